@@ -1,0 +1,51 @@
+# proxisante — developer commands. `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT := out
+
+.PHONY: demo test bench lint format serve install system-deps clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian chromium + chromedriver for the browser tests (skipped with a reason when absent).
+system-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+	  echo "chromium and chromedriver present"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "warning: could not install chromium; browser tests will be skipped"; \
+	else \
+	  echo "warning: chromium/chromedriver missing and not root; browser tests will be skipped"; \
+	fi
+
+demo: install
+	mkdir -p $(OUT)
+	$(BIN)/proxisante report --territory 62523 --out $(OUT)/loison-sous-lens.html
+	$(BIN)/proxisante report --territory epci:246200364 --out $(OUT)/ca-lens-lievin.html
+	$(BIN)/proxisante report --territory circo:12-02 --out $(OUT)/aveyron-2e-circonscription.html
+	@echo "Reports written to $(OUT)/"
+
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+bench: install
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+format: install
+	$(BIN)/ruff format src tests benchmarks scripts
+	$(BIN)/ruff check --fix src tests benchmarks scripts
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -1,0 +1,43 @@
+"""Command-line interface (Typer + rich).
+
+Each concept has its own module defining a Typer sub-app; this module wires them and
+turns every :class:`~proxisante.errors.ProxisanteError` into a one-line message on
+stderr with exit code 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from proxisante.cli._common import console_err
+from proxisante.errors import ProxisanteError
+
+app = typer.Typer(
+    name="proxisante",
+    help="Plan local primary and home care in under-served French territories "
+    "(DREES APL, floating-catchment access, scenarios, multi-year plans).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    # Imported here so that `proxisante --help` stays fast and modules stay independent.
+    from proxisante.cli import territory_cmd
+
+    territory_cmd.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``proxisante`` command."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except ProxisanteError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)

@@ -1,0 +1,88 @@
+"""Typed exceptions of proxisante.
+
+Every error a user can trigger with bad input derives from :class:`ProxisanteError`
+(itself a :class:`ValueError`), so the CLI and the web app can turn it into a one-line
+message and exit code 2 / HTTP 4xx without a traceback. Messages name the value received
+and what is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ProxisanteError(ValueError):
+    """Base class of every user-facing error raised by proxisante."""
+
+
+class InputError(ProxisanteError):
+    """An argument or a file's content is not what the function accepts."""
+
+
+class DataFileError(InputError):
+    """A data file is missing, corrupt or not in the expected layout.
+
+    Parameters
+    ----------
+    path
+        The file that was read.
+    msg
+        What was wrong and what was expected.
+    line
+        1-based line number in the file, when known.
+    field
+        Column / field name, when known.
+    """
+
+    def __init__(
+        self, path: str, msg: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
+        where = str(path)
+        if line is not None:
+            where += f", line {line}"
+        if field is not None:
+            where += f", field '{field}'"
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        super().__init__(f"{where}: {msg}")
+
+
+class UnknownCodeError(InputError):
+    """A code (commune, EPCI, département, constituency, site…) does not exist.
+
+    The message lists the closest known codes or names to help the user.
+    """
+
+    def __init__(self, kind: str, value: str, suggestions: Sequence[str] = ()) -> None:
+        msg = f"unknown {kind} '{value}'"
+        if suggestions:
+            msg += "; closest matches: " + ", ".join(suggestions)
+        self.kind = kind
+        self.value = value
+        self.suggestions = list(suggestions)
+        super().__init__(msg)
+
+
+class UnknownCommuneError(UnknownCodeError):
+    """An INSEE commune code or commune name is not in the commune table."""
+
+    def __init__(self, value: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__("commune", value, suggestions)
+
+
+class EmptySelectionError(InputError):
+    """A territory selection matched no commune."""
+
+
+class UnavailableYearError(InputError):
+    """A data year was asked for that the data set does not hold."""
+
+    def __init__(self, dataset: str, year: int, available: Sequence[int]) -> None:
+        self.year = year
+        self.available = list(available)
+        msg = (
+            f"{dataset}: year {year} is not available; available years: "
+            + ", ".join(str(y) for y in available)
+        )
+        super().__init__(msg)
