@@ -1,0 +1,5 @@
+"""``python -m proxisante`` runs the CLI."""
+
+from proxisante.cli import main
+
+main()

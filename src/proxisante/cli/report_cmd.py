@@ -1,0 +1,36 @@
+"""CLI: ``proxisante report`` — the French territory report (one self-contained HTML file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from proxisante.cli._common import console, user_errors
+from proxisante.cli.territory_cmd import TerritoryOption
+
+
+@user_errors
+def report(
+    territory: TerritoryOption,
+    out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("rapport.html"),
+    year: Annotated[int, typer.Option(help="APL millésime shown (2022 or 2023)")] = 2023,
+) -> None:
+    """Write the French report on GP access (DREES APL) of a territory: summary, map, table."""
+    from proxisante.report import build_territory_report, write_html
+    from proxisante.territory import select
+
+    terr = select(territory)
+    rep = build_territory_report(terr, year=year)
+    path = write_html(rep, out)
+    s = rep.summary
+    console.print(
+        f"[green]wrote[/] {path} — {terr.label}: {len(terr)} commune(s), "
+        f"{s['under_served']:,.0f} of {s['population']:,.0f} inhabitants under APL 2.5 in {year}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the report command to the main app."""
+    app.command("report")(report)

@@ -1,0 +1,109 @@
+"""Choropleth map data for the reports and the web page (GeoJSON for Leaflet, drawn offline).
+
+Leaflet 1.9.4 (BSD-2-Clause) is vendored in ``proxisante/data/vendor`` and inlined into the
+HTML, so maps render with no network access; there is no background tile layer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from proxisante._bundled import bundled_path
+from proxisante.errors import DataFileError
+
+__all__ = ["APL_CLASSES", "LeafletAssets", "apl_class", "choropleth_geojson", "leaflet_assets"]
+
+#: APL classes of the maps: (upper bound, colour, French label). Thresholds 2.5 (under-served)
+#: and 4 (vigilance) are those of the public debate on GP access (DREES APL).
+APL_CLASSES: list[tuple[float, str, str]] = [
+    (2.5, "#b2182b", "moins de 2,5 (sous-dotée)"),
+    (3.0, "#ef8a62", "2,5 à 3"),
+    (4.0, "#fddbc7", "3 à 4 (vigilance)"),
+    (5.0, "#d1e5f0", "4 à 5"),
+    (math.inf, "#4393c3", "5 et plus"),
+]
+NO_DATA_COLOUR = "#bdbdbd"
+
+
+def apl_class(value: float | None) -> tuple[str, str]:
+    """Colour and label of an APL value (grey 'non publié' when missing).
+
+    >>> apl_class(2.0)
+    ('#b2182b', 'moins de 2,5 (sous-dotée)')
+    """
+    if value is None or value != value:
+        return NO_DATA_COLOUR, "non publiée"
+    for upper, colour, label in APL_CLASSES:
+        if value < upper:
+            return colour, label
+    raise AssertionError("unreachable: the last class is unbounded")
+
+
+def choropleth_geojson(
+    geometry: pd.DataFrame, values: pd.DataFrame, *, value_column: str, digits: int = 4
+) -> str:
+    """GeoJSON FeatureCollection text of commune polygons with their properties and colour.
+
+    Parameters
+    ----------
+    geometry
+        GeoDataFrame with ``code_insee`` and polygons in EPSG:4326.
+    values
+        DataFrame with ``code_insee`` and the properties to attach (all JSON-serialisable
+        after NaN → null); ``value_column`` picks the colour.
+    digits
+        Decimal places kept for coordinates (4 ≈ 10 m).
+    """
+    import shapely
+
+    merged = geometry.merge(values, on="code_insee", how="inner", validate="one_to_one")
+    geoms = shapely.set_precision(merged.geometry.values, 10.0**-digits)
+    features = []
+    props = merged.drop(columns="geometry")
+    for geom, row in zip(geoms, props.to_dict(orient="records"), strict=True):
+        clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        clean["colour"] = apl_class(row.get(value_column))[0]
+        features.append(
+            {"type": "Feature", "properties": clean, "geometry": shapely.geometry.mapping(geom)}
+        )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=_json_default,
+    ).replace("</", "<\\/")
+
+
+def _json_default(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if value is pd.NA:
+        return None
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class LeafletAssets:
+    """Inline Leaflet JavaScript and CSS, with its licence notice."""
+
+    js: str
+    css: str
+    licence: str
+
+
+@cache
+def leaflet_assets() -> LeafletAssets:
+    """Read the vendored Leaflet files (raises :class:`DataFileError` if missing)."""
+    texts = []
+    for name in ("leaflet.js", "leaflet.css", "LEAFLET-LICENSE.txt"):
+        path = bundled_path(f"vendor/{name}")
+        if not path.is_file():
+            msg = "vendored Leaflet file is missing; reinstall proxisante"
+            raise DataFileError(str(path), msg)
+        texts.append(path.read_text(encoding="utf-8"))
+    return LeafletAssets(*texts)

@@ -1,0 +1,205 @@
+"""The territory report: official GP access (DREES APL) of a territory, in French.
+
+One self-contained HTML file (inline CSS, inline Leaflet, inline GeoJSON) that renders
+offline. Other modules (scenarios, plan) append :class:`ReportSection` objects to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from proxisante.errors import InputError
+from proxisante.report import fr
+from proxisante.report.maps import APL_CLASSES, NO_DATA_COLOUR, choropleth_geojson, leaflet_assets
+from proxisante.territory import (
+    UNDER_SERVED_APL,
+    Territory,
+    circonscription_deputy,
+    load_commune_geometry,
+    load_communes,
+    territory_apl_table,
+    under_served_population,
+)
+from proxisante.territory.official_apl import available_apl_years, population_year_of_apl
+
+__all__ = [
+    "ReportSection",
+    "TerritoryReport",
+    "build_territory_report",
+    "render_html",
+    "write_html",
+]
+
+#: Territories with at most this many communes are shown with their neighbours.
+SMALL_TERRITORY = 3
+#: Neighbours shown around a small territory: communes within this estimated car time.
+NEIGHBOUR_MINUTES = 20.0
+
+
+@dataclass
+class ReportSection:
+    """An extra report section: French title, HTML body (trusted, built by proxisante), sources."""
+
+    title: str
+    html: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TerritoryReport:
+    """Everything the territory report shows (computed; rendering is separate)."""
+
+    territory: Territory
+    year: int
+    previous_year: int
+    summary: dict[str, float]
+    summary_previous: dict[str, float]
+    communes: pd.DataFrame
+    neighbours: pd.DataFrame
+    worst: pd.DataFrame
+    geojson: str
+    generated: date
+    deputy: dict[str, str] | None = None
+    sections: list[ReportSection] = field(default_factory=list)
+
+
+def _neighbours(territory: Territory) -> pd.DataFrame:
+    from proxisante.travel import estimate_matrix
+
+    allc = load_communes()
+    allc = allc[allc["lat"].notna() & ~allc["code_insee"].isin(territory.codes)]
+    inside = territory.communes[territory.communes["lat"].notna()]
+    if inside.empty or allc.empty:
+        return allc.iloc[0:0]
+    tm = estimate_matrix(
+        inside["code_insee"], inside["lat"], inside["lon"],
+        allc["code_insee"], allc["lat"], allc["lon"],
+        cutoff_minutes=NEIGHBOUR_MINUTES,
+    )  # fmt: skip
+    reached = np.unique(tm.minutes.indices)
+    out = allc.iloc[reached].copy()
+    best = tm.minutes.tocsc().min(axis=0).toarray().ravel()[reached]
+    out["minutes_estimees"] = best
+    return out
+
+
+def build_territory_report(
+    territory: Territory, *, year: int = 2023, previous_year: int | None = None,
+    today: date | None = None,
+) -> TerritoryReport:  # fmt: skip
+    """Compute the territory report's content.
+
+    Parameters
+    ----------
+    territory
+        From :func:`proxisante.territory.select`.
+    year
+        APL millésime shown (default 2023, the latest bundled).
+    previous_year
+        Millésime to compare with (default: the one before ``year``).
+    today
+        Date printed on the report (default: today).
+    """
+    years = available_apl_years()
+    if previous_year is None:
+        earlier = [y for y in years if y < year]
+        if not earlier:
+            msg = f"no APL year before {year} to compare with; available years: {years}"
+            raise InputError(msg)
+        previous_year = earlier[-1]
+    table = territory_apl_table(territory.codes, years=(previous_year, year))
+    communes = territory.communes[
+        ["code_insee", "nom", "population", "population_year", "epci_nom", "departement"]
+    ].merge(table, on="code_insee", how="left", validate="one_to_one")
+    communes = communes.sort_values([f"apl_{year}", "nom"], na_position="last")
+    summary = under_served_population(table, year)
+    summary_prev = under_served_population(table, previous_year)
+    worst = communes[communes[f"apl_{year}"].notna()].head(5)
+
+    neighbours = pd.DataFrame()
+    if len(territory) <= SMALL_TERRITORY:
+        near = _neighbours(territory)
+        ntable = territory_apl_table(near["code_insee"], years=(previous_year, year))
+        neighbours = (
+            near[["code_insee", "nom", "population", "minutes_estimees"]]
+            .merge(ntable, on="code_insee", how="left", validate="one_to_one")
+            .sort_values("minutes_estimees")
+        )
+
+    shown = pd.concat(
+        [communes.assign(dans_territoire=True), neighbours.assign(dans_territoire=False)],
+        ignore_index=True,
+    )
+    props = shown[["code_insee", "nom", f"apl_{year}", f"apl_{previous_year}",
+                   f"pop_totale_{year}", "dans_territoire"]].rename(
+        columns={f"apl_{year}": "apl", f"apl_{previous_year}": "apl_prev",
+                 f"pop_totale_{year}": "population"}
+    )  # fmt: skip
+    geometry = load_commune_geometry(props["code_insee"])
+    geojson = choropleth_geojson(geometry, props, value_column="apl")
+    deputy = circonscription_deputy(territory.key) if territory.kind == "circo" else None
+    return TerritoryReport(
+        territory=territory,
+        year=year,
+        previous_year=previous_year,
+        summary=summary,
+        summary_previous=summary_prev,
+        communes=communes.reset_index(drop=True),
+        neighbours=neighbours.reset_index(drop=True),
+        worst=worst.reset_index(drop=True),
+        geojson=geojson,
+        generated=today or date.today(),
+        deputy=deputy,
+    )
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("proxisante", "report/templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        fint=fr.fmt_int, fdec=fr.fmt_dec, fpct=fr.fmt_pct, fsigned=fr.fmt_signed_int,
+        fdate=fr.fmt_date,
+    )  # fmt: skip
+    return env
+
+
+def render_html(report: TerritoryReport) -> str:
+    """Render the report as one self-contained French HTML page."""
+    y, p = report.year, report.previous_year
+    template = _environment().get_template("territory.html.j2")
+    return template.render(
+        r=report,
+        t=report.territory,
+        y=y,
+        p=p,
+        pop_year=population_year_of_apl(y),
+        pop_year_prev=population_year_of_apl(p),
+        threshold=UNDER_SERVED_APL,
+        classes=[(c, label) for _, c, label in APL_CLASSES] + [(NO_DATA_COLOUR, "non publiée")],
+        leaflet=leaflet_assets(),
+        change=report.summary["under_served"] - report.summary_previous["under_served"],
+    )
+
+
+def write_html(report: TerritoryReport, path: str | Path) -> Path:
+    """Render and write the report; the file is written whole or not at all."""
+    path = Path(path)
+    html = render_html(report)
+    if path.parent and not path.parent.exists():
+        msg = f"output folder '{path.parent}' does not exist"
+        raise InputError(msg)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path

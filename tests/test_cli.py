@@ -1,0 +1,77 @@
+"""CLI through Typer's CliRunner: territory show, apl, report; errors → one line, exit 2."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from proxisante.cli import app
+
+runner = CliRunner()
+
+
+def test_territory_show_commune():
+    res = runner.invoke(app, ["territory", "show", "62523"])
+    assert res.exit_code == 0, res.output
+    assert "Loison-sous-Lens" in res.output and "6.558" in res.output
+    assert "246200364" in res.output
+
+
+def test_territory_search():
+    res = runner.invoke(app, ["territory", "search", "loison sous"])
+    assert res.exit_code == 0
+    assert "62523" in res.output
+
+
+def test_apl_csv_sorted_with_flag():
+    res = runner.invoke(app, ["apl", "--territory", "dep:62", "--year", "2023", "--csv"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
+    assert len(df) == 887
+    assert df["apl"].is_monotonic_increasing
+    assert (df["under_served"] == (df["apl"] < 2.5)).all()
+    row = df.set_index("code_insee").loc["62523"]
+    assert row["apl"] == 6.558 and row["population"] == 5255
+
+
+def test_apl_table_and_out_file(tmp_path):
+    out = tmp_path / "apl.csv"
+    res = runner.invoke(app, ["apl", "-t", "circo:12-02", "--out", str(out)])
+    assert res.exit_code == 0
+    assert len(pd.read_csv(out)) == 96
+
+
+def test_report_writes_html(tmp_path):
+    out = tmp_path / "r.html"
+    res = runner.invoke(app, ["report", "--territory", "circo:12-02", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_errors_are_one_line_exit_2_nothing_written(tmp_path):
+    out = tmp_path / "r.html"
+    for args in (
+        ["report", "--territory", "dep:99", "--out", str(out)],
+        ["apl", "--territory", "dep:62", "--year", "2019"],
+        ["territory", "show", "62999"],
+        ["report", "--territory", "62523", "--year", "2022", "--out", str(out)],
+    ):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "Traceback" not in res.output
+        assert "error:" in res.output
+    assert not out.exists()
+
+
+def test_installed_script_no_traceback():
+    done = subprocess.run(
+        [sys.executable, "-m", "proxisante", "apl", "-t", "dep:99"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "unknown département code '99'" in done.stderr
