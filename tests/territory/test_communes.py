@@ -113,3 +113,17 @@ def test_apl_aggregation_on_the_dataframe_is_consistent_with_drees_population():
     mean = (a["apl_generalistes"] * a["pop_standardisee"]).sum() / a["pop_standardisee"].sum()
     assert 2.5 < mean < 4.5
     assert isinstance(a, pd.DataFrame)
+
+
+def test_corrupt_bundled_file_gives_clear_error(tmp_path, monkeypatch):
+    from proxisante import _bundled
+    from proxisante.errors import DataFileError
+
+    bad = tmp_path / "data"
+    bad.mkdir()
+    (bad / "apl_generalistes.parquet").write_bytes(b"PAR1 this is not parquet")
+    monkeypatch.setattr(_bundled, "bundled_path", lambda name: bad / name)
+    with pytest.raises(DataFileError, match=r"apl_generalistes.parquet: bundled data file is corrupt"):
+        _bundled.read_bundled_parquet("apl_generalistes.parquet")
+    with pytest.raises(DataFileError, match=r"missing"):
+        _bundled.read_bundled_parquet("nope.parquet")
