@@ -81,8 +81,7 @@ class UnavailableYearError(InputError):
     def __init__(self, dataset: str, year: int, available: Sequence[int]) -> None:
         self.year = year
         self.available = list(available)
-        msg = (
-            f"{dataset}: year {year} is not available; available years: "
-            + ", ".join(str(y) for y in available)
+        msg = f"{dataset}: year {year} is not available; available years: " + ", ".join(
+            str(y) for y in available
         )
         super().__init__(msg)
