@@ -1,0 +1,161 @@
+"""Scenario model: a named list of edits of the health offer or of the population.
+
+A scenario is data (pydantic-validated, saved in the store, exported/imported as YAML or
+JSON); evaluating it is :mod:`proxisante.scenarios.impact`'s job.
+
+Edit kinds (field ``kind``):
+
+``close_sites``
+    Close sites (by site id, e.g. FINESS number): their staff leave.
+``open_site``
+    Open a site in a commune with FTE by profession.
+``change_staff``
+    Add/remove FTE (``delta_fte``) or set FTE (``fte``) of a profession at a site, or set its
+    yearly activity in consultations (``activity_consultations``).
+``retirements``
+    Professionals aged at least ``age_at_least`` in ``year`` leave (all, or a ``share``).
+``operator_exit``
+    All sites of an operator in a territory close (``action: close``) or are transferred to
+    another operator (``action: transfer``): the network break-up case.
+``population_change``
+    Multiply the population of a territory's communes by ``factor`` (needs a full recompute).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "PROFESSIONS",
+    "ChangeStaff",
+    "CloseSites",
+    "Edit",
+    "OpenSite",
+    "OperatorExit",
+    "PopulationChange",
+    "Retirements",
+    "Scenario",
+]
+
+#: Professions known to scenarios (same vocabulary as the offer registry).
+PROFESSIONS = (
+    "gp",
+    "nurse",
+    "physiotherapist",
+    "midwife",
+    "dentist",
+    "care_assistant",
+)
+Profession = Literal["gp", "nurse", "physiotherapist", "midwife", "dentist", "care_assistant"]
+
+
+class _Edit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    note: str = Field("", description="Free text shown in reports (why this edit).")
+
+
+class CloseSites(_Edit):
+    """Close one or several sites: every professional of these sites leaves."""
+
+    kind: Literal["close_sites"] = "close_sites"
+    sites: list[str] = Field(min_length=1, description="Site ids (FINESS établissement numbers).")
+
+    @model_validator(mode="after")
+    def _unique(self) -> CloseSites:
+        dup = sorted({s for s in self.sites if self.sites.count(s) > 1})
+        if dup:
+            msg = f"sites listed twice: {dup}"
+            raise ValueError(msg)
+        return self
+
+
+class OpenSite(_Edit):
+    """Open a new site in a commune with a staff in FTE by profession."""
+
+    kind: Literal["open_site"] = "open_site"
+    site: str = Field(min_length=1, description="Id of the new site (free, must be new).")
+    name: str = Field(min_length=1)
+    commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
+    operator: str = "filieris"
+    fte: dict[Profession, Annotated[float, Field(gt=0)]] = Field(min_length=1)
+
+
+class ChangeStaff(_Edit):
+    """Change the FTE (by ``delta_fte`` or to ``fte``) or the activity of a profession at a site."""
+
+    kind: Literal["change_staff"] = "change_staff"
+    site: str = Field(min_length=1)
+    profession: Profession
+    delta_fte: float | None = None
+    fte: Annotated[float, Field(ge=0)] | None = None
+    activity_consultations: Annotated[float, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> ChangeStaff:
+        given = [
+            k for k in ("delta_fte", "fte", "activity_consultations") if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            msg = f"give exactly one of delta_fte, fte, activity_consultations (got {given or 'none'})"
+            raise ValueError(msg)
+        if self.delta_fte == 0:
+            msg = "delta_fte is 0: the edit changes nothing"
+            raise ValueError(msg)
+        return self
+
+
+class Retirements(_Edit):
+    """Professionals aged at least ``age_at_least`` in ``year`` leave (or a ``share`` of them)."""
+
+    kind: Literal["retirements"] = "retirements"
+    profession: Profession = "gp"
+    age_at_least: Annotated[int, Field(ge=50, le=80)] = 65
+    year: Annotated[int, Field(ge=2020, le=2040)] = 2025
+    share: Annotated[float, Field(gt=0, le=1)] = 1.0
+
+
+class OperatorExit(_Edit):
+    """An operator's sites in a territory close or are transferred (network break-up)."""
+
+    kind: Literal["operator_exit"] = "operator_exit"
+    operator: str = Field(min_length=1, description="Operator, e.g. 'filieris'.")
+    territory: str = Field(min_length=1, description="Territory selector, e.g. 'dep:62'.")
+    action: Literal["close", "transfer"] = "close"
+    to_operator: str | None = None
+
+    @model_validator(mode="after")
+    def _transfer_target(self) -> OperatorExit:
+        if self.action == "transfer" and not self.to_operator:
+            msg = "action 'transfer' needs to_operator"
+            raise ValueError(msg)
+        if self.action == "close" and self.to_operator:
+            msg = "to_operator is only meaningful with action 'transfer'"
+            raise ValueError(msg)
+        return self
+
+
+class PopulationChange(_Edit):
+    """Multiply the population of a territory's communes by ``factor``."""
+
+    kind: Literal["population_change"] = "population_change"
+    territory: str = Field(min_length=1)
+    factor: Annotated[float, Field(gt=0, le=10)]
+
+
+Edit = Annotated[
+    CloseSites | OpenSite | ChangeStaff | Retirements | OperatorExit | PopulationChange,
+    Field(discriminator="kind"),
+]
+
+
+class Scenario(BaseModel):
+    """A named, ordered list of edits evaluated against a baseline year of the official APL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[\w .,'’()/-]+$")
+    description: str = ""
+    baseline_year: Literal[2022, 2023] = 2023
+    edits: list[Edit] = Field(min_length=1)
