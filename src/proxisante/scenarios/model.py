@@ -95,10 +95,15 @@ class ChangeStaff(_Edit):
     @model_validator(mode="after")
     def _one_change(self) -> ChangeStaff:
         given = [
-            k for k in ("delta_fte", "fte", "activity_consultations") if getattr(self, k) is not None
+            k
+            for k in ("delta_fte", "fte", "activity_consultations")
+            if getattr(self, k) is not None
         ]
         if len(given) != 1:
-            msg = f"give exactly one of delta_fte, fte, activity_consultations (got {given or 'none'})"
+            msg = (
+                "give exactly one of delta_fte, fte, activity_consultations "
+                f"(got {given or 'none'})"
+            )
             raise ValueError(msg)
         if self.delta_fte == 0:
             msg = "delta_fte is 0: the edit changes nothing"
