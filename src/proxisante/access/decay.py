@@ -1,0 +1,183 @@
+"""Distance-decay functions of travel time, as first-class objects.
+
+Every decay maps an array of minutes to weights in [0, 1] and is vectorised: engines apply
+it once to ``TravelMatrix.minutes.data`` (the stored, reachable pairs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from proxisante.errors import InputError
+
+__all__ = [
+    "DREES_APL_STEP",
+    "Decay",
+    "ExponentialDecay",
+    "GaussianDecay",
+    "LinearDecay",
+    "PowerDecay",
+    "StepDecay",
+]
+
+
+def _check_minutes(minutes: np.ndarray) -> np.ndarray:
+    t = np.asarray(minutes, dtype=float)
+    bad = ~np.isfinite(t) | (t < 0)
+    if bad.any():
+        msg = (
+            f"travel times must be finite minutes ≥ 0; got {t[bad][:3].tolist()} "
+            f"({int(bad.sum())} bad value(s))"
+        )
+        raise InputError(msg)
+    return t
+
+
+class Decay:
+    """Base class: ``decay(minutes) -> weights`` (numpy in, numpy out)."""
+
+    def weights(self, minutes: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(self, minutes) -> np.ndarray:
+        return self.weights(_check_minutes(minutes))
+
+
+@dataclass(frozen=True)
+class StepDecay(Decay):
+    """Piecewise-constant weights by travel-time band.
+
+    Band ``k`` is ``[upper_{k-1}, upper_k)`` with weight ``weight_k`` (the first band starts
+    at 0); beyond the last upper bound the weight is 0. With ``last_closed=True`` the last
+    band includes its upper bound (``t == upper_last`` keeps ``weight_last``).
+
+    >>> DREES_APL_STEP([0, 9.9, 10, 14.9, 15, 20, 20.1]).round(4).tolist()
+    [1.0, 1.0, 0.6667, 0.6667, 0.3333, 0.3333, 0.0]
+    """
+
+    uppers: tuple[float, ...]
+    values: tuple[float, ...]
+    last_closed: bool = True
+
+    def __post_init__(self) -> None:
+        u = np.asarray(self.uppers, dtype=float)
+        v = np.asarray(self.values, dtype=float)
+        if len(u) == 0 or len(u) != len(v):
+            msg = f"StepDecay needs as many upper bounds as weights; got {len(u)} and {len(v)}"
+            raise InputError(msg)
+        if not (np.all(np.diff(u) > 0) and u[0] > 0):
+            msg = f"StepDecay upper bounds must be increasing minutes > 0; got {list(self.uppers)}"
+            raise InputError(msg)
+        if np.any(v < 0) or np.any(v > 1):
+            msg = f"StepDecay weights must lie in [0, 1]; got {list(self.values)}"
+            raise InputError(msg)
+
+    def weights(self, minutes: np.ndarray) -> np.ndarray:
+        u = np.asarray(self.uppers, dtype=float)
+        v = np.append(np.asarray(self.values, dtype=float), 0.0)
+        band = np.searchsorted(u, minutes, side="right")
+        if self.last_closed:
+            band = np.where(minutes == u[-1], len(u) - 1, band)
+        return v[band]
+
+    @property
+    def max_minutes(self) -> float:
+        """Largest time with a non-zero weight."""
+        return float(self.uppers[-1])
+
+
+#: The DREES APL decay: 1 under 10 minutes, 2/3 from 10 to 15, 1/3 from 15 to 20, 0 beyond
+#: 20 minutes (DREES, ``apl_generalistes.xlsx`` sheet "Paramètres"; Barlet et al. 2012,
+#: DREES ER n°795). Exactly 20 minutes keeps 1/3 ("> 20 min: 0").
+DREES_APL_STEP = StepDecay(uppers=(10.0, 15.0, 20.0), values=(1.0, 2.0 / 3.0, 1.0 / 3.0))
+
+
+@dataclass(frozen=True)
+class LinearDecay(Decay):
+    """``1 − t / max_minutes`` up to ``max_minutes``, 0 beyond.
+
+    >>> LinearDecay(20)([0, 10, 20, 30]).tolist()
+    [1.0, 0.5, 0.0, 0.0]
+    """
+
+    max_minutes: float
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.max_minutes) or self.max_minutes <= 0:
+            msg = f"LinearDecay max_minutes was {self.max_minutes!r}; expected minutes > 0"
+            raise InputError(msg)
+
+    def weights(self, minutes: np.ndarray) -> np.ndarray:
+        return np.clip(1.0 - minutes / self.max_minutes, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class GaussianDecay(Decay):
+    """``exp(−t² / (2 σ²))``, truncated to 0 beyond ``max_minutes`` (Dai 2010 Gaussian 2SFCA).
+
+    >>> GaussianDecay(sigma_minutes=10, max_minutes=30)([0, 10, 31]).round(4).tolist()
+    [1.0, 0.6065, 0.0]
+    """
+
+    sigma_minutes: float
+    max_minutes: float = np.inf
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.sigma_minutes) or self.sigma_minutes <= 0:
+            msg = f"GaussianDecay sigma_minutes was {self.sigma_minutes!r}; expected minutes > 0"
+            raise InputError(msg)
+
+    def weights(self, minutes: np.ndarray) -> np.ndarray:
+        w = np.exp(-(minutes**2) / (2.0 * self.sigma_minutes**2))
+        return np.where(minutes <= self.max_minutes, w, 0.0)
+
+
+@dataclass(frozen=True)
+class ExponentialDecay(Decay):
+    """``exp(−β t)`` with β per minute, truncated beyond ``max_minutes``.
+
+    >>> ExponentialDecay(beta_per_minute=0.1)([0, 10]).round(4).tolist()
+    [1.0, 0.3679]
+    """
+
+    beta_per_minute: float
+    max_minutes: float = np.inf
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.beta_per_minute) or self.beta_per_minute < 0:
+            msg = f"ExponentialDecay beta_per_minute was {self.beta_per_minute!r}; expected ≥ 0"
+            raise InputError(msg)
+
+    def weights(self, minutes: np.ndarray) -> np.ndarray:
+        return np.where(minutes <= self.max_minutes, np.exp(-self.beta_per_minute * minutes), 0.0)
+
+
+@dataclass(frozen=True)
+class PowerDecay(Decay):
+    """Gravity (Hansen 1959) decay ``(max(t, min_minutes) / scale_minutes)^(−β)``.
+
+    ``min_minutes`` avoids the singularity at 0 (a commune to itself). Weights are not
+    bounded by 1 when ``t < scale_minutes``; use ``scale_minutes ≤ min_minutes`` for [0, 1].
+
+    >>> PowerDecay(beta=1.0, scale_minutes=5, min_minutes=5)([0, 5, 10]).tolist()
+    [1.0, 1.0, 0.5]
+    """
+
+    beta: float
+    scale_minutes: float = 1.0
+    min_minutes: float = 1.0
+    max_minutes: float = np.inf
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.beta) and self.beta >= 0):
+            msg = f"PowerDecay beta was {self.beta!r}; expected a finite exponent ≥ 0"
+            raise InputError(msg)
+        if not (self.scale_minutes > 0 and self.min_minutes > 0):
+            msg = "PowerDecay scale_minutes and min_minutes must be > 0"
+            raise InputError(msg)
+
+    def weights(self, minutes: np.ndarray) -> np.ndarray:
+        t = np.maximum(minutes, self.min_minutes)
+        return np.where(minutes <= self.max_minutes, (t / self.scale_minutes) ** (-self.beta), 0.0)
