@@ -22,7 +22,10 @@ def check_vector(values, *, name: str, length: int, unit: str) -> np.ndarray:
     bad = ~np.isfinite(v) | (v < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        msg = f"{name}[{i}] is {v[i]!r}; expected finite {unit} ≥ 0 ({int(bad.sum())} bad value(s))"
+        msg = (
+            f"{name}[{i}] is {float(v[i])}; expected finite {unit} ≥ 0 "
+            f"({int(bad.sum())} bad value(s))"
+        )
         raise InputError(msg)
     return v
 
@@ -38,7 +41,7 @@ def as_csr(matrix, *, name: str = "minutes") -> sp.csr_array:
         if bad.any():
             msg = (
                 f"{name} holds {int(bad.sum())} negative or non-finite value(s), "
-                f"e.g. {m.data[bad][0]!r}"
+                f"e.g. {float(m.data[bad][0])}"
             )
             raise InputError(msg)
     return m
