@@ -91,9 +91,7 @@ def validate_points(ids, lat, lon, *, what: str) -> tuple[np.ndarray, np.ndarray
     lat_a = np.asarray(lat, dtype=float)
     lon_a = np.asarray(lon, dtype=float)
     if not (len(ids_a) == len(lat_a) == len(lon_a)):
-        msg = (
-            f"{what}: {len(ids_a)} ids but {len(lat_a)} latitudes and {len(lon_a)} longitudes"
-        )
+        msg = f"{what}: {len(ids_a)} ids but {len(lat_a)} latitudes and {len(lon_a)} longitudes"
         raise InputError(msg)
     uniq, counts = np.unique(ids_a, return_counts=True)
     if (counts > 1).any():

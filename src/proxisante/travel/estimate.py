@@ -115,9 +115,7 @@ def estimate_matrix(
     km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
     minutes = km * detour_factor / speed_kmh * 60.0
     keep = minutes <= cutoff_minutes
-    mat = sp.csr_array(
-        (minutes[keep], (rows[keep], cols[keep])), shape=(len(o_ids), len(d_ids))
-    )
+    mat = sp.csr_array((minutes[keep], (rows[keep], cols[keep])), shape=(len(o_ids), len(d_ids)))
     mat.sort_indices()
     return TravelMatrix(
         minutes=mat,
