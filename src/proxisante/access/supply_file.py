@@ -1,0 +1,75 @@
+"""Read a supply table (professionals per commune) for the engine's command line and API.
+
+Layout (CSV, ``,`` or ``;``): one row per commune (or per site, several rows per commune are
+summed) with columns ``commune`` (INSEE code) and ``fte`` and/or ``consultations``; an
+optional ``profession`` column (``gp``, ``nurse``, …) selects rows by profession.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from proxisante.access.apl import CONSULTATIONS_PER_FTE
+from proxisante.errors import DataFileError, UnknownCommuneError
+from proxisante.territory import check_commune_codes
+
+__all__ = ["read_supply_file"]
+
+
+def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.DataFrame:
+    """Return ``destination`` (commune code) and ``supply`` in ``unit`` (fte or consultations).
+
+    For ``unit='consultations'`` a row with only ``fte`` is converted at 5,400 consultations
+    per FTE (DREES); a row with ``consultations`` keeps its activity as given.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found")
+    head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+    sep = ";" if head.count(";") > head.count(",") else ","
+    try:
+        df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataFileError(str(path), f"not a readable CSV ({type(exc).__name__})") from None
+    if "commune" not in df.columns or not ({"fte", "consultations"} & set(df.columns)):
+        msg = f"expected columns commune and fte and/or consultations; found {list(df.columns)}"
+        raise DataFileError(str(path), msg)
+    line = pd.Series(np.arange(len(df)) + 2, index=df.index)
+    if "profession" in df.columns:
+        df = df[df["profession"].str.strip().str.lower() == profession]
+        if df.empty:
+            raise DataFileError(
+                str(path), f"no row with profession '{profession}'", field="profession"
+            )
+    codes = df["commune"].str.strip().str.upper()
+    try:
+        check_commune_codes(codes.unique())
+    except UnknownCommuneError as exc:
+        i = codes.index[codes == exc.value][0]
+        raise DataFileError(str(path), str(exc), line=int(line[i]), field="commune") from None
+    values = {}
+    for col in ("fte", "consultations"):
+        if col in df.columns:
+            raw = df[col].str.strip().str.replace(",", ".", regex=False)
+            v = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
+            bad = (raw != "") & (v.isna() | (v < 0))
+            if bad.any():
+                i = bad.index[bad][0]
+                msg = f"value '{df[col][i]}' is not a number ≥ 0"
+                raise DataFileError(str(path), msg, line=int(line[i]), field=col)
+            values[col] = v
+    fte = values.get("fte", pd.Series(np.nan, index=df.index))
+    cons = values.get("consultations", pd.Series(np.nan, index=df.index))
+    if unit == "fte":
+        supply = fte.fillna(cons / CONSULTATIONS_PER_FTE)
+    else:
+        supply = cons.fillna(fte * CONSULTATIONS_PER_FTE)
+    empty = supply.isna()
+    if empty.any():
+        i = empty.index[empty][0]
+        msg = "row has neither fte nor consultations"
+        raise DataFileError(str(path), msg, line=int(line[i]), field="fte")
+    return pd.DataFrame({"destination": codes.to_numpy(), "supply": supply.to_numpy(dtype=float)})

@@ -1,0 +1,122 @@
+"""CLI: ``proxisante access`` — any access measure for a territory, from a supply table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from proxisante.cli._common import console, user_errors
+from proxisante.cli.territory_cmd import TerritoryOption
+from proxisante.errors import InputError
+
+
+@user_errors
+def access(
+    territory: TerritoryOption,
+    supply: Annotated[
+        Path, typer.Option(help="CSV: commune, fte and/or consultations[, profession]")
+    ],
+    measure: Annotated[
+        str, typer.Option(help="apl | 2sfca | e2sfca | 3sfca | gravity | nearest")
+    ] = "apl",
+    profession: Annotated[str, typer.Option(help="Rows of the supply file to use")] = "gp",
+    year: Annotated[int, typer.Option(help="Year of the DREES standardised population")] = 2023,
+    travel: Annotated[str, typer.Option(help="estimate | matrix")] = "estimate",
+    matrix: Annotated[
+        Path | None, typer.Option(help="Travel-time file for --travel matrix")
+    ] = None,
+    cutoff: Annotated[float, typer.Option(help="Cut-off in minutes (decay 0 beyond)")] = 30.0,
+    csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write .csv or .gpkg (GeoPackage)")] = None,
+) -> None:
+    """Compute an access measure for every commune of a territory.
+
+    Demand: DREES standardised population of YEAR for every French commune; supply: the
+    file's FTE (or consultations for the APL, FTE × 5,400 otherwise); times: offline
+    estimate or an imported matrix. Computed nationally (a second or two), reported for the
+    territory, so catchments crossing its border are right.
+    """
+    import numpy as np
+
+    from proxisante.access import (
+        DREES_APL_STEP,
+        MEASURES,
+        LinearDecay,
+        align_supply,
+        compute_access,
+    )
+    from proxisante.access.supply_file import read_supply_file
+    from proxisante.territory import load_communes, load_official_apl, select
+    from proxisante.travel import estimate_matrix
+    from proxisante.travel.matrix_file import read_matrix_file
+
+    if measure not in MEASURES:
+        msg = f"--measure was '{measure}'; expected one of {', '.join(MEASURES)}"
+        raise InputError(msg)
+    if measure == "apl" and profession != "gp":
+        msg = "--measure apl is the DREES APL to GPs; use --profession gp (or another measure)"
+        raise InputError(msg)
+    terr = select(territory)
+    with console.status("Loading communes, population and supply…"):
+        communes = load_communes()
+        communes = communes[communes["lat"].notna()]
+        pop = load_official_apl(year).set_index("code_insee")["pop_standardisee"]
+        communes = communes[communes["code_insee"].isin(pop.index)]
+        unit = "consultations" if measure == "apl" else "fte"
+        table = read_supply_file(supply, profession=profession, unit=unit)
+    ids = communes["code_insee"].to_numpy()
+    cut = DREES_APL_STEP.max_minutes if measure == "apl" else cutoff
+    with console.status(f"Travel times ({travel}, ≤ {cut:g} min)…"):
+        if travel == "estimate":
+            tm = estimate_matrix(
+                ids, communes["lat"], communes["lon"], ids, communes["lat"], communes["lon"],
+                cutoff_minutes=cut,
+            )  # fmt: skip
+        elif travel == "matrix":
+            if matrix is None:
+                msg = "--travel matrix needs --matrix FILE (origin,destination,minutes)"
+                raise InputError(msg)
+            tm = read_matrix_file(matrix, origin_ids=ids, destination_ids=ids, cutoff_minutes=cut)
+        else:
+            msg = f"--travel was '{travel}'; expected estimate or matrix"
+            raise InputError(msg)
+    with console.status(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
+        s = align_supply(tm, table)
+        d = pop.reindex(tm.origin_ids).to_numpy(dtype=float)
+        res = compute_access(measure, tm, supply=s, demand=d, decay=LinearDecay(cut))
+    res = res[res["origin"].isin(terr.codes)].rename(columns={"origin": "code_insee"})
+    res = terr.communes[["code_insee", "nom", "population"]].merge(res, on="code_insee")
+    res = res.sort_values("value", kind="stable").reset_index(drop=True)
+    res.insert(3, "measure", measure)
+    if out is not None:
+        if out.suffix.lower() == ".gpkg":
+            from proxisante.territory import load_commune_geometry
+
+            geo = load_commune_geometry(res["code_insee"]).merge(res, on="code_insee")
+            geo.to_file(out, layer=measure, driver="GPKG")
+        elif out.suffix.lower() == ".csv":
+            res.to_csv(out, index=False)
+        else:
+            msg = f"--out must end in .csv or .gpkg; got '{out.suffix}'"
+            raise InputError(msg)
+        console.print(f"wrote {len(res)} rows to {out}")
+    if csv:
+        typer.echo(res.to_csv(index=False), nl=False)
+        return
+    t = Table(title=f"{terr.label} — {measure} ({profession}, travel {travel})")
+    for col in ("code", "commune", "population", "value"):
+        t.add_column(col, justify="left" if col == "commune" else "right")
+    for r in res.head(40).itertuples():
+        v = "∞" if np.isinf(r.value) else f"{r.value:.3f}"
+        t.add_row(r.code_insee, r.nom, f"{r.population:,.0f}", v)
+    console.print(t)
+    if len(res) > 40:
+        console.print(f"(first 40 of {len(res)} communes; use --csv or --out for all)")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the access command to the main app."""
+    app.command("access")(access)

@@ -1,0 +1,48 @@
+"""`proxisante access` through CliRunner on the bundled data."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from proxisante.cli import app
+
+runner = CliRunner()
+
+
+def _supply(tmp_path, text):
+    p = tmp_path / "supply.csv"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_access_apl_csv_and_gpkg(tmp_path):
+    sup = _supply(tmp_path, "commune,fte,profession\n62523,3,gp\n62498,20,gp\n62498,30,nurse\n")
+    res = runner.invoke(app, ["access", "-t", "epci:246200364", "--supply", str(sup), "--csv"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
+    assert len(df) == 36 and df["value"].is_monotonic_increasing
+    assert (df["value"] >= 0).all()
+    gpkg = tmp_path / "a.gpkg"
+    res = runner.invoke(app, ["access", "-t", "62523", "--supply", str(sup), "--measure", "3sfca",
+                              "--profession", "nurse", "--out", str(gpkg)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    import geopandas as gpd
+
+    g = gpd.read_file(gpkg)
+    assert g["code_insee"].tolist() == ["62523"] and g["value"].iloc[0] > 0
+
+
+def test_access_errors_exit_2(tmp_path):
+    bad = _supply(tmp_path, "commune,fte\n62523,-3\n")
+    for args in (
+        ["access", "-t", "62523", "--supply", str(bad)],
+        ["access", "-t", "62523", "--supply", str(bad), "--measure", "foo"],
+        ["access", "-t", "62523", "--supply", str(tmp_path / "none.csv")],
+        ["access", "-t", "62523", "--supply", str(bad), "--travel", "matrix"],
+    ):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "error:" in res.output and "Traceback" not in res.output
