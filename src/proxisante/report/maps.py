@@ -16,7 +16,14 @@ import pandas as pd
 from proxisante._bundled import bundled_path
 from proxisante.errors import DataFileError
 
-__all__ = ["APL_CLASSES", "LeafletAssets", "apl_class", "choropleth_geojson", "leaflet_assets"]
+__all__ = [
+    "APL_CLASSES",
+    "NO_DATA_COLOUR",
+    "LeafletAssets",
+    "communes_geojson",
+    "js_classes",
+    "leaflet_assets",
+]
 
 #: APL classes of the maps: (upper bound, colour, French label). Thresholds 2.5 (under-served)
 #: and 4 (vigilance) are those of the public debate on GP access (DREES APL).
@@ -30,24 +37,17 @@ APL_CLASSES: list[tuple[float, str, str]] = [
 NO_DATA_COLOUR = "#bdbdbd"
 
 
-def apl_class(value: float | None) -> tuple[str, str]:
-    """Colour and label of an APL value (grey 'non publié' when missing).
+def js_classes() -> list[list]:
+    """APL classes for the map script: ``[upper or None, colour, label]`` (JSON-ready).
 
-    >>> apl_class(2.0)
-    ('#b2182b', 'moins de 2,5 (sous-dotée)')
+    >>> js_classes()[0]
+    [2.5, '#b2182b', 'moins de 2,5 (sous-dotée)']
     """
-    if value is None or value != value:
-        return NO_DATA_COLOUR, "non publiée"
-    for upper, colour, label in APL_CLASSES:
-        if value < upper:
-            return colour, label
-    raise AssertionError("unreachable: the last class is unbounded")
+    return [[None if u == math.inf else u, c, label] for u, c, label in APL_CLASSES]
 
 
-def choropleth_geojson(
-    geometry: pd.DataFrame, values: pd.DataFrame, *, value_column: str, digits: int = 4
-) -> str:
-    """GeoJSON FeatureCollection text of commune polygons with their properties and colour.
+def communes_geojson(geometry: pd.DataFrame, values: pd.DataFrame, *, digits: int = 4) -> str:
+    """GeoJSON FeatureCollection text of commune polygons with their properties.
 
     Parameters
     ----------
@@ -55,7 +55,7 @@ def choropleth_geojson(
         GeoDataFrame with ``code_insee`` and polygons in EPSG:4326.
     values
         DataFrame with ``code_insee`` and the properties to attach (all JSON-serialisable
-        after NaN → null); ``value_column`` picks the colour.
+        after NaN → null); the map script colours by one of them.
     digits
         Decimal places kept for coordinates (4 ≈ 10 m).
     """
@@ -67,7 +67,6 @@ def choropleth_geojson(
     props = merged.drop(columns="geometry")
     for geom, row in zip(geoms, props.to_dict(orient="records"), strict=True):
         clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        clean["colour"] = apl_class(row.get(value_column))[0]
         features.append(
             {"type": "Feature", "properties": clean, "geometry": shapely.geometry.mapping(geom)}
         )

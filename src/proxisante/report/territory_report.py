@@ -16,7 +16,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from proxisante.errors import InputError
 from proxisante.report import fr
-from proxisante.report.maps import APL_CLASSES, NO_DATA_COLOUR, choropleth_geojson, leaflet_assets
+from proxisante.report.maps import (
+    APL_CLASSES,
+    NO_DATA_COLOUR,
+    communes_geojson,
+    js_classes,
+    leaflet_assets,
+)
 from proxisante.territory import (
     UNDER_SERVED_APL,
     Territory,
@@ -142,7 +148,7 @@ def build_territory_report(
                  f"pop_totale_{year}": "population"}
     )  # fmt: skip
     geometry = load_commune_geometry(props["code_insee"])
-    geojson = choropleth_geojson(geometry, props, value_column="apl")
+    geojson = communes_geojson(geometry, props)
     deputy = circonscription_deputy(territory.key) if territory.kind == "circo" else None
     return TerritoryReport(
         territory=territory,
@@ -188,6 +194,8 @@ def render_html(report: TerritoryReport) -> str:
         threshold=UNDER_SERVED_APL,
         classes=[(c, label) for _, c, label in APL_CLASSES] + [(NO_DATA_COLOUR, "non publiée")],
         leaflet=leaflet_assets(),
+        js_classes=js_classes(),
+        no_data=NO_DATA_COLOUR,
         change=report.summary["under_served"] - report.summary_previous["under_served"],
     )
 

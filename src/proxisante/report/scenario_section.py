@@ -1,0 +1,78 @@
+"""French report section "Si … fermait": a scenario's before/after maps and the people affected."""
+
+from __future__ import annotations
+
+import itertools
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from proxisante.report import fr
+from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
+from proxisante.report.territory_report import ReportSection
+from proxisante.territory import Territory, load_commune_geometry, load_communes
+
+__all__ = ["scenario_section"]
+
+_ids = itertools.count(1)
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("proxisante", "report/templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(fint=fr.fmt_int, fdec=fr.fmt_dec, fpct=fr.fmt_pct, fsigned=fr.fmt_signed_int)
+    return env
+
+
+def scenario_section(result, territory: Territory, *, max_rows: int = 15) -> ReportSection:
+    """Build the French section for ``result`` (:class:`~proxisante.scenarios.ScenarioResult`).
+
+    The maps show the territory's communes and every commune whose APL changes; figures are
+    given for the territory and for all affected communes.
+    """
+    c = result.communes
+    affected = c[c["delta_apl"] != 0]
+    shown_codes = set(territory.codes) | set(affected["code_insee"])
+    shown = c[c["code_insee"].isin(shown_codes)].copy()
+    names = load_communes().set_index("code_insee")["nom"]
+    shown["nom"] = names.reindex(shown["code_insee"]).to_numpy()
+    shown["dans_territoire"] = shown["code_insee"].isin(territory.codes)
+    props = shown[["code_insee", "nom", "apl_before", "apl_after", "delta_apl", "dans_territoire"]]
+    geojson = communes_geojson(load_commune_geometry(props["code_insee"]), props)
+    worst = shown[shown["delta_apl"] < 0].sort_values("delta_apl").head(max_rows)
+    sites = result.changes.copy()
+    if len(sites):
+        from proxisante.offer import load_default_offer
+
+        site_names = load_default_offer().sites.set_index("site_id")["name"]
+        sites["name"] = [site_names.get(s, s) for s in sites["site_id"]]
+        sites["commune_nom"] = names.reindex(sites["commune"]).to_numpy()
+    n = next(_ids)
+    html = (
+        _env()
+        .get_template("scenario_section.html.j2")
+        .render(
+            res=result,
+            sc=result.scenario,
+            t=territory,
+            s_terr=result.summary(territory.codes),
+            s_all=result.summary(),
+            worst=worst,
+            sites=sites,
+            geojson=geojson,
+            js_classes=js_classes(),
+            no_data=NO_DATA_COLOUR,
+            map_before=f"scenario-{n}-avant",
+            map_after=f"scenario-{n}-apres",
+            year=result.scenario.baseline_year,
+        )
+    )
+    sources = [
+        f"Scénario « {result.scenario.name} » : {result.method}. Sites et effectifs : "
+        "FINESS (2020) et pages publiques citées par site (liste Filieris partielle).",
+    ]
+    return ReportSection(title=f"Si… {result.scenario.name}", html=html, sources=sources)

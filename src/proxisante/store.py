@@ -1,0 +1,148 @@
+"""Embedded project store: one DuckDB file with a versioned schema and transactional writes.
+
+Default location: the user's data directory (``platformdirs.user_data_dir('proxisante')``);
+every command takes ``--store PATH``. The schema is created and upgraded by the ordered
+:data:`MIGRATIONS` (a ``schema_version`` table records what ran); each migration and each
+write runs in one transaction, so a failure leaves the file as it was.
+
+Add a migration by appending ``(next_version, "description", "SQL; SQL; …")`` to
+:data:`MIGRATIONS`; never edit a published one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from proxisante.errors import DataFileError, InputError, UnknownCodeError
+
+__all__ = ["MIGRATIONS", "Store", "default_store_path"]
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "scenarios",
+        """
+        CREATE TABLE scenarios (
+            name VARCHAR PRIMARY KEY,
+            body JSON NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+]
+
+
+def default_store_path() -> Path:
+    """``<user data dir>/proxisante/proxisante.duckdb``."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("proxisante")) / "proxisante.duckdb"
+
+
+class Store:
+    """A DuckDB store file, migrated to the latest schema on open.
+
+    Use as a context manager: ``with Store(path) as store: ...``.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as exc:
+            msg = f"cannot open the store ({type(exc).__name__}: {exc}); expected a DuckDB file"
+            raise DataFileError(str(self.path), msg) from None
+        self._migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed on success, rolled back on any error."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+        )
+        current = self.schema_version()
+        latest = MIGRATIONS[-1][0]
+        if current > latest:
+            msg = f"store schema version {current} is newer than this proxisante ({latest})"
+            raise DataFileError(str(self.path), msg)
+        for version, description, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction() as con:
+                con.execute(sql)
+                con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)",
+                    [version, description, datetime.now(UTC).replace(tzinfo=None)],
+                )
+
+    # -- scenarios ---------------------------------------------------------------------------
+    def save_scenario(self, name: str, body: dict, *, overwrite: bool = False) -> None:
+        """Insert (or, with ``overwrite``, replace) a scenario's JSON body, in one transaction."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self.transaction() as con:
+            exists = con.execute("SELECT 1 FROM scenarios WHERE name = ?", [name]).fetchone()
+            if exists and not overwrite:
+                msg = f"a scenario named '{name}' already exists; use edit, or another name"
+                raise InputError(msg)
+            if exists:
+                con.execute(
+                    "UPDATE scenarios SET body = ?, updated_at = ? WHERE name = ?",
+                    [json.dumps(body, ensure_ascii=False), now, name],
+                )
+            else:
+                con.execute(
+                    "INSERT INTO scenarios VALUES (?, ?, ?, ?)",
+                    [name, json.dumps(body, ensure_ascii=False), now, now],
+                )
+
+    def get_scenario(self, name: str) -> dict:
+        """A scenario's JSON body; unknown name → error listing the closest names."""
+        row = self.con.execute("SELECT body FROM scenarios WHERE name = ?", [name]).fetchone()
+        if row is None:
+            import difflib
+
+            names = [r[0] for r in self.con.execute("SELECT name FROM scenarios").fetchall()]
+            raise UnknownCodeError("scenario", name, difflib.get_close_matches(name, names, n=5))
+        return json.loads(row[0])
+
+    def list_scenarios(self) -> list[tuple[str, datetime, datetime]]:
+        """(name, created_at, updated_at) of every stored scenario, by name."""
+        return self.con.execute(
+            "SELECT name, created_at, updated_at FROM scenarios ORDER BY name"
+        ).fetchall()
+
+    def delete_scenario(self, name: str) -> None:
+        self.get_scenario(name)
+        with self.transaction() as con:
+            con.execute("DELETE FROM scenarios WHERE name = ?", [name])
