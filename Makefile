@@ -31,6 +31,9 @@ demo: install
 	$(BIN)/proxisante report --territory 62523 --out $(OUT)/loison-sous-lens.html
 	$(BIN)/proxisante report --territory epci:246200364 --out $(OUT)/ca-lens-lievin.html
 	$(BIN)/proxisante report --territory circo:12-02 --out $(OUT)/aveyron-2e-circonscription.html
+	$(BIN)/proxisante scenario run examples/scenario_gard_filieris.yaml --territory dep:30 \
+	  --report $(OUT)/scenario-gard-filieris.html
+	$(BIN)/proxisante scenario criticality --operator filieris --csv $(OUT)/criticite-filieris.csv
 	@echo "Reports written to $(OUT)/"
 
 test: install system-deps

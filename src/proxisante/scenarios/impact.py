@@ -361,7 +361,7 @@ def evaluate(
 
 def criticality_ranking(
     *, operator: str = "filieris", territory: str | None = None, offer: Offer | None = None,
-    year: int = 2023,
+    year: int = 2023, context: ImpactContext | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Impact of closing each open site of an operator, one by one, most critical first.
 
@@ -369,7 +369,7 @@ def criticality_ranking(
     in communes under the vigilance level (4), then by consultations lost.
     """
     offer = offer or load_default_offer()
-    ctx = ImpactContext.build(year)
+    ctx = context or ImpactContext.build(year)
     supply = site_supply(offer, profession="gp")
     sites = offer.sites
     mask = (sites["operator"].str.lower() == operator.lower()) & (sites["status"] == "open")

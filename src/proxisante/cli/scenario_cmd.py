@@ -1,0 +1,303 @@
+"""CLI: ``proxisante scenario new|edit|import|export|list|run|compare|criticality``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from proxisante.cli._common import console, user_errors
+from proxisante.errors import InputError
+
+scenario_app = typer.Typer(
+    help="Scenarios: closures, openings, staff changes, retirements, network break-up.",
+    no_args_is_help=True,
+)
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
+OptTerritory = Annotated[
+    str | None, typer.Option("--territory", "-t", help="Territory selector for the summary")
+]
+
+
+def _load(ref: str, store: Path | None):
+    """A scenario from a .yaml/.yml/.json file, or by name from the store."""
+    from proxisante.scenarios.io import load_scenario, parse_scenario
+
+    if Path(ref).suffix.lower() in (".yaml", ".yml", ".json"):
+        return load_scenario(ref)
+    from proxisante.store import Store
+
+    with Store(store) as st:
+        return parse_scenario(st.get_scenario(ref))
+
+
+def _save(scenario, store: Path | None, *, overwrite: bool) -> None:
+    from proxisante.store import Store
+
+    with Store(store) as st:
+        st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
+
+
+def _edits_from_options(close, operator_exit, open_site) -> list[dict]:
+    edits: list[dict] = []
+    if close:
+        edits.append({"kind": "close_sites", "sites": list(close)})
+    for spec in operator_exit or []:
+        op, sep, terr = spec.partition(":")
+        if not sep or not terr:
+            msg = f"--operator-exit was '{spec}'; expected OPERATOR:SELECTOR, e.g. filieris:dep:30"
+            raise InputError(msg)
+        edits.append({"kind": "operator_exit", "operator": op, "territory": terr})
+    for k, spec in enumerate(open_site or [], start=1):
+        commune, sep, fte = spec.partition("=")
+        try:
+            value = float(fte)
+        except ValueError:
+            value = float("nan")
+        if not sep or value != value:
+            msg = f"--open was '{spec}'; expected COMMUNE=GP_FTE, e.g. 62523=2"
+            raise InputError(msg)
+        edits.append({"kind": "open_site", "site": f"nouveau-{commune}-{k}",
+                      "name": f"Nouveau centre ({commune})", "commune": commune,
+                      "fte": {"gp": value}})  # fmt: skip
+    return edits
+
+
+@scenario_app.command("new")
+@user_errors
+def new(
+    name: Annotated[str, typer.Argument(help="Scenario name")],
+    description: Annotated[str, typer.Option(help="Free text")] = "",
+    close: Annotated[list[str] | None, typer.Option(help="Site id to close (repeat)")] = None,
+    operator_exit: Annotated[
+        list[str] | None, typer.Option(help="OPERATOR:SELECTOR, all its sites there close")
+    ] = None,
+    open_site: Annotated[
+        list[str] | None, typer.Option("--open", help="COMMUNE=GP_FTE, a new centre")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write it to this .yaml/.json")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Create a scenario from options and save it in the store."""
+    from proxisante.offer import load_default_offer
+    from proxisante.scenarios.impact import supply_changes
+    from proxisante.scenarios.io import dump_scenario, parse_scenario
+
+    edits = _edits_from_options(close, operator_exit, open_site)
+    if not edits:
+        msg = "give at least one edit: --close, --operator-exit or --open"
+        raise InputError(msg)
+    sc = parse_scenario({"name": name, "description": description, "edits": edits})
+    supply_changes(sc, load_default_offer())  # validates sites and communes before saving
+    _save(sc, store, overwrite=False)
+    if out is not None:
+        dump_scenario(sc, out)
+    console.print(f"saved scenario '{name}' ({len(edits)} edit(s))")
+
+
+@scenario_app.command("import")
+@user_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="Scenario .yaml/.yml/.json")],
+    overwrite: Annotated[bool, typer.Option(help="Replace a scenario of the same name")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Validate a scenario file and save it in the store."""
+    from proxisante.offer import load_default_offer
+    from proxisante.scenarios.impact import supply_changes
+    from proxisante.scenarios.io import load_scenario
+
+    sc = load_scenario(file)
+    supply_changes(sc, load_default_offer())
+    _save(sc, store, overwrite=overwrite)
+    console.print(f"saved scenario '{sc.name}' from {file}")
+
+
+@scenario_app.command("export")
+@user_errors
+def export(
+    name: Annotated[str, typer.Argument()],
+    file: Annotated[Path, typer.Argument(help=".yaml/.yml/.json to write")],
+    store: StoreOption = None,
+) -> None:
+    """Write a stored scenario to a YAML or JSON file."""
+    from proxisante.scenarios.io import dump_scenario
+
+    dump_scenario(_load(name, store), file)
+    console.print(f"wrote {file}")
+
+
+@scenario_app.command("edit")
+@user_errors
+def edit(
+    name: Annotated[str, typer.Argument()],
+    close: Annotated[list[str] | None, typer.Option(help="Add: close this site")] = None,
+    operator_exit: Annotated[list[str] | None, typer.Option(help="Add: OPERATOR:SELECTOR")] = None,
+    open_site: Annotated[
+        list[str] | None, typer.Option("--open", help="Add: COMMUNE=GP_FTE")
+    ] = None,
+    remove_edit: Annotated[
+        list[int] | None, typer.Option(help="Remove edit number N (1-based, see run)")
+    ] = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    store: StoreOption = None,
+) -> None:
+    """Add or remove edits of a stored scenario (validated before saving)."""
+    from proxisante.offer import load_default_offer
+    from proxisante.scenarios.impact import supply_changes
+    from proxisante.scenarios.io import parse_scenario
+
+    sc = _load(name, store)
+    data = sc.model_dump(mode="json")
+    for n in sorted(set(remove_edit or []), reverse=True):
+        if not 1 <= n <= len(data["edits"]):
+            msg = f"--remove-edit {n}: the scenario has edits 1..{len(data['edits'])}"
+            raise InputError(msg)
+        del data["edits"][n - 1]
+    data["edits"] += _edits_from_options(close, operator_exit, open_site)
+    if description is not None:
+        data["description"] = description
+    new_sc = parse_scenario(data)
+    supply_changes(new_sc, load_default_offer())
+    _save(new_sc, store, overwrite=True)
+    console.print(f"updated scenario '{name}' ({len(new_sc.edits)} edit(s))")
+
+
+@scenario_app.command("list")
+@user_errors
+def list_(store: StoreOption = None) -> None:
+    """List the stored scenarios."""
+    from proxisante.store import Store
+
+    with Store(store) as st:
+        rows = st.list_scenarios()
+    t = Table("name", "created", "updated")
+    for name, created, updated in rows:
+        t.add_row(name, f"{created:%Y-%m-%d %H:%M}", f"{updated:%Y-%m-%d %H:%M}")
+    console.print(t)
+    console.print(f"{len(rows)} scenario(s)")
+
+
+def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
+    t = Table(title=title)
+    t.add_column("")
+    for k in summaries:
+        t.add_column(k, justify="right")
+    labels = [
+        ("population", "population"),
+        ("population_affected", "population with a changed APL"),
+        ("newly_under", "newly under APL 2.5"),
+        ("lifted", "lifted above 2.5"),
+        ("under_before", "under 2.5 before"),
+        ("under_after", "under 2.5 after"),
+        ("no_gp_after", "no GP within 20 min after"),
+        ("fte_change", "GP FTE change"),
+        ("consultations_change", "consultations/yr change"),
+    ]
+    for key, label in labels:
+        t.add_row(label, *[f"{s[key]:,.0f}" for s in summaries.values()])
+    return t
+
+
+@scenario_app.command("run")
+@user_errors
+def run(
+    ref: Annotated[str, typer.Argument(help="Stored scenario name or .yaml/.json file")],
+    territory: OptTerritory = None,
+    report: Annotated[Path | None, typer.Option(help="Write the French HTML report")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Write per-commune impacts (CSV)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold."""
+    from proxisante.scenarios.impact import evaluate
+    from proxisante.territory import select
+
+    sc = _load(ref, store)
+    with console.status("Evaluating (national catchment, exact marginal effects)…"):
+        res = evaluate(sc)
+    terr = select(territory) if territory else None
+    codes = terr.codes if terr is not None else None
+    summaries = {"all communes": res.summary()}
+    if terr is not None:
+        summaries = {terr.label: res.summary(codes)} | summaries
+    console.print(_summary_table(f"Scenario '{sc.name}'", summaries))
+    console.print(f"[dim]Method: {res.method}[/]")
+    for i, e in enumerate(sc.edits, start=1):
+        console.print(f"[dim]edit {i}: {e.kind}[/]")
+    for note in res.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    if csv is not None:
+        c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
+        c.to_csv(csv, index=False)
+        console.print(f"wrote {len(c)} communes to {csv}")
+    if report is not None:
+        from proxisante.report import build_territory_report, write_html
+        from proxisante.report.scenario_section import scenario_section
+
+        if terr is None:
+            msg = "--report needs --territory (the territory the report is about)"
+            raise InputError(msg)
+        rep = build_territory_report(terr, year=sc.baseline_year)
+        rep.sections.append(scenario_section(res, terr))
+        write_html(rep, report)
+        console.print(f"[green]wrote[/] {report}")
+
+
+@scenario_app.command("compare")
+@user_errors
+def compare(
+    first: Annotated[str, typer.Argument(help="Scenario name or file")],
+    second: Annotated[str, typer.Argument(help="Scenario name or file")],
+    territory: OptTerritory = None,
+    csv: Annotated[Path | None, typer.Option(help="Per-commune comparison (CSV)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Compare two scenarios side by side (aggregates and per commune)."""
+    from proxisante.scenarios.impact import evaluate
+    from proxisante.territory import select
+
+    a, b = _load(first, store), _load(second, store)
+    ra, rb = evaluate(a), evaluate(b)
+    codes = select(territory).codes if territory else None
+    console.print(
+        _summary_table("Comparison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
+    )
+    if csv is not None:
+        m = ra.communes[["code_insee", "pop_totale", "apl_before", "apl_after"]].merge(
+            rb.communes[["code_insee", "apl_after"]], on="code_insee", suffixes=("_a", "_b")
+        )
+        if codes is not None:
+            m = m[m["code_insee"].isin(codes)]
+        m.to_csv(csv, index=False)
+        console.print(f"wrote {len(m)} communes to {csv}")
+
+
+@scenario_app.command("criticality")
+@user_errors
+def criticality(
+    operator: Annotated[str, typer.Option(help="Operator whose sites are ranked")] = "filieris",
+    territory: OptTerritory = None,
+    csv: Annotated[Path | None, typer.Option(help="Write the ranking (CSV)")] = None,
+) -> None:
+    """Rank an operator's sites by the impact of closing each one alone."""
+    from proxisante.scenarios.impact import criticality_ranking
+
+    rank = criticality_ranking(operator=operator, territory=territory)
+    t = Table(title=f"Criticality of {operator} sites (closing each alone)")
+    for col in ("#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"):
+        t.add_column(col, justify="left" if col == "site" else "right")
+    for r in rank.itertuples():
+        fte = f"{r.gp_fte:g}" if r.gp_staff_known else "unknown"
+        t.add_row(str(r.rank), r.name, r.commune, fte, f"{r.newly_under:,.0f}",
+                  f"{r.population_affected:,.0f}", f"{r.max_apl_drop:.3f}")  # fmt: skip
+    console.print(t)
+    if csv is not None:
+        rank.to_csv(csv, index=False)
+        console.print(f"wrote {len(rank)} sites to {csv}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the scenario commands to the main app."""
+    app.add_typer(scenario_app, name="scenario")

@@ -1,0 +1,90 @@
+"""`proxisante scenario …` end to end on the bundled data, with a temporary store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from proxisante.cli import app
+from proxisante.store import Store
+from proxisante.territory import select
+
+runner = CliRunner()
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_new_list_edit_export_run_compare(tmp_path):
+    store = tmp_path / "s.duckdb"
+    res = _run("scenario", "new", "carmaux", "--close", "filieris-centre-de-sante-de-carmaux",
+               "--store", store)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    res = _run("scenario", "new", "gard", "--operator-exit", "filieris:dep:30", "--store", store)
+    assert res.exit_code == 0, res.output
+    res = _run("scenario", "list", "--store", store)
+    assert "carmaux" in res.output and "2 scenario(s)" in res.output
+    res = _run("scenario", "edit", "carmaux", "--open", "81060=3", "--store", store)
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "carmaux.yaml"
+    assert _run("scenario", "export", "carmaux", out, "--store", store).exit_code == 0
+    assert "open_site" in out.read_text(encoding="utf-8")
+    csv = tmp_path / "impact.csv"
+    res = _run("scenario", "run", "carmaux", "-t", "dep:81", "--csv", csv, "--store", store)
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(csv, dtype={"code_insee": str})
+    assert len(df) == len(select("dep:81"))
+    res = _run("scenario", "compare", "carmaux", "gard", "-t", "dep:30", "--store", store)
+    assert res.exit_code == 0 and "Comparison" in res.output
+
+
+def test_run_example_with_report(tmp_path):
+    html = tmp_path / "gard.html"
+    res = _run("scenario", "run", EXAMPLES / "scenario_gard_filieris.yaml", "-t", "dep:30",
+               "--report", html)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = html.read_text(encoding="utf-8")
+    assert "Si… les centres de santé Filieris du Gard fermaient" in text
+    assert "Bessèges" in text and 'data-figure="newly-under"' in text
+
+
+def test_criticality_cli(tmp_path):
+    csv = tmp_path / "rank.csv"
+    res = _run("scenario", "criticality", "--operator", "filieris", "--csv", csv)
+    assert res.exit_code == 0, res.output
+    rank = pd.read_csv(csv)
+    assert rank["rank"].iloc[0] == 1 and len(rank) >= 9
+
+
+def test_bad_scenarios_save_nothing(tmp_path):
+    store = tmp_path / "s.duckdb"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nedits:\n  - kind: close_sites\n    sites: [nope]\n", encoding="utf-8")
+    for args in (
+        ("scenario", "import", bad, "--store", store),
+        ("scenario", "new", "y", "--close", "nope", "--store", store),
+        ("scenario", "new", "z", "--open", "62523=abc", "--store", store),
+        ("scenario", "run", "missing-name", "--store", store),
+    ):
+        res = _run(*args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "error:" in res.output and "Traceback" not in res.output
+    with Store(store) as st:
+        assert st.list_scenarios() == []
+
+
+def test_store_transaction_rolls_back(tmp_path):
+    with Store(tmp_path / "s.duckdb") as st:
+        st.save_scenario("a", {"v": 1})
+        try:
+            with st.transaction() as con:
+                con.execute("UPDATE scenarios SET body = '{\"v\": 2}' WHERE name = 'a'")
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        assert st.get_scenario("a") == {"v": 1}
+        assert st.schema_version() == 1
