@@ -36,6 +36,39 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "offer: imported sites, staff, BPE counts and import provenance",
+        """
+        CREATE TABLE imports (
+            import_id INTEGER PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL,
+            rows_read BIGINT NOT NULL,
+            rows_stored BIGINT NOT NULL,
+            rows_skipped BIGINT NOT NULL
+        );
+        CREATE TABLE sites (
+            site_id VARCHAR PRIMARY KEY, finess_et VARCHAR, finess_ej VARCHAR, name VARCHAR,
+            category VARCHAR, category_code VARCHAR, category_label VARCHAR, operator VARCHAR,
+            legal_status VARCHAR, address VARCHAR, commune VARCHAR NOT NULL, lat DOUBLE,
+            lon DOUBLE, location_source VARCHAR, status VARCHAR NOT NULL,
+            capacity_places INTEGER, source VARCHAR, source_date VARCHAR, import_id INTEGER
+        );
+        CREATE TABLE staff (
+            site_id VARCHAR NOT NULL, commune VARCHAR, profession VARCHAR NOT NULL,
+            headcount INTEGER, fte DOUBLE,
+            activity_consultations DOUBLE, birth_year INTEGER, employment VARCHAR,
+            source VARCHAR, import_id INTEGER
+        );
+        CREATE TABLE bpe_counts (
+            commune VARCHAR NOT NULL, profession VARCHAR NOT NULL, count DOUBLE NOT NULL,
+            import_id INTEGER
+        );
+        """,
+    ),
 ]
 
 
@@ -83,7 +116,7 @@ class Store:
         self.con.execute("COMMIT")
 
     def schema_version(self) -> int:
-        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        row = self.con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
         return int(row[0] or 0)
 
     def _migrate(self) -> None:
@@ -111,7 +144,7 @@ class Store:
         """Insert (or, with ``overwrite``, replace) a scenario's JSON body, in one transaction."""
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.transaction() as con:
-            exists = con.execute("SELECT 1 FROM scenarios WHERE name = ?", [name]).fetchone()
+            exists = con.execute("SELECT 1 FROM scenarios WHERE name = ?", [name]).fetchall()
             if exists and not overwrite:
                 msg = f"a scenario named '{name}' already exists; use edit, or another name"
                 raise InputError(msg)
@@ -128,13 +161,13 @@ class Store:
 
     def get_scenario(self, name: str) -> dict:
         """A scenario's JSON body; unknown name → error listing the closest names."""
-        row = self.con.execute("SELECT body FROM scenarios WHERE name = ?", [name]).fetchone()
-        if row is None:
+        row = self.con.execute("SELECT body FROM scenarios WHERE name = ?", [name]).fetchall()
+        if not row:
             import difflib
 
             names = [r[0] for r in self.con.execute("SELECT name FROM scenarios").fetchall()]
             raise UnknownCodeError("scenario", name, difflib.get_close_matches(name, names, n=5))
-        return json.loads(row[0])
+        return json.loads(row[0][0])
 
     def list_scenarios(self) -> list[tuple[str, datetime, datetime]]:
         """(name, created_at, updated_at) of every stored scenario, by name."""

@@ -8,7 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from proxisante.cli import app
-from proxisante.store import Store
+from proxisante.store import MIGRATIONS, Store
 from proxisante.territory import select
 
 runner = CliRunner()
@@ -87,4 +87,4 @@ def test_store_transaction_rolls_back(tmp_path):
         except RuntimeError:
             pass
         assert st.get_scenario("a") == {"v": 1}
-        assert st.schema_version() == 1
+        assert st.schema_version() == MIGRATIONS[-1][0]

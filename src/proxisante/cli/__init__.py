@@ -7,6 +7,7 @@ stderr with exit code 2 (no traceback).
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -26,9 +27,10 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so that `proxisante --help` stays fast and modules stay independent.
-    from proxisante.cli import access_cmd, report_cmd, scenario_cmd, territory_cmd
+    from proxisante.cli import access_cmd, offer_cmd, report_cmd, scenario_cmd, territory_cmd
 
     territory_cmd.register(app)
+    offer_cmd.register(app)
     access_cmd.register(app)
     scenario_cmd.register(app)
     report_cmd.register(app)
@@ -44,3 +46,13 @@ def main(argv: list[str] | None = None) -> None:
     except ProxisanteError as exc:
         console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    except Exception as exc:  # a bug, not a user error: one line, details on demand
+        if os.environ.get("PROXISANTE_DEBUG"):
+            raise
+        console_err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(set PROXISANTE_DEBUG=1 for the traceback and please report it)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)

@@ -1,0 +1,178 @@
+"""Importer for the FINESS extract published on data.gouv.fr (``etalab-cs1100507-stock-*.csv``).
+
+Specification (FINESS, "Extraction du Fichier National des Établissements Sanitaires et
+Sociaux", jeu de données etalab, DREES/ministère chargé de la santé), as read here:
+
+- ``;``-separated, no quoting, encoding UTF-8 (Latin-1 accepted);
+- line 1 is a header line ``finess;etalab;<version>;<date>``;
+- ``structureet`` lines, 32 fields: ``structureet; nofinesset; nofinessej; rs; rslongue;
+  complrs; compldistrib; numvoie; typvoie; voie; compvoie; lieuditbp; commune; departement;
+  libdepartement; ligneacheminement; telephone; telecopie; categetab; libcategetab;
+  categagretab; libcategagretab; siret; codeape; codemft; libmft; codesph; libsph; dateouv;
+  dateautor; datemaj; numuai``;
+- ``geolocalisation`` lines, 6 fields: ``geolocalisation; nofinesset; coordxet; coordyet;
+  sourcecoordet; datemaj``, joined to ``structureet`` by ``nofinesset``. ``sourcecoordet``
+  ends with the projection: ``LAMBERT_93`` (EPSG:2154, metropolitan France), ``UTM_N20``
+  (EPSG:5490, Guadeloupe/Martinique), ``UTM_N22`` (EPSG:2972, Guyane), ``UTM_S40``
+  (EPSG:2975, La Réunion), ``UTM_S38`` (EPSG:4471, Mayotte); converted to WGS84 with pyproj.
+- INSEE commune code: ``departement`` + ``commune`` in metropolitan France; overseas
+  (``departement`` 9A…9F) ``'97' + commune``.
+
+Category codes kept as given; :data:`CATEGORY_OF_CODE` maps the ones proxisante models
+(124 centre de santé, 354 SSIAD, 460 SAAD, 500 EHPAD, SMR, hospitals…).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from proxisante.errors import DataFileError
+from proxisante.offer.validation import RowErrors, check_coordinates_in_france
+
+__all__ = ["CATEGORY_OF_CODE", "FILIERIS_EJ", "STRUCTUREET_FIELDS", "read_finess"]
+
+STRUCTUREET_FIELDS = [
+    "structureet", "nofinesset", "nofinessej", "rs", "rslongue", "complrs", "compldistrib",
+    "numvoie", "typvoie", "voie", "compvoie", "lieuditbp", "commune", "departement",
+    "libdepartement", "ligneacheminement", "telephone", "telecopie", "categetab",
+    "libcategetab", "categagretab", "libcategagretab", "siret", "codeape", "codemft",
+    "libmft", "codesph", "libsph", "dateouv", "dateautor", "datemaj", "numuai",
+]  # fmt: skip
+GEO_FIELDS = ["geolocalisation", "nofinesset", "coordxet", "coordyet", "sourcecoordet", "datemaj"]
+
+#: FINESS EJ of the CANSSM (Filieris): its établissements get operator 'filieris'.
+FILIERIS_EJ = "750050759"
+
+#: FINESS category codes → proxisante category.
+CATEGORY_OF_CODE = {
+    "124": "centre_de_sante",
+    "354": "ssiad",
+    "460": "saad",
+    "500": "ehpad",
+    "109": "smr",
+    "362": "usld",
+    "101": "hospital",
+    "106": "hospital",
+    "355": "hospital",
+    "365": "hospital",
+    "128": "hospital",
+    "129": "hospital",
+}
+_EPSG = {"LAMBERT_93": 2154, "UTM_N20": 5490, "UTM_N22": 2972, "UTM_S40": 2975, "UTM_S38": 4471}
+_FINESS_RE = r"^[0-9]{2}[0-9]{7}$|^2[AB][0-9]{7}$|^9[A-F][0-9]{7}$"
+
+
+def _read_lines(path: Path) -> pd.DataFrame:
+    for encoding in ("utf-8", "latin-1"):
+        try:
+            raw = pd.read_csv(
+                path, sep=";", header=None, names=range(len(STRUCTUREET_FIELDS)), dtype=str,
+                keep_default_na=False, encoding=encoding, quoting=3, skiprows=1,
+            )  # fmt: skip
+            return raw
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserError as exc:
+            msg = f"not a FINESS ';'-separated extract ({exc})"
+            raise DataFileError(str(path), msg) from None
+    raise DataFileError(str(path), "unreadable text encoding; expected UTF-8 or Latin-1")
+
+
+def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
+    """Parse a FINESS etalab extract into sites (columns of ``offer.SITE_COLUMNS``).
+
+    Parameters
+    ----------
+    path
+        The ``etalab-cs1100507-stock-*.csv`` file.
+    communes
+        Known INSEE commune codes (rows in other communes are errors).
+    lenient
+        Skip bad rows (each reported in the returned :class:`RowErrors`) instead of failing.
+
+    Returns
+    -------
+    (sites, errors)
+        A DataFrame of valid sites and the row errors (empty unless ``lenient``).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found")
+    with path.open("rb") as fh:
+        head = fh.readline().decode("latin-1").strip()
+    if not head.lower().startswith("finess;"):
+        sep_hint = " (it looks ','-separated)" if head.count(",") > head.count(";") else ""
+        msg = f"line 1 should be the header 'finess;etalab;…', got '{head[:40]}'{sep_hint}"
+        raise DataFileError(str(path), msg, line=1)
+    raw = _read_lines(path)
+    raw["_line"] = np.arange(len(raw)) + 2
+    kind = raw[0]
+    unknown = ~kind.isin(["structureet", "geolocalisation"])
+    errors = RowErrors(str(path), lenient=lenient)
+    errors.add(unknown.to_numpy(), raw["_line"], "type", "line type structureet or geolocalisation")
+    st = raw[kind == "structureet"].rename(columns=dict(enumerate(STRUCTUREET_FIELDS)))
+    geo = raw[kind == "geolocalisation"].rename(columns=dict(enumerate(GEO_FIELDS)))
+    if st.empty:
+        raise DataFileError(str(path), "no 'structureet' line")
+    bad_id = ~st["nofinesset"].str.fullmatch(_FINESS_RE)
+    errors.add(bad_id.to_numpy(), st["_line"], "nofinesset", "a 9-character FINESS number")
+    bad_ej = ~st["nofinessej"].str.fullmatch(_FINESS_RE)
+    errors.add(bad_ej.to_numpy(), st["_line"], "nofinessej", "a 9-character FINESS number")
+    dup = st["nofinesset"].duplicated(keep="first")
+    errors.add(dup.to_numpy(), st["_line"], "nofinesset", "a FINESS number not repeated")
+    dep = st["departement"].str.strip().str.upper()
+    com = st["commune"].str.strip()
+    insee = np.where(dep.str.startswith("9") & ~dep.str.fullmatch(r"\d\d"), "97" + com, dep + com)
+    st["code_insee"] = insee
+    bad_com = ~st["code_insee"].isin(communes)
+    errors.add(bad_com.to_numpy(), st["_line"], "commune",
+               "a known INSEE commune (departement + commune)")  # fmt: skip
+
+    geo = geo.drop_duplicates("nofinesset", keep="first").set_index("nofinesset")
+    g = geo.reindex(st["nofinesset"])
+    x = pd.to_numeric(g["coordxet"], errors="coerce").to_numpy()
+    y = pd.to_numeric(g["coordyet"], errors="coerce").to_numpy()
+    proj = g["sourcecoordet"].fillna("").str.split(",").str[-1].str.strip().to_numpy()
+    lat = np.full(len(st), np.nan)
+    lon = np.full(len(st), np.nan)
+    has_xy = np.isfinite(x) & np.isfinite(y)
+    bad_proj = has_xy & ~np.isin(proj, list(_EPSG))
+    errors.add(bad_proj, st["_line"], "sourcecoordet", f"a projection among {sorted(_EPSG)}")
+    for name, epsg in _EPSG.items():
+        m = has_xy & (proj == name)
+        if m.any():
+            tr = Transformer.from_crs(epsg, 4326, always_xy=True)
+            lon[m], lat[m] = tr.transform(x[m], y[m])
+    outside = has_xy & ~bad_proj & ~check_coordinates_in_france(lat, lon)
+    errors.add(outside, st["_line"], "coordxet,coordyet", "coordinates inside France")
+    keep = errors.keep_mask(st["_line"])
+    st = st[keep]
+    lat, lon = lat[keep], lon[keep]
+    code = st["categetab"].str.strip()
+    sites = pd.DataFrame({
+        "site_id": st["nofinesset"].to_numpy(),
+        "finess_et": st["nofinesset"].to_numpy(),
+        "finess_ej": st["nofinessej"].to_numpy(),
+        "name": st["rslongue"].where(st["rslongue"] != "", st["rs"]).to_numpy(),
+        "category": code.map(CATEGORY_OF_CODE).fillna("other").to_numpy(),
+        "category_code": code.to_numpy(),
+        "category_label": st["libcategetab"].to_numpy(),
+        "operator": np.where(st["nofinessej"] == FILIERIS_EJ, "filieris", ""),
+        "legal_status": st["libsph"].to_numpy(),
+        "address": (st["numvoie"] + " " + st["typvoie"] + " " + st["voie"] + ", "
+                    + st["ligneacheminement"]).str.replace(r"\s+", " ", regex=True).str.strip(" ,")
+                    .to_numpy(),
+        "commune": st["code_insee"].to_numpy(),
+        "lat": lat,
+        "lon": lon,
+        "location_source": np.where(np.isfinite(lat), "finess", "none"),
+        "status": "open",
+        "source": path.name,
+        "source_date": st["datemaj"].to_numpy(),
+        "line": st["_line"].to_numpy(),
+    })  # fmt: skip
+    return sites, errors
