@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test bench lint format serve install system-deps clean
+.PHONY: demo test bench lint format serve install system-deps osrm clean
 
 install: $(STAMP)
 
@@ -26,6 +26,19 @@ system-deps:
 	  echo "warning: chromium/chromedriver missing and not root; browser tests will be skipped"; \
 	fi
 
+# OSRM binaries and profiles from the PyPI wheel osrm-bindings (manylinux_2_28, cp312-abi3),
+# unpacked into tools/osrm/osrm (git-ignored).
+OSRM_DIR := tools/osrm
+$(OSRM_DIR)/osrm/bin/osrm-routed: | $(STAMP)
+	rm -rf $(OSRM_DIR) && mkdir -p $(OSRM_DIR)/wheel
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary :all: --python-version 3.12 \
+	  --platform manylinux_2_28_x86_64 osrm-bindings -d $(OSRM_DIR)/wheel
+	$(BIN)/python -m zipfile -e $(OSRM_DIR)/wheel/osrm_bindings-*.whl $(OSRM_DIR)
+	chmod +x $(OSRM_DIR)/osrm/bin/*
+
+osrm: $(OSRM_DIR)/osrm/bin/osrm-routed
+	$(OSRM_DIR)/osrm/bin/osrm-routed --version
+
 demo: install
 	mkdir -p $(OUT)
 	$(BIN)/proxisante report --territory 62523 --out $(OUT)/loison-sous-lens.html
@@ -36,7 +49,7 @@ demo: install
 	$(BIN)/proxisante scenario criticality --operator filieris --csv $(OUT)/criticite-filieris.csv
 	@echo "Reports written to $(OUT)/"
 
-test: install system-deps
+test: install system-deps osrm
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -27,9 +27,17 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so that `proxisante --help` stays fast and modules stay independent.
-    from proxisante.cli import access_cmd, offer_cmd, report_cmd, scenario_cmd, territory_cmd
+    from proxisante.cli import (
+        access_cmd,
+        offer_cmd,
+        report_cmd,
+        scenario_cmd,
+        territory_cmd,
+        travel_cmd,
+    )
 
     territory_cmd.register(app)
+    travel_cmd.register(app)
     offer_cmd.register(app)
     access_cmd.register(app)
     scenario_cmd.register(app)

@@ -1,0 +1,118 @@
+"""CLI: ``proxisante travel build-network|matrix``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from proxisante.cli._common import console, user_errors
+from proxisante.errors import DataFileError, InputError
+
+travel_app = typer.Typer(help="Travel times: offline estimate, OSRM road network, imported matrix.",
+                         no_args_is_help=True)  # fmt: skip
+
+
+@travel_app.command("build-network")
+@user_errors
+def build(
+    pbf: Annotated[Path, typer.Argument(help="OpenStreetMap extract (.osm.pbf)")],
+    out: Annotated[Path | None, typer.Option(help="Folder for the OSRM files")] = None,
+    profile: Annotated[str, typer.Option(help="OSRM profile: car, bicycle, foot")] = "car",
+) -> None:
+    """Prepare a road network for OSRM (extract + partition + customize, MLD)."""
+    from proxisante.travel.osrm import build_network
+
+    with console.status(f"Building the OSRM network from {pbf.name}…"):
+        net = build_network(pbf, out_dir=out, profile=profile)
+    console.print(f"[green]network ready:[/] {net}")
+
+
+def _points(points: Path | None, territory: str | None):
+    import pandas as pd
+
+    if (points is None) == (territory is None):
+        msg = "give exactly one of --points CSV (id,lat,lon) or --territory SELECTOR"
+        raise InputError(msg)
+    if territory is not None:
+        from proxisante.territory import select
+
+        c = select(territory).communes.dropna(subset=["lat", "lon"])
+        return c["code_insee"].to_numpy(), c["lat"].to_numpy(), c["lon"].to_numpy()
+    assert points is not None
+    if not points.is_file():
+        raise DataFileError(str(points), "file not found")
+    df = pd.read_csv(points, dtype={"id": str})
+    missing = [c for c in ("id", "lat", "lon") if c not in df.columns]
+    if missing:
+        raise DataFileError(str(points), f"missing column(s) {missing}; expected id,lat,lon")
+    return df["id"].to_numpy(), df["lat"].to_numpy(), df["lon"].to_numpy()
+
+
+@travel_app.command("matrix")
+@user_errors
+def matrix(
+    out: Annotated[Path, typer.Option(help="Output .csv or .parquet (origin,destination,minutes)")],
+    provider: Annotated[str, typer.Option(help="estimate | osrm | matrix")] = "estimate",
+    points: Annotated[Path | None, typer.Option(help="CSV of points: id,lat,lon")] = None,
+    territory: Annotated[str | None, typer.Option("--territory", "-t")] = None,
+    cutoff: Annotated[float, typer.Option(help="Cut-off, minutes")] = 30.0,
+    network: Annotated[
+        Path | None, typer.Option(help="OSRM network (.osrm) for --provider osrm")
+    ] = None,
+    file: Annotated[Path | None, typer.Option(help="Matrix file for --provider matrix")] = None,
+    cache: Annotated[bool, typer.Option(help="Use the on-disk cache (OSRM)")] = True,
+) -> None:
+    """Travel times between points (all pairs within the cut-off), written in long format."""
+    from proxisante.travel import estimate_matrix
+    from proxisante.travel.cache import cache_key, cached_matrix
+    from proxisante.travel.matrix_file import read_matrix_file
+
+    ids, lat, lon = _points(points, territory)
+    if provider == "estimate":
+        tm = estimate_matrix(ids, lat, lon, ids, lat, lon, cutoff_minutes=cutoff)
+    elif provider == "osrm":
+        from proxisante.travel.osrm import osrm_matrix
+
+        if network is None:
+            msg = (
+                "--provider osrm needs --network FILE.osrm (see `proxisante travel build-network`)"
+            )
+            raise InputError(msg)
+        key = cache_key("osrm", {"network": str(network.resolve()), "cutoff": cutoff},
+                        (ids, lat, lon), (ids, lat, lon))  # fmt: skip
+
+        def compute():
+            res = osrm_matrix(ids, lat, lon, ids, lat, lon, network=network, cutoff_minutes=cutoff)
+            far = res.snapping[res.snapping["snapping_m"] > 500]
+            if len(far):
+                console.print(f"[yellow]{len(far)} point(s) snapped more than 500 m from a road[/]")
+            return res.matrix
+
+        with console.status(f"OSRM table for {len(ids)} points…"):
+            tm, hit = cached_matrix(key, compute) if cache else (compute(), False)
+        if hit:
+            console.print("[dim](from cache)[/]")
+    elif provider == "matrix":
+        if file is None:
+            msg = "--provider matrix needs --file (origin,destination,minutes)"
+            raise InputError(msg)
+        tm = read_matrix_file(file, origin_ids=ids, destination_ids=ids, cutoff_minutes=cutoff)
+    else:
+        msg = f"--provider was '{provider}'; expected estimate, osrm or matrix"
+        raise InputError(msg)
+    df = tm.to_frame()
+    if out.suffix.lower() == ".parquet":
+        df.to_parquet(out, index=False)
+    elif out.suffix.lower() == ".csv":
+        df.to_csv(out, index=False)
+    else:
+        msg = f"--out must end in .csv or .parquet; got '{out.suffix}'"
+        raise InputError(msg)
+    console.print(f"wrote {tm.n_pairs:,} pairs ({provider}, ≤ {cutoff:g} min) to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the travel commands to the main app."""
+    app.add_typer(travel_app, name="travel")
