@@ -196,8 +196,9 @@ class OsrmServer:
               timeout_s: float = 60.0, retries: int = 3) -> dict:  # fmt: skip
         """One ``/table`` request (durations), retried on transient failures."""
         path = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in coords)
-        q = (f"sources={';'.join(map(str, sources))}&destinations={';'.join(map(str, destinations))}"
-             "&annotations=duration")  # fmt: skip
+        src = ";".join(map(str, sources))
+        dst = ";".join(map(str, destinations))
+        q = f"sources={src}&destinations={dst}&annotations=duration"
         url = f"{self.url}/table/v1/driving/{path}?{q}"
         last: Exception | None = None
         for attempt in range(retries):
