@@ -30,6 +30,7 @@ def _register() -> None:
     from proxisante.cli import (
         access_cmd,
         offer_cmd,
+        plan_cmd,
         report_cmd,
         scenario_cmd,
         territory_cmd,
@@ -41,6 +42,7 @@ def _register() -> None:
     offer_cmd.register(app)
     access_cmd.register(app)
     scenario_cmd.register(app)
+    plan_cmd.register(app)
     report_cmd.register(app)
 
 

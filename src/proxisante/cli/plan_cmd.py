@@ -1,0 +1,196 @@
+"""CLI: ``proxisante plan optimise|cog``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from proxisante.cli._common import console, user_errors
+from proxisante.cli.territory_cmd import TerritoryOption
+from proxisante.errors import InputError
+
+plan_app = typer.Typer(
+    help="Where to recruit and open centres under multi-year budgets; COG plan.",
+    no_args_is_help=True,
+)
+
+
+def _budgets(text: str) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for part in text.split(","):
+        year, sep, value = part.partition("=")
+        try:
+            out[int(year)] = float(value)
+        except ValueError:
+            msg = f"--budget part '{part}' is not YEAR=EUROS (e.g. 2025=3.2e6,2026=3.4e6)"
+            raise InputError(msg) from None
+        if not sep:
+            msg = f"--budget part '{part}' is not YEAR=EUROS"
+            raise InputError(msg)
+    return out
+
+
+def _instance(
+    territory, budget, hires, candidates, max_fte, gp_cost, opening_cost, site_cost, max_candidates
+):
+    from proxisante.plan import CostParameters, build_instance
+    from proxisante.territory import select
+
+    costs = CostParameters(
+        gp_fte_eur_per_year=gp_cost, opening_eur=opening_cost, site_eur_per_year=site_cost
+    )
+    cands = [c.strip() for c in candidates.split(",")] if candidates else None
+    return build_instance(
+        select(territory),
+        budgets_eur=_budgets(budget),
+        hires_fte=hires,
+        candidates=cands,
+        max_fte_per_site=max_fte,
+        costs=costs,
+        max_candidates=max_candidates,
+    )
+
+
+Budget = Annotated[str, typer.Option(help="YEAR=EUROS,… e.g. 2025=3.2e6,2026=3.4e6")]
+Hires = Annotated[float, typer.Option(help="Hiring capacity per year (FTE)")]
+Cands = Annotated[
+    str | None, typer.Option(help="Candidate communes (INSEE codes, comma-separated)")
+]
+MaxFte = Annotated[int, typer.Option(help="Maximum FTE added per site")]
+GpCost = Annotated[float, typer.Option(help="€/year per GP FTE (assumption by default)")]
+OpenCost = Annotated[float, typer.Option(help="€ to open a centre (assumption by default)")]
+SiteCost = Annotated[float, typer.Option(help="€/year to run a new centre (assumption by default)")]
+MaxCand = Annotated[
+    int | None, typer.Option(help="Keep the N most populated communes as candidates")
+]
+
+
+@plan_app.command("optimise")
+@user_errors
+def optimise(
+    territory: TerritoryOption,
+    budget: Budget,
+    objective: Annotated[str, typer.Option(help="deficit | lifted | equity")] = "deficit",
+    hires: Hires = 10,
+    candidates: Cands = None,
+    max_fte: MaxFte = 6,
+    gp_cost: GpCost = 130_000,
+    opening_cost: OpenCost = 300_000,
+    site_cost: SiteCost = 80_000,
+    max_candidates: MaxCand = 300,
+    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 60,
+    csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
+) -> None:
+    """Optimise where to add GP FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
+    from proxisante.plan import greedy, solve_milp
+
+    inst = _instance(
+        territory,
+        budget,
+        hires,
+        candidates,
+        max_fte,
+        gp_cost,
+        opening_cost,
+        site_cost,
+        max_candidates,
+    )
+    with console.status(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
+        g = greedy(inst, objective)
+        sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    console.print(
+        f"objective {objective}: MILP {sol.objective:,.1f} (gap {sol.gap:.2%}, {sol.status}, "
+        f"{sol.seconds:.1f} s); greedy {g.objective:,.1f}"
+    )
+    table = sol.table(inst)
+    t = Table("year", "candidate", "commune", "FTE total", "hired", "new centre")
+    for r in table.itertuples():
+        t.add_row(
+            str(r.year),
+            r.candidate_id,
+            r.commune,
+            f"{r.fte_total:g}",
+            f"{r.fte_hired:g}",
+            "yes" if (r.open and not r.existing) else "",
+        )
+    console.print(t)
+    if csv is not None:
+        table.to_csv(csv, index=False)
+        console.print(f"wrote {csv}")
+
+
+@plan_app.command("cog")
+@user_errors
+def cog(
+    territory: TerritoryOption,
+    out: Annotated[Path, typer.Option(help="xlsx file to write")] = Path("plan-cog.xlsx"),
+    from_year: Annotated[int, typer.Option("--from", help="First year")] = 2025,
+    to_year: Annotated[int, typer.Option("--to", help="Last year")] = 2028,
+    budget_per_year: Annotated[
+        float, typer.Option(help="€ per year when --budget is not given")
+    ] = 3.2e6,
+    budget: Annotated[
+        str | None, typer.Option(help="YEAR=EUROS,… (overrides --budget-per-year)")
+    ] = None,
+    objective: Annotated[str, typer.Option(help="deficit | lifted | equity")] = "deficit",
+    hires: Hires = 10,
+    candidates: Cands = None,
+    max_fte: MaxFte = 6,
+    gp_cost: GpCost = 130_000,
+    opening_cost: OpenCost = 300_000,
+    site_cost: SiteCost = 80_000,
+    max_candidates: MaxCand = 300,
+    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 60,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write the French HTML report with the plan")
+    ] = None,
+) -> None:
+    """Multi-year contract plan (COG): hires, openings, costs and indicators per year."""
+    from proxisante.plan import build_cog_plan, write_xlsx
+
+    if to_year < from_year:
+        msg = f"--to {to_year} is before --from {from_year}"
+        raise InputError(msg)
+    if budget is None:
+        budget = ",".join(f"{y}={budget_per_year}" for y in range(from_year, to_year + 1))
+    inst = _instance(
+        territory,
+        budget,
+        hires,
+        candidates,
+        max_fte,
+        gp_cost,
+        opening_cost,
+        site_cost,
+        max_candidates,
+    )
+    if inst.years != list(range(from_year, to_year + 1)):
+        msg = f"--budget years {inst.years} do not match --from {from_year} --to {to_year}"
+        raise InputError(msg)
+    with console.status("Building the plan…"):
+        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit)
+    write_xlsx(plan, out)
+    console.print(
+        plan.summary[
+            ["année", "recrutements de l'année (ETP)", "coût total (€)", "population sous 2,5"]
+        ].to_string(index=False)
+    )
+    console.print(f"[green]wrote[/] {out} (gap {plan.solution.gap:.2%})")
+    if html is not None:
+        from proxisante.report import build_territory_report, write_html
+        from proxisante.report.plan_section import plan_section
+        from proxisante.territory import select
+
+        terr = select(territory)
+        rep = build_territory_report(terr)
+        rep.sections.append(plan_section(plan, terr.label))
+        write_html(rep, html)
+        console.print(f"[green]wrote[/] {html}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the plan commands to the main app."""
+    app.add_typer(plan_app, name="plan")

@@ -1,0 +1,157 @@
+"""The multi-year contract plan (COG): hires and openings per year, costs, indicators.
+
+Built from the optimisation of :mod:`proxisante.plan.optimise` over the contract period
+(default 2025-2028). Per year: FTE added by site, hires, openings, costs (salaries,
+investments, running costs) and indicators: mean APL (weighted by standardised population,
+the DREES aggregation rule), population under APL 2.5, communes under 2.5. Retirements are
+forecast from staff birth years when they are loaded (RPPS); the SSIAD coverage of people
+aged 75+ needs age-band populations (INSEE) — both are reported as not available otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from proxisante.errors import InputError
+from proxisante.plan.instance import PlanInstance
+from proxisante.plan.optimise import PlanSolution, apl_after, greedy, solve_milp
+
+__all__ = ["CogPlan", "build_cog_plan", "write_xlsx"]
+
+NO_AGE_DATA = "non disponible (populations par âge non chargées)"
+
+
+@dataclass
+class CogPlan:
+    """A multi-year plan: per-year summary, per-site detail, assumptions and notes."""
+
+    instance: PlanInstance
+    solution: PlanSolution
+    greedy: PlanSolution
+    objective: str
+    summary: pd.DataFrame
+    detail: pd.DataFrame
+    assumptions: pd.DataFrame
+    notes: list[str]
+
+
+def build_cog_plan(
+    inst: PlanInstance,
+    *,
+    objective: str = "deficit",
+    time_limit_s: float = 60.0,
+    pop_standardisee: np.ndarray | None = None,
+) -> CogPlan:
+    """Optimise over the period and tabulate the plan year by year."""
+    g = greedy(inst, objective)
+    sol = solve_milp(inst, objective, time_limit_s=time_limit_s, warm_start=g)
+    new = ~inst.candidates["existing"].to_numpy()
+    c = inst.costs
+    w = inst.population if pop_standardisee is None else pop_standardisee
+    rows = []
+    prev_fte = np.zeros(inst.n_candidates)
+    prev_open = inst.candidates["existing"].to_numpy().astype(float)
+    base_under = inst.population[inst.baseline_apl < inst.threshold].sum()
+    for t, year in enumerate(inst.years):
+        fte, opn = sol.fte[:, t], sol.open[:, t]
+        apl = apl_after(inst, fte)
+        salaries = c.gp_fte_eur_per_year * fte.sum()
+        invest = c.opening_eur * (opn[new] - prev_open[new]).sum()
+        running = c.site_eur_per_year * opn[new].sum()
+        rows.append(
+            {
+                "année": year,
+                "ETP médecins ajoutés (cumul)": fte.sum(),
+                "recrutements de l'année (ETP)": fte.sum() - prev_fte.sum(),
+                "centres ouverts (cumul)": int(opn[new].sum()),
+                "ouvertures de l'année": int((opn[new] - prev_open[new]).sum()),
+                "salaires (€)": salaries,
+                "investissements (€)": invest,
+                "fonctionnement des nouveaux centres (€)": running,
+                "coût total (€)": salaries + invest + running,
+                "budget (€)": inst.budget_eur[t],
+                "APL moyenne": float((apl * w).sum() / w.sum()),
+                "population sous 2,5": float(inst.population[apl < inst.threshold].sum()),
+                "communes sous 2,5": int((apl < inst.threshold).sum()),
+                "départs à la retraite prévus": "non disponible (années de naissance non chargées)",
+                "couverture SSIAD des 75 ans et plus": NO_AGE_DATA,
+            }
+        )
+        prev_fte, prev_open = fte.copy(), opn.copy()
+    summary = pd.DataFrame(rows)
+    detail = sol.table(inst)
+    assumptions = pd.DataFrame(
+        [
+            (
+                "coût employeur d'un ETP de généraliste salarié (€/an)",
+                c.gp_fte_eur_per_year,
+                c.source,
+            ),
+            ("investissement d'ouverture d'un centre (€)", c.opening_eur, c.source),
+            (
+                "fonctionnement d'un nouveau centre hors médecins (€/an)",
+                c.site_eur_per_year,
+                c.source,
+            ),
+            (
+                "consultations par ETP de médecin généraliste",
+                5400,
+                "DREES, APL, feuille Paramètres",
+            ),
+            ("seuil de sous-dotation (APL)", inst.threshold, "débat public, zonage ARS"),
+            ("ETP maximum ajoutés par site", inst.max_fte_per_site, "paramètre"),
+            *[
+                (f"capacité de recrutement {y} (ETP)", h, "paramètre")
+                for y, h in zip(inst.years, inst.hires_fte, strict=True)
+            ],
+            ("référence", "APL DREES 2023 + effets marginaux exacts", "DREES ; proxisante"),
+            ("objectif", objective, "paramètre"),
+            ("écart d'optimalité prouvé (HiGHS)", sol.gap, sol.status),
+        ],
+        columns=["hypothèse", "valeur", "source"],
+    )
+    notes = [
+        f"Population sous 2,5 avant le plan : {base_under:,.0f} habitants.".replace(",", " "),
+        "Les coûts par défaut sont des hypothèses à remplacer par les coûts réels du réseau.",
+    ]
+    if not np.isfinite(sol.objective):
+        msg = "the optimisation returned no finite objective"
+        raise InputError(msg)
+    return CogPlan(inst, sol, g, objective, summary, detail, assumptions, notes)
+
+
+def write_xlsx(plan: CogPlan, path: str | Path) -> Path:
+    """Export: a summary sheet, one sheet per year, and the assumptions sheet (openpyxl)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        msg = f"output must be an .xlsx file; got '{path.name}'"
+        raise InputError(msg)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Synthèse"
+
+    def put(sheet, df: pd.DataFrame) -> None:
+        sheet.append(list(df.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in df.itertuples(index=False):
+            sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+        for col in sheet.columns:
+            width = max(len(str(c.value or "")) for c in col)
+            sheet.column_dimensions[col[0].column_letter].width = min(max(width + 2, 10), 60)
+
+    put(ws, plan.summary)
+    for year in plan.instance.years:
+        put(wb.create_sheet(str(year)), plan.detail[plan.detail["year"] == year])
+    put(wb.create_sheet("Hypothèses"), plan.assumptions)
+    tmp = path.with_name(path.name + ".tmp.xlsx")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path

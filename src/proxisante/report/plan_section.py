@@ -1,0 +1,96 @@
+"""French report section for a multi-year plan (COG): table per year and inline SVG charts."""
+
+from __future__ import annotations
+
+from html import escape
+
+from proxisante.report import fr
+from proxisante.report.territory_report import ReportSection
+
+__all__ = ["plan_section"]
+
+
+def _bars(values: list[float], labels: list[str], *, title: str, colour: str) -> str:
+    """A small inline SVG bar chart (no JavaScript, renders anywhere)."""
+    w, h, pad = 420, 180, 30
+    top = max(max(values), 1e-9)
+    bw = (w - 2 * pad) / max(len(values), 1)
+    parts = [
+        f'<svg role="img" aria-label="{escape(title)}" width="{w}" height="{h + 40}" '
+        f'viewBox="0 0 {w} {h + 40}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="{pad}" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, (v, lab) in enumerate(zip(values, labels, strict=True)):
+        bh = (h - 40) * v / top
+        x = pad + i * bw + 6
+        y = h - bh
+        mid = x + (bw - 12) / 2
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bw - 12:.1f}" height="{bh:.1f}" '
+            f'fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{mid:.1f}" y="{y - 4:.1f}" font-size="11" text-anchor="middle">'
+            f"{escape(fr.fmt_int(v))}</text>"
+        )
+        parts.append(
+            f'<text x="{mid:.1f}" y="{h + 16}" font-size="11" text-anchor="middle">'
+            f"{escape(lab)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def plan_section(plan, territory_label: str) -> ReportSection:
+    """Build the section from a :class:`~proxisante.plan.cog.CogPlan`."""
+    s = plan.summary
+    years = [str(y) for y in s["année"]]
+    charts = _bars(
+        s["recrutements de l'année (ETP)"].tolist(),
+        years,
+        title="Recrutements de médecins par an (ETP)",
+        colour="#000091",
+    ) + _bars(
+        s["population sous 2,5"].tolist(),
+        years,
+        title="Habitants en commune sous-dotée",
+        colour="#b2182b",
+    )
+    head = (
+        "<tr><th>Année</th><th class='num'>Recrutements (ETP)</th><th class='num'>ETP ajoutés</th>"
+        "<th class='num'>Ouvertures</th><th class='num'>Coût total</th><th class='num'>Budget</th>"
+        "<th class='num'>APL moyenne</th><th class='num'>Habitants sous 2,5</th></tr>"
+    )
+    hired_col, open_col = "recrutements de l'année (ETP)", "ouvertures de l'année"
+    body = "".join(
+        f"<tr><td>{r['année']}</td><td class='num'>{fr.fmt_dec(r[hired_col], 0)}</td>"
+        f"<td class='num'>{fr.fmt_dec(r['ETP médecins ajoutés (cumul)'], 0)}</td>"
+        f"<td class='num'>{r[open_col]}</td>"
+        f"<td class='num'>{fr.fmt_int(r['coût total (€)'])} €</td>"
+        f"<td class='num'>{fr.fmt_int(r['budget (€)'])} €</td>"
+        f"<td class='num'>{fr.fmt_dec(r['APL moyenne'], 2)}</td>"
+        f"<td class='num'>{fr.fmt_int(r['population sous 2,5'])}</td></tr>"
+        for _, r in s.iterrows()
+    )
+    sol, g = plan.solution, plan.greedy
+    html = (
+        f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : "
+        "où recruter des médecins généralistes et ouvrir des centres pour réduire le plus "
+        "la sous-dotation, sous les budgets annuels. Solution exacte (HiGHS), écart "
+        f"d'optimalité prouvé {fr.fmt_pct(sol.gap, 2)} ; heuristique gloutonne : objectif "
+        f"{fr.fmt_int(g.objective)} contre {fr.fmt_int(sol.objective)}.</p>"
+        f"<div style='display:flex;flex-wrap:wrap;gap:1rem'>{charts}</div>"
+        f"<table class='plan'><thead>{head}</thead><tbody>{body}</tbody></table>"
+        + "".join(f"<p class='note'>{escape(n)}</p>" for n in plan.notes)
+        + "<p class='note'>Départs à la retraite et couverture SSIAD des 75 ans et plus : "
+        "non disponibles sans les années de naissance (RPPS) et les populations par âge "
+        "(INSEE).</p>"
+    )
+    return ReportSection(
+        title=f"Plan {years[0]}-{years[-1]} (COG)",
+        html=html,
+        sources=[
+            "Plan : optimisation proxisante (HiGHS) sur l'APL DREES 2023 ; coûts : hypothèses "
+            "à remplacer par les coûts réels (feuille Hypothèses du fichier xlsx)."
+        ],
+    )
