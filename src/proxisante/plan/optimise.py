@@ -137,7 +137,8 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
     """Add one FTE at a time where it reduces the population-weighted deficit the most.
 
     Year by year, within the hiring capacity, the budget and the per-site maximum; gains
-    are measured per euro of the year's cost. A baseline for the MILP and its warm start.
+    are measured per euro of the year's cost; leftover budget opens the next most useful
+    centre ahead of next year's hires. A baseline for the MILP and its warm start.
     """
     _check(inst, objective)
     k, t_n = inst.n_candidates, len(inst.years)
@@ -171,6 +172,21 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
             cur_fte[best] += 1
             cur_open[best] = 1.0
             hires += 1
+        # leftover budget: open the most useful unopened centre now, so that next year's
+        # hires can go there (the MILP does the same when a year has slack)
+        while t + 1 < t_n:
+            spent = _costs(inst, cur_fte, cur_open, prev_open)
+            slack = inst.budget_eur[t] - spent
+            if slack < c.opening_eur + c.site_eur_per_year:
+                break
+            apl = apl_after(inst, cur_fte)
+            need = np.maximum(inst.threshold - apl, 0.0)
+            gain_entries = inst.population[a.indices] * np.minimum(need[a.indices], a.data)
+            gain = np.bincount(col_of, weights=gain_entries, minlength=k)
+            gain[cur_open > 0] = 0.0
+            if gain.max() <= 0:
+                break
+            cur_open[int(np.argmax(gain))] = 1.0
         if _costs(inst, cur_fte, cur_open, prev_open) > inst.budget_eur[t] + 1e-6:
             msg = (
                 f"year {inst.years[t]}: the FTE already hired cost more than the budget "
