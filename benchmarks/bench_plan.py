@@ -63,7 +63,7 @@ def main() -> None:
     weights = np.where(inst.baseline_apl < 2.5, inst.population, 0.0)
     p = 20
     t0 = time.perf_counter()
-    sel, ours, gap = max_coverage(covers, weights, p=p)
+    _, ours, gap = max_coverage(covers, weights, p=p)
     t_ours = time.perf_counter() - t0
     print(
         f"MCLP (p={p}, 10 min, under-served people): ours {ours:,.0f} covered in {t_ours:.2f} s "
