@@ -52,6 +52,9 @@ demo: install
 test: install system-deps osrm
 	$(BIN)/python -m pytest -q
 
+serve: install
+	$(BIN)/proxisante serve
+
 bench: install
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 

@@ -35,6 +35,7 @@ def _register() -> None:
         scenario_cmd,
         territory_cmd,
         travel_cmd,
+        web_cmd,
     )
 
     territory_cmd.register(app)
@@ -43,6 +44,7 @@ def _register() -> None:
     access_cmd.register(app)
     scenario_cmd.register(app)
     plan_cmd.register(app)
+    web_cmd.register(app)
     report_cmd.register(app)
 
 

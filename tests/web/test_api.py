@@ -1,0 +1,115 @@
+"""Web API with FastAPI's TestClient: read routes, scenario evaluation, security."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from proxisante.web import create_app
+
+TOKEN = "test-token-123"
+AVION = "filieris-centre-de-sante-de-la-republique-avion"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "s.duckdb"
+    return TestClient(create_app(token=TOKEN, store_path=str(store)))
+
+
+def _auth():
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def test_page_and_static(client):
+    r = client.get("/")
+    assert r.status_code == 200 and '<html lang="fr">' in r.text and "Rechercher" in r.text
+    assert "unpkg" not in r.text and "cdn" not in r.text.lower()
+    for name in ("leaflet.js", "leaflet.css", "choropleth.js", "app.js"):
+        assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_search_and_territory(client):
+    hits = client.get("/api/search", params={"q": "loison sous lens"}).json()
+    assert hits[0]["selector"] == "62523"
+    s = client.get("/api/territory/62523").json()
+    assert s["communes_list"][0]["apl_2023"] == 6.558
+    circ = client.get("/api/territory/circo:12-02").json()
+    assert circ["communes"] == 96 and circ["label"].startswith("Aveyron")
+    geo = client.get("/api/territory/circo:12-02/geojson").json()
+    assert len(geo["features"]) == 96
+    sites = client.get("/api/sites", params={"territory": "dep:62", "operator": "filieris"}).json()
+    assert AVION in {s["site_id"] for s in sites}
+    assert "openapi" in client.get("/openapi.json").json()
+
+
+def test_territory_page_and_downloads(client):
+    r = client.get("/territoire/62523")
+    assert r.status_code == 200 and "Loison-sous-Lens" in r.text
+    csv = client.get("/download/62523.csv")
+    assert (
+        pd.read_csv(io.StringIO(csv.text), dtype={"code_insee": str})["apl_2023"].iloc[0] == 6.558
+    )
+    assert client.get("/download/62523.xlsx").content[:2] == b"PK"
+    assert client.get("/download/62523.gpkg").content[:15] == b"SQLite format 3"
+    assert "<!DOCTYPE html>" in client.get("/download/circo:12-02.html").text
+
+
+def test_scenario_evaluate_and_save(client):
+    body = {"name": "Fermeture Avion", "edits": [{"kind": "close_sites", "sites": [AVION]}]}
+    r = client.post("/api/scenarios/evaluate", json=body, headers=_auth())
+    assert r.status_code == 200
+    res = r.json()
+    assert res["summary"]["fte_change"] == -2 and len(res["communes"]) > 0
+    assert all(c["delta_apl"] < 0 for c in res["communes"])
+    assert client.post("/api/scenarios", json=body, headers=_auth()).status_code == 201
+    assert client.get("/api/scenarios").json() == ["Fermeture Avion"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs", "status"),
+    [
+        ("post", "/api/scenarios/evaluate", {"json": {"name": "x", "edits": []}}, 401),
+        (
+            "post",
+            "/api/scenarios",
+            {"json": {"name": "x", "edits": []}, "headers": {"Authorization": "Bearer wrong"}},
+            401,
+        ),
+        (
+            "post",
+            "/api/scenarios/evaluate",
+            {
+                "content": b"x" * 300_000,
+                "headers": {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+            },
+            413,
+        ),
+        ("get", "/download/..%2F..%2Fetc%2Fpasswd.csv", {}, 404),
+        ("get", "/download/62523.py", {}, 404),
+        ("get", "/static/..%2F..%2Fpyproject.toml", {}, 404),
+        ("get", "/static/%2Fetc%2Fpasswd", {}, 404),
+        ("get", "/api/territory/99999", {}, 404),
+        ("get", "/api/territory/foo:bar", {}, 400),
+    ],
+)
+def test_security_and_errors(client, method, url, kwargs, status):
+    r = getattr(client, method)(url, **kwargs)
+    assert r.status_code == status
+    assert "Traceback" not in r.text and "error" in r.json()
+
+
+def test_bad_scenario_is_400_and_not_saved(client):
+    bad = {"name": "bad", "edits": [{"kind": "close_sites", "sites": ["nope"]}]}
+    r = client.post("/api/scenarios", json=bad, headers=_auth())
+    assert r.status_code == 400 and "unknown site" in r.json()["error"]
+    assert "bad" not in client.get("/api/scenarios").json()
+
+
+def test_writes_disabled_without_token():
+    c = TestClient(create_app(token=None))
+    r = c.post("/api/scenarios/evaluate", json={"name": "x", "edits": []})
+    assert r.status_code == 403 and "--token" in r.json()["error"]

@@ -1,0 +1,111 @@
+"""Real browser test: Debian chromium + chromedriver driven by Selenium against the live server.
+
+Open the page, search "Loison-sous-Lens", see its APL, run a closure scenario, see the
+result; a screenshot is saved to out/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM_FLAGS
+
+TOKEN = "browser-token"
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory):
+    import uvicorn
+
+    from proxisante.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = tmp_path_factory.mktemp("store") / "s.duckdb"
+    config = uvicorn.Config(create_app(token=TOKEN, store_path=str(store)), host="127.0.0.1",
+                            port=port, log_level="warning")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the web server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("Debian chromium/chromedriver not installed (make test installs them as root)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    for flag in CHROMIUM_FLAGS:
+        opts.add_argument(flag)
+    opts.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
+    opts.add_argument("--window-size=1400,1000")
+    d = webdriver.Chrome(options=opts, service=Service(shutil.which("chromedriver")))
+    yield d
+    d.quit()
+
+
+def test_search_see_apl_run_closure(server_url, driver):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    driver.get(server_url + "/")
+    driver.find_element(By.ID, "recherche").send_keys("Loison-sous-Lens")
+    hit = wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='62523']"))
+    )
+    hit.click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "territoire-apl"), "6,558"))
+    assert "Loison-sous-Lens" in driver.find_element(By.ID, "territoire-nom").text
+    wait.until(
+        lambda d: int(d.find_element(By.ID, "carte").get_attribute("data-features") or 0) == 1
+    )
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 0)
+    Select(driver.find_element(By.ID, "site")).select_by_value(
+        "filieris-centre-de-sante-de-la-republique-avion"
+    )
+    driver.find_element(By.ID, "jeton").send_keys(TOKEN)
+    driver.find_element(By.ID, "fermer").click()
+    wait.until(ec.presence_of_element_located((By.ID, "scenario-sous-dotes")))
+    text = driver.find_element(By.ID, "resultat-scenario").text
+    assert "habitants passeraient sous le seuil de 2,5" in text and "-2 ETP" in text.replace(
+        "−", "-"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / "web-loison-closure.png"
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 20_000
+
+
+def test_wrong_token_shows_error(server_url, driver):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.ID, "jeton").clear()
+    driver.find_element(By.ID, "jeton").send_keys("wrong")
+    driver.find_element(By.ID, "fermer").click()
+    WebDriverWait(driver, 30).until(
+        ec.text_to_be_present_in_element((By.ID, "resultat-scenario"), "Erreur")
+    )
