@@ -24,7 +24,10 @@ def access(
     ] = "apl",
     profession: Annotated[str, typer.Option(help="Rows of the supply file to use")] = "gp",
     year: Annotated[int, typer.Option(help="Year of the DREES standardised population")] = 2023,
-    travel: Annotated[str, typer.Option(help="estimate | matrix")] = "estimate",
+    travel: Annotated[str, typer.Option(help="estimate | osrm | matrix")] = "estimate",
+    network: Annotated[
+        Path | None, typer.Option(help="OSRM network (.osrm) for --travel osrm")
+    ] = None,
     matrix: Annotated[
         Path | None, typer.Option(help="Travel-time file for --travel matrix")
     ] = None,
@@ -36,8 +39,8 @@ def access(
 
     Demand: DREES standardised population of YEAR for every French commune; supply: the
     file's FTE (or consultations for the APL, FTE × 5,400 otherwise); times: offline
-    estimate or an imported matrix. Computed nationally (a second or two), reported for the
-    territory, so catchments crossing its border are right.
+    estimate, OSRM road network or an imported matrix. Computed nationally (a second or two),
+    reported for the territory, so catchments crossing its border are right.
     """
     import numpy as np
 
@@ -50,8 +53,7 @@ def access(
     )
     from proxisante.access.supply_file import read_supply_file
     from proxisante.territory import load_communes, load_official_apl, select
-    from proxisante.travel import estimate_matrix
-    from proxisante.travel.matrix_file import read_matrix_file
+    from proxisante.travel.providers import travel_matrix
 
     if measure not in MEASURES:
         msg = f"--measure was '{measure}'; expected one of {', '.join(MEASURES)}"
@@ -70,19 +72,8 @@ def access(
     ids = communes["code_insee"].to_numpy()
     cut = DREES_APL_STEP.max_minutes if measure == "apl" else cutoff
     with console.status(f"Travel times ({travel}, ≤ {cut:g} min)…"):
-        if travel == "estimate":
-            tm = estimate_matrix(
-                ids, communes["lat"], communes["lon"], ids, communes["lat"], communes["lon"],
-                cutoff_minutes=cut,
-            )  # fmt: skip
-        elif travel == "matrix":
-            if matrix is None:
-                msg = "--travel matrix needs --matrix FILE (origin,destination,minutes)"
-                raise InputError(msg)
-            tm = read_matrix_file(matrix, origin_ids=ids, destination_ids=ids, cutoff_minutes=cut)
-        else:
-            msg = f"--travel was '{travel}'; expected estimate or matrix"
-            raise InputError(msg)
+        tm, _ = travel_matrix(travel, ids, communes["lat"], communes["lon"], cutoff_minutes=cut,
+                              matrix_file=matrix, network=network)  # fmt: skip
     with console.status(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
         s = align_supply(tm, table)
         d = pop.reindex(tm.origin_ids).to_numpy(dtype=float)

@@ -65,43 +65,14 @@ def matrix(
     cache: Annotated[bool, typer.Option(help="Use the on-disk cache (OSRM)")] = True,
 ) -> None:
     """Travel times between points (all pairs within the cut-off), written in long format."""
-    from proxisante.travel import estimate_matrix
-    from proxisante.travel.cache import cache_key, cached_matrix
-    from proxisante.travel.matrix_file import read_matrix_file
+    from proxisante.travel.providers import travel_matrix
 
     ids, lat, lon = _points(points, territory)
-    if provider == "estimate":
-        tm = estimate_matrix(ids, lat, lon, ids, lat, lon, cutoff_minutes=cutoff)
-    elif provider == "osrm":
-        from proxisante.travel.osrm import osrm_matrix
-
-        if network is None:
-            msg = (
-                "--provider osrm needs --network FILE.osrm (see `proxisante travel build-network`)"
-            )
-            raise InputError(msg)
-        key = cache_key("osrm", {"network": str(network.resolve()), "cutoff": cutoff},
-                        (ids, lat, lon), (ids, lat, lon))  # fmt: skip
-
-        def compute():
-            res = osrm_matrix(ids, lat, lon, ids, lat, lon, network=network, cutoff_minutes=cutoff)
-            far = res.snapping[res.snapping["snapping_m"] > 500]
-            if len(far):
-                console.print(f"[yellow]{len(far)} point(s) snapped more than 500 m from a road[/]")
-            return res.matrix
-
-        with console.status(f"OSRM table for {len(ids)} points…"):
-            tm, hit = cached_matrix(key, compute) if cache else (compute(), False)
-        if hit:
-            console.print("[dim](from cache)[/]")
-    elif provider == "matrix":
-        if file is None:
-            msg = "--provider matrix needs --file (origin,destination,minutes)"
-            raise InputError(msg)
-        tm = read_matrix_file(file, origin_ids=ids, destination_ids=ids, cutoff_minutes=cutoff)
-    else:
-        msg = f"--provider was '{provider}'; expected estimate, osrm or matrix"
-        raise InputError(msg)
+    with console.status(f"Travel times ({provider}) for {len(ids)} points…"):
+        tm, hit = travel_matrix(provider, ids, lat, lon, cutoff_minutes=cutoff, matrix_file=file,
+                                network=network, cache=cache)  # fmt: skip
+    if hit:
+        console.print("[dim](from cache)[/]")
     df = tm.to_frame()
     if out.suffix.lower() == ".parquet":
         df.to_parquet(out, index=False)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from proxisante.report import fr
+from proxisante.report._jinja import environment
 from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
 from proxisante.report.territory_report import ReportSection
 from proxisante.territory import Territory, load_commune_geometry, load_communes
@@ -14,18 +12,6 @@ from proxisante.territory import Territory, load_commune_geometry, load_communes
 __all__ = ["scenario_section"]
 
 _ids = itertools.count(1)
-
-
-def _env() -> Environment:
-    env = Environment(
-        loader=PackageLoader("proxisante", "report/templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(fint=fr.fmt_int, fdec=fr.fmt_dec, fpct=fr.fmt_pct, fsigned=fr.fmt_signed_int)
-    return env
 
 
 def scenario_section(result, territory: Territory, *, max_rows: int = 15) -> ReportSection:
@@ -53,7 +39,7 @@ def scenario_section(result, territory: Territory, *, max_rows: int = 15) -> Rep
         sites["commune_nom"] = names.reindex(sites["commune"]).to_numpy()
     n = next(_ids)
     html = (
-        _env()
+        environment()
         .get_template("scenario_section.html.j2")
         .render(
             res=result,

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from proxisante.errors import InputError
-from proxisante.report import fr
+from proxisante.report._jinja import environment
 from proxisante.report.maps import (
     APL_CLASSES,
     NO_DATA_COLOUR,
@@ -165,25 +164,10 @@ def build_territory_report(
     )
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("proxisante", "report/templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        fint=fr.fmt_int, fdec=fr.fmt_dec, fpct=fr.fmt_pct, fsigned=fr.fmt_signed_int,
-        fdate=fr.fmt_date,
-    )  # fmt: skip
-    return env
-
-
 def render_html(report: TerritoryReport) -> str:
     """Render the report as one self-contained French HTML page."""
     y, p = report.year, report.previous_year
-    template = _environment().get_template("territory.html.j2")
+    template = environment().get_template("territory.html.j2")
     return template.render(
         r=report,
         t=report.territory,
