@@ -127,3 +127,21 @@ def test_corrupt_bundled_file_gives_clear_error(tmp_path, monkeypatch):
         _bundled.read_bundled_parquet("apl_generalistes.parquet")
     with pytest.raises(DataFileError, match=r"missing"):
         _bundled.read_bundled_parquet("nope.parquet")
+
+
+def test_drees_standardised_population_consistent_with_totals():
+    """pop_standardisee = Σ bands population × weight, weights = band consumption / national
+    mean, so nationally Σ pop_standardisee ≈ Σ pop_totale. Per-commune age bands are not
+    available offline (see PROVENANCE.md); this checks the national identity and the spread."""
+    for year in (2022, 2023):
+        a = load_official_apl(year)
+        a = a[a["pop_totale"] > 0]
+        ratio = a["pop_standardisee"].sum() / a["pop_totale"].sum()
+        # measured: 0.9999999995 (2022), 1.0000000004 (2023): DREES rescales to the national total
+        assert abs(ratio - 1) < 1e-6, ratio
+        per_commune = a["pop_standardisee"] / a["pop_totale"]
+        # a commune's ratio lies between the smallest and the largest DREES age weight
+        from proxisante.territory import age_weights
+
+        w = age_weights(year)
+        assert per_commune.between(w.min(), w.max()).all()

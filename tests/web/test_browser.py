@@ -109,3 +109,15 @@ def test_wrong_token_shows_error(server_url, driver):
     WebDriverWait(driver, 30).until(
         ec.text_to_be_present_in_element((By.ID, "resultat-scenario"), "Erreur")
     )
+
+
+def test_health_sites_drawn_on_map(server_url, driver):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    driver.get(server_url + "/")
+    driver.find_element(By.ID, "recherche").send_keys("Bessèges")
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='30037']"))).click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.site-marker")) >= 1)

@@ -351,6 +351,10 @@ def evaluate(
             ]
         )
     )
+    notes.append(
+        "Places de SSIAD pour 1 000 personnes de 75 ans et plus : non disponible (populations "
+        "par âge INSEE et capacités SSIAD non chargées)."
+    )
     if (ch.get("basis") == "headcount").any():
         notes.append(
             "Effectifs issus des sources publiques en nombre de personnes : 1 personne = 1 ETP "

@@ -17,7 +17,15 @@
     if (state.map) { state.map.remove(); }
     state.map = proxisanteChoropleth("carte", state.geo, {
       key: key, title: title, classes: CLASSES, noData: "#bdbdbd",
-      attribution: "APL : DREES 2023", tooltip: [["apl_2023", "APL 2023"], ["apl_after", "après scénario"]]
+      attribution: "APL : DREES 2023 ; sites : FINESS, pages publiques", tooltip: [["apl_2023", "APL 2023"], ["apl_after", "après scénario"]]
+    });
+    (state.sites || []).forEach(function (x) {
+      if (x.lat === null || x.lon === null) { return; }
+      var filieris = x.operator === "filieris";
+      L.circleMarker([x.lat, x.lon], { radius: filieris ? 7 : 5, color: "#222", weight: 1,
+        fillColor: filieris ? "#ffd400" : "#666", fillOpacity: 0.9, className: "site-marker" })
+        .bindTooltip(x.name + (x.gp_fte ? " — " + x.gp_fte + " médecins" : "") + " (" + x.status + ")")
+        .addTo(state.map);
     });
   }
   var timer = null;
@@ -41,8 +49,9 @@
     state.selector = selector;
     $("resultats").innerHTML = "";
     Promise.all([getJSON("/api/territory/" + encodeURIComponent(selector)),
-                 getJSON("/api/territory/" + encodeURIComponent(selector) + "/geojson")]).then(function (r) {
-      var s = r[0]; state.summary = s; state.geo = r[1];
+                 getJSON("/api/territory/" + encodeURIComponent(selector) + "/geojson"),
+                 getJSON("/api/sites?territory=" + encodeURIComponent(selector))]).then(function (r) {
+      var s = r[0]; state.summary = s; state.geo = r[1]; state.sites = r[2];
       $("territoire").hidden = false; $("scenario").hidden = false;
       $("territoire-nom").textContent = s.label;
       var apl = s.communes === 1 ? s.communes_list[0].apl_2023 : s.mean_apl_2023;
