@@ -166,9 +166,10 @@ def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange]
 
     def close(i: int, kind: str, site_id: str) -> None:
         if site_id not in commune_of:
-            sugg = ", ".join(pd.Index(sites.index).intersection([site_id]).tolist())
-            msg = f"unknown site '{site_id}'" + (f"; closest: {sugg}" if sugg else "")
-            raise _edit_error(i, kind, msg)
+            try:
+                offer.site(site_id)  # raises with the closest known ids
+            except UnknownCodeError as exc:
+                raise _edit_error(i, kind, str(exc)) from None
         if site_id in closed:
             raise _edit_error(i, kind, f"site '{site_id}' is already closed")
         closed.add(site_id)
