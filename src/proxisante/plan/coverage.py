@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from proxisante.errors import InputError
+from proxisante.plan._solver import new_highs
 
 __all__ = ["max_coverage"]
 
@@ -55,7 +56,7 @@ def max_coverage(covers, weights, *, p: int, time_limit_s: float = 60.0, solver=
     lp.a_matrix_.index_ = rows.indices
     lp.a_matrix_.value_ = rows.data
     lp.integrality_ = [highspy.HighsVarType.kInteger] * k + [highspy.HighsVarType.kContinuous] * n
-    h = solver or highspy.Highs()
+    h = solver or new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.passModel(lp)

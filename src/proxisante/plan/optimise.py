@@ -42,6 +42,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from proxisante.errors import InputError, ProxisanteError
+from proxisante.plan._solver import new_highs
 from proxisante.plan.instance import PlanInstance
 
 __all__ = ["OBJECTIVES", "PlanSolution", "evaluate_plan", "greedy", "solve_milp"]
@@ -349,7 +350,7 @@ def solve_milp(
         highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
         for i in integrality
     ]
-    h = solver or highspy.Highs()
+    h = solver or new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
