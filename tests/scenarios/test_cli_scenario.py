@@ -88,3 +88,18 @@ def test_store_transaction_rolls_back(tmp_path):
             pass
         assert st.get_scenario("a") == {"v": 1}
         assert st.schema_version() == MIGRATIONS[-1][0]
+
+
+def test_population_change_with_full_supply(tmp_path):
+    sc = tmp_path / "pop.yaml"
+    sc.write_text('name: pop\nedits:\n  - kind: population_change\n    territory: "62498"\n'
+                  "    factor: 1.2\n", encoding="utf-8")  # fmt: skip
+    res = _run("scenario", "run", sc, "-t", "62498")
+    assert res.exit_code == 2 and "--full-supply" in res.output
+    supply = tmp_path / "supply.csv"
+    supply.write_text("commune,fte\n62523,3\n62498,25\n62065,6\n", encoding="utf-8")
+    out = tmp_path / "impact.csv"
+    res = _run("scenario", "run", sc, "-t", "62498", "--full-supply", supply, "--csv", out)
+    assert res.exit_code == 0, res.output
+    lens = pd.read_csv(out, dtype={"code_insee": str}).set_index("code_insee").loc["62498"]
+    assert lens["delta_apl"] < 0  # 20 % more people share the same doctors

@@ -119,5 +119,7 @@ def test_health_sites_drawn_on_map(server_url, driver):
     wait = WebDriverWait(driver, 30)
     driver.get(server_url + "/")
     driver.find_element(By.ID, "recherche").send_keys("Bessèges")
-    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='30037']"))).click()
+    wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='30037']"))
+    ).click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.site-marker")) >= 1)

@@ -208,15 +208,32 @@ def run(
     territory: OptTerritory = None,
     report: Annotated[Path | None, typer.Option(help="Write the French HTML report")] = None,
     csv: Annotated[Path | None, typer.Option(help="Write per-commune impacts (CSV)")] = None,
+    full_supply: Annotated[
+        Path | None,
+        typer.Option(
+            help="GP supply of EVERY commune (CSV: commune, fte and/or consultations): "
+            "recompute the APL instead of using the DREES baseline"
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold."""
+    """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold.
+
+    By default the official DREES APL is the baseline and supply changes are applied with
+    exact marginal effects; with --full-supply the APL is recomputed (population changes too).
+    """
     from proxisante.scenarios.impact import evaluate
     from proxisante.territory import select
 
     sc = _load(ref, store)
-    with console.status("Evaluating (national catchment, exact marginal effects)…"):
-        res = evaluate(sc)
+    supply = None
+    if full_supply is not None:
+        from proxisante.access.supply_file import read_supply_file
+
+        table = read_supply_file(full_supply, profession="gp", unit="consultations")
+        supply = table.groupby("destination")["supply"].sum()
+    with console.status("Evaluating (national catchment)…"):
+        res = evaluate(sc, full_supply=supply)
     terr = select(territory) if territory else None
     codes = terr.codes if terr is not None else None
     summaries = {"all communes": res.summary()}

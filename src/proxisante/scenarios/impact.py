@@ -304,8 +304,8 @@ def evaluate(
         if pop_edits:
             msg = (
                 "population changes alter the catchment demand and need a full recompute: "
-                "give the supply of every commune (full_supply) — not possible on the "
-                "official APL baseline alone"
+                "give the GP supply of every commune (--full-supply FILE / full_supply) — not "
+                "possible on the official APL baseline alone"
             )
             raise InputError(msg)
         before = ctx.baseline_apl
