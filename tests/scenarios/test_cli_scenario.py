@@ -103,3 +103,25 @@ def test_population_change_with_full_supply(tmp_path):
     assert res.exit_code == 0, res.output
     lens = pd.read_csv(out, dtype={"code_insee": str}).set_index("code_insee").loc["62498"]
     assert lens["delta_apl"] < 0  # 20 % more people share the same doctors
+
+
+def test_scenarios_use_the_offer_imported_in_the_store(tmp_path):
+    from tests.offer.fixtures import good_finess_lines, write_finess
+
+    store = tmp_path / "s.duckdb"
+    f = write_finess(tmp_path, good_finess_lines())
+    assert _run("offer", "import", "finess", f, "--store", store).exit_code == 0
+    assert _run("offer", "edit", "620000001", "--fte", "gp=+3", "--store", store).exit_code == 0
+    # the imported Filieris centre of Loison-sous-Lens (3 GP FTE added) can be closed
+    csv = tmp_path / "impact.csv"
+    res = _run("scenario", "new", "loison", "--close", "620000001", "--store", store)
+    assert res.exit_code == 0, res.output
+    res = _run("scenario", "run", "loison", "-t", "62523", "--csv", csv, "--store", store)
+    assert res.exit_code == 0, res.output
+    row = pd.read_csv(csv, dtype={"code_insee": str}).set_index("code_insee").loc["62523"]
+    assert row["delta_apl"] < 0
+    # without the store the site is unknown
+    res = _run(
+        "scenario", "new", "loison2", "--close", "620000001", "--store", tmp_path / "other.duckdb"
+    )
+    assert res.exit_code == 2 and "unknown site" in res.output

@@ -33,9 +33,21 @@ def _load(ref: str, store: Path | None):
         return parse_scenario(st.get_scenario(ref))
 
 
-def _save(scenario, store: Path | None, *, overwrite: bool) -> None:
+def _offer(store: Path | None):
+    """The bundled offer overlaid with what was imported or edited in the store."""
+    from proxisante.offer.importing import load_offer
     from proxisante.store import Store
 
+    with Store(store) as st:
+        return load_offer(st)
+
+
+def _save(scenario, store: Path | None, *, overwrite: bool) -> None:
+    """Check every edit against the offer (sites, communes, FTE), then save in one transaction."""
+    from proxisante.scenarios.impact import supply_changes
+    from proxisante.store import Store
+
+    supply_changes(scenario, _offer(store))
     with Store(store) as st:
         st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
 
@@ -81,8 +93,6 @@ def new(
     store: StoreOption = None,
 ) -> None:
     """Create a scenario from options and save it in the store."""
-    from proxisante.offer import load_default_offer
-    from proxisante.scenarios.impact import supply_changes
     from proxisante.scenarios.io import dump_scenario, parse_scenario
 
     edits = _edits_from_options(close, operator_exit, open_site)
@@ -90,7 +100,6 @@ def new(
         msg = "give at least one edit: --close, --operator-exit or --open"
         raise InputError(msg)
     sc = parse_scenario({"name": name, "description": description, "edits": edits})
-    supply_changes(sc, load_default_offer())  # validates sites and communes before saving
     _save(sc, store, overwrite=False)
     if out is not None:
         dump_scenario(sc, out)
@@ -105,12 +114,9 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Validate a scenario file and save it in the store."""
-    from proxisante.offer import load_default_offer
-    from proxisante.scenarios.impact import supply_changes
     from proxisante.scenarios.io import load_scenario
 
     sc = load_scenario(file)
-    supply_changes(sc, load_default_offer())
     _save(sc, store, overwrite=overwrite)
     console.print(f"saved scenario '{sc.name}' from {file}")
 
@@ -145,8 +151,6 @@ def edit(
     store: StoreOption = None,
 ) -> None:
     """Add or remove edits of a stored scenario (validated before saving)."""
-    from proxisante.offer import load_default_offer
-    from proxisante.scenarios.impact import supply_changes
     from proxisante.scenarios.io import parse_scenario
 
     sc = _load(name, store)
@@ -160,7 +164,6 @@ def edit(
     if description is not None:
         data["description"] = description
     new_sc = parse_scenario(data)
-    supply_changes(new_sc, load_default_offer())
     _save(new_sc, store, overwrite=True)
     console.print(f"updated scenario '{name}' ({len(new_sc.edits)} edit(s))")
 
@@ -233,7 +236,7 @@ def run(
         table = read_supply_file(full_supply, profession="gp", unit="consultations")
         supply = table.groupby("destination")["supply"].sum()
     with console.status("Evaluating (national catchment)…"):
-        res = evaluate(sc, full_supply=supply)
+        res = evaluate(sc, offer=_offer(store), full_supply=supply)
     terr = select(territory) if territory else None
     codes = terr.codes if terr is not None else None
     summaries = {"all communes": res.summary()}
@@ -276,7 +279,8 @@ def compare(
     from proxisante.territory import select
 
     a, b = _load(first, store), _load(second, store)
-    ra, rb = evaluate(a), evaluate(b)
+    offer = _offer(store)
+    ra, rb = evaluate(a, offer=offer), evaluate(b, offer=offer)
     codes = select(territory).codes if territory else None
     console.print(
         _summary_table("Comparison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
@@ -297,11 +301,12 @@ def criticality(
     operator: Annotated[str, typer.Option(help="Operator whose sites are ranked")] = "filieris",
     territory: OptTerritory = None,
     csv: Annotated[Path | None, typer.Option(help="Write the ranking (CSV)")] = None,
+    store: StoreOption = None,
 ) -> None:
     """Rank an operator's sites by the impact of closing each one alone."""
     from proxisante.scenarios.impact import criticality_ranking
 
-    rank = criticality_ranking(operator=operator, territory=territory)
+    rank = criticality_ranking(operator=operator, territory=territory, offer=_offer(store))
     t = Table(title=f"Criticality of {operator} sites (closing each alone)")
     for col in ("#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"):
         t.add_column(col, justify="left" if col == "site" else "right")
