@@ -140,6 +140,16 @@ def create_app(
     *, token: str | None = None, store_path: str | None = None, max_body_bytes: int = 256_000
 ) -> FastAPI:
     """Build the application (no work at import; heavy data loads lazily and is cached)."""
+
+    @lru_cache(maxsize=1)
+    def offer():
+        """The offer the app works on: bundled, overlaid with the store's imports and edits
+        (read once; restart the server after new imports)."""
+        return _load_offer(store_path)
+
+    sites_cached = lru_cache(maxsize=256)(lambda t, op: _sites(offer(), t, op))
+    evaluate_cached = lru_cache(maxsize=256)(lambda sj: _evaluate(offer(), sj))
+
     app = FastAPI(
         title="proxisante",
         version="0.1.0",
@@ -216,7 +226,7 @@ def create_app(
     @app.get("/api/sites")
     def sites(territory: str, operator: str | None = None) -> list[dict[str, Any]]:
         """Health sites of a territory (bundled offer), optionally of one operator."""
-        return _sites(territory[:200], operator)
+        return sites_cached(territory[:200], operator)
 
     @app.get("/territoire/{selector}", response_class=HTMLResponse)
     def territory_page(selector: str) -> str:
@@ -265,18 +275,17 @@ def create_app(
         from proxisante.scenarios.io import parse_scenario
 
         sc = parse_scenario(scenario)
-        return _evaluate(json.dumps(sc.model_dump(mode="json"), sort_keys=True))
+        return evaluate_cached(json.dumps(sc.model_dump(mode="json"), sort_keys=True))
 
     @app.post("/api/scenarios", status_code=201, dependencies=[Depends(require_token)])
     def save_scenario(scenario: dict[str, Any]) -> dict[str, str]:
         """Validate and save a scenario in the store (one transaction)."""
-        from proxisante.offer import load_default_offer
         from proxisante.scenarios.impact import supply_changes
         from proxisante.scenarios.io import parse_scenario
         from proxisante.store import Store
 
         sc = parse_scenario(scenario)
-        supply_changes(sc, load_default_offer())
+        supply_changes(sc, offer())
         with Store(store_path) as st:
             st.save_scenario(sc.name, sc.model_dump(mode="json"), overwrite=True)
         return {"saved": sc.name}
@@ -334,11 +343,21 @@ def _search(q: str, limit: int) -> list[SearchHit]:
     return out[:limit]
 
 
-@lru_cache(maxsize=256)
-def _sites(territory: str, operator: str | None) -> list[dict[str, Any]]:
-    from proxisante.offer import load_default_offer, site_supply
+def _load_offer(store_path: str | None):
+    from proxisante.offer import load_default_offer
 
-    offer = load_default_offer()
+    if store_path is None:
+        return load_default_offer()
+    from proxisante.offer.importing import load_offer
+    from proxisante.store import Store
+
+    with Store(store_path) as st:
+        return load_offer(st)
+
+
+def _sites(offer, territory: str, operator: str | None) -> list[dict[str, Any]]:
+    from proxisante.offer import site_supply
+
     t = _territory(territory)
     s = offer.select(communes=t.codes, operator=operator)
     gp = site_supply(offer).set_index("site_id")["fte"]
@@ -350,14 +369,13 @@ def _sites(territory: str, operator: str | None) -> list[dict[str, Any]]:
     ]
 
 
-@lru_cache(maxsize=256)
-def _evaluate(scenario_json: str) -> ScenarioImpact:
-    """Evaluate a (validated) scenario; identical scenarios are answered from the cache."""
+def _evaluate(offer, scenario_json: str) -> ScenarioImpact:
+    """Evaluate a (validated) scenario against ``offer``."""
     from proxisante.scenarios.impact import evaluate
     from proxisante.scenarios.io import parse_scenario
 
     sc = parse_scenario(json.loads(scenario_json))
-    res = evaluate(sc)
+    res = evaluate(sc, offer=offer)
     c = res.communes[res.communes["delta_apl"] != 0]
     names = _names()
     rows = [
