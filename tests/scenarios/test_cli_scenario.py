@@ -125,3 +125,20 @@ def test_scenarios_use_the_offer_imported_in_the_store(tmp_path):
         "scenario", "new", "loison2", "--close", "620000001", "--store", tmp_path / "other.duckdb"
     )
     assert res.exit_code == 2 and "unknown site" in res.output
+
+
+def test_run_with_imported_travel_matrix(tmp_path):
+    matrix = tmp_path / "m.csv"
+    assert (
+        _run("travel", "matrix", "-t", "dep:30", "--cutoff", "20", "--out", matrix).exit_code == 0
+    )
+    csv = tmp_path / "impact.csv"
+    ex = EXAMPLES / "scenario_gard_filieris.yaml"
+    res = _run("scenario", "run", ex, "-t", "dep:30", "--travel", "matrix", "--matrix", matrix,
+               "--csv", csv)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(csv, dtype={"code_insee": str})
+    assert len(df) == len(select("dep:30")) and (df["delta_apl"] <= 0).all()
+    assert (df["delta_apl"] < 0).sum() > 10
+    res = _run("scenario", "run", ex, "--travel", "matrix", "--matrix", matrix)
+    assert res.exit_code == 2 and "needs --territory" in res.output

@@ -218,6 +218,11 @@ def run(
             "recompute the APL instead of using the DREES baseline"
         ),
     ] = None,
+    travel: Annotated[
+        str, typer.Option(help="estimate | osrm | matrix (travel times)")
+    ] = "estimate",
+    matrix: Annotated[Path | None, typer.Option(help="Matrix file for --travel matrix")] = None,
+    network: Annotated[Path | None, typer.Option(help="OSRM network for --travel osrm")] = None,
     store: StoreOption = None,
 ) -> None:
     """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold.
@@ -235,8 +240,21 @@ def run(
 
         table = read_supply_file(full_supply, profession="gp", unit="consultations")
         supply = table.groupby("destination")["supply"].sum()
-    with console.status("Evaluating (national catchment)…"):
-        res = evaluate(sc, offer=_offer(store), full_supply=supply)
+    context = None
+    if travel != "estimate":
+        from proxisante.scenarios.impact import ImpactContext
+        from proxisante.travel.providers import travel_matrix
+
+        if territory is None:
+            msg = f"--travel {travel} needs --territory (the communes to route between)"
+            raise InputError(msg)
+        area = select(territory).communes.dropna(subset=["lat", "lon"])
+        tm, _ = travel_matrix(travel, area["code_insee"].to_numpy(), area["lat"].to_numpy(),
+                              area["lon"].to_numpy(), cutoff_minutes=20.0, matrix_file=matrix,
+                              network=network)  # fmt: skip
+        context = ImpactContext.build(sc.baseline_year, travel=tm)
+    with console.status("Evaluating…"):
+        res = evaluate(sc, offer=_offer(store), full_supply=supply, context=context)
     terr = select(territory) if territory else None
     codes = terr.codes if terr is not None else None
     summaries = {"all communes": res.summary()}

@@ -61,9 +61,19 @@ class ImpactContext:
     catchment: Catchment
 
     @classmethod
-    def build(cls, year: int = 2023) -> ImpactContext:
-        """Communes with an official APL and a location; DREES-step catchment on estimates."""
-        return _context(year)
+    def build(cls, year: int = 2023, *, travel=None) -> ImpactContext:
+        """Communes with an official APL and a location, and their DREES-step catchment.
+
+        Parameters
+        ----------
+        travel
+            A square :class:`~proxisante.travel.TravelMatrix` over commune codes (OSRM, or an
+            imported INSEE Metric distancier) to use instead of the offline estimate; only the
+            communes it covers are evaluated. The estimate-based context is cached.
+        """
+        if travel is None:
+            return _context(year)
+        return _context_from(year, travel)
 
     def index_of(self, codes) -> np.ndarray:
         idx = pd.Index(self.codes).get_indexer(list(codes))
@@ -74,13 +84,39 @@ class ImpactContext:
 
 
 @cache
-def _context(year: int) -> ImpactContext:
-    from proxisante.travel import estimate_matrix
-
+def _apl_table(year: int) -> pd.DataFrame:
     apl = load_official_apl(year)
     apl = apl[apl["in_current_geography"]]
     communes = load_communes()[["code_insee", "lat", "lon"]].dropna()
-    df = communes.merge(apl, on="code_insee", how="inner", validate="one_to_one")
+    return communes.merge(apl, on="code_insee", how="inner", validate="one_to_one")
+
+
+def _context_from(year: int, travel) -> ImpactContext:
+    """Context on a given square travel matrix (origins = destinations = commune codes)."""
+    if list(travel.origin_ids) != list(travel.destination_ids):
+        msg = "the travel matrix must be square with the same commune codes as rows and columns"
+        raise InputError(msg)
+    df = _apl_table(year).set_index("code_insee")
+    ids = np.asarray(travel.origin_ids, dtype=str)
+    missing = [c for c in ids if c not in df.index]
+    if missing:
+        msg = (
+            f"travel matrix commune '{missing[0]}' has no official APL {year} ({len(missing)} such)"
+        )
+        raise InputError(msg)
+    d = df.loc[ids]
+    return ImpactContext(
+        year=year, codes=ids, baseline_apl=d["apl_generalistes"].to_numpy(dtype=float),
+        pop_standardisee=d["pop_standardisee"].to_numpy(dtype=float),
+        pop_totale=d["pop_totale"].to_numpy(dtype=float),
+        catchment=Catchment.build(travel.minutes, d["pop_standardisee"].to_numpy(dtype=float)),
+    )  # fmt: skip
+
+
+def _context(year: int) -> ImpactContext:
+    from proxisante.travel import estimate_matrix
+
+    df = _apl_table(year)
     ids = df["code_insee"].to_numpy()
     tm = estimate_matrix(
         ids, df["lat"], df["lon"], ids, df["lat"], df["lon"],
