@@ -143,3 +143,33 @@ def test_bundled_instance_and_cog_export(tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["Synthèse", "2025", "2026", "Hypothèses"]
     assert "hypothèse" in str(wb["Hypothèses"]["C2"].value)
+
+
+@pytest.mark.parametrize("objective", ["deficit", "lifted"])
+def test_retirements_lower_the_baseline_and_milp_still_exact(objective):
+    base = _instance()
+    loss = np.array([[0.0, 0.5], [0.0, 0.6], [0.0, 0.0], [0.3, 0.4]])  # APL lost by year
+    inst = PlanInstance(
+        **{**base.__dict__, "retirement_loss": loss, "retired_fte": np.array([0.5, 1.0])}
+    )
+    assert (inst.baseline(1) == base.baseline_apl - loss[:, 1]).all()
+    optimum = _brute_force(inst, objective)
+    sol = solve_milp(inst, objective)
+    assert sol.objective == pytest.approx(optimum, abs=1e-6)
+
+
+def test_build_instance_forecasts_retirements_from_birth_years():
+    from proxisante.offer import Offer, load_default_offer
+
+    offer = load_default_offer()
+    staff = offer.staff.copy()
+    staff["birth_year"] = staff["birth_year"].astype("Int16")
+    carmaux = staff["site_id"] == "filieris-centre-de-sante-de-carmaux"
+    staff.loc[carmaux, "birth_year"] = 1959  # 67 in 2026
+    inst = build_instance(select("dep:81"), budgets_eur={2025: 5e5, 2026: 5e5}, hires_fte=2,
+                          max_candidates=5, offer=Offer(offer.sites, staff))  # fmt: skip
+    assert inst.retired_fte.tolist() == [0.0, 6.0]
+    assert (inst.baseline(1) <= inst.baseline(0)).all() and (
+        inst.baseline(1) < inst.baseline(0)
+    ).any()
+    assert (inst.baseline(0) == inst.baseline_apl).all()

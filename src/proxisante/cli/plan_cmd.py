@@ -34,8 +34,9 @@ def _budgets(text: str) -> dict[int, float]:
 
 
 def _instance(
-    territory, budget, hires, candidates, max_fte, gp_cost, opening_cost, site_cost, max_candidates
-):
+    territory, budget, hires, candidates, max_fte, gp_cost, opening_cost, site_cost,
+    max_candidates, store=None, retirement_age=67,
+):  # fmt: skip
     from proxisante.plan import CostParameters, build_instance
     from proxisante.territory import select
 
@@ -43,6 +44,11 @@ def _instance(
         gp_fte_eur_per_year=gp_cost, opening_eur=opening_cost, site_eur_per_year=site_cost
     )
     cands = [c.strip() for c in candidates.split(",")] if candidates else None
+    from proxisante.offer.importing import load_offer
+    from proxisante.store import Store
+
+    with Store(store) as st:
+        offer = load_offer(st)
     return build_instance(
         select(territory),
         budgets_eur=_budgets(budget),
@@ -51,6 +57,8 @@ def _instance(
         max_fte_per_site=max_fte,
         costs=costs,
         max_candidates=max_candidates,
+        offer=offer,
+        retirement_age=retirement_age,
     )
 
 
@@ -81,6 +89,10 @@ def optimise(
     opening_cost: OpenCost = 300_000,
     site_cost: SiteCost = 80_000,
     max_candidates: MaxCand = 300,
+    retirement_age: Annotated[
+        int, typer.Option(help="Age at which GPs with a known birth year retire")
+    ] = 67,
+    store: Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")] = None,
     time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
 ) -> None:
@@ -97,6 +109,8 @@ def optimise(
         opening_cost,
         site_cost,
         max_candidates,
+        store,
+        retirement_age,
     )
     with console.status(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
         g = greedy(inst, objective)
@@ -143,6 +157,10 @@ def cog(
     opening_cost: OpenCost = 300_000,
     site_cost: SiteCost = 80_000,
     max_candidates: MaxCand = 300,
+    retirement_age: Annotated[
+        int, typer.Option(help="Age at which GPs with a known birth year retire")
+    ] = 67,
+    store: Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")] = None,
     time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 60,
     html: Annotated[
         Path | None, typer.Option(help="Also write the French HTML report with the plan")
@@ -166,6 +184,8 @@ def cog(
         opening_cost,
         site_cost,
         max_candidates,
+        store,
+        retirement_age,
     )
     if inst.years != list(range(from_year, to_year + 1)):
         msg = f"--budget years {inst.years} do not match --from {from_year} --to {to_year}"

@@ -23,6 +23,7 @@ from proxisante.plan.optimise import PlanSolution, apl_after, greedy, solve_milp
 __all__ = ["CogPlan", "build_cog_plan", "write_xlsx"]
 
 NO_AGE_DATA = "non disponible (populations par âge non chargées)"
+NO_BIRTH_YEARS = "non disponible (années de naissance non chargées)"
 
 
 @dataclass
@@ -58,7 +59,8 @@ def build_cog_plan(
     base_under = inst.population[inst.baseline_apl < inst.threshold].sum()
     for t, year in enumerate(inst.years):
         fte, opn = sol.fte[:, t], sol.open[:, t]
-        apl = apl_after(inst, fte)
+        apl = apl_after(inst, fte, t)
+        base = inst.baseline(t)
         salaries = c.gp_fte_eur_per_year * fte.sum()
         invest = c.opening_eur * (opn[new] - prev_open[new]).sum()
         running = c.site_eur_per_year * opn[new].sum()
@@ -77,7 +79,12 @@ def build_cog_plan(
                 "APL moyenne": float((apl * w).sum() / w.sum()),
                 "population sous 2,5": float(inst.population[apl < inst.threshold].sum()),
                 "communes sous 2,5": int((apl < inst.threshold).sum()),
-                "départs à la retraite prévus": "non disponible (années de naissance non chargées)",
+                "départs à la retraite prévus (ETP, cumul)": (
+                    float(inst.retired_fte[t]) if inst.retired_fte is not None else NO_BIRTH_YEARS
+                ),
+                "population sous 2,5 sans le plan": float(
+                    inst.population[base < inst.threshold].sum()
+                ),
                 "couverture SSIAD des 75 ans et plus": NO_AGE_DATA,
             }
         )

@@ -50,6 +50,9 @@ class PlanInstance:
 
     Attributes
     ----------
+    retirement_loss, retired_fte
+        APL lost by each commune (communes × years) and GP FTE retired by each year, forecast
+        from staff birth years when the offer has them; ``None`` otherwise.
     codes, baseline_apl, population
         Territory communes, their official APL and population (pop_totale).
     candidates
@@ -77,10 +80,19 @@ class PlanInstance:
     max_fte_per_site: int
     costs: CostParameters = field(default_factory=CostParameters)
     threshold: float = 2.5
+    retirement_loss: np.ndarray | None = None
+    retired_fte: np.ndarray | None = None
 
     @property
     def n_candidates(self) -> int:
         return len(self.candidates)
+
+    def baseline(self, t: int) -> np.ndarray:
+        """APL of each commune in plan year ``t`` without the plan: the official APL minus the
+        forecast retirements up to that year (``retirement_loss``, communes × years)."""
+        if self.retirement_loss is None:
+            return self.baseline_apl
+        return self.baseline_apl - self.retirement_loss[:, t]
 
 
 def build_instance(
@@ -94,6 +106,8 @@ def build_instance(
     operator: str = "filieris",
     year: int = 2023,
     max_candidates: int | None = None,
+    offer=None,
+    retirement_age: int = 67,
 ) -> PlanInstance:
     """Assemble a :class:`PlanInstance` for a territory from the bundled data.
 
@@ -144,7 +158,7 @@ def build_instance(
         msg = f"territory {territory.label} has no commune with an official APL"
         raise InputError(msg)
     rows = np.flatnonzero(in_terr)
-    offer = load_default_offer()
+    offer = offer or load_default_offer()
     s = offer.sites
     existing = s[
         (s["operator"] == operator)
@@ -185,6 +199,7 @@ def build_instance(
     j = ctx.index_of(cand["commune"])
     eff = ctx.catchment.per_unit_effect(j) * CONSULTATIONS_PER_FTE
     eff = sp.csc_array(sp.csr_array(eff)[rows, :])
+    loss, retired = _retirements(offer, ctx, rows, years, retirement_age)
     return PlanInstance(
         codes=ctx.codes[rows],
         baseline_apl=ctx.baseline_apl[rows],
@@ -196,4 +211,31 @@ def build_instance(
         hires_fte=hires,
         max_fte_per_site=int(max_fte_per_site),
         costs=costs or CostParameters(),
+        retirement_loss=loss,
+        retired_fte=retired,
     )
+
+
+def _retirements(offer, ctx, rows: np.ndarray, years: list[int], age: int):
+    """APL lost per commune and year, and GP FTE retired per year, from staff birth years.
+
+    A GP aged ``age`` or more in a plan year has left by that year. ``(None, None)`` when no
+    GP has a known birth year (the bundled offer has none; RPPS open data has none either).
+    """
+    st = offer.staff[(offer.staff["profession"] == "gp") & offer.staff["birth_year"].notna()]
+    communes = offer.sites.set_index("site_id")["commune"]
+    st = st[st["site_id"].isin(communes.index)]
+    if st.empty:
+        return None, None
+    fte = st["fte"].astype("Float64").fillna(st["headcount"].astype("Float64"))
+    fte = fte.to_numpy(dtype=float)
+    where = ctx.index_of(communes.loc[st["site_id"]].to_numpy())
+    birth = st["birth_year"].to_numpy(dtype=float)
+    loss = np.zeros((len(rows), len(years)))
+    retired = np.zeros(len(years))
+    for t, y in enumerate(years):
+        gone = (y - birth) >= age
+        retired[t] = fte[gone].sum()
+        if gone.any():
+            loss[:, t] = -ctx.catchment.delta(where[gone], -fte[gone] * CONSULTATIONS_PER_FTE)[rows]
+    return loss, retired

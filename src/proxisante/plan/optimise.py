@@ -94,20 +94,20 @@ def _check(inst: PlanInstance, objective: str) -> None:
         raise InputError(msg)
 
 
-def apl_after(inst: PlanInstance, fte_final: np.ndarray) -> np.ndarray:
-    """APL of each commune with ``fte_final`` FTE added at the candidates."""
-    return inst.baseline_apl + inst.effect_per_fte @ np.asarray(fte_final, dtype=float)
+def apl_after(inst: PlanInstance, fte_final: np.ndarray, t: int = -1) -> np.ndarray:
+    """APL of each commune in plan year ``t`` with ``fte_final`` FTE added at the candidates."""
+    return inst.baseline(t) + inst.effect_per_fte @ np.asarray(fte_final, dtype=float)
 
 
 def evaluate_plan(inst: PlanInstance, fte: np.ndarray, objective: str) -> float:
     """Objective value (as in the module docstring) of a cumulative FTE plan (K × T)."""
     total = 0.0
     for t in range(len(inst.years)):
-        apl = apl_after(inst, fte[:, t])
+        apl = apl_after(inst, fte[:, t], t)
         if objective == "deficit":
             total += float(inst.population @ np.maximum(inst.threshold - apl, 0.0))
         elif objective == "lifted":
-            lifted = (inst.baseline_apl < inst.threshold) & (apl >= inst.threshold - 1e-9)
+            lifted = (inst.baseline(t) < inst.threshold) & (apl >= inst.threshold - 1e-9)
             total += float(inst.population[lifted].sum())
         else:
             mask = _equity_mask(inst)
@@ -155,7 +155,7 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
         prev_open = cur_open.copy()
         hires = 0.0
         while hires + 1 <= inst.hires_fte[t] + 1e-9:
-            apl = apl_after(inst, cur_fte)
+            apl = apl_after(inst, cur_fte, t)
             need = np.maximum(inst.threshold - apl, 0.0)
             gain_entries = inst.population[a.indices] * np.minimum(need[a.indices], a.data)
             gain = np.bincount(col_of, weights=gain_entries, minlength=k)
@@ -180,7 +180,7 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
             slack = inst.budget_eur[t] - spent
             if slack < c.opening_eur + c.site_eur_per_year:
                 break
-            apl = apl_after(inst, cur_fte)
+            apl = apl_after(inst, cur_fte, t)
             need = np.maximum(inst.threshold - apl, 0.0)
             gain_entries = inst.population[a.indices] * np.minimum(need[a.indices], a.data)
             gain = np.bincount(col_of, weights=gain_entries, minlength=k)
@@ -242,7 +242,10 @@ def solve_milp(
         return k * t_n + np.arange(k) + t * k
 
     n_xo = 2 * k * t_n
-    under = np.flatnonzero(inst.baseline_apl < inst.threshold)
+    # communes under the threshold in some year without the plan (baselines fall with
+    # retirements); rows of communes above it in a given year are harmless (d = 0, z fixed 0)
+    base_t = np.column_stack([inst.baseline(t) for t in range(t_n)])
+    under = np.flatnonzero((base_t < inst.threshold).any(axis=1))
     populated = np.flatnonzero(_equity_mask(inst))
     if objective == "deficit" or objective == "lifted":
         m_rows = len(under)
@@ -305,20 +308,19 @@ def solve_milp(
             sub = sp.coo_array(a[under, :])
             base = n_xo + t * m_rows
             r = np.concatenate([sub.row, np.arange(m_rows)])
-            coef_obj = (
-                1.0 if objective == "deficit" else -(inst.threshold - inst.baseline_apl[under])
-            )
+            gap_t = inst.threshold - base_t[under, t]
+            coef_obj = 1.0 if objective == "deficit" else -np.maximum(gap_t, 0.0)
             cc = np.concatenate([xi(t)[sub.col], base + np.arange(m_rows)])
             v = np.concatenate([sub.data, np.broadcast_to(coef_obj, (m_rows,))])
             mat = sp.coo_array((v, (r, cc)), shape=(m_rows, n_var))
-            lo = inst.threshold - inst.baseline_apl[under] if objective == "deficit" else 0.0
+            lo = gap_t if objective == "deficit" else 0.0
             add(mat, lo, np.inf)
             if objective == "deficit":
                 cost[base : base + m_rows] = inst.population[under]
             else:
                 cost[base : base + m_rows] = -inst.population[under]
                 integrality[base : base + m_rows] = 1
-                upper[base : base + m_rows] = 1.0
+                upper[base : base + m_rows] = (gap_t > 0).astype(float)
         else:
             sub = sp.coo_array(a[populated, :])
             tau = n_xo + t
@@ -328,7 +330,7 @@ def solve_milp(
             add(
                 sp.coo_array((v, (r, cc)), shape=(m_rows, n_var)),
                 -np.inf,
-                inst.baseline_apl[populated],
+                base_t[populated, t],
             )
             cost[tau] = -1.0
             lower[tau] = -np.inf

@@ -73,6 +73,21 @@ def plan_section(plan, territory_label: str) -> ReportSection:
         for _, r in s.iterrows()
     )
     sol, g = plan.solution, plan.greedy
+    retired = plan.instance.retired_fte
+    if retired is None:
+        retirement_note = (
+            "<p class='note'>Départs à la retraite : non disponibles sans les années de naissance "
+            "des médecins (l'extraction RPPS publique n'en contient pas). Couverture SSIAD des "
+            "75 ans et plus : non disponible sans les populations par âge (INSEE).</p>"
+        )
+    else:
+        per_year = " ; ".join(
+            f"{y} : {fr.fmt_dec(v, 1)} ETP" for y, v in zip(years, retired, strict=True)
+        )
+        retirement_note = (
+            "<p class='note'>Départs à la retraite prévus (cumul, d'après les années de "
+            f"naissance chargées) : {escape(per_year)}. Le plan compense ces départs.</p>"
+        )
     html = (
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : "
         "où recruter des médecins généralistes et ouvrir des centres pour réduire le plus "
@@ -82,9 +97,7 @@ def plan_section(plan, territory_label: str) -> ReportSection:
         f"<div style='display:flex;flex-wrap:wrap;gap:1rem'>{charts}</div>"
         f"<table class='plan'><thead>{head}</thead><tbody>{body}</tbody></table>"
         + "".join(f"<p class='note'>{escape(n)}</p>" for n in plan.notes)
-        + "<p class='note'>Départs à la retraite et couverture SSIAD des 75 ans et plus : "
-        "non disponibles sans les années de naissance (RPPS) et les populations par âge "
-        "(INSEE).</p>"
+        + retirement_note
     )
     return ReportSection(
         title=f"Plan {years[0]}-{years[-1]} (COG)",
