@@ -212,7 +212,7 @@ def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange]
         fte = current_fte.pop(site_id, 0.0)
         cons = current_cons.pop(site_id, 0.0)
         if fte == 0:
-            name = sites.loc[site_id, "name"]
+            name = sites["name"].get(site_id, site_id)
             notes.append(
                 f"{name} : aucun médecin généraliste connu sur ce site, "
                 "fermeture sans effet sur l'APL."
