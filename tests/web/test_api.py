@@ -113,3 +113,22 @@ def test_writes_disabled_without_token():
     c = TestClient(create_app(token=None))
     r = c.post("/api/scenarios/evaluate", json={"name": "x", "edits": []})
     assert r.status_code == 403 and "--token" in r.json()["error"]
+
+
+def test_offer_import_needs_token_and_updates_sites(tmp_path):
+    from tests.offer.fixtures import good_finess_lines, write_finess
+
+    c = TestClient(create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")))
+    body = write_finess(tmp_path, good_finess_lines()).read_bytes()
+    assert c.post("/api/offer/import/finess", content=body).status_code == 401
+    bad = body.replace(b"620000001;750050759", b"62000001;750050759")
+    r = c.post("/api/offer/import/finess", content=bad, headers=_auth())
+    assert r.status_code == 400 and "field 'nofinesset'" in r.json()["error"]
+    assert "620000001" not in {
+        s["site_id"] for s in c.get("/api/sites", params={"territory": "62523"}).json()
+    }
+    r = c.post("/api/offer/import/finess", content=body, headers=_auth())
+    assert r.status_code == 201 and r.json()["rows_stored"] == 3
+    sites = c.get("/api/sites", params={"territory": "62523"}).json()
+    assert "620000001" in {s["site_id"] for s in sites}
+    assert c.post("/api/offer/import/xls", content=body, headers=_auth()).status_code == 404

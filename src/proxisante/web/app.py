@@ -137,8 +137,9 @@ def _report_html(selector: str) -> str:
 
 
 def create_app(
-    *, token: str | None = None, store_path: str | None = None, max_body_bytes: int = 256_000
-) -> FastAPI:
+    *, token: str | None = None, store_path: str | None = None, max_body_bytes: int = 256_000,
+    max_import_bytes: int = 200_000_000,
+) -> FastAPI:  # fmt: skip
     """Build the application (no work at import; heavy data loads lazily and is cached)."""
 
     @lru_cache(maxsize=1)
@@ -158,16 +159,21 @@ def create_app(
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
+        limit = (
+            max_import_bytes
+            if request.url.path.startswith("/api/offer/import/")
+            else max_body_bytes
+        )
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > max_body_bytes):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             return JSONResponse(
-                {"error": f"request body larger than {max_body_bytes} bytes"}, status_code=413
+                {"error": f"request body larger than {limit} bytes"}, status_code=413
             )
         if request.method in ("POST", "PUT", "PATCH") and length is None:
             body = await request.body()
-            if len(body) > max_body_bytes:
+            if len(body) > limit:
                 return JSONResponse(
-                    {"error": f"request body larger than {max_body_bytes} bytes"}, status_code=413
+                    {"error": f"request body larger than {limit} bytes"}, status_code=413
                 )
         return await call_next(request)
 
@@ -276,6 +282,33 @@ def create_app(
 
         sc = parse_scenario(scenario)
         return evaluate_cached(json.dumps(sc.model_dump(mode="json"), sort_keys=True))
+
+    @app.post("/api/offer/import/{kind}", status_code=201, dependencies=[Depends(require_token)])
+    async def import_offer(kind: str, request: Request) -> dict[str, Any]:
+        """Import an official file (raw body: FINESS extract, RPPS extraction or BPE) into the
+        store, in one transaction, with provenance; ``?lenient=true`` skips and reports bad rows."""
+        import tempfile
+        from pathlib import Path
+
+        from proxisante.offer.importing import KINDS, import_file
+        from proxisante.store import Store
+
+        if kind not in KINDS:
+            raise HTTPException(404, f"unknown import kind '{kind}'; accepted: {', '.join(KINDS)}")
+        if store_path is None:
+            raise HTTPException(403, "imports need a store: start the server with --store")
+        lenient = request.query_params.get("lenient", "false").lower() in ("1", "true", "yes")
+        body = await request.body()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload-{kind}.{'txt' if kind == 'rpps' else 'csv'}"
+            path.write_bytes(body)
+            with Store(store_path) as st:
+                rep = import_file(kind, path, store=st, lenient=lenient)
+        offer.cache_clear()
+        sites_cached.cache_clear()
+        evaluate_cached.cache_clear()
+        return {"kind": kind, "rows_stored": rep.rows_stored, "rows_skipped": rep.rows_skipped,
+                "skipped": rep.skipped_summary}  # fmt: skip
 
     @app.post("/api/scenarios", status_code=201, dependencies=[Depends(require_token)])
     def save_scenario(scenario: dict[str, Any]) -> dict[str, str]:
