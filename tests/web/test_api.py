@@ -132,3 +132,11 @@ def test_offer_import_needs_token_and_updates_sites(tmp_path):
     sites = c.get("/api/sites", params={"territory": "62523"}).json()
     assert "620000001" in {s["site_id"] for s in sites}
     assert c.post("/api/offer/import/xls", content=body, headers=_auth()).status_code == 404
+
+
+def test_communes_geojson(client):
+    geo = client.get("/api/communes/geojson", params={"codes": "62523,62498"}).json()
+    assert {f["properties"]["code_insee"] for f in geo["features"]} == {"62523", "62498"}
+    assert client.get("/api/communes/geojson", params={"codes": "99999"}).status_code == 404
+    too_many = ",".join(f"{i:05d}" for i in range(1000, 4100))
+    assert client.get("/api/communes/geojson", params={"codes": too_many}).status_code == 400

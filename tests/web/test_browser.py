@@ -88,6 +88,10 @@ def test_search_see_apl_run_closure(server_url, driver):
     driver.find_element(By.ID, "jeton").send_keys(TOKEN)
     driver.find_element(By.ID, "fermer").click()
     wait.until(ec.presence_of_element_located((By.ID, "scenario-sous-dotes")))
+    # the after-map shows every commune whose APL changes, not only the selected one
+    wait.until(
+        lambda d: int(d.find_element(By.ID, "carte").get_attribute("data-features") or 0) > 50
+    )
     text = driver.find_element(By.ID, "resultat-scenario").text
     assert "habitants passeraient sous le seuil de 2,5" in text and "-2 ETP" in text.replace(
         "−", "-"

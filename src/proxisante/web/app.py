@@ -129,6 +129,24 @@ def _geojson(selector: str) -> str:
     return communes_geojson(load_commune_geometry(t.codes), props)
 
 
+@lru_cache(maxsize=256)
+def _codes_geojson(codes: tuple[str, ...]) -> str:
+    from proxisante.report.maps import communes_geojson
+    from proxisante.territory import (
+        check_commune_codes,
+        load_commune_geometry,
+        load_communes,
+        territory_apl_table,
+    )
+
+    check_commune_codes(codes)
+    c = load_communes()
+    c = c[c["code_insee"].isin(codes)][["code_insee", "nom"]]
+    table = territory_apl_table(c["code_insee"])
+    props = c.merge(table[["code_insee", "apl_2023", "apl_2022"]]).assign(dans_territoire=False)
+    return communes_geojson(load_commune_geometry(codes), props)
+
+
 @lru_cache(maxsize=64)
 def _report_html(selector: str) -> str:
     from proxisante.report import build_territory_report, render_html
@@ -228,6 +246,14 @@ def create_app(
     def territory_geojson(selector: str) -> Response:
         """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326)."""
         return Response(_geojson(selector[:200]), media_type="application/geo+json")
+
+    @app.get("/api/communes/geojson")
+    def communes_geojson_route(codes: str) -> Response:
+        """Polygons with APL 2023/2022 of up to 3,000 communes (comma-separated INSEE codes)."""
+        wanted = tuple(sorted({c.strip().upper() for c in codes.split(",") if c.strip()}))
+        if not wanted or len(wanted) > 3000:
+            raise HTTPException(400, "give 1 to 3,000 comma-separated INSEE codes")
+        return Response(_codes_geojson(wanted), media_type="application/geo+json")
 
     @app.get("/api/sites")
     def sites(territory: str, operator: str | None = None) -> list[dict[str, Any]]:

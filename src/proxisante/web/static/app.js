@@ -77,13 +77,25 @@
     $("resultat-scenario").textContent = "Calcul en cours…";
     getJSON("/api/scenarios/evaluate", { method: "POST", headers: { "Content-Type": "application/json",
       "Authorization": "Bearer " + $("jeton").value }, body: JSON.stringify(body) }).then(function (res) {
-      var after = {};
+      var after = {}, inside = {};
       res.communes.forEach(function (c) { after[c.code_insee] = c.apl_after; });
-      state.geo.features.forEach(function (f) {
-        var code = f.properties.code_insee;
-        f.properties.apl_after = code in after ? after[code] : f.properties.apl_2023;
+      state.geo.features.forEach(function (f) { inside[f.properties.code_insee] = true; });
+      var outside = res.communes.map(function (c) { return c.code_insee; })
+        .filter(function (code) { return !inside[code]; }).slice(0, 3000);
+      var more = outside.length ? getJSON("/api/communes/geojson?codes=" + outside.join(","))
+                                : Promise.resolve({ features: [] });
+      return more.then(function (extra) {
+        var shown = { type: "FeatureCollection", features: state.geo.features.concat(extra.features) };
+        shown.features.forEach(function (f) {
+          var code = f.properties.code_insee;
+          f.properties.apl_after = code in after ? after[code] : f.properties.apl_2023;
+        });
+        var saved = state.geo; state.geo = shown;
+        draw("apl_after", "APL après scénario");
+        state.geo = saved;
+        return res;
       });
-      draw("apl_after", "APL après scénario");
+    }).then(function (res) {
       var s = res.summary;
       $("resultat-scenario").innerHTML = "<p><span id='scenario-sous-dotes' class='chiffre bad'>" + int(s.newly_under)
         + "</span> habitants passeraient sous le seuil de 2,5 ; " + int(s.population_affected)
