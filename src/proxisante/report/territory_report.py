@@ -16,7 +16,6 @@ import pandas as pd
 from proxisante.errors import InputError
 from proxisante.report._jinja import environment
 from proxisante.report.maps import (
-    APL_CLASSES,
     NO_DATA_COLOUR,
     communes_geojson,
     js_classes,
@@ -176,7 +175,6 @@ def render_html(report: TerritoryReport) -> str:
         pop_year=population_year_of_apl(y),
         pop_year_prev=population_year_of_apl(p),
         threshold=UNDER_SERVED_APL,
-        classes=[(c, label) for _, c, label in APL_CLASSES] + [(NO_DATA_COLOUR, "non publiée")],
         leaflet=leaflet_assets(),
         js_classes=js_classes(),
         no_data=NO_DATA_COLOUR,

@@ -221,7 +221,10 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:
-        return _read_package("web/templates/index.html").decode("utf-8")
+        from proxisante.report.maps import js_classes
+
+        page = _read_package("web/templates/index.html").decode("utf-8")
+        return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> Response:

@@ -1,9 +1,7 @@
 /* proxisante web page: search, territory summary, map, scenario editor (French UI). */
 (function () {
   "use strict";
-  var CLASSES = [[2.5, "#b2182b", "moins de 2,5 (sous-dotée)"], [3.0, "#ef8a62", "2,5 à 3"],
-                 [4.0, "#fddbc7", "3 à 4 (vigilance)"], [5.0, "#d1e5f0", "4 à 5"],
-                 [null, "#4393c3", "5 et plus"]];
+  var CLASSES = window.PROXISANTE_APL_CLASSES; /* from proxisante.report.maps, set by the page */
   var state = { selector: null, geo: null, map: null, summary: null };
   function $(id) { return document.getElementById(id); }
   function fr(v, d) { return v === null || v === undefined ? "—" : v.toFixed(d).replace(".", ","); }
