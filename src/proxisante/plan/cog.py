@@ -122,7 +122,9 @@ def build_cog_plan(
         columns=["hypothèse", "valeur", "source"],
     )
     notes = [
-        f"Population sous 2,5 avant le plan : {base_under:,.0f} habitants.".replace(",", " "),
+        "Population sous 2,5 avant le plan : "
+        + f"{base_under:,.0f}".replace(",", "\u202f")
+        + " habitants.",
         "Les coûts par défaut sont des hypothèses à remplacer par les coûts réels du réseau.",
     ]
     if not np.isfinite(sol.objective):
