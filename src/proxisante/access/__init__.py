@@ -1,16 +1,35 @@
 """Accessibility engine: DREES APL and the floating-catchment family over sparse travel times.
 
 Pure functions over numpy arrays and ``scipy.sparse`` (no pandas in the hot path), exact
-incremental updates (:class:`Catchment`), and a thin DataFrame façade (:func:`compute_access`).
+incremental updates (:class:`Catchment`, :func:`supply_change_delta`), and a thin DataFrame
+façade (:func:`access_table`, :func:`compute_access`).
+
+Orientation everywhere: matrices are origins (demand, rows) × destinations (supply sites,
+columns), in minutes; reachable pairs are exactly the stored entries (a stored 0.0 is
+0 minutes).
 """
 
-from proxisante.access.api import MEASURES, align_demand, align_supply, compute_access
+from proxisante.access.api import (
+    LUO_QI_ZONES,
+    MEASURES,
+    access_table,
+    align_demand,
+    align_supply,
+    compute_access,
+    default_decay,
+)
 from proxisante.access.apl import (
     CONSULTATIONS_PER_FTE,
+    NEW_GP_CONSULTATIONS,
+    UNDER_65_AGE,
     apl,
+    apl_under_65,
+    consultations_by_site,
     consultations_from_fte,
     counted_consultations,
+    fte_from_activity,
     fte_per_100k,
+    standardise_population,
 )
 from proxisante.access.decay import (
     DREES_APL_STEP,
@@ -31,12 +50,15 @@ from proxisante.access.fca import (
     three_step,
     two_step,
 )
-from proxisante.access.incremental import Catchment
+from proxisante.access.incremental import Catchment, apply_supply_change, supply_change_delta
 
 __all__ = [
     "CONSULTATIONS_PER_FTE",
     "DREES_APL_STEP",
+    "LUO_QI_ZONES",
     "MEASURES",
+    "NEW_GP_CONSULTATIONS",
+    "UNDER_65_AGE",
     "Catchment",
     "Decay",
     "ExponentialDecay",
@@ -44,18 +66,26 @@ __all__ = [
     "LinearDecay",
     "PowerDecay",
     "StepDecay",
+    "access_table",
     "align_demand",
     "align_supply",
     "apl",
+    "apl_under_65",
+    "apply_supply_change",
     "catchment_weights",
     "compute_access",
+    "consultations_by_site",
     "consultations_from_fte",
     "counted_consultations",
     "covered_population",
+    "default_decay",
+    "fte_from_activity",
     "fte_per_100k",
     "hansen_potential",
     "nearest_minutes",
     "site_demand",
+    "standardise_population",
+    "supply_change_delta",
     "supply_ratio",
     "three_step",
     "two_step",

@@ -1,8 +1,19 @@
 """DataFrame-level façade of the engine: ids in, a tidy table out.
 
-The engine functions take numpy arrays aligned with a :class:`~proxisante.travel.TravelMatrix`;
-this module aligns user tables on its ids (summing supply per destination) and dispatches to
-the measure.
+The engine functions take numpy arrays aligned with a :class:`~proxisante.travel.TravelMatrix`
+(rows = origins = demand, columns = destinations = supply sites). This module aligns user
+tables on the matrix ids and dispatches to the measure; pandas is used only here, at the edge.
+
+Tables
+------
+supply
+    One row per site (several rows per destination are summed): ``destination`` (id among
+    ``travel.destination_ids``) and a supply column (``supply`` by default: consultations
+    per year for the APL, fte or any count for the other measures), ≥ 0.
+demand
+    One row per origin, every origin of the matrix present exactly once: ``origin`` (id
+    among ``travel.origin_ids``) and a demand column (``demand`` by default: standardised
+    inhabitants for the APL, inhabitants otherwise), ≥ 0.
 """
 
 from __future__ import annotations
@@ -12,9 +23,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from proxisante.access.decay import DREES_APL_STEP, Decay
+from proxisante.access.decay import DREES_APL_STEP, Decay, StepDecay
 from proxisante.access.fca import (
     catchment_weights,
+    covered_population,
     hansen_potential,
     nearest_minutes,
     three_step,
@@ -23,16 +35,56 @@ from proxisante.access.fca import (
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.travel.base import TravelMatrix
 
-__all__ = ["MEASURES", "align_demand", "align_supply", "compute_access"]
+__all__ = [
+    "LUO_QI_ZONES",
+    "MEASURES",
+    "access_table",
+    "align_demand",
+    "align_supply",
+    "compute_access",
+    "default_decay",
+]
 
-Measure = Literal["apl", "2sfca", "e2sfca", "3sfca", "gravity", "nearest"]
-MEASURES: tuple[str, ...] = ("apl", "2sfca", "e2sfca", "3sfca", "gravity", "nearest")
+Measure = Literal["apl", "2sfca", "e2sfca", "3sfca", "gravity", "nearest", "coverage"]
+MEASURES: tuple[str, ...] = ("apl", "2sfca", "e2sfca", "3sfca", "gravity", "nearest", "coverage")
+
+LUO_QI_ZONES = StepDecay(uppers=(10.0, 20.0, 30.0), values=(1.0, 0.68, 0.22), closed="right")
+"""E2SFCA travel-time zone weights of Luo & Qi (2009), *Health & Place* 15(4): 0–10 min → 1,
+10–20 → 0.68, 20–30 → 0.22 (Gaussian weights of the zone centres), 0 beyond 30 minutes.
+Closed on the right like the PySAL ``access`` default of ``enhanced_two_stage_fca``."""
+
+
+def default_decay(measure: str, travel: TravelMatrix) -> Decay:
+    """The decay a measure uses when none is given.
+
+    - ``apl``: :data:`~proxisante.access.decay.DREES_APL_STEP` (always);
+    - ``2sfca``: a binary catchment, 1 up to ``travel.cutoff_minutes`` (Luo & Wang 2003);
+    - ``e2sfca`` and ``3sfca``: :data:`LUO_QI_ZONES`;
+    - ``gravity``: none — a gravity decay has no neutral default, pass one
+      (e.g. :class:`~proxisante.access.decay.PowerDecay`).
+    """
+    if measure == "apl":
+        return DREES_APL_STEP
+    if measure == "2sfca":
+        return StepDecay(uppers=(float(travel.cutoff_minutes),), values=(1.0,))
+    if measure in ("e2sfca", "3sfca"):
+        return LUO_QI_ZONES
+    msg = f"measure '{measure}' needs an explicit decay (e.g. PowerDecay(beta=1.0))"
+    raise InputError(msg)
 
 
 def align_supply(
     travel: TravelMatrix, supply: pd.DataFrame, *, column: str = "supply"
 ) -> np.ndarray:
-    """Sum ``supply[column]`` by ``supply['destination']`` onto the matrix destinations."""
+    """Sum ``supply[column]`` by ``supply['destination']`` onto the matrix destinations.
+
+    Raises
+    ------
+    InputError
+        Missing column, or a value that is not a finite number ≥ 0.
+    UnknownCodeError
+        A destination that is not a column of ``travel``.
+    """
     for col in ("destination", column):
         if col not in supply.columns:
             msg = f"supply table lacks column '{col}'; expected columns destination, {column}"
@@ -46,18 +98,49 @@ def align_supply(
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        msg = f"supply row {i + 1}, field '{column}': {supply[column].iloc[i]!r}; expected ≥ 0"
+        msg = (
+            f"supply row {i + 1}, field '{column}': {supply[column].iloc[i]!r}; "
+            "expected a finite number ≥ 0"
+        )
         raise InputError(msg)
     return np.bincount(pos, weights=values, minlength=len(index))
 
 
-def align_demand(travel: TravelMatrix, demand: pd.Series) -> np.ndarray:
-    """Reorder a demand Series indexed by origin id onto the matrix origins (missing → error)."""
-    d = demand.reindex(pd.Index(travel.origin_ids))
-    if d.isna().any():
-        missing = d.index[d.isna()][0]
-        raise UnknownCodeError("origin without demand", str(missing))
-    return d.to_numpy(dtype=float)
+def align_demand(
+    travel: TravelMatrix, demand: pd.Series | pd.DataFrame, *, column: str = "demand"
+) -> np.ndarray:
+    """Demand of every matrix origin, in matrix order.
+
+    ``demand`` is a Series indexed by origin id, or a DataFrame with columns ``origin`` and
+    ``column``. Every origin needs exactly one finite value ≥ 0; ids that are not origins of
+    the matrix are rejected too (misaligned tables are an error, not a silent drop).
+    """
+    if isinstance(demand, pd.DataFrame):
+        for col in ("origin", column):
+            if col not in demand.columns:
+                msg = f"demand table lacks column '{col}'; expected columns origin, {column}"
+                raise InputError(msg)
+        demand = pd.Series(demand[column].to_numpy(), index=demand["origin"].astype(str))
+    ids = demand.index.astype(str)
+    if ids.has_duplicates:
+        dup = ids[ids.duplicated()][0]
+        msg = f"demand has several rows for origin '{dup}'; expected one row per origin"
+        raise InputError(msg)
+    origins = pd.Index(travel.origin_ids)
+    extra = ids.difference(origins)
+    if len(extra):
+        raise UnknownCodeError("demand origin (not in the travel matrix)", str(extra[0]))
+    d = pd.Series(demand.to_numpy(), index=ids).reindex(origins)
+    missing = d.index[d.isna()]
+    if len(missing):
+        raise UnknownCodeError("origin without demand", str(missing[0]))
+    values = pd.to_numeric(d, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"demand of origin '{origins[i]}' is {d.iloc[i]!r}; expected a finite number ≥ 0"
+        raise InputError(msg)
+    return values
 
 
 def compute_access(
@@ -66,36 +149,48 @@ def compute_access(
     *,
     supply: np.ndarray,
     demand: np.ndarray,
-    decay: Decay = DREES_APL_STEP,
+    decay: Decay | None = None,
+    max_minutes: float | None = None,
 ) -> pd.DataFrame:
-    """Compute one measure for every origin of ``travel``.
+    """Compute one measure for every origin of ``travel`` from aligned arrays.
 
     Parameters
     ----------
     measure
-        ``apl`` (DREES: 2SFCA with the DREES step; supply in counted consultations, demand in
-        standardised inhabitants), ``2sfca``/``e2sfca`` (with ``decay``), ``3sfca``,
-        ``gravity`` (Hansen potential), ``nearest`` (minutes to the nearest supply).
+        ``apl`` (DREES: 2SFCA with the DREES step; supply in counted consultations per
+        year, demand in standardised inhabitants; result in consultations per year per
+        standardised inhabitant), ``2sfca`` / ``e2sfca`` (supply per demand unit),
+        ``3sfca``, ``gravity`` (Hansen potential, supply units), ``nearest`` (minutes to the
+        nearest destination with supply > 0, ``inf`` if none), ``coverage`` (1.0 if some
+        supply is within ``max_minutes``, else 0.0).
     travel
-        Travel times, origins × destinations.
+        Travel times, origins × destinations, minutes.
     supply, demand
         Arrays aligned with the destinations and the origins (see :func:`align_supply`,
         :func:`align_demand`).
     decay
-        Decay of travel time (ignored by ``apl``, which always uses the DREES step).
+        Decay of travel time; ``None`` uses :func:`default_decay`. Ignored by ``apl``
+        (always the DREES step), ``nearest`` and ``coverage``.
+    max_minutes
+        Threshold of ``coverage``, minutes (default: ``travel.cutoff_minutes``).
 
     Returns
     -------
     pandas.DataFrame
-        ``origin`` and ``value`` columns.
+        ``origin`` and ``value`` columns, one row per origin in matrix order.
     """
     if measure not in MEASURES:
         msg = f"measure was '{measure}'; expected one of {', '.join(MEASURES)}"
         raise InputError(msg)
     if measure == "nearest":
         value = nearest_minutes(travel.minutes, supply)
+    elif measure == "coverage":
+        limit = travel.cutoff_minutes if max_minutes is None else max_minutes
+        _, covered = covered_population(travel.minutes, supply, demand, max_minutes=limit)
+        value = covered.astype(float)
     else:
-        w = catchment_weights(travel.minutes, DREES_APL_STEP if measure == "apl" else decay)
+        f = default_decay(measure, travel) if decay is None or measure == "apl" else decay
+        w = catchment_weights(travel.minutes, f)
         if measure in ("apl", "2sfca", "e2sfca"):
             value = two_step(w, supply, demand)
         elif measure == "3sfca":
@@ -103,3 +198,51 @@ def compute_access(
         else:
             value = hansen_potential(w, supply)
     return pd.DataFrame({"origin": travel.origin_ids, "value": value})
+
+
+def access_table(
+    measure: Measure,
+    travel: TravelMatrix,
+    *,
+    supply: pd.DataFrame,
+    demand: pd.DataFrame,
+    decay: Decay | None = None,
+    supply_column: str = "supply",
+    demand_column: str = "demand",
+    max_minutes: float | None = None,
+) -> pd.DataFrame:
+    """One measure for every origin, from user tables (see the module docstring).
+
+    Parameters
+    ----------
+    measure, decay, max_minutes
+        See :func:`compute_access`.
+    travel
+        Travel times in minutes, origins (demand) × destinations (supply sites).
+    supply
+        Columns ``destination`` and ``supply_column``.
+    demand
+        Columns ``origin`` and ``demand_column``, one row per origin of ``travel``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin``, ``demand`` (aligned input), ``value`` and ``measure``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> ids = np.array(["a", "b"])  # a stored 0.0 (a to itself) is a reachable pair
+    >>> t = sp.csr_array(([0.0, 12.0, 25.0, 5.0], ([0, 0, 1, 1], [0, 1, 0, 1])), shape=(2, 2))
+    >>> tm = TravelMatrix(t, ids, ids, 30.0, "example")
+    >>> sup = pd.DataFrame({"destination": ["a"], "supply": [5400.0]})
+    >>> dem = pd.DataFrame({"origin": ["a", "b"], "demand": [1000.0, 500.0]})
+    >>> access_table("apl", tm, supply=sup, demand=dem)["value"].tolist()
+    [5.4, 0.0]
+    """
+    s = align_supply(travel, supply, column=supply_column)
+    d = align_demand(travel, demand, column=demand_column)
+    out = compute_access(measure, travel, supply=s, demand=d, decay=decay, max_minutes=max_minutes)
+    out.insert(1, "demand", d)
+    out["measure"] = measure
+    return out

@@ -1,12 +1,16 @@
 """Distance-decay functions of travel time, as first-class objects.
 
-Every decay maps an array of minutes to weights in [0, 1] and is vectorised: engines apply
-it once to ``TravelMatrix.minutes.data`` (the stored, reachable pairs).
+Every decay maps an array of travel times in minutes to non-negative weights (in [0, 1] for
+all but :class:`PowerDecay`, whose scale may exceed 1) and is vectorised: engines apply it
+once to ``TravelMatrix.minutes.data`` (the stored, reachable pairs). Calling a decay
+validates the times (finite, ≥ 0) and raises :class:`~proxisante.errors.InputError`
+otherwise.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -47,19 +51,25 @@ class Decay:
 
 @dataclass(frozen=True)
 class StepDecay(Decay):
-    """Piecewise-constant weights by travel-time band.
+    """Piecewise-constant weights by travel-time band (minutes → weight).
 
-    Band ``k`` is ``[upper_{k-1}, upper_k)`` with weight ``weight_k`` (the first band starts
-    at 0); beyond the last upper bound the weight is 0. With ``last_closed=True`` the last
-    band includes its upper bound (``t == upper_last`` keeps ``weight_last``).
+    With ``closed="left"`` (default) band ``k`` is ``[upper_{k-1}, upper_k)`` with weight
+    ``values[k]`` (the first band starts at 0); beyond the last upper bound the weight is 0,
+    and with ``last_closed=True`` the last band includes its upper bound
+    (``t == uppers[-1]`` keeps ``values[-1]``). With ``closed="right"`` every band is
+    ``(upper_{k-1}, upper_k]``: a time equal to a bound takes the weight of the band it
+    closes; this is the convention of PySAL ``access.weights.step_fn`` (``t <= bound``).
 
     >>> DREES_APL_STEP([0, 9.9, 10, 14.9, 15, 20, 20.1]).round(4).tolist()
     [1.0, 1.0, 0.6667, 0.6667, 0.3333, 0.3333, 0.0]
+    >>> StepDecay((10.0, 20.0), (1.0, 0.5), closed="right")([10, 10.5, 20, 21]).tolist()
+    [1.0, 0.5, 0.5, 0.0]
     """
 
     uppers: tuple[float, ...]
     values: tuple[float, ...]
     last_closed: bool = True
+    closed: Literal["left", "right"] = "left"
 
     def __post_init__(self) -> None:
         u = np.asarray(self.uppers, dtype=float)
@@ -73,10 +83,15 @@ class StepDecay(Decay):
         if np.any(v < 0) or np.any(v > 1):
             msg = f"StepDecay weights must lie in [0, 1]; got {list(self.values)}"
             raise InputError(msg)
+        if self.closed not in ("left", "right"):
+            msg = f"StepDecay closed was {self.closed!r}; expected 'left' or 'right'"
+            raise InputError(msg)
 
     def weights(self, minutes: np.ndarray) -> np.ndarray:
         u = np.asarray(self.uppers, dtype=float)
         v = np.append(np.asarray(self.values, dtype=float), 0.0)
+        if self.closed == "right":
+            return v[np.searchsorted(u, minutes, side="left")]
         band = np.searchsorted(u, minutes, side="right")
         if self.last_closed:
             band = np.where(minutes == u[-1], len(u) - 1, band)
@@ -88,10 +103,21 @@ class StepDecay(Decay):
         return float(self.uppers[-1])
 
 
-#: The DREES APL decay: 1 under 10 minutes, 2/3 from 10 to 15, 1/3 from 15 to 20, 0 beyond
-#: 20 minutes (DREES, ``apl_generalistes.xlsx`` sheet "Paramètres"; Barlet et al. 2012,
-#: DREES ER n°795). Exactly 20 minutes keeps 1/3 ("> 20 min: 0").
 DREES_APL_STEP = StepDecay(uppers=(10.0, 15.0, 20.0), values=(1.0, 2.0 / 3.0, 1.0 / 3.0))
+"""The DREES APL decay of road travel time (minutes → weight).
+
+Source: DREES, workbook ``apl_generalistes.xlsx``, sheet "Paramètres" (decay 1 for
+"< 10 min", 2/3 for "10–15 min", 1/3 for "15–20 min", 0 for "> 20 min"); Barlet, Coldefy,
+Collin, Lucas-Gabrielli (2012), DREES Études et Résultats n°795.
+
+Boundaries. The source is strict at both ends ("< 10" → 1, "> 20" → 0) and silent on the
+inner bound 15. We read every band as closed on the left: exactly 10 min → 2/3 (10 is not
+"< 10"), exactly 15 min → 1/3 (start of "15–20"), exactly 20 min → 1/3 (20 is not "> 20").
+A commune's time to itself is 0 minutes (stored explicitly by the travel providers) and
+falls in the first band, as DREES counts it. The INSEE Metric distancier used by DREES gives
+times with decimals, so exact ties are rare with real data; they matter with rounded or
+synthetic times, hence this explicit choice.
+"""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,11 @@ touching only the pairs of the changed columns (DESIGN.md, "Key method fact"; ME
 A supply change at a site whose catchment holds no demand changes nothing (``D_j = 0``).
 Population changes alter ``D`` and need a full recompute.
 
-The baseline-free form adds the delta to a published indicator (the official DREES APL):
-it needs only the travel times and standardised populations around the edited sites.
+The baseline-free form (:func:`supply_change_delta`, :func:`apply_supply_change`) adds the
+delta to a published indicator (the official DREES APL): it needs only the travel times of
+the edited sites' columns and the standardised populations of the origins that reach them,
+not every GP's activity. :class:`Catchment` precomputes ``W`` (also in CSC, so a delta reads
+only the changed columns) and ``D`` for many successive changes on one territory.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from proxisante.access._checks import check_vector
+from proxisante.access._checks import as_csr, check_vector
 from proxisante.access.decay import DREES_APL_STEP, Decay
 from proxisante.access.fca import catchment_weights, site_demand, supply_ratio
 from proxisante.errors import InputError
 
-__all__ = ["Catchment"]
+__all__ = ["Catchment", "apply_supply_change", "supply_change_delta"]
 
 
 @dataclass(frozen=True)
@@ -69,34 +72,115 @@ class Catchment:
         return sp.csc_array(cols @ sp.diags_array(scale))
 
     def delta(self, sites, delta_supply) -> np.ndarray:
-        """Exact ``ΔA`` for supply changes ``delta_supply`` (may be negative) at ``sites``."""
-        j = self._site_index(sites)
-        ds = np.asarray(delta_supply, dtype=float)
-        if ds.shape != j.shape or not np.isfinite(ds).all():
-            msg = f"delta_supply must be {len(j)} finite values aligned with sites; got {ds!r}"
-            raise InputError(msg)
-        j_u, inverse = np.unique(j, return_inverse=True)
-        ds_u = np.bincount(inverse, weights=ds, minlength=len(j_u))
+        """Exact ``ΔA`` for supply changes ``delta_supply`` (may be negative) at ``sites``.
+
+        ``sites`` are destination (column) indexes; repeated sites add up.
+        """
+        j_u, ds_u = _net_changes(sites, delta_supply, n_sites=self.shape[1])
         if len(j_u) == 0:
             return np.zeros(self.shape[0])
         return self.weights_csc[:, j_u] @ supply_ratio(ds_u, self.site_demand[j_u])
 
     def updated(self, baseline, sites, delta_supply) -> np.ndarray:
         """``baseline + ΔA`` (baseline: our full computation or a published indicator)."""
-        b = np.asarray(baseline, dtype=float)
-        if b.shape != (self.shape[0],):
-            msg = f"baseline has shape {b.shape}; expected ({self.shape[0]},) origins"
-            raise InputError(msg)
-        return b + self.delta(sites, delta_supply)
+        return _check_baseline(baseline, self.shape[0]) + self.delta(sites, delta_supply)
 
     def _site_index(self, sites) -> np.ndarray:
-        j = np.atleast_1d(np.asarray(sites))
-        if j.size and not np.issubdtype(j.dtype, np.integer):
-            msg = f"sites must be integer column indexes of the matrix; got dtype {j.dtype}"
-            raise InputError(msg)
-        j = j.astype(np.int64)
-        bad = (j < 0) | (j >= self.shape[1])
-        if bad.any():
-            msg = f"site index {int(j[bad][0])} is outside 0..{self.shape[1] - 1}"
-            raise InputError(msg)
-        return j
+        return _site_index(sites, n_sites=self.shape[1])
+
+
+def _site_index(sites, *, n_sites: int) -> np.ndarray:
+    j = np.atleast_1d(np.asarray(sites))
+    if j.size and not np.issubdtype(j.dtype, np.integer):
+        msg = f"sites must be integer column indexes of the matrix; got dtype {j.dtype}"
+        raise InputError(msg)
+    j = j.astype(np.int64)
+    bad = (j < 0) | (j >= n_sites)
+    if bad.any():
+        msg = f"site index {int(j[bad][0])} is outside 0..{n_sites - 1}"
+        raise InputError(msg)
+    return j
+
+
+def _net_changes(sites, delta_supply, *, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unique changed columns and their net supply change (repeated sites summed)."""
+    j = _site_index(sites, n_sites=n_sites)
+    ds = np.atleast_1d(np.asarray(delta_supply, dtype=float))
+    if ds.shape != j.shape or not np.isfinite(ds).all():
+        msg = (
+            f"delta_supply must be {len(j)} finite values aligned with sites; got {ds.tolist()[:5]}"
+        )
+        raise InputError(msg)
+    j_u, inverse = np.unique(j, return_inverse=True)
+    return j_u, np.bincount(inverse, weights=ds, minlength=len(j_u))
+
+
+def _check_baseline(baseline, n_origins: int) -> np.ndarray:
+    b = np.asarray(baseline, dtype=float)
+    if b.shape != (n_origins,):
+        msg = f"baseline has shape {b.shape}; expected ({n_origins},) values, one per origin"
+        raise InputError(msg)
+    if not np.isfinite(b).all():
+        i = int(np.flatnonzero(~np.isfinite(b))[0])
+        msg = f"baseline[{i}] is {float(b[i])}; expected finite values"
+        raise InputError(msg)
+    return b
+
+
+def supply_change_delta(
+    minutes, demand, sites, delta_supply, *, decay: Decay = DREES_APL_STEP
+) -> np.ndarray:
+    """Baseline-free change of a 2SFCA-type measure (APL) after supply changes at ``sites``.
+
+    ``ΔA_i = Σ_{j ∈ sites} f(t_ij) ΔS_j / D_j`` with ``D_j = Σ_k f(t_kj) P_k`` (DESIGN.md,
+    "Key method fact"). Only the columns of ``sites`` are read and decayed, so the other
+    sites' supply is not needed (``D_j`` does not depend on supply).
+
+    Parameters
+    ----------
+    minutes
+        Sparse origins × destinations travel times in minutes (CSR or CSC; CSC makes the
+        column reads proportional to the changed pairs only).
+    demand
+        Demand per origin (standardised inhabitants for the APL).
+    sites
+        Integer destination indexes of the changed sites (repeats add up).
+    delta_supply
+        Supply change at each of ``sites`` (consultations per year for the APL; < 0 for
+        closures).
+    decay
+        :data:`~proxisante.access.decay.DREES_APL_STEP` by default.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``ΔA`` per origin, in supply units per demand unit (consultations per year per
+        standardised inhabitant for the APL). A site whose catchment holds no demand
+        (``D_j = 0``) changes nothing.
+    """
+    if not sp.issparse(minutes):
+        msg = f"minutes must be a scipy.sparse matrix (origins × destinations); got {type(minutes)}"
+        raise InputError(msg)
+    n_i, n_j = minutes.shape
+    p = check_vector(demand, name="demand", length=n_i, unit="inhabitants")
+    j_u, ds_u = _net_changes(sites, delta_supply, n_sites=n_j)
+    if len(j_u) == 0:
+        return np.zeros(n_i)
+    cols = sp.csc_array(minutes if minutes.format == "csc" else as_csr(minutes))[:, j_u]
+    w = sp.csc_array((decay(cols.data), cols.indices, cols.indptr), shape=cols.shape)
+    return w @ supply_ratio(ds_u, w.T @ p)
+
+
+def apply_supply_change(
+    baseline, minutes, demand, sites, delta_supply, *, decay: Decay = DREES_APL_STEP
+) -> np.ndarray:
+    """``baseline + ΔA`` (:func:`supply_change_delta`) on a given baseline.
+
+    With ``baseline`` the official DREES APL (``load_official_apl(year)['apl_generalistes']``
+    aligned on the origins) and ``demand`` its ``pop_standardisee``, this is the scenario
+    APL without knowing any GP's activity (DESIGN.md, "Key method fact"). Exact when
+    ``minutes`` and ``demand`` are those DREES used; with other travel times the delta is
+    that of our times applied to the published level.
+    """
+    delta = supply_change_delta(minutes, demand, sites, delta_supply, decay=decay)
+    return _check_baseline(baseline, len(delta)) + delta
