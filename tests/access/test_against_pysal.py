@@ -12,6 +12,8 @@ import pytest
 import scipy.sparse as sp
 
 from proxisante.access import (
+    LUO_QI_ZONES,
+    GaussianDecay,
     LinearDecay,
     PowerDecay,
     StepDecay,
@@ -66,10 +68,8 @@ def test_2sfca_equals_pysal(instance):
 def test_e2sfca_equals_pysal(instance):
     minutes, pop, supply, model = instance
     fn = weights.step_fn({10: 1, 20: 0.68, 30: 0.22})
-    # PySAL's step_fn is closed on the right (t <= bound); random times never hit a bound
-    ours = two_step(
-        catchment_weights(minutes, StepDecay((10.0, 20.0, 30.0), (1.0, 0.68, 0.22))), supply, pop
-    )
+    # PySAL's step_fn is closed on the right (t <= bound): LUO_QI_ZONES uses closed="right"
+    ours = two_step(catchment_weights(minutes, LUO_QI_ZONES), supply, pop)
     theirs = _theirs(
         model.enhanced_two_stage_fca(name="x", weight_fn=fn, max_cost=MAX_MINUTES), len(pop)
     )
@@ -79,9 +79,7 @@ def test_e2sfca_equals_pysal(instance):
 def test_3sfca_equals_pysal(instance):
     minutes, pop, supply, model = instance
     fn = weights.step_fn({10: 1, 20: 0.68, 30: 0.22})
-    ours = three_step(
-        catchment_weights(minutes, StepDecay((10.0, 20.0, 30.0), (1.0, 0.68, 0.22))), supply, pop
-    )
+    ours = three_step(catchment_weights(minutes, LUO_QI_ZONES), supply, pop)
     theirs = _theirs(model.three_stage_fca(name="x", weight_fn=fn, max_cost=MAX_MINUTES), len(pop))
     np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
 
@@ -130,3 +128,57 @@ def test_properties(instance):
     # analytic limit: one catchment covering everything -> total supply / total demand
     full = sp.csr_array(np.ones((len(pop), len(supply))))
     np.testing.assert_allclose(two_step(full, supply, pop), supply.sum() / pop.sum(), rtol=1e-12)
+
+
+def _model(rows, cols, t, pop, supply):
+    return access.Access(
+        demand_df=pd.DataFrame({"geoid": np.arange(len(pop)), "pop": pop}), demand_index="geoid",
+        demand_value="pop",
+        supply_df=pd.DataFrame({"geoid": np.arange(len(supply)), "doctors": supply}),
+        supply_index="geoid", supply_value="doctors",
+        cost_df=pd.DataFrame({"origin": rows, "dest": cols, "cost": t}), cost_origin="origin",
+        cost_dest="dest", cost_name="cost",
+    )  # fmt: skip
+
+
+def test_square_asymmetric_integer_times_equal_pysal():
+    """Same ids on both sides, t_ij != t_ji, whole minutes hitting the zone bounds exactly.
+
+    Any transposition (origin/destination swapped) or boundary-convention mismatch shows."""
+    rng = np.random.default_rng(7)
+    n = 40
+    t = rng.integers(0, 36, size=(n, n)).astype(float)  # asymmetric, many ties at 10/20/30
+    np.fill_diagonal(t, 0.0)
+    assert not np.allclose(t, t.T)
+    rows, cols = np.nonzero(t <= MAX_MINUTES)
+    minutes = sp.csr_array((t[rows, cols], (rows, cols)), shape=(n, n))
+    assert minutes.nnz == len(rows)  # the stored 0-minute diagonal is kept
+    pop = rng.integers(100, 5000, n).astype(float)
+    supply = rng.integers(0, 20, n).astype(float)
+    model = _model(rows, cols, t[rows, cols], pop, supply)
+    fn = weights.step_fn({10: 1, 20: 0.68, 30: 0.22})
+    w = catchment_weights(minutes, LUO_QI_ZONES)
+    pairs = [
+        (two_step(w, supply, pop), model.enhanced_two_stage_fca(name="e", weight_fn=fn)),
+        (three_step(w, supply, pop), model.three_stage_fca(name="t", weight_fn=fn)),
+    ]
+    for ours, theirs in pairs:
+        np.testing.assert_allclose(ours, _theirs(theirs, n), rtol=1e-9, atol=1e-12)
+    # the transposed matrix gives a different answer: orientation matters
+    assert not np.allclose(two_step(sp.csr_array(w.T), supply, pop), pairs[0][0])
+
+
+def test_gaussian_2sfca_and_3sfca_normalisation_vs_pysal(instance):
+    """PySAL's 3SFCA computes the selection weights G over *every* row of its cost table,
+    before applying ``max_cost``; ours over the stored pairs (the matrix cut-off). They agree
+    when the cost table is cut at the same time as the catchment, as here (the travel
+    matrix holds only pairs ≤ 30 min and ``max_cost`` = 30)."""
+    minutes, pop, supply, model = instance
+    dec = GaussianDecay(sigma_minutes=12.0, max_minutes=MAX_MINUTES)
+    fn = weights.gaussian(12.0)
+    w = catchment_weights(minutes, dec)
+    theirs2 = model.two_stage_fca(name="g2", weight_fn=fn, max_cost=MAX_MINUTES)
+    theirs3 = model.three_stage_fca(name="g3", weight_fn=fn, max_cost=MAX_MINUTES)
+    n = len(pop)
+    np.testing.assert_allclose(two_step(w, supply, pop), _theirs(theirs2, n), rtol=1e-9)
+    np.testing.assert_allclose(three_step(w, supply, pop), _theirs(theirs3, n), rtol=1e-9)

@@ -130,15 +130,15 @@ def align_demand(
     extra = ids.difference(origins)
     if len(extra):
         raise UnknownCodeError("demand origin (not in the travel matrix)", str(extra[0]))
-    d = pd.Series(demand.to_numpy(), index=ids).reindex(origins)
-    missing = d.index[d.isna()]
-    if len(missing):
-        raise UnknownCodeError("origin without demand", str(missing[0]))
-    values = pd.to_numeric(d, errors="coerce").to_numpy(dtype=float)
+    pos = ids.get_indexer(origins)
+    if (pos < 0).any():
+        raise UnknownCodeError("origin without demand", str(origins[pos < 0][0]))
+    raw = demand.to_numpy()[pos]
+    values = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        msg = f"demand of origin '{origins[i]}' is {d.iloc[i]!r}; expected a finite number ≥ 0"
+        msg = f"demand of origin '{origins[i]}' is {raw[i]}; expected a finite number ≥ 0"
         raise InputError(msg)
     return values
 
