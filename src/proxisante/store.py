@@ -3,10 +3,19 @@
 Default location: the user's data directory (``platformdirs.user_data_dir('proxisante')``);
 every command takes ``--store PATH``. The schema is created and upgraded by the ordered
 :data:`MIGRATIONS` (a ``schema_version`` table records what ran); each migration and each
-write runs in one transaction, so a failure leaves the file as it was.
+write runs in one transaction, so a failure (or a killed process: DuckDB replays or drops
+its write-ahead log on the next open) leaves the file as it was.
 
-Add a migration by appending ``(next_version, "description", "SQL; SQL; …")`` to
-:data:`MIGRATIONS`; never edit a published one.
+Adding a table or a column
+--------------------------
+Append ``(next_version, "description", "SQL; SQL; …")`` to :data:`MIGRATIONS` (versions
+are consecutive integers from 1), e.g. from a module of your own package::
+
+    from proxisante.store import MIGRATIONS
+    MIGRATIONS.append((4, "scenario results", "CREATE TABLE results (...);"))
+
+Never edit or reorder a published migration: stores already on disk have run it. The
+offer tables must keep matching :mod:`proxisante.offer.model` (checked by the tests).
 """
 
 from __future__ import annotations
@@ -69,6 +78,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "offer: staff age band and source quote (model columns), log of offer edits",
+        """
+        ALTER TABLE staff ADD COLUMN age_band VARCHAR;
+        ALTER TABLE staff ADD COLUMN source_quote VARCHAR;
+        CREATE TABLE edits (
+            edit_id INTEGER PRIMARY KEY,
+            site_id VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            detail VARCHAR NOT NULL,
+            edited_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -91,9 +115,16 @@ class Store:
         try:
             self.con = duckdb.connect(str(self.path))
         except duckdb.Error as exc:
-            msg = f"cannot open the store ({type(exc).__name__}: {exc}); expected a DuckDB file"
+            if "lock" in str(exc).lower():
+                msg = "the store is in use by another process; retry when it has finished"
+            else:
+                msg = f"cannot open the store ({type(exc).__name__}: {exc}); expected a DuckDB file"
             raise DataFileError(str(self.path), msg) from None
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -102,6 +133,7 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        """Close the connection (the file stays consistent at every commit)."""
         self.con.close()
 
     @contextmanager
@@ -116,6 +148,7 @@ class Store:
         self.con.execute("COMMIT")
 
     def schema_version(self) -> int:
+        """Latest migration applied to this file."""
         row = self.con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
         return int(row[0] or 0)
 
@@ -124,8 +157,12 @@ class Store:
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
         )
+        versions = [m[0] for m in MIGRATIONS]
+        if versions != list(range(1, len(versions) + 1)):
+            msg = f"MIGRATIONS versions must be 1, 2, 3… in order; got {versions}"
+            raise InputError(msg)
         current = self.schema_version()
-        latest = MIGRATIONS[-1][0]
+        latest = versions[-1]
         if current > latest:
             msg = f"store schema version {current} is newer than this proxisante ({latest})"
             raise DataFileError(str(self.path), msg)

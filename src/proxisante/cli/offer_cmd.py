@@ -1,4 +1,4 @@
-"""CLI: ``proxisante offer import|list|show|edit|imports`` — the health-offer registry."""
+"""CLI: ``proxisante offer import|imports|list|show|edit|edits`` — the health-offer registry."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from proxisante.cli._common import console, user_errors
-from proxisante.errors import InputError
 
 offer_app = typer.Typer(help="Health sites and staff: import official files, list, edit.",
                         no_args_is_help=True)  # fmt: skip
@@ -35,7 +34,10 @@ def import_(
         progress.add_task(f"Importing {file.name} ({kind}): parse, validate, store…")
         with Store(store) as st:
             rep = import_file(kind, file, store=st, lenient=lenient)
-    console.print(f"[green]imported[/] {rep.rows_stored:,} row(s) from {rep.file_name} ({kind})")
+    console.print(
+        f"[green]imported[/] {rep.rows_stored:,} row(s) from {rep.file_name} ({kind}; "
+        f"{rep.rows_read:,} data line(s) read)"
+    )
     if rep.rows_skipped:
         console.print(f"[yellow]{rep.skipped_summary}[/]")
 
@@ -50,6 +52,18 @@ def imports(store: StoreOption = None) -> None:
     with Store(store) as st:
         df = stored_imports(st)
     console.print(df.to_string(index=False) if len(df) else "no import yet")
+
+
+@offer_app.command("edits")
+@user_errors
+def edits(store: StoreOption = None) -> None:
+    """Log of manual edits (site, action, detail, time)."""
+    from proxisante.offer.edits import stored_edits
+    from proxisante.store import Store
+
+    with Store(store) as st:
+        df = stored_edits(st)
+    console.print(df.to_string(index=False) if len(df) else "no edit yet")
 
 
 @offer_app.command("list")
@@ -112,56 +126,13 @@ def edit(
     close: Annotated[bool, typer.Option("--close", help="Close the site")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Add/remove FTE at a site or close it (saved in the store, one transaction)."""
-    from proxisante.offer import PROFESSIONS
-    from proxisante.offer.importing import load_offer
+    """Add/remove FTE at a site or close it (saved in the store, one transaction, logged)."""
+    from proxisante.offer.edits import edit_site, parse_fte_change
     from proxisante.store import Store
 
-    if not fte and not close:
-        msg = "nothing to do: give --fte PROFESSION=DELTA and/or --close"
-        raise InputError(msg)
-    deltas = []
-    for spec in fte or []:
-        prof, sep, value = spec.partition("=")
-        try:
-            delta = float(value)
-        except ValueError:
-            delta = float("nan")
-        if not sep or prof not in PROFESSIONS or delta != delta:
-            msg = f"--fte was '{spec}'; expected PROFESSION=DELTA with PROFESSION in {PROFESSIONS}"
-            raise InputError(msg)
-        deltas.append((prof, delta))
+    changes = [parse_fte_change(spec) for spec in fte or []]
     with Store(store) as st:
-        offer = load_offer(st)
-        site = offer.site(site_id)
-        if site["status"] == "closed":
-            msg = f"site '{site_id}' is closed; it cannot be edited"
-            raise InputError(msg)
-        staff = offer.staff[offer.staff["site_id"] == site_id]
-        for prof, delta in deltas:
-            s = staff[staff["profession"] == prof]
-            current = float(s["fte"].fillna(s["headcount"]).sum()) if len(s) else 0.0
-            if current + delta < 0:
-                msg = (
-                    f"{prof} FTE at '{site_id}' would become {current + delta:g} (now {current:g})"
-                )
-                raise InputError(msg)
-        with st.transaction() as con:
-            row = site.to_dict()
-            if close:
-                row["status"] = "closed"
-            cols = [c for c in row if c in _site_cols(con)]
-            con.execute("DELETE FROM sites WHERE site_id = ?", [site_id])
-            con.execute(
-                f"INSERT INTO sites ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [None if _missing(row[c]) else row[c] for c in cols],
-            )
-            for prof, delta in deltas:
-                con.execute(
-                    "INSERT INTO staff (site_id, commune, profession, fte, employment, source) "
-                    "VALUES (?, ?, ?, ?, 'salaried', 'offer edit')",
-                    [site_id, site["commune"], prof, delta],
-                )
+        edit_site(st, site_id, fte_changes=changes, close=close)
     console.print(f"updated {site_id}" + (" (closed)" if close else ""))
 
 
@@ -169,10 +140,6 @@ def _missing(value) -> bool:
     import pandas as pd
 
     return value is None or bool(pd.isna(value))
-
-
-def _site_cols(con) -> set[str]:
-    return {r[0] for r in con.execute("DESCRIBE sites").fetchall()}
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,10 @@
 """Importer for the FINESS extract published on data.gouv.fr (``etalab-cs1100507-stock-*.csv``).
 
-Specification (FINESS, "Extraction du Fichier National des Établissements Sanitaires et
-Sociaux", jeu de données etalab, DREES/ministère chargé de la santé), as read here:
+Specification: FINESS, "Extraction du Fichier National des Établissements Sanitaires et
+Sociaux" (jeu de données etalab, DREES / ministère chargé de la santé, data.gouv.fr), as
+published since 2014 and read here:
 
-- ``;``-separated, no quoting, encoding UTF-8 (Latin-1 accepted);
+- ``;``-separated, no quoting; encoding UTF-8 or Windows-1252 (older extracts);
 - line 1 is a header line ``finess;etalab;<version>;<date>``;
 - ``structureet`` lines, 32 fields: ``structureet; nofinesset; nofinessej; rs; rslongue;
   complrs; compldistrib; numvoie; typvoie; voie; compvoie; lieuditbp; commune; departement;
@@ -12,14 +13,16 @@ Sociaux", jeu de données etalab, DREES/ministère chargé de la santé), as rea
   dateautor; datemaj; numuai``;
 - ``geolocalisation`` lines, 6 fields: ``geolocalisation; nofinesset; coordxet; coordyet;
   sourcecoordet; datemaj``, joined to ``structureet`` by ``nofinesset``. ``sourcecoordet``
-  ends with the projection: ``LAMBERT_93`` (EPSG:2154, metropolitan France), ``UTM_N20``
-  (EPSG:5490, Guadeloupe/Martinique), ``UTM_N22`` (EPSG:2972, Guyane), ``UTM_S40``
-  (EPSG:2975, La Réunion), ``UTM_S38`` (EPSG:4471, Mayotte); converted to WGS84 with pyproj.
-- INSEE commune code: ``departement`` + ``commune`` in metropolitan France; overseas
-  (``departement`` 9A…9F) ``'97' + commune``.
+  is a comma list ending with the projection: ``LAMBERT_93`` (EPSG:2154, metropolitan
+  France), ``UTM_N20`` (EPSG:5490, Guadeloupe, Martinique), ``UTM_N21`` (EPSG:4467,
+  Saint-Pierre-et-Miquelon), ``UTM_N22`` (EPSG:2972, Guyane), ``UTM_S40`` (EPSG:2975,
+  La Réunion), ``UTM_S38`` (EPSG:4471, Mayotte); converted to WGS84 with pyproj;
+- INSEE commune code: ``departement`` + ``commune`` (3 characters) in metropolitan France;
+  overseas (``departement`` 9A…9F) ``'97'`` + ``commune``.
 
-Category codes kept as given; :data:`CATEGORY_OF_CODE` maps the ones proxisante models
-(124 centre de santé, 354 SSIAD, 460 SAAD, 500 EHPAD, SMR, hospitals…).
+Category codes (``categetab``) follow the nomenclature TRE_R66 and are kept with their
+label; :data:`~proxisante.offer.model.CATEGORY_OF_FINESS_CODE` maps the ones proxisante
+models. The extract holds no capacity (places): ``capacity_places`` stays empty.
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ import pandas as pd
 from pyproj import Transformer
 
 from proxisante.errors import DataFileError
-from proxisante.offer.validation import RowErrors, check_coordinates_in_france
+from proxisante.offer.model import CATEGORY_OF_FINESS_CODE
+from proxisante.offer.textfile import check_encoding, first_line
+from proxisante.offer.validation import FINESS_PATTERN, RowErrors, check_coordinates_in_france
 
-__all__ = ["CATEGORY_OF_CODE", "FILIERIS_EJ", "STRUCTUREET_FIELDS", "read_finess"]
+__all__ = ["ENCODINGS", "FILIERIS_EJ", "STRUCTUREET_FIELDS", "read_finess"]
 
 STRUCTUREET_FIELDS = [
     "structureet", "nofinesset", "nofinessej", "rs", "rslongue", "complrs", "compldistrib",
@@ -47,39 +52,23 @@ GEO_FIELDS = ["geolocalisation", "nofinesset", "coordxet", "coordyet", "sourceco
 #: FINESS EJ of the CANSSM (Filieris): its établissements get operator 'filieris'.
 FILIERIS_EJ = "750050759"
 
-#: FINESS category codes → proxisante category.
-CATEGORY_OF_CODE = {
-    "124": "centre_de_sante",
-    "354": "ssiad",
-    "460": "saad",
-    "500": "ehpad",
-    "109": "smr",
-    "362": "usld",
-    "101": "hospital",
-    "106": "hospital",
-    "355": "hospital",
-    "365": "hospital",
-    "128": "hospital",
-    "129": "hospital",
-}
-_EPSG = {"LAMBERT_93": 2154, "UTM_N20": 5490, "UTM_N22": 2972, "UTM_S40": 2975, "UTM_S38": 4471}
-_FINESS_RE = r"^[0-9]{2}[0-9]{7}$|^2[AB][0-9]{7}$|^9[A-F][0-9]{7}$"
+#: ``sourcecoordet`` projection → EPSG code.
+_EPSG = {
+    "LAMBERT_93": 2154, "UTM_N20": 5490, "UTM_N21": 4467, "UTM_N22": 2972, "UTM_S40": 2975,
+    "UTM_S38": 4471,
+}  # fmt: skip
+ENCODINGS = ("utf-8", "cp1252")
 
 
-def _read_lines(path: Path) -> pd.DataFrame:
-    for encoding in ("utf-8", "latin-1"):
-        try:
-            raw = pd.read_csv(
-                path, sep=";", header=None, names=range(len(STRUCTUREET_FIELDS)), dtype=str,
-                keep_default_na=False, encoding=encoding, quoting=3, skiprows=1,
-            )  # fmt: skip
-            return raw
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.ParserError as exc:
-            msg = f"not a FINESS ';'-separated extract ({exc})"
-            raise DataFileError(str(path), msg) from None
-    raise DataFileError(str(path), "unreadable text encoding; expected UTF-8 or Latin-1")
+def _read_lines(path: Path, encoding: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
+            path, sep=";", header=None, names=range(len(STRUCTUREET_FIELDS)), dtype=str,
+            keep_default_na=False, encoding=encoding, quoting=3, skiprows=1,
+        )  # fmt: skip
+    except pd.errors.ParserError as exc:
+        msg = f"not a FINESS ';'-separated extract ({exc})"
+        raise DataFileError(str(path), msg) from None
 
 
 def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
@@ -100,27 +89,24 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
         A DataFrame of valid sites and the row errors (empty unless ``lenient``).
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    with path.open("rb") as fh:
-        head = fh.readline().decode("latin-1").strip()
+    head = first_line(path, "latin-1").strip()
     if not head.lower().startswith("finess;"):
         sep_hint = " (it looks ','-separated)" if head.count(",") > head.count(";") else ""
         msg = f"line 1 should be the header 'finess;etalab;…', got '{head[:40]}'{sep_hint}"
         raise DataFileError(str(path), msg, line=1)
-    raw = _read_lines(path)
+    raw = _read_lines(path, check_encoding(path, ENCODINGS))
     raw["_line"] = np.arange(len(raw)) + 2
     kind = raw[0]
     unknown = ~kind.isin(["structureet", "geolocalisation"])
-    errors = RowErrors(str(path), lenient=lenient)
+    errors = RowErrors(str(path), lenient=lenient, rows_read=len(raw))
     errors.add(unknown.to_numpy(), raw["_line"], "type", "line type structureet or geolocalisation")
     st = raw[kind == "structureet"].rename(columns=dict(enumerate(STRUCTUREET_FIELDS)))
     geo = raw[kind == "geolocalisation"].rename(columns=dict(enumerate(GEO_FIELDS)))
     if st.empty:
         raise DataFileError(str(path), "no 'structureet' line")
-    bad_id = ~st["nofinesset"].str.fullmatch(_FINESS_RE)
+    bad_id = ~st["nofinesset"].str.fullmatch(FINESS_PATTERN)
     errors.add(bad_id.to_numpy(), st["_line"], "nofinesset", "a 9-character FINESS number")
-    bad_ej = ~st["nofinessej"].str.fullmatch(_FINESS_RE)
+    bad_ej = ~st["nofinessej"].str.fullmatch(FINESS_PATTERN)
     errors.add(bad_ej.to_numpy(), st["_line"], "nofinessej", "a 9-character FINESS number")
     dup = st["nofinesset"].duplicated(keep="first")
     errors.add(dup.to_numpy(), st["_line"], "nofinesset", "a FINESS number not repeated")
@@ -158,7 +144,7 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
         "finess_et": st["nofinesset"].to_numpy(),
         "finess_ej": st["nofinessej"].to_numpy(),
         "name": st["rslongue"].where(st["rslongue"] != "", st["rs"]).to_numpy(),
-        "category": code.map(CATEGORY_OF_CODE).fillna("other").to_numpy(),
+        "category": code.map(CATEGORY_OF_FINESS_CODE).fillna("other").to_numpy(),
         "category_code": code.to_numpy(),
         "category_label": st["libcategetab"].to_numpy(),
         "operator": np.where(st["nofinessej"] == FILIERIS_EJ, "filieris", ""),

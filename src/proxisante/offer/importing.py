@@ -21,7 +21,8 @@ import pandas as pd
 
 from proxisante.errors import InputError
 from proxisante.offer.finess import read_finess
-from proxisante.offer.registry import SITE_COLUMNS, STAFF_COLUMNS, Offer, load_default_offer
+from proxisante.offer.model import BPE_SCHEMA, SITE_SCHEMA, STAFF_SCHEMA, Column, conform
+from proxisante.offer.registry import Offer, load_default_offer
 from proxisante.offer.rpps import read_bpe, read_rpps
 from proxisante.store import Store
 from proxisante.territory import load_communes
@@ -29,10 +30,12 @@ from proxisante.territory import load_communes
 __all__ = ["KINDS", "ImportReport", "import_file", "load_offer", "stored_imports"]
 
 KINDS = ("finess", "rpps", "bpe")
-STAFF_TABLE_COLUMNS = (
-    "site_id", "commune", "profession", "headcount", "fte", "activity_consultations",
-    "birth_year", "employment", "source", "import_id",
-)  # fmt: skip
+#: Store table of each import kind, with its schema.
+_TABLE_OF_KIND: dict[str, tuple[str, tuple[Column, ...]]] = {
+    "finess": ("sites", SITE_SCHEMA),
+    "rpps": ("staff", STAFF_SCHEMA),
+    "bpe": ("bpe_counts", BPE_SCHEMA),
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class ImportReport:
 
     kind: str
     file_name: str
+    rows_read: int
     rows_stored: int
     rows_skipped: int
     skipped_summary: str
@@ -71,35 +75,20 @@ def import_file(
         import_id = int(
             con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
         )
-        if kind == "finess":
-            sites = table.drop(columns=["line"]).assign(capacity_places=pd.NA, import_id=import_id)
-            cols = [c for c in _site_table_columns()]
-            sites = sites.reindex(columns=cols)
-            con.register("new_sites", sites)
-            con.execute("DELETE FROM sites WHERE site_id IN (SELECT site_id FROM new_sites)")
-            con.execute(
-                f"INSERT INTO sites ({', '.join(cols)}) SELECT {', '.join(cols)} FROM new_sites"
-            )
-            con.unregister("new_sites")
-        elif kind == "rpps":
-            staff = table.assign(fte=None, activity_consultations=None, birth_year=None,
-                                 source=path.name, import_id=import_id)  # fmt: skip
-            cols = list(STAFF_TABLE_COLUMNS)
-            con.register("new_staff", staff[cols])
-            # a new RPPS extract replaces the previous one
-            con.execute(
-                "DELETE FROM staff WHERE import_id IN "
-                "(SELECT import_id FROM imports WHERE kind = 'rpps')"
-            )
-            con.execute(f"INSERT INTO staff ({', '.join(cols)}) SELECT * FROM new_staff")
-            con.unregister("new_staff")
-        else:
-            con.register("new_bpe", table.assign(import_id=import_id))
-            con.execute("DELETE FROM bpe_counts")
-            con.execute(
-                "INSERT INTO bpe_counts SELECT commune, profession, count, import_id FROM new_bpe"
-            )
-            con.unregister("new_bpe")
+        name, schema = _TABLE_OF_KIND[kind]
+        rows = conform(
+            table.assign(import_id=import_id, source=path.name), schema, what=f"{kind} rows"
+        )
+        if kind == "finess":  # imported sites replace earlier rows with the same id
+            replaced = "site_id IN (SELECT site_id FROM new_rows)"
+        elif kind == "rpps":  # a new RPPS extract replaces the previous one
+            replaced = "import_id IN (SELECT import_id FROM imports WHERE kind = 'rpps')"
+        else:  # a new BPE file replaces the previous counts
+            replaced = "true"
+        con.register("new_rows", rows)
+        con.execute(f"DELETE FROM {name} WHERE {replaced}")
+        insert_rows(con, name, schema, "new_rows")
+        con.unregister("new_rows")
         delay = float(os.environ.get("PROXISANTE_TEST_IMPORT_PAUSE_SECONDS", "0") or 0)
         if delay > 0:  # used by the tests to kill a process in the middle of a transaction
             sys.stderr.write("proxisante-test: paused inside the import transaction\n")
@@ -107,19 +96,16 @@ def import_file(
             time.sleep(delay)
         con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, kind, path.name, digest, now, len(table) + errors.count, len(table),
-             errors.count],
+            [import_id, kind, path.name, digest, now, errors.rows_read, len(table), errors.count],
         )  # fmt: skip
-    return ImportReport(kind, path.name, len(table), errors.count,
+    return ImportReport(kind, path.name, errors.rows_read, len(table), errors.count,
                         errors.summary() if errors.count else "")  # fmt: skip
 
 
-def _site_table_columns() -> list[str]:
-    return [
-        "site_id", "finess_et", "finess_ej", "name", "category", "category_code",
-        "category_label", "operator", "legal_status", "address", "commune", "lat", "lon",
-        "location_source", "status", "capacity_places", "source", "source_date", "import_id",
-    ]  # fmt: skip
+def insert_rows(con, table: str, schema: tuple[Column, ...], source: str) -> None:
+    """``INSERT INTO table`` the schema's columns of the registered relation ``source``."""
+    cols = ", ".join(c.name for c in schema)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {source}")
 
 
 def stored_imports(store: Store) -> pd.DataFrame:
@@ -135,18 +121,12 @@ def load_offer(store: Store | None = None) -> Offer:
     base = load_default_offer()
     if store is None:
         return base
-    sites = store.con.execute("SELECT * FROM sites").df()
-    staff = store.con.execute("SELECT * FROM staff").df()
+    sites = conform(store.con.execute("SELECT * FROM sites").df(), SITE_SCHEMA, what="sites")
+    staff = conform(store.con.execute("SELECT * FROM staff").df(), STAFF_SCHEMA, what="staff")
     if sites.empty and staff.empty:
         return base
-    merged_sites = pd.concat(
-        [
-            base.sites[~base.sites["site_id"].isin(sites["site_id"])],
-            sites.reindex(columns=list(SITE_COLUMNS)),
-        ],
-        ignore_index=True,
+    kept = base.sites[~base.sites["site_id"].isin(sites["site_id"])]
+    return Offer(
+        sites=pd.concat([kept, sites], ignore_index=True),
+        staff=pd.concat([base.staff, staff], ignore_index=True),
     )
-    merged_staff = pd.concat(
-        [base.staff, staff.reindex(columns=list(STAFF_COLUMNS))], ignore_index=True
-    )
-    return Offer(sites=merged_sites, staff=merged_staff)

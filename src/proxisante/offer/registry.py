@@ -17,6 +17,14 @@ import pandas as pd
 
 from proxisante._bundled import read_bundled_parquet
 from proxisante.errors import InputError, UnknownCodeError
+from proxisante.offer.model import (
+    CATEGORIES,
+    PROFESSIONS,
+    SITE_SCHEMA,
+    STAFF_SCHEMA,
+    conform,
+    describe,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -28,41 +36,11 @@ __all__ = [
     "site_supply",
 ]
 
-#: Site columns, meaning and unit.
-SITE_COLUMNS: dict[str, str] = {
-    "site_id": "unique id: FINESS établissement number (9 characters) or 'filieris-…' slug",
-    "finess_et": "FINESS établissement number, when known",
-    "name": "site name",
-    "category": "centre_de_sante | ssiad | saad | ehpad | smr | usld | hospital | accueil_de_jour",
-    "category_label": "category as written by the source (FINESS label or page wording)",
-    "operator": "operator key ('filieris' for CANSSM-Filieris, '' when not known)",
-    "legal_status": "public / private / CANSSM…",
-    "address": "address as given by the source",
-    "commune": "INSEE code of the commune the site is in",
-    "lat": "latitude, WGS84 degrees",
-    "lon": "longitude, WGS84 degrees",
-    "location_source": "finess (geocoded by FINESS) | commune_point (the commune's point)",
-    "status": "open | closed | planned",
-    "capacity_places": "places (SSIAD, EHPAD), when known",
-    "source": "where the row comes from (file or page URL)",
-    "source_date": "date of the source",
-}
-#: Staff columns (one row per site and profession, or per professional).
-STAFF_COLUMNS: dict[str, str] = {
-    "site_id": "site the staff works at",
-    "profession": "gp | nurse | physiotherapist | midwife | dentist | care_assistant",
-    "headcount": "number of people",
-    "fte": "full-time equivalents, when known",
-    "activity_consultations": "yearly consultations (GPs), when known",
-    "birth_year": "birth year (retirement analysis), when known",
-    "employment": "salaried | liberal",
-    "source": "source of the row",
-    "source_quote": "what the source says",
-}
-PROFESSIONS = ("gp", "nurse", "physiotherapist", "midwife", "dentist", "care_assistant")
-CATEGORIES = (
-    "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
-)  # fmt: skip
+#: Site columns and their meaning (unit), from :data:`~proxisante.offer.model.SITE_SCHEMA`.
+SITE_COLUMNS: dict[str, str] = describe(SITE_SCHEMA)
+#: Staff columns (one row per site and profession, or per professional), from
+#: :data:`~proxisante.offer.model.STAFF_SCHEMA`.
+STAFF_COLUMNS: dict[str, str] = describe(STAFF_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -104,9 +82,13 @@ class Offer:
 
 @cache
 def _default() -> Offer:
+    sites = read_bundled_parquet("offer/sites.parquet")
+    staff = read_bundled_parquet("offer/staff.parquet")
+    if "commune" not in staff.columns:  # bundled staff rows name their site only
+        staff = staff.merge(sites[["site_id", "commune"]], on="site_id", how="left")
     return Offer(
-        sites=read_bundled_parquet("offer/sites.parquet"),
-        staff=read_bundled_parquet("offer/staff.parquet"),
+        sites=conform(sites, SITE_SCHEMA, what="bundled sites"),
+        staff=conform(staff, STAFF_SCHEMA, what="bundled staff"),
     )
 
 

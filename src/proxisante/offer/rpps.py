@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from proxisante.errors import DataFileError
+from proxisante.offer.textfile import check_encoding, first_line, read_delimited
 from proxisante.offer.validation import RowErrors
 
-__all__ = ["BPE_PROFESSIONS", "RPPS_COLUMNS", "read_bpe", "read_rpps"]
+__all__ = ["BPE_PROFESSIONS", "ENCODINGS", "RPPS_COLUMNS", "read_bpe", "read_rpps"]
 
 RPPS_COLUMNS = {
     "pp": "Identifiant PP",
@@ -46,30 +47,20 @@ BPE_PROFESSIONS = {
 }  # fmt: skip
 
 
-def _header(path: Path) -> str:
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    with path.open("rb") as fh:
-        raw = fh.readline()
-    try:
-        return raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1").rstrip("\r\n")
+ENCODINGS = ("utf-8", "cp1252")
 
 
-def _read_with_duckdb(path: Path, sep: str, columns: list[str]) -> pd.DataFrame:
-    cols = ", ".join(f'"{c}"' for c in columns)
+def _load(
+    path: Path, *, sep: str, header: list[str], columns: list[str], encoding: str,
+    errors: RowErrors,
+) -> pd.DataFrame:  # fmt: skip
+    """``line`` + ``columns`` (text, missing as '') of every well-formed data line."""
     con = duckdb.connect()
     try:
-        return con.execute(
-            f"SELECT row_number() OVER () + 1 AS line, {cols} FROM read_csv(?, delim=?, "
-            "header=true, all_varchar=true, quote='', escape='', parallel=false, "
-            "null_padding=true, ignore_errors=false)",
-            [str(path), sep],
-        ).df()
-    except duckdb.Error as exc:
-        msg = f"unreadable as a '{sep}'-separated file ({type(exc).__name__}: {str(exc)[:200]})"
-        raise DataFileError(str(path), msg) from None
+        read_delimited(con, path, table="raw", sep=sep, header=header, encoding=encoding,
+                       errors=errors)  # fmt: skip
+        cols = ", ".join(f'trim(coalesce("{c}", \'\'), \'"\') AS "{c}"' for c in columns)
+        return con.execute(f"SELECT line, {cols} FROM raw ORDER BY line").df()
     finally:
         con.close()
 
@@ -85,7 +76,8 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
         ``employment`` (liberal / salaried / other); ``errors``: :class:`RowErrors`.
     """
     path = Path(path)
-    head = _header(path)
+    encoding = check_encoding(path, ENCODINGS)
+    head = first_line(path, encoding)
     if "|" not in head:
         msg = f"header is not '|'-separated (got '{head[:60]}'); expected the RPPS layout"
         raise DataFileError(str(path), msg, line=1)
@@ -94,10 +86,10 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
     if missing:
         msg = f"missing column(s) {missing}; expected the PS_LibreAcces_Personne_activite layout"
         raise DataFileError(str(path), msg, line=1)
-    df = _read_with_duckdb(path, "|", list(RPPS_COLUMNS.values()))
-    df.columns = ["line", *RPPS_COLUMNS]
     errors = RowErrors(str(path), lenient=lenient)
-    df = df.fillna("")
+    df = _load(path, sep="|", header=names, columns=list(RPPS_COLUMNS.values()),
+               encoding=encoding, errors=errors)  # fmt: skip
+    df.columns = ["line", *RPPS_COLUMNS]
     prof = np.where(
         df["profession"] == "10",
         np.where((df["skill"] == "SM54") | df["skill_label"].str.contains("decine g", case=False),
@@ -129,15 +121,17 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
 def read_bpe(path: str | Path, *, communes: set[str], lenient: bool = False):
     """Health professionals per commune from an INSEE BPE file (counts by profession)."""
     path = Path(path)
-    head = _header(path)
+    encoding = check_encoding(path, ENCODINGS)
+    head = first_line(path, encoding)
     sep = ";" if head.count(";") >= head.count(",") else ","
     names = [n.strip('"') for n in head.split(sep)]
     missing = [c for c in ("DEPCOM", "TYPEQU", "NB_EQUIP") if c not in names]
     if missing:
         msg = f"missing column(s) {missing}; expected the BPE layout DEPCOM;TYPEQU;NB_EQUIP"
         raise DataFileError(str(path), msg, line=1)
-    df = _read_with_duckdb(path, sep, ["DEPCOM", "TYPEQU", "NB_EQUIP"]).fillna("")
     errors = RowErrors(str(path), lenient=lenient)
+    df = _load(path, sep=sep, header=names, columns=["DEPCOM", "TYPEQU", "NB_EQUIP"],
+               encoding=encoding, errors=errors)  # fmt: skip
     df = df[df["TYPEQU"].isin(BPE_PROFESSIONS)]
     n = pd.to_numeric(df["NB_EQUIP"].str.replace(",", ".", regex=False), errors="coerce")
     errors.add((n.isna() | (n < 0)).to_numpy(), df["line"], "NB_EQUIP", "a count ≥ 0")

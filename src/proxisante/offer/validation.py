@@ -1,16 +1,24 @@
-"""Row-level validation shared by the offer importers: strict (fail on the first bad row,
-naming file, line and field) or lenient (skip bad rows and report every one)."""
+"""Row-level validation shared by the offer importers.
+
+Strict mode fails on the first bad row, naming file, line and field; lenient mode skips bad
+rows and records each one, so that the import can report how many were skipped and the
+first of them — never silently. Bad rows are held as numpy arrays of line numbers, so a
+national file where every row is bad stays cheap.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from proxisante.errors import DataFileError
 
-__all__ = ["FRANCE_BOXES", "RowErrors", "check_coordinates_in_france"]
+__all__ = ["FINESS_PATTERN", "FRANCE_BOXES", "RowErrors", "check_coordinates_in_france"]
+
+#: A FINESS number: 9 characters, the département (2 digits, 2A/2B, or 9A…9F overseas)
+#: then 7 digits (FINESS, "Structure du numéro FINESS"; checksum digit not verified).
+FINESS_PATTERN = r"^(?:[0-9]{2}|2[AB]|9[A-F])[0-9]{7}$"
 
 #: WGS84 boxes (lat_min, lat_max, lon_min, lon_max) of metropolitan France and each overseas
 #: département, generous by a few kilometres.
@@ -25,7 +33,13 @@ FRANCE_BOXES = [
 
 
 def check_coordinates_in_france(lat, lon) -> np.ndarray:
-    """True where (lat, lon) lies in France (metropole or an overseas département)."""
+    """True where (lat, lon) lies in France (metropole or an overseas département).
+
+    Examples
+    --------
+    >>> check_coordinates_in_france([50.44, 0.0, -21.1], [2.86, 0.0, 55.5]).tolist()
+    [True, False, True]
+    """
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     ok = np.zeros(lat.shape, dtype=bool)
@@ -36,35 +50,65 @@ def check_coordinates_in_france(lat, lon) -> np.ndarray:
 
 @dataclass
 class RowErrors:
-    """Collects bad rows. Strict mode raises on the first one; lenient mode records them all."""
+    """Bad rows of one file. Strict mode raises on the first one; lenient mode records them.
+
+    Parameters
+    ----------
+    path
+        The file, named in every message.
+    lenient
+        Record bad rows instead of raising.
+    rows_read
+        Data rows read from the file, good and bad (set by the reader).
+    """
 
     path: str
     lenient: bool = False
-    rows: list[tuple[int, str, str]] = field(default_factory=list)
+    rows_read: int = 0
+    checks: list[tuple[np.ndarray, str, str]] = field(default_factory=list)
 
-    def add(self, mask, lines, field_name: str, expected: str, values=None) -> None:
+    def add(self, mask, lines, field_name: str, expected: str) -> None:
+        """Record the rows where ``mask`` is true (``lines``: their 1-based line numbers)."""
         mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
+        if mask.any():
+            self.add_lines(np.asarray(lines)[mask], field_name, expected)
+
+    def add_lines(self, bad_lines, field_name: str, expected: str) -> None:
+        """Record bad rows given by their line numbers (strict mode: raise on the first).
+
+        Raises
+        ------
+        DataFileError
+            In strict mode, naming the file, the first bad line and the field.
+        """
+        bad = np.unique(np.asarray(bad_lines, dtype=np.int64))
+        if bad.size == 0:
             return
-        lines = np.asarray(lines)
         if not self.lenient:
-            i = int(np.flatnonzero(mask)[0])
-            msg = f"expected {expected} ({int(mask.sum())} bad row(s)); use --lenient to skip them"
-            raise DataFileError(self.path, msg, line=int(lines[i]), field=field_name)
-        for ln in lines[mask]:
-            self.rows.append((int(ln), field_name, expected))
+            msg = f"expected {expected} ({bad.size} bad row(s)); use --lenient to skip them"
+            raise DataFileError(self.path, msg, line=int(bad[0]), field=field_name)
+        self.checks.append((bad, field_name, expected))
+
+    @property
+    def bad_lines(self) -> np.ndarray:
+        """Sorted unique line numbers of every recorded bad row."""
+        if not self.checks:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate([c[0] for c in self.checks]))
 
     def keep_mask(self, lines) -> np.ndarray:
-        """Rows of ``lines`` with no recorded error."""
-        bad = {ln for ln, _, _ in self.rows}
-        return ~pd.Series(np.asarray(lines)).isin(bad).to_numpy()
+        """True for the rows of ``lines`` with no recorded error."""
+        return ~np.isin(np.asarray(lines, dtype=np.int64), self.bad_lines)
 
     @property
     def count(self) -> int:
-        return len({ln for ln, _, _ in self.rows})
+        """Number of distinct bad rows."""
+        return int(self.bad_lines.size)
 
     def summary(self, first: int = 5) -> str:
-        """'N bad row(s) skipped: line L field F (expected …); …'."""
-        rows = sorted(self.rows)[:first]
+        """``'N bad row(s) skipped: line L, field 'F' (expected …); …'``."""
+        rows = sorted((int(ln), f, e) for lines, f, e in self.checks for ln in lines[:first])[
+            :first
+        ]
         listed = "; ".join(f"line {ln}, field '{f}' (expected {e})" for ln, f, e in rows)
         return f"{self.count} bad row(s) skipped: {listed}" + (" …" if self.count > first else "")

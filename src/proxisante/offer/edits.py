@@ -1,0 +1,120 @@
+"""Manual edits of the offer kept in the store: add or remove FTE at a site, close a site.
+
+Each edit is validated against the current offer (bundled default overlaid with the store),
+then written in one transaction together with a row of the ``edits`` log (site, action,
+detail, time), so ``offer show`` and the scenario commands see it and the log says who
+changed what when.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from proxisante.errors import InputError
+from proxisante.offer.importing import insert_rows, load_offer
+from proxisante.offer.model import PROFESSIONS, SITE_SCHEMA, STAFF_SCHEMA, conform
+from proxisante.store import Store
+
+__all__ = ["edit_site", "parse_fte_change", "stored_edits"]
+
+
+def parse_fte_change(spec: str) -> tuple[str, float]:
+    """``'gp=+1.5'`` → ``('gp', 1.5)``.
+
+    Raises
+    ------
+    InputError
+        Not ``PROFESSION=DELTA`` with a known profession and a finite number.
+    """
+    prof, sep, value = spec.partition("=")
+    try:
+        delta = float(value)
+    except ValueError:
+        delta = math.nan
+    if not sep or prof not in PROFESSIONS or not math.isfinite(delta):
+        msg = f"FTE change was '{spec}'; expected PROFESSION=DELTA with PROFESSION in {PROFESSIONS}"
+        raise InputError(msg)
+    return prof, delta
+
+
+def edit_site(
+    store: Store,
+    site_id: str,
+    *,
+    fte_changes: list[tuple[str, float]] | None = None,
+    close: bool = False,
+) -> pd.Series:
+    """Change FTE by profession at a site and/or close it; returns the site as stored.
+
+    Parameters
+    ----------
+    store
+        Where the edit is saved (one transaction, with a row in the ``edits`` log).
+    site_id
+        FINESS number or slug of a known, open site.
+    fte_changes
+        ``(profession, delta_fte)`` pairs; the profession's FTE at the site must stay ≥ 0
+        (staff counted at 1 FTE per person when only a headcount is known).
+    close
+        Set the site's status to ``closed``.
+
+    Raises
+    ------
+    InputError
+        Nothing to do, a closed site, or a change leaving negative FTE.
+    UnknownCodeError
+        Unknown site (with the closest ids).
+    """
+    changes = list(fte_changes or [])
+    if not changes and not close:
+        msg = "nothing to do: give FTE changes (PROFESSION=DELTA) and/or close the site"
+        raise InputError(msg)
+    offer = load_offer(store)
+    site = offer.site(site_id)
+    if site["status"] == "closed":
+        msg = f"site '{site_id}' is closed; it cannot be edited"
+        raise InputError(msg)
+    staff = offer.staff[offer.staff["site_id"] == site_id]
+    for prof, delta in changes:
+        s = staff[staff["profession"] == prof]
+        current = float(s["fte"].fillna(s["headcount"].astype("Float64")).sum()) if len(s) else 0.0
+        if current + delta < 0:
+            msg = f"{prof} FTE at '{site_id}' would become {current + delta:g} (now {current:g})"
+            raise InputError(msg)
+    row = site.copy()
+    if close:
+        row["status"] = "closed"
+    new_site = conform(pd.DataFrame([row]), SITE_SCHEMA, what="site")
+    new_staff = conform(
+        pd.DataFrame({
+            "site_id": site_id, "commune": site["commune"], "profession": [p for p, _ in changes],
+            "fte": [d for _, d in changes], "employment": "salaried", "source": "offer edit",
+        }),
+        STAFF_SCHEMA,
+        what="staff",
+    )  # fmt: skip
+    detail = json.dumps({"close": close, "fte": dict(changes)}, ensure_ascii=False)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with store.transaction() as con:
+        con.register("new_site", new_site)
+        con.execute("DELETE FROM sites WHERE site_id = ?", [site_id])
+        insert_rows(con, "sites", SITE_SCHEMA, "new_site")
+        con.unregister("new_site")
+        if len(new_staff):
+            con.register("new_staff", new_staff)
+            insert_rows(con, "staff", STAFF_SCHEMA, "new_staff")
+            con.unregister("new_staff")
+        con.execute(
+            "INSERT INTO edits SELECT coalesce(max(edit_id), 0) + 1, ?, ?, ?, ? FROM edits",
+            [site_id, "close" if close and not changes else "edit", detail, now],
+        )
+    return new_site.iloc[0]
+
+
+def stored_edits(store: Store) -> pd.DataFrame:
+    """The log of manual edits (one row per edit, oldest first)."""
+    return store.con.execute("SELECT * FROM edits ORDER BY edit_id").df()

@@ -1,0 +1,128 @@
+"""Reading official delimited text files: encoding, separator, header and rejected lines.
+
+Shared by the importers so that every file problem gives the same kind of message: a
+:class:`~proxisante.errors.DataFileError` naming the file, the line and, when known, the
+field. Large files are read by DuckDB's CSV reader (no Python row loop); lines DuckDB
+cannot split into the header's number of fields are collected with their line numbers
+(``store_rejects``) rather than aborting the read, so strict and lenient imports can name
+them.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from proxisante.errors import DataFileError
+from proxisante.offer.validation import RowErrors
+
+__all__ = ["check_encoding", "first_line", "read_delimited"]
+
+_CHUNK = 1 << 22
+
+
+def check_encoding(path: Path, encodings: tuple[str, ...]) -> str:
+    """The first of ``encodings`` that decodes the whole file (streamed, 4 MiB at a time).
+
+    Raises
+    ------
+    DataFileError
+        No encoding fits; the message names the line of the first undecodable byte for the
+        first encoding.
+    """
+    first_error: tuple[int, str] | None = None
+    for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        newlines = 0
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        line = newlines + chunk.count(b"\n", 0, exc.start) + 1
+                        raise _UndecodableError(line, encoding) from None
+                    newlines += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
+            return encoding
+        except _UndecodableError as exc:
+            first_error = first_error or (exc.line, exc.encoding)
+        except UnicodeDecodeError:
+            first_error = first_error or (newlines + 1, encoding)
+    line, encoding = first_error if first_error else (None, encodings[0])
+    msg = f"not a {' or '.join(encodings)} text file (undecodable bytes as {encoding})"
+    raise DataFileError(str(path), msg, line=line)
+
+
+class _UndecodableError(Exception):
+    def __init__(self, line: int, encoding: str) -> None:
+        self.line = line
+        self.encoding = encoding
+
+
+def first_line(path: Path, encoding: str) -> str:
+    """The file's first line without its end-of-line characters."""
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found")
+    with path.open("rb") as fh:
+        raw = fh.readline()
+    return raw.decode(encoding, errors="replace").rstrip("\r\n")
+
+
+def read_delimited(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    table: str,
+    sep: str,
+    header: list[str],
+    encoding: str,
+    errors: RowErrors,
+) -> int:
+    """Load a delimited file with a header line into the temporary DuckDB table ``table``.
+
+    Every column is read as text, the file's quotes are not interpreted (official
+    extractions do not quote), and a ``line`` column holds each row's 1-based line number
+    in the file (the header is line 1). Lines with a wrong number of fields are reported
+    through ``errors`` (field ``'(line)'``), strict mode raising on the first.
+
+    Returns
+    -------
+    int
+        Number of data lines read (including rejected ones).
+    """
+    columns = {name or f"_empty{i}": "VARCHAR" for i, name in enumerate(header)}
+    enc = "utf-8" if encoding == "utf-8" else "latin-1"
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            "SELECT row_number() OVER () AS _row, * FROM read_csv(?, delim = ?, header = true, "
+            "columns = ?, quote = '', escape = '', encoding = ?, parallel = false, "
+            "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan', "
+            "auto_detect = false)",
+            [str(path), sep, columns, enc],
+        )
+        rejects = con.execute("SELECT DISTINCT line FROM _rejects ORDER BY line").fetchnumpy()
+    except duckdb.Error as exc:
+        msg = f"unreadable as a '{sep}'-separated file ({type(exc).__name__}: {str(exc)[:200]})"
+        raise DataFileError(str(path), msg) from None
+    bad = np.asarray(rejects["line"], dtype=np.int64)
+    expected = f"{len(header)} '{sep}'-separated fields as in the header"
+    errors.add_lines(bad, "(line)", expected)
+    # line numbers of the accepted rows: data rows are lines 2…, minus rejected lines
+    n_ok = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+    total = n_ok + bad.size
+    all_lines = np.arange(2, total + 2, dtype=np.int64)
+    ok_lines = all_lines[~np.isin(all_lines, bad)]
+    con.register("_ok_lines", pd.DataFrame({"_row": np.arange(1, n_ok + 1), "line": ok_lines}))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT l.line, t.* EXCLUDE (_row) "
+        f"FROM {table} t JOIN _ok_lines l USING (_row)"
+    )
+    con.unregister("_ok_lines")
+    errors.rows_read = int(total)
+    return int(total)
