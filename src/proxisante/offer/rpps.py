@@ -58,7 +58,7 @@ def _load(
     con = duckdb.connect()
     try:
         read_delimited(con, path, table="raw", sep=sep, header=header, encoding=encoding,
-                       errors=errors)  # fmt: skip
+                       errors=errors, keep=columns)  # fmt: skip
         cols = ", ".join(f'trim(coalesce("{c}", \'\'), \'"\') AS "{c}"' for c in columns)
         return con.execute(f"SELECT line, {cols} FROM raw ORDER BY line").df()
     finally:

@@ -82,13 +82,15 @@ def read_delimited(
     header: list[str],
     encoding: str,
     errors: RowErrors,
+    keep: list[str] | None = None,
 ) -> int:
     """Load a delimited file with a header line into the temporary DuckDB table ``table``.
 
     Every column is read as text, the file's quotes are not interpreted (official
     extractions do not quote), and a ``line`` column holds each row's 1-based line number
-    in the file (the header is line 1). Lines with a wrong number of fields are reported
-    through ``errors`` (field ``'(line)'``), strict mode raising on the first.
+    in the file (the header is line 1); ``keep`` limits the table to those columns. Lines
+    with a wrong number of fields are reported through ``errors`` (field ``'(line)'``),
+    strict mode raising on the first.
 
     Returns
     -------
@@ -97,10 +99,12 @@ def read_delimited(
     """
     columns = {name or f"_empty{i}": "VARCHAR" for i, name in enumerate(header)}
     enc = "utf-8" if encoding == "utf-8" else "latin-1"
+    selected = ", ".join(f'"{c}"' for c in keep) if keep else "*"
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            "SELECT row_number() OVER () AS _row, * FROM read_csv(?, delim = ?, header = true, "
+            f"SELECT row_number() OVER () + 1 AS line, {selected} FROM read_csv(?, delim = ?, "
+            "header = true, "
             "columns = ?, quote = '', escape = '', encoding = ?, parallel = false, "
             "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan', "
             "auto_detect = false)",
@@ -113,16 +117,17 @@ def read_delimited(
     bad = np.asarray(rejects["line"], dtype=np.int64)
     expected = f"{len(header)} '{sep}'-separated fields as in the header"
     errors.add_lines(bad, "(line)", expected)
-    # line numbers of the accepted rows: data rows are lines 2…, minus rejected lines
     n_ok = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
     total = n_ok + bad.size
-    all_lines = np.arange(2, total + 2, dtype=np.int64)
-    ok_lines = all_lines[~np.isin(all_lines, bad)]
-    con.register("_ok_lines", pd.DataFrame({"_row": np.arange(1, n_ok + 1), "line": ok_lines}))
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT l.line, t.* EXCLUDE (_row) "
-        f"FROM {table} t JOIN _ok_lines l USING (_row)"
-    )
-    con.unregister("_ok_lines")
+    if bad.size:  # renumber the accepted rows: data lines 2…, minus the rejected lines
+        all_lines = np.arange(2, total + 2, dtype=np.int64)
+        ok_lines = all_lines[~np.isin(all_lines, bad)]
+        mapping = pd.DataFrame({"_row": np.arange(2, n_ok + 2), "_line": ok_lines})
+        con.register("_ok_lines", mapping)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT l._line AS line, "
+            f"t.* EXCLUDE (line) FROM {table} t JOIN _ok_lines l ON t.line = l._row"
+        )
+        con.unregister("_ok_lines")
     errors.rows_read = int(total)
     return int(total)
