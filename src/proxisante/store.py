@@ -93,6 +93,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "population by five-year age band per commune (INSEE POP1B import)",
+        """
+        CREATE TABLE population_by_age (
+            code_insee VARCHAR NOT NULL,
+            band VARCHAR NOT NULL,
+            population DOUBLE NOT NULL,
+            import_id INTEGER
+        );
+        """,
+    ),
 ]
 
 

@@ -124,15 +124,18 @@ def edit(
         list[str] | None, typer.Option(help="PROFESSION=DELTA, e.g. gp=+1.5 or nurse=-1")
     ] = None,
     close: Annotated[bool, typer.Option("--close", help="Close the site")] = False,
+    capacity_places: Annotated[
+        int | None, typer.Option(help="Set the authorised places (SSIAD, EHPAD)")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Add/remove FTE at a site or close it (saved in the store, one transaction, logged)."""
+    """Add/remove FTE at a site, set its places or close it (one transaction, logged)."""
     from proxisante.offer.edits import edit_site, parse_fte_change
     from proxisante.store import Store
 
     changes = [parse_fte_change(spec) for spec in fte or []]
     with Store(store) as st:
-        edit_site(st, site_id, fte_changes=changes, close=close)
+        edit_site(st, site_id, fte_changes=changes, close=close, capacity_places=capacity_places)
     console.print(f"updated {site_id}" + (" (closed)" if close else ""))
 
 

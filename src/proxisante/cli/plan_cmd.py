@@ -190,8 +190,9 @@ def cog(
     if inst.years != list(range(from_year, to_year + 1)):
         msg = f"--budget years {inst.years} do not match --from {from_year} --to {to_year}"
         raise InputError(msg)
+    ssiad = _ssiad_coverage(territory, store)
     with console.status("Building the plan…"):
-        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit)
+        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
     write_xlsx(plan, out)
     console.print(
         plan.summary[
@@ -209,6 +210,18 @@ def cog(
         rep.sections.append(plan_section(plan, terr.label))
         write_html(rep, html)
         console.print(f"[green]wrote[/] {html}")
+
+
+def _ssiad_coverage(territory: str, store: Path | None):
+    """The territory's SSIAD places per 1,000 aged 75+ from the store's offer and ages."""
+    from proxisante.offer.importing import load_offer, load_population_by_age
+    from proxisante.offer.ssiad import ssiad_coverage
+    from proxisante.store import Store
+    from proxisante.territory import select
+
+    with Store(store) as st:
+        offer, pop_by_age = load_offer(st), load_population_by_age(st)
+    return ssiad_coverage(offer.sites, pop_by_age, select(territory).codes)
 
 
 def register(app: typer.Typer) -> None:

@@ -42,6 +42,15 @@ def _offer(store: Path | None):
         return load_offer(st)
 
 
+def _pop_by_age(store: Path | None):
+    """Population by age band imported into the store (``offer import pop-age``), or None."""
+    from proxisante.offer.importing import load_population_by_age
+    from proxisante.store import Store
+
+    with Store(store) as st:
+        return load_population_by_age(st)
+
+
 def _save(scenario, store: Path | None, *, overwrite: bool) -> None:
     """Check every edit against the offer (sites, communes, FTE), then save in one transaction."""
     from proxisante.scenarios.impact import supply_changes
@@ -198,10 +207,17 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
         ("no_gp_after", "no GP within 20 min after"),
         ("fte_change", "GP FTE change"),
         ("consultations_change", "consultations/yr change"),
+        ("ssiad_per_1000_before", "SSIAD places per 1,000 aged 75+ before"),
+        ("ssiad_per_1000_after", "SSIAD places per 1,000 aged 75+ after"),
     ]
     for key, label in labels:
-        t.add_row(label, *[f"{s[key]:,.0f}" for s in summaries.values()])
+        digits = 1 if key.startswith("ssiad") else 0
+        t.add_row(label, *[_fmt(s[key], digits) for s in summaries.values()])
     return t
+
+
+def _fmt(value: float, digits: int) -> str:
+    return "n/a" if value != value else f"{value:,.{digits}f}"
 
 
 @scenario_app.command("run")
@@ -254,7 +270,8 @@ def run(
                               network=network)  # fmt: skip
         context = ImpactContext.build(sc.baseline_year, travel=tm)
     with console.status("Evaluating…"):
-        res = evaluate(sc, offer=_offer(store), full_supply=supply, context=context)
+        res = evaluate(sc, offer=_offer(store), full_supply=supply, context=context,
+                       pop_by_age=_pop_by_age(store))  # fmt: skip
     terr = select(territory) if territory else None
     codes = terr.codes if terr is not None else None
     summaries = {"all communes": res.summary()}
@@ -266,6 +283,12 @@ def run(
         console.print(f"[dim]edit {i}: {e.kind}[/]")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}")
+    ssiad_before, ssiad_after = res.ssiad(codes)
+    if not (ssiad_before.available and ssiad_after.available):
+        console.print(
+            f"[yellow]note:[/] SSIAD per 1,000 aged 75+: before {ssiad_before.text_fr()}; "
+            f"after {ssiad_after.text_fr()}"
+        )
     if csv is not None:
         c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
         c.to_csv(csv, index=False)
@@ -298,7 +321,9 @@ def compare(
 
     a, b = _load(first, store), _load(second, store)
     offer = _offer(store)
-    ra, rb = evaluate(a, offer=offer), evaluate(b, offer=offer)
+    pop_by_age = _pop_by_age(store)
+    ra = evaluate(a, offer=offer, pop_by_age=pop_by_age)
+    rb = evaluate(b, offer=offer, pop_by_age=pop_by_age)
     codes = select(territory).codes if territory else None
     console.print(
         _summary_table("Comparison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})

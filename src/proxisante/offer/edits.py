@@ -1,4 +1,5 @@
-"""Manual edits of the offer kept in the store: add or remove FTE at a site, close a site.
+"""Manual edits of the offer kept in the store: add or remove FTE at a site, set its
+authorised places, close a site.
 
 Each edit is validated against the current offer (bundled default overlaid with the store),
 then written in one transaction together with a row of the ``edits`` log (site, action,
@@ -47,8 +48,11 @@ def edit_site(
     *,
     fte_changes: list[tuple[str, float]] | None = None,
     close: bool = False,
+    capacity_places: int | None = None,
 ) -> pd.Series:
-    """Change FTE by profession at a site and/or close it; returns the site as stored.
+    """Change FTE by profession at a site, set its places and/or close it.
+
+    Returns the site as stored.
 
     Parameters
     ----------
@@ -61,6 +65,8 @@ def edit_site(
         (staff counted at 1 FTE per person when only a headcount is known).
     close
         Set the site's status to ``closed``.
+    capacity_places
+        Authorised places (SSIAD, EHPAD: the FINESS etalab extract has none), ≥ 0.
 
     Raises
     ------
@@ -70,8 +76,11 @@ def edit_site(
         Unknown site (with the closest ids).
     """
     changes = list(fte_changes or [])
-    if not changes and not close:
-        msg = "nothing to do: give FTE changes (PROFESSION=DELTA) and/or close the site"
+    if not changes and not close and capacity_places is None:
+        msg = "nothing to do: give FTE changes (PROFESSION=DELTA), places, and/or close the site"
+        raise InputError(msg)
+    if capacity_places is not None and capacity_places < 0:
+        msg = f"capacity_places was {capacity_places}; expected a number of places ≥ 0"
         raise InputError(msg)
     offer = load_offer(store)
     site = offer.site(site_id)
@@ -88,6 +97,8 @@ def edit_site(
     row = site.copy()
     if close:
         row["status"] = "closed"
+    if capacity_places is not None:
+        row["capacity_places"] = capacity_places
     new_site = conform(pd.DataFrame([row]), SITE_SCHEMA, what="site")
     new_staff = conform(
         pd.DataFrame({
@@ -97,7 +108,10 @@ def edit_site(
         STAFF_SCHEMA,
         what="staff",
     )  # fmt: skip
-    detail = json.dumps({"close": close, "fte": dict(changes)}, ensure_ascii=False)
+    detail = json.dumps(
+        {"close": close, "fte": dict(changes), "capacity_places": capacity_places},
+        ensure_ascii=False,
+    )
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.transaction() as con:
         con.register("new_site", new_site)

@@ -21,20 +21,36 @@ import pandas as pd
 
 from proxisante.errors import InputError
 from proxisante.offer.finess import read_finess
-from proxisante.offer.model import BPE_SCHEMA, SITE_SCHEMA, STAFF_SCHEMA, Column, conform
+from proxisante.offer.model import (
+    BPE_SCHEMA,
+    POP_AGE_SCHEMA,
+    SITE_SCHEMA,
+    STAFF_SCHEMA,
+    Column,
+    conform,
+)
 from proxisante.offer.registry import Offer, load_default_offer
 from proxisante.offer.rpps import read_bpe, read_rpps
+from proxisante.offer.validation import RowErrors
 from proxisante.store import Store
-from proxisante.territory import load_communes
+from proxisante.territory import AGE_BANDS, load_communes, read_insee_pop_by_age
 
-__all__ = ["KINDS", "ImportReport", "import_file", "load_offer", "stored_imports"]
+__all__ = [
+    "KINDS",
+    "ImportReport",
+    "import_file",
+    "load_offer",
+    "load_population_by_age",
+    "stored_imports",
+]
 
-KINDS = ("finess", "rpps", "bpe")
+KINDS = ("finess", "rpps", "bpe", "pop-age")
 #: Store table of each import kind, with its schema.
 _TABLE_OF_KIND: dict[str, tuple[str, tuple[Column, ...]]] = {
     "finess": ("sites", SITE_SCHEMA),
     "rpps": ("staff", STAFF_SCHEMA),
     "bpe": ("bpe_counts", BPE_SCHEMA),
+    "pop-age": ("population_by_age", POP_AGE_SCHEMA),
 }
 
 
@@ -61,13 +77,20 @@ def _sha256(path: Path) -> str:
 def import_file(
     kind: str, path: str | Path, *, store: Store, lenient: bool = False
 ) -> ImportReport:
-    """Parse, validate and store one official file (``finess``, ``rpps`` or ``bpe``)."""
+    """Parse, validate and store one official file.
+
+    Kinds: ``finess`` (FINESS etalab extract → sites), ``rpps`` (Annuaire santé extraction
+    → staff), ``bpe`` (INSEE BPE → professionals per commune), ``pop-age`` (INSEE POP1B
+    population by sex and age → population by age band per commune; strict only: a
+    census table with rows missing would understate the population).
+    """
     if kind not in KINDS:
         msg = f"import kind was '{kind}'; expected one of {', '.join(KINDS)}"
         raise InputError(msg)
     path = Path(path)
     communes = set(load_communes()["code_insee"])
-    reader = {"finess": read_finess, "rpps": read_rpps, "bpe": read_bpe}[kind]
+    readers = {"finess": read_finess, "rpps": read_rpps, "bpe": read_bpe, "pop-age": _read_pop_age}
+    reader = readers[kind]
     table, errors = reader(path, communes=communes, lenient=lenient)
     digest = _sha256(path)
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -83,7 +106,7 @@ def import_file(
             replaced = "site_id IN (SELECT site_id FROM new_rows)"
         elif kind == "rpps":  # a new RPPS extract replaces the previous one
             replaced = "import_id IN (SELECT import_id FROM imports WHERE kind = 'rpps')"
-        else:  # a new BPE file replaces the previous counts
+        else:  # a new BPE or population file replaces the previous one
             replaced = "true"
         con.register("new_rows", rows)
         con.execute(f"DELETE FROM {name} WHERE {replaced}")
@@ -100,6 +123,39 @@ def import_file(
         )  # fmt: skip
     return ImportReport(kind, path.name, errors.rows_read, len(table), errors.count,
                         errors.summary() if errors.count else "")  # fmt: skip
+
+
+def _read_pop_age(path: Path, *, communes: set[str], lenient: bool = False):
+    """INSEE POP1B file → long table (code_insee, band, population) and its RowErrors."""
+    if lenient:
+        msg = "--lenient is not available for 'pop-age': a census table must be complete"
+        raise InputError(msg)
+    wide = read_insee_pop_by_age(path)
+    with Path(path).open("rb") as fh:
+        lines = sum(1 for _ in fh)
+    long = (
+        wide.rename_axis("code_insee")
+        .reset_index()
+        .melt(id_vars="code_insee", var_name="band", value_name="population")
+    )
+    return long, RowErrors(str(path), rows_read=max(lines - 1, 0))
+
+
+def load_population_by_age(store: Store) -> pd.DataFrame | None:
+    """Population by age band per commune imported into ``store`` (``None`` if none was).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Index ``code_insee``, one column per band of :data:`~proxisante.territory.AGE_BANDS`.
+    """
+    long = store.con.execute("SELECT code_insee, band, population FROM population_by_age").df()
+    if long.empty:
+        return None
+    wide = long.pivot_table(
+        index="code_insee", columns="band", values="population", aggfunc="sum", fill_value=0.0
+    )
+    return wide.reindex(columns=[b[0] for b in AGE_BANDS], fill_value=0.0)
 
 
 def insert_rows(con, table: str, schema: tuple[Column, ...], source: str) -> None:

@@ -1,4 +1,5 @@
-"""The offer's data model: typed, documented columns of sites, staff and BPE counts.
+"""The offer's data model: typed, documented columns of sites, staff, BPE counts and the
+population by age band imported next to them.
 
 One :class:`Column` list per table is the single definition of each column's name, pandas
 dtype, DuckDB type and meaning. DataFrames at the package's edges go through
@@ -27,6 +28,7 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_OF_FINESS_CODE",
     "EMPLOYMENTS",
+    "POP_AGE_SCHEMA",
     "PROFESSIONS",
     "SITE_SCHEMA",
     "STAFF_SCHEMA",
@@ -129,6 +131,14 @@ BPE_SCHEMA: tuple[Column, ...] = (
     Column("commune", "str", "VARCHAR", "INSEE commune code (BPE DEPCOM)"),
     Column("profession", "str", "VARCHAR", "one of PROFESSIONS"),
     Column("count", "float64", "DOUBLE", "number of professionals (BPE equipment count)"),
+    Column("import_id", "Int32", "INTEGER", "store import that wrote the row"),
+)  # fmt: skip
+
+
+POP_AGE_SCHEMA: tuple[Column, ...] = (
+    Column("code_insee", "str", "VARCHAR", "INSEE commune code (POP1B CODGEO)"),
+    Column("band", "str", "VARCHAR", "DREES five-year age band ('0-4' … '85-89', '90+')"),
+    Column("population", "float64", "DOUBLE", "inhabitants in the band (census-weighted)"),
     Column("import_id", "Int32", "INTEGER", "store import that wrote the row"),
 )  # fmt: skip
 

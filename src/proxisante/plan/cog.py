@@ -5,7 +5,8 @@ Built from the optimisation of :mod:`proxisante.plan.optimise` over the contract
 investments, running costs) and indicators: mean APL (weighted by standardised population,
 the DREES aggregation rule), population under APL 2.5, communes under 2.5. Retirements are
 forecast from staff birth years when they are loaded (RPPS); the SSIAD coverage of people
-aged 75+ needs age-band populations (INSEE) — both are reported as not available otherwise.
+aged 75+ needs age-band populations (INSEE) and SSIAD capacities — both are reported as not
+available otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante.errors import InputError
+from proxisante.offer.ssiad import SsiadCoverage
 from proxisante.plan.instance import PlanInstance
 from proxisante.plan.optimise import PlanSolution, apl_after, greedy, solve_milp
 
@@ -38,6 +40,7 @@ class CogPlan:
     detail: pd.DataFrame
     assumptions: pd.DataFrame
     notes: list[str]
+    ssiad_text: str = NO_AGE_DATA
 
 
 def build_cog_plan(
@@ -46,8 +49,20 @@ def build_cog_plan(
     objective: str = "deficit",
     time_limit_s: float = 60.0,
     pop_standardisee: np.ndarray | None = None,
+    ssiad: SsiadCoverage | None = None,
 ) -> CogPlan:
-    """Optimise over the period and tabulate the plan year by year."""
+    """Optimise over the period and tabulate the plan year by year.
+
+    ``ssiad``: the territory's SSIAD places per 1,000 inhabitants aged 75+
+    (:func:`proxisante.offer.ssiad.ssiad_coverage`); the plan adds no places, so the value
+    is the same every year. Without it the indicator is reported as not available.
+    """
+    if ssiad is None:
+        ssiad_value: float | str = NO_AGE_DATA
+        ssiad_text = NO_AGE_DATA
+    else:
+        ssiad_value = round(ssiad.per_1000, 1) if ssiad.available else ssiad.text_fr()
+        ssiad_text = ssiad.text_fr()
     g = greedy(inst, objective)
     sol = solve_milp(inst, objective, time_limit_s=time_limit_s, warm_start=g)
     new = ~inst.candidates["existing"].to_numpy()
@@ -85,7 +100,7 @@ def build_cog_plan(
                 "population sous 2,5 sans le plan": float(
                     inst.population[base < inst.threshold].sum()
                 ),
-                "couverture SSIAD des 75 ans et plus": NO_AGE_DATA,
+                "places de SSIAD pour 1 000 habitants de 75 ans et plus": ssiad_value,
             }
         )
         prev_fte, prev_open = fte.copy(), opn.copy()
@@ -130,7 +145,7 @@ def build_cog_plan(
     if not np.isfinite(sol.objective):
         msg = "the optimisation returned no finite objective"
         raise InputError(msg)
-    return CogPlan(inst, sol, g, objective, summary, detail, assumptions, notes)
+    return CogPlan(inst, sol, g, objective, summary, detail, assumptions, notes, ssiad_text)
 
 
 def write_xlsx(plan: CogPlan, path: str | Path) -> Path:

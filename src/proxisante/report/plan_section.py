@@ -72,13 +72,16 @@ def plan_section(plan, territory_label: str) -> ReportSection:
         f"<td class='num'>{fr.fmt_int(r['population sous 2,5'])}</td></tr>"
         for _, r in s.iterrows()
     )
+    ssiad_note = (
+        "<p class='note'>Places de SSIAD pour 1 000 habitants de 75 ans et plus (le plan ne "
+        f"modifie pas les places) : {escape(plan.ssiad_text)}.</p>"
+    )
     sol, g = plan.solution, plan.greedy
     retired = plan.instance.retired_fte
     if retired is None:
         retirement_note = (
             "<p class='note'>Départs à la retraite : non disponibles sans les années de naissance "
-            "des médecins (l'extraction RPPS publique n'en contient pas). Couverture SSIAD des "
-            "75 ans et plus : non disponible sans les populations par âge (INSEE).</p>"
+            "des médecins (l'extraction RPPS publique n'en contient pas).</p>"
         )
     else:
         per_year = " ; ".join(
@@ -98,6 +101,7 @@ def plan_section(plan, territory_label: str) -> ReportSection:
         f"<table class='plan'><thead>{head}</thead><tbody>{body}</tbody></table>"
         + "".join(f"<p class='note'>{escape(n)}</p>" for n in plan.notes)
         + retirement_note
+        + ssiad_note
     )
     return ReportSection(
         title=f"Plan {years[0]}-{years[-1]} (COG)",

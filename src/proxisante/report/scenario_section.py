@@ -47,6 +47,7 @@ def scenario_section(result, territory: Territory, *, max_rows: int = 15) -> Rep
             t=territory,
             s_terr=result.summary(territory.codes),
             s_all=result.summary(),
+            ssiad=result.ssiad(territory.codes),
             worst=worst,
             sites=sites,
             geojson=geojson,

@@ -22,6 +22,7 @@ import pandas as pd
 from proxisante.access import CONSULTATIONS_PER_FTE, DREES_APL_STEP, Catchment
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.offer import Offer, load_default_offer, site_supply
+from proxisante.offer.ssiad import SsiadCoverage, ssiad_coverage
 from proxisante.scenarios.model import (
     ChangeStaff,
     CloseSites,
@@ -35,9 +36,11 @@ from proxisante.territory import UNDER_SERVED_APL, load_communes, load_official_
 
 __all__ = [
     "NO_ACCESS_APL",
+    "AppliedEdits",
     "ImpactContext",
     "ScenarioResult",
     "SupplyChange",
+    "apply_edits",
     "criticality_ranking",
     "evaluate",
     "supply_changes",
@@ -145,6 +148,14 @@ class SupplyChange:
     basis: str
 
 
+@dataclass(frozen=True)
+class _ElderlyInputs:
+    sites_before: pd.DataFrame
+    sites_after: pd.DataFrame
+    pop_by_age: pd.DataFrame | None
+    population_factor: pd.Series
+
+
 @dataclass
 class ScenarioResult:
     """Per-commune impact of a scenario, with the changes applied and the method used."""
@@ -154,6 +165,21 @@ class ScenarioResult:
     changes: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     method: str = ""
+    elderly: _ElderlyInputs | None = None
+
+    def ssiad(self, codes=None) -> tuple[SsiadCoverage, SsiadCoverage]:
+        """SSIAD places per 1,000 inhabitants aged 75+ before and after, over ``codes``
+        (default: every commune); *not available* with the reason when inputs are missing."""
+        codes = self.communes["code_insee"] if codes is None else codes
+        e = self.elderly
+        if e is None:
+            empty = pd.DataFrame(columns=["category", "status", "commune", "capacity_places"])
+            n_a = ssiad_coverage(empty, None, codes)
+            return n_a, n_a
+        before = ssiad_coverage(e.sites_before, e.pop_by_age, codes)
+        after = ssiad_coverage(e.sites_after, e.pop_by_age, codes,
+                               population_factor=e.population_factor)  # fmt: skip
+        return before, after
 
     def summary(self, codes=None) -> dict[str, float]:
         """Aggregates over all communes or over ``codes`` (a territory's INSEE codes)."""
@@ -163,6 +189,7 @@ class ScenarioResult:
             else self.communes[self.communes["code_insee"].isin(codes)]
         )
         pop = c["pop_totale"]
+        ssiad = self.ssiad(c["code_insee"])
         return {
             "communes": len(c),
             "population": float(pop.sum()),
@@ -177,11 +204,31 @@ class ScenarioResult:
             if len(self.changes)
             else 0.0,
             "fte_change": float(self.changes["delta_fte"].sum()) if len(self.changes) else 0.0,
+            "ssiad_per_1000_before": ssiad[0].per_1000,
+            "ssiad_per_1000_after": ssiad[1].per_1000,
         }
 
 
 def _edit_error(i: int, kind: str, msg: str) -> InputError:
     return InputError(f"edit #{i + 1} ({kind}): {msg}")
+
+
+@dataclass(frozen=True)
+class AppliedEdits:
+    """What a scenario does to the offer: GP supply changes, sites closed and opened."""
+
+    changes: list[SupplyChange]
+    notes: list[str]
+    closed: list[str]
+    opened: pd.DataFrame
+
+    def sites_after(self, sites: pd.DataFrame) -> pd.DataFrame:
+        """``sites`` with the scenario's closures and openings applied."""
+        after = sites.copy()
+        after.loc[after["site_id"].isin(self.closed), "status"] = "closed"
+        if len(self.opened):
+            after = pd.concat([after, self.opened], ignore_index=True)
+        return after
 
 
 def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange], list[str]]:
@@ -191,6 +238,13 @@ def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange]
     already closed (before or by an earlier edit), negative resulting FTE → an error naming
     the edit. Returns the changes and French notes for the report.
     """
+    applied = apply_edits(scenario, offer)
+    return applied.changes, applied.notes
+
+
+def apply_edits(scenario: Scenario, offer: Offer) -> AppliedEdits:
+    """Validate the scenario's edits against ``offer`` and apply them (see
+    :func:`supply_changes`); also returns the sites closed and opened."""
     supply = site_supply(offer, profession="gp").set_index("site_id")
     sites = offer.sites.set_index("site_id")
     closed = set(sites.index[sites["status"] == "closed"])
@@ -199,6 +253,7 @@ def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange]
     commune_of = sites["commune"].to_dict()
     changes: list[SupplyChange] = []
     notes: list[str] = []
+    opened: list[dict] = []
 
     def close(i: int, kind: str, site_id: str) -> None:
         if site_id not in commune_of:
@@ -249,6 +304,11 @@ def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange]
                 raise _edit_error(i, kind, f"site id '{edit.site}' already exists")
             select(edit.commune)  # validates the commune code
             commune_of[edit.site] = edit.commune
+            opened.append({
+                "site_id": edit.site, "name": edit.name, "category": edit.category,
+                "operator": edit.operator, "commune": edit.commune, "status": "open",
+                "capacity_places": edit.capacity_places, "source": f"scenario {scenario.name}",
+            })  # fmt: skip
             fte = float(edit.fte.get("gp", 0.0))
             current_fte[edit.site] = fte
             current_cons[edit.site] = fte * CONSULTATIONS_PER_FTE
@@ -305,7 +365,23 @@ def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange]
                 )
         elif isinstance(edit, PopulationChange):
             pass  # handled by evaluate (needs a full recompute)
-    return changes, notes
+    opened_sites = pd.DataFrame(
+        opened,
+        columns=[
+            "site_id",
+            "name",
+            "category",
+            "operator",
+            "commune",
+            "status",
+            "capacity_places",
+            "source",
+        ],
+    )
+    # a site opened then closed by a later edit stays in `opened` with status closed
+    closed_list = sorted(closed - set(sites.index[sites["status"] == "closed"]))
+    opened_sites.loc[opened_sites["site_id"].isin(closed_list), "status"] = "closed"
+    return AppliedEdits(changes, notes, closed_list, opened_sites)
 
 
 def evaluate(
@@ -314,6 +390,7 @@ def evaluate(
     offer: Offer | None = None,
     context: ImpactContext | None = None,
     full_supply: pd.Series | None = None,
+    pop_by_age: pd.DataFrame | None = None,
 ) -> ScenarioResult:
     """Evaluate a scenario commune by commune (see the module docstring for the method).
 
@@ -328,10 +405,14 @@ def evaluate(
     full_supply
         GP consultations per commune for *every* commune (index: INSEE code). When given,
         the baseline and the result are full recomputes and population changes are allowed.
+    pop_by_age
+        Population by age band per commune (INSEE, index INSEE code): enables the SSIAD
+        places per 1,000 inhabitants aged 75+ (:meth:`ScenarioResult.ssiad`).
     """
     offer = offer or load_default_offer()
     ctx = context or ImpactContext.build(scenario.baseline_year)
-    changes, notes = supply_changes(scenario, offer)
+    applied = apply_edits(scenario, offer)
+    changes, notes = applied.changes, list(applied.notes)
     cat = ctx.catchment
     j = ctx.index_of([c.commune for c in changes]) if changes else np.array([], dtype=int)
     ds = np.array([c.delta_consultations for c in changes], dtype=float)
@@ -388,16 +469,16 @@ def evaluate(
             ]
         )
     )
-    notes.append(
-        "Places de SSIAD pour 1 000 personnes de 75 ans et plus : non disponible (populations "
-        "par âge INSEE et capacités SSIAD non chargées)."
-    )
     if (ch.get("basis") == "headcount").any():
         notes.append(
             "Effectifs issus des sources publiques en nombre de personnes : 1 personne = 1 ETP "
             "= 5 400 consultations par an (conversion DREES), faute d'activité réelle connue."
         )
-    return ScenarioResult(scenario, communes, ch, notes, method)
+    factor = pd.Series(1.0, index=pd.Index(ctx.codes))
+    for e in pop_edits:
+        factor[factor.index.isin(select(e.territory).codes)] *= e.factor
+    elderly = _ElderlyInputs(offer.sites, applied.sites_after(offer.sites), pop_by_age, factor)
+    return ScenarioResult(scenario, communes, ch, notes, method, elderly)
 
 
 def criticality_ranking(

@@ -49,6 +49,10 @@ PROFESSIONS = (
     "care_assistant",
 )
 Profession = Literal["gp", "nurse", "physiotherapist", "midwife", "dentist", "care_assistant"]
+Category = Literal[
+    "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
+    "other",
+]  # fmt: skip
 
 
 class _Edit(BaseModel):
@@ -79,7 +83,11 @@ class OpenSite(_Edit):
     name: str = Field(min_length=1)
     commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
     operator: str = "filieris"
+    category: Category = Field("centre_de_sante", description="Site category.")
     fte: dict[Profession, Annotated[float, Field(gt=0)]] = Field(min_length=1)
+    capacity_places: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Authorised places (SSIAD, EHPAD), when the site has any."
+    )
 
 
 class ChangeStaff(_Edit):

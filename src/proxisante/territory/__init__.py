@@ -6,6 +6,7 @@ Knows nothing of the health offer or travel times.
 from proxisante.territory.age_bands import (
     AGE_BANDS,
     age_weights,
+    population_aged,
     read_insee_pop_by_age,
     standardised_population,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "load_communes",
     "load_official_apl",
     "normalise_name",
+    "population_aged",
     "read_insee_pop_by_age",
     "select",
     "standardised_population",

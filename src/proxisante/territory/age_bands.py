@@ -31,12 +31,18 @@ import numpy as np
 import pandas as pd
 
 from proxisante._bundled import bundled_path
-from proxisante.errors import DataFileError, UnavailableYearError, UnknownCommuneError
+from proxisante.errors import (
+    DataFileError,
+    InputError,
+    UnavailableYearError,
+    UnknownCommuneError,
+)
 from proxisante.territory.selection import check_commune_codes
 
 __all__ = [
     "AGE_BANDS",
     "age_weights",
+    "population_aged",
     "read_insee_pop_by_age",
     "standardised_population",
 ]
@@ -183,3 +189,27 @@ def standardised_population(pop_by_band: pd.DataFrame, *, year: int) -> pd.Serie
         raise DataFileError("pop_by_band", msg)
     values = pop_by_band[labels].to_numpy(dtype=float)
     return pd.Series(values @ age_weights(year), index=pop_by_band.index, name="pop_standardisee")
+
+
+def population_aged(pop_by_band: pd.DataFrame, *, min_age: int = 75) -> pd.Series:
+    """Inhabitants aged ``min_age`` or more per commune, from five-year bands.
+
+    ``min_age`` must start a band of :data:`AGE_BANDS` (0, 5, …, 90): ages are only known
+    by band.
+
+    Examples
+    --------
+    >>> bands = pd.DataFrame([[10.0] * 19], columns=[b[0] for b in AGE_BANDS], index=["62523"])
+    >>> float(population_aged(bands, min_age=75).iloc[0])
+    40.0
+    """
+    starts = [b[1] for b in AGE_BANDS]
+    if min_age not in starts:
+        msg = f"min_age was {min_age}; expected the first age of a band: {starts}"
+        raise InputError(msg)
+    labels = [b[0] for b in AGE_BANDS if b[1] >= min_age]
+    missing = [c for c in labels if c not in pop_by_band.columns]
+    if missing:
+        msg = f"pop_by_band lacks age band columns {missing}"
+        raise DataFileError("pop_by_band", msg)
+    return pop_by_band[labels].sum(axis=1).rename(f"pop_{min_age}_plus")

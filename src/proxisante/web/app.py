@@ -166,8 +166,13 @@ def create_app(
         (read once; restart the server after new imports)."""
         return _load_offer(store_path)
 
+    @lru_cache(maxsize=1)
+    def pop_by_age():
+        """Population by age band imported into the store (None without a store or import)."""
+        return _load_pop_by_age(store_path)
+
     sites_cached = lru_cache(maxsize=256)(lambda t, op: _sites(offer(), t, op))
-    evaluate_cached = lru_cache(maxsize=256)(lambda sj: _evaluate(offer(), sj))
+    evaluate_cached = lru_cache(maxsize=256)(lambda sj: _evaluate(offer(), pop_by_age(), sj))
 
     app = FastAPI(
         title="proxisante",
@@ -334,6 +339,7 @@ def create_app(
             with Store(store_path) as st:
                 rep = import_file(kind, path, store=st, lenient=lenient)
         offer.cache_clear()
+        pop_by_age.cache_clear()
         sites_cached.cache_clear()
         evaluate_cached.cache_clear()
         return {"kind": kind, "rows_stored": rep.rows_stored, "rows_skipped": rep.rows_skipped,
@@ -417,6 +423,16 @@ def _load_offer(store_path: str | None):
         return load_offer(st)
 
 
+def _load_pop_by_age(store_path: str | None):
+    if store_path is None:
+        return None
+    from proxisante.offer.importing import load_population_by_age
+    from proxisante.store import Store
+
+    with Store(store_path) as st:
+        return load_population_by_age(st)
+
+
 def _sites(offer, territory: str, operator: str | None) -> list[dict[str, Any]]:
     from proxisante.offer import site_supply
 
@@ -431,13 +447,13 @@ def _sites(offer, territory: str, operator: str | None) -> list[dict[str, Any]]:
     ]
 
 
-def _evaluate(offer, scenario_json: str) -> ScenarioImpact:
-    """Evaluate a (validated) scenario against ``offer``."""
+def _evaluate(offer, pop_by_age, scenario_json: str) -> ScenarioImpact:
+    """Evaluate a (validated) scenario against ``offer`` (and the age bands, if loaded)."""
     from proxisante.scenarios.impact import evaluate
     from proxisante.scenarios.io import parse_scenario
 
     sc = parse_scenario(json.loads(scenario_json))
-    res = evaluate(sc, offer=offer)
+    res = evaluate(sc, offer=offer, pop_by_age=pop_by_age)
     c = res.communes[res.communes["delta_apl"] != 0]
     names = _names()
     rows = [

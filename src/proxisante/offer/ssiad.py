@@ -1,0 +1,145 @@
+"""SSIAD coverage of the elderly: home-nursing places per 1,000 inhabitants aged 75 or more.
+
+The indicator is DREES's "taux d'équipement en places de services de soins infirmiers à
+domicile (SSIAD) pour 1 000 personnes âgées de 75 ans et plus" (DREES, STATISS —
+Statistiques et indicateurs de la santé et du social, "Personnes âgées"): authorised SSIAD
+places of a territory ÷ its inhabitants aged 75 or more × 1,000. It is a territory
+indicator: a SSIAD serves an intervention area of several communes, so a commune's own
+ratio means nothing and is never shown alone.
+
+Inputs: the ``capacity_places`` of open sites of category ``ssiad`` (FINESS capacities,
+or set with ``offer edit --capacity-places``; the FINESS etalab establishment extract holds
+none) and the population aged 75+ from INSEE age bands (``offer import pop-age``). When no
+SSIAD of the offer has a known capacity, or no age bands are loaded, the indicator is *not
+available* and the reason says which. Once capacities are known, a territory without an
+open SSIAD has 0 places; open SSIAD of unknown capacity make the ratio a lower bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from proxisante.territory import population_aged
+
+__all__ = ["ELDERLY_MIN_AGE", "SsiadCoverage", "ssiad_coverage", "ssiad_places_by_commune"]
+
+#: Age from which the indicator counts the population (DREES STATISS definition).
+ELDERLY_MIN_AGE = 75
+
+
+@dataclass(frozen=True)
+class SsiadCoverage:
+    """SSIAD places, population aged 75+ and places per 1,000 of a territory.
+
+    ``per_1000`` is NaN and ``missing`` says why when the inputs are not loaded.
+    ``sites_without_capacity`` counts open SSIAD sites of the territory whose capacity is
+    unknown (the ratio is then a lower bound).
+    """
+
+    places: float
+    pop_75_plus: float
+    per_1000: float
+    sites: int
+    sites_without_capacity: int
+    missing: str = ""
+
+    @property
+    def available(self) -> bool:
+        """True when the ratio could be computed."""
+        return not self.missing
+
+    def text_fr(self) -> str:
+        """The indicator as a French sentence part, e.g. ``'18,4 places pour 1 000 …'``."""
+        if self.missing:
+            return f"non disponible ({self.missing})"
+        value = f"{self.per_1000:.1f}".replace(".", ",")
+        text = f"{value} places pour 1 000 habitants de 75 ans et plus ({self.places:.0f} places)"
+        if self.sites_without_capacity:
+            text += f", minimum : capacité inconnue pour {self.sites_without_capacity} SSIAD"
+        return text
+
+
+def _open_ssiad(sites: pd.DataFrame) -> pd.Series:
+    if "category" not in sites.columns:
+        return pd.Series(False, index=sites.index)
+    return (sites["category"] == "ssiad") & (sites["status"] != "closed")
+
+
+def _any_capacity_known(sites: pd.DataFrame) -> bool:
+    if "category" not in sites.columns or "capacity_places" not in sites.columns:
+        return False
+    cap = pd.to_numeric(sites.loc[sites["category"] == "ssiad", "capacity_places"],
+                        errors="coerce")  # fmt: skip
+    return bool(cap.notna().any())
+
+
+def ssiad_places_by_commune(sites: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Places of open SSIAD sites per commune, and the count of those without a capacity.
+
+    Parameters
+    ----------
+    sites
+        Sites with ``category``, ``status``, ``commune`` and ``capacity_places``.
+
+    Returns
+    -------
+    (places, unknown)
+        Two Series indexed by INSEE code: summed known places, and the number of open
+        SSIAD sites whose capacity is unknown.
+    """
+    s = sites[_open_ssiad(sites)]
+    if "capacity_places" in s.columns:
+        cap = pd.to_numeric(s["capacity_places"], errors="coerce").astype(float)
+    else:
+        cap = pd.Series(np.nan, index=s.index)
+    places = cap.fillna(0.0).groupby(s["commune"]).sum()
+    unknown = cap.isna().groupby(s["commune"]).sum()
+    return places.astype(float), unknown.astype(int)
+
+
+def ssiad_coverage(
+    sites: pd.DataFrame,
+    pop_by_band: pd.DataFrame | None,
+    codes,
+    *,
+    population_factor: pd.Series | None = None,
+) -> SsiadCoverage:
+    """SSIAD places per 1,000 inhabitants aged 75+ over the communes ``codes``.
+
+    Parameters
+    ----------
+    sites
+        The offer's sites (see :func:`ssiad_places_by_commune`).
+    pop_by_band
+        Population by age band per commune (index INSEE code), or ``None`` if not loaded.
+    codes
+        INSEE codes of the territory.
+    population_factor
+        Optional factor per commune (index INSEE code) applied to the population aged 75+
+        (a scenario's population change).
+    """
+    codes = pd.Index(np.asarray(codes, dtype=str))
+    places, unknown = ssiad_places_by_commune(sites)
+    n_sites = int(sites.loc[_open_ssiad(sites), "commune"].isin(codes).sum())
+    total_places = float(places.reindex(codes).fillna(0.0).sum())
+    n_unknown = int(unknown.reindex(codes).fillna(0).sum())
+    missing = []
+    if pop_by_band is None:
+        missing.append("populations par âge INSEE non chargées")
+    if not _any_capacity_known(sites):
+        # no SSIAD capacity anywhere in the offer: the registry holds no SSIAD places at all,
+        # so an absence of places says nothing about the territory
+        missing.append("capacités des SSIAD non renseignées")
+    if missing:
+        return SsiadCoverage(total_places, np.nan, np.nan, n_sites, n_unknown, "; ".join(missing))
+    old = population_aged(pop_by_band, min_age=ELDERLY_MIN_AGE).reindex(codes).fillna(0.0)
+    if population_factor is not None:
+        old = old * population_factor.reindex(codes).fillna(1.0)
+    pop = float(old.sum())
+    if pop <= 0:
+        reason = "aucun habitant de 75 ans et plus dans les populations chargées"
+        return SsiadCoverage(total_places, pop, np.nan, n_sites, n_unknown, reason)
+    return SsiadCoverage(total_places, pop, 1000.0 * total_places / pop, n_sites, n_unknown)
