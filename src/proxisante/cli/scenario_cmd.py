@@ -33,6 +33,15 @@ def _load(ref: str, store: Path | None):
         return parse_scenario(st.get_scenario(ref))
 
 
+PopulationFileOption = Annotated[
+    Path | None,
+    typer.Option(help="Population projection CSV (code;annee;population), communes or deps"),
+]
+PopulationYearOption = Annotated[
+    int | None, typer.Option(help="Projection year to keep from --population-file")
+]
+
+
 def _offer(store: Path | None):
     """The bundled offer overlaid with what was imported or edited in the store."""
     from proxisante.offer.importing import load_offer
@@ -61,8 +70,15 @@ def _save(scenario, store: Path | None, *, overwrite: bool) -> None:
         st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
 
 
-def _edits_from_options(close, operator_exit, open_site) -> list[dict]:
+def _edits_from_options(
+    close, operator_exit, open_site, population_file=None, population_year=None
+) -> list[dict]:
     edits: list[dict] = []
+    if population_file is not None:
+        from proxisante.scenarios.projection import read_population_projection
+
+        proj = read_population_projection(population_file, year=population_year)
+        edits.append(proj.model_dump(mode="json"))
     if close:
         edits.append({"kind": "close_sites", "sites": list(close)})
     for spec in operator_exit or []:
@@ -98,15 +114,18 @@ def new(
     open_site: Annotated[
         list[str] | None, typer.Option("--open", help="COMMUNE=GP_FTE, a new centre")
     ] = None,
+    population_file: PopulationFileOption = None,
+    population_year: PopulationYearOption = None,
     out: Annotated[Path | None, typer.Option(help="Also write it to this .yaml/.json")] = None,
     store: StoreOption = None,
 ) -> None:
     """Create a scenario from options and save it in the store."""
     from proxisante.scenarios.io import dump_scenario, parse_scenario
 
-    edits = _edits_from_options(close, operator_exit, open_site)
+    edits = _edits_from_options(close, operator_exit, open_site, population_file,
+                                population_year)  # fmt: skip
     if not edits:
-        msg = "give at least one edit: --close, --operator-exit or --open"
+        msg = "give at least one edit: --close, --operator-exit, --open or --population-file"
         raise InputError(msg)
     sc = parse_scenario({"name": name, "description": description, "edits": edits})
     _save(sc, store, overwrite=False)
@@ -153,6 +172,8 @@ def edit(
     open_site: Annotated[
         list[str] | None, typer.Option("--open", help="Add: COMMUNE=GP_FTE")
     ] = None,
+    population_file: PopulationFileOption = None,
+    population_year: PopulationYearOption = None,
     remove_edit: Annotated[
         list[int] | None, typer.Option(help="Remove edit number N (1-based, see run)")
     ] = None,
@@ -169,7 +190,8 @@ def edit(
             msg = f"--remove-edit {n}: the scenario has edits 1..{len(data['edits'])}"
             raise InputError(msg)
         del data["edits"][n - 1]
-    data["edits"] += _edits_from_options(close, operator_exit, open_site)
+    data["edits"] += _edits_from_options(close, operator_exit, open_site, population_file,
+                                         population_year)  # fmt: skip
     if description is not None:
         data["description"] = description
     new_sc = parse_scenario(data)
@@ -199,6 +221,7 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
         t.add_column(k, justify="right")
     labels = [
         ("population", "population"),
+        ("population_after", "population after"),
         ("population_affected", "population with a changed APL"),
         ("newly_under", "newly under APL 2.5"),
         ("lifted", "lifted above 2.5"),

@@ -29,6 +29,7 @@ from proxisante.scenarios.model import (
     OpenSite,
     OperatorExit,
     PopulationChange,
+    PopulationProjection,
     Retirements,
     Scenario,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "apply_edits",
     "criticality_ranking",
     "evaluate",
+    "population_factors",
     "supply_changes",
 ]
 
@@ -189,17 +191,19 @@ class ScenarioResult:
             else self.communes[self.communes["code_insee"].isin(codes)]
         )
         pop = c["pop_totale"]
+        pop_after = c["pop_totale_after"] if "pop_totale_after" in c.columns else pop
         ssiad = self.ssiad(c["code_insee"])
         return {
             "communes": len(c),
             "population": float(pop.sum()),
+            "population_after": float(pop_after.sum()),
             "communes_affected": int((c["delta_apl"] != 0).sum()),
             "population_affected": float(pop[c["delta_apl"] != 0].sum()),
-            "newly_under": float(pop[c["newly_under"]].sum()),
-            "lifted": float(pop[c["lifted"]].sum()),
+            "newly_under": float(pop_after[c["newly_under"]].sum()),
+            "lifted": float(pop_after[c["lifted"]].sum()),
             "under_before": float(pop[c["apl_before"] < UNDER_SERVED_APL].sum()),
-            "under_after": float(pop[c["apl_after"] < UNDER_SERVED_APL].sum()),
-            "no_gp_after": float(pop[c["no_gp_after"]].sum()),
+            "under_after": float(pop_after[c["apl_after"] < UNDER_SERVED_APL].sum()),
+            "no_gp_after": float(pop_after[c["no_gp_after"]].sum()),
             "consultations_change": float(self.changes["delta_consultations"].sum())
             if len(self.changes)
             else 0.0,
@@ -363,7 +367,7 @@ def apply_edits(scenario: Scenario, offer: Offer) -> AppliedEdits:
                         i, kind, r.site_id, commune_of[r.site_id], -fte, -cons, "birth_year"
                     )
                 )
-        elif isinstance(edit, PopulationChange):
+        elif isinstance(edit, PopulationChange | PopulationProjection):
             pass  # handled by evaluate (needs a full recompute)
     opened_sites = pd.DataFrame(
         opened,
@@ -382,6 +386,43 @@ def apply_edits(scenario: Scenario, offer: Offer) -> AppliedEdits:
     closed_list = sorted(closed - set(sites.index[sites["status"] == "closed"]))
     opened_sites.loc[opened_sites["site_id"].isin(closed_list), "status"] = "closed"
     return AppliedEdits(changes, notes, closed_list, opened_sites)
+
+
+def population_factors(scenario: Scenario, ctx: ImpactContext) -> np.ndarray:
+    """Per commune of ``ctx``: the product of the scenario's population factors (1: none).
+
+    ``population_change`` multiplies a territory's communes by its factor;
+    ``population_projection`` by projected ÷ current population (of the commune, or of its
+    département for a département-level projection; current = the municipal population of
+    the baseline APL file).
+
+    Raises
+    ------
+    InputError
+        A projected commune or département with no current population in the baseline.
+    """
+    factor = np.ones(len(ctx.codes))
+    for i, e in enumerate(scenario.edits):
+        if isinstance(e, PopulationChange):
+            factor[ctx.index_of(select(e.territory).codes)] *= e.factor
+        elif isinstance(e, PopulationProjection):
+            proj = pd.Series(e.populations, dtype=float)
+            if e.level == "commune":
+                idx = ctx.index_of(proj.index.tolist())
+                group = proj.index.to_numpy()
+            else:
+                dep = load_communes().set_index("code_insee")["departement"]
+                dep_of = dep.reindex(ctx.codes).to_numpy()
+                idx = np.flatnonzero(np.isin(dep_of, proj.index))
+                group = dep_of[idx]
+            base = pd.Series(ctx.pop_totale[idx]).groupby(group).sum().reindex(proj.index)
+            bad = base.index[~(base > 0)].tolist()
+            if bad:
+                msg = (f"edit #{i + 1} (population_projection): no current population for "
+                       f"{bad[:5]} in the APL {ctx.year} file")  # fmt: skip
+                raise InputError(msg)
+            factor[idx] *= (proj / base).reindex(group).to_numpy()
+    return factor
 
 
 def evaluate(
@@ -416,7 +457,10 @@ def evaluate(
     cat = ctx.catchment
     j = ctx.index_of([c.commune for c in changes]) if changes else np.array([], dtype=int)
     ds = np.array([c.delta_consultations for c in changes], dtype=float)
-    pop_edits = [e for e in scenario.edits if isinstance(e, PopulationChange)]
+    pop_edits = [
+        e for e in scenario.edits if isinstance(e, PopulationChange | PopulationProjection)
+    ]
+    factor = population_factors(scenario, ctx)
     if full_supply is None:
         if pop_edits:
             msg = (
@@ -436,10 +480,12 @@ def evaluate(
         before = cat.accessibility(s0)
         s1 = s0 + np.bincount(j, weights=ds, minlength=len(s0))
         if pop_edits:
-            pop = ctx.pop_standardisee.copy()
-            for e in pop_edits:
-                pop[ctx.index_of(select(e.territory).codes)] *= e.factor
+            pop = ctx.pop_standardisee * factor
             cat = Catchment(cat.weights, cat.weights_csc, pop, cat.weights.T @ pop)
+            notes.append(
+                "Évolution de population appliquée à la population standardisée de chaque "
+                "commune à structure par âge inchangée."
+            )
         after = cat.accessibility(s1)
         method = "APL entièrement recalculée à partir de l'offre complète fournie"
     delta = after - before
@@ -449,6 +495,7 @@ def evaluate(
         "delta_apl": delta,
         "apl_after": after,
         "pop_totale": ctx.pop_totale,
+        "pop_totale_after": ctx.pop_totale * factor,
         "pop_standardisee": ctx.pop_standardisee,
     })  # fmt: skip
     communes["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
@@ -474,10 +521,8 @@ def evaluate(
             "Effectifs issus des sources publiques en nombre de personnes : 1 personne = 1 ETP "
             "= 5 400 consultations par an (conversion DREES), faute d'activité réelle connue."
         )
-    factor = pd.Series(1.0, index=pd.Index(ctx.codes))
-    for e in pop_edits:
-        factor[factor.index.isin(select(e.territory).codes)] *= e.factor
-    elderly = _ElderlyInputs(offer.sites, applied.sites_after(offer.sites), pop_by_age, factor)
+    elderly = _ElderlyInputs(offer.sites, applied.sites_after(offer.sites), pop_by_age,
+                             pd.Series(factor, index=pd.Index(ctx.codes)))  # fmt: skip
     return ScenarioResult(scenario, communes, ch, notes, method, elderly)
 
 

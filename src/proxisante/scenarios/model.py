@@ -19,10 +19,15 @@ Edit kinds (field ``kind``):
     another operator (``action: transfer``): the network break-up case.
 ``population_change``
     Multiply the population of a territory's communes by ``factor`` (needs a full recompute).
+``population_projection``
+    Projected population of communes or départements in a ``year`` (e.g. read from a
+    projection file with :func:`proxisante.scenarios.projection.read_population_projection`):
+    each commune's population is multiplied by projected ÷ current (needs a full recompute).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,6 +40,7 @@ __all__ = [
     "OpenSite",
     "OperatorExit",
     "PopulationChange",
+    "PopulationProjection",
     "Retirements",
     "Scenario",
 ]
@@ -157,8 +163,36 @@ class PopulationChange(_Edit):
     factor: Annotated[float, Field(gt=0, le=10)]
 
 
+class PopulationProjection(_Edit):
+    """Projected population by commune (5-character INSEE codes) or by département."""
+
+    kind: Literal["population_projection"] = "population_projection"
+    year: Annotated[int, Field(ge=2020, le=2100)]
+    level: Literal["commune", "departement"] = "commune"
+    populations: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        min_length=1, description="Code → projected population (inhabitants)."
+    )
+    source: str = Field("", description="Where the projection comes from (file, producer).")
+
+    @model_validator(mode="after")
+    def _codes_fit_level(self) -> PopulationProjection:
+        pattern = r"^(\d{5}|2[AB]\d{3})$" if self.level == "commune" else r"^(\d{2,3}|2[AB])$"
+        bad = [c for c in self.populations if not re.fullmatch(pattern, c)][:5]
+        if bad:
+            expected = "INSEE commune codes" if self.level == "commune" else "département codes"
+            msg = f"codes {bad} are not {expected} (level '{self.level}')"
+            raise ValueError(msg)
+        return self
+
+
 Edit = Annotated[
-    CloseSites | OpenSite | ChangeStaff | Retirements | OperatorExit | PopulationChange,
+    CloseSites
+    | OpenSite
+    | ChangeStaff
+    | Retirements
+    | OperatorExit
+    | PopulationChange
+    | PopulationProjection,
     Field(discriminator="kind"),
 ]
 
