@@ -87,14 +87,7 @@ def counted_consultations(activity, *, centre_de_sante=None, newly_installed=Non
     [5400.0]
     """
     a = np.asarray(activity, dtype=float)
-    bad = ~np.isfinite(a) | (a < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"activity[{i}] is {float(a[i])}; expected finite consultations per year ≥ 0 "
-            f"({int(bad.sum())} bad value(s))"
-        )
-        raise InputError(msg)
+    check_vector(a.ravel(), name="activity", length=a.size, unit="consultations per year")
     counted = np.where(a <= _MIN_COUNTED, 0.0, np.clip(a, _FLOOR, _CEILING))
     for name, flag in (("centre_de_sante", centre_de_sante), ("newly_installed", newly_installed)):
         if flag is not None and np.shape(flag) != a.shape:

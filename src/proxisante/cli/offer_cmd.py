@@ -47,11 +47,8 @@ def import_(
 def imports(store: StoreOption = None) -> None:
     """Provenance of every import (file, sha256, date, row counts)."""
     from proxisante.offer.importing import stored_imports
-    from proxisante.store import Store
 
-    with Store(store) as st:
-        df = stored_imports(st)
-    console.print(df.to_string(index=False) if len(df) else "no import yet")
+    _print_log(stored_imports, store, empty="no import yet")
 
 
 @offer_app.command("edits")
@@ -59,11 +56,16 @@ def imports(store: StoreOption = None) -> None:
 def edits(store: StoreOption = None) -> None:
     """Log of manual edits (site, action, detail, time)."""
     from proxisante.offer.edits import stored_edits
+
+    _print_log(stored_edits, store, empty="no edit yet")
+
+
+def _print_log(read, store: Path | None, *, empty: str) -> None:
     from proxisante.store import Store
 
     with Store(store) as st:
-        df = stored_edits(st)
-    console.print(df.to_string(index=False) if len(df) else "no edit yet")
+        df = read(st)
+    console.print(df.to_string(index=False) if len(df) else empty)
 
 
 @offer_app.command("list")

@@ -76,12 +76,18 @@ MaxCand = Annotated[
 ]
 
 
+Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
+RetirementAge = Annotated[int, typer.Option(help="Age at which GPs with a known birth year retire")]
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
+TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]
+
+
 @plan_app.command("optimise")
 @user_errors
 def optimise(
     territory: TerritoryOption,
     budget: Budget,
-    objective: Annotated[str, typer.Option(help="deficit | lifted | equity")] = "deficit",
+    objective: Objective = "deficit",
     hires: Hires = 10,
     candidates: Cands = None,
     max_fte: MaxFte = 6,
@@ -89,11 +95,9 @@ def optimise(
     opening_cost: OpenCost = 300_000,
     site_cost: SiteCost = 80_000,
     max_candidates: MaxCand = 300,
-    retirement_age: Annotated[
-        int, typer.Option(help="Age at which GPs with a known birth year retire")
-    ] = 67,
-    store: Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")] = None,
-    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 60,
+    retirement_age: RetirementAge = 67,
+    store: StoreOption = None,
+    time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
 ) -> None:
     """Optimise where to add GP FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
@@ -149,7 +153,7 @@ def cog(
     budget: Annotated[
         str | None, typer.Option(help="YEAR=EUROS,… (overrides --budget-per-year)")
     ] = None,
-    objective: Annotated[str, typer.Option(help="deficit | lifted | equity")] = "deficit",
+    objective: Objective = "deficit",
     hires: Hires = 10,
     candidates: Cands = None,
     max_fte: MaxFte = 6,
@@ -157,11 +161,9 @@ def cog(
     opening_cost: OpenCost = 300_000,
     site_cost: SiteCost = 80_000,
     max_candidates: MaxCand = 300,
-    retirement_age: Annotated[
-        int, typer.Option(help="Age at which GPs with a known birth year retire")
-    ] = 67,
-    store: Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")] = None,
-    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 60,
+    retirement_age: RetirementAge = 67,
+    store: StoreOption = None,
+    time_limit: TimeLimit = 60,
     html: Annotated[
         Path | None, typer.Option(help="Also write the French HTML report with the plan")
     ] = None,

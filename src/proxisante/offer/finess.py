@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from proxisante._textfiles import DEFAULT_ENCODINGS, first_line, read_text_table
 from proxisante.errors import DataFileError
 from proxisante.offer.model import CATEGORY_OF_FINESS_CODE
-from proxisante.offer.textfile import check_encoding, first_line
 from proxisante.offer.validation import FINESS_PATTERN, RowErrors, check_coordinates_in_france
 
 __all__ = ["ENCODINGS", "FILIERIS_EJ", "STRUCTUREET_FIELDS", "read_finess"]
@@ -57,18 +57,7 @@ _EPSG = {
     "LAMBERT_93": 2154, "UTM_N20": 5490, "UTM_N21": 4467, "UTM_N22": 2972, "UTM_S40": 2975,
     "UTM_S38": 4471,
 }  # fmt: skip
-ENCODINGS = ("utf-8", "cp1252")
-
-
-def _read_lines(path: Path, encoding: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(
-            path, sep=";", header=None, names=range(len(STRUCTUREET_FIELDS)), dtype=str,
-            keep_default_na=False, encoding=encoding, quoting=3, skiprows=1,
-        )  # fmt: skip
-    except pd.errors.ParserError as exc:
-        msg = f"not a FINESS ';'-separated extract ({exc})"
-        raise DataFileError(str(path), msg) from None
+ENCODINGS = DEFAULT_ENCODINGS
 
 
 def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
@@ -94,7 +83,10 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
         sep_hint = " (it looks ','-separated)" if head.count(",") > head.count(";") else ""
         msg = f"line 1 should be the header 'finess;etalab;…', got '{head[:40]}'{sep_hint}"
         raise DataFileError(str(path), msg, line=1)
-    raw = _read_lines(path, check_encoding(path, ENCODINGS))
+    raw = read_text_table(
+        path, encodings=ENCODINGS, what="a FINESS ';'-separated extract", sep=";", header=None,
+        names=range(len(STRUCTUREET_FIELDS)), quoting=3, skiprows=1,
+    )  # fmt: skip
     raw["_line"] = np.arange(len(raw)) + 2
     kind = raw[0]
     unknown = ~kind.isin(["structureet", "geolocalisation"])

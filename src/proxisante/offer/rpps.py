@@ -25,8 +25,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from proxisante._textfiles import DEFAULT_ENCODINGS, check_encoding, first_line
 from proxisante.errors import DataFileError
-from proxisante.offer.textfile import check_encoding, first_line, read_delimited
+from proxisante.offer.textfile import read_delimited
 from proxisante.offer.validation import RowErrors
 
 __all__ = ["BPE_PROFESSIONS", "ENCODINGS", "RPPS_COLUMNS", "read_bpe", "read_rpps"]
@@ -47,7 +48,7 @@ BPE_PROFESSIONS = {
 }  # fmt: skip
 
 
-ENCODINGS = ("utf-8", "cp1252")
+ENCODINGS = DEFAULT_ENCODINGS
 
 
 def _load(

@@ -10,67 +10,17 @@ them.
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from proxisante._textfiles import check_encoding, first_line
 from proxisante.errors import DataFileError
 from proxisante.offer.validation import RowErrors
 
 __all__ = ["check_encoding", "first_line", "read_delimited"]
-
-_CHUNK = 1 << 22
-
-
-def check_encoding(path: Path, encodings: tuple[str, ...]) -> str:
-    """The first of ``encodings`` that decodes the whole file (streamed, 4 MiB at a time).
-
-    Raises
-    ------
-    DataFileError
-        No encoding fits; the message names the line of the first undecodable byte for the
-        first encoding.
-    """
-    first_error: tuple[int, str] | None = None
-    for encoding in encodings:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        newlines = 0
-        try:
-            with path.open("rb") as fh:
-                while chunk := fh.read(_CHUNK):
-                    try:
-                        decoder.decode(chunk)
-                    except UnicodeDecodeError as exc:
-                        line = newlines + chunk.count(b"\n", 0, exc.start) + 1
-                        raise _UndecodableError(line, encoding) from None
-                    newlines += chunk.count(b"\n")
-                decoder.decode(b"", final=True)
-            return encoding
-        except _UndecodableError as exc:
-            first_error = first_error or (exc.line, exc.encoding)
-        except UnicodeDecodeError:
-            first_error = first_error or (newlines + 1, encoding)
-    line, encoding = first_error if first_error else (None, encodings[0])
-    msg = f"not a {' or '.join(encodings)} text file (undecodable bytes as {encoding})"
-    raise DataFileError(str(path), msg, line=line)
-
-
-class _UndecodableError(Exception):
-    def __init__(self, line: int, encoding: str) -> None:
-        self.line = line
-        self.encoding = encoding
-
-
-def first_line(path: Path, encoding: str) -> str:
-    """The file's first line without its end-of-line characters."""
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    with path.open("rb") as fh:
-        raw = fh.readline()
-    return raw.decode(encoding, errors="replace").rstrip("\r\n")
 
 
 def read_delimited(

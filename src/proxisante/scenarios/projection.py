@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from proxisante._textfiles import read_text_table
 from proxisante.errors import DataFileError
 from proxisante.scenarios.model import PopulationProjection
 from proxisante.territory import load_communes
@@ -62,20 +63,7 @@ def read_population_projection(
         or commune and département codes mixed — naming the line and field.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    raw = None
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            raw = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding=encoding,
-                              keep_default_na=False)  # fmt: skip
-            break
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-            raise DataFileError(str(path), f"not a delimited text file ({exc})") from None
-    if raw is None:
-        raise DataFileError(str(path), "not a UTF-8 or Windows-1252 text file")
+    raw = read_text_table(path, sep=None, engine="python", what="a delimited text file")
     cols = list(raw.columns)
     code_col, year_col, pop_col = _column(cols, _CODE), _column(cols, _YEAR), _column(cols, _POP)
     if code_col is None or pop_col is None:

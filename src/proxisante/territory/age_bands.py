@@ -8,7 +8,7 @@ official CSV layout is one row per (geography, sex, single year of age)::
     COM;62523;Loison-sous-Lens;1;000;31.2
     ...
 
-- ``;`` separator, header line, UTF-8 (Latin-1 is accepted too);
+- ``;`` separator, header line, UTF-8 (Windows-1252 is accepted too);
 - ``NIVGEO`` geography level (``COM``/``ARM``; optional, other levels are rejected);
 - ``CODGEO`` INSEE commune code; ``LIBGEO`` its name;
 - ``SEXE`` 1 = men, 2 = women;
@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante._bundled import bundled_path
+from proxisante._textfiles import read_text_table
 from proxisante.errors import (
     DataFileError,
     InputError,
@@ -104,18 +105,7 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
         names the line and field), or an unknown commune code.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    raw = None
-    for encoding in ("utf-8", "latin-1"):
-        try:
-            raw = pd.read_csv(path, sep=";", dtype=str, encoding=encoding, keep_default_na=False)
-            break
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise DataFileError(str(path), f"not a ';'-separated CSV ({exc})") from None
-    assert raw is not None
+    raw = read_text_table(path, sep=";", what="a ';'-separated CSV")
     missing = [c for c in _REQUIRED if c not in raw.columns]
     if missing:
         msg = (
