@@ -102,6 +102,47 @@ def test_search_see_apl_run_closure(server_url, driver):
     assert shot.stat().st_size > 20_000
 
 
+def test_compose_scenario_table_remove_and_save(server_url, driver):
+    """Edits add up (closure + 3 GP FTE), the impact table lists communes, an edit can be
+    removed, and the scenario is saved in the store (token-protected)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    # state from the previous test: Loison-sous-Lens open, one closure (−2 FTE) evaluated
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#modifications li")) == 1
+    Select(driver.find_element(By.ID, "ajout-commune")).select_by_value("62523")
+    etp = driver.find_element(By.ID, "ajout-etp")
+    etp.clear()
+    etp.send_keys("3")
+    driver.find_element(By.ID, "ajouter").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#modifications li")) == 2)
+    wait.until(ec.text_to_be_present_in_element((By.ID, "resultat-scenario"), "(+1 ETP)"))
+    rows = driver.find_elements(By.CSS_SELECTOR, "#table-impact tbody tr")
+    assert driver.find_element(By.ID, "table-impact").is_displayed() and 1 <= len(rows) <= 15
+    deltas = [abs(float(r.find_elements(By.TAG_NAME, "td")[4].text.replace(",", ".")))
+              for r in rows]  # fmt: skip
+    assert deltas == sorted(deltas, reverse=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / "web-loison-scenario-table.png"))
+    # remove the closure: only the 3 added FTE remain
+    driver.find_element(By.CSS_SELECTOR, "#modifications li button.retirer").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#modifications li")) == 1)
+    wait.until(ec.text_to_be_present_in_element((By.ID, "resultat-scenario"), "(+3 ETP)"))
+    # only gains now: every listed change is positive
+    cells = driver.find_elements(By.CSS_SELECTOR, "#table-impact tbody tr td:nth-child(5)")
+    assert cells and all(c.text.startswith("+") for c in cells)
+    driver.find_element(By.ID, "nom-scenario").send_keys("Loison plus trois")
+    driver.find_element(By.ID, "enregistrer").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "enregistrement"), "enregistré"))
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(server_url + "/api/scenarios") as r:
+        assert "Loison plus trois" in json.load(r)
+
+
 def test_wrong_token_shows_error(server_url, driver):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec

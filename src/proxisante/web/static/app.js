@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var CLASSES = window.PROXISANTE_APL_CLASSES; /* from proxisante.report.maps, set by the page */
-  var state = { selector: null, geo: null, map: null, summary: null };
+  var state = { selector: null, geo: null, map: null, summary: null, edits: [] };
   function $(id) { return document.getElementById(id); }
   function fr(v, d) { return v === null || v === undefined ? "—" : v.toFixed(d).replace(".", ","); }
   function int(v) { return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f"); }
@@ -57,6 +57,13 @@
       $("territoire-sous-dotes").textContent = int(s.under_served_2023) + " habitants en commune sous-dotée en 2023 ("
         + int(s.under_served_2022) + " en 2022)";
       $("lien-rapport").href = "/territoire/" + encodeURIComponent(selector);
+      state.edits = []; listEdits(); $("resultat-scenario").textContent = ""; $("table-impact").hidden = true;
+      var cs = $("ajout-commune"); cs.innerHTML = "";
+      s.communes_list.slice().sort(function (a, b) { return (a.apl_2023 === null ? 99 : a.apl_2023) - (b.apl_2023 === null ? 99 : b.apl_2023); })
+        .forEach(function (c) {
+          var o = document.createElement("option"); o.value = c.code_insee;
+          o.textContent = c.nom + " (APL " + fr(c.apl_2023, 2) + ")"; cs.appendChild(o);
+        });
       ["csv", "xlsx", "gpkg", "html"].forEach(function (f) { $("dl-" + f).href = "/download/" + encodeURIComponent(selector) + "." + f; });
       draw("apl_2023", "APL 2023");
       var dep = s.communes_list.length ? s.communes_list[0].code_insee.slice(0, s.communes_list[0].code_insee.startsWith("97") ? 3 : 2) : "";
@@ -70,11 +77,50 @@
       });
     }).catch(function (e) { $("territoire-nom").textContent = "Erreur : " + e.message; });
   }
-  function run(edit, name) {
-    var body = { name: name, edits: [edit] };
+  function label(edit) {
+    if (edit.kind === "close_sites") { return "Fermeture : " + edit.label; }
+    return "Ajout de " + fr(edit.fte.gp, 1) + " ETP de généraliste à " + edit.label;
+  }
+  function cleanName(text) { return text.replace(/[^\w .,'’()\/-]/g, "").slice(0, 120) || "scenario"; }
+  function scenarioBody() {
+    var name = cleanName($("nom-scenario").value || state.edits.map(function (e) { return e.label; }).join(", "));
+    return { name: name, edits: state.edits.map(function (e) {
+      var copy = Object.assign({}, e); delete copy.label; return copy; }) };
+  }
+  function listEdits() {
+    var ol = $("modifications"); ol.innerHTML = "";
+    state.edits.forEach(function (e, i) {
+      var li = document.createElement("li"), b = document.createElement("button");
+      li.textContent = label(e) + " ";
+      b.type = "button"; b.textContent = "retirer"; b.className = "retirer";
+      b.addEventListener("click", function () { state.edits.splice(i, 1); listEdits(); evaluate(); });
+      li.appendChild(b); ol.appendChild(li);
+    });
+  }
+  function resetMap() { if (state.geo) { draw("apl_2023", "APL 2023"); } }
+  function showTable(communes) {
+    var rows = communes.slice().sort(function (a, b) {
+      return Math.abs(b.delta_apl) - Math.abs(a.delta_apl) || b.population - a.population; }).slice(0, 15);
+    var body = $("table-impact").querySelector("tbody"); body.innerHTML = "";
+    rows.forEach(function (c) {
+      var tr = document.createElement("tr");
+      if (c.apl_after < 2.5) { tr.className = "sous-dote"; }
+      [c.nom + " (" + c.code_insee + ")", int(c.population), fr(c.apl_before, 2), fr(c.apl_after, 2),
+       (c.delta_apl > 0 ? "+" : "") + fr(c.delta_apl, 2)].forEach(function (v, k) {
+        var td = document.createElement("td"); td.textContent = v; if (k) { td.className = "num"; } tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    $("table-impact").hidden = rows.length === 0;
+  }
+  function evaluate() {
+    if (!state.edits.length) {
+      $("resultat-scenario").textContent = ""; $("table-impact").hidden = true; resetMap();
+      return Promise.resolve(null);
+    }
     $("resultat-scenario").textContent = "Calcul en cours…";
-    getJSON("/api/scenarios/evaluate", { method: "POST", headers: { "Content-Type": "application/json",
-      "Authorization": "Bearer " + $("jeton").value }, body: JSON.stringify(body) }).then(function (res) {
+    return getJSON("/api/scenarios/evaluate", { method: "POST", headers: { "Content-Type": "application/json",
+      "Authorization": "Bearer " + $("jeton").value }, body: JSON.stringify(scenarioBody()) }).then(function (res) {
       var after = {}, inside = {};
       res.communes.forEach(function (c) { after[c.code_insee] = c.apl_after; });
       state.geo.features.forEach(function (f) { inside[f.properties.code_insee] = true; });
@@ -95,21 +141,46 @@
       });
     }).then(function (res) {
       var s = res.summary;
+      var ssiad = (s.ssiad_per_1000_before === null || s.ssiad_per_1000_before === undefined) ? ""
+        : "<p>Places de SSIAD pour 1 000 habitants de 75 ans et plus : " + fr(s.ssiad_per_1000_before, 1)
+          + " avant, " + fr(s.ssiad_per_1000_after, 1) + " après.</p>";
       $("resultat-scenario").innerHTML = "<p><span id='scenario-sous-dotes' class='chiffre bad'>" + int(s.newly_under)
-        + "</span> habitants passeraient sous le seuil de 2,5 ; " + int(s.population_affected)
+        + "</span> habitants passeraient sous le seuil de 2,5 ; <span class='chiffre good'>" + int(s.lifted)
+        + "</span> repasseraient au-dessus ; " + int(s.population_affected)
         + " habitants de " + s.communes_affected + " communes verraient leur APL changer ("
-        + int(s.fte_change) + " ETP).</p><p class='note'>" + res.method + "</p>";
-    }).catch(function (e) { $("resultat-scenario").textContent = "Erreur : " + e.message; });
+        + (s.fte_change > 0 ? "+" : "") + fr(s.fte_change, 1).replace(",0", "") + " ETP).</p>" + ssiad
+        + "<p class='note'>" + res.method + "</p>";
+      showTable(res.communes);
+      return res;
+    });
+  }
+  function add(edit) {
+    state.edits.push(edit); listEdits();
+    evaluate().catch(function (e) {
+      state.edits.pop(); listEdits();
+      $("resultat-scenario").textContent = "Erreur : " + e.message;
+    });
   }
   $("fermer").addEventListener("click", function () {
     var site = $("site").value;
     if (!site) { return; }
-    run({ kind: "close_sites", sites: [site] }, "Fermeture de " + $("site").selectedOptions[0].textContent.replace(/[^\w .,'’()\/-]/g, ""));
+    var already = state.edits.some(function (e) { return e.kind === "close_sites" && e.sites[0] === site; });
+    if (already) { evaluate().catch(function (e) { $("resultat-scenario").textContent = "Erreur : " + e.message; }); return; }
+    add({ kind: "close_sites", sites: [site], label: $("site").selectedOptions[0].textContent });
   });
   $("ajouter").addEventListener("click", function () {
-    if (!state.summary || !state.summary.communes_list.length) { return; }
-    var code = state.summary.communes_list[0].code_insee;
-    run({ kind: "open_site", site: "nouveau-" + code, name: "Nouveau centre", commune: code,
-          fte: { gp: parseFloat($("ajout-etp").value) } }, "Ajout de medecins " + code);
+    var code = $("ajout-commune").value, fte = parseFloat($("ajout-etp").value);
+    if (!code || !(fte > 0)) { $("resultat-scenario").textContent = "Erreur : choisir une commune et un nombre d'ETP positif"; return; }
+    var n = state.edits.length + 1;
+    add({ kind: "open_site", site: "nouveau-" + code + "-" + n, name: "Nouveau centre " + n, commune: code,
+          fte: { gp: fte }, label: $("ajout-commune").selectedOptions[0].textContent });
+  });
+  $("recommencer").addEventListener("click", function () { state.edits = []; listEdits(); evaluate(); });
+  $("enregistrer").addEventListener("click", function () {
+    if (!state.edits.length) { $("enregistrement").textContent = "Rien à enregistrer : ajoutez d'abord une modification."; return; }
+    getJSON("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json",
+      "Authorization": "Bearer " + $("jeton").value }, body: JSON.stringify(scenarioBody()) }).then(function (r) {
+      $("enregistrement").textContent = "Scénario « " + r.saved + " » enregistré.";
+    }).catch(function (e) { $("enregistrement").textContent = "Erreur : " + e.message; });
   });
 })();
