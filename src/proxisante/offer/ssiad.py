@@ -34,7 +34,8 @@ ELDERLY_MIN_AGE = 75
 class SsiadCoverage:
     """SSIAD places, population aged 75+ and places per 1,000 of a territory.
 
-    ``per_1000`` is NaN and ``missing`` says why when the inputs are not loaded.
+    ``per_1000`` is NaN and ``missing`` says why when the inputs are not loaded (without
+    age data nothing is counted: ``places`` is NaN too).
     ``sites_without_capacity`` counts open SSIAD sites of the territory whose capacity is
     unknown (the ratio is then a lower bound).
     """
@@ -121,20 +122,23 @@ def ssiad_coverage(
         Optional factor per commune (index INSEE code) applied to the population aged 75+
         (a scenario's population change).
     """
-    codes = pd.Index(np.asarray(codes, dtype=str))
+    if pop_by_band is None:  # the common case without INSEE age data: nothing to count
+        reasons = ["populations par âge INSEE non chargées"]
+        if not _any_capacity_known(sites):
+            reasons.append("capacités des SSIAD non renseignées")
+        return SsiadCoverage(np.nan, np.nan, np.nan, 0, 0, "; ".join(reasons))
+    codes = pd.Index(np.asarray(codes, dtype=object)).unique()
     places, unknown = ssiad_places_by_commune(sites)
-    n_sites = int(sites.loc[_open_ssiad(sites), "commune"].isin(codes).sum())
+    per_commune = sites.loc[_open_ssiad(sites), "commune"].value_counts()
+    # reindexing the small per-commune tables on the territory (no isin over its codes)
+    n_sites = int(per_commune.reindex(codes).fillna(0).sum())
     total_places = float(places.reindex(codes).fillna(0.0).sum())
     n_unknown = int(unknown.reindex(codes).fillna(0).sum())
-    missing = []
-    if pop_by_band is None:
-        missing.append("populations par âge INSEE non chargées")
     if not _any_capacity_known(sites):
         # no SSIAD capacity anywhere in the offer: the registry holds no SSIAD places at all,
         # so an absence of places says nothing about the territory
-        missing.append("capacités des SSIAD non renseignées")
-    if missing:
-        return SsiadCoverage(total_places, np.nan, np.nan, n_sites, n_unknown, "; ".join(missing))
+        reason = "capacités des SSIAD non renseignées"
+        return SsiadCoverage(total_places, np.nan, np.nan, n_sites, n_unknown, reason)
     old = population_aged(pop_by_band, min_age=ELDERLY_MIN_AGE).reindex(codes).fillna(0.0)
     if population_factor is not None:
         old = old * population_factor.reindex(codes).fillna(1.0)
