@@ -210,3 +210,9 @@ def test_criticality_ranking_hand_built():
     eff = ctx.catchment.delta(ctx.index_of(["62498"]), [-5 * 5400.0])
     newly = ((base >= 2.5) & (base + eff < 2.5)) * POP
     assert rank.loc[0, "newly_under"] == newly.sum()
+
+
+def test_national_context_is_built_once_per_year():
+    # the web app and every CLI evaluation rely on this cache (0.3 s per build otherwise)
+    assert ImpactContext.build(2023) is ImpactContext.build(2023)
+    assert ImpactContext.build(2022) is not ImpactContext.build(2023)

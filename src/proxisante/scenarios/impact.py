@@ -118,7 +118,9 @@ def _context_from(year: int, travel) -> ImpactContext:
     )  # fmt: skip
 
 
+@cache
 def _context(year: int) -> ImpactContext:
+    """The national estimate-based context of ``year``, built once per process."""
     from proxisante.travel import estimate_matrix
 
     df = _apl_table(year)
