@@ -248,15 +248,21 @@ def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange]
     return applied.changes, applied.notes
 
 
+def _as_dict(series: pd.Series) -> dict:
+    """``series.to_dict()`` without iterating Arrow-backed values one by one."""
+    return dict(zip(series.index.to_numpy(dtype=object), series.to_numpy(dtype=object),
+                    strict=True))  # fmt: skip
+
+
 def apply_edits(scenario: Scenario, offer: Offer) -> AppliedEdits:
     """Validate the scenario's edits against ``offer`` and apply them (see
     :func:`supply_changes`); also returns the sites closed and opened."""
     supply = site_supply(offer, profession="gp").set_index("site_id")
     sites = offer.sites.set_index("site_id")
     closed = set(sites.index[sites["status"] == "closed"])
-    current_fte = supply["fte"].to_dict()
-    current_cons = supply["consultations"].to_dict()
-    commune_of = sites["commune"].to_dict()
+    current_fte = _as_dict(supply["fte"])
+    current_cons = _as_dict(supply["consultations"])
+    commune_of = _as_dict(sites["commune"])
     changes: list[SupplyChange] = []
     notes: list[str] = []
     opened: list[dict] = []
