@@ -126,7 +126,7 @@ def ssiad_coverage(
         reasons = ["populations par âge INSEE non chargées"]
         if not _any_capacity_known(sites):
             reasons.append("capacités des SSIAD non renseignées")
-        return SsiadCoverage(np.nan, np.nan, np.nan, 0, 0, "; ".join(reasons))
+        return SsiadCoverage(np.nan, np.nan, np.nan, 0, 0, " ; ".join(reasons))
     codes = pd.Index(np.asarray(codes, dtype=object)).unique()
     places, unknown = ssiad_places_by_commune(sites)
     per_commune = sites.loc[_open_ssiad(sites), "commune"].value_counts()
