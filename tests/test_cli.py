@@ -75,3 +75,14 @@ def test_installed_script_no_traceback():
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "unknown département code '99'" in done.stderr
+
+
+def test_error_messages_are_printed_verbatim(tmp_path):
+    """File contents quoted in errors keep their brackets and colon codes (no Rich markup)."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("root:x:0:[bold]admin[/bold]\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        app, ["offer", "import", "finess", str(bad), "--store", str(tmp_path / "s.duckdb")]
+    )
+    assert res.exit_code == 2
+    assert "got 'root:x:0:[bold]admin[/bold]'" in " ".join(res.output.split())

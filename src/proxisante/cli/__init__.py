@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from proxisante.cli._common import console_err
+from proxisante.cli._common import print_error
 from proxisante.errors import ProxisanteError
 
 app = typer.Typer(
@@ -56,15 +56,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=True)
     except ProxisanteError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(2)
     except Exception as exc:  # a bug, not a user error: one line, details on demand
         if os.environ.get("PROXISANTE_DEBUG"):
             raise
-        console_err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
-            "(set PROXISANTE_DEBUG=1 for the traceback and please report it)",
-            highlight=False,
-            soft_wrap=True,
+        print_error(
+            f"{type(exc).__name__}: {exc} (set PROXISANTE_DEBUG=1 for the traceback and please "
+            "report it)",
+            prefix="internal error",
         )
         sys.exit(1)

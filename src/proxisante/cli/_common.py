@@ -8,11 +8,20 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from proxisante.errors import ProxisanteError
 
 console = Console()
-console_err = Console(stderr=True)
+console_err = Console(stderr=True, emoji=False)
+
+
+def print_error(exc: BaseException, *, prefix: str = "error") -> None:
+    """One line on stderr; the message is printed as is (no Rich markup or emoji codes:
+    file contents and names often hold ``[…]`` or ``:x:``)."""
+    console_err.print(f"[bold red]{prefix}:[/] " + escape(str(exc)), highlight=False,
+                      soft_wrap=True)  # fmt: skip
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,7 +39,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except ProxisanteError as exc:
-            console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            print_error(exc)
             raise typer.Exit(code=2) from None
 
     return wrapper
