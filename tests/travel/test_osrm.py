@@ -114,3 +114,60 @@ def test_server_stopped_on_error_inside(network):
         assert srv.process is not None and srv.process.pid in _routed_pids()
         raise RuntimeError("caller failed")
     assert _routed_pids() == before
+
+
+def test_calibrate_estimate_on_osrm(network):
+    from proxisante.travel import fit_estimate
+
+    res = osrm_matrix(IDS, LAT, LON, IDS, LAT, LON, network=network, cutoff_minutes=30)
+    fit = fit_estimate(res.matrix, LAT, LON, LAT, LON)
+    # independent least squares through the origin on the off-diagonal pairs
+    m = res.matrix.minutes.toarray()
+    km = great_circle_km(LAT[:, None], LON[:, None], LAT[None, :], LON[None, :])
+    off = ~np.eye(6, dtype=bool)
+    slope, *_ = np.linalg.lstsq(km[off][:, None], m[off], rcond=None)
+    assert fit.pairs == 30 and fit.minutes_per_km == pytest.approx(float(slope[0]), rel=1e-12)
+    assert fit.speed_kmh == pytest.approx(60 * 1.3 / fit.minutes_per_km)
+    # the fitted estimate is closer to OSRM than the default one on this network
+    assert fit.median_abs_error_minutes < fit.default_median_abs_error_minutes
+    assert abs(np.log(fit.median_ratio)) < abs(np.log(fit.default_median_ratio))
+    refit = estimate_matrix(IDS, LAT, LON, IDS, LAT, LON, cutoff_minutes=60,
+                            speed_kmh=fit.speed_kmh).minutes.toarray()  # fmt: skip
+    assert np.allclose(refit[off], fit.minutes_per_km * km[off])
+    print(fit.describe())
+
+
+def test_calibrate_cli(network, tmp_path):
+    from typer.testing import CliRunner
+
+    from proxisante.cli import app
+
+    pts = tmp_path / "pts.csv"
+    pts.write_text("id,lat,lon\n" + "".join(f"{i},{a},{b}\n" for i, a, b in zip(IDS, LAT, LON, strict=True)),
+                   encoding="utf-8")  # fmt: skip
+    res = CliRunner().invoke(app, ["travel", "calibrate", "--network", str(network), "--points",
+                                   str(pts)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "30 pairs" in res.output and "--speed-kmh" in res.output
+    out = tmp_path / "m.csv"
+    res = CliRunner().invoke(app, ["travel", "matrix", "--points", str(pts), "--speed-kmh", "20",
+                                   "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    import pandas as pd
+
+    df = pd.read_csv(out, dtype=str)
+    row = df[(df["origin"] == "ville") & (df["destination"] == "casino")]
+    km = great_circle_km(LAT[0], LON[0], LAT[2], LON[2])
+    assert float(row["minutes"].iloc[0]) == pytest.approx(km * 1.3 / 20 * 60, rel=1e-6)
+
+
+def test_calibrate_needs_pairs():
+    import scipy.sparse as sp
+
+    from proxisante.errors import InputError
+    from proxisante.travel import TravelMatrix, fit_estimate
+
+    tm = TravelMatrix(sp.csr_array(np.zeros((1, 1))), np.array(["a"]), np.array(["a"]), 30.0,
+                      "test")  # fmt: skip
+    with pytest.raises(InputError, match="at least 2 needed"):
+        fit_estimate(tm, [43.7], [7.4], [43.7], [7.4])

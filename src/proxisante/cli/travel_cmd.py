@@ -1,4 +1,4 @@
-"""CLI: ``proxisante travel build-network|matrix``."""
+"""CLI: ``proxisante travel build-network|matrix|calibrate``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 
 from proxisante.cli._common import console, user_errors
 from proxisante.errors import DataFileError, InputError
+from proxisante.travel.estimate import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
 
 travel_app = typer.Typer(help="Travel times: offline estimate, OSRM road network, imported matrix.",
                          no_args_is_help=True)  # fmt: skip
@@ -63,6 +64,12 @@ def matrix(
     ] = None,
     file: Annotated[Path | None, typer.Option(help="Matrix file for --provider matrix")] = None,
     cache: Annotated[bool, typer.Option(help="Use the on-disk cache (OSRM)")] = True,
+    detour_factor: Annotated[
+        float, typer.Option(help="Estimate: road ÷ great-circle distance")
+    ] = DEFAULT_DETOUR_FACTOR,
+    speed_kmh: Annotated[
+        float, typer.Option(help="Estimate: mean speed, km/h (see `travel calibrate`)")
+    ] = DEFAULT_SPEED_KMH,
 ) -> None:
     """Travel times between points (all pairs within the cut-off), written in long format."""
     from proxisante.travel.providers import travel_matrix
@@ -70,7 +77,8 @@ def matrix(
     ids, lat, lon = _points(points, territory)
     with console.status(f"Travel times ({provider}) for {len(ids)} points…"):
         tm, hit = travel_matrix(provider, ids, lat, lon, cutoff_minutes=cutoff, matrix_file=file,
-                                network=network, cache=cache)  # fmt: skip
+                                network=network, cache=cache, detour_factor=detour_factor,
+                                speed_kmh=speed_kmh)  # fmt: skip
     if hit:
         console.print("[dim](from cache)[/]")
     df = tm.to_frame()
@@ -82,6 +90,29 @@ def matrix(
         msg = f"--out must end in .csv or .parquet; got '{out.suffix}'"
         raise InputError(msg)
     console.print(f"wrote {tm.n_pairs:,} pairs ({provider}, ≤ {cutoff:g} min) to {out}")
+
+
+@travel_app.command("calibrate")
+@user_errors
+def calibrate(
+    network: Annotated[Path, typer.Option(help="OSRM network (.osrm) giving the reference")],
+    points: Annotated[Path | None, typer.Option(help="CSV of points: id,lat,lon")] = None,
+    territory: Annotated[str | None, typer.Option("--territory", "-t")] = None,
+    cutoff: Annotated[float, typer.Option(help="Cut-off of the reference table, minutes")] = 60.0,
+) -> None:
+    """Fit the offline estimate's speed on OSRM times between the points, and print the fit."""
+    from proxisante.travel.calibrate import fit_estimate
+    from proxisante.travel.osrm import osrm_matrix
+
+    ids, lat, lon = _points(points, territory)
+    with console.status(f"OSRM reference table for {len(ids)} points…"):
+        res = osrm_matrix(ids, lat, lon, ids, lat, lon, network=network, cutoff_minutes=cutoff)
+    fit = fit_estimate(res.matrix, lat, lon, lat, lon)
+    console.print(fit.describe(), highlight=False, soft_wrap=True)
+    console.print(
+        f"use: proxisante travel matrix --provider estimate --speed-kmh {fit.speed_kmh:.1f} …",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

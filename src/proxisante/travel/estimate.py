@@ -34,8 +34,10 @@ DEFAULT_SPEED_KMH = 60.0
 """Mean car speed over the road distance, km/h: an *assumption* for intercommunal trips
 (departmental roads and town crossings), not a calibrated value. On the only road network
 available offline (Monaco, dense one-way streets) OSRM times are a median 2.85 times the
-estimate (tests/travel/test_osrm.py), so the estimate is optimistic in dense towns; use OSRM
-or an imported INSEE Metric distancier when precision matters."""
+estimate (tests/travel/test_osrm.py), so the estimate is optimistic in dense towns; fit the
+speed on a regional network with ``proxisante travel calibrate``
+(:func:`proxisante.travel.fit_estimate`), or use OSRM or an imported INSEE Metric distancier
+when precision matters."""
 
 
 def _unit_xyz(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:

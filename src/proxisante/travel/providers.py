@@ -7,7 +7,7 @@ from pathlib import Path
 
 from proxisante.errors import InputError
 from proxisante.travel.base import TravelMatrix
-from proxisante.travel.estimate import estimate_matrix
+from proxisante.travel.estimate import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, estimate_matrix
 
 __all__ = ["PROVIDERS", "travel_matrix"]
 
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 def travel_matrix(
     provider: str, ids, lat, lon, *, cutoff_minutes: float, matrix_file: Path | None = None,
     network: Path | None = None, cache: bool = True, cache_dir: Path | None = None,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR, speed_kmh: float = DEFAULT_SPEED_KMH,
 ) -> tuple[TravelMatrix, bool]:  # fmt: skip
     """All pairs of points within ``cutoff_minutes`` with the chosen provider.
 
@@ -26,13 +27,17 @@ def travel_matrix(
     provider
         ``estimate`` (offline), ``osrm`` (needs ``network``, a prepared ``.osrm``; results are
         cached on disk) or ``matrix`` (needs ``matrix_file``, long CSV/Parquet).
+    detour_factor, speed_kmh
+        Parameters of the estimate (e.g. fitted by ``proxisante travel calibrate``).
 
     Returns
     -------
     (matrix, from_cache)
     """
     if provider == "estimate":
-        return estimate_matrix(ids, lat, lon, ids, lat, lon, cutoff_minutes=cutoff_minutes), False
+        tm = estimate_matrix(ids, lat, lon, ids, lat, lon, cutoff_minutes=cutoff_minutes,
+                             detour_factor=detour_factor, speed_kmh=speed_kmh)  # fmt: skip
+        return tm, False
     if provider == "matrix":
         from proxisante.travel.matrix_file import read_matrix_file
 
