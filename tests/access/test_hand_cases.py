@@ -132,3 +132,70 @@ def test_catchment_matches_full_and_incremental_is_exact():
     np.testing.assert_allclose(eff * 5400, c.delta([1], [5400.0]), atol=1e-15)
     with pytest.raises(InputError, match="outside"):
         c.delta([5], [1.0])
+
+
+def test_m2sfca_by_hand():
+    from proxisante.access import modified_two_step
+
+    dec = LinearDecay(20)  # weights: A [1, 0.4]; B [0.6, 0.2]; C [-, 1]
+    s = np.array([10.0, 5.0])
+    r = np.array([10 / 1300, 5 / 2500])  # the 2SFCA ratios (demand 1300 and 2500)
+    # second step with squared weights
+    expected = [1 * r[0] + 0.16 * r[1], 0.36 * r[0] + 0.04 * r[1], 1 * r[1]]
+    got = modified_two_step(catchment_weights(MINUTES, dec), s, POP_STD)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_bfca_by_hand():
+    from proxisante.access import balanced
+
+    dec = LinearDecay(20)
+    # demand shares (rows): A [1/1.4, 0.4/1.4]; B [0.75, 0.25]; C [0, 1]
+    d0 = 1000 / 1.4 + 500 * 0.75  # 1089.29
+    d1 = 1000 * 0.4 / 1.4 + 500 * 0.25 + 2000  # 2410.71
+    assert d0 + d1 == pytest.approx(POP_STD.sum())  # each person counted once
+    r0, r1 = 10 / d0, 5 / d1
+    # supply shares (columns): site 0: A 1/1.6, B 0.6/1.6; site 1: A 0.4/1.6, B 0.2/1.6, C 1/1.6
+    expected = [r0 / 1.6 + 0.25 * r1, 0.375 * r0 + 0.125 * r1, 0.625 * r1]
+    got = balanced(catchment_weights(MINUTES, dec), np.array([10.0, 5.0]), POP_STD)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def _naive(measure, w, s, p):
+    """Pure-Python reference on a dense weight matrix (loops, no shared code)."""
+    n_i, n_j = w.shape
+    if measure == "m2sfca":
+        ratio = [s[j] / sum(w[i][j] * p[i] for i in range(n_i)) if any(w[:, j] * p) else 0.0
+                 for j in range(n_j)]  # fmt: skip
+        return [sum(w[i][j] ** 2 * ratio[j] for j in range(n_j)) for i in range(n_i)]
+    row = [sum(w[i]) for i in range(n_i)]
+    col = [sum(w[i][j] for i in range(n_i)) for j in range(n_j)]
+    ratio = []
+    for j in range(n_j):
+        dem = sum(w[i][j] / row[i] * p[i] for i in range(n_i) if row[i] > 0)
+        ratio.append(s[j] / dem if dem > 0 else 0.0)
+    return [sum(w[i][j] / col[j] * ratio[j] for j in range(n_j) if col[j] > 0)
+            for i in range(n_i)]  # fmt: skip
+
+
+@pytest.mark.parametrize("measure", ["m2sfca", "bfca"])
+def test_m2sfca_bfca_match_naive_reference_on_random_asymmetric_inputs(measure):
+    from proxisante.access import balanced, modified_two_step
+
+    rng = np.random.default_rng(11)
+    minutes = rng.uniform(0, 40, (9, 6))
+    minutes[rng.random((9, 6)) < 0.4] = np.inf  # unreachable pairs
+    keep = np.isfinite(minutes)
+    m = sp.csr_array((minutes[keep], np.nonzero(keep)), shape=minutes.shape)
+    w = catchment_weights(m, LinearDecay(45))
+    s, p = rng.uniform(0, 5, 6), rng.uniform(0, 1000, 9)
+    fn = modified_two_step if measure == "m2sfca" else balanced
+    np.testing.assert_allclose(fn(w, s, p), _naive(measure, w.toarray(), s, p), rtol=1e-12)
+
+
+def test_m2sfca_with_binary_catchment_is_2sfca():
+    from proxisante.access import StepDecay, modified_two_step
+
+    w = catchment_weights(MINUTES, StepDecay((20.0,), (1.0,)))
+    s = np.array([10.0, 5.0])
+    np.testing.assert_allclose(modified_two_step(w, s, POP_STD), two_step(w, s, POP_STD))

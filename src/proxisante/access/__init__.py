@@ -41,9 +41,11 @@ from proxisante.access.decay import (
     StepDecay,
 )
 from proxisante.access.fca import (
+    balanced,
     catchment_weights,
     covered_population,
     hansen_potential,
+    modified_two_step,
     nearest_minutes,
     site_demand,
     supply_ratio,
@@ -72,6 +74,7 @@ __all__ = [
     "apl",
     "apl_under_65",
     "apply_supply_change",
+    "balanced",
     "catchment_weights",
     "compute_access",
     "consultations_by_site",
@@ -82,6 +85,7 @@ __all__ = [
     "fte_from_activity",
     "fte_per_100k",
     "hansen_potential",
+    "modified_two_step",
     "nearest_minutes",
     "site_demand",
     "standardise_population",

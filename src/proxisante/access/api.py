@@ -25,9 +25,11 @@ import pandas as pd
 
 from proxisante.access.decay import DREES_APL_STEP, Decay, StepDecay
 from proxisante.access.fca import (
+    balanced,
     catchment_weights,
     covered_population,
     hansen_potential,
+    modified_two_step,
     nearest_minutes,
     three_step,
     two_step,
@@ -45,8 +47,12 @@ __all__ = [
     "default_decay",
 ]
 
-Measure = Literal["apl", "2sfca", "e2sfca", "3sfca", "gravity", "nearest", "coverage"]
-MEASURES: tuple[str, ...] = ("apl", "2sfca", "e2sfca", "3sfca", "gravity", "nearest", "coverage")
+Measure = Literal[
+    "apl", "2sfca", "e2sfca", "3sfca", "m2sfca", "bfca", "gravity", "nearest", "coverage"
+]
+MEASURES: tuple[str, ...] = (
+    "apl", "2sfca", "e2sfca", "3sfca", "m2sfca", "bfca", "gravity", "nearest", "coverage",
+)  # fmt: skip
 
 LUO_QI_ZONES = StepDecay(uppers=(10.0, 20.0, 30.0), values=(1.0, 0.68, 0.22), closed="right")
 """E2SFCA travel-time zone weights of Luo & Qi (2009), *Health & Place* 15(4): 0–10 min → 1,
@@ -59,7 +65,8 @@ def default_decay(measure: str, travel: TravelMatrix) -> Decay:
 
     - ``apl``: :data:`~proxisante.access.decay.DREES_APL_STEP` (always);
     - ``2sfca``: a binary catchment, 1 up to ``travel.cutoff_minutes`` (Luo & Wang 2003);
-    - ``e2sfca`` and ``3sfca``: :data:`LUO_QI_ZONES`;
+    - ``e2sfca``, ``3sfca``, ``m2sfca`` and ``bfca``: :data:`LUO_QI_ZONES` (a graded decay:
+      with a binary catchment the M2SFCA is the 2SFCA);
     - ``gravity``: none — a gravity decay has no neutral default, pass one
       (e.g. :class:`~proxisante.access.decay.PowerDecay`).
     """
@@ -67,7 +74,7 @@ def default_decay(measure: str, travel: TravelMatrix) -> Decay:
         return DREES_APL_STEP
     if measure == "2sfca":
         return StepDecay(uppers=(float(travel.cutoff_minutes),), values=(1.0,))
-    if measure in ("e2sfca", "3sfca"):
+    if measure in ("e2sfca", "3sfca", "m2sfca", "bfca"):
         return LUO_QI_ZONES
     msg = f"measure '{measure}' needs an explicit decay (e.g. PowerDecay(beta=1.0))"
     raise InputError(msg)
@@ -160,7 +167,8 @@ def compute_access(
         ``apl`` (DREES: 2SFCA with the DREES step; supply in counted consultations per
         year, demand in standardised inhabitants; result in consultations per year per
         standardised inhabitant), ``2sfca`` / ``e2sfca`` (supply per demand unit),
-        ``3sfca``, ``gravity`` (Hansen potential, supply units), ``nearest`` (minutes to the
+        ``3sfca``, ``m2sfca`` (Delamater 2013), ``bfca`` (balanced, Paez et al. 2019),
+        ``gravity`` (Hansen potential, supply units), ``nearest`` (minutes to the
         nearest destination with supply > 0, ``inf`` if none), ``coverage`` (1.0 if some
         supply is within ``max_minutes``, else 0.0).
     travel
@@ -195,6 +203,10 @@ def compute_access(
             value = two_step(w, supply, demand)
         elif measure == "3sfca":
             value = three_step(w, supply, demand)
+        elif measure == "m2sfca":
+            value = modified_two_step(w, supply, demand)
+        elif measure == "bfca":
+            value = balanced(w, supply, demand)
         else:
             value = hansen_potential(w, supply)
     return pd.DataFrame({"origin": travel.origin_ids, "value": value})

@@ -10,6 +10,13 @@ never densify the matrix.
   counted consultations it is the APL (:mod:`proxisante.access.apl`).
 - 3SFCA (Wan, Zou & Sternberg 2012): selection weights ``G_ij = W_ij / Σ_k W_ik`` enter both
   steps: ``R_j = S_j / Σ_i G_ij W_ij P_i``, ``A_i = Σ_j G_ij W_ij R_j``.
+- M2SFCA (Delamater 2013, *Health & Place* 24): the 2SFCA ratios, with the weights squared
+  in the second step, ``A_i = Σ_j W_ij² R_j``, so distant supply counts less for people who
+  must travel to it (a "suboptimal configuration" penalty).
+- BFCA, balanced FCA (Paez, Higgins & Vivona 2019, *PLOS ONE* 14(6) e0218773): demand is
+  allocated to sites with row-normalised weights ``W_ij / Σ_k W_ik`` and supply to origins
+  with column-normalised weights ``W_ij / Σ_k W_kj``, which removes the inflation of demand
+  and of the level of service: each origin's population is counted once in total.
 - Gravity / Hansen potential (Hansen 1959; Joseph & Bantock 1982 for health care):
   ``A_i = Σ_j W_ij S_j``.
 
@@ -27,9 +34,11 @@ from proxisante.access.decay import Decay
 from proxisante.errors import InputError
 
 __all__ = [
+    "balanced",
     "catchment_weights",
     "covered_population",
     "hansen_potential",
+    "modified_two_step",
     "nearest_minutes",
     "site_demand",
     "supply_ratio",
@@ -88,14 +97,26 @@ def two_step(weights, supply, demand) -> np.ndarray:
     return w @ supply_ratio(s, site_demand(w, p))
 
 
+def _with_data(w: sp.csr_array, data: np.ndarray) -> sp.csr_array:
+    return sp.csr_array((data, w.indices, w.indptr), shape=w.shape)
+
+
+def _normalised(w: sp.csr_array, *, axis: int) -> np.ndarray:
+    """Stored weights divided by their row (``axis=1``) or column (``axis=0``) sums; 0 where
+    the sum is 0."""
+    sums = np.asarray(w.sum(axis=axis)).ravel()
+    if axis == 1:
+        per_entry = sums[np.repeat(np.arange(w.shape[0]), np.diff(w.indptr))]
+    else:
+        per_entry = sums[w.indices]
+    out = np.zeros_like(w.data, dtype=float)
+    np.divide(w.data, per_entry, out=out, where=per_entry > 0)
+    return out
+
+
 def _selection_weighted(w: sp.csr_array) -> sp.csr_array:
     """``G_ij · W_ij`` with ``G_ij = W_ij / Σ_k W_ik`` (0 for rows with no weight)."""
-    row_sum = np.add.reduceat(w.data, w.indptr[:-1]) if w.nnz else np.zeros(w.shape[0])
-    row_sum = np.where(np.diff(w.indptr) > 0, row_sum, 0.0)
-    rows = np.repeat(np.arange(w.shape[0]), np.diff(w.indptr))
-    g = np.zeros_like(w.data)
-    np.divide(w.data, row_sum[rows], out=g, where=row_sum[rows] > 0)
-    return sp.csr_array((g * w.data, w.indices, w.indptr), shape=w.shape)
+    return _with_data(w, _normalised(w, axis=1) * w.data)
 
 
 def three_step(weights, supply, demand) -> np.ndarray:
@@ -103,6 +124,30 @@ def three_step(weights, supply, demand) -> np.ndarray:
     w, s, p = _inputs(weights, supply, demand)
     gw = _selection_weighted(w)
     return gw @ supply_ratio(s, site_demand(gw, p))
+
+
+def modified_two_step(weights, supply, demand) -> np.ndarray:
+    """Modified 2SFCA (M2SFCA, Delamater 2013): ``A_i = Σ_j W_ij² S_j / Σ_k W_kj P_k``.
+
+    Same arguments and units as :func:`two_step`; with a binary catchment it equals the
+    2SFCA.
+    """
+    w, s, p = _inputs(weights, supply, demand)
+    return _with_data(w, w.data**2) @ supply_ratio(s, site_demand(w, p))
+
+
+def balanced(weights, supply, demand) -> np.ndarray:
+    """Balanced floating catchment (BFCA, Paez, Higgins & Vivona 2019) accessibility.
+
+    ``R_j = S_j / Σ_i (W_ij / Σ_k W_ik) P_i`` and ``A_i = Σ_j (W_ij / Σ_k W_kj) R_j``:
+    every origin's demand is shared among its sites (Σ_j of the allocated demand is the
+    population reached), every site's supply among its origins. Same arguments and units as
+    :func:`two_step`.
+    """
+    w, s, p = _inputs(weights, supply, demand)
+    demand_share = _with_data(w, _normalised(w, axis=1))
+    supply_share = _with_data(w, _normalised(w, axis=0))
+    return supply_share @ supply_ratio(s, site_demand(demand_share, p))
 
 
 def hansen_potential(weights, supply) -> np.ndarray:

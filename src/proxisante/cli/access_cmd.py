@@ -20,7 +20,10 @@ def access(
         Path, typer.Option(help="CSV: commune, fte and/or consultations[, profession]")
     ],
     measure: Annotated[
-        str, typer.Option(help="apl | 2sfca | e2sfca | 3sfca | gravity | nearest")
+        str,
+        typer.Option(
+            help="apl | 2sfca | e2sfca | 3sfca | m2sfca | bfca | gravity | nearest | coverage"
+        ),
     ] = "apl",
     profession: Annotated[str, typer.Option(help="Rows of the supply file to use")] = "gp",
     year: Annotated[int, typer.Option(help="Year of the DREES standardised population")] = 2023,
