@@ -46,3 +46,24 @@ def test_access_errors_exit_2(tmp_path):
         res = runner.invoke(app, args)
         assert res.exit_code == 2, (args, res.output)
         assert "error:" in res.output and "Traceback" not in res.output
+
+
+def test_fca_measures_per_100k_and_decay_choice(tmp_path):
+    sup = _supply(tmp_path, "commune,fte\n62523,3\n62498,25\n62065,6\n")
+    values = {}
+    for measure, decay in (("2sfca", "default"), ("2sfca", "linear"), ("m2sfca", "default"),
+                           ("bfca", "gaussian"), ("gravity", "default")):  # fmt: skip
+        res = runner.invoke(app, ["access", "-t", "62523,62498", "--supply", str(sup), "--measure",
+                                  measure, "--decay", decay, "--csv"])  # fmt: skip
+        assert res.exit_code == 0, res.output
+        df = pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
+        values[measure, decay] = df.set_index("code_insee")["value"]
+        if measure == "gravity":
+            assert "per_100k" not in df.columns
+        else:  # FTE per standardised inhabitant, also given per 100,000
+            assert (df["per_100k"] - df["value"] * 1e5).abs().max() < 1e-9
+            assert (df["value"] > 0).all()
+    # the binary 2SFCA default and a linear decay give different values
+    assert (values["2sfca", "default"] - values["2sfca", "linear"]).abs().max() > 1e-9
+    res = runner.invoke(app, ["access", "-t", "62523", "--supply", str(sup), "--decay", "cubic"])
+    assert res.exit_code == 2 and "expected one of default, linear, gaussian, power" in res.output

@@ -35,6 +35,13 @@ def access(
         Path | None, typer.Option(help="Travel-time file for --travel matrix")
     ] = None,
     cutoff: Annotated[float, typer.Option(help="Cut-off in minutes (decay 0 beyond)")] = 30.0,
+    decay: Annotated[
+        str,
+        typer.Option(
+            help="default (the measure's own: binary 2SFCA, Luo-Qi zones for E2SFCA/3SFCA/"
+            "M2SFCA/BFCA, 1/t for gravity) | linear | gaussian (σ = cut-off/3) | power (1/t)"
+        ),
+    ] = "default",
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write .csv or .gpkg (GeoPackage)")] = None,
 ) -> None:
@@ -50,7 +57,6 @@ def access(
     from proxisante.access import (
         DREES_APL_STEP,
         MEASURES,
-        LinearDecay,
         align_supply,
         compute_access,
     )
@@ -80,11 +86,14 @@ def access(
     with console.status(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
         s = align_supply(tm, table)
         d = pop.reindex(tm.origin_ids).to_numpy(dtype=float)
-        res = compute_access(measure, tm, supply=s, demand=d, decay=LinearDecay(cut))
+        res = compute_access(measure, tm, supply=s, demand=d, decay=_decay(decay, measure, cut))
     res = res[res["origin"].isin(terr.codes)].rename(columns={"origin": "code_insee"})
     res = terr.communes[["code_insee", "nom", "population"]].merge(res, on="code_insee")
     res = res.sort_values("value", kind="stable").reset_index(drop=True)
     res.insert(3, "measure", measure)
+    per_100k = measure in _RATIO_MEASURES and unit == "fte"
+    if per_100k:  # FTE per inhabitant is unreadable: also per 100,000 standardised inhabitants
+        res["per_100k"] = res["value"] * 1e5
     if out is not None:
         if out.suffix.lower() == ".gpkg":
             from proxisante.territory import load_commune_geometry
@@ -101,14 +110,36 @@ def access(
         typer.echo(res.to_csv(index=False), nl=False)
         return
     t = Table(title=f"{terr.label} — {measure} ({profession}, travel {travel})")
-    for col in ("code", "commune", "population", "value"):
+    value_label = "FTE per 100k" if per_100k else "value"
+    for col in ("code", "commune", "population", value_label):
         t.add_column(col, justify="left" if col == "commune" else "right")
     for r in res.head(40).itertuples():
-        v = "∞" if np.isinf(r.value) else f"{r.value:.3f}"
-        t.add_row(r.code_insee, r.nom, f"{r.population:,.0f}", v)
+        v = r.per_100k if per_100k else r.value
+        t.add_row(r.code_insee, r.nom, f"{r.population:,.0f}", "∞" if np.isinf(v) else f"{v:.3f}")
     console.print(t)
     if len(res) > 40:
         console.print(f"(first 40 of {len(res)} communes; use --csv or --out for all)")
+
+
+_RATIO_MEASURES = ("2sfca", "e2sfca", "3sfca", "m2sfca", "bfca")
+DECAYS = ("default", "linear", "gaussian", "power")
+
+
+def _decay(name: str, measure: str, cutoff_minutes: float):
+    """The decay of ``--decay`` for ``measure`` (``None``: the measure's default)."""
+    from proxisante.access import GaussianDecay, LinearDecay, PowerDecay
+
+    if name not in DECAYS:
+        msg = f"--decay was '{name}'; expected one of {', '.join(DECAYS)}"
+        raise InputError(msg)
+    power = PowerDecay(beta=1.0, scale_minutes=1.0, min_minutes=1.0, max_minutes=cutoff_minutes)
+    if name == "default":
+        return power if measure == "gravity" else None
+    if name == "linear":
+        return LinearDecay(cutoff_minutes)
+    if name == "gaussian":
+        return GaussianDecay(sigma_minutes=cutoff_minutes / 3, max_minutes=cutoff_minutes)
+    return power
 
 
 def register(app: typer.Typer) -> None:
