@@ -130,3 +130,15 @@ def test_matrix_file_parquet_and_column_mapping(tmp_path):
             destination_ids=["b"],
             cutoff_minutes=5,
         )
+
+
+def test_swapped_latitude_longitude_is_refused():
+    ids = ["loison", "lens"]
+    lat, lon = [50.438, 50.432], [2.862, 2.832]
+    # given in the wrong order: outside France, inside once swapped
+    with pytest.raises(InputError, match=r"point 'loison' \(row 1\).*swapped.*\(2 such"):
+        estimate_matrix(ids, lon, lat, ids, lon, lat, cutoff_minutes=30)
+    # right order, and a point abroad that is not a swap (Brussels), are accepted
+    tm = estimate_matrix([*ids, "bruxelles"], [*lat, 50.85], [*lon, 4.35],
+                         [*ids, "bruxelles"], [*lat, 50.85], [*lon, 4.35], cutoff_minutes=30)  # fmt: skip
+    assert tm.n_pairs >= 4

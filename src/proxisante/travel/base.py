@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from proxisante._geo import check_coordinates_in_france
 from proxisante.errors import InputError
 
 __all__ = ["TravelMatrix", "validate_points"]
@@ -72,7 +73,10 @@ class TravelMatrix:
 
 
 def validate_points(ids, lat, lon, *, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Check a point set: unique ids, finite WGS84 latitude/longitude in range.
+    """Check a point set: unique ids, finite WGS84 latitude/longitude in range, not swapped.
+
+    A point outside France that would be in France with latitude and longitude exchanged is
+    refused (the lat/lon order mistake; points elsewhere are accepted).
 
     Parameters
     ----------
@@ -105,6 +109,15 @@ def validate_points(ids, lat, lon, *, what: str) -> tuple[np.ndarray, np.ndarray
             f"{what}: point '{ids_a[i]}' (row {i + 1}) has latitude={lat_a[i]} "
             f"longitude={lon_a[i]}; expected finite WGS84 degrees, latitude in [-90, 90] and "
             f"longitude in [-180, 180] ({int(bad.sum())} bad point(s) in all)"
+        )
+        raise InputError(msg)
+    swapped = ~check_coordinates_in_france(lat_a, lon_a) & check_coordinates_in_france(lon_a, lat_a)
+    if swapped.any():
+        i = int(np.flatnonzero(swapped)[0])
+        msg = (
+            f"{what}: point '{ids_a[i]}' (row {i + 1}) has latitude={lat_a[i]} "
+            f"longitude={lon_a[i]}, outside France, but in France with the two swapped: "
+            f"give latitude then longitude ({int(swapped.sum())} such point(s))"
         )
         raise InputError(msg)
     return ids_a, lat_a, lon_a
