@@ -102,22 +102,20 @@ def validate_points(ids, lat, lon, *, what: str) -> tuple[np.ndarray, np.ndarray
         dup = uniq[counts > 1][:5].tolist()
         msg = f"{what}: duplicate ids {dup}; each point needs a unique id"
         raise InputError(msg)
+
+    def refuse(mask: np.ndarray, problem: str) -> None:
+        if mask.any():
+            i = int(np.flatnonzero(mask)[0])
+            msg = (
+                f"{what}: point '{ids_a[i]}' (row {i + 1}) has latitude={lat_a[i]} "
+                f"longitude={lon_a[i]}; {problem} ({int(mask.sum())} such point(s))"
+            )
+            raise InputError(msg)
+
     bad = ~np.isfinite(lat_a) | ~np.isfinite(lon_a) | (np.abs(lat_a) > 90) | (np.abs(lon_a) > 180)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"{what}: point '{ids_a[i]}' (row {i + 1}) has latitude={lat_a[i]} "
-            f"longitude={lon_a[i]}; expected finite WGS84 degrees, latitude in [-90, 90] and "
-            f"longitude in [-180, 180] ({int(bad.sum())} bad point(s) in all)"
-        )
-        raise InputError(msg)
+    refuse(bad, "expected finite WGS84 degrees, latitude in [-90, 90] and longitude in "
+                "[-180, 180]")  # fmt: skip
     swapped = ~check_coordinates_in_france(lat_a, lon_a) & check_coordinates_in_france(lon_a, lat_a)
-    if swapped.any():
-        i = int(np.flatnonzero(swapped)[0])
-        msg = (
-            f"{what}: point '{ids_a[i]}' (row {i + 1}) has latitude={lat_a[i]} "
-            f"longitude={lon_a[i]}, outside France, but in France with the two swapped: "
-            f"give latitude then longitude ({int(swapped.sum())} such point(s))"
-        )
-        raise InputError(msg)
+    refuse(swapped, "outside France, but in France with the two swapped: give latitude then "
+                    "longitude")  # fmt: skip
     return ids_a, lat_a, lon_a
