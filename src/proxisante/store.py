@@ -1,10 +1,11 @@
 """Embedded project store: one DuckDB file with a versioned schema and transactional writes.
 
-Default location: the user's data directory (``platformdirs.user_data_dir('proxisante')``);
-every command takes ``--store PATH``. The schema is created and upgraded by the ordered
-:data:`MIGRATIONS` (a ``schema_version`` table records what ran); each migration and each
-write runs in one transaction, so a failure (or a killed process: DuckDB replays or drops
-its write-ahead log on the next open) leaves the file as it was.
+Default location: ``$PROXISANTE_STORE`` if set, else the user's data directory
+(``platformdirs.user_data_dir('proxisante')``); every command takes ``--store PATH``.
+The schema is created and upgraded by the ordered :data:`MIGRATIONS` (a ``schema_version``
+table records what ran); each migration and each write runs in one transaction, so a
+failure (or a killed process: DuckDB replays or drops its write-ahead log on the next open)
+leaves the file as it was.
 
 Adding a table or a column
 --------------------------
@@ -30,7 +31,7 @@ import duckdb
 
 from proxisante.errors import DataFileError, InputError, UnknownCodeError
 
-__all__ = ["MIGRATIONS", "Store", "default_store_path"]
+__all__ = ["MIGRATIONS", "STORE_ENV", "Store", "default_store_path"]
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -108,8 +109,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 ]
 
 
+#: Environment variable naming the store file used when no ``--store`` is given.
+STORE_ENV = "PROXISANTE_STORE"
+
+
 def default_store_path() -> Path:
-    """``<user data dir>/proxisante/proxisante.duckdb``."""
+    """``$PROXISANTE_STORE`` if set, else ``<user data dir>/proxisante/proxisante.duckdb``."""
+    import os
+
+    if os.environ.get(STORE_ENV):
+        return Path(os.environ[STORE_ENV])
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("proxisante")) / "proxisante.duckdb"
