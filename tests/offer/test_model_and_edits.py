@@ -140,3 +140,17 @@ def test_edits_are_applied_logged_and_validated(tmp_path):
 def test_parse_fte_change_rejects(spec):
     with pytest.raises(InputError, match="expected PROFESSION=DELTA"):
         parse_fte_change(spec)
+
+
+def test_rpps_line_numbers_count_blank_lines_and_crlf(tmp_path):
+    good = rpps_line("1", "10", "SM54", "L", "", "62523")
+    bad = rpps_line("2", "60", "", "L", "", "99999")  # unknown commune
+    path = tmp_path / "ps.txt"
+    text = "|".join(RPPS_HEADER) + "|\r\n" + good + "\r\n\r\n" + bad + "\r\n"
+    path.write_bytes(text.encode("utf-8"))
+    # physical line 4 (line 3 is blank), CRLF line endings
+    with pytest.raises(DataFileError, match=r"line 4, field 'Code commune"):
+        read_rpps(path, communes=COMMUNES)
+    staff, errors = read_rpps(path, communes=COMMUNES, lenient=True)
+    assert errors.bad_lines.tolist() == [4] and errors.rows_read == 2
+    assert staff["headcount"].tolist() == [1]

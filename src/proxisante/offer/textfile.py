@@ -23,6 +23,20 @@ from proxisante.offer.validation import RowErrors
 __all__ = ["check_encoding", "first_line", "read_delimited"]
 
 
+def _data_line_numbers(path: Path) -> np.ndarray:
+    """1-based physical line numbers of the non-empty lines after the header line."""
+    data = np.fromfile(path, dtype=np.uint8)
+    newlines = np.flatnonzero(data == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [data.size]))
+    if starts[-1] == data.size:  # nothing after the final newline
+        starts, ends = starts[:-1], ends[:-1]
+    length = ends - starts
+    length -= (length > 0) & (data[np.maximum(ends - 1, 0)] == 13)  # CRLF
+    numbers = np.arange(1, starts.size + 1)
+    return numbers[(length > 0) & (numbers > 1)]
+
+
 def read_delimited(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -68,10 +82,18 @@ def read_delimited(
     expected = f"{len(header)} '{sep}'-separated fields as in the header"
     errors.add_lines(bad, "(line)", expected)
     n_ok = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
-    total = n_ok + bad.size
-    if bad.size:  # renumber the accepted rows: data lines 2…, minus the rejected lines
-        all_lines = np.arange(2, total + 2, dtype=np.int64)
-        ok_lines = all_lines[~np.isin(all_lines, bad)]
+    data_lines = _data_line_numbers(path)
+    ok_lines = data_lines[~np.isin(data_lines, bad)]
+    total = int(data_lines.size)
+    if n_ok != ok_lines.size:  # never drop a line silently, whatever the CSV reader did
+        msg = (
+            f"{total:,} non-empty data line(s) in the file, but {n_ok:,} read and {bad.size:,} "
+            f"reported as malformed by the CSV reader: {abs(ok_lines.size - n_ok):,} line(s) "
+            "unaccounted for; check the separator, quotes and line endings"
+        )
+        raise DataFileError(str(path), msg)
+    if not np.array_equal(ok_lines, np.arange(2, n_ok + 2)):
+        # blank or rejected lines: number the accepted rows with their physical lines
         mapping = pd.DataFrame({"_row": np.arange(2, n_ok + 2), "_line": ok_lines})
         con.register("_ok_lines", mapping)
         con.execute(
