@@ -9,11 +9,18 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from proxisante.errors import DataFileError
 
-__all__ = ["DEFAULT_ENCODINGS", "check_encoding", "first_line", "read_text_table"]
+__all__ = [
+    "DEFAULT_ENCODINGS",
+    "check_encoding",
+    "data_line_numbers",
+    "first_line",
+    "read_text_table",
+]
 
 #: Encodings of French official files: UTF-8 today, Windows-1252 for older extracts.
 DEFAULT_ENCODINGS = ("utf-8", "cp1252")
@@ -67,6 +74,20 @@ def first_line(path: Path, encoding: str) -> str:
     with path.open("rb") as fh:
         raw = fh.readline()
     return raw.decode(encoding, errors="replace").rstrip("\r\n")
+
+
+def data_line_numbers(path: Path) -> np.ndarray:
+    """1-based physical line numbers of the non-empty lines after the header line."""
+    data = np.fromfile(path, dtype=np.uint8)
+    newlines = np.flatnonzero(data == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [data.size]))
+    if starts[-1] == data.size:  # nothing after the final newline
+        starts, ends = starts[:-1], ends[:-1]
+    length = ends - starts
+    length -= (length > 0) & (data[np.maximum(ends - 1, 0)] == 13)  # CRLF
+    numbers = np.arange(1, starts.size + 1)
+    return numbers[(length > 0) & (numbers > 1)]
 
 
 def read_text_table(

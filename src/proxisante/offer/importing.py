@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from proxisante._textfiles import data_line_numbers
 from proxisante.errors import InputError
 from proxisante.offer.finess import read_finess
 from proxisante.offer.model import (
@@ -131,14 +132,12 @@ def _read_pop_age(path: Path, *, communes: set[str], lenient: bool = False):
         msg = "--lenient is not available for 'pop-age': a census table must be complete"
         raise InputError(msg)
     wide = read_insee_pop_by_age(path)
-    with Path(path).open("rb") as fh:
-        lines = sum(1 for _ in fh)
     long = (
         wide.rename_axis("code_insee")
         .reset_index()
         .melt(id_vars="code_insee", var_name="band", value_name="population")
     )
-    return long, RowErrors(str(path), rows_read=max(lines - 1, 0))
+    return long, RowErrors(str(path), rows_read=int(data_line_numbers(Path(path)).size))
 
 
 def load_population_by_age(store: Store) -> pd.DataFrame | None:

@@ -16,25 +16,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from proxisante._textfiles import check_encoding, first_line
+from proxisante._textfiles import check_encoding, data_line_numbers, first_line
 from proxisante.errors import DataFileError
 from proxisante.offer.validation import RowErrors
 
 __all__ = ["check_encoding", "first_line", "read_delimited"]
-
-
-def _data_line_numbers(path: Path) -> np.ndarray:
-    """1-based physical line numbers of the non-empty lines after the header line."""
-    data = np.fromfile(path, dtype=np.uint8)
-    newlines = np.flatnonzero(data == 10)
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [data.size]))
-    if starts[-1] == data.size:  # nothing after the final newline
-        starts, ends = starts[:-1], ends[:-1]
-    length = ends - starts
-    length -= (length > 0) & (data[np.maximum(ends - 1, 0)] == 13)  # CRLF
-    numbers = np.arange(1, starts.size + 1)
-    return numbers[(length > 0) & (numbers > 1)]
 
 
 def read_delimited(
@@ -82,7 +68,7 @@ def read_delimited(
     expected = f"{len(header)} '{sep}'-separated fields as in the header"
     errors.add_lines(bad, "(line)", expected)
     n_ok = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
-    data_lines = _data_line_numbers(path)
+    data_lines = data_line_numbers(path)
     ok_lines = data_lines[~np.isin(data_lines, bad)]
     total = int(data_lines.size)
     if n_ok != ok_lines.size:  # never drop a line silently, whatever the CSV reader did
