@@ -1,11 +1,11 @@
-"""Reading official delimited text files: encoding, separator, header and rejected lines.
+"""Reading large official delimited files with DuckDB: separator, header, rejected lines.
 
 Shared by the importers so that every file problem gives the same kind of message: a
 :class:`~proxisante.errors.DataFileError` naming the file, the line and, when known, the
 field. Large files are read by DuckDB's CSV reader (no Python row loop); lines DuckDB
 cannot split into the header's number of fields are collected with their line numbers
 (``store_rejects``) rather than aborting the read, so strict and lenient imports can name
-them.
+them. Encoding checks and line counting live in :mod:`proxisante._textfiles`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from proxisante._textfiles import check_encoding, data_line_numbers, first_line
+from proxisante._textfiles import data_line_numbers
 from proxisante.errors import DataFileError
 from proxisante.offer.validation import RowErrors
 
-__all__ = ["check_encoding", "first_line", "read_delimited"]
+__all__ = ["read_delimited"]
 
 
 def read_delimited(
