@@ -93,6 +93,7 @@ def test_search_see_apl_run_closure(server_url, driver):
         lambda d: int(d.find_element(By.ID, "carte").get_attribute("data-features") or 0) > 50
     )
     text = driver.find_element(By.ID, "resultat-scenario").text
+    assert "1 personne = 1 ETP" in text  # the scenario's notes are shown (headcount basis)
     assert "habitants passeraient sous le seuil de 2,5" in text and "-2 ETP" in text.replace(
         "−", "-"
     )

@@ -81,6 +81,10 @@
     if (edit.kind === "close_sites") { return "Fermeture : " + edit.label; }
     return "Ajout de " + fr(edit.fte.gp, 1) + " ETP de généraliste à " + edit.label;
   }
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
   function cleanName(text) { return text.replace(/[^\w .,'’()\/-]/g, "").slice(0, 120) || "scenario"; }
   function scenarioBody() {
     var name = cleanName($("nom-scenario").value || state.edits.map(function (e) { return e.label; }).join(", "));
@@ -149,7 +153,8 @@
         + "</span> repasseraient au-dessus ; " + int(s.population_affected)
         + " habitants de " + s.communes_affected + " communes verraient leur APL changer ("
         + (s.fte_change > 0 ? "+" : "") + fr(s.fte_change, 1).replace(",0", "") + " ETP).</p>" + ssiad
-        + "<p class='note'>" + res.method + "</p>";
+        + res.notes.map(function (n) { return "<p class='note'>" + escapeHtml(n) + "</p>"; }).join("")
+        + "<p class='note'>" + escapeHtml(res.method) + "</p>";
       showTable(res.communes);
       return res;
     });
