@@ -62,4 +62,10 @@ def scenario_section(result, territory: Territory, *, max_rows: int = 15) -> Rep
         f"Scénario « {result.scenario.name} » : {result.method}. Sites et effectifs : "
         "FINESS (2020) et pages publiques citées par site (liste Filieris partielle).",
     ]
+    if any(c.available for c in result.ssiad(territory.codes)):
+        sources.append(
+            "Places de SSIAD pour 1 000 habitants de 75 ans et plus : définition DREES (STATISS) ; "
+            "capacités des SSIAD et populations par âge INSEE (recensement, POP1B) chargées "
+            "par l'utilisateur."
+        )
     return ReportSection(title=f"Si… {result.scenario.name}", html=html, sources=sources)
