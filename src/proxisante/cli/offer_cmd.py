@@ -18,12 +18,13 @@ StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (D
 @offer_app.command("import")
 @user_errors
 def import_(
-    kind: Annotated[str, typer.Argument(help="finess | rpps | bpe")],
+    kind: Annotated[str, typer.Argument(help="finess | rpps | bpe | pop-age")],
     file: Annotated[Path, typer.Argument(help="The official file")],
     lenient: Annotated[bool, typer.Option(help="Skip bad rows and report each one")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Import a FINESS extract, an RPPS (Annuaire santé) extraction or an INSEE BPE file."""
+    """Import a FINESS extract, an RPPS (Annuaire santé) extraction, an INSEE BPE file or
+    an INSEE population-by-age file (POP1B)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from proxisante.offer.importing import import_file
