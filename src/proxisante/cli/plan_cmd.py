@@ -35,14 +35,23 @@ def _budgets(text: str) -> dict[int, float]:
 
 def _instance(
     territory, budget, hires, candidates, max_fte, gp_cost, opening_cost, site_cost,
-    max_candidates, store=None, retirement_age=67,
+    max_candidates, store=None, retirement_age=67, profession="gp", supply=None, threshold=None,
+    fte_cost=None,
 ):  # fmt: skip
     from proxisante.plan import CostParameters, build_instance
     from proxisante.territory import select
 
+    other = {} if fte_cost is None or profession == "gp" else {profession: fte_cost}
     costs = CostParameters(
-        gp_fte_eur_per_year=gp_cost, opening_eur=opening_cost, site_eur_per_year=site_cost
-    )
+        gp_fte_eur_per_year=gp_cost if fte_cost is None or profession != "gp" else fte_cost,
+        opening_eur=opening_cost, site_eur_per_year=site_cost, fte_eur_per_year=other,
+    )  # fmt: skip
+    supply_fte = None
+    if supply is not None:
+        from proxisante.access.supply_file import read_supply_file
+
+        table = read_supply_file(supply, profession=profession, unit="fte")
+        supply_fte = table.groupby("destination")["supply"].sum()
     cands = [c.strip() for c in candidates.split(",")] if candidates else None
     from proxisante.offer.importing import load_offer
     from proxisante.store import Store
@@ -58,6 +67,9 @@ def _instance(
         costs=costs,
         max_candidates=max_candidates,
         offer=offer,
+        profession=profession,
+        supply_fte=supply_fte,
+        threshold=threshold,
         retirement_age=retirement_age,
     )
 
@@ -99,29 +111,40 @@ def optimise(
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
+    profession: Annotated[
+        str, typer.Option(help="gp (APL) | nurse | physiotherapist | midwife | dentist | …")
+    ] = "gp",
+    supply: Annotated[
+        Path | None,
+        typer.Option(help="Other professions: CSV commune,fte[,profession] of every commune"),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Under-served level (default 2.5 APL for GPs; required otherwise, "
+            "FTE per 100,000 standardised inhabitants)"
+        ),
+    ] = None,
+    fte_cost: Annotated[
+        float | None,
+        typer.Option(help="€ per FTE per year of the profession (required for non-GPs)"),
+    ] = None,
 ) -> None:
-    """Optimise where to add GP FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
+    """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
     from proxisante.plan import greedy, solve_milp
 
     inst = _instance(
-        territory,
-        budget,
-        hires,
-        candidates,
-        max_fte,
-        gp_cost,
-        opening_cost,
-        site_cost,
-        max_candidates,
-        store,
-        retirement_age,
-    )
+        territory, budget, hires, candidates, max_fte, gp_cost, opening_cost, site_cost,
+        max_candidates, store, retirement_age, profession, supply, threshold, fte_cost,
+    )  # fmt: skip
     with console.status(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    unit = "APL" if profession == "gp" else "FTE per 100k standardised inhabitants"
     console.print(
-        f"objective {objective}: MILP {sol.objective:,.1f} (gap {sol.gap:.2%}, {sol.status}, "
-        f"{sol.seconds:.1f} s); greedy {g.objective:,.1f}"
+        f"{profession}, access in {unit}, threshold {inst.threshold:g}; objective {objective}: "
+        f"MILP {sol.objective:,.1f} (gap {sol.gap:.2%}, {sol.status}, {sol.seconds:.1f} s); "
+        f"greedy {g.objective:,.1f}"
     )
     table = sol.table(inst)
     t = Table("year", "candidate", "commune", "FTE total", "hired", "new centre")

@@ -57,6 +57,12 @@ def build_cog_plan(
     (:func:`proxisante.offer.ssiad.ssiad_coverage`); the plan adds no places, so the value
     is the same every year. Without it the indicator is reported as not available.
     """
+    if inst.profession != "gp":
+        msg = (
+            "the COG plan tabulates GP recruitment against the APL; plan "
+            f"'{inst.profession}' FTE with `plan optimise --profession {inst.profession}`"
+        )
+        raise InputError(msg)
     if ssiad is None:
         ssiad_value: float | str = NO_AGE_DATA
         ssiad_text = NO_AGE_DATA
@@ -76,7 +82,7 @@ def build_cog_plan(
         fte, opn = sol.fte[:, t], sol.open[:, t]
         apl = apl_after(inst, fte, t)
         base = inst.baseline(t)
-        salaries = c.gp_fte_eur_per_year * fte.sum()
+        salaries = inst.fte_cost * fte.sum()
         invest = c.opening_eur * (opn[new] - prev_open[new]).sum()
         running = c.site_eur_per_year * opn[new].sum()
         rows.append(

@@ -1,4 +1,4 @@
-"""A planning instance: communes, candidate sites, marginal effects of one GP FTE, costs, budgets.
+"""A planning instance: communes, candidate sites, marginal effects of one FTE, costs, budgets.
 
 Built on the official DREES APL of the baseline year and the engine's exact marginal
 effects (``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``; DESIGN.md "Key
@@ -17,7 +17,10 @@ from proxisante.access import CONSULTATIONS_PER_FTE
 from proxisante.errors import InputError
 from proxisante.territory import Territory
 
-__all__ = ["CostParameters", "PlanInstance", "build_instance"]
+__all__ = ["PER_100K", "CostParameters", "PlanInstance", "build_instance"]
+
+#: Access of professions other than GPs is in FTE per 100,000 standardised inhabitants.
+PER_100K = 100_000.0
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,33 @@ class CostParameters:
     opening_eur: float = 300_000.0
     site_eur_per_year: float = 80_000.0
     source: str = "hypothèse proxisante (à remplacer par les coûts réels)"
+    fte_eur_per_year: dict[str, float] = field(default_factory=dict)
+    """Employer cost of one FTE of the other professions (no default: none is sourced)."""
 
     def __post_init__(self) -> None:
-        for name in ("gp_fte_eur_per_year", "opening_eur", "site_eur_per_year"):
-            v = getattr(self, name)
+        named = {n: getattr(self, n) for n in ("gp_fte_eur_per_year", "opening_eur",
+                                               "site_eur_per_year")}  # fmt: skip
+        named |= {f"fte_eur_per_year[{k}]": v for k, v in self.fte_eur_per_year.items()}
+        for name, v in named.items():
             if not np.isfinite(v) or v < 0:
                 msg = f"cost parameter {name} was {v!r}; expected euros ≥ 0"
                 raise InputError(msg)
+
+    def per_fte(self, profession: str) -> float:
+        """Employer cost of one FTE of ``profession`` (euros per year).
+
+        Raises
+        ------
+        InputError
+            No cost given for a profession other than GPs.
+        """
+        if profession == "gp":
+            return self.gp_fte_eur_per_year
+        if profession not in self.fte_eur_per_year:
+            msg = (f"no cost per FTE for profession '{profession}': give it (--fte-cost); "
+                   "proxisante has no sourced default for it")  # fmt: skip
+            raise InputError(msg)
+        return float(self.fte_eur_per_year[profession])
 
 
 @dataclass(frozen=True)
@@ -66,7 +89,11 @@ class PlanInstance:
     costs
         :class:`CostParameters`.
     threshold
-        Under-served threshold (2.5).
+        Under-served threshold: 2.5 for GPs (APL); for other professions a value given by
+        the user in FTE per 100,000 standardised inhabitants.
+    profession
+        The profession planned (``gp``: the access measure is the APL; otherwise FTE per
+        100,000 standardised inhabitants with the DREES step decay).
     """
 
     codes: np.ndarray
@@ -82,10 +109,16 @@ class PlanInstance:
     threshold: float = 2.5
     retirement_loss: np.ndarray | None = None
     retired_fte: np.ndarray | None = None
+    profession: str = "gp"
 
     @property
     def n_candidates(self) -> int:
         return len(self.candidates)
+
+    @property
+    def fte_cost(self) -> float:
+        """Employer cost of one FTE of the planned profession (euros per year)."""
+        return self.costs.per_fte(self.profession)
 
     def baseline(self, t: int) -> np.ndarray:
         """APL of each commune in plan year ``t`` without the plan: the official APL minus the
@@ -108,6 +141,9 @@ def build_instance(
     max_candidates: int | None = None,
     offer=None,
     retirement_age: int = 67,
+    profession: str = "gp",
+    supply_fte: pd.Series | None = None,
+    threshold: float | None = None,
 ) -> PlanInstance:
     """Assemble a :class:`PlanInstance` for a territory from the bundled data.
 
@@ -123,6 +159,17 @@ def build_instance(
         INSEE codes of communes where a new centre may open; default: every commune of the
         territory (largest first, ``max_candidates`` of them if given). The open sites of
         ``operator`` in the territory are always candidates (no opening cost).
+    profession
+        ``gp`` (default): baseline = official DREES APL, effect of one FTE = 5,400
+        consultations. Another profession of :data:`~proxisante.offer.PROFESSIONS`: baseline =
+        FTE per 100,000 standardised inhabitants with the DREES step decay (2SFCA) from
+        ``supply_fte`` or, when not given, the offer's staff of that profession; the
+        population is standardised with the GP age weights (the only DREES weights bundled).
+    supply_fte
+        FTE of ``profession`` per commune (index: INSEE code), for every commune.
+    threshold
+        Under-served threshold; default 2.5 for GPs, required for other professions (FTE
+        per 100,000 standardised inhabitants: there is no official one).
     """
     from proxisante.offer import load_default_offer
     from proxisante.scenarios.impact import ImpactContext
@@ -152,6 +199,20 @@ def build_instance(
     if max_fte_per_site < 1:
         msg = f"max_fte_per_site was {max_fte_per_site}; expected ≥ 1"
         raise InputError(msg)
+    from proxisante.offer import PROFESSIONS
+
+    if profession not in PROFESSIONS:
+        msg = f"profession was '{profession}'; expected one of {', '.join(PROFESSIONS)}"
+        raise InputError(msg)
+    if threshold is None and profession != "gp":
+        msg = (f"threshold is required for profession '{profession}': there is no official "
+               "under-served level; give FTE per 100,000 standardised inhabitants")  # fmt: skip
+        raise InputError(msg)
+    if threshold is not None and (not np.isfinite(threshold) or threshold <= 0):
+        msg = f"threshold was {threshold!r}; expected a number > 0"
+        raise InputError(msg)
+    costs = costs or CostParameters()
+    costs.per_fte(profession)  # fails early when the cost is missing
     ctx = ImpactContext.build(year)
     in_terr = np.isin(ctx.codes, territory.codes)
     if not in_terr.any():
@@ -197,12 +258,18 @@ def build_instance(
         ignore_index=True,
     )
     j = ctx.index_of(cand["commune"])
-    eff = ctx.catchment.per_unit_effect(j) * CONSULTATIONS_PER_FTE
+    per_fte = CONSULTATIONS_PER_FTE if profession == "gp" else PER_100K
+    eff = ctx.catchment.per_unit_effect(j) * per_fte
     eff = sp.csc_array(sp.csr_array(eff)[rows, :])
-    loss, retired = _retirements(offer, ctx, rows, years, retirement_age)
+    if profession == "gp":
+        baseline = ctx.baseline_apl
+    else:
+        baseline = ctx.catchment.accessibility(_supply_vector(ctx, offer, profession, supply_fte))
+        baseline = baseline * PER_100K
+    loss, retired = _retirements(offer, ctx, rows, years, retirement_age, profession, per_fte)
     return PlanInstance(
         codes=ctx.codes[rows],
-        baseline_apl=ctx.baseline_apl[rows],
+        baseline_apl=baseline[rows],
         population=ctx.pop_totale[rows],
         candidates=cand,
         effect_per_fte=eff,
@@ -210,19 +277,42 @@ def build_instance(
         budget_eur=budget,
         hires_fte=hires,
         max_fte_per_site=int(max_fte_per_site),
-        costs=costs or CostParameters(),
+        costs=costs,
+        threshold=2.5 if threshold is None else float(threshold),
         retirement_loss=loss,
         retired_fte=retired,
+        profession=profession,
     )
 
 
-def _retirements(offer, ctx, rows: np.ndarray, years: list[int], age: int):
-    """APL lost per commune and year, and GP FTE retired per year, from staff birth years.
+def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) -> np.ndarray:
+    """FTE of ``profession`` per commune of ``ctx`` (given, or the offer's staff)."""
+    from proxisante.offer import site_supply
 
-    A GP aged ``age`` or more in a plan year has left by that year. ``(None, None)`` when no
-    GP has a known birth year (the bundled offer has none; RPPS open data has none either).
+    if supply_fte is None:
+        per_site = site_supply(offer, profession=profession)
+        supply_fte = per_site.groupby("commune")["fte"].sum()
+    unknown = sorted(set(supply_fte.index) - set(ctx.codes))
+    if unknown:
+        msg = f"supply_fte has communes without an official APL or location: {unknown[:5]}"
+        raise InputError(msg)
+    s = supply_fte.reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
+    if not np.isfinite(s).all() or (s < 0).any() or s.sum() <= 0:
+        msg = (f"no {profession} supply known (total {s.sum():g} FTE): give a supply file "
+               "(commune,fte) or import an RPPS extract")  # fmt: skip
+        raise InputError(msg)
+    return s
+
+
+def _retirements(offer, ctx, rows: np.ndarray, years: list[int], age: int,
+                 profession: str = "gp", per_fte: float = CONSULTATIONS_PER_FTE):  # fmt: skip
+    """Access lost per commune and year, and FTE retired per year, from staff birth years.
+
+    A professional aged ``age`` or more in a plan year has left by that year. ``(None,
+    None)`` when nobody of ``profession`` has a known birth year (the bundled offer has none;
+    RPPS open data has none either). ``per_fte``: supply units of one FTE in the measure.
     """
-    st = offer.staff[(offer.staff["profession"] == "gp") & offer.staff["birth_year"].notna()]
+    st = offer.staff[(offer.staff["profession"] == profession) & offer.staff["birth_year"].notna()]
     communes = offer.sites.set_index("site_id")["commune"]
     st = st[st["site_id"].isin(communes.index)]
     if st.empty:
@@ -237,5 +327,5 @@ def _retirements(offer, ctx, rows: np.ndarray, years: list[int], age: int):
         gone = (y - birth) >= age
         retired[t] = fte[gone].sum()
         if gone.any():
-            loss[:, t] = -ctx.catchment.delta(where[gone], -fte[gone] * CONSULTATIONS_PER_FTE)[rows]
+            loss[:, t] = -ctx.catchment.delta(where[gone], -fte[gone] * per_fte)[rows]
     return loss, retired

@@ -128,7 +128,7 @@ def _costs(
     new = ~inst.candidates["existing"].to_numpy()
     c = inst.costs
     return float(
-        c.gp_fte_eur_per_year * fte_t.sum()
+        inst.fte_cost * fte_t.sum()
         + c.opening_eur * (open_t[new] - open_prev[new]).sum()
         + c.site_eur_per_year * open_t[new].sum()
     )
@@ -160,9 +160,7 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
             gain_entries = inst.population[a.indices] * np.minimum(need[a.indices], a.data)
             gain = np.bincount(col_of, weights=gain_entries, minlength=k)
             spent = _costs(inst, cur_fte, cur_open, prev_open)
-            extra = c.gp_fte_eur_per_year + np.where(
-                cur_open > 0, 0.0, c.opening_eur + c.site_eur_per_year
-            )
+            extra = inst.fte_cost + np.where(cur_open > 0, 0.0, c.opening_eur + c.site_eur_per_year)
             ok = (cur_fte + 1 <= inst.max_fte_per_site) & (
                 spent + extra <= inst.budget_eur[t] + 1e-6
             )
@@ -298,7 +296,7 @@ def solve_milp(
         add(sp.coo_array(hire[None, :]), -np.inf, inst.hires_fte[t])
         # budget
         bud = np.zeros(n_var)
-        bud[xi(t)] = c.gp_fte_eur_per_year
+        bud[xi(t)] = inst.fte_cost
         bud[oi(t)[new]] += c.opening_eur + c.site_eur_per_year
         if t > 0:
             bud[oi(t - 1)[new]] -= c.opening_eur
