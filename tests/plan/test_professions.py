@@ -60,8 +60,20 @@ def test_nurse_plan_respects_budget_and_greedy_bounds_milp():
         prev_open = open_t
     hired = np.diff(np.concatenate(([0.0], sol.fte.sum(axis=0))))
     assert (hired <= inst.hires_fte + 1e-6).all() and sol.fte.sum() > 0
-    with pytest.raises(InputError, match="COG plan tabulates GP recruitment"):
-        build_cog_plan(inst, time_limit_s=5)
+    # the COG tables speak of the profession and its threshold
+    plan = build_cog_plan(inst, time_limit_s=10)
+    assert {"ETP infirmiers ajoutés (cumul)", "population sous 60",
+            "accès moyen (ETP pour 100 000 hab.)"} <= set(plan.summary.columns)  # fmt: skip
+    np.testing.assert_allclose(plan.summary["ETP infirmiers ajoutés (cumul)"],
+                               plan.solution.fte.sum(axis=0), atol=1e-9)  # fmt: skip
+    assert plan.solution.objective == pytest.approx(sol.objective, rel=1e-3)  # same MILP
+    rows = dict(zip(plan.assumptions["hypothèse"], plan.assumptions["valeur"], strict=True))
+    assert rows["coût employeur d'un ETP (infirmiers) (€/an)"] == 60_000.0
+    assert "consultations par ETP de médecin généraliste" not in rows
+    from proxisante.report.plan_section import plan_section
+
+    html = plan_section(plan, "CA de Lens-Liévin").html
+    assert "où recruter des infirmiers" in html and "Habitants sous 60" in html
 
 
 @pytest.mark.parametrize(
@@ -99,3 +111,14 @@ def test_cli_plan_optimise_nurses(tmp_path):
     assert res.exit_code == 2 and "threshold is required" in res.output
     res = CliRunner().invoke(app, [*base, "--threshold", "60"])
     assert res.exit_code == 2 and "no cost per FTE for profession 'nurse'" in res.output
+    cog = ["plan", "cog", "-t", "epci:246200364", "--from", "2025", "--to", "2026",
+           "--budget-per-year", "3e5", "--hires", "3", "--max-candidates", "8", "--profession",
+           "nurse", "--supply", str(sup), "--threshold", "60", "--fte-cost", "60000",
+           "--time-limit", "20", "--out", str(tmp_path / "p.xlsx"), "--html",
+           str(tmp_path / "p.html"), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    res = CliRunner().invoke(app, cog)
+    assert res.exit_code == 0, res.output
+    assert "population sous 60" in res.output
+    xl = pd.read_excel(tmp_path / "p.xlsx", sheet_name="Synthèse")
+    assert "ETP infirmiers ajoutés (cumul)" in xl.columns
+    assert "Recrutements par an (ETP, infirmiers)" in (tmp_path / "p.html").read_text("utf-8")

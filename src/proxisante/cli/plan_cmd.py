@@ -89,6 +89,21 @@ MaxCand = Annotated[
 
 
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
+Profession = Annotated[
+    str, typer.Option(help="gp (APL) | nurse | physiotherapist | midwife | dentist | …")
+]
+Supply = Annotated[
+    Path | None,
+    typer.Option(help="Other professions: CSV commune,fte[,profession] of every commune"),
+]
+Threshold = Annotated[
+    float | None,
+    typer.Option(help="Under-served level (default 2.5 APL for GPs; required otherwise, "
+                 "FTE per 100,000 standardised inhabitants)"),
+]  # fmt: skip
+FteCost = Annotated[
+    float | None, typer.Option(help="€ per FTE per year of the profession (required for non-GPs)")
+]
 RetirementAge = Annotated[int, typer.Option(help="Age at which GPs with a known birth year retire")]
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
 TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]
@@ -111,24 +126,10 @@ def optimise(
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
-    profession: Annotated[
-        str, typer.Option(help="gp (APL) | nurse | physiotherapist | midwife | dentist | …")
-    ] = "gp",
-    supply: Annotated[
-        Path | None,
-        typer.Option(help="Other professions: CSV commune,fte[,profession] of every commune"),
-    ] = None,
-    threshold: Annotated[
-        float | None,
-        typer.Option(
-            help="Under-served level (default 2.5 APL for GPs; required otherwise, "
-            "FTE per 100,000 standardised inhabitants)"
-        ),
-    ] = None,
-    fte_cost: Annotated[
-        float | None,
-        typer.Option(help="€ per FTE per year of the profession (required for non-GPs)"),
-    ] = None,
+    profession: Profession = "gp",
+    supply: Supply = None,
+    threshold: Threshold = None,
+    fte_cost: FteCost = None,
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
     from proxisante.plan import greedy, solve_milp
@@ -190,8 +191,13 @@ def cog(
     html: Annotated[
         Path | None, typer.Option(help="Also write the French HTML report with the plan")
     ] = None,
+    profession: Profession = "gp",
+    supply: Supply = None,
+    threshold: Threshold = None,
+    fte_cost: FteCost = None,
 ) -> None:
-    """Multi-year contract plan (COG): hires, openings, costs and indicators per year."""
+    """Multi-year contract plan (COG): hires, openings, costs and indicators per year (GPs
+    against the APL by default; another profession with --profession and its supply)."""
     from proxisante.plan import build_cog_plan, write_xlsx
 
     if to_year < from_year:
@@ -211,6 +217,10 @@ def cog(
         max_candidates,
         store,
         retirement_age,
+        profession,
+        supply,
+        threshold,
+        fte_cost,
     )
     if inst.years != list(range(from_year, to_year + 1)):
         msg = f"--budget years {inst.years} do not match --from {from_year} --to {to_year}"
@@ -219,11 +229,8 @@ def cog(
     with console.status("Building the plan…"):
         plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
     write_xlsx(plan, out)
-    console.print(
-        plan.summary[
-            ["année", "recrutements de l'année (ETP)", "coût total (€)", "population sous 2,5"]
-        ].to_string(index=False)
-    )
+    columns = ["année", "recrutements de l'année (ETP)", "coût total (€)", plan.labels.under]
+    console.print(plan.summary[columns].to_string(index=False))
     console.print(f"[green]wrote[/] {out} (gap {plan.solution.gap:.2%})")
     if html is not None:
         from proxisante.report import build_territory_report, write_html

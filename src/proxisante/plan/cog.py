@@ -22,10 +22,49 @@ from proxisante.offer.ssiad import SsiadCoverage
 from proxisante.plan.instance import PlanInstance
 from proxisante.plan.optimise import PlanSolution, apl_after, greedy, solve_milp
 
-__all__ = ["CogPlan", "build_cog_plan", "write_xlsx"]
+__all__ = ["PROFESSION_FR", "CogLabels", "CogPlan", "build_cog_plan", "cog_labels", "write_xlsx"]
 
 NO_AGE_DATA = "non disponible (populations par âge non chargées)"
 NO_BIRTH_YEARS = "non disponible (années de naissance non chargées)"
+
+
+#: French plural name of each profession (report and xlsx labels).
+PROFESSION_FR = {
+    "gp": "médecins généralistes", "nurse": "infirmiers", "physiotherapist":
+    "masseurs-kinésithérapeutes", "midwife": "sages-femmes", "dentist": "chirurgiens-dentistes",
+    "care_assistant": "aides-soignants",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CogLabels:
+    """French column names and phrases of a plan, by profession (GPs: APL and 2,5)."""
+
+    profession_fr: str
+    fte_added: str
+    mean_access: str
+    access_unit: str
+    under: str
+    communes_under: str
+    under_without_plan: str
+    threshold_fr: str
+
+
+def cog_labels(inst: PlanInstance) -> CogLabels:
+    """The labels of ``inst``'s profession and threshold."""
+    th = f"{inst.threshold:g}".replace(".", ",")
+    if inst.profession == "gp":
+        fte_added, mean, unit = "ETP médecins ajoutés (cumul)", "APL moyenne", "APL"
+    else:
+        name = PROFESSION_FR[inst.profession]
+        fte_added = f"ETP {name} ajoutés (cumul)"
+        mean = "accès moyen (ETP pour 100 000 hab.)"
+        unit = "ETP pour 100 000 habitants standardisés"
+    return CogLabels(
+        profession_fr=PROFESSION_FR[inst.profession], fte_added=fte_added, mean_access=mean,
+        access_unit=unit, under=f"population sous {th}", communes_under=f"communes sous {th}",
+        under_without_plan=f"population sous {th} sans le plan", threshold_fr=th,
+    )  # fmt: skip
 
 
 @dataclass
@@ -41,6 +80,7 @@ class CogPlan:
     assumptions: pd.DataFrame
     notes: list[str]
     ssiad_text: str = NO_AGE_DATA
+    labels: CogLabels | None = None
 
 
 def build_cog_plan(
@@ -57,12 +97,8 @@ def build_cog_plan(
     (:func:`proxisante.offer.ssiad.ssiad_coverage`); the plan adds no places, so the value
     is the same every year. Without it the indicator is reported as not available.
     """
-    if inst.profession != "gp":
-        msg = (
-            "the COG plan tabulates GP recruitment against the APL; plan "
-            f"'{inst.profession}' FTE with `plan optimise --profession {inst.profession}`"
-        )
-        raise InputError(msg)
+    lab = cog_labels(inst)
+    gp = inst.profession == "gp"
     if ssiad is None:
         ssiad_value: float | str = NO_AGE_DATA
         ssiad_text = NO_AGE_DATA
@@ -88,7 +124,7 @@ def build_cog_plan(
         rows.append(
             {
                 "année": year,
-                "ETP médecins ajoutés (cumul)": fte.sum(),
+                lab.fte_added: fte.sum(),
                 "recrutements de l'année (ETP)": fte.sum() - prev_fte.sum(),
                 "centres ouverts (cumul)": int(opn[new].sum()),
                 "ouvertures de l'année": int((opn[new] - prev_open[new]).sum()),
@@ -97,53 +133,61 @@ def build_cog_plan(
                 "fonctionnement des nouveaux centres (€)": running,
                 "coût total (€)": salaries + invest + running,
                 "budget (€)": inst.budget_eur[t],
-                "APL moyenne": float((apl * w).sum() / w.sum()),
-                "population sous 2,5": float(inst.population[apl < inst.threshold].sum()),
-                "communes sous 2,5": int((apl < inst.threshold).sum()),
+                lab.mean_access: float((apl * w).sum() / w.sum()),
+                lab.under: float(inst.population[apl < inst.threshold].sum()),
+                lab.communes_under: int((apl < inst.threshold).sum()),
                 "départs à la retraite prévus (ETP, cumul)": (
                     float(inst.retired_fte[t]) if inst.retired_fte is not None else NO_BIRTH_YEARS
                 ),
-                "population sous 2,5 sans le plan": float(
-                    inst.population[base < inst.threshold].sum()
-                ),
+                lab.under_without_plan: float(inst.population[base < inst.threshold].sum()),
                 "places de SSIAD pour 1 000 habitants de 75 ans et plus": ssiad_value,
             }
         )
         prev_fte, prev_open = fte.copy(), opn.copy()
     summary = pd.DataFrame(rows)
     detail = sol.table(inst)
+    if gp:
+        profession_rows = [
+            ("coût employeur d'un ETP de généraliste salarié (€/an)", inst.fte_cost, c.source),
+            ("investissement d'ouverture d'un centre (€)", c.opening_eur, c.source),
+            ("fonctionnement d'un nouveau centre hors médecins (€/an)", c.site_eur_per_year,
+             c.source),
+            ("consultations par ETP de médecin généraliste", 5400,
+             "DREES, APL, feuille Paramètres"),
+            ("seuil de sous-dotation (APL)", inst.threshold, "débat public, zonage ARS"),
+        ]  # fmt: skip
+        reference = ("référence", "APL DREES 2023 + effets marginaux exacts", "DREES ; proxisante")
+    else:
+        profession_rows = [
+            (f"coût employeur d'un ETP ({lab.profession_fr}) (€/an)", inst.fte_cost,
+             "paramètre utilisateur"),
+            ("investissement d'ouverture d'un centre (€)", c.opening_eur, c.source),
+            (f"fonctionnement d'un nouveau centre hors {lab.profession_fr} (€/an)",
+             c.site_eur_per_year, c.source),
+            (f"seuil de sous-dotation ({lab.access_unit})", inst.threshold,
+             "paramètre utilisateur (pas de seuil officiel)"),
+        ]  # fmt: skip
+        reference = (
+            "référence",
+            f"{lab.access_unit}, méthode de l'APL (pas de temps DREES), offre fournie",
+            "DREES (méthode) ; proxisante",
+        )
     assumptions = pd.DataFrame(
         [
-            (
-                "coût employeur d'un ETP de généraliste salarié (€/an)",
-                c.gp_fte_eur_per_year,
-                c.source,
-            ),
-            ("investissement d'ouverture d'un centre (€)", c.opening_eur, c.source),
-            (
-                "fonctionnement d'un nouveau centre hors médecins (€/an)",
-                c.site_eur_per_year,
-                c.source,
-            ),
-            (
-                "consultations par ETP de médecin généraliste",
-                5400,
-                "DREES, APL, feuille Paramètres",
-            ),
-            ("seuil de sous-dotation (APL)", inst.threshold, "débat public, zonage ARS"),
+            *profession_rows,
             ("ETP maximum ajoutés par site", inst.max_fte_per_site, "paramètre"),
             *[
                 (f"capacité de recrutement {y} (ETP)", h, "paramètre")
                 for y, h in zip(inst.years, inst.hires_fte, strict=True)
             ],
-            ("référence", "APL DREES 2023 + effets marginaux exacts", "DREES ; proxisante"),
+            reference,
             ("objectif", objective, "paramètre"),
             ("écart d'optimalité prouvé (HiGHS)", sol.gap, sol.status),
         ],
         columns=["hypothèse", "valeur", "source"],
     )
     notes = [
-        "Population sous 2,5 avant le plan : "
+        f"Population sous {lab.threshold_fr} avant le plan : "
         + f"{base_under:,.0f}".replace(",", "\u202f")
         + " habitants.",
         "Les coûts par défaut sont des hypothèses à remplacer par les coûts réels du réseau.",
@@ -151,7 +195,8 @@ def build_cog_plan(
     if not np.isfinite(sol.objective):
         msg = "the optimisation returned no finite objective"
         raise InputError(msg)
-    return CogPlan(inst, sol, g, objective, summary, detail, assumptions, notes, ssiad_text)
+    return CogPlan(inst, sol, g, objective, summary, detail, assumptions, notes, ssiad_text,
+                   lab)  # fmt: skip
 
 
 def write_xlsx(plan: CogPlan, path: str | Path) -> Path:

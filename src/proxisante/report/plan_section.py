@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from proxisante.plan.cog import cog_labels
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 
@@ -44,32 +45,38 @@ def _bars(values: list[float], labels: list[str], *, title: str, colour: str) ->
 def plan_section(plan, territory_label: str) -> ReportSection:
     """Build the section from a :class:`~proxisante.plan.cog.CogPlan`."""
     s = plan.summary
+    lab = plan.labels or cog_labels(plan.instance)
+    gp = plan.instance.profession == "gp"
     years = [str(y) for y in s["année"]]
     charts = _bars(
         s["recrutements de l'année (ETP)"].tolist(),
         years,
-        title="Recrutements de médecins par an (ETP)",
+        title="Recrutements de médecins par an (ETP)"
+        if gp
+        else f"Recrutements par an (ETP, {lab.profession_fr})",
         colour="#000091",
     ) + _bars(
-        s["population sous 2,5"].tolist(),
+        s[lab.under].tolist(),
         years,
         title="Habitants en commune sous-dotée",
         colour="#b2182b",
     )
+    mean_head = "APL moyenne" if gp else "Accès moyen (ETP / 100 000 hab.)"
     head = (
         "<tr><th>Année</th><th class='num'>Recrutements (ETP)</th><th class='num'>ETP ajoutés</th>"
         "<th class='num'>Ouvertures</th><th class='num'>Coût total</th><th class='num'>Budget</th>"
-        "<th class='num'>APL moyenne</th><th class='num'>Habitants sous 2,5</th></tr>"
+        f"<th class='num'>{mean_head}</th><th class='num'>Habitants sous {lab.threshold_fr}</th>"
+        "</tr>"
     )
     hired_col, open_col = "recrutements de l'année (ETP)", "ouvertures de l'année"
     body = "".join(
         f"<tr><td>{r['année']}</td><td class='num'>{fr.fmt_dec(r[hired_col], 0)}</td>"
-        f"<td class='num'>{fr.fmt_dec(r['ETP médecins ajoutés (cumul)'], 0)}</td>"
+        f"<td class='num'>{fr.fmt_dec(r[lab.fte_added], 0)}</td>"
         f"<td class='num'>{r[open_col]}</td>"
         f"<td class='num'>{fr.fmt_int(r['coût total (€)'])} €</td>"
         f"<td class='num'>{fr.fmt_int(r['budget (€)'])} €</td>"
-        f"<td class='num'>{fr.fmt_dec(r['APL moyenne'], 2)}</td>"
-        f"<td class='num'>{fr.fmt_int(r['population sous 2,5'])}</td></tr>"
+        f"<td class='num'>{fr.fmt_dec(r[lab.mean_access], 2)}</td>"
+        f"<td class='num'>{fr.fmt_int(r[lab.under])}</td></tr>"
         for _, r in s.iterrows()
     )
     ssiad_note = (
@@ -81,7 +88,7 @@ def plan_section(plan, territory_label: str) -> ReportSection:
     if retired is None:
         retirement_note = (
             "<p class='note'>Départs à la retraite : non disponibles sans les années de naissance "
-            "des médecins (l'extraction RPPS publique n'en contient pas).</p>"
+            f"des {lab.profession_fr} (l'extraction RPPS publique n'en contient pas).</p>"
         )
     else:
         per_year = " ; ".join(
@@ -93,8 +100,9 @@ def plan_section(plan, territory_label: str) -> ReportSection:
         )
     html = (
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : "
-        "où recruter des médecins généralistes et ouvrir des centres pour réduire le plus "
-        "la sous-dotation, sous les budgets annuels. Solution exacte (HiGHS), écart "
+        f"où recruter des {lab.profession_fr} et ouvrir des centres pour réduire le plus "
+        f"la sous-dotation ({escape(lab.access_unit)} sous {lab.threshold_fr}), sous les budgets "
+        "annuels. Solution exacte (HiGHS), écart "
         f"d'optimalité prouvé {fr.fmt_pct(sol.gap, 2)} ; heuristique gloutonne : objectif "
         f"{fr.fmt_int(g.objective)} contre {fr.fmt_int(sol.objective)}.</p>"
         f"<div style='display:flex;flex-wrap:wrap;gap:1rem'>{charts}</div>"
@@ -107,7 +115,13 @@ def plan_section(plan, territory_label: str) -> ReportSection:
         title=f"Plan {years[0]}-{years[-1]} (COG)",
         html=html,
         sources=[
-            "Plan : optimisation proxisante (HiGHS) sur l'APL DREES 2023 ; coûts : hypothèses "
-            "à remplacer par les coûts réels (feuille Hypothèses du fichier xlsx)."
+            (
+                "Plan : optimisation proxisante (HiGHS) sur l'APL DREES 2023"
+                if gp
+                else f"Plan : optimisation proxisante (HiGHS) sur l'accès aux {lab.profession_fr} "
+                "(méthode de l'APL DREES, offre fournie par l'utilisateur)"
+            )
+            + " ; coûts : hypothèses à remplacer par les coûts réels (feuille Hypothèses du "
+            "fichier xlsx)."
         ],
     )
