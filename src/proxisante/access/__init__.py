@@ -21,6 +21,7 @@ from proxisante.access.api import (
 from proxisante.access.apl import (
     CONSULTATIONS_PER_FTE,
     NEW_GP_CONSULTATIONS,
+    PER_100K,
     UNDER_65_AGE,
     apl,
     apl_under_65,
@@ -60,6 +61,7 @@ __all__ = [
     "LUO_QI_ZONES",
     "MEASURES",
     "NEW_GP_CONSULTATIONS",
+    "PER_100K",
     "UNDER_65_AGE",
     "Catchment",
     "Decay",

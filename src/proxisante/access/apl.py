@@ -23,6 +23,7 @@ from proxisante.errors import InputError
 __all__ = [
     "CONSULTATIONS_PER_FTE",
     "NEW_GP_CONSULTATIONS",
+    "PER_100K",
     "UNDER_65_AGE",
     "apl",
     "apl_under_65",
@@ -33,6 +34,9 @@ __all__ = [
     "fte_per_100k",
     "standardise_population",
 ]
+
+#: The APL of professions other than GPs is in FTE per 100,000 standardised inhabitants.
+PER_100K = 100_000.0
 
 #: One full-time-equivalent GP ≈ 5,400 consultations a year (DREES, "Paramètres").
 CONSULTATIONS_PER_FTE = 5400.0
@@ -356,4 +360,4 @@ def fte_per_100k(minutes, fte, standardised_population, *, decay: Decay) -> np.n
     numpy.ndarray
         Fte per 100,000 standardised inhabitants (``per_100k``), one per origin.
     """
-    return 1e5 * two_step(catchment_weights(minutes, decay), fte, standardised_population)
+    return PER_100K * two_step(catchment_weights(minutes, decay), fte, standardised_population)

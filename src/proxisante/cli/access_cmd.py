@@ -57,6 +57,7 @@ def access(
     from proxisante.access import (
         DREES_APL_STEP,
         MEASURES,
+        PER_100K,
         align_supply,
         compute_access,
     )
@@ -93,7 +94,7 @@ def access(
     res.insert(3, "measure", measure)
     per_100k = measure in _RATIO_MEASURES and unit == "fte"
     if per_100k:  # FTE per inhabitant is unreadable: also per 100,000 standardised inhabitants
-        res["per_100k"] = res["value"] * 1e5
+        res["per_100k"] = res["value"] * PER_100K
     if out is not None:
         if out.suffix.lower() == ".gpkg":
             from proxisante.territory import load_commune_geometry

@@ -13,14 +13,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from proxisante.access import CONSULTATIONS_PER_FTE
+from proxisante.access import CONSULTATIONS_PER_FTE, PER_100K
 from proxisante.errors import InputError
 from proxisante.territory import Territory
 
-__all__ = ["PER_100K", "CostParameters", "PlanInstance", "build_instance"]
-
-#: Access of professions other than GPs is in FTE per 100,000 standardised inhabitants.
-PER_100K = 100_000.0
+__all__ = ["CostParameters", "PlanInstance", "build_instance"]
 
 
 @dataclass(frozen=True)
