@@ -18,6 +18,7 @@ import pandas as pd
 from proxisante.errors import InputError
 from proxisante.offer.importing import insert_rows, load_offer
 from proxisante.offer.model import PROFESSIONS, SITE_SCHEMA, STAFF_SCHEMA, conform
+from proxisante.offer.registry import site_supply
 from proxisante.store import Store
 
 __all__ = ["edit_site", "parse_fte_change", "stored_edits"]
@@ -87,10 +88,9 @@ def edit_site(
     if site["status"] == "closed":
         msg = f"site '{site_id}' is closed; it cannot be edited"
         raise InputError(msg)
-    staff = offer.staff[offer.staff["site_id"] == site_id]
     for prof, delta in changes:
-        s = staff[staff["profession"] == prof]
-        current = float(s["fte"].fillna(s["headcount"].astype("Float64")).sum()) if len(s) else 0.0
+        fte = site_supply(offer, profession=prof).set_index("site_id")["fte"]
+        current = float(fte.get(site_id, 0.0))
         if current + delta < 0:
             msg = f"{prof} FTE at '{site_id}' would become {current + delta:g} (now {current:g})"
             raise InputError(msg)

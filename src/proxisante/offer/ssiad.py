@@ -77,8 +77,9 @@ def _any_capacity_known(sites: pd.DataFrame) -> bool:
     return bool(cap.notna().any())
 
 
-def ssiad_places_by_commune(sites: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Places of open SSIAD sites per commune, and the count of those without a capacity.
+def ssiad_places_by_commune(sites: pd.DataFrame) -> pd.DataFrame:
+    """Open SSIAD sites per commune: their known places, their number, and how many have
+    no known capacity.
 
     Parameters
     ----------
@@ -87,18 +88,22 @@ def ssiad_places_by_commune(sites: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
     Returns
     -------
-    (places, unknown)
-        Two Series indexed by INSEE code: summed known places, and the number of open
-        SSIAD sites whose capacity is unknown.
+    pandas.DataFrame
+        Indexed by INSEE code: ``places`` (sum of known places), ``sites`` and ``unknown``.
     """
     s = sites[_open_ssiad(sites)]
     if "capacity_places" in s.columns:
         cap = pd.to_numeric(s["capacity_places"], errors="coerce").astype(float)
     else:
         cap = pd.Series(np.nan, index=s.index)
-    places = cap.fillna(0.0).groupby(s["commune"]).sum()
-    unknown = cap.isna().groupby(s["commune"]).sum()
-    return places.astype(float), unknown.astype(int)
+    by = pd.DataFrame({"places": cap.fillna(0.0), "unknown": cap.isna()}).groupby(
+        s["commune"].to_numpy()
+    )
+    return pd.DataFrame({
+        "places": by["places"].sum().astype(float),
+        "sites": by.size().astype(int),
+        "unknown": by["unknown"].sum().astype(int),
+    })  # fmt: skip
 
 
 def ssiad_coverage(
@@ -128,12 +133,10 @@ def ssiad_coverage(
             reasons.append("capacités des SSIAD non renseignées")
         return SsiadCoverage(np.nan, np.nan, np.nan, 0, 0, " ; ".join(reasons))
     codes = pd.Index(np.asarray(codes, dtype=object)).unique()
-    places, unknown = ssiad_places_by_commune(sites)
-    per_commune = sites.loc[_open_ssiad(sites), "commune"].value_counts()
-    # reindexing the small per-commune tables on the territory (no isin over its codes)
-    n_sites = int(per_commune.reindex(codes).fillna(0).sum())
-    total_places = float(places.reindex(codes).fillna(0.0).sum())
-    n_unknown = int(unknown.reindex(codes).fillna(0).sum())
+    # reindex the small per-commune table on the territory (no isin over its codes)
+    here = ssiad_places_by_commune(sites).reindex(codes).fillna(0).sum()
+    total_places = float(here["places"])
+    n_sites, n_unknown = int(here["sites"]), int(here["unknown"])
     if not _any_capacity_known(sites):
         # no SSIAD capacity anywhere in the offer: the registry holds no SSIAD places at all,
         # so an absence of places says nothing about the territory
