@@ -34,9 +34,11 @@ def check_encoding(path: Path, encodings: tuple[str, ...]) -> str:
     Raises
     ------
     DataFileError
-        No encoding fits; the message names the line of the first undecodable byte for the
-        first encoding.
+        The file does not exist, or no encoding fits (the message names the line of the
+        first undecodable byte for the first encoding).
     """
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found")
     first_error: tuple[int, str] | None = None
     for encoding in encodings:
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -104,8 +106,6 @@ def read_text_table(
         Missing file, undecodable bytes (with their line) or an unparsable table.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
     encoding = check_encoding(path, encodings)
     try:
         return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False, **kwargs)

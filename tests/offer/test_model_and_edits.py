@@ -154,3 +154,9 @@ def test_rpps_line_numbers_count_blank_lines_and_crlf(tmp_path):
     staff, errors = read_rpps(path, communes=COMMUNES, lenient=True)
     assert errors.bad_lines.tolist() == [4] and errors.rows_read == 2
     assert staff["headcount"].tolist() == [1]
+
+
+@pytest.mark.parametrize("reader", [read_rpps, read_bpe])
+def test_missing_file_is_a_data_file_error(tmp_path, reader):
+    with pytest.raises(DataFileError, match="file not found"):
+        reader(tmp_path / "none.txt", communes=COMMUNES)
