@@ -253,6 +253,207 @@ def build_apl(
     return g, merged_rows
 
 
+#: INSEE table d'appartenance 2022 column -> bundled column (see ``load_membership``).
+MEMBERSHIP_COLUMNS = {
+    "CODGEO": "code_insee",
+    "LIBGEO": "name_cog2022",
+    "DEP": "departement",
+    "REG": "region",
+    "ARR": "arrondissement",
+    "CV": "canton_ville",
+    "EPCI": "epci_siren",
+    "NATURE_EPCI": "epci_nature",
+    "ZE2020": "employment_zone_2020",
+    "UU2020": "urban_unit_2020",
+    "TUU2017": "urban_unit_size_class_2017",
+    "TDUU2017": "urban_unit_detailed_size_class_2017",
+    "AAV2020": "attraction_area_2020",
+    "TAAV2017": "attraction_area_size_class_2017",
+    "TDAAV2017": "attraction_area_detailed_size_class_2017",
+    "CATEAAV2020": "attraction_area_category_2020",
+    "BV2012": "bassin_vie_2012",
+}
+_MEMBERSHIP_INT_CLASSES = [
+    "urban_unit_size_class_2017",
+    "urban_unit_detailed_size_class_2017",
+    "attraction_area_size_class_2017",
+    "attraction_area_detailed_size_class_2017",
+    "attraction_area_category_2020",
+]
+
+#: INSEE / CartoSanté labels (kept verbatim in the shared files) -> bundled column names.
+BASSIN_VIE_INSEE_COLUMNS = {
+    "code": "bassin_vie_2022",
+    "libelle": "name",
+    "Nombre de décès domiciliés 2024": "deaths_2024",
+    "Part des pers. âgées de 75 ans ou + 2022": "share_75_plus_2022_pct",
+    "Taux de pauvreté 2021": "poverty_rate_2021_pct",
+    "Médiane du niveau de vie 2021": "median_living_standard_2021_eur",
+    "Part des non ou peu diplômés dans la pop. non scolarisée de 15 ans ou + 2022": (
+        "share_low_diploma_2022_pct"
+    ),
+    "Part des ouvriers dans le nb d’emplois au LT 2022": "share_blue_collar_jobs_2022_pct",
+    "Part des familles monoparentales 2022": "share_single_parent_families_2022_pct",
+    "Part des pers. âgées de - 15 ans 2022": "share_under_15_2022_pct",
+    "Taille moyenne des ménages 2022": "mean_household_size_2022_persons",
+    "Part des locataires dans les rés. principales 2022": "share_tenants_2022_pct",
+    "Part des locataires HLM dans les rés. principales 2022": (
+        "share_social_housing_tenants_2022_pct"
+    ),
+    "Part des résidences principales en suroccupation accentuée 2022": (
+        "share_severely_overcrowded_2022_pct"
+    ),
+    "Part des rés. principales dans le total des logements 2022": (
+        "share_main_residences_2022_pct"
+    ),
+    "Part des appartements dans le total des logements 2022": "share_flats_2022_pct",
+    "Part des maisons dans le total des logements 2022": "share_houses_2022_pct",
+    "Densité de population (historique depuis 1876) 2022": "population_density_2022_per_km2",
+}
+BASSIN_VIE_CARTOSANTE_COLUMNS = {
+    "code": "bassin_vie_2022",
+    "libelle": "name_cartosante",
+    "Part des bénéf. ophtalmo. dans pop. 2024": "share_ophthalmology_patients_2024_pct",
+    "APL Médecins généralistes 2023": "apl_gp_bassin_vie_2023",
+    "Densité d'orthophonistes lib. 2024": "speech_therapist_density_liberal_2024_per_100k",
+    "Densité de généralistes lib. 2024": "gp_density_liberal_2024_per_10k",
+    "Densité d'infirmiers lib. 2024": "nurse_density_liberal_2024_per_10k",
+    "Densité de sages-femmes lib. 2024": "midwife_density_liberal_2024_per_10k",
+    "Part des bénéf. en ALD dans la pop 2024": "share_ald_2024_pct",
+    "Densité des pharmacies pour 10 000 hab. 2024": "pharmacy_density_2024_per_10k",
+}
+DEPARTEMENT_COLUMNS = {
+    "code": "departement",
+    "libelle": "name",
+    "Médecin généraliste (en nombre) 2024": "gp_count_2024",
+    "Taux de pauvreté 2021": "poverty_rate_2021_pct",
+    "Bassin de natation (en nombre) 2024": "swimming_pool_count_2024",
+    "Salles multisports (gymnases) (en nombre) 2024": "sports_hall_count_2024",
+    "Urgences (en nombre) 2024": "emergency_department_count_2024",
+    "Infirmier (en nombre) 2024": "nurse_count_2024",
+    "Pharmacie (en nombre) 2024": "pharmacy_count_2024",
+    "Chirurgien dentiste (en nombre) 2024": "dentist_count_2024",
+    "Espérance de vie des femmes à la naissance 2024": "life_expectancy_women_2024_years",
+    "Espérance de vie des hommes à la naissance 2024": "life_expectancy_men_2024_years",
+    "Médiane du niveau de vie 2021": "median_living_standard_2021_eur",
+    "Densité de population (historique depuis 1876) 2022": "population_density_2022_per_km2",
+    "Taux brut de mortalité 2024": "crude_mortality_rate_2024_per_1000",
+    "Taux de mortalité standardisé des 0 à 64 ans 2024": (
+        "standardised_mortality_rate_0_64_2024_per_1000"
+    ),
+    "Part des diplômés d'un BAC+5 ou plus dans la pop. non scolarisée de 15 ans ou + 2022": (
+        "share_master_or_more_2022_pct"
+    ),
+    "Part des non ou peu diplômés dans la pop. non scolarisée de 15 ans ou + 2022": (
+        "share_low_diploma_2022_pct"
+    ),
+    "Part des diplômés d'un BAC+2 dans la pop. non scolarisée de 15 ans ou + 2022": (
+        "share_bac_plus_2_2022_pct"
+    ),
+    "Part des pers., dont le diplôme le plus élevé est un CAP ou un BEP, dans la pop. "
+    "non scolarisée de 15 ans ou + 2022": "share_cap_bep_2022_pct",
+    "Part des actifs occ 15 ans ou plus vélo pour travailler 2022": "share_commute_bike_2022_pct",
+    "Part des actifs occ 15 ans ou plus voiture pour travailler 2022": (
+        "share_commute_car_2022_pct"
+    ),
+    "Part des actifs occupés de 15 ans ou plus  les transports en commun 2022": (
+        "share_commute_public_transport_2022_pct"
+    ),
+    "Estimations de population 2025": "population_estimate_2025",
+}
+
+
+def _rename_exactly(df: pd.DataFrame, columns: dict[str, str], name: str) -> pd.DataFrame:
+    """Rename ``columns`` of ``df``; stop if a source column is missing or unexpected."""
+    missing = set(columns) - set(df.columns)
+    extra = set(df.columns) - set(columns)
+    if missing or extra:
+        raise SystemExit(f"{name}: missing columns {sorted(missing)}, unexpected {sorted(extra)}")
+    return df.rename(columns=columns)[list(columns.values())]
+
+
+def build_membership(shared: Path, current: dict[str, str], valid: set[str]) -> pd.DataFrame:
+    """INSEE table d'appartenance géographique des communes, COG 2022.
+
+    ``current`` maps COG 2022 codes merged since into their current commune; the table keeps
+    its COG 2022 codes and adds ``code_insee_current`` (the commune of the bundled geography
+    holding it, empty when unknown) and ``in_current_geography``.
+    """
+    raw = pd.read_csv(shared / "insee_appartenance_communes_2022.csv.gz", dtype=str)
+    df = _rename_exactly(raw, MEMBERSHIP_COLUMNS, "insee_appartenance_communes_2022")
+    for c in _MEMBERSHIP_INT_CLASSES:
+        df[c] = df[c].astype("int8")
+    for c in ("departement", "region", "epci_nature"):
+        df[c] = df[c].astype("category")
+    df["in_current_geography"] = df["code_insee"].isin(valid)
+    df["code_insee_current"] = df["code_insee"].map(
+        lambda c: c if c in valid else current.get(c, "")
+    )
+    return df.sort_values("code_insee").reset_index(drop=True)
+
+
+def build_bassin_vie_indicators(shared: Path) -> pd.DataFrame:
+    """One row per bassin de vie 2022: INSEE social indicators joined with CartoSanté offer."""
+    insee = pd.read_csv(shared / "insee_bassins_vie_indicateurs.csv", dtype={"code": str})
+    carto = pd.read_csv(shared / "cartosante_bassins_vie_offre_soins.csv", dtype={"code": str})
+    insee = _rename_exactly(insee, BASSIN_VIE_INSEE_COLUMNS, "insee_bassins_vie_indicateurs")
+    carto = _rename_exactly(carto, BASSIN_VIE_CARTOSANTE_COLUMNS, "cartosante_bassins_vie")
+    df = insee.merge(carto, on="bassin_vie_2022", how="outer", validate="one_to_one")
+    df["name"] = df["name"].fillna(df["name_cartosante"])
+    df = df.drop(columns="name_cartosante")
+    df["deaths_2024"] = df["deaths_2024"].astype("Int64")
+    return df.sort_values("bassin_vie_2022").reset_index(drop=True)
+
+
+def build_departement_indicators(shared: Path) -> pd.DataFrame:
+    """One row per département: INSEE Statistiques locales health-offer and social indicators."""
+    raw = pd.read_csv(shared / "insee_departements_offre_soins.csv", dtype={"code": str})
+    df = _rename_exactly(raw, DEPARTEMENT_COLUMNS, "insee_departements_offre_soins")
+    for c in df.columns:
+        if c.endswith("_count_2024") or c == "population_estimate_2025":
+            df[c] = df[c].astype("int64")
+    return df.sort_values("departement").reset_index(drop=True)
+
+
+def build_bpe2017_gp(shared: Path, current: dict[str, str], valid: set[str]) -> pd.DataFrame:
+    """BPE 2017 libéral GP counts (D201) per current commune.
+
+    Codes of the 2017 geography that merged since are summed into their current commune
+    through ``current``; codes that cannot be mapped offline keep their own code with
+    ``in_current_geography = False`` (never dropped).
+    """
+    raw = pd.read_csv(shared / "bpe2017_medecins_generalistes.csv", dtype={"code_insee": str})
+    # The extract repeats one row verbatim (58062, 3 GPs: a join artefact of its road-node
+    # column); a commune has one BPE count, so exact repeats are counted once.
+    dup = raw.duplicated()
+    if raw.loc[~dup, "code_insee"].duplicated().any():
+        raise SystemExit("BPE 2017: a commune has two different counts")
+    raw = raw[~dup]
+    raw = raw.rename(
+        columns={
+            "code_insee": "code_insee_2017",
+            "nb_medecins_generalistes_liberaux": "gp_liberal_count_2017",
+            "population_legale": "population_legal_bpe2017",
+        }
+    )
+    raw["code_insee"] = raw["code_insee_2017"].map(lambda c: current.get(c, c))
+    raw["remapped"] = raw["code_insee"] != raw["code_insee_2017"]
+    g = raw.groupby("code_insee", as_index=False).agg(
+        gp_liberal_count_2017=("gp_liberal_count_2017", "sum"),
+        population_legal_bpe2017=("population_legal_bpe2017", "sum"),
+        codes_2017=("code_insee_2017", lambda s: "|".join(sorted(s))),
+        n_codes_2017=("code_insee_2017", "size"),
+        remapped=("remapped", "any"),
+    )
+    if g["gp_liberal_count_2017"].sum() != raw["gp_liberal_count_2017"].sum():
+        raise SystemExit("BPE 2017: GP total changed while mapping codes")
+    g["in_current_geography"] = g["code_insee"].isin(valid)
+    for c in ("gp_liberal_count_2017", "population_legal_bpe2017"):
+        g[c] = g[c].astype("int32")
+    g["n_codes_2017"] = g["n_codes_2017"].astype("int8")
+    return g.sort_values("code_insee").reset_index(drop=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -277,6 +478,24 @@ def main() -> None:
     weights = pd.read_csv(shared / "apl_ponderation_age.csv")
     weights.to_csv(OUT / "apl_age_weights.csv", index=False)
 
+    valid = set(communes["code_insee"])
+    current = {r.code_drees: r.code_insee for r in merged.itertuples() if r.code_insee}
+    old_bpe = pd.read_csv(shared / "bpe2017_medecins_generalistes.csv", dtype=str)["code_insee"]
+    old_membership = pd.read_csv(
+        shared / "insee_appartenance_communes_2022.csv.gz", dtype=str, usecols=["CODGEO"]
+    )["CODGEO"]
+    unknown = sorted((set(old_bpe) | set(old_membership)) - valid - set(current))
+    located = _old_to_current(shared, communes, geometry, unknown)
+    current |= located
+    membership = build_membership(shared, current, valid)
+    membership.to_parquet(OUT / "commune_membership.parquet", compression="zstd", index=False)
+    bassins = build_bassin_vie_indicators(shared)
+    bassins.to_parquet(OUT / "bassin_vie_indicators.parquet", compression="zstd", index=False)
+    deps = build_departement_indicators(shared)
+    deps.to_parquet(OUT / "departement_indicators.parquet", compression="zstd", index=False)
+    bpe = build_bpe2017_gp(shared, current, valid)
+    bpe.to_parquet(OUT / "bpe2017_gp_counts.parquet", compression="zstd", index=False)
+
     inputs = [
         "communes.csv.gz",
         "communes_geometry.geojson.gz",
@@ -286,6 +505,10 @@ def main() -> None:
         "apl_generalistes_2022.csv",
         "apl_generalistes_2023.csv",
         "apl_ponderation_age.csv",
+        "insee_appartenance_communes_2022.csv.gz",
+        "insee_bassins_vie_indicateurs.csv",
+        "cartosante_bassins_vie_offre_soins.csv",
+        "bpe2017_medecins_generalistes.csv",
     ]
     manifest = {
         "inputs": {name: _sha256(shared / name) for name in inputs},
@@ -307,6 +530,36 @@ def main() -> None:
                 str(y): int(((apl["year"] == y) & ~apl["in_current_geography"]).sum())
                 for y in (2022, 2023)
             },
+            "membership_rows_cog2022": len(membership),
+            "membership_rows_outside_current_geography": int(
+                (~membership["in_current_geography"]).sum()
+            ),
+            "membership_rows_mapped_to_current": int(
+                (
+                    ~membership["in_current_geography"] & (membership["code_insee_current"] != "")
+                ).sum()
+            ),
+            "current_communes_without_membership": int(
+                (
+                    (communes["type"] == "COM")
+                    & ~communes["code_insee"].isin(membership["code_insee_current"])
+                ).sum()
+            ),
+            "bassins_vie_2022": len(bassins),
+            "departements": len(deps),
+            "bpe2017_source_rows": len(
+                pd.read_csv(shared / "bpe2017_medecins_generalistes.csv", usecols=[0])
+            ),
+            "bpe2017_codes": int(bpe["n_codes_2017"].sum()),
+            "bpe2017_gps": int(bpe["gp_liberal_count_2017"].sum()),
+            "bpe2017_rows": len(bpe),
+            "bpe2017_codes_remapped": sum(
+                c != r.code_insee for r in bpe.itertuples() for c in r.codes_2017.split("|")
+            ),
+            "bpe2017_rows_outside_current_geography": int((~bpe["in_current_geography"]).sum()),
+            "bpe2017_gps_outside_current_geography": int(
+                bpe.loc[~bpe["in_current_geography"], "gp_liberal_count_2017"].sum()
+            ),
         },
         "simplify_tolerance_m": SIMPLIFY_TOLERANCE_M,
     }

@@ -145,3 +145,19 @@ def test_drees_standardised_population_consistent_with_totals():
 
         w = age_weights(year)
         assert per_commune.between(w.min(), w.max()).all()
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("76351", "Le Havre"), ("59051", "La Bassée"), ("01001", "L'Abergement-Clémenciat")],
+)
+def test_commune_names_keep_their_article(code, name):
+    c = load_communes().set_index("code_insee")
+    assert c.loc[code, "nom"] == name
+
+
+def test_no_commune_name_lost_its_article():
+    """Names starting with a bare noun that INSEE writes with an article are gone."""
+    names = set(load_communes()["nom"])
+    assert not {"Havre", "Mans", "Rochelle", "Bassée", "Abergement-Clémenciat"} & names
+    assert {"Le Mans", "La Rochelle"} <= names

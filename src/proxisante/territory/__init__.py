@@ -16,6 +16,13 @@ from proxisante.territory.communes import (
     load_commune_geometry,
     load_communes,
 )
+from proxisante.territory.indicators import (
+    BASSIN_VIE_COLUMNS,
+    DEPARTEMENT_COLUMNS,
+    load_bassin_vie_indicators,
+    load_departement_indicators,
+)
+from proxisante.territory.membership import MEMBERSHIP_COLUMNS, load_membership
 from proxisante.territory.official_apl import (
     UNDER_SERVED_APL,
     VIGILANCE_APL,
@@ -34,7 +41,10 @@ from proxisante.territory.selection import (
 
 __all__ = [
     "AGE_BANDS",
+    "BASSIN_VIE_COLUMNS",
     "COMMUNE_COLUMNS",
+    "DEPARTEMENT_COLUMNS",
+    "MEMBERSHIP_COLUMNS",
     "UNDER_SERVED_APL",
     "VIGILANCE_APL",
     "Territory",
@@ -42,9 +52,12 @@ __all__ = [
     "available_apl_years",
     "check_commune_codes",
     "circonscription_deputy",
+    "load_bassin_vie_indicators",
     "load_circonscriptions",
     "load_commune_geometry",
     "load_communes",
+    "load_departement_indicators",
+    "load_membership",
     "load_official_apl",
     "normalise_name",
     "population_aged",
