@@ -73,6 +73,42 @@ def _category(kind: str) -> str:
     return "hospital"
 
 
+#: Page rows that describe a FINESS establishment already in the extract (same place, same
+#: activity): one identity per physical site, the FINESS number wins and the page row is
+#: merged into it (its readable name, operator, status and page URL are kept).
+SAME_SITE_AS_FINESS: dict[str, str] = {
+    # hopitalfreyming.filieris.fr describes FINESS 570000091 "HOPITAL FILIERIS DE
+    # FREYMING-MERLEBACH" (2 rue de France, Freyming-Merlebach).
+    "Hôpital Filieris de Freyming-Merlebach": "570000091",
+    # secumines.org: the Filieris polyclinic Sainte-Barbe of Carmaux is FINESS 810000448
+    # "POLYCLINIQUE SAINTE BARBE" (avenue de Neckarsulm, Carmaux).
+    "Polyclinique Filieris Sainte-Barbe de Carmaux": "810000448",
+}
+
+
+def _merge_page_rows(hospitals: pd.DataFrame, page_sites: pd.DataFrame) -> pd.DataFrame:
+    """Merge the page rows of :data:`SAME_SITE_AS_FINESS` into their FINESS row."""
+    h = hospitals.set_index("site_id")
+    keep = []
+    for row in page_sites.itertuples(index=False):
+        finess = SAME_SITE_AS_FINESS.get(row.name)
+        if finess is None:
+            keep.append(True)
+            continue
+        if finess not in h.index or h.loc[finess, "commune"] != row.commune:
+            raise SystemExit(f"{row.name}: FINESS {finess} missing or in another commune")
+        h.loc[finess, ["name", "operator", "legal_status", "status"]] = [
+            row.name, row.operator, row.legal_status, row.status,
+        ]  # fmt: skip
+        h.loc[finess, "source"] = f"{h.loc[finess, 'source']} ; {row.source}"
+        keep.append(False)
+    missing = set(SAME_SITE_AS_FINESS) - set(page_sites["name"])
+    if missing:
+        raise SystemExit(f"SAME_SITE_AS_FINESS names no page row: {sorted(missing)}")
+    merged = h.reset_index()
+    return pd.concat([merged, page_sites[keep]], ignore_index=True)
+
+
 def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     communes = pd.read_parquet(DATA / "communes.parquet")
     geometry = gpd.read_parquet(DATA / "communes_geometry.parquet")
@@ -130,7 +166,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     })  # fmt: skip
     finess_fil = set(fil.loc[fil["source_kind"] != "page", "finess"])
     hospitals.loc[hospitals["finess_et"].isin(finess_fil), "operator"] = "filieris"
-    sites = pd.concat([hospitals, page_sites], ignore_index=True)
+    sites = _merge_page_rows(hospitals, page_sites)
     if not sites["site_id"].is_unique:
         raise SystemExit("duplicate site ids")
     if sites["commune"].isna().any():
@@ -142,9 +178,10 @@ def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     for name, staff in STATED_STAFF.items():
         if name not in said:
             raise SystemExit(f"stated staff for an unknown site: {name}")
+        site_id = SAME_SITE_AS_FINESS.get(name, "filieris-" + _slug(name))
         for profession, headcount in staff.items():
             rows.append({
-                "site_id": "filieris-" + _slug(name), "profession": profession,
+                "site_id": site_id, "profession": profession,
                 "headcount": headcount, "fte": pd.NA, "activity_consultations": pd.NA,
                 "birth_year": pd.NA, "employment": "salaried",
                 "source": src[name], "source_quote": said[name],

@@ -23,6 +23,6 @@ def environment() -> Environment:
     )
     env.filters.update(
         fint=fr.fmt_int, fdec=fr.fmt_dec, fpct=fr.fmt_pct, fsigned=fr.fmt_signed_int,
-        fdate=fr.fmt_date,
+        fsigneddec=fr.fmt_signed_dec, fdate=fr.fmt_date,
     )  # fmt: skip
     return env

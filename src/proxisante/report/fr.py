@@ -6,6 +6,8 @@
 '6,56'
 >>> fmt_pct(0.189)
 '18,9\u202f%'
+>>> fmt_dec(-1.17)
+'\u22121,17'
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from __future__ import annotations
 import math
 from datetime import date
 
-__all__ = ["fmt_date", "fmt_dec", "fmt_int", "fmt_pct", "fmt_signed_int"]
+__all__ = ["MINUS", "fmt_date", "fmt_dec", "fmt_int", "fmt_pct", "fmt_signed_dec", "fmt_signed_int"]
 
 NNBSP = "\u202f"
+#: The typographic minus sign (U+2212), used for every negative number of the reports.
+MINUS = "\u2212"
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
     "octobre", "novembre", "décembre",
@@ -30,7 +34,7 @@ def fmt_int(x) -> str:
     """Integer with French thousands separator; '—' when missing."""
     if _missing(x):
         return "—"
-    return f"{round(float(x)):,}".replace(",", NNBSP)
+    return f"{round(float(x)):,}".replace(",", NNBSP).replace("-", MINUS)
 
 
 def fmt_signed_int(x) -> str:
@@ -40,14 +44,30 @@ def fmt_signed_int(x) -> str:
     v = round(float(x))
     if v == 0:
         return "0"
-    return ("+" if v > 0 else "−") + fmt_int(abs(v))
+    return ("+" if v > 0 else MINUS) + fmt_int(abs(v))
 
 
 def fmt_dec(x, digits: int = 2) -> str:
     """Decimal number with a comma; '—' when missing."""
     if _missing(x):
         return "—"
-    return f"{float(x):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", NNBSP)
+    text = f"{float(x):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", NNBSP)
+    if text.startswith("-"):
+        # a value rounding to zero is written without sign
+        text = text[1:] if set(text[1:]) <= set("0," + NNBSP) else MINUS + text[1:]
+    return text
+
+
+def fmt_signed_dec(x, digits: int = 2) -> str:
+    """Decimal number with an explicit sign (+0,25 / −0,25 / 0,00).
+
+    >>> fmt_signed_dec(-0.0304, 2)
+    '\u22120,03'
+    """
+    text = fmt_dec(x, digits)
+    if text == "—" or text.startswith(MINUS) or set(text) <= set("0," + NNBSP):
+        return text
+    return "+" + text
 
 
 def fmt_pct(share, digits: int = 1) -> str:

@@ -26,10 +26,11 @@ __all__ = [
 ]
 
 #: APL classes of the maps: (upper bound, colour, French label). Thresholds 2.5 (under-served)
-#: and 4 (vigilance) are those of the public debate on GP access (DREES APL).
+#: and 4 (vigilance: every class from 2.5 to 4) are those of the public debate on GP access
+#: (DREES APL), and the same as the reports' text.
 APL_CLASSES: list[tuple[float, str, str]] = [
     (2.5, "#b2182b", "moins de 2,5 (sous-dotée)"),
-    (3.0, "#ef8a62", "2,5 à 3"),
+    (3.0, "#ef8a62", "2,5 à 3 (vigilance)"),
     (4.0, "#fddbc7", "3 à 4 (vigilance)"),
     (5.0, "#d1e5f0", "4 à 5"),
     (math.inf, "#4393c3", "5 et plus"),

