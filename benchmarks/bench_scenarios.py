@@ -10,14 +10,14 @@ import time
 import numpy as np
 import pandas as pd
 
+from proxisante.access import EvaluationBaseline
 from proxisante.offer import Offer
-from proxisante.scenarios.impact import ImpactContext, criticality_ranking, evaluate
-from proxisante.scenarios.io import parse_scenario
+from proxisante.scenarios import criticality_ranking, evaluate, parse_scenario
 
 
 def main() -> None:
     t0 = time.perf_counter()
-    ctx = ImpactContext.build(2023)
+    ctx = EvaluationBaseline.official(2023)
     print(
         f"national context: {len(ctx.codes):,} communes, {ctx.catchment.weights.nnz:,} pairs "
         f"within 20 min, built in {time.perf_counter() - t0:.2f} s (once per session)"
@@ -40,7 +40,7 @@ def main() -> None:
         }
     )
     t0 = time.perf_counter()
-    evaluate(sc, context=ctx)
+    evaluate(sc, baseline=ctx)
     print(
         f"full scenario evaluation (validation, delta, per-commune table): "
         f"{(time.perf_counter() - t0) * 1e3:.0f} ms"
@@ -68,7 +68,7 @@ def main() -> None:
         }
     )
     t0 = time.perf_counter()
-    rank = criticality_ranking(operator="filieris", offer=Offer(sites, staff), context=ctx)
+    rank = criticality_ranking(operator="filieris", offer=Offer(sites, staff), baseline=ctx)
     print(
         f"criticality ranking of {len(rank)} sites: {time.perf_counter() - t0:.2f} s (target 10 s)"
     )

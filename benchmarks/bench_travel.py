@@ -32,7 +32,8 @@ def main() -> None:
     print(f"estimate: {len(ids):,} communes, {tm.n_pairs:,} pairs within 30 min, {dt:.2f} s, "
           f"peak {peak:,.0f} MiB (targets 10 s, 2048 MiB)")  # fmt: skip
 
-    from proxisante.travel.osrm import OsrmError, build_network, osrm_matrix
+    from proxisante.errors import OsrmError
+    from proxisante.travel.osrm import build_network, osrm_matrix
 
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -10,6 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = [
+    "DataFileError",
+    "EmptySelectionError",
+    "InfeasiblePlanError",
+    "InputError",
+    "OsrmError",
+    "ProxisanteError",
+    "UnavailableYearError",
+    "UnknownCodeError",
+    "UnknownCommuneError",
+]
+
 
 class ProxisanteError(ValueError):
     """Base class of every user-facing error raised by proxisante."""
@@ -85,3 +97,11 @@ class UnavailableYearError(InputError):
             str(y) for y in available
         )
         super().__init__(msg)
+
+
+class OsrmError(ProxisanteError):
+    """OSRM is missing, failed, or its server did not start."""
+
+
+class InfeasiblePlanError(ProxisanteError):
+    """A plan's constraints (budgets, hiring capacity, bounds) cannot all be met."""

@@ -7,12 +7,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from proxisante.access import two_step
+from proxisante.access import EvaluationBaseline, two_step
 from proxisante.cli import app
 from proxisante.errors import InputError
 from proxisante.plan import CostParameters, build_instance, greedy, solve_milp
 from proxisante.plan.cog import build_cog_plan
-from proxisante.scenarios.impact import ImpactContext
 from proxisante.territory import select
 
 TERR = select("epci:246200364")  # CA de Lens-Liévin
@@ -28,7 +27,7 @@ def _nurse_instance(**kw):
 
 def test_baseline_and_effect_per_fte_match_an_independent_2sfca():
     inst = _nurse_instance()
-    ctx = ImpactContext.build(2023)
+    ctx = EvaluationBaseline.official(2023)
     pop = ctx.pop_standardisee
     s = NURSES.reindex(ctx.codes).fillna(0.0).to_numpy()
     full = two_step(ctx.catchment.weights, s, pop) * 1e5  # FTE per 100,000

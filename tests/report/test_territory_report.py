@@ -75,7 +75,12 @@ def test_report_is_self_contained(circo_report):
 
 
 def test_small_territory_shows_neighbours():
-    rep = build_territory_report(select("62523"))
+    from proxisante.workspace import Workspace
+
+    terr = select("62523")
+    rep = build_territory_report(
+        terr, neighbours=Workspace(use_store=False).report_neighbours(terr)
+    )
     assert len(rep.communes) == 1
     assert len(rep.neighbours) > 10
     assert (rep.neighbours["minutes_estimees"] <= 20).all()

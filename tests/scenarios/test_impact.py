@@ -7,16 +7,15 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from proxisante.access import Catchment
+from proxisante.access import Catchment, EvaluationBaseline
 from proxisante.errors import InputError
 from proxisante.offer import Offer
-from proxisante.scenarios.impact import (
-    ImpactContext,
+from proxisante.scenarios import (
     criticality_ranking,
     evaluate,
+    parse_scenario,
     supply_changes,
 )
-from proxisante.scenarios.io import parse_scenario
 
 # Five real communes (codes must exist), a hand-made symmetric-ish travel matrix (minutes).
 CODES = np.array(["62523", "62498", "62510", "62065", "62427"])
@@ -33,12 +32,12 @@ MIN = np.array(
 POP = np.array([5000.0, 30000.0, 8000.0, 17000.0, 3000.0])
 
 
-def _context(baseline: np.ndarray | None = None) -> ImpactContext:
+def _context(baseline: np.ndarray | None = None) -> EvaluationBaseline:
     keep = MIN <= 20
     rows, cols = np.nonzero(keep)
     m = sp.csr_array((MIN[rows, cols], (rows, cols)), shape=MIN.shape)
     cat = Catchment.build(m, POP)
-    return ImpactContext(
+    return EvaluationBaseline(
         year=2023, codes=CODES,
         baseline_apl=np.zeros(5) if baseline is None else baseline,
         pop_standardisee=POP, pop_totale=POP, catchment=cat,
@@ -87,8 +86,8 @@ def test_delta_equals_full_recompute():
         {"kind": "open_site", "site": "n1", "name": "N", "commune": "62510", "fte": {"gp": 2}},
         {"kind": "change_staff", "site": "s1", "profession": "gp", "delta_fte": 0.5},
     )
-    delta_mode = evaluate(sc, offer=offer, context=ctx)
-    full_mode = evaluate(sc, offer=offer, context=ctx, full_supply=full)
+    delta_mode = evaluate(sc, offer=offer, baseline=ctx)
+    full_mode = evaluate(sc, offer=offer, baseline=ctx, full_supply=full)
     np.testing.assert_allclose(delta_mode.communes["apl_before"], base, rtol=0, atol=1e-12)
     np.testing.assert_allclose(
         delta_mode.communes["apl_after"], full_mode.communes["apl_after"], rtol=0, atol=1e-12
@@ -97,7 +96,7 @@ def test_delta_equals_full_recompute():
 
 def test_closing_zero_fte_site_changes_nothing():
     res = evaluate(
-        _sc({"kind": "close_sites", "sites": ["s3"]}), offer=_offer(), context=_context()
+        _sc({"kind": "close_sites", "sites": ["s3"]}), offer=_offer(), baseline=_context()
     )
     assert (res.communes["delta_apl"] == 0).all()
     assert len(res.changes) == 0 and any("aucun médecin" in n for n in res.notes)
@@ -109,7 +108,7 @@ def test_close_then_reopen_restores_baseline_exactly():
         {"kind": "close_sites", "sites": ["s1"]},
         {"kind": "open_site", "site": "back", "name": "A2", "commune": "62523", "fte": {"gp": 1.5}},
     )
-    res = evaluate(sc, offer=_offer(), context=ctx)
+    res = evaluate(sc, offer=_offer(), baseline=ctx)
     assert (res.communes["apl_after"].to_numpy() == ctx.baseline_apl).all()
 
 
@@ -117,10 +116,10 @@ def test_break_up_equals_sum_of_site_deltas():
     offer, ctx = _offer(), _context(np.full(5, 3.0))
     whole = evaluate(
         _sc({"kind": "operator_exit", "operator": "filieris", "territory": "dep:62"}),
-        offer=offer, context=ctx,
+        offer=offer, baseline=ctx,
     )  # fmt: skip
     parts = sum(
-        evaluate(_sc({"kind": "close_sites", "sites": [s]}), offer=offer, context=ctx)
+        evaluate(_sc({"kind": "close_sites", "sites": [s]}), offer=offer, baseline=ctx)
         .communes["delta_apl"]
         .to_numpy()
         for s in ("s1", "s2", "s3")
@@ -133,7 +132,7 @@ def test_transfer_has_no_access_effect():
     res = evaluate(
         _sc({"kind": "operator_exit", "operator": "filieris", "territory": "dep:62",
              "action": "transfer", "to_operator": "ch-lens"}),
-        offer=_offer(), context=_context(),
+        offer=_offer(), baseline=_context(),
     )  # fmt: skip
     assert (res.communes["delta_apl"] == 0).all() and "Transfert" in res.notes[0]
 
@@ -141,7 +140,7 @@ def test_transfer_has_no_access_effect():
 def test_retirements_use_birth_years():
     res = evaluate(
         _sc({"kind": "retirements", "profession": "gp", "age_at_least": 67, "year": 2025}),
-        offer=_offer(), context=_context(),
+        offer=_offer(), baseline=_context(),
     )  # fmt: skip
     # born 1955 (s1, 1.5 FTE) and 1958 (s4, 4 FTE) are >= 67 in 2025
     assert sorted(res.changes["site_id"]) == ["s1", "s4"]
@@ -152,9 +151,9 @@ def test_population_change_needs_full_supply():
     offer = _offer()
     sc = _sc({"kind": "population_change", "territory": "62498", "factor": 1.2})
     with pytest.raises(InputError, match="full recompute"):
-        evaluate(sc, offer=offer, context=_context())
+        evaluate(sc, offer=offer, baseline=_context())
     full = _full_supply(offer)
-    res = evaluate(sc, offer=offer, context=_context(), full_supply=full)
+    res = evaluate(sc, offer=offer, baseline=_context(), full_supply=full)
     # more people sharing the same doctors: nobody gains access
     assert (res.communes["delta_apl"] <= 1e-12).all() and (res.communes["delta_apl"] < 0).any()
 
@@ -190,7 +189,7 @@ def test_criticality_ranking_order_on_bundled_data():
 
 
 def test_bundled_context_reproduces_official_baseline():
-    ctx = ImpactContext.build(2023)
+    ctx = EvaluationBaseline.official(2023)
     i = ctx.index_of(["62523"])[0]
     assert ctx.baseline_apl[i] == 6.558
     res = evaluate(_sc({"kind": "close_sites", "sites": ["filieris-centre-de-sante-de-carmaux"]}))
@@ -204,7 +203,7 @@ def test_criticality_ranking_hand_built():
     # baselines just above 2.5 where s2 (5 GPs at 62498) weighs most
     base = np.array([2.6, 2.55, 2.52, 2.7, 9.0])
     ctx = _context(base)
-    rank = criticality_ranking(operator="filieris", offer=_offer(), context=ctx)
+    rank = criticality_ranking(operator="filieris", offer=_offer(), baseline=ctx)
     # s3 has 0 FTE -> last; s2 (27,000 consultations) pushes more people under 2.5 than s1
     assert rank["site_id"].tolist() == ["s2", "s1", "s3"]
     eff = ctx.catchment.delta(ctx.index_of(["62498"]), [-5 * 5400.0])
@@ -214,5 +213,5 @@ def test_criticality_ranking_hand_built():
 
 def test_national_context_is_built_once_per_year():
     # the web app and every CLI evaluation rely on this cache (0.3 s per build otherwise)
-    assert ImpactContext.build(2023) is ImpactContext.build(2023)
-    assert ImpactContext.build(2022) is not ImpactContext.build(2023)
+    assert EvaluationBaseline.official(2023) is EvaluationBaseline.official(2023)
+    assert EvaluationBaseline.official(2022) is not EvaluationBaseline.official(2023)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from proxisante.errors import DataFileError, InputError
-from proxisante.scenarios.io import dump_scenario, load_scenario, parse_scenario
+from proxisante.scenarios import dump_scenario, load_scenario, parse_scenario
 
 GOOD = {
     "name": "Fermeture des centres Filieris du Tarn",

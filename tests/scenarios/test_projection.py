@@ -7,11 +7,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from proxisante.access import EvaluationBaseline
 from proxisante.cli import app
 from proxisante.errors import DataFileError, InputError
-from proxisante.scenarios.impact import ImpactContext, evaluate, population_factors
-from proxisante.scenarios.io import parse_scenario
-from proxisante.scenarios.projection import read_population_projection
+from proxisante.scenarios import (
+    evaluate,
+    parse_scenario,
+    population_factors,
+    read_population_projection,
+)
 from proxisante.territory import load_communes
 
 
@@ -58,8 +62,8 @@ def test_bad_files_name_line_and_field(tmp_path, text, pattern):
         read_population_projection(_write(tmp_path, text), year=2030)
 
 
-def _ctx() -> ImpactContext:
-    return ImpactContext.build(2023)
+def _ctx() -> EvaluationBaseline:
+    return EvaluationBaseline.official(2023)
 
 
 def test_factors_by_hand():
@@ -91,10 +95,10 @@ def test_projection_equals_the_same_factor_and_needs_full_supply():
     fac = parse_scenario({"name": "fac", "edits": [{"kind": "population_change",
                           "territory": "62498", "factor": 1.2}]})  # fmt: skip
     with pytest.raises(InputError, match="full recompute"):
-        evaluate(proj, context=ctx)
+        evaluate(proj, baseline=ctx)
     supply = pd.Series({"62523": 3 * 5400.0, "62498": 25 * 5400.0, "62065": 6 * 5400.0})
-    a = evaluate(proj, context=ctx, full_supply=supply)
-    b = evaluate(fac, context=ctx, full_supply=supply)
+    a = evaluate(proj, baseline=ctx, full_supply=supply)
+    b = evaluate(fac, baseline=ctx, full_supply=supply)
     np.testing.assert_allclose(a.communes["apl_after"], b.communes["apl_after"], rtol=1e-12)
     lens = a.communes.set_index("code_insee").loc["62498"]
     assert lens["delta_apl"] < 0

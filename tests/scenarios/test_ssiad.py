@@ -14,8 +14,7 @@ from proxisante.errors import InputError
 from proxisante.offer import Offer, load_default_offer
 from proxisante.offer.model import CATEGORIES, PROFESSIONS
 from proxisante.offer.ssiad import ssiad_coverage
-from proxisante.scenarios.impact import evaluate
-from proxisante.scenarios.io import parse_scenario
+from proxisante.scenarios import evaluate, parse_scenario
 from proxisante.scenarios.model import Category, Profession
 from proxisante.territory import AGE_BANDS, population_aged
 

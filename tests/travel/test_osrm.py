@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from proxisante.errors import DataFileError
+from proxisante.errors import DataFileError, OsrmError
 from proxisante.travel import estimate_matrix
 from proxisante.travel.estimate import great_circle_km
-from proxisante.travel.osrm import OsrmError, OsrmServer, build_network, osrm_dir, osrm_matrix
+from proxisante.travel.osrm import OsrmServer, build_network, osrm_dir, osrm_matrix
 
 PBF = Path(__file__).resolve().parents[1] / "data" / "osm" / "monaco.osm.pbf"
 # points in Monaco: Monaco-Ville, Fontvieille, Monte-Carlo casino, port Hercule, Larvotto

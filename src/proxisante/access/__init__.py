@@ -2,7 +2,9 @@
 
 Pure functions over numpy arrays and ``scipy.sparse`` (no pandas in the hot path), exact
 incremental updates (:class:`Catchment`, :func:`supply_change_delta`), and a thin DataFrame
-façade (:func:`access_table`, :func:`compute_access`).
+façade (:func:`access_table`, :func:`compute_access`). At the data edge:
+:class:`EvaluationBaseline` (the national baseline scenarios and plans are evaluated on)
+and :func:`read_supply_file` (a user's supply table).
 
 Orientation everywhere: matrices are origins (demand, rows) × destinations (supply sites,
 columns), in minutes; reachable pairs are exactly the stored entries (a stored 0.0 is
@@ -10,12 +12,15 @@ columns), in minutes; reachable pairs are exactly the stored entries (a stored 0
 """
 
 from proxisante.access.api import (
+    DECAY_NAMES,
     LUO_QI_ZONES,
     MEASURES,
+    RATIO_MEASURES,
     access_table,
     align_demand,
     align_supply,
     compute_access,
+    decay_by_name,
     default_decay,
 )
 from proxisante.access.apl import (
@@ -32,6 +37,7 @@ from proxisante.access.apl import (
     fte_per_100k,
     standardise_population,
 )
+from proxisante.access.baseline import EvaluationBaseline
 from proxisante.access.decay import (
     DREES_APL_STEP,
     Decay,
@@ -54,17 +60,21 @@ from proxisante.access.fca import (
     two_step,
 )
 from proxisante.access.incremental import Catchment, apply_supply_change, supply_change_delta
+from proxisante.access.supply_file import read_supply_file
 
 __all__ = [
     "CONSULTATIONS_PER_FTE",
+    "DECAY_NAMES",
     "DREES_APL_STEP",
     "LUO_QI_ZONES",
     "MEASURES",
     "NEW_GP_CONSULTATIONS",
     "PER_100K",
+    "RATIO_MEASURES",
     "UNDER_65_AGE",
     "Catchment",
     "Decay",
+    "EvaluationBaseline",
     "ExponentialDecay",
     "GaussianDecay",
     "LinearDecay",
@@ -83,12 +93,14 @@ __all__ = [
     "consultations_from_fte",
     "counted_consultations",
     "covered_population",
+    "decay_by_name",
     "default_decay",
     "fte_from_activity",
     "fte_per_100k",
     "hansen_potential",
     "modified_two_step",
     "nearest_minutes",
+    "read_supply_file",
     "site_demand",
     "standardise_population",
     "supply_change_delta",

@@ -23,7 +23,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from proxisante.access.decay import DREES_APL_STEP, Decay, StepDecay
+from proxisante.access.decay import (
+    DREES_APL_STEP,
+    Decay,
+    GaussianDecay,
+    LinearDecay,
+    PowerDecay,
+    StepDecay,
+)
 from proxisante.access.fca import (
     balanced,
     catchment_weights,
@@ -35,15 +42,18 @@ from proxisante.access.fca import (
     two_step,
 )
 from proxisante.errors import InputError, UnknownCodeError
-from proxisante.travel.base import TravelMatrix
+from proxisante.travel import TravelMatrix
 
 __all__ = [
+    "DECAY_NAMES",
     "LUO_QI_ZONES",
     "MEASURES",
+    "RATIO_MEASURES",
     "access_table",
     "align_demand",
     "align_supply",
     "compute_access",
+    "decay_by_name",
     "default_decay",
 ]
 
@@ -78,6 +88,42 @@ def default_decay(measure: str, travel: TravelMatrix) -> Decay:
         return LUO_QI_ZONES
     msg = f"measure '{measure}' needs an explicit decay (e.g. PowerDecay(beta=1.0))"
     raise InputError(msg)
+
+
+#: Measures whose value is a supply-to-demand ratio (FTE per inhabitant when supply is FTE:
+#: shown per 100,000 inhabitants, :data:`~proxisante.access.apl.PER_100K`).
+RATIO_MEASURES: tuple[str, ...] = ("2sfca", "e2sfca", "3sfca", "m2sfca", "bfca")
+#: Decays a user can name (:func:`decay_by_name`).
+DECAY_NAMES: tuple[str, ...] = ("default", "linear", "gaussian", "power")
+
+
+def decay_by_name(name: str, measure: str, cutoff_minutes: float) -> Decay | None:
+    """The decay a user names for ``measure`` within ``cutoff_minutes``.
+
+    ``default``: the measure's own (``None``, see :func:`default_decay`), except for
+    ``gravity`` which gets ``1/t`` (:class:`PowerDecay` with β = 1 from 1 minute);
+    ``linear``: 1 at 0 min down to 0 at the cut-off; ``gaussian``: σ = cut-off ÷ 3;
+    ``power``: ``1/t`` from 1 minute.
+
+    Raises
+    ------
+    InputError
+        ``name`` is not one of :data:`DECAY_NAMES`.
+
+    >>> decay_by_name("default", "2sfca", 30.0) is None
+    True
+    """
+    if name not in DECAY_NAMES:
+        msg = f"--decay was '{name}'; expected one of {', '.join(DECAY_NAMES)}"
+        raise InputError(msg)
+    power = PowerDecay(beta=1.0, scale_minutes=1.0, min_minutes=1.0, max_minutes=cutoff_minutes)
+    if name == "default":
+        return power if measure == "gravity" else None
+    if name == "linear":
+        return LinearDecay(cutoff_minutes)
+    if name == "gaussian":
+        return GaussianDecay(sigma_minutes=cutoff_minutes / 3, max_minutes=cutoff_minutes)
+    return power
 
 
 def align_supply(

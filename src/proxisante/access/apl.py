@@ -19,6 +19,8 @@ from proxisante.access._checks import as_csr, check_vector
 from proxisante.access.decay import DREES_APL_STEP, Decay
 from proxisante.access.fca import catchment_weights, two_step
 from proxisante.errors import InputError
+from proxisante.offer import CONSULTATIONS_PER_FTE
+from proxisante.territory import AGE_BANDS, age_weights
 
 __all__ = [
     "CONSULTATIONS_PER_FTE",
@@ -38,8 +40,6 @@ __all__ = [
 #: The APL of professions other than GPs is in FTE per 100,000 standardised inhabitants.
 PER_100K = 100_000.0
 
-#: One full-time-equivalent GP ≈ 5,400 consultations a year (DREES, "Paramètres").
-CONSULTATIONS_PER_FTE = 5400.0
 #: Consultations imputed to a GP newly installed (no activity the year before) (DREES).
 NEW_GP_CONSULTATIONS = 5400.0
 #: Age limit of the DREES variant "APL to GPs under 65" (GPs aged < 65 count), years.
@@ -201,8 +201,6 @@ def standardise_population(pop_by_band, *, year: int) -> np.ndarray:
     >>> standardise_population([[100.0] + [0.0] * 18], year=2023).round(9).tolist()
     [112.0]
     """
-    from proxisante.territory import AGE_BANDS, age_weights
-
     p = np.asarray(pop_by_band, dtype=float)
     if p.ndim != 2 or p.shape[1] != len(AGE_BANDS):
         msg = (

@@ -5,7 +5,8 @@ supply, so a change ``ΔS_j`` at sites ``J`` changes every origin by exactly
 
     ΔA_i = Σ_{j ∈ J} W_ij ΔS_j / D_j,
 
-touching only the pairs of the changed columns (DESIGN.md, "Key method fact"; METHODS.md).
+touching only the pairs of the changed columns (``docs/methods.md``, "The marginal-effect
+identity").
 A supply change at a site whose catchment holds no demand changes nothing (``D_j = 0``).
 Population changes alter ``D`` and need a full recompute.
 
@@ -50,6 +51,22 @@ class Catchment:
         w = catchment_weights(minutes, decay)
         p = check_vector(demand, name="demand", length=w.shape[0], unit="inhabitants")
         return cls(weights=w, weights_csc=sp.csc_array(w), demand=p, site_demand=site_demand(w, p))
+
+    @classmethod
+    def from_weights(cls, weights, demand) -> Catchment:
+        """Catchment of decay weights already computed (origins × destinations, ≥ 0).
+
+        Validates ``weights`` and ``demand`` as :meth:`build` does and recomputes the
+        catchment demand ``D_j``.
+        """
+        w = as_csr(weights, name="weights")
+        p = check_vector(demand, name="demand", length=w.shape[0], unit="inhabitants")
+        return cls(weights=w, weights_csc=sp.csc_array(w), demand=p, site_demand=site_demand(w, p))
+
+    def with_demand(self, demand) -> Catchment:
+        """The same weights with another demand per origin (e.g. a population change): a
+        full recompute of ``D_j`` (population changes are not marginal)."""
+        return Catchment.from_weights(self.weights, demand)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -132,9 +149,10 @@ def supply_change_delta(
 ) -> np.ndarray:
     """Baseline-free change of a 2SFCA-type measure (APL) after supply changes at ``sites``.
 
-    ``ΔA_i = Σ_{j ∈ sites} f(t_ij) ΔS_j / D_j`` with ``D_j = Σ_k f(t_kj) P_k`` (DESIGN.md,
-    "Key method fact"). Only the columns of ``sites`` are read and decayed, so the other
-    sites' supply is not needed (``D_j`` does not depend on supply).
+    ``ΔA_i = Σ_{j ∈ sites} f(t_ij) ΔS_j / D_j`` with ``D_j = Σ_k f(t_kj) P_k``
+    (``docs/methods.md``, "The marginal-effect identity"). Only the columns of ``sites`` are
+    read and decayed, so the other sites' supply is not needed (``D_j`` does not depend on
+    supply).
 
     Parameters
     ----------
@@ -178,7 +196,7 @@ def apply_supply_change(
 
     With ``baseline`` the official DREES APL (``load_official_apl(year)['apl_generalistes']``
     aligned on the origins) and ``demand`` its ``pop_standardisee``, this is the scenario
-    APL without knowing any GP's activity (DESIGN.md, "Key method fact"). Exact when
+    APL without knowing any GP's activity (``docs/methods.md``). Exact when
     ``minutes`` and ``demand`` are those DREES used; with other travel times the delta is
     that of our times applied to the published level.
     """

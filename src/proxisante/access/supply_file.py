@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from proxisante.access.apl import CONSULTATIONS_PER_FTE
 from proxisante.errors import DataFileError, UnknownCommuneError
+from proxisante.offer import CONSULTATIONS_PER_FTE
 from proxisante.territory import check_commune_codes
 
 __all__ = ["read_supply_file"]

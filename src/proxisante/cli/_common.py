@@ -1,16 +1,23 @@
-"""Helpers shared by the CLI modules: consoles and error handling."""
+"""Helpers shared by the CLI modules: consoles, error handling, the workspace."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from proxisante.errors import ProxisanteError
+
+if TYPE_CHECKING:
+    from proxisante.workspace import Workspace
+
+#: ``--store PATH`` of the commands that read or write the store.
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
 
 console = Console()
 console_err = Console(stderr=True, emoji=False)
@@ -43,3 +50,10 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(code=2) from None
 
     return wrapper
+
+
+def workspace(store: Path | None = None) -> Workspace:
+    """The application layer on ``store`` (default store when None)."""
+    from proxisante.workspace import Workspace
+
+    return Workspace(store)

@@ -58,12 +58,15 @@ def access(
         DREES_APL_STEP,
         MEASURES,
         PER_100K,
+        RATIO_MEASURES,
         align_supply,
         compute_access,
+        decay_by_name,
+        read_supply_file,
     )
-    from proxisante.access.supply_file import read_supply_file
     from proxisante.territory import load_communes, load_official_apl, select
-    from proxisante.travel.providers import travel_matrix
+    from proxisante.travel import travel_matrix
+    from proxisante.workspace import table_format, write_table
 
     if measure not in MEASURES:
         msg = f"--measure was '{measure}'; expected one of {', '.join(MEASURES)}"
@@ -72,6 +75,8 @@ def access(
         msg = "--measure apl is the DREES APL to GPs; use --profession gp (or another measure)"
         raise InputError(msg)
     terr = select(territory)
+    if out is not None:
+        table_format(out, accepted=("csv", "gpkg"))
     with console.status("Loading communes, population and supply…"):
         communes = load_communes()
         communes = communes[communes["lat"].notna()]
@@ -87,25 +92,18 @@ def access(
     with console.status(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
         s = align_supply(tm, table)
         d = pop.reindex(tm.origin_ids).to_numpy(dtype=float)
-        res = compute_access(measure, tm, supply=s, demand=d, decay=_decay(decay, measure, cut))
+        res = compute_access(
+            measure, tm, supply=s, demand=d, decay=decay_by_name(decay, measure, cut)
+        )
     res = res[res["origin"].isin(terr.codes)].rename(columns={"origin": "code_insee"})
     res = terr.communes[["code_insee", "nom", "population"]].merge(res, on="code_insee")
     res = res.sort_values("value", kind="stable").reset_index(drop=True)
     res.insert(3, "measure", measure)
-    per_100k = measure in _RATIO_MEASURES and unit == "fte"
+    per_100k = measure in RATIO_MEASURES and unit == "fte"
     if per_100k:  # FTE per inhabitant is unreadable: also per 100,000 standardised inhabitants
         res["per_100k"] = res["value"] * PER_100K
     if out is not None:
-        if out.suffix.lower() == ".gpkg":
-            from proxisante.territory import load_commune_geometry
-
-            geo = load_commune_geometry(res["code_insee"]).merge(res, on="code_insee")
-            geo.to_file(out, layer=measure, driver="GPKG")
-        elif out.suffix.lower() == ".csv":
-            res.to_csv(out, index=False)
-        else:
-            msg = f"--out must end in .csv or .gpkg; got '{out.suffix}'"
-            raise InputError(msg)
+        write_table(res, out, layer=measure, accepted=("csv", "gpkg"))
         console.print(f"wrote {len(res)} rows to {out}")
     if csv:
         typer.echo(res.to_csv(index=False), nl=False)
@@ -120,27 +118,6 @@ def access(
     console.print(t)
     if len(res) > 40:
         console.print(f"(first 40 of {len(res)} communes; use --csv or --out for all)")
-
-
-_RATIO_MEASURES = ("2sfca", "e2sfca", "3sfca", "m2sfca", "bfca")
-DECAYS = ("default", "linear", "gaussian", "power")
-
-
-def _decay(name: str, measure: str, cutoff_minutes: float):
-    """The decay of ``--decay`` for ``measure`` (``None``: the measure's default)."""
-    from proxisante.access import GaussianDecay, LinearDecay, PowerDecay
-
-    if name not in DECAYS:
-        msg = f"--decay was '{name}'; expected one of {', '.join(DECAYS)}"
-        raise InputError(msg)
-    power = PowerDecay(beta=1.0, scale_minutes=1.0, min_minutes=1.0, max_minutes=cutoff_minutes)
-    if name == "default":
-        return power if measure == "gravity" else None
-    if name == "linear":
-        return LinearDecay(cutoff_minutes)
-    if name == "gaussian":
-        return GaussianDecay(sigma_minutes=cutoff_minutes / 3, max_minutes=cutoff_minutes)
-    return power
 
 
 def register(app: typer.Typer) -> None:

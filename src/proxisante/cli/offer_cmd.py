@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, user_errors
+from proxisante.cli._common import StoreOption, console, user_errors, workspace
 
 offer_app = typer.Typer(help="Health sites and staff: import official files, list, edit.",
                         no_args_is_help=True)  # fmt: skip
-StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
 
 
 @offer_app.command("import")
@@ -27,14 +26,10 @@ def import_(
     an INSEE population-by-age file (POP1B)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from proxisante.offer.importing import import_file
-    from proxisante.store import Store
-
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:  # fmt: skip
         progress.add_task(f"Importing {file.name} ({kind}): parse, validate, store…")
-        with Store(store) as st:
-            rep = import_file(kind, file, store=st, lenient=lenient)
+        rep = workspace(store).import_file(kind, file, lenient=lenient)
     console.print(
         f"[green]imported[/] {rep.rows_stored:,} row(s) from {rep.file_name} ({kind}; "
         f"{rep.rows_read:,} data line(s) read)"
@@ -47,25 +42,17 @@ def import_(
 @user_errors
 def imports(store: StoreOption = None) -> None:
     """Provenance of every import (file, sha256, date, row counts)."""
-    from proxisante.offer.importing import stored_imports
-
-    _print_log(stored_imports, store, empty="no import yet")
+    _print_log(workspace(store).imports(), empty="no import yet")
 
 
 @offer_app.command("edits")
 @user_errors
 def edits(store: StoreOption = None) -> None:
     """Log of manual edits (site, action, detail, time)."""
-    from proxisante.offer.edits import stored_edits
-
-    _print_log(stored_edits, store, empty="no edit yet")
+    _print_log(workspace(store).edits(), empty="no edit yet")
 
 
-def _print_log(read, store: Path | None, *, empty: str) -> None:
-    from proxisante.store import Store
-
-    with Store(store) as st:
-        df = read(st)
+def _print_log(df, *, empty: str) -> None:
     console.print(df.to_string(index=False) if len(df) else empty)
 
 
@@ -79,14 +66,9 @@ def list_(
     store: StoreOption = None,
 ) -> None:
     """List sites by territory, category and operator (bundled default + imports)."""
-    from proxisante.offer.importing import load_offer
-    from proxisante.store import Store
-    from proxisante.territory import select
-
-    codes = select(territory).codes if territory else None
-    with Store(store) as st:
-        offer = load_offer(st)
-    sites = offer.select(communes=codes, category=category, operator=operator)
+    ws = workspace(store)
+    sites = ws.offer().select(communes=ws.territory(territory).codes if territory else None,
+                              category=category, operator=operator)  # fmt: skip
     cols = ["site_id", "name", "category", "operator", "commune", "status", "source_date"]
     if csv:
         typer.echo(sites[cols].to_csv(index=False), nl=False)
@@ -102,11 +84,7 @@ def list_(
 @user_errors
 def show(site_id: Annotated[str, typer.Argument()], store: StoreOption = None) -> None:
     """Show one site (FINESS number or id) and its staff."""
-    from proxisante.offer.importing import load_offer
-    from proxisante.store import Store
-
-    with Store(store) as st:
-        offer = load_offer(st)
+    offer = workspace(store).offer()
     site = offer.site(site_id)
     grid = Table(show_header=False, box=None)
     for k, v in site.items():
@@ -133,12 +111,11 @@ def edit(
     store: StoreOption = None,
 ) -> None:
     """Add/remove FTE at a site, set its places or close it (one transaction, logged)."""
-    from proxisante.offer.edits import edit_site, parse_fte_change
-    from proxisante.store import Store
+    from proxisante.offer import parse_fte_change
 
     changes = [parse_fte_change(spec) for spec in fte or []]
-    with Store(store) as st:
-        edit_site(st, site_id, fte_changes=changes, close=close, capacity_places=capacity_places)
+    workspace(store).edit_site(site_id, fte_changes=changes, close=close,
+                               capacity_places=capacity_places)  # fmt: skip
     console.print(f"updated {site_id}" + (" (closed)" if close else ""))
 
 

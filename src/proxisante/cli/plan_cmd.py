@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, user_errors
+from proxisante.cli._common import StoreOption, console, user_errors, workspace
 from proxisante.cli.territory_cmd import TerritoryOption
 from proxisante.errors import InputError
 
@@ -38,40 +38,20 @@ def _instance(
     max_candidates, store=None, retirement_age=67, profession="gp", supply=None, threshold=None,
     fte_cost=None,
 ):  # fmt: skip
-    from proxisante.plan import CostParameters, build_instance
-    from proxisante.territory import select
+    from proxisante.plan import CostParameters
 
     other = {} if fte_cost is None or profession == "gp" else {profession: fte_cost}
     costs = CostParameters(
         gp_fte_eur_per_year=gp_cost if fte_cost is None or profession != "gp" else fte_cost,
         opening_eur=opening_cost, site_eur_per_year=site_cost, fte_eur_per_year=other,
     )  # fmt: skip
-    supply_fte = None
-    if supply is not None:
-        from proxisante.access.supply_file import read_supply_file
-
-        table = read_supply_file(supply, profession=profession, unit="fte")
-        supply_fte = table.groupby("destination")["supply"].sum()
     cands = [c.strip() for c in candidates.split(",")] if candidates else None
-    from proxisante.offer.importing import load_offer
-    from proxisante.store import Store
-
-    with Store(store) as st:
-        offer = load_offer(st)
-    return build_instance(
-        select(territory),
-        budgets_eur=_budgets(budget),
-        hires_fte=hires,
-        candidates=cands,
-        max_fte_per_site=max_fte,
-        costs=costs,
-        max_candidates=max_candidates,
-        offer=offer,
-        profession=profession,
-        supply_fte=supply_fte,
-        threshold=threshold,
+    return workspace(store).plan_instance(
+        territory, budgets_eur=_budgets(budget), hires_fte=hires, candidates=cands,
+        max_fte_per_site=max_fte, costs=costs, max_candidates=max_candidates,
+        profession=profession, supply_file=supply, threshold=threshold,
         retirement_age=retirement_age,
-    )
+    )  # fmt: skip
 
 
 Budget = Annotated[str, typer.Option(help="YEAR=EUROS,… e.g. 2025=3.2e6,2026=3.4e6")]
@@ -105,7 +85,6 @@ FteCost = Annotated[
     float | None, typer.Option(help="€ per FTE per year of the profession (required for non-GPs)")
 ]
 RetirementAge = Annotated[int, typer.Option(help="Age at which GPs with a known birth year retire")]
-StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
 TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]
 
 
@@ -225,7 +204,8 @@ def cog(
     if inst.years != list(range(from_year, to_year + 1)):
         msg = f"--budget years {inst.years} do not match --from {from_year} --to {to_year}"
         raise InputError(msg)
-    ssiad = _ssiad_coverage(territory, store)
+    ws = workspace(store)
+    ssiad = ws.ssiad_coverage(territory)
     with console.status("Building the plan…"):
         plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
     write_xlsx(plan, out)
@@ -233,27 +213,13 @@ def cog(
     console.print(plan.summary[columns].to_string(index=False))
     console.print(f"[green]wrote[/] {out} (gap {plan.solution.gap:.2%})")
     if html is not None:
-        from proxisante.report import build_territory_report, write_html
-        from proxisante.report.plan_section import plan_section
-        from proxisante.territory import select
+        from proxisante.report import build_territory_report, plan_section, write_html
 
-        terr = select(territory)
-        rep = build_territory_report(terr)
+        terr = ws.territory(territory)
+        rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
         rep.sections.append(plan_section(plan, terr.label))
         write_html(rep, html)
         console.print(f"[green]wrote[/] {html}")
-
-
-def _ssiad_coverage(territory: str, store: Path | None):
-    """The territory's SSIAD places per 1,000 aged 75+ from the store's offer and ages."""
-    from proxisante.offer.importing import load_offer, load_population_by_age
-    from proxisante.offer.ssiad import ssiad_coverage
-    from proxisante.store import Store
-    from proxisante.territory import select
-
-    with Store(store) as st:
-        offer, pop_by_age = load_offer(st), load_population_by_age(st)
-    return ssiad_coverage(offer.sites, pop_by_age, select(territory).codes)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,10 +19,11 @@ def report(
 ) -> None:
     """Write the French report on GP access (DREES APL) of a territory: summary, map, table."""
     from proxisante.report import build_territory_report, write_html
-    from proxisante.territory import select
+    from proxisante.workspace import Workspace
 
-    terr = select(territory)
-    rep = build_territory_report(terr, year=year)
+    ws = Workspace(use_store=False)
+    terr = ws.territory(territory)
+    rep = build_territory_report(terr, year=year, neighbours=ws.report_neighbours(terr))
     path = write_html(rep, out)
     s = rep.summary
     console.print(

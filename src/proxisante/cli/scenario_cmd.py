@@ -8,29 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, user_errors
+from proxisante.cli._common import StoreOption, console, user_errors, workspace
 from proxisante.errors import InputError
 
 scenario_app = typer.Typer(
     help="Scenarios: closures, openings, staff changes, retirements, network break-up.",
     no_args_is_help=True,
 )
-StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
 OptTerritory = Annotated[
     str | None, typer.Option("--territory", "-t", help="Territory selector for the summary")
 ]
-
-
-def _load(ref: str, store: Path | None):
-    """A scenario from a .yaml/.yml/.json file, or by name from the store."""
-    from proxisante.scenarios.io import load_scenario, parse_scenario
-
-    if Path(ref).suffix.lower() in (".yaml", ".yml", ".json"):
-        return load_scenario(ref)
-    from proxisante.store import Store
-
-    with Store(store) as st:
-        return parse_scenario(st.get_scenario(ref))
 
 
 PopulationFileOption = Annotated[
@@ -42,40 +29,12 @@ PopulationYearOption = Annotated[
 ]
 
 
-def _offer(store: Path | None):
-    """The bundled offer overlaid with what was imported or edited in the store."""
-    from proxisante.offer.importing import load_offer
-    from proxisante.store import Store
-
-    with Store(store) as st:
-        return load_offer(st)
-
-
-def _pop_by_age(store: Path | None):
-    """Population by age band imported into the store (``offer import pop-age``), or None."""
-    from proxisante.offer.importing import load_population_by_age
-    from proxisante.store import Store
-
-    with Store(store) as st:
-        return load_population_by_age(st)
-
-
-def _save(scenario, store: Path | None, *, overwrite: bool) -> None:
-    """Check every edit against the offer (sites, communes, FTE), then save in one transaction."""
-    from proxisante.scenarios.impact import supply_changes
-    from proxisante.store import Store
-
-    supply_changes(scenario, _offer(store))
-    with Store(store) as st:
-        st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
-
-
 def _edits_from_options(
     close, operator_exit, open_site, population_file=None, population_year=None
 ) -> list[dict]:
     edits: list[dict] = []
     if population_file is not None:
-        from proxisante.scenarios.projection import read_population_projection
+        from proxisante.scenarios import read_population_projection
 
         proj = read_population_projection(population_file, year=population_year)
         edits.append(proj.model_dump(mode="json"))
@@ -120,7 +79,7 @@ def new(
     store: StoreOption = None,
 ) -> None:
     """Create a scenario from options and save it in the store."""
-    from proxisante.scenarios.io import dump_scenario, parse_scenario
+    from proxisante.scenarios import dump_scenario, parse_scenario
 
     edits = _edits_from_options(close, operator_exit, open_site, population_file,
                                 population_year)  # fmt: skip
@@ -128,7 +87,7 @@ def new(
         msg = "give at least one edit: --close, --operator-exit, --open or --population-file"
         raise InputError(msg)
     sc = parse_scenario({"name": name, "description": description, "edits": edits})
-    _save(sc, store, overwrite=False)
+    workspace(store).save_scenario(sc, overwrite=False)
     if out is not None:
         dump_scenario(sc, out)
     console.print(f"saved scenario '{name}' ({len(edits)} edit(s))")
@@ -142,10 +101,10 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Validate a scenario file and save it in the store."""
-    from proxisante.scenarios.io import load_scenario
+    from proxisante.scenarios import load_scenario
 
     sc = load_scenario(file)
-    _save(sc, store, overwrite=overwrite)
+    workspace(store).save_scenario(sc, overwrite=overwrite)
     console.print(f"saved scenario '{sc.name}' from {file}")
 
 
@@ -157,9 +116,9 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Write a stored scenario to a YAML or JSON file."""
-    from proxisante.scenarios.io import dump_scenario
+    from proxisante.scenarios import dump_scenario
 
-    dump_scenario(_load(name, store), file)
+    dump_scenario(workspace(store).load_scenario(name), file)
     console.print(f"wrote {file}")
 
 
@@ -181,9 +140,10 @@ def edit(
     store: StoreOption = None,
 ) -> None:
     """Add or remove edits of a stored scenario (validated before saving)."""
-    from proxisante.scenarios.io import parse_scenario
+    from proxisante.scenarios import parse_scenario
 
-    sc = _load(name, store)
+    ws = workspace(store)
+    sc = ws.load_scenario(name)
     data = sc.model_dump(mode="json")
     for n in sorted(set(remove_edit or []), reverse=True):
         if not 1 <= n <= len(data["edits"]):
@@ -195,7 +155,7 @@ def edit(
     if description is not None:
         data["description"] = description
     new_sc = parse_scenario(data)
-    _save(new_sc, store, overwrite=True)
+    ws.save_scenario(new_sc, overwrite=True)
     console.print(f"updated scenario '{name}' ({len(new_sc.edits)} edit(s))")
 
 
@@ -203,10 +163,7 @@ def edit(
 @user_errors
 def list_(store: StoreOption = None) -> None:
     """List the stored scenarios."""
-    from proxisante.store import Store
-
-    with Store(store) as st:
-        rows = st.list_scenarios()
+    rows = workspace(store).scenario_names()
     t = Table("name", "created", "updated")
     for name, created, updated in rows:
         t.add_row(name, f"{created:%Y-%m-%d %H:%M}", f"{updated:%Y-%m-%d %H:%M}")
@@ -269,33 +226,16 @@ def run(
     By default the official DREES APL is the baseline and supply changes are applied with
     exact marginal effects; with --full-supply the APL is recomputed (population changes too).
     """
-    from proxisante.scenarios.impact import evaluate
-    from proxisante.territory import select
-
-    sc = _load(ref, store)
-    supply = None
-    if full_supply is not None:
-        from proxisante.access.supply_file import read_supply_file
-
-        table = read_supply_file(full_supply, profession="gp", unit="consultations")
-        supply = table.groupby("destination")["supply"].sum()
-    context = None
+    ws = workspace(store)
+    sc = ws.load_scenario(ref)
+    supply = None if full_supply is None else ws.supply_per_commune(full_supply)
+    baseline = None
     if travel != "estimate":
-        from proxisante.scenarios.impact import ImpactContext
-        from proxisante.travel.providers import travel_matrix
-
-        if territory is None:
-            msg = f"--travel {travel} needs --territory (the communes to route between)"
-            raise InputError(msg)
-        area = select(territory).communes.dropna(subset=["lat", "lon"])
-        tm, _ = travel_matrix(travel, area["code_insee"].to_numpy(), area["lat"].to_numpy(),
-                              area["lon"].to_numpy(), cutoff_minutes=20.0, matrix_file=matrix,
-                              network=network)  # fmt: skip
-        context = ImpactContext.build(sc.baseline_year, travel=tm)
+        baseline = ws.baseline(sc.baseline_year, travel=travel, territory=territory,
+                               matrix_file=matrix, network=network)  # fmt: skip
     with console.status("Evaluating…"):
-        res = evaluate(sc, offer=_offer(store), full_supply=supply, context=context,
-                       pop_by_age=_pop_by_age(store))  # fmt: skip
-    terr = select(territory) if territory else None
+        res = ws.evaluate(sc, baseline=baseline, full_supply=supply)
+    terr = ws.territory(territory) if territory else None
     codes = terr.codes if terr is not None else None
     summaries = {"all communes": res.summary()}
     if terr is not None:
@@ -317,14 +257,14 @@ def run(
         c.to_csv(csv, index=False)
         console.print(f"wrote {len(c)} communes to {csv}")
     if report is not None:
-        from proxisante.report import build_territory_report, write_html
-        from proxisante.report.scenario_section import scenario_section
+        from proxisante.report import build_territory_report, scenario_section, write_html
 
         if terr is None:
             msg = "--report needs --territory (the territory the report is about)"
             raise InputError(msg)
-        rep = build_territory_report(terr, year=sc.baseline_year)
-        rep.sections.append(scenario_section(res, terr))
+        rep = build_territory_report(terr, year=sc.baseline_year,
+                                     neighbours=ws.report_neighbours(terr))  # fmt: skip
+        rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc)))
         write_html(rep, report)
         console.print(f"[green]wrote[/] {report}")
 
@@ -339,15 +279,10 @@ def compare(
     store: StoreOption = None,
 ) -> None:
     """Compare two scenarios side by side (aggregates and per commune)."""
-    from proxisante.scenarios.impact import evaluate
-    from proxisante.territory import select
-
-    a, b = _load(first, store), _load(second, store)
-    offer = _offer(store)
-    pop_by_age = _pop_by_age(store)
-    ra = evaluate(a, offer=offer, pop_by_age=pop_by_age)
-    rb = evaluate(b, offer=offer, pop_by_age=pop_by_age)
-    codes = select(territory).codes if territory else None
+    ws = workspace(store)
+    a, b = ws.load_scenario(first), ws.load_scenario(second)
+    ra, rb = ws.evaluate(a), ws.evaluate(b)
+    codes = ws.territory(territory).codes if territory else None
     console.print(
         _summary_table("Comparison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
     )
@@ -370,9 +305,7 @@ def criticality(
     store: StoreOption = None,
 ) -> None:
     """Rank an operator's sites by the impact of closing each one alone."""
-    from proxisante.scenarios.impact import criticality_ranking
-
-    rank = criticality_ranking(operator=operator, territory=territory, offer=_offer(store))
+    rank = workspace(store).criticality(operator=operator, territory=territory)
     t = Table(title=f"Criticality of {operator} sites (closing each alone)")
     for col in ("#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"):
         t.add_column(col, justify="left" if col == "site" else "right")

@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from proxisante.cli._common import console, user_errors
-from proxisante.errors import InputError
 
 territory_app = typer.Typer(
     help="Communes and territories (EPCI, département, région, constituency).", no_args_is_help=True
@@ -79,14 +78,9 @@ def show(
 @user_errors
 def search(text: Annotated[str, typer.Argument(help="Part of a commune or EPCI name")]) -> None:
     """Find communes whose name contains TEXT (accents, case and hyphens ignored)."""
-    from proxisante.territory import load_communes, normalise_name
+    from proxisante.workspace import search_communes
 
-    communes = load_communes()
-    target = normalise_name(text)
-    if not target:
-        msg = f"search text '{text}' has no letters or digits"
-        raise InputError(msg)
-    hits = communes[communes["nom"].map(normalise_name).str.contains(target, regex=False)]
+    hits = search_communes(text)
     out = Table("code", "commune", "dép.", "EPCI", "population")
     for r in hits.head(50).itertuples():
         out.add_row(r.code_insee, r.nom, r.departement, str(r.epci_nom), _fmt_int(r.population))

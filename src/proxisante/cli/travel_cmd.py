@@ -9,7 +9,7 @@ import typer
 
 from proxisante.cli._common import console, user_errors
 from proxisante.errors import DataFileError, InputError
-from proxisante.travel.estimate import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+from proxisante.travel import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
 
 travel_app = typer.Typer(help="Travel times: offline estimate, OSRM road network, imported matrix.",
                          no_args_is_help=True)  # fmt: skip
@@ -23,7 +23,7 @@ def build(
     profile: Annotated[str, typer.Option(help="OSRM profile: car, bicycle, foot")] = "car",
 ) -> None:
     """Prepare a road network for OSRM (extract + partition + customize, MLD)."""
-    from proxisante.travel.osrm import build_network
+    from proxisante.travel import build_network
 
     with console.status(f"Building the OSRM network from {pbf.name}…"):
         net = build_network(pbf, out_dir=out, profile=profile)
@@ -72,8 +72,10 @@ def matrix(
     ] = DEFAULT_SPEED_KMH,
 ) -> None:
     """Travel times between points (all pairs within the cut-off), written in long format."""
-    from proxisante.travel.providers import travel_matrix
+    from proxisante.travel import travel_matrix
+    from proxisante.workspace import table_format, write_table
 
+    table_format(out, accepted=("csv", "parquet"))
     ids, lat, lon = _points(points, territory)
     with console.status(f"Travel times ({provider}) for {len(ids)} points…"):
         tm, hit = travel_matrix(provider, ids, lat, lon, cutoff_minutes=cutoff, matrix_file=file,
@@ -81,14 +83,7 @@ def matrix(
                                 speed_kmh=speed_kmh)  # fmt: skip
     if hit:
         console.print("[dim](from cache)[/]")
-    df = tm.to_frame()
-    if out.suffix.lower() == ".parquet":
-        df.to_parquet(out, index=False)
-    elif out.suffix.lower() == ".csv":
-        df.to_csv(out, index=False)
-    else:
-        msg = f"--out must end in .csv or .parquet; got '{out.suffix}'"
-        raise InputError(msg)
+    write_table(tm.to_frame(), out, layer="travel", accepted=("csv", "parquet"))
     console.print(f"wrote {tm.n_pairs:,} pairs ({provider}, ≤ {cutoff:g} min) to {out}")
 
 
@@ -101,8 +96,7 @@ def calibrate(
     cutoff: Annotated[float, typer.Option(help="Cut-off of the reference table, minutes")] = 60.0,
 ) -> None:
     """Fit the offline estimate's speed on OSRM times between the points, and print the fit."""
-    from proxisante.travel.calibrate import fit_estimate
-    from proxisante.travel.osrm import osrm_matrix
+    from proxisante.travel import fit_estimate, osrm_matrix
 
     ids, lat, lon = _points(points, territory)
     with console.status(f"OSRM reference table for {len(ids)} points…"):

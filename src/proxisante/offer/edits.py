@@ -19,6 +19,7 @@ from proxisante.errors import InputError
 from proxisante.offer.importing import insert_rows, load_offer
 from proxisante.offer.model import PROFESSIONS, SITE_SCHEMA, STAFF_SCHEMA, conform
 from proxisante.offer.registry import site_supply
+from proxisante.offer.rules import check_places, check_site_open, fte_after_change
 from proxisante.store import Store
 
 __all__ = ["edit_site", "parse_fte_change", "stored_edits"]
@@ -80,20 +81,13 @@ def edit_site(
     if not changes and not close and capacity_places is None:
         msg = "nothing to do: give FTE changes (PROFESSION=DELTA), places, and/or close the site"
         raise InputError(msg)
-    if capacity_places is not None and capacity_places < 0:
-        msg = f"capacity_places was {capacity_places}; expected a number of places ≥ 0"
-        raise InputError(msg)
+    check_places(capacity_places)
     offer = load_offer(store)
     site = offer.site(site_id)
-    if site["status"] == "closed":
-        msg = f"site '{site_id}' is closed; it cannot be edited"
-        raise InputError(msg)
+    check_site_open(site_id, site["status"])
     for prof, delta in changes:
         fte = site_supply(offer, profession=prof).set_index("site_id")["fte"]
-        current = float(fte.get(site_id, 0.0))
-        if current + delta < 0:
-            msg = f"{prof} FTE at '{site_id}' would become {current + delta:g} (now {current:g})"
-            raise InputError(msg)
+        fte_after_change(site_id, prof, float(fte.get(site_id, 0.0)), delta_fte=delta)
     row = site.copy()
     if close:
         row["status"] = "closed"

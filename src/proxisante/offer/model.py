@@ -27,6 +27,7 @@ __all__ = [
     "BPE_SCHEMA",
     "CATEGORIES",
     "CATEGORY_OF_FINESS_CODE",
+    "CONSULTATIONS_PER_FTE",
     "EMPLOYMENTS",
     "POP_AGE_SCHEMA",
     "PROFESSIONS",
@@ -49,6 +50,9 @@ PROFESSIONS = ("gp", "nurse", "physiotherapist", "midwife", "dentist", "care_ass
 STATUSES = ("open", "closed", "planned")
 #: Employment modes of staff.
 EMPLOYMENTS = ("salaried", "liberal", "other")
+#: One full-time-equivalent GP ≈ 5,400 consultations a year (DREES, APL workbook, sheet
+#: "Paramètres"): converts GP FTE into yearly activity when the activity is not known.
+CONSULTATIONS_PER_FTE = 5400.0
 
 #: FINESS category code (``categetab``, nomenclature TRE_R66) → proxisante category.
 #: Codes not listed map to ``other`` and keep their code and label.

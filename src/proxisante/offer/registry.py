@@ -19,6 +19,7 @@ from proxisante._bundled import read_bundled_parquet
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.offer.model import (
     CATEGORIES,
+    CONSULTATIONS_PER_FTE,
     PROFESSIONS,
     SITE_SCHEMA,
     STAFF_SCHEMA,
@@ -110,8 +111,6 @@ def site_supply(offer: Offer, *, profession: str = "gp") -> pd.DataFrame:
     pandas.DataFrame
         ``site_id, commune, fte, consultations, basis`` (one row per site with staff).
     """
-    from proxisante.access.apl import CONSULTATIONS_PER_FTE
-
     if profession not in PROFESSIONS:
         msg = f"profession was '{profession}'; expected one of {', '.join(PROFESSIONS)}"
         raise InputError(msg)

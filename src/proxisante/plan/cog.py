@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante.errors import InputError
-from proxisante.offer.ssiad import SsiadCoverage
+from proxisante.offer import SsiadCoverage
 from proxisante.plan.instance import PlanInstance
 from proxisante.plan.optimise import PlanSolution, apl_after, greedy, solve_milp
 

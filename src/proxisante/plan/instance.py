@@ -1,8 +1,9 @@
 """A planning instance: communes, candidate sites, marginal effects of one FTE, costs, budgets.
 
 Built on the official DREES APL of the baseline year and the engine's exact marginal
-effects (``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``; DESIGN.md "Key
-method fact"): at fixed demand the APL is linear in supply, which makes the plan a MILP.
+effects (``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``;
+``docs/methods.md``, "The marginal-effect identity"): at fixed demand the APL is linear in
+supply, which makes the plan a MILP.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from proxisante.access import CONSULTATIONS_PER_FTE, PER_100K
+from proxisante.access import CONSULTATIONS_PER_FTE, PER_100K, EvaluationBaseline
 from proxisante.errors import InputError
 from proxisante.territory import Territory
 
@@ -169,7 +170,6 @@ def build_instance(
         per 100,000 standardised inhabitants: there is no official one).
     """
     from proxisante.offer import load_default_offer
-    from proxisante.scenarios.impact import ImpactContext
 
     if not budgets_eur:
         msg = "budgets_eur is empty; give at least one year, e.g. {2025: 3.2e6}"
@@ -210,7 +210,7 @@ def build_instance(
         raise InputError(msg)
     costs = costs or CostParameters()
     costs.per_fte(profession)  # fails early when the cost is missing
-    ctx = ImpactContext.build(year)
+    ctx = EvaluationBaseline.official(year)
     in_terr = np.isin(ctx.codes, territory.codes)
     if not in_terr.any():
         msg = f"territory {territory.label} has no commune with an official APL"

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from proxisante.errors import InputError, ProxisanteError
+from proxisante.errors import InfeasiblePlanError, InputError
 from proxisante.plan._solver import new_highs
 from proxisante.plan.instance import PlanInstance
 
@@ -49,10 +49,6 @@ __all__ = ["OBJECTIVES", "PlanSolution", "evaluate_plan", "greedy", "solve_milp"
 
 Objective = Literal["deficit", "lifted", "equity"]
 OBJECTIVES = ("deficit", "lifted", "equity")
-
-
-class InfeasiblePlanError(ProxisanteError):
-    """The constraints cannot all be met."""
 
 
 @dataclass

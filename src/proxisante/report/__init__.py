@@ -1,5 +1,13 @@
-"""French reports (HTML, xlsx) for mayors, MPs and network directors. No computation here."""
+"""French reports (HTML, xlsx) for mayors, MPs and network directors.
 
+Rendering only: every figure is computed by the packages below and handed over (the
+territory, its neighbours, a scenario's result, a plan, site names); nothing is recomputed
+or reloaded here.
+"""
+
+from proxisante.report.maps import APL_CLASSES, communes_geojson, js_classes
+from proxisante.report.plan_section import plan_section
+from proxisante.report.scenario_section import scenario_section
 from proxisante.report.territory_report import (
     ReportSection,
     TerritoryReport,
@@ -9,9 +17,14 @@ from proxisante.report.territory_report import (
 )
 
 __all__ = [
+    "APL_CLASSES",
     "ReportSection",
     "TerritoryReport",
     "build_territory_report",
+    "communes_geojson",
+    "js_classes",
+    "plan_section",
     "render_html",
+    "scenario_section",
     "write_html",
 ]

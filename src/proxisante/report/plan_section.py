@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from proxisante.plan.cog import cog_labels
+from proxisante.plan import cog_labels
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 

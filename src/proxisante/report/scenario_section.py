@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 from proxisante.report._jinja import environment
 from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
@@ -14,11 +15,16 @@ __all__ = ["scenario_section"]
 _ids = itertools.count(1)
 
 
-def scenario_section(result, territory: Territory, *, max_rows: int = 15) -> ReportSection:
+def scenario_section(
+    result, territory: Territory, *, site_names: Mapping[str, str] | None = None,
+    max_rows: int = 15,
+) -> ReportSection:  # fmt: skip
     """Build the French section for ``result`` (:class:`~proxisante.scenarios.ScenarioResult`).
 
     The maps show the territory's communes and every commune whose APL changes; figures are
-    given for the territory and for all affected communes.
+    given for the territory and for all affected communes. ``site_names``: site id → name of
+    the sites the scenario changes (e.g. :meth:`proxisante.workspace.Workspace.site_names`);
+    a site without a name is shown by its id.
     """
     c = result.communes
     affected = c[c["delta_apl"] != 0]
@@ -32,10 +38,8 @@ def scenario_section(result, territory: Territory, *, max_rows: int = 15) -> Rep
     worst = shown[shown["delta_apl"] < 0].sort_values("delta_apl").head(max_rows)
     sites = result.changes.copy()
     if len(sites):
-        from proxisante.offer import load_default_offer
-
-        site_names = load_default_offer().sites.set_index("site_id")["name"]
-        sites["name"] = [site_names.get(s, s) for s in sites["site_id"]]
+        known = site_names or {}
+        sites["name"] = [known.get(s, s) for s in sites["site_id"]]
         sites["commune_nom"] = names.reindex(sites["commune"]).to_numpy()
     n = next(_ids)
     html = (

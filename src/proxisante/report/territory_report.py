@@ -1,7 +1,9 @@
 """The territory report: official GP access (DREES APL) of a territory, in French.
 
 One self-contained HTML file (inline CSS, inline Leaflet, inline GeoJSON) that renders
-offline. Other modules (scenarios, plan) append :class:`ReportSection` objects to it.
+offline. It renders what it is given: the territory, and the neighbours to compare with
+(computed by the application layer). Other modules (scenarios, plan) append
+:class:`ReportSection` objects to it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from proxisante.errors import InputError
@@ -24,13 +25,13 @@ from proxisante.report.maps import (
 from proxisante.territory import (
     UNDER_SERVED_APL,
     Territory,
+    available_apl_years,
     circonscription_deputy,
     load_commune_geometry,
-    load_communes,
+    population_year_of_apl,
     territory_apl_table,
     under_served_population,
 )
-from proxisante.territory.official_apl import available_apl_years, population_year_of_apl
 
 __all__ = [
     "ReportSection",
@@ -39,11 +40,6 @@ __all__ = [
     "render_html",
     "write_html",
 ]
-
-#: Territories with at most this many communes are shown with their neighbours.
-SMALL_TERRITORY = 3
-#: Neighbours shown around a small territory: communes within this estimated car time.
-NEIGHBOUR_MINUTES = 20.0
 
 
 @dataclass
@@ -77,29 +73,9 @@ class TerritoryReport:
     sections: list[ReportSection] = field(default_factory=list)
 
 
-def _neighbours(territory: Territory) -> pd.DataFrame:
-    from proxisante.travel import estimate_matrix
-
-    allc = load_communes()
-    allc = allc[allc["lat"].notna() & ~allc["code_insee"].isin(territory.codes)]
-    inside = territory.communes[territory.communes["lat"].notna()]
-    if inside.empty or allc.empty:
-        return allc.iloc[0:0]
-    tm = estimate_matrix(
-        inside["code_insee"], inside["lat"], inside["lon"],
-        allc["code_insee"], allc["lat"], allc["lon"],
-        cutoff_minutes=NEIGHBOUR_MINUTES,
-    )  # fmt: skip
-    reached = np.unique(tm.minutes.indices)
-    out = allc.iloc[reached].copy()
-    best = tm.minutes.tocsc().min(axis=0).toarray().ravel()[reached]
-    out["minutes_estimees"] = best
-    return out
-
-
 def build_territory_report(
     territory: Territory, *, year: int = 2023, previous_year: int | None = None,
-    today: date | None = None,
+    today: date | None = None, neighbours: pd.DataFrame | None = None,
 ) -> TerritoryReport:  # fmt: skip
     """Compute the territory report's content.
 
@@ -113,6 +89,10 @@ def build_territory_report(
         Millésime to compare with (default: the one before ``year``).
     today
         Date printed on the report (default: today).
+    neighbours
+        Communes shown around the territory for comparison: ``code_insee, nom, population,
+        minutes_estimees`` (e.g. :meth:`proxisante.workspace.Workspace.report_neighbours`);
+        none by default.
     """
     years = available_apl_years()
     if previous_year is None:
@@ -130,9 +110,9 @@ def build_territory_report(
     summary_prev = under_served_population(table, previous_year)
     worst = communes[communes[f"apl_{year}"].notna()].head(5)
 
+    near = neighbours
     neighbours = pd.DataFrame()
-    if len(territory) <= SMALL_TERRITORY:
-        near = _neighbours(territory)
+    if near is not None:
         ntable = territory_apl_table(near["code_insee"], years=(previous_year, year))
         neighbours = (
             near[["code_insee", "nom", "population", "minutes_estimees"]]

@@ -28,6 +28,7 @@ from proxisante.territory.official_apl import (
     VIGILANCE_APL,
     available_apl_years,
     load_official_apl,
+    population_year_of_apl,
     territory_apl_table,
     under_served_population,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "load_official_apl",
     "normalise_name",
     "population_aged",
+    "population_year_of_apl",
     "read_insee_pop_by_age",
     "select",
     "standardised_population",

@@ -31,17 +31,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from proxisante.errors import DataFileError, InputError, ProxisanteError
+from proxisante.errors import DataFileError, InputError, OsrmError
 from proxisante.travel.base import TravelMatrix, validate_points
 
-__all__ = ["OsrmError", "OsrmServer", "build_network", "osrm_dir", "osrm_matrix"]
+__all__ = ["OsrmServer", "build_network", "osrm_dir", "osrm_matrix"]
 
 log = logging.getLogger(__name__)
 _REPO_TOOLS = Path(__file__).resolve().parents[3] / "tools" / "osrm" / "osrm"
-
-
-class OsrmError(ProxisanteError):
-    """OSRM is missing, failed, or its server did not start."""
 
 
 def osrm_dir() -> Path:

@@ -1,0 +1,277 @@
+"""A scenario's edits applied to the offer: GP supply changes at sites, sites closed and opened.
+
+One function per edit kind, all working on one :class:`_Working` copy of the offer's state,
+in the scenario's order (an edit sees the effect of the earlier ones: closing a site twice,
+changing staff at a site closed earlier, or closing a site opened earlier are all checked).
+The rules shared with stored edits (site open, FTE ≥ 0) are those of
+:mod:`proxisante.offer.rules`. Population edits change demand, not the offer: they are
+applied by :func:`proxisante.scenarios.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from proxisante.errors import InputError, UnknownCodeError
+from proxisante.offer import (
+    CONSULTATIONS_PER_FTE,
+    Offer,
+    check_site_open,
+    fte_after_change,
+    site_supply,
+)
+from proxisante.scenarios.model import (
+    ChangeStaff,
+    CloseSites,
+    OpenSite,
+    OperatorExit,
+    PopulationChange,
+    PopulationProjection,
+    Retirements,
+    Scenario,
+)
+from proxisante.territory import select
+
+__all__ = ["OPENED_COLUMNS", "AppliedEdits", "SupplyChange", "apply_edits", "supply_changes"]
+
+#: Columns of :attr:`AppliedEdits.opened` (the sites a scenario opens).
+OPENED_COLUMNS = [
+    "site_id", "name", "category", "operator", "commune", "status", "capacity_places", "source",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SupplyChange:
+    """One supply change of GP consultations at a site, and the edit it comes from."""
+
+    edit: int
+    kind: str
+    site_id: str
+    commune: str
+    delta_fte: float
+    delta_consultations: float
+    basis: str
+
+
+@dataclass(frozen=True)
+class AppliedEdits:
+    """What a scenario does to the offer: GP supply changes, sites closed and opened."""
+
+    changes: list[SupplyChange]
+    notes: list[str]
+    closed: list[str]
+    opened: pd.DataFrame
+
+    def sites_after(self, sites: pd.DataFrame) -> pd.DataFrame:
+        """``sites`` with the scenario's closures and openings applied."""
+        after = sites.copy()
+        after.loc[after["site_id"].isin(self.closed), "status"] = "closed"
+        if len(self.opened):
+            after = pd.concat([after, self.opened], ignore_index=True)
+        return after
+
+
+def _as_dict(series: pd.Series) -> dict:
+    """``series.to_dict()`` without iterating Arrow-backed values one by one."""
+    return dict(zip(series.index.to_numpy(dtype=object), series.to_numpy(dtype=object),
+                    strict=True))  # fmt: skip
+
+
+def _edit_error(i: int, kind: str, msg: str) -> InputError:
+    return InputError(f"edit #{i + 1} ({kind}): {msg}")
+
+
+@dataclass
+class _Working:
+    """The offer's state while a scenario's edits are applied one after the other."""
+
+    offer: Offer
+    scenario_name: str
+    sites: pd.DataFrame  # indexed by site_id; operators change on transfers
+    closed_before: set[str]
+    closed: set[str]
+    fte: dict[str, float]
+    consultations: dict[str, float]
+    basis: dict[str, str]
+    commune_of: dict[str, str]
+    changes: list[SupplyChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    opened: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, offer: Offer, scenario_name: str) -> _Working:
+        supply = site_supply(offer, profession="gp").set_index("site_id")
+        sites = offer.sites.set_index("site_id")
+        closed = set(sites.index[sites["status"] == "closed"])
+        return cls(
+            offer=offer, scenario_name=scenario_name, sites=sites, closed_before=set(closed),
+            closed=closed, fte=_as_dict(supply["fte"]),
+            consultations=_as_dict(supply["consultations"]), basis=_as_dict(supply["basis"]),
+            commune_of=_as_dict(sites["commune"]),
+        )  # fmt: skip
+
+    def require_known(self, i: int, kind: str, site_id: str) -> None:
+        """An unknown site raises with the closest known ids."""
+        if site_id in self.commune_of:
+            return
+        try:
+            self.offer.site(site_id)
+        except UnknownCodeError as exc:
+            raise _edit_error(i, kind, str(exc)) from None
+
+    def close(self, i: int, kind: str, site_id: str) -> None:
+        self.require_known(i, kind, site_id)
+        try:
+            check_site_open(site_id, "closed" if site_id in self.closed else "open",
+                            action="close")  # fmt: skip
+        except InputError as exc:
+            raise _edit_error(i, kind, str(exc)) from None
+        self.closed.add(site_id)
+        fte = self.fte.pop(site_id, 0.0)
+        cons = self.consultations.pop(site_id, 0.0)
+        if fte == 0:
+            name = self.sites["name"].get(site_id, site_id)
+            self.notes.append(
+                f"{name} : aucun médecin généraliste connu sur ce site, "
+                "fermeture sans effet sur l'APL."
+            )
+            return
+        self.changes.append(SupplyChange(i, kind, site_id, self.commune_of[site_id], -fte, -cons,
+                                         self.basis.get(site_id, "fte")))  # fmt: skip
+
+
+def _close_sites(w: _Working, i: int, edit: CloseSites) -> None:
+    for s in edit.sites:
+        w.close(i, edit.kind, s)
+
+
+def _operator_exit(w: _Working, i: int, edit: OperatorExit) -> None:
+    terr = select(edit.territory)
+    sites = w.sites
+    mask = (sites["operator"].str.lower() == edit.operator.lower()) & sites["commune"].isin(
+        terr.codes
+    )
+    targets = [s for s in sites.index[mask] if s not in w.closed]
+    if not targets:
+        msg = f"no open site of operator '{edit.operator}' in {terr.label}"
+        raise _edit_error(i, edit.kind, msg)
+    if edit.action == "close":
+        for s in targets:
+            w.close(i, edit.kind, s)
+        return
+    w.notes.append(
+        f"Transfert de {len(targets)} site(s) {edit.operator} de {terr.label} à "
+        f"{edit.to_operator} : sans effet sur l'accès si les équipes sont reprises."
+    )
+    sites.loc[targets, "operator"] = edit.to_operator
+
+
+def _open_site(w: _Working, i: int, edit: OpenSite) -> None:
+    if edit.site in w.commune_of:
+        raise _edit_error(i, edit.kind, f"site id '{edit.site}' already exists")
+    select(edit.commune)  # validates the commune code
+    w.commune_of[edit.site] = edit.commune
+    w.opened.append({
+        "site_id": edit.site, "name": edit.name, "category": edit.category,
+        "operator": edit.operator, "commune": edit.commune, "status": "open",
+        "capacity_places": edit.capacity_places, "source": f"scenario {w.scenario_name}",
+    })  # fmt: skip
+    fte = float(edit.fte.get("gp", 0.0))
+    w.fte[edit.site] = fte
+    w.consultations[edit.site] = fte * CONSULTATIONS_PER_FTE
+    w.basis[edit.site] = "fte"
+    if fte > 0:
+        w.changes.append(SupplyChange(i, edit.kind, edit.site, edit.commune, fte,
+                                      fte * CONSULTATIONS_PER_FTE, "fte"))  # fmt: skip
+
+
+def _change_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
+    w.require_known(i, edit.kind, edit.site)
+    try:
+        check_site_open(edit.site, "closed" if edit.site in w.closed else "open")
+    except InputError as exc:
+        raise _edit_error(i, edit.kind, str(exc)) from None
+    if edit.profession != "gp":
+        w.notes.append(f"Modification {edit.profession} sur {edit.site} : hors APL généralistes.")
+        return
+    fte0 = w.fte.get(edit.site, 0.0)
+    cons0 = w.consultations.get(edit.site, 0.0)
+    if edit.activity_consultations is not None:
+        d_fte, d_cons = 0.0, edit.activity_consultations - cons0
+    else:
+        try:
+            new = fte_after_change(edit.site, edit.profession, fte0, delta_fte=edit.delta_fte,
+                                   new_fte=edit.fte)  # fmt: skip
+        except InputError as exc:
+            raise _edit_error(i, edit.kind, str(exc)) from None
+        d_fte = new - fte0
+        d_cons = d_fte * CONSULTATIONS_PER_FTE
+    w.fte[edit.site] = fte0 + d_fte
+    w.consultations[edit.site] = cons0 + d_cons
+    if d_cons != 0:
+        w.changes.append(SupplyChange(i, edit.kind, edit.site, w.commune_of[edit.site], d_fte,
+                                      d_cons, "fte"))  # fmt: skip
+
+
+def _retirements(w: _Working, i: int, edit: Retirements) -> None:
+    staff = w.offer.staff
+    st = staff[staff["profession"] == edit.profession]
+    if st["birth_year"].isna().all():
+        msg = (
+            "no birth year is known for any professional of this profession; import "
+            "staff with birth years (e.g. an RPPS extract) to forecast retirements"
+        )
+        raise _edit_error(i, edit.kind, msg)
+    if edit.profession != "gp":
+        return
+    leaving = st[(edit.year - st["birth_year"]) >= edit.age_at_least]
+    for r in leaving.itertuples():
+        if r.site_id in w.closed:
+            continue
+        fte = float(r.fte if pd.notna(r.fte) else r.headcount) * edit.share
+        cons = fte * CONSULTATIONS_PER_FTE
+        w.changes.append(SupplyChange(i, edit.kind, r.site_id, w.commune_of[r.site_id], -fte,
+                                      -cons, "birth_year"))  # fmt: skip
+
+
+def _population(w: _Working, i: int, edit: PopulationChange | PopulationProjection) -> None:
+    """Population edits change demand, not the offer: see :func:`~proxisante.scenarios.evaluate`."""
+
+
+_APPLY: dict[type, Callable[[_Working, int, Any], None]] = {
+    CloseSites: _close_sites,
+    OperatorExit: _operator_exit,
+    OpenSite: _open_site,
+    ChangeStaff: _change_staff,
+    Retirements: _retirements,
+    PopulationChange: _population,
+    PopulationProjection: _population,
+}
+
+
+def apply_edits(scenario: Scenario, offer: Offer) -> AppliedEdits:
+    """Validate the scenario's edits against ``offer`` and apply them, in order.
+
+    Checks each edit against the offer: unknown site or commune, closing a site that is
+    already closed (before or by an earlier edit), negative resulting FTE → an error naming
+    the edit. Returns the GP supply changes, French notes for the report, and the sites
+    closed and opened.
+    """
+    w = _Working.start(offer, scenario.name)
+    for i, edit in enumerate(scenario.edits):
+        _APPLY[type(edit)](w, i, edit)
+    opened = pd.DataFrame(w.opened, columns=OPENED_COLUMNS)
+    # a site opened then closed by a later edit stays in `opened` with status closed
+    closed_list = sorted(w.closed - w.closed_before)
+    opened.loc[opened["site_id"].isin(closed_list), "status"] = "closed"
+    return AppliedEdits(w.changes, w.notes, closed_list, opened)
+
+
+def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange], list[str]]:
+    """The scenario's GP supply changes at sites and French notes (see :func:`apply_edits`)."""
+    applied = apply_edits(scenario, offer)
+    return applied.changes, applied.notes

@@ -1,0 +1,11 @@
+"""The web app's routers, one per concern, each testable alone on a small app."""
+
+from proxisante.web.routes.offer import router as offer_router
+from proxisante.web.routes.pages import router as pages_router
+from proxisante.web.routes.scenarios import router as scenarios_router
+from proxisante.web.routes.territories import router as territories_router
+
+__all__ = ["ROUTERS", "offer_router", "pages_router", "scenarios_router", "territories_router"]
+
+#: Every router of the application, in the order they are included.
+ROUTERS = (pages_router, territories_router, scenarios_router, offer_router)

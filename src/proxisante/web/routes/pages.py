@@ -1,0 +1,76 @@
+"""Pages: the French map page, static assets, territory report pages and downloads."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import HTMLResponse, Response
+
+from proxisante.web.context import WebContext, get_context
+
+__all__ = ["DOWNLOADS", "STATIC", "router"]
+
+router = APIRouter()
+Context = Annotated[WebContext, Depends(get_context)]
+
+STATIC = {
+    "leaflet.js": ("data/vendor/leaflet.js", "text/javascript"),
+    "leaflet.css": ("data/vendor/leaflet.css", "text/css"),
+    "choropleth.js": ("report/templates/choropleth.js", "text/javascript"),
+    "app.js": ("web/static/app.js", "text/javascript"),
+}
+DOWNLOADS = {
+    "csv": "text/csv",
+    "gpkg": "application/geopackage+sqlite3",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+}
+
+
+def _read_package(rel: str) -> bytes:
+    return (resources.files("proxisante") / rel).read_bytes()
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def index() -> str:
+    from proxisante.report import js_classes
+
+    page = _read_package("web/templates/index.html").decode("utf-8")
+    return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static(name: str) -> Response:
+    if name not in STATIC:
+        raise HTTPException(404, "not found")
+    rel, media = STATIC[name]
+    return Response(
+        _read_package(rel), media_type=media, headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+@router.get("/territoire/{selector}", response_class=HTMLResponse)
+def territory_page(selector: str, ctx: Context) -> str:
+    """The French report of the territory, live."""
+    return ctx.report_html(selector[:200])
+
+
+@router.get("/download/{selector}.{fmt}")
+def download(selector: str, fmt: str, ctx: Context) -> Response:
+    """The territory's commune table as CSV, GeoPackage or xlsx, or its HTML report."""
+    from proxisante.workspace import table_bytes
+
+    if fmt not in DOWNLOADS or "/" in selector or ".." in selector:
+        raise HTTPException(404, "not found")
+    selector = selector[:200]
+    if fmt == "html":
+        body = ctx.report_html(selector).encode("utf-8")
+    else:
+        body = table_bytes(ctx.workspace.apl_table(selector), fmt, layer="apl" if fmt == "gpkg"
+                           else "APL")  # fmt: skip
+    name = "".join(ch if ch.isalnum() else "-" for ch in selector)
+    disposition = f'attachment; filename="proxisante-{name}.{fmt}"'
+    return Response(body, media_type=DOWNLOADS[fmt], headers={"Content-Disposition": disposition})

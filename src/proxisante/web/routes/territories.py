@@ -1,0 +1,115 @@
+"""Territories: search, official APL summary, commune polygons, health sites."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import Response
+
+from proxisante.web.context import WebContext, get_context
+from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
+from proxisante.workspace import Workspace
+
+__all__ = ["router"]
+
+router = APIRouter()
+Context = Annotated[WebContext, Depends(get_context)]
+
+
+@router.get("/api/search", response_model=list[SearchHit])
+def search(q: str, limit: int = 10) -> list[SearchHit]:
+    """Communes, EPCI and constituencies whose name or code matches ``q``."""
+    from proxisante.workspace import search_territories
+
+    hits = search_territories(q[:80], max(1, min(limit, 50)))
+    return [SearchHit(selector=h.selector, label=h.label, kind=h.kind) for h in hits]
+
+
+@router.get("/api/territory/{selector}", response_model=TerritorySummary)
+def territory(selector: str) -> TerritorySummary:
+    """Official APL 2022/2023 summary and commune table of a territory."""
+    return _summary(selector[:200])
+
+
+@router.get("/api/territory/{selector}/geojson", include_in_schema=True)
+def territory_geojson(selector: str) -> Response:
+    """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326)."""
+    return Response(_geojson(selector[:200]), media_type="application/geo+json")
+
+
+@router.get("/api/communes/geojson")
+def communes_geojson_route(codes: str) -> Response:
+    """Polygons with APL 2023/2022 of up to 3,000 communes (comma-separated INSEE codes)."""
+    wanted = tuple(sorted({c.strip().upper() for c in codes.split(",") if c.strip()}))
+    if not wanted or len(wanted) > 3000:
+        raise HTTPException(400, "give 1 to 3,000 comma-separated INSEE codes")
+    return Response(_codes_geojson(wanted), media_type="application/geo+json")
+
+
+@router.get("/api/sites")
+def sites(territory: str, ctx: Context, operator: str | None = None) -> list[dict[str, Any]]:
+    """Health sites of a territory (the workspace's offer), optionally of one operator."""
+    return ctx.sites(territory[:200], operator)
+
+
+@lru_cache(maxsize=128)
+def _summary(selector: str) -> TerritorySummary:
+    from proxisante.territory import territory_apl_table, under_served_population
+
+    t = Workspace.territory(selector)
+    table = territory_apl_table(t.codes)
+    s23, s22 = under_served_population(table, 2023), under_served_population(table, 2022)
+    merged = t.communes[["code_insee", "nom", "population"]].merge(table, on="code_insee")
+    rows = [
+        CommuneAPL(
+            code_insee=r.code_insee,
+            nom=r.nom,
+            population=None if pd.isna(r.population) else float(r.population),
+            apl_2023=None if pd.isna(r.apl_2023) else float(r.apl_2023),
+            apl_2022=None if pd.isna(r.apl_2022) else float(r.apl_2022),
+            sous_dote_2023=None if pd.isna(r.sous_dote_2023) else bool(r.sous_dote_2023),
+        )
+        for r in merged.sort_values("apl_2023", na_position="last").itertuples()
+    ]
+    return TerritorySummary(
+        selector=selector,
+        label=t.label,
+        communes=len(t),
+        population_2021=s23["population"],
+        under_served_2023=s23["under_served"],
+        under_served_2022=s22["under_served"],
+        mean_apl_2023=s23["mean_apl"],
+        communes_list=rows,
+    )
+
+
+@lru_cache(maxsize=128)
+def _geojson(selector: str) -> str:
+    from proxisante.report import communes_geojson
+    from proxisante.territory import load_commune_geometry, territory_apl_table
+
+    t = Workspace.territory(selector)
+    table = territory_apl_table(t.codes)
+    props = t.communes[["code_insee", "nom"]].merge(table[["code_insee", "apl_2023", "apl_2022"]])
+    return communes_geojson(load_commune_geometry(t.codes), props)
+
+
+@lru_cache(maxsize=256)
+def _codes_geojson(codes: tuple[str, ...]) -> str:
+    from proxisante.report import communes_geojson
+    from proxisante.territory import (
+        check_commune_codes,
+        load_commune_geometry,
+        load_communes,
+        territory_apl_table,
+    )
+
+    check_commune_codes(codes)
+    c = load_communes()
+    c = c[c["code_insee"].isin(codes)][["code_insee", "nom"]]
+    table = territory_apl_table(c["code_insee"])
+    props = c.merge(table[["code_insee", "apl_2023", "apl_2022"]]).assign(dans_territoire=False)
+    return communes_geojson(load_commune_geometry(codes), props)

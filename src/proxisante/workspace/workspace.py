@@ -1,0 +1,303 @@
+"""The :class:`Workspace`: what the CLI and the web app work on.
+
+One object assembles what the user's commands need from the packages below it: the offer
+(bundled default overlaid with the store's imports and edits), the population by age
+imported into the store, the evaluation baseline (on the offline estimate or on a travel
+provider), territories, scenarios evaluated on that offer, plan instances, and the inputs
+of the French reports. The CLI commands and the web routes only parse, call and print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from proxisante.access import DREES_APL_STEP, EvaluationBaseline, read_supply_file
+from proxisante.errors import InputError
+from proxisante.offer import (
+    ImportReport,
+    Offer,
+    SsiadCoverage,
+    edit_site,
+    import_file,
+    load_default_offer,
+    load_offer,
+    load_population_by_age,
+    site_supply,
+    ssiad_coverage,
+    stored_edits,
+    stored_imports,
+)
+from proxisante.plan import CostParameters, PlanInstance, build_instance
+from proxisante.scenarios import (
+    Scenario,
+    ScenarioResult,
+    apply_edits,
+    criticality_ranking,
+    evaluate,
+    load_scenario,
+    parse_scenario,
+)
+from proxisante.store import Store
+from proxisante.territory import Territory, load_communes, select, territory_apl_table
+from proxisante.travel import estimate_matrix, travel_matrix
+
+__all__ = ["NEIGHBOUR_MINUTES", "SMALL_TERRITORY", "Workspace", "neighbours_within"]
+
+#: Territories with at most this many communes are reported with their neighbours.
+SMALL_TERRITORY = 3
+#: Neighbours shown around a small territory: communes within this estimated car time.
+NEIGHBOUR_MINUTES = 20.0
+#: Scenario files are read from these suffixes; any other reference is a stored name.
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@lru_cache(maxsize=256)
+def _territory(selector: str) -> Territory:
+    return select(selector)
+
+
+class Workspace:
+    """The user's working set: store-backed offer and populations, baselines, territories.
+
+    Parameters
+    ----------
+    store_path
+        The store file (DuckDB); ``None``: the default store (``$PROXISANTE_STORE`` or the
+        user's data directory).
+    use_store
+        ``False``: work on the bundled data only (no store is opened or created).
+
+    Notes
+    -----
+    Data read from the store is kept until :meth:`refresh` (called after every import or
+    edit made through the workspace).
+    """
+
+    def __init__(self, store_path: str | Path | None = None, *, use_store: bool = True) -> None:
+        self.store_path = None if store_path is None else Path(store_path)
+        self.use_store = use_store
+        self._offer: Offer | None = None
+        self._pop_by_age: pd.DataFrame | None = None
+        self._pop_loaded = False
+
+    def __repr__(self) -> str:
+        where = str(self.store_path or "default store") if self.use_store else "bundled data"
+        return f"Workspace({where})"
+
+    # -- store ------------------------------------------------------------------------------
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """The store, opened for the duration of a ``with`` block."""
+        if not self.use_store:
+            msg = "this workspace works on the bundled data only: no store to write to"
+            raise InputError(msg)
+        with Store(self.store_path) as st:
+            yield st
+
+    def refresh(self) -> None:
+        """Forget what was read from the store (after imports or edits)."""
+        self._offer = None
+        self._pop_by_age = None
+        self._pop_loaded = False
+
+    def offer(self) -> Offer:
+        """Sites and staff: the bundled offer overlaid with the store's imports and edits."""
+        if self._offer is None:
+            if not self.use_store:
+                self._offer = load_default_offer()
+            else:
+                with self.store() as st:
+                    self._offer = load_offer(st)
+        return self._offer
+
+    def population_by_age(self) -> pd.DataFrame | None:
+        """Population by age band imported into the store (``offer import pop-age``), or None."""
+        if not self._pop_loaded:
+            if self.use_store:
+                with self.store() as st:
+                    self._pop_by_age = load_population_by_age(st)
+            self._pop_loaded = True
+        return self._pop_by_age
+
+    def import_file(self, kind: str, path: str | Path, *, lenient: bool = False) -> ImportReport:
+        """Import an official file into the store (see :func:`proxisante.offer.import_file`)."""
+        with self.store() as st:
+            report = import_file(kind, path, store=st, lenient=lenient)
+        self.refresh()
+        return report
+
+    def edit_site(self, site_id: str, **changes) -> pd.Series:
+        """Edit a site in the store (see :func:`proxisante.offer.edit_site`)."""
+        with self.store() as st:
+            row = edit_site(st, site_id, **changes)
+        self.refresh()
+        return row
+
+    def imports(self) -> pd.DataFrame:
+        """Provenance of every import."""
+        with self.store() as st:
+            return stored_imports(st)
+
+    def edits(self) -> pd.DataFrame:
+        """Log of the manual edits of the offer."""
+        with self.store() as st:
+            return stored_edits(st)
+
+    # -- territories and tables ---------------------------------------------------------------
+    @staticmethod
+    def territory(selector: str | Territory) -> Territory:
+        """The territory of a selector (``62523``, ``epci:…``, ``dep:62``, ``circo:12-02``…)."""
+        return selector if isinstance(selector, Territory) else _territory(selector)
+
+    def apl_table(self, territory: str | Territory, *, years=(2022, 2023)) -> pd.DataFrame:
+        """Code, name and population of the territory's communes with their official APL."""
+        t = self.territory(territory)
+        return t.communes[["code_insee", "nom", "population"]].merge(
+            territory_apl_table(t.codes, years=tuple(years))
+        )
+
+    def sites(
+        self, territory: str | Territory | None = None, *, category: str | None = None,
+        operator: str | None = None,
+    ) -> pd.DataFrame:  # fmt: skip
+        """Sites of the offer filtered by territory, category and operator, with ``gp_fte``."""
+        offer = self.offer()
+        codes = None if territory is None else self.territory(territory).codes
+        s = offer.select(communes=codes, category=category, operator=operator)
+        gp = site_supply(offer).set_index("site_id")["fte"]
+        return s.assign(gp_fte=s["site_id"].map(gp))
+
+    # -- baseline and scenarios ---------------------------------------------------------------
+    def baseline(
+        self, year: int = 2023, *, travel: str = "estimate", territory: str | None = None,
+        matrix_file: str | Path | None = None, network: str | Path | None = None,
+    ) -> EvaluationBaseline:  # fmt: skip
+        """The evaluation baseline: official APL of ``year`` on a travel provider.
+
+        ``travel="estimate"``: every commune, on the offline estimate (cached). Otherwise
+        (``osrm``, ``matrix``): the communes of ``territory``, routed between themselves.
+        """
+        if travel == "estimate":
+            return EvaluationBaseline.official(year)
+        if territory is None:
+            msg = f"--travel {travel} needs --territory (the communes to route between)"
+            raise InputError(msg)
+        area = self.territory(territory).communes.dropna(subset=["lat", "lon"])
+        tm, _ = travel_matrix(
+            travel, area["code_insee"].to_numpy(), area["lat"].to_numpy(), area["lon"].to_numpy(),
+            cutoff_minutes=DREES_APL_STEP.max_minutes, matrix_file=matrix_file, network=network,
+        )  # fmt: skip
+        return EvaluationBaseline.official(year, travel=tm)
+
+    @staticmethod
+    def supply_per_commune(path: str | Path, *, profession: str = "gp",
+                           unit: str = "consultations") -> pd.Series:  # fmt: skip
+        """A supply file's total per commune (index: INSEE code), in ``unit``."""
+        table = read_supply_file(path, profession=profession, unit=unit)
+        return table.groupby("destination")["supply"].sum()
+
+    def load_scenario(self, ref: str | Path) -> Scenario:
+        """A scenario from a .yaml/.yml/.json file, or by name from the store."""
+        if Path(ref).suffix.lower() in SCENARIO_SUFFIXES:
+            return load_scenario(ref)
+        with self.store() as st:
+            return parse_scenario(st.get_scenario(str(ref)))
+
+    def save_scenario(self, scenario: Scenario, *, overwrite: bool = False) -> None:
+        """Check every edit against the offer (sites, communes, FTE), then save it."""
+        apply_edits(scenario, self.offer())
+        with self.store() as st:
+            st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
+
+    def scenario_names(self) -> list[tuple]:
+        """Stored scenarios: ``(name, created, updated)``."""
+        with self.store() as st:
+            return st.list_scenarios()
+
+    def evaluate(
+        self, scenario: Scenario, *, baseline: EvaluationBaseline | None = None,
+        full_supply: pd.Series | None = None,
+    ) -> ScenarioResult:  # fmt: skip
+        """Evaluate ``scenario`` on this workspace's offer and population by age."""
+        return evaluate(scenario, offer=self.offer(), baseline=baseline, full_supply=full_supply,
+                        pop_by_age=self.population_by_age())  # fmt: skip
+
+    def criticality(self, *, operator: str = "filieris", territory: str | None = None,
+                    year: int = 2023) -> pd.DataFrame:  # fmt: skip
+        """The operator's sites ranked by the effect of closing each one alone."""
+        return criticality_ranking(operator=operator, territory=territory, offer=self.offer(),
+                                   year=year)  # fmt: skip
+
+    # -- plans ------------------------------------------------------------------------------
+    def plan_instance(
+        self, territory: str | Territory, *, budgets_eur: dict[int, float],
+        hires_fte: float = 10, candidates: Sequence[str] | None = None,
+        max_fte_per_site: int = 6, costs: CostParameters | None = None,
+        max_candidates: int | None = None, retirement_age: int = 67, profession: str = "gp",
+        supply_file: str | Path | None = None, threshold: float | None = None,
+    ) -> PlanInstance:  # fmt: skip
+        """A plan instance on this workspace's offer (see :func:`proxisante.plan.build_instance`).
+
+        ``supply_file``: FTE of ``profession`` per commune for every commune (other
+        professions than GPs).
+        """
+        supply_fte = None
+        if supply_file is not None:
+            supply_fte = self.supply_per_commune(supply_file, profession=profession, unit="fte")
+        return build_instance(
+            self.territory(territory), budgets_eur=budgets_eur, hires_fte=hires_fte,
+            candidates=None if candidates is None else list(candidates),
+            max_fte_per_site=max_fte_per_site, costs=costs, max_candidates=max_candidates,
+            offer=self.offer(), profession=profession, supply_fte=supply_fte,
+            threshold=threshold, retirement_age=retirement_age,
+        )  # fmt: skip
+
+    def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
+        """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer, ages)."""
+        return ssiad_coverage(self.offer().sites, self.population_by_age(),
+                              self.territory(territory).codes)  # fmt: skip
+
+    # -- report inputs ----------------------------------------------------------------------
+    def report_neighbours(self, territory: str | Territory) -> pd.DataFrame | None:
+        """Neighbours shown in a small territory's report: communes within
+        :data:`NEIGHBOUR_MINUTES` (offline estimate); ``None`` above :data:`SMALL_TERRITORY`
+        communes."""
+        t = self.territory(territory)
+        return neighbours_within(t, NEIGHBOUR_MINUTES) if len(t) <= SMALL_TERRITORY else None
+
+    def site_names(self, scenario: Scenario | None = None) -> dict[str, str]:
+        """Site id → name for the offer's sites and the sites ``scenario`` opens."""
+        frames = [self.offer().sites[["site_id", "name"]]]
+        if scenario is not None:
+            frames.append(apply_edits(scenario, self.offer()).opened[["site_id", "name"]])
+        names = pd.concat(frames, ignore_index=True).drop_duplicates("site_id")
+        return dict(zip(names["site_id"], names["name"], strict=True))
+
+
+def neighbours_within(territory: Territory, minutes: float) -> pd.DataFrame:
+    """Communes outside ``territory`` within ``minutes`` of one of its communes (estimate).
+
+    Returns ``code_insee, nom, population, minutes_estimees`` (the shortest time from the
+    territory).
+    """
+    allc = load_communes()
+    allc = allc[allc["lat"].notna() & ~allc["code_insee"].isin(territory.codes)]
+    inside = territory.communes[territory.communes["lat"].notna()]
+    cols = ["code_insee", "nom", "population", "minutes_estimees"]
+    if inside.empty or allc.empty:
+        return pd.DataFrame(columns=cols)
+    tm = estimate_matrix(
+        inside["code_insee"], inside["lat"], inside["lon"],
+        allc["code_insee"], allc["lat"], allc["lon"],
+        cutoff_minutes=minutes,
+    )  # fmt: skip
+    reached = np.unique(tm.minutes.indices)
+    out = allc.iloc[reached].copy()
+    out["minutes_estimees"] = tm.minutes.tocsc().min(axis=0).toarray().ravel()[reached]
+    return out[cols]

@@ -1,0 +1,68 @@
+"""The application layer: table export, workspace offer and report inputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from proxisante.errors import InputError
+from proxisante.scenarios import parse_scenario
+from proxisante.workspace import Workspace, table_bytes, table_format, write_table
+
+TABLE = pd.DataFrame({"code_insee": ["62523", "62498"], "apl": [6.558, 3.25]})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "gpkg", "parquet"])
+def test_write_table_round_trip(tmp_path, fmt):
+    path = write_table(TABLE, tmp_path / f"t.{fmt}", layer="apl")
+    if fmt == "csv":
+        back = pd.read_csv(path, dtype={"code_insee": str})
+    elif fmt == "xlsx":
+        back = pd.read_excel(path, dtype={"code_insee": str})
+    elif fmt == "parquet":
+        back = pd.read_parquet(path)
+    else:
+        import geopandas as gpd
+
+        back = gpd.read_file(path, layer="apl")
+        assert back.crs.to_epsg() == 4326 and back.geometry.notna().all()
+    assert back["code_insee"].tolist() == ["62523", "62498"]
+    assert back["apl"].tolist() == [6.558, 3.25]
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_write_table_refuses_other_suffixes_and_missing_folder(tmp_path):
+    with pytest.raises(InputError, match=r"--out must end in .csv or .gpkg; got '.txt'"):
+        write_table(TABLE, tmp_path / "t.txt", accepted=("csv", "gpkg"))
+    with pytest.raises(InputError, match="does not exist"):
+        write_table(TABLE, tmp_path / "nope" / "t.csv")
+    with pytest.raises(InputError, match="code_insee"):
+        table_bytes(TABLE.rename(columns={"code_insee": "x"}), "gpkg")
+    assert table_format("A.XLSX") == "xlsx"
+
+
+def test_bundled_workspace_opens_no_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROXISANTE_STORE", str(tmp_path / "never.duckdb"))
+    ws = Workspace(use_store=False)
+    assert len(ws.offer().sites) > 0 and ws.population_by_age() is None
+    with pytest.raises(InputError, match="bundled data only"), ws.store():
+        pass
+    assert not (tmp_path / "never.duckdb").exists()
+
+
+def test_site_names_include_sites_a_scenario_opens():
+    ws = Workspace(use_store=False)
+    sc = parse_scenario({"name": "n", "edits": [{"kind": "open_site", "site": "neuf-1",
+                         "name": "Centre neuf", "commune": "62523", "fte": {"gp": 1}}]})  # fmt: skip
+    names = ws.site_names(sc)
+    assert names["neuf-1"] == "Centre neuf"
+    some = ws.offer().sites.iloc[0]
+    assert names[some["site_id"]] == some["name"]
+
+
+def test_report_neighbours_only_for_small_territories():
+    ws = Workspace(use_store=False)
+    near = ws.report_neighbours("62523")
+    assert near is not None and "62498" in set(near["code_insee"])
+    assert (near["minutes_estimees"] <= 20).all()
+    assert ws.report_neighbours("dep:12") is None
