@@ -19,13 +19,13 @@ Pure computations (no rendering): the report package only renders a :class:`Brie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from proxisante.access import DREES_APL_STEP
 from proxisante.offer import Offer, load_default_offer, site_supply
-from proxisante.scenarios.impact import ImpactContext
 from proxisante.territory import (
     UNDER_SERVED_APL,
     VIGILANCE_APL,
@@ -194,13 +194,13 @@ def retirement_effect(territory: Territory, year: int) -> dict[str, float]:
     }
 
 
-def _territory_rows(territory: Territory, ctx: ImpactContext) -> np.ndarray:
+def _territory_rows(territory: Territory, ctx: Any) -> np.ndarray:
     idx = pd.Index(ctx.codes).get_indexer(territory.codes)
     return idx[idx >= 0]
 
 
 def sites_serving(
-    territory: Territory, offer: Offer, ctx: ImpactContext, *, profession: str = "gp"
+    territory: Territory, offer: Offer, ctx: Any, *, profession: str = "gp"
 ) -> pd.DataFrame:
     """Open sites within the APL catchment (20 min, estimated) of a commune of the territory.
 
@@ -261,7 +261,7 @@ def _empty_sites() -> pd.DataFrame:
     return pd.DataFrame(columns=cols)
 
 
-def closure_effects(territory: Territory, sites: pd.DataFrame, ctx: ImpactContext) -> pd.DataFrame:
+def closure_effects(territory: Territory, sites: pd.DataFrame, ctx: Any) -> pd.DataFrame:
     """Effect on the territory of closing each site of ``sites``, one at a time.
 
     ``ΔAPL_i = −S_site · W_ij / D_j`` (exact marginal effect on the official APL, estimated
@@ -312,7 +312,7 @@ def closure_effects(territory: Territory, sites: pd.DataFrame, ctx: ImpactContex
     return df.drop(columns="_known").reset_index(drop=True)
 
 
-def network_weight(territory: Territory, sites: pd.DataFrame, ctx: ImpactContext) -> dict:
+def network_weight(territory: Territory, sites: pd.DataFrame, ctx: Any) -> dict:
     """Share of the territory's accessible GP consultations that come from ``sites``.
 
     ``share = Σ_i P_i ΔAPL_i / Σ_i P_i APL_i`` over the territory's communes, with
@@ -368,6 +368,17 @@ class Briefing:
         return population_year_of_apl(self.year)
 
 
+def _official_baseline(year: int):
+    """The official APL baseline of ``year`` on the offline estimate (cached where built)."""
+    try:
+        from proxisante.access.baseline import EvaluationBaseline
+    except ImportError:
+        from proxisante.scenarios.impact import ImpactContext
+
+        return ImpactContext.build(year)
+    return EvaluationBaseline.official(year)
+
+
 def _sources(year: int, sites: pd.DataFrame) -> list[Source]:
     out = [
         Source(f"APL aux médecins généralistes {year} (toutes classes d'âge et moins de 65 ans), "
@@ -396,11 +407,16 @@ def _sources(year: int, sites: pd.DataFrame) -> list[Source]:
 
 def build_briefing(
     territory: Territory, *, year: int = 2023, operator: str = "filieris",
-    offer: Offer | None = None, context: ImpactContext | None = None,
+    offer: Offer | None = None, context: Any = None,
 ) -> Briefing:  # fmt: skip
-    """Compute the mayor's / MP's briefing of ``territory`` (see the module docstring)."""
+    """Compute the mayor's / MP's briefing of ``territory`` (see the module docstring).
+
+    ``context``: the national evaluation baseline (official APL, populations and DREES-step
+    catchment over communes; default: the official baseline of ``year`` on the offline
+    travel-time estimate).
+    """
     offer = offer or load_default_offer()
-    ctx = context or ImpactContext.build(year)
+    ctx = context if context is not None else _official_baseline(year)
     comparison = apl_comparison(territory, year)
     zoning = zoning_classes(territory, year)
     retirement = retirement_effect(territory, year)
