@@ -115,6 +115,11 @@ def tilt_to_ratio(ratio, weights, base) -> np.ndarray:
     >>> p.round(6).tolist()
     [[0.25, 0.75]]
     """
+    return _tilt(ratio, weights, base)[0]
+
+
+def _tilt(ratio, weights, base, start=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`tilt_to_ratio` from the tilts ``start``; returns distributions and tilts."""
     r = np.atleast_1d(np.asarray(ratio, dtype=float))
     w = np.asarray(weights, dtype=float)
     q = np.asarray(base, dtype=float)
@@ -135,7 +140,7 @@ def tilt_to_ratio(ratio, weights, base) -> np.ndarray:
     span = 700.0 / max(float(np.abs(w).max()), 1e-12)
     lo = np.full(len(r), -span)
     hi = np.full(len(r), span)
-    theta = np.zeros(len(r))
+    theta = np.zeros(len(r)) if start is None else np.clip(start, -span / 2, span / 2)
     p = q
     for _ in range(_MAX_ITER):
         z = logq + theta[:, None] * w[None, :]
@@ -152,7 +157,7 @@ def tilt_to_ratio(ratio, weights, base) -> np.ndarray:
         step = theta - gap / var
         inside = (step > lo) & (step < hi)
         theta = np.where(inside, step, 0.5 * (lo + hi))
-    return p
+    return p, theta
 
 
 def _logit(x: np.ndarray) -> np.ndarray:
@@ -208,14 +213,14 @@ def calibrated_tilt(
     gi = np.where(has, g, 0)
     weight = np.bincount(gi[has], weights=pop[has], minlength=n_groups)
     rounds = 0
-    p = tilt_to_ratio(ratio, weights, ref)
+    p, theta = _tilt(ratio, weights, ref)
     for rounds in range(1, max_rounds + 1):  # noqa: B007 (rounds is returned)
         tilt = np.where(has[:, None],
                         lam[gi][:, None] * _OLD[None, :] + mu[gi][:, None] * _YOUNG[None, :],
                         0.0)  # fmt: skip
         base = ref[None, :] * np.exp(tilt)
         base /= base.sum(axis=1, keepdims=True)
-        p = tilt_to_ratio(ratio, weights, base)
+        p, theta = _tilt(ratio, weights, base, theta)
         old = np.bincount(gi[has], weights=(pop * p[:, _OLD].sum(axis=1))[has],
                           minlength=n_groups)  # fmt: skip
         young = np.bincount(gi[has], weights=(pop * p[:, _YOUNG].sum(axis=1))[has],

@@ -197,8 +197,9 @@ def territory_needs(codes, *, label: str, data: NeedsData) -> NeedsComparison:
         f"{nurse_t} infirmiers ou {ssiad_t} places de SSIAD pour 1 000 habitants de 75 ans "
         "ou plus."
     )
-    unknown_ages = int(np.isin(np.asarray(list(codes), dtype=str),
-                               data.ages.bands.index, invert=True).sum())  # fmt: skip
+    unknown_ages = int(
+        (~pd.Index(np.asarray(list(codes), dtype=str)).isin(data.ages.bands.index)).sum()
+    )
     if unknown_ages:
         comp.notes.append(
             f"{unknown_ages} commune(s) sans population par âge (hors fichier DREES)."

@@ -102,7 +102,7 @@ def attach_communes(
     pos = pos[located[pos]]
     centre_old = old[pos]
     per_2012 = pd.Series(centre_old).value_counts()
-    is_centre = np.isin(codes, centres)
+    is_centre = pd.Index(codes).isin(centres)
     bv = np.where(is_centre, codes, "").astype(object)
     kind = np.where(is_centre, "centre", "none").astype(object)
     dist = np.full(len(codes), np.nan)
@@ -126,7 +126,7 @@ def attach_communes(
                          "nearest_centre")  # fmt: skip
         bv[todo], kind[todo], dist[todo] = chosen, kinds, km
     # unlocated communes whose 2012 centre is still a centre keep it
-    fallback = (kind == "none") & np.isin(old, centres)
+    fallback = (kind == "none") & pd.Index(old).isin(centres)
     bv[fallback], kind[fallback] = old[fallback], "bv2012"
     out["bassin_vie_2022"] = bv.astype(str)
     out["attachment"] = kind.astype(str)
