@@ -105,3 +105,20 @@ def test_age_file_with_unknown_commune_is_refused_and_store_unchanged(tmp_path):
     # the first import is intact: 202 rows of 1 inhabitant
     assert d.ages.bands.loc["62523"].sum() == 202.0
     assert np.isfinite(d.home_care.table.loc["62523", "nurses_per_1000_75"])
+
+
+def test_closing_a_centre_loses_exactly_its_sole_reach(data):
+    from proxisante.needs import prevention_change, prevention_reach
+    from proxisante.offer import load_default_offer
+
+    sites = load_default_offer().sites
+    reach = prevention_reach(data, sites).set_index("site_id")
+    assert reach.index[0].startswith("filieris")  # Filieris centres first
+    carmaux = "filieris-centre-de-sante-de-carmaux"
+    after = sites.copy()
+    after.loc[after["site_id"] == carmaux, "status"] = "closed"
+    change = prevention_change(data, sites, after)
+    for key in ("screening_50_74", "flu_65_plus", "home_75_plus"):
+        assert change.loc[key, "lost"] == pytest.approx(reach.loc[carmaux, f"{key}_sole"])
+        assert change.loc[key, "change"] == pytest.approx(-change.loc[key, "lost"])
+        assert reach.loc[carmaux, key] >= reach.loc[carmaux, f"{key}_sole"] > 0

@@ -19,6 +19,8 @@ from proxisante.needs.api import (
     NeedsData,
     load_needs,
     nurse_supply,
+    prevention_change,
+    prevention_reach,
     territory_needs,
 )
 from proxisante.needs.bassins import (
@@ -77,6 +79,8 @@ __all__ = [
     "home_care_access",
     "load_needs",
     "nurse_supply",
+    "prevention_change",
+    "prevention_reach",
     "reach_change",
     "reference_pyramid",
     "target_populations",

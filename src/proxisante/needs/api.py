@@ -28,6 +28,8 @@ __all__ = [
     "NeedsData",
     "load_needs",
     "nurse_supply",
+    "prevention_change",
+    "prevention_reach",
     "territory_needs",
 ]
 
@@ -205,3 +207,81 @@ def territory_needs(codes, *, label: str, data: NeedsData) -> NeedsComparison:
             f"{unknown_ages} commune(s) sans population par âge (hors fichier DREES)."
         )
     return comp
+
+
+def _centres(sites: pd.DataFrame, *, include_closed: bool = False) -> pd.DataFrame:
+    """Health centres of ``sites``, Filieris first, with a point (the commune's when the
+    site has none)."""
+    from proxisante.territory import load_communes
+
+    c = sites[sites["category"] == "centre_de_sante"]
+    if not include_closed:
+        c = c[c["status"] == "open"]
+    pts = load_communes().set_index("code_insee")[["lat", "lon"]]
+    lat = c["lat"].astype(float).fillna(c["commune"].map(pts["lat"]))
+    lon = c["lon"].astype(float).fillna(c["commune"].map(pts["lon"]))
+    out = c.assign(lat=lat.to_numpy(), lon=lon.to_numpy()).dropna(subset=["lat", "lon"])
+    first = (out["operator"].fillna("").str.lower() != "filieris").to_numpy()
+    return out.assign(_order=first).sort_values(["_order", "site_id"]).drop(columns="_order")
+
+
+def _centre_travel(data: NeedsData, centres: pd.DataFrame, cutoff_minutes: float):
+    from proxisante.territory import load_communes
+    from proxisante.travel import estimate_matrix
+
+    com = load_communes().set_index("code_insee")[["lat", "lon"]]
+    com = com.reindex(data.ages.bands.index).dropna()
+    return estimate_matrix(
+        com.index.to_numpy(dtype=str), com["lat"], com["lon"],
+        centres["site_id"].to_numpy(dtype=str), centres["lat"], centres["lon"],
+        cutoff_minutes=cutoff_minutes,
+    )  # fmt: skip
+
+
+def prevention_reach(
+    data: NeedsData, sites: pd.DataFrame, *, cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES
+) -> pd.DataFrame:
+    """Target populations of prevention programmes within reach of each open health centre.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per open centre (Filieris first): ``site_id``, ``name``, ``operator``,
+        ``commune``, and per target of :data:`~proxisante.needs.prevention.PREVENTION_TARGETS`
+        the inhabitants within ``cutoff_minutes`` (``<key>``) and those with no other open
+        centre within reach (``<key>_sole``: what a closure would leave without one).
+    """
+    from proxisante.needs.prevention import centre_reach, target_populations
+
+    centres = _centres(sites)
+    if centres.empty:
+        return pd.DataFrame(columns=["site_id", "name", "operator", "commune"])
+    tm = _centre_travel(data, centres, cutoff_minutes)
+    reach = centre_reach(tm, target_populations(data.ages))
+    info = centres.set_index("site_id")[["name", "operator", "commune"]]
+    return info.join(reach).rename_axis("site_id").reset_index()
+
+
+def prevention_change(
+    data: NeedsData, sites_before: pd.DataFrame, sites_after: pd.DataFrame, *,
+    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES,
+) -> pd.DataFrame:  # fmt: skip
+    """Target populations within reach of an open health centre before and after an edit of
+    the sites (closures, openings): :func:`~proxisante.needs.prevention.reach_change`."""
+    from proxisante.needs.prevention import reach_change, target_populations
+
+    both = pd.concat([sites_before, sites_after], ignore_index=True)
+    centres = _centres(both, include_closed=True).drop_duplicates("site_id")
+    targets = target_populations(data.ages)
+    if centres.empty:
+        zeros = dict.fromkeys(["before", "after", "change", "lost", "gained"], 0.0)
+        return pd.DataFrame.from_dict({k: zeros for k in targets.columns}, orient="index")
+    tm = _centre_travel(data, centres, cutoff_minutes)
+
+    def is_open(s: pd.DataFrame) -> np.ndarray:
+        ids = set(s.loc[(s["category"] == "centre_de_sante") & (s["status"] == "open"),
+                        "site_id"])  # fmt: skip
+        return centres["site_id"].isin(ids).to_numpy()
+
+    return reach_change(tm, targets, open_before=is_open(sites_before),
+                        open_after=is_open(sites_after))  # fmt: skip
