@@ -47,9 +47,8 @@ demo: install
 	$(BIN)/proxisante scenario run examples/scenario_gard_filieris.yaml --territory dep:30 \
 	  --report $(OUT)/scenario-gard-filieris.html
 	$(BIN)/proxisante scenario criticality --operator filieris --csv $(OUT)/criticite-filieris.csv
-	$(BIN)/proxisante plan cog --territory circo:12-02 --from 2025 --to 2028 --budget-per-year 1.2e6 \
-	  --hires 4 --time-limit 30 --out $(OUT)/plan-cog-aveyron-12-02.xlsx \
-	  --html $(OUT)/plan-cog-aveyron-12-02.html
+	$(BIN)/proxisante plan cog --operator filieris --from 2025 --to 2028 --time-limit 30 \
+	  --out $(OUT)/plan-cog-filieris.xlsx --html $(OUT)/plan-cog-filieris.html
 	@echo "Reports written to $(OUT)/"
 
 test: install system-deps osrm

@@ -1,4 +1,5 @@
-"""MILP = brute-force optimum on small instances; greedy bounded by it; constraints respected."""
+"""MILP = brute-force optimum on small instances (steps, minimum team, ramp-up, net budget,
+two professions); greedy bounded by it; hand-solvable cases; infeasible requests."""
 
 from __future__ import annotations
 
@@ -11,70 +12,112 @@ import scipy.sparse as sp
 
 from proxisante.errors import InputError
 from proxisante.plan import (
-    CostParameters,
+    InfeasiblePlanError,
+    PlanAssumptions,
     PlanInstance,
-    build_instance,
+    ProfessionBlock,
     evaluate_plan,
     greedy,
     solve_milp,
 )
-from proxisante.territory import select
 
-COSTS = CostParameters(gp_fte_eur_per_year=100.0, opening_eur=150.0, site_eur_per_year=20.0)
+# money in small units: a GP FTE costs 100 + 10 support and brings 60 (fees 50 + 20 % fixed)
+SMALL = dict(gp_fte_eur_per_year=100.0, support_eur_per_fte=10.0, gp_consultations_per_fte=50.0,
+             gp_tariff_eur=1.0, fixed_payment_share=0.2, opening_eur=150.0,
+             site_eur_per_year=20.0, nurse_fte_eur_per_year=40.0, nurse_fees_eur_per_fte=20.0)  # fmt: skip
+EFF = np.array([
+    [0.9, 0.0, 0.3],
+    [0.4, 0.8, 0.0],
+    [0.0, 0.7, 0.6],
+    [0.0, 0.0, 1.1],
+])  # fmt: skip
+BASE = np.array([1.8, 2.0, 1.2, 2.7])
+POP = np.array([1000.0, 3000.0, 2000.0, 500.0])
 
 
-def _instance(budgets=(260.0, 420.0), hires=(2.0, 2.0), max_fte=2) -> PlanInstance:
-    # 4 communes x 3 candidates (c0 existing, c1 c2 new); effects of one FTE on each commune
-    eff = np.array([
-        [0.9, 0.0, 0.3],
-        [0.4, 0.8, 0.0],
-        [0.0, 0.7, 0.6],
-        [0.0, 0.0, 1.1],
-    ])  # fmt: skip
+def _candidates(k: int, existing: list[bool], cap: float) -> pd.DataFrame:
+    return pd.DataFrame({
+        "candidate_id": [f"c{i}" for i in range(k)], "commune": list("abc")[:k],
+        "name": list("ABC")[:k], "site_name": ["S"] * k, "existing": existing,
+        "max_added_fte": [cap] * k,
+    })  # fmt: skip
+
+
+def _instance(budgets=(260.0, 420.0), hires=(2.0, 2.0), *, ramp=1.0, team=1.0, step=1.0,
+              decline=None, nurse=False, cap=2.0) -> PlanInstance:  # fmt: skip
+    a = PlanAssumptions(**SMALL, ramp_up_share=ramp, min_team_gp_fte=team, fte_step=step,
+                        max_added_fte_per_site=cap)  # fmt: skip
+    loss = np.zeros((4, 2)) if decline is None else np.asarray(decline)
+    blocks = [ProfessionBlock("gp", sp.csc_array(EFF), BASE, BASE[:, None] - loss, 2.5,
+                              np.zeros(2))]  # fmt: skip
+    k = 3
+    if nurse:
+        blocks.append(ProfessionBlock("nurse", sp.csc_array(EFF[:, :2] * 20), BASE * 20,
+                                      np.column_stack([BASE, BASE]) * 20, 60.0, np.zeros(2)))  # fmt: skip
+        blocks[0] = ProfessionBlock("gp", sp.csc_array(EFF[:, :2]), BASE, BASE[:, None] - loss,
+                                    2.5, np.zeros(2))  # fmt: skip
+        k = 2
     return PlanInstance(
-        codes=np.array(["a", "b", "c", "d"]), baseline_apl=np.array([1.8, 2.0, 1.2, 2.7]),
-        population=np.array([1000.0, 3000.0, 2000.0, 500.0]),
-        candidates=pd.DataFrame({"candidate_id": ["c0", "c1", "c2"], "commune": ["a", "b", "c"],
-                                 "existing": [True, False, False]}),
-        effect_per_fte=sp.csc_array(eff), years=[2025, 2026], budget_eur=np.array(budgets),
-        hires_fte=np.array(hires), max_fte_per_site=max_fte, costs=COSTS,
+        codes=np.array(list("abcd")), population=POP,
+        candidates=_candidates(k, [True] + [False] * (k - 1), cap), blocks=blocks,
+        years=[2025, 2026], budget_eur=np.array(budgets, dtype=float),
+        hires_fte=np.array(hires, dtype=float), assumptions=a,
     )  # fmt: skip
 
 
-def _feasible(inst: PlanInstance, fte: np.ndarray, opened: np.ndarray | None = None) -> bool:
-    """Check every constraint; ``opened`` (K × T, 0/1) defaults to 'open once it has FTE'."""
+def _net(inst: PlanInstance, x: np.ndarray, x_prev: np.ndarray, o: np.ndarray, o_prev: np.ndarray):
+    """Independent net cost of a year (written from the docstring's formula, not the code)."""
+    a = inst.assumptions
+    rho = a.ramp_up_share
+    new = ~inst.candidates["existing"].to_numpy()
+    total = 0.0
+    for i, p in enumerate(inst.professions):
+        cost = a.gp_fte_eur_per_year if p == "gp" else a.nurse_fte_eur_per_year
+        fees = (a.gp_consultations_per_fte * a.gp_tariff_eur if p == "gp"
+                else a.nurse_fees_eur_per_fte)  # fmt: skip
+        activity = x_prev[i] + rho * (x[i] - x_prev[i])
+        total += ((cost + a.support_eur_per_fte) * x[i]).sum()
+        total -= (fees * (1 + a.fixed_payment_share) * activity).sum()
+    total += a.opening_eur * (o[new] - o_prev[new]).sum() + a.site_eur_per_year * o[new].sum()
+    return total
+
+
+def _feasible(inst: PlanInstance, fte: np.ndarray, opened: np.ndarray) -> bool:
+    a = inst.assumptions
     existing = inst.candidates["existing"].to_numpy()
-    new = ~existing
-    if opened is None:
-        opened = np.maximum.accumulate((fte > 0).astype(float), axis=1)
     opened = np.maximum(opened, existing[:, None].astype(float))
-    prev = np.zeros(len(existing))
-    prev_open = existing.astype(float)
-    for t in range(len(inst.years)):
-        x, opn = fte[:, t], opened[:, t]
-        if (x < prev).any() or (opn < prev_open).any() or (x > inst.max_fte_per_site * opn).any():
+    n_p, k, t_n = fte.shape
+    prev, prev_open = np.zeros((n_p, k)), existing.astype(float)
+    for t in range(t_n):
+        x, o = fte[:, :, t], opened[:, t]
+        if (x < prev - 1e-9).any() or (o < prev_open).any():
             return False
-        if (x - prev).sum() > inst.hires_fte[t]:
+        if (x.sum(axis=0) > inst.max_added_fte * o + 1e-9).any():
             return False
-        cost = (COSTS.gp_fte_eur_per_year * x.sum() + COSTS.opening_eur * (opn[new] - prev_open[new]).sum()
-                + COSTS.site_eur_per_year * opn[new].sum())  # fmt: skip
-        if cost > inst.budget_eur[t] + 1e-9:
+        gp = inst.professions.index("gp")
+        if (x[gp][~existing] < a.min_team_gp_fte * o[~existing] - 1e-9).any():
             return False
-        prev, prev_open = x, opn
+        if (x - prev).sum() > inst.hires_fte[t] + 1e-9:
+            return False
+        if _net(inst, x, prev, o, prev_open) > inst.budget_eur[t] + 1e-6:
+            return False
+        prev, prev_open = x, o
     return True
 
 
 def _brute_force(inst: PlanInstance, objective: str) -> float:
-    """Enumerate every integer FTE plan and every opening year of the new sites."""
-    k, t_n, m = inst.n_candidates, len(inst.years), inst.max_fte_per_site
+    """Enumerate every stepped FTE plan and every opening year of the new sites."""
+    s = inst.assumptions.fte_step
+    n_p, k, t_n = len(inst.blocks), inst.n_candidates, len(inst.years)
+    levels = np.arange(0, inst.max_added_fte.max() + 1e-9, s)
     new = np.flatnonzero(~inst.candidates["existing"].to_numpy())
     best = None
     for open_year in itertools.product(range(t_n + 1), repeat=len(new)):  # t_n = never
         opened = np.zeros((k, t_n))
         for site, y in zip(new, open_year, strict=True):
             opened[site, y:] = 1.0
-        for flat in itertools.product(range(m + 1), repeat=k * t_n):
-            fte = np.array(flat, dtype=float).reshape(k, t_n)
+        for flat in itertools.product(levels, repeat=n_p * k * t_n):
+            fte = np.array(flat).reshape(n_p, k, t_n)
             if not _feasible(inst, fte, opened):
                 continue
             v = evaluate_plan(inst, fte, objective)
@@ -84,92 +127,129 @@ def _brute_force(inst: PlanInstance, objective: str) -> float:
 
 
 @pytest.mark.parametrize("objective", ["deficit", "lifted", "equity"])
-@pytest.mark.parametrize("budgets", [(260.0, 420.0), (120.0, 600.0), (500.0, 500.0)])
-def test_milp_equals_brute_force_and_bounds_greedy(objective, budgets):
-    inst = _instance(budgets=budgets)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"budgets": (120.0, 600.0)},
+        {"ramp": 0.5, "team": 2.0, "budgets": (500.0, 500.0), "hires": (2.0, 1.0)},
+        {"decline": [[0.0, 0.5], [0.0, 0.6], [0.0, 0.0], [0.3, 0.4]]},
+    ],
+)
+def test_milp_equals_brute_force_and_bounds_greedy(objective, kw):
+    inst = _instance(**kw)
     optimum = _brute_force(inst, objective)
     sol = solve_milp(inst, objective)
     assert sol.objective == pytest.approx(optimum, abs=1e-6)
-    assert sol.gap <= 1e-4
     assert _feasible(inst, sol.fte, sol.open)
     g = greedy(inst, objective)
-    assert _feasible(inst, g.fte)
-    if objective == "deficit":
-        assert g.objective >= optimum - 1e-9
-    else:
-        assert g.objective <= optimum + 1e-9
+    assert _feasible(inst, g.fte, g.open)
+    assert (
+        (g.objective >= optimum - 1e-9)
+        if objective == "deficit"
+        else (g.objective <= optimum + 1e-9)
+    )
 
 
-def test_budget_and_capacity_respected_exactly():
-    inst = _instance(budgets=(260.0, 420.0), hires=(1.0, 2.0))
+def test_two_professions_one_budget_equal_brute_force():
+    inst = _instance(budgets=(300.0, 300.0), hires=(2.0, 2.0), team=1.0, nurse=True)
+    optimum = _brute_force(inst, "deficit")
     sol = solve_milp(inst, "deficit")
-    hires = np.diff(np.concatenate([np.zeros((3, 1)), sol.fte], axis=1), axis=1).sum(axis=0)
-    assert (hires <= inst.hires_fte + 1e-9).all()
-    assert (sol.fte <= inst.max_fte_per_site).all()
+    assert sol.objective == pytest.approx(optimum, abs=1e-6)
     assert _feasible(inst, sol.fte, sol.open)
+    assert sol.fte.shape == (2, 2, 2)
 
 
-def test_bad_parameters():
-    terr = select("circo:12-02")
-    with pytest.raises(InputError, match="euros ≥ 0"):
-        build_instance(terr, budgets_eur={2025: -1.0})
-    with pytest.raises(InputError, match="consecutive"):
-        build_instance(terr, budgets_eur={2025: 1e6, 2027: 1e6})
-    with pytest.raises(InputError, match="budgets_eur is empty"):
-        build_instance(terr, budgets_eur={})
-    with pytest.raises(InputError, match="hiring capacity"):
-        build_instance(terr, budgets_eur={2025: 1e6}, hires_fte=-2)
-    with pytest.raises(InputError, match="gp_fte_eur_per_year"):
-        CostParameters(gp_fte_eur_per_year=-5)
-    with pytest.raises(InputError, match="unknown commune"):
-        build_instance(terr, budgets_eur={2025: 1e6}, candidates=["99999"])
+def test_half_fte_steps():
+    inst = _instance(step=0.5, budgets=(120.0, 200.0), hires=(1.0, 1.0), team=0.5, cap=1.0)
+    optimum = _brute_force(inst, "deficit")
+    sol = solve_milp(inst, "deficit")
+    assert sol.objective == pytest.approx(optimum, abs=1e-6)
+    assert np.allclose(sol.fte * 2, np.round(sol.fte * 2))
+
+
+def test_minimum_team_by_hand():
+    # one new site only: it needs 2 GP FTE the year it opens
+    base = _instance(team=2.0, budgets=(1e6, 1e6), hires=(1.0, 1.0))
+    cand = base.candidates.iloc[[1]].reset_index(drop=True)
+    one = PlanInstance(**{**base.__dict__, "candidates": cand,
+                          "blocks": [ProfessionBlock("gp", sp.csc_array(EFF[:, [1]]), BASE,
+                                                     np.column_stack([BASE, BASE]), 2.5,
+                                                     np.zeros(2))]})  # fmt: skip
+    # 1 hire a year can never form a team of 2: refused, saying what is missing
+    with pytest.raises(
+        InfeasiblePlanError, match=r"below the minimum team of a new centre \(2 GP FTE\)"
+    ):
+        solve_milp(one, "deficit")
+    two = PlanInstance(**{**one.__dict__, "hires_fte": np.array([2.0, 2.0])})
+    sol = solve_milp(two, "deficit")
+    assert sol.fte[0, 0].tolist() == [2.0, 2.0] and sol.open[0].tolist() == [1.0, 1.0]
+    g = greedy(two, "deficit")
+    assert g.fte[0, 0, 0] == 2.0
+
+
+def test_ramp_up_by_hand():
+    # one existing site, one commune at APL 1.0, +1 APL per FTE, ρ = 0.5: one FTE hired in
+    # 2025 gives 1.5 in 2025 and 2.0 in 2026; deficit = 1000 × (1.0 + 0.5) / 2.5
+    a = PlanAssumptions(**SMALL, ramp_up_share=0.5, fte_step=1.0, max_added_fte_per_site=1.0)
+    inst = PlanInstance(
+        codes=np.array(["a"]), population=np.array([1000.0]),
+        candidates=_candidates(1, [True], 1.0),
+        blocks=[ProfessionBlock("gp", sp.csc_array(np.array([[1.0]])), np.array([1.0]),
+                                np.array([[1.0, 1.0]]), 2.5, np.zeros(2))],
+        years=[2025, 2026], budget_eur=np.array([1e6, 1e6]), hires_fte=np.array([1.0, 1.0]),
+        assumptions=a,
+    )  # fmt: skip
+    sol = solve_milp(inst, "deficit")
+    assert sol.fte[0, 0].tolist() == [1.0, 1.0]
+    assert sol.objective == pytest.approx(1000 * (1.0 + 0.5) / 2.5)
+    from proxisante.plan.optimise import access_after
+
+    assert access_after(inst, sol.fte, 0)[0][0] == pytest.approx(1.5)
+    assert access_after(inst, sol.fte, 1)[0][0] == pytest.approx(2.0)
+
+
+def test_net_cost_by_hand():
+    # default assumptions: 1 GP FTE costs 130,000 + 25,000; brings 5,400 × 30 € = 162,000 €
+    # of fees + 15 % fixed payments = 186,300 €; first year at 50 % activity
+    from proxisante.plan.costs import site_year_costs
+
+    inst = PlanInstance(
+        codes=np.array(["a"]), population=np.array([1000.0]),
+        candidates=_candidates(2, [True, False], 6.0),
+        blocks=[ProfessionBlock("gp", sp.csc_array(np.array([[1.0, 1.0]])), np.array([1.0]),
+                                np.array([[1.0, 1.0]]), 2.5, np.zeros(2))],
+        years=[2025, 2026], budget_eur=np.array([1e6, 1e6]), hires_fte=np.array([2.0, 2.0]),
+    )  # fmt: skip
+    fte = np.zeros((1, 2, 2))
+    fte[0, 0] = [1.0, 1.0]  # existing site, 1 FTE from 2025
+    fte[0, 1] = [0.0, 2.0]  # new site opens in 2026 with 2 FTE
+    opened = np.array([[1.0, 1.0], [0.0, 1.0]])
+    m = site_year_costs(inst, fte, opened).set_index(["candidate_id", "year"])
+    assert m.loc[("c0", 2025), "gross_eur"] == pytest.approx(155_000)
+    assert m.loc[("c0", 2025), "fees_eur"] == pytest.approx(81_000)
+    assert m.loc[("c0", 2025), "income_eur"] == pytest.approx(93_150)
+    assert m.loc[("c0", 2025), "net_eur"] == pytest.approx(61_850)
+    assert m.loc[("c0", 2026), "net_eur"] == pytest.approx(155_000 - 186_300)
+    # the new centre: 300,000 opening + 80,000 running + 2 × 155,000 − 2 × 93,150
+    assert m.loc[("c1", 2026), "net_eur"] == pytest.approx(300_000 + 80_000 + 310_000 - 186_300)
+    assert ("c1", 2025) not in m.index
+
+
+def test_budget_below_one_minimum_team_is_refused():
+    inst = _instance(budgets=(50.0, 50.0))
+    cand = inst.candidates.copy()
+    cand["existing"] = [False, False, False]
+    no_existing = PlanInstance(**{**inst.__dict__, "candidates": cand})
+    with pytest.raises(InfeasiblePlanError, match=r"budget 50 € a year is below the cheapest "
+                       r"action: opening a centre with its minimum team of 1 GP FTE costs"):  # fmt: skip
+        solve_milp(no_existing, "deficit")
+
+
+def test_bad_objective_and_assumptions():
     with pytest.raises(InputError, match="objective was 'speed'"):
         solve_milp(_instance(), "speed")
-
-
-def test_bundled_instance_and_cog_export(tmp_path):
-    from openpyxl import load_workbook
-
-    from proxisante.plan import build_cog_plan, write_xlsx
-
-    inst = build_instance(select("circo:12-02"), budgets_eur={2025: 8e5, 2026: 1.2e6},
-                          hires_fte=3, max_candidates=15)  # fmt: skip
-    plan = build_cog_plan(inst, time_limit_s=20)
-    assert list(plan.summary["année"]) == [2025, 2026]
-    assert (plan.summary["coût total (€)"] <= plan.summary["budget (€)"] + 1e-6).all()
-    before = inst.population[inst.baseline_apl < 2.5].sum()
-    assert plan.summary["population sous 2,5"].iloc[-1] <= before
-    path = write_xlsx(plan, tmp_path / "plan.xlsx")
-    wb = load_workbook(path)
-    assert wb.sheetnames == ["Synthèse", "2025", "2026", "Hypothèses"]
-    assert "hypothèse" in str(wb["Hypothèses"]["C2"].value)
-
-
-@pytest.mark.parametrize("objective", ["deficit", "lifted"])
-def test_retirements_lower_the_baseline_and_milp_still_exact(objective):
-    base = _instance()
-    loss = np.array([[0.0, 0.5], [0.0, 0.6], [0.0, 0.0], [0.3, 0.4]])  # APL lost by year
-    inst = PlanInstance(
-        **{**base.__dict__, "retirement_loss": loss, "retired_fte": np.array([0.5, 1.0])}
-    )
-    assert (inst.baseline(1) == base.baseline_apl - loss[:, 1]).all()
-    optimum = _brute_force(inst, objective)
-    sol = solve_milp(inst, objective)
-    assert sol.objective == pytest.approx(optimum, abs=1e-6)
-
-
-def test_build_instance_forecasts_retirements_from_birth_years():
-    from proxisante.offer import Offer, load_default_offer
-
-    offer = load_default_offer()
-    staff = offer.staff.copy()
-    staff["birth_year"] = staff["birth_year"].astype("Int16")
-    carmaux = staff["site_id"] == "filieris-centre-de-sante-de-carmaux"
-    staff.loc[carmaux, "birth_year"] = 1959  # 67 in 2026
-    inst = build_instance(select("dep:81"), budgets_eur={2025: 5e5, 2026: 5e5}, hires_fte=2,
-                          max_candidates=5, offer=Offer(offer.sites, staff))  # fmt: skip
-    assert inst.retired_fte.tolist() == [0.0, 6.0]
-    assert (inst.baseline(1) <= inst.baseline(0)).all() and (
-        inst.baseline(1) < inst.baseline(0)
-    ).any()
-    assert (inst.baseline(0) == inst.baseline_apl).all()
+    with pytest.raises(InputError, match="gp_fte_eur_per_year was -5"):
+        PlanAssumptions(gp_fte_eur_per_year=-5)
+    with pytest.raises(InputError, match=r"ramp_up_share was 1\.5"):
+        PlanAssumptions(ramp_up_share=1.5)

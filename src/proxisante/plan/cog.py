@@ -1,17 +1,18 @@
-"""The multi-year contract plan (COG): hires and openings per year, costs, indicators.
+"""The multi-year contract plan (COG): where and who each year, money, indicators.
 
 Built from the optimisation of :mod:`proxisante.plan.optimise` over the contract period
-(default 2025-2028). Per year: FTE added by site, hires, openings, costs (salaries,
-investments, running costs) and indicators: mean APL (weighted by standardised population,
-the DREES aggregation rule), population under APL 2.5, communes under 2.5. Retirements are
-forecast from staff birth years when they are loaded (RPPS); the SSIAD coverage of people
-aged 75+ needs age-band populations (INSEE) and SSIAD capacities — both are reported as not
-available otherwise.
+(default 2025-2028). Per year: hires by profession and site (commune name, existing centre or
+new one), openings, gross cost / income / net cost (:mod:`proxisante.plan.costs`), and the
+indicators with the plan against the "sans COG" baseline (hiring freeze, departures not
+replaced: :mod:`proxisante.plan.freeze`) and against today (official APL of the baseline
+year): mean access (weighted by population), population and communes under the threshold.
+Budget scenarios (freeze / flat / growth) are compared side by side by
+:func:`budget_scenarios`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +20,21 @@ import pandas as pd
 
 from proxisante.errors import InputError
 from proxisante.offer import SsiadCoverage
+from proxisante.plan.costs import site_year_costs
 from proxisante.plan.instance import PlanInstance
-from proxisante.plan.optimise import PlanSolution, apl_after, greedy, solve_milp
+from proxisante.plan.optimise import PlanSolution, access_after, greedy, solve_milp
 
-__all__ = ["PROFESSION_FR", "CogLabels", "CogPlan", "build_cog_plan", "cog_labels", "write_xlsx"]
+__all__ = [
+    "OBJECTIVE_UNITS_FR",
+    "PROFESSION_FR",
+    "CogPlan",
+    "budget_scenarios",
+    "build_cog_plan",
+    "comparison_sentence",
+    "write_xlsx",
+]
 
 NO_AGE_DATA = "non disponible (populations par âge non chargées)"
-NO_BIRTH_YEARS = "non disponible (années de naissance non chargées)"
-
 
 #: French plural name of each profession (report and xlsx labels).
 PROFESSION_FR = {
@@ -34,42 +42,38 @@ PROFESSION_FR = {
     "masseurs-kinésithérapeutes", "midwife": "sages-femmes", "dentist": "chirurgiens-dentistes",
     "care_assistant": "aides-soignants",
 }  # fmt: skip
+SHORT_FR = {"gp": "médecins", "nurse": "infirmiers"}
+
+#: What each objective's value measures, and which way is better (French).
+OBJECTIVE_UNITS_FR = {
+    "deficit": ("déficit cumulé sous le seuil, en habitants × part du seuil manquante, "
+                "sommé sur les années et les professions", "plus bas = meilleur"),
+    "lifted": ("habitants passés au-dessus du seuil, sommés sur les années et les professions",
+               "plus haut = meilleur"),
+    "equity": ("accès minimal rapporté au seuil, sommé sur les années et les professions",
+               "plus haut = meilleur"),
+}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class CogLabels:
-    """French column names and phrases of a plan, by profession (GPs: APL and 2,5)."""
+def comparison_sentence(objective: str, milp: PlanSolution, greedy_sol: PlanSolution) -> str:
+    """One French sentence: MILP vs greedy with the unit and the direction of better."""
+    from proxisante.report import fr
 
-    profession_fr: str
-    fte_added: str
-    mean_access: str
-    access_unit: str
-    under: str
-    communes_under: str
-    under_without_plan: str
-    threshold_fr: str
-
-
-def cog_labels(inst: PlanInstance) -> CogLabels:
-    """The labels of ``inst``'s profession and threshold."""
-    th = f"{inst.threshold:g}".replace(".", ",")
-    if inst.profession == "gp":
-        fte_added, mean, unit = "ETP médecins ajoutés (cumul)", "APL moyenne", "APL"
-    else:
-        name = PROFESSION_FR[inst.profession]
-        fte_added = f"ETP {name} ajoutés (cumul)"
-        mean = "accès moyen (ETP pour 100 000 hab.)"
-        unit = "ETP pour 100 000 habitants standardisés"
-    return CogLabels(
-        profession_fr=PROFESSION_FR[inst.profession], fte_added=fte_added, mean_access=mean,
-        access_unit=unit, under=f"population sous {th}", communes_under=f"communes sous {th}",
-        under_without_plan=f"population sous {th} sans le plan", threshold_fr=th,
-    )  # fmt: skip
+    unit, better = OBJECTIVE_UNITS_FR[objective]
+    m, g = milp.objective, greedy_sol.objective
+    rel = (g - m) / abs(m) if m else 0.0
+    digits = 2 if objective == "equity" else 0
+    return (
+        f"Objectif « {objective} » ({unit} ; {better}) : solution exacte (HiGHS) "
+        f"{fr.fmt_dec(m, digits)}, écart d'optimalité prouvé {fr.fmt_pct(milp.gap, 2)} ; "
+        f"heuristique gloutonne {fr.fmt_dec(g, digits)} ({'+' if rel >= 0 else '−'}"
+        f"{fr.fmt_pct(abs(rel), 1)} par rapport à la solution exacte)."
+    )
 
 
 @dataclass
 class CogPlan:
-    """A multi-year plan: per-year summary, per-site detail, assumptions and notes."""
+    """A multi-year plan: per-year summary, where-and-who detail, money, assumptions."""
 
     instance: PlanInstance
     solution: PlanSolution
@@ -78,9 +82,27 @@ class CogPlan:
     summary: pd.DataFrame
     detail: pd.DataFrame
     assumptions: pd.DataFrame
-    notes: list[str]
-    ssiad_text: str = NO_AGE_DATA
-    labels: CogLabels | None = None
+    communes: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    ssiad_text: str = ""
+
+    @property
+    def comparison(self) -> str:
+        return comparison_sentence(self.objective, self.solution, self.greedy)
+
+
+def _kpis(inst: PlanInstance, access: list[np.ndarray], w: np.ndarray, tag: str) -> dict:
+    out = {}
+    for b, acc in zip(inst.blocks, access, strict=True):
+        th = f"{b.threshold:g}".replace(".", ",")
+        short = SHORT_FR[b.profession]
+        mean = "APL moyenne" if b.profession == "gp" else f"accès moyen {short} (ETP/100 000)"
+        out[f"{mean} {tag}"] = float((acc * w).sum() / w.sum())
+        out[f"habitants sous {th} ({short}) {tag}"] = float(
+            inst.population[acc < b.threshold].sum()
+        )
+        out[f"communes sous {th} ({short}) {tag}"] = int((acc < b.threshold).sum())
+    return out
 
 
 def build_cog_plan(
@@ -94,113 +116,176 @@ def build_cog_plan(
     """Optimise over the period and tabulate the plan year by year.
 
     ``ssiad``: the territory's SSIAD places per 1,000 inhabitants aged 75+
-    (:func:`proxisante.offer.ssiad.ssiad_coverage`); the plan adds no places, so the value
-    is the same every year. Without it the indicator is reported as not available.
+    (:func:`proxisante.offer.ssiad_coverage`); the plan adds no places, so the value is the
+    same every year. Without it the indicator is reported as not available.
     """
-    lab = cog_labels(inst)
-    gp = inst.profession == "gp"
+    g = greedy(inst, objective)
+    sol = solve_milp(inst, objective, time_limit_s=time_limit_s, warm_start=g)
+    if not np.isfinite(sol.objective):
+        msg = "the optimisation returned no finite objective"
+        raise InputError(msg)
+    return tabulate(inst, sol, g, objective, pop_standardisee=pop_standardisee, ssiad=ssiad)
+
+
+def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> CogPlan:
+    """The tables of a solved plan (see :class:`CogPlan`)."""
     if ssiad is None:
         ssiad_value: float | str = NO_AGE_DATA
         ssiad_text = NO_AGE_DATA
     else:
         ssiad_value = round(ssiad.per_1000, 1) if ssiad.available else ssiad.text_fr()
         ssiad_text = ssiad.text_fr()
-    g = greedy(inst, objective)
-    sol = solve_milp(inst, objective, time_limit_s=time_limit_s, warm_start=g)
-    new = ~inst.candidates["existing"].to_numpy()
-    c = inst.costs
     w = inst.population if pop_standardisee is None else pop_standardisee
+    money = site_year_costs(inst, sol.fte, sol.open)
+    by_year = money.groupby("year")[["gross_eur", "income_eur", "net_eur"]].sum()
+    new = ~inst.existing
+    open_prev = np.concatenate([inst.existing[:, None].astype(float), sol.open[:, :-1]], axis=1)
+    prev = np.concatenate([np.zeros((*sol.fte.shape[:2], 1)), sol.fte[:, :, :-1]], axis=2)
     rows = []
-    prev_fte = np.zeros(inst.n_candidates)
-    prev_open = inst.candidates["existing"].to_numpy().astype(float)
-    base_under = inst.population[inst.baseline_apl < inst.threshold].sum()
     for t, year in enumerate(inst.years):
-        fte, opn = sol.fte[:, t], sol.open[:, t]
-        apl = apl_after(inst, fte, t)
-        base = inst.baseline(t)
-        salaries = inst.fte_cost * fte.sum()
-        invest = c.opening_eur * (opn[new] - prev_open[new]).sum()
-        running = c.site_eur_per_year * opn[new].sum()
-        rows.append(
-            {
-                "année": year,
-                lab.fte_added: fte.sum(),
-                "recrutements de l'année (ETP)": fte.sum() - prev_fte.sum(),
-                "centres ouverts (cumul)": int(opn[new].sum()),
-                "ouvertures de l'année": int((opn[new] - prev_open[new]).sum()),
-                "salaires (€)": salaries,
-                "investissements (€)": invest,
-                "fonctionnement des nouveaux centres (€)": running,
-                "coût total (€)": salaries + invest + running,
-                "budget (€)": inst.budget_eur[t],
-                lab.mean_access: float((apl * w).sum() / w.sum()),
-                lab.under: float(inst.population[apl < inst.threshold].sum()),
-                lab.communes_under: int((apl < inst.threshold).sum()),
-                "départs à la retraite prévus (ETP, cumul)": (
-                    float(inst.retired_fte[t]) if inst.retired_fte is not None else NO_BIRTH_YEARS
-                ),
-                lab.under_without_plan: float(inst.population[base < inst.threshold].sum()),
-                "places de SSIAD pour 1 000 habitants de 75 ans et plus": ssiad_value,
-            }
-        )
-        prev_fte, prev_open = fte.copy(), opn.copy()
+        r: dict = {"année": year}
+        for i, p in enumerate(inst.professions):
+            r[f"recrutements {SHORT_FR[p]} (ETP)"] = float((sol.fte[i, :, t] - prev[i, :, t]).sum())
+        for i, p in enumerate(inst.professions):
+            r[f"ETP {SHORT_FR[p]} ajoutés (cumul)"] = float(sol.fte[i, :, t].sum())
+        r["ouvertures de l'année"] = int(((sol.open[:, t] - open_prev[:, t]) > 0.5)[new].sum())
+        r["nouveaux centres ouverts (cumul)"] = int(sol.open[new, t].sum())
+        r["coût brut (€)"] = float(by_year["gross_eur"].get(year, 0.0))
+        r["recettes (€)"] = float(by_year["income_eur"].get(year, 0.0))
+        r["coût net (€)"] = float(by_year["net_eur"].get(year, 0.0))
+        r["budget net (€)"] = float(inst.budget_eur[t])
+        r |= _kpis(inst, access_after(inst, sol.fte, t), w, "avec le plan")
+        r |= _kpis(inst, [b.baseline[:, t] for b in inst.blocks], w, "sans COG")
+        for b in inst.blocks:
+            r[f"départs non remplacés {SHORT_FR[b.profession]} sans COG (ETP, cumul)"] = float(
+                b.lost_fte[t]
+            )
+        r["places de SSIAD pour 1 000 habitants de 75 ans et plus"] = ssiad_value
+        rows.append(r)
     summary = pd.DataFrame(rows)
-    detail = sol.table(inst)
-    if gp:
-        profession_rows = [
-            ("coût employeur d'un ETP de généraliste salarié (€/an)", inst.fte_cost, c.source),
-            ("investissement d'ouverture d'un centre (€)", c.opening_eur, c.source),
-            ("fonctionnement d'un nouveau centre hors médecins (€/an)", c.site_eur_per_year,
-             c.source),
-            ("consultations par ETP de médecin généraliste", 5400,
-             "DREES, APL, feuille Paramètres"),
-            ("seuil de sous-dotation (APL)", inst.threshold, "débat public, zonage ARS"),
-        ]  # fmt: skip
-        reference = ("référence", "APL DREES 2023 + effets marginaux exacts", "DREES ; proxisante")
-    else:
-        profession_rows = [
-            (f"coût employeur d'un ETP ({lab.profession_fr}) (€/an)", inst.fte_cost,
-             "paramètre utilisateur"),
-            ("investissement d'ouverture d'un centre (€)", c.opening_eur, c.source),
-            (f"fonctionnement d'un nouveau centre hors {lab.profession_fr} (€/an)",
-             c.site_eur_per_year, c.source),
-            (f"seuil de sous-dotation ({lab.access_unit})", inst.threshold,
-             "paramètre utilisateur (pas de seuil officiel)"),
-        ]  # fmt: skip
-        reference = (
-            "référence",
-            f"{lab.access_unit}, méthode de l'APL (pas de temps DREES), offre fournie",
-            "DREES (méthode) ; proxisante",
-        )
-    assumptions = pd.DataFrame(
-        [
-            *profession_rows,
-            ("ETP maximum ajoutés par site", inst.max_fte_per_site, "paramètre"),
-            *[
-                (f"capacité de recrutement {y} (ETP)", h, "paramètre")
-                for y, h in zip(inst.years, inst.hires_fte, strict=True)
-            ],
-            reference,
-            ("objectif", objective, "paramètre"),
-            ("écart d'optimalité prouvé (HiGHS)", sol.gap, sol.status),
-        ],
-        columns=["hypothèse", "valeur", "source"],
+    today = _kpis(inst, [b.today for b in inst.blocks], w, "aujourd'hui")
+    detail = _detail(inst, sol, money)
+    final = access_after(inst, sol.fte, -1)
+    communes = pd.DataFrame({"code_insee": inst.codes, "commune": inst.names,
+                             "population": inst.population})  # fmt: skip
+    for b, acc in zip(inst.blocks, final, strict=True):
+        short = SHORT_FR[b.profession]
+        communes[f"accès {short} aujourd'hui"] = b.today
+        communes[f"accès {short} {inst.years[-1]} sans COG"] = b.baseline[:, -1]
+        communes[f"accès {short} {inst.years[-1]} avec le plan"] = acc
+    notes = list(inst.notes)
+    suffix = " aujourd'hui"
+    today_txt = " ; ".join(f"{k.removesuffix(suffix)} {_fmt(v)}" for k, v in today.items())
+    notes.append(f"Aujourd'hui : {today_txt}.")
+    for b in inst.blocks:
+        notes.append(f"Sans COG ({SHORT_FR[b.profession]}) : {b.lost_basis} ; "
+                     f"{b.lost_fte[-1]:.1f} ETP perdus en {inst.years[-1]}.".replace(".", ",", 1)
+                     if b.lost_fte[-1] else
+                     f"Sans COG ({SHORT_FR[b.profession]}) : aucun effectif connu de l'opérateur "
+                     "dans le territoire, pas de départ calculé.")  # fmt: skip
+    notes.append(
+        "Coûts nets = coûts bruts (salaires, fonctionnement, investissements) − "
+        "recettes (honoraires et forfaits) des seuls recrutements du plan."
     )
-    notes = [
-        f"Population sous {lab.threshold_fr} avant le plan : "
-        + f"{base_under:,.0f}".replace(",", "\u202f")
-        + " habitants.",
-        "Les coûts par défaut sont des hypothèses à remplacer par les coûts réels du réseau.",
-    ]
-    if not np.isfinite(sol.objective):
-        msg = "the optimisation returned no finite objective"
-        raise InputError(msg)
-    return CogPlan(inst, sol, g, objective, summary, detail, assumptions, notes, ssiad_text,
-                   lab)  # fmt: skip
+    return CogPlan(inst, sol, g, objective, summary, detail,
+                   inst.assumptions.table(professions=tuple(inst.professions)), communes, notes,
+                   ssiad_text)  # fmt: skip
 
 
-def write_xlsx(plan: CogPlan, path: str | Path) -> Path:
-    """Export: a summary sheet, one sheet per year, and the assumptions sheet (openpyxl)."""
+def _fmt(v) -> str:
+    from proxisante.report import fr
+
+    return fr.fmt_int(v) if isinstance(v, int) or abs(v) >= 100 else fr.fmt_dec(v, 2)
+
+
+def _detail(inst: PlanInstance, sol: PlanSolution, money: pd.DataFrame) -> pd.DataFrame:
+    """Where and who, per year: one French row per site with hires or an opening."""
+    t = sol.table(inst)
+    t = t.merge(money, on=["candidate_id", "year"], how="left").fillna(
+        {c: 0.0 for c in money.columns if c.endswith("_eur")}
+    )
+    out = pd.DataFrame({
+        "année": t["year"],
+        "code commune": t["commune"],
+        "commune": t["name"],
+        "site": np.where(t["existing"], t["site_name"],
+                         np.where(t["site_name"] != "", t["site_name"] + " (projet)",
+                                  "nouveau centre")),
+        "centre existant": np.where(t["existing"], "Oui", "Non"),
+        "ouverture cette année": np.where(t["opens"], "Oui", "Non"),
+    })  # fmt: skip
+    floor = inst.min_fte
+    floor_prev = np.concatenate([np.zeros((*floor.shape[:2], 1)), floor[:, :, :-1]], axis=2)
+    k_of = pd.Series(np.arange(inst.n_candidates), index=inst.candidates["candidate_id"])
+    k = k_of.loc[t["candidate_id"]].to_numpy()
+    ti = np.searchsorted(inst.years, t["year"].to_numpy())
+    for i, p in enumerate(inst.professions):
+        out[f"recrutements {SHORT_FR[p]} (ETP)"] = t[f"fte_hired_{p}"].to_numpy()
+        out[f"dont remplacements de départs {SHORT_FR[p]} (ETP)"] = (
+            floor[i, k, ti] - floor_prev[i, k, ti]
+        )
+        out[f"ETP {SHORT_FR[p]} ajoutés (cumul)"] = t[f"fte_total_{p}"].to_numpy()
+    out["coût brut (€)"] = t["gross_eur"].to_numpy()
+    out["recettes (€)"] = t["income_eur"].to_numpy()
+    out["coût net (€)"] = t["net_eur"].to_numpy()
+    return out
+
+
+def budget_scenarios(
+    inst: PlanInstance,
+    *,
+    objective: str = "deficit",
+    time_limit_s: float = 60.0,
+    growth_per_year: float | None = None,
+    plan: CogPlan | None = None,
+) -> pd.DataFrame:
+    """Freeze / flat / growth budgets side by side (French table, one column per scenario).
+
+    ``flat`` is ``inst``'s budget of its first year every year, ``growth`` raises it by
+    ``growth_per_year`` (default: the assumption ``budget_growth_per_year``) each year,
+    ``gel`` (freeze) hires nobody: the "sans COG" baseline. Rows: final-year indicators,
+    hires, openings, cumulative gross / income / net cost. ``plan``: the plan already solved
+    on ``inst`` (reused for the scenario with the same budget).
+    """
+    g = inst.assumptions.budget_growth_per_year if growth_per_year is None else growth_per_year
+    b0 = float(inst.budget_eur[0])
+    n = len(inst.years)
+    cases = {
+        "gel des embauches (sans COG)": None,
+        f"budget constant ({b0:,.0f} €/an)".replace(",", "\u202f"): np.full(n, b0),
+        f"croissance (+{g:.0%}/an)".replace("%", " %"): b0 * (1 + g) ** np.arange(n),
+    }
+    cols = {}
+    for name, budget in cases.items():
+        if budget is None:
+            fte = np.zeros((len(inst.blocks), inst.n_candidates, n))
+            opened = np.tile(inst.existing[:, None].astype(float), (1, n))
+            sol = PlanSolution(fte, opened, 0.0, "none")
+        elif plan is not None and np.allclose(budget, inst.budget_eur):
+            sol = plan.solution
+        else:
+            variant = replace(inst, budget_eur=budget)
+            gr = greedy(variant, objective)
+            sol = solve_milp(variant, objective, time_limit_s=time_limit_s, warm_start=gr)
+        money = site_year_costs(inst, sol.fte, sol.open)
+        col = _kpis(inst, access_after(inst, sol.fte, -1), inst.population, "")
+        col = {k.strip() + f" ({inst.years[-1]})": v for k, v in col.items()}
+        for i, p in enumerate(inst.professions):
+            col[f"ETP {SHORT_FR[p]} recrutés {inst.years[0]}-{inst.years[-1]}"] = float(
+                sol.fte[i, :, -1].sum()
+            )
+        col["nouveaux centres"] = int(sol.open[~inst.existing, -1].sum())
+        col["coût brut cumulé (€)"] = float(money["gross_eur"].sum())
+        col["recettes cumulées (€)"] = float(money["income_eur"].sum())
+        col["coût net cumulé (€)"] = float(money["net_eur"].sum())
+        col["budget net cumulé (€)"] = 0.0 if budget is None else float(np.sum(budget))
+        cols[name] = col
+    return pd.DataFrame(cols)
+
+
+def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None = None) -> Path:
+    """French workbook: synthèse, one sheet per year (where and who), communes, scenarios,
+    sources et hypothèses."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -212,7 +297,9 @@ def write_xlsx(plan: CogPlan, path: str | Path) -> Path:
     ws = wb.active
     ws.title = "Synthèse"
 
-    def put(sheet, df: pd.DataFrame) -> None:
+    def put(sheet, df: pd.DataFrame, *, index: str | None = None) -> None:
+        if index is not None:
+            df = df.reset_index(names=index)
         sheet.append(list(df.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -221,11 +308,26 @@ def write_xlsx(plan: CogPlan, path: str | Path) -> Path:
         for col in sheet.columns:
             width = max(len(str(c.value or "")) for c in col)
             sheet.column_dimensions[col[0].column_letter].width = min(max(width + 2, 10), 60)
+            header = str(col[0].value or "")
+            fmt = "#,##0" if "(€)" in header or "habitants" in header else None
+            if fmt:
+                for c in col[1:]:
+                    c.number_format = fmt
+        sheet.freeze_panes = "A2"
 
     put(ws, plan.summary)
     for year in plan.instance.years:
-        put(wb.create_sheet(str(year)), plan.detail[plan.detail["year"] == year])
-    put(wb.create_sheet("Hypothèses"), plan.assumptions)
+        put(wb.create_sheet(f"Plan {year}"), plan.detail[plan.detail["année"] == year])
+    put(wb.create_sheet("Communes"), plan.communes)
+    if scenarios is not None:
+        put(wb.create_sheet("Scénarios budgétaires"), scenarios, index="indicateur")
+    put(wb.create_sheet("Sources et hypothèses"), plan.assumptions)
+    notes = wb.create_sheet("Notes")
+    notes.append(["note"])
+    notes["A1"].font = Font(bold=True)
+    for n in [plan.comparison, *plan.notes]:
+        notes.append([n])
+    notes.column_dimensions["A"].width = 120
     tmp = path.with_name(path.name + ".tmp.xlsx")
     wb.save(tmp)
     tmp.replace(path)

@@ -1,9 +1,14 @@
-"""A planning instance: communes, candidate sites, marginal effects of one FTE, costs, budgets.
+"""A planning instance: communes, candidate sites, per-profession effects, baselines, money.
 
-Built on the official DREES APL of the baseline year and the engine's exact marginal
-effects (``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``;
-``docs/methods.md``, "The marginal-effect identity"): at fixed demand the APL is linear in
-supply, which makes the plan a MILP.
+Built on the official DREES APL of the baseline year and the engine's exact marginal effects
+(``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``; ``docs/methods.md``,
+"The marginal-effect identity"): at fixed demand the access measure is linear in supply,
+which makes the plan a MILP.
+Nurses (and other professions) are measured in FTE per 100,000 standardised inhabitants
+with the same DREES step decay.
+
+The baseline of each plan year is the "sans COG" counterfactual of :mod:`proxisante.plan.
+freeze` (departures not replaced); "today" is the official APL of the baseline year.
 """
 
 from __future__ import annotations
@@ -14,55 +19,46 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from proxisante.access import CONSULTATIONS_PER_FTE, PER_100K, EvaluationBaseline
+from proxisante.access import PER_100K
 from proxisante.errors import InputError
+from proxisante.plan.assumptions import PLANNED_PROFESSIONS, PlanAssumptions
+from proxisante.plan.candidates import CandidateRule
 from proxisante.territory import Territory
 
-__all__ = ["CostParameters", "PlanInstance", "build_instance"]
+__all__ = ["PlanInstance", "ProfessionBlock", "build_instance", "network_codes"]
 
 
 @dataclass(frozen=True)
-class CostParameters:
-    """Costs in euros. Defaults are **assumptions** to replace with the network's own figures.
+class ProfessionBlock:
+    """One planned profession: its access measure, effects, baselines and threshold.
 
-    No public, citable unit cost of a salaried GP in a French centre de santé could be found
-    offline, so every default is labelled "hypothèse" in the outputs (xlsx "Hypothèses"
-    sheet, report). ``gp_fte_eur_per_year``: employer cost of one salaried GP FTE;
-    ``opening_eur``: one-off investment to open a centre; ``site_eur_per_year``: running
-    cost of a new centre (premises, reception) besides the GPs.
+    Attributes
+    ----------
+    effect_per_fte
+        Sparse communes × candidates: access gain of one FTE at each candidate.
+    today
+        Access of each commune today (official APL for GPs).
+    baseline
+        Communes × years: access without the plan ("sans COG", departures not replaced).
+    threshold
+        Under-served level in the measure's unit (2.5 APL for GPs).
+    lost_fte
+        FTE of the profession lost by each plan year under the freeze (cumulative).
+    lost_basis
+        French phrase: how ``lost_fte`` was obtained.
     """
 
-    gp_fte_eur_per_year: float = 130_000.0
-    opening_eur: float = 300_000.0
-    site_eur_per_year: float = 80_000.0
-    source: str = "hypothèse proxisante (à remplacer par les coûts réels)"
-    fte_eur_per_year: dict[str, float] = field(default_factory=dict)
-    """Employer cost of one FTE of the other professions (no default: none is sourced)."""
+    profession: str
+    effect_per_fte: sp.csc_array
+    today: np.ndarray
+    baseline: np.ndarray
+    threshold: float
+    lost_fte: np.ndarray
+    lost_basis: str = ""
 
-    def __post_init__(self) -> None:
-        named = {n: getattr(self, n) for n in ("gp_fte_eur_per_year", "opening_eur",
-                                               "site_eur_per_year")}  # fmt: skip
-        named |= {f"fte_eur_per_year[{k}]": v for k, v in self.fte_eur_per_year.items()}
-        for name, v in named.items():
-            if not np.isfinite(v) or v < 0:
-                msg = f"cost parameter {name} was {v!r}; expected euros ≥ 0"
-                raise InputError(msg)
-
-    def per_fte(self, profession: str) -> float:
-        """Employer cost of one FTE of ``profession`` (euros per year).
-
-        Raises
-        ------
-        InputError
-            No cost given for a profession other than GPs.
-        """
-        if profession == "gp":
-            return self.gp_fte_eur_per_year
-        if profession not in self.fte_eur_per_year:
-            msg = (f"no cost per FTE for profession '{profession}': give it (--fte-cost); "
-                   "proxisante has no sourced default for it")  # fmt: skip
-            raise InputError(msg)
-        return float(self.fte_eur_per_year[profession])
+    @property
+    def unit_fr(self) -> str:
+        return "APL" if self.profession == "gp" else "ETP pour 100 000 habitants standardisés"
 
 
 @dataclass(frozen=True)
@@ -71,106 +67,256 @@ class PlanInstance:
 
     Attributes
     ----------
-    retirement_loss, retired_fte
-        APL lost by each commune (communes × years) and GP FTE retired by each year, forecast
-        from staff birth years when the offer has them; ``None`` otherwise.
-    codes, baseline_apl, population
-        Territory communes, their official APL and population (pop_totale).
+    codes, names, population
+        Territory communes (INSEE codes, names) and their DREES population (pop_totale).
     candidates
-        DataFrame: ``candidate_id, commune, existing`` (existing sites need no opening).
-    effect_per_fte
-        Sparse communes × candidates matrix: APL gain of one GP FTE at each candidate.
+        DataFrame ``candidate_id, commune, name, site_name, existing, max_added_fte`` (existing
+        sites of the operator first; they need no opening).
+    blocks
+        One :class:`ProfessionBlock` per planned profession (GPs first).
     years, budget_eur, hires_fte
-        Plan years and, per year, the budget (euros) and the hiring capacity (FTE).
-    max_fte_per_site
-        Upper bound on the FTE added at one candidate over the whole plan.
-    costs
-        :class:`CostParameters`.
-    threshold
-        Under-served threshold: 2.5 for GPs (APL); for other professions a value given by
-        the user in FTE per 100,000 standardised inhabitants.
-    profession
-        The profession planned (``gp``: the access measure is the APL; otherwise FTE per
-        100,000 standardised inhabitants with the DREES step decay).
+        Plan years and, per year, the net budget (euros) and the hiring capacity (FTE, all
+        professions together).
+    assumptions
+        :class:`~proxisante.plan.assumptions.PlanAssumptions` (costs, team rules…).
+    notes
+        French notes on how the instance was built (candidate rule, baselines).
+    replace_fte
+        Professions × candidates × years: FTE that must be in post (cumulative) to replace
+        the departures of the operator's centres; ``None``: no imposed hire.
     """
 
     codes: np.ndarray
-    baseline_apl: np.ndarray
     population: np.ndarray
     candidates: pd.DataFrame
-    effect_per_fte: sp.csc_array
+    blocks: list[ProfessionBlock]
     years: list[int]
     budget_eur: np.ndarray
     hires_fte: np.ndarray
-    max_fte_per_site: int
-    costs: CostParameters = field(default_factory=CostParameters)
-    threshold: float = 2.5
-    retirement_loss: np.ndarray | None = None
-    retired_fte: np.ndarray | None = None
-    profession: str = "gp"
+    assumptions: PlanAssumptions = field(default_factory=PlanAssumptions)
+    names: np.ndarray | None = None
+    label: str = ""
+    notes: list[str] = field(default_factory=list)
+    replace_fte: np.ndarray | None = None
 
     @property
     def n_candidates(self) -> int:
         return len(self.candidates)
 
     @property
-    def fte_cost(self) -> float:
-        """Employer cost of one FTE of the planned profession (euros per year)."""
-        return self.costs.per_fte(self.profession)
+    def professions(self) -> list[str]:
+        return [b.profession for b in self.blocks]
 
-    def baseline(self, t: int) -> np.ndarray:
-        """APL of each commune in plan year ``t`` without the plan: the official APL minus the
-        forecast retirements up to that year (``retirement_loss``, communes × years)."""
-        if self.retirement_loss is None:
-            return self.baseline_apl
-        return self.baseline_apl - self.retirement_loss[:, t]
+    @property
+    def existing(self) -> np.ndarray:
+        return self.candidates["existing"].to_numpy(dtype=bool)
+
+    @property
+    def max_added_fte(self) -> np.ndarray:
+        return self.candidates["max_added_fte"].to_numpy(dtype=float)
+
+    @property
+    def min_fte(self) -> np.ndarray:
+        """Professions × candidates × years lower bound of the cumulative FTE added."""
+        if self.replace_fte is None:
+            return np.zeros((len(self.blocks), self.n_candidates, len(self.years)))
+        return self.replace_fte
+
+    def block(self, profession: str) -> ProfessionBlock:
+        for b in self.blocks:
+            if b.profession == profession:
+                return b
+        msg = f"profession '{profession}' is not in this plan ({', '.join(self.professions)})"
+        raise InputError(msg)
 
 
 def build_instance(
     territory: Territory,
     *,
     budgets_eur: dict[int, float],
-    hires_fte: dict[int, float] | float = 10,
+    hires_fte: dict[int, float] | float | None = None,
     candidates: list[str] | None = None,
-    max_fte_per_site: int = 6,
-    costs: CostParameters | None = None,
+    assumptions: PlanAssumptions | None = None,
     operator: str = "filieris",
     year: int = 2023,
-    max_candidates: int | None = None,
+    max_candidates: int | None = 300,
     offer=None,
-    retirement_age: int = 67,
-    profession: str = "gp",
-    supply_fte: pd.Series | None = None,
-    threshold: float | None = None,
+    professions: tuple[str, ...] = ("gp",),
+    supply_fte: dict[str, pd.Series] | None = None,
+    thresholds: dict[str, float] | None = None,
+    rule: CandidateRule | None = None,
+    context=None,
+    replace_departures: bool = True,
 ) -> PlanInstance:
     """Assemble a :class:`PlanInstance` for a territory from the bundled data.
 
     Parameters
     ----------
     territory
-        The communes whose APL counts in the objective.
+        The communes whose access counts in the objective.
     budgets_eur
-        ``{year: euros}``, one entry per plan year (consecutive years).
+        ``{year: euros}``, one entry per plan year (consecutive years); net budget (costs
+        minus the income of the hires, see :mod:`proxisante.plan.costs`).
     hires_fte
-        Hiring capacity per year (FTE): one number, or ``{year: FTE}``.
+        Hiring capacity per year (FTE, all professions): one number, or ``{year: FTE}``;
+        default: the assumption ``hires_fte_per_year`` (the network's recent capacity).
     candidates
-        INSEE codes of communes where a new centre may open; default: every commune of the
-        territory (largest first, ``max_candidates`` of them if given). The open sites of
-        ``operator`` in the territory are always candidates (no opening cost).
-    profession
-        ``gp`` (default): baseline = official DREES APL, effect of one FTE = 5,400
-        consultations. Another profession of :data:`~proxisante.offer.PROFESSIONS`: baseline =
-        FTE per 100,000 standardised inhabitants with the DREES step decay (2SFCA) from
-        ``supply_fte`` or, when not given, the offer's staff of that profession; the
-        population is standardised with the GP age weights (the only DREES weights bundled).
+        INSEE codes of communes where a new centre may open; default: the communes of the
+        territory that pass the candidate rule (:mod:`proxisante.plan.candidates`), at most
+        ``max_candidates`` of them (most people within 15 minutes first). The open centres
+        de santé of ``operator`` in the territory are always candidates (no opening cost).
+    professions
+        Planned professions among ``gp`` and ``nurse`` (one budget for all).
     supply_fte
-        FTE of ``profession`` per commune (index: INSEE code), for every commune.
-    threshold
-        Under-served threshold; default 2.5 for GPs, required for other professions (FTE
-        per 100,000 standardised inhabitants: there is no official one).
+        ``{profession: FTE per commune}`` for professions other than GPs (index: INSEE
+        code); default: the offer's staff of that profession.
+    thresholds
+        Under-served level per profession; GPs default to 2.5 (APL); others are required
+        (FTE per 100,000 standardised inhabitants: no official level exists).
+    context
+        The evaluation baseline (national APL, populations, catchment); built when omitted.
+    replace_departures
+        With the COG, the departures of the operator's own centres are replaced (rounded to
+        the nearest step, the year they add up to it): these hires are imposed before any
+        other choice.
+    """
+    from proxisante.offer import load_default_offer
+    from proxisante.territory import check_commune_codes, load_communes
+
+    a = assumptions or PlanAssumptions()
+    if hires_fte is None:
+        hires_fte = a.hires_fte_per_year
+    years, budget, hires = _years_budgets_hires(budgets_eur, hires_fte)
+    professions = tuple(sorted(dict.fromkeys(professions), key=lambda p: p != "gp"))
+    if not professions:
+        msg = "no profession to plan; give gp, nurse or both"
+        raise InputError(msg)
+    for p in professions:
+        if p not in PLANNED_PROFESSIONS:
+            msg = f"profession was '{p}'; a plan staffs {' and '.join(PLANNED_PROFESSIONS)}"
+            raise InputError(msg)
+    thresholds = dict(thresholds or {})
+    for p in professions:
+        if p != "gp" and p not in thresholds:
+            msg = (f"threshold is required for profession '{p}': there is no official "
+                   "under-served level; give FTE per 100,000 standardised inhabitants")  # fmt: skip
+            raise InputError(msg)
+        th = thresholds.get(p, 2.5)
+        if not np.isfinite(th) or th <= 0:
+            msg = f"threshold of {p} was {th!r}; expected a number > 0"
+            raise InputError(msg)
+    ctx = context or _context(year)
+    in_terr = np.isin(ctx.codes, territory.codes)
+    if not in_terr.any():
+        msg = f"territory {territory.label} has no commune with an official APL"
+        raise InputError(msg)
+    rows = np.flatnonzero(in_terr)
+    offer = offer if offer is not None else load_default_offer()
+    s = offer.sites
+    mine = s[(s["operator"] == operator) & (s["category"] == "centre_de_sante")]
+    existing = mine[(mine["status"] == "open") & mine["commune"].isin(territory.codes)]
+    existing = existing[existing["commune"].isin(ctx.codes)]
+    planned = mine[(mine["status"] == "planned") & mine["commune"].isin(territory.codes)]
+    names = load_communes().set_index("code_insee")["nom"]
+    notes: list[str] = []
+    if candidates is None:
+        rule = rule or CandidateRule()
+        cand_codes = _rule_candidates(ctx, rows, rule, max_candidates)
+        notes.append(rule.text_fr())
+    else:
+        check_commune_codes(candidates)
+        cand_codes = list(dict.fromkeys(candidates))
+        notes.append("Communes candidates à l'ouverture : liste fournie par l'utilisateur.")
+    cand_codes = [c for c in cand_codes if c not in set(existing["commune"])]
+    if not cand_codes and existing.empty:
+        msg = (
+            f"no candidate site in {territory.label}: the operator '{operator}' has no open "
+            "centre there and no commune passes the candidate rule; give --candidates"
+        )
+        raise InputError(msg)
+    planned_by_commune = planned.drop_duplicates("commune").set_index("commune")
+    new = pd.DataFrame({
+        "candidate_id": [planned_by_commune["site_id"].get(c, f"nouveau-{c}")
+                         for c in cand_codes],
+        "commune": cand_codes,
+        "site_name": [planned_by_commune["name"].get(c, "") for c in cand_codes],
+        "existing": False,
+    })  # fmt: skip
+    old = pd.DataFrame({
+        "candidate_id": existing["site_id"].to_numpy(), "commune": existing["commune"].to_numpy(),
+        "site_name": existing["name"].to_numpy(), "existing": True,
+    })  # fmt: skip
+    cand = pd.concat([old, new], ignore_index=True)
+    cand["name"] = names.reindex(cand["commune"]).fillna("").to_numpy()
+    j = ctx.index_of(cand["commune"])
+    effect_unit = ctx.catchment.per_unit_effect(j)
+    blocks = []
+    lost_by_site = np.zeros(len(cand))
+    replace = np.zeros((len(professions), len(cand), len(years)))
+    for p in professions:
+        scale = a.gp_consultations_per_fte if p == "gp" else PER_100K
+        eff = sp.csc_array(sp.csr_array(effect_unit * scale)[rows, :])
+        if p == "gp":
+            today = ctx.baseline_apl
+        else:
+            supply = _supply_vector(ctx, offer, p, (supply_fte or {}).get(p))
+            today = ctx.catchment.accessibility(supply) * PER_100K
+        loss, lost_fte, basis, per_site = _freeze(offer, ctx, rows, years, a, p, operator, scale)
+        site_lost = per_site.reindex(cand["candidate_id"]).fillna(0.0).to_numpy(dtype=float)
+        lost_by_site += site_lost[:, -1]
+        if replace_departures:  # nearest whole steps, at the operator's own open centres
+            step = a.fte_step
+            replace[len(blocks)] = np.floor(site_lost / step + 0.5) * step
+            replace[len(blocks), ~cand["existing"].to_numpy(dtype=bool)] = 0.0
+        blocks.append(ProfessionBlock(
+            profession=p, effect_per_fte=eff, today=today[rows],
+            baseline=today[rows][:, None] - loss, threshold=float(thresholds.get(p, 2.5)),
+            lost_fte=lost_fte, lost_basis=basis,
+        ))  # fmt: skip
+    # an existing site may hire back what it loses, on top of the added capacity
+    cand["max_added_fte"] = a.max_added_fte_per_site + np.where(
+        cand["existing"], np.ceil(lost_by_site / a.fte_step) * a.fte_step, 0.0
+    )
+    return PlanInstance(
+        codes=ctx.codes[rows], population=ctx.pop_totale[rows], candidates=cand, blocks=blocks,
+        years=years, budget_eur=budget, hires_fte=hires, assumptions=a,
+        names=names.reindex(ctx.codes[rows]).fillna("").to_numpy(dtype=str),
+        label=territory.label, notes=notes, replace_fte=replace,
+    )  # fmt: skip
+
+
+def network_codes(operator: str = "filieris", *, offer=None, year: int = 2023) -> list[str]:
+    """Communes within 20 minutes (the DREES catchment) of an open centre de santé of
+    ``operator``: the territory of a network-wide plan.
+
+    Raises
+    ------
+    InputError
+        The operator has no open centre de santé located in a commune with an APL.
     """
     from proxisante.offer import load_default_offer
 
+    ctx = _context(year)
+    offer = offer if offer is not None else load_default_offer()
+    s = offer.sites
+    mine = s[(s["operator"] == operator) & (s["category"] == "centre_de_sante")
+             & (s["status"] == "open") & s["commune"].isin(ctx.codes)]  # fmt: skip
+    if mine.empty:
+        msg = (f"operator '{operator}' has no open centre de santé in the offer: give "
+               "--territory, or import the operator's sites (offer import)")  # fmt: skip
+        raise InputError(msg)
+    j = ctx.index_of(mine["commune"].unique())
+    w = ctx.catchment.weights_csc[:, j]
+    return sorted(ctx.codes[np.unique(sp.coo_array(w).row)].tolist())
+
+
+def _context(year: int):
+    from proxisante.access import EvaluationBaseline
+
+    return EvaluationBaseline.official(year)
+
+
+def _years_budgets_hires(budgets_eur, hires_fte):
     if not budgets_eur:
         msg = "budgets_eur is empty; give at least one year, e.g. {2025: 3.2e6}"
         raise InputError(msg)
@@ -193,93 +339,24 @@ def build_instance(
     if (~np.isfinite(hires) | (hires < 0)).any():
         msg = f"hiring capacity must be FTE ≥ 0 per year; got {hires.tolist()}"
         raise InputError(msg)
-    if max_fte_per_site < 1:
-        msg = f"max_fte_per_site was {max_fte_per_site}; expected ≥ 1"
-        raise InputError(msg)
-    from proxisante.offer import PROFESSIONS
+    return years, budget, hires
 
-    if profession not in PROFESSIONS:
-        msg = f"profession was '{profession}'; expected one of {', '.join(PROFESSIONS)}"
-        raise InputError(msg)
-    if threshold is None and profession != "gp":
-        msg = (f"threshold is required for profession '{profession}': there is no official "
-               "under-served level; give FTE per 100,000 standardised inhabitants")  # fmt: skip
-        raise InputError(msg)
-    if threshold is not None and (not np.isfinite(threshold) or threshold <= 0):
-        msg = f"threshold was {threshold!r}; expected a number > 0"
-        raise InputError(msg)
-    costs = costs or CostParameters()
-    costs.per_fte(profession)  # fails early when the cost is missing
-    ctx = EvaluationBaseline.official(year)
-    in_terr = np.isin(ctx.codes, territory.codes)
-    if not in_terr.any():
-        msg = f"territory {territory.label} has no commune with an official APL"
-        raise InputError(msg)
-    rows = np.flatnonzero(in_terr)
-    offer = offer or load_default_offer()
-    s = offer.sites
-    existing = s[
-        (s["operator"] == operator)
-        & (s["status"] == "open")
-        & (s["category"] == "centre_de_sante")
-        & s["commune"].isin(territory.codes)
-    ]
-    if candidates is None:
-        pop = pd.Series(ctx.pop_totale[rows], index=ctx.codes[rows]).sort_values(ascending=False)
-        cand_codes = list(pop.index[:max_candidates] if max_candidates else pop.index)
-    else:
-        from proxisante.territory import check_commune_codes
 
-        check_commune_codes(candidates)
-        cand_codes = list(dict.fromkeys(candidates))
-    if not cand_codes and existing.empty:
-        msg = "empty candidate set: give communes where a centre may open"
-        raise InputError(msg)
-    cand = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "candidate_id": existing["site_id"],
-                    "commune": existing["commune"],
-                    "existing": True,
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "candidate_id": [f"nouveau-{c}" for c in cand_codes],
-                    "commune": cand_codes,
-                    "existing": False,
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    j = ctx.index_of(cand["commune"])
-    per_fte = CONSULTATIONS_PER_FTE if profession == "gp" else PER_100K
-    eff = ctx.catchment.per_unit_effect(j) * per_fte
-    eff = sp.csc_array(sp.csr_array(eff)[rows, :])
-    if profession == "gp":
-        baseline = ctx.baseline_apl
-    else:
-        baseline = ctx.catchment.accessibility(_supply_vector(ctx, offer, profession, supply_fte))
-        baseline = baseline * PER_100K
-    loss, retired = _retirements(offer, ctx, rows, years, retirement_age, profession, per_fte)
-    return PlanInstance(
-        codes=ctx.codes[rows],
-        baseline_apl=baseline[rows],
-        population=ctx.pop_totale[rows],
-        candidates=cand,
-        effect_per_fte=eff,
-        years=years,
-        budget_eur=budget,
-        hires_fte=hires,
-        max_fte_per_site=int(max_fte_per_site),
-        costs=costs,
-        threshold=2.5 if threshold is None else float(threshold),
-        retirement_loss=loss,
-        retired_fte=retired,
-        profession=profession,
-    )
+def _rule_candidates(ctx, rows: np.ndarray, rule: CandidateRule, max_candidates):
+    """Territory communes passing the rule, most people within 15 minutes first."""
+    from proxisante.plan.candidates import eligible_communes, population_within, rule_inputs
+
+    pop15 = population_within(ctx.catchment.weights, ctx.pop_totale, min_weight=2 / 3)[rows]
+    codes = ctx.codes[rows]
+    inputs = rule_inputs(codes)
+    ok = eligible_communes(
+        attraction_category=inputs["attraction_category"].to_numpy(dtype=float),
+        urban_unit_size_class=inputs["urban_unit_size_class"].to_numpy(dtype=float),
+        gp_count=inputs["gp_count"].to_numpy(dtype=float), population_15_min=pop15, rule=rule,
+    )  # fmt: skip
+    order = np.argsort(-pop15[ok], kind="stable")
+    chosen = codes[ok][order]
+    return list(chosen[:max_candidates] if max_candidates else chosen)
 
 
 def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) -> np.ndarray:
@@ -301,28 +378,38 @@ def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) ->
     return s
 
 
-def _retirements(offer, ctx, rows: np.ndarray, years: list[int], age: int,
-                 profession: str = "gp", per_fte: float = CONSULTATIONS_PER_FTE):  # fmt: skip
-    """Access lost per commune and year, and FTE retired per year, from staff birth years.
+def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operator: str,
+            per_fte: float):  # fmt: skip
+    """Access lost per commune and year under the freeze, FTE lost per year, basis, per site."""
+    from proxisante.plan.freeze import freeze_losses
 
-    A professional aged ``age`` or more in a plan year has left by that year. ``(None,
-    None)`` when nobody of ``profession`` has a known birth year (the bundled offer has none;
-    RPPS open data has none either). ``per_fte``: supply units of one FTE in the measure.
-    """
-    st = offer.staff[(offer.staff["profession"] == profession) & offer.staff["birth_year"].notna()]
-    communes = offer.sites.set_index("site_id")["commune"]
-    st = st[st["site_id"].isin(communes.index)]
-    if st.empty:
-        return None, None
-    fte = st["fte"].astype("Float64").fillna(st["headcount"].astype("Float64"))
-    fte = fte.to_numpy(dtype=float)
-    where = ctx.index_of(communes.loc[st["site_id"]].to_numpy())
-    birth = st["birth_year"].to_numpy(dtype=float)
+    sites = offer.sites.set_index("site_id")
+    st = offer.staff[(offer.staff["profession"] == profession)
+                     & offer.staff["site_id"].isin(sites.index)]  # fmt: skip
+    st = st[sites.loc[st["site_id"], "commune"].isin(ctx.codes[rows]).to_numpy()]
+    mine = set(sites.index[(sites["operator"] == operator) & (sites["status"] == "open")])
     loss = np.zeros((len(rows), len(years)))
-    retired = np.zeros(len(years))
-    for t, y in enumerate(years):
-        gone = (y - birth) >= age
-        retired[t] = fte[gone].sum()
-        if gone.any():
-            loss[:, t] = -ctx.catchment.delta(where[gone], -fte[gone] * per_fte)[rows]
-    return loss, retired
+    if st.empty:
+        return (
+            loss,
+            np.zeros(len(years)),
+            "aucun effectif connu",
+            pd.DataFrame(columns=range(len(years))),
+        )
+    lost, by_birth = freeze_losses(
+        st, years, attrition_per_year=a.attrition(profession), retirement_age=a.retirement_age,
+        operator_sites=mine,
+    )  # fmt: skip
+    where = ctx.index_of(sites.loc[st["site_id"], "commune"].to_numpy())
+    for t in range(len(years)):
+        if lost[:, t].any():
+            loss[:, t] = -ctx.catchment.delta(where, -lost[:, t] * per_fte)[rows]
+    if by_birth.all():
+        basis = "années de naissance connues (départ à l'âge de la retraite)"
+    elif by_birth.any():
+        basis = (f"années de naissance quand elles sont connues, sinon "
+                 f"{a.attrition(profession):.0%} de départs par an".replace("%", " %"))  # fmt: skip
+    else:
+        basis = f"{a.attrition(profession):.0%} de départs non remplacés par an".replace("%", " %")
+    per_site = pd.DataFrame(lost, index=st["site_id"].to_numpy()).groupby(level=0).sum()
+    return loss, lost.sum(axis=0), basis, per_site

@@ -1,39 +1,49 @@
-r"""Where to add GP FTE and open centres under yearly budgets: exact MILP (HiGHS) and greedy.
+r"""Where to add FTE and open centres under yearly budgets: exact MILP (HiGHS) and greedy.
 
-Formulation (years :math:`t = 1..T`, candidates :math:`k`, communes :math:`i`; :math:`a_{ik}`
-the APL gain of one GP FTE at :math:`k`, :math:`b_i` the baseline APL, :math:`p_i` the
-population, :math:`\theta = 2.5`):
+Formulation (years :math:`t = 1..T`, professions :math:`p`, candidates :math:`k`, communes
+:math:`i`; :math:`a_{pik}` the access gain of one FTE of :math:`p` at :math:`k`,
+:math:`b_{pit}` the "sans COG" baseline (departures not replaced), :math:`w_i` the
+population, :math:`\theta_p` the under-served level, :math:`s` the FTE step,
+:math:`\rho` the first-year activity share, :math:`m_p` the minimum team at opening,
+:math:`U_k` the FTE a site can take):
 
 .. math::
 
-    X_{kt} \in \mathbb{Z}_{\ge 0} \text{ (cumulative FTE added)},\quad
-    O_{kt} \in \{0, 1\} \text{ (centre open; fixed to 1 for existing sites)}
+    N_{pkt} \in \mathbb{Z}_{\ge 0},\ X_{pkt} = s\,N_{pkt} \text{ (cumulative FTE added)},\quad
+    O_{kt} \in \{0, 1\} \text{ (open; fixed to 1 for existing sites)}
 
-    X_{kt} \ge X_{k,t-1},\quad O_{kt} \ge O_{k,t-1},\quad X_{kt} \le M\,O_{kt}
+    X_{pkt} \ge X_{pk,t-1},\quad O_{kt} \ge O_{k,t-1},\quad
+    \sum_p X_{pkt} \le U_k\,O_{kt},\quad X_{pkt} \ge m_p\,O_{kt}\ (k \text{ new})
 
-    \sum_k (X_{kt} - X_{k,t-1}) \le H_t \quad \text{(hiring capacity)}
+    \sum_{p,k} (X_{pkt} - X_{pk,t-1}) \le H_t \quad \text{(hiring capacity)}
 
-    c_f \sum_k X_{kt} + c_o \sum_{k\,new} (O_{kt} - O_{k,t-1}) + c_s \sum_{k\,new} O_{kt} \le B_t
+    \text{net}_t(X, O) \le B_t \quad \text{(net cost, } \texttt{proxisante.plan.costs}\text{)}
 
-    \text{APL}_{it} = b_i + \sum_k a_{ik} X_{kt}
+    E_{pkt} = X_{pk,t-1} + \rho\,(X_{pkt} - X_{pk,t-1}),\qquad
+    A_{pit} = b_{pit} + \sum_k a_{pik} E_{pkt}
 
-Objectives (summed over the years, so earlier improvements count more):
+Objectives (summed over years and professions, each profession's shortfall divided by its
+threshold so that GPs and nurses share one scale):
 
-- ``deficit``: :math:`\min \sum_{t,i} p_i d_{it}`, :math:`d_{it} \ge \theta - \text{APL}_{it}`,
-  :math:`d \ge 0` (total deficit below 2.5, population-weighted);
-- ``lifted``: :math:`\max \sum_{t,i} p_i z_{it}`, :math:`z_{it} \in \{0,1\}`,
-  :math:`\sum_k a_{ik} X_{kt} \ge (\theta - b_i) z_{it}` for :math:`b_i < \theta` (no big-M:
-  the threshold constraint is exact);
-- ``equity``: :math:`\max \sum_t \tau_t`, :math:`\tau_t \le \text{APL}_{it}` for every
-  populated commune that some candidate reaches (max-min APL, the Rawlsian form of the
-  equity objective; Wang & Tang 2013 minimise the variance instead, which is not linear).
+- ``deficit``: :math:`\min \sum_{t,p,i} w_i d_{pit} / \theta_p`,
+  :math:`d_{pit} \ge \theta_p - A_{pit}`, :math:`d \ge 0` (population-weighted relative
+  shortfall below the threshold: inhabitants × share of the threshold missing; lower is
+  better);
+- ``lifted``: :math:`\max \sum_{t,p,i} w_i z_{pit}`, :math:`z \in \{0,1\}`,
+  :math:`\sum_k a_{pik} E_{pkt} \ge (\theta_p - b_{pit}) z_{pit}` for :math:`b_{pit} <
+  \theta_p` (inhabitants lifted above the threshold);
+- ``equity``: :math:`\max \sum_{t,p} \tau_{pt} / \theta_p`, :math:`\tau_{pt} \le A_{pit}`
+  for every populated commune that some candidate reaches (max-min access, the Rawlsian
+  form of the equity objective; Wang & Tang 2013 minimise the variance, not linear).
 
-Solved with HiGHS (``highspy``) from a sparse column-wise model; the greedy heuristic gives
-a baseline and the MILP's starting solution.
+A tie-break of :math:`10^{-6}` per final FTE keeps the smallest plan among equal optima.
+Solved with HiGHS (``highspy``) from a sparse column-wise model; the greedy heuristic gives a
+baseline and the MILP's starting solution.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,19 +53,30 @@ import scipy.sparse as sp
 
 from proxisante.errors import InfeasiblePlanError, InputError
 from proxisante.plan._solver import new_highs
+from proxisante.plan.costs import cost_coefficients, year_net_cost
 from proxisante.plan.instance import PlanInstance
 
-__all__ = ["OBJECTIVES", "PlanSolution", "evaluate_plan", "greedy", "solve_milp"]
+__all__ = [
+    "OBJECTIVES",
+    "InfeasiblePlanError",
+    "PlanSolution",
+    "access_after",
+    "check_request",
+    "evaluate_plan",
+    "greedy",
+    "solve_milp",
+]
 
 Objective = Literal["deficit", "lifted", "equity"]
 OBJECTIVES = ("deficit", "lifted", "equity")
+_TIE_BREAK = 1e-6
 
 
 @dataclass
 class PlanSolution:
-    """FTE per candidate and year (cumulative), openings, objective and solver figures."""
+    """Cumulative FTE added (professions × candidates × years), openings, solver figures."""
 
-    fte: np.ndarray  # candidates × years, cumulative FTE added
+    fte: np.ndarray
     open: np.ndarray  # candidates × years, 0/1
     objective: float
     method: str
@@ -64,21 +85,31 @@ class PlanSolution:
     seconds: float = 0.0
 
     def table(self, inst: PlanInstance) -> pd.DataFrame:
-        """Long table: candidate, commune, year, cumulative FTE, hires of the year, open."""
-        k, t = self.fte.shape
-        prev = np.concatenate([np.zeros((k, 1)), self.fte[:, :-1]], axis=1)
-        df = pd.DataFrame(
-            {
-                "candidate_id": np.repeat(inst.candidates["candidate_id"].to_numpy(), t),
-                "commune": np.repeat(inst.candidates["commune"].to_numpy(), t),
-                "existing": np.repeat(inst.candidates["existing"].to_numpy(), t),
-                "year": np.tile(inst.years, k),
-                "fte_total": self.fte.ravel(),
-                "fte_hired": (self.fte - prev).ravel(),
-                "open": self.open.ravel().astype(bool),
-            }
-        )
-        return df[(df["fte_total"] > 0) | (df["open"] & ~df["existing"])].reset_index(drop=True)
+        """Long table sorted by year: one row per site and year where something happens.
+
+        Columns: ``year, candidate_id, commune, name, site_name, existing, opens`` then, per
+        profession ``p``, ``fte_total_p`` (cumulative) and ``fte_hired_p`` (that year).
+        """
+        n_p, k, t_n = self.fte.shape
+        prev = np.concatenate([np.zeros((n_p, k, 1)), self.fte[:, :, :-1]], axis=2)
+        open_prev = np.concatenate([inst.existing[:, None].astype(float), self.open[:, :-1]],
+                                   axis=1)  # fmt: skip
+        c = inst.candidates
+        df = pd.DataFrame({
+            "year": np.tile(inst.years, k),
+            "candidate_id": np.repeat(c["candidate_id"].to_numpy(), t_n),
+            "commune": np.repeat(c["commune"].to_numpy(), t_n),
+            "name": np.repeat(c["name"].to_numpy(), t_n),
+            "site_name": np.repeat(c["site_name"].to_numpy(), t_n),
+            "existing": np.repeat(inst.existing, t_n),
+            "opens": ((self.open - open_prev) > 0.5).ravel(),
+        })  # fmt: skip
+        active = (self.fte.sum(axis=0) > 0).ravel() | df["opens"].to_numpy()
+        for i, p in enumerate(inst.professions):
+            df[f"fte_total_{p}"] = self.fte[i].ravel()
+            df[f"fte_hired_{p}"] = (self.fte[i] - prev[i]).ravel()
+        df = df[active].sort_values(["year", "existing", "name"], ascending=[True, False, True])
+        return df.reset_index(drop=True)
 
 
 def _check(inst: PlanInstance, objective: str) -> None:
@@ -90,109 +121,218 @@ def _check(inst: PlanInstance, objective: str) -> None:
         raise InputError(msg)
 
 
-def apl_after(inst: PlanInstance, fte_final: np.ndarray, t: int = -1) -> np.ndarray:
-    """APL of each commune in plan year ``t`` with ``fte_final`` FTE added at the candidates."""
-    return inst.baseline(t) + inst.effect_per_fte @ np.asarray(fte_final, dtype=float)
+def check_request(inst: PlanInstance) -> None:
+    """Refuse a plan that cannot do anything, saying what is missing.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        Every year's hiring capacity is below one step, or every year's budget is below the
+        net first-year cost of the smallest action (one step at an existing centre, or a new
+        centre with its minimum team).
+    """
+    a = inst.assumptions
+    floor_fte = inst.min_fte
+    prev = np.zeros(floor_fte.shape[:2])
+    for t, year in enumerate(inst.years):
+        need = float((floor_fte[:, :, t] - prev).sum())
+        if need > inst.hires_fte[t] + 1e-9:
+            msg = (f"{year}: replacing the departures of the operator's centres needs "
+                   f"{need:g} FTE but the hiring capacity is {inst.hires_fte[t]:g} FTE: raise "
+                   "--hires (or plan without replacing departures)")  # fmt: skip
+            raise InfeasiblePlanError(msg)
+        open_now = inst.existing.astype(float)
+        cost = year_net_cost(inst, floor_fte[:, :, t], prev, open_now, open_now)
+        if cost > inst.budget_eur[t] + 1e-6:
+            msg = (f"{year}: replacing the departures of the operator's centres costs "
+                   f"{cost:,.0f} € net but the budget is {inst.budget_eur[t]:,.0f} €: raise "
+                   "the budget")  # fmt: skip
+            raise InfeasiblePlanError(msg)
+        prev = floor_fte[:, :, t]
+    if inst.hires_fte.max() < a.fte_step - 1e-9:
+        msg = (f"hiring capacity {inst.hires_fte.max():g} FTE a year is below one step of "
+               f"{a.fte_step:g} FTE: raise --hires")  # fmt: skip
+        raise InfeasiblePlanError(msg)
+    c = cost_coefficients(inst)
+    options = []
+    if inst.existing.any():
+        i = int(np.argmin(c["now"]))
+        options.append((c["now"][i] * a.fte_step,
+                        f"one step of {a.fte_step:g} FTE ({inst.professions[i]}) at an existing "
+                        "centre"))  # fmt: skip
+    if (~inst.existing).any():
+        team = sum(a.min_team_fte(p) * c["now"][i] for i, p in enumerate(inst.professions))
+        if team <= 0:
+            team = a.fte_step * float(c["now"].min())
+        teams = max(a.min_team_fte(p) for p in inst.professions)
+        if teams > inst.hires_fte.max() + 1e-9 and not inst.existing.any():
+            msg = (f"hiring capacity {inst.hires_fte.max():g} FTE a year is below the minimum "
+                   f"team of a new centre ({teams:g} GP FTE) and no existing centre can be "
+                   "reinforced: raise --hires or lower --min-team")  # fmt: skip
+            raise InfeasiblePlanError(msg)
+        options.append((a.opening_eur + a.site_eur_per_year + team,
+                        f"opening a centre with its minimum team of {a.min_team_gp_fte:g} GP "
+                        "FTE"))  # fmt: skip
+    cheapest, what = min(options)
+    if inst.budget_eur.max() < cheapest - 1e-6:
+        msg = (f"budget {inst.budget_eur.max():,.0f} € a year is below the cheapest action: "
+               f"{what} costs {cheapest:,.0f} € net in its first year; raise the budget to at "
+               f"least {cheapest:,.0f} €")  # fmt: skip
+        raise InfeasiblePlanError(msg)
+
+
+def _activity(inst: PlanInstance, fte: np.ndarray) -> np.ndarray:
+    """FTE at work each year (ramp-up of the year's hires), same shape as ``fte``."""
+    prev = np.concatenate([np.zeros((*fte.shape[:-1], 1)), fte[..., :-1]], axis=-1)
+    return prev + inst.assumptions.ramp_up_share * (fte - prev)
+
+
+def access_after(inst: PlanInstance, fte: np.ndarray, t: int = -1) -> list[np.ndarray]:
+    """Access of each commune in year ``t`` with the plan ``fte`` (P × K × T), per profession."""
+    act = _activity(inst, np.asarray(fte, dtype=float))
+    return [b.baseline[:, t] + b.effect_per_fte @ act[i, :, t] for i, b in enumerate(inst.blocks)]
 
 
 def evaluate_plan(inst: PlanInstance, fte: np.ndarray, objective: str) -> float:
-    """Objective value (as in the module docstring) of a cumulative FTE plan (K × T)."""
+    """Objective value (as in the module docstring, without the tie-break) of a plan."""
+    fte = np.asarray(fte, dtype=float)
     total = 0.0
     for t in range(len(inst.years)):
-        apl = apl_after(inst, fte[:, t], t)
-        if objective == "deficit":
-            total += float(inst.population @ np.maximum(inst.threshold - apl, 0.0))
-        elif objective == "lifted":
-            lifted = (inst.baseline(t) < inst.threshold) & (apl >= inst.threshold - 1e-9)
-            total += float(inst.population[lifted].sum())
-        else:
-            mask = _equity_mask(inst)
-            total += float(apl[mask].min()) if mask.any() else 0.0
+        for b, acc in zip(inst.blocks, access_after(inst, fte, t), strict=True):
+            if objective == "deficit":
+                total += float(inst.population @ np.maximum(b.threshold - acc, 0.0)) / b.threshold
+            elif objective == "lifted":
+                lifted = (b.baseline[:, t] < b.threshold) & (acc >= b.threshold - 1e-9)
+                total += float(inst.population[lifted].sum())
+            else:
+                mask = _equity_mask(inst, b)
+                total += float(acc[mask].min()) / b.threshold if mask.any() else 0.0
     return total
 
 
-def _equity_mask(inst: PlanInstance) -> np.ndarray:
-    """Communes in the equity objective: populated and reachable from some candidate (a
-    commune no candidate reaches within 20 minutes cannot be helped by this plan)."""
-    reach = np.diff(sp.csr_array(inst.effect_per_fte).indptr) > 0
+def _equity_mask(inst: PlanInstance, block) -> np.ndarray:
+    """Communes in the equity objective: populated and reachable from some candidate."""
+    reach = np.diff(sp.csr_array(block.effect_per_fte).indptr) > 0
     return (inst.population > 0) & reach
 
 
-def _costs(
-    inst: PlanInstance, fte_t: np.ndarray, open_t: np.ndarray, open_prev: np.ndarray
-) -> float:
-    new = ~inst.candidates["existing"].to_numpy()
-    c = inst.costs
-    return float(
-        inst.fte_cost * fte_t.sum()
-        + c.opening_eur * (open_t[new] - open_prev[new]).sum()
-        + c.site_eur_per_year * open_t[new].sum()
-    )
-
-
 def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution:
-    """Add one FTE at a time where it reduces the population-weighted deficit the most.
+    """Add one step of FTE at a time where it reduces the relative deficit most per euro.
 
-    Year by year, within the hiring capacity, the budget and the per-site maximum; gains
-    are measured per euro of the year's cost; leftover budget opens the next most useful
-    centre ahead of next year's hires. A baseline for the MILP and its warm start.
+    Year by year, within the hiring capacity, the net budget and the site capacities; a new
+    centre opens with its whole minimum team at once. Gains are measured at full activity
+    on the year's "sans COG" baseline. A baseline for the MILP and its warm start.
     """
     _check(inst, objective)
-    k, t_n = inst.n_candidates, len(inst.years)
-    existing = inst.candidates["existing"].to_numpy()
-    fte = np.zeros((k, t_n))
+    a = inst.assumptions
+    s = a.fte_step
+    n_p, k, t_n = len(inst.blocks), inst.n_candidates, len(inst.years)
+    existing = inst.existing
+    cap = inst.max_added_fte
+    c = cost_coefficients(inst)
+    team = np.array([a.min_team_fte(p) for p in inst.professions])
+    fte = np.zeros((n_p, k, t_n))
     opened = np.zeros((k, t_n))
-    cur_fte = np.zeros(k)
+    cur = np.zeros((n_p, k))
     cur_open = existing.astype(float)
-    a = inst.effect_per_fte
-    col_of = np.repeat(np.arange(k), np.diff(a.indptr))
-    c = inst.costs
+    effs = [sp.csc_array(b.effect_per_fte) for b in inst.blocks]
+    floor_fte = inst.min_fte
     for t in range(t_n):
-        prev_open = cur_open.copy()
-        hires = 0.0
-        while hires + 1 <= inst.hires_fte[t] + 1e-9:
-            apl = apl_after(inst, cur_fte, t)
-            need = np.maximum(inst.threshold - apl, 0.0)
-            gain_entries = inst.population[a.indices] * np.minimum(need[a.indices], a.data)
-            gain = np.bincount(col_of, weights=gain_entries, minlength=k)
-            spent = _costs(inst, cur_fte, cur_open, prev_open)
-            extra = inst.fte_cost + np.where(cur_open > 0, 0.0, c.opening_eur + c.site_eur_per_year)
-            ok = (cur_fte + 1 <= inst.max_fte_per_site) & (
-                spent + extra <= inst.budget_eur[t] + 1e-6
-            )
-            ok &= gain > 0
-            if not ok.any():
+        prev, prev_open = cur.copy(), cur_open.copy()
+        cur = np.maximum(cur, floor_fte[:, :, t])  # departures replaced first
+        hired = float((cur - prev).sum())
+        while True:
+            spent = year_net_cost(inst, cur, prev, cur_open, prev_open)
+            best, best_key = None, 0.0
+            for i, b in enumerate(inst.blocks):
+                acc = b.baseline[:, t] + effs[i] @ cur[i]
+                need = np.maximum(b.threshold - acc, 0.0) * inst.population / b.threshold
+                # gain of adding `add` FTE at each candidate: Σ_i min(need_i, add·a_ik)·w/θ
+                for opening in (False, True):
+                    add = (
+                        np.where(cur_open > 0, s, 0.0)
+                        if not opening
+                        else np.where(cur_open > 0, 0.0, max(team[i], s))
+                    )
+                    if not (add > 0).any():
+                        continue
+                    step_cost = c["now"][i] * add + np.where(
+                        opening, a.opening_eur + a.site_eur_per_year, 0.0
+                    )
+                    other = 0.0
+                    if opening:  # the rest of the minimum team (other professions)
+                        extra = np.where(np.arange(n_p) == i, 0.0, team)
+                        other = float(c["now"] @ extra)
+                        step_cost = step_cost + other
+                    total_add = add + (team.sum() - team[i] if opening else 0.0)
+                    ok = (add > 0) & (cur.sum(axis=0) + total_add <= cap + 1e-9)
+                    ok &= hired + total_add <= inst.hires_fte[t] + 1e-9
+                    ok &= spent + step_cost <= inst.budget_eur[t] + 1e-6
+                    if not ok.any():
+                        continue
+                    gain = _gain(effs[i], need, inst.population / b.threshold, add)
+                    key = np.where(ok & (gain > 0), gain / np.maximum(step_cost, 1e3), -np.inf)
+                    j = int(np.argmax(key))
+                    if key[j] > best_key:
+                        best, best_key = (i, j, opening, add[j]), key[j]
+            if best is None:
                 break
-            best = int(np.argmax(np.where(ok, gain / extra, -np.inf)))
-            cur_fte[best] += 1
-            cur_open[best] = 1.0
-            hires += 1
-        # leftover budget: open the most useful unopened centre now, so that next year's
-        # hires can go there (the MILP does the same when a year has slack)
-        while t + 1 < t_n:
-            spent = _costs(inst, cur_fte, cur_open, prev_open)
-            slack = inst.budget_eur[t] - spent
-            if slack < c.opening_eur + c.site_eur_per_year:
-                break
-            apl = apl_after(inst, cur_fte, t)
-            need = np.maximum(inst.threshold - apl, 0.0)
-            gain_entries = inst.population[a.indices] * np.minimum(need[a.indices], a.data)
-            gain = np.bincount(col_of, weights=gain_entries, minlength=k)
-            gain[cur_open > 0] = 0.0
-            if gain.max() <= 0:
-                break
-            cur_open[int(np.argmax(gain))] = 1.0
-        if _costs(inst, cur_fte, cur_open, prev_open) > inst.budget_eur[t] + 1e-6:
+            i, j, opening, add = best
+            cur[i, j] += add
+            hired += add
+            if opening:
+                cur_open[j] = 1.0
+                for q in range(n_p):
+                    if q != i and team[q] > 0:
+                        cur[q, j] += team[q]
+                        hired += team[q]
+        if year_net_cost(inst, cur, prev, cur_open, prev_open) > inst.budget_eur[t] + 1e-6:
             msg = (
                 f"year {inst.years[t]}: the FTE already hired cost more than the budget "
                 f"({inst.budget_eur[t]:,.0f} €); raise the budget or lower the costs"
             )
             raise InfeasiblePlanError(msg)
-        fte[:, t] = cur_fte
+        fte[:, :, t] = cur
         opened[:, t] = cur_open
-    return PlanSolution(
-        fte, opened, evaluate_plan(inst, fte, objective), "greedy", status="heuristic"
-    )
+    return PlanSolution(fte, opened, evaluate_plan(inst, fte, objective), "greedy",
+                        status="heuristic")  # fmt: skip
+
+
+def _gain(eff: sp.csc_array, need: np.ndarray, weight: np.ndarray, add: np.ndarray) -> np.ndarray:
+    """Per candidate: Σ_i min(need_i, add_k·a_ik·weight_i) (need already weighted)."""
+    col = np.repeat(np.arange(eff.shape[1]), np.diff(eff.indptr))
+    val = np.minimum(need[eff.indices], add[col] * eff.data * weight[eff.indices])
+    return np.bincount(col, weights=val, minlength=eff.shape[1])
+
+
+class _Rows:
+    """Sparse constraint rows collected as COO triplets."""
+
+    def __init__(self, n_var: int) -> None:
+        self.n_var = n_var
+        self.r: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.v: list[np.ndarray] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.n = 0
+
+    def add(self, n_rows: int, terms, lo, hi) -> None:
+        """``terms``: (local row indexes, columns, values) triplets."""
+        for rr, cc, vv in terms:
+            rr, cc = np.asarray(rr), np.asarray(cc)
+            self.r.append(rr + self.n)
+            self.c.append(cc)
+            self.v.append(np.broadcast_to(np.asarray(vv, dtype=float), rr.shape))
+        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (n_rows,)))
+        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (n_rows,)))
+        self.n += n_rows
+
+    def matrix(self) -> sp.csc_array:
+        return sp.csc_array(
+            (np.concatenate(self.v), (np.concatenate(self.r), np.concatenate(self.c))),
+            shape=(self.n, self.n_var),
+        )
 
 
 def solve_milp(
@@ -216,136 +356,123 @@ def solve_milp(
     PlanSolution
         With ``gap`` the proven relative optimality gap reported by HiGHS.
     """
-    import time
-
     import highspy
 
     _check(inst, objective)
-    k, t_n = inst.n_candidates, len(inst.years)
-    a = sp.csr_array(inst.effect_per_fte)  # communes × candidates
+    check_request(inst)
+    a = inst.assumptions
+    s, rho = a.fte_step, a.ramp_up_share
+    n_p, k, t_n = len(inst.blocks), inst.n_candidates, len(inst.years)
+    existing, new = inst.existing, ~inst.existing
+    cap = inst.max_added_fte
+    cc = cost_coefficients(inst)
+    kk = np.arange(k)
 
-    existing = inst.candidates["existing"].to_numpy()
-    new = ~existing
-    c = inst.costs
+    def ni(p, t):  # step variables N_pkt
+        return (p * t_n + t) * k + kk
 
-    # --- variable layout: X (k*T), O (k*T), then objective variables
-    def xi(t):
-        return np.arange(k) + t * k
+    def oi(t):  # openings O_kt
+        return n_p * t_n * k + t * k + kk
 
-    def oi(t):
-        return k * t_n + np.arange(k) + t * k
-
-    n_xo = 2 * k * t_n
-    # communes under the threshold in some year without the plan (baselines fall with
-    # retirements); rows of communes above it in a given year are harmless (d = 0, z fixed 0)
-    base_t = np.column_stack([inst.baseline(t) for t in range(t_n)])
-    under = np.flatnonzero((base_t < inst.threshold).any(axis=1))
-    populated = np.flatnonzero(_equity_mask(inst))
-    if objective == "deficit" or objective == "lifted":
-        m_rows = len(under)
-        extra = m_rows * t_n
-    else:
-        m_rows = len(populated)
-        extra = t_n
-    n_var = n_xo + extra
+    n_base = (n_p + 1) * t_n * k
+    # objective variables per (profession, year)
+    obj_rows = []
+    n_var = n_base
+    for b in inst.blocks:
+        if objective == "equity":
+            rows_i = np.flatnonzero(_equity_mask(inst, b))
+        else:
+            rows_i = np.flatnonzero((b.baseline < b.threshold).any(axis=1))
+        width = 1 if objective == "equity" else len(rows_i)
+        obj_rows.append((rows_i, [n_var + t * width for t in range(t_n)], width))
+        n_var += width * t_n
     cost = np.zeros(n_var)
     lower = np.zeros(n_var)
     upper = np.full(n_var, np.inf)
-    integrality = np.zeros(n_var, dtype=np.int64)
+    integer = np.zeros(n_var, dtype=bool)
+    floor_fte = inst.min_fte
+    for p in range(n_p):
+        for t in range(t_n):
+            upper[ni(p, t)] = np.floor(cap / s + 1e-9)
+            lower[ni(p, t)] = np.round(floor_fte[p, :, t] / s)
+            integer[ni(p, t)] = True
     for t in range(t_n):
-        upper[xi(t)] = inst.max_fte_per_site
-        integrality[xi(t)] = 1
-        integrality[oi(t)] = 1
+        integer[oi(t)] = True
         upper[oi(t)] = 1.0
         lower[oi(t)[existing]] = 1.0
-    rows: list[sp.coo_array] = []
-    r_lo: list[np.ndarray] = []
-    r_hi: list[np.ndarray] = []
-
-    def add(mat, lo, hi):
-        rows.append(sp.coo_array(mat, shape=(mat.shape[0], n_var)))
-        r_lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (mat.shape[0],)))
-        r_hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (mat.shape[0],)))
-
-    eye = sp.identity(k, format="coo")
+    for p in range(n_p):
+        cost[ni(p, t_n - 1)] += _TIE_BREAK * s
+    rows = _Rows(n_var)
+    ones = np.ones(k)
     for t in range(t_n):
-
-        def block(pairs):
-            r, cc, v = [], [], []
-            for cols, val in pairs:
-                r.append(np.arange(k))
-                cc.append(cols)
-                v.append(np.full(k, val, dtype=float))
-            return sp.coo_array(
-                (np.concatenate(v), (np.concatenate(r), np.concatenate(cc))), shape=(k, n_var)
-            )
-
+        for p in range(n_p):
+            if t > 0:
+                rows.add(k, [(kk, ni(p, t), 1.0), (kk, ni(p, t - 1), -1.0)], 0.0, np.inf)
+            m = a.min_team_fte(inst.professions[p])
+            if m > 0 and new.any():
+                nk = np.flatnonzero(new)
+                rows.add(len(nk), [(np.arange(len(nk)), ni(p, t)[nk], s),
+                                   (np.arange(len(nk)), oi(t)[nk], -m)], 0.0, np.inf)  # fmt: skip
         if t > 0:
-            add(block([(xi(t), 1.0), (xi(t - 1), -1.0)]), 0.0, np.inf)  # monotone FTE
-            add(block([(oi(t), 1.0), (oi(t - 1), -1.0)]), 0.0, np.inf)  # monotone openings
-        add(block([(xi(t), 1.0), (oi(t), -float(inst.max_fte_per_site))]), -np.inf, 0.0)
+            rows.add(k, [(kk, oi(t), 1.0), (kk, oi(t - 1), -1.0)], 0.0, np.inf)
+        rows.add(k, [*[(kk, ni(p, t), s) for p in range(n_p)], (kk, oi(t), -cap)], -np.inf, 0.0)
         # hiring capacity
-        hire = np.zeros(n_var)
-        hire[xi(t)] = 1.0
+        terms = [(np.zeros(k, int), ni(p, t), s * ones) for p in range(n_p)]
         if t > 0:
-            hire[xi(t - 1)] = -1.0
-        add(sp.coo_array(hire[None, :]), -np.inf, inst.hires_fte[t])
-        # budget
-        bud = np.zeros(n_var)
-        bud[xi(t)] = inst.fte_cost
-        bud[oi(t)[new]] += c.opening_eur + c.site_eur_per_year
+            terms += [(np.zeros(k, int), ni(p, t - 1), -s * ones) for p in range(n_p)]
+        rows.add(1, terms, -np.inf, inst.hires_fte[t])
+        # net budget
+        terms = [(np.zeros(k, int), ni(p, t), cc["now"][p] * s) for p in range(n_p)]
         if t > 0:
-            bud[oi(t - 1)[new]] -= c.opening_eur
-        add(sp.coo_array(bud[None, :]), -np.inf, inst.budget_eur[t])
-        # objective rows
-        if objective in ("deficit", "lifted"):
-            sub = sp.coo_array(a[under, :])
-            base = n_xo + t * m_rows
-            r = np.concatenate([sub.row, np.arange(m_rows)])
-            gap_t = inst.threshold - base_t[under, t]
-            coef_obj = 1.0 if objective == "deficit" else -np.maximum(gap_t, 0.0)
-            cc = np.concatenate([xi(t)[sub.col], base + np.arange(m_rows)])
-            v = np.concatenate([sub.data, np.broadcast_to(coef_obj, (m_rows,))])
-            mat = sp.coo_array((v, (r, cc)), shape=(m_rows, n_var))
-            lo = gap_t if objective == "deficit" else 0.0
-            add(mat, lo, np.inf)
+            terms += [(np.zeros(k, int), ni(p, t - 1), cc["before"][p] * s) for p in range(n_p)]
+        nk = np.flatnonzero(new)
+        terms.append((np.zeros(len(nk), int), oi(t)[nk], a.opening_eur + a.site_eur_per_year))
+        if t > 0:
+            terms.append((np.zeros(len(nk), int), oi(t - 1)[nk], -a.opening_eur))
+        rows.add(1, terms, -np.inf, inst.budget_eur[t])
+        # objective rows: access gain = Σ_k a_ik (ρ s N_t + (1-ρ) s N_{t-1})
+        for p, b in enumerate(inst.blocks):
+            rows_i, cols, width = obj_rows[p]
+            sub = sp.coo_array(sp.csr_array(b.effect_per_fte)[rows_i, :])
+            gain = [(sub.row, ni(p, t)[sub.col], sub.data * rho * s)]
+            if t > 0:
+                gain.append((sub.row, ni(p, t - 1)[sub.col], sub.data * (1 - rho) * s))
+            base_t = b.baseline[rows_i, t]
+            m_rows = len(rows_i)
             if objective == "deficit":
-                cost[base : base + m_rows] = inst.population[under]
+                d = cols[t] + np.arange(m_rows)
+                rows.add(m_rows, [*gain, (np.arange(m_rows), d, 1.0)], b.threshold - base_t,
+                         np.inf)  # fmt: skip
+                cost[d] = inst.population[rows_i] / b.threshold
+            elif objective == "lifted":
+                z = cols[t] + np.arange(m_rows)
+                gap_t = np.maximum(b.threshold - base_t, 0.0)
+                rows.add(m_rows, [*gain, (np.arange(m_rows), z, -gap_t)], 0.0, np.inf)
+                cost[z] = -inst.population[rows_i]
+                integer[z] = True
+                upper[z] = (base_t < b.threshold).astype(float)
             else:
-                cost[base : base + m_rows] = -inst.population[under]
-                integrality[base : base + m_rows] = 1
-                upper[base : base + m_rows] = (gap_t > 0).astype(float)
-        else:
-            sub = sp.coo_array(a[populated, :])
-            tau = n_xo + t
-            r = np.concatenate([sub.row, np.arange(m_rows)])
-            cc = np.concatenate([xi(t)[sub.col], np.full(m_rows, tau)])
-            v = np.concatenate([-sub.data, np.ones(m_rows)])
-            add(
-                sp.coo_array((v, (r, cc)), shape=(m_rows, n_var)),
-                -np.inf,
-                base_t[populated, t],
-            )
-            cost[tau] = -1.0
-            lower[tau] = -np.inf
-    del eye
-    a_mat = sp.vstack(rows, format="csc")
+                tau = cols[t]
+                neg = [(r, c_, -v) for r, c_, v in gain]
+                rows.add(m_rows, [*neg, (np.arange(m_rows), np.full(m_rows, tau), 1.0)], -np.inf,
+                         base_t)  # fmt: skip
+                cost[tau] = -1.0 / b.threshold
+                lower[tau] = -np.inf
+    a_mat = rows.matrix()
     lp = highspy.HighsLp()
     lp.num_col_ = n_var
     lp.num_row_ = a_mat.shape[0]
     lp.col_cost_ = cost
     lp.col_lower_ = lower
     lp.col_upper_ = upper
-    lp.row_lower_ = np.concatenate(r_lo)
-    lp.row_upper_ = np.concatenate(r_hi)
+    lp.row_lower_ = np.concatenate(rows.lo)
+    lp.row_upper_ = np.concatenate(rows.hi)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = a_mat.indptr
     lp.a_matrix_.index_ = a_mat.indices
     lp.a_matrix_.value_ = a_mat.data
-    lp.integrality_ = [
-        highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-        for i in integrality
-    ]
+    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                       for i in integer]  # fmt: skip
     h = solver or new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
@@ -355,7 +482,8 @@ def solve_milp(
         sol = highspy.HighsSolution()
         x0 = np.zeros(n_var)
         for t in range(t_n):
-            x0[xi(t)] = warm_start.fte[:, t]
+            for p in range(n_p):
+                x0[ni(p, t)] = np.round(warm_start.fte[p, :, t] / s)
             x0[oi(t)] = np.maximum(warm_start.open[:, t], existing)
         sol.col_value = list(x0)
         sol.value_valid = True
@@ -369,15 +497,9 @@ def solve_milp(
         msg = f"no feasible plan ({status}): check budgets against the costs and capacities"
         raise InfeasiblePlanError(msg)
     x = np.asarray(h.getSolution().col_value)
-    fte = np.column_stack([np.round(x[xi(t)]) for t in range(t_n)])
-    opn = np.column_stack([np.round(x[oi(t)]) for t in range(t_n)])
+    fte = np.stack([np.column_stack([np.round(x[ni(p, t)]) * s for t in range(t_n)])
+                    for p in range(n_p)]) + 0.0  # fmt: skip
+    opn = np.column_stack([np.round(x[oi(t)]) for t in range(t_n)]) + 0.0
     gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else 0.0
-    return PlanSolution(
-        fte,
-        opn,
-        evaluate_plan(inst, fte, objective),
-        "milp (HiGHS)",
-        gap=max(gap, 0.0),
-        status=status,
-        seconds=seconds,
-    )
+    return PlanSolution(fte, opn, evaluate_plan(inst, fte, objective), "milp (HiGHS)",
+                        gap=max(gap, 0.0), status=status, seconds=seconds)  # fmt: skip

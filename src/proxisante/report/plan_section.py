@@ -1,10 +1,16 @@
-"""French report section for a multi-year plan (COG): table per year and inline SVG charts."""
+"""French report section for a multi-year plan (COG): where and who each year, money,
+indicators against the "sans COG" baseline and today, map of the sites and access after,
+budget scenarios side by side, sources and assumptions."""
 
 from __future__ import annotations
 
+import json
 from html import escape
 
-from proxisante.plan import cog_labels
+import numpy as np
+import pandas as pd
+
+from proxisante.plan.cog import PROFESSION_FR, SHORT_FR
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 
@@ -22,106 +28,210 @@ def _bars(values: list[float], labels: list[str], *, title: str, colour: str) ->
         f'<text x="{pad}" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     for i, (v, lab) in enumerate(zip(values, labels, strict=True)):
-        bh = (h - 40) * v / top
+        bh = (h - 40) * max(v, 0.0) / top
         x = pad + i * bw + 6
         y = h - bh
         mid = x + (bw - 12) / 2
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bw - 12:.1f}" height="{bh:.1f}" '
-            f'fill="{colour}"/>'
-        )
-        parts.append(
-            f'<text x="{mid:.1f}" y="{y - 4:.1f}" font-size="11" text-anchor="middle">'
-            f"{escape(fr.fmt_int(v))}</text>"
-        )
-        parts.append(
-            f'<text x="{mid:.1f}" y="{h + 16}" font-size="11" text-anchor="middle">'
-            f"{escape(lab)}</text>"
-        )
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bw - 12:.1f}" height="{bh:.1f}" '
+                     f'fill="{colour}"/>')  # fmt: skip
+        parts.append(f'<text x="{mid:.1f}" y="{y - 4:.1f}" font-size="11" text-anchor="middle">'
+                     f"{escape(fr.fmt_int(v))}</text>")  # fmt: skip
+        parts.append(f'<text x="{mid:.1f}" y="{h + 16}" font-size="11" text-anchor="middle">'
+                     f"{escape(lab)}</text>")  # fmt: skip
     parts.append("</svg>")
     return "".join(parts)
 
 
-def plan_section(plan, territory_label: str) -> ReportSection:
+def _eur(v) -> str:
+    return f"{fr.fmt_int(v)}\u202f€"
+
+
+def _fte(v) -> str:
+    return fr.fmt_dec(v, 1)
+
+
+def _table(df: pd.DataFrame, *, cls: str = "plan") -> str:
+    """HTML table of a small French frame (numbers right-aligned and formatted)."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(df.columns, row, strict=True):
+            if c == "année":
+                cells.append(f"<td>{escape(str(v))}</td>")
+            elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+                txt = _eur(v) if "€" in str(c) else (
+                    _fte(v) if "ETP" in str(c) or "APL" in str(c) or "accès" in str(c)
+                    else fr.fmt_int(v))  # fmt: skip
+                cells.append(f"<td class='num'>{escape(txt)}</td>")
+            else:
+                cells.append(f"<td>{escape(str(v))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _where_and_who(plan) -> str:
+    """Per year: each opening and each site's hires, by commune name."""
+    d = plan.detail
+    profs = plan.instance.professions
+    out = []
+    for year in plan.instance.years:
+        rows = d[d["année"] == year]
+        items = []
+        for rr in rows.to_dict("records"):
+            hires = []
+            for p in profs:
+                n = rr[f"recrutements {SHORT_FR[p]} (ETP)"]
+                if n <= 0:
+                    continue
+                rep = rr[f"dont remplacements de départs {SHORT_FR[p]} (ETP)"]
+                txt = f"{_fte(n)} ETP {SHORT_FR[p]}"
+                if rep > 0:
+                    txt += f" (dont {_fte(rep)} pour remplacer des départs)"
+                hires.append(txt)
+            if not hires and rr["ouverture cette année"] != "Oui":
+                continue
+            where = f"<strong>{escape(rr['commune'])}</strong> ({escape(rr['code commune'])})"
+            if rr["centre existant"] == "Oui":
+                what = f"renforcement du centre existant « {escape(rr['site'])} »"
+            elif rr["ouverture cette année"] == "Oui":
+                what = "ouverture d'un nouveau centre"
+            else:
+                what = "centre ouvert par le plan"
+            items.append(f"<li>{where} : {what} — {escape(', '.join(hires) or 'aucun recrutement')}"
+                         f" (coût net {_eur(rr['coût net (€)'])})</li>")  # fmt: skip
+        body = "".join(items) or "<li>aucun recrutement ni ouverture</li>"
+        out.append(f"<h3>{year}</h3><ul>{body}</ul>")
+    return "".join(out)
+
+
+def _map(plan, map_id: str) -> str:
+    """Leaflet map of the access after the plan (last year) with the sites as markers."""
+    from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
+    from proxisante.territory import load_commune_geometry, load_communes
+
+    inst = plan.instance
+    last = inst.years[-1]
+    c = plan.communes
+    gp = "gp" in inst.professions
+    key = f"accès médecins {last} avec le plan" if gp else c.columns[-1]
+    props = pd.DataFrame({
+        "code_insee": c["code_insee"], "nom": c["commune"], "apres": c[key],
+        "sans": c[f"accès médecins {last} sans COG"] if gp else np.nan,
+        "auj": c["accès médecins aujourd'hui"] if gp else np.nan,
+    })  # fmt: skip
+    geojson = communes_geojson(load_commune_geometry(props["code_insee"]), props)
+    pts = load_communes().set_index("code_insee")[["lat", "lon"]]
+    d = plan.detail
+    last_rows = d.sort_values("année").drop_duplicates("code commune", keep="last")
+    used = set(last_rows["code commune"])
+    markers = []
+    cand = inst.candidates
+    for r in cand.itertuples(index=False):
+        if not r.existing and r.commune not in used:
+            continue
+        lat, lon = pts.loc[r.commune, ["lat", "lon"]]
+        added = d.loc[d["code commune"] == r.commune]
+        first = int(added["année"].min()) if len(added) else None
+        label = (f"{r.name} — " + (f"centre existant « {r.site_name} »" if r.existing
+                 else f"nouveau centre ({first})"))  # fmt: skip
+        total = sum(float(added[f"recrutements {SHORT_FR[p]} (ETP)"].sum())
+                    for p in inst.professions)  # fmt: skip
+        if total:
+            label += f" : +{fr.fmt_dec(total, 1)} ETP"
+        markers.append({"lat": float(lat), "lon": float(lon), "existing": bool(r.existing),
+                        "label": label})  # fmt: skip
+    opts = {
+        "key": "apres", "title": f"APL {last} avec le plan", "classes": js_classes(),
+        "noData": NO_DATA_COLOUR, "attribution": "APL : DREES 2023 ; plan : proxisante",
+        "tooltip": [["auj", "APL aujourd'hui"], ["sans", f"APL {last} sans COG"],
+                    ["apres", f"APL {last} avec le plan"]],
+    }  # fmt: skip
+    script = (
+        f"<script>(function(){{var m=proxisanteChoropleth({json.dumps(map_id)},{geojson},"
+        f"{json.dumps(opts, ensure_ascii=False)});"
+        f"{json.dumps(markers, ensure_ascii=False).replace('</', '<' + chr(92) + '/')}"
+        ".forEach(function(s){L.circleMarker([s.lat,s.lon],{radius:s.existing?7:9,"
+        "color:'#000',weight:2,fillColor:s.existing?'#ffffff':'#18753c',fillOpacity:1})"
+        ".bindTooltip(s.label).addTo(m);});})();</script>"
+    )
+    return (
+        f"<div id='{map_id}' class='map' style='height:480px' role='img' aria-label="
+        f"'Carte des sites du plan et de l APL {last} avec le plan'></div>"
+        "<p class='note'>Ronds blancs : centres existants de l'opérateur ; ronds verts : "
+        "nouveaux centres du plan. Couleur des communes : APL de la dernière année avec le "
+        "plan (survol : aujourd'hui, sans COG, avec le plan).</p>" + script
+    )
+
+
+def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None = None,
+                 with_map: bool = True) -> ReportSection:  # fmt: skip
     """Build the section from a :class:`~proxisante.plan.cog.CogPlan`."""
+    inst = plan.instance
     s = plan.summary
-    lab = plan.labels or cog_labels(plan.instance)
-    gp = plan.instance.profession == "gp"
     years = [str(y) for y in s["année"]]
-    charts = _bars(
-        s["recrutements de l'année (ETP)"].tolist(),
-        years,
-        title="Recrutements de médecins par an (ETP)"
-        if gp
-        else f"Recrutements par an (ETP, {lab.profession_fr})",
-        colour="#000091",
-    ) + _bars(
-        s[lab.under].tolist(),
-        years,
-        title="Habitants en commune sous-dotée",
-        colour="#b2182b",
-    )
-    mean_head = "APL moyenne" if gp else "Accès moyen (ETP / 100 000 hab.)"
-    head = (
-        "<tr><th>Année</th><th class='num'>Recrutements (ETP)</th><th class='num'>ETP ajoutés</th>"
-        "<th class='num'>Ouvertures</th><th class='num'>Coût total</th><th class='num'>Budget</th>"
-        f"<th class='num'>{mean_head}</th><th class='num'>Habitants sous {lab.threshold_fr}</th>"
-        "</tr>"
-    )
-    hired_col, open_col = "recrutements de l'année (ETP)", "ouvertures de l'année"
-    body = "".join(
-        f"<tr><td>{r['année']}</td><td class='num'>{fr.fmt_dec(r[hired_col], 0)}</td>"
-        f"<td class='num'>{fr.fmt_dec(r[lab.fte_added], 0)}</td>"
-        f"<td class='num'>{r[open_col]}</td>"
-        f"<td class='num'>{fr.fmt_int(r['coût total (€)'])} €</td>"
-        f"<td class='num'>{fr.fmt_int(r['budget (€)'])} €</td>"
-        f"<td class='num'>{fr.fmt_dec(r[lab.mean_access], 2)}</td>"
-        f"<td class='num'>{fr.fmt_int(r[lab.under])}</td></tr>"
-        for _, r in s.iterrows()
-    )
-    ssiad_note = (
-        "<p class='note'>Places de SSIAD pour 1 000 habitants de 75 ans et plus (le plan ne "
-        f"modifie pas les places) : {escape(plan.ssiad_text)}.</p>"
-    )
-    sol, g = plan.solution, plan.greedy
-    retired = plan.instance.retired_fte
-    if retired is None:
-        retirement_note = (
-            "<p class='note'>Départs à la retraite : non disponibles sans les années de naissance "
-            f"des {lab.profession_fr} (l'extraction RPPS publique n'en contient pas).</p>"
-        )
-    else:
-        per_year = " ; ".join(
-            f"{y} : {fr.fmt_dec(v, 1)} ETP" for y, v in zip(years, retired, strict=True)
-        )
-        retirement_note = (
-            "<p class='note'>Départs à la retraite prévus (cumul, d'après les années de "
-            f"naissance chargées) : {escape(per_year)}. Le plan compense ces départs.</p>"
-        )
+    profs = inst.professions
+    names = " et des ".join(PROFESSION_FR[p] for p in profs)
+    hires = np.sum([s[f"recrutements {SHORT_FR[p]} (ETP)"].to_numpy() for p in profs], axis=0)
+    first_block = inst.blocks[0]
+    th = f"{first_block.threshold:g}".replace(".", ",")
+    sh = SHORT_FR[first_block.profession]
+    under_sans = f"habitants sous {th} ({sh}) sans COG"
+    charts = _bars(hires.tolist(), years, title="Recrutements par an (ETP, tous métiers)",
+                   colour="#000091") + _bars(
+        s["coût net (€)"].tolist(), years, title="Coût net par an (€)", colour="#18753c"
+    ) + _bars(s[under_sans].tolist(), years, title=f"Habitants sous {th} sans COG",
+              colour="#b2182b")  # fmt: skip
+    cols = ["année", *[f"recrutements {SHORT_FR[p]} (ETP)" for p in profs],
+            "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
+            "budget net (€)"]  # fmt: skip
+    money = _table(s[cols])
+    kpi_cols = ["année"]
+    for b in inst.blocks:
+        t = f"{b.threshold:g}".replace(".", ",")
+        short = SHORT_FR[b.profession]
+        mean = "APL moyenne" if b.profession == "gp" else f"accès moyen {short} (ETP/100 000)"
+        kpi_cols += [f"{mean} avec le plan", f"{mean} sans COG",
+                     f"habitants sous {t} ({short}) avec le plan",
+                     f"habitants sous {t} ({short}) sans COG"]  # fmt: skip
+    kpis = _table(s[kpi_cols])
+    today_note = next((n for n in plan.notes if n.startswith("Aujourd'hui")), "")
+    sc_html = ""
+    if scenarios is not None:
+        sc = scenarios.reset_index(names="indicateur")
+        sc_html = ("<h3>Scénarios budgétaires côte à côte</h3>"
+                   "<p class='note'>Même méthode, mêmes hypothèses ; seul le budget net change. "
+                   "« Gel des embauches » = situation sans COG (aucun recrutement, départs non "
+                   "remplacés).</p>" + _table(sc, cls="plan scenarios"))  # fmt: skip
+    hyp = plan.assumptions[["hypothèse", "valeur", "unité", "statut", "source"]]
     html = (
-        f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : "
-        f"où recruter des {lab.profession_fr} et ouvrir des centres pour réduire le plus "
-        f"la sous-dotation ({escape(lab.access_unit)} sous {lab.threshold_fr}), sous les budgets "
-        "annuels. Solution exacte (HiGHS), écart "
-        f"d'optimalité prouvé {fr.fmt_pct(sol.gap, 2)} ; heuristique gloutonne : objectif "
-        f"{fr.fmt_int(g.objective)} contre {fr.fmt_int(sol.objective)}.</p>"
+        f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : où "
+        f"recruter des {escape(names)} et ouvrir des centres, sous un budget net annuel unique "
+        f"(coûts moins recettes des recrutements), pour réduire le plus la sous-dotation. Les "
+        f"indicateurs sont comparés à la situation « sans COG » (gel des embauches : les "
+        f"départs ne sont pas remplacés) et à aujourd'hui.</p>"
+        f"<p>{escape(plan.comparison)}</p>"
         f"<div style='display:flex;flex-wrap:wrap;gap:1rem'>{charts}</div>"
-        f"<table class='plan'><thead>{head}</thead><tbody>{body}</tbody></table>"
-        + "".join(f"<p class='note'>{escape(n)}</p>" for n in plan.notes)
-        + retirement_note
-        + ssiad_note
-    )
+        "<h3>Où et qui, année par année</h3>" + _where_and_who(plan)
+        + (("<h3>Carte des sites et de l'APL après le plan</h3>" + _map(plan, "map-plan"))
+           if with_map and "gp" in profs else "")
+        + "<h3>Coûts bruts, recettes et coûts nets par an</h3>" + money
+        + "<h3>Indicateurs avec le plan et sans COG</h3>" + kpis
+        + f"<p class='note'>{escape(today_note)}</p>"
+        + sc_html
+        + "".join(f"<p class='note'>{escape(n)}</p>" for n in plan.notes if n != today_note)
+        + (f"<p class='note'>Places de SSIAD pour 1 000 habitants de 75 ans et plus (le plan ne "
+           f"modifie pas les places) : {escape(plan.ssiad_text)}.</p>" if plan.ssiad_text else "")
+        + "<h3>Sources et hypothèses</h3>" + _table(hyp, cls="plan hypotheses")
+    )  # fmt: skip
     return ReportSection(
         title=f"Plan {years[0]}-{years[-1]} (COG)",
         html=html,
         sources=[
-            (
-                "Plan : optimisation proxisante (HiGHS) sur l'APL DREES 2023"
-                if gp
-                else f"Plan : optimisation proxisante (HiGHS) sur l'accès aux {lab.profession_fr} "
-                "(méthode de l'APL DREES, offre fournie par l'utilisateur)"
-            )
-            + " ; coûts : hypothèses à remplacer par les coûts réels (feuille Hypothèses du "
-            "fichier xlsx)."
+            "Plan : optimisation proxisante (HiGHS) sur l'APL DREES 2023 et ses effets "
+            "marginaux exacts ; coûts, recettes et hypothèses sourcés ou marqués « hypothèse » "
+            "(tableau « Sources et hypothèses » et feuille du même nom du fichier xlsx)."
         ],
     )

@@ -33,7 +33,7 @@ from proxisante.offer import (
     stored_edits,
     stored_imports,
 )
-from proxisante.plan import CostParameters, PlanInstance, build_instance
+from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
 from proxisante.scenarios import (
     Scenario,
     ScenarioResult,
@@ -236,27 +236,43 @@ class Workspace:
 
     # -- plans ------------------------------------------------------------------------------
     def plan_instance(
-        self, territory: str | Territory, *, budgets_eur: dict[int, float],
-        hires_fte: float = 10, candidates: Sequence[str] | None = None,
-        max_fte_per_site: int = 6, costs: CostParameters | None = None,
-        max_candidates: int | None = None, retirement_age: int = 67, profession: str = "gp",
-        supply_file: str | Path | None = None, threshold: float | None = None,
+        self, territory: str | Territory | None, *, budgets_eur: dict[int, float],
+        hires_fte: float | None = None, candidates: Sequence[str] | None = None,
+        assumptions: PlanAssumptions | None = None, operator: str = "filieris",
+        max_candidates: int | None = 300, professions: Sequence[str] = ("gp",),
+        nurse_supply_file: str | Path | None = None, nurse_threshold: float | None = None,
     ) -> PlanInstance:  # fmt: skip
         """A plan instance on this workspace's offer (see :func:`proxisante.plan.build_instance`).
 
-        ``supply_file``: FTE of ``profession`` per commune for every commune (other
-        professions than GPs).
+        ``territory`` None: the operator's network (:meth:`plan_territory`).
+        ``nurse_supply_file``: nurse FTE per commune for every commune (default: the offer's
+        nurses).
         """
-        supply_fte = None
-        if supply_file is not None:
-            supply_fte = self.supply_per_commune(supply_file, profession=profession, unit="fte")
+        supply = {}
+        if nurse_supply_file is not None:
+            supply["nurse"] = self.supply_per_commune(nurse_supply_file, profession="nurse",
+                                                      unit="fte")  # fmt: skip
+        thresholds = {} if nurse_threshold is None else {"nurse": nurse_threshold}
         return build_instance(
-            self.territory(territory), budgets_eur=budgets_eur, hires_fte=hires_fte,
-            candidates=None if candidates is None else list(candidates),
-            max_fte_per_site=max_fte_per_site, costs=costs, max_candidates=max_candidates,
-            offer=self.offer(), profession=profession, supply_fte=supply_fte,
-            threshold=threshold, retirement_age=retirement_age,
+            self.plan_territory(territory, operator=operator), budgets_eur=budgets_eur,
+            hires_fte=hires_fte, candidates=None if candidates is None else list(candidates),
+            assumptions=assumptions, operator=operator, max_candidates=max_candidates,
+            offer=self.offer(), professions=tuple(professions), supply_fte=supply,
+            thresholds=thresholds,
         )  # fmt: skip
+
+    def plan_territory(self, territory: str | Territory | None, *,
+                       operator: str = "filieris") -> Territory:  # fmt: skip
+        """``territory``, or by default the operator's network: the communes within 20
+        minutes of one of its open centres de santé (:func:`proxisante.plan.network_codes`)."""
+        if territory is not None:
+            return self.territory(territory)
+        import dataclasses
+
+        codes = network_codes(operator, offer=self.offer())
+        label = (f"réseau {operator.capitalize()} ({len(codes)} communes à moins de 20 minutes "
+                 "d'un de ses centres de santé)")  # fmt: skip
+        return dataclasses.replace(select(",".join(codes)), label=label)
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer, ages)."""

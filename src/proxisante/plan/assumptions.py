@@ -1,0 +1,288 @@
+"""Every number a plan rests on, with its unit, its source or the word « hypothèse ».
+
+One :class:`PlanAssumptions` holds the costs, the fee income and fixed payments of a centre
+de santé, the team rules (minimum team at opening, FTE steps, per-site capacity, first-year
+ramp-up) and the staff attrition of the "sans COG" (hiring freeze) baseline. Each field has
+an :class:`Assumption` record (French label, unit, status, source) that the outputs list in
+full (xlsx sheet « Sources et hypothèses », report). Any value can be overridden from one
+YAML file (:func:`read_assumptions`, CLI ``--assumptions``): keys are the field names.
+
+Sourced values
+--------------
+- G consultation of a GP: 30 € since 22 December 2024 (convention nationale des médecins
+  libéraux signed on 4 June 2024, first step of revaluation on 22 December 2024; centres de
+  santé bill the same tariffs, accord national des centres de santé 2015, JO 30 Sept. 2015).
+- One GP FTE ≈ 5,400 consultations a year: DREES, APL, sheet « Paramètres ».
+- Fixed payments of a centre de santé (accord national: rémunération forfaitaire spécifique,
+  forfait patientèle médecin traitant…): about 15 % of its receipts at most on average, fees
+  being about 80 % (Mutualité française, 2025, on the accord national) — taken as 15 % of
+  the fees, an estimate.
+- Attrition without replacement: GPs 5 % a year (CNOM, Atlas 2013: 24.8 % of GPs in regular
+  activity likely to retire within 5 years); nurses 6 % a year (DREES, Études et résultats
+  n° 1277, 2023: 54 % of hospital nurses still in post after 10 years, 1 − 0.54^(1/10)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from proxisante.errors import DataFileError, InputError
+
+__all__ = [
+    "ASSUMPTION_INFO",
+    "PLANNED_PROFESSIONS",
+    "Assumption",
+    "PlanAssumptions",
+    "read_assumptions",
+]
+
+#: Professions a plan can staff (their fees, costs and attrition are below).
+PLANNED_PROFESSIONS = ("gp", "nurse")
+
+SOURCED = "sourcé"
+ESTIMATED = "estimé"
+HYPOTHESIS = "hypothèse"
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """How one parameter is shown: French label, unit, status and source."""
+
+    label_fr: str
+    unit: str
+    status: str  # sourcé | estimé | hypothèse
+    source: str
+
+
+_G_SOURCE = (
+    "Convention nationale des médecins libéraux du 4 juin 2024 (Assurance maladie), G = 30 € "
+    "depuis le 22 décembre 2024 (varactu.fr, « Consultations médicales à 30 € », 22/12/2024) ; "
+    "tarifs opposables appliqués par les centres de santé (accord national, JO 30/09/2015)"
+)
+_CDS_MUNICIPAL = (
+    "9 centres municipaux de santé : salaires des médecins 70 000-90 000 € bruts par an "
+    "(pour-des-medecins-salaries-au-croisic.e-monsite.com, « Combien coûte un centre de santé "
+    "municipal ? »)"
+)
+
+#: Label, unit, status and source of every field of :class:`PlanAssumptions`.
+ASSUMPTION_INFO: dict[str, Assumption] = {
+    "gp_consultations_per_fte": Assumption(
+        "consultations par ETP de médecin généraliste et par an", "consultations/an", SOURCED,
+        "DREES, APL, feuille « Paramètres » (1 ETP ≈ 5 400 actes)"),
+    "gp_tariff_eur": Assumption(
+        "tarif de la consultation G", "€", SOURCED, _G_SOURCE),
+    "fixed_payment_share": Assumption(
+        "paiements forfaitaires du centre (accord national des centres de santé), en part des "
+        "honoraires", "part", ESTIMATED,
+        "Accord national des centres de santé (JO 30/09/2015, avenant 3 JO 03/09/2020) : la "
+        "rémunération forfaitaire représente au plus 15 % des recettes en moyenne, les "
+        "honoraires 80 % (Mutualité française, miroirsocial.com, 2025) ; fourchette 6-25 % "
+        "(centres municipaux)"),
+    "nurse_fees_eur_per_fte": Assumption(
+        "honoraires par ETP infirmier et par an", "€/an", HYPOTHESIS,
+        "hypothèse fondée sur les honoraires moyens des infirmiers libéraux, 88 700 € en 2015 "
+        "(Cnam, rapport charges et produits 2018) ; activité d'une infirmière salariée en "
+        "centre à vérifier"),
+    "gp_fte_eur_per_year": Assumption(
+        "coût employeur d'un ETP de médecin généraliste salarié", "€/an", HYPOTHESIS,
+        f"hypothèse : {_CDS_MUNICIPAL} + charges patronales ≈ 45 %"),
+    "nurse_fte_eur_per_year": Assumption(
+        "coût employeur d'un ETP d'infirmier salarié", "€/an", HYPOTHESIS,
+        "hypothèse (grille salariale infirmière + charges patronales) à remplacer par le coût "
+        "réel du réseau"),
+    "support_eur_per_fte": Assumption(
+        "fonctionnement lié à la taille du centre (secrétariat, assistants, fournitures) par "
+        "ETP soignant", "€/an", HYPOTHESIS,
+        "hypothèse ; l'IGAS (2025, modèle économique des centres de santé pluriprofessionnels) "
+        "compte 3 850 ETP médico-administratifs pour 2 400 ETP de médecins"),
+    "site_eur_per_year": Assumption(
+        "fonctionnement fixe d'un nouveau centre (locaux, accueil)", "€/an", HYPOTHESIS,
+        "hypothèse à remplacer par les coûts réels"),
+    "opening_eur": Assumption(
+        "investissement d'ouverture d'un centre", "€", HYPOTHESIS,
+        "hypothèse à remplacer par les coûts réels"),
+    "ramp_up_share": Assumption(
+        "part d'activité d'un recrutement l'année de son arrivée (montée en charge)", "part",
+        HYPOTHESIS, "hypothèse : patientèle constituée en un an"),
+    "min_team_gp_fte": Assumption(
+        "équipe minimale de médecins à l'ouverture d'un centre", "ETP", HYPOTHESIS,
+        "hypothèse (continuité des soins : pas de centre à un seul médecin)"),
+    "fte_step": Assumption(
+        "pas des recrutements", "ETP", HYPOTHESIS, "paramètre (mi-temps)"),
+    "max_added_fte_per_site": Assumption(
+        "ETP ajoutés au plus par site (capacité des locaux)", "ETP", HYPOTHESIS,
+        "hypothèse"),
+    "gp_attrition_per_year": Assumption(
+        "départs non remplacés des médecins (gel des embauches)", "part par an", ESTIMATED,
+        "CNOM, Atlas de la démographie médicale 2013 : 24,8 % des généralistes susceptibles "
+        "de partir à la retraite d'ici 2018 (Le Quotidien du médecin), soit ≈ 5 % par an"),
+    "nurse_attrition_per_year": Assumption(
+        "départs non remplacés des infirmiers (gel des embauches)", "part par an", ESTIMATED,
+        "DREES, Études et résultats n° 1277 (août 2023) : 54 % des infirmières hospitalières "
+        "encore en poste après 10 ans, soit 1 − 0,54^(1/10) ≈ 6 % par an"),
+    "retirement_age": Assumption(
+        "âge de départ des professionnels dont l'année de naissance est connue", "ans",
+        HYPOTHESIS, "hypothèse (âge du taux plein sans décote : 67 ans)"),
+    "hires_fte_per_year": Assumption(
+        "capacité de recrutement du réseau (tous métiers)", "ETP par an", ESTIMATED,
+        "ordre de grandeur des recrutements récents documentés de Filieris : Behren-lès-"
+        "Forbach (2021, 3 médecins), Avion (reprise, 2 médecins), Wallers-Arenberg (1 médecin, "
+        "un 2e attendu), Ham-en-Artois (ouvert en novembre 2025) — pages citées dans l'offre "
+        "fournie ; à remplacer par la capacité réelle du service RH"),
+    "budget_growth_per_year": Assumption(
+        "croissance annuelle du budget dans le scénario « croissance »", "part par an",
+        HYPOTHESIS, "hypothèse de scénario"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlanAssumptions:
+    """The plan's parameters (units in the names; sources in :data:`ASSUMPTION_INFO`)."""
+
+    gp_consultations_per_fte: float = 5400.0
+    gp_tariff_eur: float = 30.0
+    fixed_payment_share: float = 0.15
+    nurse_fees_eur_per_fte: float = 88_700.0
+    gp_fte_eur_per_year: float = 130_000.0
+    nurse_fte_eur_per_year: float = 55_000.0
+    support_eur_per_fte: float = 25_000.0
+    site_eur_per_year: float = 80_000.0
+    opening_eur: float = 300_000.0
+    ramp_up_share: float = 0.5
+    min_team_gp_fte: float = 2.0
+    fte_step: float = 0.5
+    max_added_fte_per_site: float = 6.0
+    gp_attrition_per_year: float = 0.05
+    nurse_attrition_per_year: float = 0.06
+    retirement_age: float = 67.0
+    hires_fte_per_year: float = 4.0
+    budget_growth_per_year: float = 0.05
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
+                msg = f"assumption {f.name} was {v!r}; expected a number ≥ 0"
+                raise InputError(msg)
+        for name in ("fixed_payment_share", "ramp_up_share", "gp_attrition_per_year",
+                     "nurse_attrition_per_year"):  # fmt: skip
+            if getattr(self, name) > 1:
+                msg = f"assumption {name} was {getattr(self, name)!r}; expected a share 0..1"
+                raise InputError(msg)
+        if self.fte_step <= 0:
+            msg = f"assumption fte_step was {self.fte_step!r}; expected FTE > 0 (e.g. 0.5)"
+            raise InputError(msg)
+        if self.max_added_fte_per_site < self.fte_step:
+            msg = (f"assumption max_added_fte_per_site ({self.max_added_fte_per_site:g}) is "
+                   f"below one step ({self.fte_step:g} FTE)")  # fmt: skip
+            raise InputError(msg)
+
+    # --- per-profession figures -------------------------------------------------------
+    def cost_per_fte(self, profession: str) -> float:
+        """Employer cost of one FTE (euros per year), without the size-related running cost."""
+        return {"gp": self.gp_fte_eur_per_year, "nurse": self.nurse_fte_eur_per_year}[
+            _planned(profession)
+        ]
+
+    def fees_per_fte(self, profession: str) -> float:
+        """Fee income of one FTE at full activity (euros per year)."""
+        if _planned(profession) == "gp":
+            return self.gp_consultations_per_fte * self.gp_tariff_eur
+        return self.nurse_fees_eur_per_fte
+
+    def income_per_fte(self, profession: str) -> float:
+        """Fees plus the centre's fixed payments, per FTE at full activity (euros per year)."""
+        return self.fees_per_fte(profession) * (1.0 + self.fixed_payment_share)
+
+    def attrition(self, profession: str) -> float:
+        """Share of the staff leaving each year and not replaced under a hiring freeze."""
+        return {"gp": self.gp_attrition_per_year, "nurse": self.nurse_attrition_per_year}[
+            _planned(profession)
+        ]
+
+    def min_team_fte(self, profession: str) -> float:
+        """FTE of ``profession`` a new centre must have the year it opens."""
+        return self.min_team_gp_fte if _planned(profession) == "gp" else 0.0
+
+    # --- overrides and listing --------------------------------------------------------
+    def with_overrides(self, values: dict, *, origin: str = "overrides") -> PlanAssumptions:
+        """A copy with ``values`` (field name → number) replacing the defaults."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            msg = (f"{origin}: unknown assumption '{unknown[0]}'; expected one of "
+                   f"{', '.join(sorted(known))}")  # fmt: skip
+            raise InputError(msg)
+        clean = {}
+        for k, v in values.items():
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                msg = f"{origin}: assumption '{k}' was {v!r}; expected a number"
+                raise InputError(msg)
+            clean[k] = float(v)
+        return replace(self, **clean)
+
+    def overridden(self) -> set[str]:
+        """Names of the fields that differ from the defaults."""
+        default = PlanAssumptions()
+        return {k for k, v in asdict(self).items() if v != getattr(default, k)}
+
+    def table(self, *, professions: tuple[str, ...] = PLANNED_PROFESSIONS) -> pd.DataFrame:
+        """French table: hypothèse, valeur, unité, statut, source (one row per field).
+
+        Fields about a profession not planned are left out; a value set by the user is
+        marked « valeur utilisateur » whatever its default status.
+        """
+        mine = self.overridden()
+        rows = []
+        for name, info in ASSUMPTION_INFO.items():
+            if name.startswith("nurse") and "nurse" not in professions:
+                continue
+            status = "valeur utilisateur" if name in mine else info.status
+            rows.append((info.label_fr, getattr(self, name), info.unit, status, info.source))
+        derived = [
+            ("honoraires par ETP de médecin à pleine activité",
+             self.fees_per_fte("gp"), "€/an", "calculé", "consultations par ETP × tarif G"),
+        ]  # fmt: skip
+        return pd.DataFrame(
+            rows + derived, columns=["hypothèse", "valeur", "unité", "statut", "source"]
+        )
+
+
+def _planned(profession: str) -> str:
+    if profession not in PLANNED_PROFESSIONS:
+        msg = (f"profession '{profession}' cannot be planned; expected one of "
+               f"{', '.join(PLANNED_PROFESSIONS)}")  # fmt: skip
+        raise InputError(msg)
+    return profession
+
+
+def read_assumptions(path: str | Path, base: PlanAssumptions | None = None) -> PlanAssumptions:
+    """Read overrides from a YAML file of ``name: number`` lines (see :data:`ASSUMPTION_INFO`).
+
+    Raises
+    ------
+    DataFileError
+        Missing or unreadable file, not a mapping, unknown name or non-numeric value.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found; expected a YAML file of name: number")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DataFileError(str(path), f"not valid YAML ({exc.__class__.__name__})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DataFileError(str(path), "expected a mapping of assumption name: number")
+    try:
+        return (base or PlanAssumptions()).with_overrides(data, origin=str(path))
+    except InputError as exc:
+        raise DataFileError(str(path), str(exc).removeprefix(f"{path}: ")) from None

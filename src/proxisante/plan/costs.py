@@ -1,0 +1,109 @@
+r"""Money of a plan: gross cost, income and net cost, per year and per site.
+
+For profession :math:`p`, candidate :math:`k`, year :math:`t`, with :math:`X_{pkt}` the FTE
+added (cumulative) and :math:`O_{kt}` the centre open:
+
+.. math::
+
+    E_{pkt} = X_{pk,t-1} + \rho\,(X_{pkt} - X_{pk,t-1})
+    \quad\text{(activity: a hire works a share } \rho \text{ of its first year)}
+
+    \text{gross}_t = \sum_{p,k} (c_p + u)\,X_{pkt}
+        + c_o \sum_{k\,new} (O_{kt} - O_{k,t-1}) + c_s \sum_{k\,new} O_{kt}
+
+    \text{income}_t = \sum_{p,k} r_p (1 + \phi)\,E_{pkt}
+
+    \text{net}_t = \text{gross}_t - \text{income}_t
+
+with :math:`c_p` the employer cost of one FTE, :math:`u` the size-related running cost per
+FTE, :math:`c_o` the opening investment, :math:`c_s` the fixed running cost of a new centre,
+:math:`r_p` the fees of one FTE at full activity (GPs: consultations × G tariff) and
+:math:`\phi` the fixed payments as a share of the fees (accord national des centres de
+santé). Everything is incremental to the "sans COG" baseline (the staff already in post
+and their income are not counted). All parameters: :mod:`proxisante.plan.assumptions`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from proxisante.plan.instance import PlanInstance
+
+__all__ = ["cost_coefficients", "site_year_costs", "year_net_cost"]
+
+
+def cost_coefficients(inst: PlanInstance) -> dict[str, np.ndarray]:
+    """Net-cost coefficients per profession (arrays over ``inst.professions``).
+
+    ``now``: euros per FTE in the year's cumulative FTE :math:`X_t` (gross minus the
+    ramp-up share of the income); ``before``: euros per FTE in :math:`X_{t-1}` (minus the
+    rest of the income: :math:`-(1-\\rho) r (1+\\phi)`); ``gross`` and ``income`` per FTE.
+    """
+    a = inst.assumptions
+    gross = np.array([a.cost_per_fte(p) + a.support_eur_per_fte for p in inst.professions])
+    income = np.array([a.income_per_fte(p) for p in inst.professions])
+    rho = a.ramp_up_share
+    return {"gross": gross, "income": income, "now": gross - rho * income,
+            "before": -(1.0 - rho) * income}  # fmt: skip
+
+
+def year_net_cost(
+    inst: PlanInstance,
+    fte_t: np.ndarray,
+    fte_prev: np.ndarray,
+    open_t: np.ndarray,
+    open_prev: np.ndarray,
+) -> float:
+    """Net cost (euros) of one year; ``fte_*`` are professions × candidates (cumulative)."""
+    c = cost_coefficients(inst)
+    new = ~inst.existing
+    a = inst.assumptions
+    return float(
+        c["now"] @ fte_t.sum(axis=1) + c["before"] @ fte_prev.sum(axis=1)
+        + a.opening_eur * (open_t[new] - open_prev[new]).sum()
+        + a.site_eur_per_year * open_t[new].sum()
+    )  # fmt: skip
+
+
+def site_year_costs(inst: PlanInstance, fte: np.ndarray, opened: np.ndarray) -> pd.DataFrame:
+    """Gross, income and net cost of every candidate that does something, per year.
+
+    Parameters
+    ----------
+    fte
+        Professions × candidates × years, cumulative FTE added.
+    opened
+        Candidates × years, 0/1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``candidate_id, year, salaries_eur, running_eur, opening_eur, gross_eur, fees_eur,
+        fixed_payments_eur, income_eur, net_eur`` (rows with any money only).
+    """
+    a = inst.assumptions
+    n_p, k, t_n = fte.shape
+    prev = np.concatenate([np.zeros((n_p, k, 1)), fte[:, :, :-1]], axis=2)
+    activity = prev + a.ramp_up_share * (fte - prev)
+    salary = np.array([a.cost_per_fte(p) for p in inst.professions])
+    fees = np.array([a.fees_per_fte(p) for p in inst.professions])
+    new = (~inst.existing).astype(float)[:, None]
+    open_prev = np.concatenate([inst.existing.astype(float)[:, None], opened[:, :-1]], axis=1)
+    salaries = np.einsum("p,pkt->kt", salary, fte)
+    running = a.support_eur_per_fte * fte.sum(axis=0) + a.site_eur_per_year * opened * new
+    opening = a.opening_eur * (opened - open_prev) * new
+    fee = np.einsum("p,pkt->kt", fees, activity)
+    fixed = a.fixed_payment_share * fee
+    df = pd.DataFrame({
+        "candidate_id": np.repeat(inst.candidates["candidate_id"].to_numpy(), t_n),
+        "year": np.tile(inst.years, k),
+        "salaries_eur": salaries.ravel(), "running_eur": running.ravel(),
+        "opening_eur": opening.ravel(), "fees_eur": fee.ravel(),
+        "fixed_payments_eur": fixed.ravel(),
+    })  # fmt: skip
+    df["gross_eur"] = df["salaries_eur"] + df["running_eur"] + df["opening_eur"]
+    df["income_eur"] = df["fees_eur"] + df["fixed_payments_eur"]
+    df["net_eur"] = df["gross_eur"] - df["income_eur"]
+    keep = (df[["gross_eur", "income_eur"]].abs() > 1e-9).any(axis=1)
+    return df[keep].reset_index(drop=True)

@@ -1,0 +1,200 @@
+"""Bundled-data instances: candidate rule, freeze baseline, replacements, nurses, exports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from proxisante.access import two_step
+from proxisante.errors import DataFileError, InputError
+from proxisante.plan import (
+    PlanAssumptions,
+    budget_scenarios,
+    build_cog_plan,
+    build_instance,
+    read_assumptions,
+    write_xlsx,
+)
+from proxisante.plan.candidates import CandidateRule, eligible_communes, population_within
+from proxisante.plan.freeze import freeze_losses
+from proxisante.plan.instance import network_codes
+from proxisante.territory import select
+
+GARD = select("dep:30")
+BUDGET = {2025: 1e6, 2026: 2e6}
+
+
+@pytest.fixture(scope="module")
+def gard():
+    return build_instance(GARD, budgets_eur=BUDGET, hires_fte=4)
+
+
+def test_candidate_rule_by_hand():
+    ok = eligible_communes(
+        attraction_category=np.array([11, 30, 20, 20, 13, np.nan]),
+        urban_unit_size_class=np.array([5, 0, 1, 0, 0, 2]),
+        gp_count=np.array([12, 3, 1, 4, 0, 2]),
+        population_15_min=np.array([90_000, 20_000, 6_000, 30_000, 8_000, 4_000]),
+    )
+    # pôle ✓; rural outside any area ✗; bourg ✓; couronne rural ✗; pôle without GP ✗;
+    # bourg under 5,000 people within 15 minutes ✗
+    assert ok.tolist() == [True, False, True, False, False, False]
+    loose = CandidateRule(min_population_15_min=1000, require_gp=False)
+    assert eligible_communes(attraction_category=np.array([13]), urban_unit_size_class=[0],
+                             gp_count=[0], population_15_min=[1500], rule=loose).tolist() == [True]  # fmt: skip
+
+
+def test_population_within_15_minutes_by_hand():
+    # weights 1 (< 10 min), 2/3 (10-15), 1/3 (15-20): only the first two count
+    w = sp.csr_array(np.array([[1.0, 2 / 3, 1 / 3], [2 / 3, 1.0, 0.0], [1 / 3, 0.0, 1.0]]))
+    got = population_within(w, np.array([100.0, 10.0, 1.0]), min_weight=2 / 3)
+    assert got.tolist() == [110.0, 110.0, 1.0]
+
+
+def test_default_candidates_follow_the_rule_and_start_with_existing_centres(gard):
+    c = gard.candidates
+    assert c["existing"].iloc[:4].all() and not c["existing"].iloc[4:].any()
+    assert set(c.loc[c["existing"], "name"]) == {
+        "Bessèges", "Saint-Ambroix", "Saint-Christol-lez-Alès", "Salindres"}  # fmt: skip
+    # the villages of the issue are not candidates any more
+    assert not {"30310", "30230"} & set(c["commune"])  # Saumane, Saint-André-de-Roquepertuis
+    assert (c["name"] != "").all()
+    assert any("pôles" in n for n in gard.notes)
+
+
+def test_freeze_losses_by_hand():
+    staff = pd.DataFrame({
+        "site_id": ["mine", "mine", "other", "other"], "fte": [10.0, None, 3.0, 2.0],
+        "headcount": [None, 2, None, None], "birth_year": [None, 1958, 1959, None],
+    })  # fmt: skip
+    lost, by_birth = freeze_losses(staff, [2025, 2026, 2027], attrition_per_year=0.05,
+                                   retirement_age=67, operator_sites={"mine"})  # fmt: skip
+    np.testing.assert_allclose(lost[0], [0.5, 0.975, 10 * (1 - 0.95**3)])
+    assert lost[1].tolist() == [2.0, 2.0, 2.0]  # 67 in 2025
+    assert lost[2].tolist() == [0.0, 3.0, 3.0]  # another operator's GP retiring at 67
+    assert lost[3].tolist() == [0.0, 0.0, 0.0]  # another operator: no birth year, kept
+    assert by_birth.tolist() == [False, True, True, False]
+
+
+def test_sans_cog_baseline_worsens_every_year_and_departures_are_replaced(gard):
+    b = gard.block("gp")
+    # Filieris GPs stated in the Gard: Bessèges 6, Saint-Ambroix 2, Saint-Christol 2
+    np.testing.assert_allclose(b.lost_fte, [10 * 0.05, 10 * (1 - 0.95**2)])
+    assert (b.baseline[:, 1] <= b.baseline[:, 0] + 1e-12).all()
+    assert (b.baseline[:, 1] < b.baseline[:, 0]).any()
+    assert (b.baseline[:, 0] < b.today).any() and (b.baseline[:, 0] <= b.today + 1e-12).all()
+    besseges = np.flatnonzero(gard.candidates["name"] == "Bessèges")[0]
+    assert gard.min_fte[0, besseges].tolist() == [0.5, 0.5]  # 0.3 then 0.585 FTE, nearest 0.5
+    plan = build_cog_plan(gard, time_limit_s=20)
+    assert (plan.solution.fte[0, besseges] >= [0.5, 0.5]).all()
+    s = plan.summary
+    assert s["habitants sous 2,5 (médecins) sans COG"].is_monotonic_increasing
+    assert (s["habitants sous 2,5 (médecins) avec le plan"]
+            <= s["habitants sous 2,5 (médecins) sans COG"]).all()  # fmt: skip
+    np.testing.assert_allclose(s["coût brut (€)"] - s["recettes (€)"], s["coût net (€)"])
+    assert (s["coût net (€)"] <= s["budget net (€)"] + 1e-6).all()
+
+
+def test_birth_years_drive_the_freeze_when_known():
+    from proxisante.offer import Offer, load_default_offer
+
+    offer = load_default_offer()
+    staff = offer.staff.copy()
+    staff["birth_year"] = staff["birth_year"].astype("Int16")
+    carmaux = staff["site_id"] == "filieris-centre-de-sante-de-carmaux"
+    staff.loc[carmaux, "birth_year"] = 1959  # 67 in 2026
+    inst = build_instance(select("dep:81"), budgets_eur=BUDGET, hires_fte=8,
+                          offer=Offer(offer.sites, staff))  # fmt: skip
+    b = inst.block("gp")
+    # Carmaux: 6 GPs all gone in 2026; Albi: 4 GPs at 5 % a year
+    np.testing.assert_allclose(b.lost_fte, [4 * 0.05, 6 + 4 * (1 - 0.95**2)])
+    assert "années de naissance" in b.lost_basis
+
+
+def test_nurses_in_the_same_plan_match_an_independent_2sfca():
+    from proxisante.access import EvaluationBaseline
+
+    nurses = pd.Series({"62498": 40.0, "62523": 6.0, "62510": 12.0, "62065": 9.0})
+    terr = select("epci:246200364")
+    inst = build_instance(terr, budgets_eur=BUDGET, hires_fte=4, max_candidates=8,
+                          professions=("gp", "nurse"), supply_fte={"nurse": nurses},
+                          thresholds={"nurse": 60.0})  # fmt: skip
+    assert inst.professions == ["gp", "nurse"]
+    ctx = EvaluationBaseline.official(2023)
+    s = nurses.reindex(ctx.codes).fillna(0.0).to_numpy()
+    full = two_step(ctx.catchment.weights, s, ctx.pop_standardisee) * 1e5
+    rows = np.isin(ctx.codes, inst.codes)
+    nb = inst.block("nurse")
+    np.testing.assert_allclose(nb.today, full[rows], rtol=1e-12)
+    s2 = s.copy()
+    s2[ctx.index_of([inst.candidates["commune"].iloc[0]])[0]] += 1.0
+    after = two_step(ctx.catchment.weights, s2, ctx.pop_standardisee)[rows] * 1e5
+    np.testing.assert_allclose(after - full[rows], nb.effect_per_fte[:, [0]].toarray().ravel(),
+                               rtol=1e-9, atol=1e-12)  # fmt: skip
+    plan = build_cog_plan(inst, time_limit_s=20)
+    assert {"recrutements médecins (ETP)", "recrutements infirmiers (ETP)",
+            "habitants sous 60 (infirmiers) avec le plan"} <= set(plan.summary.columns)  # fmt: skip
+    with pytest.raises(InputError, match="threshold is required for profession 'nurse'"):
+        build_instance(terr, budgets_eur=BUDGET, professions=("gp", "nurse"),
+                       supply_fte={"nurse": nurses})  # fmt: skip
+    with pytest.raises(InputError, match="a plan staffs gp and nurse"):
+        build_instance(terr, budgets_eur=BUDGET, professions=("gp", "dentist"))
+
+
+def test_network_territory_is_around_the_operator_centres():
+    codes = network_codes("filieris")
+    assert {"30037", "12089", "62065", "57227"} <= set(codes)
+    assert "75056" not in codes and len(codes) < 2000
+    with pytest.raises(InputError, match="operator 'nobody' has no open centre"):
+        network_codes("nobody")
+
+
+def test_assumptions_yaml_overrides_and_errors(tmp_path):
+    f = tmp_path / "hyp.yaml"
+    f.write_text("gp_tariff_eur: 31.5\nmin_team_gp_fte: 3\n", encoding="utf-8")
+    a = read_assumptions(f)
+    assert a.gp_tariff_eur == 31.5 and a.fees_per_fte("gp") == 5400 * 31.5
+    t = a.table()
+    assert (
+        t.loc[t["hypothèse"] == "tarif de la consultation G", "statut"] == "valeur utilisateur"
+    ).all()
+    assert t["source"].str.len().gt(5).all() and set(t["statut"]) <= {
+        "sourcé", "estimé", "hypothèse", "valeur utilisateur", "calculé"}  # fmt: skip
+    f.write_text("gp_tarif: 31.5\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"hyp.yaml: unknown assumption 'gp_tarif'"):
+        read_assumptions(f)
+    f.write_text("gp_tariff_eur: trente\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"'gp_tariff_eur' was 'trente'; expected a number"):
+        read_assumptions(f)
+    with pytest.raises(DataFileError, match="file not found"):
+        read_assumptions(tmp_path / "none.yaml")
+    assert PlanAssumptions().fees_per_fte("gp") == 162_000.0
+
+
+def test_scenarios_and_french_xlsx(gard, tmp_path):
+    from openpyxl import load_workbook
+
+    plan = build_cog_plan(gard, time_limit_s=20)
+    sc = budget_scenarios(gard, time_limit_s=20)
+    freeze, flat, _growth = sc.columns
+    assert sc.loc["coût net cumulé (€)", freeze] == 0.0
+    assert sc.loc["habitants sous 2,5 (médecins) (2026)", freeze] == pytest.approx(
+        plan.summary["habitants sous 2,5 (médecins) sans COG"].iloc[-1]
+    )
+    assert (
+        sc.loc["habitants sous 2,5 (médecins) (2026)", flat]
+        < sc.loc["habitants sous 2,5 (médecins) (2026)", freeze]
+    )
+    path = write_xlsx(plan, tmp_path / "plan.xlsx", scenarios=sc)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Synthèse", "Plan 2025", "Plan 2026", "Communes",
+                             "Scénarios budgétaires", "Sources et hypothèses", "Notes"]  # fmt: skip
+    head = [c.value for c in wb["Plan 2025"][1]]
+    assert head[:6] == ["année", "code commune", "commune", "site", "centre existant",
+                        "ouverture cette année"]  # fmt: skip
+    values = {c.value for row in wb["Plan 2025"].iter_rows(min_row=2) for c in row}
+    assert {"Oui", "Non"} & values and not any(isinstance(v, bool) for v in values)
+    assert "Bessèges" in values
+    assert any("plus bas = meilleur" in str(r[0].value) for r in wb["Notes"].iter_rows())
