@@ -1,0 +1,287 @@
+"""Façade of the needs layer: one call assembles ages, bassin attachment, needs indicators and
+home-care access for every commune, with the user's imports (INSEE POP1B ages, RPPS nurses,
+FINESS SSIAD capacities) replacing the estimates where given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from proxisante.needs.age_estimate import AgeEstimate, estimate_population_by_age
+from proxisante.needs.bassins import attach_bassins_vie, attachment_counts
+from proxisante.needs.home_care import (
+    DEFAULT_CUTOFF_MINUTES,
+    SSIAD_FRANCE_PER_1000,
+    SSIAD_FRANCE_SOURCE,
+    HomeCareAccess,
+    estimate_nurse_supply,
+    home_care_access,
+)
+from proxisante.needs.layer import Indicator, NeedsComparison, commune_needs, compare_territory
+
+__all__ = [
+    "ESTIMATE_SENTENCE_FR",
+    "NeedsData",
+    "load_needs",
+    "nurse_supply",
+    "prevention_change",
+    "prevention_reach",
+    "territory_needs",
+]
+
+#: The one sentence every French output prints next to these figures.
+ESTIMATE_SENTENCE_FR = (
+    "Estimations : la population par âge de chaque commune est estimée (sauf import INSEE) à "
+    "partir du rapport population standardisée / population totale de la DREES (APL) et des "
+    "parts de 75 ans ou plus et de moins de 15 ans publiées par bassin de vie (INSEE 2022) ; "
+    "les communes sont rattachées aux bassins de vie 2022 par leur bassin 2012 ou le centre le "
+    "plus proche ; les infirmiers libéraux par commune sont estimés (densité du bassin de vie "
+    "2024 calée sur le nombre départemental 2024, sauf import RPPS) ; l'accès compte l'offre "
+    "à moins de {cutoff:.0f} minutes (temps de trajet estimés) pour 1 000 habitants de 75 ans "
+    "ou plus ; seuil « sous-doté » : hypothèse de moins de la moitié de la référence nationale."
+)
+
+_NURSE_IND = Indicator(
+    "nurse_access", "Infirmiers libéraux accessibles pour 1 000 habitants de 75 ans ou plus",
+    "pour 1 000 hab. de 75 ans ou plus", "commune (estimé)",
+    "CartoSanté 2024 et INSEE BPE 2024 (infirmiers), estimation proxisante", 2024, "", 1,
+)  # fmt: skip
+_SSIAD_IND = Indicator(
+    "ssiad_access", "Places de SSIAD accessibles pour 1 000 habitants de 75 ans ou plus",
+    "pour 1 000 hab. de 75 ans ou plus", "commune (estimé)",
+    "FINESS (capacités importées), estimation proxisante", 0, "", 1,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NeedsData:
+    """Everything the needs outputs draw on, for every commune of France."""
+
+    ages: AgeEstimate
+    attachment: pd.DataFrame
+    needs: pd.DataFrame
+    bassins: pd.DataFrame
+    departements: pd.DataFrame
+    home_care: HomeCareAccess
+
+    @property
+    def population(self) -> pd.Series:
+        """Inhabitants per commune (total of the age bands)."""
+        return self.ages.bands.sum(axis=1)
+
+    @property
+    def pop_75_plus(self) -> pd.Series:
+        """Inhabitants aged 75+ per commune."""
+        return self.ages.aged(75)
+
+    def attachment_summary(self) -> dict[str, int]:
+        """Communes (type COM) per attachment kind, and the approximate ones."""
+        from proxisante.territory import load_communes
+
+        com = set(load_communes().query("type == 'COM'")["code_insee"])
+        return attachment_counts(self.attachment[self.attachment["code_insee"].isin(com)])
+
+
+def nurse_supply(departements: pd.DataFrame, needs: pd.DataFrame, population: pd.Series,
+                 staff: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """Nurses per commune: the estimate, replaced by imported staff where there is some.
+
+    Imported nurse rows (``staff`` rows of profession ``nurse`` written by an import, i.e.
+    with an ``import_id``) replace the estimate in every département they cover: a partial
+    RPPS extract (one région) leaves the other départements estimated. Basis
+    ``rpps_import`` marks them.
+    """
+    n = needs.set_index("code_insee")
+    est = estimate_nurse_supply(
+        population, n["departement"].reindex(population.index),
+        n["nurse_density"].reindex(population.index),
+        departements.set_index("departement")["nurse_count_2024"],
+    )  # fmt: skip
+    if staff is None or staff.empty:
+        return est
+    imp = staff[(staff["profession"] == "nurse") & staff["import_id"].notna()]
+    if imp.empty:
+        return est
+    fte = imp["fte"].astype("Float64").fillna(imp["headcount"].astype("Float64"))
+    counts = fte.groupby(imp["commune"].to_numpy()).sum().astype(float)
+    deps = set(n["departement"].reindex(counts.index).dropna())
+    covered = n["departement"].reindex(est.index).isin(deps)
+    est.loc[covered, "nurses"] = counts.reindex(est.index[covered]).fillna(0.0).to_numpy()
+    est.loc[covered, "basis"] = "rpps_import"
+    return est
+
+
+def _build(imported_ages: pd.DataFrame | None, sites: pd.DataFrame, staff: pd.DataFrame | None,
+           cutoff_minutes: float) -> NeedsData:  # fmt: skip
+    from proxisante.territory import (
+        load_bassin_vie_indicators,
+        load_communes,
+        load_departement_indicators,
+    )
+
+    attachment = attach_bassins_vie()
+    bassins = load_bassin_vie_indicators()
+    deps = load_departement_indicators()
+    ages = estimate_population_by_age(attachment=attachment, bassins=bassins,
+                                      imported=imported_ages)  # fmt: skip
+    needs = commune_needs(attachment, bassins, deps, load_communes())
+    pop = ages.bands.sum(axis=1)
+    nurses = nurse_supply(deps, needs, pop, staff)
+    hc = home_care_access(nurses=nurses, pop_75_plus=ages.aged(75), sites=sites,
+                          cutoff_minutes=cutoff_minutes)  # fmt: skip
+    return NeedsData(ages, attachment, needs, bassins, deps, hc)
+
+
+@cache
+def _default(cutoff_minutes: float) -> NeedsData:
+    from proxisante.offer import load_default_offer
+
+    return _build(None, load_default_offer().sites, None, cutoff_minutes)
+
+
+def load_needs(
+    store=None, *, sites: pd.DataFrame | None = None,
+    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES,
+) -> NeedsData:  # fmt: skip
+    """The needs layer of France, with the imports of ``store`` (a project store).
+
+    Parameters
+    ----------
+    store
+        Project store: its INSEE POP1B import replaces the age estimate of its communes, its
+        RPPS nurses the nurse estimate of their départements, its FINESS sites (with SSIAD
+        capacities) the bundled offer. ``None``: bundled data only (cached).
+    sites
+        Sites to use instead of the store's offer (a scenario's sites).
+    cutoff_minutes
+        Catchment of the home-care measures, minutes.
+    """
+    if store is None and sites is None:
+        return _default(float(cutoff_minutes))
+    from proxisante.offer.importing import load_offer, load_population_by_age
+
+    ages = load_population_by_age(store) if store is not None else None
+    offer = load_offer(store)
+    return _build(ages, offer.sites if sites is None else sites, offer.staff,
+                  float(cutoff_minutes))  # fmt: skip
+
+
+def territory_needs(codes, *, label: str, data: NeedsData) -> NeedsComparison:
+    """The territory against its département and France on needs and home-care access."""
+    hc = data.home_care
+    old = data.pop_75_plus
+    extra = {
+        "nurse_access": (_NURSE_IND, hc.table["nurses_per_1000_75"], old, hc.nurse_france,
+                         "valeur nationale (total des infirmiers / total des 75 ans ou plus)"),
+    }  # fmt: skip
+    if not hc.ssiad_missing:
+        extra["ssiad_access"] = (_SSIAD_IND, hc.table["ssiad_per_1000_75"], old,
+                                 SSIAD_FRANCE_PER_1000, SSIAD_FRANCE_SOURCE)  # fmt: skip
+    comp = compare_territory(
+        codes, label=label, needs=data.needs, population=data.population,
+        pop_75_plus=old, bassins=data.bassins, departements=data.departements, extra=extra,
+    )  # fmt: skip
+    if hc.ssiad_missing:
+        comp.notes.append(f"Places de SSIAD accessibles : non disponible ({hc.ssiad_missing}).")
+    elif hc.ssiad_unknown_capacity:
+        comp.notes.append(
+            f"Places de SSIAD : capacité inconnue pour {hc.ssiad_unknown_capacity} SSIAD "
+            "(les valeurs sont des minimums)."
+        )
+    nurse_t = f"{hc.nurse_threshold:.1f}".replace(".", ",")
+    ssiad_t = f"{hc.ssiad_threshold:.1f}".replace(".", ",")
+    comp.notes.append(
+        f"Seuil « sous-doté » (hypothèse) : moins de la moitié de la référence nationale, soit "
+        f"{nurse_t} infirmiers ou {ssiad_t} places de SSIAD pour 1 000 habitants de 75 ans "
+        "ou plus."
+    )
+    unknown_ages = int(
+        (~pd.Index(np.asarray(list(codes), dtype=str)).isin(data.ages.bands.index)).sum()
+    )
+    if unknown_ages:
+        comp.notes.append(
+            f"{unknown_ages} commune(s) sans population par âge (hors fichier DREES)."
+        )
+    return comp
+
+
+def _centres(sites: pd.DataFrame, *, include_closed: bool = False) -> pd.DataFrame:
+    """Health centres of ``sites``, Filieris first, with a point (the commune's when the
+    site has none)."""
+    from proxisante.territory import load_communes
+
+    c = sites[sites["category"] == "centre_de_sante"]
+    if not include_closed:
+        c = c[c["status"] == "open"]
+    pts = load_communes().set_index("code_insee")[["lat", "lon"]]
+    lat = c["lat"].astype(float).fillna(c["commune"].map(pts["lat"]))
+    lon = c["lon"].astype(float).fillna(c["commune"].map(pts["lon"]))
+    out = c.assign(lat=lat.to_numpy(), lon=lon.to_numpy()).dropna(subset=["lat", "lon"])
+    first = (out["operator"].fillna("").str.lower() != "filieris").to_numpy()
+    return out.assign(_order=first).sort_values(["_order", "site_id"]).drop(columns="_order")
+
+
+def _centre_travel(data: NeedsData, centres: pd.DataFrame, cutoff_minutes: float):
+    from proxisante.territory import load_communes
+    from proxisante.travel import estimate_matrix
+
+    com = load_communes().set_index("code_insee")[["lat", "lon"]]
+    com = com.reindex(data.ages.bands.index).dropna()
+    return estimate_matrix(
+        com.index.to_numpy(dtype=str), com["lat"], com["lon"],
+        centres["site_id"].to_numpy(dtype=str), centres["lat"], centres["lon"],
+        cutoff_minutes=cutoff_minutes,
+    )  # fmt: skip
+
+
+def prevention_reach(
+    data: NeedsData, sites: pd.DataFrame, *, cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES
+) -> pd.DataFrame:
+    """Target populations of prevention programmes within reach of each open health centre.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per open centre (Filieris first): ``site_id``, ``name``, ``operator``,
+        ``commune``, and per target of :data:`~proxisante.needs.prevention.PREVENTION_TARGETS`
+        the inhabitants within ``cutoff_minutes`` (``<key>``) and those with no other open
+        centre within reach (``<key>_sole``: what a closure would leave without one).
+    """
+    from proxisante.needs.prevention import centre_reach, target_populations
+
+    centres = _centres(sites)
+    if centres.empty:
+        return pd.DataFrame(columns=["site_id", "name", "operator", "commune"])
+    tm = _centre_travel(data, centres, cutoff_minutes)
+    reach = centre_reach(tm, target_populations(data.ages))
+    info = centres.set_index("site_id")[["name", "operator", "commune"]]
+    return info.join(reach).rename_axis("site_id").reset_index()
+
+
+def prevention_change(
+    data: NeedsData, sites_before: pd.DataFrame, sites_after: pd.DataFrame, *,
+    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES,
+) -> pd.DataFrame:  # fmt: skip
+    """Target populations within reach of an open health centre before and after an edit of
+    the sites (closures, openings): :func:`~proxisante.needs.prevention.reach_change`."""
+    from proxisante.needs.prevention import reach_change, target_populations
+
+    both = pd.concat([sites_before, sites_after], ignore_index=True)
+    centres = _centres(both, include_closed=True).drop_duplicates("site_id")
+    targets = target_populations(data.ages)
+    if centres.empty:
+        zeros = dict.fromkeys(["before", "after", "change", "lost", "gained"], 0.0)
+        return pd.DataFrame.from_dict({k: zeros for k in targets.columns}, orient="index")
+    tm = _centre_travel(data, centres, cutoff_minutes)
+
+    def is_open(s: pd.DataFrame) -> np.ndarray:
+        ids = set(s.loc[(s["category"] == "centre_de_sante") & (s["status"] == "open"),
+                        "site_id"])  # fmt: skip
+        return centres["site_id"].isin(ids).to_numpy()
+
+    return reach_change(tm, targets, open_before=is_open(sites_before),
+                        open_after=is_open(sites_after))  # fmt: skip
