@@ -110,13 +110,13 @@ Professions = Annotated[str, typer.Option(help="Professions planned with one bud
                                           "gp,nurse")]  # fmt: skip
 NurseSupply = Annotated[
     Path | None,
-    typer.Option(help="Nurses: CSV commune,fte[,profession] of every commune (default: the "
-                 "store's staff)"),
+    typer.Option(help="Nurses: CSV commune,fte[,profession] of every commune, measured in FTE "
+                 "per 100,000 (default: the 75+ home-care access of the needs layer)"),
 ]  # fmt: skip
 NurseThreshold = Annotated[
     float | None,
-    typer.Option(help="Nurses: under-served level, FTE per 100,000 standardised inhabitants "
-                 "(required with nurse: there is no official one)"),
+    typer.Option(help="Nurses: under-served level in FTE per 100,000 standardised inhabitants "
+                 "(required with --nurse-supply; default measure: half the national value)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
 TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]

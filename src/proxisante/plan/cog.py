@@ -31,6 +31,8 @@ __all__ = [
     "budget_scenarios",
     "build_cog_plan",
     "comparison_sentence",
+    "mean_label",
+    "threshold_fr",
     "write_xlsx",
 ]
 
@@ -53,6 +55,20 @@ OBJECTIVE_UNITS_FR = {
     "equity": ("accès minimal rapporté au seuil, sommé sur les années et les professions",
                "plus haut = meilleur"),
 }  # fmt: skip
+
+
+def threshold_fr(block) -> str:
+    """The block's threshold as shown in French labels (3 significant digits)."""
+    return f"{block.threshold:.3g}".replace(".", ",")
+
+
+def mean_label(block) -> str:
+    """French label of the block's mean access (its unit in words)."""
+    if block.profession == "gp":
+        return "APL moyenne"
+    if block.unit_fr.startswith("infirmiers à moins de 20 min"):
+        return "infirmiers pour 1 000 habitants de 75 ans+ (moyenne)"
+    return f"accès moyen {SHORT_FR[block.profession]} (ETP/100 000)"
 
 
 def comparison_sentence(objective: str, milp: PlanSolution, greedy_sol: PlanSolution) -> str:
@@ -94,9 +110,9 @@ class CogPlan:
 def _kpis(inst: PlanInstance, access: list[np.ndarray], w: np.ndarray, tag: str) -> dict:
     out = {}
     for b, acc in zip(inst.blocks, access, strict=True):
-        th = f"{b.threshold:g}".replace(".", ",")
+        th = threshold_fr(b)
         short = SHORT_FR[b.profession]
-        mean = "APL moyenne" if b.profession == "gp" else f"accès moyen {short} (ETP/100 000)"
+        mean = mean_label(b)
         out[f"{mean} {tag}"] = float((acc * w).sum() / w.sum())
         out[f"habitants sous {th} ({short}) {tag}"] = float(
             inst.population[acc < b.threshold].sum()
@@ -183,6 +199,10 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
                      if b.lost_fte[-1] else
                      f"Sans COG ({SHORT_FR[b.profession]}) : aucun effectif connu de l'opérateur "
                      "dans le territoire, pas de départ calculé.")  # fmt: skip
+    for b in inst.blocks:
+        if b.profession != "gp":
+            notes.append(f"Mesure {SHORT_FR[b.profession]} : {b.unit_fr} ; seuil de sous-dotation "
+                         f"{threshold_fr(b)} ({b.threshold_source}).")  # fmt: skip
     notes.append(
         "Coûts nets = coûts bruts (salaires, fonctionnement, investissements) − "
         "recettes (honoraires et forfaits) des seuls recrutements du plan."

@@ -55,10 +55,8 @@ class ProfessionBlock:
     threshold: float
     lost_fte: np.ndarray
     lost_basis: str = ""
-
-    @property
-    def unit_fr(self) -> str:
-        return "APL" if self.profession == "gp" else "ETP pour 100 000 habitants standardisés"
+    unit_fr: str = ""
+    threshold_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,7 +195,11 @@ def build_instance(
             raise InputError(msg)
     thresholds = dict(thresholds or {})
     for p in professions:
-        if p != "gp" and p not in thresholds:
+        if (
+            p != "gp"
+            and p not in thresholds
+            and (p != "nurse" or (supply_fte or {}).get(p) is not None)
+        ):
             msg = (f"threshold is required for profession '{p}': there is no official "
                    "under-served level; give FTE per 100,000 standardised inhabitants")  # fmt: skip
             raise InputError(msg)
@@ -249,19 +251,26 @@ def build_instance(
     cand = pd.concat([old, new], ignore_index=True)
     cand["name"] = names.reindex(cand["commune"]).fillna("").to_numpy()
     j = ctx.index_of(cand["commune"])
-    effect_unit = ctx.catchment.per_unit_effect(j)
     blocks = []
     lost_by_site = np.zeros(len(cand))
     replace = np.zeros((len(professions), len(cand), len(years)))
     for p in professions:
-        scale = a.gp_consultations_per_fte if p == "gp" else PER_100K
-        eff = sp.csc_array(sp.csr_array(effect_unit * scale)[rows, :])
+        catchment, scale = ctx.catchment, PER_100K
+        unit, th_source = "ETP pour 100 000 habitants standardisés", "paramètre utilisateur"
         if p == "gp":
+            scale, unit, th_source = a.gp_consultations_per_fte, "APL", "débat public, zonage ARS"
             today = ctx.baseline_apl
+        elif (supply_fte or {}).get(p) is None and p == "nurse" and p not in thresholds:
+            # 75+ home-care access of the needs layer: nurses within 20 min per 1,000 aged 75+
+            catchment, today, th, th_source = _home_care_measure(ctx)
+            thresholds[p] = th
+            scale, unit = 1000.0, "infirmiers à moins de 20 min pour 1 000 habitants de 75 ans+"
         else:
             supply = _supply_vector(ctx, offer, p, (supply_fte or {}).get(p))
             today = ctx.catchment.accessibility(supply) * PER_100K
-        loss, lost_fte, basis, per_site = _freeze(offer, ctx, rows, years, a, p, operator, scale)
+        eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * scale)[rows, :])
+        loss, lost_fte, basis, per_site = _freeze(offer, ctx, rows, years, a, p, operator, scale,
+                                                  catchment)  # fmt: skip
         site_lost = per_site.reindex(cand["candidate_id"]).fillna(0.0).to_numpy(dtype=float)
         lost_by_site += site_lost[:, -1]
         if replace_departures:  # nearest whole steps, at the operator's own open centres
@@ -271,7 +280,7 @@ def build_instance(
         blocks.append(ProfessionBlock(
             profession=p, effect_per_fte=eff, today=today[rows],
             baseline=today[rows][:, None] - loss, threshold=float(thresholds.get(p, 2.5)),
-            lost_fte=lost_fte, lost_basis=basis,
+            lost_fte=lost_fte, lost_basis=basis, unit_fr=unit, threshold_source=th_source,
         ))  # fmt: skip
     # an existing site may hire back what it loses, on top of the added capacity
     cand["max_added_fte"] = a.max_added_fte_per_site + np.where(
@@ -378,8 +387,36 @@ def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) ->
     return s
 
 
+def _home_care_measure(ctx):
+    """Nurses' 75+ home-care access (:mod:`proxisante.needs`) on ``ctx``'s communes.
+
+    Returns the binary 20-minute catchment over the aged 75+, today's value per commune
+    (nurses within 20 minutes per 1,000 inhabitants aged 75+, estimated supply), the
+    under-served threshold (half the national value, « hypothèse » of the needs layer) and
+    its source text.
+    """
+    from proxisante.access import Catchment
+    from proxisante.access.fca import site_demand
+    from proxisante.needs import load_needs
+
+    data = load_needs()
+    hc = data.home_care
+    p75 = data.pop_75_plus.reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
+    # the DREES step's pairs are those under 20 minutes: weight 1 on each (binary catchment)
+    w = sp.csr_array(ctx.catchment.weights, copy=True)
+    w.data = np.ones_like(w.data)
+    catchment = Catchment(weights=w, weights_csc=sp.csc_array(w), demand=p75,
+                          site_demand=site_demand(w, p75))  # fmt: skip
+    today = hc.table["nurses_per_1000_75"].reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
+    source = (
+        f"hypothèse : moitié de la valeur France ({hc.nurse_france:.1f} infirmiers pour 1 000 "
+        "habitants de 75 ans et plus ; couche « besoins », offre infirmière estimée)"
+    )
+    return catchment, today, float(hc.nurse_threshold), source
+
+
 def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operator: str,
-            per_fte: float):  # fmt: skip
+            per_fte: float, catchment=None):  # fmt: skip
     """Access lost per commune and year under the freeze, FTE lost per year, basis, per site."""
     from proxisante.plan.freeze import freeze_losses
 
@@ -403,7 +440,7 @@ def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operat
     where = ctx.index_of(sites.loc[st["site_id"], "commune"].to_numpy())
     for t in range(len(years)):
         if lost[:, t].any():
-            loss[:, t] = -ctx.catchment.delta(where, -lost[:, t] * per_fte)[rows]
+            loss[:, t] = -(catchment or ctx.catchment).delta(where, -lost[:, t] * per_fte)[rows]
     if by_birth.all():
         basis = "années de naissance connues (départ à l'âge de la retraite)"
     elif by_birth.any():

@@ -10,7 +10,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from proxisante.plan.cog import PROFESSION_FR, SHORT_FR
+from proxisante.plan.cog import PROFESSION_FR, SHORT_FR, mean_label, threshold_fr
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 
@@ -176,7 +176,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
     names = " et des ".join(PROFESSION_FR[p] for p in profs)
     hires = np.sum([s[f"recrutements {SHORT_FR[p]} (ETP)"].to_numpy() for p in profs], axis=0)
     first_block = inst.blocks[0]
-    th = f"{first_block.threshold:g}".replace(".", ",")
+    th = threshold_fr(first_block)
     sh = SHORT_FR[first_block.profession]
     under_sans = f"habitants sous {th} ({sh}) sans COG"
     charts = _bars(hires.tolist(), years, title="Recrutements par an (ETP, tous métiers)",
@@ -190,9 +190,9 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
     money = _table(s[cols])
     kpi_cols = ["année"]
     for b in inst.blocks:
-        t = f"{b.threshold:g}".replace(".", ",")
+        t = threshold_fr(b)
         short = SHORT_FR[b.profession]
-        mean = "APL moyenne" if b.profession == "gp" else f"accès moyen {short} (ETP/100 000)"
+        mean = mean_label(b)
         kpi_cols += [f"{mean} avec le plan", f"{mean} sans COG",
                      f"habitants sous {t} ({short}) avec le plan",
                      f"habitants sous {t} ({short}) sans COG"]  # fmt: skip
