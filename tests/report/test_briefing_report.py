@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from proxisante.briefing import build_briefing
 from proxisante.report import build_territory_report, render_html
 from proxisante.report.briefing_section import briefing_sections
 from proxisante.report.fr import fmt_dec, fmt_int
 from proxisante.report.maps import APL_CLASSES
+from proxisante.scenarios.briefing import build_briefing
 from proxisante.territory import select
 
 REPO = Path(__file__).resolve().parents[2]

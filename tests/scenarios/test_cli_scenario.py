@@ -56,8 +56,32 @@ def test_criticality_cli(tmp_path):
     csv = tmp_path / "rank.csv"
     res = _run("scenario", "criticality", "--operator", "filieris", "--csv", csv)
     assert res.exit_code == 0, res.output
-    rank = pd.read_csv(csv)
-    assert rank["rank"].iloc[0] == 1 and len(rank) >= 9
+    rank = pd.read_csv(csv, dtype=str)
+    assert rank["rang"].iloc[0] == "1" and len(rank) >= 9
+    # names beside codes, one row per physical site, unknown staff written « inconnu »
+    assert {"code_commune", "commune", "nom_du_site"} <= set(rank.columns)
+    assert rank["site"].is_unique
+    assert (rank["nom_du_site"].str.contains("Freyming")).sum() == 1
+    decaz = rank[rank["nom_du_site"] == "Centre Filieris de Decazeville"].iloc[0]
+    assert decaz["commune"] == "Decazeville"
+    assert decaz["habitants_passant_sous_2_5"] == "inconnu"
+    assert decaz["consultations_perdues_par_an"] == "inconnu"
+    # rounded figures: no float noise, populations whole
+    known = rank[rank["effectif_medecins_generalistes"] == "publié"]
+    assert known["habitants_touches"].str.fullmatch(r"\d+").all()
+    assert known["baisse_max_apl"].str.fullmatch(r"\d+(\.\d{1,3})?").all()
+
+
+def test_criticality_xlsx_has_a_sources_sheet(tmp_path):
+    out = tmp_path / "rank.xlsx"
+    res = _run("scenario", "criticality", "--operator", "filieris", "--xlsx", out)
+    assert res.exit_code == 0, res.output
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert set(sheets) == {"criticite", "Sources"}
+    src = sheets["Sources"]
+    assert src["Adresse"].str.startswith("http").all()
+    assert src["Adresse"].str.contains("drees").any()
+    assert src["Adresse"].str.contains("centrepresseaveyron").any()
 
 
 def test_bad_scenarios_save_nothing(tmp_path):

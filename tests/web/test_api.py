@@ -49,11 +49,16 @@ def test_search_and_territory(client):
 def test_territory_page_and_downloads(client):
     r = client.get("/territoire/62523")
     assert r.status_code == 200 and "Loison-sous-Lens" in r.text
+    assert 'id="fiche"' in r.text and "Et si" in r.text  # the mayor's one-page summary
     csv = client.get("/download/62523.csv")
     assert (
         pd.read_csv(io.StringIO(csv.text), dtype={"code_insee": str})["apl_2023"].iloc[0] == 6.558
     )
-    assert client.get("/download/62523.xlsx").content[:2] == b"PK"
+    xlsx = client.get("/download/62523.xlsx").content
+    assert xlsx[:2] == b"PK"
+    sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None)
+    assert list(sheets) == ["APL", "Sources"]  # every xlsx says where its figures come from
+    assert sheets["Sources"]["Adresse"].str.contains("drees").any()
     assert client.get("/download/62523.gpkg").content[:15] == b"SQLite format 3"
     assert "<!DOCTYPE html>" in client.get("/download/circo:12-02.html").text
 

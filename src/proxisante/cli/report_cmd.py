@@ -16,14 +16,20 @@ def report(
     territory: TerritoryOption,
     out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("rapport.html"),
     year: Annotated[int, typer.Option(help="APL millésime shown (2022 or 2023)")] = 2023,
+    operator: Annotated[
+        str, typer.Option(help="Network whose sites the « Et si… » section closes")
+    ] = "filieris",
 ) -> None:
-    """Write the French report on GP access (DREES APL) of a territory: summary, map, table."""
+    """Write the French report of a territory for a mayor or an MP: one-page summary,
+    comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
     from proxisante.report import build_territory_report, write_html
+    from proxisante.report.briefing_section import briefing_sections
     from proxisante.workspace import Workspace
 
     ws = Workspace(use_store=False)
     terr = ws.territory(territory)
     rep = build_territory_report(terr, year=year, neighbours=ws.report_neighbours(terr))
+    rep.sections[:0] = briefing_sections(ws.briefing(terr, year=year, operator=operator))
     path = write_html(rep, out)
     s = rep.summary
     console.print(

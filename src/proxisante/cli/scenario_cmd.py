@@ -301,11 +301,19 @@ def compare(
 def criticality(
     operator: Annotated[str, typer.Option(help="Operator whose sites are ranked")] = "filieris",
     territory: OptTerritory = None,
-    csv: Annotated[Path | None, typer.Option(help="Write the ranking (CSV)")] = None,
+    csv: Annotated[
+        Path | None, typer.Option(help="Write the ranking (CSV, French columns)")
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option(help="Write the ranking (xlsx, with a « Sources » sheet)")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Rank an operator's sites by the impact of closing each one alone."""
-    rank = workspace(store).criticality(operator=operator, territory=territory)
+    """Rank an operator's sites by the impact of closing each one alone.
+
+    Sites whose GP staff is unknown are listed with « inconnu » effects (not 0)."""
+    ws = workspace(store)
+    rank = ws.criticality(operator=operator, territory=territory)
     t = Table(title=f"Criticality of {operator} sites (closing each alone)")
     for col in ("#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"):
         t.add_column(col, justify="left" if col == "site" else "right")
@@ -314,9 +322,21 @@ def criticality(
         t.add_row(str(r.rank), r.name, r.commune, fte, f"{r.newly_under:,.0f}",
                   f"{r.population_affected:,.0f}", f"{r.max_apl_drop:.3f}")  # fmt: skip
     console.print(t)
-    if csv is not None:
-        rank.to_csv(csv, index=False)
-        console.print(f"wrote {len(rank)} sites to {csv}")
+    if csv is not None or xlsx is not None:
+        from proxisante.report.exports import criticality_table
+        from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
+        from proxisante.territory import load_communes
+        from proxisante.workspace import write_table
+
+        table = criticality_table(rank, load_communes())
+        sites = ws.offer().sites
+        cited = sites[sites["site_id"].isin(rank["site_id"])]
+        sources = [apl_source(2023), FINESS_SOURCE, COMMUNES_SOURCE, *page_sources(cited)]
+        for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
+            if path is not None:
+                write_table(table, path, layer="criticite", accepted=(fmt,),
+                            option=f"--{fmt}", sources=sources)  # fmt: skip
+                console.print(f"wrote {len(table)} sites to {path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,27 +1,20 @@
 """The mayor's and the MP's sections of the territory report, rendered from a Briefing.
 
-Renders :class:`proxisante.briefing.Briefing` (computed elsewhere) as French
+Renders :class:`proxisante.scenarios.briefing.Briefing` (computed elsewhere) as French
 :class:`ReportSection` objects: the printable one-page summary (lead), the zoning view, the
 sites within reach, « Et si… », the network's weight and critical sites, and the sources.
 """
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from proxisante.report import fr
 from proxisante.report._jinja import environment
 from proxisante.report.territory_report import ReportSection
+from proxisante.sources import ZONING_DECREE, urls_in
 
 __all__ = ["briefing_sections", "quotable_sentences"]
-
-_URL = re.compile(r"https?://\S+")
-
-
-def _urls(text) -> list[str]:
-    return _URL.findall(str(text)) if isinstance(text, str) else []
 
 
 def quotable_sentences(b) -> list[tuple[str, str]]:
@@ -75,14 +68,12 @@ def _clean(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def briefing_sections(b) -> list[ReportSection]:
-    """French report sections for ``b`` (:class:`proxisante.briefing.Briefing`)."""
-    from proxisante.briefing import ZONING_DECREE
-
+    """French report sections for ``b`` (:class:`proxisante.scenarios.briefing.Briefing`)."""
     b = _cleaned(b)
     module = (
         environment()
         .get_template("briefing.html.j2")
-        .make_module({"urls": _urls, "decree": ZONING_DECREE})
+        .make_module({"urls": urls_in, "decree": ZONING_DECREE})
     )
     who = (
         "la commune" if b.territory.kind == "commune" and len(b.territory) == 1 else "le territoire"

@@ -74,9 +74,11 @@ class WebContext:
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page)."""
         from proxisante.report import build_territory_report, render_html
+        from proxisante.report.briefing_section import briefing_sections
 
         t = self.workspace.territory(selector)
         rep = build_territory_report(t, neighbours=self.workspace.report_neighbours(t))
+        rep.sections[:0] = briefing_sections(self.workspace.briefing(t))
         return render_html(rep)
 
     def _evaluate_json(self, scenario_json: str) -> ScenarioImpact:

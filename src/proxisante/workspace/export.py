@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from proxisante.errors import InputError
+from proxisante.sources import COMMUNES_SOURCE, Source, sources_frame
 from proxisante.territory import load_commune_geometry
 
 __all__ = ["TABLE_FORMATS", "table_bytes", "table_format", "write_table"]
@@ -44,7 +45,9 @@ def table_format(path: str | Path, *, accepted: Sequence[str] = TABLE_FORMATS,
     return fmt
 
 
-def table_bytes(table: pd.DataFrame, fmt: str, *, layer: str = "table") -> bytes:
+def table_bytes(
+    table: pd.DataFrame, fmt: str, *, layer: str = "table", sources: Sequence[Source] = ()
+) -> bytes:
     """The table encoded as ``fmt`` (one of :data:`TABLE_FORMATS`).
 
     Parameters
@@ -56,13 +59,20 @@ def table_bytes(table: pd.DataFrame, fmt: str, *, layer: str = "table") -> bytes
         ``parquet``.
     layer
         Sheet or layer name.
+    sources
+        Where the table's figures come from: an xlsx always gets a « Sources » sheet (these
+        sources, or the commune table's when none is given).
     """
     table_format(f"t.{fmt}", option="format")
     if fmt == "csv":
         return table.to_csv(index=False).encode("utf-8")
     if fmt == "xlsx":
         buf = io.BytesIO()
-        table.to_excel(buf, index=False, sheet_name=layer[:31])
+        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+            table.to_excel(xl, index=False, sheet_name=layer[:31])
+            sources_frame(list(sources) or [COMMUNES_SOURCE]).to_excel(
+                xl, index=False, sheet_name="Sources"
+            )
         return buf.getvalue()
     if fmt == "parquet":
         buf = io.BytesIO()
@@ -76,7 +86,7 @@ def table_bytes(table: pd.DataFrame, fmt: str, *, layer: str = "table") -> bytes
 
 def write_table(
     table: pd.DataFrame, path: str | Path, *, layer: str = "table",
-    accepted: Sequence[str] = TABLE_FORMATS, option: str = "--out",
+    accepted: Sequence[str] = TABLE_FORMATS, option: str = "--out", sources: Sequence[Source] = (),
 ) -> Path:  # fmt: skip
     """Write ``table`` to ``path`` in the format of its suffix (see :func:`table_bytes`).
 
@@ -90,7 +100,7 @@ def write_table(
     if not path.parent.is_dir():
         msg = f"output folder '{path.parent}' does not exist"
         raise InputError(msg)
-    body = table_bytes(table, fmt, layer=layer)
+    body = table_bytes(table, fmt, layer=layer, sources=sources)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(body)
     tmp.replace(path)

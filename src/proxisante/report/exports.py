@@ -1,0 +1,70 @@
+"""Tables for users (CSV / xlsx): French column names, names beside codes, rounded figures.
+
+Exports render what they are given, like the HTML reports: a figure that is not known is
+written « inconnu », never 0; populations are whole inhabitants; APL values have 3 decimals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["UNKNOWN", "criticality_table"]
+
+#: What an export writes where a figure is not known (e.g. a site's staff).
+UNKNOWN = "inconnu"
+
+
+def _names(communes: pd.DataFrame, codes: pd.Series) -> pd.DataFrame:
+    c = communes.drop_duplicates("code_insee").set_index("code_insee")
+    return pd.DataFrame({
+        "commune": c["nom"].reindex(codes).to_numpy(),
+        "departement": c["departement"].astype(str).reindex(codes).to_numpy(),
+        "departement_nom": c["departement_nom"].astype(str).reindex(codes).to_numpy(),
+    })  # fmt: skip
+
+
+def _int_or_unknown(values: pd.Series, known: pd.Series) -> pd.Series:
+    out = values.round().astype("Int64").astype(object)
+    return out.where(known.to_numpy(), UNKNOWN)
+
+
+def _dec_or_unknown(values: pd.Series, known: pd.Series, digits: int) -> pd.Series:
+    return values.round(digits).astype(object).where(known.to_numpy(), UNKNOWN)
+
+
+def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """The criticality ranking of an operator's sites, ready to share.
+
+    Parameters
+    ----------
+    rank
+        :func:`proxisante.scenarios.criticality_ranking` (``gp_staff_known`` False: the
+        site's GP staff is unknown, so its effects are not quantified).
+    communes
+        The commune table (:func:`proxisante.territory.load_communes`) for names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site, French column names; effects of a site with unknown staff are
+        « inconnu »; populations whole, APL drops with 3 decimals, FTE with 1.
+    """
+    known = rank["gp_staff_known"].astype(bool)
+    names = _names(communes, rank["commune"])
+    return pd.DataFrame({
+        "rang": rank["rank"].to_numpy(),
+        "site": rank["site_id"].to_numpy(),
+        "nom_du_site": rank["name"].to_numpy(),
+        "categorie": rank["category"].to_numpy(),
+        "code_commune": rank["commune"].to_numpy(),
+        "commune": names["commune"],
+        "departement": names["departement"] + " " + names["departement_nom"],
+        "effectif_medecins_generalistes": np.where(known, "publié", UNKNOWN),
+        "medecins_generalistes_etp": _dec_or_unknown(rank["gp_fte"], known, 1).to_numpy(),
+        "consultations_perdues_par_an": _int_or_unknown(rank["consultations_lost"], known),
+        "communes_touchees": _int_or_unknown(rank["communes_affected"], known),
+        "habitants_touches": _int_or_unknown(rank["population_affected"], known),
+        "habitants_passant_sous_2_5": _int_or_unknown(rank["newly_under"], known),
+        "baisse_max_apl": _dec_or_unknown(rank["max_apl_drop"], known, 3).to_numpy(),
+    })  # fmt: skip
