@@ -1,12 +1,36 @@
-"""Reading official text files: encoding, first line, small delimited tables.
+"""Reading official text files: one bounded scan of the bytes, then small or large tables.
 
-Shared by every importer so that file problems give the same kind of message: a
-:class:`~proxisante.errors.DataFileError` naming the file and, when known, the line.
+Every importer first runs :func:`scan_text` on the file: one streamed pass (16 MiB at a
+time, numpy, no Python loop over lines) that
+
+- bounds the resources a file can take: at most :data:`MAX_FILE_BYTES` per file,
+  :data:`MAX_LINE_BYTES` per line, :data:`MAX_LINES` lines and :data:`MAX_FIELDS` header
+  fields, refused with a clear message before any parser runs;
+- settles the encoding: UTF-8 (a byte-order mark is accepted and dropped) or, where the
+  official file may be in it, Windows-1252; a file mixing both (valid UTF-8 sequences and
+  bytes that are not UTF-8) is refused naming the first line that is not UTF-8, since
+  reading it either way would garble part of it;
+- settles line endings: LF, CRLF or a mix of both are read alike; a carriage return not
+  followed by a line feed, or a NUL byte (binary file), is refused naming its line;
+- records the physical line number of every non-empty line and, given the separator, its
+  number of fields, so that importers name the right line after blank lines and refuse
+  lines with extra or missing fields themselves, whatever the CSV parser would do.
+
+:func:`readable_copy` then gives a path the CSV readers can read as plain UTF-8 with LF
+line endings (the file itself, or a normalised temporary copy when the file is in
+Windows-1252, has a byte-order mark or carriage returns). Messages always name the file
+given by the user, never the temporary copy.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,98 +40,360 @@ from proxisante.errors import DataFileError
 
 __all__ = [
     "DEFAULT_ENCODINGS",
-    "check_encoding",
-    "data_line_numbers",
+    "MAX_FIELDS",
+    "MAX_FILE_BYTES",
+    "MAX_LINES",
+    "MAX_LINE_BYTES",
+    "TextScan",
+    "check_fields",
     "first_line",
+    "read_scanned_table",
     "read_text_table",
+    "readable_copy",
+    "scan_text",
 ]
 
 #: Encodings of French official files: UTF-8 today, Windows-1252 for older extracts.
 DEFAULT_ENCODINGS = ("utf-8", "cp1252")
+#: Largest file accepted (1 GiB): the national RPPS extraction is about 0.7 GiB.
+MAX_FILE_BYTES = 1 << 30
+#: Longest line accepted, in bytes (official lines are under 2 KiB).
+MAX_LINE_BYTES = 1 << 16
+#: Most lines accepted in one file (the national POP1B table has about 7.2 million).
+MAX_LINES = 20_000_000
+#: Most fields accepted in a header line (official layouts have fewer than 100).
+MAX_FIELDS = 1024
 
-_CHUNK = 1 << 22
+_CHUNK = 1 << 24
+_BOM = codecs.BOM_UTF8
+#: A well-formed UTF-8 sequence of 2 to 4 bytes (non-ASCII character).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
-def check_encoding(path: Path, encodings: tuple[str, ...]) -> str:
-    """The first of ``encodings`` that decodes the whole file (streamed, 4 MiB at a time).
+@dataclass(frozen=True)
+class TextScan:
+    """What :func:`scan_text` learnt about a file.
+
+    Attributes
+    ----------
+    path
+        The file as given (named in messages).
+    encoding
+        ``'utf-8'`` or ``'cp1252'``.
+    header
+        Line 1, decoded, without byte-order mark and end-of-line characters.
+    header_fields
+        Fields of line 1 (0 when no separator was given).
+    lines
+        1-based physical numbers of the non-empty lines after line 1 (int64).
+    fields
+        Number of fields of each of ``lines`` (separator count + 1; empty when no
+        separator was given).
+    normalise
+        The file needs a normalised copy (Windows-1252, byte-order mark or carriage
+        returns) before a CSV reader sees it.
+    """
+
+    path: Path
+    encoding: str
+    header: str
+    header_fields: int
+    lines: np.ndarray
+    fields: np.ndarray
+    normalise: bool
+
+    def fail(self, msg: str, *, line: int | None = None, field: str | None = None):
+        """Raise a :class:`DataFileError` about this file."""
+        raise DataFileError(str(self.path), msg, line=line, field=field)
+
+
+def scan_text(
+    path: str | Path, *, encodings: tuple[str, ...] = DEFAULT_ENCODINGS, sep: str | None = None
+) -> TextScan:
+    """One bounded pass over ``path``: limits, encoding, line endings, lines and fields.
+
+    Parameters
+    ----------
+    path
+        The file.
+    encodings
+        Accepted encodings, among ``'utf-8'`` and ``'cp1252'``.
+    sep
+        One-character field separator, to count the fields of every line.
 
     Raises
     ------
     DataFileError
-        The file does not exist, or no encoding fits (the message names the line of the
-        first undecodable byte for the first encoding).
+        Missing, empty or too large file; line too long; too many lines or header fields;
+        NUL byte; lone carriage return; bytes valid in none of ``encodings`` or a mix of
+        UTF-8 and another encoding (each naming the line).
     """
+    path = Path(path)
+    name = str(path)
     if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    first_error: tuple[int, str] | None = None
-    for encoding in encodings:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        newlines = 0
+        raise DataFileError(name, "file not found")
+    size = path.stat().st_size
+    if size == 0:
+        raise DataFileError(name, "empty file; expected a header line then data lines")
+    if size > MAX_FILE_BYTES:
+        msg = f"file is {size / 2**30:.2f} GiB; at most 1 GiB is accepted (split it by region)"
+        raise DataFileError(name, msg)
+    sep_byte = ord(sep) if sep else -1
+    ends: list[np.ndarray] = []  # global offsets of the line feeds
+    seps_at_ends: list[np.ndarray] = []  # separators before each line feed
+    n_seps = 0
+    n_lines = 0
+    last_end = -1
+    has_cr = False
+    crlf_at_ends: list[np.ndarray] = []  # is each line feed preceded by a CR?
+    prev_last = -1  # last byte of the previous chunk
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_bad_at: int | None = None  # global offset of the first byte that is not UTF-8
+    multibyte_at: int | None = None  # global offset of a valid non-ASCII UTF-8 sequence
+    with path.open("rb") as fh:
+        offset = 0
+        prev_tail = b""
+        while chunk := fh.read(_CHUNK):
+            data = np.frombuffer(chunk, dtype=np.uint8)
+            nl = np.flatnonzero(data == 10)
+            if (data == 0).any():
+                _fail_at(name, path, offset + int(np.flatnonzero(data == 0)[0]),
+                         "NUL byte: this is a binary file, not text")  # fmt: skip
+            cr = np.flatnonzero(data == 13)
+            if cr.size:
+                has_cr = True
+                after = cr + 1
+                inside = after < data.size
+                lone = cr[inside][data[after[inside]] != 10]
+                if lone.size:
+                    msg = "carriage return (CR) not followed by a line feed; expected LF or CRLF"
+                    _fail_at(name, path, offset + int(lone[0]), msg)
+                if not inside.all():  # a CR ending the chunk (or the file): check the next byte
+                    nxt = fh.read(1)
+                    if nxt != b"\n":
+                        msg = (
+                            "carriage return (CR) not followed by a line feed; expected LF or CRLF"
+                        )
+                        _fail_at(name, path, offset + int(cr[-1]), msg)
+                    fh.seek(-len(nxt), 1)
+            starts = np.concatenate(([last_end + 1 - offset], nl[:-1] + 1)) if nl.size else None
+            if nl.size:
+                longest = int(np.argmax(nl - starts))
+                if int(nl[longest] - starts[longest]) > MAX_LINE_BYTES + 1:
+                    _fail_at(name, path, offset + int(nl[longest]), _too_long())
+                last_end = offset + int(nl[-1])
+            if offset + data.size - (last_end + 1) > MAX_LINE_BYTES + 1:
+                _fail_at(name, path, offset + data.size - 1, _too_long())
+            n_lines += int(nl.size)
+            if n_lines > MAX_LINES:
+                msg = f"more than {MAX_LINES:,} lines; at most {MAX_LINES:,} are accepted"
+                raise DataFileError(name, msg)
+            if sep_byte >= 0:
+                sp = np.flatnonzero(data == sep_byte)
+                seps_at_ends.append(n_seps + np.searchsorted(sp, nl))
+                n_seps += int(sp.size)
+            ends.append(offset + nl)
+            before = np.where(nl > 0, data[np.maximum(nl - 1, 0)], prev_last)
+            crlf_at_ends.append(before == 13)
+            prev_last = int(data[-1])
+            if utf8_bad_at is None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    utf8_bad_at = offset + exc.start
+            if multibyte_at is None:
+                m = _UTF8_MULTIBYTE.search(prev_tail + chunk)
+                if m:
+                    multibyte_at = offset - len(prev_tail) + m.start()
+            prev_tail = chunk[-3:]
+            offset += data.size
+    if utf8_bad_at is None:
         try:
-            with path.open("rb") as fh:
-                while chunk := fh.read(_CHUNK):
-                    try:
-                        decoder.decode(chunk)
-                    except UnicodeDecodeError as exc:
-                        line = newlines + chunk.count(b"\n", 0, exc.start) + 1
-                        raise _UndecodableError(line, encoding) from None
-                    newlines += chunk.count(b"\n")
-                decoder.decode(b"", final=True)
-            return encoding
-        except _UndecodableError as exc:
-            first_error = first_error or (exc.line, exc.encoding)
+            utf8.decode(b"", final=True)
         except UnicodeDecodeError:
-            first_error = first_error or (newlines + 1, encoding)
-    line, encoding = first_error if first_error else (None, encodings[0])
-    msg = f"not a {' or '.join(encodings)} text file (undecodable bytes as {encoding})"
-    raise DataFileError(str(path), msg, line=line)
+            utf8_bad_at = size - 1
+    end_offsets = np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
+    if size and (end_offsets.size == 0 or end_offsets[-1] != size - 1):  # no final line feed
+        end_offsets = np.append(end_offsets, size)
+        if sep_byte >= 0:
+            seps_at_ends.append(np.array([n_seps]))
+    encoding = _settle_encoding(name, path, encodings, utf8_bad_at, multibyte_at, end_offsets)
+    starts = np.concatenate(([0], end_offsets[:-1] + 1))
+    length = end_offsets - starts
+    with path.open("rb") as fh:
+        first = fh.read(int(min(length[0], MAX_LINE_BYTES + 8)) + 1)
+    bom = first.startswith(_BOM)
+    # a line's content length: without its CR (CRLF) and, on line 1, without the BOM
+    if crlf_at_ends:
+        crlf = np.concatenate(crlf_at_ends)
+        length[: crlf.size] -= crlf & (length[: crlf.size] > 0)
+    if bom:
+        length[0] -= len(_BOM)
+    header = first[len(_BOM) if bom else 0 :].decode(encoding).rstrip("\r\n")
+    numbers = np.arange(1, end_offsets.size + 1, dtype=np.int64)
+    keep = (length > 0) & (numbers > 1)
+    if sep_byte >= 0:
+        at_ends = np.concatenate(seps_at_ends)
+        fields = np.diff(np.concatenate(([0], at_ends))) + 1
+        header_fields = int(fields[0])
+        if header_fields > MAX_FIELDS:
+            msg = f"header has {header_fields:,} fields; at most {MAX_FIELDS:,} are accepted"
+            raise DataFileError(name, msg, line=1)
+        fields = fields[keep]
+    else:
+        fields = np.empty(0, dtype=np.int64)
+        header_fields = 0
+    return TextScan(
+        path=path,
+        encoding=encoding,
+        header=header,
+        header_fields=header_fields,
+        lines=numbers[keep],
+        fields=fields.astype(np.int64),
+        normalise=encoding != "utf-8" or bom or has_cr,
+    )
 
 
-class _UndecodableError(Exception):
-    def __init__(self, line: int, encoding: str) -> None:
-        self.line = line
-        self.encoding = encoding
+def _too_long() -> str:
+    return (
+        f"line longer than {MAX_LINE_BYTES:,} bytes; official lines are much shorter "
+        "(a missing line break, or not a text file?)"
+    )
 
 
-def first_line(path: Path, encoding: str) -> str:
-    """The file's first line without its end-of-line characters."""
+def _line_of(path: Path, offset: int) -> int:
+    """1-based line number of byte ``offset`` (streamed count of the line feeds before it)."""
+    count = 0
+    with path.open("rb") as fh:
+        remaining = offset
+        while remaining > 0 and (chunk := fh.read(min(_CHUNK, remaining))):
+            count += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return count + 1
+
+
+def _fail_at(name: str, path: Path, offset: int, msg: str):
+    raise DataFileError(name, msg, line=_line_of(path, offset))
+
+
+def _settle_encoding(
+    name: str, path: Path, encodings: tuple[str, ...], utf8_bad_at: int | None,
+    multibyte_at: int | None, end_offsets: np.ndarray,
+) -> str:  # fmt: skip
+    if utf8_bad_at is None and "utf-8" in encodings:
+        return "utf-8"
+    bad_line = _line_of(path, utf8_bad_at) if utf8_bad_at is not None else None
+    if "cp1252" not in encodings:
+        msg = "not a UTF-8 text file (bytes that are not UTF-8; save the file as UTF-8)"
+        raise DataFileError(name, msg, line=bad_line)
+    if multibyte_at is not None:
+        utf8_line = _line_of(path, multibyte_at)
+        msg = (
+            f"mixed encodings: line {utf8_line:,} is UTF-8 but this line is not; expected one "
+            "encoding (UTF-8 or Windows-1252) for the whole file"
+        )
+        raise DataFileError(name, msg, line=bad_line)
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    with path.open("rb") as fh:
+        offset = 0
+        while chunk := fh.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                msg = (
+                    f"byte 0x{chunk[exc.start]:02X} is neither UTF-8 nor Windows-1252 text; "
+                    "expected a UTF-8 or Windows-1252 text file"
+                )
+                _fail_at(name, path, offset + exc.start, msg)
+            offset += len(chunk)
+    return "cp1252"
+
+
+def first_line(path: str | Path) -> str:
+    """The file's first line (at most :data:`MAX_LINE_BYTES` bytes, read as Latin-1), to
+    choose a separator before :func:`scan_text`."""
+    path = Path(path)
     if not path.is_file():
         raise DataFileError(str(path), "file not found")
     with path.open("rb") as fh:
-        raw = fh.readline()
-    return raw.decode(encoding, errors="replace").rstrip("\r\n")
+        raw = fh.readline(MAX_LINE_BYTES)
+    return raw.removeprefix(_BOM).decode("latin-1").rstrip("\r\n")
 
 
-def data_line_numbers(path: Path) -> np.ndarray:
-    """1-based physical line numbers of the non-empty lines after the header line."""
-    data = np.fromfile(path, dtype=np.uint8)
-    newlines = np.flatnonzero(data == 10)
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [data.size]))
-    if starts[-1] == data.size:  # nothing after the final newline
-        starts, ends = starts[:-1], ends[:-1]
-    length = ends - starts
-    length -= (length > 0) & (data[np.maximum(ends - 1, 0)] == 13)  # CRLF
-    numbers = np.arange(1, starts.size + 1)
-    return numbers[(length > 0) & (numbers > 1)]
+@contextmanager
+def readable_copy(scan: TextScan) -> Iterator[Path]:
+    """A path holding the scanned file as UTF-8 without byte-order mark, with LF line endings.
+
+    The file itself when it already is; otherwise a normalised temporary copy (same lines,
+    so line numbers are unchanged), removed on exit.
+    """
+    if not scan.normalise:
+        yield scan.path
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="proxisante-"))
+    try:
+        out = tmp / "normalised.txt"
+        decoder = codecs.getincrementaldecoder(scan.encoding)()
+        with scan.path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+            first = True
+            pending_cr = False
+            while chunk := src.read(_CHUNK):
+                text = decoder.decode(chunk)
+                if first:
+                    text = text.removeprefix("\ufeff")
+                    first = False
+                if pending_cr:
+                    text = "\r" + text
+                pending_cr = text.endswith("\r")
+                if pending_cr:
+                    text = text[:-1]
+                dst.write(text.replace("\r\n", "\n"))
+            dst.write(decoder.decode(b"", final=True) + ("\r" if pending_cr else ""))
+        yield out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_fields(scan: TextScan, expected: int, errors, *, sep: str) -> None:
+    """Report (through ``errors``, a :class:`~proxisante.offer.validation.RowErrors`) every
+    line whose number of fields differs from ``expected`` (strict mode: the first one)."""
+    bad = scan.fields != expected
+    if bad.any():
+        first = int(scan.fields[np.flatnonzero(bad)[0]])
+        what = (
+            f"{expected} '{sep}'-separated fields as in the header, got {first:,} "
+            "(a separator inside a value shifts the columns)"
+        )
+        errors.add_lines(scan.lines[bad], "(line)", what)
 
 
 def read_text_table(
-    path: str | Path, *, encodings: tuple[str, ...] = DEFAULT_ENCODINGS, what: str, **kwargs
-) -> pd.DataFrame:
+    path: str | Path, *, encodings: tuple[str, ...] = DEFAULT_ENCODINGS, what: str,
+    sep: str | None = None, **kwargs,
+) -> pd.DataFrame:  # fmt: skip
     """A small delimited file as text columns (``dtype=str``, empty cells stay ``''``).
 
-    ``what`` describes the expected layout in error messages (e.g. ``"a ';'-separated
-    CSV"``); other keyword arguments go to :func:`pandas.read_csv`.
+    The file is scanned first (:func:`scan_text`: limits, encoding, line endings). ``what``
+    describes the expected layout in error messages (e.g. ``"a ';'-separated CSV"``);
+    other keyword arguments go to :func:`pandas.read_csv`.
 
     Raises
     ------
     DataFileError
         Missing file, undecodable bytes (with their line) or an unparsable table.
     """
-    path = Path(path)
-    encoding = check_encoding(path, encodings)
-    try:
-        return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False, **kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise DataFileError(str(path), f"not {what} ({exc})") from None
+    scan = scan_text(path, encodings=encodings, sep=sep)
+    return read_scanned_table(scan, what=what, sep=sep, **kwargs)
+
+
+def read_scanned_table(scan: TextScan, *, what: str, sep: str | None, **kwargs) -> pd.DataFrame:
+    """:func:`pandas.read_csv` of a scanned file (see :func:`read_text_table`)."""
+    with readable_copy(scan) as readable:
+        try:
+            return pd.read_csv(readable, dtype=str, encoding="utf-8", keep_default_na=False,
+                               sep=sep, **kwargs)  # fmt: skip
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            detail = str(exc).replace(str(readable), scan.path.name)[:200]
+            raise DataFileError(str(scan.path), f"not {what} ({detail})") from None

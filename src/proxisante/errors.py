@@ -17,10 +17,29 @@ __all__ = [
     "InputError",
     "OsrmError",
     "ProxisanteError",
+    "StoreConflictError",
     "UnavailableYearError",
     "UnknownCodeError",
     "UnknownCommuneError",
+    "shorten",
 ]
+
+#: Longest value quoted in a message: longer values are cut with an ellipsis.
+MAX_QUOTED_CHARS = 60
+
+
+def shorten(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
+    """``value`` as text, cut to ``limit`` characters (``…`` and the full length appended).
+
+    Messages quote the value they refuse; a 10 MB field must not become a 10 MB message.
+
+    >>> shorten("x" * 100, 10)
+    'xxxxxxxxx… (100 characters)'
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + f"… ({len(text):,} characters)"
 
 
 class ProxisanteError(ValueError):
@@ -57,7 +76,13 @@ class DataFileError(InputError):
         self.path = str(path)
         self.line = line
         self.field = field
+        self.msg = msg
         super().__init__(f"{where}: {msg}")
+
+    def renamed(self, name: str) -> DataFileError:
+        """The same error naming the file ``name`` (e.g. the uploaded file's name instead of
+        a server-side temporary path)."""
+        return DataFileError(name, self.msg, line=self.line, field=self.field)
 
 
 class UnknownCodeError(InputError):
@@ -67,7 +92,7 @@ class UnknownCodeError(InputError):
     """
 
     def __init__(self, kind: str, value: str, suggestions: Sequence[str] = ()) -> None:
-        msg = f"unknown {kind} '{value}'"
+        msg = f"unknown {kind} '{shorten(value)}'"
         if suggestions:
             msg += "; closest matches: " + ", ".join(suggestions)
         self.kind = kind
@@ -85,6 +110,10 @@ class UnknownCommuneError(UnknownCodeError):
 
 class EmptySelectionError(InputError):
     """A territory selection matched no commune."""
+
+
+class StoreConflictError(InputError):
+    """A write to the store conflicted with a concurrent write and could not be applied."""
 
 
 class UnavailableYearError(InputError):

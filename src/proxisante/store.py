@@ -22,6 +22,7 @@ offer tables must keep matching :mod:`proxisante.offer.model` (checked by the te
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from proxisante.errors import DataFileError, InputError, UnknownCodeError
+from proxisante.errors import DataFileError, InputError, StoreConflictError, UnknownCodeError
 
 __all__ = ["MIGRATIONS", "STORE_ENV", "Store", "default_store_path"]
 
@@ -109,6 +110,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 ]
 
 
+#: One lock per store file (resolved path): writes from the threads of one process (web
+#: requests, each with its own connection) are serialised instead of failing on DuckDB's
+#: optimistic concurrency ("Conflict on update"). Other processes cannot open the file
+#: while one has it open (DuckDB's file lock).
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
+
+
 #: Environment variable naming the store file used when no ``--store`` is given.
 STORE_ENV = "PROXISANTE_STORE"
 
@@ -133,6 +148,7 @@ class Store:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = _write_lock(self.path)
         try:
             self.con = duckdb.connect(str(self.path))
         except duckdb.Error as exc:
@@ -159,14 +175,28 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction: committed on success, rolled back on any error."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+        """One transaction: committed on success, rolled back on any error.
+
+        Transactions on one store file are serialised within the process (one lock per
+        file), so concurrent writers wait for each other instead of conflicting.
+
+        Raises
+        ------
+        StoreConflictError
+            DuckDB still reported a write conflict (another process's connection).
+        """
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            try:
+                self.con.execute("COMMIT")
+            except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+                msg = f"the store changed during this write; nothing was written ({exc})"
+                raise StoreConflictError(msg) from None
 
     def schema_version(self) -> int:
         """Latest migration applied to this file."""
@@ -199,7 +229,12 @@ class Store:
 
     # -- scenarios ---------------------------------------------------------------------------
     def save_scenario(self, name: str, body: dict, *, overwrite: bool = False) -> None:
-        """Insert (or, with ``overwrite``, replace) a scenario's JSON body, in one transaction."""
+        """Insert (or, with ``overwrite``, replace) a scenario's JSON body, in one transaction.
+
+        Concurrent saves under one name are serialised: with ``overwrite`` the last one
+        wins; without it, every save after the first gets an :class:`InputError` (the
+        name exists). Never an internal error.
+        """
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.transaction() as con:
             exists = con.execute("SELECT 1 FROM scenarios WHERE name = ?", [name]).fetchall()

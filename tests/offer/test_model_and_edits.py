@@ -87,7 +87,7 @@ def test_rpps_undecodable_bytes_named_by_line(tmp_path):
     path = write_rpps(tmp_path, [rpps_line("1", "10", "SM54", "L", "", "62523")])
     with path.open("ab") as fh:  # 0x81 is undefined in both UTF-8 (alone) and Windows-1252
         fh.write(b"8|2|82|M|NOM\x81|PRENOM|60" + b"|" * (len(RPPS_HEADER) - 6) + b"\n")
-    with pytest.raises(DataFileError, match=r"line 3: not a utf-8 or cp1252 text file"):
+    with pytest.raises(DataFileError, match=r"line 3: mixed encodings"):
         read_rpps(path, communes=COMMUNES)
 
 

@@ -63,8 +63,9 @@ def edit_site(
     site_id
         FINESS number or slug of a known, open site.
     fte_changes
-        ``(profession, delta_fte)`` pairs; the profession's FTE at the site must stay ≥ 0
-        (staff counted at 1 FTE per person when only a headcount is known).
+        ``(profession, delta_fte)`` pairs, added up by profession; the profession's FTE at
+        the site must stay ≥ 0 (staff counted at 1 FTE per person when only a headcount is
+        known).
     close
         Set the site's status to ``closed``.
     capacity_places
@@ -77,7 +78,13 @@ def edit_site(
     UnknownCodeError
         Unknown site (with the closest ids).
     """
-    changes = list(fte_changes or [])
+    merged: dict[str, float] = {}
+    for prof, delta in fte_changes or []:  # repeated professions add up (gp=-2 gp=-2: -4)
+        merged[prof] = merged.get(prof, 0.0) + delta
+    changes = [(p, d) for p, d in merged.items() if d != 0]
+    if fte_changes and not changes and not close and capacity_places is None:
+        msg = "the FTE changes add up to 0 for every profession: nothing to do"
+        raise InputError(msg)
     if not changes and not close and capacity_places is None:
         msg = "nothing to do: give FTE changes (PROFESSION=DELTA), places, and/or close the site"
         raise InputError(msg)

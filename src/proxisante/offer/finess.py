@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from proxisante._textfiles import DEFAULT_ENCODINGS, first_line, read_text_table
-from proxisante.errors import DataFileError
+from proxisante._textfiles import DEFAULT_ENCODINGS, read_scanned_table, scan_text
+from proxisante.errors import DataFileError, shorten
 from proxisante.offer.model import CATEGORY_OF_FINESS_CODE
 from proxisante.offer.validation import FINESS_PATTERN, RowErrors, check_coordinates_in_france
 
@@ -78,23 +78,44 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
         A DataFrame of valid sites and the row errors (empty unless ``lenient``).
     """
     path = Path(path)
-    head = first_line(path, "latin-1").strip()
+    scan = scan_text(path, encodings=ENCODINGS, sep=";")
+    head = scan.header.strip()
     if not head.lower().startswith("finess;"):
         sep_hint = " (it looks ','-separated)" if head.count(",") > head.count(";") else ""
-        msg = f"line 1 should be the header 'finess;etalab;…', got '{head[:40]}'{sep_hint}"
+        msg = f"line 1 should be the header 'finess;etalab;…', got '{shorten(head, 40)}'{sep_hint}"
         raise DataFileError(str(path), msg, line=1)
-    raw = read_text_table(
-        path, encodings=ENCODINGS, what="a FINESS ';'-separated extract", sep=";", header=None,
-        names=range(len(STRUCTUREET_FIELDS)), quoting=3, skiprows=1,
+    n_st, n_geo = len(STRUCTUREET_FIELDS), len(GEO_FIELDS)
+    errors = RowErrors(str(path), lenient=lenient, rows_read=int(scan.lines.size))
+    wide = scan.fields > n_st
+    expected_fields = f"{n_st} ';'-separated fields (structureet) or {n_geo} (geolocalisation)"
+    errors.add_lines(scan.lines[wide], "(line)", expected_fields)
+    raw = read_scanned_table(
+        scan, what="a FINESS ';'-separated extract", sep=";", header=None,
+        names=range(n_st), quoting=3, skiprows=1, on_bad_lines="skip",
     )  # fmt: skip
-    raw["_line"] = np.arange(len(raw)) + 2
+    if len(raw) != int((~wide).sum()):  # every non-empty line is read or reported
+        msg = (
+            f"{scan.lines.size:,} non-empty data line(s), {len(raw):,} read and "
+            f"{int(wide.sum()):,} too long: lines unaccounted for; check the separator"
+        )
+        raise DataFileError(str(path), msg)
+    raw["_line"] = scan.lines[~wide]
+    raw["_fields"] = scan.fields[~wide]
     kind = raw[0]
     unknown = ~kind.isin(["structureet", "geolocalisation"])
-    errors = RowErrors(str(path), lenient=lenient, rows_read=len(raw))
     errors.add(unknown.to_numpy(), raw["_line"], "type", "line type structureet or geolocalisation")
-    st = raw[kind == "structureet"].rename(columns=dict(enumerate(STRUCTUREET_FIELDS)))
-    geo = raw[kind == "geolocalisation"].rename(columns=dict(enumerate(GEO_FIELDS)))
-    if st.empty:
+    bad_width = ((kind == "structureet") & (raw["_fields"] != n_st)) | (
+        (kind == "geolocalisation") & (raw["_fields"] != n_geo)
+    )
+    errors.add(bad_width.to_numpy(), raw["_line"], "(line)", expected_fields)
+    ok = errors.keep_mask(raw["_line"])
+    st = raw[ok & (kind == "structureet").to_numpy()].rename(
+        columns=dict(enumerate(STRUCTUREET_FIELDS))
+    )
+    geo = raw[ok & (kind == "geolocalisation").to_numpy()].rename(
+        columns=dict(enumerate(GEO_FIELDS))
+    )
+    if st.empty and not lenient:
         raise DataFileError(str(path), "no 'structureet' line")
     bad_id = ~st["nofinesset"].str.fullmatch(FINESS_PATTERN)
     errors.add(bad_id.to_numpy(), st["_line"], "nofinesset", "a 9-character FINESS number")
@@ -102,6 +123,12 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
     errors.add(bad_ej.to_numpy(), st["_line"], "nofinessej", "a 9-character FINESS number")
     dup = st["nofinesset"].duplicated(keep="first")
     errors.add(dup.to_numpy(), st["_line"], "nofinesset", "a FINESS number not repeated")
+    geo_dup = geo["nofinesset"].duplicated(keep="first")
+    errors.add(geo_dup.to_numpy(), geo["_line"], "nofinesset",
+               "one geolocalisation line per établissement")  # fmt: skip
+    orphan = ~geo["nofinesset"].isin(st["nofinesset"])
+    errors.add(orphan.to_numpy(), geo["_line"], "nofinesset",
+               "the nofinesset of a structureet line of the file")  # fmt: skip
     dep = st["departement"].str.strip().str.upper()
     com = st["commune"].str.strip()
     insee = np.where(dep.str.startswith("9") & ~dep.str.fullmatch(r"\d\d"), "97" + com, dep + com)
@@ -110,8 +137,10 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
     errors.add(bad_com.to_numpy(), st["_line"], "commune",
                "a known INSEE commune (departement + commune)")  # fmt: skip
 
+    geo = geo[errors.keep_mask(geo["_line"])]
     geo = geo.drop_duplicates("nofinesset", keep="first").set_index("nofinesset")
     g = geo.reindex(st["nofinesset"])
+    geo_line = g["_line"].to_numpy()  # geolocalisation errors name the geolocalisation line
     x = pd.to_numeric(g["coordxet"], errors="coerce").to_numpy()
     y = pd.to_numeric(g["coordyet"], errors="coerce").to_numpy()
     proj = g["sourcecoordet"].fillna("").str.split(",").str[-1].str.strip().to_numpy()
@@ -119,14 +148,23 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
     lon = np.full(len(st), np.nan)
     has_xy = np.isfinite(x) & np.isfinite(y)
     bad_proj = has_xy & ~np.isin(proj, list(_EPSG))
-    errors.add(bad_proj, st["_line"], "sourcecoordet", f"a projection among {sorted(_EPSG)}")
+    errors.add(bad_proj, geo_line, "sourcecoordet", f"a projection among {sorted(_EPSG)}")
     for name, epsg in _EPSG.items():
         m = has_xy & (proj == name)
         if m.any():
             tr = Transformer.from_crs(epsg, 4326, always_xy=True)
             lon[m], lat[m] = tr.transform(x[m], y[m])
     outside = has_xy & ~bad_proj & ~check_coordinates_in_france(lat, lon)
-    errors.add(outside, st["_line"], "coordxet,coordyet", "coordinates inside France")
+    bad_xy = (
+        g["coordxet"].notna().to_numpy()
+        & ~has_xy
+        & ((g["coordxet"].fillna("") != "") | (g["coordyet"].fillna("") != "")).to_numpy()
+    )
+    errors.add(bad_xy, geo_line, "coordxet,coordyet", "two finite numbers (metres) or both empty")
+    errors.add(outside, geo_line, "coordxet,coordyet", "coordinates inside France")
+    # a site whose geolocalisation line is refused is refused too (never kept without it)
+    refused_geo = np.isin(geo_line, errors.bad_lines) if errors.count else np.zeros(len(st), bool)
+    errors.add(refused_geo, st["_line"], "geolocalisation", "a valid geolocalisation line")
     keep = errors.keep_mask(st["_line"])
     st = st[keep]
     lat, lon = lat[keep], lon[keep]

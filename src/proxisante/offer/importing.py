@@ -5,6 +5,22 @@ naming file, line and field; lenient: bad rows are skipped and each is reported)
 writes in one transaction with an ``imports`` provenance row (file name, sha256, date, row
 counts). A failure, including a killed process, leaves the store as it was (DuckDB's
 write-ahead log makes the transaction atomic).
+
+What a re-import replaces (its *scope*), by kind:
+
+- ``finess``: the stored sites with the same ``site_id`` as the file's sites; other sites
+  (another region's extract, sites only in an earlier file) are kept. Site edits logged by
+  ``offer edit`` (closure, authorised places) are re-applied to the re-imported rows, so a
+  site closed by hand stays closed with its places;
+- ``rpps``: every staff row of earlier RPPS imports; staff changes logged by ``offer edit``
+  (FTE added or removed, source ``offer edit``) are kept and still apply. If one of them
+  would now leave a site with negative FTE of a profession, the import is refused naming
+  the site, the profession and the edits;
+- ``bpe`` and ``pop-age``: every row of the earlier import of that kind.
+
+An import that would store no row (a header-only file, every line skipped under
+``--lenient``, no line of a modelled profession) is refused — it would erase the earlier
+import of that kind — unless ``replace_with_empty`` is given.
 """
 
 from __future__ import annotations
@@ -19,8 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from proxisante._textfiles import data_line_numbers
-from proxisante.errors import InputError
+from proxisante.errors import DataFileError, InputError
 from proxisante.offer.finess import read_finess
 from proxisante.offer.model import (
     BPE_SCHEMA,
@@ -65,6 +80,8 @@ class ImportReport:
     rows_stored: int
     rows_skipped: int
     skipped_summary: str
+    rows_replaced: int = 0
+    edits_reapplied: int = 0
 
 
 def _sha256(path: Path) -> str:
@@ -76,23 +93,59 @@ def _sha256(path: Path) -> str:
 
 
 def import_file(
-    kind: str, path: str | Path, *, store: Store, lenient: bool = False
-) -> ImportReport:
-    """Parse, validate and store one official file.
+    kind: str, path: str | Path, *, store: Store, lenient: bool = False,
+    replace_with_empty: bool = False, display_name: str | None = None,
+) -> ImportReport:  # fmt: skip
+    """Parse, validate and store one official file (scope of a re-import: module docstring).
 
     Kinds: ``finess`` (FINESS etalab extract → sites), ``rpps`` (Annuaire santé extraction
     → staff), ``bpe`` (INSEE BPE → professionals per commune), ``pop-age`` (INSEE POP1B
     population by sex and age → population by age band per commune; strict only: a
     census table with rows missing would understate the population).
+
+    Parameters
+    ----------
+    replace_with_empty
+        Accept an import that stores no row (it replaces the earlier import of its kind
+        with nothing); refused otherwise.
+    display_name
+        Name of the file in messages and provenance instead of ``path`` (e.g. the name of
+        an uploaded file that the server saved under a temporary path).
+
+    Raises
+    ------
+    DataFileError
+        Bad file or row (naming file, line and field), or an import storing no row.
+    InputError
+        Unknown kind, or a logged edit that the new rows would make impossible.
     """
     if kind not in KINDS:
         msg = f"import kind was '{kind}'; expected one of {', '.join(KINDS)}"
         raise InputError(msg)
     path = Path(path)
+    try:
+        return _import(kind, path, store=store, lenient=lenient,
+                       replace_with_empty=replace_with_empty,
+                       file_name=display_name or path.name)  # fmt: skip
+    except DataFileError as exc:
+        raise (exc.renamed(display_name) if display_name else exc) from None
+
+
+def _import(
+    kind: str, path: Path, *, store: Store, lenient: bool, replace_with_empty: bool,
+    file_name: str,
+) -> ImportReport:  # fmt: skip
     communes = set(load_communes()["code_insee"])
     readers = {"finess": read_finess, "rpps": read_rpps, "bpe": read_bpe, "pop-age": _read_pop_age}
     reader = readers[kind]
     table, errors = reader(path, communes=communes, lenient=lenient)
+    if table.empty and not replace_with_empty:
+        skipped = f", {errors.count:,} skipped as bad" if errors.count else ""
+        msg = (
+            f"no row to import ({errors.rows_read:,} data line(s) read{skipped}); an empty import "
+            f"would erase the stored {kind} rows: refused (use --replace-with-empty to do that)"
+        )
+        raise DataFileError(str(path), msg)
     digest = _sha256(path)
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.transaction() as con:
@@ -101,7 +154,7 @@ def import_file(
         )
         name, schema = _TABLE_OF_KIND[kind]
         rows = conform(
-            table.assign(import_id=import_id, source=path.name), schema, what=f"{kind} rows"
+            table.assign(import_id=import_id, source=file_name), schema, what=f"{kind} rows"
         )
         if kind == "finess":  # imported sites replace earlier rows with the same id
             replaced = "site_id IN (SELECT site_id FROM new_rows)"
@@ -110,9 +163,12 @@ def import_file(
         else:  # a new BPE or population file replaces the previous one
             replaced = "true"
         con.register("new_rows", rows)
-        con.execute(f"DELETE FROM {name} WHERE {replaced}")
+        n_replaced = int(con.execute(f"DELETE FROM {name} WHERE {replaced}").fetchall()[0][0])
         insert_rows(con, name, schema, "new_rows")
+        reapplied = _reapply_site_edits(con) if kind == "finess" else 0
         con.unregister("new_rows")
+        if kind == "rpps":
+            _check_staff_edits(store)
         delay = float(os.environ.get("PROXISANTE_TEST_IMPORT_PAUSE_SECONDS", "0") or 0)
         if delay > 0:  # used by the tests to kill a process in the middle of a transaction
             sys.stderr.write("proxisante-test: paused inside the import transaction\n")
@@ -120,10 +176,66 @@ def import_file(
             time.sleep(delay)
         con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, kind, path.name, digest, now, errors.rows_read, len(table), errors.count],
+            [import_id, kind, file_name, digest, now, errors.rows_read, len(table), errors.count],
         )  # fmt: skip
-    return ImportReport(kind, path.name, errors.rows_read, len(table), errors.count,
-                        errors.summary() if errors.count else "")  # fmt: skip
+    return ImportReport(kind, file_name, errors.rows_read, len(table), errors.count,
+                        errors.summary() if errors.count else "", n_replaced,
+                        reapplied)  # fmt: skip
+
+
+def _reapply_site_edits(con) -> int:
+    """Re-apply logged site edits (closure, places) to the sites just imported.
+
+    Returns the number of imported sites changed back by the log.
+    """
+    n = con.execute(
+        """
+        WITH log AS (
+            SELECT site_id,
+                   bool_or(coalesce(TRY_CAST(json_extract(detail, '$.close') AS BOOLEAN), false))
+                       AS closed,
+                   arg_max(TRY_CAST(json_extract(detail, '$.capacity_places') AS INTEGER),
+                           edit_id) FILTER (
+                       WHERE TRY_CAST(json_extract(detail, '$.capacity_places') AS INTEGER)
+                             IS NOT NULL) AS places
+            FROM edits GROUP BY site_id
+        )
+        UPDATE sites SET
+            status = CASE WHEN log.closed THEN 'closed' ELSE sites.status END,
+            capacity_places = coalesce(log.places, sites.capacity_places)
+        FROM log
+        WHERE sites.site_id = log.site_id
+          AND sites.site_id IN (SELECT site_id FROM new_rows)
+          AND (log.closed OR log.places IS NOT NULL)
+        """
+    ).fetchall()
+    return int(n[0][0]) if n else 0
+
+
+def _check_staff_edits(store: Store) -> None:
+    """Refuse an RPPS import after which a logged FTE edit leaves negative staff at a site."""
+    edited = store.con.execute(
+        "SELECT DISTINCT site_id, profession FROM staff WHERE source = 'offer edit' AND fte < 0"
+    ).fetchall()
+    if not edited:
+        return
+    offer = load_offer(store)
+    from proxisante.offer.registry import site_supply
+
+    for site_id, profession in edited:
+        fte = site_supply(offer, profession=profession).set_index("site_id")["fte"]
+        total = float(fte.get(site_id, 0.0))
+        if total < -1e-9:
+            ids = [r[0] for r in store.con.execute(
+                "SELECT edit_id FROM edits WHERE site_id = ? ORDER BY edit_id", [site_id]
+            ).fetchall()]  # fmt: skip
+            msg = (
+                f"after this import, the logged edit(s) {ids} of site '{site_id}' would leave "
+                f"{total:g} {profession} FTE there (the file has fewer {profession}s than when "
+                f"they were made); refused. Add the missing FTE with offer edit {site_id} "
+                f"--fte {profession}=+{-total:g}, then import again"
+            )
+            raise InputError(msg)
 
 
 def _read_pop_age(path: Path, *, communes: set[str], lenient: bool = False):
@@ -137,7 +249,7 @@ def _read_pop_age(path: Path, *, communes: set[str], lenient: bool = False):
         .reset_index()
         .melt(id_vars="code_insee", var_name="band", value_name="population")
     )
-    return long, RowErrors(str(path), rows_read=int(data_line_numbers(Path(path)).size))
+    return long, RowErrors(str(path), rows_read=int(wide.attrs.get("rows_read", len(long))))
 
 
 def load_population_by_age(store: Store) -> pd.DataFrame | None:

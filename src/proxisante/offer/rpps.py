@@ -25,12 +25,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from proxisante._textfiles import DEFAULT_ENCODINGS, check_encoding, first_line
-from proxisante.errors import DataFileError
+from proxisante._textfiles import DEFAULT_ENCODINGS, TextScan, first_line, scan_text
+from proxisante.errors import DataFileError, shorten
 from proxisante.offer.textfile import read_delimited
 from proxisante.offer.validation import RowErrors
 
-__all__ = ["BPE_PROFESSIONS", "ENCODINGS", "RPPS_COLUMNS", "read_bpe", "read_rpps"]
+__all__ = ["BPE_PROFESSIONS", "ENCODINGS", "MAX_BPE_COUNT", "RPPS_COLUMNS", "read_bpe",
+           "read_rpps"]  # fmt: skip
 
 RPPS_COLUMNS = {
     "pp": "Identifiant PP",
@@ -46,28 +47,33 @@ BPE_PROFESSIONS = {
     "D201": "gp", "D221": "dentist", "D231": "midwife", "D232": "nurse", "D233": "physiotherapist",
     "D265": "gp", "D277": "dentist", "D279": "midwife", "D280": "physiotherapist", "D281": "nurse",
 }  # fmt: skip
-
+#: Largest ``NB_EQUIP`` accepted on one BPE line (the largest real count is a few hundred).
+MAX_BPE_COUNT = 100_000
 
 ENCODINGS = DEFAULT_ENCODINGS
 
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for one import, its memory bounded (it spills to disk beyond)."""
+    return duckdb.connect(config={"memory_limit": "512MB"})
+
+
 def _load(
-    path: Path, *, sep: str, header: list[str], columns: list[str], encoding: str,
-    errors: RowErrors,
+    con: duckdb.DuckDBPyConnection, scan: TextScan, *, sep: str, header: list[str],
+    columns: list[str], errors: RowErrors, where: str = "true",
 ) -> pd.DataFrame:  # fmt: skip
     """``line`` + ``columns`` (text, missing as '') of every well-formed data line."""
-    con = duckdb.connect()
-    try:
-        read_delimited(con, path, table="raw", sep=sep, header=header, encoding=encoding,
-                       errors=errors, keep=columns)  # fmt: skip
-        cols = ", ".join(f'trim(coalesce("{c}", \'\'), \'"\') AS "{c}"' for c in columns)
-        return con.execute(f"SELECT line, {cols} FROM raw ORDER BY line").df()
-    finally:
-        con.close()
+    read_delimited(con, scan, table="raw", sep=sep, header=header, errors=errors)
+    cols = ", ".join(f'trim(coalesce("{c}", \'\'), \'"\') AS "{c}"' for c in columns)
+    return con.execute(f"SELECT line, {cols} FROM raw WHERE {where} ORDER BY line").df()
 
 
 def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
     """Count professionals per (commune, FINESS site, profession, mode) from an RPPS extract.
+
+    The extraction has one line per professional activity: a professional with several
+    activities, or a line repeated, is counted once per (site, commune, profession,
+    employment) — headcounts are numbers of distinct ``Identifiant PP``.
 
     Returns
     -------
@@ -77,10 +83,10 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
         ``employment`` (liberal / salaried / other); ``errors``: :class:`RowErrors`.
     """
     path = Path(path)
-    encoding = check_encoding(path, ENCODINGS)
-    head = first_line(path, encoding)
+    scan = scan_text(path, encodings=ENCODINGS, sep="|")
+    head = scan.header
     if "|" not in head:
-        msg = f"header is not '|'-separated (got '{head[:60]}'); expected the RPPS layout"
+        msg = f"header is not '|'-separated (got '{shorten(head)}'); expected the RPPS layout"
         raise DataFileError(str(path), msg, line=1)
     names = head.split("|")
     missing = [c for c in RPPS_COLUMNS.values() if c not in names]
@@ -88,8 +94,12 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
         msg = f"missing column(s) {missing}; expected the PS_LibreAcces_Personne_activite layout"
         raise DataFileError(str(path), msg, line=1)
     errors = RowErrors(str(path), lenient=lenient)
-    df = _load(path, sep="|", header=names, columns=list(RPPS_COLUMNS.values()),
-               encoding=encoding, errors=errors)  # fmt: skip
+    con = _connect()
+    try:
+        df = _load(con, scan, sep="|", header=names, columns=list(RPPS_COLUMNS.values()),
+                   errors=errors)  # fmt: skip
+    finally:
+        con.close()
     df.columns = ["line", *RPPS_COLUMNS]
     prof = np.where(
         df["profession"] == "10",
@@ -120,22 +130,45 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
 
 
 def read_bpe(path: str | Path, *, communes: set[str], lenient: bool = False):
-    """Health professionals per commune from an INSEE BPE file (counts by profession)."""
+    """Health professionals per commune from an INSEE BPE file (counts by profession).
+
+    ``NB_EQUIP`` must be a whole count between 0 and :data:`MAX_BPE_COUNT`. Counts are
+    summed per (commune, profession) over the file's lines (one per IRIS in the official
+    file); two health lines identical in every field but ``NB_EQUIP`` are refused as
+    duplicates (a file holding its data twice would double every count).
+    """
     path = Path(path)
-    encoding = check_encoding(path, ENCODINGS)
-    head = first_line(path, encoding)
+    head = first_line(path)
     sep = ";" if head.count(";") >= head.count(",") else ","
-    names = [n.strip('"') for n in head.split(sep)]
+    scan = scan_text(path, encodings=ENCODINGS, sep=sep)
+    names = [n.strip('"') for n in scan.header.split(sep)]
     missing = [c for c in ("DEPCOM", "TYPEQU", "NB_EQUIP") if c not in names]
     if missing:
         msg = f"missing column(s) {missing}; expected the BPE layout DEPCOM;TYPEQU;NB_EQUIP"
         raise DataFileError(str(path), msg, line=1)
     errors = RowErrors(str(path), lenient=lenient)
-    df = _load(path, sep=sep, header=names, columns=["DEPCOM", "TYPEQU", "NB_EQUIP"],
-               encoding=encoding, errors=errors)  # fmt: skip
-    df = df[df["TYPEQU"].isin(BPE_PROFESSIONS)]
-    n = pd.to_numeric(df["NB_EQUIP"].str.replace(",", ".", regex=False), errors="coerce")
-    errors.add((n.isna() | (n < 0)).to_numpy(), df["line"], "NB_EQUIP", "a count ≥ 0")
+    health = ", ".join(f"'{c}'" for c in BPE_PROFESSIONS)
+    con = _connect()
+    try:
+        df = _load(con, scan, sep=sep, header=names, columns=["DEPCOM", "TYPEQU", "NB_EQUIP"],
+                   errors=errors, where=f"trim(TYPEQU, '\"') IN ({health})")  # fmt: skip
+        window = "PARTITION BY " + ", ".join(f'"{n}"' for n in names if n and n != "NB_EQUIP")
+        dups = con.execute(
+            f"SELECT line, first FROM (SELECT line, min(line) OVER ({window}) AS first, "
+            f"row_number() OVER ({window} ORDER BY line) AS k FROM raw "
+            f"WHERE trim(TYPEQU, '\"') IN ({health})) WHERE k > 1 ORDER BY line"
+        ).fetchnumpy()
+    finally:
+        con.close()
+    if dups["line"].size:
+        first = int(dups["first"][0])
+        expected = f"a line not repeating line {first:,} (same fields but NB_EQUIP)"
+        errors.add_lines(dups["line"], "DEPCOM,TYPEQU", expected)
+    text = df["NB_EQUIP"].str.replace(",", ".", regex=False)
+    n = pd.to_numeric(text.where(text.str.len() <= 20), errors="coerce")
+    bad = n.isna() | ~np.isfinite(n) | (n < 0) | (n > MAX_BPE_COUNT) | (n % 1 != 0)
+    errors.add(bad.to_numpy(), df["line"], "NB_EQUIP",
+               f"a whole count between 0 and {MAX_BPE_COUNT:,}")  # fmt: skip
     errors.add((~df["DEPCOM"].isin(communes)).to_numpy(), df["line"], "DEPCOM",
                "a known INSEE commune code")  # fmt: skip
     keep = errors.keep_mask(df["line"])

@@ -10,13 +10,11 @@ them. Encoding checks and line counting live in :mod:`proxisante._textfiles`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import numpy as np
 import pandas as pd
 
-from proxisante._textfiles import data_line_numbers
+from proxisante._textfiles import TextScan, check_fields, readable_copy
 from proxisante.errors import DataFileError
 from proxisante.offer.validation import RowErrors
 
@@ -25,57 +23,69 @@ __all__ = ["read_delimited"]
 
 def read_delimited(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
+    scan: TextScan,
     *,
     table: str,
     sep: str,
     header: list[str],
-    encoding: str,
     errors: RowErrors,
     keep: list[str] | None = None,
 ) -> int:
-    """Load a delimited file with a header line into the temporary DuckDB table ``table``.
+    """Load a scanned delimited file with a header line into the temporary DuckDB table ``table``.
 
     Every column is read as text, the file's quotes are not interpreted (official
-    extractions do not quote), and a ``line`` column holds each row's 1-based line number
-    in the file (the header is line 1); ``keep`` limits the table to those columns. Lines
-    with a wrong number of fields are reported through ``errors`` (field ``'(line)'``),
-    strict mode raising on the first.
+    extractions do not quote), and a ``line`` column holds each row's 1-based physical line
+    number in the file (the header is line 1); ``keep`` limits the table to those columns.
+    Lines whose number of fields differs from the header's (counted by the scan, so a
+    separator inside a value is caught even when the last field is empty) are reported
+    through ``errors`` (field ``'(line)'``), strict mode raising on the first; in lenient
+    mode they are left out of ``table``.
 
     Returns
     -------
     int
         Number of data lines read (including rejected ones).
     """
+    path = scan.path
+    named = [n.strip().lower() for n in header if n.strip()]
+    if len(set(named)) != len(named):
+        dup = sorted({n for n in named if named.count(n) > 1})[:5]
+        msg = f"column name(s) {dup} appear twice in the header; expected distinct names"
+        raise DataFileError(str(path), msg, line=1)
+    check_fields(scan, len(header), errors, sep=sep)
     columns = {name or f"_empty{i}": "VARCHAR" for i, name in enumerate(header)}
-    enc = "utf-8" if encoding == "utf-8" else "latin-1"
     selected = ", ".join(f'"{c}"' for c in keep) if keep else "*"
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT row_number() OVER () + 1 AS line, {selected} FROM read_csv(?, delim = ?, "
-            "header = true, "
-            "columns = ?, quote = '', escape = '', encoding = ?, parallel = false, "
-            "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan', "
-            "auto_detect = false)",
-            [str(path), sep, columns, enc],
-        )
-        rejects = con.execute("SELECT DISTINCT line FROM _rejects ORDER BY line").fetchnumpy()
-    except duckdb.Error as exc:
-        msg = f"unreadable as a '{sep}'-separated file ({type(exc).__name__}: {str(exc)[:200]})"
-        raise DataFileError(str(path), msg) from None
+    with readable_copy(scan) as readable:
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS "
+                f"SELECT row_number() OVER () + 1 AS line, {selected} FROM read_csv(?, "
+                "delim = ?, header = true, columns = ?, quote = '', escape = '', "
+                "encoding = 'utf-8', parallel = false, store_rejects = true, "
+                "rejects_table = '_rejects', rejects_scan = '_rejects_scan', "
+                "auto_detect = false)",
+                [str(readable), sep, columns],
+            )
+            rejects = con.execute("SELECT DISTINCT line FROM _rejects ORDER BY line").fetchnumpy()
+        except duckdb.Error:
+            msg = (
+                f"unreadable as a '{sep}'-separated text file with {len(header)} fields per "
+                "line as in the header"
+            )
+            raise DataFileError(str(path), msg) from None
     bad = np.asarray(rejects["line"], dtype=np.int64)
     expected = f"{len(header)} '{sep}'-separated fields as in the header"
     errors.add_lines(bad, "(line)", expected)
     n_ok = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
-    data_lines = data_line_numbers(path)
+    data_lines = scan.lines
     ok_lines = data_lines[~np.isin(data_lines, bad)]
     total = int(data_lines.size)
     if n_ok != ok_lines.size:  # never drop a line silently, whatever the CSV reader did
         msg = (
             f"{total:,} non-empty data line(s) in the file, but {n_ok:,} read and {bad.size:,} "
-            f"reported as malformed by the CSV reader: {abs(ok_lines.size - n_ok):,} line(s) "
-            "unaccounted for; check the separator, quotes and line endings"
+            "reported as malformed by the CSV reader: "
+            f"{abs(ok_lines.size - n_ok):,} line(s) unaccounted for; check the separator "
+            "and line endings"
         )
         raise DataFileError(str(path), msg)
     if not np.array_equal(ok_lines, np.arange(2, n_ok + 2)):
@@ -87,5 +97,10 @@ def read_delimited(
             f"t.* EXCLUDE (line) FROM {table} t JOIN _ok_lines l ON t.line = l._row"
         )
         con.unregister("_ok_lines")
-    errors.rows_read = int(total)
-    return int(total)
+    skipped = errors.bad_lines
+    if skipped.size:  # lenient: lines with the wrong number of fields stay out
+        con.register("_skipped", pd.DataFrame({"_line": skipped}))
+        con.execute(f"DELETE FROM {table} WHERE line IN (SELECT _line FROM _skipped)")
+        con.unregister("_skipped")
+    errors.rows_read = total
+    return total

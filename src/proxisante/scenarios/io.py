@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from proxisante.errors import DataFileError, InputError
+from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.scenarios.model import Scenario
 
-__all__ = ["dump_scenario", "load_scenario", "parse_scenario", "validation_message"]
+__all__ = ["check_shape", "dump_scenario", "load_scenario", "parse_scenario", "validation_message"]
 
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -28,12 +28,12 @@ def validation_message(exc: ValidationError, data: Any) -> str:
             kind = "?"
             edits = data.get("edits") if isinstance(data, dict) else None
             if isinstance(edits, list) and idx < len(edits) and isinstance(edits[idx], dict):
-                kind = edits[idx].get("kind", "?")
-            rest = [str(x) for x in loc[2:] if x != kind]
+                kind = shorten(edits[idx].get("kind", "?"), 40)
+            rest = [shorten(x, 40) for x in loc[2:] if x != kind]
             where = f"edit #{idx + 1} ({kind})" + (f", field '{'.'.join(rest)}'" if rest else "")
         else:
-            where = "field '" + ".".join(str(x) for x in loc) + "'" if loc else "scenario"
-        parts.append(f"{where}: {err['msg']}")
+            where = "field '" + ".".join(shorten(x, 40) for x in loc) + "'" if loc else "scenario"
+        parts.append(f"{where}: {shorten(err['msg'], 200)}")
     more = len(exc.errors()) - 3
     return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
@@ -43,14 +43,72 @@ def parse_scenario(data: Any) -> Scenario:
     if not isinstance(data, dict):
         msg = f"a scenario must be a mapping with name and edits, got {type(data).__name__}"
         raise InputError(msg)
+    check_shape(data)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise InputError("invalid scenario: " + validation_message(exc, data)) from None
 
 
+#: Largest scenario file accepted (a scenario closing 100,000 sites is about 2 MiB).
+MAX_SCENARIO_BYTES = 16 << 20
+#: Deepest nesting accepted in a scenario file (a scenario needs 4 levels).
+MAX_SCENARIO_DEPTH = 32
+#: Most values (mappings, lists, scalars; YAML aliases counted each time) in a scenario.
+MAX_SCENARIO_NODES = 1_000_000
+
+
+def _scenario_text(path: Path) -> str:
+    """The file's text: UTF-8 (a byte-order mark is accepted), bounded in size."""
+    size = path.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        msg = f"file is {size / 2**20:.1f} MiB; a scenario file is at most 16 MiB"
+        raise DataFileError(str(path), msg)
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataFileError(str(path), "UTF-16 text; expected a UTF-8 text file", line=1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        msg = "NUL byte: this is a binary file, not a YAML/JSON text"
+        raise DataFileError(str(path), msg, line=raw.count(b"\n", 0, nul) + 1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        msg = f"byte 0x{raw[exc.start]:02X} is not UTF-8; expected a UTF-8 text file"
+        raise DataFileError(str(path), msg, line=line) from None
+
+
+def check_shape(data: Any) -> None:
+    """Refuse nesting deeper than :data:`MAX_SCENARIO_DEPTH` or more values than
+    :data:`MAX_SCENARIO_NODES` (iterative walk: no recursion limit, aliases counted)."""
+    stack = [(data, 1)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_SCENARIO_DEPTH:
+            msg = f"nested deeper than {MAX_SCENARIO_DEPTH} levels; a scenario needs 4"
+            raise InputError(msg)
+        if nodes > MAX_SCENARIO_NODES:
+            msg = f"more than {MAX_SCENARIO_NODES:,} values (YAML aliases counted each time)"
+            raise InputError(msg)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+            stack.extend((k, depth + 1) for k in value)
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
+    """Read a scenario file (``.yaml``, ``.yml`` or ``.json``, UTF-8).
+
+    Raises
+    ------
+    DataFileError
+        Unsupported suffix, missing, too large, not UTF-8 text, invalid YAML/JSON (with its
+        line), nested too deeply, or an invalid scenario (naming the edit and field).
+    """
     path = Path(path)
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -58,13 +116,19 @@ def load_scenario(path: str | Path) -> Scenario:
         raise DataFileError(str(path), msg)
     if not path.is_file():
         raise DataFileError(str(path), "file not found")
-    text = path.read_text(encoding="utf-8")
+    text = _scenario_text(path)
     try:
         data = yaml.safe_load(text) if fmt == "yaml" else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         line = line + 1 if line is not None else getattr(exc, "lineno", None)
         raise DataFileError(str(path), f"not valid {fmt.upper()}", line=line) from None
+    except RecursionError:
+        msg = f"not valid {fmt.upper()}: nested too deeply (a scenario needs 4 levels)"
+        raise DataFileError(str(path), msg) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        msg = f"not valid {fmt.upper()}: {shorten(exc)}"
+        raise DataFileError(str(path), msg) from None
     try:
         return parse_scenario(data)
     except InputError as exc:

@@ -28,11 +28,18 @@ Edit kinds (field ``kind``):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "MAX_CONSULTATIONS",
+    "MAX_EDITS",
+    "MAX_FTE",
+    "MAX_PLACES",
+    "MAX_POPULATION",
+    "MAX_SITES",
     "PROFESSIONS",
     "ChangeStaff",
     "CloseSites",
@@ -44,6 +51,14 @@ __all__ = [
     "Retirements",
     "Scenario",
 ]
+
+#: Bounds of a scenario's values (far above any real case; NaN and infinities are refused).
+MAX_FTE = 10_000.0
+MAX_PLACES = 100_000
+MAX_CONSULTATIONS = 1e8
+MAX_POPULATION = 1e8
+MAX_SITES = 100_000
+MAX_EDITS = 10_000
 
 #: Professions known to scenarios (same vocabulary as the offer registry).
 PROFESSIONS = (
@@ -62,23 +77,29 @@ Category = Literal[
 
 
 class _Edit(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    note: str = Field("", description="Free text shown in reports (why this edit).")
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    note: str = Field(
+        "", max_length=2000, description="Free text shown in reports (why this edit)."
+    )
 
 
 class CloseSites(_Edit):
     """Close one or several sites: every professional of these sites leaves."""
 
     kind: Literal["close_sites"] = "close_sites"
-    sites: list[str] = Field(min_length=1, description="Site ids (FINESS établissement numbers).")
+    sites: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=MAX_SITES, description="Site ids (FINESS établissement numbers)."
+    )
 
-    @model_validator(mode="after")
-    def _unique(self) -> CloseSites:
-        dup = sorted({s for s in self.sites if self.sites.count(s) > 1})
+    @field_validator("sites")
+    @classmethod
+    def _unique(cls, sites: list[str]) -> list[str]:
+        counts = Counter(sites)  # linear: 100,000 ids are checked at once
+        dup = sorted(s for s, n in counts.items() if n > 1)[:10]
         if dup:
             msg = f"sites listed twice: {dup}"
             raise ValueError(msg)
-        return self
+        return sites
 
 
 class OpenSite(_Edit):
@@ -90,8 +111,8 @@ class OpenSite(_Edit):
     commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
     operator: str = "filieris"
     category: Category = Field("centre_de_sante", description="Site category.")
-    fte: dict[Profession, Annotated[float, Field(gt=0)]] = Field(min_length=1)
-    capacity_places: Annotated[int, Field(ge=0)] | None = Field(
+    fte: dict[Profession, Annotated[float, Field(gt=0, le=MAX_FTE)]] = Field(min_length=1)
+    capacity_places: Annotated[int, Field(ge=0, le=MAX_PLACES)] | None = Field(
         None, description="Authorised places (SSIAD, EHPAD), when the site has any."
     )
 
@@ -102,9 +123,9 @@ class ChangeStaff(_Edit):
     kind: Literal["change_staff"] = "change_staff"
     site: str = Field(min_length=1)
     profession: Profession
-    delta_fte: float | None = None
-    fte: Annotated[float, Field(ge=0)] | None = None
-    activity_consultations: Annotated[float, Field(ge=0)] | None = None
+    delta_fte: Annotated[float, Field(ge=-MAX_FTE, le=MAX_FTE)] | None = None
+    fte: Annotated[float, Field(ge=0, le=MAX_FTE)] | None = None
+    activity_consultations: Annotated[float, Field(ge=0, le=MAX_CONSULTATIONS)] | None = None
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeStaff:
@@ -169,7 +190,7 @@ class PopulationProjection(_Edit):
     kind: Literal["population_projection"] = "population_projection"
     year: Annotated[int, Field(ge=2020, le=2100)]
     level: Literal["commune", "departement"] = "commune"
-    populations: dict[str, Annotated[float, Field(gt=0)]] = Field(
+    populations: dict[str, Annotated[float, Field(gt=0, le=MAX_POPULATION)]] = Field(
         min_length=1, description="Code → projected population (inhabitants)."
     )
     source: str = Field("", description="Where the projection comes from (file, producer).")
@@ -200,9 +221,9 @@ Edit = Annotated[
 class Scenario(BaseModel):
     """A named, ordered list of edits evaluated against a baseline year of the official APL."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1, max_length=120, pattern=r"^[\w .,'’()/-]+$")
     description: str = ""
     baseline_year: Literal[2022, 2023] = 2023
-    edits: list[Edit] = Field(min_length=1)
+    edits: list[Edit] = Field(min_length=1, max_length=MAX_EDITS)

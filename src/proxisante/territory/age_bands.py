@@ -31,12 +31,13 @@ import numpy as np
 import pandas as pd
 
 from proxisante._bundled import bundled_path
-from proxisante._textfiles import read_text_table
+from proxisante._textfiles import check_fields, read_scanned_table, scan_text
 from proxisante.errors import (
     DataFileError,
     InputError,
     UnavailableYearError,
     UnknownCommuneError,
+    shorten,
 )
 from proxisante.territory.selection import check_commune_codes
 
@@ -54,6 +55,8 @@ AGE_BANDS: list[tuple[str, int, int | None]] = [
 ] + [("90+", 90, None)]
 
 _REQUIRED = ["CODGEO", "SEXE", "AGED100", "NB"]
+#: Largest ``NB`` accepted on one line (one sex, one year of age, one commune).
+MAX_INHABITANTS_PER_LINE = 1_000_000
 
 
 @cache
@@ -104,23 +107,40 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
         Unreadable file, wrong separator, missing column, bad age, sex or count (the message
         names the line and field), or an unknown commune code.
     """
+    from proxisante.offer.validation import RowErrors
+
     path = Path(path)
-    raw = read_text_table(path, sep=";", what="a ';'-separated CSV")
-    missing = [c for c in _REQUIRED if c not in raw.columns]
+    scan = scan_text(path, sep=";")
+    columns = [c.strip().strip('"') for c in scan.header.split(";")]
+    missing = [c for c in _REQUIRED if c not in columns]
     if missing:
         msg = (
-            f"missing column(s) {missing}; found {list(raw.columns)[:8]}; expected the INSEE "
-            "POP1B layout NIVGEO;CODGEO;LIBGEO;SEXE;AGED100;NB (';'-separated)"
+            f"missing column(s) {missing}; found {[shorten(c, 20) for c in columns[:8]]}; "
+            "expected the INSEE POP1B layout NIVGEO;CODGEO;LIBGEO;SEXE;AGED100;NB (';'-separated)"
         )
+        raise DataFileError(str(path), msg, line=1)
+    if len(set(columns)) != len(columns):
+        dup = sorted({c for c in columns if columns.count(c) > 1})[:5]
+        raise DataFileError(str(path), f"column(s) {dup} appear twice in the header", line=1)
+    check_fields(scan, len(columns), RowErrors(str(path)), sep=";")
+    raw = read_scanned_table(scan, what="a ';'-separated CSV", sep=";", quoting=3)
+    raw.columns = columns
+    if len(raw) != scan.lines.size:  # every non-empty line is one row (no quoting)
+        msg = f"{scan.lines.size:,} non-empty data line(s) but {len(raw):,} row(s) read"
         raise DataFileError(str(path), msg)
-    if raw.empty:
-        raise DataFileError(str(path), "no data row")
-    line = np.arange(len(raw)) + 2  # header is line 1
+    if raw.empty:  # the importer refuses an empty import unless told to replace with it
+        empty = pd.DataFrame(columns=[b[0] for b in AGE_BANDS], dtype=float)
+        empty.attrs["rows_read"] = 0
+        return empty.rename_axis("code_insee")
+    raw = raw[[c for c in columns if c in ("NIVGEO", *_REQUIRED)]].apply(
+        lambda col: col.str.strip().str.strip('"')
+    )
+    line = scan.lines  # physical line numbers (header is line 1; blank lines skipped)
 
     def fail(mask: np.ndarray, field: str, expected: str) -> None:
         i = int(np.flatnonzero(mask)[0])
         msg = (
-            f"value '{raw[field].iloc[i]}' is invalid; expected {expected} "
+            f"value '{shorten(raw[field].iloc[i])}' is invalid; expected {expected} "
             f"({int(mask.sum())} bad row(s))"
         )
         raise DataFileError(str(path), msg, line=int(line[i]), field=field)
@@ -129,19 +149,31 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
         bad = ~raw["NIVGEO"].isin(["COM", "ARM"]).to_numpy()
         if bad.any():
             fail(bad, "NIVGEO", "COM or ARM (commune-level rows)")
-    age = pd.to_numeric(raw["AGED100"], errors="coerce").to_numpy()
-    bad = ~np.isfinite(age) | (age < 0) | (age > 100) | (np.mod(age, 1) != 0)
+    codes = raw["CODGEO"].str.upper()
+    bad = ~codes.str.fullmatch(r"\d{5}|2[AB]\d{3}").to_numpy()
+    if bad.any():
+        fail(bad, "CODGEO", "an INSEE commune code (5 characters)")
+    bad = ~raw["AGED100"].str.fullmatch(r"\d{1,3}").to_numpy()
+    age = pd.to_numeric(raw["AGED100"].where(~bad), errors="coerce").to_numpy()
+    bad |= ~np.isfinite(age) | (age > 100)
     if bad.any():
         fail(bad, "AGED100", "an age in completed years 000..100")
-    sex = raw["SEXE"].str.strip().to_numpy()
+    sex = raw["SEXE"].to_numpy()
     bad = ~np.isin(sex, ["1", "2"])
     if bad.any():
         fail(bad, "SEXE", "1 (men) or 2 (women)")
-    nb = pd.to_numeric(raw["NB"].str.replace(",", ".", regex=False), errors="coerce").to_numpy()
-    bad = ~np.isfinite(nb) | (nb < 0)
+    text = raw["NB"].str.replace(",", ".", regex=False)
+    nb = pd.to_numeric(text.where(text.str.len() <= 30), errors="coerce").to_numpy()
+    bad = ~np.isfinite(nb) | (nb < 0) | (nb > MAX_INHABITANTS_PER_LINE)
     if bad.any():
-        fail(bad, "NB", "a number of inhabitants ≥ 0")
-    codes = raw["CODGEO"].str.strip().str.upper()
+        fail(bad, "NB", f"a number of inhabitants between 0 and {MAX_INHABITANTS_PER_LINE:,}")
+    key = pd.DataFrame({"c": codes.to_numpy(), "s": sex, "a": age})
+    dup = key.duplicated(keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        same = (key["c"] == key["c"].iloc[i]) & (key["s"] == sex[i]) & (key["a"] == age[i])
+        first = int(line[int(np.flatnonzero(same.to_numpy())[0])])
+        fail(dup, "CODGEO", f"one line per (CODGEO, SEXE, AGED100): line {first:,} has the same")
     try:
         check_commune_codes(codes.unique())
     except UnknownCommuneError as exc:
@@ -153,7 +185,9 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
     wide = long.pivot_table(
         index="code_insee", columns="band", values="nb", aggfunc="sum", fill_value=0.0
     )
-    return wide.reindex(columns=list(labels), fill_value=0.0).astype(float)
+    wide = wide.reindex(columns=list(labels), fill_value=0.0).astype(float)
+    wide.attrs["rows_read"] = int(scan.lines.size)
+    return wide
 
 
 def standardised_population(pop_by_band: pd.DataFrame, *, year: int) -> pd.Series:

@@ -110,7 +110,11 @@ def _without_plm_duplicates(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _closest(value: str, candidates: Iterable[str], n: int = 5) -> list[str]:
-    """Closest candidates: same leading characters first (same département), then by spelling."""
+    """Closest candidates: same leading characters first (same département), then by spelling.
+
+    Only the first 16 characters of ``value`` are compared (codes are shorter; a huge value
+    must cost no more than a normal one)."""
+    value = value[:16]
     pool = sorted(set(candidates))
     for k in (3, 2, 1):
         same = [c for c in pool if c[:k] == value[:k] and c != value]

@@ -1,0 +1,393 @@
+"""The project's fuzz campaign: generated malformed files through the real commands.
+
+Each case (:mod:`tests.fuzz.corpus`) is written to a file and given to the command a user
+would run — ``proxisante offer import KIND FILE --store S`` for the importers,
+``proxisante scenario import FILE --overwrite --store S`` for scenario files — in a forked
+child process (isolation, time and peak memory per file), against a copy of a store that
+already holds a valid import of every kind and a scenario. The child records the command's
+outcome and fingerprints of the store before and after.
+
+Outcomes counted per format:
+
+- *refused*: exit code 2 with a one-line message; *located* when it names the file and,
+  where the case's oracle gives them, the right line and field;
+- *accepted*: exit 0; a *wrong acceptance* is an accepted file that had to be refused, or a
+  ``same`` file (the seed's data in another acceptable form) that changed the stored data;
+- *wrong refusals*: a ``same``/``accept`` file refused;
+- *tracebacks* (any other exit, a signal, a timeout) and *internal errors* (exit 1,
+  "internal error: …");
+- *store changed after refusal*: the store's content differs after a refused file.
+
+Targets: 0 tracebacks, 0 internal errors, 0 wrong acceptances, 0 changed stores, every
+file ≤ 10 s and ≤ 1 GiB peak memory (resident set of the child, which shares the parent's
+≈ 250 MiB of loaded modules).
+
+Run ``python -m tests.fuzz.campaign --per-format 200`` (``make fuzz``).
+
+Adding a target (e.g. the web routes)
+-------------------------------------
+Register a :class:`Target` in :data:`TARGETS`: ``invoke(case_path, store_path, fmt)``
+runs in the child and returns ``(status, message)`` with status 0 (accepted), 2 (refused,
+``message`` the one-line error shown to the user), 1 (internal error) or anything else (a
+crash); ``formats`` lists the corpus formats it takes. For the web routes, ``invoke``
+would POST the file to the route with a test client and map 2xx → 0, 4xx → 2 (message:
+the ``detail``), 5xx → 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.fuzz.corpus import FORMATS, Case, cases, seed_bytes
+
+__all__ = ["TARGETS", "Result", "Target", "format_table", "run_campaign"]
+
+#: Per-file limits (the issue's targets).
+MAX_SECONDS = 10.0
+MAX_PEAK_MIB = 1024.0
+#: A child still running after this long is killed and counted as a crash.
+KILL_AFTER_SECONDS = 120.0
+#: Columns ignored by the "same data" comparison (provenance: file names, times, ids).
+_PROVENANCE_COLUMNS = {"import_id", "source", "created_at", "updated_at", "edited_at"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """How a case reaches the code under test (see the module docstring)."""
+
+    name: str
+    formats: tuple[str, ...]
+    invoke: Callable[[Path, Path, str], tuple[int, str]]
+
+
+def _cli(argv: list[str]) -> tuple[int, str]:
+    """Run the ``proxisante`` command in this process; (exit status, stderr text)."""
+    from proxisante.cli import main
+
+    err = io.StringIO()
+    code: int | str | None = 0
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    status = code if isinstance(code, int) else (0 if code is None else 3)
+    text = err.getvalue().strip()
+    if status == 1 and not text.startswith("internal error"):
+        status = 3  # exit 1 without the CLI's own message: an uncaught error
+    return status, text
+
+
+def _invoke_cli(case_path: Path, store: Path, fmt: str) -> tuple[int, str]:
+    if fmt.startswith("scenario"):
+        return _cli(["scenario", "import", str(case_path), "--overwrite", "--store", str(store)])
+    return _cli(["offer", "import", fmt, str(case_path), "--store", str(store)])
+
+
+#: Targets of the campaign (the web helper adds the web routes here).
+TARGETS: list[Target] = [Target("cli", FORMATS, _invoke_cli)]
+
+
+@dataclass
+class Result:
+    """Outcome of one case."""
+
+    case: Case
+    target: str
+    status: int
+    message: str
+    seconds: float
+    peak_mib: float
+    store_changed: bool
+    data_changed: bool
+    file_name: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.status == 2
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 0
+
+    @property
+    def located(self) -> bool:
+        """The message names the file and the oracle's line and field."""
+        c, msg = self.case, self.message
+        ok = self.file_name in msg
+        if c.line is not None:
+            ok &= f", line {c.line}:" in msg or f", line {c.line}," in msg
+        if c.field is not None:
+            ok &= f"field '{c.field}" in msg
+        return ok and "\n" not in msg
+
+    @property
+    def wrong_acceptance(self) -> bool:
+        return self.accepted and (
+            self.case.expect == "refuse" or (self.case.expect == "same" and self.data_changed)
+        )
+
+    @property
+    def wrong_refusal(self) -> bool:
+        return self.refused and self.case.expect in ("same", "accept")
+
+
+def _fingerprints(store: Path) -> tuple[str, str]:
+    """(every table, data tables without provenance columns) of a store, hashed."""
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        full, data = hashlib.sha256(), hashlib.sha256()
+        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        for table in sorted(tables):
+            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+            rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            full.update(repr((table, rows)).encode())
+            if table in ("imports", "schema_version"):
+                continue
+            kept = [c for c in cols if c not in _PROVENANCE_COLUMNS]
+            sel = ", ".join(f'"{c}"' for c in kept)
+            rows = con.execute(f"SELECT {sel} FROM {table} ORDER BY ALL").fetchall()
+            data.update(repr((table, rows)).encode())
+        return full.hexdigest(), data.hexdigest()
+    finally:
+        con.close()
+
+
+def _child(target: Target, case_path: Path, template: Path, store: Path, out: Path) -> None:
+    shutil.copy(template, store)
+    full0, data0 = _fingerprints(store)
+    t0 = time.perf_counter()
+    try:
+        status, message = target.invoke(case_path, store, case_path.stem.split("-")[0])
+    except BaseException as exc:
+        status, message = 3, f"{type(exc).__name__}: {exc}"[:500]
+    seconds = time.perf_counter() - t0
+    full1, data1 = _fingerprints(store)
+    out.write_text(json.dumps({
+        "status": status, "message": message[:2000], "seconds": seconds,
+        "store_changed": full0 != full1, "data_changed": data0 != data1,
+    }))  # fmt: skip
+
+
+def _fork(fn: Callable[[], None], timeout: float) -> tuple[int, float]:
+    """Run ``fn`` in a forked child; (exit status or -signal, peak resident MiB)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 0
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            fn()
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            done, status, usage = os.wait4(pid, 0)
+            break
+        time.sleep(0.005)
+    code = os.waitstatus_to_exitcode(status)
+    return code, usage.ru_maxrss / 1024
+
+
+def _prepare(work: Path) -> Path:
+    """A store holding a valid import of every kind and the seed scenario."""
+    template = work / "template.duckdb"
+    seeds = {"finess": ".csv", "rpps": ".txt", "bpe": ".csv", "pop-age": ".csv"}
+
+    def build() -> None:
+        for fmt, suffix in seeds.items():
+            path = work / f"seed-{fmt}{suffix}"
+            path.write_bytes(seed_bytes(fmt))
+            status, msg = _invoke_cli(path, template, fmt)
+            assert status == 0, msg
+        path = work / "seed-scenario.yaml"
+        path.write_bytes(seed_bytes("scenario-yaml"))
+        status, msg = _invoke_cli(path, template, "scenario-yaml")
+        assert status == 0, msg
+
+    code, _ = _fork(build, KILL_AFTER_SECONDS)
+    if code != 0 or not template.exists():
+        msg = "could not build the campaign's template store from the seeds"
+        raise RuntimeError(msg)
+    return template
+
+
+def _warm_up() -> None:
+    """Load what every child needs once, before forking (modules, commune table)."""
+    import proxisante.cli
+    import proxisante.offer.importing
+    import proxisante.scenarios.io  # noqa: F401
+    from proxisante.territory import load_communes
+
+    load_communes()
+
+
+def run_case(target: Target, case: Case, index: int, work: Path, template: Path) -> Result:
+    """Write the case's file, run it in a child, and read what happened."""
+    name = f"{case.format}-{index:04d}{case.suffix}"
+    case_path = work / name
+    case_path.write_bytes(case.data)
+    out = work / f"{name}.json"
+    store = work / f"{name}.duckdb"
+    code, peak = _fork(lambda: _child(target, case_path, template, store, out),
+                       KILL_AFTER_SECONDS)  # fmt: skip
+    if out.exists():
+        r = json.loads(out.read_text())
+    else:
+        r = {"status": 3, "message": f"child ended with {code} and no result", "seconds": 0.0,
+             "store_changed": False, "data_changed": False}  # fmt: skip
+    result = Result(case, target.name, r["status"], r["message"], r["seconds"], peak,
+                    r["store_changed"], r["data_changed"], name)  # fmt: skip
+    for p in (case_path, out, store, store.with_name(store.name + ".wal")):
+        p.unlink(missing_ok=True)
+    return result
+
+
+def run_campaign(
+    per_format: int, *, formats: tuple[str, ...] = FORMATS, seed: int = 0, big: bool = True,
+    progress: bool = False,
+) -> list[Result]:  # fmt: skip
+    """Run ``per_format`` generated cases of every format through every target."""
+    _warm_up()
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="proxisante-fuzz-") as tmp:
+        work = Path(tmp)
+        template = _prepare(work)
+        for target in TARGETS:
+            for fmt in formats:
+                if fmt not in target.formats:
+                    continue
+                for i, case in enumerate(cases(fmt, per_format, seed=seed, big=big)):
+                    results.append(run_case(target, case, i, work, template))
+                    if progress and (i + 1) % 50 == 0:
+                        print(f"  {target.name} {fmt}: {i + 1}/{per_format}", file=sys.stderr)
+    return results
+
+
+def summarise(results: list[Result]) -> list[dict]:
+    """One row of counts per (target, format), then a total row."""
+    groups: dict[tuple[str, str], list[Result]] = {}
+    for r in results:
+        groups.setdefault((r.target, r.case.format), []).append(r)
+    rows = [_row(f"{t} {f}", rs) for (t, f), rs in groups.items()]
+    rows.append(_row("total", results))
+    return rows
+
+
+def _row(label: str, rs: list[Result]) -> dict:
+    return {
+        "format": label,
+        "tried": len(rs),
+        "refused": sum(r.refused for r in rs),
+        "located": sum(r.refused and r.located for r in rs),
+        "accepted": sum(r.accepted for r in rs),
+        "wrong_accept": sum(r.wrong_acceptance for r in rs),
+        "wrong_refuse": sum(r.wrong_refusal for r in rs),
+        "tracebacks": sum(r.status not in (0, 1, 2) for r in rs),
+        "internal": sum(r.status == 1 for r in rs),
+        "store_changed": sum(r.refused and r.store_changed for r in rs),
+        "max_s": max((r.seconds for r in rs), default=0.0),
+        "median_s": sorted(r.seconds for r in rs)[len(rs) // 2] if rs else 0.0,
+        "max_mib": max((r.peak_mib for r in rs), default=0.0),
+    }
+
+
+def format_table(rows: list[dict]) -> str:
+    """The campaign's table, as text."""
+    head = ("format", "tried", "refused", "located", "accepted", "wrong_accept",
+            "wrong_refuse", "tracebacks", "internal", "store_changed", "median_s", "max_s",
+            "max_mib")  # fmt: skip
+    labels = ("format", "tried", "refused", "refused naming file+line+field", "accepted",
+              "wrong accept.", "wrong refusals", "tracebacks", "internal errors",
+              "store changed after refusal", "median s/file", "max s/file",
+              "max peak MiB/file")  # fmt: skip
+    cells = [[_cell(row[h]) for h in head] for row in rows]
+    widths = [max(len(lab), *(len(c[i]) for c in cells)) for i, lab in enumerate(labels)]
+    lines = [" | ".join(lab.ljust(w) for lab, w in zip(labels, widths, strict=True))]
+    lines.append("-|-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)) for cell in cells]
+    return "\n".join(lines)
+
+
+def _cell(v) -> str:
+    return f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+def failures(results: list[Result]) -> list[str]:
+    """One line per case that misses a target (or is refused without its location)."""
+    out = []
+    for r in results:
+        problems = []
+        if r.status not in (0, 1, 2):
+            problems.append("traceback")
+        if r.status == 1:
+            problems.append("internal error")
+        if r.wrong_acceptance:
+            problems.append("wrong acceptance")
+        if r.wrong_refusal:
+            problems.append("wrong refusal")
+        if r.refused and not r.located:
+            problems.append("refused without the expected file/line/field")
+        if r.refused and r.store_changed:
+            problems.append("store changed after refusal")
+        if r.seconds > MAX_SECONDS:
+            problems.append(f"{r.seconds:.1f} s")
+        if r.peak_mib > MAX_PEAK_MIB:
+            problems.append(f"{r.peak_mib:.0f} MiB")
+        if problems:
+            c = r.case
+            out.append(
+                f"{r.file_name} [{c.mutation}; expect {c.expect} line {c.line} "
+                f"field {c.field}]: "
+                f"{', '.join(problems)} — {r.message[:300]!r}"
+            )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--per-format", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    args = parser.parse_args(argv)
+    formats = tuple(f for f in args.formats.split(",") if f)
+    t0 = time.perf_counter()
+    results = run_campaign(args.per_format, formats=formats, seed=args.seed, progress=True)
+    print(format_table(summarise(results)))
+    print(f"\n{len(results)} file(s) in {time.perf_counter() - t0:.0f} s; limits per file: "
+          f"{MAX_SECONDS:g} s, {MAX_PEAK_MIB:g} MiB peak (resident set of the child process)")  # fmt: skip
+    bad = failures(results)
+    for line in bad[:40]:
+        print("  " + line)
+    if len(bad) > 40:
+        print(f"  … {len(bad) - 40} more")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
