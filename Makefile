@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test bench lint format serve install system-deps osrm clean
+.PHONY: demo test bench fuzz lint format serve install system-deps osrm clean
 
 install: $(STAMP)
 
@@ -56,6 +56,11 @@ test: install system-deps osrm
 
 serve: install
 	$(BIN)/proxisante serve
+
+# Fuzz campaign: 200 generated malformed files per format through the real commands; prints
+# the table (tried / refused naming file+line+field / accepted / tracebacks / …). ~30 min.
+fuzz: install
+	$(BIN)/python -m tests.fuzz.campaign --per-format 200
 
 bench: install
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

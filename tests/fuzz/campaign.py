@@ -168,12 +168,15 @@ def _fingerprints(store: Path) -> tuple[str, str]:
         con.close()
 
 
-def _child(target: Target, case_path: Path, template: Path, store: Path, out: Path) -> None:
+def _child(
+    target: Target, fmt: str, case_path: Path, template: Path, before: tuple[str, str],
+    store: Path, out: Path,
+) -> None:  # fmt: skip
     shutil.copy(template, store)
-    full0, data0 = _fingerprints(store)
+    full0, data0 = before
     t0 = time.perf_counter()
     try:
-        status, message = target.invoke(case_path, store, case_path.stem.split("-")[0])
+        status, message = target.invoke(case_path, store, fmt)
     except BaseException as exc:
         status, message = 3, f"{type(exc).__name__}: {exc}"[:500]
     seconds = time.perf_counter() - t0
@@ -214,8 +217,9 @@ def _fork(fn: Callable[[], None], timeout: float) -> tuple[int, float]:
     return code, usage.ru_maxrss / 1024
 
 
-def _prepare(work: Path) -> Path:
-    """A store holding a valid import of every kind and the seed scenario."""
+def _prepare(work: Path) -> tuple[Path, tuple[str, str]]:
+    """A store holding a valid import of every kind and the seed scenario, and its
+    fingerprints."""
     template = work / "template.duckdb"
     seeds = {"finess": ".csv", "rpps": ".txt", "bpe": ".csv", "pop-age": ".csv"}
 
@@ -229,12 +233,13 @@ def _prepare(work: Path) -> Path:
         path.write_bytes(seed_bytes("scenario-yaml"))
         status, msg = _invoke_cli(path, template, "scenario-yaml")
         assert status == 0, msg
+        (work / "template.json").write_text(json.dumps(_fingerprints(template)))
 
     code, _ = _fork(build, KILL_AFTER_SECONDS)
     if code != 0 or not template.exists():
         msg = "could not build the campaign's template store from the seeds"
         raise RuntimeError(msg)
-    return template
+    return template, tuple(json.loads((work / "template.json").read_text()))
 
 
 def _warm_up() -> None:
@@ -242,20 +247,22 @@ def _warm_up() -> None:
     import proxisante.cli
     import proxisante.offer.importing
     import proxisante.scenarios.io  # noqa: F401
-    from proxisante.territory import load_communes
+    from proxisante.offer.importing import known_communes
 
-    load_communes()
+    known_communes()
 
 
-def run_case(target: Target, case: Case, index: int, work: Path, template: Path) -> Result:
+def run_case(
+    target: Target, case: Case, index: int, work: Path, template: Path, before: tuple[str, str]
+) -> Result:
     """Write the case's file, run it in a child, and read what happened."""
     name = f"{case.format}-{index:04d}{case.suffix}"
     case_path = work / name
     case_path.write_bytes(case.data)
     out = work / f"{name}.json"
     store = work / f"{name}.duckdb"
-    code, peak = _fork(lambda: _child(target, case_path, template, store, out),
-                       KILL_AFTER_SECONDS)  # fmt: skip
+    code, peak = _fork(lambda: _child(target, case.format, case_path, template, before, store,
+                                      out), KILL_AFTER_SECONDS)  # fmt: skip
     if out.exists():
         r = json.loads(out.read_text())
     else:
@@ -277,13 +284,13 @@ def run_campaign(
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="proxisante-fuzz-") as tmp:
         work = Path(tmp)
-        template = _prepare(work)
+        template, before = _prepare(work)
         for target in TARGETS:
             for fmt in formats:
                 if fmt not in target.formats:
                     continue
                 for i, case in enumerate(cases(fmt, per_format, seed=seed, big=big)):
-                    results.append(run_case(target, case, i, work, template))
+                    results.append(run_case(target, case, i, work, template, before))
                     if progress and (i + 1) % 50 == 0:
                         print(f"  {target.name} {fmt}: {i + 1}/{per_format}", file=sys.stderr)
     return results
@@ -374,11 +381,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-format", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--no-big", action="store_true", help="leave out the large files")
+    parser.add_argument("--json", type=Path, help="also write the table and failures here")
     args = parser.parse_args(argv)
     formats = tuple(f for f in args.formats.split(",") if f)
     t0 = time.perf_counter()
-    results = run_campaign(args.per_format, formats=formats, seed=args.seed, progress=True)
-    print(format_table(summarise(results)))
+    results = run_campaign(args.per_format, formats=formats, seed=args.seed,
+                           big=not args.no_big, progress=True)  # fmt: skip
+    rows = summarise(results)
+    if args.json:
+        args.json.write_text(json.dumps({"rows": rows, "failures": failures(results)}))
+    print(format_table(rows))
     print(f"\n{len(results)} file(s) in {time.perf_counter() - t0:.0f} s; limits per file: "
           f"{MAX_SECONDS:g} s, {MAX_PEAK_MIB:g} MiB peak (resident set of the child process)")  # fmt: skip
     bad = failures(results)

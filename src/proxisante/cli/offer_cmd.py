@@ -20,20 +20,32 @@ def import_(
     kind: Annotated[str, typer.Argument(help="finess | rpps | bpe | pop-age")],
     file: Annotated[Path, typer.Argument(help="The official file")],
     lenient: Annotated[bool, typer.Option(help="Skip bad rows and report each one")] = False,
+    replace_with_empty: Annotated[
+        bool,
+        typer.Option(help="Accept a file with no row to store: it erases the earlier import"),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Import a FINESS extract, an RPPS (Annuaire santé) extraction, an INSEE BPE file or
-    an INSEE population-by-age file (POP1B)."""
+    an INSEE population-by-age file (POP1B).
+
+    A re-import replaces: FINESS, the sites with the same FINESS number (logged edits are
+    re-applied); RPPS, BPE, pop-age, the earlier import of that kind (FTE edits are kept).
+    A file with no row to store is refused unless --replace-with-empty."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:  # fmt: skip
         progress.add_task(f"Importing {file.name} ({kind}): parse, validate, store…")
-        rep = workspace(store).import_file(kind, file, lenient=lenient)
+        rep = workspace(store).import_file(kind, file, lenient=lenient,
+                                           replace_with_empty=replace_with_empty)  # fmt: skip
     console.print(
         f"[green]imported[/] {rep.rows_stored:,} row(s) from {rep.file_name} ({kind}; "
-        f"{rep.rows_read:,} data line(s) read)"
-    )
+        f"{rep.rows_read:,} data line(s) read; {rep.rows_replaced:,} earlier row(s) replaced"
+        + (f"; {rep.edits_reapplied:,} logged site edit(s) re-applied" if rep.edits_reapplied
+           else "")
+        + ")"
+    )  # fmt: skip
     if rep.rows_skipped:
         console.print(f"[yellow]{rep.skipped_summary}[/]")
 

@@ -36,7 +36,12 @@ from pyproj import Transformer
 from proxisante._textfiles import DEFAULT_ENCODINGS, read_scanned_table, scan_text
 from proxisante.errors import DataFileError, shorten
 from proxisante.offer.model import CATEGORY_OF_FINESS_CODE
-from proxisante.offer.validation import FINESS_PATTERN, RowErrors, check_coordinates_in_france
+from proxisante.offer.validation import (
+    FINESS_PATTERN,
+    RowErrors,
+    check_coordinates_in_france,
+    isin_known,
+)
 
 __all__ = ["ENCODINGS", "FILIERIS_EJ", "STRUCTUREET_FIELDS", "read_finess"]
 
@@ -60,7 +65,7 @@ _EPSG = {
 ENCODINGS = DEFAULT_ENCODINGS
 
 
-def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
+def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenient: bool = False):
     """Parse a FINESS etalab extract into sites (columns of ``offer.SITE_COLUMNS``).
 
     Parameters
@@ -133,8 +138,8 @@ def read_finess(path: str | Path, *, communes: set[str], lenient: bool = False):
     com = st["commune"].str.strip()
     insee = np.where(dep.str.startswith("9") & ~dep.str.fullmatch(r"\d\d"), "97" + com, dep + com)
     st["code_insee"] = insee
-    bad_com = ~st["code_insee"].isin(communes)
-    errors.add(bad_com.to_numpy(), st["_line"], "commune",
+    bad_com = ~isin_known(st["code_insee"], communes)
+    errors.add(bad_com, st["_line"], "commune",
                "a known INSEE commune (departement + commune)")  # fmt: skip
 
     geo = geo[errors.keep_mask(geo["_line"])]

@@ -31,6 +31,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -131,11 +132,17 @@ def import_file(
         raise (exc.renamed(display_name) if display_name else exc) from None
 
 
+@cache
+def known_communes() -> frozenset[str]:
+    """INSEE codes of the commune table, as a set (built once per process)."""
+    return frozenset(load_communes()["code_insee"].tolist())
+
+
 def _import(
     kind: str, path: Path, *, store: Store, lenient: bool, replace_with_empty: bool,
     file_name: str,
 ) -> ImportReport:  # fmt: skip
-    communes = set(load_communes()["code_insee"])
+    communes = known_communes()
     readers = {"finess": read_finess, "rpps": read_rpps, "bpe": read_bpe, "pop-age": _read_pop_age}
     reader = readers[kind]
     table, errors = reader(path, communes=communes, lenient=lenient)
@@ -238,7 +245,7 @@ def _check_staff_edits(store: Store) -> None:
             raise InputError(msg)
 
 
-def _read_pop_age(path: Path, *, communes: set[str], lenient: bool = False):
+def _read_pop_age(path: Path, *, communes: set[str] | frozenset[str], lenient: bool = False):
     """INSEE POP1B file → long table (code_insee, band, population) and its RowErrors."""
     if lenient:
         msg = "--lenient is not available for 'pop-age': a census table must be complete"

@@ -28,7 +28,7 @@ import pandas as pd
 from proxisante._textfiles import DEFAULT_ENCODINGS, TextScan, first_line, scan_text
 from proxisante.errors import DataFileError, shorten
 from proxisante.offer.textfile import read_delimited
-from proxisante.offer.validation import RowErrors
+from proxisante.offer.validation import RowErrors, isin_known
 
 __all__ = ["BPE_PROFESSIONS", "ENCODINGS", "MAX_BPE_COUNT", "RPPS_COLUMNS", "read_bpe",
            "read_rpps"]  # fmt: skip
@@ -68,7 +68,7 @@ def _load(
     return con.execute(f"SELECT line, {cols} FROM raw WHERE {where} ORDER BY line").df()
 
 
-def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
+def read_rpps(path: str | Path, *, communes: set[str] | frozenset[str], lenient: bool = False):
     """Count professionals per (commune, FINESS site, profession, mode) from an RPPS extract.
 
     The extraction has one line per professional activity: a professional with several
@@ -111,7 +111,7 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
     df = df[df["prof"].isin(["gp", *_PROFESSION.values()])]
     has_commune = df["commune"] != ""
     errors.add(
-        (has_commune & ~df["commune"].isin(communes)).to_numpy(),
+        has_commune.to_numpy() & ~isin_known(df["commune"], communes),
         df["line"], "Code commune (coord. structure)", "a known INSEE commune code",
     )  # fmt: skip
     bad_pp = df["pp"].str.strip() == ""
@@ -129,7 +129,7 @@ def read_rpps(path: str | Path, *, communes: set[str], lenient: bool = False):
     return staff, errors
 
 
-def read_bpe(path: str | Path, *, communes: set[str], lenient: bool = False):
+def read_bpe(path: str | Path, *, communes: set[str] | frozenset[str], lenient: bool = False):
     """Health professionals per commune from an INSEE BPE file (counts by profession).
 
     ``NB_EQUIP`` must be a whole count between 0 and :data:`MAX_BPE_COUNT`. Counts are
@@ -169,7 +169,7 @@ def read_bpe(path: str | Path, *, communes: set[str], lenient: bool = False):
     bad = n.isna() | ~np.isfinite(n) | (n < 0) | (n > MAX_BPE_COUNT) | (n % 1 != 0)
     errors.add(bad.to_numpy(), df["line"], "NB_EQUIP",
                f"a whole count between 0 and {MAX_BPE_COUNT:,}")  # fmt: skip
-    errors.add((~df["DEPCOM"].isin(communes)).to_numpy(), df["line"], "DEPCOM",
+    errors.add(~isin_known(df["DEPCOM"], communes), df["line"], "DEPCOM",
                "a known INSEE commune code")  # fmt: skip
     keep = errors.keep_mask(df["line"])
     out = pd.DataFrame({

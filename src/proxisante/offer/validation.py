@@ -15,11 +15,30 @@ import numpy as np
 from proxisante._geo import FRANCE_BOXES, check_coordinates_in_france
 from proxisante.errors import DataFileError
 
-__all__ = ["FINESS_PATTERN", "FRANCE_BOXES", "RowErrors", "check_coordinates_in_france"]
+__all__ = [
+    "FINESS_PATTERN",
+    "FRANCE_BOXES",
+    "RowErrors",
+    "check_coordinates_in_france",
+    "isin_known",
+]
 
 #: A FINESS number: 9 characters, the département (2 digits, 2A/2B, or 9A…9F overseas)
 #: then 7 digits (FINESS, "Structure du numéro FINESS"; checksum digit not verified).
 FINESS_PATTERN = r"^(?:[0-9]{2}|2[AB]|9[A-F])[0-9]{7}$"
+
+
+def isin_known(values, known: set[str]) -> np.ndarray:
+    """True where a value is in ``known``: one set lookup per distinct value.
+
+    (``Series.isin(set)`` converts the whole set at every call: slower than the import of a
+    small file.)
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
+    return np.append(hit, False)[codes]  # code -1 (missing) → False
 
 
 @dataclass

@@ -126,10 +126,16 @@ class Workspace:
             self._pop_loaded = True
         return self._pop_by_age
 
-    def import_file(self, kind: str, path: str | Path, *, lenient: bool = False) -> ImportReport:
-        """Import an official file into the store (see :func:`proxisante.offer.import_file`)."""
+    def import_file(
+        self, kind: str, path: str | Path, *, lenient: bool = False,
+        replace_with_empty: bool = False, display_name: str | None = None,
+    ) -> ImportReport:  # fmt: skip
+        """Import an official file into the store (see :func:`proxisante.offer.import_file`:
+        what a re-import replaces, empty imports, ``display_name``)."""
         with self.store() as st:
-            report = import_file(kind, path, store=st, lenient=lenient)
+            report = import_file(kind, path, store=st, lenient=lenient,
+                                 replace_with_empty=replace_with_empty,
+                                 display_name=display_name)  # fmt: skip
         self.refresh()
         return report
 

@@ -19,19 +19,23 @@ Context = Annotated[WebContext, Depends(get_context)]
 @router.post("/api/offer/import/{kind}", status_code=201, dependencies=[Depends(require_token)])
 async def import_offer(kind: str, request: Request, ctx: Context) -> dict[str, Any]:
     """Import an official file (raw body: FINESS extract, RPPS extraction or BPE) into the
-    store, in one transaction, with provenance; ``?lenient=true`` skips and reports bad rows."""
+    store, in one transaction, with provenance; ``?lenient=true`` skips and reports bad rows,
+    ``?replace_with_empty=true`` accepts a file with no row (it erases the earlier import)."""
     from proxisante.offer import KINDS
 
     if kind not in KINDS:
         raise HTTPException(404, f"unknown import kind '{kind}'; accepted: {', '.join(KINDS)}")
     if not ctx.has_store:
         raise HTTPException(403, "imports need a store: start the server with --store")
-    lenient = request.query_params.get("lenient", "false").lower() in ("1", "true", "yes")
+    flags = {k: request.query_params.get(k, "false").lower() in ("1", "true", "yes")
+             for k in ("lenient", "replace_with_empty")}  # fmt: skip
     body = await request.body()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload-{kind}.{'txt' if kind == 'rpps' else 'csv'}"
+        name = f"upload-{kind}.{'txt' if kind == 'rpps' else 'csv'}"
+        path = Path(tmp) / name
         path.write_bytes(body)
-        rep = ctx.workspace.import_file(kind, path, lenient=lenient)
+        # messages name the upload, never the server's temporary path
+        rep = ctx.workspace.import_file(kind, path, display_name=name, **flags)
     ctx.refresh()
     return {"kind": kind, "rows_stored": rep.rows_stored, "rows_skipped": rep.rows_skipped,
             "skipped": rep.skipped_summary}  # fmt: skip
