@@ -41,3 +41,9 @@ def test_header_only_upload_refused_unless_replace_with_empty(tmp_path):
     assert r.status_code == 201 and r.json()["rows_stored"] == 0
     with Store(tmp_path / "s.duckdb") as st:
         assert st.con.execute("SELECT count(*) FROM bpe_counts").fetchall() == [(0,)]
+
+
+def test_huge_commune_code_in_a_query_is_a_short_4xx(tmp_path):
+    c = TestClient(create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")))
+    r = c.get("/api/communes/geojson", params={"codes": "62" + "1" * 5000})
+    assert r.status_code in (400, 404) and len(r.text) < 600
