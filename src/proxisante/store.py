@@ -107,6 +107,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        5,
+        "calibrated models (proxisante.model): one versioned Parquet artefact per row",
+        """
+        CREATE TABLE models (
+            model_id VARCHAR PRIMARY KEY,
+            year INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            metadata JSON NOT NULL,
+            parquet BLOB NOT NULL
+        );
+        """,
+    ),
 ]
 
 

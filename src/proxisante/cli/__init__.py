@@ -29,6 +29,7 @@ def _register() -> None:
     # Imported here so that `proxisante --help` stays fast and modules stay independent.
     from proxisante.cli import (
         access_cmd,
+        model_cmd,
         offer_cmd,
         plan_cmd,
         report_cmd,
@@ -45,6 +46,7 @@ def _register() -> None:
     scenario_cmd.register(app)
     plan_cmd.register(app)
     web_cmd.register(app)
+    model_cmd.register(app)
     report_cmd.register(app)
 
 

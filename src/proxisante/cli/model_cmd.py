@@ -1,0 +1,224 @@
+"""CLI: ``proxisante model`` — calibrate the national GP model and show its fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from proxisante.cli._common import StoreOption, console, user_errors
+from proxisante.errors import InputError
+
+model_app = typer.Typer(
+    help="The calibrated national model of GP access (supply and travel fitted to the APL).",
+    no_args_is_help=True,
+)
+
+
+@model_app.command("calibrate")
+@user_errors
+def calibrate_cmd(
+    year: Annotated[int, typer.Option(help="APL millésime to reproduce (2022 or 2023)")] = 2023,
+    travel: Annotated[
+        str, typer.Option(help="estimate (calibrated offline model) | osrm | matrix")
+    ] = "estimate",
+    network: Annotated[Path | None, typer.Option(help="OSRM network (.osrm)")] = None,
+    matrix: Annotated[
+        Path | None, typer.Option(help="Travel-time file (origin,destination,minutes)")
+    ] = None,
+    supply: Annotated[
+        Path | None,
+        typer.Option(
+            help="Known GP supply (CSV commune, fte and/or consultations): replaces "
+            "the estimate in those communes"
+        ),
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Département folds for held-out validation")] = 4,
+    ensemble: Annotated[bool, typer.Option(help="Fit the ensemble (ranges)")] = True,
+    scheduler: Annotated[
+        str | None, typer.Option(help="dask.distributed scheduler address (default: local)")
+    ] = None,
+    iterations: Annotated[int, typer.Option(help="Iterations of the supply fit")] = 200,
+    store: StoreOption = None,
+) -> None:
+    """Fit GP supply per commune (and offline travel speeds) to the official APL of YEAR.
+
+    Writes a versioned model (Parquet, with its inputs' provenance and fit figures) into the
+    store; scenarios, plans and `access` then use it instead of the bundled 2023 model.
+    """
+    import numpy as np
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from proxisante.model import calibrate, load_inputs
+    from proxisante.model.artefact import model_from_calibration, save_store_model
+    from proxisante.model.ensemble import run_ensemble
+    from proxisante.model.inputs import input_provenance
+    from proxisante.store import Store
+
+    if travel not in ("estimate", "osrm", "matrix"):
+        msg = f"--travel was '{travel}'; expected estimate, osrm or matrix"
+        raise InputError(msg)
+    if folds == 1 or folds < 0:
+        msg = f"--folds was {folds}; expected 0 (no held-out validation) or ≥ 2"
+        raise InputError(msg)
+    inputs = load_inputs(year)
+    provenance = input_provenance(year)
+    if supply is not None:
+        from proxisante.access.supply_file import read_supply_file
+
+        table = read_supply_file(supply, profession="gp", unit="consultations")
+        known = table.groupby("destination")["supply"].sum()
+        inputs = inputs.with_known_supply(known.index.to_numpy(), known.to_numpy())
+        provenance["known_supply"] = f"{supply.name} ({len(known)} communes)"
+    minutes = None
+    if travel != "estimate":
+        minutes = _given_minutes(travel, inputs, network=network, matrix=matrix)
+        provenance["travel"] = f"{travel}: {(network or matrix).name}"
+    with Store(store) as st:  # opened (and migrated) first: a locked store fails before fitting
+        path = st.path
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("calibration", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"calibration ({stage})", completed=done, total=total)
+
+        cal = calibrate(
+            inputs,
+            folds=folds,
+            iterations=iterations,
+            minutes=minutes,
+            travel_provider=travel,
+            progress=progress,
+        )
+        members = []
+        if ensemble and minutes is None:
+            etask = bar.add_task("ensemble", total=None)
+            members = run_ensemble(
+                cal,
+                scheduler=scheduler,
+                iterations=iterations,
+                progress=lambda d, t: bar.update(etask, completed=d, total=t),
+            )
+    model = model_from_calibration(cal, members=members, provenance=provenance)
+    with Store(path) as st:
+        model_id = save_store_model(st, model)
+    _print_figures(model.metadata)
+    console.print(
+        f"model {model_id} written to the store {path} "
+        f"({int(np.sum(cal.consultations > 0)):,} communes with supply)"
+    )
+
+
+def _given_minutes(travel: str, inputs, *, network, matrix):
+    """User travel times over the calibrated communes; a missing commune is refused."""
+    import numpy as np
+
+    from proxisante.access.decay import DREES_APL_STEP
+    from proxisante.travel import travel_matrix
+
+    tm, _ = travel_matrix(
+        travel,
+        inputs.codes,
+        inputs.lat,
+        inputs.lon,
+        cutoff_minutes=DREES_APL_STEP.max_minutes,
+        matrix_file=matrix,
+        network=network,
+    )
+    m = tm.minutes.tocsr()
+    empty = np.diff(m.indptr) == 0
+    if empty.any():
+        first = str(tm.origin_ids[np.flatnonzero(empty)[0]])
+        msg = (
+            f"travel {travel}: commune '{first}' has no travel time ({int(empty.sum())} "
+            "communes missing); expected every commune with an official APL "
+            "(rows origin,destination,minutes, each commune to itself at least)"
+        )
+        raise InputError(msg)
+    return m
+
+
+def _print_figures(meta: dict) -> None:
+    figs = meta["figures"]
+    t = Table(title=f"Calibrated GP model {meta['model_id']} — APL {meta['year']}")
+    t.add_column("validation")
+    for col in ("communes", "r", "MAE", "MAE (pop.)", "same side 2.5", "same side 4"):
+        t.add_column(col, justify="right")
+    for key, label in (("in_sample", "in-sample"), ("held_out", "held-out by département")):
+        f = figs.get(key)
+        if f:
+            t.add_row(
+                label,
+                f"{f['n']:,}",
+                f"{f['r']:.3f}",
+                f"{f['mae']:.3f}",
+                f"{f['mae_pop']:.3f}",
+                f"{f['same_side_2_5']:.1%}",
+                f"{f['same_side_4']:.1%}",
+            )
+    console.print(t)
+    d = figs["departement_totals"]
+    console.print(
+        f"Département GP totals vs INSEE 2024: {d['within_tolerance']}/{d['n']} within "
+        f"±{d['tolerance']:.0%} (worst {d['worst']}: {d['max_abs_relative_deviation']:+.1%} "
+        "absolute deviation)"
+    )
+    tr = meta["travel"]
+    if "speed_kmh" in tr:
+        v = ", ".join(f"{s:g}" for s in tr["speed_kmh"])
+        console.print(
+            f"Travel: speeds {v} km/h (rural, small urban, larger urban), detour "
+            f"{tr['detour_factor']:g}, terminal {tr['terminal_minutes']:g} min"
+        )
+    else:
+        console.print(f"Travel: {tr.get('provider')} times given by the user")
+    console.print(
+        f"Consultations per GP: {meta['consultations_per_gp']:,.0f}; GPs estimated: "
+        f"{figs['gp_total']:,.0f}; ensemble members: {len(meta.get('ensemble', []))}"
+    )
+    timings = figs.get("timings_s", {})
+    if timings:
+        console.print(f"Calibration wall time: {timings.get('total', float('nan')):.0f} s")
+
+
+@model_app.command("show")
+@user_errors
+def show_cmd(
+    model_id: Annotated[str | None, typer.Option("--id", help="Model id in the store")] = None,
+    list_models: Annotated[bool, typer.Option("--list", help="List the store's models")] = False,
+    bundled: Annotated[bool, typer.Option(help="Show the bundled model")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Print the fit figures of the model in use (the store's newest, else the bundled one)."""
+    from proxisante.model.artefact import bundled_model, list_store_models, load_store_model
+    from proxisante.store import Store
+
+    if bundled:
+        model = bundled_model()
+    else:
+        with Store(store) as st:
+            if list_models:
+                df = list_store_models(st)
+                if df.empty:
+                    console.print("no calibrated model in the store (the bundled model is used)")
+                for r in df.itertuples():
+                    console.print(f"{r.model_id}  APL {r.year}  {r.created_at:%Y-%m-%d %H:%M}")
+                return
+            model = load_store_model(st, model_id)
+        if model is None:
+            console.print("(no model in the store: the bundled model)")
+            model = bundled_model()
+    _print_figures(model.metadata)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the model sub-app to the main app."""
+    app.add_typer(model_app, name="model")

@@ -1,0 +1,43 @@
+"""A calibrated national model of GP access: supply and travel times fitted to the official APL.
+
+The engine (:mod:`proxisante.access`) is exact; this package estimates the world it runs on
+so that the DREES-step APL it computes reproduces the official APL of a baseline year
+(docs/calibration.md): GP supply per commune (consultations and FTE) and a few offline
+travel-time parameters, with held-out validation by département and an ensemble of
+calibrations for ranges.
+"""
+
+from proxisante.model.calibrate import (
+    ACTIVITY_BOUNDS,
+    DEPARTEMENT_TOLERANCE,
+    TRAVEL_CANDIDATES,
+    Calibration,
+    calibrate,
+    consultations_per_gp,
+    departement_folds,
+    prior_consultations,
+)
+from proxisante.model.fit import FitWeights, SupplyFit, fit_figures, fit_supply_ratio
+from proxisante.model.inputs import CalibrationInputs, load_inputs
+from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs, urban_class
+
+__all__ = [
+    "ACTIVITY_BOUNDS",
+    "DEPARTEMENT_TOLERANCE",
+    "TRAVEL_CANDIDATES",
+    "Calibration",
+    "CalibrationInputs",
+    "CommunePairs",
+    "FitWeights",
+    "SupplyFit",
+    "TravelParameters",
+    "calibrate",
+    "commune_pairs",
+    "consultations_per_gp",
+    "departement_folds",
+    "fit_figures",
+    "fit_supply_ratio",
+    "load_inputs",
+    "prior_consultations",
+    "urban_class",
+]

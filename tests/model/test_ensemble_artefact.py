@@ -1,0 +1,69 @@
+"""Ensemble on a Dask LocalCluster of 2 workers; artefact round trip (file and store)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from proxisante.model import FitWeights, calibrate
+from proxisante.model.artefact import (
+    list_store_models,
+    load_store_model,
+    model_from_calibration,
+    read_model,
+    save_store_model,
+    write_model,
+)
+from proxisante.model.ensemble import run_ensemble
+from proxisante.store import Store
+from tests.model.conftest import TRUE_TRAVEL
+
+
+@pytest.fixture(scope="module")
+def small_fit(country):
+    inputs, _ = country
+    return calibrate(
+        inputs, candidates=(TRUE_TRAVEL,), iterations=300, penalties=FitWeights(1e-4, 1e-3, 0.1)
+    )
+
+
+def test_ensemble_on_a_local_cluster_of_two_workers(small_fit):
+    from dask.distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        assert len(client.scheduler_info()["workers"]) == 2
+        members = run_ensemble(small_fit, scheduler=cluster.scheduler_address, iterations=200)
+    assert [m[0]["kind"] for m in members] == ["travel", "travel", "fold", "fold"]
+    supplies = np.array([m[1] for m in members])
+    assert supplies.shape == (4, small_fit.inputs.n)
+    assert (supplies >= 0).all()
+    # slower travel reaches fewer people per GP: the members differ
+    assert not np.allclose(supplies[0], supplies[1])
+    assert members[0][0]["travel"]["speed_kmh"][0] == pytest.approx(0.85 * 50.0)
+
+
+def test_artefact_round_trip(small_fit, tmp_path):
+    members = [
+        (
+            {"kind": "travel", "speed_factor": 1.0, "travel": TRUE_TRAVEL.as_dict()},
+            small_fit.consultations,
+        )
+    ]
+    model = model_from_calibration(small_fit, members=members, provenance={"apl": "synthetic"})
+    back = read_model(write_model(model, tmp_path / "m.parquet"))
+    assert back.model_id == model.model_id
+    assert back.travel == TRUE_TRAVEL
+    assert back.metadata["figures"]["in_sample"] == pytest.approx(small_fit.figures["in_sample"])
+    np.testing.assert_allclose(back.table["supply_consultations"], small_fit.consultations)
+    np.testing.assert_allclose(back.member_supply()[:, 0], small_fit.consultations, rtol=1e-6)
+    with Store(tmp_path / "s.duckdb") as st:
+        assert load_store_model(st) is None
+        save_store_model(st, model)
+        assert list_store_models(st)["model_id"].tolist() == [model.model_id]
+        again = load_store_model(st, year=2023)
+    assert again.metadata["provenance"] == {"apl": "synthetic"}

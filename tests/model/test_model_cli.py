@@ -1,0 +1,50 @@
+"""`proxisante model`: bad inputs give one line and exit 2 with the store unchanged."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from proxisante.cli import app
+from proxisante.model.artefact import list_store_models
+from proxisante.store import Store
+
+runner = CliRunner()
+
+
+def _no_models(path) -> bool:
+    with Store(path) as st:
+        return list_store_models(st).empty
+
+
+def test_imported_supply_with_an_unknown_commune(tmp_path):
+    store = tmp_path / "s.duckdb"
+    with Store(store):
+        pass
+    f = tmp_path / "supply.csv"
+    f.write_text("commune,fte\n62523,3\n99999,1\n", encoding="utf-8")
+    res = runner.invoke(app, ["model", "calibrate", "--supply", str(f), "--store", str(store)])
+    assert res.exit_code == 2, res.output
+    assert "99999" in res.output and "line 3" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    assert _no_models(store)
+
+
+def test_matrix_missing_communes(tmp_path):
+    store = tmp_path / "s.duckdb"
+    with Store(store):
+        pass
+    f = tmp_path / "m.csv"
+    f.write_text("origin,destination,minutes\n62523,62523,0\n62523,62498,6\n", encoding="utf-8")
+    res = runner.invoke(
+        app, ["model", "calibrate", "--travel", "matrix", "--matrix", str(f), "--store", str(store)]
+    )
+    assert res.exit_code == 2, res.output
+    assert "has no travel time" in res.output and "communes missing" in res.output
+    assert _no_models(store)
+
+
+def test_bad_options():
+    res = runner.invoke(app, ["model", "calibrate", "--travel", "plane"])
+    assert res.exit_code == 2 and "plane" in res.output
+    res = runner.invoke(app, ["model", "calibrate", "--folds", "1"])
+    assert res.exit_code == 2 and "--folds" in res.output
