@@ -11,13 +11,14 @@ from fastapi.testclient import TestClient
 from proxisante.web import create_app
 
 TOKEN = "test-token-123"
+BASE = "http://127.0.0.1"
 AVION = "filieris-centre-de-sante-de-la-republique-avion"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     store = tmp_path_factory.mktemp("store") / "s.duckdb"
-    return TestClient(create_app(token=TOKEN, store_path=str(store)))
+    return TestClient(create_app(token=TOKEN, store_path=str(store)), base_url=BASE)
 
 
 def _auth():
@@ -71,7 +72,7 @@ def test_scenario_evaluate_and_save(client):
     assert res["summary"]["fte_change"] == -2 and len(res["communes"]) > 0
     assert all(c["delta_apl"] < 0 for c in res["communes"])
     assert client.post("/api/scenarios", json=body, headers=_auth()).status_code == 201
-    assert client.get("/api/scenarios").json() == ["Fermeture Avion"]
+    assert client.get("/api/scenarios", headers=_auth()).json() == ["Fermeture Avion"]
 
 
 @pytest.mark.parametrize(
@@ -111,19 +112,25 @@ def test_bad_scenario_is_400_and_not_saved(client):
     bad = {"name": "bad", "edits": [{"kind": "close_sites", "sites": ["nope"]}]}
     r = client.post("/api/scenarios", json=bad, headers=_auth())
     assert r.status_code == 400 and "unknown site" in r.json()["error"]
-    assert "bad" not in client.get("/api/scenarios").json()
+    assert "bad" not in client.get("/api/scenarios", headers=_auth()).json()
 
 
-def test_writes_disabled_without_token():
-    c = TestClient(create_app(token=None))
-    r = c.post("/api/scenarios/evaluate", json={"name": "x", "edits": []})
-    assert r.status_code == 403 and "--token" in r.json()["error"]
+def test_read_only_server_mounts_no_write_route():
+    c = TestClient(create_app(token=None), base_url=BASE)
+    for method, url in [("post", "/api/scenarios/evaluate"), ("post", "/api/scenarios"),
+                        ("get", "/api/scenarios"), ("post", "/api/offer/import/bpe")]:  # fmt: skip
+        r = c.request(method.upper(), url, json={"name": "x", "edits": []})
+        assert r.status_code in (404, 405) and "read-only" in r.json()["error"]
+    paths = c.get("/openapi.json").json()["paths"]
+    assert "/api/territory/{selector}" in paths
+    assert not [p for p in paths if p.startswith(("/api/scenarios", "/api/offer"))]
+    assert c.get("/api/territory/62523").status_code == 200
 
 
 def test_offer_import_needs_token_and_updates_sites(tmp_path):
     from tests.offer.fixtures import good_finess_lines, write_finess
 
-    c = TestClient(create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")))
+    c = TestClient(create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")), base_url=BASE)
     body = write_finess(tmp_path, good_finess_lines()).read_bytes()
     assert c.post("/api/offer/import/finess", content=body).status_code == 401
     bad = body.replace(b"620000001;750050759", b"62000001;750050759")
@@ -145,3 +152,14 @@ def test_communes_geojson(client):
     assert client.get("/api/communes/geojson", params={"codes": "99999"}).status_code == 404
     too_many = ",".join(f"{i:05d}" for i in range(1000, 4100))
     assert client.get("/api/communes/geojson", params={"codes": too_many}).status_code == 400
+
+
+def test_docs_are_served_locally(client):
+    page = client.get("/docs").text
+    assert "/docs/static/swagger-ui-bundle.js" in page and "/docs/static/swagger-ui.css" in page
+    assert "cdn" not in page.lower() and "http://" not in page and "https://" not in page
+    js = client.get("/docs/static/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 500_000
+    assert "Apache License" in client.get("/docs/static/LICENSE").text
+    assert client.get("/docs/static/..%2F__init__.py").status_code == 404
+    assert client.get("/redoc").status_code == 404  # no CDN-backed ReDoc page

@@ -140,7 +140,10 @@ def test_compose_scenario_table_remove_and_save(server_url, driver):
     import json
     import urllib.request
 
-    with urllib.request.urlopen(server_url + "/api/scenarios") as r:
+    req = urllib.request.Request(
+        server_url + "/api/scenarios", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    with urllib.request.urlopen(req) as r:
         assert "Loison plus trois" in json.load(r)
 
 

@@ -15,9 +15,9 @@ TOKEN = "router-token"
 
 def _client(router, *, store=None, token: str | None = TOKEN) -> TestClient:
     ws = Workspace(store, use_store=store is not None)
-    app = configure(FastAPI(), WebContext(ws, token=token))
+    app = configure(FastAPI(), WebContext(ws, token=token, eval_workers=0))
     app.include_router(router)
-    return TestClient(app)
+    return TestClient(app, base_url="http://127.0.0.1")
 
 
 def test_pages_router_alone():
@@ -46,7 +46,8 @@ def test_scenarios_router_alone(tmp_path):
     assert c.post("/api/scenarios", json=body).status_code == 401
     r = c.post("/api/scenarios", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 400 and "unknown site" in r.json()["error"]
-    assert c.get("/api/scenarios").json() == []
+    assert c.get("/api/scenarios").status_code == 401
+    assert c.get("/api/scenarios", headers={"Authorization": f"Bearer {TOKEN}"}).json() == []
 
 
 def test_scenarios_router_without_store_refuses_saving():
@@ -54,7 +55,7 @@ def test_scenarios_router_without_store_refuses_saving():
     body = {"name": "x", "edits": [{"kind": "close_sites", "sites": ["nope"]}]}
     r = c.post("/api/scenarios", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 403 and "--store" in r.json()["error"]
-    assert c.get("/api/scenarios").json() == []
+    assert c.get("/api/scenarios", headers={"Authorization": f"Bearer {TOKEN}"}).json() == []
 
 
 @pytest.mark.parametrize("store", [None, "s.duckdb"])

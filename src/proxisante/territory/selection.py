@@ -152,6 +152,10 @@ def check_commune_codes(codes: Iterable[str], *, communes: pd.DataFrame | None =
     The message suggests the closest existing codes (and their names).
     """
     table = load_communes() if communes is None else communes
+    wanted = [str(code).strip().upper() for code in codes]
+    present = table["code_insee"].isin(wanted)  # vectorised: no set of every code per call
+    if int(present.sum()) == len(set(wanted)):
+        return
     known = set(table["code_insee"])
     for code in codes:
         c = str(code).strip().upper()
@@ -247,12 +251,27 @@ def _select_area(table: pd.DataFrame, kind: str, value: str) -> Territory:
     return Territory(kind, key, label, rows)
 
 
+_NORMALISED: dict[str, tuple[pd.Series, pd.Series]] = {}
+
+
+def _normalised(table: pd.DataFrame, column: str) -> pd.Series:
+    """``normalise_name`` of a column, computed once for a given column content (checked
+    by a vectorised comparison): a name search then costs a comparison, not 35,000
+    normalisations."""
+    values = table[column]
+    hit = _NORMALISED.get(column)
+    if hit is None or not (hit[0].index.equals(values.index) and hit[0].equals(values)):
+        hit = (values.copy(), values.map(normalise_name, na_action="ignore"))
+        _NORMALISED[column] = hit
+    return hit[1]
+
+
 def _select_name(table: pd.DataFrame, value: str) -> Territory:
     target = normalise_name(value)
     if not target:
         msg = f"name search '{value}' has no letters or digits"
         raise InputError(msg)
-    names = table["nom"].map(normalise_name)
+    names = _normalised(table, "nom")
     hits = table[names == target]
     hits = hits[~hits["code_insee"].isin(list(PLM_ARRONDISSEMENTS))] if len(hits) > 1 else hits
     if len(hits) == 1:
@@ -267,7 +286,7 @@ def _select_name(table: pd.DataFrame, value: str) -> Territory:
         )
         raise InputError(msg)
     epci = table.drop_duplicates("epci_siren").dropna(subset=["epci_nom"])
-    epci_names = epci["epci_nom"].map(normalise_name)
+    epci_names = _normalised(table, "epci_nom").loc[epci.index]
     e_hits = epci[epci_names == target]
     if e_hits.empty:
         wanted = _tokens(target, expand=True)

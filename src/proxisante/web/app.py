@@ -1,19 +1,28 @@
 """FastAPI application: French map page, territory pages, scenario editor, JSON API, downloads.
 
-Read routes are public. Writes (saving scenarios, imports) and scenario evaluation need the
-token given to :func:`create_app` (``proxisante serve --token`` or ``PROXISANTE_TOKEN``), sent
-as ``Authorization: Bearer <token>`` and compared in constant time. Request bodies are
-limited in size (413), downloads are generated (never read from a user-given path), errors
-are JSON without stack traces. The routes live in :mod:`proxisante.web.routes`, one router
-per concern, over a :class:`~proxisante.workspace.Workspace`.
+Read routes are public. The routes that write or evaluate (saving and listing scenarios,
+scenario evaluation, imports) exist only on a server started with a token
+(``proxisante serve --token`` or ``PROXISANTE_TOKEN``); they need
+``Authorization: Bearer <token>``, compared in constant time. An empty token is refused.
+Every request passes the guards of :mod:`proxisante.web.guards` (Host allow-list against
+DNS rebinding, streaming body limit), scenario evaluations run in worker processes
+(:mod:`proxisante.web.evaluation`), downloads are generated (never read from a user-given
+path), errors are JSON without stack traces. The routes live in :mod:`proxisante.web.routes`,
+one router per concern, over a :class:`~proxisante.workspace.Workspace`. Limits and the threat
+model: ``docs/security.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from proxisante.web.context import WebContext, configure
-from proxisante.web.routes import ROUTERS
+from proxisante.web.guards import LOOPBACK_HOSTS
+from proxisante.web.routes import READ_ROUTERS, WRITE_ROUTERS
+from proxisante.web.routes.docs import router as docs_router
 from proxisante.workspace import Workspace
 
 __all__ = ["create_app"]
@@ -21,29 +30,48 @@ __all__ = ["create_app"]
 
 def create_app(
     *, token: str | None = None, store_path: str | None = None, max_body_bytes: int = 256_000,
-    max_import_bytes: int = 200_000_000,
+    max_import_bytes: int = 200_000_000, allowed_hosts: Iterable[str] = (),
+    eval_workers: int | None = None,
 ) -> FastAPI:  # fmt: skip
     """Build the application (no work at import; heavy data loads lazily and is cached).
 
     Parameters
     ----------
     token
-        Token for writes and evaluations (``None``: read-only).
+        Token for writes and evaluations (``None``: read-only, no write route mounted; an
+        empty token raises :class:`~proxisante.errors.InputError`).
     store_path
         Store the offer is read from and imports and scenarios are written to (``None``:
         the bundled data only, no writes).
     max_body_bytes, max_import_bytes
         Largest request body accepted (imports: the second), else HTTP 413.
+    allowed_hosts
+        Host names accepted in the ``Host`` header besides the loopback names.
+    eval_workers
+        Worker processes for scenario evaluations (default: half the cores; ``0``: a
+        thread of the server).
     """
     workspace = Workspace(store_path, use_store=store_path is not None)
-    context = WebContext(workspace, token=token, max_body_bytes=max_body_bytes,
-                         max_import_bytes=max_import_bytes)  # fmt: skip
+    context = WebContext(
+        workspace, token=token, max_body_bytes=max_body_bytes, max_import_bytes=max_import_bytes,
+        allowed_hosts=(*LOOPBACK_HOSTS, *allowed_hosts), eval_workers=eval_workers,
+    )  # fmt: skip
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        context.evaluator.close()
+
     app = FastAPI(
         title="proxisante",
         version="0.1.0",
         description="Accès aux soins de proximité : APL DREES, scénarios, plans.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
     )
     configure(app, context)
-    for router in ROUTERS:
+    app.include_router(docs_router)
+    for router in READ_ROUTERS + (() if context.read_only else WRITE_ROUTERS):
         app.include_router(router)
     return app

@@ -1,5 +1,5 @@
-"""What every route works on: the :class:`WebContext` (workspace, token, caches), the token
-check, the body-size limit and the JSON error handlers.
+"""What every route works on: the :class:`WebContext` (workspace, token, limits, caches,
+evaluator), the token check, the request guards and the JSON error handlers.
 
 :func:`configure` installs them on an application, so a router can be tested alone on a
 small app (``configure(FastAPI(), context); app.include_router(router)``).
@@ -8,44 +8,83 @@ small app (``configure(FastAPI(), context); app.include_router(router)``).
 from __future__ import annotations
 
 import hmac
-import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from proxisante.errors import ProxisanteError, UnknownCodeError
-from proxisante.web.schemas import ScenarioImpact
+from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
+from proxisante.web.evaluation import DEFAULT_MAX_PENDING, Evaluator
+from proxisante.web.guards import LOOPBACK_HOSTS, RequestGuard
 from proxisante.workspace import Workspace
 
-__all__ = ["WebContext", "configure", "get_context", "require_token"]
+__all__ = ["IMPORT_PREFIX", "WebContext", "check_token", "configure", "get_context",
+           "require_token"]  # fmt: skip
 
 log = logging.getLogger(__name__)
+
+#: Path prefix of the import routes (their bodies may be larger).
+IMPORT_PREFIX = "/api/offer/import/"
+#: Paths of the routes that need the token (not mounted on a read-only server).
+WRITE_PATHS = ("/api/scenarios", "/api/offer/")
+
+
+def check_token(token: str | None) -> str | None:
+    """A usable write token, or ``None`` (read-only).
+
+    Raises
+    ------
+    InputError
+        The token is empty or contains spaces or control characters: a server started
+        with it would either open its writes to anyone or refuse every client.
+    """
+    if token is None:
+        return None
+    if not token.strip():
+        msg = ("the write token is empty: give a non-empty token (--token or PROXISANTE_TOKEN), "
+               "or none at all for a read-only server")  # fmt: skip
+        raise InputError(msg)
+    if any(ch.isspace() or not ch.isprintable() for ch in token):
+        msg = "the write token contains spaces or control characters; use printable characters"
+        raise InputError(msg)
+    return token
 
 
 @dataclass
 class WebContext:
-    """The application's state: its workspace, write token and request limits.
+    """The application's state: its workspace, write token, request limits and evaluator.
 
     Results that depend on the store's offer are cached here and dropped by
-    :meth:`refresh` after an import.
+    :meth:`refresh` after an import. ``token=None`` is a read-only server (no write
+    route is mounted); an empty token is refused (:func:`check_token`).
     """
 
     workspace: Workspace
     token: str | None = None
     max_body_bytes: int = 256_000
     max_import_bytes: int = 200_000_000
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    eval_workers: int | None = None
+    max_pending_evaluations: int = DEFAULT_MAX_PENDING
     _caches: list[Any] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
+        self.token = check_token(self.token)
         self.sites = self._cached(self._sites, 256)
-        self.evaluate_json = self._cached(self._evaluate_json, 256)
         self.report_html = self._cached(self._report_html, 64)
+        self.evaluator = Evaluator(
+            lambda: (self.workspace.offer(), self.workspace.population_by_age()),
+            workers=self.eval_workers, max_pending=self.max_pending_evaluations,
+        )  # fmt: skip
+        #: Serialises this server's writes (scenario saves, imports) and the refresh after.
+        self.write_lock = threading.Lock()
 
     def _cached(self, func, size: int):
         wrapped = lru_cache(maxsize=size)(func)
@@ -56,11 +95,16 @@ class WebContext:
     def has_store(self) -> bool:
         return self.workspace.use_store
 
+    @property
+    def read_only(self) -> bool:
+        return self.token is None
+
     def refresh(self) -> None:
         """Forget the store's data and every result computed from it."""
         self.workspace.refresh()
         for c in self._caches:
             c.cache_clear()
+        self.evaluator.refresh()
 
     def _sites(self, territory: str, operator: str | None) -> list[dict[str, Any]]:
         s = self.workspace.sites(territory, operator=operator)
@@ -81,30 +125,6 @@ class WebContext:
         rep.sections[:0] = briefing_sections(self.workspace.briefing(t))
         return render_html(rep)
 
-    def _evaluate_json(self, scenario_json: str) -> ScenarioImpact:
-        """Evaluate a (validated) scenario given as canonical JSON."""
-        from proxisante.scenarios import parse_scenario
-        from proxisante.territory import load_communes
-
-        sc = parse_scenario(json.loads(scenario_json))
-        res = self.workspace.evaluate(sc)
-        c = res.communes[res.communes["delta_apl"] != 0]
-        names = load_communes().set_index("code_insee")["nom"]
-        rows = [
-            {
-                "code_insee": r.code_insee,
-                "nom": str(names.get(r.code_insee, "")),
-                "apl_before": float(r.apl_before),
-                "apl_after": float(r.apl_after),
-                "delta_apl": float(r.delta_apl),
-                "population": float(r.pop_totale),
-                "newly_under": bool(r.newly_under),
-            }
-            for r in c.sort_values("delta_apl").itertuples()
-        ]
-        return ScenarioImpact(name=sc.name, method=res.method, summary=res.summary(),
-                              notes=res.notes, communes=rows)  # fmt: skip
-
 
 def get_context(request: Request) -> WebContext:
     """The :class:`WebContext` of the application serving ``request``."""
@@ -112,42 +132,42 @@ def get_context(request: Request) -> WebContext:
 
 
 def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Writes need ``Authorization: Bearer <token>`` (compared in constant time)."""
+    """Writes need ``Authorization: Bearer <token>``: the scheme is required (RFC 6750, any
+    case), the token is compared in constant time; anything else is HTTP 401."""
     token = get_context(request).token
-    if token is None:
+    if token is None:  # routes needing a token are not mounted then; kept for small apps
         raise HTTPException(403, "writes are disabled: start the server with --token")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(401, "missing or wrong token (Authorization: Bearer …)")
-
-
-def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"error": f"request body larger than {limit} bytes"}, status_code=413)
+    scheme, _, given = (authorization or "").partition(" ")
+    ok = scheme.lower() == "bearer" and given != ""
+    # compare even when the scheme is wrong, so the answer takes the same time
+    same = hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+    if not (ok and same):
+        raise HTTPException(401, "missing or wrong token (expected the header "
+                            "'Authorization: Bearer <token>')",
+                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
 
 
 def configure(app: FastAPI, context: WebContext) -> FastAPI:
-    """Attach ``context``, the body-size limit and the JSON error handlers to ``app``."""
+    """Attach ``context``, the request guards (Host allow-list, streaming body limit) and
+    the JSON error handlers to ``app``."""
     app.state.context = context
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        limit = (
-            context.max_import_bytes
-            if request.url.path.startswith("/api/offer/import/")
-            else context.max_body_bytes
-        )
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            return _too_large(limit)
-        if request.method in ("POST", "PUT", "PATCH") and length is None:
-            body = await request.body()
-            if len(body) > limit:
-                return _too_large(limit)
-        return await call_next(request)
+    app.add_middleware(
+        RequestGuard, allowed_hosts=context.allowed_hosts, max_body_bytes=context.max_body_bytes,
+        body_limits={IMPORT_PREFIX: context.max_import_bytes},
+    )  # fmt: skip
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException):
-        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail
+        path = request.url.path
+        if context.read_only and exc.status_code in (404, 405) and path.startswith(WRITE_PATHS):
+            detail = "writes are disabled: this server is read-only (start it with --token)"
+        return JSONResponse({"error": detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError):
+        return JSONResponse({"error": _validation_text(exc)}, status_code=422)
 
     @app.exception_handler(UnknownCodeError)
     async def unknown(_: Request, exc: UnknownCodeError):
@@ -163,3 +183,13 @@ def configure(app: FastAPI, context: WebContext) -> FastAPI:
         return JSONResponse({"error": "internal error"}, status_code=500)
 
     return app
+
+
+def _validation_text(exc: RequestValidationError) -> str:
+    """One line naming the fields FastAPI refused (no echo of the values)."""
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(x)[:40] for x in err.get("loc", ()))
+        parts.append(f"{where or 'request'}: {str(err.get('msg', 'invalid'))[:200]}")
+    more = len(exc.errors()) - 3
+    return "invalid request: " + "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")

@@ -74,6 +74,6 @@ def download(selector: str, fmt: str, ctx: Context) -> Response:
         sources = [apl_source(2023), apl_source(2022), COMMUNES_SOURCE]
         body = table_bytes(ctx.workspace.apl_table(selector), fmt, sources=sources,
                            layer="apl" if fmt == "gpkg" else "APL")  # fmt: skip
-    name = "".join(ch if ch.isalnum() else "-" for ch in selector)
+    name = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in selector)
     disposition = f'attachment; filename="proxisante-{name}.{fmt}"'
     return Response(body, media_type=DOWNLOADS[fmt], headers={"Content-Disposition": disposition})

@@ -1,4 +1,8 @@
-"""Scenarios: evaluate (token), save (token) and list the stored scenarios."""
+"""Scenarios (token): evaluate, save and list the stored scenarios.
+
+Evaluations run in the :class:`~proxisante.web.evaluation.Evaluator`'s worker processes, not
+on the request threads; saves are serialised by the context's write lock.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +16,30 @@ from proxisante.web.schemas import ScenarioImpact
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(require_token)])
 Context = Annotated[WebContext, Depends(get_context)]
 
 
-@router.post(
-    "/api/scenarios/evaluate", response_model=ScenarioImpact, dependencies=[Depends(require_token)]
-)
-def evaluate_scenario(scenario: dict[str, Any], ctx: Context) -> ScenarioImpact:
+@router.post("/api/scenarios/evaluate", response_model=ScenarioImpact)
+async def evaluate_scenario(scenario: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """Evaluate a scenario (same JSON as the YAML files); returns the changed communes."""
     from proxisante.scenarios import parse_scenario
 
     sc = parse_scenario(scenario)
-    return ctx.evaluate_json(json.dumps(sc.model_dump(mode="json"), sort_keys=True))
+    return await ctx.evaluator.evaluate(json.dumps(sc.model_dump(mode="json"), sort_keys=True))
 
 
-@router.post("/api/scenarios", status_code=201, dependencies=[Depends(require_token)])
+@router.post("/api/scenarios", status_code=201)
 def save_scenario(scenario: dict[str, Any], ctx: Context) -> dict[str, str]:
-    """Validate and save a scenario in the store (one transaction)."""
+    """Validate and save a scenario in the store (one transaction; the last save of a name
+    wins)."""
     from proxisante.scenarios import parse_scenario
 
     if not ctx.has_store:
         raise HTTPException(403, "saving scenarios needs a store: start the server with --store")
     sc = parse_scenario(scenario)
-    ctx.workspace.save_scenario(sc, overwrite=True)
+    with ctx.write_lock:
+        ctx.workspace.save_scenario(sc, overwrite=True)
     return {"saved": sc.name}
 
 

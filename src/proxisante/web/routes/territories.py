@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from proxisante.workspace import Workspace
 __all__ = ["router"]
 
 router = APIRouter()
+_COMMUNE_CODE = re.compile(r"\d{5}|2[AB]\d{3}")
 Context = Annotated[WebContext, Depends(get_context)]
 
 
@@ -46,6 +48,11 @@ def communes_geojson_route(codes: str) -> Response:
     wanted = tuple(sorted({c.strip().upper() for c in codes.split(",") if c.strip()}))
     if not wanted or len(wanted) > 3000:
         raise HTTPException(400, "give 1 to 3,000 comma-separated INSEE codes")
+    bad = next((c for c in wanted if not _COMMUNE_CODE.fullmatch(c)), None)
+    if bad is not None:
+        shown = bad if len(bad) <= 12 else bad[:12] + f"… ({len(bad)} characters)"
+        msg = f"'{shown}' is not an INSEE commune code (5 characters, e.g. 62523 or 2A004)"
+        raise HTTPException(400, msg)
     return Response(_codes_geojson(wanted), media_type="application/geo+json")
 
 

@@ -1,0 +1,276 @@
+"""Security and robustness of the web app (issue: open writes, unbounded bodies, rebinding,
+internal errors, concurrent saves), each a regression test of a case that was found."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from proxisante.errors import InputError
+from proxisante.web import create_app
+from proxisante.web.context import check_token
+from proxisante.web.guards import host_name
+
+TOKEN = "security-token-0123"
+BASE = "http://127.0.0.1"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "s.duckdb"
+    return TestClient(create_app(token=TOKEN, store_path=str(store), eval_workers=0),
+                      base_url=BASE)  # fmt: skip
+
+
+@pytest.mark.parametrize("token", ["", "   ", "\t"])
+def test_empty_token_refuses_to_start(token):
+    with pytest.raises(InputError, match="empty"):
+        create_app(token=token)
+
+
+def test_token_with_spaces_refused():
+    with pytest.raises(InputError, match="spaces"):
+        check_token("two words")
+
+
+def test_serve_with_empty_token_exits_2(monkeypatch):
+    from typer.testing import CliRunner
+
+    from proxisante.cli import app
+
+    monkeypatch.setenv("PROXISANTE_TOKEN", "")
+    r = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert r.exit_code == 2 and "token is empty" in r.output
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, TOKEN, f"Basic {TOKEN}", f"Bearer{TOKEN}", "Bearer ", f"Bearer  {TOKEN}",
+     f"Bearer {TOKEN}x", f"Token {TOKEN}", b"Bearer \xc3\xa9", "Bearer \x00"],
+)  # fmt: skip
+def test_strict_bearer_scheme(client, header):
+    headers = {} if header is None else {"Authorization": header}
+    body = {"name": "x", "edits": [{"kind": "close_sites", "sites": ["nope"]}]}
+    r = client.post("/api/scenarios", json=body, headers=headers)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert "Bearer <token>" in r.json()["error"]
+
+
+def test_scheme_is_case_insensitive(client):
+    r = client.get("/api/scenarios", headers={"Authorization": f"bearer {TOKEN}"})
+    assert r.status_code == 200
+
+
+def test_listing_scenarios_needs_the_token(client):
+    assert client.get("/api/scenarios").status_code == 401
+    assert client.get("/api/scenarios", headers=AUTH).status_code == 200
+
+
+def test_import_without_token_changes_nothing(client):
+    r = client.post("/api/offer/import/bpe", content=b"DEPCOM;TYPEQU;NB_EQUIP\n")
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [("127.0.0.1", True), ("127.0.0.1:8000", True), ("localhost:8000", True), ("[::1]:80", True),
+     ("LOCALHOST", True), ("evil.example", False), ("evil.example:8000", False), ("", False),
+     ("127.0.0.1.evil.example", False), ("intranet.local", True)],
+)  # fmt: skip
+def test_host_allow_list(host, ok):
+    c = TestClient(create_app(allowed_hosts=["intranet.local"]), base_url=BASE)
+    r = c.get("/api/search", params={"q": "lens"}, headers={"Host": host})
+    assert (r.status_code == 200) is ok
+    if not ok:
+        assert r.status_code == 400 and "not served here" in r.json()["error"]
+
+
+def test_host_name():
+    assert host_name("[::1]:8000") == "::1" and host_name("Example.ORG:1") == "example.org"
+    assert host_name("::1") == "::1"
+
+
+def _send_chunked(base: str, path: str, *, total: int, headers: dict[str, str]) -> tuple[int, int]:
+    """POST ``total`` bytes in 64 KiB chunks without Content-Length on a raw socket; stop
+    when the server answers or stops reading. Returns (HTTP status, bytes sent)."""
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    sock.sendall(head.encode())
+    chunk = b"10000\r\n" + b"x" * 65_536 + b"\r\n"
+    sent = 0
+    sock.setblocking(False)
+    deadline = time.time() + 60
+    reply = b""
+    while sent < total and time.time() < deadline:
+        try:
+            reply += sock.recv(65_536)
+            if reply:
+                break
+        except BlockingIOError:
+            pass
+        except OSError:
+            break
+        try:
+            sent += sock.send(chunk)
+        except BlockingIOError:
+            time.sleep(0.01)  # the server is not reading: wait for its answer
+        except OSError:
+            break
+    sock.settimeout(10)
+    try:
+        while b"\r\n" not in reply:
+            data = sock.recv(65_536)
+            if not data:
+                break
+            reply += data
+    except OSError:
+        pass
+    sock.close()
+    return int(reply.split(b" ", 2)[1]), sent
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/scenarios", "/api/scenarios/evaluate", "/api/offer/import/finess",
+             "/api/search?q=lens", "/", "/nowhere"],
+)  # fmt: skip
+@pytest.mark.parametrize("token", [True, False])
+def test_chunked_body_far_over_the_limit_is_cut(live_server, path, token):
+    """200 MB sent chunked (no Content-Length), with or without the token, on write and
+    read routes: the server answers (413 where it reads the body, an earlier refusal where
+    it does not) after reading at most a few MB (socket buffers included)."""
+    headers = {"Content-Type": "application/json", **(AUTH if token else {})}
+    status, sent = _send_chunked(live_server, path, total=200_000_000, headers=headers)
+    reads_body = (token and path.startswith("/api/scenarios")) or (
+        token and path.startswith("/api/offer"))  # fmt: skip
+    assert status == 413 if reads_body else status in (401, 404, 405, 413)
+    assert sent < 40_000_000
+
+
+def test_content_length_over_limit_refused_before_reading(client):
+    r = client.post("/api/scenarios", content=b"x" * 300_000, headers=AUTH)
+    assert r.status_code == 413
+    r = client.post("/api/scenarios", content=b"{}", headers={**AUTH, "Content-Length": "abc"})
+    assert r.status_code in (400, 413)
+
+
+def test_huge_commune_code_is_a_400(client):
+    r = client.get("/api/communes/geojson", params={"codes": "62" + "1" * 5000})
+    assert r.status_code == 400
+    msg = r.json()["error"]
+    assert "not an INSEE commune code" in msg and len(msg) < 200
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"name":"x","edits":[{"kind":"open_site","site":"n","name":"n","commune":"62523",'
+         b'"fte":{"gp":NaN}}]}', "fte.gp"),
+        (b'{"name":"x","edits":[{"kind":"open_site","site":"n","name":"n","commune":"62523",'
+         b'"fte":{"gp":-1}}]}', "fte.gp"),
+        (b'{"name":"x","edits":' + b"[" * 5000 + b"]" * 5000 + b"}", ""),
+        (b'{"name":"x","edits":[{"kind":"close_sites","sites":["nope"]}]}', "unknown site"),
+        (b'{"name":"x","edits":[{"kind":"teleport"}]}', "edit #1"),
+        (b"\xff\xfe{", ""),
+        (b"[1, 2]", ""),
+    ],
+)  # fmt: skip
+def test_malformed_scenarios_are_4xx_with_a_message(client, body, expected):
+    for url in ("/api/scenarios/evaluate", "/api/scenarios"):
+        r = client.post(url, content=body, headers={**AUTH, "Content-Type": "application/json"})
+        assert 400 <= r.status_code < 500, (url, r.status_code, r.text[:200])
+        assert expected in r.json()["error"] and len(r.json()["error"]) < 1000
+
+
+def test_evaluations_are_bounded(tmp_path):
+    """Past ``max_pending`` evaluations in progress, the next one is refused with 503."""
+    import asyncio
+
+    from proxisante.web.evaluation import Evaluator
+
+    release = threading.Event()
+
+    ev = Evaluator(lambda: (None, None), workers=0, max_pending=2)
+    ev._pool()
+    import proxisante.web.evaluation as evaluation
+
+    def slow(scenario_json):
+        release.wait(10)
+        return "ok", {"name": scenario_json}
+
+    async def scenario():
+        orig, evaluation._run = evaluation._run, slow
+        try:
+            a = asyncio.ensure_future(ev.evaluate("a"))
+            b = asyncio.ensure_future(ev.evaluate("b"))
+            same = asyncio.ensure_future(ev.evaluate("a"))  # shares the computation of "a"
+            await asyncio.sleep(0.1)
+            with pytest.raises(Exception) as exc:
+                await ev.evaluate("c")
+            release.set()
+            return exc.value, await a, await b, await same
+        finally:
+            evaluation._run = orig
+
+    refused, a, b, same = asyncio.run(scenario())
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
+    assert a == same == {"name": "a"} and b == {"name": "b"}
+    ev.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = tmp_path_factory.mktemp("live") / "s.duckdb"
+    app = create_app(token=TOKEN, store_path=str(store), eval_workers=0, max_import_bytes=1_000_000)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_concurrent_saves_under_one_name(live_server):
+    """30 clients save the same name at once: every answer 201 (never 500), the last write
+    is stored and every acknowledged body was a valid version of it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def save(i: int) -> tuple[int, str]:
+        body = {"name": "même nom", "description": f"v{i}",
+                "edits": [{"kind": "open_site", "site": f"n{i}", "name": "n", "commune": "62523",
+                           "fte": {"gp": 1 + i / 10}}]}  # fmt: skip
+        r = httpx.post(live_server + "/api/scenarios", json=body, headers=AUTH, timeout=60)
+        return r.status_code, body["description"]
+
+    with ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(save, range(30)))
+    assert {s for s, _ in answers} == {201}
+    names = httpx.get(live_server + "/api/scenarios", headers=AUTH).json()
+    assert names.count("même nom") == 1
+
+
+def test_reads_are_json_and_never_internal_errors(client):
+    for url in ("/api/territory/" + "9" * 5000, "/api/sites?territory=" + "1" * 5000,
+                "/territoire/" + "x" * 3000, "/download/" + "1" * 5000 + ".csv",
+                "/api/search?q=" + "%00" * 100, "/api/search?q=a&limit=99999999999999999999"):  # fmt: skip
+        r = client.get(url)
+        assert r.status_code < 500, (url[:60], r.status_code)
+        assert "Traceback" not in r.text
+        if r.headers["content-type"].startswith("application/json"):
+            json.loads(r.text)
