@@ -16,7 +16,9 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def test_import_error_names_the_upload_not_a_temporary_path(tmp_path):
-    c = TestClient(create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")))
+    c = TestClient(
+        create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")), base_url="http://127.0.0.1"
+    )
     body = write_finess(tmp_path, good_finess_lines()).read_bytes()
     bad = body.replace(b"620000001;750050759", b"62000001;750050759")
     r = c.post("/api/offer/import/finess", content=bad, headers=AUTH)
@@ -27,7 +29,9 @@ def test_import_error_names_the_upload_not_a_temporary_path(tmp_path):
 
 
 def test_header_only_upload_refused_unless_replace_with_empty(tmp_path):
-    c = TestClient(create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")))
+    c = TestClient(
+        create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")), base_url="http://127.0.0.1"
+    )
     good = b"DEPCOM;TYPEQU;NB_EQUIP\n62523;D265;4\n"
     assert c.post("/api/offer/import/bpe", content=good, headers=AUTH).status_code == 201
     empty = b"DEPCOM;TYPEQU;NB_EQUIP\n"
@@ -44,6 +48,8 @@ def test_header_only_upload_refused_unless_replace_with_empty(tmp_path):
 
 
 def test_huge_commune_code_in_a_query_is_a_short_4xx(tmp_path):
-    c = TestClient(create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")))
+    c = TestClient(
+        create_app(token=TOKEN, store_path=str(tmp_path / "s.duckdb")), base_url="http://127.0.0.1"
+    )
     r = c.get("/api/communes/geojson", params={"codes": "62" + "1" * 5000})
     assert r.status_code in (400, 404) and len(r.text) < 600
