@@ -50,6 +50,8 @@ def test_run_example_with_report(tmp_path):
     text = html.read_text(encoding="utf-8")
     assert "Si… les centres de santé Filieris du Gard fermaient" in text
     assert "Bessèges" in text and 'data-figure="newly-under"' in text
+    # the public page behind each closed site's staff is printed, not only claimed
+    assert '<a href="https://objectifgard.com/' in text
 
 
 def test_criticality_cli(tmp_path):

@@ -264,7 +264,8 @@ def run(
             raise InputError(msg)
         rep = build_territory_report(terr, year=sc.baseline_year,
                                      neighbours=ws.report_neighbours(terr))  # fmt: skip
-        rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc)))
+        rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc),
+                                             site_sources=ws.site_sources()))  # fmt: skip
         write_html(rep, report)
         console.print(f"[green]wrote[/] {report}")
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from proxisante.report._jinja import environment
 from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
 from proxisante.report.territory_report import ReportSection
+from proxisante.sources import urls_in
 from proxisante.territory import Territory, load_commune_geometry, load_communes
 
 __all__ = ["scenario_section"]
@@ -17,14 +18,15 @@ _ids = itertools.count(1)
 
 def scenario_section(
     result, territory: Territory, *, site_names: Mapping[str, str] | None = None,
-    max_rows: int = 15,
+    site_sources: Mapping[str, str] | None = None, max_rows: int = 15,
 ) -> ReportSection:  # fmt: skip
     """Build the French section for ``result`` (:class:`~proxisante.scenarios.ScenarioResult`).
 
     The maps show the territory's communes and every commune whose APL changes; figures are
     given for the territory and for all affected communes. ``site_names``: site id → name of
     the sites the scenario changes (e.g. :meth:`proxisante.workspace.Workspace.site_names`);
-    a site without a name is shown by its id.
+    a site without a name is shown by its id. ``site_sources``: site id → its ``source``
+    text; the public pages it cites are printed beside the site and in the sources.
     """
     c = result.communes
     affected = c[c["delta_apl"] != 0]
@@ -41,6 +43,8 @@ def scenario_section(
         known = site_names or {}
         sites["name"] = [known.get(s, s) for s in sites["site_id"]]
         sites["commune_nom"] = names.reindex(sites["commune"]).to_numpy()
+        cited = site_sources or {}
+        sites["urls"] = [urls_in(cited.get(s, "")) for s in sites["site_id"]]
     n = next(_ids)
     html = (
         environment()
@@ -62,9 +66,12 @@ def scenario_section(
             year=result.scenario.baseline_year,
         )
     )
+    pages = sorted({u for urls in sites.get("urls", []) for u in urls})
     sources = [
         f"Scénario « {result.scenario.name} » : {result.method}. Sites et effectifs : "
-        "FINESS (2020) et pages publiques citées par site (liste Filieris partielle).",
+        "FINESS (2020) et pages publiques citées par site (liste Filieris partielle)"
+        + (" : " + " ; ".join(pages) if pages else "")
+        + ".",
     ]
     if any(c.available for c in result.ssiad(territory.codes)):
         sources.append(

@@ -302,6 +302,11 @@ class Workspace:
         t = self.territory(territory)
         return neighbours_within(t, NEIGHBOUR_MINUTES) if len(t) <= SMALL_TERRITORY else None
 
+    def site_sources(self) -> dict[str, str]:
+        """Site id → the ``source`` of the offer's sites (FINESS, and the pages they cite)."""
+        sites = self.offer().sites
+        return dict(zip(sites["site_id"], sites["source"].fillna("").astype(str), strict=True))
+
     def site_names(self, scenario: Scenario | None = None) -> dict[str, str]:
         """Site id → name for the offer's sites and the sites ``scenario`` opens."""
         frames = [self.offer().sites[["site_id", "name"]]]
