@@ -7,6 +7,9 @@
 2. Coverage objective (MCLP): open p = 20 centres among the same candidates to cover the most
    people of under-served communes (APL < 2.5) within 10 minutes: our HiGHS model vs spopt's
    ``MCLP.from_cost_matrix`` (CBC through PuLP) on the same instance, same run.
+3. Nurses' 75+ home-care measure: inputs built from the needs layer (no cache: what every
+   plan with nurses paid before the cache, ≈ 40-60 s per process) vs read from the disk
+   cache, then the GP + nurse instance of the CA de Lens-Liévin.
 """
 
 from __future__ import annotations
@@ -19,6 +22,29 @@ from proxisante.plan import build_instance, greedy, solve_milp
 from proxisante.plan.coverage import max_coverage
 from proxisante.territory import select
 from proxisante.travel import estimate_matrix
+
+
+def home_care_timing() -> None:
+    """Before/after of the nurses' measure inputs (fresh cache folder, then cache hit)."""
+    import tempfile
+    from pathlib import Path
+
+    from proxisante.plan.home_care import home_care_inputs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        first = home_care_inputs(cache_dir=Path(tmp))
+        t1 = time.perf_counter()
+        again = home_care_inputs(cache_dir=Path(tmp))
+        t2 = time.perf_counter()
+    assert not first.cached and again.cached
+    print(f"nurses' home-care inputs: built {t1 - t0:.1f} s (before: every process), "
+          f"from the disk cache {t2 - t1:.2f} s (after)")  # fmt: skip
+    t0 = time.perf_counter()
+    inst = build_instance(select("epci:246200364"), budgets_eur={2025: 6e5, 2026: 6e5},
+                          professions=("gp", "nurse"), max_candidates=20)  # fmt: skip
+    print(f"GP + nurse instance, CA de Lens-Liévin ({len(inst.codes)} communes): "
+          f"{time.perf_counter() - t0:.1f} s with the cache")  # fmt: skip
 
 
 def main() -> None:
@@ -98,4 +124,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    home_care_timing()
     main()

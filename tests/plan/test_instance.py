@@ -139,8 +139,8 @@ def test_nurses_in_the_same_plan_match_an_independent_2sfca():
     with pytest.raises(InputError, match="threshold is required for profession 'nurse'"):
         build_instance(terr, budgets_eur=BUDGET, professions=("gp", "nurse"),
                        supply_fte={"nurse": nurses})  # fmt: skip
-    with pytest.raises(InputError, match="a plan staffs gp and nurse"):
-        build_instance(terr, budgets_eur=BUDGET, professions=("gp", "dentist"))
+    with pytest.raises(InputError, match="profession was 'surgeon'; expected one of gp, nurse"):
+        build_instance(terr, budgets_eur=BUDGET, professions=("gp", "surgeon"))
 
 
 def test_network_territory_is_around_the_operator_centres():

@@ -3,6 +3,7 @@ two professions); greedy bounded by it; hand-solvable cases; infeasible requests
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -253,3 +254,37 @@ def test_bad_objective_and_assumptions():
         PlanAssumptions(gp_fte_eur_per_year=-5)
     with pytest.raises(InputError, match=r"ramp_up_share was 1\.5"):
         PlanAssumptions(ramp_up_share=1.5)
+
+
+def test_binding_constraint_by_hand():
+    from proxisante.plan import PlanSolution
+    from proxisante.plan.cog import BUDGET_BINDS, HIRES_BIND, NONE_BINDS, binding_constraints
+
+    # ramp 1, step 1: one GP FTE at the existing site costs 110 − 60 = 50 net a year
+    inst = _instance(budgets=(60.0, 1000.0), hires=(2.0, 1.0))
+    fte = np.zeros((1, 3, 2))
+    fte[0, 0] = [1.0, 2.0]  # 2025: 1 FTE, net 50, 10 left < 50 → budget binds; 1 of 2 hired
+    # 2026: 1 more (capacity 1 used up) → capacity binds; net 2·110 − 2·60 = 100 ≤ 1000
+    sol = PlanSolution(fte, np.array([[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]]), 0.0, "hand")
+    assert binding_constraints(inst, sol) == [BUDGET_BINDS, HIRES_BIND]
+    fte[0, 0] = [0.0, 0.0]
+    assert binding_constraints(inst, PlanSolution(fte, sol.open, 0.0, "hand")) == [NONE_BINDS] * 2
+
+
+def test_growth_scenario_raises_the_hiring_capacity():
+    from proxisante.plan import budget_scenarios
+
+    # hires bind at 1 FTE a year; growth of 100 % a year doubles the capacity in 2026
+    inst = _instance(budgets=(500.0, 500.0), hires=(1.0, 1.0))
+    sc = budget_scenarios(inst, time_limit_s=10, growth_per_year=1.0)
+    _freeze, flat, growth = sc.columns
+    assert sc.loc["capacité de recrutement cumulée (ETP)", flat] == 2.0
+    assert sc.loc["capacité de recrutement cumulée (ETP)", growth] == 3.0
+    assert sc.loc["ETP médecins recrutés 2025-2026", flat] == 2.0
+    assert sc.loc["ETP médecins recrutés 2025-2026", growth] == 3.0
+    assert "capacité de recrutement" in sc.loc["contrainte limitante par année", flat]
+    # with the capacity kept (elasticity 0) growth equals flat
+    fixed = dataclasses.replace(inst, assumptions=dataclasses.replace(
+        inst.assumptions, growth_hires_elasticity=0.0))  # fmt: skip
+    sc0 = budget_scenarios(fixed, time_limit_s=10, growth_per_year=1.0)
+    assert sc0.iloc[:, 2]["ETP médecins recrutés 2025-2026"] == 2.0

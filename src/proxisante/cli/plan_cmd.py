@@ -52,24 +52,55 @@ def _settings(text: str | None) -> dict[str, float]:
     return out
 
 
+def _per_profession(text: str | None, professions: list[str], option: str) -> dict[str, float]:
+    """``NUMBER`` (the one profession it can apply to) or ``PROFESSION=NUMBER,…``."""
+    if text is None or not text.strip():
+        return {}
+    if "=" not in text:
+        only = professions if len(professions) == 1 else [p for p in professions if p != "gp"]
+        if len(only) != 1:
+            example = f"{option} {only[0] if only else 'nurse'}=80"
+            msg = (f"{option} {text} is ambiguous with professions {','.join(professions)}; "
+                   f"give PROFESSION=NUMBER,… (e.g. {example})")  # fmt: skip
+            raise InputError(msg)
+        text = f"{only[0]}={text}"
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        try:
+            out[name] = float(value)
+        except ValueError:
+            msg = f"{option} part '{part}' is not PROFESSION=NUMBER (e.g. physiotherapist=60)"
+            raise InputError(msg) from None
+        if name not in professions:
+            msg = (f"{option} names profession '{name}' that is not planned "
+                   f"(--professions {','.join(professions)})")  # fmt: skip
+            raise InputError(msg)
+    return out
+
+
 def _instance(*, territory, operator, budget, hires, candidates, max_candidates, assumptions,
-              settings, min_team, step, ramp_up, max_fte, professions, nurse_supply,
-              nurse_threshold, store):  # fmt: skip
+              settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
+              fte_cost, store):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
     from proxisante.plan import PlanAssumptions, read_assumptions
 
+    profs = [p.strip() for p in professions.split(",") if p.strip()]
     a = read_assumptions(assumptions) if assumptions is not None else PlanAssumptions()
     named = {"min_team_gp_fte": min_team, "fte_step": step, "ramp_up_share": ramp_up,
              "max_added_fte_per_site": max_fte}  # fmt: skip
+    named |= {f"{p}_fte_eur_per_year": v
+              for p, v in _per_profession(fte_cost, profs, "--fte-cost").items()}  # fmt: skip
     a = a.with_overrides({k: v for k, v in named.items() if v is not None}, origin="options")
     a = a.with_overrides(_settings(settings), origin="--set")
     ws = workspace(store)
     inst = ws.plan_instance(
         territory, budgets_eur=budget, hires_fte=hires,
         candidates=[c.strip() for c in candidates.split(",")] if candidates else None,
-        assumptions=a, operator=operator, max_candidates=max_candidates,
-        professions=[p.strip() for p in professions.split(",") if p.strip()],
-        nurse_supply_file=nurse_supply, nurse_threshold=nurse_threshold,
+        assumptions=a, operator=operator, max_candidates=max_candidates, professions=profs,
+        supply_files={} if supply is None else {p: supply for p in profs if p != "gp"},
+        thresholds=_per_profession(threshold, profs, "--threshold"),
     )  # fmt: skip
     return inst, ws.plan_territory(territory, operator=operator), ws
 
@@ -106,17 +137,30 @@ Step = Annotated[float | None, typer.Option(help="FTE step of hires (default 0.5
 RampUp = Annotated[float | None, typer.Option(help="Share of a hire's activity in its first "
                                               "year (default 0.5)")]  # fmt: skip
 MaxFte = Annotated[float | None, typer.Option(help="FTE added at most per site (default 6)")]
-Professions = Annotated[str, typer.Option(help="Professions planned with one budget: gp or "
-                                          "gp,nurse")]  # fmt: skip
-NurseSupply = Annotated[
-    Path | None,
-    typer.Option(help="Nurses: CSV commune,fte[,profession] of every commune, measured in FTE "
-                 "per 100,000 (default: the 75+ home-care access of the needs layer)"),
+Professions = Annotated[
+    str,
+    typer.Option("--professions", "--profession",
+                 help="Professions planned with one budget, e.g. gp, gp,nurse, physiotherapist, "
+                 "midwife, dentist (GPs in APL; nurses on the 75+ home-care access unless "
+                 "--supply; others in FTE per 100,000 standardised inhabitants)"),
 ]  # fmt: skip
-NurseThreshold = Annotated[
-    float | None,
-    typer.Option(help="Nurses: under-served level in FTE per 100,000 standardised inhabitants "
-                 "(required with --nurse-supply; default measure: half the national value)"),
+Supply = Annotated[
+    Path | None,
+    typer.Option(help="CSV commune,fte[,profession] giving the FTE of every commune for the "
+                 "planned professions other than GPs (measured in FTE per 100,000 standardised "
+                 "inhabitants, DREES step; default: the offer's staff)"),
+]  # fmt: skip
+Threshold = Annotated[
+    str | None,
+    typer.Option(help="Under-served level: NUMBER for the one non-GP profession, or "
+                 "PROFESSION=NUMBER,… (FTE per 100,000 standardised inhabitants; required "
+                 "with --supply and for professions other than GPs and nurses)"),
+]  # fmt: skip
+FteCost = Annotated[
+    str | None,
+    typer.Option(help="Employer cost per FTE and year, €: NUMBER for the one non-GP "
+                 "profession, or PROFESSION=EUROS,… (required for professions other than GPs "
+                 "and nurses)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
 TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]
@@ -128,6 +172,16 @@ _UNITS_EN = {
     "equity": ("lowest access relative to the threshold, summed over years",
                "higher is better"),
 }  # fmt: skip
+
+
+#: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
+#: not signed), so it is a labelled « hypothèse » and the budget scenarios show its weight.
+DEFAULT_BUDGET_EUR = 6e5
+DEFAULT_BUDGET_BASIS_FR = (
+    "hypothèse : 600 000 € nets par an par défaut, sans source publiée (la COG 2025-2028 "
+    "n'est pas signée) ; à remplacer par --budget ; les scénarios gel / constant / croissance "
+    "montrent son influence"
+)
 
 
 def _fmt(x: float, digits: int = 0) -> str:
@@ -151,8 +205,9 @@ def optimise(
     ramp_up: RampUp = None,
     max_fte: MaxFte = None,
     professions: Professions = "gp",
-    nurse_supply: NurseSupply = None,
-    nurse_threshold: NurseThreshold = None,
+    supply: Supply = None,
+    threshold: Threshold = None,
+    fte_cost: FteCost = None,
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
@@ -164,12 +219,14 @@ def optimise(
         territory=territory, operator=operator, budget=_budgets(budget), hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
         settings=settings, min_team=min_team, step=step, ramp_up=ramp_up, max_fte=max_fte,
-        professions=professions, nurse_supply=nurse_supply, nurse_threshold=nurse_threshold,
+        professions=professions, supply=supply, threshold=threshold, fte_cost=fte_cost,
         store=store,
     )  # fmt: skip
     with console.status(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    for b in inst.blocks:
+        console.print(f"{b.profession}: access in {b.unit_en}, threshold {b.threshold:g}")
     unit, better = _UNITS_EN[objective]
     rel = (g.objective - sol.objective) / abs(sol.objective) if sol.objective else 0.0
     digits = 2 if objective == "equity" else 0
@@ -204,8 +261,12 @@ def cog(
     from_year: Annotated[int, typer.Option("--from", help="First year")] = 2025,
     to_year: Annotated[int, typer.Option("--to", help="Last year")] = 2028,
     budget_per_year: Annotated[
-        float, typer.Option(help="Net € per year when --budget is not given (scenario parameter)")
-    ] = 6e5,
+        float | None,
+        typer.Option(
+            help="Net € per year when --budget is not given (default 600,000, an "
+            "unsourced « hypothèse » labelled as such in every output)"
+        ),
+    ] = None,
     budget: Annotated[
         str | None, typer.Option(help="Net budget YEAR=EUROS,… (overrides --budget-per-year)")
     ] = None,
@@ -220,8 +281,9 @@ def cog(
     ramp_up: RampUp = None,
     max_fte: MaxFte = None,
     professions: Professions = "gp",
-    nurse_supply: NurseSupply = None,
-    nurse_threshold: NurseThreshold = None,
+    supply: Supply = None,
+    threshold: Threshold = None,
+    fte_cost: FteCost = None,
     scenarios: Annotated[
         bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
     ] = True,
@@ -238,6 +300,10 @@ def cog(
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"
         raise InputError(msg)
+    basis = ""
+    if budget is None and budget_per_year is None:
+        budget_per_year = DEFAULT_BUDGET_EUR
+        basis = DEFAULT_BUDGET_BASIS_FR
     budgets = (_budgets(budget) if budget is not None
                else {y: budget_per_year for y in range(from_year, to_year + 1)})  # fmt: skip
     if sorted(budgets) != list(range(from_year, to_year + 1)):
@@ -247,9 +313,14 @@ def cog(
         territory=territory, operator=operator, budget=budgets, hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
         settings=settings, min_team=min_team, step=step, ramp_up=ramp_up, max_fte=max_fte,
-        professions=professions, nurse_supply=nurse_supply, nurse_threshold=nurse_threshold,
+        professions=professions, supply=supply, threshold=threshold, fte_cost=fte_cost,
         store=store,
     )  # fmt: skip
+    if basis:
+        import dataclasses
+
+        inst = dataclasses.replace(inst, budget_basis_fr=basis)
+        console.print(f"[yellow]Budget net : {basis}[/]")
     ssiad = ws.ssiad_coverage(terr)
     with console.status("Building the plan…"):
         plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
@@ -259,13 +330,22 @@ def cog(
     s = plan.summary
     shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
              "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
-             *[c for c in s.columns if c.startswith("habitants sous")][:2]]  # fmt: skip
+             *[c for c in s.columns if c.startswith("habitants sous")][:2],
+             "contrainte limitante"]  # fmt: skip
     t = Table(*shown)
     for r in s[shown].to_dict("records"):
-        t.add_row(*[str(r[c]) if c == "année" else _fmt(r[c], 1 if "ETP" in c else 0)
-                    for c in shown])  # fmt: skip
+        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
+                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
     console.print(t)
     console.print(plan.comparison)
+    if sc is not None:
+        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
+                                                     "contrainte"))]  # fmt: skip
+        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
+        for r in keep:
+            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
+                            for v in sc.loc[r]])  # fmt: skip
+        console.print(st)
     console.print(f"[green]wrote[/] {out}")
     if html is not None:
         from proxisante.report import build_territory_report, plan_section, write_html

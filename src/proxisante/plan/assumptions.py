@@ -24,24 +24,44 @@ Sourced values
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from proxisante.errors import DataFileError, InputError
+from proxisante.offer.model import PROFESSIONS
 
 __all__ = [
     "ASSUMPTION_INFO",
+    "OTHER_KEYS",
     "PLANNED_PROFESSIONS",
+    "PROFESSION_FR",
+    "SHORT_FR",
     "Assumption",
     "PlanAssumptions",
     "read_assumptions",
 ]
 
-#: Professions a plan can staff (their fees, costs and attrition are below).
-PLANNED_PROFESSIONS = ("gp", "nurse")
+#: Professions a plan can staff: GPs and nurses with the sourced figures below, the others of
+#: the offer with the user's cost per FTE (``<profession>_fte_eur_per_year``).
+PLANNED_PROFESSIONS = PROFESSIONS
+#: Per-profession keys of the professions other than GPs and nurses (``<profession>_<key>``).
+OTHER_KEYS = ("fte_eur_per_year", "fees_eur_per_fte", "attrition_per_year")
+
+#: French plural name of each profession (report and xlsx labels).
+PROFESSION_FR = {
+    "gp": "médecins généralistes", "nurse": "infirmiers", "physiotherapist":
+    "masseurs-kinésithérapeutes", "midwife": "sages-femmes", "dentist": "chirurgiens-dentistes",
+    "care_assistant": "aides-soignants",
+}  # fmt: skip
+#: Short French name of each profession (column labels).
+SHORT_FR = {"gp": "médecins", "nurse": "infirmiers", "physiotherapist": "kinésithérapeutes",
+            "midwife": "sages-femmes", "dentist": "dentistes",
+            "care_assistant": "aides-soignants"}  # fmt: skip
 
 SOURCED = "sourcé"
 ESTIMATED = "estimé"
@@ -137,6 +157,14 @@ ASSUMPTION_INFO: dict[str, Assumption] = {
     "budget_growth_per_year": Assumption(
         "croissance annuelle du budget dans le scénario « croissance »", "part par an",
         HYPOTHESIS, "hypothèse de scénario"),
+    "growth_hires_elasticity": Assumption(
+        "part de la croissance du budget reportée sur la capacité de recrutement (scénario "
+        "« croissance »)", "part", HYPOTHESIS,
+        "hypothèse : un budget plus élevé finance aussi plus de recrutements (1 = capacité "
+        "proportionnelle au budget, 0 = capacité inchangée)"),
+    "other_attrition_per_year": Assumption(
+        "départs non remplacés des autres professions (gel des embauches)", "part par an",
+        HYPOTHESIS, "hypothèse : même ordre que les médecins faute de source par profession"),
 }  # fmt: skip
 
 
@@ -162,15 +190,29 @@ class PlanAssumptions:
     retirement_age: float = 67.0
     hires_fte_per_year: float = 4.0
     budget_growth_per_year: float = 0.05
+    growth_hires_elasticity: float = 1.0
+    other_attrition_per_year: float = 0.05
+    #: ``<profession>_<key>`` values (keys of :data:`OTHER_KEYS`) of the other professions.
+    other: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name, v in self.other.items():
+            _, key = _other_key(name, origin="assumptions")
+            if not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
+                msg = f"assumption {name} was {v!r}; expected a number ≥ 0"
+                raise InputError(msg)
+            if key == "attrition_per_year" and v > 1:
+                msg = f"assumption {name} was {v!r}; expected a share 0..1"
+                raise InputError(msg)
         for f in fields(self):
+            if f.name == "other":
+                continue
             v = getattr(self, f.name)
             if not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
                 msg = f"assumption {f.name} was {v!r}; expected a number ≥ 0"
                 raise InputError(msg)
         for name in ("fixed_payment_share", "ramp_up_share", "gp_attrition_per_year",
-                     "nurse_attrition_per_year"):  # fmt: skip
+                     "nurse_attrition_per_year", "other_attrition_per_year"):  # fmt: skip
             if getattr(self, name) > 1:
                 msg = f"assumption {name} was {getattr(self, name)!r}; expected a share 0..1"
                 raise InputError(msg)
@@ -184,16 +226,32 @@ class PlanAssumptions:
 
     # --- per-profession figures -------------------------------------------------------
     def cost_per_fte(self, profession: str) -> float:
-        """Employer cost of one FTE (euros per year), without the size-related running cost."""
-        return {"gp": self.gp_fte_eur_per_year, "nurse": self.nurse_fte_eur_per_year}[
-            _planned(profession)
-        ]
+        """Employer cost of one FTE (euros per year), without the size-related running cost.
+
+        Raises
+        ------
+        InputError
+            A profession other than GPs and nurses without its cost (no default exists).
+        """
+        p = _planned(profession)
+        if p in ("gp", "nurse"):
+            return getattr(self, f"{p}_fte_eur_per_year")
+        key = f"{p}_fte_eur_per_year"
+        if key not in self.other:
+            msg = (f"no cost per FTE for profession '{p}': give --fte-cost (euros per FTE and "
+                   f"year) or {key} in the assumptions file")  # fmt: skip
+            raise InputError(msg)
+        return float(self.other[key])
 
     def fees_per_fte(self, profession: str) -> float:
-        """Fee income of one FTE at full activity (euros per year)."""
-        if _planned(profession) == "gp":
+        """Fee income of one FTE at full activity (euros per year); other professions: their
+        ``<profession>_fees_eur_per_fte`` or 0 (no income counted)."""
+        p = _planned(profession)
+        if p == "gp":
             return self.gp_consultations_per_fte * self.gp_tariff_eur
-        return self.nurse_fees_eur_per_fte
+        if p == "nurse":
+            return self.nurse_fees_eur_per_fte
+        return float(self.other.get(f"{p}_fees_eur_per_fte", 0.0))
 
     def income_per_fte(self, profession: str) -> float:
         """Fees plus the centre's fixed payments, per FTE at full activity (euros per year)."""
@@ -201,9 +259,10 @@ class PlanAssumptions:
 
     def attrition(self, profession: str) -> float:
         """Share of the staff leaving each year and not replaced under a hiring freeze."""
-        return {"gp": self.gp_attrition_per_year, "nurse": self.nurse_attrition_per_year}[
-            _planned(profession)
-        ]
+        p = _planned(profession)
+        if p in ("gp", "nurse"):
+            return getattr(self, f"{p}_attrition_per_year")
+        return float(self.other.get(f"{p}_attrition_per_year", self.other_attrition_per_year))
 
     def min_team_fte(self, profession: str) -> float:
         """FTE of ``profession`` a new centre must have the year it opens."""
@@ -211,27 +270,32 @@ class PlanAssumptions:
 
     # --- overrides and listing --------------------------------------------------------
     def with_overrides(self, values: dict, *, origin: str = "overrides") -> PlanAssumptions:
-        """A copy with ``values`` (field name → number) replacing the defaults."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            msg = (f"{origin}: unknown assumption '{unknown[0]}'; expected one of "
-                   f"{', '.join(sorted(known))}")  # fmt: skip
-            raise InputError(msg)
-        clean = {}
+        """A copy with ``values`` (field name → number) replacing the defaults.
+
+        Names are the fields, or ``<profession>_<key>`` for the professions other than GPs
+        and nurses (keys of :data:`OTHER_KEYS`, e.g. ``physiotherapist_fte_eur_per_year``).
+        """
+        known = {f.name for f in fields(self)} - {"other"}
+        clean, other = {}, dict(self.other)
         for k, v in values.items():
+            if k not in known:
+                _other_key(k, origin=origin, known=known)
             if isinstance(v, bool) or not isinstance(v, int | float):
                 msg = f"{origin}: assumption '{k}' was {v!r}; expected a number"
                 raise InputError(msg)
-            clean[k] = float(v)
-        return replace(self, **clean)
+            if k in known:
+                clean[k] = float(v)
+            else:
+                other[k] = float(v)
+        return replace(self, **clean, other=other)
 
     def overridden(self) -> set[str]:
-        """Names of the fields that differ from the defaults."""
+        """Names of the fields (and ``other`` keys) that differ from the defaults."""
         default = PlanAssumptions()
-        return {k for k, v in asdict(self).items() if v != getattr(default, k)}
+        out = {k for k, v in asdict(self).items() if k != "other" and v != getattr(default, k)}
+        return out | set(self.other)
 
-    def table(self, *, professions: tuple[str, ...] = PLANNED_PROFESSIONS) -> pd.DataFrame:
+    def table(self, *, professions: tuple[str, ...] = ("gp", "nurse")) -> pd.DataFrame:
         """French table: hypothèse, valeur, unité, statut, source (one row per field).
 
         Fields about a profession not planned are left out; a value set by the user is
@@ -239,11 +303,30 @@ class PlanAssumptions:
         """
         mine = self.overridden()
         rows = []
+        others = [p for p in professions if p not in ("gp", "nurse")]
         for name, info in ASSUMPTION_INFO.items():
             if name.startswith("nurse") and "nurse" not in professions:
                 continue
+            if name.startswith("other") and not others:
+                continue
             status = "valeur utilisateur" if name in mine else info.status
             rows.append((info.label_fr, getattr(self, name), info.unit, status, info.source))
+        for p in others:
+            fr = PROFESSION_FR[p]
+            user = "valeur utilisateur"
+            rows.append((f"coût employeur d'un ETP ({fr})", self.cost_per_fte(p), "€/an", user,
+                         "fourni par l'utilisateur (--fte-cost)"))  # fmt: skip
+            fees = f"{p}_fees_eur_per_fte"
+            rows.append((f"honoraires par ETP ({fr}) et par an", self.fees_per_fte(p), "€/an",
+                         "valeur utilisateur" if fees in self.other else HYPOTHESIS,
+                         "fourni par l'utilisateur" if fees in self.other else
+                         "hypothèse : aucune recette comptée faute de donnée (coût net = coût "
+                         "brut)"))  # fmt: skip
+            att = f"{p}_attrition_per_year"
+            if att in self.other:
+                rows.append((f"départs non remplacés ({fr}, gel des embauches)",
+                             self.attrition(p), "part par an", "valeur utilisateur",
+                             "fourni par l'utilisateur"))  # fmt: skip
         derived = [
             ("honoraires par ETP de médecin à pleine activité",
              self.fees_per_fte("gp"), "€/an", "calculé", "consultations par ETP × tarif G"),
@@ -251,6 +334,18 @@ class PlanAssumptions:
         return pd.DataFrame(
             rows + derived, columns=["hypothèse", "valeur", "unité", "statut", "source"]
         )
+
+
+def _other_key(name: str, *, origin: str, known=()) -> tuple[str, str]:
+    """``(profession, key)`` of a ``<profession>_<key>`` name of another profession."""
+    others = [p for p in PLANNED_PROFESSIONS if p not in ("gp", "nurse")]
+    m = re.fullmatch(rf"({'|'.join(others)})_({'|'.join(OTHER_KEYS)})", name)
+    if m is None:
+        expected = ", ".join(sorted(known)) or "the fields of PlanAssumptions"
+        msg = (f"{origin}: unknown assumption '{name}'; expected one of {expected}, or "
+               f"<profession>_{{{','.join(OTHER_KEYS)}}} for {', '.join(others)}")  # fmt: skip
+        raise InputError(msg)
+    return m.group(1), m.group(2)
 
 
 def _planned(profession: str) -> str:

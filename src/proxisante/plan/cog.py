@@ -20,6 +20,7 @@ import pandas as pd
 
 from proxisante.errors import InputError
 from proxisante.offer import SsiadCoverage
+from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
 from proxisante.plan.costs import site_year_costs
 from proxisante.plan.instance import PlanInstance
 from proxisante.plan.optimise import PlanSolution, access_after, greedy, solve_milp
@@ -28,6 +29,8 @@ __all__ = [
     "OBJECTIVE_UNITS_FR",
     "PROFESSION_FR",
     "CogPlan",
+    "binding_constraints",
+    "budget_label",
     "budget_scenarios",
     "build_cog_plan",
     "comparison_sentence",
@@ -37,14 +40,6 @@ __all__ = [
 ]
 
 NO_AGE_DATA = "non disponible (populations par âge non chargées)"
-
-#: French plural name of each profession (report and xlsx labels).
-PROFESSION_FR = {
-    "gp": "médecins généralistes", "nurse": "infirmiers", "physiotherapist":
-    "masseurs-kinésithérapeutes", "midwife": "sages-femmes", "dentist": "chirurgiens-dentistes",
-    "care_assistant": "aides-soignants",
-}  # fmt: skip
-SHORT_FR = {"gp": "médecins", "nurse": "infirmiers"}
 
 #: What each objective's value measures, and which way is better (French).
 OBJECTIVE_UNITS_FR = {
@@ -107,6 +102,48 @@ class CogPlan:
         return comparison_sentence(self.objective, self.solution, self.greedy)
 
 
+BUDGET_BINDS = "budget"
+HIRES_BIND = "capacité de recrutement"
+NONE_BINDS = "aucune (plus d'ETP utile ou capacité des sites atteinte)"
+
+
+def binding_constraints(inst: PlanInstance, sol: PlanSolution) -> list[str]:
+    """Per plan year, the constraint that stops the plan from doing more (French label).
+
+    The budget binds when what is left of the year's net budget cannot pay one more step
+    of FTE of the cheapest profession at an existing centre (or a new centre with its
+    minimum team, when there is no existing centre); the hiring capacity binds when less
+    than one step of FTE is left to hire. Both can bind; neither binds when the plan stops
+    because no more FTE improves the objective or the sites are full.
+    """
+    from proxisante.plan.costs import cost_coefficients, year_net_cost
+
+    a = inst.assumptions
+    c = cost_coefficients(inst)
+    step_cost = float(c["now"].min()) * a.fte_step
+    if not inst.existing.any():
+        step_cost += a.opening_eur + a.site_eur_per_year
+    prev = np.zeros(sol.fte.shape[:2])
+    open_prev = inst.existing.astype(float)
+    out = []
+    for t in range(len(inst.years)):
+        spent = year_net_cost(inst, sol.fte[:, :, t], prev, sol.open[:, t], open_prev)
+        hired = float((sol.fte[:, :, t] - prev).sum())
+        binds = []
+        if inst.budget_eur[t] - spent < step_cost - 1e-6:
+            binds.append(BUDGET_BINDS)
+        if inst.hires_fte[t] - hired < a.fte_step - 1e-9:
+            binds.append(HIRES_BIND)
+        out.append(" et ".join(binds) or NONE_BINDS)
+        prev, open_prev = sol.fte[:, :, t], sol.open[:, t]
+    return out
+
+
+def budget_label(inst: PlanInstance) -> str:
+    """French header of the net budget, marked « hypothèse » when it is the default."""
+    return "budget net (€, hypothèse)" if inst.budget_basis_fr else "budget net (€)"
+
+
 def _kpis(inst: PlanInstance, access: list[np.ndarray], w: np.ndarray, tag: str) -> dict:
     out = {}
     for b, acc in zip(inst.blocks, access, strict=True):
@@ -158,6 +195,7 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
     open_prev = np.concatenate([inst.existing[:, None].astype(float), sol.open[:, :-1]], axis=1)
     prev = np.concatenate([np.zeros((*sol.fte.shape[:2], 1)), sol.fte[:, :, :-1]], axis=2)
     rows = []
+    binds = binding_constraints(inst, sol)
     for t, year in enumerate(inst.years):
         r: dict = {"année": year}
         for i, p in enumerate(inst.professions):
@@ -169,7 +207,8 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         r["coût brut (€)"] = float(by_year["gross_eur"].get(year, 0.0))
         r["recettes (€)"] = float(by_year["income_eur"].get(year, 0.0))
         r["coût net (€)"] = float(by_year["net_eur"].get(year, 0.0))
-        r["budget net (€)"] = float(inst.budget_eur[t])
+        r[budget_label(inst)] = float(inst.budget_eur[t])
+        r["contrainte limitante"] = binds[t]
         r |= _kpis(inst, access_after(inst, sol.fte, t), w, "avec le plan")
         r |= _kpis(inst, [b.baseline[:, t] for b in inst.blocks], w, "sans COG")
         for b in inst.blocks:
@@ -207,8 +246,18 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         "Coûts nets = coûts bruts (salaires, fonctionnement, investissements) − "
         "recettes (honoraires et forfaits) des seuls recrutements du plan."
     )
-    return CogPlan(inst, sol, g, objective, summary, detail,
-                   inst.assumptions.table(professions=tuple(inst.professions)), communes, notes,
+    if inst.budget_basis_fr:
+        notes.append(f"Budget net annuel : {inst.budget_basis_fr}")
+    notes.append("Contrainte limitante par année : " + " ; ".join(
+        f"{y} : {b}" for y, b in zip(inst.years, binds, strict=True)) + ".")  # fmt: skip
+    table = inst.assumptions.table(professions=tuple(inst.professions))
+    budget_row = pd.DataFrame([{
+        "hypothèse": "budget net annuel du plan", "valeur": float(inst.budget_eur[0]),
+        "unité": "€/an", "statut": "hypothèse" if inst.budget_basis_fr else "valeur utilisateur",
+        "source": inst.budget_basis_fr or "fourni par l'utilisateur (--budget)",
+    }])  # fmt: skip
+    table = pd.concat([budget_row, table], ignore_index=True)
+    return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
                    ssiad_text)  # fmt: skip
 
 
@@ -261,30 +310,42 @@ def budget_scenarios(
 ) -> pd.DataFrame:
     """Freeze / flat / growth budgets side by side (French table, one column per scenario).
 
-    ``flat`` is ``inst``'s budget of its first year every year, ``growth`` raises it by
-    ``growth_per_year`` (default: the assumption ``budget_growth_per_year``) each year,
-    ``gel`` (freeze) hires nobody: the "sans COG" baseline. Rows: final-year indicators,
-    hires, openings, cumulative gross / income / net cost. ``plan``: the plan already solved
-    on ``inst`` (reused for the scenario with the same budget).
+    ``flat`` is ``inst``'s budget and hiring capacity of its first year every year,
+    ``growth`` raises the budget by ``growth_per_year`` (default: the assumption
+    ``budget_growth_per_year``) each year and the hiring capacity by that growth times the
+    assumption ``growth_hires_elasticity`` (1: capacity proportional to the budget; without
+    it the capacity binds first and growth equals flat), ``gel`` (freeze) hires nobody: the
+    "sans COG" baseline. Rows: final-year indicators, hires, openings, cumulative gross /
+    income / net cost, budget and hiring capacity, and the constraint that binds each year
+    (:func:`binding_constraints`). ``plan``: the plan already solved on ``inst`` (reused for
+    the scenario with the same budget and capacity).
     """
-    g = inst.assumptions.budget_growth_per_year if growth_per_year is None else growth_per_year
+    a = inst.assumptions
+    g = a.budget_growth_per_year if growth_per_year is None else growth_per_year
     b0 = float(inst.budget_eur[0])
+    h0 = float(inst.hires_fte[0])
     n = len(inst.years)
+    growth = (1 + g) ** np.arange(n)
+    # the growth scenario also raises the hiring capacity (assumption growth_hires_elasticity)
+    hires_growth = h0 * (1 + g * a.growth_hires_elasticity) ** np.arange(n)
+    tag = ", hypothèse" if inst.budget_basis_fr else ""
     cases = {
-        "gel des embauches (sans COG)": None,
-        f"budget constant ({b0:,.0f} €/an)".replace(",", "\u202f"): np.full(n, b0),
-        f"croissance (+{g:.0%}/an)".replace("%", " %"): b0 * (1 + g) ** np.arange(n),
-    }
+        "gel des embauches (sans COG)": (None, None),
+        f"budget constant ({b0:,.0f} €/an{tag})".replace(",", "\u202f", 1): (
+            np.full(n, b0), np.full(n, h0)),
+        f"croissance (+{g:.0%}/an)".replace("%", " %"): (b0 * growth, hires_growth),
+    }  # fmt: skip
     cols = {}
-    for name, budget in cases.items():
+    for name, (budget, hires) in cases.items():
+        variant = inst if budget is None else replace(inst, budget_eur=budget, hires_fte=hires)
         if budget is None:
             fte = np.zeros((len(inst.blocks), inst.n_candidates, n))
             opened = np.tile(inst.existing[:, None].astype(float), (1, n))
             sol = PlanSolution(fte, opened, 0.0, "none")
-        elif plan is not None and np.allclose(budget, inst.budget_eur):
+        elif (plan is not None and np.allclose(budget, inst.budget_eur)
+              and np.allclose(hires, inst.hires_fte)):  # fmt: skip
             sol = plan.solution
         else:
-            variant = replace(inst, budget_eur=budget)
             gr = greedy(variant, objective)
             sol = solve_milp(variant, objective, time_limit_s=time_limit_s, warm_start=gr)
         money = site_year_costs(inst, sol.fte, sol.open)
@@ -299,6 +360,14 @@ def budget_scenarios(
         col["recettes cumulées (€)"] = float(money["income_eur"].sum())
         col["coût net cumulé (€)"] = float(money["net_eur"].sum())
         col["budget net cumulé (€)"] = 0.0 if budget is None else float(np.sum(budget))
+        col["capacité de recrutement cumulée (ETP)"] = (
+            0.0 if hires is None else float(np.sum(hires))
+        )
+        col["contrainte limitante par année"] = (
+            "gel : aucun recrutement" if budget is None else " ; ".join(
+                f"{y} : {b}" for y, b in zip(inst.years, binding_constraints(variant, sol),
+                                             strict=True))
+        )  # fmt: skip
         cols[name] = col
     return pd.DataFrame(cols)
 

@@ -57,6 +57,7 @@ class ProfessionBlock:
     lost_basis: str = ""
     unit_fr: str = ""
     threshold_source: str = ""
+    unit_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class PlanInstance:
         :class:`~proxisante.plan.assumptions.PlanAssumptions` (costs, team rules…).
     notes
         French notes on how the instance was built (candidate rule, baselines).
+    budget_basis_fr
+        Where the budget comes from, in French: ``""`` when the user gave it, else the
+        « hypothèse » sentence shown next to every budget figure.
     replace_fte
         Professions × candidates × years: FTE that must be in post (cumulative) to replace
         the departures of the operator's centres; ``None``: no imposed hire.
@@ -96,6 +100,7 @@ class PlanInstance:
     label: str = ""
     notes: list[str] = field(default_factory=list)
     replace_fte: np.ndarray | None = None
+    budget_basis_fr: str = ""
 
     @property
     def n_candidates(self) -> int:
@@ -164,13 +169,18 @@ def build_instance(
         ``max_candidates`` of them (most people within 15 minutes first). The open centres
         de santé of ``operator`` in the territory are always candidates (no opening cost).
     professions
-        Planned professions among ``gp`` and ``nurse`` (one budget for all).
+        Planned professions (one budget for all): ``gp`` (APL), ``nurse`` (75+ home-care
+        access, or FTE per 100,000 with ``supply_fte``), and any other profession of the
+        offer (``physiotherapist``, ``midwife``, ``dentist``…) in FTE per 100,000
+        standardised inhabitants with the DREES step; those need a threshold and a cost per
+        FTE (``<profession>_fte_eur_per_year`` in ``assumptions``).
     supply_fte
         ``{profession: FTE per commune}`` for professions other than GPs (index: INSEE
         code); default: the offer's staff of that profession.
     thresholds
-        Under-served level per profession; GPs default to 2.5 (APL); others are required
-        (FTE per 100,000 standardised inhabitants: no official level exists).
+        Under-served level per profession; GPs default to 2.5 (APL), nurses on the home-care
+        measure to half the national value; others are required (FTE per 100,000
+        standardised inhabitants: no official level exists).
     context
         The evaluation baseline (national APL, populations, catchment); built when omitted.
     replace_departures
@@ -191,8 +201,9 @@ def build_instance(
         raise InputError(msg)
     for p in professions:
         if p not in PLANNED_PROFESSIONS:
-            msg = f"profession was '{p}'; a plan staffs {' and '.join(PLANNED_PROFESSIONS)}"
+            msg = f"profession was '{p}'; expected one of {', '.join(PLANNED_PROFESSIONS)}"
             raise InputError(msg)
+        a.cost_per_fte(p)  # a profession without a cost per FTE is refused here
     thresholds = dict(thresholds or {})
     for p in professions:
         if (
@@ -257,14 +268,17 @@ def build_instance(
     for p in professions:
         catchment, scale = ctx.catchment, PER_100K
         unit, th_source = "ETP pour 100 000 habitants standardisés", "paramètre utilisateur"
+        unit_en = "FTE per 100,000 standardised inhabitants"
         if p == "gp":
-            scale, unit, th_source = a.gp_consultations_per_fte, "APL", "débat public, zonage ARS"
+            scale, unit, unit_en = a.gp_consultations_per_fte, "APL", "APL"
+            th_source = "paramètre utilisateur" if p in thresholds else "débat public, zonage ARS"
             today = ctx.baseline_apl
         elif (supply_fte or {}).get(p) is None and p == "nurse" and p not in thresholds:
             # 75+ home-care access of the needs layer: nurses within 20 min per 1,000 aged 75+
             catchment, today, th, th_source = _home_care_measure(ctx)
             thresholds[p] = th
             scale, unit = 1000.0, "infirmiers à moins de 20 min pour 1 000 habitants de 75 ans+"
+            unit_en = "nurses within 20 min per 1,000 inhabitants aged 75+"
         else:
             supply = _supply_vector(ctx, offer, p, (supply_fte or {}).get(p))
             today = ctx.catchment.accessibility(supply) * PER_100K
@@ -281,6 +295,7 @@ def build_instance(
             profession=p, effect_per_fte=eff, today=today[rows],
             baseline=today[rows][:, None] - loss, threshold=float(thresholds.get(p, 2.5)),
             lost_fte=lost_fte, lost_basis=basis, unit_fr=unit, threshold_source=th_source,
+            unit_en=unit_en,
         ))  # fmt: skip
     # an existing site may hire back what it loses, on top of the added capacity
     cand["max_added_fte"] = a.max_added_fte_per_site + np.where(
@@ -388,31 +403,10 @@ def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) ->
 
 
 def _home_care_measure(ctx):
-    """Nurses' 75+ home-care access (:mod:`proxisante.needs`) on ``ctx``'s communes.
+    """Nurses' 75+ home-care access (:mod:`proxisante.plan.home_care`) on ``ctx``'s communes."""
+    from proxisante.plan.home_care import home_care_inputs, home_care_measure
 
-    Returns the binary 20-minute catchment over the aged 75+, today's value per commune
-    (nurses within 20 minutes per 1,000 inhabitants aged 75+, estimated supply), the
-    under-served threshold (half the national value, « hypothèse » of the needs layer) and
-    its source text.
-    """
-    from proxisante.access import Catchment
-    from proxisante.access.fca import site_demand
-    from proxisante.needs import load_needs
-
-    data = load_needs()
-    hc = data.home_care
-    p75 = data.pop_75_plus.reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
-    # the DREES step's pairs are those under 20 minutes: weight 1 on each (binary catchment)
-    w = sp.csr_array(ctx.catchment.weights, copy=True)
-    w.data = np.ones_like(w.data)
-    catchment = Catchment(weights=w, weights_csc=sp.csc_array(w), demand=p75,
-                          site_demand=site_demand(w, p75))  # fmt: skip
-    today = hc.table["nurses_per_1000_75"].reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
-    source = (
-        f"hypothèse : moitié de la valeur France ({hc.nurse_france:.1f} infirmiers pour 1 000 "
-        "habitants de 75 ans et plus ; couche « besoins », offre infirmière estimée)"
-    )
-    return catchment, today, float(hc.nurse_threshold), source
+    return home_care_measure(ctx.codes, ctx.catchment.weights, home_care_inputs())
 
 
 def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operator: str,

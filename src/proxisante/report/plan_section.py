@@ -10,7 +10,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from proxisante.plan.cog import PROFESSION_FR, SHORT_FR, mean_label, threshold_fr
+from proxisante.plan.cog import PROFESSION_FR, SHORT_FR, budget_label, mean_label, threshold_fr
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 
@@ -186,7 +186,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
               colour="#b2182b")  # fmt: skip
     cols = ["année", *[f"recrutements {SHORT_FR[p]} (ETP)" for p in profs],
             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
-            "budget net (€)"]  # fmt: skip
+            budget_label(inst), "contrainte limitante"]  # fmt: skip
     money = _table(s[cols])
     kpi_cols = ["année"]
     for b in inst.blocks:
@@ -202,9 +202,12 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
     if scenarios is not None:
         sc = scenarios.reset_index(names="indicateur")
         sc_html = ("<h3>Scénarios budgétaires côte à côte</h3>"
-                   "<p class='note'>Même méthode, mêmes hypothèses ; seul le budget net change. "
-                   "« Gel des embauches » = situation sans COG (aucun recrutement, départs non "
-                   "remplacés).</p>" + _table(sc, cls="plan scenarios"))  # fmt: skip
+                   "<p class='note'>Même méthode, mêmes hypothèses ; seuls le budget net et, dans "
+                   "le scénario « croissance », la capacité de recrutement (hypothèse : en "
+                   "proportion du budget) changent. « Gel des embauches » = situation sans COG "
+                   "(aucun recrutement, départs non remplacés). La dernière ligne dit, année par "
+                   "année, ce qui limite le plan : le budget ou la capacité de recrutement.</p>"
+                   + _table(sc, cls="plan scenarios"))  # fmt: skip
     hyp = plan.assumptions[["hypothèse", "valeur", "unité", "statut", "source"]]
     html = (
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : où "

@@ -9,7 +9,7 @@ of the French reports. The CLI commands and the web routes only parse, call and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -247,25 +247,25 @@ class Workspace:
         hires_fte: float | None = None, candidates: Sequence[str] | None = None,
         assumptions: PlanAssumptions | None = None, operator: str = "filieris",
         max_candidates: int | None = 300, professions: Sequence[str] = ("gp",),
-        nurse_supply_file: str | Path | None = None, nurse_threshold: float | None = None,
+        supply_files: Mapping[str, str | Path] | None = None,
+        thresholds: Mapping[str, float] | None = None,
     ) -> PlanInstance:  # fmt: skip
         """A plan instance on this workspace's offer (see :func:`proxisante.plan.build_instance`).
 
         ``territory`` None: the operator's network (:meth:`plan_territory`).
-        ``nurse_supply_file``: nurse FTE per commune for every commune (default: the offer's
-        nurses).
+        ``supply_files``: ``{profession: supply file}`` giving that profession's FTE in every
+        commune (rows of other professions in the file are ignored); default: the offer's
+        staff (nurses: the 75+ home-care access of the needs layer).
+        ``thresholds``: under-served level per profession other than GPs.
         """
-        supply = {}
-        if nurse_supply_file is not None:
-            supply["nurse"] = self.supply_per_commune(nurse_supply_file, profession="nurse",
-                                                      unit="fte")  # fmt: skip
-        thresholds = {} if nurse_threshold is None else {"nurse": nurse_threshold}
+        supply = {p: self.supply_per_commune(f, profession=p, unit="fte")
+                  for p, f in (supply_files or {}).items()}  # fmt: skip
         return build_instance(
             self.plan_territory(territory, operator=operator), budgets_eur=budgets_eur,
             hires_fte=hires_fte, candidates=None if candidates is None else list(candidates),
             assumptions=assumptions, operator=operator, max_candidates=max_candidates,
             offer=self.offer(), professions=tuple(professions), supply_fte=supply,
-            thresholds=thresholds,
+            thresholds=dict(thresholds or {}),
         )  # fmt: skip
 
     def plan_territory(self, territory: str | Territory | None, *,
