@@ -9,6 +9,7 @@ import scipy.sparse as sp
 
 from proxisante.access import EvaluationBaseline
 from proxisante.access.incremental import Catchment
+from proxisante.offer import Offer
 from proxisante.scenarios.briefing import closure_effects, network_weight
 from proxisante.territory import Territory
 
@@ -35,17 +36,33 @@ def territory():
     return Territory("commune", "A,C", "A et C", pd.DataFrame({"code_insee": ["A", "C"]}))
 
 
-def _sites(consultations):
+def _sites():
     return pd.DataFrame({
         "site_id": ["s1", "s2"], "name": ["Site B", "Site C"], "commune": ["B", "C"],
-        "commune_nom": ["B", "C"], "consultations": consultations,
-        "staff_basis": ["headcount", "unknown"], "gp_headcount": [1.0, np.nan],
-        "inside": [False, True],
+        "commune_nom": ["B", "C"], "staff_basis": ["headcount", "unknown"],
+        "gp_headcount": [1.0, np.nan], "inside": [False, True],
     })  # fmt: skip
 
 
-def test_closure_effect_by_hand(ctx, territory):
-    out = closure_effects(territory, _sites([5400.0, np.nan]), ctx).set_index("site_id")
+@pytest.fixture
+def offer():
+    """Site s1 in B with one GP stated (5,400 consultations); s2 in C, staff unknown."""
+    sites = pd.DataFrame({
+        "site_id": ["s1", "s2"], "name": ["Site B", "Site C"], "commune": ["B", "C"],
+        "status": ["open", "open"], "operator": ["filieris", "filieris"],
+        "category": ["centre_de_sante", "centre_de_sante"],
+    })  # fmt: skip
+    staff = pd.DataFrame({
+        "site_id": ["s1"], "profession": ["gp"], "headcount": [1],
+        "fte": pd.array([pd.NA], dtype="Float64"),
+        "activity_consultations": pd.array([pd.NA], dtype="Float64"),
+        "birth_year": pd.array([pd.NA], dtype="Int16"),
+    })  # fmt: skip
+    return Offer(sites=sites, staff=staff)
+
+
+def test_closure_effect_by_hand(ctx, territory, offer):
+    out = closure_effects(territory, _sites(), offer, ctx).set_index("site_id")
     # D_B = 2/3·1000 + 2000 + 1/3·3000 = 3666.67; ΔA = −5400·(2/3)/D_B, ΔC = −5400·(1/3)/D_B
     d_b = 2 / 3 * 1000 + 2000 + 1 / 3 * 3000
     da, dc = -5400 * (2 / 3) / d_b, -5400 * (1 / 3) / d_b
@@ -54,12 +71,13 @@ def test_closure_effect_by_hand(ctx, territory):
     assert s1["delta_apl"] == pytest.approx((da * 1000 + dc * 3000) / 4000)
     assert s1["max_commune_drop"] == pytest.approx(-da)
     assert s1["population_newly_under"] == 4000  # A 3.0 → 2.02 and C 2.6 → 2.11
+    assert s1["consultations"] == 5400 and s1["basis"] == "headcount"
     # unknown staff: not quantified (NaN), never 0, and ranked after the known site
     assert np.isnan(out.loc["s2", "delta_apl"]) and list(out.index) == ["s1", "s2"]
 
 
-def test_network_weight_by_hand(ctx, territory):
-    w = network_weight(territory, _sites([5400.0, np.nan]), ctx)
+def test_network_weight_by_hand(ctx, territory, offer):
+    w = network_weight(territory, _sites(), offer, ctx)
     d_b = 2 / 3 * 1000 + 2000 + 1 / 3 * 3000
     lost = 5400 * (2 / 3) / d_b * 1000 + 5400 * (1 / 3) / d_b * 3000
     assert w["share"] == pytest.approx(lost / (3.0 * 1000 + 2.6 * 3000))

@@ -25,6 +25,8 @@ import pandas as pd
 
 from proxisante.access import DREES_APL_STEP, EvaluationBaseline
 from proxisante.offer import Offer, load_default_offer, site_supply
+from proxisante.scenarios.impact import ScenarioResult, evaluate
+from proxisante.scenarios.model import CloseSites, Scenario
 from proxisante.sources import (
     COMMUNES_SOURCE,
     FINESS_SOURCE,
@@ -50,6 +52,7 @@ __all__ = [
     "network_weight",
     "retirement_effect",
     "sites_serving",
+    "territory_effect",
     "zoning_classes",
 ]
 
@@ -249,84 +252,92 @@ def _empty_sites() -> pd.DataFrame:
     return pd.DataFrame(columns=cols)
 
 
+def _close(sites: list[str], offer: Offer, ctx: EvaluationBaseline) -> ScenarioResult:
+    """Evaluate closing ``sites`` in the scenarios' world (same method as ``scenario run``)."""
+    sc = Scenario(name="fermeture", baseline_year=ctx.year, edits=[CloseSites(sites=sites)])
+    return evaluate(sc, offer=offer, baseline=ctx)
+
+
+def territory_effect(territory: Territory, result: ScenarioResult) -> dict[str, float]:
+    """A scenario's effect on a territory: APL before/after (``pop_standardisee``-weighted),
+    largest drop in one commune, inhabitants whose commune falls under 2.5; NaN when the
+    scenario changes no quantified supply (e.g. a site whose staff is unknown)."""
+    c = result.communes[result.communes["code_insee"].isin(territory.codes)]
+    w = c["pop_standardisee"]
+    before = _weighted_apl(c["apl_before"], w)
+    if result.changes.empty:
+        nan = float("nan")
+        return {"apl_before": before, "apl_after": nan, "delta_apl": nan,
+                "max_commune_drop": nan, "population_newly_under": nan}  # fmt: skip
+    after = _weighted_apl(c["apl_after"], w)
+    return {
+        "apl_before": before,
+        "apl_after": after,
+        "delta_apl": after - before,
+        "max_commune_drop": float(-c["delta_apl"].min()) if len(c) else 0.0,
+        "population_newly_under": float(c.loc[c["newly_under"], "pop_totale"].sum()),
+    }
+
+
 def closure_effects(
-    territory: Territory, sites: pd.DataFrame, ctx: EvaluationBaseline
+    territory: Territory, sites: pd.DataFrame, offer: Offer, ctx: EvaluationBaseline
 ) -> pd.DataFrame:
     """Effect on the territory of closing each site of ``sites``, one at a time.
 
-    ``ΔAPL_i = −S_site · W_ij / D_j`` (exact marginal effect on the official APL, estimated
-    travel times, DREES step decay); a site whose GP staff is unknown gets NaN effects
-    (*not* 0: its closure is not quantified).
+    Each closure is a scenario evaluated like ``proxisante scenario run`` (on ``ctx``): the
+    official APL plus the exact marginal effect of the consultations lost. A site whose
+    GP staff is unknown and not estimated gets NaN effects (*not* 0: not quantified).
 
     Returns
     -------
     pandas.DataFrame
-        ``site_id, name, commune_nom, consultations, staff_basis``, ``apl_before`` and
-        ``apl_after`` (territory, ``pop_standardisee``-weighted), ``delta_apl``,
-        ``max_commune_drop`` (largest drop in one commune of the territory),
-        ``population_newly_under`` (inhabitants of the territory whose commune falls under
-        2.5), sorted from the most to the least critical; unknown staff last.
+        ``site_id, name, commune_nom``, ``consultations`` lost and their ``basis`` (``fte``,
+        ``headcount``, an estimate, or ``unknown``), the territory's ``apl_before`` and
+        ``apl_after`` (``pop_standardisee``-weighted), ``delta_apl``, ``max_commune_drop``,
+        ``population_newly_under``; most critical first, unquantified last.
     """
-    rows = _territory_rows(territory, ctx)
-    base = ctx.baseline_apl[rows]
-    w = ctx.pop_standardisee[rows]
-    pop = ctx.pop_totale[rows]
-    a0 = float((base * w).sum() / w.sum()) if w.sum() > 0 else float("nan")
     out = []
     for s in sites.itertuples():
+        res = _close([s.site_id], offer, ctx)
+        ch = res.changes
         rec = {"site_id": s.site_id, "name": s.name, "commune_nom": s.commune_nom,
-               "consultations": s.consultations, "staff_basis": s.staff_basis,
-               "apl_before": a0}  # fmt: skip
-        if pd.isna(s.consultations) or s.commune not in set(ctx.codes):
-            rec.update(apl_after=np.nan, delta_apl=np.nan, max_commune_drop=np.nan,
-                       population_newly_under=np.nan)  # fmt: skip
-        else:
-            j = ctx.index_of([s.commune])
-            eff = ctx.catchment.per_unit_effect(j)[rows].toarray().ravel()
-            delta = -float(s.consultations) * eff
-            after = base + delta
-            newly = (base >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
-            rec.update(
-                apl_after=float((after * w).sum() / w.sum()) if w.sum() > 0 else np.nan,
-                delta_apl=float((delta * w).sum() / w.sum()) if w.sum() > 0 else np.nan,
-                max_commune_drop=float(-delta.min()) if len(delta) else 0.0,
-                population_newly_under=float(pop[newly].sum()),
-            )
+               "consultations": float(-ch["delta_consultations"].sum()) if len(ch) else np.nan,
+               "basis": str(ch["basis"].iloc[0]) if len(ch) else "unknown"}  # fmt: skip
+        rec.update(territory_effect(territory, res))
         out.append(rec)
-    df = pd.DataFrame(out, columns=["site_id", "name", "commune_nom", "consultations",
-                                    "staff_basis", "apl_before", "apl_after", "delta_apl",
-                                    "max_commune_drop", "population_newly_under"])  # fmt: skip
+    cols = ["site_id", "name", "commune_nom", "consultations", "basis", "apl_before",
+            "apl_after", "delta_apl", "max_commune_drop", "population_newly_under"]  # fmt: skip
+    df = pd.DataFrame(out, columns=cols)
     df["_known"] = df["delta_apl"].notna()
     df = df.sort_values(["_known", "population_newly_under", "delta_apl"],
                         ascending=[False, False, True], kind="stable")  # fmt: skip
     return df.drop(columns="_known").reset_index(drop=True)
 
 
-def network_weight(territory: Territory, sites: pd.DataFrame, ctx: EvaluationBaseline) -> dict:
+def network_weight(
+    territory: Territory, sites: pd.DataFrame, offer: Offer, ctx: EvaluationBaseline
+) -> dict:
     """Share of the territory's accessible GP consultations that come from ``sites``.
 
-    ``share = Σ_i P_i ΔAPL_i / Σ_i P_i APL_i`` over the territory's communes, with
-    ``ΔAPL`` the effect of removing the sites' known supply (standardised populations
-    ``P``). Sites whose staff is unknown are counted apart (not quantified).
+    ``share = Σ_i P_i (APL_i − APL'_i) / Σ_i P_i APL_i`` over the territory's communes,
+    ``APL'`` after closing every site of ``sites`` at once (standardised populations ``P``).
+    Sites whose staff is neither known nor estimated add nothing and are counted apart.
 
     Returns
     -------
     dict
-        ``sites`` (open sites within reach), ``sites_inside``, ``sites_staff_known``,
-        ``gp_headcount_known`` (GPs stated by the sources), ``share`` (0–1, estimated;
-        NaN when no staff is known), ``delta_apl`` (weighted APL lost if all closed).
+        ``sites`` (open sites within reach), ``sites_inside``, ``sites_staff_known``
+        (staff published), ``gp_headcount_known`` (GPs stated by the sources), ``share``
+        (0–1, estimated; NaN when nothing is quantified), ``delta_apl`` (weighted APL lost).
     """
-    rows = _territory_rows(territory, ctx)
-    known = sites[sites["consultations"].notna()]
     share = delta_apl = float("nan")
-    if len(known) and len(rows):
-        j = ctx.index_of(known["commune"])
-        eff = ctx.catchment.per_unit_effect(j)[rows] @ known["consultations"].to_numpy(float)
-        w = ctx.pop_standardisee[rows]
-        total = float((ctx.baseline_apl[rows] * w).sum())
-        lost = float((eff * w).sum())
-        share = lost / total if total > 0 else float("nan")
-        delta_apl = lost / float(w.sum()) if w.sum() > 0 else float("nan")
+    if len(sites):
+        res = _close(list(sites["site_id"]), offer, ctx)
+        eff = territory_effect(territory, res)
+        if not np.isnan(eff["delta_apl"]) and eff["apl_before"] > 0:
+            delta_apl = -eff["delta_apl"]
+            share = delta_apl / eff["apl_before"]
+    known = sites[sites["staff_basis"] != "unknown"]
     return {
         "sites": len(sites),
         "sites_inside": int(sites["inside"].sum()) if len(sites) else 0,
@@ -380,7 +391,7 @@ def build_briefing(
     retirement = retirement_effect(territory, year)
     sites = sites_serving(territory, offer, ctx)
     net = sites[sites["operator"].astype(str).str.lower() == operator.lower()]
-    closures = closure_effects(territory, net, ctx)
-    network = network_weight(territory, net, ctx)
+    closures = closure_effects(territory, net, offer, ctx)
+    network = network_weight(territory, net, offer, ctx)
     return Briefing(territory, year, operator, comparison, zoning, retirement, sites, net,
                     closures, network, _sources(year, net))  # fmt: skip
