@@ -163,3 +163,18 @@ def test_docs_are_served_locally(client):
     assert "Apache License" in client.get("/docs/static/LICENSE").text
     assert client.get("/docs/static/..%2F__init__.py").status_code == 404
     assert client.get("/redoc").status_code == 404  # no CDN-backed ReDoc page
+
+
+def test_national_map_and_catchment_sites(client):
+    geo = client.get("/api/departements/geojson").json()
+    deps = {f["properties"]["code"]: f["properties"] for f in geo["features"]}
+    assert len(deps) == 101 and deps["62"]["nom"] == "Pas-de-Calais"
+    assert deps["75"]["apl_2023"] is not None  # Paris: APL by arrondissement
+    assert 0 < deps["12"]["part_sous_dotee_2023"] < 1
+    sites = client.get("/api/sites", params={"territory": "62523", "within_minutes": 20}).json()
+    avion = next(s for s in sites if s["site_id"] == AVION)
+    assert avion["dans_territoire"] is False and 0 < avion["minutes"] <= 20
+    assert (
+        client.get("/api/sites", params={"territory": "62523", "within_minutes": 600}).status_code
+        == 422
+    )

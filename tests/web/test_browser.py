@@ -78,9 +78,9 @@ def test_search_see_apl_run_closure(server_url, driver):
     hit.click()
     wait.until(ec.text_to_be_present_in_element((By.ID, "territoire-apl"), "6,558"))
     assert "Loison-sous-Lens" in driver.find_element(By.ID, "territoire-nom").text
-    wait.until(
-        lambda d: int(d.find_element(By.ID, "carte").get_attribute("data-features") or 0) == 1
-    )
+    wait.until(lambda d: d.find_element(By.ID, "carte").get_attribute("data-vue") == "territoire")
+    # the commune and, around it, the communes of the sites of its 20-minute catchment
+    assert int(driver.find_element(By.ID, "carte").get_attribute("data-features")) > 1
     wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 0)
     Select(driver.find_element(By.ID, "site")).select_by_value(
         "filieris-centre-de-sante-de-la-republique-avion"
@@ -172,3 +172,72 @@ def test_health_sites_drawn_on_map(server_url, driver):
         ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='30037']"))
     ).click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.site-marker")) >= 1)
+
+
+def test_home_page_shows_the_national_map(server_url, driver):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(server_url + "/")
+    wait = WebDriverWait(driver, 60)
+    wait.until(lambda d: d.find_element(By.ID, "carte").get_attribute("data-vue") == "france")
+    carte = driver.find_element(By.ID, "carte")
+    assert int(carte.get_attribute("data-features")) == 101
+    # coloured départements, not an empty grey map
+    fills = {
+        p.get_attribute("fill")
+        for p in driver.find_elements(By.CSS_SELECTOR, "#carte path.leaflet-interactive")
+    }
+    assert len(fills - {"#bdbdbd", None}) >= 3
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / "web-accueil-france.png"))
+
+
+def test_catchment_sites_and_commune_labels(server_url, driver):
+    """Loison-sous-Lens: the Filieris centre of Avion (≈ 4 min away, outside the commune)
+    is drawn; commune names appear once zoomed in."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 60)
+    driver.get(server_url + "/")
+    driver.find_element(By.ID, "recherche").send_keys("Loison-sous-Lens")
+    wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='62523']"))
+    ).click()
+    wait.until(lambda d: d.find_element(By.ID, "carte").get_attribute("data-vue") == "territoire")
+    wait.until(
+        lambda d: (
+            "filieris-centre-de-sante-de-la-republique-avion"
+            in (d.find_element(By.ID, "carte").get_attribute("data-sites") or "").split()
+        )
+    )
+    outside = driver.find_elements(By.CSS_SELECTOR, "path.site-marker.filieris.hors-territoire")
+    assert outside, "no Filieris site drawn outside the commune"
+    for _ in range(4):
+        labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".carte-nom span")]
+        if "Loison-sous-Lens" in labels:
+            break
+        driver.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").click()
+        time.sleep(0.6)
+    assert "Loison-sous-Lens" in labels
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / "web-loison-bassin.png"))
+
+
+def test_api_docs_work_offline(server_url, driver):
+    """/docs renders the API from local assets only (no CDN request)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(server_url + "/docs")
+    wait = WebDriverWait(driver, 60)
+    wait.until(lambda d: "proxisante" in d.find_element(By.CSS_SELECTOR, ".swagger-ui").text)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"))
+    paths = {e.text for e in driver.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+    assert "/api/territory/{selector}" in {p.replace("\u200b", "") for p in paths}
+    loaded = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+    )
+    assert loaded and all(u.startswith(server_url) for u in loaded), loaded

@@ -15,6 +15,7 @@ from proxisante.territory.communes import (
     load_circonscriptions,
     load_commune_geometry,
     load_communes,
+    load_departement_geometry,
 )
 from proxisante.territory.indicators import (
     BASSIN_VIE_COLUMNS,
@@ -57,6 +58,7 @@ __all__ = [
     "load_circonscriptions",
     "load_commune_geometry",
     "load_communes",
+    "load_departement_geometry",
     "load_departement_indicators",
     "load_membership",
     "load_official_apl",

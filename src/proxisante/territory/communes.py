@@ -109,6 +109,27 @@ def load_commune_geometry(codes=None) -> gpd.GeoDataFrame:
 
 
 @cache
+def _departement_geometry() -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    path = bundled_path("departements_geometry.parquet")
+    try:
+        return gpd.read_parquet(path)
+    except Exception as exc:
+        msg = (
+            f"bundled département polygons are missing or corrupt ({type(exc).__name__}); "
+            "rebuild them with scripts/build_departement_geometry.py"
+        )
+        raise DataFileError(str(path), msg) from None
+
+
+def load_departement_geometry() -> gpd.GeoDataFrame:
+    """One polygon per département (``departement``, ``nom``, geometry; EPSG:4326): the union
+    of its communes' bundled polygons, simplified (≈ 400 m), for national maps."""
+    return _departement_geometry().copy()
+
+
+@cache
 def _circonscriptions() -> pd.DataFrame:
     return read_bundled_parquet("circonscriptions.parquet")
 

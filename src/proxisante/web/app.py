@@ -14,6 +14,7 @@ model: ``docs/security.md``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from contextlib import asynccontextmanager
 
@@ -59,6 +60,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
+        if not context.read_only:  # workers load the offer and baseline while users search
+            threading.Thread(target=context.evaluator.start, daemon=True).start()
         yield
         context.evaluator.close()
 

@@ -106,10 +106,24 @@ class WebContext:
             c.cache_clear()
         self.evaluator.refresh()
 
-    def _sites(self, territory: str, operator: str | None) -> list[dict[str, Any]]:
-        s = self.workspace.sites(territory, operator=operator)
+    def _sites(self, territory: str, operator: str | None,
+               within_minutes: float | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """Sites of the territory, and with ``within_minutes`` also the sites of the
+        communes within that estimated car time of it (``minutes`` from the territory,
+        ``dans_territoire`` False)."""
+        from proxisante.workspace import neighbours_within
+
+        t = self.workspace.territory(territory)
+        s = self.workspace.sites(t, operator=operator).assign(minutes=0.0, dans_territoire=True)
+        if within_minutes:
+            near = neighbours_within(t, within_minutes).set_index("code_insee")
+            around = self.workspace.sites(None, operator=operator)
+            around = around[around["commune"].isin(near.index)]
+            around = around.assign(minutes=around["commune"].map(near["minutes_estimees"]),
+                                   dans_territoire=False)  # fmt: skip
+            s = pd.concat([s, around.sort_values("minutes")], ignore_index=True)
         cols = ["site_id", "name", "category", "operator", "commune", "lat", "lon", "status",
-                "gp_fte"]  # fmt: skip
+                "gp_fte", "minutes", "dans_territoire"]  # fmt: skip
         return [
             {k: (None if pd.isna(v) else v) for k, v in r.items()}
             for r in s[cols].to_dict(orient="records")

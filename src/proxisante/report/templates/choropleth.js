@@ -19,11 +19,28 @@ function proxisanteChoropleth(id, data, opts) {
                fillColor: colour(f.properties[opts.key]), fillOpacity: inside ? 0.85 : 0.45 };
     },
     onEachFeature: function (f, l) {
-      var p = f.properties, lines = ["<strong>" + p.nom + "</strong> (" + p.code_insee + ")"];
+      var p = f.properties, code = p[opts.codeKey || "code_insee"];
+      var lines = ["<strong>" + p.nom + "</strong> (" + code + ")"];
       opts.tooltip.forEach(function (t) { lines.push(t[1] + " : " + fmt(p[t[0]])); });
       l.bindTooltip(lines.join("<br>"), { sticky: true });
+      if (opts.onClick) { l.on("click", function () { opts.onClick(p); }); }
     }
   }).addTo(map);
+  map.choroplethLayer = layer;
+  if (opts.labelMinZoom !== undefined) { /* names shown from this zoom on (orientation) */
+    var labels = L.layerGroup();
+    layer.eachLayer(function (l) {
+      var text = document.createElement("span");
+      text.textContent = l.feature.properties.nom;
+      L.marker(l.getBounds().getCenter(), { interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "carte-nom", html: text.outerHTML, iconSize: null }) }).addTo(labels);
+    });
+    var toggle = function () {
+      if (map.getZoom() >= opts.labelMinZoom) { labels.addTo(map); } else { labels.remove(); }
+    };
+    map.on("zoomend", toggle);
+    map.whenReady(toggle);
+  }
   if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
   else { map.setView([46.6, 2.4], 5); }
   var legend = L.control({ position: "bottomright" });

@@ -35,10 +35,11 @@ def _read_package(rel: str) -> bytes:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def index() -> str:
+def index(ctx: Context) -> str:
     from proxisante.report import js_classes
 
     page = _read_package("web/templates/index.html").decode("utf-8")
+    page = page.replace("__WRITES__", "false" if ctx.read_only else "true")
     return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
 
 

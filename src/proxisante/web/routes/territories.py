@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
 from proxisante.web.context import WebContext, get_context
@@ -56,10 +56,24 @@ def communes_geojson_route(codes: str) -> Response:
     return Response(_codes_geojson(wanted), media_type="application/geo+json")
 
 
+@router.get("/api/departements/geojson")
+def departements_geojson() -> Response:
+    """National map: département polygons with their APL 2023 and 2022 (mean weighted by
+    standardised population, the DREES rule) and the share of inhabitants in under-served
+    communes (GeoJSON, EPSG:4326; property ``code`` is the département code)."""
+    return Response(_departements_geojson(), media_type="application/geo+json")
+
+
 @router.get("/api/sites")
-def sites(territory: str, ctx: Context, operator: str | None = None) -> list[dict[str, Any]]:
-    """Health sites of a territory (the workspace's offer), optionally of one operator."""
-    return ctx.sites(territory[:200], operator)
+def sites(
+    territory: str, ctx: Context, operator: str | None = None,
+    within_minutes: Annotated[float | None, Query(gt=0, le=60)] = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Health sites of a territory (the workspace's offer), optionally of one operator; with
+    ``within_minutes``, also the sites of the communes within that estimated car time
+    (``minutes``, ``dans_territoire`` false), e.g. 20 for a commune's catchment."""
+    minutes = None if within_minutes is None else round(within_minutes, 1)
+    return ctx.sites(territory[:200], operator, minutes)
 
 
 @lru_cache(maxsize=128)
@@ -120,3 +134,28 @@ def _codes_geojson(codes: tuple[str, ...]) -> str:
     table = territory_apl_table(c["code_insee"])
     props = c.merge(table[["code_insee", "apl_2023", "apl_2022"]]).assign(dans_territoire=False)
     return communes_geojson(load_commune_geometry(codes), props)
+
+
+@lru_cache(maxsize=1)
+def _departements_geojson() -> str:
+    from proxisante.territory import (
+        load_communes,
+        load_departement_geometry,
+        territory_apl_table,
+        under_served_population,
+    )
+
+    communes = load_communes()  # Paris, Lyon, Marseille: the APL is by arrondissement
+    table = territory_apl_table(communes["code_insee"]).merge(
+        communes[["code_insee", "departement"]], on="code_insee"
+    )
+    rows = []
+    for dep, part in table.groupby("departement"):
+        s23, s22 = under_served_population(part, 2023), under_served_population(part, 2022)
+        rows.append({"departement": dep, "apl_2023": round(s23["mean_apl"], 3),
+                     "apl_2022": round(s22["mean_apl"], 3),
+                     "part_sous_dotee_2023": round(s23["share"], 4),
+                     "population": s23["population"]})  # fmt: skip
+    geo = load_departement_geometry().merge(pd.DataFrame(rows), on="departement", how="left")
+    geo = geo.rename(columns={"departement": "code"})
+    return geo.to_json(drop_id=True, na="null")

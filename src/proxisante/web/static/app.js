@@ -11,20 +11,58 @@
       return r.json().then(function (b) { if (!r.ok) { throw new Error(b.error || b.detail || r.status); } return b; });
     });
   }
+  var CATCHMENT_MINUTES = 20; /* sites drawn around a territory: its 20-minute catchment */
+  function siteMarker(x) {
+    var filieris = x.operator === "filieris", inside = x.dans_territoire !== false;
+    var where = inside ? "" : " — à " + Math.round(x.minutes) + " min du territoire";
+    return L.circleMarker([x.lat, x.lon], { radius: filieris ? 7 : 5, color: "#222",
+      weight: inside ? 1 : 2, dashArray: inside ? null : "2 2", fillColor: filieris ? "#ffd400" : "#666",
+      fillOpacity: inside ? 0.9 : 0.6, className: "site-marker" + (filieris ? " filieris" : "") + (inside ? "" : " hors-territoire") })
+      .bindTooltip(x.name + (x.gp_fte ? " — " + fr(x.gp_fte, 1).replace(",0", "") + " médecins" : "")
+        + " (" + (x.status === "open" ? "ouvert" : x.status === "closed" ? "fermé" : x.status) + ")" + where);
+  }
   function draw(key, title) {
     if (state.map) { state.map.remove(); }
     state.map = proxisanteChoropleth("carte", state.geo, {
-      key: key, title: title, classes: CLASSES, noData: "#bdbdbd",
+      key: key, title: title, classes: CLASSES, noData: "#bdbdbd", labelMinZoom: 10,
       attribution: "APL : DREES 2023 ; sites : FINESS, pages publiques", tooltip: [["apl_2023", "APL 2023"], ["apl_after", "après scénario"]]
     });
+    var shown = [], bounds = state.map.choroplethLayer.getBounds();
     (state.sites || []).forEach(function (x) {
       if (x.lat === null || x.lon === null) { return; }
-      var filieris = x.operator === "filieris";
-      L.circleMarker([x.lat, x.lon], { radius: filieris ? 7 : 5, color: "#222", weight: 1,
-        fillColor: filieris ? "#ffd400" : "#666", fillOpacity: 0.9, className: "site-marker" })
-        .bindTooltip(x.name + (x.gp_fte ? " — " + x.gp_fte + " médecins" : "") + " (" + x.status + ")")
-        .addTo(state.map);
+      siteMarker(x).addTo(state.map);
+      shown.push(x.site_id);
+      if (x.dans_territoire === false && bounds.isValid()) { bounds.extend([x.lat, x.lon]); }
     });
+    if (bounds.isValid()) { state.map.fitBounds(bounds, { padding: [10, 10] }); }
+    $("carte").setAttribute("data-sites", shown.join(" "));
+  }
+  /* A commune alone says little: show the communes of the sites of its catchment around it
+     (grey outline, named when zoomed in). */
+  function aroundSmallTerritory(s, r) {
+    var inside = {};
+    r[1].features.forEach(function (f) { inside[f.properties.code_insee] = true; });
+    var codes = [];
+    r[2].forEach(function (x) { if (!inside[x.commune] && codes.indexOf(x.commune) < 0) { codes.push(x.commune); } });
+    if (s.communes > 3 || !codes.length) { return r; }
+    return getJSON("/api/communes/geojson?codes=" + codes.slice(0, 300).join(",")).then(function (extra) {
+      state.geo = { type: "FeatureCollection", features: r[1].features.concat(extra.features) };
+      return r;
+    }, function () { return r; });
+  }
+  function drawNational() {
+    getJSON("/api/departements/geojson").then(function (geo) {
+      if (state.selector) { return; } /* a territory was opened meanwhile */
+      if (state.map) { state.map.remove(); }
+      state.map = proxisanteChoropleth("carte", geo, {
+        key: "apl_2023", title: "APL 2023 moyenne du département", classes: CLASSES, noData: "#bdbdbd",
+        codeKey: "code", labelMinZoom: 7, attribution: "APL : DREES 2023 (moyenne pondérée par la population standardisée)",
+        tooltip: [["apl_2023", "APL 2023"], ["apl_2022", "APL 2022"]],
+        onClick: function (p) { open("dep:" + p.code); }
+      });
+      state.map.fitBounds([[41.3, -5.2], [51.1, 9.6]]); /* metropolitan France; overseas by search */
+      $("carte").setAttribute("data-vue", "france");
+    }).catch(function (e) { $("carte").setAttribute("data-erreur", e.message); });
   }
   var timer = null;
   $("recherche").addEventListener("input", function () {
@@ -48,9 +86,12 @@
     $("resultats").innerHTML = "";
     Promise.all([getJSON("/api/territory/" + encodeURIComponent(selector)),
                  getJSON("/api/territory/" + encodeURIComponent(selector) + "/geojson"),
-                 getJSON("/api/sites?territory=" + encodeURIComponent(selector))]).then(function (r) {
+                 getJSON("/api/sites?within_minutes=" + CATCHMENT_MINUTES + "&territory=" + encodeURIComponent(selector))]).then(function (r) {
       var s = r[0]; state.summary = s; state.geo = r[1]; state.sites = r[2];
-      $("territoire").hidden = false; $("scenario").hidden = false;
+      return aroundSmallTerritory(s, r);
+    }).then(function (r) {
+      var s = r[0];
+      $("territoire").hidden = false; $("scenario").hidden = !window.PROXISANTE_WRITES; /* read-only server */
       $("territoire-nom").textContent = s.label;
       var apl = s.communes === 1 ? s.communes_list[0].apl_2023 : s.mean_apl_2023;
       $("territoire-apl").textContent = fr(apl, s.communes === 1 ? 3 : 2);
@@ -66,6 +107,7 @@
         });
       ["csv", "xlsx", "gpkg", "html"].forEach(function (f) { $("dl-" + f).href = "/download/" + encodeURIComponent(selector) + "." + f; });
       draw("apl_2023", "APL 2023");
+      $("carte").setAttribute("data-vue", "territoire");
       var dep = s.communes_list.length ? s.communes_list[0].code_insee.slice(0, s.communes_list[0].code_insee.startsWith("97") ? 3 : 2) : "";
       return getJSON("/api/sites?operator=filieris&territory=dep:" + dep);
     }).then(function (sites) {
@@ -180,6 +222,7 @@
     add({ kind: "open_site", site: "nouveau-" + code + "-" + n, name: "Nouveau centre " + n, commune: code,
           fte: { gp: fte }, label: $("ajout-commune").selectedOptions[0].textContent });
   });
+  drawNational();
   $("recommencer").addEventListener("click", function () { state.edits = []; listEdits(); evaluate(); });
   $("enregistrer").addEventListener("click", function () {
     if (!state.edits.length) { $("enregistrement").textContent = "Rien à enregistrer : ajoutez d'abord une modification."; return; }
