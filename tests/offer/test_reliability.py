@@ -258,8 +258,10 @@ def test_finess_geolocalisation_with_extra_field_refused_naming_its_line(tmp_pat
         with pytest.raises(DataFileError, match=r"line 5, field '\(line\)'.*6 \(geolocalisation\)"):
             import_file("finess", write_finess(tmp_path, lines), store=st)
         rep = import_file("finess", write_finess(tmp_path, lines), store=st, lenient=True)
-        # the site is kept, without coordinates, and the bad geolocalisation line reported
-        assert rep.rows_skipped == 1 and "line 5" in rep.skipped_summary
+        # never stored without its coordinates: the site is skipped with its geolocalisation
+        assert (rep.rows_stored, rep.rows_skipped) == (2, 2)
+        assert "line 2, field 'geolocalisation'" in rep.skipped_summary
+        assert "line 5, field '(line)'" in rep.skipped_summary
 
 
 @pytest.mark.parametrize("n_fields", [30, 31, 33])

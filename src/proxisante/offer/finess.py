@@ -113,6 +113,8 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
         (kind == "geolocalisation") & (raw["_fields"] != n_geo)
     )
     errors.add(bad_width.to_numpy(), raw["_line"], "(line)", expected_fields)
+    # ids whose geolocalisation line is refused: their site is refused too (below)
+    refused_geo_ids = set(raw.loc[(kind == "geolocalisation") & bad_width, 1].tolist())
     ok = errors.keep_mask(raw["_line"])
     st = raw[ok & (kind == "structureet").to_numpy()].rename(
         columns=dict(enumerate(STRUCTUREET_FIELDS))
@@ -169,6 +171,7 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     errors.add(outside, geo_line, "coordxet,coordyet", "coordinates inside France")
     # a site whose geolocalisation line is refused is refused too (never kept without it)
     refused_geo = np.isin(geo_line, errors.bad_lines) if errors.count else np.zeros(len(st), bool)
+    refused_geo |= isin_known(st["nofinesset"], refused_geo_ids)
     errors.add(refused_geo, st["_line"], "geolocalisation", "a valid geolocalisation line")
     keep = errors.keep_mask(st["_line"])
     st = st[keep]
