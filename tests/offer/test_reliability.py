@@ -476,3 +476,16 @@ def test_repeated_fte_changes_add_up(tmp_path):
         assert json.loads(log["detail"].iloc[-1])["fte"] == {"gp": 1.5}
         fte = st.con.execute("SELECT fte FROM staff WHERE source = 'offer edit'").fetchall()
         assert fte == [(1.5,)]
+
+
+@pytest.mark.parametrize("extra", ['A"B', "line", "", "LINE", "_col0"])
+def test_odd_header_names_never_an_internal_error(tmp_path, extra):
+    path = tmp_path / "odd.csv"
+    path.write_text(f"DEPCOM;{extra};TYPEQU;NB_EQUIP\n62523;x;D265;4\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as st:
+        try:
+            rep = import_file("bpe", path, store=st)
+        except DataFileError as exc:
+            assert "line 1" in str(exc)
+        else:
+            assert rep.rows_stored == 1

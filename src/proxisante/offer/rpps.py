@@ -27,7 +27,7 @@ import pandas as pd
 
 from proxisante._textfiles import DEFAULT_ENCODINGS, TextScan, first_line, scan_text
 from proxisante.errors import DataFileError, shorten
-from proxisante.offer.textfile import read_delimited
+from proxisante.offer.textfile import column_names, read_delimited, sql_identifier
 from proxisante.offer.validation import RowErrors, isin_known
 
 __all__ = ["BPE_PROFESSIONS", "ENCODINGS", "MAX_BPE_COUNT", "RPPS_COLUMNS", "read_bpe",
@@ -65,7 +65,11 @@ def _load(
     """``line`` + ``columns`` (text, missing as '') of every well-formed data line."""
     read_delimited(con, scan, table="raw", sep=sep, header=header, errors=errors)
     cols = ", ".join(f'trim(coalesce("{c}", \'\'), \'"\') AS "{c}"' for c in columns)
-    return con.execute(f"SELECT line, {cols} FROM raw WHERE {where} ORDER BY line").df()
+    try:
+        return con.execute(f"SELECT line, {cols} FROM raw WHERE {where} ORDER BY line").df()
+    except duckdb.Error:
+        msg = "header column names cannot be read as distinct columns"
+        raise DataFileError(str(scan.path), msg, line=1) from None
 
 
 def read_rpps(path: str | Path, *, communes: set[str] | frozenset[str], lenient: bool = False):
@@ -152,12 +156,16 @@ def read_bpe(path: str | Path, *, communes: set[str] | frozenset[str], lenient: 
     try:
         df = _load(con, scan, sep=sep, header=names, columns=["DEPCOM", "TYPEQU", "NB_EQUIP"],
                    errors=errors, where=f"trim(TYPEQU, '\"') IN ({health})")  # fmt: skip
-        window = "PARTITION BY " + ", ".join(f'"{n}"' for n in names if n and n != "NB_EQUIP")
+        others = [c for c in column_names(names) if c != "NB_EQUIP"]
+        window = "PARTITION BY " + ", ".join(sql_identifier(c) for c in others)
         dups = con.execute(
             f"SELECT line, first FROM (SELECT line, min(line) OVER ({window}) AS first, "
             f"row_number() OVER ({window} ORDER BY line) AS k FROM raw "
             f"WHERE trim(TYPEQU, '\"') IN ({health})) WHERE k > 1 ORDER BY line"
         ).fetchnumpy()
+    except duckdb.Error:  # column names DuckDB cannot hold side by side
+        msg = "header column names cannot be read as distinct columns; expected the BPE layout"
+        raise DataFileError(str(path), msg, line=1) from None
     finally:
         con.close()
     if dups["line"].size:

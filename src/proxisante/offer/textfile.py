@@ -18,7 +18,18 @@ from proxisante._textfiles import TextScan, check_fields, readable_copy
 from proxisante.errors import DataFileError
 from proxisante.offer.validation import RowErrors
 
-__all__ = ["read_delimited"]
+__all__ = ["column_names", "read_delimited", "sql_identifier"]
+
+
+def column_names(header: list[str]) -> list[str]:
+    """Table column of each header field: its name, or ``_col<i>`` for an empty name and
+    for ``line`` (the column of line numbers)."""
+    return [n if n and n.lower() != "line" else f"_col{i}" for i, n in enumerate(header)]
+
+
+def sql_identifier(name: str) -> str:
+    """``name`` quoted as a DuckDB identifier (any character allowed)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def read_delimited(
@@ -53,8 +64,8 @@ def read_delimited(
         msg = f"column name(s) {dup} appear twice in the header; expected distinct names"
         raise DataFileError(str(path), msg, line=1)
     check_fields(scan, len(header), errors, sep=sep)
-    columns = {name or f"_empty{i}": "VARCHAR" for i, name in enumerate(header)}
-    selected = ", ".join(f'"{c}"' for c in keep) if keep else "*"
+    columns = dict.fromkeys(column_names(header), "VARCHAR")
+    selected = ", ".join(sql_identifier(c) for c in keep) if keep else "*"
     with readable_copy(scan) as readable:
         try:
             con.execute(
