@@ -495,7 +495,10 @@ def test_file_over_one_gib_refused_before_reading(tmp_path):
     path = tmp_path / "huge.csv"
     with path.open("wb") as fh:  # sparse: no disk space used
         fh.truncate((1 << 30) + 1)
-    with Store(tmp_path / "s.duckdb") as st, pytest.raises(
-        DataFileError, match=r"huge.csv: file is 1.00 GiB; at most 1 GiB is accepted"
+    with (
+        Store(tmp_path / "s.duckdb") as st,
+        pytest.raises(
+            DataFileError, match=r"huge.csv: file is 1.00 GiB; at most 1 GiB is accepted"
+        ),
     ):
         import_file("bpe", path, store=st)
