@@ -116,10 +116,21 @@ def test_scenario_closing_and_opening_ssiad():
     assert s["ssiad_per_1000_after"] == pytest.approx(after.per_1000)
     # no GP involved: the APL is unchanged
     assert (res.communes["delta_apl"] == 0).all()
-    # without age data: not available, with the reason
-    res_na = evaluate(sc, offer=offer)
-    assert "populations par âge" in res_na.ssiad(["62523"])[1].missing
-    assert np.isnan(res_na.summary(["62523"])["ssiad_per_1000_after"])
+    # without INSEE age data: the needs layer's estimate of the 75+, said so (never n/a)
+    from proxisante.needs import default_ages
+
+    res_est = evaluate(sc, offer=offer)
+    est_before, est_after = res_est.ssiad(["62523"])
+    old = default_ages().aged(75).loc["62523"]
+    assert est_before.per_1000 == pytest.approx(1000 * 20 / old)
+    assert est_after.per_1000 == pytest.approx(1000 * 35 / old)
+    assert "estimés" in est_after.text_fr()
+    assert res_est.summary(["62523"])["ssiad_per_1000_after"] == pytest.approx(est_after.per_1000)
+    # home care before/after: the new SSIAD's 4 nurse FTE and its places are counted
+    hc = res_est.home_care(["62498", "62523"])
+    assert hc.nurse_fte_change == 4.0
+    assert hc.nurses_after > hc.nurses_before
+    assert hc.ssiad_missing == "" and hc.ssiad_after < hc.ssiad_before  # 70 → 35 places
 
 
 def _pop1b(tmp_path, per_age: dict[str, float]):

@@ -17,6 +17,7 @@ from proxisante.needs.age_estimate import (
 from proxisante.needs.api import (
     ESTIMATE_SENTENCE_FR,
     NeedsData,
+    default_ages,
     load_needs,
     nurse_supply,
     prevention_change,
@@ -29,6 +30,7 @@ from proxisante.needs.bassins import (
     attach_communes,
     attachment_counts,
 )
+from proxisante.needs.change import HomeCareChange, home_care_change
 from proxisante.needs.home_care import (
     DEFAULT_CUTOFF_MINUTES,
     SSIAD_FRANCE_PER_1000,
@@ -63,6 +65,7 @@ __all__ = [
     "UNDER_SERVED_FRACTION",
     "AgeEstimate",
     "HomeCareAccess",
+    "HomeCareChange",
     "Indicator",
     "NeedsComparison",
     "NeedsData",
@@ -73,10 +76,12 @@ __all__ = [
     "centre_reach",
     "commune_needs",
     "compare_territory",
+    "default_ages",
     "elderly_access",
     "estimate_nurse_supply",
     "estimate_population_by_age",
     "home_care_access",
+    "home_care_change",
     "load_needs",
     "nurse_supply",
     "prevention_change",

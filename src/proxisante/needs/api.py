@@ -26,6 +26,7 @@ from proxisante.needs.layer import Indicator, NeedsComparison, commune_needs, co
 __all__ = [
     "ESTIMATE_SENTENCE_FR",
     "NeedsData",
+    "default_ages",
     "load_needs",
     "nurse_supply",
     "prevention_change",
@@ -67,6 +68,7 @@ class NeedsData:
     bassins: pd.DataFrame
     departements: pd.DataFrame
     home_care: HomeCareAccess
+    nurses: pd.DataFrame
 
     @property
     def population(self) -> pd.Series:
@@ -115,6 +117,15 @@ def nurse_supply(departements: pd.DataFrame, needs: pd.DataFrame, population: pd
     return est
 
 
+@cache
+def default_ages() -> AgeEstimate:
+    """The population by age of every commune estimated from the bundled data (cached)."""
+    from proxisante.territory import load_bassin_vie_indicators
+
+    return estimate_population_by_age(attachment=attach_bassins_vie(),
+                                      bassins=load_bassin_vie_indicators())  # fmt: skip
+
+
 def _build(imported_ages: pd.DataFrame | None, sites: pd.DataFrame, staff: pd.DataFrame | None,
            cutoff_minutes: float) -> NeedsData:  # fmt: skip
     from proxisante.territory import (
@@ -126,14 +137,17 @@ def _build(imported_ages: pd.DataFrame | None, sites: pd.DataFrame, staff: pd.Da
     attachment = attach_bassins_vie()
     bassins = load_bassin_vie_indicators()
     deps = load_departement_indicators()
-    ages = estimate_population_by_age(attachment=attachment, bassins=bassins,
-                                      imported=imported_ages)  # fmt: skip
+    if imported_ages is None or imported_ages.empty:
+        ages = default_ages()
+    else:
+        ages = estimate_population_by_age(attachment=attachment, bassins=bassins,
+                                          imported=imported_ages)  # fmt: skip
     needs = commune_needs(attachment, bassins, deps, load_communes())
     pop = ages.bands.sum(axis=1)
     nurses = nurse_supply(deps, needs, pop, staff)
     hc = home_care_access(nurses=nurses, pop_75_plus=ages.aged(75), sites=sites,
                           cutoff_minutes=cutoff_minutes)  # fmt: skip
-    return NeedsData(ages, attachment, needs, bassins, deps, hc)
+    return NeedsData(ages, attachment, needs, bassins, deps, hc, nurses)
 
 
 @cache
@@ -144,30 +158,39 @@ def _default(cutoff_minutes: float) -> NeedsData:
 
 
 def load_needs(
-    store=None, *, sites: pd.DataFrame | None = None,
-    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES,
+    store=None, *, sites: pd.DataFrame | None = None, ages: pd.DataFrame | None = None,
+    staff: pd.DataFrame | None = None, cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES,
 ) -> NeedsData:  # fmt: skip
-    """The needs layer of France, with the imports of ``store`` (a project store).
+    """The needs layer of France, with the user's imports replacing the estimates.
 
     Parameters
     ----------
     store
-        Project store: its INSEE POP1B import replaces the age estimate of its communes, its
-        RPPS nurses the nurse estimate of their départements, its FINESS sites (with SSIAD
-        capacities) the bundled offer. ``None``: bundled data only (cached).
-    sites
-        Sites to use instead of the store's offer (a scenario's sites).
+        Project store (:class:`~proxisante.store.Store`): its INSEE POP1B import replaces the
+        age estimate of its communes, its RPPS nurses the nurse estimate of their
+        départements, its FINESS sites (with SSIAD capacities) the bundled offer.
+    sites, ages, staff
+        Instead of a store: the offer's sites (e.g. a workspace's or a scenario's), imported
+        population by age band (index INSEE code) and the offer's staff.
     cutoff_minutes
         Catchment of the home-care measures, minutes.
-    """
-    if store is None and sites is None:
-        return _default(float(cutoff_minutes))
-    from proxisante.offer.importing import load_offer, load_population_by_age
 
-    ages = load_population_by_age(store) if store is not None else None
-    offer = load_offer(store)
-    return _build(ages, offer.sites if sites is None else sites, offer.staff,
-                  float(cutoff_minutes))  # fmt: skip
+    With no argument, the bundled data only (cached).
+    """
+    if store is None and sites is None and ages is None and staff is None:
+        return _default(float(cutoff_minutes))
+    if store is not None:
+        from proxisante.offer.importing import load_offer, load_population_by_age
+
+        offer = load_offer(store)
+        ages = load_population_by_age(store) if ages is None else ages
+        sites = offer.sites if sites is None else sites
+        staff = offer.staff if staff is None else staff
+    if sites is None:
+        from proxisante.offer import load_default_offer
+
+        sites = load_default_offer().sites
+    return _build(ages, sites, staff, float(cutoff_minutes))
 
 
 def territory_needs(codes, *, label: str, data: NeedsData) -> NeedsComparison:
@@ -264,15 +287,18 @@ def prevention_reach(
 
 def prevention_change(
     data: NeedsData, sites_before: pd.DataFrame, sites_after: pd.DataFrame, *,
-    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES,
+    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES, codes=None,
 ) -> pd.DataFrame:  # fmt: skip
     """Target populations within reach of an open health centre before and after an edit of
-    the sites (closures, openings): :func:`~proxisante.needs.prevention.reach_change`."""
+    the sites (closures, openings): :func:`~proxisante.needs.prevention.reach_change`;
+    ``codes`` restricts the populations counted to a territory's communes."""
     from proxisante.needs.prevention import reach_change, target_populations
 
     both = pd.concat([sites_before, sites_after], ignore_index=True)
     centres = _centres(both, include_closed=True).drop_duplicates("site_id")
     targets = target_populations(data.ages)
+    if codes is not None:
+        targets = targets[targets.index.isin(np.asarray(list(codes), dtype=str))]
     if centres.empty:
         zeros = dict.fromkeys(["before", "after", "change", "lost", "gained"], 0.0)
         return pd.DataFrame.from_dict({k: zeros for k in targets.columns}, orient="index")

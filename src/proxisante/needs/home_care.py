@@ -34,7 +34,7 @@ Reference values and thresholds
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -205,7 +205,8 @@ class HomeCareAccess:
     ``nurse_basis``, ``pop_75_plus``, ``nurses_per_1000_75`` and ``ssiad_per_1000_75``
     (NaN when ``ssiad_missing`` says why), ``nurse_under_served``,
     ``ssiad_under_served``. ``nurse_france`` is the national value of the nurse measure
-    (total nurses / total 75+ × 1,000), the reference of its threshold.
+    (total nurses / total 75+ × 1,000), the reference of its threshold. ``travel`` is the
+    commune × commune matrix the measures were computed on.
     """
 
     table: pd.DataFrame
@@ -214,6 +215,7 @@ class HomeCareAccess:
     ssiad_sites: int
     ssiad_unknown_capacity: int
     ssiad_missing: str
+    travel: object = field(default=None, repr=False)
 
     @property
     def nurse_threshold(self) -> float:
@@ -274,4 +276,5 @@ def home_care_access(
     table["ssiad_under_served"] = (
         table["ssiad_per_1000_75"] < UNDER_SERVED_FRACTION * SSIAD_FRANCE_PER_1000
     ).where(table["ssiad_per_1000_75"].notna())
-    return HomeCareAccess(table, float(tm.cutoff_minutes), france, n_sites, n_unknown, missing)
+    return HomeCareAccess(table, float(tm.cutoff_minutes), france, n_sites, n_unknown, missing,
+                          tm)  # fmt: skip

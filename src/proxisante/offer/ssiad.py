@@ -46,6 +46,7 @@ class SsiadCoverage:
     sites: int
     sites_without_capacity: int
     missing: str = ""
+    population_note: str = ""
 
     @property
     def available(self) -> bool:
@@ -60,6 +61,8 @@ class SsiadCoverage:
         text = f"{value} places pour 1 000 habitants de 75 ans et plus ({self.places:.0f} places)"
         if self.sites_without_capacity:
             text += f", minimum : capacité inconnue pour {self.sites_without_capacity} SSIAD"
+        if self.population_note:
+            text += f" ; {self.population_note}"
         return text
 
 
@@ -112,6 +115,7 @@ def ssiad_coverage(
     codes,
     *,
     population_factor: pd.Series | None = None,
+    population_note: str = "",
 ) -> SsiadCoverage:
     """SSIAD places per 1,000 inhabitants aged 75+ over the communes ``codes``.
 
@@ -126,6 +130,9 @@ def ssiad_coverage(
     population_factor
         Optional factor per commune (index INSEE code) applied to the population aged 75+
         (a scenario's population change).
+    population_note
+        French words on where ``pop_by_age`` comes from when it is not an INSEE import
+        (e.g. « 75 ans et plus estimés »), appended to the indicator's text.
     """
     if pop_by_band is None:  # the common case without INSEE age data: nothing to count
         reasons = ["populations par âge INSEE non chargées"]
@@ -149,4 +156,5 @@ def ssiad_coverage(
     if pop <= 0:
         reason = "aucun habitant de 75 ans et plus dans les populations chargées"
         return SsiadCoverage(total_places, pop, np.nan, n_sites, n_unknown, reason)
-    return SsiadCoverage(total_places, pop, 1000.0 * total_places / pop, n_sites, n_unknown)
+    return SsiadCoverage(total_places, pop, 1000.0 * total_places / pop, n_sites, n_unknown,
+                         population_note=population_note)  # fmt: skip

@@ -7,7 +7,13 @@ A :class:`Scenario` is data (validated, stored, read from and written to YAML/JS
 operator's sites by the effect of closing each one alone.
 """
 
-from proxisante.scenarios.edits import AppliedEdits, SupplyChange, apply_edits, supply_changes
+from proxisante.scenarios.edits import (
+    AppliedEdits,
+    StaffChange,
+    SupplyChange,
+    apply_edits,
+    supply_changes,
+)
 from proxisante.scenarios.impact import (
     NO_ACCESS_APL,
     ScenarioResult,
@@ -17,6 +23,7 @@ from proxisante.scenarios.impact import (
 )
 from proxisante.scenarios.io import dump_scenario, load_scenario, parse_scenario
 from proxisante.scenarios.model import (
+    ChangeCapacity,
     ChangeStaff,
     CloseSites,
     Edit,
@@ -32,6 +39,7 @@ from proxisante.scenarios.projection import read_population_projection
 __all__ = [
     "NO_ACCESS_APL",
     "AppliedEdits",
+    "ChangeCapacity",
     "ChangeStaff",
     "CloseSites",
     "Edit",
@@ -42,6 +50,7 @@ __all__ = [
     "Retirements",
     "Scenario",
     "ScenarioResult",
+    "StaffChange",
     "SupplyChange",
     "apply_edits",
     "criticality_ranking",

@@ -1,4 +1,5 @@
-"""A scenario's edits applied to the offer: GP supply changes at sites, sites closed and opened.
+"""A scenario's edits applied to the offer: GP supply changes at sites, nurse FTE changes,
+places of SSIAD/EHPAD, sites closed and opened.
 
 One function per edit kind, all working on one :class:`_Working` copy of the offer's state,
 in the scenario's order (an edit sees the effect of the earlier ones: closing a site twice,
@@ -20,11 +21,13 @@ from proxisante.errors import InputError, UnknownCodeError
 from proxisante.offer import (
     CONSULTATIONS_PER_FTE,
     Offer,
+    check_places,
     check_site_open,
     fte_after_change,
     site_supply,
 )
 from proxisante.scenarios.model import (
+    ChangeCapacity,
     ChangeStaff,
     CloseSites,
     OpenSite,
@@ -36,7 +39,18 @@ from proxisante.scenarios.model import (
 )
 from proxisante.territory import select
 
-__all__ = ["OPENED_COLUMNS", "AppliedEdits", "SupplyChange", "apply_edits", "supply_changes"]
+__all__ = [
+    "HOME_CARE_PROFESSIONS",
+    "OPENED_COLUMNS",
+    "AppliedEdits",
+    "StaffChange",
+    "SupplyChange",
+    "apply_edits",
+    "supply_changes",
+]
+
+#: Professions whose FTE changes the home-care indicators (:mod:`proxisante.needs`).
+HOME_CARE_PROFESSIONS = ("nurse",)
 
 #: Columns of :attr:`AppliedEdits.opened` (the sites a scenario opens).
 OPENED_COLUMNS = [
@@ -58,21 +72,56 @@ class SupplyChange:
 
 
 @dataclass(frozen=True)
+class StaffChange:
+    """One FTE change of a home-care profession (nurses) at a site, and the edit it comes from."""
+
+    edit: int
+    kind: str
+    site_id: str
+    commune: str
+    profession: str
+    delta_fte: float
+
+
+@dataclass(frozen=True)
 class AppliedEdits:
-    """What a scenario does to the offer: GP supply changes, sites closed and opened."""
+    """What a scenario does to the offer: GP supply changes, nurse FTE changes, places,
+    sites closed and opened, operators changed."""
 
     changes: list[SupplyChange]
     notes: list[str]
     closed: list[str]
     opened: pd.DataFrame
+    staff_changes: list[StaffChange] = field(default_factory=list)
+    capacities: dict[str, int] = field(default_factory=dict)
+    operators: dict[str, str] = field(default_factory=dict)
 
     def sites_after(self, sites: pd.DataFrame) -> pd.DataFrame:
-        """``sites`` with the scenario's closures and openings applied."""
+        """``sites`` with the scenario's closures, openings, places and operators applied."""
         after = sites.copy()
         after.loc[after["site_id"].isin(self.closed), "status"] = "closed"
         if len(self.opened):
             after = pd.concat([after, self.opened], ignore_index=True)
+        if self.capacities:
+            if "capacity_places" not in after.columns:
+                after["capacity_places"] = pd.array([None] * len(after), dtype="Int32")
+            cap = after["site_id"].map(self.capacities)
+            after["capacity_places"] = (
+                cap.astype("Float64").fillna(after["capacity_places"].astype("Float64"))
+                .round().astype("Int32")
+            )  # fmt: skip
+        if self.operators:
+            after["operator"] = after["site_id"].map(self.operators).fillna(after["operator"])
         return after
+
+    def fte_change_by_commune(self, profession: str = "nurse") -> pd.Series:
+        """Net FTE change of ``profession`` per commune (index INSEE code)."""
+        rows = [(c.commune, c.delta_fte) for c in self.staff_changes
+                if c.profession == profession]  # fmt: skip
+        if not rows:
+            return pd.Series(dtype=float)
+        df = pd.DataFrame(rows, columns=["commune", "delta_fte"])
+        return df.groupby("commune")["delta_fte"].sum()
 
 
 def _as_dict(series: pd.Series) -> dict:
@@ -98,20 +147,29 @@ class _Working:
     consultations: dict[str, float]
     basis: dict[str, str]
     commune_of: dict[str, str]
+    nurse_fte: dict[str, float]
+    capacity: dict[str, float | None]
     changes: list[SupplyChange] = field(default_factory=list)
+    staff_changes: list[StaffChange] = field(default_factory=list)
+    capacities: dict[str, int] = field(default_factory=dict)
+    operators: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     opened: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def start(cls, offer: Offer, scenario_name: str) -> _Working:
         supply = site_supply(offer, profession="gp").set_index("site_id")
+        nurses = site_supply(offer, profession="nurse").set_index("site_id")
         sites = offer.sites.set_index("site_id")
         closed = set(sites.index[sites["status"] == "closed"])
+        cap = pd.to_numeric(sites.get("capacity_places", pd.Series(index=sites.index)),
+                            errors="coerce").astype(float)  # fmt: skip
         return cls(
             offer=offer, scenario_name=scenario_name, sites=sites, closed_before=set(closed),
             closed=closed, fte=_as_dict(supply["fte"]),
             consultations=_as_dict(supply["consultations"]), basis=_as_dict(supply["basis"]),
-            commune_of=_as_dict(sites["commune"]),
+            commune_of=_as_dict(sites["commune"]), nurse_fte=_as_dict(nurses["fte"]),
+            capacity={k: (None if v != v else v) for k, v in _as_dict(cap).items()},
         )  # fmt: skip
 
     def require_known(self, i: int, kind: str, site_id: str) -> None:
@@ -131,6 +189,10 @@ class _Working:
         except InputError as exc:
             raise _edit_error(i, kind, str(exc)) from None
         self.closed.add(site_id)
+        nurse = self.nurse_fte.pop(site_id, 0.0)
+        if nurse:
+            self.staff_changes.append(StaffChange(i, kind, site_id, self.commune_of[site_id],
+                                                  "nurse", -nurse))  # fmt: skip
         fte = self.fte.pop(site_id, 0.0)
         cons = self.consultations.pop(site_id, 0.0)
         if fte == 0:
@@ -165,9 +227,11 @@ def _operator_exit(w: _Working, i: int, edit: OperatorExit) -> None:
         return
     w.notes.append(
         f"Transfert de {len(targets)} site(s) {edit.operator} de {terr.label} à "
-        f"{edit.to_operator} : sans effet sur l'accès si les équipes sont reprises."
+        f"{edit.to_operator}, avec leurs équipes et leurs places : sans effet sur l'accès "
+        "(si l'activité était abandonnée, c'est le cas « fermeture », action: close)."
     )
     sites.loc[targets, "operator"] = edit.to_operator
+    w.operators.update(dict.fromkeys(targets, str(edit.to_operator)))
 
 
 def _open_site(w: _Working, i: int, edit: OpenSite) -> None:
@@ -180,6 +244,11 @@ def _open_site(w: _Working, i: int, edit: OpenSite) -> None:
         "operator": edit.operator, "commune": edit.commune, "status": "open",
         "capacity_places": edit.capacity_places, "source": f"scenario {w.scenario_name}",
     })  # fmt: skip
+    nurse = float(edit.fte.get("nurse", 0.0))
+    if nurse:
+        w.nurse_fte[edit.site] = nurse
+        w.staff_changes.append(StaffChange(i, edit.kind, edit.site, edit.commune, "nurse", nurse))
+    w.capacity[edit.site] = edit.capacity_places
     fte = float(edit.fte.get("gp", 0.0))
     w.fte[edit.site] = fte
     w.consultations[edit.site] = fte * CONSULTATIONS_PER_FTE
@@ -195,6 +264,9 @@ def _change_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
         check_site_open(edit.site, "closed" if edit.site in w.closed else "open")
     except InputError as exc:
         raise _edit_error(i, edit.kind, str(exc)) from None
+    if edit.profession in HOME_CARE_PROFESSIONS:
+        _change_home_care_staff(w, i, edit)
+        return
     if edit.profession != "gp":
         w.notes.append(f"Modification {edit.profession} sur {edit.site} : hors APL généralistes.")
         return
@@ -215,6 +287,47 @@ def _change_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
     if d_cons != 0:
         w.changes.append(SupplyChange(i, edit.kind, edit.site, w.commune_of[edit.site], d_fte,
                                       d_cons, "fte"))  # fmt: skip
+
+
+def _change_home_care_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
+    if edit.activity_consultations is not None:
+        msg = "activity_consultations applies to GPs; give delta_fte or fte for nurses"
+        raise _edit_error(i, edit.kind, msg)
+    fte0 = w.nurse_fte.get(edit.site, 0.0)
+    try:
+        new = fte_after_change(edit.site, edit.profession, fte0, delta_fte=edit.delta_fte,
+                               new_fte=edit.fte)  # fmt: skip
+    except InputError as exc:
+        raise _edit_error(i, edit.kind, str(exc)) from None
+    w.nurse_fte[edit.site] = new
+    if new != fte0:
+        w.staff_changes.append(StaffChange(i, edit.kind, edit.site, w.commune_of[edit.site],
+                                           edit.profession, new - fte0))  # fmt: skip
+
+
+def _change_capacity(w: _Working, i: int, edit: ChangeCapacity) -> None:
+    w.require_known(i, edit.kind, edit.site)
+    try:
+        check_site_open(edit.site, "closed" if edit.site in w.closed else "open")
+    except InputError as exc:
+        raise _edit_error(i, edit.kind, str(exc)) from None
+    current = w.capacity.get(edit.site)
+    if edit.delta_places is not None and current is None:
+        msg = (
+            f"the places of '{edit.site}' are not known (capacité inconnue): set them with "
+            "capacity_places instead of changing them by delta_places"
+        )
+        raise _edit_error(i, edit.kind, msg)
+    new = edit.capacity_places if edit.capacity_places is not None else current + edit.delta_places
+    try:
+        check_places(float(new))
+    except InputError as exc:
+        raise _edit_error(i, edit.kind, f"{exc} (site '{edit.site}')") from None
+    w.capacity[edit.site] = float(new)
+    w.capacities[edit.site] = int(new)
+    opened = [o for o in w.opened if o["site_id"] == edit.site]
+    for o in opened:
+        o["capacity_places"] = int(new)
 
 
 def _retirements(w: _Working, i: int, edit: Retirements) -> None:
@@ -247,6 +360,7 @@ _APPLY: dict[type, Callable[[_Working, int, Any], None]] = {
     OperatorExit: _operator_exit,
     OpenSite: _open_site,
     ChangeStaff: _change_staff,
+    ChangeCapacity: _change_capacity,
     Retirements: _retirements,
     PopulationChange: _population,
     PopulationProjection: _population,
@@ -268,7 +382,8 @@ def apply_edits(scenario: Scenario, offer: Offer) -> AppliedEdits:
     # a site opened then closed by a later edit stays in `opened` with status closed
     closed_list = sorted(w.closed - w.closed_before)
     opened.loc[opened["site_id"].isin(closed_list), "status"] = "closed"
-    return AppliedEdits(w.changes, w.notes, closed_list, opened)
+    return AppliedEdits(w.changes, w.notes, closed_list, opened, w.staff_changes,
+                        w.capacities, w.operators)  # fmt: skip
 
 
 def supply_changes(scenario: Scenario, offer: Offer) -> tuple[list[SupplyChange], list[str]]:

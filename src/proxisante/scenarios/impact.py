@@ -40,12 +40,21 @@ __all__ = [
 NO_ACCESS_APL = 0.01
 
 
+#: How the SSIAD rate says its population aged 75+ is estimated (no INSEE import).
+ESTIMATED_ELDERLY_NOTE = (
+    "75 ans et plus estimés (rapport population standardisée / totale de la DREES, calé sur "
+    "les bassins de vie)"
+)
+
+
 @dataclass(frozen=True)
 class _ElderlyInputs:
     sites_before: pd.DataFrame
     sites_after: pd.DataFrame
     pop_by_age: pd.DataFrame | None
     population_factor: pd.Series
+    staff: pd.DataFrame | None = None
+    nurse_fte_change: pd.Series | None = None
 
 
 @dataclass
@@ -68,10 +77,34 @@ class ScenarioResult:
             empty = pd.DataFrame(columns=["category", "status", "commune", "capacity_places"])
             n_a = ssiad_coverage(empty, None, codes)
             return n_a, n_a
-        before = ssiad_coverage(e.sites_before, e.pop_by_age, codes)
-        after = ssiad_coverage(e.sites_after, e.pop_by_age, codes,
+        bands, note = e.pop_by_age, ""
+        if bands is None:  # no INSEE import: the needs layer's estimate, said so
+            from proxisante.needs import default_ages
+
+            bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
+        before = ssiad_coverage(e.sites_before, bands, codes, population_note=note)
+        after = ssiad_coverage(e.sites_after, bands, codes, population_note=note,
                                population_factor=e.population_factor)  # fmt: skip
         return before, after
+
+    def home_care(self, codes=None):
+        """Home-care and prevention indicators before and after over ``codes`` (default
+        every commune): nurses and SSIAD places within reach per 1,000 inhabitants aged 75+,
+        the DREES SSIAD rate, target populations of prevention within reach of a health
+        centre (:class:`proxisante.needs.HomeCareChange`)."""
+        from proxisante.needs import home_care_change, load_needs
+
+        codes = self.communes["code_insee"] if codes is None else codes
+        e = self.elderly
+        if e is None:
+            msg = "this result carries no offer (evaluate the scenario with evaluate())"
+            raise InputError(msg)
+        data = load_needs(sites=e.sites_before, ages=e.pop_by_age, staff=e.staff)
+        return home_care_change(
+            data, codes, sites_before=e.sites_before, sites_after=e.sites_after,
+            nurse_fte_change=e.nurse_fte_change,
+            population_factor=None if (e.population_factor == 1).all() else e.population_factor,
+        )  # fmt: skip
 
     def summary(self, codes=None) -> dict[str, float]:
         """Aggregates over all communes or over ``codes`` (a territory's INSEE codes)."""
@@ -164,8 +197,10 @@ def evaluate(
         GP consultations per commune for *every* commune (index: INSEE code). When given,
         the baseline and the result are full recomputes and population changes are allowed.
     pop_by_age
-        Population by age band per commune (INSEE, index INSEE code): enables the SSIAD
-        places per 1,000 inhabitants aged 75+ (:meth:`ScenarioResult.ssiad`).
+        Population by age band per commune (INSEE import, index INSEE code); without it the
+        SSIAD places per 1,000 inhabitants aged 75+ (:meth:`ScenarioResult.ssiad`) and the
+        home-care indicators (:meth:`ScenarioResult.home_care`) use the needs layer's
+        estimate and say so.
     """
     offer = offer or load_default_offer()
     ctx = baseline or EvaluationBaseline.official(scenario.baseline_year)
@@ -239,7 +274,8 @@ def evaluate(
             "= 5 400 consultations par an (conversion DREES), faute d'activité réelle connue."
         )
     elderly = _ElderlyInputs(offer.sites, applied.sites_after(offer.sites), pop_by_age,
-                             pd.Series(factor, index=pd.Index(ctx.codes)))  # fmt: skip
+                             pd.Series(factor, index=pd.Index(ctx.codes)), offer.staff,
+                             applied.fte_change_by_commune("nurse"))  # fmt: skip
     return ScenarioResult(scenario, communes, ch, notes, method, elderly)
 
 

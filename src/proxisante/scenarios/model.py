@@ -12,11 +12,16 @@ Edit kinds (field ``kind``):
 ``change_staff``
     Add/remove FTE (``delta_fte``) or set FTE (``fte``) of a profession at a site, or set its
     yearly activity in consultations (``activity_consultations``).
+``change_capacity``
+    Set (``capacity_places``) or change (``delta_places``) the authorised places of a site
+    (SSIAD, EHPAD): home-care indicators follow.
 ``retirements``
     Professionals aged at least ``age_at_least`` in ``year`` leave (all, or a ``share``).
 ``operator_exit``
-    All sites of an operator in a territory close (``action: close``) or are transferred to
-    another operator (``action: transfer``): the network break-up case.
+    All sites of an operator in a territory close (``action: close``: activity dropped, staff
+    and places lost) or are transferred to another operator (``action: transfer``: sites kept
+    with their staff and places): the network break-up case, or a change of operator such as
+    a CNAM–CANSSM cooperation.
 ``population_change``
     Multiply the population of a territory's communes by ``factor`` (needs a full recompute).
 ``population_projection``
@@ -41,6 +46,7 @@ __all__ = [
     "MAX_POPULATION",
     "MAX_SITES",
     "PROFESSIONS",
+    "ChangeCapacity",
     "ChangeStaff",
     "CloseSites",
     "Edit",
@@ -146,6 +152,25 @@ class ChangeStaff(_Edit):
         return self
 
 
+class ChangeCapacity(_Edit):
+    """Set (``capacity_places``) or change (``delta_places``) the authorised places of a site."""
+
+    kind: Literal["change_capacity"] = "change_capacity"
+    site: str = Field(min_length=1)
+    capacity_places: Annotated[int, Field(ge=0)] | None = None
+    delta_places: int | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> ChangeCapacity:
+        if (self.capacity_places is None) == (self.delta_places is None):
+            msg = "give exactly one of capacity_places or delta_places"
+            raise ValueError(msg)
+        if self.delta_places == 0:
+            msg = "delta_places is 0: the edit changes nothing"
+            raise ValueError(msg)
+        return self
+
+
 class Retirements(_Edit):
     """Professionals aged at least ``age_at_least`` in ``year`` leave (or a ``share`` of them)."""
 
@@ -210,6 +235,7 @@ Edit = Annotated[
     CloseSites
     | OpenSite
     | ChangeStaff
+    | ChangeCapacity
     | Retirements
     | OperatorExit
     | PopulationChange
