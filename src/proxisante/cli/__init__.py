@@ -30,6 +30,7 @@ def _register() -> None:
     from proxisante.cli import (
         access_cmd,
         model_cmd,
+        needs_cmd,
         offer_cmd,
         plan_cmd,
         report_cmd,
@@ -43,6 +44,7 @@ def _register() -> None:
     travel_cmd.register(app)
     offer_cmd.register(app)
     access_cmd.register(app)
+    needs_cmd.register(app)
     scenario_cmd.register(app)
     plan_cmd.register(app)
     web_cmd.register(app)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from proxisante.cli._common import StoreOption, console, user_errors, workspace
 from proxisante.errors import InputError
+from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
 scenario_app = typer.Typer(
     help="Scenarios: closures, openings, staff changes, retirements, network break-up.",
@@ -197,7 +198,31 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
 
 
 def _fmt(value: float, digits: int) -> str:
-    return "n/a" if value != value else f"{value:,.{digits}f}"
+    return "not available (see note)" if value != value else f"{value:,.{digits}f}"
+
+
+def _home_care_table(hc, label: str) -> Table:
+    """Home-care and prevention indicators before/after (:meth:`ScenarioResult.home_care`)."""
+    t = Table(title=f"Home care and prevention — {label}")
+    t.add_column("")
+    t.add_column("before", justify="right")
+    t.add_column("after", justify="right")
+    rows = [
+        ("nurses within reach per 1,000 aged 75+ (estimated)", hc.nurses_before,
+         hc.nurses_after, 1),
+        ("SSIAD places within reach per 1,000 aged 75+", hc.ssiad_before, hc.ssiad_after, 1),
+        ("SSIAD places in the territory per 1,000 aged 75+ (DREES rate)",
+         hc.ssiad_rate[0].per_1000, hc.ssiad_rate[1].per_1000, 1),
+    ]  # fmt: skip
+    labels = {"screening_50_74": "aged 50-74 within reach of a health centre",
+              "flu_65_plus": "aged 65+ within reach of a health centre",
+              "home_75_plus": "aged 75+ within reach of a health centre"}  # fmt: skip
+    for key, row in hc.prevention.iterrows():
+        rows.append((labels.get(key, key), row["before"], row["after"], 0))
+    for name, before, after, digits in rows:
+        t.add_row(name, _fmt(before, digits), _fmt(after, digits))
+    t.add_row("nurse FTE change (scenario)", "", f"{hc.nurse_fte_change:+,.1f}")
+    return t
 
 
 @scenario_app.command("run")
@@ -246,12 +271,18 @@ def run(
         console.print(f"[dim]edit {i}: {e.kind}[/]")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}")
+    with console.status("Home care and prevention…"):
+        hc = res.home_care(codes)
+    console.print(_home_care_table(hc, terr.label if terr is not None else "all communes"))
     ssiad_before, ssiad_after = res.ssiad(codes)
-    if not (ssiad_before.available and ssiad_after.available):
+    if not (ssiad_before.available and ssiad_after.available) or ssiad_after.population_note:
         console.print(
             f"[yellow]note:[/] SSIAD per 1,000 aged 75+: before {ssiad_before.text_fr()}; "
             f"after {ssiad_after.text_fr()}"
         )
+    if hc.ssiad_missing:
+        console.print(f"[yellow]note:[/] SSIAD places within reach: {hc.ssiad_missing}")
+    console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None:
         c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
         c.to_csv(csv, index=False)

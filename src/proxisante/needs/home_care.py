@@ -256,7 +256,7 @@ def home_care_access(
     places, n_sites, n_unknown = ssiad_places_supply(sites)
     if n_sites == 0 or n_sites == n_unknown:
         missing = (
-            "aucun SSIAD dans l'offre chargée (importer un extrait FINESS)"
+            "aucun SSIAD dans l'offre chargée : importer un extrait FINESS"
             if n_sites == 0
             else f"capacité inconnue pour les {n_sites} SSIAD de l'offre"
         )

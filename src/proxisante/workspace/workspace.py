@@ -286,6 +286,54 @@ class Workspace:
         return ssiad_coverage(self.offer().sites, self.population_by_age(),
                               self.territory(territory).codes)  # fmt: skip
 
+    # -- needs and home care ------------------------------------------------------------------
+    def needs(self):
+        """The needs layer (:func:`proxisante.needs.load_needs`) on this workspace's offer and
+        imports: INSEE ages, RPPS nurses and FINESS SSIAD replace the estimates."""
+        from proxisante.needs import load_needs
+
+        if not self.use_store:
+            return load_needs()
+        offer = self.offer()
+        return load_needs(sites=offer.sites, ages=self.population_by_age(), staff=offer.staff)
+
+    def territory_needs(self, territory: str | Territory):
+        """The territory against its département and France
+        (:func:`proxisante.needs.territory_needs`)."""
+        from proxisante.needs import territory_needs
+
+        t = self.territory(territory)
+        return territory_needs(t.codes, label=t.label, data=self.needs())
+
+    def needs_table(self, territory: str | Territory) -> pd.DataFrame:
+        """One row per commune of the territory: ages (estimated or imported), bassin-de-vie and
+        département figures, home-care supply and access, under-served flags (« hypothèse »)."""
+        t = self.territory(territory)
+        data = self.needs()
+        ages = data.ages
+        codes = pd.Index(t.codes)
+        out = t.communes[["code_insee", "nom"]].merge(data.needs, on="code_insee", how="left")
+        extra = pd.DataFrame({
+            "population": ages.bands.sum(axis=1), "pop_0_14": ages.between(0, 14),
+            "pop_50_74": ages.between(50, 74), "pop_65_plus": ages.aged(65),
+            "pop_75_plus": ages.aged(75), "age_basis": ages.basis,
+        }).reindex(codes)  # fmt: skip
+        hc = data.home_care.table.drop(columns=["pop_75_plus"]).reindex(codes)
+        return out.merge(extra.join(hc), left_on="code_insee", right_index=True, how="left")
+
+    def prevention_reach(self, territory: str | Territory | None = None,
+                         operator: str | None = None) -> pd.DataFrame:  # fmt: skip
+        """Prevention target populations within reach of each open health centre
+        (:func:`proxisante.needs.prevention_reach`), filtered by territory and operator."""
+        from proxisante.needs import prevention_reach
+
+        reach = prevention_reach(self.needs(), self.offer().sites)
+        if territory is not None:
+            reach = reach[reach["commune"].isin(self.territory(territory).codes)]
+        if operator is not None:
+            reach = reach[reach["operator"].fillna("").str.lower() == operator.lower()]
+        return reach.reset_index(drop=True)
+
     # -- report inputs ----------------------------------------------------------------------
     def briefing(self, territory: str | Territory, *, year: int = 2023,
                  operator: str = "filieris") -> Briefing:  # fmt: skip

@@ -1,0 +1,114 @@
+"""CLI: ``proxisante needs show|communes|prevention`` — needs, home care and prevention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from proxisante.cli._common import StoreOption, console, user_errors, workspace
+
+needs_app = typer.Typer(
+    help="Needs of the population (age, ALD, poverty, life expectancy), home care (nurses, "
+    "SSIAD) and the prevention reach of health centres.",
+    no_args_is_help=True,
+)
+Territory = Annotated[str, typer.Option("--territory", "-t", help="Territory selector")]
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``needs`` commands to the main app."""
+    app.add_typer(needs_app, name="needs")
+
+
+def _num(x: float, digits: int = 1) -> str:
+    return "—" if x != x else f"{x:,.{digits}f}"
+
+
+@needs_app.command("show")
+@user_errors
+def show(
+    territory: Territory,
+    csv: Annotated[Path | None, typer.Option(help="Write the comparison (CSV/xlsx)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """The territory against its département and France: 75+, ALD, poverty, life expectancy,
+    nurses and SSIAD places within reach per 1,000 aged 75+ (each with level, source, year)."""
+    from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
+    from proxisante.workspace import write_table
+
+    ws = workspace(store)
+    with console.status("Needs layer…"):
+        comp = ws.territory_needs(territory)
+    t = Table(title=f"{comp.label} — {comp.departement_name} — France")
+    for col in ("indicator", "territory", "département", "France", "level, source, year"):
+        t.add_column(
+            col, justify="left" if col in ("indicator", "level, source, year") else "right"
+        )
+    for r in comp.rows:
+        ind = r.indicator
+        year = f", {ind.year}" if ind.year else ""
+        t.add_row(f"{ind.label_fr} ({ind.unit_fr})", _num(r.territory, ind.digits),
+                  _num(r.departement, ind.digits), _num(r.france, ind.digits),
+                  f"{ind.level}; {ind.source}{year}")  # fmt: skip
+    console.print(t)
+    console.print(
+        f"[dim]{comp.approximate_communes} of {comp.communes} commune(s) attached to their "
+        "bassin de vie 2022 approximately (through the 2012 bassins)[/]"
+    )
+    for note in comp.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
+    if csv is not None:
+        write_table(comp.to_frame(), csv, option="--csv")
+        console.print(f"[green]wrote[/] {csv}")
+
+
+@needs_app.command("communes")
+@user_errors
+def communes(
+    territory: Territory,
+    out: Annotated[Path, typer.Option(help="Output table (.csv, .xlsx, .gpkg, .parquet)")],
+    store: StoreOption = None,
+) -> None:
+    """One row per commune: population by age (estimated or INSEE), bassin-de-vie and
+    département figures, nurses and SSIAD places within reach per 1,000 aged 75+."""
+    from proxisante.workspace import write_table
+
+    ws = workspace(store)
+    with console.status("Needs layer…"):
+        table = ws.needs_table(territory)
+    write_table(table, out)
+    console.print(f"[green]wrote[/] {len(table)} communes to {out}")
+
+
+@needs_app.command("prevention")
+@user_errors
+def prevention(
+    territory: Annotated[str | None, typer.Option("--territory", "-t")] = None,
+    operator: Annotated[str | None, typer.Option(help="Only this operator, e.g. filieris")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the table (.csv, .xlsx…)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Prevention target populations (50-74, 65+, 75+) within reach of each open health centre,
+    and how many have no other centre within reach (what a closure would leave without)."""
+    from proxisante.workspace import write_table
+
+    ws = workspace(store)
+    with console.status("Prevention reach…"):
+        reach = ws.prevention_reach(territory, operator)
+    t = Table(title="Prevention reach of health centres (inhabitants within 20 min)")
+    for col in ("centre", "50-74", "only centre", "65+", "only centre", "75+", "only centre"):
+        t.add_column(col, justify="left" if col == "centre" else "right")
+    for r in reach.itertuples():
+        t.add_row(str(r.name), _num(r.screening_50_74, 0), _num(r.screening_50_74_sole, 0),
+                  _num(r.flu_65_plus, 0), _num(r.flu_65_plus_sole, 0), _num(r.home_75_plus, 0),
+                  _num(r.home_75_plus_sole, 0))  # fmt: skip
+    console.print(t)
+    console.print("[dim]Ages estimated unless an INSEE POP1B file was imported; 'only centre': "
+                  "no other open health centre of the loaded offer within reach.[/]")  # fmt: skip
+    if out is not None:
+        write_table(reach, out)
+        console.print(f"[green]wrote[/] {out}")
