@@ -22,7 +22,7 @@ def report(
 ) -> None:
     """Write the French report of a territory for a mayor or an MP: one-page summary,
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
-    from proxisante.report import build_territory_report, write_html
+    from proxisante.report import build_territory_report, needs_section, write_html
     from proxisante.report.briefing_section import briefing_sections
     from proxisante.workspace import Workspace
 
@@ -30,6 +30,7 @@ def report(
     terr = ws.territory(territory)
     rep = build_territory_report(terr, year=year, neighbours=ws.report_neighbours(terr))
     rep.sections[:0] = briefing_sections(ws.briefing(terr, year=year, operator=operator))
+    rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
     path = write_html(rep, out)
     s = rep.summary
     console.print(

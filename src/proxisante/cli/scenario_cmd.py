@@ -281,14 +281,21 @@ def run(
             f"after {ssiad_after.text_fr()}"
         )
     if hc.ssiad_missing:
-        console.print(f"[yellow]note:[/] SSIAD places within reach: {hc.ssiad_missing}")
+        console.print(f"[yellow]note:[/] SSIAD places within reach before: {hc.ssiad_missing}")
+    if hc.ssiad_after_note:
+        console.print(f"[yellow]note:[/] SSIAD places within reach after: {hc.ssiad_after_note}")
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None:
         c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
         c.to_csv(csv, index=False)
         console.print(f"wrote {len(c)} communes to {csv}")
     if report is not None:
-        from proxisante.report import build_territory_report, scenario_section, write_html
+        from proxisante.report import (
+            build_territory_report,
+            needs_section,
+            scenario_section,
+            write_html,
+        )
 
         if terr is None:
             msg = "--report needs --territory (the territory the report is about)"
@@ -297,6 +304,7 @@ def run(
                                      neighbours=ws.report_neighbours(terr))  # fmt: skip
         rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc),
                                              site_sources=ws.site_sources()))  # fmt: skip
+        rep.sections.append(needs_section(**ws.needs_report_inputs(terr), change=hc))
         write_html(rep, report)
         console.print(f"[green]wrote[/] {report}")
 

@@ -27,6 +27,7 @@ __all__ = [
     "ESTIMATE_SENTENCE_FR",
     "NeedsData",
     "default_ages",
+    "home_care_summary",
     "load_needs",
     "nurse_supply",
     "prevention_change",
@@ -311,3 +312,31 @@ def prevention_change(
 
     return reach_change(tm, targets, open_before=is_open(sites_before),
                         open_after=is_open(sites_after))  # fmt: skip
+
+
+def home_care_summary(codes, data: NeedsData) -> dict[str, float]:
+    """Inhabitants aged 75+ of a territory and how many live in a commune under the home-care
+    thresholds (« hypothèse »: below half the national reference).
+
+    Returns
+    -------
+    dict
+        ``pop_75_plus``, ``pop_75_plus_nurse_under_served``, ``communes``,
+        ``communes_nurse_under_served``, ``nurse_threshold``, ``ssiad_threshold`` and, when
+        SSIAD places are known, ``pop_75_plus_ssiad_under_served``.
+    """
+    t = data.home_care.table.reindex(pd.Index(np.asarray(list(codes), dtype=str)))
+    old = t["pop_75_plus"].fillna(0.0)
+    under = t["nurse_under_served"].fillna(False).astype(bool)
+    out = {
+        "pop_75_plus": float(old.sum()),
+        "pop_75_plus_nurse_under_served": float(old[under].sum()),
+        "communes": len(t),
+        "communes_nurse_under_served": int(under.sum()),
+        "nurse_threshold": data.home_care.nurse_threshold,
+        "ssiad_threshold": data.home_care.ssiad_threshold,
+    }
+    if not data.home_care.ssiad_missing:
+        s_under = t["ssiad_under_served"].fillna(False).astype(bool)
+        out["pop_75_plus_ssiad_under_served"] = float(old[s_under].sum())
+    return out

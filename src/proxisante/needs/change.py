@@ -30,8 +30,10 @@ __all__ = ["HomeCareChange", "home_care_change"]
 class HomeCareChange:
     """Home-care and prevention indicators of a territory, before and after.
 
-    ``*_per_1000`` values are per 1,000 inhabitants aged 75+ (NaN with ``ssiad_missing``
-    saying why when no SSIAD capacity is known); ``prevention`` has one row per target
+    ``*_per_1000`` values are per 1,000 inhabitants aged 75+; the SSIAD value before is NaN
+    with ``ssiad_missing`` saying why when the offer holds no known SSIAD capacity, and the
+    value after then counts only the places the change adds (``ssiad_after_note``);
+    ``prevention`` has one row per target
     (``before``, ``after``, ``change``, ``lost``, ``gained``, inhabitants of the territory);
     ``ssiad_rate`` is the DREES territory rate before and after
     (:class:`~proxisante.offer.SsiadCoverage`).
@@ -44,6 +46,7 @@ class HomeCareChange:
     ssiad_before: float
     ssiad_after: float
     ssiad_missing: str
+    ssiad_after_note: str
     ssiad_rate: tuple
     prevention: pd.DataFrame
     estimated_ages: bool
@@ -117,14 +120,21 @@ def home_care_change(
     else:
         nurses_after = nurses_before
     places_after, n_after, unknown_after = ssiad_places_supply(sites_after)
-    if hc.ssiad_missing and (n_after == 0 or n_after == unknown_after):
-        ssiad_before = ssiad_after = float("nan")
-        missing = hc.ssiad_missing
-    else:
+    before_known = not hc.ssiad_missing
+    after_known = n_after > unknown_after
+    ssiad_before = ssiad_after = float("nan")
+    if before_known:
         places_before, _, _ = ssiad_places_supply(sites_before)
         ssiad_before = _weighted(elderly_access(tm, places_before, old).reindex(codes), w_before)
-        ssiad_after = _weighted(elderly_access(tm, places_after, old_after).reindex(codes), w_after)
-        missing = ""
+    if after_known:
+        after_access = elderly_access(tm, places_after, old_after)
+        ssiad_after = _weighted(after_access.reindex(codes), w_after)
+    missing = "" if before_known else hc.ssiad_missing
+    after_note = (
+        "places connues après le scénario seulement (celles qu'il ajoute) : minimum"
+        if after_known and not before_known
+        else ""
+    )
     bands = data.ages.bands
     rate = (
         ssiad_coverage(sites_before, bands, codes),
@@ -134,5 +144,5 @@ def home_care_change(
     estimated = bool((data.ages.basis.reindex(codes) != "insee_pop1b").any())
     return HomeCareChange(
         float(w_before.sum()), nurses_before, nurses_after, float(delta.sum()), ssiad_before,
-        ssiad_after, missing, rate, prev, estimated,
+        ssiad_after, missing, after_note, rate, prev, estimated,
     )  # fmt: skip

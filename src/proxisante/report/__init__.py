@@ -6,6 +6,7 @@ or reloaded here.
 """
 
 from proxisante.report.maps import APL_CLASSES, communes_geojson, js_classes
+from proxisante.report.needs_section import NEEDS_TITLE, needs_section
 from proxisante.report.plan_section import plan_section
 from proxisante.report.scenario_section import scenario_section
 from proxisante.report.territory_report import (
@@ -18,11 +19,13 @@ from proxisante.report.territory_report import (
 
 __all__ = [
     "APL_CLASSES",
+    "NEEDS_TITLE",
     "ReportSection",
     "TerritoryReport",
     "build_territory_report",
     "communes_geojson",
     "js_classes",
+    "needs_section",
     "plan_section",
     "render_html",
     "scenario_section",

@@ -131,12 +131,13 @@ class WebContext:
 
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page)."""
-        from proxisante.report import build_territory_report, render_html
+        from proxisante.report import build_territory_report, needs_section, render_html
         from proxisante.report.briefing_section import briefing_sections
 
         t = self.workspace.territory(selector)
         rep = build_territory_report(t, neighbours=self.workspace.report_neighbours(t))
         rep.sections[:0] = briefing_sections(self.workspace.briefing(t))
+        rep.sections.append(needs_section(**self.workspace.needs_report_inputs(t)))
         return render_html(rep)
 
 

@@ -334,6 +334,31 @@ class Workspace:
             reach = reach[reach["operator"].fillna("").str.lower() == operator.lower()]
         return reach.reset_index(drop=True)
 
+    def needs_report_inputs(self, territory: str | Territory) -> dict:
+        """Keyword arguments of :func:`proxisante.report.needs_section` for the territory:
+        comparison, home-care summary, the estimate sentence, references, prevention reach."""
+        from proxisante.needs import (
+            DEFAULT_CUTOFF_MINUTES,
+            ESTIMATE_SENTENCE_FR,
+            SSIAD_FRANCE_PER_1000,
+            home_care_summary,
+            prevention_reach,
+        )
+        from proxisante.needs.home_care import SSIAD_FRANCE_SOURCE
+
+        t = self.territory(territory)
+        data = self.needs()
+        reach = prevention_reach(data, self.offer().sites)
+        return {
+            "comparison": self.territory_needs(t),
+            "home_care": home_care_summary(t.codes, data),
+            "estimate_sentence": ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES),
+            "cutoff_minutes": DEFAULT_CUTOFF_MINUTES,
+            "ssiad_france": SSIAD_FRANCE_PER_1000,
+            "ssiad_france_source": SSIAD_FRANCE_SOURCE,
+            "reach": reach[reach["commune"].isin(t.codes)].reset_index(drop=True),
+        }
+
     # -- report inputs ----------------------------------------------------------------------
     def briefing(self, territory: str | Territory, *, year: int = 2023,
                  operator: str = "filieris") -> Briefing:  # fmt: skip
