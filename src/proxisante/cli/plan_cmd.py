@@ -348,10 +348,16 @@ def cog(
         console.print(st)
     console.print(f"[green]wrote[/] {out}")
     if html is not None:
-        from proxisante.report import build_territory_report, plan_section, write_html
+        from proxisante.report import (
+            build_territory_report,
+            needs_section,
+            plan_section,
+            write_html,
+        )
 
         rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
         rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
+        rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
         write_html(rep, html)
         console.print(f"[green]wrote[/] {html}")
 

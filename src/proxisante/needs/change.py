@@ -126,7 +126,7 @@ def home_care_change(
     if before_known:
         places_before, _, _ = ssiad_places_supply(sites_before)
         ssiad_before = _weighted(elderly_access(tm, places_before, old).reindex(codes), w_before)
-    if after_known:
+    if before_known or after_known:
         after_access = elderly_access(tm, places_after, old_after)
         ssiad_after = _weighted(after_access.reindex(codes), w_after)
     missing = "" if before_known else hc.ssiad_missing

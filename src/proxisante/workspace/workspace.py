@@ -282,9 +282,16 @@ class Workspace:
         return dataclasses.replace(select(",".join(codes)), label=label)
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
-        """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer, ages)."""
-        return ssiad_coverage(self.offer().sites, self.population_by_age(),
-                              self.territory(territory).codes)  # fmt: skip
+        """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
+        imported ages, else the needs layer's estimate of the 75+, said so)."""
+        bands, note = self.population_by_age(), ""
+        if bands is None:
+            from proxisante.needs import default_ages
+            from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
+
+            bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
+        return ssiad_coverage(self.offer().sites, bands, self.territory(territory).codes,
+                              population_note=note)  # fmt: skip
 
     # -- needs and home care ------------------------------------------------------------------
     def needs(self):
