@@ -110,6 +110,7 @@ def _send_chunked(base: str, path: str, *, total: int, headers: dict[str, str]) 
     sock.setblocking(False)
     deadline = time.time() + 60
     reply = b""
+    pending = b""  # a partial send must finish its chunk, or the chunked framing breaks
     while sent < total and time.time() < deadline:
         try:
             reply += sock.recv(65_536)
@@ -120,7 +121,9 @@ def _send_chunked(base: str, path: str, *, total: int, headers: dict[str, str]) 
         except OSError:
             break
         try:
-            sent += sock.send(chunk)
+            pending = pending or chunk
+            n = sock.send(pending)
+            sent, pending = sent + n, pending[n:]
         except BlockingIOError:
             time.sleep(0.01)  # the server is not reading: wait for its answer
         except OSError:

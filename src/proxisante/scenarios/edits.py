@@ -134,6 +134,12 @@ def _edit_error(i: int, kind: str, msg: str) -> InputError:
     return InputError(f"edit #{i + 1} ({kind}): {msg}")
 
 
+#: The per-site state of the last offer seen (one entry): the web's evaluation workers evaluate
+#: many scenarios on one offer, and computing it costs more than the rest of an evaluation.
+#: Keyed by the identity of the offer and of its tables (an offer is never modified in place).
+_START_CACHE: list[tuple] = []
+
+
 @dataclass
 class _Working:
     """The offer's state while a scenario's edits are applied one after the other."""
@@ -158,18 +164,27 @@ class _Working:
 
     @classmethod
     def start(cls, offer: Offer, scenario_name: str) -> _Working:
-        supply = site_supply(offer, profession="gp").set_index("site_id")
-        nurses = site_supply(offer, profession="nurse").set_index("site_id")
-        sites = offer.sites.set_index("site_id")
-        closed = set(sites.index[sites["status"] == "closed"])
-        cap = pd.to_numeric(sites.get("capacity_places", pd.Series(index=sites.index)),
-                            errors="coerce").astype(float)  # fmt: skip
+        hit = _START_CACHE[0] if _START_CACHE else None
+        if hit is None or not (hit[0] is offer and hit[1] is offer.sites and hit[2] is offer.staff):
+            supply = site_supply(offer, profession="gp").set_index("site_id")
+            nurses = site_supply(offer, profession="nurse").set_index("site_id")
+            sites = offer.sites.set_index("site_id")
+            closed = frozenset(sites.index[sites["status"] == "closed"])
+            cap = pd.to_numeric(sites.get("capacity_places", pd.Series(index=sites.index)),
+                                errors="coerce").astype(float)  # fmt: skip
+            state = {
+                "fte": _as_dict(supply["fte"]), "consultations": _as_dict(supply["consultations"]),
+                "basis": _as_dict(supply["basis"]), "commune_of": _as_dict(sites["commune"]),
+                "nurse_fte": _as_dict(nurses["fte"]),
+                "capacity": {k: (None if v != v else v) for k, v in _as_dict(cap).items()},
+            }  # fmt: skip
+            hit = (offer, offer.sites, offer.staff, sites, closed, state)
+            _START_CACHE[:] = [hit]
+        _, _, _, sites, closed, state = hit
         return cls(
-            offer=offer, scenario_name=scenario_name, sites=sites, closed_before=set(closed),
-            closed=closed, fte=_as_dict(supply["fte"]),
-            consultations=_as_dict(supply["consultations"]), basis=_as_dict(supply["basis"]),
-            commune_of=_as_dict(sites["commune"]), nurse_fte=_as_dict(nurses["fte"]),
-            capacity={k: (None if v != v else v) for k, v in _as_dict(cap).items()},
+            offer=offer, scenario_name=scenario_name, sites=sites.copy(),
+            closed_before=set(closed), closed=set(closed),
+            **{k: dict(v) for k, v in state.items()},
         )  # fmt: skip
 
     def require_known(self, i: int, kind: str, site_id: str) -> None:

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
+from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
 from proxisante.web.evaluation import DEFAULT_MAX_PENDING, Evaluator
 from proxisante.web.guards import LOOPBACK_HOSTS, RequestGuard
 from proxisante.workspace import Workspace
@@ -183,6 +183,10 @@ def configure(app: FastAPI, context: WebContext) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError):
         return JSONResponse({"error": _validation_text(exc)}, status_code=422)
+
+    @app.exception_handler(StoreConflictError)
+    async def conflict(_: Request, exc: StoreConflictError):
+        return JSONResponse({"error": str(exc)}, status_code=409)
 
     @app.exception_handler(UnknownCodeError)
     async def unknown(_: Request, exc: UnknownCodeError):

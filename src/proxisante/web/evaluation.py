@@ -24,6 +24,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -51,6 +52,14 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
+@lru_cache(maxsize=1)
+def _commune_names() -> dict[str, str]:
+    from proxisante.territory import load_communes
+
+    c = load_communes()
+    return dict(zip(c["code_insee"].astype(str), c["nom"].astype(str), strict=True))
+
+
 def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame | None) -> dict:
     """Evaluate a validated scenario (canonical JSON) and shape the web answer.
 
@@ -58,16 +67,15 @@ def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame |
     summary, notes and the communes whose APL changes (most negative change first).
     """
     from proxisante.scenarios import evaluate, parse_scenario
-    from proxisante.territory import load_communes
 
     sc = parse_scenario(json.loads(scenario_json))
     res = evaluate(sc, offer=offer, pop_by_age=pop_by_age)
     c = res.communes[res.communes["delta_apl"] != 0]
-    names = load_communes().set_index("code_insee")["nom"]
+    names = _commune_names()
     rows = [
         {
             "code_insee": r.code_insee,
-            "nom": str(names.get(r.code_insee, "")),
+            "nom": names.get(r.code_insee, ""),
             "apl_before": float(r.apl_before),
             "apl_after": float(r.apl_after),
             "delta_apl": float(r.delta_apl),
