@@ -109,6 +109,9 @@ def test_mayor_sites_show_filieris_avion_with_staff(loison):
     assert "Centre de santé de la République (Filieris), Avion" in sites
     assert "2 (effectif publié)" in sites
     assert "CENTRE HOSPITALIER DE LENS" in sites
+    # the Filieris centre being built in Lens (Bollaert) is shown as a project, not as supply
+    assert "Futur centre de santé Filieris Lens" in sites and "projet annoncé" in sites
+    assert "En projet : Futur centre de santé Filieris Lens" in _section(page, "fiche")
 
 
 def test_card_text_and_legend_say_the_right_thing(loison):

@@ -99,4 +99,5 @@ def briefing_sections(b) -> list[ReportSection]:
 def _cleaned(b):
     from dataclasses import replace
 
-    return replace(b, sites=_clean(b.sites), network_sites=_clean(b.network_sites))
+    return replace(b, sites=_clean(b.sites), network_sites=_clean(b.network_sites),
+                   network_planned=_clean(b.network_planned))  # fmt: skip

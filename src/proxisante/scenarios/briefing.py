@@ -113,11 +113,13 @@ def apl_comparison(territory: Territory, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: Zoning classes of the APL counting GPs under 65: (upper bound, French label).
+#: Zoning classes of the APL counting GPs under 65: (upper bound, class key). Below 2.5:
+#: zone d'intervention prioritaire by right; 2.5 to 4: the pool of zones d'action
+#: complémentaire (arrêté du 13 novembre 2017).
 ZONING_CLASSES: list[tuple[float, str]] = [
-    (UNDER_SERVED_APL, "moins de 2,5 : zone d'intervention prioritaire d'office"),
-    (VIGILANCE_APL, "2,5 à 4 : vivier des zones d'action complémentaire"),
-    (np.inf, "4 et plus"),
+    (UNDER_SERVED_APL, "priority"),
+    (VIGILANCE_APL, "complementary_pool"),
+    (np.inf, "above"),
 ]
 
 
@@ -133,24 +135,24 @@ def zoning_classes(territory: Territory, year: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per class (and one ``non publiée`` row if some communes have no APL):
-        ``label``, ``communes``, ``population`` (by the zoning APL), ``population_all_gps``
-        (same class by the APL counting every GP, for comparison).
+        One row per class of :data:`ZONING_CLASSES` (and one ``unpublished`` row if some
+        communes have no APL): ``zone_class``, ``communes``, ``population`` (by the zoning
+        APL), ``population_all_gps`` (same class by the APL counting every GP).
     """
     apl = load_official_apl(year)
     apl = apl[apl["code_insee"].isin(territory.codes)]
     pop = apl["pop_totale"]
     rows = []
     lower = -np.inf
-    for upper, label in ZONING_CLASSES:
+    for upper, key in ZONING_CLASSES:
         z = (apl["apl_generalistes_moins65"] >= lower) & (apl["apl_generalistes_moins65"] < upper)
         a = (apl["apl_generalistes"] >= lower) & (apl["apl_generalistes"] < upper)
-        rows.append({"label": label, "communes": int(z.sum()), "population": float(pop[z].sum()),
+        rows.append({"zone_class": key, "communes": int(z.sum()), "population": float(pop[z].sum()),
                      "population_all_gps": float(pop[a].sum())})  # fmt: skip
         lower = upper
     missing = len(territory.codes) - int(apl["apl_generalistes_moins65"].notna().sum())
     if missing:
-        rows.append({"label": "APL non publiée", "communes": missing, "population": np.nan,
+        rows.append({"zone_class": "unpublished", "communes": missing, "population": np.nan,
                      "population_all_gps": np.nan})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -191,9 +193,16 @@ def _territory_rows(territory: Territory, ctx: EvaluationBaseline) -> np.ndarray
 
 
 def sites_serving(
-    territory: Territory, offer: Offer, ctx: EvaluationBaseline, *, profession: str = "gp"
+    territory: Territory,
+    offer: Offer,
+    ctx: EvaluationBaseline,
+    *,
+    profession: str = "gp",
+    status: str = "open",
 ) -> pd.DataFrame:
-    """Open sites within the APL catchment (20 min, estimated) of a commune of the territory.
+    """Sites within the APL catchment (20 min, estimated) of a commune of the territory.
+
+    ``status``: the sites' status kept (``open`` by default; ``planned`` for projects).
 
     Returns
     -------
@@ -207,7 +216,7 @@ def sites_serving(
     """
     from proxisante.travel import estimate_matrix
 
-    sites = offer.sites[offer.sites["status"] == "open"]
+    sites = offer.sites[offer.sites["status"] == status]
     rows = _territory_rows(territory, ctx)
     reach = ctx.catchment.weights[rows] if len(rows) else None
     if reach is None or reach.nnz == 0:
@@ -363,6 +372,8 @@ class Briefing:
     closures: pd.DataFrame
     network: dict
     sources: list[Source] = field(default_factory=list)
+    #: the operator's planned sites (projects, as stated by their sources) within reach
+    network_planned: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def population_year(self) -> int:
@@ -393,5 +404,8 @@ def build_briefing(
     net = sites[sites["operator"].astype(str).str.lower() == operator.lower()]
     closures = closure_effects(territory, net, offer, ctx)
     network = network_weight(territory, net, offer, ctx)
+    planned = sites_serving(territory, offer, ctx, status="planned")
+    planned = planned[planned["operator"].astype(str).str.lower() == operator.lower()]
+    sources = _sources(year, pd.concat([net, planned], ignore_index=True))
     return Briefing(territory, year, operator, comparison, zoning, retirement, sites, net,
-                    closures, network, _sources(year, net))  # fmt: skip
+                    closures, network, sources, planned.reset_index(drop=True))  # fmt: skip
