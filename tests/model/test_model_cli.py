@@ -48,3 +48,16 @@ def test_bad_options():
     assert res.exit_code == 2 and "plane" in res.output
     res = runner.invoke(app, ["model", "calibrate", "--folds", "1"])
     assert res.exit_code == 2 and "--folds" in res.output
+
+
+def test_access_without_supply_uses_the_calibrated_model():
+    res = runner.invoke(app, ["access", "--territory", "62523", "--csv"])
+    assert res.exit_code == 0, res.output
+    assert "calibrated model" in res.output and "estimé" in res.output
+    assert "62523" in res.output
+
+
+def test_access_without_supply_for_nurses_is_refused():
+    res = runner.invoke(app, ["access", "--territory", "62523", "--measure", "2sfca",
+                              "--profession", "nurse"])  # fmt: skip
+    assert res.exit_code == 2 and "--supply" in res.output

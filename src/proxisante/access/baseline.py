@@ -26,12 +26,50 @@ import pandas as pd
 
 from proxisante.access._checks import check_vector
 from proxisante.access.decay import DREES_APL_STEP, Decay
-from proxisante.access.incremental import Catchment
+from proxisante.access.incremental import Catchment, _net_changes
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.territory import load_communes, load_official_apl
 from proxisante.travel import TravelMatrix, estimate_matrix
 
-__all__ = ["EvaluationBaseline"]
+__all__ = ["EnsembleMember", "EvaluationBaseline", "combine_with_official"]
+
+
+@dataclass(frozen=True)
+class EnsembleMember:
+    """One member of an ensemble of calibrated worlds (ranges of scenario effects).
+
+    Attributes
+    ----------
+    catchment
+        DREES-step catchment of the member's travel times.
+    supply
+        Calibrated GP consultations per year of every commune in this member.
+    model_apl
+        APL computed by the engine with this supply and catchment.
+    """
+
+    catchment: Catchment
+    supply: np.ndarray
+    model_apl: np.ndarray
+
+
+def combine_with_official(official, model_before, model_after) -> np.ndarray:
+    """The APL after a change, stated on the official APL, from a calibrated world's change.
+
+    A loss is applied as a share: ``official × model_after / model_before`` (the calibrated
+    world says which share of a commune's accessible supply is lost), a gain as an amount:
+    ``official + (model_after − model_before)``. Exact when the model reproduces the
+    official APL; never negative, since the model's supply at a commune is never
+    removed beyond what the model holds there.
+
+    >>> combine_with_official([2.0, 2.0], [4.0, 4.0], [1.0, 5.0]).tolist()
+    [0.5, 3.0]
+    """
+    off = np.asarray(official, dtype=float)
+    mb = np.asarray(model_before, dtype=float)
+    ma = np.asarray(model_after, dtype=float)
+    share = np.divide(np.maximum(ma, 0.0), mb, out=np.ones_like(mb), where=mb > 0)
+    return np.where(ma < mb, off * np.minimum(share, 1.0), off + (ma - mb))
 
 
 @dataclass(frozen=True)
@@ -50,6 +88,10 @@ class EvaluationBaseline:
         DREES standardised population (the APL's demand) and total population (inhabitants).
     catchment
         DREES-step weights and catchment demand over ``codes`` × ``codes``.
+    supply, model_apl, members, model_id
+        Set for a calibrated baseline (:func:`proxisante.model.calibrated_baseline`): the
+        calibrated GP consultations per commune, the engine's APL with them, the ensemble
+        members (ranges) and the model's id; None / empty for the official baseline alone.
     """
 
     year: int
@@ -58,6 +100,60 @@ class EvaluationBaseline:
     pop_standardisee: np.ndarray
     pop_totale: np.ndarray
     catchment: Catchment
+    supply: np.ndarray | None = None
+    model_apl: np.ndarray | None = None
+    members: tuple[EnsembleMember, ...] = ()
+    model_id: str | None = None
+
+    @property
+    def calibrated(self) -> bool:
+        """True when scenario effects come from a calibrated model (capped, never negative)."""
+        return self.supply is not None and self.model_apl is not None
+
+    def effective_change(self, sites, delta_consultations, *, supply=None):
+        """Net change per changed commune, removals capped at the supply held there.
+
+        Returns ``(columns, net_change, capped)``: unique column indexes, their net change
+        of consultations (a removal never exceeds the calibrated supply of the commune:
+        the model cannot close more than it holds), and whether each was capped.
+        """
+        j, ds = _net_changes(sites, delta_consultations, n_sites=len(self.codes))
+        held = self.supply if supply is None else supply
+        if held is None:
+            return j, ds, np.zeros(len(j), dtype=bool)
+        floor = -np.asarray(held, dtype=float)[j]
+        return j, np.maximum(ds, floor), ds < floor
+
+    def apl_after(self, sites, delta_consultations) -> np.ndarray:
+        """APL of every commune after supply changes (consultations) at ``sites`` (columns).
+
+        Official baseline: ``official + ΔAPL`` (the marginal identity). Calibrated baseline:
+        the change is computed in the calibrated world, removals capped at the model's
+        supply, and stated on the official APL by :func:`combine_with_official` (never
+        negative).
+        """
+        if not self.calibrated:
+            return self.catchment.updated(self.baseline_apl, sites, delta_consultations)
+        j, ds, _ = self.effective_change(sites, delta_consultations)
+        after = self.catchment.updated(self.model_apl, j, ds)
+        return combine_with_official(self.baseline_apl, self.model_apl, after)
+
+    def delta_range(self, sites, delta_consultations, *, low: float = 10.0, high: float = 90.0):
+        """P``low``–P``high`` of the APL change over the central model and its members.
+
+        Returns ``(low_delta, high_delta)`` arrays (consultations per standardised
+        inhabitant), or ``(None, None)`` without an ensemble.
+        """
+        if not self.members:
+            return None, None
+        deltas = [self.apl_after(sites, delta_consultations) - self.baseline_apl]
+        for m in self.members:
+            j, ds, _ = self.effective_change(sites, delta_consultations, supply=m.supply)
+            after = m.catchment.updated(m.model_apl, j, ds)
+            deltas.append(combine_with_official(self.baseline_apl, m.model_apl, after)
+                          - self.baseline_apl)  # fmt: skip
+        stack = np.vstack(deltas)
+        return np.percentile(stack, low, axis=0), np.percentile(stack, high, axis=0)
 
     def __post_init__(self) -> None:
         n = len(self.codes)

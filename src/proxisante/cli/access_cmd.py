@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, user_errors
+from proxisante.cli._common import console, console_err, user_errors
 from proxisante.cli.territory_cmd import TerritoryOption
 from proxisante.errors import InputError
 
@@ -17,8 +17,12 @@ from proxisante.errors import InputError
 def access(
     territory: TerritoryOption,
     supply: Annotated[
-        Path, typer.Option(help="CSV: commune, fte and/or consultations[, profession]")
-    ],
+        Path | None,
+        typer.Option(
+            help="CSV: commune, fte and/or consultations[, profession]; default for "
+            "GPs: the calibrated model's supply (estimé)"
+        ),
+    ] = None,
     measure: Annotated[
         str,
         typer.Option(
@@ -48,9 +52,11 @@ def access(
     """Compute an access measure for every commune of a territory.
 
     Demand: DREES standardised population of YEAR for every French commune; supply: the
-    file's FTE (or consultations for the APL, FTE × 5,400 otherwise); times: offline
-    estimate, OSRM road network or an imported matrix. Computed nationally (a second or two),
-    reported for the territory, so catchments crossing its border are right.
+    file's FTE (or consultations for the APL, FTE × 5,400 otherwise); without --supply, for
+    GPs, the calibrated model's supply (estimé), on its calibrated travel times for the APL;
+    times: offline estimate, OSRM road network or an imported matrix. Computed nationally
+    (a second or two), reported for the territory, so catchments crossing its border are
+    right.
     """
     import numpy as np
 
@@ -83,12 +89,21 @@ def access(
         pop = load_official_apl(year).set_index("code_insee")["pop_standardisee"]
         communes = communes[communes["code_insee"].isin(pop.index)]
         unit = "consultations" if measure == "apl" else "fte"
-        table = read_supply_file(supply, profession=profession, unit=unit)
+        if supply is None:
+            table, model_id = _calibrated_supply_table(profession, unit, year)
+            console_err.print(f"[yellow]note:[/] no --supply: GP supply of the calibrated model "
+                          f"{model_id} (estimé, see `proxisante model show`)")  # fmt: skip
+        else:
+            table = read_supply_file(supply, profession=profession, unit=unit)
     ids = communes["code_insee"].to_numpy()
     cut = DREES_APL_STEP.max_minutes if measure == "apl" else cutoff
     with console.status(f"Travel times ({travel}, ≤ {cut:g} min)…"):
-        tm, _ = travel_matrix(travel, ids, communes["lat"], communes["lon"], cutoff_minutes=cut,
-                              matrix_file=matrix, network=network)  # fmt: skip
+        if supply is None and travel == "estimate" and measure == "apl":
+            tm = _calibrated_travel(year, cut)
+        else:
+            tm, _ = travel_matrix(travel, ids, communes["lat"], communes["lon"],
+                                  cutoff_minutes=cut, matrix_file=matrix,
+                                  network=network)  # fmt: skip
     with console.status(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
         s = align_supply(tm, table)
         d = pop.reindex(tm.origin_ids).to_numpy(dtype=float)
@@ -108,7 +123,8 @@ def access(
     if csv:
         typer.echo(res.to_csv(index=False), nl=False)
         return
-    t = Table(title=f"{terr.label} — {measure} ({profession}, travel {travel})")
+    travel_label = "calibrated model" if tm.provider == "model" else travel
+    t = Table(title=f"{terr.label} — {measure} ({profession}, travel {travel_label})")
     value_label = "FTE per 100k" if per_100k else "value"
     for col in ("code", "commune", "population", value_label):
         t.add_column(col, justify="left" if col == "commune" else "right")
@@ -118,6 +134,38 @@ def access(
     console.print(t)
     if len(res) > 40:
         console.print(f"(first 40 of {len(res)} communes; use --csv or --out for all)")
+
+
+def _calibrated_supply_table(profession: str, unit: str, year: int):
+    """The calibrated model's GP supply as a supply table (``destination``, ``supply``)."""
+    import pandas as pd
+
+    from proxisante.access import CONSULTATIONS_PER_FTE
+    from proxisante.model import default_baseline
+
+    if profession != "gp":
+        msg = f"--supply is needed for profession '{profession}' (the calibrated model is GPs')"
+        raise InputError(msg)
+    base = default_baseline(year)
+    if base.supply is None:
+        msg = f"no calibrated model for {year}: give --supply or run `proxisante model calibrate`"
+        raise InputError(msg)
+    values = base.supply if unit == "consultations" else base.supply / CONSULTATIONS_PER_FTE
+    return pd.DataFrame({"destination": base.codes, "supply": values}), base.model_id
+
+
+def _calibrated_travel(year: int, cutoff_minutes: float):
+    """The calibrated model's offline travel times over its communes."""
+    from proxisante.model import commune_pairs, load_inputs
+    from proxisante.model.artefact import bundled_model
+
+    model = bundled_model()
+    inputs = load_inputs(year)
+    p = model.travel
+    reach_km = cutoff_minutes / 60.0 * max(p.speed_kmh) / p.detour_factor
+    pairs = commune_pairs(inputs.codes, inputs.lat, inputs.lon, inputs.speed_class,
+                          max_km=reach_km)  # fmt: skip
+    return pairs.travel_matrix(p)
 
 
 def register(app: typer.Typer) -> None:

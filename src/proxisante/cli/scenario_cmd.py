@@ -194,6 +194,14 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
     for key, label in labels:
         digits = 1 if key.startswith("ssiad") else 0
         t.add_row(label, *[_fmt(s[key], digits) for s in summaries.values()])
+    if all("newly_under_p10" in s for s in summaries.values()):
+        # calibrated baseline with an ensemble: ranges of the estimated effects
+        t.add_row("newly under 2.5, P10–P90 (estimé)",
+                  *[f"{s['newly_under_p90']:,.0f}–{s['newly_under_p10']:,.0f}"
+                    for s in summaries.values()])  # fmt: skip
+        t.add_row("mean ΔAPL, P10–P90 (estimé)",
+                  *[f"{s['mean_delta_apl_p10']:+.4f} to {s['mean_delta_apl_p90']:+.4f}"
+                    for s in summaries.values()])  # fmt: skip
     return t
 
 
@@ -248,8 +256,10 @@ def run(
 ) -> None:
     """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold.
 
-    By default the official DREES APL is the baseline and supply changes are applied with
-    exact marginal effects; with --full-supply the APL is recomputed (population changes too).
+    By default the official DREES APL is the baseline and supply changes are computed in
+    the calibrated model (`proxisante model show`: its catchments and supply, removals capped
+    at the supply it holds, never a negative APL, P10–P90 ranges from its ensemble); with
+    --full-supply the APL is recomputed (population changes too).
     """
     ws = workspace(store)
     sc = ws.load_scenario(ref)

@@ -7,6 +7,7 @@ travel-time parameters, with held-out validation by département and an ensemble
 calibrations for ranges.
 """
 
+from proxisante.model.baseline import calibrated_baseline, calibrated_supply, default_baseline
 from proxisante.model.calibrate import (
     ACTIVITY_BOUNDS,
     DEPARTEMENT_TOLERANCE,
@@ -32,8 +33,11 @@ __all__ = [
     "SupplyFit",
     "TravelParameters",
     "calibrate",
+    "calibrated_baseline",
+    "calibrated_supply",
     "commune_pairs",
     "consultations_per_gp",
+    "default_baseline",
     "departement_folds",
     "fit_figures",
     "fit_supply_ratio",

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from proxisante.access import EvaluationBaseline
+from proxisante.access import CONSULTATIONS_PER_FTE, EvaluationBaseline
 from proxisante.errors import InputError
+from proxisante.model.baseline import default_baseline
 from proxisante.offer import Offer, SsiadCoverage, load_default_offer, site_supply, ssiad_coverage
 from proxisante.scenarios.edits import apply_edits
 from proxisante.scenarios.model import PopulationChange, PopulationProjection, Scenario
@@ -133,7 +134,23 @@ class ScenarioResult:
             "fte_change": float(self.changes["delta_fte"].sum()) if len(self.changes) else 0.0,
             "ssiad_per_1000_before": ssiad[0].per_1000,
             "ssiad_per_1000_after": ssiad[1].per_1000,
-        }
+        } | self._ranges(c, pop_after)
+
+    @staticmethod
+    def _ranges(c: pd.DataFrame, pop_after: pd.Series) -> dict[str, float]:
+        """Ensemble ranges (calibrated baseline): newly under 2.5 and the mean ΔAPL."""
+        if "delta_apl_p10" not in c.columns:
+            return {}
+        std = c["pop_standardisee"]
+        w = float(std.sum()) or 1.0
+        before = c["apl_before"]
+        out = {"mean_delta_apl": float((c["delta_apl"] * std).sum() / w)}
+        for q in ("p10", "p90"):
+            d = c[f"delta_apl_{q}"].fillna(c["delta_apl"])
+            crossed = (before >= UNDER_SERVED_APL) & (before + d < UNDER_SERVED_APL)
+            out[f"newly_under_{q}"] = float(pop_after[crossed].sum())
+            out[f"mean_delta_apl_{q}"] = float((d * std).sum() / w)
+        return out
 
 
 def population_factors(scenario: Scenario, baseline: EvaluationBaseline) -> np.ndarray:
@@ -203,9 +220,11 @@ def evaluate(
         estimate and say so.
     """
     offer = offer or load_default_offer()
-    ctx = baseline or EvaluationBaseline.official(scenario.baseline_year)
+    ctx = baseline or default_baseline(scenario.baseline_year)
     applied = apply_edits(scenario, offer)
-    changes, notes = applied.changes, list(applied.notes)
+    changes, notes = list(applied.changes), list(applied.notes)
+    if full_supply is None and ctx.calibrated:
+        changes, notes = _estimate_unknown_closures(applied, offer, ctx, changes, notes)
     cat = ctx.catchment
     j = ctx.index_of([c.commune for c in changes]) if changes else np.array([], dtype=int)
     ds = np.array([c.delta_consultations for c in changes], dtype=float)
@@ -222,11 +241,27 @@ def evaluate(
             )
             raise InputError(msg)
         before = ctx.baseline_apl
-        after = cat.updated(before, j, ds)
-        method = (
-            f"APL officielle DREES {ctx.year} + effets marginaux exacts des changements "
-            "d'offre (temps de trajet estimés par proxisante, population standardisée DREES)"
-        )
+        after = ctx.apl_after(j, ds)
+        if ctx.calibrated:
+            method = (
+                f"APL officielle DREES {ctx.year} ; effets des changements d'offre calculés "
+                f"dans le modèle calibré {ctx.model_id} (offre et temps de trajet estimés, "
+                "ajustés sur l'APL officielle) : une perte s'applique en proportion de l'APL "
+                "de la commune, un gain en valeur ; fourchette P10–P90 de l'ensemble"
+            )
+            if len(j):
+                _, _, capped = ctx.effective_change(j, ds)
+                if capped.any():
+                    notes.append(
+                        "Retrait plafonné à l'offre estimée par le modèle dans "
+                        f"{int(capped.sum())} commune(s) : le modèle ne peut retirer plus qu'il "
+                        "n'y place (estimé)."
+                    )
+        else:
+            method = (
+                f"APL officielle DREES {ctx.year} + effets marginaux exacts des changements "
+                "d'offre (temps de trajet estimés par proxisante, population standardisée DREES)"
+            )
     else:
         s0 = full_supply.reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
         before = cat.accessibility(s0)
@@ -250,6 +285,10 @@ def evaluate(
         "pop_totale_after": ctx.pop_totale * factor,
         "pop_standardisee": ctx.pop_standardisee,
     })  # fmt: skip
+    if full_supply is None and ctx.members and len(j):
+        low, high = ctx.delta_range(j, ds)
+        communes["delta_apl_p10"] = low
+        communes["delta_apl_p90"] = high
     communes["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
     communes["lifted"] = (before < UNDER_SERVED_APL) & (after >= UNDER_SERVED_APL)
     communes["no_gp_after"] = (before > NO_ACCESS_APL) & (after <= NO_ACCESS_APL)
@@ -279,6 +318,33 @@ def evaluate(
     return ScenarioResult(scenario, communes, ch, notes, method, elderly)
 
 
+def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
+    """Closed centres de santé with unknown GP staff get an estimated change (« estimé »)."""
+    from proxisante.model.site_estimate import GP_CATEGORIES, estimate_site_consultations
+    from proxisante.scenarios.edits import SupplyChange
+
+    supply = site_supply(offer, profession="gp")
+    sites = offer.sites.set_index("site_id")
+    centres = offer.sites.loc[offer.sites["category"].isin(GP_CATEGORIES), ["site_id"]]
+    known = centres.merge(supply, on="site_id")["consultations"].to_numpy()
+    staffed = set(supply["site_id"])
+    for site_id in applied.closed:
+        if site_id in staffed or site_id not in sites.index:
+            continue
+        site = sites.loc[site_id]
+        if site["category"] not in GP_CATEGORIES:
+            continue
+        est = estimate_site_consultations(ctx, int(ctx.index_of([site["commune"]])[0]), known)
+        if est is None:
+            continue
+        changes.append(SupplyChange(0, "close_sites", site_id, site["commune"],
+                                    -est.consultations / CONSULTATIONS_PER_FTE,
+                                    -est.consultations, "estimé"))  # fmt: skip
+        notes = [n for n in notes if not n.startswith(f"{site['name']} : aucun médecin")]
+        notes.append(f"{site['name']} : personnel médical inconnu, effet {est.method}.")
+    return changes, notes
+
+
 def criticality_ranking(
     *, operator: str = "filieris", territory: str | None = None, offer: Offer | None = None,
     year: int = 2023, baseline: EvaluationBaseline | None = None,
@@ -286,10 +352,16 @@ def criticality_ranking(
     """Impact of closing each open site of an operator, one by one, most critical first.
 
     Sorted by population falling under APL 2.5, then by the population-weighted APL loss
-    in communes under the vigilance level (4), then by consultations lost.
+    in communes under the vigilance level (4), then by consultations lost. A centre de
+    santé whose GP staff is unknown gets an estimated effect (``gp_estimated``, range in
+    ``consultations_low``/``consultations_high``; :mod:`proxisante.model.site_estimate`)
+    on a calibrated baseline, never a silent 0. On a calibrated baseline with an ensemble,
+    ``newly_under_p10``/``newly_under_p90`` and ``max_apl_drop_p10``/``_p90`` give ranges.
     """
+    from proxisante.model.site_estimate import GP_CATEGORIES, estimate_site_consultations
+
     offer = offer or load_default_offer()
-    ctx = baseline or EvaluationBaseline.official(year)
+    ctx = baseline or default_baseline(year)
     supply = site_supply(offer, profession="gp")
     sites = offer.sites
     mask = (sites["operator"].str.lower() == operator.lower()) & (sites["status"] == "open")
@@ -301,29 +373,64 @@ def criticality_ranking(
     if cand.empty:
         msg = f"no open site of operator '{operator}'" + (f" in {territory}" if territory else "")
         raise InputError(msg)
+    centres = sites[sites["category"].isin(GP_CATEGORIES)][["site_id"]]
+    known_centres = centres.merge(supply, on="site_id")["consultations"].to_numpy()
     j = ctx.index_of(cand["commune"])
-    effects = ctx.catchment.per_unit_effect(j)  # origins × sites, per consultation
     base = ctx.baseline_apl
     rows = []
     for k, site in enumerate(cand.itertuples()):
-        col = effects[:, [k]]
-        idx = col.indices
-        delta = -site.consultations * col.data
-        after = base[idx] + delta
+        cons, low_c, high_c, estimated, how = site.consultations, np.nan, np.nan, False, ""
+        if not site.gp_staff_known and site.category in GP_CATEGORIES:
+            est = estimate_site_consultations(ctx, int(j[k]), known_centres)
+            if est is not None:
+                cons, low_c, high_c, estimated, how = (
+                    est.consultations,
+                    est.low,
+                    est.high,
+                    True,
+                    est.method,
+                )
+        after = ctx.apl_after([j[k]], [-cons])
+        delta = after - base
+        idx = np.flatnonzero(delta != 0)
         pop = ctx.pop_totale[idx]
-        newly = (base[idx] >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
-        vigil = after < 4.0
-        rows.append({
+        newly = (base[idx] >= UNDER_SERVED_APL) & (after[idx] < UNDER_SERVED_APL)
+        vigil = after[idx] < 4.0
+        row = {
             "site_id": site.site_id, "name": site.name, "commune": site.commune,
             "category": site.category, "gp_fte": site.fte, "gp_staff_known": site.gp_staff_known,
-            "consultations_lost": site.consultations,
-            "communes_affected": int((delta != 0).sum()),
-            "population_affected": float(pop[delta != 0].sum()),
+            "gp_estimated": estimated, "consultations_lost": cons,
+            "consultations_low": low_c, "consultations_high": high_c, "estimate_method": how,
+            "communes_affected": len(idx),
+            "population_affected": float(pop.sum()),
             "newly_under": float(pop[newly].sum()),
             "loss_in_vigilance": 0.0
-            - float((delta[vigil] * ctx.pop_standardisee[idx][vigil]).sum()),
-            "max_apl_drop": 0.0 - float(delta.min()) if len(delta) else 0.0,
-        })  # fmt: skip
+            - float((delta[idx][vigil] * ctx.pop_standardisee[idx][vigil]).sum()),
+            "max_apl_drop": 0.0 - float(delta.min()) if len(idx) else 0.0,
+        }  # fmt: skip
+        if ctx.members and (cons > 0 or estimated):
+            drops = []
+            unders = []
+            for c in (cons,) if not estimated else (low_c, cons, high_c):
+                lo, hi = ctx.delta_range([j[k]], [-c])
+                for d in (lo, hi):
+                    drops.append(0.0 - float(d.min()))
+                    unders.append(
+                        float(
+                            ctx.pop_totale[
+                                (base >= UNDER_SERVED_APL) & (base + d < UNDER_SERVED_APL)
+                            ].sum()
+                        )
+                    )
+            row.update(
+                {
+                    "max_apl_drop_p10": min(drops),
+                    "max_apl_drop_p90": max(drops),
+                    "newly_under_p10": min(unders),
+                    "newly_under_p90": max(unders),
+                }
+            )
+        rows.append(row)
     out = pd.DataFrame(rows).sort_values(
         ["newly_under", "loss_in_vigilance", "consultations_lost"], ascending=False, kind="stable"
     )

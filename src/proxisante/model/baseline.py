@@ -1,0 +1,115 @@
+"""The calibrated model as the evaluation baseline of scenarios, plans, criticality and access.
+
+:func:`calibrated_baseline` turns a calibrated model (the store's newest for the year, or
+the bundled 2023 model) into an :class:`~proxisante.access.EvaluationBaseline`: the
+official APL stays the baseline shown to users, while effects of supply changes are
+computed in the calibrated world (its catchments and supply, removals capped at the
+supply it holds) and ranged by its ensemble members.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from proxisante.access import Catchment, EvaluationBaseline
+from proxisante.access.baseline import EnsembleMember
+from proxisante.access.decay import DREES_APL_STEP
+from proxisante.errors import InputError
+from proxisante.model.artefact import CalibratedModel, bundled_model
+from proxisante.model.inputs import load_inputs
+from proxisante.model.travel import commune_pairs
+
+__all__ = ["calibrated_baseline", "calibrated_supply", "default_baseline"]
+
+
+def calibrated_baseline(model: CalibratedModel | None = None) -> EvaluationBaseline:
+    """The evaluation baseline of ``model`` (default: the bundled 2023 model), cached."""
+    model = model or bundled_model()
+    return _baseline(model.model_id, model)
+
+
+_CACHE: dict[str, EvaluationBaseline] = {}
+
+
+def _baseline(model_id: str, model: CalibratedModel) -> EvaluationBaseline:
+    if model_id in _CACHE:
+        return _CACHE[model_id]
+    travel = model.travel
+    if travel is None:
+        msg = (
+            f"model {model_id} was fitted on user travel times; evaluate it with the same "
+            "matrix (the offline travel model is needed for a national baseline)"
+        )
+        raise InputError(msg)
+    inputs = load_inputs(model.year)
+    t = model.table
+    if t["code_insee"].tolist() != inputs.codes.tolist():
+        msg = f"model {model_id} does not cover the bundled communes of APL {model.year}"
+        raise InputError(msg)
+    speeds = [travel] + [model.member_travel(k) for k in range(len(model.members))]
+    fastest = max(max(p.speed_kmh) / p.detour_factor for p in speeds)
+    pairs = commune_pairs(
+        inputs.codes,
+        inputs.lat,
+        inputs.lon,
+        inputs.speed_class,
+        max_km=DREES_APL_STEP.max_minutes / 60.0 * fastest,
+    )
+    pop = inputs.pop_standardisee
+    cat = Catchment.build(pairs.minutes(travel), pop)
+    supply = t["supply_consultations"].to_numpy(dtype=float)
+    members = []
+    member_supply = model.member_supply() if model.members else np.empty((len(t), 0))
+    for k in range(len(model.members)):
+        mc = (
+            cat
+            if model.member_travel(k) == travel
+            else Catchment.build(pairs.minutes(model.member_travel(k)), pop)
+        )
+        s = member_supply[:, k]
+        members.append(EnsembleMember(catchment=mc, supply=s, model_apl=mc.accessibility(s)))
+    base = EvaluationBaseline(
+        year=model.year,
+        codes=inputs.codes,
+        baseline_apl=inputs.apl,
+        pop_standardisee=pop,
+        pop_totale=inputs.pop_totale,
+        catchment=cat,
+        supply=supply,
+        model_apl=cat.accessibility(supply),
+        members=tuple(members),
+        model_id=model_id,
+    )
+    _CACHE.clear()
+    _CACHE[model_id] = base
+    return base
+
+
+def default_baseline(year: int = 2023, *, store=None) -> EvaluationBaseline:
+    """The default evaluation baseline of ``year``: the calibrated model of that year.
+
+    The store's newest model of ``year`` (``proxisante model calibrate``) wins over the
+    bundled 2023 model; without a model for ``year`` the official APL on the offline
+    estimate (:meth:`EvaluationBaseline.official`), uncalibrated.
+    """
+    if store is not None:
+        from proxisante.model.artefact import load_store_model
+
+        m = load_store_model(store, year=year)
+        if m is not None and m.travel is not None:
+            return calibrated_baseline(m)
+    b = bundled_model()
+    if b.year == year:
+        return calibrated_baseline(b)
+    return EvaluationBaseline.official(year)
+
+
+def calibrated_supply(year: int = 2023):
+    """Calibrated GP consultations per commune (pandas Series, index INSEE code) of ``year``."""
+    import pandas as pd
+
+    b = default_baseline(year)
+    if b.supply is None:
+        msg = f"no calibrated model for {year}; calibrate one with `proxisante model calibrate`"
+        raise InputError(msg)
+    return pd.Series(b.supply, index=pd.Index(b.codes, name="code_insee"), name="consultations")

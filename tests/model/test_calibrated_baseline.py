@@ -1,0 +1,80 @@
+"""The calibrated model as the default world: capped removals, APL never negative, estimates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from proxisante.access.baseline import combine_with_official
+from proxisante.model import calibrated_baseline
+from proxisante.offer import load_default_offer
+from proxisante.scenarios import Scenario, criticality_ranking, evaluate
+
+
+@pytest.fixture(scope="module")
+def base():
+    return calibrated_baseline()
+
+
+def test_combine_is_exact_when_the_model_matches_and_never_negative():
+    off = np.array([3.0, 0.5, 0.0])
+    np.testing.assert_allclose(combine_with_official(off, off, off - [1.0, 0.5, 0.0]),
+                               [2.0, 0.0, 0.0])  # fmt: skip
+    assert (combine_with_official(off, [2.0, 0.1, 0.0], [0.0, 0.0, 0.0]) >= 0).all()
+
+
+def test_removing_each_communes_whole_supply_never_gives_a_negative_apl(base):
+    """Nationally, one commune at a time: every commune holding supply loses all of it."""
+    holders = np.flatnonzero(base.supply > 0)
+    worst = np.inf
+    for j in holders:
+        after = base.apl_after([j], [-base.supply[j] * 2.0])  # more than held: capped
+        worst = min(worst, float(after.min()))
+    assert worst >= 0.0
+
+
+def test_closing_every_bundled_site_one_by_one_never_gives_a_negative_apl(base):
+    offer = load_default_offer()
+    open_sites = offer.sites.loc[offer.sites["status"] == "open", "site_id"].tolist()
+    rng = np.random.default_rng(0)
+    # every site with GP staff, plus a sample of the others (no GP: nothing to remove)
+    from proxisante.offer import site_supply
+
+    staffed = set(site_supply(offer)["site_id"])
+    chosen = [s for s in open_sites if s in staffed]
+    others = [s for s in open_sites if s not in staffed]
+    chosen += list(rng.choice(others, size=min(20, len(others)), replace=False))
+    for site in chosen:
+        sc = Scenario.model_validate(
+            {
+                "name": "t",
+                "baseline_year": 2023,
+                "edits": [{"kind": "close_sites", "sites": [site]}],
+            }
+        )
+        res = evaluate(sc, offer=offer, baseline=base)
+        assert res.communes["apl_after"].min() >= 0.0, site
+
+
+def test_unknown_staff_gets_an_estimate_not_zero(base):
+    rank = criticality_ranking(operator="filieris", baseline=base).set_index("name")
+    for name in (
+        "Centre Filieris de Firmi",
+        "Centre de santé Filieris de Salindres",
+        "Centre de santé Filieris de Ham-en-Artois",
+        "Centre Filieris de Decazeville",
+    ):
+        row = rank.loc[name]
+        assert bool(row["gp_estimated"]) and "estimé" in row["estimate_method"]
+        assert row["consultations_high"] > 0
+        assert row["newly_under_p90"] >= row["newly_under_p10"]
+    assert rank.loc["Centre Filieris de Firmi", "max_apl_drop"] > 0
+
+
+def test_scenario_ranges_bracket_the_central_delta(base):
+    sc = Scenario.model_validate({"name": "t", "baseline_year": 2023, "edits": [
+        {"kind": "close_sites", "sites": ["filieris-centre-de-sante-de-carmaux"]}]})  # fmt: skip
+    c = evaluate(sc, baseline=base).communes
+    hit = c["delta_apl"] != 0
+    assert hit.any()
+    assert (c.loc[hit, "delta_apl_p10"] <= c.loc[hit, "delta_apl_p90"] + 1e-12).all()
