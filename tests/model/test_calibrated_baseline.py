@@ -78,3 +78,26 @@ def test_scenario_ranges_bracket_the_central_delta(base):
     hit = c["delta_apl"] != 0
     assert hit.any()
     assert (c.loc[hit, "delta_apl_p10"] <= c.loc[hit, "delta_apl_p90"] + 1e-12).all()
+
+
+def test_model_quality_note_data(base):
+    from proxisante.model.quality import model_quality
+
+    q = model_quality(["62523"])
+    assert q["in_sample"]["r"] == pytest.approx(base_fit_r())
+    s = q["surroundings"]
+    assert s["n_communes"] > 1 and s["mae"] >= abs(s["mean_residual"])
+    i = base.index_of(["62523"])[0]
+    rows = {r["code_insee"]: r for r in q["largest_residuals"]}
+    if "62523" in rows:
+        assert rows["62523"]["apl_official"] == pytest.approx(base.baseline_apl[i])
+    largest = [abs(r["residual"]) for r in q["largest_residuals"]]
+    assert largest == sorted(largest, reverse=True) and largest[0] >= s["mae"]
+    for r in q["largest_residuals"]:
+        assert r["residual"] == pytest.approx(r["apl_model"] - r["apl_official"])
+
+
+def base_fit_r() -> float:
+    from proxisante.model.artefact import bundled_model
+
+    return bundled_model().metadata["figures"]["in_sample"]["r"]

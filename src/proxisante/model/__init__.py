@@ -20,6 +20,7 @@ from proxisante.model.calibrate import (
 )
 from proxisante.model.fit import FitWeights, SupplyFit, fit_figures, fit_supply_ratio
 from proxisante.model.inputs import CalibrationInputs, load_inputs
+from proxisante.model.quality import model_quality
 from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs, urban_class
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "fit_figures",
     "fit_supply_ratio",
     "load_inputs",
+    "model_quality",
     "prior_consultations",
     "urban_class",
 ]

@@ -71,6 +71,7 @@ def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame |
     sc = parse_scenario(json.loads(scenario_json))
     res = evaluate(sc, offer=offer, pop_by_age=pop_by_age)
     c = res.communes[res.communes["delta_apl"] != 0]
+    ranged = "delta_apl_p10" in c.columns  # calibrated model with an ensemble: P10–P90
     names = _commune_names()
     rows = [
         {
@@ -82,6 +83,11 @@ def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame |
             "population": float(r.pop_totale),
             "newly_under": bool(r.newly_under),
         }
+        | (
+            {"delta_apl_p10": float(r.delta_apl_p10), "delta_apl_p90": float(r.delta_apl_p90)}
+            if ranged
+            else {}
+        )
         for r in c.sort_values("delta_apl").itertuples()
     ]
     return {"name": sc.name, "method": res.method, "summary": res.summary(),
@@ -90,12 +96,12 @@ def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame |
 
 def _init_worker(offer: Offer, pop_by_age: pd.DataFrame | None, years: tuple[int, ...]) -> None:
     """Worker start: keep the offer, build the evaluation baselines once."""
-    from proxisante.access import EvaluationBaseline
+    from proxisante.model import default_baseline
 
     global _OFFER, _POP_BY_AGE
     _OFFER, _POP_BY_AGE = offer, pop_by_age
     for year in years:
-        EvaluationBaseline.official(year)
+        default_baseline(year)
 
 
 def _run(scenario_json: str) -> tuple[str, Any]:
