@@ -89,6 +89,21 @@ def main() -> None:
     print(f"Loison-sous-Lens (62523): {loison.sum():,.0f} inhabitants, "
           f"{cal.aged(75).loc['62523']:,.0f} aged 75+ (estimated), "
           f"{cal.between(50, 74).loc['62523']:,.0f} aged 50-74")  # fmt: skip
+    from proxisante.needs import load_needs, territory_needs
+    from proxisante.territory import select
+
+    t0 = time.perf_counter()
+    data = load_needs()
+    t_layer = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lens = select("epci:246200364")
+    comp = territory_needs(lens.codes, label=lens.label, data=data)
+    print(
+        f"whole needs layer (ages, indicators, nurses and home-care access of every commune) "
+        f"{t_layer:.1f} s; one territory comparison {time.perf_counter() - t0:.2f} s; "
+        f"nurses within 20 min per 1,000 aged 75+: France {data.home_care.nurse_france:.1f}, "
+        f"CA de Lens-Liévin {comp.row('nurse_access').territory:.1f}"
+    )
     assert np.isfinite(mae)
 
 

@@ -86,6 +86,7 @@ class Workspace:
         self._offer: Offer | None = None
         self._pop_by_age: pd.DataFrame | None = None
         self._pop_loaded = False
+        self._needs = None
 
     def __repr__(self) -> str:
         where = str(self.store_path or "default store") if self.use_store else "bundled data"
@@ -106,6 +107,7 @@ class Workspace:
         self._offer = None
         self._pop_by_age = None
         self._pop_loaded = False
+        self._needs = None
 
     def offer(self) -> Offer:
         """Sites and staff: the bundled offer overlaid with the store's imports and edits."""
@@ -301,8 +303,11 @@ class Workspace:
 
         if not self.use_store:
             return load_needs()
-        offer = self.offer()
-        return load_needs(sites=offer.sites, ages=self.population_by_age(), staff=offer.staff)
+        if self._needs is None:
+            offer = self.offer()
+            self._needs = load_needs(sites=offer.sites, ages=self.population_by_age(),
+                                     staff=offer.staff)  # fmt: skip
+        return self._needs
 
     def territory_needs(self, territory: str | Territory):
         """The territory against its département and France
