@@ -48,6 +48,12 @@ def test_finess_without_capacities_says_capacite_inconnue(tmp_path):
     res = _run("needs", "show", "-t", "62498", "--store", store)
     assert res.exit_code == 0, res.output
     assert "capacité inconnue" in " ".join(res.output.split())
+    # the report section lists the SSIAD with « capacité inconnue » too
+    from proxisante.report import needs_section
+    from proxisante.workspace import Workspace
+
+    section = needs_section(**Workspace(store).needs_report_inputs("62498"))
+    assert "1 SSIAD (0 places connues ; capacité inconnue pour 1)" in section.html
 
 
 def test_unknown_territory_is_one_line_exit_2():

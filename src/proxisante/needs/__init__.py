@@ -40,6 +40,7 @@ from proxisante.needs.home_care import (
     elderly_access,
     estimate_nurse_supply,
     home_care_access,
+    medico_social_sites,
 )
 from proxisante.needs.layer import (
     INDICATORS,
@@ -85,6 +86,7 @@ __all__ = [
     "home_care_change",
     "home_care_summary",
     "load_needs",
+    "medico_social_sites",
     "nurse_supply",
     "prevention_change",
     "prevention_reach",

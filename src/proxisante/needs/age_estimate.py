@@ -71,7 +71,7 @@ def reference_pyramid() -> np.ndarray:
     """Shares of the 19 DREES bands in France's population (INSEE RP2018 POP1B), sum 1.
 
     >>> round(float(reference_pyramid()[_OLD].sum()), 4)  # 75 or older in 2018
-    0.0937
+    0.0934
     """
     path = bundled_path("france_population_by_age_rp2018.csv")
     try:

@@ -45,6 +45,7 @@ from proxisante.errors import InputError
 
 __all__ = [
     "DEFAULT_CUTOFF_MINUTES",
+    "MEDICO_SOCIAL",
     "SSIAD_FRANCE_PER_1000",
     "SSIAD_FRANCE_SOURCE",
     "UNDER_SERVED_FRACTION",
@@ -53,6 +54,7 @@ __all__ = [
     "elderly_access",
     "estimate_nurse_supply",
     "home_care_access",
+    "medico_social_sites",
     "ssiad_places_supply",
 ]
 
@@ -278,3 +280,40 @@ def home_care_access(
     ).where(table["ssiad_per_1000_75"].notna())
     return HomeCareAccess(table, float(tm.cutoff_minutes), france, n_sites, n_unknown, missing,
                           tm)  # fmt: skip
+
+
+#: Medico-social categories shown with their places (FINESS categories 354, 460, 500).
+MEDICO_SOCIAL = {"ssiad": "SSIAD", "saad": "SAAD", "ehpad": "EHPAD"}
+
+
+def medico_social_sites(sites: pd.DataFrame, codes) -> pd.DataFrame:
+    """Open SSIAD, SAAD and EHPAD of the communes ``codes``, with their known places.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category of :data:`MEDICO_SOCIAL` (zeros included): ``category``,
+        ``label``, ``sites``, ``places`` (sum of known places) and ``unknown_capacity``
+        (sites whose capacity is unknown, « capacité inconnue »).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"category": ["ssiad", "ssiad", "ehpad"], "status": ["open"] * 3,
+    ...                   "commune": ["a", "a", "b"], "capacity_places": [30, None, None]})
+    >>> medico_social_sites(s, ["a", "b"])[["label", "sites", "unknown_capacity"]].values.tolist()
+    [['SSIAD', 2, 1], ['SAAD', 0, 0], ['EHPAD', 1, 1]]
+    """
+    here = sites[sites["category"].isin(list(MEDICO_SOCIAL)) & (sites["status"] == "open")
+                 & sites["commune"].isin(np.asarray(list(codes), dtype=str))]  # fmt: skip
+    if "capacity_places" in here.columns:
+        cap = pd.to_numeric(here["capacity_places"], errors="coerce").astype(float)
+    else:
+        cap = pd.Series(np.nan, index=here.index)
+    rows = []
+    for cat, label in MEDICO_SOCIAL.items():
+        c = cap[here["category"] == cat]
+        rows.append({
+            "category": cat, "label": label, "sites": len(c), "places": float(c.sum()),
+            "unknown_capacity": int(c.isna().sum()),
+        })  # fmt: skip
+    return pd.DataFrame(rows)

@@ -20,7 +20,7 @@ NEEDS_TITLE = "Personnes âgées, maladies chroniques et prévention"
 def needs_section(
     comparison, home_care: dict, *, estimate_sentence: str, cutoff_minutes: float,
     ssiad_france: float, ssiad_france_source: str, reach: pd.DataFrame | None = None,
-    change=None,
+    change=None, medico_social: pd.DataFrame | None = None,
 ) -> ReportSection:  # fmt: skip
     """Build the section.
 
@@ -39,6 +39,9 @@ def needs_section(
         (:func:`proxisante.needs.prevention_reach`), optional.
     change
         :class:`proxisante.needs.HomeCareChange` of a scenario, optional.
+    medico_social
+        Open SSIAD, SAAD and EHPAD of the territory and their places
+        (:func:`proxisante.needs.medico_social_sites`), optional.
     """
     from proxisante.needs.prevention import PREVENTION_TARGETS
 
@@ -46,6 +49,7 @@ def needs_section(
         comp=comparison, hc=home_care, estimate_sentence=estimate_sentence,
         cutoff=cutoff_minutes, ssiad_france=ssiad_france,
         reach=reach if reach is not None else pd.DataFrame(), change=change,
+        medico_social=medico_social if medico_social is not None else pd.DataFrame(),
         target_labels={t.key: t.label_fr for t in PREVENTION_TARGETS},
     )  # fmt: skip
     sources = sorted({

@@ -354,6 +354,7 @@ class Workspace:
             ESTIMATE_SENTENCE_FR,
             SSIAD_FRANCE_PER_1000,
             home_care_summary,
+            medico_social_sites,
             prevention_reach,
         )
         from proxisante.needs.home_care import SSIAD_FRANCE_SOURCE
@@ -369,6 +370,7 @@ class Workspace:
             "ssiad_france": SSIAD_FRANCE_PER_1000,
             "ssiad_france_source": SSIAD_FRANCE_SOURCE,
             "reach": reach[reach["commune"].isin(t.codes)].reset_index(drop=True),
+            "medico_social": medico_social_sites(self.offer().sites, t.codes),
         }
 
     # -- report inputs ----------------------------------------------------------------------
