@@ -33,26 +33,37 @@ def _dec_or_unknown(values: pd.Series, known: pd.Series, digits: int) -> pd.Seri
     return values.round(digits).astype(object).where(known.to_numpy(), UNKNOWN)
 
 
+def _optional(rank: pd.DataFrame, column: str, default) -> pd.Series:
+    if column in rank.columns:
+        return rank[column]
+    return pd.Series(default, index=rank.index)
+
+
 def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
     """The criticality ranking of an operator's sites, ready to share.
 
     Parameters
     ----------
     rank
-        :func:`proxisante.scenarios.criticality_ranking` (``gp_staff_known`` False: the
-        site's GP staff is unknown, so its effects are not quantified).
+        :func:`proxisante.scenarios.criticality_ranking`: ``gp_staff_known`` False and no
+        estimate (``gp_estimated``, when the ranking carries it) → the effects are not
+        quantified; optional ranges (``consultations_low``/``_high``, ``*_p10``/``*_p90``)
+        and ``estimate_method`` are kept.
     communes
         The commune table (:func:`proxisante.territory.load_communes`) for names.
 
     Returns
     -------
     pandas.DataFrame
-        One row per site, French column names; effects of a site with unknown staff are
-        « inconnu »; populations whole, APL drops with 3 decimals, FTE with 1.
+        One row per site, French column names; the staff column says « publié », « estimé »
+        or « inconnu », and the effects of an unquantified site are « inconnu » (never 0);
+        populations whole, APL drops with 3 decimals, FTE with 1.
     """
-    known = rank["gp_staff_known"].astype(bool)
+    published = rank["gp_staff_known"].astype(bool)
+    estimated = _optional(rank, "gp_estimated", False).fillna(False).astype(bool) & ~published
+    known = published | estimated
     names = _names(communes, rank["commune"])
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "rang": rank["rank"].to_numpy(),
         "site": rank["site_id"].to_numpy(),
         "nom_du_site": rank["name"].to_numpy(),
@@ -60,11 +71,33 @@ def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFram
         "code_commune": rank["commune"].to_numpy(),
         "commune": names["commune"],
         "departement": names["departement"] + " " + names["departement_nom"],
-        "effectif_medecins_generalistes": np.where(known, "publié", UNKNOWN),
-        "medecins_generalistes_etp": _dec_or_unknown(rank["gp_fte"], known, 1).to_numpy(),
+        "effectif_medecins_generalistes": np.select(
+            [published.to_numpy(), estimated.to_numpy()], ["publié", "estimé"], UNKNOWN
+        ),
+        "medecins_generalistes_etp": _dec_or_unknown(rank["gp_fte"], published, 1).to_numpy(),
         "consultations_perdues_par_an": _int_or_unknown(rank["consultations_lost"], known),
         "communes_touchees": _int_or_unknown(rank["communes_affected"], known),
         "habitants_touches": _int_or_unknown(rank["population_affected"], known),
         "habitants_passant_sous_2_5": _int_or_unknown(rank["newly_under"], known),
         "baisse_max_apl": _dec_or_unknown(rank["max_apl_drop"], known, 3).to_numpy(),
     })  # fmt: skip
+    ranges = {
+        "consultations_low": ("consultations_perdues_basse", 0),
+        "consultations_high": ("consultations_perdues_haute", 0),
+        "newly_under_p10": ("habitants_passant_sous_2_5_p10", 0),
+        "newly_under_p90": ("habitants_passant_sous_2_5_p90", 0),
+        "max_apl_drop_p10": ("baisse_max_apl_p10", 3),
+        "max_apl_drop_p90": ("baisse_max_apl_p90", 3),
+    }
+    for col, (name, digits) in ranges.items():
+        if col in rank.columns:
+            has = known & rank[col].notna()
+            values = rank[col].astype(float)
+            out[name] = (
+                _int_or_unknown(values.fillna(0), has)
+                if digits == 0
+                else _dec_or_unknown(values, has, digits).to_numpy()
+            )
+    if "estimate_method" in rank.columns:
+        out["methode_estimation"] = rank["estimate_method"].fillna("").to_numpy()
+    return out
