@@ -66,8 +66,14 @@ def test_criticality_cli(tmp_path):
     assert (rank["nom_du_site"].str.contains("Freyming")).sum() == 1
     decaz = rank[rank["nom_du_site"] == "Centre Filieris de Decazeville"].iloc[0]
     assert decaz["commune"] == "Decazeville"
-    assert decaz["habitants_passant_sous_2_5"] == "inconnu"
-    assert decaz["consultations_perdues_par_an"] == "inconnu"
+    # a centre whose staff no source states gets the calibrated model's estimate, said so
+    assert decaz["effectif_medecins_generalistes"] == "estimé"
+    assert decaz["consultations_perdues_par_an"].isdigit()
+    assert "estimé" in decaz["methode_estimation"]
+    # a site neither published nor estimated (the Freyming hospital) is « inconnu », not 0
+    freyming = rank[rank["site"] == "570000091"].iloc[0]
+    assert freyming["effectif_medecins_generalistes"] == "inconnu"
+    assert freyming["habitants_passant_sous_2_5"] == "inconnu"
     # rounded figures: no float noise, populations whole
     known = rank[rank["effectif_medecins_generalistes"] == "publié"]
     assert known["habitants_touches"].str.fullmatch(r"\d+").all()
