@@ -361,17 +361,39 @@ def criticality(
 ) -> None:
     """Rank an operator's sites by the impact of closing each one alone.
 
-    Sites whose GP staff is unknown are listed with « inconnu » effects (not 0)."""
+    Effects come from the calibrated model (P10–P90 ranges of its ensemble); a centre de
+    santé whose GP staff is unknown gets an estimated effect (« estimé », with its range),
+    other sites with unknown staff are listed as unknown (not 0)."""
     ws = workspace(store)
     rank = ws.criticality(operator=operator, territory=territory)
+    ranged = "newly_under_p10" in rank.columns
     t = Table(title=f"Criticality of {operator} sites (closing each alone)")
-    for col in ("#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"):
+    cols = ["#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"]
+    if ranged:
+        cols += ["newly < 2.5 P10–P90", "max drop P10–P90"]
+    for col in cols:
         t.add_column(col, justify="left" if col == "site" else "right")
     for r in rank.itertuples():
-        fte = f"{r.gp_fte:g}" if r.gp_staff_known else "unknown"
-        t.add_row(str(r.rank), r.name, r.commune, fte, f"{r.newly_under:,.0f}",
-                  f"{r.population_affected:,.0f}", f"{r.max_apl_drop:.3f}")  # fmt: skip
+        estimated = bool(getattr(r, "gp_estimated", False))
+        if r.gp_staff_known:
+            fte = f"{r.gp_fte:g}"
+        elif estimated:
+            fte = (f"{r.consultations_lost / 5400:.1f} estimé ({r.consultations_low / 5400:.1f}"
+                   f"–{r.consultations_high / 5400:.1f})")  # fmt: skip
+        else:
+            fte = "unknown"
+        row = [str(r.rank), r.name, r.commune, fte, f"{r.newly_under:,.0f}",
+               f"{r.population_affected:,.0f}", f"{r.max_apl_drop:.3f}"]  # fmt: skip
+        if ranged:
+            has = r.newly_under_p10 == r.newly_under_p10  # not NaN
+            under = f"{r.newly_under_p10:,.0f}–{r.newly_under_p90:,.0f}"
+            drop = f"{r.max_apl_drop_p10:.3f}–{r.max_apl_drop_p90:.3f}"
+            row += [under, drop] if has else ["", ""]
+        t.add_row(*row)
     console.print(t)
+    if "gp_estimated" in rank.columns and rank["gp_estimated"].any():
+        console.print("[dim]estimé: " + next(m for m in rank["estimate_method"] if m)
+                      .split(", plafonnée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
     if csv is not None or xlsx is not None:
         from proxisante.report.exports import criticality_table
         from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
