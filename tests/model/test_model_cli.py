@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from typer.testing import CliRunner
 
 from proxisante.cli import app
@@ -61,3 +62,18 @@ def test_access_without_supply_for_nurses_is_refused():
     res = runner.invoke(app, ["access", "--territory", "62523", "--measure", "2sfca",
                               "--profession", "nurse"])  # fmt: skip
     assert res.exit_code == 2 and "--supply" in res.output
+
+
+def test_a_store_model_replaces_the_bundled_one(tmp_path):
+    from proxisante.model.artefact import CalibratedModel, bundled_model, save_store_model
+    from proxisante.workspace import Workspace
+
+    b = bundled_model()
+    mine = CalibratedModel(table=b.table.copy(), metadata={**b.metadata, "model_id": "mine-2023"})
+    mine.table["supply_consultations"] *= 0.5
+    store = tmp_path / "s.duckdb"
+    with Store(store) as st:
+        save_store_model(st, mine)
+    base = Workspace(store).model_baseline(2023)
+    assert base.model_id == "mine-2023"
+    np.testing.assert_allclose(base.supply, 0.5 * b.table["supply_consultations"].to_numpy())

@@ -46,7 +46,8 @@ def calibrate_cmd(
     """Fit GP supply per commune (and offline travel speeds) to the official APL of YEAR.
 
     Writes a versioned model (Parquet, with its inputs' provenance and fit figures) into the
-    store; scenarios, plans and `access` then use it instead of the bundled 2023 model.
+    store; `scenario run` and `scenario criticality` then use it instead of the bundled 2023
+    model (plans and `access` use the bundled model).
     """
     import numpy as np
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

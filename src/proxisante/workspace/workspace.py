@@ -233,7 +233,10 @@ class Workspace:
         self, scenario: Scenario, *, baseline: EvaluationBaseline | None = None,
         full_supply: pd.Series | None = None,
     ) -> ScenarioResult:  # fmt: skip
-        """Evaluate ``scenario`` on this workspace's offer and population by age."""
+        """Evaluate ``scenario`` on this workspace's offer and population by age (default
+        baseline: :meth:`model_baseline` of the scenario's year)."""
+        if baseline is None:
+            baseline = self.model_baseline(scenario.baseline_year)
         return evaluate(scenario, offer=self.offer(), baseline=baseline, full_supply=full_supply,
                         pop_by_age=self.population_by_age())  # fmt: skip
 
@@ -241,7 +244,25 @@ class Workspace:
                     year: int = 2023) -> pd.DataFrame:  # fmt: skip
         """The operator's sites ranked by the effect of closing each one alone."""
         return criticality_ranking(operator=operator, territory=territory, offer=self.offer(),
-                                   year=year)  # fmt: skip
+                                   year=year, baseline=self.model_baseline(year))  # fmt: skip
+
+    def model_baseline(self, year: int = 2023) -> EvaluationBaseline:
+        """The calibrated model of ``year``: the store's newest (``proxisante model
+        calibrate``), else the bundled 2023 model, else the official APL alone
+        (:func:`proxisante.model.default_baseline`)."""
+        from proxisante.model import default_baseline
+
+        if not self.use_store:
+            return default_baseline(year)
+        with self.store() as st:
+            from proxisante.model.artefact import load_store_model
+
+            stored = load_store_model(st, year=year)
+        if stored is not None and stored.travel is not None:
+            from proxisante.model import calibrated_baseline
+
+            return calibrated_baseline(stored)
+        return default_baseline(year)
 
     # -- plans ------------------------------------------------------------------------------
     def plan_instance(
