@@ -26,6 +26,14 @@ def test_criticality_table_publishes_estimates_and_unknowns():
     assert t.loc["b", "effectif_medecins_generalistes"] == "estimé"
     assert t.loc["b", "consultations_perdues_par_an"] == 9000
     assert t.loc["b", "consultations_perdues_haute"] == 12000
-    assert t.loc["b", "medecins_generalistes_etp"] == "inconnu"
+    # the estimate's FTE is shown with its range (9000.4 / 5400 = 1.67; 5000 / 5400 = 0.93)
+    assert t.loc["b", "medecins_generalistes_etp"] == 1.7
+    assert t.loc["b", "medecins_generalistes_etp_basse"] == 0.9
+    assert t.loc["b", "medecins_generalistes_etp_haute"] == 2.2
+    assert t.loc["b", "methode_estimation"].startswith("estimé")
+    # a published staff has no range: its bounds are the published figures
+    assert t.loc["a", "consultations_perdues_basse"] == 10800
+    assert t.loc["a", "medecins_generalistes_etp_haute"] == 2.0
+    assert t.loc["c", "medecins_generalistes_etp"] == "inconnu"
     assert t.loc["c", "habitants_passant_sous_2_5"] == "inconnu"  # never 0
     assert t.loc["c", "consultations_perdues_basse"] == "inconnu"

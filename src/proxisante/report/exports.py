@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from proxisante.access import CONSULTATIONS_PER_FTE
+
 __all__ = ["UNKNOWN", "criticality_table"]
 
 #: What an export writes where a figure is not known (e.g. a site's staff).
@@ -56,8 +58,10 @@ def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFram
     -------
     pandas.DataFrame
         One row per site, French column names; the staff column says « publié », « estimé »
-        or « inconnu », and the effects of an unquantified site are « inconnu » (never 0);
-        populations whole, APL drops with 3 decimals, FTE with 1.
+        or « inconnu »; an estimated site shows its estimated FTE (consultations ÷ 5,400,
+        DREES) with its range and method; the effects of an unquantified site are « inconnu »
+        (never 0); a published staff's range is its published figure; populations whole,
+        APL drops with 3 decimals, FTE with 1.
     """
     published = rank["gp_staff_known"].astype(bool)
     estimated = _optional(rank, "gp_estimated", False).fillna(False).astype(bool) & ~published
@@ -74,7 +78,10 @@ def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFram
         "effectif_medecins_generalistes": np.select(
             [published.to_numpy(), estimated.to_numpy()], ["publié", "estimé"], UNKNOWN
         ),
-        "medecins_generalistes_etp": _dec_or_unknown(rank["gp_fte"], published, 1).to_numpy(),
+        "medecins_generalistes_etp": _dec_or_unknown(
+            rank["gp_fte"].where(published, rank["consultations_lost"] / CONSULTATIONS_PER_FTE),
+            known, 1,
+        ).to_numpy(),
         "consultations_perdues_par_an": _int_or_unknown(rank["consultations_lost"], known),
         "communes_touchees": _int_or_unknown(rank["communes_affected"], known),
         "habitants_touches": _int_or_unknown(rank["population_affected"], known),
@@ -89,10 +96,25 @@ def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFram
         "max_apl_drop_p10": ("baisse_max_apl_p10", 3),
         "max_apl_drop_p90": ("baisse_max_apl_p90", 3),
     }
+    if "consultations_low" in rank.columns:
+        ranges = {"fte_low": ("medecins_generalistes_etp_basse", 1),
+                  "fte_high": ("medecins_generalistes_etp_haute", 1), **ranges}  # fmt: skip
+        rank = rank.assign(
+            fte_low=rank["consultations_low"] / CONSULTATIONS_PER_FTE,
+            fte_high=rank["consultations_high"] / CONSULTATIONS_PER_FTE,
+        )
     for col, (name, digits) in ranges.items():
         if col in rank.columns:
-            has = known & rank[col].notna()
             values = rank[col].astype(float)
+            if col in ("consultations_low", "consultations_high", "fte_low", "fte_high"):
+                # a published staff has no range: its bounds are the published figure
+                central = (
+                    rank["consultations_lost"]
+                    if col.startswith("consultations")
+                    else rank["gp_fte"]
+                )
+                values = values.where(~published, central.astype(float))
+            has = known & values.notna()
             out[name] = (
                 _int_or_unknown(values.fillna(0), has)
                 if digits == 0
