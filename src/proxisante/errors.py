@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AmbiguousNameError",
     "DataFileError",
     "EmptySelectionError",
     "InfeasiblePlanError",
@@ -106,6 +107,29 @@ class UnknownCommuneError(UnknownCodeError):
 
     def __init__(self, value: str, suggestions: Sequence[str] = ()) -> None:
         super().__init__("commune", value, suggestions)
+
+
+class AmbiguousNameError(InputError):
+    """A name matches several places equally well; the message lists them, one per line.
+
+    Parameters
+    ----------
+    value
+        The name searched.
+    candidates
+        One line per candidate: its selector and its label.
+    more
+        How many further candidates were left out of the list.
+    """
+
+    def __init__(self, value: str, candidates: Sequence[str], *, more: int = 0) -> None:
+        self.value = value
+        self.candidates = list(candidates)
+        lines = "\n".join(f"  {c}" for c in self.candidates)
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        msg = (f"'{value}' names {len(self.candidates) + max(more, 0)} places; choose one "
+               f"by its selector:\n{lines}{tail}")  # fmt: skip
+        super().__init__(msg)
 
 
 class EmptySelectionError(InputError):

@@ -32,7 +32,8 @@ def test_pages_router_alone():
 def test_territories_router_alone():
     c = _client(territories_router)
     hits = c.get("/api/search", params={"q": "loison sous lens"}).json()
-    assert hits[0] == {"selector": "62523", "label": "Loison-sous-Lens (62)", "kind": "commune"}
+    assert hits[0] == {"selector": "62523", "label": "Loison-sous-Lens (62) — commune",
+                       "kind": "commune", "exact": True}  # fmt: skip
     assert c.get("/api/territory/62523").json()["communes"] == 1
     assert c.get("/api/territory/99999").status_code == 404
     sites = c.get("/api/sites", params={"territory": "62523"}).json()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, console_err, user_errors
+from proxisante.cli._common import console, console_err, user_errors, workspace
 from proxisante.cli.territory_cmd import TerritoryOption
 from proxisante.errors import InputError
 
@@ -70,7 +70,7 @@ def access(
         decay_by_name,
         read_supply_file,
     )
-    from proxisante.territory import load_communes, load_official_apl, select
+    from proxisante.territory import load_communes, load_official_apl
     from proxisante.travel import travel_matrix
     from proxisante.workspace import table_format, write_table
 
@@ -80,7 +80,7 @@ def access(
     if measure == "apl" and profession != "gp":
         msg = "--measure apl is the DREES APL to GPs; use --profession gp (or another measure)"
         raise InputError(msg)
-    terr = select(territory)
+    terr = workspace().territory(territory)
     if out is not None:
         table_format(out, accepted=("csv", "gpkg"))
     with console.status("Loading communes, population and supply…"):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proxisante.cli._common import console, user_errors
+from proxisante.cli._common import console, user_errors, workspace
 from proxisante.cli.territory_cmd import TerritoryOption
 
 
@@ -24,9 +24,8 @@ def report(
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
     from proxisante.report import build_territory_report, needs_section, write_html
     from proxisante.report.briefing_section import briefing_sections
-    from proxisante.workspace import Workspace
 
-    ws = Workspace(use_store=False)
+    ws = workspace()
     terr = ws.territory(territory)
     rep = build_territory_report(terr, year=year, neighbours=ws.report_neighbours(terr))
     rep.sections[:0] = briefing_sections(ws.briefing(terr, year=year, operator=operator))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, user_errors
+from proxisante.cli._common import console, user_errors, workspace
 
 territory_app = typer.Typer(
     help="Communes and territories (EPCI, département, région, constituency).", no_args_is_help=True
@@ -19,7 +19,8 @@ TerritoryOption = Annotated[
     typer.Option(
         "--territory",
         "-t",
-        help="Territory: 62523 | epci:SIREN | dep:62 | reg:32 | circo:12-02 | name:TEXT",
+        help="Territory: 62523 | epci:SIREN | dep:62 | reg:32 | circo:12-02 | a name "
+        "(commune, EPCI, département, constituency, operator)",
     ),
 ]
 
@@ -34,9 +35,9 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
-    from proxisante.territory import select, territory_apl_table, under_served_population
+    from proxisante.territory import territory_apl_table, under_served_population
 
-    terr = select(selector)
+    terr = workspace().territory(selector)
     table = territory_apl_table(terr.codes)
     console.print(f"[bold]{terr.label}[/]  ({len(terr)} commune(s), kind {terr.kind})")
     if len(terr) == 1:
@@ -76,16 +77,26 @@ def show(
 
 @territory_app.command("search")
 @user_errors
-def search(text: Annotated[str, typer.Argument(help="Part of a commune or EPCI name")]) -> None:
-    """Find communes whose name contains TEXT (accents, case and hyphens ignored)."""
-    from proxisante.workspace import search_communes
-
-    hits = search_communes(text)
-    out = Table("code", "commune", "dép.", "EPCI", "population")
-    for r in hits.head(50).itertuples():
-        out.add_row(r.code_insee, r.nom, r.departement, str(r.epci_nom), _fmt_int(r.population))
+def search(
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="A name or code: commune, EPCI, département, "
+            "région, constituency, operator or site"
+        ),
+    ],
+    limit: Annotated[int, typer.Option(help="Largest number of results")] = 30,
+) -> None:
+    """Find territories, operators and sites by name or code, exact names first (accents,
+    case, hyphens and « St »/« Saint » ignored)."""
+    hits = workspace().search(text, limit=limit)
+    out = Table("selector", "name", "kind", "exact")
+    for h in hits:
+        out.add_row(h.selector if len(h.selector) <= 40 else h.selector[:37] + "…", h.label,
+                    h.kind, "yes" if h.exact else "")  # fmt: skip
     console.print(out)
-    console.print(f"{len(hits)} match(es)" + (" (first 50 shown)" if len(hits) > 50 else ""))
+    console.print(f"{len(hits)} match(es)" + (f" (first {limit} shown)" if len(hits) >= limit
+                                               else ""))  # fmt: skip
 
 
 @user_errors
@@ -99,9 +110,9 @@ def apl(
 
     Under-served: APL < 2.5 consultations/yr per standardised inhabitant.
     """
-    from proxisante.territory import UNDER_SERVED_APL, select, territory_apl_table
+    from proxisante.territory import UNDER_SERVED_APL, territory_apl_table
 
-    terr = select(territory)
+    terr = workspace().territory(territory)
     table = territory_apl_table(terr.codes, years=(year,))
     frame = terr.communes[["code_insee", "nom", "population", "population_year"]].merge(
         table, on="code_insee", how="left", validate="one_to_one"

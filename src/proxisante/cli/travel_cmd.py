@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proxisante.cli._common import console, user_errors
+from proxisante.cli._common import console, user_errors, workspace
 from proxisante.errors import DataFileError, InputError
 from proxisante.travel import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
 
@@ -37,9 +37,7 @@ def _points(points: Path | None, territory: str | None):
         msg = "give exactly one of --points CSV (id,lat,lon) or --territory SELECTOR"
         raise InputError(msg)
     if territory is not None:
-        from proxisante.territory import select
-
-        c = select(territory).communes.dropna(subset=["lat", "lon"])
+        c = workspace().territory(territory).communes.dropna(subset=["lat", "lon"])
         return c["code_insee"].to_numpy(), c["lat"].to_numpy(), c["lon"].to_numpy()
     assert points is not None
     if not points.is_file():

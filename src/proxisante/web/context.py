@@ -85,6 +85,7 @@ class WebContext:
         )  # fmt: skip
         #: Serialises this server's writes (scenario saves, imports) and the refresh after.
         self.write_lock = threading.Lock()
+        self.search = self._cached(self.workspace.search, 1024)
 
     def _cached(self, func, size: int):
         wrapped = lru_cache(maxsize=size)(func)

@@ -12,7 +12,8 @@ __all__ = ["CommuneAPL", "ScenarioImpact", "SearchHit", "TerritorySummary"]
 class SearchHit(BaseModel):
     selector: str
     label: str
-    kind: str
+    kind: str = Field(description="commune, epci, dep, reg, circo, operator or site")
+    exact: bool = Field(False, description="the name or code matched exactly")
 
 
 class CommuneAPL(BaseModel):

@@ -7,12 +7,13 @@ territories, scenarios and plans evaluated on that offer, and the inputs of the 
 """
 
 from proxisante.workspace.export import TABLE_FORMATS, table_bytes, table_format, write_table
-from proxisante.workspace.search import SearchHit, search_communes, search_territories
+from proxisante.workspace.search import SearchHit, resolve, search, search_communes, search_key
 from proxisante.workspace.workspace import (
     NEIGHBOUR_MINUTES,
     SMALL_TERRITORY,
     Workspace,
     neighbours_within,
+    territory_of,
 )
 
 __all__ = [
@@ -22,9 +23,12 @@ __all__ = [
     "SearchHit",
     "Workspace",
     "neighbours_within",
+    "resolve",
+    "search",
     "search_communes",
-    "search_territories",
+    "search_key",
     "table_bytes",
     "table_format",
+    "territory_of",
     "write_table",
 ]

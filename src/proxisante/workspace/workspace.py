@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante.access import DREES_APL_STEP, EvaluationBaseline, read_supply_file
-from proxisante.errors import InputError
+from proxisante.errors import InputError, UnknownCodeError
 from proxisante.offer import (
     ImportReport,
     Offer,
@@ -45,10 +45,17 @@ from proxisante.scenarios import (
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
 from proxisante.store import Store
-from proxisante.territory import Territory, load_communes, select, territory_apl_table
+from proxisante.territory import Territory, load_communes, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
+from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
 
-__all__ = ["NEIGHBOUR_MINUTES", "SMALL_TERRITORY", "Workspace", "neighbours_within"]
+__all__ = [
+    "NEIGHBOUR_MINUTES",
+    "SMALL_TERRITORY",
+    "Workspace",
+    "neighbours_within",
+    "territory_of",
+]
 
 #: Territories with at most this many communes are reported with their neighbours.
 SMALL_TERRITORY = 3
@@ -59,8 +66,10 @@ SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @lru_cache(maxsize=256)
-def _territory(selector: str) -> Territory:
-    return select(selector)
+def territory_of(selector: str) -> Territory:
+    """The territory a selector or a name designates (:func:`~proxisante.workspace.search.resolve`
+    without operators), cached."""
+    return resolve(selector)
 
 
 class Workspace:
@@ -87,6 +96,7 @@ class Workspace:
         self._pop_by_age: pd.DataFrame | None = None
         self._pop_loaded = False
         self._needs = None
+        self._search_sites: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         where = str(self.store_path or "default store") if self.use_store else "bundled data"
@@ -108,6 +118,7 @@ class Workspace:
         self._pop_by_age = None
         self._pop_loaded = False
         self._needs = None
+        self._search_sites = None
 
     def offer(self) -> Offer:
         """Sites and staff: the bundled offer overlaid with the store's imports and edits."""
@@ -159,10 +170,25 @@ class Workspace:
             return stored_edits(st)
 
     # -- territories and tables ---------------------------------------------------------------
-    @staticmethod
-    def territory(selector: str | Territory) -> Territory:
-        """The territory of a selector (``62523``, ``epci:…``, ``dep:62``, ``circo:12-02``…)."""
-        return selector if isinstance(selector, Territory) else _territory(selector)
+    def territory(self, selector: str | Territory) -> Territory:
+        """The territory of a selector (``62523``, ``epci:…``, ``dep:62``, ``circo:12-02``…) or
+        a name (a commune, EPCI, département, région, constituency, or an operator of the
+        offer: the communes of its sites); see :func:`~proxisante.workspace.search.resolve`."""
+        if isinstance(selector, Territory):
+            return selector
+        try:
+            return territory_of(selector)
+        except UnknownCodeError:
+            return resolve(selector, sites=self._searchable_sites())
+
+    def search(self, text: str, *, limit: int = 20) -> list[SearchHit]:
+        """Territories, operators and sites of this workspace's offer matching ``text``."""
+        return search(text, sites=self._searchable_sites(), limit=limit)
+
+    def _searchable_sites(self) -> pd.DataFrame:
+        if self._search_sites is None:
+            self._search_sites = searchable_sites(self.offer().sites)
+        return self._search_sites
 
     def apl_table(self, territory: str | Territory, *, years=(2022, 2023)) -> pd.DataFrame:
         """Code, name and population of the territory's communes with their official APL."""

@@ -56,7 +56,7 @@ def static(name: str) -> Response:
 @router.get("/territoire/{selector}", response_class=HTMLResponse)
 def territory_page(selector: str, ctx: Context) -> str:
     """The French report of the territory, live."""
-    return ctx.report_html(selector[:200])
+    return ctx.report_html(selector[:1000])
 
 
 @router.get("/download/{selector}.{fmt}")
@@ -66,7 +66,7 @@ def download(selector: str, fmt: str, ctx: Context) -> Response:
 
     if fmt not in DOWNLOADS or "/" in selector or ".." in selector:
         raise HTTPException(404, "not found")
-    selector = selector[:200]
+    selector = selector[:1000]
     if fmt == "html":
         body = ctx.report_html(selector).encode("utf-8")
     else:

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from proxisante.web.context import WebContext, get_context
 from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
-from proxisante.workspace import Workspace
+from proxisante.workspace import territory_of
 
 __all__ = ["router"]
 
@@ -22,24 +22,24 @@ Context = Annotated[WebContext, Depends(get_context)]
 
 
 @router.get("/api/search", response_model=list[SearchHit])
-def search(q: str, limit: int = 10) -> list[SearchHit]:
-    """Communes, EPCI and constituencies whose name or code matches ``q``."""
-    from proxisante.workspace import search_territories
-
-    hits = search_territories(q[:80], max(1, min(limit, 50)))
-    return [SearchHit(selector=h.selector, label=h.label, kind=h.kind) for h in hits]
+def search(q: str, ctx: Context, limit: int = 10) -> list[SearchHit]:
+    """Communes, EPCI, départements, régions, constituencies, operators and sites matching
+    ``q`` (name or code), best first: exact names before partial ones."""
+    hits = ctx.search(q[:120], limit=max(1, min(limit, 50)))
+    return [SearchHit(selector=h.selector, label=h.label, kind=h.kind, exact=h.exact)
+            for h in hits]  # fmt: skip
 
 
 @router.get("/api/territory/{selector}", response_model=TerritorySummary)
 def territory(selector: str) -> TerritorySummary:
     """Official APL 2022/2023 summary and commune table of a territory."""
-    return _summary(selector[:200])
+    return _summary(selector[:1000])
 
 
 @router.get("/api/territory/{selector}/geojson", include_in_schema=True)
 def territory_geojson(selector: str) -> Response:
     """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326)."""
-    return Response(_geojson(selector[:200]), media_type="application/geo+json")
+    return Response(_geojson(selector[:1000]), media_type="application/geo+json")
 
 
 @router.get("/api/communes/geojson")
@@ -73,14 +73,14 @@ def sites(
     ``within_minutes``, also the sites of the communes within that estimated car time
     (``minutes``, ``dans_territoire`` false), e.g. 20 for a commune's catchment."""
     minutes = None if within_minutes is None else round(within_minutes, 1)
-    return ctx.sites(territory[:200], operator, minutes)
+    return ctx.sites(territory[:1000], operator, minutes)
 
 
 @lru_cache(maxsize=128)
 def _summary(selector: str) -> TerritorySummary:
     from proxisante.territory import territory_apl_table, under_served_population
 
-    t = Workspace.territory(selector)
+    t = territory_of(selector)
     table = territory_apl_table(t.codes)
     s23, s22 = under_served_population(table, 2023), under_served_population(table, 2022)
     merged = t.communes[["code_insee", "nom", "population"]].merge(table, on="code_insee")
@@ -112,7 +112,7 @@ def _geojson(selector: str) -> str:
     from proxisante.report import communes_geojson
     from proxisante.territory import load_commune_geometry, territory_apl_table
 
-    t = Workspace.territory(selector)
+    t = territory_of(selector)
     table = territory_apl_table(t.codes)
     props = t.communes[["code_insee", "nom"]].merge(table[["code_insee", "apl_2023", "apl_2022"]])
     return communes_geojson(load_commune_geometry(t.codes), props)
