@@ -86,3 +86,10 @@ def test_error_messages_are_printed_verbatim(tmp_path):
     )
     assert res.exit_code == 2
     assert "got 'root:x:0:[bold]admin[/bold]'" in " ".join(res.output.split())
+
+
+def test_version():
+    from importlib.metadata import version
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"proxisante {version('proxisante')}"

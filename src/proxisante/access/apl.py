@@ -161,7 +161,7 @@ def consultations_by_site(
     if (age is None) != (under_age is None):
         msg = "age and under_age go together (e.g. under_age=65 for the under-65 variant)"
         raise InputError(msg)
-    if age is not None:
+    if age is not None and under_age is not None:
         a = check_vector(age, name="age", length=counted.shape[0], unit="years")
         counted = np.where(a < float(under_age), counted, 0.0)
     return np.bincount(j, weights=counted, minlength=n_sites)

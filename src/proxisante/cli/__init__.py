@@ -25,6 +25,27 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"proxisante {version('proxisante')}")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            typer.echo("proxisante (not installed: version unknown)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """Plan local primary and home care in under-served French territories (DREES APL,
+    floating-catchment access, scenarios, multi-year plans)."""
+
+
 def _register() -> None:
     # Imported here so that `proxisante --help` stays fast and modules stay independent.
     from proxisante.cli import (

@@ -23,7 +23,11 @@ from proxisante.offer import SsiadCoverage
 from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
 from proxisante.plan.costs import site_year_costs
 from proxisante.plan.instance import PlanInstance
+<<<<<<< HEAD
 from proxisante.plan.optimise import PlanSolution, access_after, greedy, solve_milp
+=======
+from proxisante.plan.optimise import Objective, PlanSolution, apl_after, greedy, solve_milp
+>>>>>>> 906e191 (Layer contracts (import-linter, tests/test_layers.py), mypy on access/scenarios/plan/workspace (tests/test_types.py; model and needs when present), docs/ (data flow, DREES method with its conventions at bounds, marginal-effect identity, plan model), proxisante --version, README examples on sample files in examples/ (built by scripts/build_examples.py with provenance))
 
 __all__ = [
     "OBJECTIVE_UNITS_FR",
@@ -161,7 +165,7 @@ def _kpis(inst: PlanInstance, access: list[np.ndarray], w: np.ndarray, tag: str)
 def build_cog_plan(
     inst: PlanInstance,
     *,
-    objective: str = "deficit",
+    objective: Objective = "deficit",
     time_limit_s: float = 60.0,
     pop_standardisee: np.ndarray | None = None,
     ssiad: SsiadCoverage | None = None,

@@ -22,6 +22,7 @@ commune or département: the age structure is assumed unchanged.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -97,7 +98,9 @@ def read_population_projection(
     communes = load_communes()
     commune_codes = set(communes["code_insee"])
     dep_codes = set(communes["departement"].dropna())
-    level = "commune" if codes.str.len().max() == 5 else "departement"
+    level: Literal["commune", "departement"] = (
+        "commune" if codes.str.len().max() == 5 else "departement"
+    )
     known = commune_codes if level == "commune" else dep_codes
     unknown = ~codes.isin(known)
     if unknown.any():

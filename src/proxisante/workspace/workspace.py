@@ -226,7 +226,9 @@ class Workspace:
         area = self.territory(territory).communes.dropna(subset=["lat", "lon"])
         tm, _ = travel_matrix(
             travel, area["code_insee"].to_numpy(), area["lat"].to_numpy(), area["lon"].to_numpy(),
-            cutoff_minutes=DREES_APL_STEP.max_minutes, matrix_file=matrix_file, network=network,
+            cutoff_minutes=DREES_APL_STEP.max_minutes,
+            matrix_file=None if matrix_file is None else Path(matrix_file),
+            network=None if network is None else Path(network),
         )  # fmt: skip
         return EvaluationBaseline.official(year, travel=tm)
 
