@@ -85,8 +85,16 @@ def list_(
     if csv:
         typer.echo(sites[cols].to_csv(index=False), nl=False)
         return
-    t = Table(*cols)
-    for r in sites[cols].head(100).itertuples(index=False):
+    shown = sites[cols].head(100)
+    t = Table()
+    for col in cols:
+        # site ids are what `offer edit` needs: shown whole, never truncated
+        longest = (
+            int(shown[col].astype(str).str.len().max()) if col == "site_id" and len(shown) else 0
+        )
+        t.add_column(col, no_wrap=col == "site_id", min_width=longest or None,
+                     overflow="fold" if col == "site_id" else "ellipsis")  # fmt: skip
+    for r in shown.itertuples(index=False):
         t.add_row(*["" if _missing(v) else str(v) for v in r])
     console.print(t)
     console.print(f"{len(sites)} site(s)" + (" (first 100 shown)" if len(sites) > 100 else ""))

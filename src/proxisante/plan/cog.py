@@ -23,11 +23,7 @@ from proxisante.offer import SsiadCoverage
 from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
 from proxisante.plan.costs import site_year_costs
 from proxisante.plan.instance import PlanInstance
-<<<<<<< HEAD
-from proxisante.plan.optimise import PlanSolution, access_after, greedy, solve_milp
-=======
-from proxisante.plan.optimise import Objective, PlanSolution, apl_after, greedy, solve_milp
->>>>>>> 906e191 (Layer contracts (import-linter, tests/test_layers.py), mypy on access/scenarios/plan/workspace (tests/test_types.py; model and needs when present), docs/ (data flow, DREES method with its conventions at bounds, marginal-effect identity, plan model), proxisante --version, README examples on sample files in examples/ (built by scripts/build_examples.py with provenance))
+from proxisante.plan.optimise import Objective, PlanSolution, access_after, greedy, solve_milp
 
 __all__ = [
     "OBJECTIVE_UNITS_FR",
@@ -70,9 +66,9 @@ def mean_label(block) -> str:
     return f"accès moyen {SHORT_FR[block.profession]} (ETP/100 000)"
 
 
-def comparison_sentence(objective: str, milp: PlanSolution, greedy_sol: PlanSolution) -> str:
+def comparison_sentence(objective: Objective, milp: PlanSolution, greedy_sol: PlanSolution) -> str:
     """One French sentence: MILP vs greedy with the unit and the direction of better."""
-    from proxisante.report import fr
+    from proxisante import _fr as fr
 
     unit, better = OBJECTIVE_UNITS_FR[objective]
     m, g = milp.objective, greedy_sol.objective
@@ -93,7 +89,7 @@ class CogPlan:
     instance: PlanInstance
     solution: PlanSolution
     greedy: PlanSolution
-    objective: str
+    objective: Objective
     summary: pd.DataFrame
     detail: pd.DataFrame
     assumptions: pd.DataFrame
@@ -266,7 +262,7 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
 
 
 def _fmt(v) -> str:
-    from proxisante.report import fr
+    from proxisante import _fr as fr
 
     return fr.fmt_int(v) if isinstance(v, int) or abs(v) >= 100 else fr.fmt_dec(v, 2)
 
@@ -307,7 +303,7 @@ def _detail(inst: PlanInstance, sol: PlanSolution, money: pd.DataFrame) -> pd.Da
 def budget_scenarios(
     inst: PlanInstance,
     *,
-    objective: str = "deficit",
+    objective: Objective = "deficit",
     time_limit_s: float = 60.0,
     growth_per_year: float | None = None,
     plan: CogPlan | None = None,

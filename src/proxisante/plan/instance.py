@@ -262,7 +262,7 @@ def build_instance(
     cand = pd.concat([old, new], ignore_index=True)
     cand["name"] = names.reindex(cand["commune"]).fillna("").to_numpy()
     j = ctx.index_of(cand["commune"])
-    blocks = []
+    blocks: list[ProfessionBlock] = []
     lost_by_site = np.zeros(len(cand))
     replace = np.zeros((len(professions), len(cand), len(years)))
     for p in professions:

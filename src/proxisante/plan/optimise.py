@@ -417,7 +417,9 @@ def solve_milp(
             rows.add(k, [(kk, oi(t), 1.0), (kk, oi(t - 1), -1.0)], 0.0, np.inf)
         rows.add(k, [*[(kk, ni(p, t), s) for p in range(n_p)], (kk, oi(t), -cap)], -np.inf, 0.0)
         # hiring capacity
-        terms = [(np.zeros(k, int), ni(p, t), s * ones) for p in range(n_p)]
+        terms: list[tuple[np.ndarray, np.ndarray, float | np.ndarray]] = [
+            (np.zeros(k, int), ni(p, t), s * ones) for p in range(n_p)
+        ]
         if t > 0:
             terms += [(np.zeros(k, int), ni(p, t - 1), -s * ones) for p in range(n_p)]
         rows.add(1, terms, -np.inf, inst.hires_fte[t])

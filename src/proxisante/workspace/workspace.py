@@ -330,7 +330,7 @@ class Workspace:
         codes = network_codes(operator, offer=self.offer())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes à moins de 20 minutes "
                  "d'un de ses centres de santé)")  # fmt: skip
-        return dataclasses.replace(select(",".join(codes)), label=label)
+        return dataclasses.replace(territory_of(",".join(codes)), label=label)
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
