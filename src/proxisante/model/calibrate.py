@@ -248,7 +248,7 @@ def calibrate(
 
     search = []
     best = candidates[0]
-    if len(candidates) > 1 and minutes is None:
+    if len(candidates) > 1 and pairs is not None and minutes is None:
         best_mae = np.inf
         for c in candidates:
             fit, _ = _fit(
@@ -266,7 +266,11 @@ def calibrate(
                 best, best_mae = c, fig["mae"]
     timings["search"] = time.perf_counter() - t0 - timings["pairs"]
     t1 = time.perf_counter()
-    chosen = pairs.minutes(best) if minutes is None else minutes
+    if minutes is not None:
+        chosen = minutes
+    else:
+        assert pairs is not None  # built above whenever minutes is None
+        chosen = pairs.minutes(best)
     fit, _ = _fit(
         inputs, chosen, a, prior, penalties=penalties, iterations=iterations, callback=tick("fit")
     )

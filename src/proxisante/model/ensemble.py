@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from proxisante.errors import InputError
 from proxisante.model.calibrate import (
     Calibration,
     _fit,
@@ -105,6 +106,9 @@ def run_ensemble(
     """
     from dask.distributed import Client, LocalCluster, as_completed
 
+    if cal.params is None:
+        msg = "the calibration was fitted on given travel times (no travel parameters to vary)"
+        raise InputError(msg)
     specs = ensemble_specs(cal.params, members)
     cluster = None
     if scheduler is None:

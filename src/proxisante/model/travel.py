@@ -92,8 +92,9 @@ class TravelParameters:
 
     def scaled(self, speed_factor: float) -> TravelParameters:
         """The same parameters with every speed multiplied by ``speed_factor``."""
+        fast, mid, slow = (float(s) * speed_factor for s in self.speed_kmh)
         return TravelParameters(
-            tuple(float(s) * speed_factor for s in self.speed_kmh),
+            (fast, mid, slow),
             self.detour_factor,
             self.terminal_minutes,
         )

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante._bundled import bundled_path
+from proxisante._rows import RowErrors
 from proxisante._textfiles import check_fields, read_scanned_table, scan_text
 from proxisante.errors import (
     DataFileError,
@@ -107,8 +108,6 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
         Unreadable file, wrong separator, missing column, bad age, sex or count (the message
         names the line and field), or an unknown commune code.
     """
-    from proxisante.offer.validation import RowErrors
-
     path = Path(path)
     scan = scan_text(path, sep=";")
     columns = [c.strip().strip('"') for c in scan.header.split(";")]

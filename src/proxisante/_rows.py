@@ -1,0 +1,96 @@
+"""Row-level validation shared by every importer (offer files, INSEE population files).
+
+Strict mode fails on the first bad row, naming file, line and field; lenient mode skips bad
+rows and records each one, so that the import can report how many were skipped and the
+first of them — never silently. Bad rows are held as numpy arrays of line numbers, so a
+national file where every row is bad stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from proxisante.errors import DataFileError
+
+__all__ = ["RowErrors", "isin_known"]
+
+
+def isin_known(values, known: set[str]) -> np.ndarray:
+    """True where a value is in ``known``: one set lookup per distinct value.
+
+    (``Series.isin(set)`` converts the whole set at every call: slower than the import of a
+    small file.)
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
+    return np.append(hit, False)[codes]  # code -1 (missing) → False
+
+
+@dataclass
+class RowErrors:
+    """Bad rows of one file. Strict mode raises on the first one; lenient mode records them.
+
+    Parameters
+    ----------
+    path
+        The file, named in every message.
+    lenient
+        Record bad rows instead of raising.
+    rows_read
+        Data rows read from the file, good and bad (set by the reader).
+    """
+
+    path: str
+    lenient: bool = False
+    rows_read: int = 0
+    checks: list[tuple[np.ndarray, str, str]] = field(default_factory=list)
+
+    def add(self, mask, lines, field_name: str, expected: str) -> None:
+        """Record the rows where ``mask`` is true (``lines``: their 1-based line numbers)."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.add_lines(np.asarray(lines)[mask], field_name, expected)
+
+    def add_lines(self, bad_lines, field_name: str, expected: str) -> None:
+        """Record bad rows given by their line numbers (strict mode: raise on the first).
+
+        Raises
+        ------
+        DataFileError
+            In strict mode, naming the file, the first bad line and the field.
+        """
+        bad = np.unique(np.asarray(bad_lines, dtype=np.int64))
+        if bad.size == 0:
+            return
+        if not self.lenient:
+            msg = f"expected {expected} ({bad.size} bad row(s)); use --lenient to skip them"
+            raise DataFileError(self.path, msg, line=int(bad[0]), field=field_name)
+        self.checks.append((bad, field_name, expected))
+
+    @property
+    def bad_lines(self) -> np.ndarray:
+        """Sorted unique line numbers of every recorded bad row."""
+        if not self.checks:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate([c[0] for c in self.checks]))
+
+    def keep_mask(self, lines) -> np.ndarray:
+        """True for the rows of ``lines`` with no recorded error."""
+        return ~np.isin(np.asarray(lines, dtype=np.int64), self.bad_lines)
+
+    @property
+    def count(self) -> int:
+        """Number of distinct bad rows."""
+        return int(self.bad_lines.size)
+
+    def summary(self, first: int = 5) -> str:
+        """``'N bad row(s) skipped: line L, field 'F' (expected …); …'``."""
+        rows = sorted((int(ln), f, e) for lines, f, e in self.checks for ln in lines[:first])[
+            :first
+        ]
+        listed = "; ".join(f"line {ln}, field '{f}' (expected {e})" for ln, f, e in rows)
+        return f"{self.count} bad row(s) skipped: {listed}" + (" …" if self.count > first else "")
