@@ -96,7 +96,7 @@ def test_web_search_shows_exact_then_others():
 
     from proxisante.web import create_app
 
-    c = TestClient(create_app())
+    c = TestClient(create_app(), base_url="http://127.0.0.1")
     hits = c.get("/api/search", params={"q": "aveyron"}).json()
     assert hits[0] == {"selector": "dep:12", "label": "Aveyron (12) — département",
                        "kind": "dep", "exact": True}  # fmt: skip
