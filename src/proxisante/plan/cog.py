@@ -337,15 +337,17 @@ def budget_scenarios(
     }  # fmt: skip
     cols = {}
     for name, (budget, hires) in cases.items():
-        variant = inst if budget is None else replace(inst, budget_eur=budget, hires_fte=hires)
-        if budget is None:
+        variant = inst  # the frozen case, and the plan's own budgets
+        if budget is None or hires is None:
             fte = np.zeros((len(inst.blocks), inst.n_candidates, n))
             opened = np.tile(inst.existing[:, None].astype(float), (1, n))
             sol = PlanSolution(fte, opened, 0.0, "none")
         elif (plan is not None and np.allclose(budget, inst.budget_eur)
               and np.allclose(hires, inst.hires_fte)):  # fmt: skip
+            variant = replace(inst, budget_eur=budget, hires_fte=hires)
             sol = plan.solution
         else:
+            variant = replace(inst, budget_eur=budget, hires_fte=hires)
             gr = greedy(variant, objective)
             sol = solve_milp(variant, objective, time_limit_s=time_limit_s, warm_start=gr)
         money = site_year_costs(inst, sol.fte, sol.open)

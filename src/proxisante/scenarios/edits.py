@@ -333,7 +333,12 @@ def _change_capacity(w: _Working, i: int, edit: ChangeCapacity) -> None:
             "capacity_places instead of changing them by delta_places"
         )
         raise _edit_error(i, edit.kind, msg)
-    new = edit.capacity_places if edit.capacity_places is not None else current + edit.delta_places
+    new: float
+    if edit.capacity_places is not None:
+        new = edit.capacity_places
+    else:
+        assert current is not None and edit.delta_places is not None  # checked above
+        new = current + edit.delta_places
     try:
         check_places(float(new))
     except InputError as exc:
