@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
@@ -14,6 +15,7 @@ from rich.markup import escape
 from proxisante.errors import ProxisanteError
 
 if TYPE_CHECKING:
+    from proxisante.territory import Territory
     from proxisante.workspace import Workspace
 
 #: ``--store PATH`` of the commands that read or write the store.
@@ -52,8 +54,28 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def find_territory(selector: str, store: Path | None = None) -> Territory:
+    """The territory of a selector or a name; operators are looked up in the store's offer only
+    when no territory matches, so that naming a commune loads no offer."""
+    from proxisante.workspace.search import resolve
+
+    return resolve(selector, sites=lambda: workspace(store).searchable_sites())
+
+
 def workspace(store: Path | None = None) -> Workspace:
     """The application layer on ``store`` (default store when None)."""
     from proxisante.workspace import Workspace
 
     return Workspace(store)
+
+
+@contextmanager
+def progress(description: str) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr while work runs (nothing when stderr is not
+    a terminal, so piped CSV stays clean)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console_err, transient=True) as bar:  # fmt: skip
+        bar.add_task(description, total=None)
+        yield

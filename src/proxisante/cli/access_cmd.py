@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, console_err, user_errors, workspace
+from proxisante.cli._common import (
+    console,
+    console_err,
+    find_territory,
+    progress,
+    user_errors,
+)
 from proxisante.cli.territory_cmd import TerritoryOption
 from proxisante.errors import InputError
 
@@ -80,10 +86,10 @@ def access(
     if measure == "apl" and profession != "gp":
         msg = "--measure apl is the DREES APL to GPs; use --profession gp (or another measure)"
         raise InputError(msg)
-    terr = workspace().territory(territory)
+    terr = find_territory(territory)
     if out is not None:
         table_format(out, accepted=("csv", "gpkg"))
-    with console.status("Loading communes, population and supply…"):
+    with progress("Loading communes, population and supply…"):
         communes = load_communes()
         communes = communes[communes["lat"].notna()]
         pop = load_official_apl(year).set_index("code_insee")["pop_standardisee"]
@@ -97,14 +103,14 @@ def access(
             table = read_supply_file(supply, profession=profession, unit=unit)
     ids = communes["code_insee"].to_numpy()
     cut = DREES_APL_STEP.max_minutes if measure == "apl" else cutoff
-    with console.status(f"Travel times ({travel}, ≤ {cut:g} min)…"):
+    with progress(f"Travel times ({travel}, ≤ {cut:g} min)…"):
         if supply is None and travel == "estimate" and measure == "apl":
             tm = _calibrated_travel(year, cut)
         else:
             tm, _ = travel_matrix(travel, ids, communes["lat"], communes["lon"],
                                   cutoff_minutes=cut, matrix_file=matrix,
                                   network=network)  # fmt: skip
-    with console.status(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
+    with progress(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
         s = align_supply(tm, table)
         d = pop.reindex(tm.origin_ids).to_numpy(dtype=float)
         res = compute_access(

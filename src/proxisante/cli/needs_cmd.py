@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import StoreOption, console, user_errors, workspace
+from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 
 needs_app = typer.Typer(
     help="Needs of the population (age, ALD, poverty, life expectancy), home care (nurses, "
@@ -40,7 +40,7 @@ def show(
     from proxisante.workspace import write_table
 
     ws = workspace(store)
-    with console.status("Needs layer…"):
+    with progress("Needs layer…"):
         comp = ws.territory_needs(territory)
     t = Table(title=f"{comp.label} — {comp.departement_name} — France")
     for col in ("indicator", "territory", "département", "France", "level, source, year"):
@@ -78,7 +78,7 @@ def communes(
     from proxisante.workspace import write_table
 
     ws = workspace(store)
-    with console.status("Needs layer…"):
+    with progress("Needs layer…"):
         table = ws.needs_table(territory)
     write_table(table, out)
     console.print(f"[green]wrote[/] {len(table)} communes to {out}")
@@ -97,7 +97,7 @@ def prevention(
     from proxisante.workspace import write_table
 
     ws = workspace(store)
-    with console.status("Prevention reach…"):
+    with progress("Prevention reach…"):
         reach = ws.prevention_reach(territory, operator)
     t = Table(title="Prevention reach of health centres (inhabitants within 20 min)")
     for col in ("centre", "50-74", "only centre", "65+", "only centre", "75+", "only centre"):

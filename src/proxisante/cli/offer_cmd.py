@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import StoreOption, console, user_errors, workspace
+from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 
 offer_app = typer.Typer(help="Health sites and staff: import official files, list, edit.",
                         no_args_is_help=True)  # fmt: skip
@@ -32,11 +32,7 @@ def import_(
     A re-import replaces: FINESS, the sites with the same FINESS number (logged edits are
     re-applied); RPPS, BPE, pop-age, the earlier import of that kind (FTE edits are kept).
     A file with no row to store is refused unless --replace-with-empty."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:  # fmt: skip
-        progress.add_task(f"Importing {file.name} ({kind}): parse, validate, store…")
+    with progress(f"Importing {file.name} ({kind}): parse, validate, store…"):
         rep = workspace(store).import_file(kind, file, lenient=lenient,
                                            replace_with_empty=replace_with_empty)  # fmt: skip
     console.print(

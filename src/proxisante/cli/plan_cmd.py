@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import StoreOption, console, user_errors, workspace
+from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 from proxisante.errors import InputError
 
 plan_app = typer.Typer(
@@ -222,7 +222,7 @@ def optimise(
         professions=professions, supply=supply, threshold=threshold, fte_cost=fte_cost,
         store=store,
     )  # fmt: skip
-    with console.status(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
+    with progress(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
     for b in inst.blocks:
@@ -235,7 +235,7 @@ def optimise(
         f"(proven gap {sol.gap:.2%}, {sol.status}, {sol.seconds:.1f} s); greedy "
         f"{_fmt(g.objective, digits)} ({rel:+.1%} vs MILP)."
     )
-    table = sol.table(inst)
+    table = sol.table(inst).sort_values("year", kind="stable")
     t = Table("year", "commune", "site", *[f"{p} FTE hired" for p in inst.professions],
               *[f"{p} FTE total" for p in inst.professions], "opens")  # fmt: skip
     for r in table.to_dict("records"):
@@ -322,7 +322,7 @@ def cog(
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
         console.print(f"[yellow]Budget net : {basis}[/]")
     ssiad = ws.ssiad_coverage(terr)
-    with console.status("Building the plan…"):
+    with progress("Building the plan…"):
         plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proxisante.cli._common import console, user_errors, workspace
+from proxisante.cli._common import console, progress, user_errors, workspace
 from proxisante.cli.territory_cmd import TerritoryOption
 
 
@@ -27,9 +27,10 @@ def report(
 
     ws = workspace()
     terr = ws.territory(territory)
-    rep = build_territory_report(terr, year=year, neighbours=ws.report_neighbours(terr))
-    rep.sections[:0] = briefing_sections(ws.briefing(terr, year=year, operator=operator))
-    rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
+    with progress(f"Report on {terr.label}…"):
+        rep = build_territory_report(terr, year=year, neighbours=ws.report_neighbours(terr))
+        rep.sections[:0] = briefing_sections(ws.briefing(terr, year=year, operator=operator))
+        rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
     path = write_html(rep, out)
     s = rep.summary
     console.print(

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import StoreOption, console, user_errors, workspace
+from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 from proxisante.errors import InputError
-from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
 scenario_app = typer.Typer(
     help="Scenarios: closures, openings, staff changes, retirements, network break-up.",
@@ -268,7 +267,7 @@ def run(
     if travel != "estimate":
         baseline = ws.baseline(sc.baseline_year, travel=travel, territory=territory,
                                matrix_file=matrix, network=network)  # fmt: skip
-    with console.status("Evaluating…"):
+    with progress("Evaluating…"):
         res = ws.evaluate(sc, baseline=baseline, full_supply=supply)
     terr = ws.territory(territory) if territory else None
     codes = terr.codes if terr is not None else None
@@ -281,7 +280,7 @@ def run(
         console.print(f"[dim]edit {i}: {e.kind}[/]")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}")
-    with console.status("Home care and prevention…"):
+    with progress("Home care and prevention…"):
         hc = res.home_care(codes)
     console.print(_home_care_table(hc, terr.label if terr is not None else "all communes"))
     ssiad_before, ssiad_after = res.ssiad(codes)
@@ -294,6 +293,8 @@ def run(
         console.print(f"[yellow]note:[/] SSIAD places within reach before: {hc.ssiad_missing}")
     if hc.ssiad_after_note:
         console.print(f"[yellow]note:[/] SSIAD places within reach after: {hc.ssiad_after_note}")
+    from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
+
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None:
         c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
@@ -365,7 +366,8 @@ def criticality(
     santé whose GP staff is unknown gets an estimated effect (« estimé », with its range),
     other sites with unknown staff are listed as unknown (not 0)."""
     ws = workspace(store)
-    rank = ws.criticality(operator=operator, territory=territory)
+    with progress(f"Closing each {operator} site in turn…"):
+        rank = ws.criticality(operator=operator, territory=territory)
     ranged = "newly_under_p10" in rank.columns
     t = Table(title=f"Criticality of {operator} sites (closing each alone)")
     cols = ["#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"]

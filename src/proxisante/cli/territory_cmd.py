@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, user_errors, workspace
+from proxisante.cli._common import console, find_territory, user_errors, workspace
 
 territory_app = typer.Typer(
     help="Communes and territories (EPCI, département, région, constituency).", no_args_is_help=True
@@ -37,7 +37,7 @@ def show(
     """Show a commune or a territory: attachments, population, official APL."""
     from proxisante.territory import territory_apl_table, under_served_population
 
-    terr = workspace().territory(selector)
+    terr = find_territory(selector)
     table = territory_apl_table(terr.codes)
     console.print(f"[bold]{terr.label}[/]  ({len(terr)} commune(s), kind {terr.kind})")
     if len(terr) == 1:
@@ -112,7 +112,7 @@ def apl(
     """
     from proxisante.territory import UNDER_SERVED_APL, territory_apl_table
 
-    terr = workspace().territory(territory)
+    terr = find_territory(territory)
     table = territory_apl_table(terr.codes, years=(year,))
     frame = terr.communes[["code_insee", "nom", "population", "population_year"]].merge(
         table, on="code_insee", how="left", validate="one_to_one"

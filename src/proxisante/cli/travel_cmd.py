@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proxisante.cli._common import console, user_errors, workspace
+from proxisante.cli._common import console, find_territory, progress, user_errors
 from proxisante.errors import DataFileError, InputError
 from proxisante.travel import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
 
@@ -25,7 +25,7 @@ def build(
     """Prepare a road network for OSRM (extract + partition + customize, MLD)."""
     from proxisante.travel import build_network
 
-    with console.status(f"Building the OSRM network from {pbf.name}…"):
+    with progress(f"Building the OSRM network from {pbf.name}…"):
         net = build_network(pbf, out_dir=out, profile=profile)
     console.print(f"[green]network ready:[/] {net}")
 
@@ -37,7 +37,7 @@ def _points(points: Path | None, territory: str | None):
         msg = "give exactly one of --points CSV (id,lat,lon) or --territory SELECTOR"
         raise InputError(msg)
     if territory is not None:
-        c = workspace().territory(territory).communes.dropna(subset=["lat", "lon"])
+        c = find_territory(territory).communes.dropna(subset=["lat", "lon"])
         return c["code_insee"].to_numpy(), c["lat"].to_numpy(), c["lon"].to_numpy()
     assert points is not None
     if not points.is_file():
@@ -75,7 +75,7 @@ def matrix(
 
     table_format(out, accepted=("csv", "parquet"))
     ids, lat, lon = _points(points, territory)
-    with console.status(f"Travel times ({provider}) for {len(ids)} points…"):
+    with progress(f"Travel times ({provider}) for {len(ids)} points…"):
         tm, hit = travel_matrix(provider, ids, lat, lon, cutoff_minutes=cutoff, matrix_file=file,
                                 network=network, cache=cache, detour_factor=detour_factor,
                                 speed_kmh=speed_kmh)  # fmt: skip
@@ -97,7 +97,7 @@ def calibrate(
     from proxisante.travel import fit_estimate, osrm_matrix
 
     ids, lat, lon = _points(points, territory)
-    with console.status(f"OSRM reference table for {len(ids)} points…"):
+    with progress(f"OSRM reference table for {len(ids)} points…"):
         res = osrm_matrix(ids, lat, lon, ids, lat, lon, network=network, cutoff_minutes=cutoff)
     fit = fit_estimate(res.matrix, lat, lon, lat, lon)
     console.print(fit.describe(), highlight=False, soft_wrap=True)

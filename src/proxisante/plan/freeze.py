@@ -12,8 +12,8 @@ staff row of the operator and each plan year :math:`y` (first plan year :math:`y
 
 Staff of other operators with a known birth year retire the same way (their replacement is
 not the operator's to decide); without a birth year they are kept constant. The FTE lost
-change the access measure through the engine's exact linear effects (DESIGN.md, "Key
-method fact"), so the counterfactual worsens year by year.
+change the access measure through the engine's exact linear effects (``docs/methods.md``,
+"The marginal-effect identity"), so the counterfactual worsens year by year.
 """
 
 from __future__ import annotations

@@ -2,14 +2,21 @@
 
 Providers behind one function (:func:`travel_matrix`): the offline estimate
 (:func:`estimate_matrix`), OSRM on a road network (:func:`build_network`,
-:func:`osrm_matrix`) and an imported matrix file.
+:func:`osrm_matrix`) and an imported matrix file. Names load on first use (no numpy or scipy
+at ``import proxisante.travel``).
 """
 
-from proxisante.travel.base import TravelMatrix
-from proxisante.travel.calibrate import EstimateFit, fit_estimate
-from proxisante.travel.estimate import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, estimate_matrix
-from proxisante.travel.osrm import OsrmServer, build_network, osrm_matrix
-from proxisante.travel.providers import PROVIDERS, travel_matrix
+from typing import TYPE_CHECKING
+
+from proxisante._lazy import lazy_exports
+from proxisante.travel.defaults import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+
+if TYPE_CHECKING:
+    from proxisante.travel.base import TravelMatrix
+    from proxisante.travel.calibrate import EstimateFit, fit_estimate
+    from proxisante.travel.estimate import estimate_matrix
+    from proxisante.travel.osrm import OsrmServer, build_network, osrm_matrix
+    from proxisante.travel.providers import PROVIDERS, travel_matrix
 
 __all__ = [
     "DEFAULT_DETOUR_FACTOR",
@@ -24,3 +31,18 @@ __all__ = [
     "osrm_matrix",
     "travel_matrix",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "TravelMatrix": "proxisante.travel.base",
+        "EstimateFit": "proxisante.travel.calibrate",
+        "fit_estimate": "proxisante.travel.calibrate",
+        "estimate_matrix": "proxisante.travel.estimate",
+        "OsrmServer": "proxisante.travel.osrm",
+        "build_network": "proxisante.travel.osrm",
+        "osrm_matrix": "proxisante.travel.osrm",
+        "PROVIDERS": "proxisante.travel.providers",
+        "travel_matrix": "proxisante.travel.providers",
+    },
+)

@@ -2,19 +2,34 @@
 
 :class:`Workspace` owns the store-backed offer and populations, the evaluation baseline,
 territories, scenarios and plans evaluated on that offer, and the inputs of the reports;
-:mod:`~proxisante.workspace.search` finds territories by name or code;
-:mod:`~proxisante.workspace.export` writes tables (CSV, xlsx, GeoPackage, Parquet).
+:mod:`~proxisante.workspace.search` finds territories, operators and sites by name or code;
+:mod:`~proxisante.workspace.export` writes tables (CSV, xlsx, GeoPackage, Parquet). Names
+load on first use, so that ``proxisante territory show`` needs only the territory data.
 """
 
-from proxisante.workspace.export import TABLE_FORMATS, table_bytes, table_format, write_table
-from proxisante.workspace.search import SearchHit, resolve, search, search_communes, search_key
-from proxisante.workspace.workspace import (
-    NEIGHBOUR_MINUTES,
-    SMALL_TERRITORY,
-    Workspace,
-    neighbours_within,
-    territory_of,
+from typing import TYPE_CHECKING
+
+from proxisante._lazy import lazy_exports
+
+# the search is light (territory data only) and shares its name with its module: eager
+from proxisante.workspace.search import (
+    SearchHit,
+    resolve,
+    search,
+    search_communes,
+    search_key,
+    searchable_sites,
 )
+
+if TYPE_CHECKING:
+    from proxisante.workspace.export import TABLE_FORMATS, table_bytes, table_format, write_table
+    from proxisante.workspace.workspace import (
+        NEIGHBOUR_MINUTES,
+        SMALL_TERRITORY,
+        Workspace,
+        neighbours_within,
+        territory_of,
+    )
 
 __all__ = [
     "NEIGHBOUR_MINUTES",
@@ -27,8 +42,25 @@ __all__ = [
     "search",
     "search_communes",
     "search_key",
+    "searchable_sites",
     "table_bytes",
     "table_format",
     "territory_of",
     "write_table",
 ]
+
+_EXPORT, _WORKSPACE = "proxisante.workspace.export", "proxisante.workspace.workspace"
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "TABLE_FORMATS": _EXPORT,
+        "table_bytes": _EXPORT,
+        "table_format": _EXPORT,
+        "write_table": _EXPORT,
+        "NEIGHBOUR_MINUTES": _WORKSPACE,
+        "SMALL_TERRITORY": _WORKSPACE,
+        "Workspace": _WORKSPACE,
+        "neighbours_within": _WORKSPACE,
+        "territory_of": _WORKSPACE,
+    },
+)

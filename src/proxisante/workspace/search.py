@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -93,26 +94,48 @@ def _without_article(key: str) -> str:
     return rest if first in _ARTICLES and rest else key
 
 
+def _keys(names: pd.Series) -> pd.Series:
+    """:func:`search_key` of many names at once (same result, vectorised)."""
+    k = names.fillna("").str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+    k = k.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+    for short, full in _SAINT.items():
+        k = k.str.replace(rf"\b{short}\b", full, regex=True)
+    return k
+
+
+def _bare(keys: pd.Series) -> pd.Series:
+    """:func:`_without_article` of many keys at once."""
+    return keys.str.replace(r"^(?:l|le|la|les) (?=\S)", "", regex=True)
+
+
 @cache
-def _index() -> dict[str, pd.DataFrame]:
+def _areas() -> dict[str, pd.DataFrame]:
+    """EPCI, départements, régions and constituencies with their names in search form."""
     c = load_communes()
-    c = c[c["type"] != "ARM"] if "type" in c.columns else c
-    communes = c[["code_insee", "nom", "departement", "population"]].copy()
-    communes["key"] = communes["nom"].map(search_key)
-    communes["bare"] = communes["key"].map(_without_article)
     epci = c.dropna(subset=["epci_nom"]).drop_duplicates("epci_siren")[["epci_siren", "epci_nom"]]
-    epci = epci.assign(key=epci["epci_nom"].map(search_key))
+    epci = epci.assign(key=_keys(epci["epci_nom"]))
     epci["long"] = epci["key"].map(
         lambda k: " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in k.split())
     )
     dep = c.drop_duplicates("departement")[["departement", "departement_nom"]]
-    dep = dep.assign(key=dep["departement_nom"].map(search_key))
-    dep["bare"] = dep["key"].map(_without_article)
+    dep = dep.assign(key=_keys(dep["departement_nom"]))
+    dep["bare"] = _bare(dep["key"])
     reg = c.drop_duplicates("region")[["region", "region_nom"]]
-    reg = reg.assign(key=reg["region_nom"].map(search_key))
+    reg = reg.assign(key=_keys(reg["region_nom"]))
     circo = c.dropna(subset=["circonscription"]).drop_duplicates("circonscription")
     circo = circo[["circonscription", "departement", "departement_nom"]]
-    return {"communes": communes, "epci": epci, "dep": dep, "reg": reg, "circo": circo}
+    return {"epci": epci, "dep": dep, "reg": reg, "circo": circo}
+
+
+@cache
+def _communes() -> pd.DataFrame:
+    """Communes (no municipal arrondissement) with their names in search form."""
+    c = load_communes()
+    c = c[c["type"] != "ARM"] if "type" in c.columns else c
+    communes = c[["code_insee", "nom", "departement", "population"]].copy()
+    communes["key"] = _keys(communes["nom"])
+    communes["bare"] = _bare(communes["key"])
+    return communes
 
 
 def _circo_label(code: str, dep_name: str) -> str:
@@ -122,14 +145,13 @@ def _circo_label(code: str, dep_name: str) -> str:
 
 def _explicit(text: str) -> list[SearchHit]:
     """Hits for a selector or a constituency written out (empty when the text is a name)."""
-    idx = _index()
+    idx = _areas()
     if _CODES.match(text):
-        codes = [c.strip().upper() for c in text.split(",")]
-        names = idx["communes"].set_index("code_insee")["nom"]
-        if all(code in names.index for code in codes):
-            label = ", ".join(f"{names[code]} ({code})" for code in codes[:5])
-            return [SearchHit(",".join(codes), label, "commune", True, _RANK_EXPLICIT)]
-        return []
+        try:
+            t = select(text)
+        except InputError:
+            return []
+        return [SearchHit(t.key, t.label, "commune", True, _RANK_EXPLICIT)]
     m = _EXPLICIT.match(text)
     key = search_key(text)
     if m and search_key(m.group(1)) in ("circo", "circonscription"):
@@ -224,8 +246,7 @@ def search(text: str, *, sites: pd.DataFrame | None = None, limit: int = 20) -> 
     if len(key.replace(" ", "")) < 2:
         return []
     hits = _explicit(text)
-    idx = _index()
-    c = idx["communes"]
+    idx, c = _areas(), _communes()
     exact = c[c["key"] == key]
     if exact.empty and _without_article(key) == key:
         exact = c[c["bare"] == key]
@@ -262,8 +283,13 @@ def search(text: str, *, sites: pd.DataFrame | None = None, limit: int = 20) -> 
     return out[:limit]
 
 
-def resolve(text: str, *, sites: pd.DataFrame | None = None) -> Territory:
+def resolve(
+    text: str, *, sites: pd.DataFrame | Callable[[], pd.DataFrame] | None = None
+) -> Territory:
     """The one territory ``text`` names (see the module for the order).
+
+    ``sites`` (or a function returning them, called only when no territory matches
+    exactly): the offer's sites, to find operators by name.
 
     Raises
     ------
@@ -272,7 +298,14 @@ def resolve(text: str, *, sites: pd.DataFrame | None = None) -> Territory:
     UnknownCodeError, InputError
         Nothing matches exactly: the selector's own error, with the closest names.
     """
-    hits = [h for h in search(text, sites=sites, limit=50) if h.exact]
+    explicit = _explicit(text[:200])
+    if explicit:
+        territory = select(explicit[0].selector)
+        return territory
+    hits = [h for h in search(text, limit=50) if h.exact]
+    if not hits and sites is not None:
+        table = sites() if callable(sites) else sites
+        hits = [h for h in search(text, sites=table, limit=50) if h.exact]
     if not hits:
         return select(text)
     best = [h for h in hits if h.rank == hits[0].rank and h.kind != "site"]
@@ -298,7 +331,7 @@ def search_communes(text: str) -> pd.DataFrame:
     if not key:
         msg = f"search text '{text}' has no letters or digits"
         raise InputError(msg)
-    c = _index()["communes"]
+    c = _communes()
     hits = c[c["key"].str.contains(key, regex=False)]
     order = (hits["key"] != key).to_numpy().argsort(kind="stable")
     codes = hits["code_insee"].to_numpy()[order]

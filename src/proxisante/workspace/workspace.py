@@ -179,13 +179,15 @@ class Workspace:
         try:
             return territory_of(selector)
         except UnknownCodeError:
-            return resolve(selector, sites=self._searchable_sites())
+            return resolve(selector, sites=self.searchable_sites())
 
     def search(self, text: str, *, limit: int = 20) -> list[SearchHit]:
         """Territories, operators and sites of this workspace's offer matching ``text``."""
-        return search(text, sites=self._searchable_sites(), limit=limit)
+        return search(text, sites=self.searchable_sites(), limit=limit)
 
-    def _searchable_sites(self) -> pd.DataFrame:
+    def searchable_sites(self) -> pd.DataFrame:
+        """The offer's open sites in search form (:func:`~proxisante.workspace.searchable_sites`),
+        computed once per offer."""
         if self._search_sites is None:
             self._search_sites = searchable_sites(self.offer().sites)
         return self._search_sites
