@@ -33,7 +33,9 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
     idx = base.index_of(list(codes))
     reach = base.catchment.weights_csc[:, idx]
     around = np.union1d(idx, np.unique(reach.tocoo().row))
-    resid = base.model_apl[around] - base.baseline_apl[around]
+    model_apl = base.model_apl
+    assert model_apl is not None  # a calibrated baseline always carries the model's APL
+    resid = model_apl[around] - base.baseline_apl[around]
     order = np.argsort(-np.abs(resid))[:top]
     figs = model.metadata["figures"]
     return {
@@ -50,7 +52,7 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
             {
                 "code_insee": str(base.codes[around[k]]),
                 "apl_official": float(base.baseline_apl[around[k]]),
-                "apl_model": float(base.model_apl[around[k]]),
+                "apl_model": float(model_apl[around[k]]),
                 "residual": float(resid[k]),
             }
             for k in order

@@ -184,7 +184,9 @@ class _Working:
         return cls(
             offer=offer, scenario_name=scenario_name, sites=sites.copy(),
             closed_before=set(closed), closed=set(closed),
-            **{k: dict(v) for k, v in state.items()},
+            fte=dict(state["fte"]), consultations=dict(state["consultations"]),
+            basis=dict(state["basis"]), commune_of=dict(state["commune_of"]),
+            nurse_fte=dict(state["nurse_fte"]), capacity=dict(state["capacity"]),
         )  # fmt: skip
 
     def require_known(self, i: int, kind: str, site_id: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,9 @@ from proxisante.store import Store
 from proxisante.territory import Territory, load_communes, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
+
+if TYPE_CHECKING:
+    from proxisante.needs import NeedsData
 
 __all__ = [
     "NEIGHBOUR_MINUTES",
@@ -95,7 +99,7 @@ class Workspace:
         self._offer: Offer | None = None
         self._pop_by_age: pd.DataFrame | None = None
         self._pop_loaded = False
-        self._needs = None
+        self._needs: NeedsData | None = None
         self._search_sites: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
