@@ -48,6 +48,13 @@ ESTIMATED_ELDERLY_NOTE = (
 )
 
 
+def _capacity_known(sites: pd.DataFrame) -> bool:
+    """True when some SSIAD of ``sites`` has a known number of places."""
+    if "capacity_places" not in sites.columns or "category" not in sites.columns:
+        return False
+    return bool(sites.loc[sites["category"] == "ssiad", "capacity_places"].notna().any())
+
+
 @dataclass(frozen=True)
 class _ElderlyInputs:
     sites_before: pd.DataFrame
@@ -79,7 +86,10 @@ class ScenarioResult:
             n_a = ssiad_coverage(empty, None, codes)
             return n_a, n_a
         bands, note = e.pop_by_age, ""
-        if bands is None:  # no INSEE import: the needs layer's estimate, said so
+        if bands is None and not (_capacity_known(e.sites_before)
+                                  or _capacity_known(e.sites_after)):  # fmt: skip
+            bands = pd.DataFrame()  # no SSIAD places anywhere: said so, no age estimate needed
+        elif bands is None:  # no INSEE import: the needs layer's estimate, said so
             from proxisante.needs import default_ages
 
             bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
