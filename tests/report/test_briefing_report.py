@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from proxisante.access import EvaluationBaseline
 from proxisante.report import build_territory_report, render_html
 from proxisante.report.briefing_section import briefing_sections
 from proxisante.report.fr import fmt_dec, fmt_int
@@ -37,9 +38,11 @@ def _text(page: str) -> str:
     return html_lib.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
-def _render(selector: str) -> tuple[object, str]:
+def _render(selector: str, context=None) -> tuple[object, str]:
+    """Report of ``selector``; on the official APL world by default, so that effects can be
+    recomputed independently here (the calibrated default world is checked apart)."""
     t = select(selector)
-    b = build_briefing(t)
+    b = build_briefing(t, context=context or EvaluationBaseline.official(2023))
     r = build_territory_report(t, today=date(2026, 11, 25))
     r.sections[:0] = briefing_sections(b)
     return b, render_html(r)
@@ -192,3 +195,18 @@ def test_quotable_sentences_carry_sources(circo):
     assert len(quotes) >= 3
     assert all("Source :" in _text(q) for q in quotes)
     assert any(fmt_int(34_167) in _text(q) for q in quotes)
+
+
+def test_default_world_is_the_scenarios_one():
+    """Without a context the briefing uses the scenarios' default (calibrated) world: a
+    centre whose staff no source states gets an estimated closure effect, said so."""
+    t = select("circo:12-02")
+    b = build_briefing(t)
+    r = build_territory_report(t, today=date(2026, 11, 25))
+    r.sections[:0] = briefing_sections(b)
+    page = render_html(r)
+    note = _text(re.search(r'<p class="note" id="methode-et-si">.*?</p>', page, re.S).group(0))
+    assert "modèle calibré" in note
+    firmi = b.closures.set_index("name").loc["Centre Filieris de Firmi"]
+    assert firmi["basis"] == "estimé" and firmi["delta_apl"] < 0
+    assert "estimé par le modèle calibré" in _section(page, "et-si")

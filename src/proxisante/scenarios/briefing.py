@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante.access import DREES_APL_STEP, EvaluationBaseline
+from proxisante.model.baseline import default_baseline
 from proxisante.offer import Offer, load_default_offer, site_supply
 from proxisante.scenarios.impact import ScenarioResult, evaluate
 from proxisante.scenarios.model import CloseSites, Scenario
@@ -337,11 +338,14 @@ def network_weight(
     dict
         ``sites`` (open sites within reach), ``sites_inside``, ``sites_staff_known``
         (staff published), ``gp_headcount_known`` (GPs stated by the sources), ``share``
-        (0–1, estimated; NaN when nothing is quantified), ``delta_apl`` (weighted APL lost).
+        (0–1, estimated; NaN when nothing is quantified), ``delta_apl`` (weighted APL lost),
+        ``method`` (French statement of how the effects were computed).
     """
     share = delta_apl = float("nan")
+    method = ""
     if len(sites):
         res = _close(list(sites["site_id"]), offer, ctx)
+        method = res.method
         eff = territory_effect(territory, res)
         if not np.isnan(eff["delta_apl"]) and eff["apl_before"] > 0:
             delta_apl = -eff["delta_apl"]
@@ -354,6 +358,7 @@ def network_weight(
         "gp_headcount_known": float(known["gp_headcount"].sum()) if len(known) else 0.0,
         "share": share,
         "delta_apl": delta_apl,
+        "method": method,
     }
 
 
@@ -391,12 +396,12 @@ def build_briefing(
 ) -> Briefing:  # fmt: skip
     """Compute the mayor's / MP's briefing of ``territory`` (see the module docstring).
 
-    ``context``: the national evaluation baseline (official APL, populations and DREES-step
-    catchment over communes; default: the official baseline of ``year`` on the offline
-    travel-time estimate).
+    ``context``: the national evaluation baseline (default: the scenarios' default world,
+    :func:`proxisante.model.default_baseline`: the calibrated model of ``year`` when there is
+    one, else the official APL on the offline travel-time estimate).
     """
     offer = offer or load_default_offer()
-    ctx = context if context is not None else EvaluationBaseline.official(year)
+    ctx = context if context is not None else default_baseline(year)
     comparison = apl_comparison(territory, year)
     zoning = zoning_classes(territory, year)
     retirement = retirement_effect(territory, year)

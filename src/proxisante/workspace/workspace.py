@@ -432,10 +432,11 @@ class Workspace:
     def briefing(self, territory: str | Territory, *, year: int = 2023,
                  operator: str = "filieris") -> Briefing:  # fmt: skip
         """The mayor's / MP's briefing of ``territory`` (comparison, zoning view, sites within
-        reach, closures and retirements, the operator's weight) on this workspace's offer and
-        the official baseline of ``year`` (:func:`proxisante.scenarios.briefing.build_briefing`)."""
+        reach, closures and retirements, the operator's weight) on this workspace's offer, in
+        the scenarios' default world of ``year`` (calibrated model when there is one;
+        :func:`proxisante.scenarios.briefing.build_briefing`)."""
         return build_briefing(self.territory(territory), year=year, operator=operator,
-                              offer=self.offer(), context=self.baseline(year))  # fmt: skip
+                              offer=self.offer())  # fmt: skip
 
     def report_neighbours(self, territory: str | Territory) -> pd.DataFrame | None:
         """Neighbours shown in a small territory's report: communes within
