@@ -137,7 +137,9 @@ class WebContext:
 
         t = self.workspace.territory(selector)
         rep = build_territory_report(t, neighbours=self.workspace.report_neighbours(t))
-        rep.sections[:0] = briefing_sections(self.workspace.briefing(t))
+        # official-APL world: the live page must stay fast (the calibrated world is the
+        # CLI report's); the « Et si… » note states which method was used
+        rep.sections[:0] = briefing_sections(self.workspace.briefing(t, calibrated=False))
         rep.sections.append(needs_section(**self.workspace.needs_report_inputs(t)))
         return render_html(rep)
 

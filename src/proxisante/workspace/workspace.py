@@ -430,13 +430,15 @@ class Workspace:
 
     # -- report inputs ----------------------------------------------------------------------
     def briefing(self, territory: str | Territory, *, year: int = 2023,
-                 operator: str = "filieris") -> Briefing:  # fmt: skip
+                 operator: str = "filieris", calibrated: bool = True) -> Briefing:  # fmt: skip
         """The mayor's / MP's briefing of ``territory`` (comparison, zoning view, sites within
         reach, closures and retirements, the operator's weight) on this workspace's offer, in
         the scenarios' default world of ``year`` (calibrated model when there is one;
-        :func:`proxisante.scenarios.briefing.build_briefing`)."""
+        :func:`proxisante.scenarios.briefing.build_briefing`); ``calibrated=False``: on the
+        official APL world (faster to build; its method is stated in the report)."""
+        context = None if calibrated else self.baseline(year)
         return build_briefing(self.territory(territory), year=year, operator=operator,
-                              offer=self.offer())  # fmt: skip
+                              offer=self.offer(), context=context)  # fmt: skip
 
     def report_neighbours(self, territory: str | Territory) -> pd.DataFrame | None:
         """Neighbours shown in a small territory's report: communes within
