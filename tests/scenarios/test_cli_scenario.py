@@ -174,3 +174,17 @@ def test_run_with_imported_travel_matrix(tmp_path):
     assert (df["delta_apl"] < 0).sum() > 10
     res = _run("scenario", "run", ex, "--travel", "matrix", "--matrix", matrix)
     assert res.exit_code == 2 and "needs --territory" in res.output
+
+
+def test_criticality_centre_gp_fte_per_person_is_a_stated_assumption(tmp_path):
+    csv = tmp_path / "rank.csv"
+    res = _run("scenario", "criticality", "--operator", "filieris", "--csv", csv,
+               "--centre-gp-fte-per-person", "0.5")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "hypothèse" in res.output and "0,5 ETP" in " ".join(res.output.split())
+    rank = pd.read_csv(csv, dtype=str).set_index("site")
+    # Carmaux: 6 GPs published as a headcount → 3 FTE at 0.5 FTE per person
+    assert rank.loc["filieris-centre-de-sante-de-carmaux", "medecins_generalistes_etp"] == "3.0"
+    res = _run("scenario", "criticality", "--operator", "filieris",
+               "--centre-gp-fte-per-person", "0")  # fmt: skip
+    assert res.exit_code == 2 and "expected a number in (0, 1]" in res.output

@@ -215,3 +215,22 @@ def test_national_context_is_built_once_per_year():
     # the web app and every CLI evaluation rely on this cache (0.3 s per build otherwise)
     assert EvaluationBaseline.official(2023) is EvaluationBaseline.official(2023)
     assert EvaluationBaseline.official(2022) is not EvaluationBaseline.official(2023)
+
+
+def test_centre_gp_headcount_converted_at_the_stated_assumption():
+    import dataclasses
+
+    from proxisante.offer import CONSULTATIONS_PER_FTE, site_supply
+
+    offer = _offer()
+    assert offer.centre_gp_fte_per_person == 1.0  # default: 1 person = 1 FTE (hypothèse)
+    half = dataclasses.replace(offer, centre_gp_fte_per_person=0.5)
+    sup = site_supply(half).set_index("site_id")
+    assert sup.loc["s2", "fte"] == 2.5  # 5 centre GPs by headcount × 0.5
+    assert sup.loc["s2", "consultations"] == 2.5 * CONSULTATIONS_PER_FTE
+    assert sup.loc["s1", "fte"] == 1.5  # a stated FTE is kept
+    res = evaluate(_sc({"kind": "close_sites", "sites": ["s2"]}), offer=half, baseline=_context())
+    assert res.changes["delta_fte"].sum() == -2.5
+    assert any("1 personne = 0,5 ETP" in n and "hypothèse" in n for n in res.notes)
+    with pytest.raises(InputError, match="expected a number in"):
+        dataclasses.replace(offer, centre_gp_fte_per_person=1.5)

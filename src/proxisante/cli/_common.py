@@ -62,11 +62,14 @@ def find_territory(selector: str, store: Path | None = None) -> Territory:
     return resolve(selector, sites=lambda: workspace(store).searchable_sites())
 
 
-def workspace(store: Path | None = None) -> Workspace:
-    """The application layer on ``store`` (default store when None)."""
+def workspace(
+    store: Path | None = None, *, centre_gp_fte_per_person: float | None = None
+) -> Workspace:
+    """The application layer on ``store`` (default store when None); optionally with the
+    FTE per centre de santé GP known by headcount only (an assumption, « hypothèse »)."""
     from proxisante.workspace import Workspace
 
-    return Workspace(store)
+    return Workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
 
 
 @contextmanager

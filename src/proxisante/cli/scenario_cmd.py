@@ -20,6 +20,14 @@ OptTerritory = Annotated[
 ]
 
 
+CentreFteOption = Annotated[
+    float | None,
+    typer.Option(
+        "--centre-gp-fte-per-person",
+        help="FTE counted per salaried GP of a centre de santé known by headcount only: an "
+        "assumption (« hypothèse »), no public source found; in (0, 1]; default 1.0",
+    ),
+]
 PopulationFileOption = Annotated[
     Path | None,
     typer.Option(help="Population projection CSV (code;annee;population), communes or deps"),
@@ -251,6 +259,7 @@ def run(
     ] = "estimate",
     matrix: Annotated[Path | None, typer.Option(help="Matrix file for --travel matrix")] = None,
     network: Annotated[Path | None, typer.Option(help="OSRM network for --travel osrm")] = None,
+    centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
 ) -> None:
     """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold.
@@ -260,7 +269,7 @@ def run(
     at the supply it holds, never a negative APL, P10–P90 ranges from its ensemble); with
     --full-supply the APL is recomputed (population changes too).
     """
-    ws = workspace(store)
+    ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
     sc = ws.load_scenario(ref)
     supply = None if full_supply is None else ws.supply_per_commune(full_supply)
     baseline = None
@@ -303,6 +312,7 @@ def run(
     if report is not None:
         from proxisante.report import (
             build_territory_report,
+            model_quality_section,
             needs_section,
             scenario_section,
             write_html,
@@ -316,6 +326,9 @@ def run(
         rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc),
                                              site_sources=ws.site_sources()))  # fmt: skip
         rep.sections.append(needs_section(**ws.needs_report_inputs(terr), change=hc))
+        quality = ws.model_quality(terr, year=sc.baseline_year)
+        if quality is not None:
+            rep.sections.append(model_quality_section(quality))
         write_html(rep, report)
         console.print(f"[green]wrote[/] {report}")
 
@@ -358,6 +371,7 @@ def criticality(
     xlsx: Annotated[
         Path | None, typer.Option(help="Write the ranking (xlsx, with a « Sources » sheet)")
     ] = None,
+    centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
 ) -> None:
     """Rank an operator's sites by the impact of closing each one alone.
@@ -365,7 +379,7 @@ def criticality(
     Effects come from the calibrated model (P10–P90 ranges of its ensemble); a centre de
     santé whose GP staff is unknown gets an estimated effect (« estimé », with its range),
     other sites with unknown staff are listed as unknown (not 0)."""
-    ws = workspace(store)
+    ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
     with progress(f"Closing each {operator} site in turn…"):
         rank = ws.criticality(operator=operator, territory=territory)
     ranged = "newly_under_p10" in rank.columns
@@ -393,6 +407,9 @@ def criticality(
             row += [under, drop] if has else ["", ""]
         t.add_row(*row)
     console.print(t)
+    from proxisante.scenarios.impact import headcount_note_fr
+
+    console.print(f"[dim]{headcount_note_fr(ws.offer().centre_gp_fte_per_person)}[/]")
     if "gp_estimated" in rank.columns and rank["gp_estimated"].any():
         console.print("[dim]estimé: " + next(m for m in rank["estimate_method"] if m)
                       .split(", plafonnée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip

@@ -16,13 +16,14 @@ from proxisante.offer.importing import (
     load_population_by_age,
     stored_imports,
 )
-from proxisante.offer.model import CONSULTATIONS_PER_FTE
+from proxisante.offer.model import CENTRE_GP_FTE_PER_PERSON, CONSULTATIONS_PER_FTE
 from proxisante.offer.registry import (
     CATEGORIES,
     PROFESSIONS,
     SITE_COLUMNS,
     STAFF_COLUMNS,
     Offer,
+    fte_per_person,
     load_default_offer,
     site_supply,
 )
@@ -32,6 +33,7 @@ from proxisante.offer.ssiad import SsiadCoverage, ssiad_coverage
 __all__ = [
     "BPE2017_COLUMNS",
     "CATEGORIES",
+    "CENTRE_GP_FTE_PER_PERSON",
     "CONSULTATIONS_PER_FTE",
     "KINDS",
     "PROFESSIONS",
@@ -44,6 +46,7 @@ __all__ = [
     "check_site_open",
     "edit_site",
     "fte_after_change",
+    "fte_per_person",
     "import_file",
     "load_bpe2017_gp_counts",
     "load_default_offer",

@@ -27,6 +27,7 @@ __all__ = [
     "BPE_SCHEMA",
     "CATEGORIES",
     "CATEGORY_OF_FINESS_CODE",
+    "CENTRE_GP_FTE_PER_PERSON",
     "CONSULTATIONS_PER_FTE",
     "EMPLOYMENTS",
     "POP_AGE_SCHEMA",
@@ -53,6 +54,13 @@ EMPLOYMENTS = ("salaried", "liberal", "other")
 #: One full-time-equivalent GP ≈ 5,400 consultations a year (DREES, APL workbook, sheet
 #: "Paramètres"): converts GP FTE into yearly activity when the activity is not known.
 CONSULTATIONS_PER_FTE = 5400.0
+
+#: Full-time equivalents counted per salaried GP of a centre de santé when a source gives
+#: only a headcount. An assumption (« hypothèse »), not a sourced figure: no public study of
+#: the average working time of centre de santé GPs was found (DREES, IRDES and CNAM pages
+#: searched), so one person counts as one FTE unless the user overrides it
+#: (``--centre-gp-fte-per-person``); every output using the conversion says so.
+CENTRE_GP_FTE_PER_PERSON = 1.0
 
 #: FINESS category code (``categetab``, nomenclature TRE_R66) → proxisante category.
 #: Codes not listed map to ``other`` and keep their code and label.

@@ -19,6 +19,7 @@ from proxisante._bundled import read_bundled_parquet
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.offer.model import (
     CATEGORIES,
+    CENTRE_GP_FTE_PER_PERSON,
     CONSULTATIONS_PER_FTE,
     PROFESSIONS,
     SITE_SCHEMA,
@@ -33,6 +34,7 @@ __all__ = [
     "SITE_COLUMNS",
     "STAFF_COLUMNS",
     "Offer",
+    "fte_per_person",
     "load_default_offer",
     "site_supply",
 ]
@@ -50,6 +52,15 @@ class Offer:
 
     sites: pd.DataFrame
     staff: pd.DataFrame
+    #: FTE per salaried centre de santé GP known by headcount only (« hypothèse », see
+    #: :data:`~proxisante.offer.model.CENTRE_GP_FTE_PER_PERSON`)
+    centre_gp_fte_per_person: float = CENTRE_GP_FTE_PER_PERSON
+
+    def __post_init__(self) -> None:
+        r = self.centre_gp_fte_per_person
+        if not (isinstance(r, int | float) and 0 < r <= 1):
+            msg = f"centre GP FTE per person was {r!r}; expected a number in (0, 1]"
+            raise InputError(msg)
 
     def site(self, site_id: str) -> pd.Series:
         """One site by id (FINESS number or slug); unknown id → error with closest ids."""
@@ -99,12 +110,29 @@ def load_default_offer() -> Offer:
     return Offer(sites=d.sites.copy(), staff=d.staff.copy())
 
 
+def fte_per_person(offer: Offer, site_ids, profession: str = "gp") -> np.ndarray:
+    """FTE counted per person known by headcount only, for staff rows at ``site_ids``.
+
+    Salaried GPs of a centre de santé count ``offer.centre_gp_fte_per_person`` (an
+    assumption, « hypothèse »: :data:`~proxisante.offer.model.CENTRE_GP_FTE_PER_PERSON`);
+    everyone else counts 1 FTE per person.
+    """
+    ids = pd.Index(np.asarray(site_ids, dtype=object))
+    if profession != "gp":
+        return np.ones(len(ids))
+    cat = offer.sites.drop_duplicates("site_id").set_index("site_id")["category"]
+    centre = (cat.reindex(ids) == "centre_de_sante").to_numpy(dtype=bool)
+    return np.where(centre, float(offer.centre_gp_fte_per_person), 1.0)
+
+
 def site_supply(offer: Offer, *, profession: str = "gp") -> pd.DataFrame:
     """FTE and yearly consultations of ``profession`` per site, with how they were obtained.
 
-    FTE: the staff's ``fte`` when known, otherwise its ``headcount`` at 1 FTE per person
-    (basis ``headcount``). Consultations (GPs): ``activity_consultations`` when known,
-    otherwise FTE × 5,400 (DREES conversion). Closed sites are excluded.
+    FTE: the staff's ``fte`` when known, otherwise its ``headcount`` at 1 FTE per person,
+    or at ``offer.centre_gp_fte_per_person`` for GPs of a centre de santé (an assumption,
+    :func:`fte_per_person`; basis ``headcount``). Consultations (GPs):
+    ``activity_consultations`` when known, otherwise FTE × 5,400 (DREES conversion).
+    Closed sites are excluded.
 
     Returns
     -------
@@ -115,7 +143,8 @@ def site_supply(offer: Offer, *, profession: str = "gp") -> pd.DataFrame:
         msg = f"profession was '{profession}'; expected one of {', '.join(PROFESSIONS)}"
         raise InputError(msg)
     st = offer.staff[offer.staff["profession"] == profession]
-    fte = st["fte"].astype("Float64").fillna(st["headcount"].astype("Float64"))
+    per_person = fte_per_person(offer, st["site_id"], profession)
+    fte = st["fte"].astype("Float64").fillna(st["headcount"].astype("Float64") * per_person)
     basis = np.where(st["fte"].notna(), "fte", "headcount")
     cons = st["activity_consultations"].astype("Float64").fillna(fte * CONSULTATIONS_PER_FTE)
     per = pd.DataFrame({

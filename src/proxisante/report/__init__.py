@@ -6,6 +6,7 @@ or reloaded here.
 """
 
 from proxisante.report.maps import APL_CLASSES, communes_geojson, js_classes
+from proxisante.report.model_quality_section import MODEL_QUALITY_TITLE, model_quality_section
 from proxisante.report.needs_section import NEEDS_TITLE, needs_section
 from proxisante.report.plan_section import plan_section
 from proxisante.report.scenario_section import scenario_section
@@ -19,12 +20,14 @@ from proxisante.report.territory_report import (
 
 __all__ = [
     "APL_CLASSES",
+    "MODEL_QUALITY_TITLE",
     "NEEDS_TITLE",
     "ReportSection",
     "TerritoryReport",
     "build_territory_report",
     "communes_geojson",
     "js_classes",
+    "model_quality_section",
     "needs_section",
     "plan_section",
     "render_html",

@@ -24,6 +24,7 @@ from proxisante.offer import (
     check_places,
     check_site_open,
     fte_after_change,
+    fte_per_person,
     site_supply,
 )
 from proxisante.scenarios.model import (
@@ -367,7 +368,8 @@ def _retirements(w: _Working, i: int, edit: Retirements) -> None:
     for r in leaving.itertuples():
         if r.site_id in w.closed:
             continue
-        fte = float(r.fte if pd.notna(r.fte) else r.headcount) * edit.share
+        per_person = float(fte_per_person(w.offer, [r.site_id])[0])
+        fte = float(r.fte if pd.notna(r.fte) else r.headcount * per_person) * edit.share
         cons = fte * CONSULTATIONS_PER_FTE
         w.changes.append(SupplyChange(i, edit.kind, r.site_id, w.commune_of[r.site_id], -fte,
                                       -cons, "birth_year"))  # fmt: skip

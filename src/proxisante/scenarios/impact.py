@@ -201,6 +201,18 @@ def population_factors(scenario: Scenario, baseline: EvaluationBaseline) -> np.n
     return factor
 
 
+def headcount_note_fr(centre_gp_fte_per_person: float) -> str:
+    """The French note of a headcount → FTE conversion (an assumption, « hypothèse »)."""
+    ratio = f"{centre_gp_fte_per_person:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return (
+        "Effectifs issus des sources publiques en nombre de personnes : 1 personne = "
+        f"{ratio} ETP pour un médecin généraliste salarié de centre de santé (hypothèse : "
+        "aucune source publique sur leur temps de travail moyen ; modifiable), 1 personne = "
+        "1 ETP sinon ; 1 ETP = 5 400 consultations par an (conversion DREES), faute "
+        "d'activité réelle connue."
+    )
+
+
 def evaluate(
     scenario: Scenario,
     *,
@@ -318,10 +330,7 @@ def evaluate(
         )
     )
     if (ch.get("basis") == "headcount").any():
-        notes.append(
-            "Effectifs issus des sources publiques en nombre de personnes : 1 personne = 1 ETP "
-            "= 5 400 consultations par an (conversion DREES), faute d'activité réelle connue."
-        )
+        notes.append(headcount_note_fr(offer.centre_gp_fte_per_person))
     elderly = _ElderlyInputs(offer.sites, applied.sites_after(offer.sites), pop_by_age,
                              pd.Series(factor, index=pd.Index(ctx.codes)), offer.staff,
                              applied.fte_change_by_commune("nurse"))  # fmt: skip

@@ -132,7 +132,12 @@ class WebContext:
 
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page)."""
-        from proxisante.report import build_territory_report, needs_section, render_html
+        from proxisante.report import (
+            build_territory_report,
+            model_quality_section,
+            needs_section,
+            render_html,
+        )
         from proxisante.report.briefing_section import briefing_sections
 
         t = self.workspace.territory(selector)
@@ -141,6 +146,9 @@ class WebContext:
         # CLI report's); the « Et si… » note states which method was used
         rep.sections[:0] = briefing_sections(self.workspace.briefing(t, calibrated=False))
         rep.sections.append(needs_section(**self.workspace.needs_report_inputs(t)))
+        quality = self.workspace.model_quality(t)
+        if quality is not None:
+            rep.sections.append(model_quality_section(quality))
         return render_html(rep)
 
 

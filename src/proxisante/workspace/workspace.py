@@ -9,6 +9,7 @@ of the French reports. The CLI commands and the web routes only parse, call and 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -93,9 +94,15 @@ class Workspace:
     edit made through the workspace).
     """
 
-    def __init__(self, store_path: str | Path | None = None, *, use_store: bool = True) -> None:
+    def __init__(
+        self, store_path: str | Path | None = None, *, use_store: bool = True,
+        centre_gp_fte_per_person: float | None = None,
+    ) -> None:  # fmt: skip
         self.store_path = None if store_path is None else Path(store_path)
         self.use_store = use_store
+        #: FTE per centre de santé GP known by headcount only (« hypothèse »); None: the
+        #: offer's default (:data:`proxisante.offer.CENTRE_GP_FTE_PER_PERSON`)
+        self.centre_gp_fte_per_person = centre_gp_fte_per_person
         self._offer: Offer | None = None
         self._pop_by_age: pd.DataFrame | None = None
         self._pop_loaded = False
@@ -132,6 +139,10 @@ class Workspace:
             else:
                 with self.store() as st:
                     self._offer = load_offer(st)
+            if self.centre_gp_fte_per_person is not None:
+                self._offer = dataclasses.replace(
+                    self._offer, centre_gp_fte_per_person=self.centre_gp_fte_per_person
+                )
         return self._offer
 
     def population_by_age(self) -> pd.DataFrame | None:
@@ -439,6 +450,34 @@ class Workspace:
         context = None if calibrated else self.baseline(year)
         return build_briefing(self.territory(territory), year=year, operator=operator,
                               offer=self.offer(), context=context)  # fmt: skip
+
+    def model_quality(self, territory: str | Territory, *, year: int = 2023) -> dict | None:
+        """Data of the report's « Qualité du modèle » note for ``territory``
+        (:func:`proxisante.model.model_quality` of the model :meth:`model_baseline` uses:
+        the store's newest of ``year``, else the bundled one), with commune names beside the
+        largest residuals and the travel parameters; ``None`` without a model of ``year``."""
+        from proxisante.model import model_quality
+        from proxisante.model.artefact import bundled_model, load_store_model
+
+        t = self.territory(territory)
+        model = None
+        if self.use_store:
+            with self.store() as st:
+                model = load_store_model(st, year=year)
+        if model is None or model.travel is None:
+            model = bundled_model()
+        if model.year != year:
+            return None
+        quality = model_quality(t.codes, model=model)
+        names = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
+        for row in quality["largest_residuals"]:
+            row["nom"] = names.get(row["code_insee"], "")
+        travel = model.travel
+        quality["travel"] = {
+            "speed_kmh": [float(v) for v in travel.speed_kmh],
+            "detour_factor": float(travel.detour_factor),
+        }
+        return quality
 
     def report_neighbours(self, territory: str | Territory) -> pd.DataFrame | None:
         """Neighbours shown in a small territory's report: communes within

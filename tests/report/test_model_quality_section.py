@@ -1,0 +1,39 @@
+"""« Qualité du modèle »: the workspace's fit data rendered in French, in the territory report."""
+
+from __future__ import annotations
+
+from proxisante.model.artefact import bundled_model
+from proxisante.report import (
+    MODEL_QUALITY_TITLE,
+    build_territory_report,
+    model_quality_section,
+    render_html,
+)
+from proxisante.report.fr import fmt_dec
+from proxisante.workspace import Workspace
+
+
+def test_model_quality_note_in_the_commune_report():
+    ws = Workspace(use_store=False)
+    terr = ws.territory("62523")  # Loison-sous-Lens
+    quality = ws.model_quality(terr)
+    figures = bundled_model().metadata["figures"]
+    assert quality["model_id"] == bundled_model().model_id
+    assert quality["surroundings"]["n_communes"] > 1  # the commune and those within 20 min
+    assert all(r["nom"] for r in quality["largest_residuals"])
+    rep = build_territory_report(terr)
+    rep.sections.append(model_quality_section(quality))
+    html = render_html(rep)
+    assert MODEL_QUALITY_TITLE in html and 'id="qualite-modele"' in html
+    assert "APL officielle 2023" in html and "estimés" in html
+    # the bundled model's fit figures, in-sample and held out, as stored
+    assert fmt_dec(figures["in_sample"]["r"], 2) in html
+    assert fmt_dec(figures["held_out"]["mae"], 2) in html
+    worst = quality["largest_residuals"][0]
+    assert f"{worst['nom']} ({worst['code_insee']})" in html
+    assert "50 / 40 / 30 km/h" in html
+
+
+def test_no_note_without_a_model_of_the_year():
+    ws = Workspace(use_store=False)
+    assert ws.model_quality("62523", year=2022) is None
