@@ -7,6 +7,7 @@ to do, never a pyarrow traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -24,14 +25,26 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("proxisante") / "data" / name))
 
 
-def read_bundled_parquet(name: str, *, columns: list[str] | None = None) -> pd.DataFrame:
-    """Read a bundled Parquet file, raising :class:`DataFileError` if it is missing or corrupt."""
+def read_bundled_parquet(
+    name: str, *, columns: list[str] | None = None, expected: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Read a bundled Parquet file, raising :class:`DataFileError` if it is missing or corrupt.
+
+    ``expected`` names columns the file must hold (a table built by an older build script
+    lacks them): a missing one is a :class:`DataFileError` naming them and the file.
+    """
     path = bundled_path(name)
     if not path.is_file():
         msg = f"bundled data file is missing; {_REBUILD}"
         raise DataFileError(str(path), msg)
     try:
-        return pd.read_parquet(path, columns=columns)
+        df = pd.read_parquet(path, columns=columns)
     except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
         msg = f"bundled data file is corrupt or unreadable ({type(exc).__name__}); {_REBUILD}"
         raise DataFileError(str(path), msg) from None
+    expected = list(expected)
+    missing = [c for c in expected if c not in df.columns]
+    if missing:
+        msg = f"bundled table {name} lacks columns {missing}; expected {expected}; {_REBUILD}"
+        raise DataFileError(str(path), msg)
+    return df

@@ -12,8 +12,7 @@ from functools import cache
 
 import pandas as pd
 
-from proxisante._bundled import bundled_path, read_bundled_parquet
-from proxisante.errors import DataFileError
+from proxisante._bundled import read_bundled_parquet
 
 __all__ = ["BPE2017_COLUMNS", "load_bpe2017_gp_counts"]
 
@@ -33,12 +32,7 @@ BPE2017_COLUMNS: dict[str, str] = {
 
 @cache
 def _bpe() -> pd.DataFrame:
-    df = read_bundled_parquet("bpe2017_gp_counts.parquet")
-    missing = [c for c in BPE2017_COLUMNS if c not in df.columns]
-    if missing:
-        msg = f"bundled BPE 2017 table lacks columns {missing}; expected {list(BPE2017_COLUMNS)}"
-        raise DataFileError(str(bundled_path("bpe2017_gp_counts.parquet")), msg)
-    return df
+    return read_bundled_parquet("bpe2017_gp_counts.parquet", expected=BPE2017_COLUMNS)
 
 
 def load_bpe2017_gp_counts() -> pd.DataFrame:

@@ -47,12 +47,7 @@ COMMUNE_COLUMNS: dict[str, str] = {
 
 @cache
 def _communes() -> pd.DataFrame:
-    df = read_bundled_parquet("communes.parquet")
-    missing = [c for c in COMMUNE_COLUMNS if c not in df.columns]
-    if missing:
-        msg = f"bundled commune table lacks columns {missing}; expected {list(COMMUNE_COLUMNS)}"
-        raise DataFileError(str(bundled_path("communes.parquet")), msg)
-    return df
+    return read_bundled_parquet("communes.parquet", expected=COMMUNE_COLUMNS)
 
 
 def load_communes(*, include_arrondissements: bool = True) -> pd.DataFrame:

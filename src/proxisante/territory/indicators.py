@@ -21,8 +21,7 @@ from functools import cache
 
 import pandas as pd
 
-from proxisante._bundled import bundled_path, read_bundled_parquet
-from proxisante.errors import DataFileError
+from proxisante._bundled import read_bundled_parquet
 
 __all__ = [
     "BASSIN_VIE_COLUMNS",
@@ -120,12 +119,7 @@ DEPARTEMENT_COLUMNS: dict[str, str] = {
 
 
 def _checked(name: str, columns: dict[str, str]) -> pd.DataFrame:
-    df = read_bundled_parquet(name)
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        msg = f"bundled indicator table lacks columns {missing}; expected {list(columns)}"
-        raise DataFileError(str(bundled_path(name)), msg)
-    return df
+    return read_bundled_parquet(name, expected=columns)
 
 
 @cache

@@ -12,8 +12,7 @@ from functools import cache
 
 import pandas as pd
 
-from proxisante._bundled import bundled_path, read_bundled_parquet
-from proxisante.errors import DataFileError
+from proxisante._bundled import read_bundled_parquet
 
 __all__ = ["MEMBERSHIP_COLUMNS", "load_membership"]
 
@@ -60,14 +59,7 @@ MEMBERSHIP_COLUMNS: dict[str, str] = {
 
 @cache
 def _membership() -> pd.DataFrame:
-    df = read_bundled_parquet("commune_membership.parquet")
-    missing = [c for c in MEMBERSHIP_COLUMNS if c not in df.columns]
-    if missing:
-        msg = (
-            f"bundled membership table lacks columns {missing}; expected {list(MEMBERSHIP_COLUMNS)}"
-        )
-        raise DataFileError(str(bundled_path("commune_membership.parquet")), msg)
-    return df
+    return read_bundled_parquet("commune_membership.parquet", expected=MEMBERSHIP_COLUMNS)
 
 
 def load_membership() -> pd.DataFrame:

@@ -473,10 +473,11 @@ class Workspace:
         for row in quality["largest_residuals"]:
             row["nom"] = names.get(row["code_insee"], "")
         travel = model.travel
-        quality["travel"] = {
-            "speed_kmh": [float(v) for v in travel.speed_kmh],
-            "detour_factor": float(travel.detour_factor),
-        }
+        if travel is not None:  # a model fitted on user travel times has no offline parameters
+            quality["travel"] = {
+                "speed_kmh": [float(v) for v in travel.speed_kmh],
+                "detour_factor": float(travel.detour_factor),
+            }
         return quality
 
     def report_neighbours(self, territory: str | Territory) -> pd.DataFrame | None:
