@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any
@@ -173,6 +174,21 @@ def require_token(request: Request, authorization: Annotated[str | None, Header(
                             headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
 
 
+#: HTTP status of each user-facing error type (the most specific class wins).
+_ERROR_STATUS: dict[type[ProxisanteError], int] = {
+    StoreConflictError: 409,
+    UnknownCodeError: 404,
+    ProxisanteError: 400,
+}
+
+
+def _user_error_handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=status)
+
+    return handler
+
+
 def configure(app: FastAPI, context: WebContext) -> FastAPI:
     """Attach ``context``, the request guards (Host allow-list, streaming body limit) and
     the JSON error handlers to ``app``."""
@@ -195,17 +211,9 @@ def configure(app: FastAPI, context: WebContext) -> FastAPI:
     async def invalid_request(_: Request, exc: RequestValidationError):
         return JSONResponse({"error": _validation_text(exc)}, status_code=422)
 
-    @app.exception_handler(StoreConflictError)
-    async def conflict(_: Request, exc: StoreConflictError):
-        return JSONResponse({"error": str(exc)}, status_code=409)
-
-    @app.exception_handler(UnknownCodeError)
-    async def unknown(_: Request, exc: UnknownCodeError):
-        return JSONResponse({"error": str(exc)}, status_code=404)
-
-    @app.exception_handler(ProxisanteError)
-    async def user_error(_: Request, exc: ProxisanteError):
-        return JSONResponse({"error": str(exc)}, status_code=400)
+    # Starlette picks the handler of the most specific class, so subclasses keep their status.
+    for error_type, status in _ERROR_STATUS.items():
+        app.add_exception_handler(error_type, _user_error_handler(status))
 
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception):
