@@ -77,19 +77,25 @@ def load_communes(*, include_arrondissements: bool = True) -> pd.DataFrame:
     return df.copy()
 
 
-@cache
-def _geometry() -> gpd.GeoDataFrame:
+def _read_polygons(name: str, *, what: str, remedy: str) -> gpd.GeoDataFrame:
+    """Read bundled polygons, a :class:`DataFileError` naming the file when unreadable."""
     import geopandas as gpd
 
-    path = bundled_path("communes_geometry.parquet")
+    path = bundled_path(name)
     try:
         return gpd.read_parquet(path)
     except Exception as exc:
-        msg = (
-            f"bundled commune polygons are missing or corrupt ({type(exc).__name__}); "
-            "reinstall proxisante or rebuild it with scripts/build_default_data.py"
-        )
+        msg = f"bundled {what} are missing or corrupt ({type(exc).__name__}); {remedy}"
         raise DataFileError(str(path), msg) from None
+
+
+@cache
+def _geometry() -> gpd.GeoDataFrame:
+    return _read_polygons(
+        "communes_geometry.parquet",
+        what="commune polygons",
+        remedy="reinstall proxisante or rebuild it with scripts/build_default_data.py",
+    )
 
 
 def load_commune_geometry(codes=None) -> gpd.GeoDataFrame:
@@ -105,17 +111,11 @@ def load_commune_geometry(codes=None) -> gpd.GeoDataFrame:
 
 @cache
 def _departement_geometry() -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
-    path = bundled_path("departements_geometry.parquet")
-    try:
-        return gpd.read_parquet(path)
-    except Exception as exc:
-        msg = (
-            f"bundled département polygons are missing or corrupt ({type(exc).__name__}); "
-            "rebuild them with scripts/build_departement_geometry.py"
-        )
-        raise DataFileError(str(path), msg) from None
+    return _read_polygons(
+        "departements_geometry.parquet",
+        what="département polygons",
+        remedy="rebuild them with scripts/build_departement_geometry.py",
+    )
 
 
 def load_departement_geometry() -> gpd.GeoDataFrame:
