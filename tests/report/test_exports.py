@@ -37,3 +37,31 @@ def test_criticality_table_publishes_estimates_and_unknowns():
     assert t.loc["c", "medecins_generalistes_etp"] == "inconnu"
     assert t.loc["c", "habitants_passant_sous_2_5"] == "inconnu"  # never 0
     assert t.loc["c", "consultations_perdues_basse"] == "inconnu"
+
+
+def test_scenario_communes_table_rounds_names_and_labels():
+    from proxisante.report.exports import scenario_communes_table
+
+    impact = pd.DataFrame({
+        "code_insee": ["62523", "62498", "99999"], "apl_before": [2.51234, 4.0, np.nan],
+        "delta_apl": [-0.0204999, -0.00001, 0.0], "apl_after": [2.4918401, 3.99999, np.nan],
+        "pop_totale": [5043.0, 100890.4, 12.0], "pop_totale_after": [5043.0, 100890.4, 12.0],
+        "delta_apl_p10": [-0.05, -0.00002, 0.0], "delta_apl_p90": [-0.01, 0.0, 0.0],
+        "newly_under": [True, False, False], "lifted": [False] * 3, "no_gp_after": [False] * 3,
+    })  # fmt: skip
+    t = scenario_communes_table(impact, load_communes(), baseline="officielle DREES 2023",
+                                method="m").set_index("code_commune")  # fmt: skip
+    a, b, unknown = t.loc["62523"], t.loc["62498"], t.loc["99999"]
+    assert a["commune"] == "Loison-sous-Lens" and a["population"] == 5043
+    assert a["apl_avant"] == 2.512 and a["variation_apl"] == -0.02 and a["apl_apres"] == 2.492
+    assert a["apl_apres_p10"] == 2.462 and a["apl_apres_p90"] == 2.502  # before + P10 / P90
+    assert a["statut_apl_apres"] == "estimée" and a["methode"] == "m"
+    assert a["passe_sous_2_5"] == "oui" and b["passe_sous_2_5"] == "non"
+    # a change rounding to 0 is written 0.0, not -0.0, and is still an estimate
+    assert str(b["variation_apl"]) == "0.0" and b["statut_apl_apres"] == "estimée"
+    assert b["population"] == 100890
+    # a missing APL is « inconnu », never 0
+    assert unknown["apl_avant"] == "inconnu" and unknown["statut_apl_apres"] == "inconnu"
+    assert unknown["source_apl_avant"] == "inconnu" and unknown["commune"] == "inconnu"
+    assert unknown["departement"] == "inconnu"
+    assert "population_apres" not in t.columns

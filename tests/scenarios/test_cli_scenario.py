@@ -36,17 +36,53 @@ def test_new_list_edit_export_run_compare(tmp_path):
     csv = tmp_path / "impact.csv"
     res = _run("scenario", "run", "carmaux", "-t", "dep:81", "--csv", csv, "--store", store)
     assert res.exit_code == 0, res.output
-    df = pd.read_csv(csv, dtype={"code_insee": str})
+    df = pd.read_csv(csv, dtype={"code_commune": str})
     assert len(df) == len(select("dep:81"))
-    res = _run("scenario", "compare", "carmaux", "gard", "-t", "dep:30", "--store", store)
+    cmp_csv = tmp_path / "compare.csv"
+    res = _run("scenario", "compare", "carmaux", "gard", "-t", "dep:30", "--csv", cmp_csv,
+               "--store", store)  # fmt: skip
     assert res.exit_code == 0 and "Comparison" in res.output
+    cmp = pd.read_csv(cmp_csv, dtype=str).set_index("code_commune")
+    assert list(cmp.columns) == ["commune", "departement", "population", "apl_avant",
+                                 "apl_apres_carmaux", "apl_apres_gard"]  # fmt: skip
+    assert cmp.loc["30037", "commune"] == "Bessèges"
+    assert cmp["apl_apres_gard"].str.fullmatch(r"\d+\.\d{1,3}").all()
 
 
 def test_run_example_with_report(tmp_path):
-    html = tmp_path / "gard.html"
+    html, csv, xlsx = tmp_path / "gard.html", tmp_path / "gard.csv", tmp_path / "gard.xlsx"
     res = _run("scenario", "run", EXAMPLES / "scenario_gard_filieris.yaml", "-t", "dep:30",
-               "--report", html)  # fmt: skip
+               "--report", html, "--csv", csv, "--xlsx", xlsx)  # fmt: skip
     assert res.exit_code == 0, res.output
+    # the CSV is an export like the others: French columns, names beside codes, rounded
+    # figures, estimates said so with their P10–P90 range
+    df = pd.read_csv(csv, dtype=str).set_index("code_commune")
+    assert len(df) == len(select("dep:30"))
+    assert {"commune", "departement", "population", "apl_avant", "variation_apl",
+            "variation_apl_p10", "variation_apl_p90", "apl_apres", "apl_apres_p10",
+            "apl_apres_p90", "statut_apl_apres", "passe_sous_2_5"} <= set(df.columns)  # fmt: skip
+    assert "population_apres" not in df.columns  # no population edit
+    bonnevaux = df.loc["30044"]
+    assert bonnevaux["commune"] == "Bonnevaux" and bonnevaux["departement"] == "30 Gard"
+    assert df["population"].str.fullmatch(r"\d+").all()
+    for col in ("apl_avant", "variation_apl", "apl_apres", "variation_apl_p10"):
+        assert df[col].str.fullmatch(r"-?\d+\.\d{1,3}").all(), col
+    assert (df["apl_apres"].astype(float) >= 0).all()
+    assert (df["apl_apres_p10"].astype(float) >= 0).all()
+    changed = df[df["variation_apl"].astype(float) != 0]
+    assert len(changed) > 10 and (changed["statut_apl_apres"] == "estimée").all()
+    assert changed["methode"].str.contains("modèle calibré").all()
+    p10, p90 = (
+        changed["variation_apl_p10"].astype(float),
+        changed["variation_apl_p90"].astype(float),
+    )
+    assert (p10 <= p90).all()
+    same = df[df["variation_apl"].astype(float) == 0]
+    assert (same["statut_apl_apres"] == "officielle DREES 2023 (inchangée)").all()
+    assert set(df["passe_sous_2_5"]) <= {"oui", "non"}
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert set(sheets) == {"impacts", "Sources"}
+    assert sheets["Sources"]["Adresse"].str.contains("drees").any()
     text = html.read_text(encoding="utf-8")
     assert "Si… les centres de santé Filieris du Gard fermaient" in text
     assert "Bessèges" in text and 'data-figure="newly-under"' in text
@@ -133,8 +169,11 @@ def test_population_change_with_full_supply(tmp_path):
     out = tmp_path / "impact.csv"
     res = _run("scenario", "run", sc, "-t", "62498", "--full-supply", supply, "--csv", out)
     assert res.exit_code == 0, res.output
-    lens = pd.read_csv(out, dtype={"code_insee": str}).set_index("code_insee").loc["62498"]
-    assert lens["delta_apl"] < 0  # 20 % more people share the same doctors
+    lens = pd.read_csv(out, dtype={"code_commune": str}).set_index("code_commune").loc["62498"]
+    assert lens["variation_apl"] < 0  # 20 % more people share the same doctors
+    assert lens["population_apres"] == round(1.2 * lens["population"])
+    # a full recompute from the user's supply is neither official nor estimated by us
+    assert lens["source_apl_avant"] == "calculée (offre fournie)"
 
 
 def test_scenarios_use_the_offer_imported_in_the_store(tmp_path):
@@ -150,8 +189,8 @@ def test_scenarios_use_the_offer_imported_in_the_store(tmp_path):
     assert res.exit_code == 0, res.output
     res = _run("scenario", "run", "loison", "-t", "62523", "--csv", csv, "--store", store)
     assert res.exit_code == 0, res.output
-    row = pd.read_csv(csv, dtype={"code_insee": str}).set_index("code_insee").loc["62523"]
-    assert row["delta_apl"] < 0
+    row = pd.read_csv(csv, dtype={"code_commune": str}).set_index("code_commune").loc["62523"]
+    assert row["variation_apl"] < 0
     # without the store the site is unknown
     res = _run(
         "scenario", "new", "loison2", "--close", "620000001", "--store", tmp_path / "other.duckdb"
@@ -169,9 +208,9 @@ def test_run_with_imported_travel_matrix(tmp_path):
     res = _run("scenario", "run", ex, "-t", "dep:30", "--travel", "matrix", "--matrix", matrix,
                "--csv", csv)  # fmt: skip
     assert res.exit_code == 0, res.output
-    df = pd.read_csv(csv, dtype={"code_insee": str})
-    assert len(df) == len(select("dep:30")) and (df["delta_apl"] <= 0).all()
-    assert (df["delta_apl"] < 0).sum() > 10
+    df = pd.read_csv(csv, dtype={"code_commune": str})
+    assert len(df) == len(select("dep:30")) and (df["variation_apl"] <= 0).all()
+    assert (df["variation_apl"] < 0).sum() > 10
     res = _run("scenario", "run", ex, "--travel", "matrix", "--matrix", matrix)
     assert res.exit_code == 2 and "needs --territory" in res.output
 

@@ -246,7 +246,13 @@ def run(
     ref: Annotated[str, typer.Argument(help="Stored scenario name or .yaml/.json file")],
     territory: OptTerritory = None,
     report: Annotated[Path | None, typer.Option(help="Write the French HTML report")] = None,
-    csv: Annotated[Path | None, typer.Option(help="Write per-commune impacts (CSV)")] = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option(help="Write per-commune impacts (CSV, French columns, names, rounded)"),
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option(help="Write per-commune impacts (xlsx, with « Sources »)")
+    ] = None,
     full_supply: Annotated[
         Path | None,
         typer.Option(
@@ -269,6 +275,11 @@ def run(
     at the supply it holds, never a negative APL, P10–P90 ranges from its ensemble); with
     --full-supply the APL is recomputed (population changes too).
     """
+    from proxisante.workspace import table_format
+
+    for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
+        if path is not None:  # refused before the evaluation, not after it
+            table_format(path, accepted=(fmt,), option=f"--{fmt}")
     ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
     sc = ws.load_scenario(ref)
     supply = None if full_supply is None else ws.supply_per_commune(full_supply)
@@ -305,10 +316,8 @@ def run(
     from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
-    if csv is not None:
-        c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
-        c.to_csv(csv, index=False)
-        console.print(f"wrote {len(c)} communes to {csv}")
+    if csv is not None or xlsx is not None:
+        _write_impacts(ws, res, codes, csv=csv, xlsx=xlsx, official=full_supply is None)
     if report is not None:
         from proxisante.report import (
             build_territory_report,
@@ -333,13 +342,38 @@ def run(
         console.print(f"[green]wrote[/] {report}")
 
 
+def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
+                   official: bool) -> None:  # fmt: skip
+    """Write a scenario's per-commune impacts (:func:`scenario_communes_table`)."""
+    from proxisante.report.exports import scenario_communes_table
+    from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
+    from proxisante.territory import load_communes
+    from proxisante.workspace import write_table
+
+    c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
+    year = res.scenario.baseline_year
+    baseline = f"officielle DREES {year}" if official else "calculée (offre fournie)"
+    table = scenario_communes_table(c, load_communes(), baseline=baseline, method=res.method)
+    sites = ws.offer().sites
+    closed = res.changes["site_id"] if len(res.changes) else []
+    sources = [apl_source(year), FINESS_SOURCE, COMMUNES_SOURCE,
+               *page_sources(sites[sites["site_id"].isin(closed)])]  # fmt: skip
+    for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
+        if path is not None:
+            write_table(table, path, layer="impacts", accepted=(fmt,), option=f"--{fmt}",
+                        sources=sources)  # fmt: skip
+            console.print(f"wrote {len(table)} communes to {path}")
+
+
 @scenario_app.command("compare")
 @user_errors
 def compare(
     first: Annotated[str, typer.Argument(help="Scenario name or file")],
     second: Annotated[str, typer.Argument(help="Scenario name or file")],
     territory: OptTerritory = None,
-    csv: Annotated[Path | None, typer.Option(help="Per-commune comparison (CSV)")] = None,
+    csv: Annotated[
+        Path | None, typer.Option(help="Per-commune comparison (CSV, French columns)")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Compare two scenarios side by side (aggregates and per commune)."""
@@ -351,12 +385,15 @@ def compare(
         _summary_table("Comparison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
     )
     if csv is not None:
-        m = ra.communes[["code_insee", "pop_totale", "apl_before", "apl_after"]].merge(
-            rb.communes[["code_insee", "apl_after"]], on="code_insee", suffixes=("_a", "_b")
-        )
+        from proxisante.report.exports import scenario_comparison_table
+        from proxisante.territory import load_communes
+        from proxisante.workspace import write_table
+
+        ca, cb = ra.communes, rb.communes
         if codes is not None:
-            m = m[m["code_insee"].isin(codes)]
-        m.to_csv(csv, index=False)
+            ca, cb = ca[ca["code_insee"].isin(codes)], cb[cb["code_insee"].isin(codes)]
+        m = scenario_comparison_table(ca, cb, load_communes(), names=(a.name, b.name))
+        write_table(m, csv, accepted=("csv",), option="--csv")
         console.print(f"wrote {len(m)} communes to {csv}")
 
 

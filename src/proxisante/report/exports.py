@@ -11,7 +11,7 @@ import pandas as pd
 
 from proxisante.access import CONSULTATIONS_PER_FTE
 
-__all__ = ["UNKNOWN", "criticality_table"]
+__all__ = ["UNKNOWN", "criticality_table", "scenario_communes_table", "scenario_comparison_table"]
 
 #: What an export writes where a figure is not known (e.g. a site's staff).
 UNKNOWN = "inconnu"
@@ -122,4 +122,113 @@ def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFram
             )
     if "estimate_method" in rank.columns:
         out["methode_estimation"] = rank["estimate_method"].fillna("").to_numpy()
+    return out
+
+
+def _apl(values, digits: int = 3) -> pd.Series:
+    """APL values rounded for users (« inconnu » where missing; -0.0 written 0.0)."""
+    v = pd.Series(np.asarray(values, dtype=float)).round(digits) + 0.0
+    return v.astype(object).where(v.notna(), UNKNOWN)
+
+
+def _yes_no(flags) -> np.ndarray:
+    return np.where(np.asarray(flags, dtype=bool), "oui", "non")
+
+
+def _commune_columns(impact: pd.DataFrame, communes: pd.DataFrame) -> dict[str, object]:
+    names = _names(communes, impact["code_insee"])
+    return {
+        "code_commune": impact["code_insee"].to_numpy(),
+        "commune": names["commune"].fillna(UNKNOWN).to_numpy(),
+        "departement": (names["departement"] + " " + names["departement_nom"])
+        .where(names["commune"].notna(), UNKNOWN)
+        .to_numpy(),
+        "population": _int_or_unknown(
+            impact["pop_totale"].reset_index(drop=True), impact["pop_totale"].notna()
+        ).to_numpy(),
+    }
+
+
+def scenario_communes_table(
+    impact: pd.DataFrame, communes: pd.DataFrame, *, baseline: str, method: str
+) -> pd.DataFrame:
+    """A scenario's per-commune impact, ready to share (CSV/xlsx of ``scenario run``).
+
+    Parameters
+    ----------
+    impact
+        :attr:`proxisante.scenarios.ScenarioResult.communes`: ``code_insee``, ``apl_before``,
+        ``delta_apl``, ``apl_after``, ``pop_totale``, ``pop_totale_after``, ``newly_under``,
+        ``lifted``, ``no_gp_after`` and, with a calibrated ensemble, ``delta_apl_p10`` /
+        ``delta_apl_p90``.
+    communes
+        The commune table (:func:`proxisante.territory.load_communes`) for names.
+    baseline
+        What the APL before is, in French (e.g. « officielle DREES 2023 », or « calculée
+        (offre fournie) » for a full recompute).
+    method
+        How the APL after is obtained (:attr:`ScenarioResult.method`), written on every
+        row whose APL changes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune, French column names, names beside codes: inhabitants whole
+        (after the scenario only when a population edit changes them), APL with 3 decimals,
+        the change with the P10–P90 range of the model's ensemble when it has one
+        (``variation_apl_p10``/``_p90``, the central model's change may fall slightly
+        outside; ``apl_apres_p10``/``_p90`` = APL before + those), ``statut_apl_apres``
+        « estimée » where the APL changes and the baseline's label where it does not,
+        « inconnu » where a value is missing, « oui »/« non » for the threshold flags.
+    """
+    impact = impact.reset_index(drop=True)
+    before = impact["apl_before"].to_numpy(dtype=float)
+    delta = impact["delta_apl"].to_numpy(dtype=float)
+    after = impact["apl_after"].to_numpy(dtype=float)
+    changed = np.nan_to_num(delta) != 0
+    out = pd.DataFrame(_commune_columns(impact, communes))
+    if "pop_totale_after" in impact.columns and not np.allclose(
+        impact["pop_totale_after"], impact["pop_totale"], equal_nan=True
+    ):
+        out["population_apres"] = _int_or_unknown(
+            impact["pop_totale_after"], impact["pop_totale_after"].notna()
+        ).to_numpy()
+    out["apl_avant"] = _apl(before).to_numpy()
+    out["source_apl_avant"] = np.where(np.isnan(before), UNKNOWN, baseline)
+    out["variation_apl"] = _apl(delta).to_numpy()
+    ranged = {"delta_apl_p10", "delta_apl_p90"} <= set(impact.columns)
+    if ranged:
+        out["variation_apl_p10"] = _apl(impact["delta_apl_p10"]).to_numpy()
+        out["variation_apl_p90"] = _apl(impact["delta_apl_p90"]).to_numpy()
+    out["apl_apres"] = _apl(after).to_numpy()
+    if ranged:
+        out["apl_apres_p10"] = _apl(before + impact["delta_apl_p10"].to_numpy()).to_numpy()
+        out["apl_apres_p90"] = _apl(before + impact["delta_apl_p90"].to_numpy()).to_numpy()
+    out["statut_apl_apres"] = np.select(
+        [np.isnan(after), changed], [UNKNOWN, "estimée"], f"{baseline} (inchangée)"
+    )
+    out["passe_sous_2_5"] = _yes_no(impact["newly_under"])
+    out["repasse_au_dessus_de_2_5"] = _yes_no(impact["lifted"])
+    out["sans_medecin_a_20_min_apres"] = _yes_no(impact["no_gp_after"])
+    out["methode"] = np.where(changed, method, "")
+    return out
+
+
+def scenario_comparison_table(
+    first: pd.DataFrame, second: pd.DataFrame, communes: pd.DataFrame, *, names: tuple[str, str]
+) -> pd.DataFrame:
+    """Two scenarios' APL after, commune by commune (CSV of ``scenario compare``).
+
+    ``first``/``second`` are :attr:`ScenarioResult.communes` on the same baseline;
+    ``names`` label the two « apl_apres » columns. Names beside codes, inhabitants whole,
+    APL with 3 decimals, « inconnu » where missing.
+    """
+    m = first[["code_insee", "pop_totale", "apl_before", "apl_after"]].merge(
+        second[["code_insee", "apl_after"]], on="code_insee", suffixes=("_a", "_b")
+    )
+    out = pd.DataFrame(_commune_columns(m, communes))
+    out["apl_avant"] = _apl(m["apl_before"]).to_numpy()
+    labels = names if names[0] != names[1] else (f"{names[0]}_1", f"{names[1]}_2")
+    out[f"apl_apres_{labels[0]}"] = _apl(m["apl_after_a"]).to_numpy()
+    out[f"apl_apres_{labels[1]}"] = _apl(m["apl_after_b"]).to_numpy()
     return out
