@@ -16,14 +16,21 @@ try:
 except SystemExit:
     pass
 heavy = ("duckdb", "highspy", "scipy", "fastapi", "geopandas", "shapely", "dask")
-print(before, sorted(m for m in heavy if m in sys.modules))
+commands = sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.endswith("_cmd"))
+print(before, sorted(m for m in heavy if m in sys.modules), commands)
 """
 
 
 def _loaded(args: list[str]) -> str:
     out = subprocess.run([sys.executable, "-c", CHECK.format(args=args)], check=True,
                          capture_output=True, text=True).stdout  # fmt: skip
-    return out.strip().splitlines()[-1]
+    return out.strip().splitlines()[-1].rsplit(" [", 1)[0]
+
+
+def _command_modules(args: list[str]) -> str:
+    out = subprocess.run([sys.executable, "-c", CHECK.format(args=args)], check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return out.strip().splitlines()[-1].rsplit(" [", 1)[1].rstrip("]")
 
 
 def test_help_loads_no_numpy_or_pandas():
@@ -32,3 +39,26 @@ def test_help_loads_no_numpy_or_pandas():
 
 def test_territory_show_loads_only_the_territory_data():
     assert _loaded(["territory", "show", "62523"]) == "[] []"
+    # and only the module of its command: the other commands are neither imported nor built
+    assert _command_modules(["territory", "show", "62523"]) == "'territory_cmd'"
+
+
+def _shape(cmd) -> object:
+    """A command's options and subcommands, comparable between two builds."""
+    params = [(p.name, tuple(p.opts), repr(p.default), getattr(p, "help", None))
+              for p in cmd.params]  # fmt: skip
+    subs = {k: _shape(v) for k, v in getattr(cmd, "commands", {}).items()}
+    return params, subs, cmd.help
+
+
+def test_a_command_runs_with_only_its_module_and_the_same_options():
+    import typer
+
+    from proxisante.cli import COMMAND_MODULES, build_app
+
+    full = typer.main.get_command(build_app())
+    assert sorted(full.commands) == sorted(c for cs in COMMAND_MODULES.values() for c in cs)
+    for name in ("territory", "apl", "scenario"):
+        one = typer.main.get_command(build_app(name))
+        assert name in one.commands and "plan" not in one.commands
+        assert _shape(full.commands[name]) == _shape(one.commands[name])

@@ -7,6 +7,7 @@ stderr with exit code 2 (no traceback).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -15,14 +16,20 @@ import typer
 from proxisante.cli._common import print_error
 from proxisante.errors import ProxisanteError
 
-app = typer.Typer(
-    name="proxisante",
-    help="Plan local primary and home care in under-served French territories "
-    "(DREES APL, floating-catchment access, scenarios, multi-year plans).",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+#: The modules defining the top-level commands, in the order ``--help`` lists them, with the
+#: commands each one adds.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "territory_cmd": ("territory", "apl"),
+    "travel_cmd": ("travel",),
+    "offer_cmd": ("offer",),
+    "access_cmd": ("access",),
+    "needs_cmd": ("needs",),
+    "scenario_cmd": ("scenario",),
+    "plan_cmd": ("plan",),
+    "web_cmd": ("serve",),
+    "model_cmd": ("model",),
+    "report_cmd": ("report",),
+}
 
 
 def _version(value: bool) -> None:
@@ -36,7 +43,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     show_version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
@@ -46,40 +52,45 @@ def _root(
     floating-catchment access, scenarios, multi-year plans)."""
 
 
-def _register() -> None:
-    # Imported here so that `proxisante --help` stays fast and modules stay independent.
-    from proxisante.cli import (
-        access_cmd,
-        model_cmd,
-        needs_cmd,
-        offer_cmd,
-        plan_cmd,
-        report_cmd,
-        scenario_cmd,
-        territory_cmd,
-        travel_cmd,
-        web_cmd,
+def build_app(command: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or only the module defining top-level ``command``.
+
+    A command runs with only its own module imported and converted (Typer builds every
+    registered command's parameters on each call): ``proxisante territory show`` does not pay
+    for the plan, web or model commands. Same commands, options and errors either way.
+    """
+    app = typer.Typer(
+        name="proxisante",
+        help="Plan local primary and home care in under-served French territories "
+        "(DREES APL, floating-catchment access, scenarios, multi-year plans).",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
     )
-
-    territory_cmd.register(app)
-    travel_cmd.register(app)
-    offer_cmd.register(app)
-    access_cmd.register(app)
-    needs_cmd.register(app)
-    scenario_cmd.register(app)
-    plan_cmd.register(app)
-    web_cmd.register(app)
-    model_cmd.register(app)
-    report_cmd.register(app)
+    app.callback()(_root)
+    for name, commands in COMMAND_MODULES.items():
+        if command is None or command in commands:
+            module = importlib.import_module(f"proxisante.cli.{name}")
+            module.register(app)
+    return app
 
 
-_register()
+def __getattr__(name: str) -> typer.Typer:
+    # ``proxisante.cli.app``: the full app, built on first use (tests, CliRunner)
+    if name == "app":
+        app = build_app()
+        globals()["app"] = app
+        return app
+    raise AttributeError(name)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``proxisante`` command."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    first = next((a for a in args if not a.startswith("-")), None)
+    known = {c for commands in COMMAND_MODULES.values() for c in commands}
     try:
-        app(args=argv, standalone_mode=True)
+        build_app(first if first in known else None)(args=args, standalone_mode=True)
     except ProxisanteError as exc:
         print_error(exc)
         sys.exit(2)

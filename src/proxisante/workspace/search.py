@@ -145,7 +145,6 @@ def _circo_label(code: str, dep_name: str) -> str:
 
 def _explicit(text: str) -> list[SearchHit]:
     """Hits for a selector or a constituency written out (empty when the text is a name)."""
-    idx = _areas()
     if _CODES.match(text):
         try:
             t = select(text)
@@ -162,6 +161,7 @@ def _explicit(text: str) -> list[SearchHit]:
         except InputError:
             return []
         return [SearchHit(_selector_of(t), t.label, t.kind, True, _RANK_EXPLICIT)]
+    idx = _areas()  # names in search form: only for texts that are not selectors
     circo = idx["circo"]
     found = re.match(r"^circ(?:o|onscription) (\S+) (\d{1,2})$", key)
     if found and _CIRCO_CODE.match(f"{found.group(1)}-{found.group(2)}"):
