@@ -15,7 +15,7 @@ try:
     main({args!r})
 except SystemExit:
     pass
-heavy = ("duckdb", "highspy", "scipy", "fastapi", "geopandas", "shapely", "dask")
+heavy = ("pandas", "duckdb", "highspy", "scipy", "fastapi", "geopandas", "shapely", "dask")
 commands = sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.endswith("_cmd"))
 print(before, sorted(m for m in heavy if m in sys.modules), commands)
 """

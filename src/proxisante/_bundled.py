@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from proxisante.errors import DataFileError
 
-__all__ = ["bundled_path", "read_bundled_parquet"]
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+__all__ = ["bundled_path", "read_bundled_parquet", "read_bundled_table"]
 
 _REBUILD = "reinstall proxisante or rebuild it with scripts/build_default_data.py"
 
@@ -33,18 +36,53 @@ def read_bundled_parquet(
     ``expected`` names columns the file must hold (a table built by an older build script
     lacks them): a missing one is a :class:`DataFileError` naming them and the file.
     """
+    import pandas as pd
+
+    path = _existing(name)
+    try:
+        df = pd.read_parquet(path, columns=columns)
+    except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
+        raise _unreadable(path, exc) from None
+    _check_columns(name, path, df.columns, expected)
+    return df
+
+
+def read_bundled_table(
+    name: str, *, columns: list[str] | None = None, expected: Iterable[str] = ()
+) -> pa.Table:
+    """:func:`read_bundled_parquet` as a pyarrow Table, without pandas (same errors).
+
+    For the few readers that need one row or one column quickly (the CLI's commune card):
+    reading one Parquet file this way imports neither pandas nor pyarrow's dataset layer.
+    """
+    import pyarrow.parquet as pq
+
+    path = _existing(name)
+    try:
+        table = pq.ParquetFile(path).read(columns=columns)
+    except Exception as exc:
+        raise _unreadable(path, exc) from None
+    _check_columns(name, path, table.column_names, expected)
+    return table
+
+
+def _existing(name: str) -> Path:
     path = bundled_path(name)
     if not path.is_file():
         msg = f"bundled data file is missing; {_REBUILD}"
         raise DataFileError(str(path), msg)
-    try:
-        df = pd.read_parquet(path, columns=columns)
-    except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
-        msg = f"bundled data file is corrupt or unreadable ({type(exc).__name__}); {_REBUILD}"
-        raise DataFileError(str(path), msg) from None
+    return path
+
+
+def _unreadable(path: Path, exc: Exception) -> DataFileError:
+    msg = f"bundled data file is corrupt or unreadable ({type(exc).__name__}); {_REBUILD}"
+    return DataFileError(str(path), msg)
+
+
+def _check_columns(name: str, path: Path, present: Iterable[str], expected: Iterable[str]) -> None:
     expected = list(expected)
-    missing = [c for c in expected if c not in df.columns]
+    have = set(present)
+    missing = [c for c in expected if c not in have]
     if missing:
         msg = f"bundled table {name} lacks columns {missing}; expected {expected}; {_REBUILD}"
         raise DataFileError(str(path), msg)
-    return df

@@ -35,37 +35,23 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
+    from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
+
+    card = read_commune_card(selector)  # a commune code: read without pandas (fast start)
+    if card is not None:
+        console.print(f"[bold]{card.label}[/]  (1 commune(s), kind commune)")
+        console.print(_card_grid(card))
+        return
     from proxisante.territory import territory_apl_table, under_served_population
 
     terr = find_territory(selector)
-    table = territory_apl_table(terr.codes)
+    table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
     console.print(f"[bold]{terr.label}[/]  ({len(terr)} commune(s), kind {terr.kind})")
     if len(terr) == 1:
-        row = terr.communes.iloc[0]
-        apl = table.iloc[0]
-        grid = Table(show_header=False, box=None)
-        for k, v in [
-            ("INSEE code", row["code_insee"]),
-            ("Population", f"{_fmt_int(row['population'])} ({row['population_source']})"),
-            ("Coordinates (WGS84)", f"{row['lat']:.5f}, {row['lon']:.5f}"),
-            ("Area", f"{row['area_km2']:.2f} km²"),
-            ("EPCI", f"{row['epci_nom']} ({row['epci_siren']})"),
-            ("Département", f"{row['departement_nom']} ({row['departement']})"),
-            ("Région", f"{row['region_nom']} ({row['region']})"),
-            ("Constituency", str(row["circonscription"])),
-            (
-                "APL GPs 2023",
-                f"{apl['apl_2023']:.3f}" if apl["apl_2023"] == apl["apl_2023"] else "—",
-            ),
-            (
-                "APL GPs 2022",
-                f"{apl['apl_2022']:.3f}" if apl["apl_2022"] == apl["apl_2022"] else "—",
-            ),
-        ]:
-            grid.add_row(f"[dim]{k}[/]", str(v))
-        console.print(grid)
+        apl = {y: table.iloc[0][f"apl_{y}"] for y in CARD_APL_YEARS}
+        console.print(_card_grid(CommuneCard.from_row(terr.communes.iloc[0].to_dict(), apl)))
     else:
-        for year in (2023, 2022):
+        for year in CARD_APL_YEARS:
             s = under_served_population(table, year)
             console.print(
                 f"APL {year}: {_fmt_int(s['under_served'])} of {_fmt_int(s['population'])} "
@@ -73,6 +59,37 @@ def show(
                 "commune(s) with APL < 2.5; "
                 f"mean APL {s['mean_apl']:.2f} (population {s['population_year']})"
             )
+
+
+def _card_grid(card) -> Table:
+    """The commune card as a two-column grid (« — » where a value is not known)."""
+
+    def named(name: str | None, code: str | None) -> str:
+        return "—" if name is None and code is None else f"{name or '—'} ({code or '—'})"
+
+    def number(x: float | None, digits: int, unit: str = "") -> str:
+        return "—" if x is None else f"{x:.{digits}f}{unit}"
+
+    population = _fmt_int(card.population)
+    if card.population_source:
+        population += f" ({card.population_source})"
+    where = "—" if card.lat is None or card.lon is None else f"{card.lat:.5f}, {card.lon:.5f}"
+    grid = Table(show_header=False, box=None)
+    rows = [
+        ("INSEE code", card.code_insee),
+        ("Population", population),
+        ("Coordinates (WGS84)", where),
+        ("Area", number(card.area_km2, 2, " km²")),
+        ("EPCI", named(card.epci_nom, card.epci_siren)),
+        ("Département", named(card.departement_nom, card.departement)),
+        ("Région", named(card.region_nom, card.region)),
+        ("Constituency", card.circonscription or "—"),
+    ]
+    rows += [(f"APL GPs {y}", "— (not published by the DREES for this commune)" if v is None
+              else f"{v:.3f}") for y, v in card.apl.items()]  # fmt: skip
+    for k, v in rows:
+        grid.add_row(f"[dim]{k}[/]", v)
+    return grid
 
 
 @territory_app.command("search")

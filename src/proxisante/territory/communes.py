@@ -9,16 +9,17 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from proxisante._bundled import bundled_path, read_bundled_parquet
 from proxisante.errors import DataFileError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 __all__ = [
     "COMMUNE_COLUMNS",
+    "PLM_ARRONDISSEMENTS",
+    "commune_label",
     "load_circonscriptions",
     "load_commune_geometry",
     "load_communes",
@@ -43,6 +44,19 @@ COMMUNE_COLUMNS: dict[str, str] = {
     "region_nom": "région name",
     "circonscription": "legislative constituency 'DD-NN' (2010 boundaries, used in 2024)",
 }
+
+#: Communes represented by their municipal arrondissements (as in the DREES APL file):
+#: commune code → arrondissement code prefix.
+PLM_ARRONDISSEMENTS = {"75056": "751", "13055": "132", "69123": "6938"}
+
+
+def commune_label(name: str, code: str) -> str:
+    """The label of one commune in outputs.
+
+    >>> commune_label("Loison-sous-Lens", "62523")
+    'Loison-sous-Lens (62523)'
+    """
+    return f"{name} ({code})"
 
 
 @cache

@@ -28,12 +28,14 @@ import numpy as np
 import pandas as pd
 
 from proxisante.errors import EmptySelectionError, InputError, UnknownCodeError, UnknownCommuneError
-from proxisante.territory.communes import load_circonscriptions, load_communes
+from proxisante.territory.communes import (
+    PLM_ARRONDISSEMENTS,
+    commune_label,
+    load_circonscriptions,
+    load_communes,
+)
 
 __all__ = ["Territory", "check_commune_codes", "normalise_name", "select"]
-
-#: Communes represented by their municipal arrondissements: code → arrondissement code prefix.
-PLM_ARRONDISSEMENTS = {"75056": "751", "13055": "132", "69123": "6938"}
 
 KINDS = ("commune", "epci", "dep", "reg", "circo", "name")
 _ALIASES = {
@@ -206,7 +208,7 @@ def _select_communes(table: pd.DataFrame, value: str) -> Territory:
     rows = table[table["code_insee"].isin(wanted)].sort_values("code_insee")
     first = table[table["code_insee"] == codes[0]].iloc[0]
     if len(codes) == 1:
-        label = f"{first['nom']} ({codes[0]})"
+        label = commune_label(first["nom"], codes[0])
     else:
         label = f"{len(codes)} communes ({first['nom']}, …)"
     return Territory("commune", ",".join(codes), label, rows.reset_index(drop=True))
