@@ -83,3 +83,57 @@ def test_network_weight_by_hand(ctx, territory, offer):
     assert w["share"] == pytest.approx(lost / (3.0 * 1000 + 2.6 * 3000))
     assert w["sites"] == 2 and w["sites_inside"] == 1 and w["sites_staff_known"] == 1
     assert w["gp_headcount_known"] == 1.0
+
+
+def _calibrated(ctx, supply):
+    """``ctx`` as a calibrated world whose model holds ``supply`` consultations per commune."""
+    import dataclasses
+
+    supply = np.asarray(supply, dtype=float)
+    return dataclasses.replace(ctx, supply=supply, model_apl=ctx.catchment.accessibility(supply),
+                               model_id="test")  # fmt: skip
+
+
+def test_estimate_capped_at_zero_is_not_quantified(ctx, territory, offer):
+    """The unknown-staff centre of C is estimated from the known centres (5,400), capped by
+    the model's supply in C: 0 there, so its closure is « non chiffré », never a 0 effect."""
+    cal = _calibrated(ctx, [5400.0, 10800.0, 0.0])
+    out = closure_effects(territory, _sites(), offer, cal).set_index("site_id")
+    s2 = out.loc["s2"]
+    assert s2["basis"] == "estimé" and s2["reason"] == "no_model_supply"
+    assert np.isnan(s2["delta_apl"]) and np.isnan(s2["population_newly_under"])
+    assert out.loc["s1", "reason"] == "" and out.loc["s1", "delta_apl"] < 0
+    assert list(out.index) == ["s1", "s2"]  # the unquantified closure last
+
+
+def test_closure_out_of_reach_says_so(ctx, offer):
+    """A: 12 min from B, beyond 20 from C. Closing the centre of C (staff known) changes
+    nothing in A: a computed 0 whose reason is stated."""
+    staff = pd.concat([offer.staff, offer.staff.assign(site_id="s2")], ignore_index=True)
+    both_known = Offer(sites=offer.sites, staff=staff)
+    only_a = Territory("commune", "A", "A", pd.DataFrame({"code_insee": ["A"]}))
+    out = closure_effects(only_a, _sites(), both_known, ctx).set_index("site_id")
+    assert out.loc["s2", "delta_apl"] == 0 and out.loc["s2", "reason"] == "out_of_reach"
+    assert out.loc["s1", "delta_apl"] < 0 and out.loc["s1", "reason"] == ""
+
+
+def test_sites_serving_minutes_from_the_nearest_commune():
+    """Circo 12-02 (96 communes): Figeac (Lot) is outside; its time is the shortest from a
+    commune of the territory (recomputed here), not 0 (sparse min over missing pairs)."""
+    from proxisante.offer import load_default_offer
+    from proxisante.scenarios.briefing import sites_serving
+    from proxisante.territory import load_communes, select
+    from proxisante.travel.estimate import great_circle_km
+    from proxisante.travel.defaults import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+
+    t = select("circo:12-02")
+    s = sites_serving(t, load_default_offer())
+    figeac = s[s["commune"] == "46102"]
+    assert len(figeac) and not figeac["inside"].any()
+    c = load_communes().set_index("code_insee")
+    inside = t.communes.dropna(subset=["lat"])
+    km = great_circle_km(inside["lat"], inside["lon"], c.loc["46102", "lat"], c.loc["46102", "lon"])
+    expected = float(np.min(km)) * DEFAULT_DETOUR_FACTOR / DEFAULT_SPEED_KMH * 60
+    assert figeac["minutes"].iloc[0] == pytest.approx(expected, rel=1e-9) and expected > 5
+    assert (s.loc[s["inside"], "minutes"] == 0).all() and (s.loc[~s["inside"], "minutes"] > 0).all()
+    assert s["minutes"].max() <= 20

@@ -66,3 +66,24 @@ def test_report_neighbours_only_for_small_territories():
     assert near is not None and "62498" in set(near["code_insee"])
     assert (near["minutes_estimees"] <= 20).all()
     assert ws.report_neighbours("dep:12") is None
+
+
+def test_neighbours_within_time_from_the_nearest_commune():
+    """Around circo 12-02 (96 communes) a neighbour's time is the shortest from one of them
+    (recomputed here), never the 0 a sparse min over missing pairs would give."""
+    import numpy as np
+
+    from proxisante.territory import load_communes, select
+    from proxisante.travel.defaults import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+    from proxisante.travel.estimate import great_circle_km
+    from proxisante.workspace import neighbours_within
+
+    t = select("circo:12-02")
+    near = neighbours_within(t, 20.0).set_index("code_insee")
+    assert (near["minutes_estimees"] > 0).all() and (near["minutes_estimees"] <= 20).all()
+    c = load_communes().set_index("code_insee")
+    inside = t.communes.dropna(subset=["lat"])
+    km = great_circle_km(inside["lat"], inside["lon"], c.loc["46102", "lat"],
+                         c.loc["46102", "lon"])  # fmt: skip
+    expected = float(np.min(km)) * DEFAULT_DETOUR_FACTOR / DEFAULT_SPEED_KMH * 60
+    assert near.loc["46102", "minutes_estimees"] == pytest.approx(expected, rel=1e-9)

@@ -22,23 +22,12 @@ def report(
 ) -> None:
     """Write the French report of a territory for a mayor or an MP: one-page summary,
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
-    from proxisante.report import (
-        build_territory_report,
-        model_quality_section,
-        needs_section,
-        write_html,
-    )
-    from proxisante.report.briefing_section import briefing_sections
+    from proxisante.report import workspace_territory_report, write_html
 
     ws = workspace()
     terr = ws.territory(territory)
     with progress(f"Report on {terr.label}…"):
-        rep = build_territory_report(terr, year=year, neighbours=ws.report_neighbours(terr))
-        rep.sections[:0] = briefing_sections(ws.briefing(terr, year=year, operator=operator))
-        rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
-        quality = ws.model_quality(terr, year=year)
-        if quality is not None:
-            rep.sections.append(model_quality_section(quality))
+        rep = workspace_territory_report(ws, terr, year=year, operator=operator)
     path = write_html(rep, out)
     s = rep.summary
     console.print(

@@ -18,12 +18,13 @@ Pure computations (no rendering): the report package only renders a :class:`Brie
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from proxisante.access import DREES_APL_STEP, EvaluationBaseline
+from proxisante.access import DREES_APL_STEP, EvaluationBaseline, nearest_minutes
 from proxisante.model.baseline import default_baseline
 from proxisante.offer import Offer, load_default_offer, site_supply
 from proxisante.scenarios.impact import ScenarioResult, evaluate
@@ -46,6 +47,7 @@ from proxisante.territory import (
 from proxisante.territory.official_apl import population_year_of_apl
 
 __all__ = [
+    "CLOSURE_REASONS",
     "Briefing",
     "apl_comparison",
     "build_briefing",
@@ -188,21 +190,19 @@ def retirement_effect(territory: Territory, year: int) -> dict[str, float]:
     }
 
 
-def _territory_rows(territory: Territory, ctx: EvaluationBaseline) -> np.ndarray:
-    idx = pd.Index(ctx.codes).get_indexer(territory.codes)
-    return idx[idx >= 0]
-
-
 def sites_serving(
     territory: Territory,
     offer: Offer,
-    ctx: EvaluationBaseline,
     *,
     profession: str = "gp",
     status: str = "open",
 ) -> pd.DataFrame:
-    """Sites within the APL catchment (20 min, estimated) of a commune of the territory.
+    """Sites within 20 minutes (the APL catchment, offline estimate) of a commune of the
+    territory.
 
+    The list is the same in every evaluation world (official APL or calibrated model): the
+    times are proxisante's offline estimate, the one the reports state; the world only
+    changes the effect computed for a closure (:func:`closure_effects`).
     ``status``: the sites' status kept (``open`` by default; ``planned`` for projects).
 
     Returns
@@ -217,28 +217,25 @@ def sites_serving(
     """
     from proxisante.travel import estimate_matrix
 
-    sites = offer.sites[offer.sites["status"] == status]
-    rows = _territory_rows(territory, ctx)
-    reach = ctx.catchment.weights[rows] if len(rows) else None
-    if reach is None or reach.nnz == 0:
-        return _empty_sites()
-    reached = set(ctx.codes[np.unique(reach.indices)])
-    near = sites[sites["commune"].isin(reached)].copy()
-    if near.empty:
-        return _empty_sites()
-    communes = load_communes().set_index("code_insee")
+    communes = load_communes().drop_duplicates("code_insee").set_index("code_insee")
+    sites = offer.sites[(offer.sites["status"] == status)
+                        & offer.sites["commune"].isin(communes.index)]  # fmt: skip
     inside = territory.communes.dropna(subset=["lat", "lon"])
-    dest = near.drop_duplicates("commune")
+    dest = communes.loc[sites["commune"].unique()].dropna(subset=["lat", "lon"])
+    if inside.empty or dest.empty:
+        return _empty_sites()
     tm = estimate_matrix(
         inside["code_insee"], inside["lat"], inside["lon"],
-        dest["commune"], communes.loc[dest["commune"], "lat"], communes.loc[dest["commune"], "lon"],
-        cutoff_minutes=DREES_APL_STEP.max_minutes,
+        dest.index, dest["lat"], dest["lon"], cutoff_minutes=DREES_APL_STEP.max_minutes,
     )  # fmt: skip
-    best = tm.minutes.tocsc().min(axis=0).toarray().ravel()
-    has_pair = np.diff(tm.minutes.tocsc().indptr) > 0
-    minutes = pd.Series(np.where(has_pair, best, np.nan), index=dest["commune"].to_numpy())
-    near["minutes"] = minutes.reindex(near["commune"]).to_numpy()
-    near = near[near["minutes"].notna()]
+    # shortest stored time over the territory's communes (a sparse min would count the
+    # pairs beyond the cut-off as 0 minutes)
+    best = nearest_minutes(tm.minutes.T, np.ones(tm.minutes.shape[0]))
+    minutes = pd.Series(best, index=dest.index)
+    near = sites.assign(minutes=minutes.reindex(sites["commune"]).to_numpy())
+    near = near[np.isfinite(near["minutes"])].copy()
+    if near.empty:
+        return _empty_sites()
     near["inside"] = near["commune"].isin(territory.codes)
     near["commune_nom"] = communes["nom"].reindex(near["commune"]).to_numpy()
     supply = site_supply(offer, profession=profession)
@@ -268,25 +265,52 @@ def _close(sites: list[str], offer: Offer, ctx: EvaluationBaseline) -> ScenarioR
     return evaluate(sc, offer=offer, baseline=ctx)
 
 
+#: Why a closure has no quantified effect on the territory (``closure_effects`` ``reason``).
+CLOSURE_REASONS = {
+    "": "effect computed",
+    "unknown_staff": "GP staff neither published nor estimable",
+    "no_model_supply": "estimate capped at 0: the calibrated model holds no GP supply in the "
+    "site's commune",
+    "out_of_reach": "no commune of the territory is within the site's catchment in this world",
+}
+
+
 def territory_effect(territory: Territory, result: ScenarioResult) -> dict[str, float]:
     """A scenario's effect on a territory: APL before/after (``pop_standardisee``-weighted),
-    largest drop in one commune, inhabitants whose commune falls under 2.5; NaN when the
-    scenario changes no quantified supply (e.g. a site whose staff is unknown)."""
+    largest drop in one commune, inhabitants whose commune falls under 2.5, and on a
+    calibrated world with an ensemble the P10–P90 range of the change and of those
+    inhabitants (``delta_apl_low/high``, ``population_newly_under_low/high``; NaN
+    otherwise); NaN when the scenario changes no quantified supply (e.g. a site whose staff
+    is unknown)."""
     c = result.communes[result.communes["code_insee"].isin(territory.codes)]
     w = c["pop_standardisee"]
     before = _weighted_apl(c["apl_before"], w)
+    nan = float("nan")
+    ranges = dict.fromkeys(["delta_apl_low", "delta_apl_high", "population_newly_under_low",
+                            "population_newly_under_high"], nan)  # fmt: skip
     if result.changes.empty:
-        nan = float("nan")
         return {"apl_before": before, "apl_after": nan, "delta_apl": nan,
-                "max_commune_drop": nan, "population_newly_under": nan}  # fmt: skip
+                "max_commune_drop": nan, "population_newly_under": nan} | ranges  # fmt: skip
     after = _weighted_apl(c["apl_after"], w)
+    if "delta_apl_p10" in c.columns:
+        deltas, unders = [], []
+        for q in ("p10", "p90"):
+            d = c[f"delta_apl_{q}"].fillna(c["delta_apl"])
+            deltas.append(_weighted_apl(c["apl_before"] + d, w) - before)
+            crossed = (c["apl_before"] >= UNDER_SERVED_APL) & (
+                c["apl_before"] + d < UNDER_SERVED_APL
+            )
+            unders.append(float(c.loc[crossed, "pop_totale"].sum()))
+        ranges = {"delta_apl_low": min(deltas), "delta_apl_high": max(deltas),
+                  "population_newly_under_low": min(unders),
+                  "population_newly_under_high": max(unders)}  # fmt: skip
     return {
         "apl_before": before,
         "apl_after": after,
         "delta_apl": after - before,
         "max_commune_drop": float(-c["delta_apl"].min()) if len(c) else 0.0,
         "population_newly_under": float(c.loc[c["newly_under"], "pop_totale"].sum()),
-    }
+    } | ranges
 
 
 def closure_effects(
@@ -295,8 +319,11 @@ def closure_effects(
     """Effect on the territory of closing each site of ``sites``, one at a time.
 
     Each closure is a scenario evaluated like ``proxisante scenario run`` (on ``ctx``): the
-    official APL plus the exact marginal effect of the consultations lost. A site whose
-    GP staff is unknown and not estimated gets NaN effects (*not* 0: not quantified).
+    official APL plus the effect of the consultations lost (exact marginal effect on the
+    official world; the calibrated model's effect, with its P10–P90 range, on a calibrated
+    one). A site whose GP staff is unknown and not estimated, or whose estimate the model
+    caps at 0 (no GP supply in its commune in the model), gets NaN effects (*not* 0: not
+    quantified) and its ``reason``.
 
     Returns
     -------
@@ -304,7 +331,8 @@ def closure_effects(
         ``site_id, name, commune_nom``, ``consultations`` lost and their ``basis`` (``fte``,
         ``headcount``, an estimate, or ``unknown``), the territory's ``apl_before`` and
         ``apl_after`` (``pop_standardisee``-weighted), ``delta_apl``, ``max_commune_drop``,
-        ``population_newly_under``; most critical first, unquantified last.
+        ``population_newly_under``, their ranges (:func:`territory_effect`), ``reason``
+        (a key of :data:`CLOSURE_REASONS`); most critical first, unquantified last.
     """
     out = []
     for s in sites.itertuples():
@@ -313,10 +341,19 @@ def closure_effects(
         rec = {"site_id": s.site_id, "name": s.name, "commune_nom": s.commune_nom,
                "consultations": float(-ch["delta_consultations"].sum()) if len(ch) else np.nan,
                "basis": str(ch["basis"].iloc[0]) if len(ch) else "unknown"}  # fmt: skip
-        rec.update(territory_effect(territory, res))
+        effect = territory_effect(territory, res)
+        reason = "" if len(ch) else "unknown_staff"
+        if len(ch) and not rec["consultations"] > 0:
+            reason = "no_model_supply"
+            effect = territory_effect(territory, dataclasses.replace(res, changes=ch.iloc[:0]))
+        elif len(ch) and effect["delta_apl"] == 0 and effect["max_commune_drop"] == 0:
+            reason = "out_of_reach"
+        rec.update(effect, reason=reason)
         out.append(rec)
     cols = ["site_id", "name", "commune_nom", "consultations", "basis", "apl_before",
-            "apl_after", "delta_apl", "max_commune_drop", "population_newly_under"]  # fmt: skip
+            "apl_after", "delta_apl", "max_commune_drop", "population_newly_under",
+            "delta_apl_low", "delta_apl_high", "population_newly_under_low",
+            "population_newly_under_high", "reason"]  # fmt: skip
     df = pd.DataFrame(out, columns=cols)
     df["_known"] = df["delta_apl"].notna()
     df = df.sort_values(["_known", "population_newly_under", "delta_apl"],
@@ -405,11 +442,11 @@ def build_briefing(
     comparison = apl_comparison(territory, year)
     zoning = zoning_classes(territory, year)
     retirement = retirement_effect(territory, year)
-    sites = sites_serving(territory, offer, ctx)
+    sites = sites_serving(territory, offer)
     net = sites[sites["operator"].astype(str).str.lower() == operator.lower()]
     closures = closure_effects(territory, net, offer, ctx)
     network = network_weight(territory, net, offer, ctx)
-    planned = sites_serving(territory, offer, ctx, status="planned")
+    planned = sites_serving(territory, offer, status="planned")
     planned = planned[planned["operator"].astype(str).str.lower() == operator.lower()]
     sources = _sources(year, pd.concat([net, planned], ignore_index=True))
     return Briefing(territory, year, operator, comparison, zoning, retirement, sites, net,

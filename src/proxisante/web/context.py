@@ -132,25 +132,11 @@ class WebContext:
         ]
 
     def _report_html(self, selector: str) -> str:
-        """The French report of a territory (HTML page)."""
-        from proxisante.report import (
-            build_territory_report,
-            model_quality_section,
-            needs_section,
-            render_html,
-        )
-        from proxisante.report.briefing_section import briefing_sections
+        """The French report of a territory (HTML page): the CLI ``report`` command's report
+        (:func:`proxisante.report.workspace_territory_report`), same world, same figures."""
+        from proxisante.report import render_html, workspace_territory_report
 
-        t = self.workspace.territory(selector)
-        rep = build_territory_report(t, neighbours=self.workspace.report_neighbours(t))
-        # official-APL world: the live page must stay fast (the calibrated world is the
-        # CLI report's); the « Et si… » note states which method was used
-        rep.sections[:0] = briefing_sections(self.workspace.briefing(t, calibrated=False))
-        rep.sections.append(needs_section(**self.workspace.needs_report_inputs(t)))
-        quality = self.workspace.model_quality(t)
-        if quality is not None:
-            rep.sections.append(model_quality_section(quality))
-        return render_html(rep)
+        return render_html(workspace_territory_report(self.workspace, selector))
 
 
 def get_context(request: Request) -> WebContext:

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from proxisante.access import DREES_APL_STEP, EvaluationBaseline, read_supply_file
+from proxisante.access import (
+    DREES_APL_STEP,
+    EvaluationBaseline,
+    nearest_minutes,
+    read_supply_file,
+)
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.offer import (
     ImportReport,
@@ -441,15 +446,15 @@ class Workspace:
 
     # -- report inputs ----------------------------------------------------------------------
     def briefing(self, territory: str | Territory, *, year: int = 2023,
-                 operator: str = "filieris", calibrated: bool = True) -> Briefing:  # fmt: skip
+                 operator: str = "filieris") -> Briefing:  # fmt: skip
         """The mayor's / MP's briefing of ``territory`` (comparison, zoning view, sites within
         reach, closures and retirements, the operator's weight) on this workspace's offer, in
-        the scenarios' default world of ``year`` (calibrated model when there is one;
-        :func:`proxisante.scenarios.briefing.build_briefing`); ``calibrated=False``: on the
-        official APL world (faster to build; its method is stated in the report)."""
-        context = None if calibrated else self.baseline(year)
+        the world of this workspace's scenarios: :meth:`model_baseline` of ``year`` (the
+        store's newest calibrated model, else the bundled one), so that the CLI report, the
+        web page and ``scenario run`` give the same closure effects
+        (:func:`proxisante.scenarios.briefing.build_briefing`)."""
         return build_briefing(self.territory(territory), year=year, operator=operator,
-                              offer=self.offer(), context=context)  # fmt: skip
+                              offer=self.offer(), context=self.model_baseline(year))  # fmt: skip
 
     def model_quality(self, territory: str | Territory, *, year: int = 2023) -> dict | None:
         """Data of the report's « Qualité du modèle » note for ``territory``
@@ -520,5 +525,7 @@ def neighbours_within(territory: Territory, minutes: float) -> pd.DataFrame:
     )  # fmt: skip
     reached = np.unique(tm.minutes.indices)
     out = allc.iloc[reached].copy()
-    out["minutes_estimees"] = tm.minutes.tocsc().min(axis=0).toarray().ravel()[reached]
+    # shortest stored time (a sparse min would count the pairs beyond the cut-off as 0)
+    best = nearest_minutes(tm.minutes.T, np.ones(tm.minutes.shape[0]))
+    out["minutes_estimees"] = best[reached]
     return out[cols]
