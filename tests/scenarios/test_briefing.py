@@ -123,8 +123,8 @@ def test_sites_serving_minutes_from_the_nearest_commune():
     from proxisante.offer import load_default_offer
     from proxisante.scenarios.briefing import sites_serving
     from proxisante.territory import load_communes, select
-    from proxisante.travel.estimate import great_circle_km
     from proxisante.travel.defaults import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+    from proxisante.travel.estimate import great_circle_km
 
     t = select("circo:12-02")
     s = sites_serving(t, load_default_offer())
