@@ -13,7 +13,6 @@ import numpy as np
 
 from proxisante.access import Catchment, EvaluationBaseline
 from proxisante.access.baseline import EnsembleMember
-from proxisante.access.decay import DREES_APL_STEP
 from proxisante.errors import InputError
 from proxisante.model.artefact import CalibratedModel, bundled_model
 from proxisante.model.inputs import load_inputs
@@ -47,13 +46,12 @@ def _baseline(model_id: str, model: CalibratedModel) -> EvaluationBaseline:
         msg = f"model {model_id} does not cover the bundled communes of APL {model.year}"
         raise InputError(msg)
     speeds = [travel] + [model.member_travel(k) for k in range(len(model.members))]
-    fastest = max(max(p.speed_kmh) / p.detour_factor for p in speeds)
     pairs = commune_pairs(
         inputs.codes,
         inputs.lat,
         inputs.lon,
         inputs.speed_class,
-        max_km=DREES_APL_STEP.max_minutes / 60.0 * fastest,
+        max_km=max(p.reach_km() for p in speeds),
     )
     pop = inputs.pop_standardisee
     cat = Catchment.build(pairs.minutes(travel), pop)

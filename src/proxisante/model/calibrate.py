@@ -77,6 +77,11 @@ class Calibration:
     figures
         Fit figures (``in_sample``, ``held_out``, ``departement_totals``, ``search``,
         ``timings_s``).
+    travel_provider
+        ``model`` (offline travel model) or the provider of the given travel times.
+    pairs
+        The candidate commune pairs of the offline travel model (reused by the ensemble;
+        None when the travel times were given).
     """
 
     inputs: CalibrationInputs
@@ -87,6 +92,7 @@ class Calibration:
     heldout_apl: np.ndarray
     figures: dict = field(default_factory=dict)
     travel_provider: str = "model"
+    pairs: CommunePairs | None = None
 
     @property
     def fte(self) -> np.ndarray:
@@ -158,7 +164,9 @@ def departement_folds(departement, k: int, *, seed: int = 2023) -> np.ndarray:
     return fold_of_dep[inv]
 
 
-def _fit(inputs, minutes, a, prior, *, weight=None, penalties, iterations, callback=None):
+def _fit(
+    inputs, minutes, a, prior, *, weight=None, penalties, iterations, start=None, callback=None
+):
     cat = Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
     dep_codes, dep = np.unique(inputs.departement, return_inverse=True)
     dep_gp = np.full(len(dep_codes), np.nan)
@@ -177,6 +185,7 @@ def _fit(inputs, minutes, a, prior, *, weight=None, penalties, iterations, callb
         penalties=penalties,
         max_iterations=iterations,
         fixed=known,
+        start_consultations=start,
         callback=callback,
     )
     return fit, cat
@@ -223,13 +232,15 @@ def calibrate(
     if minutes is not None:
         candidates = candidates[:1]
     if pairs is None and minutes is None:
-        fastest = max(max(c.speed_kmh) / c.detour_factor for c in candidates)
         pairs = commune_pairs(
             inputs.codes,
             inputs.lat,
             inputs.lon,
             inputs.speed_class,
-            max_km=DREES_APL_STEP.max_minutes / 60.0 * min(fastest, _MAX_SPEED_KMH),
+            max_km=min(
+                max(c.reach_km() for c in candidates),
+                TravelParameters((_MAX_SPEED_KMH,) * 3, 1.0).reach_km(),
+            ),
         )
     timings["pairs"] = time.perf_counter() - t0
     a = consultations_per_gp(inputs)
@@ -301,6 +312,7 @@ def calibrate(
         predicted_apl=fit.predicted_apl,
         consultations_per_gp=a,
         heldout_apl=heldout,
+        pairs=pairs if minutes is None else None,
     )
     cal.travel_provider = travel_provider if minutes is not None else "model"
     cal.figures = calibration_figures(cal)

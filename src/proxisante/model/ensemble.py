@@ -24,7 +24,7 @@ from proxisante.model.calibrate import (
 )
 from proxisante.model.fit import FitWeights
 from proxisante.model.inputs import CalibrationInputs
-from proxisante.model.travel import TravelParameters, commune_pairs
+from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs
 
 __all__ = ["DEFAULT_MEMBERS", "ensemble_specs", "fit_member", "run_ensemble"]
 
@@ -52,25 +52,31 @@ def fit_member(
     *,
     penalties: FitWeights = FitWeights(),
     iterations: int = 200,
+    pairs: CommunePairs | None = None,
+    start_consultations: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One member's calibrated supply (consultations per year), a pure function of its inputs."""
+    """One member's calibrated supply (consultations per year), a pure function of its inputs.
+
+    ``pairs`` (the central calibration's candidate pairs) are reused when they cover the
+    member's speeds, else computed. ``start_consultations`` (the central fit's supply)
+    warm-starts a member at other travel parameters; a member that leaves départements
+    out starts from the prior, so that its left-out départements keep no trace of their
+    own APL through the start.
+    """
     t = spec["travel"]
     params = TravelParameters(tuple(t["speed_kmh"]), t["detour_factor"], t["terminal_minutes"])
-    from proxisante.access.decay import DREES_APL_STEP
-
-    pairs = commune_pairs(
-        inputs.codes,
-        inputs.lat,
-        inputs.lon,
-        inputs.speed_class,
-        max_km=DREES_APL_STEP.max_minutes / 60.0 * max(params.speed_kmh) / params.detour_factor,
-    )
+    if pairs is None or not pairs.covers(params):
+        pairs = commune_pairs(
+            inputs.codes, inputs.lat, inputs.lon, inputs.speed_class, max_km=params.reach_km()
+        )
     a = consultations_per_gp(inputs)
     prior = prior_consultations(inputs, a)
     weight = None
+    start = start_consultations
     if spec.get("kind") == "fold":
         fold = departement_folds(inputs.departement, int(spec["folds"]))
         weight = (fold != int(spec["fold"])).astype(float)
+        start = None
     fit, _ = _fit(
         inputs,
         pairs.minutes(params),
@@ -79,6 +85,7 @@ def fit_member(
         weight=weight,
         penalties=penalties,
         iterations=iterations,
+        start=start,
     )
     return fit.consultations
 
@@ -123,9 +130,22 @@ def run_ensemble(
     else:
         client = Client(scheduler)
     try:
-        inputs = client.scatter(cal.inputs, broadcast=True)
+        # inputs, candidate pairs and the central supply are sent once to every worker
+        inputs, start = (
+            client.scatter(v, broadcast=True) for v in (cal.inputs, np.asarray(cal.consultations))
+        )
+        pairs = None if cal.pairs is None else client.scatter(cal.pairs, broadcast=True)
         futures = [
-            client.submit(fit_member, inputs, s, iterations=iterations, pure=False) for s in specs
+            client.submit(
+                fit_member,
+                inputs,
+                s,
+                iterations=iterations,
+                pairs=pairs,
+                start_consultations=start,
+                pure=False,
+            )
+            for s in specs
         ]
         index = {f.key: i for i, f in enumerate(futures)}
         results: list = [None] * len(futures)

@@ -99,6 +99,12 @@ class TravelParameters:
             self.terminal_minutes,
         )
 
+    def reach_km(self, minutes: float | None = None) -> float:
+        """Longest great-circle distance a trip covers within ``minutes`` (default: the
+        APL cut-off, 20), km: the radius of the candidate pairs these parameters need."""
+        m = DREES_APL_STEP.max_minutes if minutes is None else minutes
+        return float(m) / 60.0 * max(self.speed_kmh) / self.detour_factor
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d["speed_kmh"] = list(self.speed_kmh)
@@ -119,6 +125,8 @@ class CommunePairs:
         Great-circle distance of each pair, km.
     speed_class
         Speed class of each commune (:func:`urban_class`).
+    max_km
+        Radius of the pairs, km (NaN: unknown).
     """
 
     ids: np.ndarray
@@ -126,6 +134,11 @@ class CommunePairs:
     cols: np.ndarray
     km: np.ndarray
     speed_class: np.ndarray
+    max_km: float = float("nan")
+
+    def covers(self, params: TravelParameters) -> bool:
+        """True if every pair ``params`` can reach within 20 minutes is stored."""
+        return bool(self.max_km >= params.reach_km() - 1e-9)
 
     @property
     def n(self) -> int:
@@ -185,4 +198,5 @@ def commune_pairs(ids, lat, lon, speed_class, *, max_km: float) -> CommunePairs:
         cols=coo.col.astype(np.int64),
         km=np.asarray(coo.data, dtype=float),
         speed_class=cls,
+        max_km=float(max_km),
     )
