@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from proxisante.model.artefact import bundled_model
 from proxisante.report import (
     MODEL_QUALITY_TITLE,
@@ -37,3 +39,39 @@ def test_model_quality_note_in_the_commune_report():
 def test_no_note_without_a_model_of_the_year():
     ws = Workspace(use_store=False)
     assert ws.model_quality("62523", year=2022) is None
+
+
+def test_residual_map_of_the_surroundings():
+    """The note draws the residuals (model − official APL) of the territory and of the
+    communes within 20 minutes on a map, coloured by the residual classes, in French."""
+    import json
+    import re
+
+    from proxisante.report import RESIDUAL_CLASSES
+
+    ws = Workspace(use_store=False)
+    terr = ws.territory("62523")
+    quality = ws.model_quality(terr)
+    rows = {r["code_insee"]: r for r in quality["residuals"]}
+    assert len(rows) == quality["surroundings"]["n_communes"]
+    assert [c for c, r in rows.items() if r["in_territory"]] == ["62523"]
+    html = model_quality_section(quality).html
+    assert 'id="carte-qualite-modele"' in html and "Carte des écarts" in html
+    data = json.loads(
+        re.search(r'"carte-qualite-modele", (\{"type":"FeatureCollection".*?\}), \{', html).group(1)
+    )
+    props = {f["properties"]["code_insee"]: f["properties"] for f in data["features"]}
+    assert set(props) == set(rows)  # every commune of the surroundings has a polygon
+    for code, p in props.items():
+        assert p["residual"] == rows[code]["residual"]
+        assert p["residual"] == pytest.approx(p["apl_model"] - p["apl_official"])
+        assert p["dans_territoire"] == (code == "62523") and p["nom"]
+    for _, _, label in RESIDUAL_CLASSES:  # legend labels, JSON-escaped in the map script
+        assert json.dumps(label)[1:-1] in html
+    assert "APL du modèle (estimé)" in html
+
+
+def test_residual_map_skipped_without_residual_rows():
+    q = Workspace(use_store=False).model_quality("62523")
+    q.pop("residuals")
+    assert "carte-qualite-modele" not in model_quality_section(q).html

@@ -26,7 +26,9 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
         ``surroundings`` (``n_communes``, ``mae``, ``mean_residual``: model − official APL,
         consultations per standardised inhabitant, over the territory and the communes
         within 20 minutes), ``largest_residuals`` (up to ``top`` rows ``code_insee``,
-        ``apl_official``, ``apl_model``, ``residual``) and ``label`` (« estimé » wording).
+        ``apl_official``, ``apl_model``, ``residual``), ``residuals`` (the same row for every
+        commune of the surroundings, with ``in_territory``: for the residual map) and
+        ``label`` (« estimé » wording).
     """
     model = model or bundled_model()
     base = calibrated_baseline(model)
@@ -38,6 +40,16 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
     resid = model_apl[around] - base.baseline_apl[around]
     order = np.argsort(-np.abs(resid))[:top]
     figs = model.metadata["figures"]
+    inside = np.isin(around, idx)
+
+    def row(k: int) -> dict:
+        return {
+            "code_insee": str(base.codes[around[k]]),
+            "apl_official": float(base.baseline_apl[around[k]]),
+            "apl_model": float(model_apl[around[k]]),
+            "residual": float(resid[k]),
+        }
+
     return {
         "model_id": model.model_id,
         "year": model.year,
@@ -48,15 +60,8 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
             "mae": float(np.abs(resid).mean()) if len(around) else float("nan"),
             "mean_residual": float(resid.mean()) if len(around) else float("nan"),
         },
-        "largest_residuals": [
-            {
-                "code_insee": str(base.codes[around[k]]),
-                "apl_official": float(base.baseline_apl[around[k]]),
-                "apl_model": float(model_apl[around[k]]),
-                "residual": float(resid[k]),
-            }
-            for k in order
-        ],
+        "largest_residuals": [row(k) for k in order],
+        "residuals": [{**row(k), "in_territory": bool(inside[k])} for k in range(len(around))],
         "label": (
             "Effets de scénario estimés dans un modèle calibré sur l'APL officielle "
             f"{model.year} (offre et temps de trajet estimés)"

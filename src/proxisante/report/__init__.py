@@ -5,7 +5,7 @@ territory, its neighbours, a scenario's result, a plan, site names); nothing is 
 or reloaded here (:func:`workspace_territory_report` only orders what a workspace computed).
 """
 
-from proxisante.report.maps import APL_CLASSES, communes_geojson, js_classes
+from proxisante.report.maps import APL_CLASSES, RESIDUAL_CLASSES, communes_geojson, js_classes
 from proxisante.report.model_quality_section import MODEL_QUALITY_TITLE, model_quality_section
 from proxisante.report.needs_section import NEEDS_TITLE, needs_section
 from proxisante.report.plan_section import plan_section
@@ -23,6 +23,7 @@ __all__ = [
     "APL_CLASSES",
     "MODEL_QUALITY_TITLE",
     "NEEDS_TITLE",
+    "RESIDUAL_CLASSES",
     "ReportSection",
     "TerritoryReport",
     "build_territory_report",

@@ -19,6 +19,7 @@ from proxisante.errors import DataFileError
 __all__ = [
     "APL_CLASSES",
     "NO_DATA_COLOUR",
+    "RESIDUAL_CLASSES",
     "LeafletAssets",
     "communes_geojson",
     "js_classes",
@@ -37,14 +38,30 @@ APL_CLASSES: list[tuple[float, str, str]] = [
 ]
 NO_DATA_COLOUR = "#bdbdbd"
 
+#: Classes of the residual map of the « Qualité du modèle » note: APL of the calibrated model
+#: − official APL (consultations per standardised inhabitant and year), diverging around 0;
+#: ±0.25 is about a tenth of the 2.5 threshold, ±1 the distance between 2.5 and the
+#: vigilance band's middle.
+RESIDUAL_CLASSES: list[tuple[float, str, str]] = [
+    (-1.0, "#b2182b", "modèle plus bas de plus de 1"),
+    (-0.25, "#ef8a62", "modèle plus bas de 0,25 à 1"),
+    (0.25, "#f7f7f7", "écart de moins de 0,25"),
+    (1.0, "#67a9cf", "modèle plus haut de 0,25 à 1"),
+    (math.inf, "#2166ac", "modèle plus haut de plus de 1"),
+]
 
-def js_classes() -> list[list]:
-    """APL classes for the map script: ``[upper or None, colour, label]`` (JSON-ready).
+
+def js_classes(classes: list[tuple[float, str, str]] | None = None) -> list[list]:
+    """Map classes for the map script: ``[upper or None, colour, label]`` (JSON-ready);
+    default the APL classes.
 
     >>> js_classes()[0]
     [2.5, '#b2182b', 'moins de 2,5 (sous-dotée)']
+    >>> js_classes(RESIDUAL_CLASSES)[-1][0] is None
+    True
     """
-    return [[None if u == math.inf else u, c, label] for u, c, label in APL_CLASSES]
+    chosen = APL_CLASSES if classes is None else classes
+    return [[None if u == math.inf else u, c, label] for u, c, label in chosen]
 
 
 def communes_geojson(geometry: pd.DataFrame, values: pd.DataFrame, *, digits: int = 4) -> str:

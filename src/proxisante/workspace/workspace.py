@@ -475,7 +475,7 @@ class Workspace:
             return None
         quality = model_quality(t.codes, model=model)
         names = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
-        for row in quality["largest_residuals"]:
+        for row in (*quality["largest_residuals"], *quality["residuals"]):
             row["nom"] = names.get(row["code_insee"], "")
         travel = model.travel
         if travel is not None:  # a model fitted on user travel times has no offline parameters
