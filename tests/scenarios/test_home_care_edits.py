@@ -85,3 +85,40 @@ def test_scenario_result_home_care_before_after():
     assert hc.ssiad_rate[0].sites_without_capacity == 1
     assert hc.prevention.loc["flu_65_plus", "lost"] > 0  # Carmaux centre closed too
     assert hc.estimated_ages
+
+
+def test_home_care_per_commune_before_after():
+    """Per commune: the SSIAD measure of Carmaux recomputed by hand (40 places ÷ the 75+ of
+    the communes within 20 min of it, great-circle estimate), the flags against the stated
+    thresholds, and the territory figure as the 75+-weighted mean of its communes."""
+
+    from proxisante.needs import load_needs
+    from proxisante.territory import load_communes, select
+    from proxisante.travel.defaults import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+    from proxisante.travel.estimate import great_circle_km
+
+    offer = _offer()
+    sc = parse_scenario({"name": "drop", "edits": [
+        {"kind": "operator_exit", "operator": "filieris", "territory": "dep:81",
+         "action": "close"}]})  # fmt: skip
+    codes = select("81060,81004,81232").codes  # Carmaux, Albi-side and Saint-Benoît
+    hc = evaluate(sc, offer=offer).home_care(codes)
+    c = hc.communes
+    assert list(c.index) == list(codes)
+    old = load_needs(sites=offer.sites, staff=offer.staff).pop_75_plus
+    com = load_communes().query("type == 'COM'").dropna(subset=["lat"]).set_index("code_insee")
+    km = great_circle_km(com["lat"], com["lon"], com.loc["81060", "lat"], com.loc["81060", "lon"])
+    near = com.index[km * DEFAULT_DETOUR_FACTOR / DEFAULT_SPEED_KMH * 60 <= 20]
+    assert c.loc["81060", "ssiad_before"] == pytest.approx(1000 * 40 / old.reindex(near).sum())
+    assert c.loc["81060", "ssiad_after"] == 0 and c.loc["81060", "ssiad_under_after"]
+    assert (c["nurse_under_before"] == (c["nurses_before"] < hc.nurse_threshold)).all()
+    assert (c["nurses_after"] <= c["nurses_before"] + 1e-9).all()
+    w = c["pop_75_plus"]
+    assert hc.nurses_after == pytest.approx(float((c["nurses_after"] * w).sum() / w.sum()))
+    assert hc.ssiad_before == pytest.approx(float((c["ssiad_before"] * w).sum() / w.sum()))
+    assert c.loc["81060", "centre_before"] and hc.ssiad_threshold == pytest.approx(9.95)
+    # the Carmaux centre closes: the communes it alone served lose their centre
+    lost = c["centre_before"] & ~c["centre_after"]
+    assert hc.prevention.loc["home_75_plus", "lost"] == pytest.approx(
+        c.loc[lost, "pop_75_plus"].sum()
+    )

@@ -242,3 +242,64 @@ def test_api_docs_work_offline(server_url, driver):
         "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
     )
     assert loaded and all(u.startswith(server_url) for u in loaded), loaded
+
+
+def test_editor_shows_home_care_before_after(server_url, driver):
+    """Loison-sous-Lens: closing the Avion centre (1 nurse) shows the nurses per 1,000 aged
+    75+ before/after (« estimé », thresholds « hypothèse »), SSIAD « non disponible » with its
+    reason (never n/a), the prevention targets losing their centre, per commune; opening an
+    SSIAD then gives SSIAD places after, with its note."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(driver, 120)
+    driver.get(server_url + "/")
+    driver.find_element(By.ID, "recherche").send_keys("Loison-sous-Lens")
+    wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='62523']"))
+    ).click()
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 0)
+    medico = Select(driver.find_element(By.ID, "medico-site")).options
+    assert len(medico) == 1 and "importer un extrait FINESS" in medico[0].text
+    Select(driver.find_element(By.ID, "site")).select_by_value(
+        "filieris-centre-de-sante-de-la-republique-avion"
+    )
+    driver.find_element(By.ID, "jeton").send_keys(TOKEN)
+    driver.find_element(By.ID, "fermer").click()
+    wait.until(ec.presence_of_element_located((By.ID, "table-soins")))
+    box = driver.find_element(By.ID, "soins-domicile")
+    text = box.text
+    assert "Soins à domicile et prévention — Loison-sous-Lens" in text and "(estimé)" in text
+    nurses = box.find_element(By.CSS_SELECTOR, "tr[data-indicateur='infirmiers']")
+    before, after, change = (td.text for td in nurses.find_elements(By.TAG_NAME, "td")[1:])
+    assert (
+        before.split(" ")[0][:2] == "18" and after.split(" ")[0][:2] == "18"
+    )  # API: 18,91 → 18,89
+    assert change.startswith("−") and float(change[1:].replace(",", ".")) > 0
+    assert "estimé" in nurses.text
+    ssiad = box.find_element(By.CSS_SELECTOR, "tr[data-indicateur='ssiad']").text
+    assert "non disponible (aucun SSIAD" in ssiad and "n/a" not in text
+    prevention = box.find_element(
+        By.CSS_SELECTOR, "tr[data-indicateur='prevention-screening_50_74']"
+    ).text
+    assert "50–74 ans" in prevention and "sans centre" in prevention
+    assert "hypothèse" in box.find_element(By.ID, "seuils-soins").text
+    loison = box.find_element(By.CSS_SELECTOR, "#table-soins-communes tr[data-code='62523']").text
+    assert "Loison-sous-Lens" in loison and "oui → non" in loison
+    # open a 30-place SSIAD in Loison: SSIAD places after, only the added ones known
+    Select(driver.find_element(By.ID, "ajout-commune")).select_by_value("62523")
+    driver.find_element(By.ID, "ouvrir-ssiad").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#modifications li")) == 2)
+    wait.until(
+        ec.text_to_be_present_in_element(
+            (By.CSS_SELECTOR, "#table-soins tr[data-indicateur='ssiad']"), "minimum"
+        )
+    )
+    ssiad = driver.find_element(By.CSS_SELECTOR, "#table-soins tr[data-indicateur='ssiad']")
+    assert float(ssiad.find_elements(By.TAG_NAME, "td")[2].text.split(" ")[0].replace(",", ".")) > 0
+    driver.execute_script(
+        "arguments[0].scrollIntoView()", driver.find_element(By.ID, "table-soins")
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / "web-loison-soins-domicile.png"))

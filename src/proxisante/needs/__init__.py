@@ -17,6 +17,7 @@ from proxisante.needs.age_estimate import (
 from proxisante.needs.api import (
     ESTIMATE_SENTENCE_FR,
     NeedsData,
+    centre_coverage_change,
     default_ages,
     home_care_summary,
     load_needs,
@@ -75,6 +76,7 @@ __all__ = [
     "attach_communes",
     "attachment_counts",
     "calibrated_tilt",
+    "centre_coverage_change",
     "centre_reach",
     "commune_needs",
     "compare_territory",

@@ -26,6 +26,7 @@ from proxisante.needs.layer import Indicator, NeedsComparison, commune_needs, co
 __all__ = [
     "ESTIMATE_SENTENCE_FR",
     "NeedsData",
+    "centre_coverage_change",
     "default_ages",
     "home_care_summary",
     "load_needs",
@@ -293,16 +294,33 @@ def prevention_change(
     """Target populations within reach of an open health centre before and after an edit of
     the sites (closures, openings): :func:`~proxisante.needs.prevention.reach_change`;
     ``codes`` restricts the populations counted to a territory's communes."""
-    from proxisante.needs.prevention import reach_change, target_populations
+    return _prevention(data, sites_before, sites_after, cutoff_minutes, codes)[0]
+
+
+def centre_coverage_change(
+    data: NeedsData, sites_before: pd.DataFrame, sites_after: pd.DataFrame, *,
+    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES, codes=None,
+) -> pd.DataFrame:  # fmt: skip
+    """Per commune of ``codes`` (default every commune with ages): whether an open health
+    centre is within ``cutoff_minutes`` before and after (columns ``before``, ``after``,
+    booleans; index INSEE code)."""
+    return _prevention(data, sites_before, sites_after, cutoff_minutes, codes)[1]
+
+
+def _prevention(data, sites_before, sites_after, cutoff_minutes, codes):
+    """:func:`prevention_change` and :func:`centre_coverage_change` on one travel matrix."""
+    from proxisante.needs.prevention import covered, reach_change, target_populations
 
     both = pd.concat([sites_before, sites_after], ignore_index=True)
     centres = _centres(both, include_closed=True).drop_duplicates("site_id")
     targets = target_populations(data.ages)
     if codes is not None:
         targets = targets[targets.index.isin(np.asarray(list(codes), dtype=str))]
+    index = pd.Index(targets.index, name="code_insee")
     if centres.empty:
         zeros = dict.fromkeys(["before", "after", "change", "lost", "gained"], 0.0)
-        return pd.DataFrame.from_dict({k: zeros for k in targets.columns}, orient="index")
+        table = pd.DataFrame.from_dict({k: zeros for k in targets.columns}, orient="index")
+        return table, pd.DataFrame({"before": False, "after": False}, index=index)
     tm = _centre_travel(data, centres, cutoff_minutes)
 
     def is_open(s: pd.DataFrame) -> np.ndarray:
@@ -310,8 +328,12 @@ def prevention_change(
                         "site_id"])  # fmt: skip
         return centres["site_id"].isin(ids).to_numpy()
 
-    return reach_change(tm, targets, open_before=is_open(sites_before),
-                        open_after=is_open(sites_after))  # fmt: skip
+    before, after = is_open(sites_before), is_open(sites_after)
+    table = reach_change(tm, targets, open_before=before, open_after=after)
+    origin = pd.Index(tm.origin_ids)
+    coverage = pd.DataFrame({"before": covered(tm, before), "after": covered(tm, after)},
+                            index=origin).reindex(index, fill_value=False)  # fmt: skip
+    return table, coverage
 
 
 def home_care_summary(codes, data: NeedsData) -> dict[str, float]:

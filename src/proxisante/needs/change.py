@@ -10,18 +10,20 @@
   :func:`proxisante.offer.ssiad_coverage`) on the same population by age.
 - Prevention: the territory's target populations within reach of an open health centre.
 
-Territory values are means over its communes weighted by their inhabitants aged 75+.
+Territory values are means over its communes weighted by their inhabitants aged 75+; the
+same figures per commune, with the under-served flags (« hypothèse » thresholds of
+:class:`~proxisante.needs.HomeCareAccess`), are in :attr:`HomeCareChange.communes`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from proxisante.needs.api import NeedsData, prevention_change
-from proxisante.needs.home_care import elderly_access, ssiad_places_supply
+from proxisante.needs.api import NeedsData, _prevention
+from proxisante.needs.home_care import DEFAULT_CUTOFF_MINUTES, elderly_access, ssiad_places_supply
 
 __all__ = ["HomeCareChange", "home_care_change"]
 
@@ -36,7 +38,12 @@ class HomeCareChange:
     ``prevention`` has one row per target
     (``before``, ``after``, ``change``, ``lost``, ``gained``, inhabitants of the territory);
     ``ssiad_rate`` is the DREES territory rate before and after
-    (:class:`~proxisante.offer.SsiadCoverage`).
+    (:class:`~proxisante.offer.SsiadCoverage`). ``communes`` has one row per commune
+    (index INSEE code): ``pop_75_plus`` (before), ``nurses_before``/``nurses_after`` and
+    ``ssiad_before``/``ssiad_after`` (per 1,000 aged 75+), the under-served flags
+    ``nurse_under_before``/``_after`` and ``ssiad_under_before``/``_after`` (below
+    ``nurse_threshold`` / ``ssiad_threshold``, « hypothèse »; NA where the value is) and
+    ``centre_before``/``centre_after`` (an open health centre within the cut-off).
     """
 
     pop_75_plus: float
@@ -50,6 +57,10 @@ class HomeCareChange:
     ssiad_rate: tuple
     prevention: pd.DataFrame
     estimated_ages: bool
+    communes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    nurse_threshold: float = float("nan")
+    ssiad_threshold: float = float("nan")
+    cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES
 
     def summary(self) -> dict[str, float]:
         """Flat figures for tables (English keys)."""
@@ -113,22 +124,19 @@ def home_care_change(
     delta = pd.Series(dtype=float) if nurse_fte_change is None else nurse_fte_change
     supply = data.nurses["nurses"].fillna(0.0)
     supply_after = supply.add(delta, fill_value=0.0).clip(lower=0.0)
-    nurses_before = _weighted(hc.table["nurses_per_1000_75"].reindex(codes), w_before)
+    nurses_b = hc.table["nurses_per_1000_75"].reindex(codes)
+    nurses_a = nurses_b
     if delta.abs().sum() > 0 or population_factor is not None:
-        after = elderly_access(tm, supply_after, old_after)
-        nurses_after = _weighted(after.reindex(codes), w_after)
-    else:
-        nurses_after = nurses_before
+        nurses_a = elderly_access(tm, supply_after, old_after).reindex(codes)
     places_after, n_after, unknown_after = ssiad_places_supply(sites_after)
     before_known = not hc.ssiad_missing
     after_known = n_after > unknown_after
-    ssiad_before = ssiad_after = float("nan")
+    ssiad_b = ssiad_a = pd.Series(np.nan, index=codes)
     if before_known:
         places_before, _, _ = ssiad_places_supply(sites_before)
-        ssiad_before = _weighted(elderly_access(tm, places_before, old).reindex(codes), w_before)
+        ssiad_b = elderly_access(tm, places_before, old).reindex(codes)
     if before_known or after_known:
-        after_access = elderly_access(tm, places_after, old_after)
-        ssiad_after = _weighted(after_access.reindex(codes), w_after)
+        ssiad_a = elderly_access(tm, places_after, old_after).reindex(codes)
     missing = "" if before_known else hc.ssiad_missing
     after_note = (
         "places connues après le scénario seulement (celles qu'il ajoute) : minimum"
@@ -140,9 +148,26 @@ def home_care_change(
         ssiad_coverage(sites_before, bands, codes),
         ssiad_coverage(sites_after, bands, codes, population_factor=population_factor),
     )
-    prev = prevention_change(data, sites_before, sites_after, codes=codes)
+    prev, coverage = _prevention(data, sites_before, sites_after, hc.cutoff_minutes, codes)
     estimated = bool((data.ages.basis.reindex(codes) != "insee_pop1b").any())
+
+    def under(values: pd.Series, threshold: float) -> pd.Series:
+        return (values < threshold).astype("boolean").where(values.notna())
+
+    communes = pd.DataFrame({
+        "pop_75_plus": w_before, "nurses_before": nurses_b, "nurses_after": nurses_a,
+        "nurse_under_before": under(nurses_b, hc.nurse_threshold),
+        "nurse_under_after": under(nurses_a, hc.nurse_threshold),
+        "ssiad_before": ssiad_b, "ssiad_after": ssiad_a,
+        "ssiad_under_before": under(ssiad_b, hc.ssiad_threshold),
+        "ssiad_under_after": under(ssiad_a, hc.ssiad_threshold),
+        "centre_before": coverage["before"].reindex(codes, fill_value=False),
+        "centre_after": coverage["after"].reindex(codes, fill_value=False),
+    }).rename_axis("code_insee")  # fmt: skip
     return HomeCareChange(
-        float(w_before.sum()), nurses_before, nurses_after, float(delta.sum()), ssiad_before,
-        ssiad_after, missing, after_note, rate, prev, estimated,
+        float(w_before.sum()), _weighted(nurses_b, w_before), _weighted(nurses_a, w_after),
+        float(delta.sum()), _weighted(ssiad_b, w_before) if before_known else float("nan"),
+        _weighted(ssiad_a, w_after) if (before_known or after_known) else float("nan"),
+        missing, after_note, rate, prev, estimated, communes, hc.nurse_threshold,
+        hc.ssiad_threshold, hc.cutoff_minutes,
     )  # fmt: skip

@@ -31,6 +31,7 @@ __all__ = [
     "PREVENTION_TARGETS",
     "Target",
     "centre_reach",
+    "covered",
     "reach_change",
     "target_populations",
 ]
@@ -135,6 +136,23 @@ def centre_reach(
     return pd.DataFrame(out, index=pd.Index(travel.destination_ids, name="centre"))
 
 
+def covered(travel, is_open, *, cutoff_minutes: float | None = None) -> np.ndarray:
+    """Per origin of ``travel`` (matrix order): True when an open centre is within reach.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from proxisante.travel import TravelMatrix
+    >>> t = sp.csr_array(([5.0, 10.0, 8.0], ([0, 0, 1], [0, 1, 1])), shape=(2, 2))
+    >>> tm = TravelMatrix(t, np.array(["a", "b"]), np.array(["c1", "c2"]), 15.0, "example")
+    >>> covered(tm, [True, False]).tolist()
+    [True, False]
+    """
+    cut = travel.cutoff_minutes if cutoff_minutes is None else cutoff_minutes
+    w = _binary(travel, float(cut))
+    return (w @ np.asarray(is_open, dtype=float)) > 0
+
+
 def reach_change(
     travel, targets: pd.DataFrame, *, open_before, open_after,
     cutoff_minutes: float | None = None,
@@ -147,10 +165,8 @@ def reach_change(
         One row per target key: ``before``, ``after``, ``change`` (inhabitants), ``lost``
         (within reach before, not after) and ``gained``.
     """
-    cut = travel.cutoff_minutes if cutoff_minutes is None else cutoff_minutes
-    w = _binary(travel, float(cut))
-    before = (w @ np.asarray(open_before, dtype=float)) > 0
-    after = (w @ np.asarray(open_after, dtype=float)) > 0
+    before = covered(travel, open_before, cutoff_minutes=cutoff_minutes)
+    after = covered(travel, open_after, cutoff_minutes=cutoff_minutes)
     pops = targets.reindex(travel.origin_ids).fillna(0.0)
     rows = {}
     for col in targets.columns:

@@ -61,7 +61,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         if not context.read_only:  # workers load the offer and baseline while users search
-            threading.Thread(target=context.evaluator.start, daemon=True).start()
+            threading.Thread(target=context.warm_up, daemon=True).start()
         yield
         context.evaluator.close()
 

@@ -87,6 +87,7 @@ class WebContext:
         #: Serialises this server's writes (scenario saves, imports) and the refresh after.
         self.write_lock = threading.Lock()
         self.search = self._cached(self.workspace.search, 1024)
+        self.home_care = self._cached(self._home_care, 128)
 
     def _cached(self, func, size: int):
         wrapped = lru_cache(maxsize=size)(func)
@@ -108,6 +109,12 @@ class WebContext:
             c.cache_clear()
         self.evaluator.refresh()
 
+    def warm_up(self) -> None:
+        """Start the evaluation workers, then build the needs layer that the editor's home-care
+        answers read (a first build takes seconds)."""
+        self.evaluator.start()
+        self.workspace.needs()
+
     def _sites(self, territory: str, operator: str | None,
                within_minutes: float | None = None) -> list[dict[str, Any]]:  # fmt: skip
         """Sites of the territory, and with ``within_minutes`` also the sites of the
@@ -125,11 +132,25 @@ class WebContext:
                                    dans_territoire=False)  # fmt: skip
             s = pd.concat([s, around.sort_values("minutes")], ignore_index=True)
         cols = ["site_id", "name", "category", "operator", "commune", "lat", "lon", "status",
-                "gp_fte", "minutes", "dans_territoire"]  # fmt: skip
+                "capacity_places", "gp_fte", "minutes", "dans_territoire"]  # fmt: skip
         return [
             {k: (None if pd.isna(v) else v) for k, v in r.items()}
             for r in s[cols].to_dict(orient="records")
         ]
+
+    def _home_care(self, scenario_json: str, selector: str) -> dict[str, Any]:
+        """Home care and prevention before/after a validated scenario (canonical JSON) over a
+        territory, per commune and in total (:func:`proxisante.web.home_care.home_care_json`)."""
+        import json
+
+        from proxisante.scenarios import parse_scenario
+        from proxisante.territory import load_communes
+        from proxisante.web.home_care import home_care_json
+
+        t = self.workspace.territory(selector)
+        change = self.workspace.scenario_home_care(parse_scenario(json.loads(scenario_json)), t)
+        names = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
+        return home_care_json(change, label=t.label, names=names.reindex(t.codes).to_dict())
 
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page): the CLI ``report`` command's report

@@ -6,7 +6,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = ["CommuneAPL", "ScenarioImpact", "SearchHit", "TerritorySummary"]
+__all__ = [
+    "CommuneAPL",
+    "CommuneHomeCare",
+    "HomeCareImpact",
+    "PreventionReach",
+    "ScenarioImpact",
+    "SearchHit",
+    "TerritorySummary",
+]
 
 
 class SearchHit(BaseModel):
@@ -42,3 +50,59 @@ class ScenarioImpact(BaseModel):
     summary: dict[str, float]
     notes: list[str]
     communes: list[dict[str, Any]] = Field(description="communes whose APL changes")
+
+
+class CommuneHomeCare(BaseModel):
+    code_insee: str
+    nom: str
+    pop_75_plus: float | None = Field(
+        description="inhabitants aged 75+ (estimated unless imported)"
+    )
+    nurses_before: float | None = Field(description="nurses within reach per 1,000 aged 75+")
+    nurses_after: float | None
+    nurse_under_before: bool | None = Field(description="below the nurse threshold (hypothèse)")
+    nurse_under_after: bool | None
+    ssiad_before: float | None = Field(description="SSIAD places within reach per 1,000 aged 75+")
+    ssiad_after: float | None
+    ssiad_under_before: bool | None
+    ssiad_under_after: bool | None
+    centre_before: bool = Field(description="an open health centre within the cut-off")
+    centre_after: bool
+
+
+class PreventionReach(BaseModel):
+    key: str
+    label: str
+    before: float
+    after: float
+    lost: float
+    gained: float
+
+
+class HomeCareImpact(BaseModel):
+    """Home care and prevention of a territory before/after a scenario; ``None`` values come
+    with their reason (``ssiad_missing``, ``ssiad_*_text``)."""
+
+    territoire: str
+    cutoff_minutes: float
+    pop_75_plus: float
+    nurses_before: float | None
+    nurses_after: float | None
+    nurse_fte_change: float
+    ssiad_before: float | None
+    ssiad_after: float | None
+    ssiad_missing: str
+    ssiad_after_note: str
+    ssiad_rate_before: float | None
+    ssiad_rate_after: float | None
+    ssiad_rate_before_text: str
+    ssiad_rate_after_text: str
+    nurse_threshold: float | None
+    ssiad_threshold: float | None
+    ssiad_france: float
+    threshold_label: str
+    estimated_ages: bool
+    nurse_label: str
+    estimate_sentence: str
+    prevention: list[PreventionReach]
+    communes: list[CommuneHomeCare]

@@ -417,6 +417,33 @@ class Workspace:
             reach = reach[reach["operator"].fillna("").str.lower() == operator.lower()]
         return reach.reset_index(drop=True)
 
+    def scenario_home_care(self, scenario: Scenario, territory: str | Territory):
+        """Home care and prevention of ``territory`` before and after ``scenario``, per commune
+        and for the territory (:func:`proxisante.needs.home_care_change`), on this
+        workspace's needs layer (cached): the figures of
+        :meth:`proxisante.scenarios.ScenarioResult.home_care` without evaluating the APL.
+
+        Raises
+        ------
+        InputError
+            The scenario changes populations (they need a full APL recompute: ``scenario
+            run --full-supply``).
+        """
+        from proxisante.needs import home_care_change
+        from proxisante.scenarios.model import PopulationChange, PopulationProjection
+
+        if any(isinstance(e, PopulationChange | PopulationProjection) for e in scenario.edits):
+            msg = ("population changes need a full recompute of the APL (scenario run "
+                   "--full-supply); home care is not evaluated for them here")  # fmt: skip
+            raise InputError(msg)
+        offer = self.offer()
+        applied = apply_edits(scenario, offer)
+        return home_care_change(
+            self.needs(), self.territory(territory).codes, sites_before=offer.sites,
+            sites_after=applied.sites_after(offer.sites),
+            nurse_fte_change=applied.fte_change_by_commune("nurse"),
+        )  # fmt: skip
+
     def needs_report_inputs(self, territory: str | Territory) -> dict:
         """Keyword arguments of :func:`proxisante.report.needs_section` for the territory:
         comparison, home-care summary, the estimate sentence, references, prevention reach."""

@@ -1,7 +1,8 @@
 """Scenarios (token): evaluate, save and list the stored scenarios.
 
 Evaluations run in the :class:`~proxisante.web.evaluation.Evaluator`'s worker processes, not
-on the request threads; saves are serialised by the context's write lock.
+on the request threads; a scenario's home care (needs layer, cached by the context) runs on a
+worker thread; saves are serialised by the context's write lock.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
+from starlette.concurrency import run_in_threadpool
 
 from proxisante.web.context import WebContext, get_context, require_token
-from proxisante.web.schemas import ScenarioImpact
+from proxisante.web.schemas import HomeCareImpact, ScenarioImpact
 
 __all__ = ["router"]
 
@@ -27,6 +29,20 @@ async def evaluate_scenario(scenario: dict[str, Any], ctx: Context) -> dict[str,
 
     sc = parse_scenario(scenario)
     return await ctx.evaluator.evaluate(json.dumps(sc.model_dump(mode="json"), sort_keys=True))
+
+
+@router.post("/api/scenarios/home-care", response_model=HomeCareImpact)
+async def scenario_home_care(scenario: dict[str, Any], territory: str, ctx: Context) -> dict:
+    """Home care and prevention of ``territory`` before and after a scenario: nurses and SSIAD
+    places within 20 minutes per 1,000 inhabitants aged 75+ (estimated, with the
+    under-served thresholds, « hypothèse »), the DREES SSIAD rate, the prevention target
+    populations within reach of an open health centre, per commune and for the territory;
+    a value not available comes with its reason."""
+    from proxisante.scenarios import parse_scenario
+
+    sc = parse_scenario(scenario)
+    key = json.dumps(sc.model_dump(mode="json"), sort_keys=True)
+    return await run_in_threadpool(ctx.home_care, key, territory[:1000])
 
 
 @router.post("/api/scenarios", status_code=201)

@@ -99,6 +99,7 @@
         + int(s.under_served_2022) + " en 2022)";
       $("lien-rapport").href = "/territoire/" + encodeURIComponent(selector);
       state.edits = []; listEdits(); $("resultat-scenario").textContent = ""; $("table-impact").hidden = true;
+      $("soins-domicile").textContent = ""; medicoSites(state.sites);
       var cs = $("ajout-commune"); cs.innerHTML = "";
       s.communes_list.slice().sort(function (a, b) { return (a.apl_2023 === null ? 99 : a.apl_2023) - (b.apl_2023 === null ? 99 : b.apl_2023); })
         .forEach(function (c) {
@@ -121,6 +122,13 @@
   }
   function label(edit) {
     if (edit.kind === "close_sites") { return "Fermeture : " + edit.label; }
+    if (edit.kind === "change_staff") {
+      return "Infirmiers : " + (edit.delta_fte > 0 ? "+" : "") + fr(edit.delta_fte, 1) + " ETP à " + edit.label;
+    }
+    if (edit.kind === "change_capacity") { return "Places : " + edit.capacity_places + " à " + edit.label; }
+    if (edit.category === "ssiad") {
+      return "Ouverture d'un SSIAD de " + edit.capacity_places + " places (" + fr(edit.fte.nurse, 1) + " ETP infirmiers) à " + edit.label;
+    }
     return "Ajout de " + fr(edit.fte.gp, 1) + " ETP de généraliste à " + edit.label;
   }
   function escapeHtml(text) {
@@ -159,9 +167,89 @@
     });
     $("table-impact").hidden = rows.length === 0;
   }
+  function cell(tr, text, cls) {
+    var td = document.createElement("td"); td.textContent = text; if (cls) { td.className = cls; } tr.appendChild(td);
+    return td;
+  }
+  /* A value per 1,000 aged 75+, flagged when under the threshold (« hypothèse »). */
+  function per1000(v, under, missing) {
+    if (v === null || v === undefined) { return missing ? "non disponible (" + missing + ")" : "non disponible"; }
+    return fr(v, 1) + (under ? " (sous le seuil)" : "");
+  }
+  function showHomeCare(hc) {
+    var box = $("soins-domicile"); box.innerHTML = "";
+    var h = document.createElement("h4");
+    h.textContent = "Soins à domicile et prévention — " + hc.territoire + " (estimé)";
+    box.appendChild(h);
+    var t = document.createElement("table"); t.id = "table-soins";
+    t.innerHTML = "<thead><tr><th></th><th class='num'>Avant</th><th class='num'>Après</th><th class='num'>Écart</th></tr></thead><tbody></tbody>";
+    var body = t.querySelector("tbody");
+    function row(key, name, before, after, change) {
+      var tr = document.createElement("tr"); tr.setAttribute("data-indicateur", key);
+      cell(tr, name); cell(tr, before, "num"); cell(tr, after, "num"); cell(tr, change, "num"); body.appendChild(tr);
+    }
+    function signed(a, b, d) {
+      if (a === null || a === undefined || b === null || b === undefined) { return ""; }
+      var x = b - a, txt = fr(Math.abs(x), d);
+      return /^[0,]+$/.test(txt) ? txt : (x > 0 ? "+" : "−") + txt;
+    }
+    var unit = " pour 1 000 habitants de 75 ans ou plus, à moins de " + int(hc.cutoff_minutes) + " minutes";
+    row("infirmiers", "Infirmiers" + unit + " (" + hc.nurse_label + ")",
+        per1000(hc.nurses_before, hc.nurses_before < hc.nurse_threshold),
+        per1000(hc.nurses_after, hc.nurses_after < hc.nurse_threshold), signed(hc.nurses_before, hc.nurses_after, 2));
+    row("ssiad", "Places de SSIAD" + unit, per1000(hc.ssiad_before, hc.ssiad_before < hc.ssiad_threshold, hc.ssiad_missing),
+        per1000(hc.ssiad_after, hc.ssiad_after < hc.ssiad_threshold, hc.ssiad_missing)
+          + (hc.ssiad_after_note ? " — " + hc.ssiad_after_note : ""), signed(hc.ssiad_before, hc.ssiad_after, 2));
+    row("taux-ssiad", "Places de SSIAD du territoire (taux DREES)", hc.ssiad_rate_before_text, hc.ssiad_rate_after_text,
+        signed(hc.ssiad_rate_before, hc.ssiad_rate_after, 1));
+    hc.prevention.forEach(function (p) {
+      row("prevention-" + p.key, p.label + " à moins de " + int(hc.cutoff_minutes) + " minutes d'un centre de santé ouvert",
+          int(p.before), int(p.after), (p.lost ? "−" + int(p.lost) + " sans centre" : "") + (p.lost && p.gained ? " ; " : "")
+          + (p.gained ? "+" + int(p.gained) + " gagnant un centre" : "") + (p.lost || p.gained ? "" : "0"));
+    });
+    box.appendChild(t);
+    var n = document.createElement("p"); n.className = "note"; n.id = "seuils-soins";
+    n.textContent = "Seuils « sous-doté » (" + hc.threshold_label + ") : " + fr(hc.nurse_threshold, 1)
+      + " infirmiers ou " + fr(hc.ssiad_threshold, 1) + " places de SSIAD pour 1 000 habitants de 75 ans ou plus (taux national DREES : "
+      + fr(hc.ssiad_france, 1) + " places). Variation d'ETP infirmiers du scénario : " + (hc.nurse_fte_change > 0 ? "+" : "")
+      + fr(hc.nurse_fte_change, 1) + ".";
+    box.appendChild(n);
+    var rows = hc.communes.slice().sort(function (a, b) {
+      var ca = (a.nurses_after !== a.nurses_before || a.ssiad_after !== a.ssiad_before || a.centre_after !== a.centre_before) ? 1 : 0;
+      var cb = (b.nurses_after !== b.nurses_before || b.ssiad_after !== b.ssiad_before || b.centre_after !== b.centre_before) ? 1 : 0;
+      return cb - ca || (b.pop_75_plus || 0) - (a.pop_75_plus || 0);
+    }).slice(0, 15);
+    var tc = document.createElement("table"); tc.id = "table-soins-communes";
+    tc.innerHTML = "<caption>Par commune (" + (hc.communes.length > rows.length ? rows.length + " sur " + hc.communes.length
+      + ", celles qui changent d'abord" : "toutes") + ")</caption><thead><tr><th>Commune</th><th class='num'>75 ans ou plus</th>"
+      + "<th class='num'>Infirmiers avant</th><th class='num'>après</th><th class='num'>SSIAD avant</th><th class='num'>après</th>"
+      + "<th>Centre de santé à moins de " + int(hc.cutoff_minutes) + " min</th></tr></thead><tbody></tbody>";
+    var cb = tc.querySelector("tbody");
+    rows.forEach(function (c) {
+      var tr = document.createElement("tr"); tr.setAttribute("data-code", c.code_insee);
+      cell(tr, c.nom + " (" + c.code_insee + ")"); cell(tr, int(c.pop_75_plus || 0), "num");
+      cell(tr, per1000(c.nurses_before, c.nurse_under_before), "num" + (c.nurse_under_before ? " sous-seuil" : ""));
+      cell(tr, per1000(c.nurses_after, c.nurse_under_after), "num" + (c.nurse_under_after ? " sous-seuil" : ""));
+      cell(tr, c.ssiad_before === null ? "non disponible" : per1000(c.ssiad_before, c.ssiad_under_before), "num" + (c.ssiad_under_before ? " sous-seuil" : ""));
+      cell(tr, c.ssiad_after === null ? "non disponible" : per1000(c.ssiad_after, c.ssiad_under_after), "num" + (c.ssiad_under_after ? " sous-seuil" : ""));
+      cell(tr, (c.centre_before ? "oui" : "non") + " → " + (c.centre_after ? "oui" : "non"), c.centre_before && !c.centre_after ? "sous-seuil" : "");
+      cb.appendChild(tr);
+    });
+    box.appendChild(tc);
+    var e = document.createElement("p"); e.className = "note"; e.textContent = hc.estimate_sentence; box.appendChild(e);
+  }
+  function homeCare() {
+    $("soins-domicile").textContent = "Soins à domicile : calcul en cours…";
+    return getJSON("/api/scenarios/home-care?territory=" + encodeURIComponent(state.selector), { method: "POST",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + $("jeton").value },
+      body: JSON.stringify(scenarioBody()) }).then(showHomeCare, function (e) {
+      $("soins-domicile").textContent = "Soins à domicile : erreur : " + e.message;
+    });
+  }
   function evaluate() {
     if (!state.edits.length) {
       $("resultat-scenario").textContent = ""; $("table-impact").hidden = true; resetMap();
+      $("soins-domicile").textContent = "";
       return Promise.resolve(null);
     }
     $("resultat-scenario").textContent = "Calcul en cours…";
@@ -198,6 +286,7 @@
         + res.notes.map(function (n) { return "<p class='note'>" + escapeHtml(n) + "</p>"; }).join("")
         + "<p class='note'>" + escapeHtml(res.method) + "</p>";
       showTable(res.communes);
+      homeCare();
       return res;
     });
   }
@@ -222,6 +311,41 @@
     add({ kind: "open_site", site: "nouveau-" + code + "-" + n, name: "Nouveau centre " + n, commune: code,
           fte: { gp: fte }, label: $("ajout-commune").selectedOptions[0].textContent });
   });
+  $("modifier-infirmiers").addEventListener("click", function () {
+    var site = $("site").value, delta = parseFloat($("infirmiers-etp").value);
+    if (!site || !delta) { $("resultat-scenario").textContent = "Erreur : choisir un site et un nombre d'ETP non nul"; return; }
+    add({ kind: "change_staff", site: site, profession: "nurse", delta_fte: delta, label: $("site").selectedOptions[0].textContent });
+  });
+  $("ouvrir-ssiad").addEventListener("click", function () {
+    var code = $("ajout-commune").value, places = parseInt($("ssiad-places").value, 10), fte = parseFloat($("ssiad-etp").value);
+    if (!code || !(places > 0) || !(fte > 0)) {
+      $("resultat-scenario").textContent = "Erreur : choisir une commune, un nombre de places et d'ETP positifs"; return;
+    }
+    var n = state.edits.length + 1;
+    add({ kind: "open_site", site: "nouveau-ssiad-" + code + "-" + n, name: "Nouveau SSIAD " + n, commune: code,
+          category: "ssiad", fte: { nurse: fte }, capacity_places: places, label: $("ajout-commune").selectedOptions[0].textContent });
+  });
+  $("modifier-places").addEventListener("click", function () {
+    var site = $("medico-site").value, places = parseInt($("medico-places").value, 10);
+    if (!site || !(places >= 0)) { $("resultat-scenario").textContent = "Erreur : choisir un SSIAD ou un EHPAD et un nombre de places"; return; }
+    add({ kind: "change_capacity", site: site, capacity_places: places, label: $("medico-site").selectedOptions[0].textContent });
+  });
+  /* SSIAD, SAAD and EHPAD within the catchment, for the places edit. */
+  function medicoSites(sites) {
+    var sel = $("medico-site"); sel.innerHTML = "";
+    var kinds = { ssiad: "SSIAD", saad: "SAAD", ehpad: "EHPAD" };
+    var found = (sites || []).filter(function (x) { return kinds[x.category] && x.status === "open"; });
+    found.forEach(function (x) {
+      var o = document.createElement("option"); o.value = x.site_id;
+      o.textContent = kinds[x.category] + " — " + x.name + " (" + (x.capacity_places === null ? "capacité inconnue" : x.capacity_places + " places") + ")";
+      sel.appendChild(o);
+    });
+    if (!found.length) {
+      var o = document.createElement("option"); o.value = ""; o.disabled = true; o.selected = true;
+      o.textContent = "Aucun SSIAD, SAAD ni EHPAD chargé à moins de 20 minutes (importer un extrait FINESS)";
+      sel.appendChild(o);
+    }
+  }
   drawNational();
   $("recommencer").addEventListener("click", function () { state.edits = []; listEdits(); evaluate(); });
   $("enregistrer").addEventListener("click", function () {

@@ -1,0 +1,100 @@
+"""Web API: a scenario's home care and prevention before/after, per commune and territory."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from fastapi.testclient import TestClient
+
+from proxisante.scenarios import parse_scenario
+from proxisante.web import create_app
+from proxisante.workspace import Workspace
+
+TOKEN = "test-token-hc"
+BASE = "http://127.0.0.1"
+AVION = "filieris-centre-de-sante-de-la-republique-avion"
+CLOSE_AVION = {"name": "Fermeture Avion", "edits": [{"kind": "close_sites", "sites": [AVION]}]}
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return tmp_path_factory.mktemp("store") / "s.duckdb"
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    return TestClient(create_app(token=TOKEN, store_path=str(store)), base_url=BASE)
+
+
+def _home_care(client, body, territory):
+    return client.post("/api/scenarios/home-care", params={"territory": territory}, json=body,
+                       headers=AUTH)  # fmt: skip
+
+
+def test_closing_avion_home_care_and_prevention(client, store):
+    """The Avion centre (1 nurse, the only centre de santé within 20 min of Loison): nurses
+    per 1,000 aged 75+ fall, prevention targets lose their centre; same figures as the CLI's
+    path (the scenario evaluated, then ScenarioResult.home_care)."""
+    r = _home_care(client, CLOSE_AVION, "62523")
+    assert r.status_code == 200, r.text
+    hc = r.json()
+    assert hc["territoire"].startswith("Loison-sous-Lens") and hc["nurse_fte_change"] == -1
+    assert hc["nurses_after"] < hc["nurses_before"] and hc["nurse_label"] == "estimé"
+    assert "hypothèse" in hc["threshold_label"] and hc["nurse_threshold"] > 0
+    # no SSIAD capacity in the bundled offer: no value, and the reason instead of "n/a"
+    assert hc["ssiad_before"] is None and "FINESS" in hc["ssiad_missing"]
+    prev = {p["key"]: p for p in hc["prevention"]}
+    assert prev["screening_50_74"]["lost"] > 0 and prev["screening_50_74"]["after"] == 0
+    assert prev["home_75_plus"]["label"].startswith("75 ans ou plus")
+    (loison,) = hc["communes"]
+    assert loison["code_insee"] == "62523" and loison["nom"] == "Loison-sous-Lens"
+    assert loison["centre_before"] and not loison["centre_after"]
+    assert loison["nurse_under_before"] is (loison["nurses_before"] < hc["nurse_threshold"])
+    ws = Workspace(store)
+    ref = ws.evaluate(parse_scenario(CLOSE_AVION)).home_care(["62523"])
+    assert hc["nurses_before"] == pytest.approx(ref.nurses_before)
+    assert hc["nurses_after"] == pytest.approx(ref.nurses_after)
+    assert prev["screening_50_74"]["before"] == pytest.approx(
+        ref.prevention.loc["screening_50_74", "before"]
+    )
+
+
+def test_opening_an_ssiad_gives_places_after_with_their_note(client):
+    body = {"name": "SSIAD Loison", "edits": [{
+        "kind": "open_site", "site": "ssiad-loison", "name": "SSIAD de Loison", "commune": "62523",
+        "category": "ssiad", "fte": {"nurse": 6}, "capacity_places": 30}]}  # fmt: skip
+    hc = _home_care(client, body, "circo:62-03").json()
+    assert hc["ssiad_before"] is None and hc["ssiad_after"] > 0
+    assert "minimum" in hc["ssiad_after_note"]  # only the places the scenario adds are known
+    assert hc["nurse_fte_change"] == 6 and hc["nurses_after"] > hc["nurses_before"]
+    rows = {c["code_insee"]: c for c in hc["communes"]}
+    assert len(rows) > 1 and rows["62523"]["ssiad_after"] > 0
+    after = [c["ssiad_after"] for c in hc["communes"]]
+    assert all(v is not None and not math.isnan(v) for v in after)
+    assert all(c["ssiad_under_after"] is (c["ssiad_after"] < hc["ssiad_threshold"])
+               for c in hc["communes"])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "territory", "headers", "status"),
+    [
+        (CLOSE_AVION, "62523", {}, 401),
+        (CLOSE_AVION, "99999", AUTH, 404),
+        (
+            {
+                "name": "p",
+                "edits": [{"kind": "population_change", "territory": "62523", "factor": 1.1}],
+            },
+            "62523",
+            AUTH,
+            400,
+        ),
+        ({"name": "x", "edits": [{"kind": "close_sites", "sites": ["nope"]}]}, "62523", AUTH, 400),
+    ],
+)
+def test_home_care_errors(client, body, territory, headers, status):
+    r = client.post("/api/scenarios/home-care", params={"territory": territory}, json=body,
+                    headers=headers)  # fmt: skip
+    assert r.status_code == status and "error" in r.json() and "Traceback" not in r.text
