@@ -303,3 +303,47 @@ def test_editor_shows_home_care_before_after(server_url, driver):
     )
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / "web-loison-soins-domicile.png"))
+
+
+def test_decazeville_as_a_mayor(server_url, driver):
+    """Decazeville: the closed Filieris sites around it (Aubin, Livinhac-le-Haut) are drawn
+    hollow, not as open sites; closing its centre (staff unknown) says when no APL changes
+    instead of a bare 0, and shows the home care and prevention of the commune."""
+    import json
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(driver, 120)
+    driver.get(server_url + "/")
+    driver.find_element(By.ID, "recherche").send_keys("Decazeville")
+    wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='12089']"))
+    ).click()
+    wait.until(lambda d: d.find_element(By.ID, "carte").get_attribute("data-vue") == "territoire")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.site-marker.filieris.site-ferme"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "path.site-marker.filieris.site-ferme")) == 2
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 0)
+    Select(driver.find_element(By.ID, "site")).select_by_value("filieris-centre-de-decazeville")
+    driver.find_element(By.ID, "jeton").clear()
+    driver.find_element(By.ID, "jeton").send_keys(TOKEN)
+    driver.find_element(By.ID, "fermer").click()
+    wait.until(ec.presence_of_element_located((By.ID, "table-soins")))
+    text = driver.find_element(By.ID, "resultat-scenario").text
+    body = json.dumps({"name": "d", "edits": [{"kind": "close_sites",
+                                               "sites": ["filieris-centre-de-decazeville"]}]})  # fmt: skip
+    req = urllib.request.Request(
+        server_url + "/api/scenarios/evaluate", data=body.encode(), method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(req) as r:
+        summary = json.load(r)["summary"]
+    if summary["communes_affected"] == 0:
+        assert "ce n'est pas la preuve d'un effet nul" in text and "(-0 ETP)" not in text
+    assert "personnel médical inconnu" in text  # the estimate's note
+    soins = driver.find_element(By.ID, "soins-domicile").text
+    assert "Soins à domicile et prévention — Decazeville" in soins and "n/a" not in soins
+    row = driver.find_element(By.CSS_SELECTOR, "#table-soins-communes tr[data-code='12089']").text
+    assert "Decazeville" in row and "oui → oui" in row  # Firmi's centre is 6 min away

@@ -60,8 +60,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
-        if not context.read_only:  # workers load the offer and baseline while users search
-            threading.Thread(target=context.warm_up, daemon=True).start()
+        # workers load the offer and baseline, the server its model and needs layer, while
+        # users search
+        threading.Thread(target=context.warm_up, daemon=True).start()
         yield
         context.evaluator.close()
 

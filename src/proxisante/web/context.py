@@ -110,9 +110,12 @@ class WebContext:
         self.evaluator.refresh()
 
     def warm_up(self) -> None:
-        """Start the evaluation workers, then build the needs layer that the editor's home-care
-        answers read (a first build takes seconds)."""
-        self.evaluator.start()
+        """Start the evaluation workers (a server with writes), then load the model world of
+        the territory pages and the needs layer of the pages and of the editor's home-care
+        answers (a first build takes seconds)."""
+        if not self.read_only:
+            self.evaluator.start()
+        self.workspace.model_baseline()
         self.workspace.needs()
 
     def _sites(self, territory: str, operator: str | None,

@@ -94,7 +94,7 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
         "ssiad_threshold": _num(change.ssiad_threshold),
         "ssiad_france": SSIAD_FRANCE_PER_1000,
         "threshold_label": (
-            f"{ASSUMPTION} : sous-doté en dessous de {half} de la référence nationale "
+            f"{ASSUMPTION} : en dessous de {half} de la référence nationale "
             "(aucun seuil officiel pour ces mesures)"
         ),
         "estimated_ages": change.estimated_ages,

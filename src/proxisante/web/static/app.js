@@ -13,13 +13,14 @@
   }
   var CATCHMENT_MINUTES = 20; /* sites drawn around a territory: its 20-minute catchment */
   function siteMarker(x) {
-    var filieris = x.operator === "filieris", inside = x.dans_territoire !== false;
+    var filieris = x.operator === "filieris", inside = x.dans_territoire !== false, open = x.status === "open";
     var where = inside ? "" : " — à " + Math.round(x.minutes) + " min du territoire";
     return L.circleMarker([x.lat, x.lon], { radius: filieris ? 7 : 5, color: "#222",
       weight: inside ? 1 : 2, dashArray: inside ? null : "2 2", fillColor: filieris ? "#ffd400" : "#666",
-      fillOpacity: inside ? 0.9 : 0.6, className: "site-marker" + (filieris ? " filieris" : "") + (inside ? "" : " hors-territoire") })
+      fillOpacity: !open ? 0 : inside ? 0.9 : 0.6,
+      className: "site-marker" + (filieris ? " filieris" : "") + (inside ? "" : " hors-territoire") + (open ? "" : " site-ferme") })
       .bindTooltip(x.name + (x.gp_fte ? " — " + fr(x.gp_fte, 1).replace(",0", "") + " médecins" : "")
-        + " (" + (x.status === "open" ? "ouvert" : x.status === "closed" ? "fermé" : x.status) + ")" + where);
+        + " (" + ({ open: "ouvert", closed: "fermé", planned: "en projet" }[x.status] || x.status) + ")" + where);
   }
   function draw(key, title) {
     if (state.map) { state.map.remove(); }
@@ -203,7 +204,7 @@
     row("taux-ssiad", "Places de SSIAD du territoire (taux DREES)", hc.ssiad_rate_before_text, hc.ssiad_rate_after_text,
         signed(hc.ssiad_rate_before, hc.ssiad_rate_after, 1));
     hc.prevention.forEach(function (p) {
-      row("prevention-" + p.key, p.label + " à moins de " + int(hc.cutoff_minutes) + " minutes d'un centre de santé ouvert",
+      row("prevention-" + p.key, p.label + " à moins de " + int(hc.cutoff_minutes) + " minutes d'un centre de santé ouvert de l'offre chargée",
           int(p.before), int(p.after), (p.lost ? "−" + int(p.lost) + " sans centre" : "") + (p.lost && p.gained ? " ; " : "")
           + (p.gained ? "+" + int(p.gained) + " gagnant un centre" : "") + (p.lost || p.gained ? "" : "0"));
     });
@@ -211,8 +212,7 @@
     var n = document.createElement("p"); n.className = "note"; n.id = "seuils-soins";
     n.textContent = "Seuils « sous-doté » (" + hc.threshold_label + ") : " + fr(hc.nurse_threshold, 1)
       + " infirmiers ou " + fr(hc.ssiad_threshold, 1) + " places de SSIAD pour 1 000 habitants de 75 ans ou plus (taux national DREES : "
-      + fr(hc.ssiad_france, 1) + " places). Variation d'ETP infirmiers du scénario : " + (hc.nurse_fte_change > 0 ? "+" : "")
-      + fr(hc.nurse_fte_change, 1) + ".";
+      + fr(hc.ssiad_france, 1) + " places). Variation d'ETP infirmiers du scénario : " + signedFte(hc.nurse_fte_change) + ".";
     box.appendChild(n);
     var rows = hc.communes.slice().sort(function (a, b) {
       var ca = (a.nurses_after !== a.nurses_before || a.ssiad_after !== a.ssiad_before || a.centre_after !== a.centre_before) ? 1 : 0;
@@ -282,13 +282,21 @@
         + "</span> habitants passeraient sous le seuil de 2,5 ; <span class='chiffre good'>" + int(s.lifted)
         + "</span> repasseraient au-dessus ; " + int(s.population_affected)
         + " habitants de " + s.communes_affected + " communes verraient leur APL changer ("
-        + (s.fte_change > 0 ? "+" : "") + fr(s.fte_change, 1).replace(",0", "") + " ETP).</p>" + ssiad
+        + signedFte(s.fte_change) + " ETP).</p>" + ssiad
+        + (s.communes_affected ? "" : "<p id='aucun-effet' class='note'>Aucune APL ne change dans ce calcul : "
+          + "aucun effectif de médecin connu ou estimé n'est retiré ni ajouté (voir les notes ci-dessous) ; "
+          + "ce n'est pas la preuve d'un effet nul.</p>")
         + res.notes.map(function (n) { return "<p class='note'>" + escapeHtml(n) + "</p>"; }).join("")
         + "<p class='note'>" + escapeHtml(res.method) + "</p>";
       showTable(res.communes);
       homeCare();
       return res;
     });
+  }
+  /* A change of FTE with its sign, "0" when it rounds to zero (never "-0"). */
+  function signedFte(x) {
+    var txt = fr(Math.abs(x), 1).replace(",0", "");
+    return txt === "0" ? "0" : (x > 0 ? "+" : "-") + txt;
   }
   function add(edit) {
     state.edits.push(edit); listEdits();
