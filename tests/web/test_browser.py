@@ -347,3 +347,27 @@ def test_decazeville_as_a_mayor(server_url, driver):
     assert "Soins à domicile et prévention — Decazeville" in soins and "n/a" not in soins
     row = driver.find_element(By.CSS_SELECTOR, "#table-soins-communes tr[data-code='12089']").text
     assert "Decazeville" in row and "oui → oui" in row  # Firmi's centre is 6 min away
+
+
+def test_mp_closes_a_network_site_of_another_departement(server_url, driver):
+    """Circo 12-02 (Aveyron): the Filieris centre of Carmaux (Tarn, ≈ 20 min from the
+    constituency) is offered for closure, with its time, beside those of the Aveyron."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(driver, 120)
+    driver.get(server_url + "/")
+    driver.find_element(By.ID, "recherche").send_keys("circo 12-02")
+    wait.until(
+        ec.element_to_be_clickable(
+            (By.CSS_SELECTOR, "#resultats button[data-selector='circo:12-02']")
+        )
+    ).click()
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 1)
+    options = {o.get_attribute("value"): o.text
+               for o in Select(driver.find_element(By.ID, "site")).options}  # fmt: skip
+    assert "filieris-centre-de-decazeville" in options
+    carmaux = options["filieris-centre-de-sante-de-carmaux"]
+    assert "6 médecins" in carmaux and "— à 20 min" in carmaux
+    assert "filieris-centre-de-livinhac-le-haut" not in options  # closed: not offered

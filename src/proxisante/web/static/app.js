@@ -113,10 +113,18 @@
       var dep = s.communes_list.length ? s.communes_list[0].code_insee.slice(0, s.communes_list[0].code_insee.startsWith("97") ? 3 : 2) : "";
       return getJSON("/api/sites?operator=filieris&territory=dep:" + dep);
     }).then(function (sites) {
-      var sel = $("site"); sel.innerHTML = "";
-      sites.filter(function (x) { return x.status === "open"; }).forEach(function (x) {
+      var sel = $("site"), seen = {};
+      sel.innerHTML = "";
+      /* the network's sites within 20 minutes first (another département too: Carmaux for
+         the Aveyron), then the others of the département */
+      var near = (state.sites || []).filter(function (x) { return x.operator === "filieris"; });
+      near.concat(sites).filter(function (x) {
+        if (x.status !== "open" || seen[x.site_id]) { return false; }
+        seen[x.site_id] = true; return true;
+      }).forEach(function (x) {
         var o = document.createElement("option"); o.value = x.site_id;
-        o.textContent = x.name + (x.gp_fte ? " (" + x.gp_fte + " médecins)" : " (effectif inconnu)");
+        o.textContent = x.name + (x.gp_fte ? " (" + x.gp_fte + " médecins)" : " (effectif inconnu)")
+          + (x.minutes > 0 ? " — à " + Math.round(x.minutes) + " min" : "");
         sel.appendChild(o);
       });
     }).catch(function (e) { $("territoire-nom").textContent = "Erreur : " + e.message; });
