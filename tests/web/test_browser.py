@@ -298,6 +298,9 @@ def test_editor_shows_home_care_before_after(server_url, driver):
     )
     ssiad = driver.find_element(By.CSS_SELECTOR, "#table-soins tr[data-indicateur='ssiad']")
     assert float(ssiad.find_elements(By.TAG_NAME, "td")[2].text.split(" ")[0].replace(",", ".")) > 0
+    places = driver.find_element(By.CSS_SELECTOR, "#table-soins tr[data-indicateur='places-ssiad']")
+    cells = [td.text for td in places.find_elements(By.TAG_NAME, "td")]
+    assert cells[1] == "aucun site chargé" and cells[2].startswith("1 site(s), 30 places connues")
     driver.execute_script(
         "arguments[0].scrollIntoView()", driver.find_element(By.ID, "table-soins")
     )

@@ -98,3 +98,19 @@ def test_home_care_errors(client, body, territory, headers, status):
     r = client.post("/api/scenarios/home-care", params={"territory": territory}, json=body,
                     headers=headers)  # fmt: skip
     assert r.status_code == status and "error" in r.json() and "Traceback" not in r.text
+
+
+def test_ehpad_places_edit_is_shown(client):
+    """The EHPAD of Montceau-les-Mines (capacity unknown in the bundled offer): setting its
+    places makes them known after; before, « capacité inconnue » is counted, not 0 places."""
+    ehpad = "filieris-ehpad-germaine-tillon-montceau-les-mines"
+    body = {"name": "EHPAD", "edits": [{"kind": "change_capacity", "site": ehpad,
+                                         "capacity_places": 80}]}  # fmt: skip
+    r = _home_care(client, body, "71306")
+    assert r.status_code == 200, r.text
+    rows = {m["category"]: m for m in r.json()["medico_social"]}
+    e = rows["ehpad"]
+    assert e["label"] == "EHPAD" and e["sites_before"] == e["sites_after"] == 1
+    assert (e["places_before"], e["unknown_before"]) == (0, 1)
+    assert (e["places_after"], e["unknown_after"]) == (80, 0)
+    assert rows["ssiad"]["sites_before"] == 0

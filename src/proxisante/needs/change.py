@@ -23,7 +23,12 @@ import numpy as np
 import pandas as pd
 
 from proxisante.needs.api import NeedsData, _prevention
-from proxisante.needs.home_care import DEFAULT_CUTOFF_MINUTES, elderly_access, ssiad_places_supply
+from proxisante.needs.home_care import (
+    DEFAULT_CUTOFF_MINUTES,
+    elderly_access,
+    medico_social_sites,
+    ssiad_places_supply,
+)
 
 __all__ = ["HomeCareChange", "home_care_change"]
 
@@ -44,6 +49,9 @@ class HomeCareChange:
     ``nurse_under_before``/``_after`` and ``ssiad_under_before``/``_after`` (below
     ``nurse_threshold`` / ``ssiad_threshold``, « hypothèse »; NA where the value is) and
     ``centre_before``/``centre_after`` (an open health centre within the cut-off).
+    ``medico_social`` has one row per category of SSIAD, SAAD and EHPAD
+    (:data:`~proxisante.needs.home_care.MEDICO_SOCIAL`) of the territory: ``label``, and
+    ``sites``, ``places`` (known) and ``unknown_capacity`` suffixed ``_before``/``_after``.
     """
 
     pop_75_plus: float
@@ -61,6 +69,7 @@ class HomeCareChange:
     nurse_threshold: float = float("nan")
     ssiad_threshold: float = float("nan")
     cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES
+    medico_social: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> dict[str, float]:
         """Flat figures for tables (English keys)."""
@@ -169,5 +178,18 @@ def home_care_change(
         float(delta.sum()), _weighted(ssiad_b, w_before) if before_known else float("nan"),
         _weighted(ssiad_a, w_after) if (before_known or after_known) else float("nan"),
         missing, after_note, rate, prev, estimated, communes, hc.nurse_threshold,
-        hc.ssiad_threshold, hc.cutoff_minutes,
+        hc.ssiad_threshold, hc.cutoff_minutes, _medico_social(sites_before, sites_after, codes),
     )  # fmt: skip
+
+
+def _medico_social(sites_before: pd.DataFrame, sites_after: pd.DataFrame, codes) -> pd.DataFrame:
+    """SSIAD, SAAD and EHPAD of the territory before and after (sites, known places, unknown
+    capacities)."""
+    before = medico_social_sites(sites_before, codes).set_index("category")
+    after = medico_social_sites(sites_after, codes).set_index("category")
+    cols = ["sites", "places", "unknown_capacity"]
+    return (
+        before[["label"]]
+        .join(before[cols].add_suffix("_before"))
+        .join(after[cols].add_suffix("_after"))
+    )

@@ -111,5 +111,18 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
             }
             for key, row in change.prevention.iterrows()
         ],
+        "medico_social": [
+            {
+                "category": cat,
+                "label": r.label,
+                "sites_before": int(r.sites_before),
+                "places_before": float(r.places_before),
+                "unknown_before": int(r.unknown_capacity_before),
+                "sites_after": int(r.sites_after),
+                "places_after": float(r.places_after),
+                "unknown_after": int(r.unknown_capacity_after),
+            }
+            for cat, r in change.medico_social.iterrows()
+        ],
         "communes": communes,
     }

@@ -10,6 +10,7 @@ __all__ = [
     "CommuneAPL",
     "CommuneHomeCare",
     "HomeCareImpact",
+    "MedicoSocialPlaces",
     "PreventionReach",
     "ScenarioImpact",
     "SearchHit",
@@ -79,6 +80,17 @@ class PreventionReach(BaseModel):
     gained: float
 
 
+class MedicoSocialPlaces(BaseModel):
+    category: str = Field(description="ssiad, saad or ehpad")
+    label: str
+    sites_before: int
+    places_before: float = Field(description="known places (sites of unknown capacity apart)")
+    unknown_before: int = Field(description="sites whose capacity is unknown")
+    sites_after: int
+    places_after: float
+    unknown_after: int
+
+
 class HomeCareImpact(BaseModel):
     """Home care and prevention of a territory before/after a scenario; ``None`` values come
     with their reason (``ssiad_missing``, ``ssiad_*_text``)."""
@@ -105,4 +117,7 @@ class HomeCareImpact(BaseModel):
     nurse_label: str
     estimate_sentence: str
     prevention: list[PreventionReach]
+    medico_social: list[MedicoSocialPlaces] = Field(
+        description="SSIAD, SAAD and EHPAD of the territory, before/after"
+    )
     communes: list[CommuneHomeCare]

@@ -211,6 +211,16 @@
           + (hc.ssiad_after_note ? " — " + hc.ssiad_after_note : ""), signed(hc.ssiad_before, hc.ssiad_after, 2));
     row("taux-ssiad", "Places de SSIAD du territoire (taux DREES)", hc.ssiad_rate_before_text, hc.ssiad_rate_after_text,
         signed(hc.ssiad_rate_before, hc.ssiad_rate_after, 1));
+    /* SSIAD, SAAD and EHPAD of the territory: known places, capacities unknown said so */
+    function places(n, known, unknown) {
+      if (!n) { return "aucun site chargé"; }
+      return n + " site(s), " + int(known) + " places connues" + (unknown ? " ; capacité inconnue pour " + unknown : "");
+    }
+    hc.medico_social.forEach(function (m) {
+      if (!m.sites_before && !m.sites_after) { return; }
+      row("places-" + m.category, m.label + " du territoire", places(m.sites_before, m.places_before, m.unknown_before),
+          places(m.sites_after, m.places_after, m.unknown_after), signed(m.places_before, m.places_after, 0));
+    });
     hc.prevention.forEach(function (p) {
       row("prevention-" + p.key, p.label + " à moins de " + int(hc.cutoff_minutes) + " minutes d'un centre de santé ouvert de l'offre chargée",
           int(p.before), int(p.after), (p.lost ? "−" + int(p.lost) + " sans centre" : "") + (p.lost && p.gained ? " ; " : "")
