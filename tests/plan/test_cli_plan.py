@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from typer.testing import CliRunner
 
@@ -16,7 +18,10 @@ def test_optimise_sorted_by_year_with_names_and_units(tmp_path):
     res = _run(tmp_path, "plan", "optimise", "-t", "circo:12-02", "--budget",
                "2025=1e6,2026=1e6", "--time-limit", "20", "--csv", str(tmp_path / "p.csv"))  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert "lower is better" in res.output and "proven gap" in res.output
+    assert "plus bas = meilleur" in res.output and "écart d'optimalité prouvé" in res.output
+    # numbers in French: decimal comma, no decimal point in the table's FTE
+    assert re.search(r"\b\d+,\d\b", res.output) and not re.search(r"\b\d+\.\d\b", res.output)
+    assert "estimé" in res.output and "modèle calibré" in res.output  # the plan's world
     plan = pd.read_csv(tmp_path / "p.csv", dtype={"commune": str})
     assert plan["year"].is_monotonic_increasing
     assert plan["name"].notna().all()
@@ -40,9 +45,16 @@ def test_cog_writes_french_xlsx_and_html_with_where_and_who(tmp_path):
     hyp.write_text("gp_tariff_eur: 31.5\nramp_up_share: 0.6\n", encoding="utf-8")
     res = _run(tmp_path, "plan", "cog", "-t", "circo:12-02", "--from", "2025", "--to", "2026",
                "--budget-per-year", "8e5", "--assumptions", str(hyp), "--time-limit", "20",
+               "--centre-gp-fte-per-person", "0.8",
                "--out", str(tmp_path / "p.xlsx"), "--html", str(tmp_path / "p.html"))  # fmt: skip
     assert res.exit_code == 0, res.output
+    assert not re.search(r"\b\d+\.\d\b", res.output)  # French numbers only
     xl = pd.read_excel(tmp_path / "p.xlsx", sheet_name=None)
+    src = xl["Sources et hypothèses"].set_index("hypothèse")
+    conv = src.loc["ETP par médecin salarié de centre de santé connu en personnes"]
+    assert conv["valeur"] == 0.8 and conv["statut"] == "valeur utilisateur"
+    model = src.loc["modèle d'évaluation des effets sur l'APL"]
+    assert model["statut"] == "estimé" and "modèle calibré" in model["source"]
     assert {"Synthèse", "Plan 2025", "Plan 2026", "Scénarios budgétaires",
             "Sources et hypothèses"} <= set(xl)  # fmt: skip
     assert {"coût brut (€)", "recettes (€)", "coût net (€)"} <= set(xl["Synthèse"].columns)

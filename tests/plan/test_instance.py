@@ -65,9 +65,9 @@ def test_default_candidates_follow_the_rule_and_start_with_existing_centres(gard
 
 
 def test_freeze_losses_by_hand():
-    staff = pd.DataFrame({
-        "site_id": ["mine", "mine", "other", "other"], "fte": [10.0, None, 3.0, 2.0],
-        "headcount": [None, 2, None, None], "birth_year": [None, 1958, 1959, None],
+    staff = pd.DataFrame({  # FTE already converted from headcounts (offer.staff_fte)
+        "site_id": ["mine", "mine", "other", "other"], "fte": [10.0, 2.0, 3.0, 2.0],
+        "birth_year": [None, 1958, 1959, None],
     })  # fmt: skip
     lost, by_birth = freeze_losses(staff, [2025, 2026, 2027], attrition_per_year=0.05,
                                    retirement_age=67, operator_sites={"mine"})  # fmt: skip
@@ -80,8 +80,13 @@ def test_freeze_losses_by_hand():
 
 def test_sans_cog_baseline_worsens_every_year_and_departures_are_replaced(gard):
     b = gard.block("gp")
-    # Filieris GPs stated in the Gard: Bessèges 6, Saint-Ambroix 2, Saint-Christol 2
-    np.testing.assert_allclose(b.lost_fte, [10 * 0.05, 10 * (1 - 0.95**2)])
+    # Filieris GPs stated in the Gard: Bessèges 6, Saint-Ambroix 2, Saint-Christol 2; Salindres
+    # (no source states its GPs) enters with the calibrated model's estimate (« estimé »)
+    c = gard.candidates.set_index("name")
+    assert c.loc["Salindres", "gp_staff_basis"] == "estimé"
+    staff = 10 + c.loc["Salindres", "gp_fte_today"]
+    assert c.loc["Salindres", "gp_fte_today"] == pytest.approx(3.0)  # 16,200 consultations
+    np.testing.assert_allclose(b.lost_fte, [staff * 0.05, staff * (1 - 0.95**2)])
     assert (b.baseline[:, 1] <= b.baseline[:, 0] + 1e-12).all()
     assert (b.baseline[:, 1] < b.baseline[:, 0]).any()
     assert (b.baseline[:, 0] < b.today).any() and (b.baseline[:, 0] <= b.today + 1e-12).all()
@@ -95,6 +100,68 @@ def test_sans_cog_baseline_worsens_every_year_and_departures_are_replaced(gard):
             <= s["habitants sous 2,5 (médecins) sans COG"]).all()  # fmt: skip
     np.testing.assert_allclose(s["coût brut (€)"] - s["recettes (€)"], s["coût net (€)"])
     assert (s["coût net (€)"] <= s["budget net (€)"] + 1e-6).all()
+
+
+def test_plan_effects_and_freeze_are_computed_in_the_calibrated_world(gard):
+    from proxisante.access import EvaluationBaseline
+    from proxisante.model import default_baseline
+    from proxisante.model.site_estimate import unknown_staff_estimates
+    from proxisante.offer import load_default_offer, site_supply
+
+    ctx = default_baseline(2023)
+    assert ctx.calibrated
+    rows = ctx.index_of(gard.codes)
+    b = gard.block("gp")
+    np.testing.assert_allclose(b.today, ctx.baseline_apl[rows])  # the official APL is shown
+    # one GP FTE hired at Bessèges: the calibrated world's delta, not the official world's
+    k = int(np.flatnonzero(gard.candidates["name"] == "Bessèges")[0])
+    j = ctx.index_of([gard.candidates["commune"].iloc[k]])
+    hire = (ctx.apl_after(j, [5400.0]) - ctx.baseline_apl)[rows]
+    np.testing.assert_allclose(b.effect_per_fte[:, [k]].toarray().ravel(), hire, atol=1e-12)
+    official = EvaluationBaseline.official(2023).catchment.delta(j, [5400.0])[rows]
+    assert np.abs(hire - official).max() > 1e-3
+    # the first freeze year: 5 % of each Filieris centre's GPs removed in the same world
+    # (Salindres, staff unknown: its estimate, removed where the model holds it)
+    offer = load_default_offer()
+    s = offer.sites
+    mine = s[(s["operator"] == "filieris") & (s["status"] == "open")
+             & s["commune"].isin(GARD.codes)]  # fmt: skip
+    known = mine.merge(site_supply(offer), on=["site_id", "commune"])
+    est = unknown_staff_estimates(offer, ctx, mine)
+    assert list(est) == ["filieris-centre-de-sante-de-salindres"]
+    cols, delta = est["filieris-centre-de-sante-de-salindres"].removal(
+        ctx.supply, 0.05 * est["filieris-centre-de-sante-de-salindres"].consultations
+    )
+    after = ctx.apl_after(np.concatenate([ctx.index_of(known["commune"]), cols]),
+                          np.concatenate([-0.05 * known["fte"].to_numpy() * 5400, delta]))  # fmt: skip
+    np.testing.assert_allclose(b.baseline[:, 0], after[rows], atol=1e-12)
+    model = [r for r in gard.sources if r["valeur"] == ctx.model_id]
+    assert model and model[0]["statut"] == "estimé" and "corrélation" in model[0]["source"]
+    assert any("modèle calibré" in n for n in gard.notes)
+
+
+def test_headcount_conversion_is_the_one_of_scenarios():
+    import dataclasses
+
+    from proxisante.offer import load_default_offer, site_supply, staff_fte
+
+    offer = dataclasses.replace(load_default_offer(), centre_gp_fte_per_person=0.5)
+    st = offer.staff
+    gp_heads = st[(st["profession"] == "gp") & st["fte"].isna() & st["headcount"].notna()]
+    centre = gp_heads["site_id"].isin(offer.sites.loc[
+        offer.sites["category"] == "centre_de_sante", "site_id"])  # fmt: skip
+    np.testing.assert_allclose(staff_fte(offer, gp_heads),
+                               gp_heads["headcount"] * np.where(centre, 0.5, 1.0))  # fmt: skip
+    assert site_supply(offer)["fte"].sum() < site_supply(load_default_offer())["fte"].sum()
+    inst = build_instance(GARD, budgets_eur=BUDGET, hires_fte=4, offer=offer)
+    # 10 Filieris GPs known by headcount in the Gard count 5 FTE at 0.5 FTE per person, and
+    # Salindres' estimate (median of the known centres, converted the same way) halves too
+    c = inst.candidates.set_index("name")
+    assert c.loc["Salindres", "gp_fte_today"] == pytest.approx(1.5)
+    np.testing.assert_allclose(inst.block("gp").lost_fte, [6.5 * 0.05, 6.5 * (1 - 0.95**2)])
+    row = next(r for r in inst.sources if r["unité"] == "ETP par personne")
+    assert row["valeur"] == 0.5 and row["statut"] == "valeur utilisateur"
+    assert "0,5 ETP" in row["source"]
 
 
 def test_birth_years_drive_the_freeze_when_known():
@@ -122,7 +189,7 @@ def test_nurses_in_the_same_plan_match_an_independent_2sfca():
                           professions=("gp", "nurse"), supply_fte={"nurse": nurses},
                           thresholds={"nurse": 60.0})  # fmt: skip
     assert inst.professions == ["gp", "nurse"]
-    ctx = EvaluationBaseline.official(2023)
+    ctx = EvaluationBaseline.official(2023)  # nurses: the needs layer's travel estimate
     s = nurses.reindex(ctx.codes).fillna(0.0).to_numpy()
     full = two_step(ctx.catchment.weights, s, ctx.pop_standardisee) * 1e5
     rows = np.isin(ctx.codes, inst.codes)
@@ -198,3 +265,23 @@ def test_scenarios_and_french_xlsx(gard, tmp_path):
     assert {"Oui", "Non"} & values and not any(isinstance(v, bool) for v in values)
     assert "Bessèges" in values
     assert any("plus bas = meilleur" in str(r[0].value) for r in wb["Notes"].iter_rows())
+
+
+def test_operator_centres_with_unknown_staff_enter_with_an_estimate():
+    """Decazeville and Firmi (circo 12-02): no source states their GPs; the plan reinforces
+    them with their estimated staff (« estimé »), which leaves under the freeze too."""
+    inst = build_instance(select("circo:12-02"), budgets_eur=BUDGET, hires_fte=4)
+    c = inst.candidates.set_index("candidate_id")
+    for site in ("filieris-centre-de-decazeville", "filieris-centre-de-firmi"):
+        assert c.loc[site, "existing"] and c.loc[site, "gp_staff_basis"] == "estimé"
+        assert c.loc[site, "gp_fte_today"] > 0
+    b = inst.block("gp")
+    fte = c.loc[["filieris-centre-de-decazeville", "filieris-centre-de-firmi"], "gp_fte_today"]
+    np.testing.assert_allclose(b.lost_fte, fte.sum() * np.array([0.05, 1 - 0.95**2]))
+    assert (b.baseline[:, 0] < b.today - 1e-9).any()  # the estimated departures count
+    assert "estimé" in b.lost_basis and "Decazeville" in b.lost_basis
+    est = [r for r in inst.sources if r["statut"] == "estimé" and "Decazeville" in r["hypothèse"]]
+    assert est and est[0]["valeur"] > 0 and "à moins de 10 minutes" in est[0]["source"]
+    plan = build_cog_plan(inst, time_limit_s=20)
+    d = plan.detail
+    assert (d.loc[d["commune"] == "Decazeville", "source de l'effectif"] == "estimé").all()

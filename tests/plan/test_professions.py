@@ -118,7 +118,7 @@ def test_cli_plan_other_profession(tmp_path):
             "--supply", str(sup), "--time-limit", "20", "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
     res = CliRunner().invoke(app, [*base, "--threshold", "60", "--fte-cost", "60000"])
     assert res.exit_code == 0, res.output
-    assert ("physiotherapist: access in FTE per 100,000 standardised inhabitants, threshold 60"
+    assert ("kinésithérapeutes : accès en ETP pour 100 000 habitants standardisés, seuil 60"
             in " ".join(res.output.split()))  # fmt: skip
     res = CliRunner().invoke(app, [*base, "--fte-cost", "60000"])
     assert res.exit_code == 2 and "threshold is required" in res.output

@@ -144,11 +144,18 @@ class EvaluationBaseline:
         Returns ``(low_delta, high_delta)`` arrays (consultations per standardised
         inhabitant), or ``(None, None)`` without an ensemble.
         """
+        return self.world_delta_range(lambda _supply: (sites, delta_consultations), low=low,
+                                      high=high)  # fmt: skip
+
+    def world_delta_range(self, changes_of, *, low: float = 10.0, high: float = 90.0):
+        """P``low``–P``high`` of the APL change when each world's changes depend on the supply
+        it holds: ``changes_of(supply) -> (sites, delta_consultations)`` (e.g. a removal
+        spread where that world placed a site's supply); see :meth:`delta_range`."""
         if not self.members:
             return None, None
-        deltas = [self.apl_after(sites, delta_consultations) - self.baseline_apl]
+        deltas = [self.apl_after(*changes_of(self.supply)) - self.baseline_apl]
         for m in self.members:
-            j, ds, _ = self.effective_change(sites, delta_consultations, supply=m.supply)
+            j, ds, _ = self.effective_change(*changes_of(m.supply), supply=m.supply)
             after = m.catchment.updated(m.model_apl, j, ds)
             deltas.append(combine_with_official(self.baseline_apl, m.model_apl, after)
                           - self.baseline_apl)  # fmt: skip

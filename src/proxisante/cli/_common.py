@@ -20,6 +20,17 @@ if TYPE_CHECKING:
 
 #: ``--store PATH`` of the commands that read or write the store.
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
+#: ``--centre-gp-fte-per-person`` of the commands that convert headcounts to FTE
+#: (scenarios, criticality, plans): one option, one conversion
+#: (:func:`proxisante.offer.staff_fte`).
+CentreFteOption = Annotated[
+    float | None,
+    typer.Option(
+        "--centre-gp-fte-per-person",
+        help="FTE counted per salaried GP of a centre de santé known by headcount only: an "
+        "assumption (« hypothèse »), no public source found; in (0, 1]; default 1.0",
+    ),
+]
 
 console = Console()
 console_err = Console(stderr=True, emoji=False)

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
+from proxisante.cli._common import (
+    CentreFteOption,
+    StoreOption,
+    console,
+    progress,
+    user_errors,
+    workspace,
+)
 from proxisante.errors import InputError
 
 plan_app = typer.Typer(
@@ -82,7 +89,7 @@ def _per_profession(text: str | None, professions: list[str], option: str) -> di
 
 def _instance(*, territory, operator, budget, hires, candidates, max_candidates, assumptions,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
-              fte_cost, store):  # fmt: skip
+              fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
     from proxisante.plan import PlanAssumptions, read_assumptions
 
@@ -94,7 +101,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               for p, v in _per_profession(fte_cost, profs, "--fte-cost").items()}  # fmt: skip
     a = a.with_overrides({k: v for k, v in named.items() if v is not None}, origin="options")
     a = a.with_overrides(_settings(settings), origin="--set")
-    ws = workspace(store)
+    ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
     inst = ws.plan_instance(
         territory, budgets_eur=budget, hires_fte=hires,
         candidates=[c.strip() for c in candidates.split(",")] if candidates else None,
@@ -165,14 +172,6 @@ FteCost = Annotated[
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
 TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]
 
-_UNITS_EN = {
-    "deficit": ("population-weighted shortfall below the threshold (inhabitants × share of "
-                "the threshold missing, summed over years and professions)", "lower is better"),
-    "lifted": ("inhabitants lifted above the threshold, summed over years", "higher is better"),
-    "equity": ("lowest access relative to the threshold, summed over years",
-               "higher is better"),
-}  # fmt: skip
-
 
 #: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
 #: not signed), so it is a labelled « hypothèse » and the budget scenarios show its weight.
@@ -185,7 +184,18 @@ DEFAULT_BUDGET_BASIS_FR = (
 
 
 def _fmt(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}".replace(",", "\u202f")
+    """A number in French (comma, narrow no-break thousands separator)."""
+    from proxisante import _fr as fr
+
+    return fr.fmt_dec(x, digits) if digits else fr.fmt_int(x)
+
+
+def _print_world_note(inst) -> None:
+    """The sources of the plan's evaluation world (model, headcount conversion), dimmed."""
+    from rich.markup import escape
+
+    for row in inst.sources:
+        console.print(f"[dim]{escape(row['source'])}[/]")
 
 
 @plan_app.command("optimise")
@@ -208,6 +218,7 @@ def optimise(
     supply: Supply = None,
     threshold: Threshold = None,
     fte_cost: FteCost = None,
+    centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
@@ -220,33 +231,33 @@ def optimise(
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
         settings=settings, min_team=min_team, step=step, ramp_up=ramp_up, max_fte=max_fte,
         professions=professions, supply=supply, threshold=threshold, fte_cost=fte_cost,
-        store=store,
+        store=store, centre_gp_fte_per_person=centre_gp_fte_per_person,
     )  # fmt: skip
     with progress(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    from proxisante import _fr as fr
+    from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
+
     for b in inst.blocks:
-        console.print(f"{b.profession}: access in {b.unit_en}, threshold {b.threshold:g}")
-    unit, better = _UNITS_EN[objective]
-    rel = (g.objective - sol.objective) / abs(sol.objective) if sol.objective else 0.0
-    digits = 2 if objective == "equity" else 0
-    console.print(
-        f"Objective '{objective}' ({unit}; {better}): MILP {_fmt(sol.objective, digits)} "
-        f"(proven gap {sol.gap:.2%}, {sol.status}, {sol.seconds:.1f} s); greedy "
-        f"{_fmt(g.objective, digits)} ({rel:+.1%} vs MILP)."
-    )
+        console.print(f"{SHORT_FR[b.profession]} : accès en {b.unit_fr or b.unit_en}, seuil "
+                      f"{threshold_fr(b)} ({b.threshold_source})")  # fmt: skip
+    console.print(comparison_sentence(objective, sol, g)
+                  + f" ({sol.status}, {fr.fmt_dec(sol.seconds, 1)} s)")  # fmt: skip
     table = sol.table(inst).sort_values("year", kind="stable")
-    t = Table("year", "commune", "site", *[f"{p} FTE hired" for p in inst.professions],
-              *[f"{p} FTE total" for p in inst.professions], "opens")  # fmt: skip
+    short = [SHORT_FR[p] for p in inst.professions]
+    t = Table("année", "commune", "site", *[f"ETP {p} recrutés" for p in short],
+              *[f"ETP {p} ajoutés (cumul)" for p in short], "ouverture")  # fmt: skip
     for r in table.to_dict("records"):
-        site = r["site_name"] if r["existing"] else "new centre"
+        site = r["site_name"] if r["existing"] else "nouveau centre"
         t.add_row(
             str(r["year"]), f"{r['name']} ({r['commune']})", site,
-            *[f"{r[f'fte_hired_{p}']:.1f}" for p in inst.professions],
-            *[f"{r[f'fte_total_{p}']:.1f}" for p in inst.professions],
-            "yes" if r["opens"] else "",
+            *[_fmt(r[f"fte_hired_{p}"], 1) for p in inst.professions],
+            *[_fmt(r[f"fte_total_{p}"], 1) for p in inst.professions],
+            "oui" if r["opens"] else "",
         )  # fmt: skip
     console.print(t)
+    _print_world_note(inst)
     if csv is not None:
         table.to_csv(csv, index=False)
         console.print(f"wrote {csv}")
@@ -287,6 +298,7 @@ def cog(
     scenarios: Annotated[
         bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
     ] = True,
+    centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     html: Annotated[
@@ -314,7 +326,7 @@ def cog(
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
         settings=settings, min_team=min_team, step=step, ramp_up=ramp_up, max_fte=max_fte,
         professions=professions, supply=supply, threshold=threshold, fte_cost=fte_cost,
-        store=store,
+        store=store, centre_gp_fte_per_person=centre_gp_fte_per_person,
     )  # fmt: skip
     if basis:
         import dataclasses
@@ -338,6 +350,7 @@ def cog(
                     else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
     console.print(t)
     console.print(plan.comparison)
+    _print_world_note(inst)
     if sc is not None:
         keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
                                                      "contrainte"))]  # fmt: skip

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
+from proxisante.cli._common import (
+    CentreFteOption,
+    StoreOption,
+    console,
+    progress,
+    user_errors,
+    workspace,
+)
 from proxisante.errors import InputError
 
 scenario_app = typer.Typer(
@@ -20,14 +27,6 @@ OptTerritory = Annotated[
 ]
 
 
-CentreFteOption = Annotated[
-    float | None,
-    typer.Option(
-        "--centre-gp-fte-per-person",
-        help="FTE counted per salaried GP of a centre de santé known by headcount only: an "
-        "assumption (« hypothèse »), no public source found; in (0, 1]; default 1.0",
-    ),
-]
 PopulationFileOption = Annotated[
     Path | None,
     typer.Option(help="Population projection CSV (code;annee;population), communes or deps"),

@@ -20,7 +20,7 @@ from proxisante.model.calibrate import (
 )
 from proxisante.model.fit import FitWeights, SupplyFit, fit_figures, fit_supply_ratio
 from proxisante.model.inputs import CalibrationInputs, load_inputs
-from proxisante.model.quality import model_quality
+from proxisante.model.quality import effects_note_fr, model_quality
 from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs, urban_class
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "consultations_per_gp",
     "default_baseline",
     "departement_folds",
+    "effects_note_fr",
     "fit_figures",
     "fit_supply_ratio",
     "load_inputs",

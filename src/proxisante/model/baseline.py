@@ -18,7 +18,7 @@ from proxisante.model.artefact import CalibratedModel, bundled_model
 from proxisante.model.inputs import load_inputs
 from proxisante.model.travel import commune_pairs
 
-__all__ = ["calibrated_baseline", "calibrated_supply", "default_baseline"]
+__all__ = ["baseline_model", "calibrated_baseline", "calibrated_supply", "default_baseline"]
 
 
 def calibrated_baseline(model: CalibratedModel | None = None) -> EvaluationBaseline:
@@ -28,6 +28,17 @@ def calibrated_baseline(model: CalibratedModel | None = None) -> EvaluationBasel
 
 
 _CACHE: dict[str, EvaluationBaseline] = {}
+#: The models behind the baselines built in this process (model id → model): their fit
+#: figures are stated next to every effect computed in them.
+_MODELS: dict[str, CalibratedModel] = {}
+
+
+def baseline_model(baseline: EvaluationBaseline) -> CalibratedModel | None:
+    """The calibrated model a baseline of :func:`calibrated_baseline` was built from (None for
+    an official or user-built baseline)."""
+    if baseline.model_id is None:
+        return None
+    return _MODELS.get(baseline.model_id)
 
 
 def _baseline(model_id: str, model: CalibratedModel) -> EvaluationBaseline:
@@ -80,6 +91,7 @@ def _baseline(model_id: str, model: CalibratedModel) -> EvaluationBaseline:
     )
     _CACHE.clear()
     _CACHE[model_id] = base
+    _MODELS[model_id] = model
     return base
 
 

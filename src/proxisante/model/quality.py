@@ -9,10 +9,50 @@ from __future__ import annotations
 
 import numpy as np
 
+from proxisante import _fr as fr
+from proxisante.access import EvaluationBaseline
 from proxisante.model.artefact import CalibratedModel, bundled_model
-from proxisante.model.baseline import calibrated_baseline
+from proxisante.model.baseline import baseline_model, calibrated_baseline
 
-__all__ = ["model_quality"]
+__all__ = ["effects_note_fr", "model_quality"]
+
+
+def effects_note_fr(baseline: EvaluationBaseline) -> str:
+    """French sentence stating in which world effects are computed and how well it fits.
+
+    On a calibrated baseline: « estimé », the model id, its national fit to the official APL
+    (correlation and mean absolute error, in-sample and held out by département), the rule
+    of losses and gains (:func:`~proxisante.access.combine_with_official`) and the ensemble
+    behind the ranges. On the official baseline alone: the marginal-effect method.
+    """
+    if not baseline.calibrated:
+        return (
+            f"Effets calculés sur l'APL officielle DREES {baseline.year} par les effets "
+            "marginaux exacts du moteur (temps de trajet estimés par proxisante), sans "
+            "modèle calibré."
+        )
+    text = (
+        f"Effets estimés (« estimé ») dans le modèle calibré {baseline.model_id} : offre de "
+        "médecins généralistes par commune et temps de trajet estimés, ajustés sur l'APL "
+        f"officielle DREES {baseline.year} ; l'APL affichée part de l'APL officielle, une "
+        "perte s'y applique en proportion et un gain en valeur"
+    )
+    model = baseline_model(baseline)
+    figs = {} if model is None else model.metadata.get("figures", {})
+    fit = []
+    labels = {"in_sample": "sur l'échantillon",
+              "held_out": "hors échantillon (départements retirés de l'ajustement)"}  # fmt: skip
+    for key, label in labels.items():
+        f = figs.get(key)
+        if f:
+            fit.append(f"corrélation {fr.fmt_dec(f['r'], 2)} et écart absolu moyen "
+                       f"{fr.fmt_dec(f['mae'], 2)} {label}")  # fmt: skip
+    if fit:
+        text += " ; qualité de l'ajustement à l'APL officielle : " + ", ".join(fit)
+    if baseline.members:
+        text += (f" ; fourchettes P10–P90 sur le modèle central et les {len(baseline.members)} "
+                 "membres de son ensemble")  # fmt: skip
+    return text + "."
 
 
 def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) -> dict:

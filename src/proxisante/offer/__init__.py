@@ -26,6 +26,7 @@ from proxisante.offer.registry import (
     fte_per_person,
     load_default_offer,
     site_supply,
+    staff_fte,
 )
 from proxisante.offer.rules import check_places, check_site_open, fte_after_change
 from proxisante.offer.ssiad import SsiadCoverage, ssiad_coverage
@@ -55,6 +56,7 @@ __all__ = [
     "parse_fte_change",
     "site_supply",
     "ssiad_coverage",
+    "staff_fte",
     "stored_edits",
     "stored_imports",
 ]

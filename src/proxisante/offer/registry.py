@@ -37,6 +37,7 @@ __all__ = [
     "fte_per_person",
     "load_default_offer",
     "site_supply",
+    "staff_fte",
 ]
 
 #: Site columns and their meaning (unit), from :data:`~proxisante.offer.model.SITE_SCHEMA`.
@@ -125,6 +126,28 @@ def fte_per_person(offer: Offer, site_ids, profession: str = "gp") -> np.ndarray
     return np.where(centre, float(offer.centre_gp_fte_per_person), 1.0)
 
 
+def staff_fte(offer: Offer, staff: pd.DataFrame) -> pd.Series:
+    """FTE of each staff row: its ``fte`` when known, else ``headcount`` × :func:`fte_per_person`.
+
+    The one headcount → FTE conversion of the package (scenarios, criticality, plans and
+    their "sans COG" freeze all use it), so the assumption
+    ``offer.centre_gp_fte_per_person`` (« hypothèse », ``--centre-gp-fte-per-person``)
+    applies everywhere. ``staff``: rows of ``offer.staff`` (or the same columns, with
+    ``profession``); a row with neither FTE nor headcount gives NA.
+
+    Returns
+    -------
+    pandas.Series
+        ``Float64`` FTE per row, indexed like ``staff``.
+    """
+    per_person = np.ones(len(staff))
+    for profession in pd.unique(staff["profession"]):
+        rows = (staff["profession"] == profession).to_numpy()
+        per_person[rows] = fte_per_person(offer, staff.loc[rows, "site_id"], profession)
+    headcount = staff["headcount"].astype("Float64") * per_person
+    return staff["fte"].astype("Float64").fillna(headcount)
+
+
 def site_supply(offer: Offer, *, profession: str = "gp") -> pd.DataFrame:
     """FTE and yearly consultations of ``profession`` per site, with how they were obtained.
 
@@ -143,8 +166,7 @@ def site_supply(offer: Offer, *, profession: str = "gp") -> pd.DataFrame:
         msg = f"profession was '{profession}'; expected one of {', '.join(PROFESSIONS)}"
         raise InputError(msg)
     st = offer.staff[offer.staff["profession"] == profession]
-    per_person = fte_per_person(offer, st["site_id"], profession)
-    fte = st["fte"].astype("Float64").fillna(st["headcount"].astype("Float64") * per_person)
+    fte = staff_fte(offer, st)
     basis = np.where(st["fte"].notna(), "fte", "headcount")
     cons = st["activity_consultations"].astype("Float64").fillna(fte * CONSULTATIONS_PER_FTE)
     per = pd.DataFrame({

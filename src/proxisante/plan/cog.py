@@ -256,7 +256,8 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         "unité": "€/an", "statut": "hypothèse" if inst.budget_basis_fr else "valeur utilisateur",
         "source": inst.budget_basis_fr or "fourni par l'utilisateur (--budget)",
     }])  # fmt: skip
-    table = pd.concat([budget_row, table], ignore_index=True)
+    table = pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
+                      ignore_index=True)  # fmt: skip
     return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
                    ssiad_text)  # fmt: skip
 
@@ -283,6 +284,10 @@ def _detail(inst: PlanInstance, sol: PlanSolution, money: pd.DataFrame) -> pd.Da
         "centre existant": np.where(t["existing"], "Oui", "Non"),
         "ouverture cette année": np.where(t["opens"], "Oui", "Non"),
     })  # fmt: skip
+    if "gp_fte_today" in inst.candidates.columns:  # the site's GPs before the plan, and whence
+        staff = inst.candidates.set_index("candidate_id").loc[t["candidate_id"]]
+        out["médecins avant le plan (ETP)"] = staff["gp_fte_today"].to_numpy(dtype=float)
+        out["source de l'effectif"] = staff["gp_staff_basis"].to_numpy()
     floor = inst.min_fte
     floor_prev = np.concatenate([np.zeros((*floor.shape[:2], 1)), floor[:, :, :-1]], axis=2)
     k_of = pd.Series(np.arange(inst.n_candidates), index=inst.candidates["candidate_id"])

@@ -37,8 +37,9 @@ def freeze_losses(
     Parameters
     ----------
     staff
-        Rows of one profession with ``site_id``, ``fte`` (or ``headcount``) and
-        ``birth_year`` (may be missing).
+        Rows of one profession with ``site_id``, ``fte`` and ``birth_year`` (may be
+        missing); ``fte`` is already converted from headcounts by the package's one
+        conversion, :func:`proxisante.offer.staff_fte` (a missing FTE counts 0).
     years
         Consecutive plan years.
     attrition_per_year
@@ -54,8 +55,7 @@ def freeze_losses(
         ``lost`` (rows × years, cumulative FTE gone) and a boolean per row telling whether
         its loss comes from the birth year.
     """
-    fte = staff["fte"].astype("Float64").fillna(staff["headcount"].astype("Float64"))
-    fte = fte.fillna(0.0).to_numpy(dtype=float)
+    fte = staff["fte"].astype("Float64").fillna(0.0).to_numpy(dtype=float)
     birth = staff["birth_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     known = np.isfinite(birth)
     mine = staff["site_id"].isin(operator_sites).to_numpy()

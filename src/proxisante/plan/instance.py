@@ -1,11 +1,18 @@
 """A planning instance: communes, candidate sites, per-profession effects, baselines, money.
 
-Built on the official DREES APL of the baseline year and the engine's exact marginal effects
+Evaluated in the same world as scenarios: the calibrated model of the baseline year
+(:func:`proxisante.model.default_baseline`; the store's newest when the workspace has one).
+The official DREES APL of the baseline year is the figure shown as "today"; the effect of a
+hire is the engine's exact marginal effect in the calibrated catchments
 (``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``; ``docs/methods.md``,
-"The marginal-effect identity"): at fixed demand the access measure is linear in supply,
-which makes the plan a MILP.
+"The marginal-effect identity"), and the departures of the "sans COG" baseline are removed
+from the calibrated supply (capped at what the model holds, a loss applied in proportion:
+:meth:`~proxisante.access.EvaluationBaseline.apl_after`). At fixed demand the access measure
+is linear in added supply, which makes the plan a MILP; every effect is a model estimate
+(« estimé ») and the plan's notes say which model and how well it fits.
 Nurses (and other professions) are measured in FTE per 100,000 standardised inhabitants
-with the same DREES step decay.
+with the same DREES step decay, on the offline travel estimate of the needs layer (the
+calibrated travel times are fitted to the GP APL only).
 
 The baseline of each plan year is the "sans COG" counterfactual of :mod:`proxisante.plan.
 freeze` (departures not replaced); "today" is the official APL of the baseline year.
@@ -19,6 +26,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from proxisante import _fr
 from proxisante.access import PER_100K
 from proxisante.errors import InputError
 from proxisante.plan.assumptions import PLANNED_PROFESSIONS, PlanAssumptions
@@ -86,6 +94,9 @@ class PlanInstance:
     replace_fte
         Professions × candidates × years: FTE that must be in post (cumulative) to replace
         the departures of the operator's centres; ``None``: no imposed hire.
+    sources
+        Rows added to the plan's « Sources et hypothèses » table (``hypothèse, valeur,
+        unité, statut, source``): the evaluation model, the headcount → FTE conversion…
     """
 
     codes: np.ndarray
@@ -101,6 +112,7 @@ class PlanInstance:
     notes: list[str] = field(default_factory=list)
     replace_fte: np.ndarray | None = None
     budget_basis_fr: str = ""
+    sources: list[dict] = field(default_factory=list)
 
     @property
     def n_candidates(self) -> int:
@@ -261,12 +273,18 @@ def build_instance(
     })  # fmt: skip
     cand = pd.concat([old, new], ignore_index=True)
     cand["name"] = names.reindex(cand["commune"]).fillna("").to_numpy()
+    # the operator's centres whose GP staff no source states enter with an estimate
+    from proxisante.model.site_estimate import unknown_staff_estimates
+
+    estimated = unknown_staff_estimates(offer, ctx, existing) if "gp" in professions else {}
+    cand = _with_gp_staff(cand, offer, estimated, a.gp_consultations_per_fte)
     j = ctx.index_of(cand["commune"])
     blocks: list[ProfessionBlock] = []
     lost_by_site = np.zeros(len(cand))
     replace = np.zeros((len(professions), len(cand), len(years)))
     for p in professions:
-        catchment, scale = ctx.catchment, PER_100K
+        world = ctx if p == "gp" else _other_professions_world(ctx)
+        catchment, scale = world.catchment, PER_100K
         unit, th_source = "ETP pour 100 000 habitants standardisés", "paramètre utilisateur"
         unit_en = "FTE per 100,000 standardised inhabitants"
         if p == "gp":
@@ -275,16 +293,18 @@ def build_instance(
             today = ctx.baseline_apl
         elif (supply_fte or {}).get(p) is None and p == "nurse" and p not in thresholds:
             # 75+ home-care access of the needs layer: nurses within 20 min per 1,000 aged 75+
-            catchment, today, th, th_source = _home_care_measure(ctx)
+            catchment, today, th, th_source = _home_care_measure(world)
             thresholds[p] = th
             scale, unit = 1000.0, "infirmiers à moins de 20 min pour 1 000 habitants de 75 ans+"
             unit_en = "nurses within 20 min per 1,000 inhabitants aged 75+"
         else:
-            supply = _supply_vector(ctx, offer, p, (supply_fte or {}).get(p))
-            today = ctx.catchment.accessibility(supply) * PER_100K
+            supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
+            today = catchment.accessibility(supply) * PER_100K
         eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * scale)[rows, :])
-        loss, lost_fte, basis, per_site = _freeze(offer, ctx, rows, years, a, p, operator, scale,
-                                                  catchment)  # fmt: skip
+        loss, lost_fte, basis, per_site = _freeze(
+            offer, ctx, rows, years, a, p, operator, scale, catchment,
+            estimated=estimated if p == "gp" else None,
+        )  # fmt: skip
         site_lost = per_site.reindex(cand["candidate_id"]).fillna(0.0).to_numpy(dtype=float)
         lost_by_site += site_lost[:, -1]
         if replace_departures:  # nearest whole steps, at the operator's own open centres
@@ -301,17 +321,74 @@ def build_instance(
     cand["max_added_fte"] = a.max_added_fte_per_site + np.where(
         cand["existing"], np.ceil(lost_by_site / a.fte_step) * a.fte_step, 0.0
     )
+    sources = _world_sources(ctx, offer, professions, estimated, cand)
+    notes.extend(r.get("note", r["source"]) for r in sources)
     return PlanInstance(
         codes=ctx.codes[rows], population=ctx.pop_totale[rows], candidates=cand, blocks=blocks,
         years=years, budget_eur=budget, hires_fte=hires, assumptions=a,
         names=names.reindex(ctx.codes[rows]).fillna("").to_numpy(dtype=str),
-        label=territory.label, notes=notes, replace_fte=replace,
+        label=territory.label, notes=notes, replace_fte=replace, sources=sources,
     )  # fmt: skip
 
 
-def network_codes(operator: str = "filieris", *, offer=None, year: int = 2023) -> list[str]:
-    """Communes within 20 minutes (the DREES catchment) of an open centre de santé of
-    ``operator``: the territory of a network-wide plan.
+def _with_gp_staff(cand: pd.DataFrame, offer, estimated: dict, per_fte: float) -> pd.DataFrame:
+    """``cand`` with ``gp_fte_today`` and ``gp_staff_basis`` (« publié », « estimé »,
+    « inconnu », or « nouveau centre »)."""
+    from proxisante.offer import site_supply
+
+    known = site_supply(offer, profession="gp").set_index("site_id")["fte"]
+    est = pd.Series({k: e.consultations / per_fte for k, e in estimated.items()}, dtype=float)
+    ids = cand["candidate_id"]
+    fte = known.reindex(ids).to_numpy(dtype=float, copy=True)
+    basis = np.where(np.isfinite(fte), "publié", "inconnu").astype(object)
+    from_est = ids.isin(est.index).to_numpy()
+    fte[from_est] = est.reindex(ids[from_est]).to_numpy(dtype=float)
+    basis[from_est] = "estimé"
+    new = ~cand["existing"].to_numpy(dtype=bool)
+    basis[new], fte[new] = "nouveau centre", 0.0
+    return cand.assign(gp_fte_today=fte, gp_staff_basis=basis)
+
+
+def _world_sources(ctx, offer, professions, estimated=None, cand=None) -> list[dict]:
+    """Source rows of the evaluation world (model, fit), of the headcount conversion and of
+    the estimated staff of the operator's centres."""
+    from proxisante.model import effects_note_fr
+    from proxisante.offer import CENTRE_GP_FTE_PER_PERSON, CONSULTATIONS_PER_FTE
+    from proxisante.scenarios.impact import headcount_note_fr
+
+    rows = [{
+        "hypothèse": "modèle d'évaluation des effets sur l'APL",
+        "valeur": ctx.model_id or f"APL officielle {ctx.year}", "unité": "identifiant",
+        "statut": "estimé" if ctx.calibrated else "sourcé", "source": effects_note_fr(ctx),
+    }]  # fmt: skip
+    st = offer.staff
+    if "gp" in professions and (st["fte"].isna() & (st["profession"] == "gp")).any():
+        ratio = float(offer.centre_gp_fte_per_person)
+        rows.append({
+            "hypothèse": "ETP par médecin salarié de centre de santé connu en personnes",
+            "valeur": ratio, "unité": "ETP par personne",
+            "statut": "hypothèse" if ratio == CENTRE_GP_FTE_PER_PERSON else "valeur utilisateur",
+            "source": headcount_note_fr(ratio),
+        })  # fmt: skip
+    names = {} if cand is None else dict(zip(cand["candidate_id"], cand["site_name"], strict=True))
+    for site_id, est in (estimated or {}).items():
+        rows.append({
+            "hypothèse": f"médecins du centre « {names.get(site_id, site_id)} » (effectif "
+                         "inconnu)",
+            "valeur": round(est.consultations / CONSULTATIONS_PER_FTE, 2), "unité": "ETP",
+            "statut": "estimé", "source": est.method,
+            "note": f"{names.get(site_id, site_id)} : personnel médical inconnu, effectif "
+                    f"{_fr.fmt_dec(est.consultations / CONSULTATIONS_PER_FTE, 1)} ETP "
+                    f"{est.method}.",
+        })  # fmt: skip
+    return rows
+
+
+def network_codes(operator: str = "filieris", *, offer=None, year: int = 2023,
+                  context=None) -> list[str]:  # fmt: skip
+    """Communes within 20 minutes (the DREES catchment of ``context``, default the
+    calibrated world of ``year``) of an open centre de santé of ``operator``: the territory
+    of a network-wide plan.
 
     Raises
     ------
@@ -320,7 +397,7 @@ def network_codes(operator: str = "filieris", *, offer=None, year: int = 2023) -
     """
     from proxisante.offer import load_default_offer
 
-    ctx = _context(year)
+    ctx = context or _context(year)
     offer = offer if offer is not None else load_default_offer()
     s = offer.sites
     mine = s[(s["operator"] == operator) & (s["category"] == "centre_de_sante")
@@ -335,9 +412,24 @@ def network_codes(operator: str = "filieris", *, offer=None, year: int = 2023) -
 
 
 def _context(year: int):
+    """The default evaluation world of ``year``: the calibrated model (as scenarios)."""
+    from proxisante.model import default_baseline
+
+    return default_baseline(year)
+
+
+def _other_professions_world(ctx):
+    """The world of professions other than GPs: the offline travel estimate of the needs
+    layer (the calibrated travel times are fitted to the GP APL only), over ``ctx``'s
+    communes."""
+    if not ctx.calibrated:
+        return ctx
     from proxisante.access import EvaluationBaseline
 
-    return EvaluationBaseline.official(year)
+    official = EvaluationBaseline.official(ctx.year)
+    if len(official.codes) != len(ctx.codes) or (official.codes != ctx.codes).any():
+        return ctx
+    return official
 
 
 def _years_budgets_hires(budgets_eur, hires_fte):
@@ -410,14 +502,30 @@ def _home_care_measure(ctx):
 
 
 def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operator: str,
-            per_fte: float, catchment=None):  # fmt: skip
-    """Access lost per commune and year under the freeze, FTE lost per year, basis, per site."""
+            per_fte: float, catchment, estimated=None):  # fmt: skip
+    """Access lost per commune and year under the freeze, FTE lost per year, basis, per site.
+
+    GPs lose APL in ``ctx``'s world (:meth:`EvaluationBaseline.apl_after`: calibrated,
+    removals capped at the model's supply, a loss applied in proportion); other professions
+    through ``catchment``'s exact linear effects. ``estimated``: ``{site_id:
+    SiteEstimate}`` of the operator's centres whose GP staff is unknown; their estimated
+    staff (« estimé ») leaves like the others, removed where the model holds it
+    (:meth:`~proxisante.model.site_estimate.SiteEstimate.removal`).
+    """
+    from proxisante.offer import staff_fte
     from proxisante.plan.freeze import freeze_losses
 
     sites = offer.sites.set_index("site_id")
     st = offer.staff[(offer.staff["profession"] == profession)
                      & offer.staff["site_id"].isin(sites.index)]  # fmt: skip
     st = st[sites.loc[st["site_id"], "commune"].isin(ctx.codes[rows]).to_numpy()]
+    st = st.assign(fte=staff_fte(offer, st))
+    estimated = estimated or {}
+    if estimated:
+        extra = pd.DataFrame({"site_id": list(estimated), "profession": profession,
+                              "fte": [e.consultations / per_fte for e in estimated.values()],
+                              "birth_year": np.nan})  # fmt: skip
+        st = pd.concat([st, extra], ignore_index=True)
     mine = set(sites.index[(sites["operator"] == operator) & (sites["status"] == "open")])
     loss = np.zeros((len(rows), len(years)))
     if st.empty:
@@ -432,9 +540,21 @@ def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operat
         operator_sites=mine,
     )  # fmt: skip
     where = ctx.index_of(sites.loc[st["site_id"], "commune"].to_numpy())
+    est_rows = np.flatnonzero(st["site_id"].isin(list(estimated)).to_numpy())
+    plain = ~st["site_id"].isin(list(estimated)).to_numpy()
     for t in range(len(years)):
-        if lost[:, t].any():
-            loss[:, t] = -(catchment or ctx.catchment).delta(where, -lost[:, t] * per_fte)[rows]
+        if not lost[:, t].any():
+            continue
+        if profession == "gp":  # the APL world of scenarios: calibrated, capped, never < 0
+            parts = [(where[plain], -lost[plain, t] * per_fte)] + [
+                estimated[st["site_id"].iloc[r]].removal(ctx.supply, lost[r, t] * per_fte)
+                for r in est_rows
+            ]  # fmt: skip
+            after = ctx.apl_after(np.concatenate([c for c, _ in parts]).astype(np.int64),
+                                  np.concatenate([d for _, d in parts]))  # fmt: skip
+            loss[:, t] = (ctx.baseline_apl - after)[rows]
+        else:
+            loss[:, t] = -catchment.delta(where, -lost[:, t] * per_fte)[rows]
     if by_birth.all():
         basis = "années de naissance connues (départ à l'âge de la retraite)"
     elif by_birth.any():
@@ -442,5 +562,9 @@ def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operat
                  f"{a.attrition(profession):.0%} de départs par an".replace("%", " %"))  # fmt: skip
     else:
         basis = f"{a.attrition(profession):.0%} de départs non remplacés par an".replace("%", " %")
+    if estimated:
+        basis += " ; effectif des centres au personnel médical inconnu estimé (« estimé ») : " + (
+            ", ".join(f"{sites.loc[k, 'name']} {_fr.fmt_dec(e.consultations / per_fte, 1)} ETP"
+                      for k, e in estimated.items()))  # fmt: skip
     per_site = pd.DataFrame(lost, index=st["site_id"].to_numpy()).groupby(level=0).sum()
     return loss, lost.sum(axis=0), basis, per_site

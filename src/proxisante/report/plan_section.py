@@ -96,6 +96,9 @@ def _where_and_who(plan) -> str:
             where = f"<strong>{escape(rr['commune'])}</strong> ({escape(rr['code commune'])})"
             if rr["centre existant"] == "Oui":
                 what = f"renforcement du centre existant « {escape(rr['site'])} »"
+                if rr.get("source de l'effectif") == "estimé":
+                    now = _fte(rr["médecins avant le plan (ETP)"])
+                    what += f" (effectif actuel estimé : {now} ETP de médecin, « estimé »)"
             elif rr["ouverture cette année"] == "Oui":
                 what = "ouverture d'un nouveau centre"
             else:
@@ -233,8 +236,10 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
         title=f"Plan {years[0]}-{years[-1]} (COG)",
         html=html,
         sources=[
-            "Plan : optimisation proxisante (HiGHS) sur l'APL DREES 2023 et ses effets "
-            "marginaux exacts ; coûts, recettes et hypothèses sourcés ou marqués « hypothèse » "
+            "Plan : optimisation proxisante (HiGHS) ; APL officielle DREES de l'année de "
+            "référence affichée, effets des recrutements et des départs estimés dans le modèle "
+            "calibré (« estimé », identifiant et qualité d'ajustement au tableau « Sources et "
+            "hypothèses ») ; coûts, recettes et hypothèses sourcés ou marqués « hypothèse » "
             "(tableau « Sources et hypothèses » et feuille du même nom du fichier xlsx)."
         ],
     )

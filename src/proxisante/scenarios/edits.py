@@ -24,8 +24,8 @@ from proxisante.offer import (
     check_places,
     check_site_open,
     fte_after_change,
-    fte_per_person,
     site_supply,
+    staff_fte,
 )
 from proxisante.scenarios.model import (
     ChangeCapacity,
@@ -365,11 +365,11 @@ def _retirements(w: _Working, i: int, edit: Retirements) -> None:
     if edit.profession != "gp":
         return
     leaving = st[(edit.year - st["birth_year"]) >= edit.age_at_least]
+    leaving = leaving.assign(fte=staff_fte(w.offer, leaving))
     for r in leaving.itertuples():
         if r.site_id in w.closed:
             continue
-        per_person = float(fte_per_person(w.offer, [r.site_id])[0])
-        fte = float(r.fte if pd.notna(r.fte) else r.headcount * per_person) * edit.share
+        fte = float(r.fte) * edit.share
         cons = fte * CONSULTATIONS_PER_FTE
         w.changes.append(SupplyChange(i, edit.kind, r.site_id, w.commune_of[r.site_id], -fte,
                                       -cons, "birth_year"))  # fmt: skip

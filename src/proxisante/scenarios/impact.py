@@ -245,11 +245,23 @@ def evaluate(
     ctx = baseline or default_baseline(scenario.baseline_year)
     applied = apply_edits(scenario, offer)
     changes, notes = list(applied.changes), list(applied.notes)
+    pooled: dict = {}
     if full_supply is None and ctx.calibrated:
-        changes, notes = _estimate_unknown_closures(applied, offer, ctx, changes, notes)
+        changes, notes, pooled = _estimate_unknown_closures(applied, offer, ctx, changes, notes)
     cat = ctx.catchment
     j = ctx.index_of([c.commune for c in changes]) if changes else np.array([], dtype=int)
     ds = np.array([c.delta_consultations for c in changes], dtype=float)
+
+    def changes_of(supply):
+        """The changes in a world holding ``supply``: estimated closures spread over the
+        communes where that world holds the site's supply (model.site_estimate)."""
+        if not pooled:
+            return j, ds
+        plain = np.array([k not in pooled for k in range(len(changes))], dtype=bool)
+        parts = [est.removal(supply, -ds[k]) for k, est in pooled.items()]
+        return (np.concatenate([j[plain], *[c for c, _ in parts]]).astype(np.int64),
+                np.concatenate([ds[plain], *[d for _, d in parts]]))  # fmt: skip
+
     pop_edits = [
         e for e in scenario.edits if isinstance(e, PopulationChange | PopulationProjection)
     ]
@@ -263,7 +275,7 @@ def evaluate(
             )
             raise InputError(msg)
         before = ctx.baseline_apl
-        after = ctx.apl_after(j, ds)
+        after = ctx.apl_after(*changes_of(ctx.supply))
         if ctx.calibrated:
             method = (
                 f"APL officielle DREES {ctx.year} ; effets des changements d'offre calculés "
@@ -272,7 +284,7 @@ def evaluate(
                 "de la commune, un gain en valeur ; fourchette P10–P90 de l'ensemble"
             )
             if len(j):
-                _, _, capped = ctx.effective_change(j, ds)
+                _, _, capped = ctx.effective_change(*changes_of(ctx.supply))
                 if capped.any():
                     notes.append(
                         "Retrait plafonné à l'offre estimée par le modèle dans "
@@ -308,7 +320,7 @@ def evaluate(
         "pop_standardisee": ctx.pop_standardisee,
     })  # fmt: skip
     if full_supply is None and ctx.members and len(j):
-        low, high = ctx.delta_range(j, ds)
+        low, high = ctx.world_delta_range(changes_of)
         communes["delta_apl_p10"] = low
         communes["delta_apl_p90"] = high
     communes["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
@@ -339,14 +351,18 @@ def evaluate(
 
 def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
     """Closed centres de santé with unknown GP staff get an estimated change (« estimé »)."""
-    from proxisante.model.site_estimate import GP_CATEGORIES, estimate_site_consultations
+    from proxisante.model.site_estimate import (
+        GP_CATEGORIES,
+        estimate_site_consultations,
+        known_centre_consultations,
+    )
     from proxisante.scenarios.edits import SupplyChange
 
     supply = site_supply(offer, profession="gp")
     sites = offer.sites.set_index("site_id")
-    centres = offer.sites.loc[offer.sites["category"].isin(GP_CATEGORIES), ["site_id"]]
-    known = centres.merge(supply, on="site_id")["consultations"].to_numpy()
+    known = known_centre_consultations(offer, supply)
     staffed = set(supply["site_id"])
+    pooled = {}
     for site_id in applied.closed:
         if site_id in staffed or site_id not in sites.index:
             continue
@@ -356,12 +372,13 @@ def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
         est = estimate_site_consultations(ctx, int(ctx.index_of([site["commune"]])[0]), known)
         if est is None:
             continue
+        pooled[len(changes)] = est
         changes.append(SupplyChange(0, "close_sites", site_id, site["commune"],
                                     -est.consultations / CONSULTATIONS_PER_FTE,
                                     -est.consultations, "estimé"))  # fmt: skip
         notes = [n for n in notes if not n.startswith(f"{site['name']} : aucun médecin")]
         notes.append(f"{site['name']} : personnel médical inconnu, effet {est.method}.")
-    return changes, notes
+    return changes, notes, pooled
 
 
 def criticality_ranking(
@@ -377,7 +394,11 @@ def criticality_ranking(
     on a calibrated baseline, never a silent 0. On a calibrated baseline with an ensemble,
     ``newly_under_p10``/``newly_under_p90`` and ``max_apl_drop_p10``/``_p90`` give ranges.
     """
-    from proxisante.model.site_estimate import GP_CATEGORIES, estimate_site_consultations
+    from proxisante.model.site_estimate import (
+        GP_CATEGORIES,
+        estimate_site_consultations,
+        known_centre_consultations,
+    )
 
     offer = offer or load_default_offer()
     ctx = baseline or default_baseline(year)
@@ -392,8 +413,7 @@ def criticality_ranking(
     if cand.empty:
         msg = f"no open site of operator '{operator}'" + (f" in {territory}" if territory else "")
         raise InputError(msg)
-    centres = sites[sites["category"].isin(GP_CATEGORIES)][["site_id"]]
-    known_centres = centres.merge(supply, on="site_id")["consultations"].to_numpy()
+    known_centres = known_centre_consultations(offer, supply)
     j = ctx.index_of(cand["commune"])
     base = ctx.baseline_apl
     rows = []
@@ -409,7 +429,8 @@ def criticality_ranking(
                     True,
                     est.method,
                 )
-        after = ctx.apl_after([j[k]], [-cons])
+        removal = est.removal if estimated else (lambda _s, c, jk=j[k]: ([jk], [-c]))
+        after = ctx.apl_after(*removal(ctx.supply, cons))
         delta = after - base
         idx = np.flatnonzero(delta != 0)
         pop = ctx.pop_totale[idx]
@@ -431,7 +452,7 @@ def criticality_ranking(
             drops = []
             unders = []
             for c in (cons,) if not estimated else (low_c, cons, high_c):
-                lo, hi = ctx.delta_range([j[k]], [-c])
+                lo, hi = ctx.world_delta_range(lambda s, c=c, rm=removal: rm(s, c))
                 for d in (lo, hi):
                     drops.append(0.0 - float(d.min()))
                     unders.append(

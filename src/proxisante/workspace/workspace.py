@@ -321,9 +321,10 @@ class Workspace:
         assumptions: PlanAssumptions | None = None, operator: str = "filieris",
         max_candidates: int | None = 300, professions: Sequence[str] = ("gp",),
         supply_files: Mapping[str, str | Path] | None = None,
-        thresholds: Mapping[str, float] | None = None,
+        thresholds: Mapping[str, float] | None = None, year: int = 2023,
     ) -> PlanInstance:  # fmt: skip
-        """A plan instance on this workspace's offer (see :func:`proxisante.plan.build_instance`).
+        """A plan instance on this workspace's offer (see :func:`proxisante.plan.build_instance`),
+        evaluated in the same world as scenarios (:meth:`model_baseline` of ``year``).
 
         ``territory`` None: the operator's network (:meth:`plan_territory`).
         ``supply_files``: ``{profession: supply file}`` giving that profession's FTE in every
@@ -338,7 +339,7 @@ class Workspace:
             hires_fte=hires_fte, candidates=None if candidates is None else list(candidates),
             assumptions=assumptions, operator=operator, max_candidates=max_candidates,
             offer=self.offer(), professions=tuple(professions), supply_fte=supply,
-            thresholds=dict(thresholds or {}),
+            thresholds=dict(thresholds or {}), context=self.model_baseline(year), year=year,
         )  # fmt: skip
 
     def plan_territory(self, territory: str | Territory | None, *,
@@ -349,7 +350,7 @@ class Workspace:
             return self.territory(territory)
         import dataclasses
 
-        codes = network_codes(operator, offer=self.offer())
+        codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes à moins de 20 minutes "
                  "d'un de ses centres de santé)")  # fmt: skip
         return dataclasses.replace(territory_of(",".join(codes)), label=label)
