@@ -285,3 +285,24 @@ def test_operator_centres_with_unknown_staff_enter_with_an_estimate():
     plan = build_cog_plan(inst, time_limit_s=20)
     d = plan.detail
     assert (d.loc[d["commune"] == "Decazeville", "source de l'effectif"] == "estimé").all()
+
+
+def test_plan_indicators_get_an_ensemble_range(gard):
+    from proxisante.model import default_baseline
+    from proxisante.plan.optimise import access_after_worlds
+
+    ctx = default_baseline(2023)
+    b = gard.block("gp")
+    assert len(b.member_effects) == len(ctx.members) > 0
+    # member effects: the per-unit effects of each member's catchment (hand check, one column)
+    k = 0
+    j = ctx.index_of([gard.candidates["commune"].iloc[k]])
+    rows = ctx.index_of(gard.codes)
+    m = ctx.members[0]
+    want = m.catchment.delta(j, [5400.0])[rows]
+    np.testing.assert_allclose(b.member_effects[0][:, [k]].toarray().ravel(), want, atol=1e-12)
+    plan = build_cog_plan(gard, time_limit_s=20)
+    worlds = access_after_worlds(gard, plan.solution.fte)[0]
+    np.testing.assert_allclose(worlds[0], plan.communes.iloc[:, -1].to_numpy())  # central
+    note = next(n for n in plan.notes if n.startswith("Fourchette des effets du plan"))
+    assert "P10–P90" in note and "estimé" in note

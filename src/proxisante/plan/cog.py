@@ -23,7 +23,14 @@ from proxisante.offer import SsiadCoverage
 from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
 from proxisante.plan.costs import site_year_costs
 from proxisante.plan.instance import PlanInstance
-from proxisante.plan.optimise import Objective, PlanSolution, access_after, greedy, solve_milp
+from proxisante.plan.optimise import (
+    Objective,
+    PlanSolution,
+    access_after,
+    access_after_worlds,
+    greedy,
+    solve_milp,
+)
 
 __all__ = [
     "OBJECTIVE_UNITS_FR",
@@ -35,6 +42,7 @@ __all__ = [
     "build_cog_plan",
     "comparison_sentence",
     "mean_label",
+    "range_notes",
     "threshold_fr",
     "write_xlsx",
 ]
@@ -238,6 +246,7 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
                      if b.lost_fte[-1] else
                      f"Sans COG ({SHORT_FR[b.profession]}) : aucun effectif connu de l'opérateur "
                      "dans le territoire, pas de départ calculé.")  # fmt: skip
+    notes.extend(range_notes(inst, sol, w))
     for b in inst.blocks:
         if b.profession != "gp":
             notes.append(f"Mesure {SHORT_FR[b.profession]} : {b.unit_fr} ; seuil de sous-dotation "
@@ -260,6 +269,30 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
                       ignore_index=True)  # fmt: skip
     return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
                    ssiad_text)  # fmt: skip
+
+
+def range_notes(inst: PlanInstance, sol: PlanSolution, w: np.ndarray) -> list[str]:
+    """French notes: the last year's indicators with the plan, P10–P90 over the calibrated
+    model's ensemble (the hires' effects in each member's catchments), when there is one."""
+    from proxisante import _fr as fr
+
+    out = []
+    for b, worlds in zip(inst.blocks, access_after_worlds(inst, sol.fte, -1), strict=True):
+        if len(worlds) < 2:
+            continue
+        means = np.array([(acc * w).sum() / w.sum() for acc in worlds])
+        under = np.array([inst.population[acc < b.threshold].sum() for acc in worlds])
+        lo_m, hi_m = np.percentile(means, [10, 90])
+        lo_u, hi_u = np.percentile(under, [10, 90])
+        out.append(
+            f"Fourchette des effets du plan ({SHORT_FR[b.profession]}, {inst.years[-1]}, estimé) "
+            f"sur le modèle calibré et les {len(worlds) - 1} membres de son ensemble : "
+            f"{mean_label(b)} avec le plan {fr.fmt_dec(means[0], 2)} (P10–P90 "
+            f"{fr.fmt_dec(lo_m, 2)}–{fr.fmt_dec(hi_m, 2)}) ; habitants sous "
+            f"{threshold_fr(b)} {fr.fmt_int(under[0])} (P10–P90 {fr.fmt_int(lo_u)}–"
+            f"{fr.fmt_int(hi_u)}) ; les départs sans COG sont ceux du modèle central."
+        )
+    return out
 
 
 def _fmt(v) -> str:

@@ -54,6 +54,9 @@ class ProfessionBlock:
         FTE of the profession lost by each plan year under the freeze (cumulative).
     lost_basis
         French phrase: how ``lost_fte`` was obtained.
+    member_effects
+        ``effect_per_fte`` in each member of the calibrated model's ensemble (GPs on a
+        calibrated baseline; empty otherwise): the ranges of the plan's effects.
     """
 
     profession: str
@@ -66,6 +69,7 @@ class ProfessionBlock:
     unit_fr: str = ""
     threshold_source: str = ""
     unit_en: str = ""
+    member_effects: tuple[sp.csc_array, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -301,6 +305,10 @@ def build_instance(
             supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
             today = catchment.accessibility(supply) * PER_100K
         eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * scale)[rows, :])
+        members = tuple(
+            sp.csc_array(sp.csr_array(m.catchment.per_unit_effect(j) * scale)[rows, :])
+            for m in (ctx.members if p == "gp" else ())
+        )  # fmt: skip
         loss, lost_fte, basis, per_site = _freeze(
             offer, ctx, rows, years, a, p, operator, scale, catchment,
             estimated=estimated if p == "gp" else None,
@@ -315,7 +323,7 @@ def build_instance(
             profession=p, effect_per_fte=eff, today=today[rows],
             baseline=today[rows][:, None] - loss, threshold=float(thresholds.get(p, 2.5)),
             lost_fte=lost_fte, lost_basis=basis, unit_fr=unit, threshold_source=th_source,
-            unit_en=unit_en,
+            unit_en=unit_en, member_effects=members,
         ))  # fmt: skip
     # an existing site may hire back what it loses, on top of the added capacity
     cand["max_added_fte"] = a.max_added_fte_per_site + np.where(

@@ -61,6 +61,7 @@ __all__ = [
     "InfeasiblePlanError",
     "PlanSolution",
     "access_after",
+    "access_after_worlds",
     "check_request",
     "evaluate_plan",
     "greedy",
@@ -191,6 +192,15 @@ def access_after(inst: PlanInstance, fte: np.ndarray, t: int = -1) -> list[np.nd
     """Access of each commune in year ``t`` with the plan ``fte`` (P × K × T), per profession."""
     act = _activity(inst, np.asarray(fte, dtype=float))
     return [b.baseline[:, t] + b.effect_per_fte @ act[i, :, t] for i, b in enumerate(inst.blocks)]
+
+
+def access_after_worlds(inst: PlanInstance, fte: np.ndarray, t: int = -1) -> list[list]:
+    """Per profession, the access in year ``t`` with the plan in the central world, then in
+    each ensemble member (the hires' effects through that member's catchments, on the same
+    "sans COG" baseline); one world only without an ensemble."""
+    act = _activity(inst, np.asarray(fte, dtype=float))
+    return [[b.baseline[:, t] + e @ act[i, :, t] for e in (b.effect_per_fte, *b.member_effects)]
+            for i, b in enumerate(inst.blocks)]  # fmt: skip
 
 
 def evaluate_plan(inst: PlanInstance, fte: np.ndarray, objective: str) -> float:

@@ -381,6 +381,15 @@ def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
     return changes, notes, pooled
 
 
+def _at_site(column: int):
+    """``removal(supply, consultations)`` of a site with known staff: at its commune."""
+
+    def removal(_supply, consultations: float):
+        return [column], [-consultations]
+
+    return removal
+
+
 def criticality_ranking(
     *, operator: str = "filieris", territory: str | None = None, offer: Offer | None = None,
     year: int = 2023, baseline: EvaluationBaseline | None = None,
@@ -419,6 +428,7 @@ def criticality_ranking(
     rows = []
     for k, site in enumerate(cand.itertuples()):
         cons, low_c, high_c, estimated, how = site.consultations, np.nan, np.nan, False, ""
+        removal = _at_site(int(j[k]))
         if not site.gp_staff_known and site.category in GP_CATEGORIES:
             est = estimate_site_consultations(ctx, int(j[k]), known_centres)
             if est is not None:
@@ -429,7 +439,7 @@ def criticality_ranking(
                     True,
                     est.method,
                 )
-        removal = est.removal if estimated else (lambda _s, c, jk=j[k]: ([jk], [-c]))
+                removal = est.removal  # where each world holds the site's supply
         after = ctx.apl_after(*removal(ctx.supply, cons))
         delta = after - base
         idx = np.flatnonzero(delta != 0)
