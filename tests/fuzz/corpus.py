@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from tests.offer.fixtures import RPPS_HEADER, good_finess_lines, rpps_line
 
-__all__ = ["FORMATS", "Case", "cases", "seed_bytes"]
+__all__ = ["FORMATS", "Case", "cases", "mutations", "seed_bytes"]
 
 
 @dataclass(frozen=True)
@@ -541,10 +541,21 @@ def _scenario_cases(fmt: str, rng: random.Random) -> list[Callable[[], Case]]:
 FORMATS = ("finess", "rpps", "bpe", "pop-age", "scenario-yaml", "scenario-json")
 
 
-def cases(fmt: str, n: int, *, seed: int = 0, big: bool = True) -> Iterator[Case]:
+def mutations(fmt: str) -> list[str]:
+    """Names of the mutations of ``fmt`` (the generators :func:`cases` draws from)."""
+    rng = random.Random(0)
+    factories = _text_cases(TEXT_FORMATS[fmt], rng) if fmt in TEXT_FORMATS else (
+        _scenario_cases(fmt, rng))  # fmt: skip
+    return [f.__name__ for f in factories]
+
+
+def cases(
+    fmt: str, n: int, *, seed: int = 0, big: bool = True, only: tuple[str, ...] | None = None
+) -> Iterator[Case]:
     """``n`` cases of ``fmt``: every mutation in turn, parameters drawn from ``seed``.
 
-    ``big=False`` leaves out the large valid files (used by the quick test run).
+    ``big=False`` leaves out the large valid files (used by the quick test run); ``only``
+    keeps the mutations of those names (:func:`mutations`), e.g. to re-run the slow ones.
     """
     rng = random.Random(f"{fmt}-{seed}")
     if fmt in TEXT_FORMATS:
@@ -553,6 +564,10 @@ def cases(fmt: str, n: int, *, seed: int = 0, big: bool = True) -> Iterator[Case
         factories = _scenario_cases(fmt, rng)
     if not big:
         factories = [f for f in factories if f.__name__ not in ("big_valid", "too_big")]
+    if only is not None:
+        factories = [f for f in factories if f.__name__ in only]
+        if not factories:
+            return
     random.Random(seed).shuffle(factories)  # a short run covers a varied subset
     for i in range(n):
         yield factories[i % len(factories)]()

@@ -74,3 +74,13 @@ def test_any_bytes_after_a_valid_header_give_data_or_a_one_line_error(kind, data
 @given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
 def test_any_text_gives_data_or_a_one_line_error(kind, text):
     _read(kind, text.encode("utf-8"))
+
+
+def test_cases_can_be_limited_to_named_mutations():
+    """``--mutations`` (re-running the slow generators only) keeps just those."""
+    from tests.fuzz.corpus import cases, mutations
+
+    assert {"big_valid", "header_only", "long_line"} <= set(mutations("bpe"))
+    got = [c.mutation for c in cases("bpe", 3, only=("header_only",))]
+    assert got == ["header only"] * 3
+    assert list(cases("bpe", 3, only=("no_such_mutation",))) == []

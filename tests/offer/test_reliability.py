@@ -502,3 +502,31 @@ def test_file_over_one_gib_refused_before_reading(tmp_path):
         ),
     ):
         import_file("bpe", path, store=st)
+
+
+# -- markup in imported names and scenario texts ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_markup_in_imported_names_and_scenario_texts_is_escaped_in_the_report(tmp_path):
+    """``xss_finess.csv`` (a site named ``<script>…``) imported, then ``xss_scen.yaml``
+    (markup in its description, a note and an operator name; it closes that site) run with
+    a report: every one is shown as text, never as markup."""
+    from typer.testing import CliRunner
+
+    from proxisante.cli import app
+
+    db, out = tmp_path / "s.duckdb", tmp_path / "rapport.html"
+    runner = CliRunner()
+    res = runner.invoke(app, ["offer", "import", "finess", str(_repro(tmp_path, "xss_finess.csv")),
+                              "--store", str(db)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    scenario = _repro(tmp_path, "xss_scen.yaml")
+    res = runner.invoke(app, ["scenario", "run", str(scenario), "--territory", "62523",
+                              "--report", str(out), "--store", str(db)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    for raw in ("<script>alert(", "<img src=x", "<b onmouseover", "</script><script>"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the closed site's name, as text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html  # the operator taking over, as text

@@ -41,6 +41,7 @@ from proxisante.offer.validation import (
     RowErrors,
     check_coordinates_in_france,
     isin_known,
+    text_to_float,
 )
 
 __all__ = ["ENCODINGS", "FILIERIS_EJ", "STRUCTUREET_FIELDS", "read_finess"]
@@ -133,8 +134,8 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     geo_dup = geo["nofinesset"].duplicated(keep="first")
     errors.add(geo_dup.to_numpy(), geo["_line"], "nofinesset",
                "one geolocalisation line per établissement")  # fmt: skip
-    orphan = ~geo["nofinesset"].isin(st["nofinesset"])
-    errors.add(orphan.to_numpy(), geo["_line"], "nofinesset",
+    orphan = ~isin_known(geo["nofinesset"], frozenset(st["nofinesset"].tolist()))
+    errors.add(orphan, geo["_line"], "nofinesset",
                "the nofinesset of a structureet line of the file")  # fmt: skip
     dep = st["departement"].str.strip().str.upper()
     com = st["commune"].str.strip()
@@ -148,9 +149,11 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     geo = geo.drop_duplicates("nofinesset", keep="first").set_index("nofinesset")
     g = geo.reindex(st["nofinesset"])
     geo_line = g["_line"].to_numpy()  # geolocalisation errors name the geolocalisation line
-    x = pd.to_numeric(g["coordxet"], errors="coerce").to_numpy()
-    y = pd.to_numeric(g["coordyet"], errors="coerce").to_numpy()
-    proj = g["sourcecoordet"].fillna("").str.split(",").str[-1].str.strip().to_numpy()
+    x = text_to_float(g["coordxet"])
+    y = text_to_float(g["coordyet"])
+    # the projection is the last item of the comma list (no list per value: large files)
+    proj = g["sourcecoordet"].fillna("").str.replace(r"^.*,", "", regex=True).str.strip()
+    proj = proj.to_numpy()
     lat = np.full(len(st), np.nan)
     lon = np.full(len(st), np.nan)
     has_xy = np.isfinite(x) & np.isfinite(y)
@@ -174,29 +177,47 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     refused_geo |= isin_known(st["nofinesset"], refused_geo_ids)
     errors.add(refused_geo, st["_line"], "geolocalisation", "a valid geolocalisation line")
     keep = errors.keep_mask(st["_line"])
-    st = st[keep]
+    st = st[keep].reset_index(drop=True)  # text columns stay Series (no object copies)
     lat, lon = lat[keep], lon[keep]
     code = st["categetab"].str.strip()
     sites = pd.DataFrame({
-        "site_id": st["nofinesset"].to_numpy(),
-        "finess_et": st["nofinesset"].to_numpy(),
-        "finess_ej": st["nofinessej"].to_numpy(),
-        "name": st["rslongue"].where(st["rslongue"] != "", st["rs"]).to_numpy(),
-        "category": code.map(CATEGORY_OF_FINESS_CODE).fillna("other").to_numpy(),
-        "category_code": code.to_numpy(),
-        "category_label": st["libcategetab"].to_numpy(),
+        "site_id": st["nofinesset"],
+        "finess_et": st["nofinesset"],
+        "finess_ej": st["nofinessej"],
+        "name": st["rslongue"].where(st["rslongue"] != "", st["rs"]),
+        "category": code.map(CATEGORY_OF_FINESS_CODE).fillna("other"),
+        "category_code": code,
+        "category_label": st["libcategetab"],
         "operator": np.where(st["nofinessej"] == FILIERIS_EJ, "filieris", ""),
-        "legal_status": st["libsph"].to_numpy(),
-        "address": (st["numvoie"] + " " + st["typvoie"] + " " + st["voie"] + ", "
-                    + st["ligneacheminement"]).str.replace(r"\s+", " ", regex=True).str.strip(" ,")
-                    .to_numpy(),
-        "commune": st["code_insee"].to_numpy(),
+        "legal_status": st["libsph"],
+        "address": _collapse_whitespace(st["numvoie"] + " " + st["typvoie"] + " " + st["voie"]
+                                        + ", " + st["ligneacheminement"]).str.strip(" ,"),
+        "commune": st["code_insee"],
         "lat": lat,
         "lon": lon,
         "location_source": np.where(np.isfinite(lat), "finess", "none"),
         "status": "open",
         "source": path.name,
-        "source_date": st["datemaj"].to_numpy(),
+        "source_date": st["datemaj"],
         "line": st["_line"].to_numpy(),
     })  # fmt: skip
     return sites, errors
+
+
+#: The characters of Python's ``\s`` (``str.isspace``), for pyarrow's RE2 (whose ``\s`` is
+#: ASCII only): tab to CR, the file/group/record/unit separators, space, NEL, no-break
+#: space and the Unicode spaces.
+_WHITESPACE = "".join(chr(c) for c in (
+    *range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+    0x2028, 0x2029, 0x202F, 0x205F, 0x3000))  # fmt: skip
+
+
+def _collapse_whitespace(text: pd.Series) -> pd.Series:
+    r"""Every run of whitespace as one space, as ``re.sub(r"\s+", " ", value)`` of each value,
+    without a Python call per value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text, type=pa.string(), from_pandas=True)
+    out = pc.replace_substring_regex(arr, f"[{_WHITESPACE}]+", " ")
+    return pd.Series(out, index=text.index, dtype="str")

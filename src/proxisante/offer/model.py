@@ -182,6 +182,10 @@ def conform(df: pd.DataFrame, schema: tuple[Column, ...], *, what: str) -> pd.Da
     out = {}
     n = len(df)
     for col in schema:
+        if col.name in df.columns and df[col.name].dtype == col.dtype:
+            # already of its dtype (e.g. text read as "str"): no conversion, no object copy
+            out[col.name] = df[col.name].reset_index(drop=True)
+            continue
         if col.name in df.columns:
             values = pd.Series(df[col.name].to_numpy(dtype=object))
         else:

@@ -28,7 +28,7 @@ import pandas as pd
 from proxisante._textfiles import DEFAULT_ENCODINGS, TextScan, first_line, scan_text
 from proxisante.errors import DataFileError, shorten
 from proxisante.offer.textfile import column_names, read_delimited, sql_identifier
-from proxisante.offer.validation import RowErrors, isin_known
+from proxisante.offer.validation import RowErrors, isin_known, text_to_float
 
 __all__ = ["BPE_PROFESSIONS", "ENCODINGS", "MAX_BPE_COUNT", "RPPS_COLUMNS", "read_bpe",
            "read_rpps"]  # fmt: skip
@@ -60,13 +60,18 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 def _load(
     con: duckdb.DuckDBPyConnection, scan: TextScan, *, sep: str, header: list[str],
-    columns: list[str], errors: RowErrors, where: str = "true",
+    columns: list[str], errors: RowErrors, where: str = "true", keep_only: bool = False,
 ) -> pd.DataFrame:  # fmt: skip
-    """``line`` + ``columns`` (text, missing as '') of every well-formed data line."""
-    read_delimited(con, scan, table="raw", sep=sep, header=header, errors=errors)
+    """``line`` + ``columns`` (text, missing as '') of the well-formed data lines matching
+    ``where`` (``keep_only``: the temporary table ``raw`` holds only ``columns``)."""
+    read_delimited(con, scan, table="raw", sep=sep, header=header, errors=errors,
+                   keep=columns if keep_only else None)  # fmt: skip
     cols = ", ".join(f'trim(coalesce("{c}", \'\'), \'"\') AS "{c}"' for c in columns)
     try:
-        return con.execute(f"SELECT line, {cols} FROM raw WHERE {where} ORDER BY line").df()
+        rel = con.sql(f"SELECT line, {cols} FROM raw WHERE {where} ORDER BY line")
+        # through Arrow: half the time of .df() on text columns
+        table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        return table.to_pandas()
     except duckdb.Error:
         msg = "header column names cannot be read as distinct columns"
         raise DataFileError(str(scan.path), msg, line=1) from None
@@ -98,10 +103,12 @@ def read_rpps(path: str | Path, *, communes: set[str] | frozenset[str], lenient:
         msg = f"missing column(s) {missing}; expected the PS_LibreAcces_Personne_activite layout"
         raise DataFileError(str(path), msg, line=1)
     errors = RowErrors(str(path), lenient=lenient)
+    codes = ", ".join(f"'{c}'" for c in ("10", *_PROFESSION))
+    modelled = f"""trim(coalesce("{RPPS_COLUMNS["profession"]}", ''), '"') IN ({codes})"""
     con = _connect()
-    try:
+    try:  # only the lines of modelled professions reach pandas (pharmacists… stay out)
         df = _load(con, scan, sep="|", header=names, columns=list(RPPS_COLUMNS.values()),
-                   errors=errors)  # fmt: skip
+                   errors=errors, where=modelled, keep_only=True)  # fmt: skip
     finally:
         con.close()
     df.columns = ["line", *RPPS_COLUMNS]
@@ -173,9 +180,10 @@ def read_bpe(path: str | Path, *, communes: set[str] | frozenset[str], lenient: 
         expected = f"a line not repeating line {first:,} (same fields but NB_EQUIP)"
         errors.add_lines(dups["line"], "DEPCOM,TYPEQU", expected)
     text = df["NB_EQUIP"].str.replace(",", ".", regex=False)
-    n = pd.to_numeric(text.where(text.str.len() <= 20), errors="coerce")
-    bad = n.isna() | ~np.isfinite(n) | (n < 0) | (n > MAX_BPE_COUNT) | (n % 1 != 0)
-    errors.add(bad.to_numpy(), df["line"], "NB_EQUIP",
+    n = text_to_float(text, max_chars=20)
+    with np.errstate(invalid="ignore"):  # NaN and ±inf are bad anyway
+        bad = ~np.isfinite(n) | (n < 0) | (n > MAX_BPE_COUNT) | (n % 1 != 0)
+    errors.add(bad, df["line"], "NB_EQUIP",
                f"a whole count between 0 and {MAX_BPE_COUNT:,}")  # fmt: skip
     errors.add(~isin_known(df["DEPCOM"], communes), df["line"], "DEPCOM",
                "a known INSEE commune code")  # fmt: skip
@@ -183,6 +191,6 @@ def read_bpe(path: str | Path, *, communes: set[str] | frozenset[str], lenient: 
     out = pd.DataFrame({
         "commune": df["DEPCOM"][keep].to_numpy(),
         "profession": df["TYPEQU"][keep].map(BPE_PROFESSIONS).to_numpy(),
-        "count": n[keep].to_numpy(dtype=float),
+        "count": n[keep],
     })  # fmt: skip
     return out.groupby(["commune", "profession"], as_index=False)["count"].sum(), errors

@@ -5,7 +5,7 @@ row-level error collection of :mod:`proxisante._rows` (shared with the populatio
 from __future__ import annotations
 
 from proxisante._geo import FRANCE_BOXES, check_coordinates_in_france
-from proxisante._rows import RowErrors, isin_known
+from proxisante._rows import RowErrors, isin_known, text_to_float
 
 __all__ = [
     "FINESS_PATTERN",
@@ -13,6 +13,7 @@ __all__ = [
     "RowErrors",
     "check_coordinates_in_france",
     "isin_known",
+    "text_to_float",
 ]
 
 #: A FINESS number: 9 characters, the département (2 digits, 2A/2B, or 9A…9F overseas)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante._bundled import bundled_path
-from proxisante._rows import RowErrors
+from proxisante._rows import RowErrors, text_to_float
 from proxisante._textfiles import check_fields, read_scanned_table, scan_text
 from proxisante.errors import (
     DataFileError,
@@ -153,7 +153,7 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
     if bad.any():
         fail(bad, "CODGEO", "an INSEE commune code (5 characters)")
     bad = ~raw["AGED100"].str.fullmatch(r"\d{1,3}").to_numpy()
-    age = pd.to_numeric(raw["AGED100"].where(~bad), errors="coerce").to_numpy()
+    age = text_to_float(raw["AGED100"].where(~bad))
     bad |= ~np.isfinite(age) | (age > 100)
     if bad.any():
         fail(bad, "AGED100", "an age in completed years 000..100")
@@ -162,29 +162,31 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
     if bad.any():
         fail(bad, "SEXE", "1 (men) or 2 (women)")
     text = raw["NB"].str.replace(",", ".", regex=False)
-    nb = pd.to_numeric(text.where(text.str.len() <= 30), errors="coerce").to_numpy()
+    nb = text_to_float(text, max_chars=30)
     bad = ~np.isfinite(nb) | (nb < 0) | (nb > MAX_INHABITANTS_PER_LINE)
     if bad.any():
         fail(bad, "NB", f"a number of inhabitants between 0 and {MAX_INHABITANTS_PER_LINE:,}")
-    key = pd.DataFrame({"c": codes.to_numpy(), "s": sex, "a": age})
-    dup = key.duplicated(keep="first").to_numpy()
+    # one integer per (commune, sex, age): duplicates and sums on int64, not on text
+    code_id, code_values = pd.factorize(codes.to_numpy(dtype=object), sort=True)
+    key = (code_id.astype(np.int64) * 2 + (sex == "2")) * 101 + age.astype(np.int64)
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        same = (key["c"] == key["c"].iloc[i]) & (key["s"] == sex[i]) & (key["a"] == age[i])
-        first = int(line[int(np.flatnonzero(same.to_numpy())[0])])
+        first = int(line[int(np.flatnonzero(key == key[i])[0])])
         fail(dup, "CODGEO", f"one line per (CODGEO, SEXE, AGED100): line {first:,} has the same")
     try:
-        check_commune_codes(codes.unique())
+        check_commune_codes(code_values)
     except UnknownCommuneError as exc:
-        i = int(np.flatnonzero((codes == exc.value).to_numpy())[0])
+        i = int(np.flatnonzero(code_values[code_id] == exc.value)[0])
         raise DataFileError(str(path), str(exc), line=int(line[i]), field="CODGEO") from None
-    band = np.minimum(age.astype(int) // 5, len(AGE_BANDS) - 1)
-    labels = np.array([b[0] for b in AGE_BANDS])
-    long = pd.DataFrame({"code_insee": codes.to_numpy(), "band": labels[band], "nb": nb})
-    wide = long.pivot_table(
-        index="code_insee", columns="band", values="nb", aggfunc="sum", fill_value=0.0
+    n_bands = len(AGE_BANDS)
+    band = np.minimum(age.astype(int) // 5, n_bands - 1)
+    sums = np.bincount(code_id * n_bands + band, weights=nb, minlength=code_values.size * n_bands)
+    wide = pd.DataFrame(
+        sums.reshape(code_values.size, n_bands),
+        index=pd.Index(code_values, name="code_insee", dtype="str"),
+        columns=pd.Index([b[0] for b in AGE_BANDS], name="band", dtype="str"),
     )
-    wide = wide.reindex(columns=list(labels), fill_value=0.0).astype(float)
     wide.attrs["rows_read"] = int(scan.lines.size)
     return wide
 
