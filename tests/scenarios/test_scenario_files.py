@@ -151,3 +151,30 @@ def test_concurrent_saves_under_one_name_never_fail(tmp_path):
         t.join()
     assert all(f.startswith("InputError: a scenario named 'same' already exists") for f in failures)
     assert len(failures) == 10  # 'same' existed already: every save without overwrite refused
+
+
+def test_yaml_flow_nesting_refused_by_the_c_loader_naming_the_line(tmp_path):
+    """1,000 levels of ``[`` took PyYAML's Python scanner 10–20 s (quadratic); libyaml
+    refuses them at once, and the message says why."""
+    p = tmp_path / "s.yaml"
+    p.write_text("name: x\ndescription: " + "[" * 1000 + "]" * 1000 + "\nedits: []\n")
+    with pytest.raises(DataFileError, match=r"s.yaml, line 2: not valid YAML: nested too"):
+        load_scenario(p)
+
+
+def test_shared_values_are_counted_each_time_they_are_used():
+    """The shape check sizes a value used several times (YAML aliases) once, but counts it
+    at every use: 3 uses of 400,000 values are refused, 2 are not."""
+    from proxisante.scenarios.io import MAX_SCENARIO_NODES, check_shape
+
+    shared = ["x"] * 400_000
+    check_shape({"a": shared, "b": shared})
+    with pytest.raises(InputError, match=f"more than {MAX_SCENARIO_NODES:,} values"):
+        check_shape({"a": shared, "b": shared, "c": [shared]})
+
+
+def test_a_value_containing_itself_is_refused(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("name: x\nedits: &e [*e]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=f"nested deeper than {MAX_SCENARIO_DEPTH}"):
+        load_scenario(p)

@@ -15,6 +15,10 @@ from proxisante.scenarios.model import Scenario
 __all__ = ["check_shape", "dump_scenario", "load_scenario", "parse_scenario", "validation_message"]
 
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+#: YAML's safe loader, in C (libyaml) when PyYAML has it: PyYAML's Python scanner takes
+#: time quadratic in the nesting of ``[…]`` (a 1,000-level file: 10 s and more), libyaml
+#: refuses more than 1,000 levels at once.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def validation_message(exc: ValidationError, data: Any) -> str:
@@ -81,23 +85,40 @@ def _scenario_text(path: Path) -> str:
 
 def check_shape(data: Any) -> None:
     """Refuse nesting deeper than :data:`MAX_SCENARIO_DEPTH` or more values than
-    :data:`MAX_SCENARIO_NODES` (iterative walk: no recursion limit, aliases counted)."""
-    stack = [(data, 1)]
-    nodes = 0
+    :data:`MAX_SCENARIO_NODES` (mappings, lists, keys and scalars; a YAML alias counts
+    its whole value each time it is used), or a value containing itself.
+
+    Iterative walk (no recursion limit) that sizes each distinct mapping or list once: a
+    file of aliases of aliases (an "alias bomb") is refused without visiting the millions
+    of values it stands for.
+    """
+    too_deep = f"nested deeper than {MAX_SCENARIO_DEPTH} levels; a scenario needs 4"
+    sizes: dict[int, tuple[int, int]] = {}  # id of a mapping or list → (values, levels)
+    open_: set[int] = set()  # containers being sized: the path from the top
+    stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
-        value, depth = stack.pop()
-        nodes += 1
-        if depth > MAX_SCENARIO_DEPTH:
-            msg = f"nested deeper than {MAX_SCENARIO_DEPTH} levels; a scenario needs 4"
-            raise InputError(msg)
+        value, children_sized = stack.pop()
+        if not isinstance(value, dict | list) or id(value) in sizes:
+            continue
+        children = [*value, *value.values()] if isinstance(value, dict) else value
+        if not children_sized:
+            if id(value) in open_ or len(open_) >= MAX_SCENARIO_DEPTH:  # a cycle, or deep
+                raise InputError(too_deep)
+            open_.add(id(value))
+            stack.append((value, True))
+            stack.extend((c, False) for c in children if isinstance(c, dict | list))
+            continue
+        nodes, levels = 1, 1
+        for c in children:
+            n, d = sizes[id(c)] if isinstance(c, dict | list) else (1, 1)
+            nodes, levels = nodes + n, max(levels, d + 1)
+        if levels > MAX_SCENARIO_DEPTH:
+            raise InputError(too_deep)
         if nodes > MAX_SCENARIO_NODES:
             msg = f"more than {MAX_SCENARIO_NODES:,} values (YAML aliases counted each time)"
             raise InputError(msg)
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-            stack.extend((k, depth + 1) for k in value)
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+        sizes[id(value)] = (nodes, levels)
+        open_.discard(id(value))
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -118,11 +139,14 @@ def load_scenario(path: str | Path) -> Scenario:
         raise DataFileError(str(path), "file not found")
     text = _scenario_text(path)
     try:
-        data = yaml.safe_load(text) if fmt == "yaml" else json.loads(text)
+        data = yaml.load(text, Loader=_YAML_LOADER) if fmt == "yaml" else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         line = line + 1 if line is not None else getattr(exc, "lineno", None)
-        raise DataFileError(str(path), f"not valid {fmt.upper()}", line=line) from None
+        msg = f"not valid {fmt.upper()}"
+        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own limit
+            msg += ": nested too deeply (a scenario needs 4 levels)"
+        raise DataFileError(str(path), msg, line=line) from None
     except RecursionError:
         msg = f"not valid {fmt.upper()}: nested too deeply (a scenario needs 4 levels)"
         raise DataFileError(str(path), msg) from None
