@@ -117,10 +117,11 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     # ids whose geolocalisation line is refused: their site is refused too (below)
     refused_geo_ids = set(raw.loc[(kind == "geolocalisation") & bad_width, 1].tolist())
     ok = errors.keep_mask(raw["_line"])
-    st = raw[ok & (kind == "structureet").to_numpy()].rename(
+    # each kind of line with its own fields only (no copy of the 32 columns for both)
+    st = raw.loc[ok & (kind == "structureet").to_numpy(), [*range(n_st), "_line"]].rename(
         columns=dict(enumerate(STRUCTUREET_FIELDS))
     )
-    geo = raw[ok & (kind == "geolocalisation").to_numpy()].rename(
+    geo = raw.loc[ok & (kind == "geolocalisation").to_numpy(), [*range(n_geo), "_line"]].rename(
         columns=dict(enumerate(GEO_FIELDS))
     )
     if st.empty and not lenient:
@@ -134,7 +135,7 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     geo_dup = geo["nofinesset"].duplicated(keep="first")
     errors.add(geo_dup.to_numpy(), geo["_line"], "nofinesset",
                "one geolocalisation line per établissement")  # fmt: skip
-    orphan = ~isin_known(geo["nofinesset"], frozenset(st["nofinesset"].tolist()))
+    orphan = ~_isin(geo["nofinesset"], st["nofinesset"])
     errors.add(orphan, geo["_line"], "nofinesset",
                "the nofinesset of a structureet line of the file")  # fmt: skip
     dep = st["departement"].str.strip().str.upper()
@@ -174,7 +175,8 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     errors.add(outside, geo_line, "coordxet,coordyet", "coordinates inside France")
     # a site whose geolocalisation line is refused is refused too (never kept without it)
     refused_geo = np.isin(geo_line, errors.bad_lines) if errors.count else np.zeros(len(st), bool)
-    refused_geo |= isin_known(st["nofinesset"], refused_geo_ids)
+    if refused_geo_ids:
+        refused_geo |= isin_known(st["nofinesset"], refused_geo_ids)
     errors.add(refused_geo, st["_line"], "geolocalisation", "a valid geolocalisation line")
     keep = errors.keep_mask(st["_line"])
     st = st[keep].reset_index(drop=True)  # text columns stay Series (no object copies)
@@ -202,6 +204,18 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
         "line": st["_line"].to_numpy(),
     })  # fmt: skip
     return sites, errors
+
+
+def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """True where a value is one of ``among`` (pyarrow's hash lookup: ``Series.isin`` on
+    Arrow text builds one Python object per value)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    found = pc.is_in(arr, value_set=pa.array(among, type=pa.string(), from_pandas=True),
+                     skip_nulls=True)  # fmt: skip
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 #: The characters of Python's ``\s`` (``str.isspace``), for pyarrow's RE2 (whose ``\s`` is
