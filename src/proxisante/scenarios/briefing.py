@@ -218,10 +218,11 @@ def sites_serving(
     from proxisante.travel import estimate_matrix
 
     communes = load_communes().drop_duplicates("code_insee").set_index("code_insee")
-    sites = offer.sites[(offer.sites["status"] == status)
-                        & offer.sites["commune"].isin(communes.index)]  # fmt: skip
+    sites = offer.sites[offer.sites["status"] == status]
     inside = territory.communes.dropna(subset=["lat", "lon"])
-    dest = communes.loc[sites["commune"].unique()].dropna(subset=["lat", "lon"])
+    # by reindexing (an isin of arrow strings over every commune is slow)
+    wanted = pd.unique(sites["commune"].to_numpy(dtype=object))
+    dest = communes[["lat", "lon"]].reindex(wanted).dropna(subset=["lat", "lon"])
     if inside.empty or dest.empty:
         return _empty_sites()
     tm = estimate_matrix(
@@ -232,7 +233,7 @@ def sites_serving(
     # pairs beyond the cut-off as 0 minutes)
     best = nearest_minutes(tm.minutes.T, np.ones(tm.minutes.shape[0]))
     minutes = pd.Series(best, index=dest.index)
-    near = sites.assign(minutes=minutes.reindex(sites["commune"]).to_numpy())
+    near = sites.assign(minutes=sites["commune"].map(minutes).to_numpy(dtype=float))
     near = near[np.isfinite(near["minutes"])].copy()
     if near.empty:
         return _empty_sites()
