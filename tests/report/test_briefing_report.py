@@ -210,3 +210,8 @@ def test_default_world_is_the_scenarios_one():
     firmi = b.closures.set_index("name").loc["Centre Filieris de Firmi"]
     assert firmi["basis"] == "estimé" and firmi["delta_apl"] < 0
     assert "estimé par le modèle calibré" in _section(page, "et-si")
+    # the quotable closure sentence says its staff is estimated (no page) and gives the range
+    quotes = [_text(q) for q in re.findall(r'<blockquote class="quote">(.*?)</blockquote>',
+                                           page, flags=re.S)]  # fmt: skip
+    firmi_quote = next(q for q in quotes if "Centre Filieris de Firmi" in q)
+    assert "fourchette P10–P90" in firmi_quote and "aucune source publique" in firmi_quote

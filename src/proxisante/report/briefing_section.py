@@ -47,15 +47,25 @@ def quotable_sentences(b) -> list[tuple[str, str]]:
         f"{label} passerait de {fr.fmt_dec(r['apl'], 2)} à {fr.fmt_dec(r['apl_under_65'], 2)}"
         f"{tail}.", f"{drees} (APL des médecins de moins de 65 ans)",
     ))  # fmt: skip
-    known = b.closures[b.closures["delta_apl"].notna()]
+    known = b.closures[b.closures["delta_apl"].notna() & (b.closures["reason"] == "")]
     if len(known):
         k = known.iloc[0]
+        ranged = (
+            f", fourchette P10–P90 de {fr.fmt_dec(k['apl_before'] + k['delta_apl_low'], 2)} à "
+            f"{fr.fmt_dec(k['apl_before'] + k['delta_apl_high'], 2)}"
+            if k["delta_apl_low"] == k["delta_apl_low"]
+            else ""
+        )
+        staff = (
+            "page publique citée"
+            if k["basis"] in ("headcount", "fte")
+            else "aucune source publique, estimé par le modèle calibré de proxisante"
+        )
         out.append((
             f"La fermeture du site « {k['name']} » ({k['commune_nom']}) ferait passer l'APL de "
             f"{label} de {fr.fmt_dec(k['apl_before'], 2)} à {fr.fmt_dec(k['apl_after'], 2)} "
-            "(estimation).",
-            f"{drees} ; effectif du site : page publique citée ; temps de trajet estimés "
-            "(proxisante)",
+            f"(estimation{ranged}).",
+            f"{drees} ; effectif du site : {staff} ; temps de trajet estimés (proxisante)",
         ))  # fmt: skip
     return out
 
