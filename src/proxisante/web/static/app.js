@@ -293,14 +293,13 @@
       });
     }).then(function (res) {
       var s = res.summary;
-      var ssiad = (s.ssiad_per_1000_before === null || s.ssiad_per_1000_before === undefined) ? ""
-        : "<p>Places de SSIAD pour 1 000 habitants de 75 ans et plus : " + fr(s.ssiad_per_1000_before, 1)
-          + " avant, " + fr(s.ssiad_per_1000_after, 1) + " après.</p>";
+      /* SSIAD and home care: the territory's figures come below (« Soins à domicile »), not the
+         national rate of the summary */
       $("resultat-scenario").innerHTML = "<p><span id='scenario-sous-dotes' class='chiffre bad'>" + int(s.newly_under)
         + "</span> habitants passeraient sous le seuil de 2,5 ; <span class='chiffre good'>" + int(s.lifted)
         + "</span> repasseraient au-dessus ; " + int(s.population_affected)
         + " habitants de " + s.communes_affected + " communes verraient leur APL changer ("
-        + signedFte(s.fte_change) + " ETP).</p>" + ssiad
+        + signedFte(s.fte_change) + " ETP).</p>"
         + (s.communes_affected ? "" : "<p id='aucun-effet' class='note'>Aucune APL ne change dans ce calcul : "
           + "aucun effectif de médecin connu ou estimé n'est retiré ni ajouté (voir les notes ci-dessous) ; "
           + "ce n'est pas la preuve d'un effet nul.</p>")
