@@ -49,6 +49,9 @@ def test_cog_writes_french_xlsx_and_html_with_where_and_who(tmp_path):
                "--out", str(tmp_path / "p.xlsx"), "--html", str(tmp_path / "p.html"))  # fmt: skip
     assert res.exit_code == 0, res.output
     assert not re.search(r"\b\d+\.\d\b", res.output)  # French numbers only
+    out = " ".join(res.output.split())
+    assert "Centre Filieris de Decazeville : personnel médical inconnu, effectif" in out
+    assert "Fourchette des effets du plan" in out and "P10–P90" in out
     xl = pd.read_excel(tmp_path / "p.xlsx", sheet_name=None)
     src = xl["Sources et hypothèses"].set_index("hypothèse")
     conv = src.loc["ETP par médecin salarié de centre de santé connu en personnes"]

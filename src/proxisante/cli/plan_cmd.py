@@ -195,7 +195,7 @@ def _print_world_note(inst) -> None:
     from rich.markup import escape
 
     for row in inst.sources:
-        console.print(f"[dim]{escape(row['source'])}[/]")
+        console.print(f"[dim]{escape(row.get('note', row['source']))}[/]")
 
 
 @plan_app.command("optimise")
@@ -351,6 +351,9 @@ def cog(
     console.print(t)
     console.print(plan.comparison)
     _print_world_note(inst)
+    for n in plan.notes:
+        if n.startswith("Fourchette des effets du plan"):
+            console.print(n)
     if sc is not None:
         keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
                                                      "contrainte"))]  # fmt: skip
