@@ -215,3 +215,21 @@ def test_default_world_is_the_scenarios_one():
                                            page, flags=re.S)]  # fmt: skip
     firmi_quote = next(q for q in quotes if "Centre Filieris de Firmi" in q)
     assert "fourchette P10–P90" in firmi_quote and "aucune source publique" in firmi_quote
+
+
+def test_closure_reasons_are_said_in_french(circo):
+    """Each reason a closure has no computed effect is said in words, never a bare 0."""
+    from dataclasses import replace
+
+    b, _ = circo
+    closures = b.closures.head(4).copy()  # Carmaux (staff known) first, then unknown ones
+    closures["reason"] = ["out_of_reach", "no_gp_staff", "no_model_supply", "unknown_staff"]
+    closures.loc[closures["reason"].isin(["out_of_reach", "no_gp_staff"]), "delta_apl"] = 0.0
+    page = render_html(
+        replace(build_territory_report(b.territory, today=date(2026, 11, 25)),
+                sections=briefing_sections(replace(b, closures=closures)))
+    )  # fmt: skip
+    et_si = _section(page, "et-si")
+    assert "l'effectif publié du site ne compte aucun médecin généraliste" in et_si
+    assert "le modèle calibré ne place aucune offre de médecine générale" in et_si
+    assert "aucune commune du territoire n'est dans la zone d'attraction" in et_si

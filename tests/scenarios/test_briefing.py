@@ -137,3 +137,15 @@ def test_sites_serving_minutes_from_the_nearest_commune():
     assert figeac["minutes"].iloc[0] == pytest.approx(expected, rel=1e-9) and expected > 5
     assert (s.loc[s["inside"], "minutes"] == 0).all() and (s.loc[~s["inside"], "minutes"] > 0).all()
     assert s["minutes"].max() <= 20
+
+
+def test_closure_of_a_site_without_gp_says_so(ctx, territory, offer):
+    """A site whose published staff counts no GP (0 FTE): its closure changes no GP supply,
+    said so (not « out of reach », not « estimate capped »)."""
+    zero = offer.staff.assign(site_id="s2", fte=pd.array([0.0], dtype="Float64"), headcount=0)
+    o = Offer(sites=offer.sites, staff=pd.concat([offer.staff, zero], ignore_index=True))
+    sites = _sites().assign(staff_basis=["headcount", "fte"], gp_headcount=[1.0, 0.0])
+    for world in (ctx, _calibrated(ctx, [5400.0, 10800.0, 0.0])):
+        s2 = closure_effects(territory, sites, o, world).set_index("site_id").loc["s2"]
+        assert s2["reason"] == "no_gp_staff" and s2["delta_apl"] == 0
+        assert s2["apl_after"] == s2["apl_before"] and s2["population_newly_under"] == 0

@@ -273,6 +273,7 @@ CLOSURE_REASONS = {
     "no_model_supply": "estimate capped at 0: the calibrated model holds no GP supply in the "
     "site's commune",
     "out_of_reach": "no commune of the territory is within the site's catchment in this world",
+    "no_gp_staff": "the site's published staff counts no GP (closing it changes no GP supply)",
 }
 
 
@@ -344,9 +345,17 @@ def closure_effects(
                "basis": str(ch["basis"].iloc[0]) if len(ch) else "unknown"}  # fmt: skip
         effect = territory_effect(territory, res)
         reason = "" if len(ch) else "unknown_staff"
-        if len(ch) and not rec["consultations"] > 0:
+        if not len(ch) and getattr(s, "staff_basis", "unknown") in ("fte", "headcount"):
+            # staff published, no GP among it: nothing to remove, a true 0
+            reason, rec["consultations"] = "no_gp_staff", 0.0
+            before = effect["apl_before"]
+            effect |= {"apl_after": before, "delta_apl": 0.0, "max_commune_drop": 0.0,
+                       "population_newly_under": 0.0}  # fmt: skip
+        if len(ch) and not rec["consultations"] > 0 and rec["basis"] == "estimé":
             reason = "no_model_supply"
             effect = territory_effect(territory, dataclasses.replace(res, changes=ch.iloc[:0]))
+        elif len(ch) and not rec["consultations"] > 0:
+            reason = "no_gp_staff"
         elif len(ch) and effect["delta_apl"] == 0 and effect["max_commune_drop"] == 0:
             reason = "out_of_reach"
         rec.update(effect, reason=reason)
