@@ -234,4 +234,4 @@ def _collapse_whitespace(text: pd.Series) -> pd.Series:
 
     arr = pa.array(text, type=pa.string(), from_pandas=True)
     out = pc.replace_substring_regex(arr, f"[{_WHITESPACE}]+", " ")
-    return pd.Series(out, index=text.index, dtype="str")
+    return out.to_pandas().set_axis(text.index)  # text dtype of this pandas version
