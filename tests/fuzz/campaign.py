@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import hashlib
 import io
 import json
@@ -285,7 +286,10 @@ def run_case(
     else:
         r = {"status": 3, "message": f"child ended with {code} and no result", "seconds": 0.0,
              "store_changed": False, "data_changed": False}  # fmt: skip
-    result = Result(case, target.name, r["status"], r["message"], r["seconds"], peak,
+    # the result keeps the case without its bytes: the campaign's process must not grow by
+    # every generated file, since each forked child starts with (and counts) its memory
+    kept = dataclasses.replace(case, data=b"")
+    result = Result(kept, target.name, r["status"], r["message"], r["seconds"], peak,
                     r["store_changed"], r["data_changed"], name,
                     r.get("cpu_seconds", 0.0))  # fmt: skip
     for p in (case_path, out, store, store.with_name(store.name + ".wal")):
