@@ -21,6 +21,7 @@ def needs_section(
     comparison, home_care: dict, *, estimate_sentence: str, cutoff_minutes: float,
     ssiad_france: float, ssiad_france_source: str, reach: pd.DataFrame | None = None,
     change=None, medico_social: pd.DataFrame | None = None,
+    commune_names: dict[str, str] | None = None, max_commune_rows: int = 15,
 ) -> ReportSection:  # fmt: skip
     """Build the section.
 
@@ -42,6 +43,9 @@ def needs_section(
     medico_social
         Open SSIAD, SAAD and EHPAD of the territory and their places
         (:func:`proxisante.needs.medico_social_sites`), optional.
+    commune_names, max_commune_rows
+        INSEE code → name, for the per-commune before/after of ``change``: the communes
+        whose figures change first, then the most elderly, at most ``max_commune_rows``.
     """
     from proxisante.needs.prevention import PREVENTION_TARGETS
 
@@ -51,6 +55,7 @@ def needs_section(
         reach=reach if reach is not None else pd.DataFrame(), change=change,
         medico_social=medico_social if medico_social is not None else pd.DataFrame(),
         target_labels={t.key: t.label_fr for t in PREVENTION_TARGETS},
+        commune_rows=_commune_rows(change, commune_names or {}, max_commune_rows),
     )  # fmt: skip
     sources = sorted({
         f"{r.indicator.label_fr} : {r.indicator.source}"
@@ -64,3 +69,22 @@ def needs_section(
         "par âge : DREES (APL)."
     )
     return ReportSection(title=NEEDS_TITLE, html=html, sources=sources, anchor="besoins")
+
+
+def _commune_rows(change, names: dict[str, str], limit: int) -> list[dict]:
+    """The per-commune before/after of a scenario, in display order (changed first)."""
+    c = getattr(change, "communes", None)
+    if c is None or c.empty:
+        return []
+    pairs = [("nurses_before", "nurses_after"), ("ssiad_before", "ssiad_after"),
+             ("centre_before", "centre_after")]  # fmt: skip
+    changed = pd.Series(False, index=c.index)
+    for b, a in pairs:
+        changed |= ~((c[b] == c[a]) | (c[b].isna() & c[a].isna())).astype(bool)
+    order = pd.DataFrame({"changed": changed, "old": c["pop_75_plus"].fillna(0.0)})
+    order = order.sort_values(["changed", "old"], ascending=False, kind="stable")
+    rows = []
+    for code in order.index[:limit]:
+        values = {k: (None if pd.isna(v) else v) for k, v in c.loc[code].to_dict().items()}
+        rows.append({"code": code, "nom": names.get(code, ""), **values})
+    return rows

@@ -470,6 +470,7 @@ class Workspace:
             "ssiad_france_source": SSIAD_FRANCE_SOURCE,
             "reach": reach[reach["commune"].isin(t.codes)].reset_index(drop=True),
             "medico_social": medico_social_sites(self.offer().sites, t.codes),
+            "commune_names": dict(zip(t.communes["code_insee"], t.communes["nom"], strict=True)),
         }
 
     # -- report inputs ----------------------------------------------------------------------
