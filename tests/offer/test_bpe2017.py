@@ -30,14 +30,20 @@ def test_merged_communes_are_remapped_to_current_ones():
         for c in r.codes_2017.split("|")
         if c != r.code_insee
     ]
-    assert len(remapped) == 10
-    # every remapping is one of the DREES merged communes shipped with the package
+    assert len(remapped) == 40
+    # every remapping is a former commune of the commune nouvelle holding it, or one of the
+    # DREES merged communes shipped with the package
     merged = pd.read_csv(bundled_path("apl_merged_communes.csv"), dtype=str)
-    known = set(zip(merged["code_drees"], merged["code_insee"], strict=True))
+    former = pd.read_csv(bundled_path("former_communes.csv"), dtype=str)
+    known = set(zip(merged["code_drees"], merged["code_insee"], strict=True)) | set(
+        zip(former["code_former"], former["code_insee"], strict=True)
+    )
     assert set(remapped) <= known
-    assert ("14623", "14341") in remapped  # 14623 merged into Vire Normandie
+    # 14623 Saint-Martin-de-Fontenay merged into 14408 Saint-Martin-de-May in 2025 (the
+    # nearest-polygon rule had put it in 14341 Ifs)
+    assert ("14623", "14408") in remapped
     outside = bpe[~bpe["in_current_geography"]]
-    assert len(outside) == 38 and int(outside["gp_liberal_count_2017"].sum()) == 92
+    assert len(outside) == 8 and int(outside["gp_liberal_count_2017"].sum()) == 32
     assert not outside["remapped"].any()
 
 

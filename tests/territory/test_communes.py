@@ -88,7 +88,7 @@ def test_official_apl_row_counts_and_geography():
     assert a23["n_communes_drees"].sum() == 34_954
     assert a22["n_communes_drees"].sum() == 34_964
     assert a23["in_current_geography"].all()
-    assert (~a22["in_current_geography"]).sum() == 13
+    assert (~a22["in_current_geography"]).sum() == 4  # in no offline source (PROVENANCE.md)
     codes = set(load_communes()["code_insee"])
     assert set(a23["code_insee"]) <= codes
 

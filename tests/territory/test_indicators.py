@@ -37,7 +37,7 @@ def test_membership_maps_merged_communes_to_current_geography():
     old = m[~m["in_current_geography"]]
     assert len(old) == 92
     mapped = old[old["code_insee_current"] != ""]
-    assert len(mapped) == 68
+    assert len(mapped) == 86  # communes déléguées/associées first, then COG 2024 points
     assert mapped["code_insee_current"].isin(current).all()
     kept = m[m["in_current_geography"]]
     assert (kept["code_insee_current"] == kept["code_insee"]).all()

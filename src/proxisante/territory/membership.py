@@ -66,9 +66,10 @@ def load_membership() -> pd.DataFrame:
     """Return the zones of every commune of the COG 2022 (columns in :data:`MEMBERSHIP_COLUMNS`).
 
     One row per commune of the COG 2022 (34,955 rows). 92 of them merged into another commune
-    since (``in_current_geography`` False); 68 of those are located in their current commune
-    (``code_insee_current``, found from the DREES APL files and the INSEE COG 2024 points), 24
-    merged before 2024 cannot be located offline (``code_insee_current == ''``). Communes
+    since (``in_current_geography`` False); 86 of those are located in their current commune
+    (``code_insee_current``: the commune nouvelle they are a commune déléguée or associée of,
+    :func:`~proxisante.territory.load_former_communes`, else the commune holding their INSEE
+    COG 2024 point), 6 cannot be located offline (``code_insee_current == ''``). Communes
     created after 2022 have no row of their own: join on ``code_insee_current`` to reach them
     through their former communes.
 

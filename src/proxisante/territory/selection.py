@@ -33,6 +33,7 @@ from proxisante.territory.communes import (
     commune_label,
     load_circonscriptions,
     load_communes,
+    load_former_communes,
 )
 
 __all__ = ["Territory", "check_commune_codes", "normalise_name", "select"]
@@ -162,9 +163,15 @@ def check_commune_codes(codes: Iterable[str], *, communes: pd.DataFrame | None =
     for code in codes:
         c = str(code).strip().upper()
         if c not in known:
-            suggestions = _closest(c, known)
             names = table.set_index("code_insee")["nom"]
-            raise UnknownCommuneError(str(code), [f"{s} {names[s]}" for s in suggestions])
+            held = []  # a former commune: the commune it merged into comes first
+            former = load_former_communes().set_index("code_former")
+            if c in former.index and former.at[c, "code_insee"] in known:
+                cur = former.at[c, "code_insee"]
+                held = [f"{cur} {names[cur]} (holds the former commune {c} "
+                        f"{former.at[c, 'nom_former']})"]  # fmt: skip
+            suggestions = [s for s in _closest(c, known) if not held or s != cur]
+            raise UnknownCommuneError(str(code), held + [f"{s} {names[s]}" for s in suggestions])
 
 
 def _parse(selector: str) -> tuple[str, str]:

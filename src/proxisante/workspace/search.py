@@ -29,7 +29,13 @@ from functools import cache
 import pandas as pd
 
 from proxisante.errors import AmbiguousNameError, InputError
-from proxisante.territory import Territory, load_communes, normalise_name, select
+from proxisante.territory import (
+    Territory,
+    load_communes,
+    load_former_communes,
+    normalise_name,
+    select,
+)
 
 __all__ = ["SearchHit", "resolve", "search", "search_communes", "search_key", "searchable_sites"]
 
@@ -136,6 +142,25 @@ def _communes() -> pd.DataFrame:
     communes["key"] = _keys(communes["nom"])
     communes["bare"] = _bare(communes["key"])
     return communes
+
+
+@cache
+def _former() -> pd.DataFrame:
+    """Former communes whose current commune is in the table, names in search form."""
+    f = load_former_communes()
+    names = load_communes().set_index("code_insee")["nom"]
+    f = f[f["code_insee"].isin(names.index)]
+    return f.assign(key=_keys(f["nom_former"]), nom=f["code_insee"].map(names))
+
+
+def _former_hits(key: str) -> list[SearchHit]:
+    """A former commune of that name: its current commune (« Pierrefitte-sur-Seine » →
+    93066 Saint-Denis, which it merged into)."""
+    f = _former()
+    return [SearchHit(r.code_insee, f"{r.nom} ({r.code_insee}) — commune qui inclut "
+                      f"l'ancienne commune {r.nom_former} ({r.code_former})", "commune", True,
+                      _RANK_OTHER_EXACT)
+            for r in f[f["key"] == key].itertuples()]  # fmt: skip
 
 
 def _circo_label(code: str, dep_name: str) -> str:
@@ -252,6 +277,8 @@ def search(text: str, *, sites: pd.DataFrame | None = None, limit: int = 20) -> 
         exact = c[c["bare"] == key]
     exact = exact.sort_values("population", ascending=False)
     hits += [_commune_hit(r, exact=True, rank=_RANK_EXACT) for r in exact.itertuples()]
+    if exact.empty:
+        hits += _former_hits(key)
     e, d, g = idx["epci"], idx["dep"], idx["reg"]
     long = " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in key.split())
     hits += [SearchHit(f"epci:{r.epci_siren}", f"{r.epci_nom} — EPCI", "epci", True,
@@ -316,6 +343,8 @@ def resolve(
     territory = select(hit.selector)
     if hit.kind == "operator":
         territory = dataclasses.replace(territory, label=hit.label.replace(" — réseau :", " :"))
+    elif hit.kind == "commune" and hit.rank == _RANK_OTHER_EXACT:  # a former commune's name
+        territory = dataclasses.replace(territory, label=hit.label.replace(" — commune", ","))
     return territory
 
 
