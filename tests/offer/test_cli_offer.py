@@ -53,3 +53,14 @@ def test_import_errors_and_lenient(tmp_path):
     assert res.exit_code == 2 and "expected one of finess, rpps, bpe" in res.output
     res = _run("offer", "show", "999999999", "--store", db)
     assert res.exit_code == 2 and "unknown site" in res.output
+
+
+def test_offer_list_is_readable_in_a_narrow_terminal(tmp_path):
+    # CliRunner's console is 80 columns wide: one block per site, nothing cut
+    res = _run("offer", "list", "-t", "62065", "--operator", "filieris",
+               "--store", tmp_path / "s.duckdb")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "filieris-centre-de-sante-de-la-republique-avion" in text
+    assert "Centre de santé de la République (Filieris), Avion — centre_de_sante" in text
+    assert "operator filieris, commune 62065, open" in text and "…" not in text

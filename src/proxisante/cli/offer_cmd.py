@@ -64,6 +64,10 @@ def _print_log(df, *, empty: str) -> None:
     console.print(df.to_string(index=False) if len(df) else empty)
 
 
+#: Below this terminal width, `offer list` prints one block per site instead of a table.
+WIDE_TABLE_COLUMNS = 120
+
+
 @offer_app.command("list")
 @user_errors
 def list_(
@@ -75,13 +79,26 @@ def list_(
 ) -> None:
     """List sites by territory, category and operator (bundled default + imports)."""
     ws = workspace(store)
-    sites = ws.offer().select(communes=ws.territory(territory).codes if territory else None,
-                              category=category, operator=operator)  # fmt: skip
+    with progress("Loading the offer…"):
+        sites = ws.offer().select(communes=ws.territory(territory).codes if territory else None,
+                                  category=category, operator=operator)  # fmt: skip
     cols = ["site_id", "name", "category", "operator", "commune", "status", "source_date"]
     if csv:
         typer.echo(sites[cols].to_csv(index=False), nl=False)
         return
     shown = sites[cols].head(100)
+    if console.width < WIDE_TABLE_COLUMNS:
+        # a 7-column table is unreadable in a narrow terminal: one block per site instead
+        for r in shown.itertuples(index=False):
+            v = {c: "—" if _missing(x) or str(x) == "" else str(x)
+                 for c, x in zip(cols, r, strict=True)}  # fmt: skip
+            console.print(f"[bold]{v['site_id']}[/]", soft_wrap=True, highlight=False)
+            console.print(f"  {v['name']} — {v['category']}, operator {v['operator']}, commune "
+                          f"{v['commune']}, {v['status']}, source {v['source_date']}",
+                          highlight=False)  # fmt: skip
+        console.print(f"{len(sites)} site(s)" + (" (first 100 shown)" if len(sites) > 100
+                                                   else ""))  # fmt: skip
+        return
     t = Table()
     for col in cols:
         # site ids are what `offer edit` needs: shown whole, never truncated

@@ -378,7 +378,8 @@ def compare(
     """Compare two scenarios side by side (aggregates and per commune)."""
     ws = workspace(store)
     a, b = ws.load_scenario(first), ws.load_scenario(second)
-    ra, rb = ws.evaluate(a), ws.evaluate(b)
+    with progress(f"Evaluating '{a.name}' and '{b.name}'…"):
+        ra, rb = ws.evaluate(a), ws.evaluate(b)
     codes = ws.territory(territory).codes if territory else None
     console.print(
         _summary_table("Comparison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})

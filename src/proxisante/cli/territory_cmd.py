@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, find_territory, user_errors, workspace
+from proxisante.cli._common import console, find_territory, progress, user_errors, workspace
 
 territory_app = typer.Typer(
     help="Communes and territories (EPCI, département, région, constituency).", no_args_is_help=True
@@ -106,7 +106,8 @@ def search(
 ) -> None:
     """Find territories, operators and sites by name or code, exact names first (accents,
     case, hyphens and « St »/« Saint » ignored)."""
-    hits = workspace().search(text, limit=limit)
+    with progress("Searching territories, operators and sites…"):
+        hits = workspace().search(text, limit=limit)
     out = Table("selector", "name", "kind", "exact")
     for h in hits:
         out.add_row(h.selector if len(h.selector) <= 40 else h.selector[:37] + "…", h.label,
