@@ -26,7 +26,9 @@ TerritoryOption = Annotated[
 
 
 def _fmt_int(x) -> str:
-    return "—" if x is None or x != x else f"{round(float(x)):,}".replace(",", " ")
+    """Whole number with a comma every three digits, like every other CLI table (reports, in
+    French, use a narrow no-break space)."""
+    return "—" if x is None or x != x else f"{round(float(x)):,}"
 
 
 @territory_app.command("show")

@@ -52,7 +52,7 @@ APL_COLUMNS: dict[str, str] = {
     "pop_totale": "total population (INSEE, year = millésime - 2)",
     "n_communes_drees": "number of DREES commune rows aggregated into this commune",
     "commune_drees": "name in the DREES file",
-    "in_current_geography": "False for 4 communes of the 2022 file found in no offline source (no map)",
+    "in_current_geography": "False for 4 codes of the 2022 file in no offline source (no map)",
 }
 
 
