@@ -106,3 +106,13 @@ def test_web_search_shows_exact_then_others():
     op = c.get("/api/search", params={"q": "filieris"}).json()[0]
     assert op["kind"] == "operator"
     assert c.get(f"/api/territory/{op['selector']}").status_code == 200
+
+
+def test_an_unknown_explicit_selector_fails_without_loading_the_offer():
+    def sites():
+        raise AssertionError("the offer was loaded for an explicit selector")
+
+    for text, message in (("dep:99", "unknown département code '99'"),
+                          ("epci:123", "unknown EPCI SIREN '123'")):  # fmt: skip
+        with pytest.raises(UnknownCodeError, match=message):
+            resolve(text, sites=sites)

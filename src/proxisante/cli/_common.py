@@ -87,6 +87,9 @@ def workspace(
 def progress(description: str) -> Iterator[None]:
     """A spinner with the elapsed time on stderr while work runs (nothing when stderr is not
     a terminal, so piped CSV stays clean)."""
+    if not console_err.is_terminal:  # piped or captured: not even the blank line Rich leaves
+        yield
+        return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),

@@ -329,6 +329,11 @@ def resolve(
     if explicit:
         territory = select(explicit[0].selector)
         return territory
+    prefixed = _EXPLICIT.match(text[:200])
+    if prefixed and ":" in text and search_key(prefixed.group(1)) not in ("name", "nom"):
+        # an explicit selector (dep:99) that names nothing: its own error, without searching
+        # names, operators and sites first (which loads the offer)
+        return select(text)
     hits = [h for h in search(text, limit=50) if h.exact]
     if not hits and sites is not None:
         table = sites() if callable(sites) else sites
