@@ -78,6 +78,42 @@ def test_scenario_evaluate_and_save(client):
     assert client.get("/api/scenarios", headers=_auth()).json() == ["Fermeture Avion"]
 
 
+def test_web_evaluation_equals_the_workspace_evaluation(client, tmp_path):
+    """The worker's answer is the façade's result: every changed commune with its APL,
+    P10–P90 range and population, and the summary with the SSIAD (home-care) rate."""
+    from proxisante.scenarios import parse_scenario
+    from proxisante.workspace import Workspace
+
+    body = {"name": "Avion et Lens", "edits": [
+        {"kind": "close_sites", "sites": [AVION]},
+        {"kind": "open_site", "site": "neuf", "name": "Neuf", "commune": "62498",
+         "fte": {"gp": 1.5, "nurse": 2.0}},
+    ]}  # fmt: skip
+    r = client.post("/api/scenarios/evaluate", json=body, headers=_auth())
+    assert r.status_code == 200
+    web = r.json()
+    res = Workspace(str(tmp_path / "fresh.duckdb")).evaluate(parse_scenario(body))
+    summary = {k: None if v != v else v for k, v in res.summary().items()}  # NaN → JSON null
+    assert web["summary"] == summary and web["method"] == res.method
+    assert web["notes"] == res.notes and "ssiad_per_1000_after" in web["summary"]
+    changed = res.communes[res.communes["delta_apl"] != 0].set_index("code_insee")
+    rows = {c["code_insee"]: c for c in web["communes"]}
+    assert set(rows) == set(changed.index) and len(rows) > 10
+    assert [c["delta_apl"] for c in web["communes"]] == sorted(
+        c["delta_apl"] for c in rows.values()
+    )
+    for code, c in rows.items():
+        e = changed.loc[code]
+        assert (c["apl_before"], c["apl_after"], c["delta_apl"], c["population"]) == (
+            e["apl_before"],
+            e["apl_after"],
+            e["delta_apl"],
+            e["pop_totale"],
+        )
+        assert (c["delta_apl_p10"], c["delta_apl_p90"]) == (e["delta_apl_p10"], e["delta_apl_p90"])
+        assert c["newly_under"] == e["newly_under"]
+
+
 @pytest.mark.parametrize(
     ("method", "url", "kwargs", "status"),
     [

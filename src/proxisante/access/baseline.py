@@ -19,7 +19,7 @@ Constructors
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
@@ -132,17 +132,38 @@ class EvaluationBaseline:
         supply, and stated on the official APL by :func:`combine_with_official` (never
         negative).
         """
-        if not self.calibrated:
-            return self.catchment.updated(self.baseline_apl, sites, delta_consultations)
-        j, ds, _ = self.effective_change(sites, delta_consultations)
-        after = self.catchment.updated(self.model_apl, j, ds)
-        return combine_with_official(self.baseline_apl, self.model_apl, after)
+        rows, values = self.changed_rows(sites, delta_consultations)
+        after = self.baseline_apl.copy()
+        after[rows] = values
+        return after
+
+    def changed_rows(self, sites, delta_consultations, *, member: EnsembleMember | None = None):
+        """The communes whose APL changes and their APL after: ``(rows, apl_after[rows])``.
+
+        The same values as :meth:`apl_after` (``member``: in that ensemble member's world),
+        computed only where the change reaches: a delta reads the changed columns of the
+        catchment, and the communes it does not reach keep their baseline APL exactly.
+        """
+        if member is None and not self.calibrated:
+            d = self.catchment.delta(sites, delta_consultations)
+            rows = np.flatnonzero(d)
+            return rows, self.baseline_apl[rows] + d[rows]
+        catchment, supply, model_apl = (
+            (self.catchment, self.supply, self.model_apl) if member is None
+            else (member.catchment, member.supply, member.model_apl)
+        )  # fmt: skip
+        j, ds, _ = self.effective_change(sites, delta_consultations, supply=supply)
+        d = catchment.delta(j, ds)
+        rows = np.flatnonzero(d)
+        before = model_apl[rows]
+        return rows, combine_with_official(self.baseline_apl[rows], before, before + d[rows])
 
     def delta_range(self, sites, delta_consultations, *, low: float = 10.0, high: float = 90.0):
         """P``low``–P``high`` of the APL change over the central model and its members.
 
         Returns ``(low_delta, high_delta)`` arrays (consultations per standardised
-        inhabitant), or ``(None, None)`` without an ensemble.
+        inhabitant), or ``(None, None)`` without an ensemble. Computed on the communes some
+        world changes only: elsewhere every change, hence every percentile, is 0.
         """
         return self.world_delta_range(lambda _supply: (sites, delta_consultations), low=low,
                                       high=high)  # fmt: skip
@@ -153,14 +174,18 @@ class EvaluationBaseline:
         spread where that world placed a site's supply); see :meth:`delta_range`."""
         if not self.members:
             return None, None
-        deltas = [self.apl_after(*changes_of(self.supply)) - self.baseline_apl]
-        for m in self.members:
-            j, ds, _ = self.effective_change(*changes_of(m.supply), supply=m.supply)
-            after = m.catchment.updated(m.model_apl, j, ds)
-            deltas.append(combine_with_official(self.baseline_apl, m.model_apl, after)
-                          - self.baseline_apl)  # fmt: skip
-        stack = np.vstack(deltas)
-        return np.percentile(stack, low, axis=0), np.percentile(stack, high, axis=0)
+        worlds = [self.changed_rows(*changes_of(self.supply))] + [
+            self.changed_rows(*changes_of(m.supply), member=m) for m in self.members
+        ]
+        touched = np.unique(np.concatenate([rows for rows, _ in worlds]))
+        stack = np.zeros((len(worlds), len(touched)))
+        for k, (rows, after) in enumerate(worlds):
+            stack[k, np.searchsorted(touched, rows)] = after - self.baseline_apl[rows]
+        low_delta, high_delta = np.zeros(len(self.codes)), np.zeros(len(self.codes))
+        if len(touched):
+            low_delta[touched] = np.percentile(stack, low, axis=0)
+            high_delta[touched] = np.percentile(stack, high, axis=0)
+        return low_delta, high_delta
 
     def __post_init__(self) -> None:
         n = len(self.codes)
@@ -229,10 +254,16 @@ class EvaluationBaseline:
             catchment=cat,
         )  # fmt: skip
 
+    @cached_property
+    def code_index(self) -> pd.Index:
+        """``codes`` as a pandas index, built once (its hash table is reused by every
+        :meth:`index_of` and by the tables indexed by commune)."""
+        return pd.Index(self.codes, name="code_insee")
+
     def index_of(self, codes) -> np.ndarray:
         """Row indexes of ``codes``; an unknown code raises :class:`UnknownCodeError`."""
         wanted = list(codes)
-        idx = pd.Index(self.codes).get_indexer(wanted)
+        idx = self.code_index.get_indexer(wanted)
         if (idx < 0).any():
             bad = np.asarray(wanted, dtype=object)[idx < 0]
             raise UnknownCodeError("commune (no official APL or location)", str(bad[0]))

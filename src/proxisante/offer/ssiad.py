@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from proxisante._identity import IdentityCache
 from proxisante.territory import population_aged
 
 __all__ = ["ELDERLY_MIN_AGE", "SsiadCoverage", "ssiad_coverage", "ssiad_places_by_commune"]
@@ -64,6 +65,21 @@ class SsiadCoverage:
         if self.population_note:
             text += f" ; {self.population_note}"
         return text
+
+
+#: The population aged 75+ of the last age tables and territories seen, aligned on the
+#: territory's codes (a scenario server asks for it over every commune at each evaluation).
+_ELDERLY_ON_CODES: IdentityCache[pd.Series] = IdentityCache(size=4)
+#: The SSIAD places per commune of the last site tables seen.
+_PLACES_BY_COMMUNE: IdentityCache[pd.DataFrame] = IdentityCache(size=2)
+
+
+def _unique_codes(codes) -> pd.Index:
+    """``codes`` as an index without repeats (a unique index is used as given, so that its
+    hash table and the cached population aligned on it are reused)."""
+    if isinstance(codes, pd.Index) and codes.is_unique:
+        return codes
+    return pd.Index(np.asarray(codes, dtype=object)).unique()
 
 
 def _open_ssiad(sites: pd.DataFrame) -> pd.Series:
@@ -139,17 +155,21 @@ def ssiad_coverage(
         if not _any_capacity_known(sites):
             reasons.append("capacités des SSIAD non renseignées")
         return SsiadCoverage(np.nan, np.nan, np.nan, 0, 0, " ; ".join(reasons))
-    codes = pd.Index(np.asarray(codes, dtype=object)).unique()
-    # reindex the small per-commune table on the territory (no isin over its codes)
-    here = ssiad_places_by_commune(sites).reindex(codes).fillna(0).sum()
-    total_places = float(here["places"])
-    n_sites, n_unknown = int(here["sites"]), int(here["unknown"])
+    codes = _unique_codes(codes)
+    # the small per-commune table's rows in the territory (the codes' index hashes once)
+    by_commune = _PLACES_BY_COMMUNE.get((sites,), lambda: ssiad_places_by_commune(sites))
+    here = by_commune[codes.get_indexer(by_commune.index) >= 0].sum()
+    total_places = float(here.get("places", 0.0))
+    n_sites, n_unknown = int(here.get("sites", 0)), int(here.get("unknown", 0))
     if not _any_capacity_known(sites):
         # no SSIAD capacity anywhere in the offer: the registry holds no SSIAD places at all,
         # so an absence of places says nothing about the territory
         reason = "capacités des SSIAD non renseignées"
         return SsiadCoverage(total_places, np.nan, np.nan, n_sites, n_unknown, reason)
-    old = population_aged(pop_by_band, min_age=ELDERLY_MIN_AGE).reindex(codes).fillna(0.0)
+    old = _ELDERLY_ON_CODES.get(
+        (pop_by_band, codes),
+        lambda: population_aged(pop_by_band, min_age=ELDERLY_MIN_AGE).reindex(codes).fillna(0.0),
+    )
     if population_factor is not None:
         old = old * population_factor.reindex(codes).fillna(1.0)
     pop = float(old.sum())

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from proxisante._identity import IdentityCache
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.offer import (
     CONSULTATIONS_PER_FTE,
@@ -38,7 +39,7 @@ from proxisante.scenarios.model import (
     Retirements,
     Scenario,
 )
-from proxisante.territory import select
+from proxisante.territory import check_commune_codes, select
 
 __all__ = [
     "HOME_CARE_PROFESSIONS",
@@ -135,10 +136,27 @@ def _edit_error(i: int, kind: str, msg: str) -> InputError:
     return InputError(f"edit #{i + 1} ({kind}): {msg}")
 
 
-#: The per-site state of the last offer seen (one entry): the web's evaluation workers evaluate
-#: many scenarios on one offer, and computing it costs more than the rest of an evaluation.
+#: The per-site state of the last offer seen: the web's evaluation workers evaluate many
+#: scenarios on one offer, and computing it costs more than the rest of an evaluation.
 #: Keyed by the identity of the offer and of its tables (an offer is never modified in place).
-_START_CACHE: list[tuple] = []
+_START_CACHE: IdentityCache[tuple] = IdentityCache(size=1)
+
+
+def _offer_state(offer: Offer) -> tuple[pd.DataFrame, frozenset[str], dict[str, dict]]:
+    """The offer's sites by id, the sites already closed and the per-site state dicts."""
+    supply = site_supply(offer, profession="gp").set_index("site_id")
+    nurses = site_supply(offer, profession="nurse").set_index("site_id")
+    sites = offer.sites.set_index("site_id")
+    closed = frozenset(sites.index[sites["status"] == "closed"])
+    cap = pd.to_numeric(sites.get("capacity_places", pd.Series(index=sites.index)),
+                        errors="coerce").astype(float)  # fmt: skip
+    state = {
+        "fte": _as_dict(supply["fte"]), "consultations": _as_dict(supply["consultations"]),
+        "basis": _as_dict(supply["basis"]), "commune_of": _as_dict(sites["commune"]),
+        "nurse_fte": _as_dict(nurses["fte"]),
+        "capacity": {k: (None if v != v else v) for k, v in _as_dict(cap).items()},
+    }  # fmt: skip
+    return sites, closed, state
 
 
 @dataclass
@@ -165,25 +183,10 @@ class _Working:
 
     @classmethod
     def start(cls, offer: Offer, scenario_name: str) -> _Working:
-        hit = _START_CACHE[0] if _START_CACHE else None
-        if hit is None or not (hit[0] is offer and hit[1] is offer.sites and hit[2] is offer.staff):
-            supply = site_supply(offer, profession="gp").set_index("site_id")
-            nurses = site_supply(offer, profession="nurse").set_index("site_id")
-            sites = offer.sites.set_index("site_id")
-            closed = frozenset(sites.index[sites["status"] == "closed"])
-            cap = pd.to_numeric(sites.get("capacity_places", pd.Series(index=sites.index)),
-                                errors="coerce").astype(float)  # fmt: skip
-            state = {
-                "fte": _as_dict(supply["fte"]), "consultations": _as_dict(supply["consultations"]),
-                "basis": _as_dict(supply["basis"]), "commune_of": _as_dict(sites["commune"]),
-                "nurse_fte": _as_dict(nurses["fte"]),
-                "capacity": {k: (None if v != v else v) for k, v in _as_dict(cap).items()},
-            }  # fmt: skip
-            hit = (offer, offer.sites, offer.staff, sites, closed, state)
-            _START_CACHE[:] = [hit]
-        _, _, _, sites, closed, state = hit
+        sites, closed, state = _START_CACHE.get((offer, offer.sites, offer.staff),
+                                                lambda: _offer_state(offer))  # fmt: skip
         return cls(
-            offer=offer, scenario_name=scenario_name, sites=sites.copy(),
+            offer=offer, scenario_name=scenario_name, sites=sites.copy(deep=False),  # copy on write
             closed_before=set(closed), closed=set(closed),
             fte=dict(state["fte"]), consultations=dict(state["consultations"]),
             basis=dict(state["basis"]), commune_of=dict(state["commune_of"]),
@@ -255,7 +258,7 @@ def _operator_exit(w: _Working, i: int, edit: OperatorExit) -> None:
 def _open_site(w: _Working, i: int, edit: OpenSite) -> None:
     if edit.site in w.commune_of:
         raise _edit_error(i, edit.kind, f"site id '{edit.site}' already exists")
-    select(edit.commune)  # validates the commune code
+    check_commune_codes([edit.commune])  # an unknown code names the closest ones
     w.commune_of[edit.site] = edit.commune
     w.opened.append({
         "site_id": edit.site, "name": edit.name, "category": edit.category,

@@ -15,15 +15,17 @@ become possible.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from proxisante._identity import IdentityCache
 from proxisante.access import CONSULTATIONS_PER_FTE, EvaluationBaseline
 from proxisante.errors import InputError
 from proxisante.model.baseline import default_baseline
 from proxisante.offer import Offer, SsiadCoverage, load_default_offer, site_supply, ssiad_coverage
-from proxisante.scenarios.edits import apply_edits
+from proxisante.scenarios.edits import AppliedEdits, apply_edits
 from proxisante.scenarios.model import PopulationChange, PopulationProjection, Scenario
 from proxisante.territory import UNDER_SERVED_APL, load_communes, select
 
@@ -55,14 +57,48 @@ def _capacity_known(sites: pd.DataFrame) -> bool:
     return bool(sites.loc[sites["category"] == "ssiad", "capacity_places"].notna().any())
 
 
+#: The SSIAD sites of the last offers seen (the SSIAD rate reads only those).
+_SSIAD_ROWS: IdentityCache[pd.DataFrame] = IdentityCache(size=2)
+
+
+def _ssiad_rows(sites: pd.DataFrame) -> pd.DataFrame:
+    """The SSIAD sites of ``sites``: all that the SSIAD rate reads (every site without a
+    category column)."""
+    if "category" not in sites.columns:
+        return sites
+    return _SSIAD_ROWS.get((sites,), lambda: sites[sites["category"] == "ssiad"])
+
+
 @dataclass(frozen=True)
 class _ElderlyInputs:
+    """What the SSIAD and home-care indicators of a result need; the sites after the
+    scenario are built on first use (a scenario's JSON summary needs its SSIAD only)."""
+
     sites_before: pd.DataFrame
-    sites_after: pd.DataFrame
+    applied: AppliedEdits
     pop_by_age: pd.DataFrame | None
     population_factor: pd.Series
+    codes: pd.Index
     staff: pd.DataFrame | None = None
     nurse_fte_change: pd.Series | None = None
+
+    @cached_property
+    def sites_after(self) -> pd.DataFrame:
+        return self.applied.sites_after(self.sites_before)
+
+    @cached_property
+    def ssiad_before(self) -> pd.DataFrame:
+        return _ssiad_rows(self.sites_before)
+
+    @cached_property
+    def ssiad_after(self) -> pd.DataFrame:
+        before, a = self.ssiad_before, self.applied
+        ids = set(before["site_id"]) if "site_id" in before.columns else set()
+        opened = a.opened["category"] == "ssiad" if len(a.opened) else pd.Series([], dtype=bool)
+        if not (ids.intersection(a.closed) or ids.intersection(a.capacities) or opened.any()):
+            return before  # no SSIAD closed, opened or resized (operators are not read)
+        # edits apply site by site: the SSIAD of the sites after are those of the SSIAD before
+        return _ssiad_rows(a.sites_after(before))
 
 
 @dataclass
@@ -79,22 +115,23 @@ class ScenarioResult:
     def ssiad(self, codes=None) -> tuple[SsiadCoverage, SsiadCoverage]:
         """SSIAD places per 1,000 inhabitants aged 75+ before and after, over ``codes``
         (default: every commune); *not available* with the reason when inputs are missing."""
-        codes = self.communes["code_insee"] if codes is None else codes
         e = self.elderly
+        if codes is None:
+            codes = self.communes["code_insee"] if e is None else e.codes
         if e is None:
             empty = pd.DataFrame(columns=["category", "status", "commune", "capacity_places"])
             n_a = ssiad_coverage(empty, None, codes)
             return n_a, n_a
         bands, note = e.pop_by_age, ""
-        if bands is None and not (_capacity_known(e.sites_before)
-                                  or _capacity_known(e.sites_after)):  # fmt: skip
+        if bands is None and not (_capacity_known(e.ssiad_before)
+                                  or _capacity_known(e.ssiad_after)):  # fmt: skip
             bands = pd.DataFrame()  # no SSIAD places anywhere: said so, no age estimate needed
         elif bands is None:  # no INSEE import: the needs layer's estimate, said so
             from proxisante.needs import default_ages
 
             bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
-        before = ssiad_coverage(e.sites_before, bands, codes, population_note=note)
-        after = ssiad_coverage(e.sites_after, bands, codes, population_note=note,
+        before = ssiad_coverage(e.ssiad_before, bands, codes, population_note=note)
+        after = ssiad_coverage(e.ssiad_after, bands, codes, population_note=note,
                                population_factor=e.population_factor)  # fmt: skip
         return before, after
 
@@ -124,43 +161,53 @@ class ScenarioResult:
             if codes is None
             else self.communes[self.communes["code_insee"].isin(codes)]
         )
-        pop = c["pop_totale"]
-        pop_after = c["pop_totale_after"] if "pop_totale_after" in c.columns else pop
-        ssiad = self.ssiad(c["code_insee"])
+        # numpy columns (sums skip NaN as pandas does): a summary over every commune is
+        # part of each web evaluation
+        v = {k: c[k].to_numpy() for k in c.columns if k != "code_insee"}
+        pop = v["pop_totale"]
+        pop_after = v.get("pop_totale_after", pop)
+        changed = v["delta_apl"] != 0
+        ssiad = self.ssiad(None if codes is None else c["code_insee"])
         return {
             "communes": len(c),
-            "population": float(pop.sum()),
-            "population_after": float(pop_after.sum()),
-            "communes_affected": int((c["delta_apl"] != 0).sum()),
-            "population_affected": float(pop[c["delta_apl"] != 0].sum()),
-            "newly_under": float(pop_after[c["newly_under"]].sum()),
-            "lifted": float(pop_after[c["lifted"]].sum()),
-            "under_before": float(pop[c["apl_before"] < UNDER_SERVED_APL].sum()),
-            "under_after": float(pop_after[c["apl_after"] < UNDER_SERVED_APL].sum()),
-            "no_gp_after": float(pop_after[c["no_gp_after"]].sum()),
+            "population": _total(pop),
+            "population_after": _total(pop_after),
+            "communes_affected": int(changed.sum()),
+            "population_affected": _total(pop[changed]),
+            "newly_under": _total(pop_after[v["newly_under"]]),
+            "lifted": _total(pop_after[v["lifted"]]),
+            "under_before": _total(pop[v["apl_before"] < UNDER_SERVED_APL]),
+            "under_after": _total(pop_after[v["apl_after"] < UNDER_SERVED_APL]),
+            "no_gp_after": _total(pop_after[v["no_gp_after"]]),
             "consultations_change": float(self.changes["delta_consultations"].sum())
             if len(self.changes)
             else 0.0,
             "fte_change": float(self.changes["delta_fte"].sum()) if len(self.changes) else 0.0,
             "ssiad_per_1000_before": ssiad[0].per_1000,
             "ssiad_per_1000_after": ssiad[1].per_1000,
-        } | self._ranges(c, pop_after)
+        } | self._ranges(v, pop_after)
 
     @staticmethod
-    def _ranges(c: pd.DataFrame, pop_after: pd.Series) -> dict[str, float]:
+    def _ranges(v: dict[str, np.ndarray], pop_after: np.ndarray) -> dict[str, float]:
         """Ensemble ranges (calibrated baseline): newly under 2.5 and the mean ΔAPL."""
-        if "delta_apl_p10" not in c.columns:
+        if "delta_apl_p10" not in v:
             return {}
-        std = c["pop_standardisee"]
-        w = float(std.sum()) or 1.0
-        before = c["apl_before"]
-        out = {"mean_delta_apl": float((c["delta_apl"] * std).sum() / w)}
+        std = v["pop_standardisee"]
+        w = _total(std) or 1.0
+        before = v["apl_before"]
+        out = {"mean_delta_apl": _total(v["delta_apl"] * std) / w}
         for q in ("p10", "p90"):
-            d = c[f"delta_apl_{q}"].fillna(c["delta_apl"])
+            d = v[f"delta_apl_{q}"]
+            d = np.where(np.isnan(d), v["delta_apl"], d)
             crossed = (before >= UNDER_SERVED_APL) & (before + d < UNDER_SERVED_APL)
-            out[f"newly_under_{q}"] = float(pop_after[crossed].sum())
-            out[f"mean_delta_apl_{q}"] = float((d * std).sum() / w)
+            out[f"newly_under_{q}"] = _total(pop_after[crossed])
+            out[f"mean_delta_apl_{q}"] = _total(d * std) / w
         return out
+
+
+def _total(values: np.ndarray) -> float:
+    """Sum skipping NaN (as pandas sums a column)."""
+    return float(np.nansum(values))
 
 
 def population_factors(scenario: Scenario, baseline: EvaluationBaseline) -> np.ndarray:
@@ -311,7 +358,7 @@ def evaluate(
         method = "APL entièrement recalculée à partir de l'offre complète fournie"
     delta = after - before
     communes = pd.DataFrame({
-        "code_insee": ctx.codes,
+        "code_insee": ctx.code_index.array,
         "apl_before": before,
         "delta_apl": delta,
         "apl_after": after,
@@ -343,25 +390,34 @@ def evaluate(
     )
     if (ch.get("basis") == "headcount").any():
         notes.append(headcount_note_fr(offer.centre_gp_fte_per_person))
-    elderly = _ElderlyInputs(offer.sites, applied.sites_after(offer.sites), pop_by_age,
-                             pd.Series(factor, index=pd.Index(ctx.codes)), offer.staff,
-                             applied.fte_change_by_commune("nurse"))  # fmt: skip
+    elderly = _ElderlyInputs(offer.sites, applied, pop_by_age,
+                             pd.Series(factor, index=ctx.code_index), ctx.code_index,
+                             offer.staff, applied.fte_change_by_commune("nurse"))  # fmt: skip
     return ScenarioResult(scenario, communes, ch, notes, method, elderly)
+
+
+#: Per offer: its sites by id, the consultations of the centres with known GP staff and the
+#: ids of the sites with known GP staff (the same for every scenario on that offer).
+_CLOSURE_INPUTS: IdentityCache[tuple] = IdentityCache(size=1)
+
+
+def _closure_inputs(offer: Offer) -> tuple[pd.DataFrame, np.ndarray, set[str]]:
+    from proxisante.model.site_estimate import known_centre_consultations
+
+    supply = site_supply(offer, profession="gp")
+    known = known_centre_consultations(offer, supply)
+    return offer.sites.set_index("site_id"), known, set(supply["site_id"])
 
 
 def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
     """Closed centres de santé with unknown GP staff get an estimated change (« estimé »)."""
-    from proxisante.model.site_estimate import (
-        GP_CATEGORIES,
-        estimate_site_consultations,
-        known_centre_consultations,
-    )
+    from proxisante.model.site_estimate import GP_CATEGORIES, estimate_site_consultations
     from proxisante.scenarios.edits import SupplyChange
 
-    supply = site_supply(offer, profession="gp")
-    sites = offer.sites.set_index("site_id")
-    known = known_centre_consultations(offer, supply)
-    staffed = set(supply["site_id"])
+    if not applied.closed:
+        return changes, notes, {}
+    sites, known, staffed = _CLOSURE_INPUTS.get((offer, offer.sites, offer.staff),
+                                                lambda: _closure_inputs(offer))  # fmt: skip
     pooled = {}
     for site_id in applied.closed:
         if site_id in staffed or site_id not in sites.index:
