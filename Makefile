@@ -57,8 +57,9 @@ test: install system-deps osrm
 serve: install
 	$(BIN)/proxisante serve
 
-# Fuzz campaign: 200 generated malformed files per format through the real commands; prints
-# the table (tried / refused naming file+line+field / accepted / tracebacks / …). ~30 min.
+# Fuzz campaign: 200 generated malformed files per format through the real commands and the
+# web routes; prints the table (tried / refused naming file+line+field / accepted / tracebacks /
+# internal errors / store changed / time and memory per file). About an hour on 2 cores.
 fuzz: install
 	$(BIN)/python -m tests.fuzz.campaign --per-format 200
 

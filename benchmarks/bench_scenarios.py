@@ -15,6 +15,44 @@ from proxisante.offer import Offer
 from proxisante.scenarios import criticality_ranking, evaluate, parse_scenario
 
 
+def web_evaluations(rng: np.random.Generator, n: int = 60) -> None:
+    """CPU per uncached web evaluation on a warm worker: 60 unique openings and closures on
+    the calibrated default model (what ``POST /api/scenarios/evaluate`` computes)."""
+    from proxisante.model import default_baseline
+    from proxisante.offer import load_default_offer
+    from proxisante.web.evaluation import scenario_impact
+
+    offer = load_default_offer()
+    default_baseline(2023)
+    communes = ["62523", "62065", "62498", "59392", "57227", "30037", "81060", "12202"]
+    open_ids = offer.sites.loc[(offer.sites["operator"] == "filieris")
+                               & (offer.sites["status"] == "open"), "site_id"].tolist()  # fmt: skip
+
+    def body(k: int) -> str:
+        if k % 2:
+            edit = {"kind": "close_sites", "sites": [open_ids[k % len(open_ids)]]}
+        else:
+            edit = {"kind": "open_site", "site": "n", "name": "n",
+                    "commune": communes[int(rng.integers(len(communes)))],
+                    "fte": {"gp": 1.0 + k / 1000}}  # fmt: skip
+        return parse_scenario({"name": f"w{k}", "edits": [edit]}).model_dump_json()
+
+    scenario_impact(body(0), offer, None)  # the worker's per-offer state, built once
+    cpu, changed = [], []
+    for k in range(1, n + 1):
+        text = body(k)
+        t0 = time.process_time()
+        out = scenario_impact(text, offer, None)
+        cpu.append(time.process_time() - t0)
+        changed.append(len(out["communes"]))
+    ms = np.array(cpu) * 1e3
+    print(
+        f"web evaluation on a warm worker (evaluation, summary, changed communes as JSON): "
+        f"CPU median {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms over {n} "
+        f"unique openings/closures ({int(np.median(changed))} communes changed, median)"
+    )
+
+
 def main() -> None:
     t0 = time.perf_counter()
     ctx = EvaluationBaseline.official(2023)
@@ -45,6 +83,7 @@ def main() -> None:
         f"full scenario evaluation (validation, delta, per-commune table): "
         f"{(time.perf_counter() - t0) * 1e3:.0f} ms"
     )
+    web_evaluations(rng)
     n = 300
     codes = rng.choice(ctx.codes, n, replace=False)
     sites = pd.DataFrame(

@@ -28,14 +28,23 @@ Run ``python -m tests.fuzz.campaign --per-format 200`` (``make fuzz``);
 ``--mutations big_valid,deep`` re-runs only the named generators
 (:func:`tests.fuzz.corpus.mutations`).
 
-Adding a target (e.g. the web routes)
--------------------------------------
-Register a :class:`Target` in :data:`TARGETS`: ``invoke(case_path, store_path, fmt)``
-runs in the child and returns ``(status, message)`` with status 0 (accepted), 2 (refused,
-``message`` the one-line error shown to the user), 1 (internal error) or anything else (a
-crash); ``formats`` lists the corpus formats it takes. For the web routes, ``invoke``
-would POST the file to the route with a test client and map 2xx → 0, 4xx → 2 (message:
-the ``detail``), 5xx → 1.
+Targets
+-------
+:data:`TARGETS` holds the ways a case reaches the code: ``cli`` (the commands above) and
+``web`` (the same files sent as the raw body of the routes a user would use, with the
+token, to an application on the same store: ``POST /api/offer/import/{kind}`` for the
+importers, ``POST /api/scenarios`` for JSON scenarios). A web answer 2xx counts as accepted,
+4xx as refused (its message: the JSON ``error``), 5xx as an internal error, and a stack
+trace in an answer or an answer without a JSON error as a traceback. The web messages name
+the upload (``upload-finess.csv``) rather than the user's file, and a request body has no
+file name or line numbers: a JSON scenario refused by the web is *located* when its message
+names the oracle's field.
+
+A :class:`Target`'s ``invoke(case_path, store_path, fmt)`` runs in the child and returns
+``(status, message)`` with status 0 (accepted), 2 (refused, ``message`` the one-line error
+shown to the user), 1 (internal error) or anything else (a crash); ``formats`` lists the
+corpus formats it takes, ``shown_name(case_name, fmt)`` the file name its messages must
+carry (``None``: none) and ``names_lines`` whether they give line numbers.
 """
 
 from __future__ import annotations
@@ -76,6 +85,8 @@ class Target:
     name: str
     formats: tuple[str, ...]
     invoke: Callable[[Path, Path, str], tuple[int, str]]
+    shown_name: Callable[[str, str], str | None] = lambda case_name, fmt: case_name
+    names_lines: Callable[[str], bool] = lambda fmt: True
 
 
 def _cli(argv: list[str]) -> tuple[int, str]:
@@ -102,8 +113,57 @@ def _invoke_cli(case_path: Path, store: Path, fmt: str) -> tuple[int, str]:
     return _cli(["offer", "import", fmt, str(case_path), "--store", str(store)])
 
 
-#: Targets of the campaign (the web helper adds the web routes here).
-TARGETS: list[Target] = [Target("cli", FORMATS, _invoke_cli)]
+#: The write token of the application the web target talks to.
+WEB_TOKEN = "fuzz-campaign-token-0123456789"
+#: The corpus formats a user can send to the web routes (scenario bodies are JSON).
+WEB_FORMATS = ("finess", "rpps", "bpe", "pop-age", "scenario-json")
+
+
+def _web_upload_name(case_name: str, fmt: str) -> str | None:
+    """The name web import messages give the upload (``None`` for a scenario body)."""
+    if fmt.startswith("scenario"):
+        return None
+    return f"upload-{fmt}.{'txt' if fmt == 'rpps' else 'csv'}"
+
+
+def _invoke_web(case_path: Path, store: Path, fmt: str) -> tuple[int, str]:
+    """POST the file to the route a user would use, on an application over ``store``."""
+    from fastapi.testclient import TestClient
+
+    from proxisante.web import create_app
+
+    app = create_app(token=WEB_TOKEN, store_path=str(store), eval_workers=0)
+    # no lifespan (no ``with``): the evaluation workers are not needed to save or import
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    scenario = fmt.startswith("scenario")
+    url = "/api/scenarios" if scenario else f"/api/offer/import/{fmt}"
+    headers = {"Authorization": f"Bearer {WEB_TOKEN}",
+               "Content-Type": "application/json" if scenario else "text/csv"}  # fmt: skip
+    r = client.post(url, content=case_path.read_bytes(), headers=headers)
+    return web_outcome(r.status_code, r.text)
+
+
+def web_outcome(status_code: int, text: str) -> tuple[int, str]:
+    """A web answer as the campaign's ``(status, message)`` (see the module docstring)."""
+    if "Traceback" in text or 'File "' in text:
+        return 3, f"HTTP {status_code} with a stack trace: {text[:300]}"
+    if status_code >= 500:
+        return 1, f"internal error: HTTP {status_code} {text[:300]}"
+    if status_code < 400:
+        return 0, ""
+    try:
+        error = json.loads(text)["error"]
+    except (ValueError, KeyError, TypeError):
+        return 3, f"HTTP {status_code} without a JSON error: {text[:300]}"
+    return (2, error) if isinstance(error, str) and error else (3, f"empty error: {text[:300]}")
+
+
+#: Targets of the campaign.
+TARGETS: list[Target] = [
+    Target("cli", FORMATS, _invoke_cli),
+    Target("web", WEB_FORMATS, _invoke_web, shown_name=_web_upload_name,
+           names_lines=lambda fmt: not fmt.startswith("scenario")),
+]  # fmt: skip
 
 
 @dataclass
@@ -122,6 +182,9 @@ class Result:
     #: CPU time of the child while the file was handled (all its threads): what the file
     #: costs whatever the machine's load, unlike ``seconds`` (wall clock)
     cpu_seconds: float = 0.0
+    #: the file name the message must carry (None: the target's messages name no file)
+    shown_name: str | None = ""
+    names_lines: bool = True
 
     @property
     def refused(self) -> bool:
@@ -133,10 +196,11 @@ class Result:
 
     @property
     def located(self) -> bool:
-        """The message names the file and the oracle's line and field."""
+        """The message names the file and the oracle's line and field (as far as the
+        target's messages name files and lines)."""
         c, msg = self.case, self.message
-        ok = self.file_name in msg
-        if c.line is not None:
+        ok = self.shown_name is None or (self.shown_name or self.file_name) in msg
+        if c.line is not None and self.names_lines:
             ok &= f", line {c.line}:" in msg or f", line {c.line}," in msg
         if c.field is not None:
             ok &= f"field '{c.field}" in msg
@@ -257,11 +321,15 @@ def _warm_up() -> None:
 
     The ``offer import`` and ``scenario import`` commands go through the workspace, whose
     module loads the access, scenario and plan packages (scipy…): about 1 s per process on
-    a quiet machine, several under load, once per process rather than once per file.
+    a quiet machine, several under load, once per process rather than once per file. The
+    web target's children build an application: its stack is loaded here too.
     """
+    import fastapi.testclient  # noqa: F401
+
     import proxisante.cli
     import proxisante.offer.importing
-    import proxisante.scenarios.io  # noqa: F401
+    import proxisante.scenarios.io
+    import proxisante.web  # noqa: F401
     from proxisante.offer import load_default_offer
     from proxisante.offer.importing import known_communes
     from proxisante.workspace import Workspace  # noqa: F401  (loads the lazy module)
@@ -291,7 +359,8 @@ def run_case(
     kept = dataclasses.replace(case, data=b"")
     result = Result(kept, target.name, r["status"], r["message"], r["seconds"], peak,
                     r["store_changed"], r["data_changed"], name,
-                    r.get("cpu_seconds", 0.0))  # fmt: skip
+                    r.get("cpu_seconds", 0.0), shown_name=target.shown_name(name, case.format),
+                    names_lines=target.names_lines(case.format))  # fmt: skip
     for p in (case_path, out, store, store.with_name(store.name + ".wal")):
         p.unlink(missing_ok=True)
     return result
@@ -300,15 +369,18 @@ def run_case(
 def run_campaign(
     per_format: int, *, formats: tuple[str, ...] = FORMATS, seed: int = 0, big: bool = True,
     progress: bool = False, only: tuple[str, ...] | None = None,
+    targets: tuple[str, ...] | None = None,
 ) -> list[Result]:  # fmt: skip
     """Run ``per_format`` generated cases of every format through every target (``only``:
-    just the mutations of those names)."""
+    just the mutations of those names; ``targets``: just the targets of those names)."""
     _warm_up()
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="proxisante-fuzz-") as tmp:
         work = Path(tmp)
         template, before = _prepare(work)
         for target in TARGETS:
+            if targets is not None and target.name not in targets:
+                continue
             for fmt in formats:
                 if fmt not in target.formats:
                     continue
@@ -411,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-format", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--targets", default=",".join(t.name for t in TARGETS),
+                        help="comma-separated: cli, web")  # fmt: skip
     parser.add_argument("--no-big", action="store_true", help="leave out the large files")
     parser.add_argument("--json", type=Path, help="also write the table and failures here")
     parser.add_argument("--mutations", default="",
@@ -423,8 +497,10 @@ def main(argv: list[str] | None = None) -> int:
     formats = tuple(f for f in args.formats.split(",") if f)
     t0 = time.perf_counter()
     only = tuple(m for m in args.mutations.split(",") if m) or None
+    targets = tuple(t for t in args.targets.split(",") if t)
     results = run_campaign(args.per_format, formats=formats, seed=args.seed,
-                           big=not args.no_big, progress=True, only=only)  # fmt: skip
+                           big=not args.no_big, progress=True, only=only,
+                           targets=targets)  # fmt: skip
     rows = summarise(results)
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "failures": failures(results, args.clock)}))

@@ -1,7 +1,7 @@
 """The fuzz campaign, short run (every ``make test``): a varied subset of the generated
-malformed files of every format through the real commands, plus property-based inputs
-read directly. ``make fuzz`` runs the long campaign (200 files per format) and prints the
-table."""
+malformed files of every format through the real commands and the web routes, plus
+property-based inputs read directly. ``make fuzz`` runs the long campaign (200 files per
+format and target) and prints the table."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proxisante.errors import ProxisanteError
+from tests.fuzz.campaign import WEB_FORMATS
 from tests.fuzz.corpus import FORMATS, TEXT_FORMATS, seed_bytes
 
 ROOT = Path(__file__).parents[2]
@@ -37,7 +38,7 @@ def test_short_campaign_meets_every_target(tmp_path):
     report = json.loads(out.read_text())
     table = run.stdout
     total = report["rows"][-1]
-    assert total["tried"] == PER_FORMAT * len(FORMATS), table
+    assert total["tried"] == PER_FORMAT * (len(FORMATS) + len(WEB_FORMATS)), table  # cli + web
     assert report["failures"] == [], table
     assert total["refused"] > 0 and total["accepted"] > 0, table
     assert run.returncode == 0, table
