@@ -70,8 +70,9 @@ class SsiadCoverage:
 #: The population aged 75+ of the last age tables and territories seen, aligned on the
 #: territory's codes (a scenario server asks for it over every commune at each evaluation).
 _ELDERLY_ON_CODES: IdentityCache[pd.Series] = IdentityCache(size=4)
-#: The SSIAD places per commune of the last site tables seen.
+#: The SSIAD places per commune of the last site tables seen, and whether any is known.
 _PLACES_BY_COMMUNE: IdentityCache[pd.DataFrame] = IdentityCache(size=2)
+_CAPACITY_KNOWN: IdentityCache[bool] = IdentityCache(size=2)
 
 
 def _unique_codes(codes) -> pd.Index:
@@ -91,9 +92,13 @@ def _open_ssiad(sites: pd.DataFrame) -> pd.Series:
 def _any_capacity_known(sites: pd.DataFrame) -> bool:
     if "category" not in sites.columns or "capacity_places" not in sites.columns:
         return False
-    cap = pd.to_numeric(sites.loc[sites["category"] == "ssiad", "capacity_places"],
-                        errors="coerce")  # fmt: skip
-    return bool(cap.notna().any())
+
+    def known() -> bool:
+        cap = pd.to_numeric(sites.loc[sites["category"] == "ssiad", "capacity_places"],
+                            errors="coerce")  # fmt: skip
+        return bool(cap.notna().any())
+
+    return _CAPACITY_KNOWN.get((sites,), known)
 
 
 def ssiad_places_by_commune(sites: pd.DataFrame) -> pd.DataFrame:

@@ -258,7 +258,10 @@ def _operator_exit(w: _Working, i: int, edit: OperatorExit) -> None:
 def _open_site(w: _Working, i: int, edit: OpenSite) -> None:
     if edit.site in w.commune_of:
         raise _edit_error(i, edit.kind, f"site id '{edit.site}' already exists")
-    check_commune_codes([edit.commune])  # an unknown code names the closest ones
+    from proxisante.offer.importing import known_communes  # the commune codes, as a set
+
+    if edit.commune not in known_communes():
+        check_commune_codes([edit.commune])  # raises, naming the closest codes
     w.commune_of[edit.site] = edit.commune
     w.opened.append({
         "site_id": edit.site, "name": edit.name, "category": edit.category,

@@ -54,7 +54,12 @@ def _capacity_known(sites: pd.DataFrame) -> bool:
     """True when some SSIAD of ``sites`` has a known number of places."""
     if "capacity_places" not in sites.columns or "category" not in sites.columns:
         return False
-    return bool(sites.loc[sites["category"] == "ssiad", "capacity_places"].notna().any())
+    return _CAPACITY_KNOWN.get((sites,), lambda: bool(
+        sites.loc[sites["category"] == "ssiad", "capacity_places"].notna().any()))  # fmt: skip
+
+
+#: Whether the last site tables seen hold a known SSIAD capacity.
+_CAPACITY_KNOWN: IdentityCache[bool] = IdentityCache(size=2)
 
 
 #: The SSIAD sites of the last offers seen (the SSIAD rate reads only those).
@@ -357,7 +362,7 @@ def evaluate(
         after = cat.accessibility(s1)
         method = "APL entièrement recalculée à partir de l'offre complète fournie"
     delta = after - before
-    communes = pd.DataFrame({
+    columns = {
         "code_insee": ctx.code_index.array,
         "apl_before": before,
         "delta_apl": delta,
@@ -365,14 +370,13 @@ def evaluate(
         "pop_totale": ctx.pop_totale,
         "pop_totale_after": ctx.pop_totale * factor,
         "pop_standardisee": ctx.pop_standardisee,
-    })  # fmt: skip
+    }  # fmt: skip
     if full_supply is None and ctx.members and len(j):
-        low, high = ctx.world_delta_range(changes_of)
-        communes["delta_apl_p10"] = low
-        communes["delta_apl_p90"] = high
-    communes["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
-    communes["lifted"] = (before < UNDER_SERVED_APL) & (after >= UNDER_SERVED_APL)
-    communes["no_gp_after"] = (before > NO_ACCESS_APL) & (after <= NO_ACCESS_APL)
+        columns["delta_apl_p10"], columns["delta_apl_p90"] = ctx.world_delta_range(changes_of)
+    columns["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
+    columns["lifted"] = (before < UNDER_SERVED_APL) & (after >= UNDER_SERVED_APL)
+    columns["no_gp_after"] = (before > NO_ACCESS_APL) & (after <= NO_ACCESS_APL)
+    communes = pd.DataFrame(columns)  # one frame built at once (no column-by-column inserts)
     ch = (
         pd.DataFrame([c.__dict__ for c in changes])
         if changes

@@ -70,25 +70,18 @@ def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame |
 
     sc = parse_scenario(json.loads(scenario_json))
     res = evaluate(sc, offer=offer, pop_by_age=pop_by_age)
-    c = res.communes[res.communes["delta_apl"] != 0]
-    ranged = "delta_apl_p10" in c.columns  # calibrated model with an ensemble: P10–P90
+    # only the communes whose APL changes are serialised, as plain columns
+    c = res.communes[res.communes["delta_apl"] != 0].sort_values("delta_apl")
     names = _commune_names()
+    fields = {"apl_before": "apl_before", "apl_after": "apl_after", "delta_apl": "delta_apl",
+              "population": "pop_totale", "newly_under": "newly_under"}  # fmt: skip
+    if "delta_apl_p10" in c.columns:  # calibrated model with an ensemble: P10–P90
+        fields |= {"delta_apl_p10": "delta_apl_p10", "delta_apl_p90": "delta_apl_p90"}
+    values = {key: c[col].to_numpy(dtype=bool if key == "newly_under" else float).tolist()
+              for key, col in fields.items()}  # fmt: skip
     rows = [
-        {
-            "code_insee": r.code_insee,
-            "nom": names.get(r.code_insee, ""),
-            "apl_before": float(r.apl_before),
-            "apl_after": float(r.apl_after),
-            "delta_apl": float(r.delta_apl),
-            "population": float(r.pop_totale),
-            "newly_under": bool(r.newly_under),
-        }
-        | (
-            {"delta_apl_p10": float(r.delta_apl_p10), "delta_apl_p90": float(r.delta_apl_p90)}
-            if ranged
-            else {}
-        )
-        for r in c.sort_values("delta_apl").itertuples()
+        {"code_insee": code, "nom": names.get(code, "")} | {key: v[k] for key, v in values.items()}
+        for k, code in enumerate(c["code_insee"].tolist())
     ]
     return {"name": sc.name, "method": res.method, "summary": res.summary(),
             "notes": list(res.notes), "communes": rows}  # fmt: skip
