@@ -152,6 +152,7 @@ class EvaluationBaseline:
             (self.catchment, self.supply, self.model_apl) if member is None
             else (member.catchment, member.supply, member.model_apl)
         )  # fmt: skip
+        assert model_apl is not None  # a calibrated baseline and its members hold their APL
         j, ds, _ = self.effective_change(sites, delta_consultations, supply=supply)
         d = catchment.delta(j, ds)
         rows = np.flatnonzero(d)
