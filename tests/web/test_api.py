@@ -217,3 +217,38 @@ def test_national_map_and_catchment_sites(client):
         client.get("/api/sites", params={"territory": "62523", "within_minutes": 600}).status_code
         == 422
     )
+
+
+def test_web_evaluation_uses_the_store_model_like_the_cli(tmp_path):
+    """After `model calibrate` into the store, the editor's evaluations (worker processes)
+    are computed on that model, as the CLI and the territory pages are, not on the bundled one."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from proxisante.model.artefact import bundled_model, save_store_model
+    from proxisante.scenarios import parse_scenario
+    from proxisante.store import Store
+    from proxisante.workspace import Workspace
+
+    bundled = bundled_model()
+    table = bundled.table.copy()
+    supply_cols = ["supply_consultations"] + [c for c in table if c.startswith("member_")]
+    table[supply_cols] = table[supply_cols] * 2.0  # a distinguishable calibrated world
+    meta = bundled.metadata | {"model_id": "gp-apl-2023-test-store",
+                               "created_at": datetime.now().isoformat()}  # fmt: skip
+    store = tmp_path / "s.duckdb"
+    with Store(store) as st:
+        save_store_model(st, replace(bundled, table=table, metadata=meta))
+    body = {"name": "Avion", "edits": [{"kind": "close_sites", "sites": [AVION]}]}
+    client = TestClient(create_app(token=TOKEN, store_path=str(store), eval_workers=1),
+                        base_url=BASE)  # fmt: skip
+    with client:
+        web = client.post("/api/scenarios/evaluate", json=body, headers=_auth()).json()
+    ws = Workspace(str(store))
+    assert ws.stored_model().model_id == "gp-apl-2023-test-store"
+    expected = ws.evaluate(parse_scenario(body)).communes.set_index("code_insee")["delta_apl"]
+    bundled_world = Workspace(str(tmp_path / "fresh.duckdb")).evaluate(parse_scenario(body))
+    other = bundled_world.communes.set_index("code_insee")["delta_apl"]
+    rows = {c["code_insee"]: c["delta_apl"] for c in web["communes"]}
+    assert rows and all(rows[code] == expected.loc[code] for code in rows)
+    assert any(abs(rows[code] - other.loc[code]) > 1e-6 for code in rows)

@@ -201,7 +201,7 @@ def test_evaluations_are_bounded(tmp_path):
 
     release = threading.Event()
 
-    ev = Evaluator(lambda: (None, None), workers=0, max_pending=2)
+    ev = Evaluator(lambda: (None, None, None), workers=0, max_pending=2)
     ev._pool()
     import proxisante.web.evaluation as evaluation
 

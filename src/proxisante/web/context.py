@@ -81,7 +81,8 @@ class WebContext:
         self.sites = self._cached(self._sites, 256)
         self.report_html = self._cached(self._report_html, 64)
         self.evaluator = Evaluator(
-            lambda: (self.workspace.offer(), self.workspace.population_by_age()),
+            lambda: (self.workspace.offer(), self.workspace.population_by_age(),
+                     self.workspace.stored_model()),
             workers=self.eval_workers, max_pending=self.max_pending_evaluations,
         )  # fmt: skip
         #: Serialises this server's writes (scenario saves, imports) and the refresh after.

@@ -9,7 +9,8 @@ request is refused with HTTP 503 and ``Retry-After`` instead of queueing without
 Identical evaluations in flight share one computation.
 
 The workers never open the store (DuckDB allows one process per file): they receive the
-offer and the population by age from the server when they start, and are replaced after
+offer, the population by age and the store's calibrated model (the world of the CLI and of
+the territory pages) from the server when they start, and are replaced after
 an import (:meth:`Evaluator.refresh`).
 """
 
@@ -25,13 +26,16 @@ from collections import OrderedDict
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from fastapi import HTTPException
 
 from proxisante.errors import ProxisanteError, UnknownCodeError
 from proxisante.offer import Offer
+
+if TYPE_CHECKING:
+    from proxisante.model.artefact import CalibratedModel
 
 __all__ = ["DEFAULT_MAX_PENDING", "Evaluator", "default_workers", "scenario_impact"]
 
@@ -45,6 +49,8 @@ CACHE_SIZE = 512
 # state of a worker process (set by _init_worker)
 _OFFER: Offer | None = None
 _POP_BY_AGE: pd.DataFrame | None = None
+#: The store's calibrated model (None: the bundled one, :func:`proxisante.model.default_baseline`)
+_MODEL: CalibratedModel | None = None
 
 
 def default_workers() -> int:
@@ -60,16 +66,22 @@ def _commune_names() -> dict[str, str]:
     return dict(zip(c["code_insee"].astype(str), c["nom"].astype(str), strict=True))
 
 
-def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame | None) -> dict:
+def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame | None,
+                    model: CalibratedModel | None = None) -> dict:  # fmt: skip
     """Evaluate a validated scenario (canonical JSON) and shape the web answer.
 
+    ``model``: the store's calibrated model (the world of the CLI and the territory pages,
+    :meth:`~proxisante.workspace.Workspace.model_baseline`); None: the bundled model.
     Returns the :class:`~proxisante.web.schemas.ScenarioImpact` fields: name, method,
     summary, notes and the communes whose APL changes (most negative change first).
     """
+    from proxisante.model import calibrated_baseline
     from proxisante.scenarios import evaluate, parse_scenario
 
     sc = parse_scenario(json.loads(scenario_json))
-    res = evaluate(sc, offer=offer, pop_by_age=pop_by_age)
+    use_model = model is not None and model.year == sc.baseline_year
+    baseline = calibrated_baseline(model) if use_model else None
+    res = evaluate(sc, offer=offer, baseline=baseline, pop_by_age=pop_by_age)
     # only the communes whose APL changes are serialised, as plain columns
     c = res.communes[res.communes["delta_apl"] != 0].sort_values("delta_apl")
     names = _commune_names()
@@ -87,20 +99,24 @@ def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame |
             "notes": list(res.notes), "communes": rows}  # fmt: skip
 
 
-def _init_worker(offer: Offer, pop_by_age: pd.DataFrame | None, years: tuple[int, ...]) -> None:
-    """Worker start: keep the offer, build the evaluation baselines once."""
-    from proxisante.model import default_baseline
+def _init_worker(offer: Offer, pop_by_age: pd.DataFrame | None, model: CalibratedModel | None,
+                 years: tuple[int, ...]) -> None:  # fmt: skip
+    """Worker start: keep the offer and model, build the evaluation baselines once."""
+    from proxisante.model import calibrated_baseline, default_baseline
 
-    global _OFFER, _POP_BY_AGE
-    _OFFER, _POP_BY_AGE = offer, pop_by_age
+    global _OFFER, _POP_BY_AGE, _MODEL
+    _OFFER, _POP_BY_AGE, _MODEL = offer, pop_by_age, model
     for year in years:
-        default_baseline(year)
+        if model is not None and model.year == year:
+            calibrated_baseline(model)
+        else:
+            default_baseline(year)
 
 
 def _run(scenario_json: str) -> tuple[str, Any]:
     """In a worker: ``("ok", impact)``, ``("error", (status, message))`` or ``("internal", …)``."""
     try:
-        return "ok", scenario_impact(scenario_json, _OFFER, _POP_BY_AGE)
+        return "ok", scenario_impact(scenario_json, _OFFER, _POP_BY_AGE, _MODEL)
     except UnknownCodeError as exc:
         return "error", (404, str(exc))
     except ProxisanteError as exc:
@@ -115,7 +131,8 @@ class Evaluator:
     Parameters
     ----------
     data
-        Called (in the server) to get ``(offer, population_by_age)`` when workers start.
+        Called (in the server) to get ``(offer, population_by_age, calibrated_model)`` when
+        workers start (model None: the bundled model).
     workers
         Worker processes; ``0`` evaluates in a thread of the server instead (tests, tiny
         machines): the queue bound and the cache still apply.
@@ -138,15 +155,15 @@ class Evaluator:
     def _pool(self) -> Executor:
         with self._lock:
             if self._executor is None:
-                offer, pop = self._data()
+                offer, pop, model = self._data()
                 if self.workers == 0:
-                    _init_worker(offer, pop, (2023,))
+                    _init_worker(offer, pop, model, (2023,))
                     self._executor = ThreadPoolExecutor(max_workers=1)
                 else:
                     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
                     self._executor = ProcessPoolExecutor(
                         max_workers=self.workers, mp_context=ctx, initializer=_init_worker,
-                        initargs=(offer, pop, (2023,)),
+                        initargs=(offer, pop, model, (2023,)),
                     )  # fmt: skip
             return self._executor
 

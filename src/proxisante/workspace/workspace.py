@@ -57,6 +57,7 @@ from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
 
 if TYPE_CHECKING:
+    from proxisante.model.artefact import CalibratedModel
     from proxisante.needs import NeedsData
 
 __all__ = [
@@ -300,19 +301,22 @@ class Workspace:
         """The calibrated model of ``year``: the store's newest (``proxisante model
         calibrate``), else the bundled 2023 model, else the official APL alone
         (:func:`proxisante.model.default_baseline`)."""
-        from proxisante.model import default_baseline
+        from proxisante.model import calibrated_baseline, default_baseline
 
+        stored = self.stored_model(year)
+        return default_baseline(year) if stored is None else calibrated_baseline(stored)
+
+    def stored_model(self, year: int = 2023) -> CalibratedModel | None:
+        """The store's newest calibrated model of ``year`` that can serve as a national
+        baseline (fitted on the offline travel model), else None (the bundled model or the
+        official APL then apply: :meth:`model_baseline`)."""
         if not self.use_store:
-            return default_baseline(year)
+            return None
         with self.store() as st:
             from proxisante.model.artefact import load_store_model
 
             stored = load_store_model(st, year=year)
-        if stored is not None and stored.travel is not None:
-            from proxisante.model import calibrated_baseline
-
-            return calibrated_baseline(stored)
-        return default_baseline(year)
+        return stored if stored is not None and stored.travel is not None else None
 
     # -- plans ------------------------------------------------------------------------------
     def plan_instance(
