@@ -9,6 +9,7 @@ figures. Usage: ``python scripts/build_model.py [--year 2023] [--folds 4]``.
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from proxisante.model import calibrate, load_inputs
@@ -25,9 +26,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     inputs = load_inputs(args.year)
-    cal = calibrate(inputs, folds=args.folds, iterations=args.iterations, search_iterations=20)
+    cal = calibrate(inputs, folds=args.folds, iterations=args.iterations)
     print("fit:", cal.figures["in_sample"], cal.figures.get("held_out"), flush=True)
+    t0 = time.perf_counter()
     members = run_ensemble(cal, iterations=args.iterations)
+    cal.figures["timings_s"]["ensemble"] = time.perf_counter() - t0
     model = model_from_calibration(cal, members=members, provenance=input_provenance(args.year))
     out = (
         args.out

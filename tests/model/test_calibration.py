@@ -31,10 +31,13 @@ def fitted(country):
     )
 
 
-def test_search_finds_the_true_speeds(fitted):
+def test_search_finds_the_true_speeds(fitted, country):
+    """The search ranks candidates by the APL they predict for held-out départements."""
     assert fitted.params == TRUE_TRAVEL
-    maes = [s["mae"] for s in fitted.figures["search"]]
+    search = fitted.figures["search"]
+    maes = [s["mae"] for s in search]
     assert maes[-1] == min(maes)
+    assert all(s["criterion"] == "held_out" and s["n"] == country[0].n for s in search)
 
 
 def test_supply_is_recovered(fitted, country):

@@ -33,7 +33,14 @@ def test_model_quality_note_in_the_commune_report():
     assert fmt_dec(figures["held_out"]["mae"], 2) in html
     worst = quality["largest_residuals"][0]
     assert f"{worst['nom']} ({worst['code_insee']})" in html
-    assert "50 / 40 / 30 km/h" in html
+    travel = bundled_model().travel
+    speeds = sorted(set(travel.speed_kmh))
+    if len(speeds) == 1:
+        assert f"vitesse moyenne estimée\n{speeds[0]:g} km/h" in html
+    else:
+        assert " / ".join(f"{v:g}" for v in travel.speed_kmh) + " km/h" in html
+    if travel.terminal_minutes:
+        assert f"{travel.terminal_minutes:g} min ajoutées à chaque trajet" in html
 
 
 def test_no_note_without_a_model_of_the_year():
@@ -75,3 +82,22 @@ def test_residual_map_skipped_without_residual_rows():
     q = Workspace(use_store=False).model_quality("62523")
     q.pop("residuals")
     assert "carte-qualite-modele" not in model_quality_section(q).html
+
+
+@pytest.mark.browser
+def test_residual_map_renders_in_headless_chromium(tmp_path):
+    import re
+
+    from proxisante.report import write_html
+    from tests.browser import render
+
+    ws = Workspace(use_store=False)
+    terr = ws.territory("62523")
+    quality = ws.model_quality(terr)
+    rep = build_territory_report(terr)
+    rep.sections.append(model_quality_section(quality))
+    dom = render(write_html(rep, tmp_path / "r.html"), tmp_path)
+    m = re.search(r'id="carte-qualite-modele"[^>]*data-features="(\d+)"', dom)
+    assert m, "the residual map script did not run"
+    assert int(m.group(1)) == len(quality["residuals"])
+    assert "Écart modèle – officiel" in dom  # the legend

@@ -9,8 +9,9 @@ Method (docs/calibration.md):
    national total of counted consultations (``Σ_i APL_i Pstd_i``, exact for a 2SFCA whose
    supply all reaches demand) divided by the national GP count, checked within the DREES
    bounds (3,600–6,000 consultations per GP).
-3. Outer search over a few travel parameters (:data:`TRAVEL_CANDIDATES`): for each, a
-   short supply fit; the best in-sample MAE wins.
+3. Outer search over a few travel parameters (:data:`TRAVEL_CANDIDATES`): for each, short
+   supply fits with the APL of each fold of départements left out in turn; the lowest MAE
+   of the held-out prediction wins (in-sample figures favour ever slower travel).
 4. Final supply fit at the chosen parameters (:func:`proxisante.model.fit.fit_supply_ratio`).
 5. Held-out validation by département (k folds): the APL of a fold's départements is left
    out of the fit and predicted.
@@ -46,12 +47,17 @@ __all__ = [
 ACTIVITY_BOUNDS: tuple[float, float] = (3600.0, 6000.0)
 #: Stated tolerance of a département's estimated GP total against INSEE 2024 (relative).
 DEPARTEMENT_TOLERANCE = 0.10
-#: Travel parameters tried by the outer search (speeds rural / small urban / large urban).
+#: Travel parameters tried by the outer search (speeds rural / small urban / large urban,
+#: detour, terminal minutes). Chosen from a national study (docs/calibration.md, APL 2023,
+#: 4 held-out folds): the held-out MAE is lowest from 40 to 50 km/h mean speed at detour 1.3
+#: (50/40/30 km/h 1.043; 45 km/h 0.972; 50 km/h + 2 min 0.970; 40 km/h 1.009), while 60 km/h
+#: and slower than 35 km/h predict held-out départements worse.
 TRAVEL_CANDIDATES: tuple[TravelParameters, ...] = (
-    TravelParameters((60.0, 60.0, 60.0), 1.3, 0.0),
     TravelParameters((50.0, 40.0, 30.0), 1.3, 0.0),
-    TravelParameters((60.0, 45.0, 30.0), 1.3, 2.0),
-    TravelParameters((70.0, 50.0, 35.0), 1.3, 3.0),
+    TravelParameters((45.0, 45.0, 45.0), 1.3, 0.0),
+    TravelParameters((45.0, 40.0, 35.0), 1.3, 0.0),
+    TravelParameters((40.0, 40.0, 40.0), 1.3, 0.0),
+    TravelParameters((50.0, 50.0, 50.0), 1.3, 2.0),
 )
 _MAX_SPEED_KMH = 90.0
 
@@ -191,12 +197,38 @@ def _fit(
     return fit, cat
 
 
+def _predict(inputs, minutes, a, prior, fold, *, penalties, iterations, callback=None):
+    """APL predicted for each fold of départements by a fit without its APL (``fold`` None:
+    the in-sample APL of one fit)."""
+    if fold is None:
+        fit, _ = _fit(
+            inputs, minutes, a, prior, penalties=penalties, iterations=iterations, callback=callback
+        )
+        return fit.predicted_apl
+    pred = np.full(inputs.n, np.nan)
+    for k in range(int(fold.max()) + 1):
+        out = fold == k
+        fit, _ = _fit(
+            inputs,
+            minutes,
+            a,
+            prior,
+            weight=(~out).astype(float),
+            penalties=penalties,
+            iterations=iterations,
+            callback=callback,
+        )
+        pred[out] = fit.predicted_apl[out]
+    return pred
+
+
 def calibrate(
     inputs: CalibrationInputs,
     *,
     candidates: tuple[TravelParameters, ...] = TRAVEL_CANDIDATES,
     penalties: FitWeights = FitWeights(),
     search_iterations: int = 60,
+    search_folds: int = 2,
     iterations: int = 400,
     folds: int = 0,
     pairs: CommunePairs | None = None,
@@ -216,6 +248,11 @@ def calibrate(
         Penalty weights of the supply fit.
     search_iterations, iterations
         L-BFGS-B iterations of each search fit and of the final fit.
+    search_folds
+        The travel search ranks candidates by the MAE of their APL predicted on held-out
+        départements (this many folds; each fold fitted without its APL). In-sample figures
+        cannot rank travel parameters: slower speeds shrink catchments until every commune
+        fits its own APL (docs/calibration.md). 0 or 1: in-sample MAE.
     folds
         Number of département folds for held-out validation (0: none).
     pairs
@@ -246,6 +283,8 @@ def calibrate(
     a = consultations_per_gp(inputs)
     prior = prior_consultations(inputs, a)
     n_search = len(candidates) if len(candidates) > 1 and minutes is None else 0
+    n_search *= search_folds if search_folds > 1 else 1
+    criterion = "held_out" if search_folds > 1 else "in_sample"
     total_steps = n_search * search_iterations + iterations * (1 + (folds if folds > 1 else 0))
     done = [0]
 
@@ -260,19 +299,21 @@ def calibrate(
     search = []
     best = candidates[0]
     if len(candidates) > 1 and pairs is not None and minutes is None:
+        sfold = departement_folds(inputs.departement, search_folds) if search_folds > 1 else None
         best_mae = np.inf
         for c in candidates:
-            fit, _ = _fit(
+            pred = _predict(
                 inputs,
                 pairs.minutes(c),
                 a,
                 prior,
+                sfold,
                 penalties=penalties,
                 iterations=search_iterations,
                 callback=tick("search"),
             )
-            fig = fit_figures(fit.predicted_apl, inputs.apl, inputs.pop_standardisee)
-            search.append({"params": c.as_dict(), **fig})
+            fig = fit_figures(pred, inputs.apl, inputs.pop_standardisee)
+            search.append({"params": c.as_dict(), "criterion": criterion, **fig})
             if fig["mae"] < best_mae:
                 best, best_mae = c, fig["mae"]
     timings["search"] = time.perf_counter() - t0 - timings["pairs"]
@@ -289,20 +330,16 @@ def calibrate(
     heldout = np.full(inputs.n, np.nan)
     if folds > 1:
         t2 = time.perf_counter()
-        fold = departement_folds(inputs.departement, folds)
-        for k in range(folds):
-            out = fold == k
-            f_k, _ = _fit(
-                inputs,
-                chosen,
-                a,
-                prior,
-                weight=(~out).astype(float),
-                penalties=penalties,
-                iterations=iterations,
-                callback=tick("held-out"),
-            )
-            heldout[out] = f_k.predicted_apl[out]
+        heldout = _predict(
+            inputs,
+            chosen,
+            a,
+            prior,
+            departement_folds(inputs.departement, folds),
+            penalties=penalties,
+            iterations=iterations,
+            callback=tick("held-out"),
+        )
         timings["held_out"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     cal = Calibration(

@@ -515,6 +515,7 @@ class Workspace:
             quality["travel"] = {
                 "speed_kmh": [float(v) for v in travel.speed_kmh],
                 "detour_factor": float(travel.detour_factor),
+                "terminal_minutes": float(travel.terminal_minutes),
             }
         return quality
 
