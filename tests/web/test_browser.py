@@ -64,18 +64,24 @@ def driver(tmp_path_factory):
     d.quit()
 
 
+def _open_territory(driver, wait, server_url: str, query: str, selector: str) -> None:
+    """From the home page, search ``query`` and click the hit opening ``selector``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    driver.get(server_url + "/")
+    driver.find_element(By.ID, "recherche").send_keys(query)
+    hit = (By.CSS_SELECTOR, f"#resultats button[data-selector='{selector}']")
+    wait.until(ec.element_to_be_clickable(hit)).click()
+
+
 def test_search_see_apl_run_closure(server_url, driver):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     wait = WebDriverWait(driver, 30)
-    driver.get(server_url + "/")
-    driver.find_element(By.ID, "recherche").send_keys("Loison-sous-Lens")
-    hit = wait.until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='62523']"))
-    )
-    hit.click()
+    _open_territory(driver, wait, server_url, "Loison-sous-Lens", "62523")
     wait.until(ec.text_to_be_present_in_element((By.ID, "territoire-apl"), "6,558"))
     assert "Loison-sous-Lens" in driver.find_element(By.ID, "territoire-nom").text
     wait.until(lambda d: d.find_element(By.ID, "carte").get_attribute("data-vue") == "territoire")
@@ -163,15 +169,10 @@ def test_wrong_token_shows_error(server_url, driver):
 
 def test_health_sites_drawn_on_map(server_url, driver):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     wait = WebDriverWait(driver, 30)
-    driver.get(server_url + "/")
-    driver.find_element(By.ID, "recherche").send_keys("Bessèges")
-    wait.until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='30037']"))
-    ).click()
+    _open_territory(driver, wait, server_url, "Bessèges", "30037")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.site-marker")) >= 1)
 
 
@@ -198,15 +199,10 @@ def test_catchment_sites_and_commune_labels(server_url, driver):
     """Loison-sous-Lens: the Filieris centre of Avion (≈ 4 min away, outside the commune)
     is drawn; commune names appear once zoomed in."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     wait = WebDriverWait(driver, 60)
-    driver.get(server_url + "/")
-    driver.find_element(By.ID, "recherche").send_keys("Loison-sous-Lens")
-    wait.until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='62523']"))
-    ).click()
+    _open_territory(driver, wait, server_url, "Loison-sous-Lens", "62523")
     wait.until(lambda d: d.find_element(By.ID, "carte").get_attribute("data-vue") == "territoire")
     wait.until(
         lambda d: (
@@ -254,11 +250,7 @@ def test_editor_shows_home_care_before_after(server_url, driver):
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     wait = WebDriverWait(driver, 120)
-    driver.get(server_url + "/")
-    driver.find_element(By.ID, "recherche").send_keys("Loison-sous-Lens")
-    wait.until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='62523']"))
-    ).click()
+    _open_territory(driver, wait, server_url, "Loison-sous-Lens", "62523")
     wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 0)
     medico = Select(driver.find_element(By.ID, "medico-site")).options
     assert len(medico) == 1 and "importer un extrait FINESS" in medico[0].text
@@ -320,11 +312,7 @@ def test_decazeville_as_a_mayor(server_url, driver):
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     wait = WebDriverWait(driver, 120)
-    driver.get(server_url + "/")
-    driver.find_element(By.ID, "recherche").send_keys("Decazeville")
-    wait.until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "#resultats button[data-selector='12089']"))
-    ).click()
+    _open_territory(driver, wait, server_url, "Decazeville", "12089")
     wait.until(lambda d: d.find_element(By.ID, "carte").get_attribute("data-vue") == "territoire")
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.site-marker.filieris.site-ferme"))
     assert len(driver.find_elements(By.CSS_SELECTOR, "path.site-marker.filieris.site-ferme")) == 2
@@ -356,17 +344,10 @@ def test_mp_closes_a_network_site_of_another_departement(server_url, driver):
     """Circo 12-02 (Aveyron): the Filieris centre of Carmaux (Tarn, ≈ 20 min from the
     constituency) is offered for closure, with its time, beside those of the Aveyron."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     wait = WebDriverWait(driver, 120)
-    driver.get(server_url + "/")
-    driver.find_element(By.ID, "recherche").send_keys("circo 12-02")
-    wait.until(
-        ec.element_to_be_clickable(
-            (By.CSS_SELECTOR, "#resultats button[data-selector='circo:12-02']")
-        )
-    ).click()
+    _open_territory(driver, wait, server_url, "circo 12-02", "circo:12-02")
     wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 1)
     options = {o.get_attribute("value"): o.text
                for o in Select(driver.find_element(By.ID, "site")).options}  # fmt: skip
