@@ -23,6 +23,7 @@ import time
 
 import httpx
 import psutil
+from chunked_body import send_chunked
 
 TOKEN = "body-bench-token-0123456789"
 ROUTES = [
@@ -42,53 +43,6 @@ def rss_mib(proc: psutil.Process) -> float:
         except psutil.Error:
             continue
     return total / 2**20
-
-
-def send_chunked(port: int, path: str, total: int, token: bool) -> tuple[str, int, float]:
-    """Send up to ``total`` bytes chunked; stop when the server answers or stops reading."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
-            "Content-Type: application/json\r\n"
-            + (f"Authorization: Bearer {TOKEN}\r\n" if token else "") + "\r\n")  # fmt: skip
-    sock.sendall(head.encode())
-    chunk = b"10000\r\n" + b"x" * 65_536 + b"\r\n"
-    sent, reply, t0 = 0, b"", time.perf_counter()
-    sock.setblocking(False)
-    stalled_since = None
-    pending = b""  # a partial send must finish its chunk, or the chunked framing breaks
-    while sent < total:
-        try:
-            reply += sock.recv(65_536)
-            if reply:
-                break
-        except BlockingIOError:
-            pass
-        except OSError:
-            break
-        try:
-            pending = pending or chunk
-            n = sock.send(pending)
-            sent, pending = sent + n, pending[n:]
-            stalled_since = None
-        except BlockingIOError:
-            stalled_since = stalled_since or time.perf_counter()
-            if time.perf_counter() - stalled_since > 20:
-                break  # the server stopped reading and did not answer
-            time.sleep(0.005)
-        except OSError:
-            break
-    sock.settimeout(20)
-    try:
-        while b"\r\n" not in reply:
-            data = sock.recv(65_536)
-            if not data:
-                break
-            reply += data
-    except OSError:
-        pass
-    sock.close()
-    status = reply.split(b" ", 2)[1].decode() if reply.count(b" ") >= 2 else "no answer"
-    return status, sent, time.perf_counter() - t0
 
 
 def main() -> None:
@@ -128,11 +82,14 @@ def main() -> None:
 
             sampler = threading.Thread(target=sample)
             sampler.start()
-            status, sent, seconds = send_chunked(port, path, total, token)
+            headers = {"Content-Type": "application/json",
+                       **({"Authorization": f"Bearer {TOKEN}"} if token else {})}  # fmt: skip
+            status, sent, seconds = send_chunked("127.0.0.1", port, path, total=total,
+                                                 headers=headers)  # fmt: skip
             time.sleep(0.3)
             done.set()
             sampler.join()
-            print(f"{path:<28} token {'yes' if token else 'no ':<3}  answer {status:<9} after "
+            print(f"{path:<28} token {'yes' if token else 'no ':<3}  answer {status or 'none':<9} after "
                   f"{sent / 2**20:8.1f} MiB in {seconds:5.1f} s; server memory {before:6.0f} → "
                   f"peak {peak[0]:6.0f} MiB (+{peak[0] - before:.0f})")  # fmt: skip
     finally:

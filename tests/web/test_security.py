@@ -10,6 +10,7 @@ import time
 
 import httpx
 import pytest
+from benchmarks.chunked_body import send_chunked
 from fastapi.testclient import TestClient
 
 from proxisante.errors import InputError
@@ -97,50 +98,6 @@ def test_host_name():
     assert host_name("::1") == "::1"
 
 
-def _send_chunked(base: str, path: str, *, total: int, headers: dict[str, str]) -> tuple[int, int]:
-    """POST ``total`` bytes in 64 KiB chunks without Content-Length on a raw socket; stop
-    when the server answers or stops reading. Returns (HTTP status, bytes sent)."""
-    host, port = base.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=5)
-    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
-    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
-    sock.sendall(head.encode())
-    chunk = b"10000\r\n" + b"x" * 65_536 + b"\r\n"
-    sent = 0
-    sock.setblocking(False)
-    deadline = time.time() + 60
-    reply = b""
-    pending = b""  # a partial send must finish its chunk, or the chunked framing breaks
-    while sent < total and time.time() < deadline:
-        try:
-            reply += sock.recv(65_536)
-            if reply:
-                break
-        except BlockingIOError:
-            pass
-        except OSError:
-            break
-        try:
-            pending = pending or chunk
-            n = sock.send(pending)
-            sent, pending = sent + n, pending[n:]
-        except BlockingIOError:
-            time.sleep(0.01)  # the server is not reading: wait for its answer
-        except OSError:
-            break
-    sock.settimeout(10)
-    try:
-        while b"\r\n" not in reply:
-            data = sock.recv(65_536)
-            if not data:
-                break
-            reply += data
-    except OSError:
-        pass
-    sock.close()
-    return int(reply.split(b" ", 2)[1]), sent
-
-
 @pytest.mark.parametrize(
     "path", ["/api/scenarios", "/api/scenarios/evaluate", "/api/offer/import/finess",
              "/api/search?q=lens", "/", "/nowhere"],
@@ -151,7 +108,9 @@ def test_chunked_body_far_over_the_limit_is_cut(live_server, path, token):
     read routes: the server answers (413 where it reads the body, an earlier refusal where
     it does not) after reading at most a few MB (socket buffers included)."""
     headers = {"Content-Type": "application/json", **(AUTH if token else {})}
-    status, sent = _send_chunked(live_server, path, total=200_000_000, headers=headers)
+    host, port = live_server.removeprefix("http://").split(":")
+    status, sent, _ = send_chunked(host, int(port), path, total=200_000_000, headers=headers,
+                                   max_seconds=60)  # fmt: skip
     reads_body = (token and path.startswith("/api/scenarios")) or (
         token and path.startswith("/api/offer"))  # fmt: skip
     assert status == 413 if reads_body else status in (401, 404, 405, 413)
