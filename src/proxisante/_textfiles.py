@@ -51,6 +51,7 @@ __all__ = [
     "read_text_table",
     "readable_copy",
     "scan_text",
+    "utf8_text",
 ]
 
 #: Encodings of French official files: UTF-8 today, Windows-1252 for older extracts.
@@ -309,6 +310,42 @@ def _settle_encoding(
                 _fail_at(name, path, offset + exc.start, msg)
             offset += len(chunk)
     return "cp1252"
+
+
+def utf8_text(raw: bytes, name: str, *, expected: str = "a UTF-8 text file") -> str:
+    """``raw`` decoded as UTF-8, the one encoding of YAML/JSON documents exchanged between
+    systems (RFC 8259 §8.1); a UTF-8 byte-order mark is accepted and dropped.
+
+    Parameters
+    ----------
+    raw
+        The bytes (a file's, or a request body).
+    name
+        What they are, named in messages (a file, ``request body``).
+    expected
+        What is expected, said in messages.
+
+    Raises
+    ------
+    DataFileError
+        UTF-16 or UTF-32 (with a byte-order mark), a NUL byte (UTF-16/32 without one, or a
+        binary file), or bytes that are not UTF-8, each naming its line.
+    """
+    boms = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+            (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))  # fmt: skip
+    for bom, encoding in boms:
+        if raw.startswith(bom):
+            raise DataFileError(name, f"{encoding} text; expected {expected}", line=1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        msg = f"NUL byte: UTF-16/UTF-32 text or a binary file, not text; expected {expected}"
+        raise DataFileError(name, msg, line=raw.count(b"\n", 0, nul) + 1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        msg = f"byte 0x{raw[exc.start]:02X} is not UTF-8; expected {expected}"
+        raise DataFileError(name, msg, line=line) from None
 
 
 def first_line(path: str | Path) -> str:

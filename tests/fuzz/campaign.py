@@ -163,11 +163,9 @@ def web_outcome(status_code: int, text: str) -> tuple[int, str]:
 #: Targets of the campaign.
 TARGETS: list[Target] = [
     Target("cli", FORMATS, _invoke_cli),
-    # a JSON body in UTF-16 is JSON as RFC 7159 allows (the parser detects it): it must store
-    # the seed's scenario exactly; a scenario *file* must be UTF-8
+    # a scenario body, like a scenario file, must be UTF-8 (RFC 8259 §8.1): UTF-16 is refused
     Target("web", WEB_FORMATS, _invoke_web, shown_name=_web_upload_name,
-           names_lines=lambda fmt: not fmt.startswith("scenario"),
-           same=(("scenario-json", "UTF-16"),)),
+           names_lines=lambda fmt: not fmt.startswith("scenario")),
 ]  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -238,6 +240,49 @@ def test_assumptions_yaml_overrides_and_errors(tmp_path):
     with pytest.raises(DataFileError, match="file not found"):
         read_assumptions(tmp_path / "none.yaml")
     assert PlanAssumptions().fees_per_fte("gp") == 162_000.0
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        # deeper than libyaml's own limit: PyYAML's Python loader used to recurse (and take
+        # seconds) on it
+        ("gp_tariff_eur: " + "[" * 20_000 + "]" * 20_000 + "\n", r"nested too deeply"),
+        ("gp_tariff_eur: " + "[" * 50 + "]" * 50 + "\n", r"nested deeper than 8 levels"),
+        ("a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n" + "".join(
+            f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 7)),
+         r"more than 100,000 values"),
+    ],
+)  # fmt: skip
+def test_assumptions_yaml_is_read_with_bounds(tmp_path, text, pattern):
+    """Plan assumptions are read like scenario files (libyaml, nesting and size bounded):
+    a hostile file is a one-line error naming the file, quickly."""
+    f = tmp_path / "hyp.yaml"
+    f.write_text(text, encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(DataFileError, match=r"hyp.yaml(, line \d+)?: .*" + pattern):
+        read_assumptions(f)
+    assert time.perf_counter() - t0 < 5
+    f.write_bytes("gp_tariff_eur: 30\n# é\n".encode("latin-1"))
+    with pytest.raises(DataFileError, match=r"hyp.yaml, line 2: byte 0xE9 is not UTF-8"):
+        read_assumptions(f)
+
+
+def test_assumptions_yaml_loads_as_before(tmp_path):
+    """A normal file gives the same assumptions as PyYAML's plain safe loading did (BOM,
+    comments, integers, floats, other professions' keys)."""
+    import yaml
+
+    text = ("# hypothèses du réseau\ngp_tariff_eur: 31.5\nmin_team_gp_fte: 3\n"
+            "fixed_payment_share: 1.5e-1\nphysiotherapist_fte_eur_per_year: 60000\n")  # fmt: skip
+    f = tmp_path / "hyp.yaml"
+    f.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    expected = PlanAssumptions().with_overrides(yaml.safe_load(text))
+    assert read_assumptions(f) == expected
+    assert (
+        expected.gp_tariff_eur == 31.5
+        and expected.other["physiotherapist_fte_eur_per_year"] == 60000
+    )
 
 
 def test_scenarios_and_french_xlsx(gard, tmp_path):

@@ -32,7 +32,7 @@ def test_good_file_still_loads(tmp_path):
         (GOOD_YAML.encode("latin-1"), r"line 5: byte 0xE9 is not UTF-8"),
         (GOOD_YAML.encode("utf-16"), r"line 1: UTF-16 text; expected a UTF-8"),
         (GOOD_YAML.encode("utf-16-be"), r"line 1: NUL byte"),
-        (bytes(range(256)) * 4, r"line 1: NUL byte: this is a binary file"),
+        (bytes(range(256)) * 4, r"line 1: NUL byte: UTF-16/UTF-32 text or a binary file"),
     ],
 )
 def test_non_utf8_files_named_by_line(tmp_path, data, pattern):

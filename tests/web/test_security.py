@@ -4,6 +4,7 @@ internal errors, concurrent saves), each a regression test of a case that was fo
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -150,6 +151,48 @@ def test_malformed_scenarios_are_4xx_with_a_message(client, body, expected):
         r = client.post(url, content=body, headers={**AUTH, "Content-Type": "application/json"})
         assert 400 <= r.status_code < 500, (url, r.status_code, r.text[:200])
         assert expected in r.json()["error"] and len(r.json()["error"]) < 1000
+
+
+AVION = "filieris-centre-de-sante-de-la-republique-avion"
+GOOD_SCENARIO = {"name": "utf",
+                 "edits": [{"kind": "close_sites", "sites": [AVION], "note": "Fermé à Avion"}]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("encoding", "pattern"),
+    [
+        ("utf-16", r"request body, line 1: UTF-16 text; expected UTF-8 JSON \(RFC 8259"),
+        ("utf-16-le", r"request body, line 1: NUL byte: UTF-16/UTF-32 text .*expected UTF-8"),
+        ("utf-32", r"request body, line 1: UTF-32 text; expected UTF-8 JSON"),
+        ("latin-1", r"request body, line 1: byte 0xE9 is not UTF-8; expected UTF-8 JSON"),
+    ],
+)
+def test_json_bodies_must_be_utf8_like_scenario_files(client, encoding, pattern, tmp_path):
+    """A scenario body in another encoding than UTF-8 is refused (400, naming the encoding
+    expected) on every scenario route, as the command refuses such a scenario file; nothing
+    is stored."""
+    from proxisante.scenarios import load_scenario
+
+    body = json.dumps(GOOD_SCENARIO, ensure_ascii=False).encode(encoding)
+    headers = {**AUTH, "Content-Type": "application/json"}
+    for url in ("/api/scenarios", "/api/scenarios/evaluate",
+                "/api/scenarios/home-care?territory=62498"):  # fmt: skip
+        r = client.post(url, content=body, headers=headers)
+        assert r.status_code == 400, (url, r.status_code, r.text[:200])
+        assert re.match(pattern, r.json()["error"]), r.json()["error"]
+    assert "utf" not in client.get("/api/scenarios", headers=AUTH).json()
+    f = tmp_path / "s.json"
+    f.write_bytes(body)
+    with pytest.raises(InputError, match="UTF-8"):  # the command's reading says the same
+        load_scenario(f)
+
+
+def test_utf8_body_with_byte_order_mark_accepted_as_in_files(client):
+    body = b"\xef\xbb\xbf" + json.dumps(GOOD_SCENARIO, ensure_ascii=False).encode("utf-8")
+    r = client.post("/api/scenarios", content=body,
+                    headers={**AUTH, "Content-Type": "application/json"})  # fmt: skip
+    assert r.status_code == 201, r.text[:200]
+    assert "utf" in client.get("/api/scenarios", headers=AUTH).json()
 
 
 def test_evaluations_are_bounded(tmp_path):

@@ -32,10 +32,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from proxisante._documents import DocumentLimits, load_document
 from proxisante.errors import DataFileError, InputError
 from proxisante.offer.model import PROFESSIONS
 
 __all__ = [
+    "ASSUMPTIONS_LIMITS",
     "ASSUMPTION_INFO",
     "OTHER_KEYS",
     "PLANNED_PROFESSIONS",
@@ -356,23 +358,29 @@ def _planned(profession: str) -> str:
     return profession
 
 
+#: Bounds of an assumptions file (a flat mapping of a few dozen ``name: number`` lines).
+ASSUMPTIONS_LIMITS = DocumentLimits(
+    max_bytes=1 << 20, max_depth=8, max_nodes=100_000,
+    needs="an assumptions file is a flat mapping of name: number",
+)  # fmt: skip
+
+
 def read_assumptions(path: str | Path, base: PlanAssumptions | None = None) -> PlanAssumptions:
     """Read overrides from a YAML file of ``name: number`` lines (see :data:`ASSUMPTION_INFO`).
+
+    The file is read as scenario files are (:func:`proxisante._documents.load_document`):
+    UTF-8, libyaml's safe loader, size and nesting bounded (:data:`ASSUMPTIONS_LIMITS`).
 
     Raises
     ------
     DataFileError
-        Missing or unreadable file, not a mapping, unknown name or non-numeric value.
+        Missing, too large, not UTF-8 or not valid YAML (with its line), nested too deeply,
+        not a mapping, unknown name or non-numeric value; each naming the file.
     """
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise DataFileError(str(path), "file not found; expected a YAML file of name: number")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DataFileError(str(path), f"not valid YAML ({exc.__class__.__name__})") from None
+    data = load_document(path, "yaml", ASSUMPTIONS_LIMITS)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -9,16 +9,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from proxisante._documents import DocumentLimits, load_document
+from proxisante._documents import check_shape as check_document_shape
 from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.scenarios.model import Scenario
 
 __all__ = ["check_shape", "dump_scenario", "load_scenario", "parse_scenario", "validation_message"]
 
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-#: YAML's safe loader, in C (libyaml) when PyYAML has it: PyYAML's Python scanner takes
-#: time quadratic in the nesting of ``[…]`` (a 1,000-level file: 10 s and more), libyaml
-#: refuses more than 1,000 levels at once.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def validation_message(exc: ValidationError, data: Any) -> str:
@@ -60,65 +58,17 @@ MAX_SCENARIO_BYTES = 16 << 20
 MAX_SCENARIO_DEPTH = 32
 #: Most values (mappings, lists, scalars; YAML aliases counted each time) in a scenario.
 MAX_SCENARIO_NODES = 1_000_000
-
-
-def _scenario_text(path: Path) -> str:
-    """The file's text: UTF-8 (a byte-order mark is accepted), bounded in size."""
-    size = path.stat().st_size
-    if size > MAX_SCENARIO_BYTES:
-        msg = f"file is {size / 2**20:.1f} MiB; a scenario file is at most 16 MiB"
-        raise DataFileError(str(path), msg)
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataFileError(str(path), "UTF-16 text; expected a UTF-8 text file", line=1)
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        msg = "NUL byte: this is a binary file, not a YAML/JSON text"
-        raise DataFileError(str(path), msg, line=raw.count(b"\n", 0, nul) + 1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        msg = f"byte 0x{raw[exc.start]:02X} is not UTF-8; expected a UTF-8 text file"
-        raise DataFileError(str(path), msg, line=line) from None
+#: The bounds of a scenario, file or web body.
+SCENARIO_LIMITS = DocumentLimits(
+    max_bytes=MAX_SCENARIO_BYTES, max_depth=MAX_SCENARIO_DEPTH, max_nodes=MAX_SCENARIO_NODES,
+    needs="a scenario needs 4 levels",
+)  # fmt: skip
 
 
 def check_shape(data: Any) -> None:
-    """Refuse nesting deeper than :data:`MAX_SCENARIO_DEPTH` or more values than
-    :data:`MAX_SCENARIO_NODES` (mappings, lists, keys and scalars; a YAML alias counts
-    its whole value each time it is used), or a value containing itself.
-
-    Iterative walk (no recursion limit) that sizes each distinct mapping or list once: a
-    file of aliases of aliases (an "alias bomb") is refused without visiting the millions
-    of values it stands for.
-    """
-    too_deep = f"nested deeper than {MAX_SCENARIO_DEPTH} levels; a scenario needs 4"
-    sizes: dict[int, tuple[int, int]] = {}  # id of a mapping or list → (values, levels)
-    open_: set[int] = set()  # containers being sized: the path from the top
-    stack: list[tuple[Any, bool]] = [(data, False)]
-    while stack:
-        value, children_sized = stack.pop()
-        if not isinstance(value, dict | list) or id(value) in sizes:
-            continue
-        children = [*value, *value.values()] if isinstance(value, dict) else value
-        if not children_sized:
-            if id(value) in open_ or len(open_) >= MAX_SCENARIO_DEPTH:  # a cycle, or deep
-                raise InputError(too_deep)
-            open_.add(id(value))
-            stack.append((value, True))
-            stack.extend((c, False) for c in children if isinstance(c, dict | list))
-            continue
-        nodes, levels = 1, 1
-        for c in children:
-            n, d = sizes[id(c)] if isinstance(c, dict | list) else (1, 1)
-            nodes, levels = nodes + n, max(levels, d + 1)
-        if levels > MAX_SCENARIO_DEPTH:
-            raise InputError(too_deep)
-        if nodes > MAX_SCENARIO_NODES:
-            msg = f"more than {MAX_SCENARIO_NODES:,} values (YAML aliases counted each time)"
-            raise InputError(msg)
-        sizes[id(value)] = (nodes, levels)
-        open_.discard(id(value))
+    """Refuse a scenario nested deeper than :data:`MAX_SCENARIO_DEPTH` or with more values
+    than :data:`MAX_SCENARIO_NODES` (:func:`proxisante._documents.check_shape`)."""
+    check_document_shape(data, SCENARIO_LIMITS)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -135,24 +85,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if fmt is None:
         msg = f"unsupported scenario file type '{path.suffix}'; accepted: .yaml, .yml, .json"
         raise DataFileError(str(path), msg)
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    text = _scenario_text(path)
-    try:
-        data = yaml.load(text, Loader=_YAML_LOADER) if fmt == "yaml" else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        line = line + 1 if line is not None else getattr(exc, "lineno", None)
-        msg = f"not valid {fmt.upper()}"
-        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own limit
-            msg += ": nested too deeply (a scenario needs 4 levels)"
-        raise DataFileError(str(path), msg, line=line) from None
-    except RecursionError:
-        msg = f"not valid {fmt.upper()}: nested too deeply (a scenario needs 4 levels)"
-        raise DataFileError(str(path), msg) from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        msg = f"not valid {fmt.upper()}: {shorten(exc)}"
-        raise DataFileError(str(path), msg) from None
+    data = load_document(path, fmt, SCENARIO_LIMITS)
     try:
         return parse_scenario(data)
     except InputError as exc:

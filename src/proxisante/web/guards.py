@@ -11,6 +11,11 @@
   reading, so its memory stays bounded whatever the sender does.
 
 Refusals are JSON ``{"error": …}`` like every other error of the application.
+
+:class:`Utf8JsonRoute` is the route class of the routers taking JSON bodies: a body that is
+not UTF-8 (UTF-16, UTF-32, Latin-1…) is refused with HTTP 400 before it is parsed, as a
+scenario file is (:func:`proxisante._textfiles.utf8_text`; JSON exchanged between systems
+is UTF-8, RFC 8259 §8.1; a UTF-8 byte-order mark is accepted, as in files).
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request, Response
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["LOOPBACK_HOSTS", "BodyTooLargeError", "RequestGuard", "host_name"]
+from proxisante._textfiles import utf8_text
+
+__all__ = ["LOOPBACK_HOSTS", "BodyTooLargeError", "RequestGuard", "Utf8JsonRoute", "host_name"]
 
 #: Host names accepted by default: the loopback interface only.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -32,6 +40,29 @@ class BodyTooLargeError(HTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"request body larger than {limit:,} bytes".replace(",", " "))
+
+
+class Utf8JsonRoute(APIRoute):
+    """A route whose request body must be UTF-8 (checked before FastAPI parses it: its JSON
+    parser would otherwise read UTF-16 and UTF-32 too).
+
+    Raises
+    ------
+    DataFileError
+        From the handler (HTTP 400 with the application's handlers): the body is not UTF-8,
+        naming its line and the encoding expected.
+    """
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def utf8_handler(request: Request) -> Response:
+            body = await request.body()  # kept by the request: FastAPI parses the same bytes
+            if body:
+                utf8_text(body, "request body", expected="UTF-8 JSON (RFC 8259 §8.1)")
+            return await handler(request)
+
+        return utf8_handler
 
 
 def host_name(header: str) -> str:

@@ -1,7 +1,8 @@
 """Scenarios (token): evaluate, save and list the stored scenarios.
 
-Evaluations run in the :class:`~proxisante.web.evaluation.Evaluator`'s worker processes, not
-on the request threads; a scenario's home care (needs layer, cached by the context) runs on a
+Bodies are UTF-8 JSON (:class:`~proxisante.web.guards.Utf8JsonRoute`). Evaluations run in
+the :class:`~proxisante.web.evaluation.Evaluator`'s worker processes, not on the request
+threads; a scenario's home care (needs layer, cached by the context) runs on a
 worker thread; saves are serialised by the context's write lock.
 """
 
@@ -14,11 +15,12 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.concurrency import run_in_threadpool
 
 from proxisante.web.context import WebContext, get_context, require_token
+from proxisante.web.guards import Utf8JsonRoute
 from proxisante.web.schemas import HomeCareImpact, ScenarioImpact
 
 __all__ = ["router"]
 
-router = APIRouter(dependencies=[Depends(require_token)])
+router = APIRouter(dependencies=[Depends(require_token)], route_class=Utf8JsonRoute)
 Context = Annotated[WebContext, Depends(get_context)]
 
 
