@@ -65,3 +65,35 @@ def test_cog_writes_french_xlsx_and_html_with_where_and_who(tmp_path):
     assert "Où et qui, année par année" in html and "map-plan" in html
     assert "plus bas = meilleur" in html and "gel des embauches" in html
     assert "valeur utilisateur" in html  # the YAML values are marked as the user's
+
+
+def test_headcount_conversion_from_the_assumptions_file_or_the_option(tmp_path):
+    """``centre_gp_fte_per_person`` in the assumptions file gives the same plan as
+    ``--centre-gp-fte-per-person``; the option overrides the file; bad values are one line
+    naming the file."""
+    args = ["plan", "optimise", "-t", "circo:12-02", "--budget", "2025=1e6",
+            "--time-limit", "20"]  # fmt: skip
+    hyp = tmp_path / "hyp.yaml"
+    plans = {}
+    for name, text, option in [
+        ("file", "centre_gp_fte_per_person: 0.5\n", []),
+        ("option", "gp_tariff_eur: 30\n", ["--centre-gp-fte-per-person", "0.5"]),
+        ("both", "centre_gp_fte_per_person: 0.8\n", ["--centre-gp-fte-per-person", "0.5"]),
+    ]:
+        hyp.write_text(text, encoding="utf-8")
+        csv = tmp_path / f"{name}.csv"
+        res = _run(tmp_path, *args, "--assumptions", str(hyp), *option, "--csv", str(csv))
+        assert res.exit_code == 0, res.output
+        assert "1 personne = 0,5 ETP" in " ".join(res.output.split())  # the world's conversion
+        plans[name] = pd.read_csv(csv, dtype={"commune": str})
+    pd.testing.assert_frame_equal(plans["file"], plans["option"])
+    pd.testing.assert_frame_equal(plans["both"], plans["option"])
+    for value, expected in [("0", r"expected FTE per person in \(0, 1\]"),
+                            ("1.5", r"expected FTE per person in \(0, 1\]"),
+                            (".nan", "expected a number"), ("un", "expected a number")]:  # fmt: skip
+        hyp.write_text(f"centre_gp_fte_per_person: {value}\n", encoding="utf-8")
+        res = _run(tmp_path, *args, "--assumptions", str(hyp))
+        assert res.exit_code == 2, res.output
+        out = " ".join(res.output.split())
+        assert "hyp.yaml" in out and re.search(expected, out), out
+        assert "Traceback" not in res.output

@@ -164,6 +164,12 @@ def test_headcount_conversion_is_the_one_of_scenarios():
     row = next(r for r in inst.sources if r["unité"] == "ETP par personne")
     assert row["valeur"] == 0.5 and row["statut"] == "valeur utilisateur"
     assert "0,5 ETP" in row["source"]
+    # a conversion set in the assumptions must be the offer's: refused, never ignored
+    with pytest.raises(InputError, match=r"assumptions count 0\.8 FTE .* the offer 0\.5"):
+        build_instance(GARD, budgets_eur=BUDGET, hires_fte=4, offer=offer,
+                       assumptions=PlanAssumptions(centre_gp_fte_per_person=0.8))  # fmt: skip
+    with pytest.raises(InputError, match=r"centre_gp_fte_per_person was 1.5; expected FTE"):
+        PlanAssumptions(centre_gp_fte_per_person=1.5)
 
 
 def test_birth_years_drive_the_freeze_when_known():

@@ -101,7 +101,10 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               for p, v in _per_profession(fte_cost, profs, "--fte-cost").items()}  # fmt: skip
     a = a.with_overrides({k: v for k, v in named.items() if v is not None}, origin="options")
     a = a.with_overrides(_settings(settings), origin="--set")
-    ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
+    if centre_gp_fte_per_person is not None:  # the option overrides the assumptions file
+        a = a.with_overrides({"centre_gp_fte_per_person": centre_gp_fte_per_person},
+                             origin="--centre-gp-fte-per-person")  # fmt: skip
+    ws = workspace(store, centre_gp_fte_per_person=a.centre_gp_fte_per_person)
     inst = ws.plan_instance(
         territory, budgets_eur=budget, hires_fte=hires,
         candidates=[c.strip() for c in candidates.split(",")] if candidates else None,

@@ -34,7 +34,7 @@ import pandas as pd
 
 from proxisante._documents import DocumentLimits, load_document
 from proxisante.errors import DataFileError, InputError
-from proxisante.offer.model import PROFESSIONS
+from proxisante.offer.model import CENTRE_GP_FTE_PER_PERSON, PROFESSIONS
 
 __all__ = [
     "ASSUMPTIONS_LIMITS",
@@ -194,6 +194,11 @@ class PlanAssumptions:
     budget_growth_per_year: float = 0.05
     growth_hires_elasticity: float = 1.0
     other_attrition_per_year: float = 0.05
+    #: FTE counted per salaried centre de santé GP known by headcount only (« hypothèse »,
+    #: :data:`~proxisante.offer.model.CENTRE_GP_FTE_PER_PERSON`; CLI
+    #: ``--centre-gp-fte-per-person`` overrides it). Listed with its note by the plan's
+    #: world sources when the conversion is used, so it has no :data:`ASSUMPTION_INFO` row.
+    centre_gp_fte_per_person: float = CENTRE_GP_FTE_PER_PERSON
     #: ``<profession>_<key>`` values (keys of :data:`OTHER_KEYS`) of the other professions.
     other: Mapping[str, float] = field(default_factory=dict)
 
@@ -218,6 +223,11 @@ class PlanAssumptions:
             if getattr(self, name) > 1:
                 msg = f"assumption {name} was {getattr(self, name)!r}; expected a share 0..1"
                 raise InputError(msg)
+        ratio = self.centre_gp_fte_per_person
+        if not 0 < ratio <= 1:
+            msg = (f"assumption centre_gp_fte_per_person was {ratio!r}; expected FTE per "
+                   "person in (0, 1], e.g. 0.8 for salaried GPs working 80 %")  # fmt: skip
+            raise InputError(msg)
         if self.fte_step <= 0:
             msg = f"assumption fte_step was {self.fte_step!r}; expected FTE > 0 (e.g. 0.5)"
             raise InputError(msg)

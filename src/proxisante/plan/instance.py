@@ -241,6 +241,14 @@ def build_instance(
         raise InputError(msg)
     rows = np.flatnonzero(in_terr)
     offer = offer if offer is not None else load_default_offer()
+    ratio = a.centre_gp_fte_per_person
+    if ratio != offer.centre_gp_fte_per_person and "centre_gp_fte_per_person" in a.overridden():
+        # the conversion is the offer's (it feeds the evaluation world): a different one set
+        # in the assumptions is refused, never ignored
+        msg = (f"the assumptions count {ratio:g} FTE per centre GP known by headcount, the "
+               f"offer {offer.centre_gp_fte_per_person:g}; build the offer with the same "
+               "conversion (Workspace(centre_gp_fte_per_person=…))")  # fmt: skip
+        raise InputError(msg)
     s = offer.sites
     mine = s[(s["operator"] == operator) & (s["category"] == "centre_de_sante")]
     existing = mine[(mine["status"] == "open") & mine["commune"].isin(territory.codes)]
