@@ -29,6 +29,19 @@ def test_optimise_sorted_by_year_with_names_and_units(tmp_path):
     assert not {"12167", "12268"} & set(plan["commune"])  # Najac, Sénergues
 
 
+def test_plan_csv_goes_through_the_table_writer(tmp_path):
+    """``--csv`` is checked before the optimisation and written by the writer of every
+    other CSV export (``workspace.write_table``: same convention, written whole)."""
+    args = ["plan", "optimise", "-t", "circo:12-02", "--budget", "2025=1e6"]
+    res = _run(tmp_path, *args, "--csv", str(tmp_path / "p.txt"))
+    assert res.exit_code == 2 and "--csv must end in .csv; got '.txt'" in res.output
+    assert not (tmp_path / "p.txt").exists()
+    res = _run(tmp_path, *args, "--csv", str(tmp_path / "absent" / "p.csv"), "--time-limit", "20")
+    assert res.exit_code == 2, res.output
+    assert "output folder" in res.output and "does not exist" in res.output
+    assert "Traceback" not in res.output
+
+
 def test_infeasible_budget_is_one_line_exit_2(tmp_path):
     res = _run(tmp_path, "plan", "optimise", "-t", "circo:12-02", "--budget", "2025=1000",
                "--candidates", "12052")  # fmt: skip

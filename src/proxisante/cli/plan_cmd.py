@@ -228,7 +228,10 @@ def optimise(
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
     from proxisante.plan import greedy, solve_milp
+    from proxisante.workspace import table_format, write_table
 
+    if csv is not None:  # refused before the optimisation, not after it
+        table_format(csv, accepted=("csv",), option="--csv")
     inst, _, _ = _instance(
         territory=territory, operator=operator, budget=_budgets(budget), hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
@@ -261,8 +264,8 @@ def optimise(
         )  # fmt: skip
     console.print(t)
     _print_world_note(inst)
-    if csv is not None:
-        table.to_csv(csv, index=False)
+    if csv is not None:  # the writer of every CSV export (same convention, atomic)
+        write_table(table, csv, accepted=("csv",), option="--csv")
         console.print(f"wrote {csv}")
 
 
