@@ -56,6 +56,24 @@ def test_incremental_equals_full_recompute(seed):
         base = full
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_delta_rows_are_the_nonzero_entries_of_delta_bit_for_bit(seed):
+    """The sparse form sums each origin's terms in the dense product's order: equal values,
+    not just close (scenario results must not depend on which form computed them)."""
+    minutes, pop, _, rng = _instance(seed)
+    pop[rng.random(len(pop)) < 0.1] = 0.0
+    cat = Catchment.build(minutes, pop)
+    cases = [([], []), ([5], [0.0]), ([7], [-5400.0]), ([7, 7], [5400.0, -5400.0])]
+    for _ in range(20):
+        k = int(rng.integers(1, 8))
+        cases.append((rng.integers(0, minutes.shape[1], k), rng.uniform(-9e4, 9e4, k)))
+    for sites, delta in cases:
+        dense = cat.delta(sites, delta)
+        rows, values = cat.delta_rows(sites, delta)
+        np.testing.assert_array_equal(rows, np.flatnonzero(dense))
+        assert np.array_equal(values, dense[rows])
+
+
 def test_delta_touches_only_reachable_origins():
     minutes, pop, _, _ = _instance(3)
     j = 7

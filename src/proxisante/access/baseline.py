@@ -145,19 +145,17 @@ class EvaluationBaseline:
         catchment, and the communes it does not reach keep their baseline APL exactly.
         """
         if member is None and not self.calibrated:
-            d = self.catchment.delta(sites, delta_consultations)
-            rows = np.flatnonzero(d)
-            return rows, self.baseline_apl[rows] + d[rows]
+            rows, d = self.catchment.delta_rows(sites, delta_consultations)
+            return rows, self.baseline_apl[rows] + d
         catchment, supply, model_apl = (
             (self.catchment, self.supply, self.model_apl) if member is None
             else (member.catchment, member.supply, member.model_apl)
         )  # fmt: skip
         assert model_apl is not None  # a calibrated baseline and its members hold their APL
         j, ds, _ = self.effective_change(sites, delta_consultations, supply=supply)
-        d = catchment.delta(j, ds)
-        rows = np.flatnonzero(d)
+        rows, d = catchment.delta_rows(j, ds)
         before = model_apl[rows]
-        return rows, combine_with_official(self.baseline_apl[rows], before, before + d[rows])
+        return rows, combine_with_official(self.baseline_apl[rows], before, before + d)
 
     def delta_range(self, sites, delta_consultations, *, low: float = 10.0, high: float = 90.0):
         """P``low``–P``high`` of the APL change over the central model and its members.

@@ -98,6 +98,31 @@ class Catchment:
             return np.zeros(self.shape[0])
         return self.weights_csc[:, j_u] @ supply_ratio(ds_u, self.site_demand[j_u])
 
+    def delta_rows(self, sites, delta_supply) -> tuple[np.ndarray, np.ndarray]:
+        """The origins whose accessibility changes and their ``ΔA``: ``(rows, delta)``.
+
+        The non-zero entries of :meth:`delta`, in row order, with the same values (each
+        origin sums its columns' terms in column order, as the sparse product does), read
+        from the changed columns only: no vector over every origin is built.
+        """
+        j_u, ds_u = _net_changes(sites, delta_supply, n_sites=self.shape[1])
+        w = self.weights_csc
+        if not w.has_sorted_indices:  # checked once, then cached by scipy
+            w.sort_indices()
+        ratio = supply_ratio(ds_u, self.site_demand[j_u])
+        start, end = w.indptr[j_u], w.indptr[j_u + 1]
+        if len(j_u) == 1:
+            rows = w.indices[start[0] : end[0]].astype(np.int64)
+            values = w.data[start[0] : end[0]] * ratio[0]
+        else:
+            parts = [np.arange(a, b) for a, b in zip(start, end, strict=True)]
+            at = np.concatenate(parts) if parts else np.array([], dtype=np.int64)
+            terms = w.data[at] * np.repeat(ratio, end - start)
+            rows, inverse = np.unique(w.indices[at].astype(np.int64), return_inverse=True)
+            values = np.bincount(inverse, weights=terms, minlength=len(rows))
+        keep = values != 0
+        return rows[keep], values[keep]
+
     def updated(self, baseline, sites, delta_supply) -> np.ndarray:
         """``baseline + ΔA`` (baseline: our full computation or a published indicator)."""
         return _check_baseline(baseline, self.shape[0]) + self.delta(sites, delta_supply)
