@@ -259,10 +259,20 @@ class EvaluationBaseline:
         :meth:`index_of` and by the tables indexed by commune)."""
         return pd.Index(self.codes, name="code_insee")
 
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        """Row of each code (a few codes are looked up without pandas' index machinery)."""
+        return {str(code): k for k, code in enumerate(self.codes)}
+
     def index_of(self, codes) -> np.ndarray:
         """Row indexes of ``codes``; an unknown code raises :class:`UnknownCodeError`."""
         wanted = list(codes)
-        idx = self.code_index.get_indexer(wanted)
+        if len(wanted) <= 1000:  # the edits of a scenario: dictionary lookups
+            row = self._row_of
+            idx = np.array([row.get(c, -1) if isinstance(c, str) else -1 for c in wanted],
+                           dtype=np.intp)  # fmt: skip
+        else:
+            idx = self.code_index.get_indexer(wanted)
         if (idx < 0).any():
             bad = np.asarray(wanted, dtype=object)[idx < 0]
             raise UnknownCodeError("commune (no official APL or location)", str(bad[0]))

@@ -353,7 +353,7 @@ def closure_effects(
                        "population_newly_under": 0.0}  # fmt: skip
         if len(ch) and not rec["consultations"] > 0 and rec["basis"] == "estimé":
             reason = "no_model_supply"
-            effect = territory_effect(territory, dataclasses.replace(res, changes=ch.iloc[:0]))
+            effect = territory_effect(territory, dataclasses.replace(res, supply_changes=[]))
         elif len(ch) and not rec["consultations"] > 0:
             reason = "no_gp_staff"
         elif len(ch) and effect["delta_apl"] == 0 and effect["max_commune_drop"] == 0:

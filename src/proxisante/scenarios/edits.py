@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -93,16 +94,27 @@ class AppliedEdits:
     changes: list[SupplyChange]
     notes: list[str]
     closed: list[str]
-    opened: pd.DataFrame
+    #: the sites the scenario opens, one dict per site with the :data:`OPENED_COLUMNS`
+    opened_rows: list[dict[str, Any]]
     staff_changes: list[StaffChange] = field(default_factory=list)
     capacities: dict[str, int] = field(default_factory=dict)
     operators: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def opened(self) -> pd.DataFrame:
+        """The sites the scenario opens (:data:`OPENED_COLUMNS`; status closed for a site
+        opened then closed by a later edit)."""
+        return pd.DataFrame(self.opened_rows, columns=OPENED_COLUMNS)
+
+    def opens(self, category: str) -> bool:
+        """True when the scenario opens a site of ``category``."""
+        return any(o["category"] == category for o in self.opened_rows)
 
     def sites_after(self, sites: pd.DataFrame) -> pd.DataFrame:
         """``sites`` with the scenario's closures, openings, places and operators applied."""
         after = sites.copy()
         after.loc[after["site_id"].isin(self.closed), "status"] = "closed"
-        if len(self.opened):
+        if self.opened_rows:
             after = pd.concat([after, self.opened], ignore_index=True)
         if self.capacities:
             if "capacity_places" not in after.columns:
@@ -408,10 +420,9 @@ def apply_edits(scenario: Scenario, offer: Offer) -> AppliedEdits:
     w = _Working.start(offer, scenario.name)
     for i, edit in enumerate(scenario.edits):
         _APPLY[type(edit)](w, i, edit)
-    opened = pd.DataFrame(w.opened, columns=OPENED_COLUMNS)
     # a site opened then closed by a later edit stays in `opened` with status closed
     closed_list = sorted(w.closed - w.closed_before)
-    opened.loc[opened["site_id"].isin(closed_list), "status"] = "closed"
+    opened = [o | {"status": "closed"} if o["site_id"] in w.closed else o for o in w.opened]
     return AppliedEdits(w.changes, w.notes, closed_list, opened, w.staff_changes,
                         w.capacities, w.operators)  # fmt: skip
 

@@ -14,6 +14,7 @@ become possible.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,7 +26,7 @@ from proxisante.access import CONSULTATIONS_PER_FTE, EvaluationBaseline
 from proxisante.errors import InputError
 from proxisante.model.baseline import default_baseline
 from proxisante.offer import Offer, SsiadCoverage, load_default_offer, site_supply, ssiad_coverage
-from proxisante.scenarios.edits import AppliedEdits, apply_edits
+from proxisante.scenarios.edits import AppliedEdits, SupplyChange, apply_edits
 from proxisante.scenarios.model import PopulationChange, PopulationProjection, Scenario
 from proxisante.territory import UNDER_SERVED_APL, load_communes, select
 
@@ -62,6 +63,9 @@ def _capacity_known(sites: pd.DataFrame) -> bool:
 _CAPACITY_KNOWN: IdentityCache[bool] = IdentityCache(size=2)
 
 
+#: The ids of the last SSIAD tables seen.
+_SSIAD_IDS: IdentityCache[frozenset] = IdentityCache(size=2)
+
 #: The SSIAD sites of the last offers seen (the SSIAD rate reads only those).
 _SSIAD_ROWS: IdentityCache[pd.DataFrame] = IdentityCache(size=2)
 
@@ -82,10 +86,14 @@ class _ElderlyInputs:
     sites_before: pd.DataFrame
     applied: AppliedEdits
     pop_by_age: pd.DataFrame | None
-    population_factor: pd.Series
+    #: factor per commune of the scenario's population edits; None: no population edit
+    population_factor: pd.Series | None
     codes: pd.Index
     staff: pd.DataFrame | None = None
-    nurse_fte_change: pd.Series | None = None
+
+    @cached_property
+    def nurse_fte_change(self) -> pd.Series:
+        return self.applied.fte_change_by_commune("nurse")
 
     @cached_property
     def sites_after(self) -> pd.DataFrame:
@@ -98,24 +106,54 @@ class _ElderlyInputs:
     @cached_property
     def ssiad_after(self) -> pd.DataFrame:
         before, a = self.ssiad_before, self.applied
-        ids = set(before["site_id"]) if "site_id" in before.columns else set()
-        opened = a.opened["category"] == "ssiad" if len(a.opened) else pd.Series([], dtype=bool)
-        if not (ids.intersection(a.closed) or ids.intersection(a.capacities) or opened.any()):
+        ids = _SSIAD_IDS.get((before,), lambda: frozenset(
+            before["site_id"] if "site_id" in before.columns else ()))  # fmt: skip
+        if not (ids.intersection(a.closed) or ids.intersection(a.capacities)
+                or a.opens("ssiad")):  # fmt: skip
             return before  # no SSIAD closed, opened or resized (operators are not read)
         # edits apply site by site: the SSIAD of the sites after are those of the SSIAD before
         return _ssiad_rows(a.sites_after(before))
 
 
+#: SSIAD coverage of the last SSIAD tables, age bands and communes seen (the coverage
+#: before a scenario is the same for every scenario on one offer).
+_SSIAD_COVERAGE: IdentityCache[SsiadCoverage] = IdentityCache(size=2)
+
+#: "No age bands needed": no SSIAD places anywhere (one object, so that its coverage is cached).
+_NO_BANDS = pd.DataFrame()
+
+
 @dataclass
 class ScenarioResult:
-    """Per-commune impact of a scenario, with the changes applied and the method used."""
+    """Per-commune impact of a scenario, with the changes applied and the method used.
+
+    ``columns`` holds the per-commune values as aligned arrays (``code_insee`` and the
+    columns of :attr:`communes`), ``supply_changes`` the GP supply changes at sites (rows
+    of :attr:`changes`); the tables are built on first use.
+    """
 
     scenario: Scenario
-    communes: pd.DataFrame
-    changes: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    supply_changes: list[SupplyChange]
     notes: list[str] = field(default_factory=list)
     method: str = ""
     elderly: _ElderlyInputs | None = None
+
+    @cached_property
+    def communes(self) -> pd.DataFrame:
+        """One row per commune: ``code_insee``, APL before/after and its change, populations,
+        the 2.5 and no-GP crossings, and the P10–P90 of the change with an ensemble."""
+        return pd.DataFrame(self.columns)  # one frame built at once
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """One row per GP supply change at a site (:class:`~proxisante.scenarios.edits.SupplyChange`
+        fields: edit, kind, site_id, commune, delta_fte, delta_consultations, basis)."""
+        names = [f.name for f in dataclasses.fields(SupplyChange)]
+        rows = self.supply_changes
+        if not rows:
+            return pd.DataFrame(columns=names)
+        return pd.DataFrame({n: [getattr(c, n) for c in rows] for n in names})
 
     def ssiad(self, codes=None) -> tuple[SsiadCoverage, SsiadCoverage]:
         """SSIAD places per 1,000 inhabitants aged 75+ before and after, over ``codes``
@@ -130,12 +168,17 @@ class ScenarioResult:
         bands, note = e.pop_by_age, ""
         if bands is None and not (_capacity_known(e.ssiad_before)
                                   or _capacity_known(e.ssiad_after)):  # fmt: skip
-            bands = pd.DataFrame()  # no SSIAD places anywhere: said so, no age estimate needed
+            bands = _NO_BANDS  # no SSIAD places anywhere: said so, no age estimate needed
         elif bands is None:  # no INSEE import: the needs layer's estimate, said so
             from proxisante.needs import default_ages
 
             bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
-        before = ssiad_coverage(e.ssiad_before, bands, codes, population_note=note)
+        before = _SSIAD_COVERAGE.get(
+            (e.ssiad_before, bands, codes, note),
+            lambda: ssiad_coverage(e.ssiad_before, bands, codes, population_note=note),
+        )
+        if e.ssiad_after is e.ssiad_before and e.population_factor is None:
+            return before, before  # no SSIAD and no population changed
         after = ssiad_coverage(e.ssiad_after, bands, codes, population_note=note,
                                population_factor=e.population_factor)  # fmt: skip
         return before, after
@@ -155,26 +198,26 @@ class ScenarioResult:
         data = load_needs(sites=e.sites_before, ages=e.pop_by_age, staff=e.staff)
         return home_care_change(
             data, codes, sites_before=e.sites_before, sites_after=e.sites_after,
-            nurse_fte_change=e.nurse_fte_change,
-            population_factor=None if (e.population_factor == 1).all() else e.population_factor,
+            nurse_fte_change=e.nurse_fte_change, population_factor=e.population_factor,
         )  # fmt: skip
 
     def summary(self, codes=None) -> dict[str, float]:
         """Aggregates over all communes or over ``codes`` (a territory's INSEE codes)."""
-        c = (
-            self.communes
-            if codes is None
-            else self.communes[self.communes["code_insee"].isin(codes)]
-        )
         # numpy columns (sums skip NaN as pandas does): a summary over every commune is
-        # part of each web evaluation
-        v = {k: c[k].to_numpy() for k in c.columns if k != "code_insee"}
+        # part of each web evaluation and reads the arrays without building the table
+        if codes is None:
+            v = {k: a for k, a in self.columns.items() if k != "code_insee"}
+            n, territory = len(self.columns["code_insee"]), None
+        else:
+            c = self.communes[self.communes["code_insee"].isin(codes)]
+            v = {k: c[k].to_numpy() for k in c.columns if k != "code_insee"}
+            n, territory = len(c), c["code_insee"]
         pop = v["pop_totale"]
         pop_after = v.get("pop_totale_after", pop)
         changed = v["delta_apl"] != 0
-        ssiad = self.ssiad(None if codes is None else c["code_insee"])
+        ssiad = self.ssiad(territory)
         return {
-            "communes": len(c),
+            "communes": n,
             "population": _total(pop),
             "population_after": _total(pop_after),
             "communes_affected": int(changed.sum()),
@@ -184,13 +227,17 @@ class ScenarioResult:
             "under_before": _total(pop[v["apl_before"] < UNDER_SERVED_APL]),
             "under_after": _total(pop_after[v["apl_after"] < UNDER_SERVED_APL]),
             "no_gp_after": _total(pop_after[v["no_gp_after"]]),
-            "consultations_change": float(self.changes["delta_consultations"].sum())
-            if len(self.changes)
-            else 0.0,
-            "fte_change": float(self.changes["delta_fte"].sum()) if len(self.changes) else 0.0,
+            "consultations_change": self._change_total("delta_consultations"),
+            "fte_change": self._change_total("delta_fte"),
             "ssiad_per_1000_before": ssiad[0].per_1000,
             "ssiad_per_1000_after": ssiad[1].per_1000,
         } | self._ranges(v, pop_after)
+
+    def _change_total(self, name: str) -> float:
+        """Sum of a field of the supply changes (0 without any), as the column's sum."""
+        if not self.supply_changes:
+            return 0.0
+        return _total(np.array([getattr(c, name) for c in self.supply_changes], dtype=float))
 
     @staticmethod
     def _ranges(v: dict[str, np.ndarray], pop_after: np.ndarray) -> dict[str, float]:
@@ -210,9 +257,19 @@ class ScenarioResult:
         return out
 
 
+def _read_only(values):
+    """A read-only view of an array (other values as given)."""
+    if not isinstance(values, np.ndarray):
+        return values
+    view = values.view()
+    view.flags.writeable = False
+    return view
+
+
 def _total(values: np.ndarray) -> float:
     """Sum skipping NaN (as pandas sums a column)."""
-    return float(np.nansum(values))
+    total = values.sum()  # no NaN in most columns: the same sum without a NaN-free copy
+    return float(total) if total == total else float(np.nansum(values))
 
 
 def population_factors(scenario: Scenario, baseline: EvaluationBaseline) -> np.ndarray:
@@ -376,28 +433,13 @@ def evaluate(
     columns["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
     columns["lifted"] = (before < UNDER_SERVED_APL) & (after >= UNDER_SERVED_APL)
     columns["no_gp_after"] = (before > NO_ACCESS_APL) & (after <= NO_ACCESS_APL)
-    communes = pd.DataFrame(columns)  # one frame built at once (no column-by-column inserts)
-    ch = (
-        pd.DataFrame([c.__dict__ for c in changes])
-        if changes
-        else pd.DataFrame(
-            columns=[
-                "edit",
-                "kind",
-                "site_id",
-                "commune",
-                "delta_fte",
-                "delta_consultations",
-                "basis",
-            ]
-        )
-    )
-    if (ch.get("basis") == "headcount").any():
+    columns = {k: _read_only(v) for k, v in columns.items()}  # some are the baseline's arrays
+    if any(c.basis == "headcount" for c in changes):
         notes.append(headcount_note_fr(offer.centre_gp_fte_per_person))
-    elderly = _ElderlyInputs(offer.sites, applied, pop_by_age,
-                             pd.Series(factor, index=ctx.code_index), ctx.code_index,
-                             offer.staff, applied.fte_change_by_commune("nurse"))  # fmt: skip
-    return ScenarioResult(scenario, communes, ch, notes, method, elderly)
+    factor_by_code = pd.Series(factor, index=ctx.code_index) if (factor != 1).any() else None
+    elderly = _ElderlyInputs(offer.sites, applied, pop_by_age, factor_by_code, ctx.code_index,
+                             offer.staff)  # fmt: skip
+    return ScenarioResult(scenario, columns, changes, notes, method, elderly)
 
 
 #: Per offer: its sites by id, the consultations of the centres with known GP staff and the
@@ -416,7 +458,6 @@ def _closure_inputs(offer: Offer) -> tuple[pd.DataFrame, np.ndarray, set[str]]:
 def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
     """Closed centres de santé with unknown GP staff get an estimated change (« estimé »)."""
     from proxisante.model.site_estimate import GP_CATEGORIES, estimate_site_consultations
-    from proxisante.scenarios.edits import SupplyChange
 
     if not applied.closed:
         return changes, notes, {}

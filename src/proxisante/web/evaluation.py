@@ -28,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from fastapi import HTTPException
 
@@ -82,21 +83,34 @@ def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame |
     use_model = model is not None and model.year == sc.baseline_year
     baseline = calibrated_baseline(model) if use_model else None
     res = evaluate(sc, offer=offer, baseline=baseline, pop_by_age=pop_by_age)
-    # only the communes whose APL changes are serialised, as plain columns
-    c = res.communes[res.communes["delta_apl"] != 0].sort_values("delta_apl")
+    # only the communes whose APL changes are serialised, as plain columns, most negative
+    # change first (read from the result's arrays: the full table is not needed)
+    col = res.columns
+    changed = np.flatnonzero(col["delta_apl"] != 0)
+    order = changed[_ascending(col["delta_apl"][changed])]
     names = _commune_names()
     fields = {"apl_before": "apl_before", "apl_after": "apl_after", "delta_apl": "delta_apl",
               "population": "pop_totale", "newly_under": "newly_under"}  # fmt: skip
-    if "delta_apl_p10" in c.columns:  # calibrated model with an ensemble: P10–P90
+    if "delta_apl_p10" in col:  # calibrated model with an ensemble: P10–P90
         fields |= {"delta_apl_p10": "delta_apl_p10", "delta_apl_p90": "delta_apl_p90"}
-    values = {key: c[col].to_numpy(dtype=bool if key == "newly_under" else float).tolist()
-              for key, col in fields.items()}  # fmt: skip
+    values = {key: col[c][order].astype(bool if key == "newly_under" else float).tolist()
+              for key, c in fields.items()}  # fmt: skip
     rows = [
         {"code_insee": code, "nom": names.get(code, "")} | {key: v[k] for key, v in values.items()}
-        for k, code in enumerate(c["code_insee"].tolist())
+        for k, code in enumerate(col["code_insee"].take(order).tolist())
     ]
     return {"name": sc.name, "method": res.method, "summary": res.summary(),
             "notes": list(res.notes), "communes": rows}  # fmt: skip
+
+
+def _ascending(values: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` in ascending order, NaN last (pandas' ``sort_values`` order,
+    ties included: the same quicksort on the same values)."""
+    nan = np.isnan(values)
+    if not nan.any():
+        return np.argsort(values, kind="quicksort")
+    at = np.flatnonzero(~nan)
+    return np.concatenate([at[np.argsort(values[at], kind="quicksort")], np.flatnonzero(nan)])
 
 
 def _init_worker(offer: Offer, pop_by_age: pd.DataFrame | None, model: CalibratedModel | None,
