@@ -17,7 +17,7 @@ runner = CliRunner()
 def test_territory_show_commune():
     res = runner.invoke(app, ["territory", "show", "62523"])
     assert res.exit_code == 0, res.output
-    assert "Loison-sous-Lens" in res.output and "6.558" in res.output
+    assert "Loison-sous-Lens" in res.output and "6,558" in res.output
     assert "246200364" in res.output
 
 

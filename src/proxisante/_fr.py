@@ -16,7 +16,10 @@ from __future__ import annotations
 import math
 from datetime import date
 
-__all__ = ["MINUS", "fmt_date", "fmt_dec", "fmt_int", "fmt_pct", "fmt_signed_dec", "fmt_signed_int"]
+__all__ = [
+    "MINUS", "fmt_date", "fmt_dec", "fmt_int", "fmt_num", "fmt_pct", "fmt_signed_dec",
+    "fmt_signed_int",
+]  # fmt: skip
 
 NNBSP = "\u202f"
 #: The typographic minus sign (U+2212), used for every negative number of the reports.
@@ -57,6 +60,19 @@ def fmt_dec(x, digits: int = 2) -> str:
         # a value rounding to zero is written without sign
         text = text[1:] if set(text[1:]) <= set("0," + NNBSP) else MINUS + text[1:]
     return text
+
+
+def fmt_num(x, max_digits: int = 3) -> str:
+    """Decimal number with a comma and at most ``max_digits`` decimals, trailing zeros dropped
+    (parameters, FTE, coordinates: ``1,3``, ``50``, ``2,5``); '—' when missing.
+
+    >>> fmt_num(1.30), fmt_num(50.0), fmt_num(-0.25, 1)
+    ('1,3', '50', '−0,2')
+    """
+    text = fmt_dec(x, max_digits)
+    if "," not in text:
+        return text
+    return text.rstrip("0").removesuffix(",")
 
 
 def fmt_signed_dec(x, digits: int = 2) -> str:

@@ -54,7 +54,7 @@ def test_bad_options():
 def test_access_without_supply_uses_the_calibrated_model():
     res = runner.invoke(app, ["access", "--territory", "62523", "--csv"])
     assert res.exit_code == 0, res.output
-    assert "calibrated model" in res.output and "estimé" in res.output
+    assert "modèle calibré" in res.output and "estimé" in res.output
     assert "62523" in res.output
 
 

@@ -22,7 +22,7 @@ def test_import_list_show_edit(tmp_path):
     f = write_finess(tmp_path, good_finess_lines())
     res = _run("offer", "import", "finess", f, "--store", db)
     assert res.exit_code == 0, res.output
-    assert "imported 3 row(s)" in res.output
+    assert "importé : 3 ligne(s)" in res.output
     res = _run("offer", "list", "-t", "dep:62", "--category", "ssiad", "--csv", "--store", db)
     df = pd.read_csv(io.StringIO(res.stdout), dtype=str)
     assert df["site_id"].tolist() == ["620000002"]
@@ -63,4 +63,4 @@ def test_offer_list_is_readable_in_a_narrow_terminal(tmp_path):
     text = " ".join(res.output.split())
     assert "filieris-centre-de-sante-de-la-republique-avion" in text
     assert "Centre de santé de la République (Filieris), Avion — centre_de_sante" in text
-    assert "operator filieris, commune 62065, open" in text and "…" not in text
+    assert "opérateur filieris, commune 62065, ouvert" in text and "…" not in text

@@ -27,7 +27,7 @@ def test_new_list_edit_export_run_compare(tmp_path):
     res = _run("scenario", "new", "gard", "--operator-exit", "filieris:dep:30", "--store", store)
     assert res.exit_code == 0, res.output
     res = _run("scenario", "list", "--store", store)
-    assert "carmaux" in res.output and "2 scenario(s)" in res.output
+    assert "carmaux" in res.output and "2 scénario(s)" in res.output
     res = _run("scenario", "edit", "carmaux", "--open", "81060=3", "--store", store)
     assert res.exit_code == 0, res.output
     out = tmp_path / "carmaux.yaml"
@@ -41,7 +41,7 @@ def test_new_list_edit_export_run_compare(tmp_path):
     cmp_csv = tmp_path / "compare.csv"
     res = _run("scenario", "compare", "carmaux", "gard", "-t", "dep:30", "--csv", cmp_csv,
                "--store", store)  # fmt: skip
-    assert res.exit_code == 0 and "Comparison" in res.output
+    assert res.exit_code == 0 and "Comparaison" in res.output
     cmp = pd.read_csv(cmp_csv, dtype=str).set_index("code_commune")
     assert list(cmp.columns) == ["commune", "departement", "population", "apl_avant",
                                  "apl_apres_carmaux", "apl_apres_gard"]  # fmt: skip

@@ -156,7 +156,7 @@ def test_cli_store_scenario_report_and_cog(tmp_path):
     pop = _pop1b(tmp_path, {"62498": 1.0, "62523": 1.0})
     res = run("offer", "import", "pop-age", pop, "--store", store)
     assert res.exit_code == 0, res.output
-    assert "404 data line(s) read" in res.output
+    assert "404 ligne(s) de données lue(s)" in " ".join(res.output.split())
     res = run("offer", "import", "pop-age", pop, "--lenient", "--store", store)
     assert res.exit_code == 2 and "census table must be complete" in res.output
     assert run("offer", "import", "finess", write_finess(tmp_path, good_finess_lines()),
@@ -174,7 +174,7 @@ def test_cli_store_scenario_report_and_cog(tmp_path):
               "--report", report)  # fmt: skip
     assert res.exit_code == 0, res.output
     # 26 places / 52 aged 75+ = 500 per 1,000 before; 0 after the closure
-    assert "500.0" in res.output
+    assert "500,0" in res.output
     html = report.read_text(encoding="utf-8")
     assert "avant 500,0 places pour 1 000 habitants de 75 ans et plus (26 places)" in html
     assert "après 0,0 places pour 1 000" in html

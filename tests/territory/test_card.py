@@ -53,10 +53,10 @@ def test_cli_card_is_the_same_either_way_and_missing_values_are_said():
     fast = runner.invoke(app, ["territory", "show", "62523"])
     general = runner.invoke(app, ["territory", "show", "commune:62523"])
     assert fast.exit_code == 0 and fast.output == general.output
-    assert "5,255 (INSEE population municipale 2021" in fast.output  # as in other CLI tables
+    assert "5\u202f255 (INSEE population municipale 2021" in fast.output  # as in other CLI tables
     res = runner.invoke(app, ["territory", "show", "97611"])  # was an internal error (NA)
     assert res.exit_code == 0, res.output
-    assert "not published by the DREES" in res.output and "Traceback" not in res.output
+    assert "non publiée par la DREES" in res.output and "Traceback" not in res.output
 
 
 def test_corrupt_file_gives_the_same_clear_error(tmp_path, monkeypatch):

@@ -148,7 +148,7 @@ def test_calibrate_cli(network, tmp_path):
     res = CliRunner().invoke(app, ["travel", "calibrate", "--network", str(network), "--points",
                                    str(pts)])  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert "30 pairs" in res.output and "--speed-kmh" in res.output
+    assert "30 paires" in res.output and "--speed-kmh" in res.output
     out = tmp_path / "m.csv"
     res = CliRunner().invoke(app, ["travel", "matrix", "--points", str(pts), "--speed-kmh", "20",
                                    "--out", str(out)])  # fmt: skip

@@ -32,6 +32,19 @@ CentreFteOption = Annotated[
     ),
 ]
 
+#: Language of CLI output: what a user reads (tables, labels, notes, units, numbers via
+#: :mod:`proxisante._fr`) is in French, like the reports; ``--help``, option names and error
+#: messages stay in English. French name of each kind of territory or search result.
+KIND_FR = {
+    "commune": "commune",
+    "epci": "EPCI",
+    "dep": "département",
+    "reg": "région",
+    "circo": "circonscription",
+    "operator": "opérateur",
+    "site": "site",
+}
+
 console = Console()
 console_err = Console(stderr=True, emoji=False)
 

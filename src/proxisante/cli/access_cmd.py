@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante import _fr as fr
 from proxisante.cli._common import (
     console,
     console_err,
@@ -17,6 +18,10 @@ from proxisante.cli._common import (
 )
 from proxisante.cli.territory_cmd import TerritoryOption
 from proxisante.errors import InputError
+
+#: French name of each travel-time provider (table titles).
+TRAVEL_FR = {"estimate": "estimation hors ligne", "osrm": "réseau routier OSRM",
+             "matrix": "matrice importée", "model": "modèle calibré"}  # fmt: skip
 
 
 @user_errors
@@ -89,7 +94,7 @@ def access(
     terr = find_territory(territory)
     if out is not None:
         table_format(out, accepted=("csv", "gpkg"))
-    with progress("Loading communes, population and supply…"):
+    with progress("Lecture des communes, de la population et de l'offre…"):
         communes = load_communes()
         communes = communes[communes["lat"].notna()]
         pop = load_official_apl(year).set_index("code_insee")["pop_standardisee"]
@@ -97,20 +102,21 @@ def access(
         unit = "consultations" if measure == "apl" else "fte"
         if supply is None:
             table, model_id = _calibrated_supply_table(profession, unit, year)
-            console_err.print(f"[yellow]note:[/] no --supply: GP supply of the calibrated model "
-                          f"{model_id} (estimé, see `proxisante model show`)")  # fmt: skip
+            console_err.print(f"[yellow]note :[/] sans --supply : offre de médecins généralistes "
+                              f"du modèle calibré {model_id} (estimé, voir `proxisante model "
+                              "show`)")  # fmt: skip
         else:
             table = read_supply_file(supply, profession=profession, unit=unit)
     ids = communes["code_insee"].to_numpy()
     cut = DREES_APL_STEP.max_minutes if measure == "apl" else cutoff
-    with progress(f"Travel times ({travel}, ≤ {cut:g} min)…"):
+    with progress(f"Temps de trajet ({travel}, ≤ {fr.fmt_dec(cut, 0)} min)…"):
         if supply is None and travel == "estimate" and measure == "apl":
             tm = _calibrated_travel(year, cut)
         else:
             tm, _ = travel_matrix(travel, ids, communes["lat"], communes["lon"],
                                   cutoff_minutes=cut, matrix_file=matrix,
                                   network=network)  # fmt: skip
-    with progress(f"Computing {measure} on {tm.n_pairs:,} pairs…"):
+    with progress(f"Calcul de {measure} sur {fr.fmt_int(tm.n_pairs)} paires…"):
         s = align_supply(tm, table)
         d = pop.reindex(tm.origin_ids).to_numpy(dtype=float)
         res = compute_access(
@@ -125,21 +131,26 @@ def access(
         res["per_100k"] = res["value"] * PER_100K
     if out is not None:
         write_table(res, out, layer=measure, accepted=("csv", "gpkg"))
-        console.print(f"wrote {len(res)} rows to {out}")
+        console.print(f"{fr.fmt_int(len(res))} lignes écrites dans {out}")
     if csv:
         typer.echo(res.to_csv(index=False), nl=False)
         return
-    travel_label = "calibrated model" if tm.provider == "model" else travel
-    t = Table(title=f"{terr.label} — {measure} ({profession}, travel {travel_label})")
-    value_label = "FTE per 100k" if per_100k else "value"
+    from proxisante.plan.assumptions import PROFESSION_FR
+
+    travel_label = TRAVEL_FR.get(tm.provider, tm.provider)
+    t = Table(title=f"{terr.label} — {measure} ({PROFESSION_FR.get(profession, profession)}, "
+              f"trajets : {travel_label})")  # fmt: skip
+    value_label = "ETP pour 100 000 hab." if per_100k else "valeur"
     for col in ("code", "commune", "population", value_label):
         t.add_column(col, justify="left" if col == "commune" else "right")
     for r in res.head(40).itertuples():
         v = r.per_100k if per_100k else r.value
-        t.add_row(r.code_insee, r.nom, f"{r.population:,.0f}", "∞" if np.isinf(v) else f"{v:.3f}")
+        t.add_row(r.code_insee, r.nom, fr.fmt_int(r.population),
+                  "∞" if np.isinf(v) else fr.fmt_dec(v, 3))  # fmt: skip
     console.print(t)
     if len(res) > 40:
-        console.print(f"(first 40 of {len(res)} communes; use --csv or --out for all)")
+        console.print(f"(les 40 premières des {fr.fmt_int(len(res))} communes ; --csv ou --out "
+                      "pour toutes)")  # fmt: skip
 
 
 def _calibrated_supply_table(profession: str, unit: str, year: int):

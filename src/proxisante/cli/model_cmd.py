@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import StoreOption, console, user_errors
+from proxisante import _fr as fr
+from proxisante.cli._common import StoreOption, console, progress, user_errors
 from proxisante.errors import InputError
 
 model_app = typer.Typer(
@@ -90,7 +91,7 @@ def calibrate_cmd(
     ) as bar:
         task = bar.add_task("calibration", total=None)
 
-        def progress(stage: str, done: int, total: int) -> None:
+        def advance(stage: str, done: int, total: int) -> None:
             bar.update(task, description=f"calibration ({stage})", completed=done, total=total)
 
         cal = calibrate(
@@ -99,7 +100,7 @@ def calibrate_cmd(
             iterations=iterations,
             minutes=minutes,
             travel_provider=travel,
-            progress=progress,
+            progress=advance,
         )
         members = []
         if ensemble and minutes is None:
@@ -117,8 +118,8 @@ def calibrate_cmd(
         model_id = save_store_model(st, model)
     _print_figures(model.metadata)
     console.print(
-        f"model {model_id} written to the store {path} "
-        f"({int(np.sum(cal.consultations > 0)):,} communes with supply)"
+        f"modèle {model_id} écrit dans la base {path} "
+        f"({fr.fmt_int(np.sum(cal.consultations > 0))} communes avec une offre)"
     )
 
 
@@ -153,47 +154,46 @@ def _given_minutes(travel: str, inputs, *, network, matrix):
 
 def _print_figures(meta: dict) -> None:
     figs = meta["figures"]
-    t = Table(title=f"Calibrated GP model {meta['model_id']} — APL {meta['year']}")
+    t = Table(title=f"Modèle calibré des médecins généralistes {meta['model_id']} — APL "
+              f"{meta['year']}")  # fmt: skip
     t.add_column("validation")
-    for col in ("communes", "r", "MAE", "MAE (pop.)", "same side 2.5", "same side 4"):
+    for col in ("communes", "r", "EAM", "EAM (pop.)", "même côté de 2,5", "même côté de 4"):
         t.add_column(col, justify="right")
-    for key, label in (("in_sample", "in-sample"), ("held_out", "held-out by département")):
+    for key, label in (("in_sample", "sur l'échantillon d'ajustement"),
+                       ("held_out", "hors échantillon, par département")):  # fmt: skip
         f = figs.get(key)
         if f:
-            t.add_row(
-                label,
-                f"{f['n']:,}",
-                f"{f['r']:.3f}",
-                f"{f['mae']:.3f}",
-                f"{f['mae_pop']:.3f}",
-                f"{f['same_side_2_5']:.1%}",
-                f"{f['same_side_4']:.1%}",
-            )
+            t.add_row(label, fr.fmt_int(f["n"]), fr.fmt_dec(f["r"], 3), fr.fmt_dec(f["mae"], 3),
+                      fr.fmt_dec(f["mae_pop"], 3), fr.fmt_pct(f["same_side_2_5"]),
+                      fr.fmt_pct(f["same_side_4"]))  # fmt: skip
     console.print(t)
     d = figs["departement_totals"]
     console.print(
-        f"Département GP totals vs INSEE 2024: {d['within_tolerance']}/{d['n']} within "
-        f"±{d['tolerance']:.0%} (worst {d['worst']}: {d['max_abs_relative_deviation']:+.1%} "
-        "absolute deviation)"
+        f"Nombre de médecins généralistes par département comparé à l'INSEE 2024 : "
+        f"{d['within_tolerance']}/{d['n']} à ±{fr.fmt_pct(d['tolerance'], 0)} près (plus grand "
+        f"écart relatif, en valeur absolue : {fr.fmt_pct(d['max_abs_relative_deviation'])}, "
+        f"département {d['worst']})"
     )
     tr = meta["travel"]
     if "speed_kmh" in tr:
-        v = ", ".join(f"{s:g}" for s in tr["speed_kmh"])
+        v = ", ".join(fr.fmt_num(s) for s in tr["speed_kmh"])
         console.print(
-            f"Travel: speeds {v} km/h (rural, small urban, larger urban), detour "
-            f"{tr['detour_factor']:g}, terminal {tr['terminal_minutes']:g} min"
+            f"Trajets : vitesses {v} km/h (rural, petit urbain, grand urbain), détour "
+            f"{fr.fmt_num(tr['detour_factor'])}, temps terminal "
+            f"{fr.fmt_num(tr['terminal_minutes'])} min"
         )
     else:
-        console.print(f"Travel: {tr.get('provider')} times given by the user")
+        console.print(f"Trajets : temps {tr.get('provider')} fournis par l'utilisateur")
     console.print(
-        f"Consultations per GP: {meta['consultations_per_gp']:,.0f}; GPs estimated: "
-        f"{figs['gp_total']:,.0f}; ensemble members: {len(meta.get('ensemble', []))}"
+        f"Consultations par médecin : {fr.fmt_int(meta['consultations_per_gp'])} ; médecins "
+        f"estimés : {fr.fmt_int(figs['gp_total'])} ; membres de l'ensemble : "
+        f"{len(meta.get('ensemble', []))}"
     )
     timings = figs.get("timings_s", {})
     if timings:
-        line = f"Calibration wall time: {timings.get('total', float('nan')):.0f} s"
+        line = f"Durée de la calibration : {fr.fmt_int(timings.get('total', float('nan')))} s"
         if "ensemble" in timings:
-            line += f" + ensemble {timings['ensemble']:.0f} s"
+            line += f" + ensemble {fr.fmt_int(timings['ensemble'])} s"
         console.print(line)
 
 
@@ -206,24 +206,28 @@ def show_cmd(
     store: StoreOption = None,
 ) -> None:
     """Print the fit figures of the model in use (the store's newest, else the bundled one)."""
-    from proxisante.model.artefact import bundled_model, list_store_models, load_store_model
-    from proxisante.store import Store
+    with progress("Lecture du modèle…"):  # imports and reading take 2-3 s
+        from proxisante.model.artefact import bundled_model, list_store_models, load_store_model
+        from proxisante.store import Store
 
-    if bundled:
-        model = bundled_model()
-    else:
-        with Store(store) as st:
-            if list_models:
-                df = list_store_models(st)
-                if df.empty:
-                    console.print("no calibrated model in the store (the bundled model is used)")
-                for r in df.itertuples():
-                    console.print(f"{r.model_id}  APL {r.year}  {r.created_at:%Y-%m-%d %H:%M}")
-                return
-            model = load_store_model(st, model_id)
-        if model is None:
-            console.print("(no model in the store: the bundled model)")
+        if bundled:
             model = bundled_model()
+        else:
+            with Store(store) as st:
+                if list_models:
+                    df = list_store_models(st)
+                else:
+                    model = load_store_model(st, model_id)
+            if not list_models and model is None:
+                console.print("(aucun modèle dans la base : le modèle fourni avec proxisante)")
+                model = bundled_model()
+    if list_models and not bundled:
+        if df.empty:
+            console.print("aucun modèle calibré dans la base (le modèle fourni avec proxisante "
+                          "est utilisé)")  # fmt: skip
+        for r in df.itertuples():
+            console.print(f"{r.model_id}  APL {r.year}  {r.created_at:%d/%m/%Y %H:%M}")
+        return
     _print_figures(model.metadata)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante import _fr as fr
 from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 
 needs_app = typer.Typer(
@@ -24,7 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _num(x: float, digits: int = 1) -> str:
-    return "—" if x != x else f"{x:,.{digits}f}"
+    """A number in French (comma, narrow no-break thousands separator), « — » when missing."""
+    return fr.fmt_dec(x, digits) if digits else fr.fmt_int(x)
 
 
 @needs_app.command("show")
@@ -40,30 +42,31 @@ def show(
     from proxisante.workspace import write_table
 
     ws = workspace(store)
-    with progress("Needs layer…"):
+    with progress("Indicateurs de besoins…"):
         comp = ws.territory_needs(territory)
     t = Table(title=f"{comp.label} — {comp.departement_name} — France")
-    for col in ("indicator", "territory", "département", "France", "level, source, year"):
+    for col in ("indicateur", "territoire", "département", "France", "niveau, source, année"):
         t.add_column(
-            col, justify="left" if col in ("indicator", "level, source, year") else "right"
+            col, justify="left" if col in ("indicateur", "niveau, source, année") else "right"
         )
     for r in comp.rows:
         ind = r.indicator
         year = f", {ind.year}" if ind.year else ""
         t.add_row(f"{ind.label_fr} ({ind.unit_fr})", _num(r.territory, ind.digits),
                   _num(r.departement, ind.digits), _num(r.france, ind.digits),
-                  f"{ind.level}; {ind.source}{year}")  # fmt: skip
+                  f"{ind.level} ; {ind.source}{year}")  # fmt: skip
     console.print(t)
     console.print(
-        f"[dim]{comp.approximate_communes} of {comp.communes} commune(s) attached to their "
-        "bassin de vie 2022 approximately (through the 2012 bassins)[/]"
+        f"[dim]{fr.fmt_int(comp.approximate_communes)} commune(s) sur "
+        f"{fr.fmt_int(comp.communes)} rattachée(s) à leur bassin de vie 2022 de façon "
+        "approchée (par les bassins de 2012)[/]"
     )
     for note in comp.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note :[/] {note}")
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None:
         write_table(comp.to_frame(), csv, option="--csv")
-        console.print(f"[green]wrote[/] {csv}")
+        console.print(f"[green]écrit :[/] {csv}")
 
 
 @needs_app.command("communes")
@@ -78,10 +81,10 @@ def communes(
     from proxisante.workspace import write_table
 
     ws = workspace(store)
-    with progress("Needs layer…"):
+    with progress("Indicateurs de besoins…"):
         table = ws.needs_table(territory)
     write_table(table, out)
-    console.print(f"[green]wrote[/] {len(table)} communes to {out}")
+    console.print(f"[green]{fr.fmt_int(len(table))} communes écrites dans[/] {out}")
 
 
 @needs_app.command("prevention")
@@ -97,18 +100,19 @@ def prevention(
     from proxisante.workspace import write_table
 
     ws = workspace(store)
-    with progress("Prevention reach…"):
+    with progress("Portée de prévention des centres…"):
         reach = ws.prevention_reach(territory, operator)
-    t = Table(title="Prevention reach of health centres (inhabitants within 20 min)")
-    for col in ("centre", "50-74", "only centre", "65+", "only centre", "75+", "only centre"):
+    t = Table(title="Portée de prévention des centres de santé (habitants à moins de 20 min)")
+    for col in ("centre", "50-74 ans", "seul centre", "65 ans ou plus", "seul centre",
+                "75 ans ou plus", "seul centre"):  # fmt: skip
         t.add_column(col, justify="left" if col == "centre" else "right")
     for r in reach.itertuples():
         t.add_row(str(r.name), _num(r.screening_50_74, 0), _num(r.screening_50_74_sole, 0),
                   _num(r.flu_65_plus, 0), _num(r.flu_65_plus_sole, 0), _num(r.home_75_plus, 0),
                   _num(r.home_75_plus_sole, 0))  # fmt: skip
     console.print(t)
-    console.print("[dim]Ages estimated unless an INSEE POP1B file was imported; 'only centre': "
-                  "no other open health centre of the loaded offer within reach.[/]")  # fmt: skip
+    console.print("[dim]Âges estimés sauf import d'un fichier INSEE POP1B ; « seul centre » : "
+                  "aucun autre centre de santé ouvert de l'offre chargée à portée.[/]")  # fmt: skip
     if out is not None:
         write_table(reach, out)
-        console.print(f"[green]wrote[/] {out}")
+        console.print(f"[green]écrit :[/] {out}")

@@ -8,10 +8,34 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante import _fr as fr
 from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 
 offer_app = typer.Typer(help="Health sites and staff: import official files, list, edit.",
                         no_args_is_help=True)  # fmt: skip
+
+#: French header of each column of the offer shown by the CLI (sites, staff, import and edit
+#: logs); the CSV of ``offer list --csv`` keeps the column names of the data.
+COLUMN_FR = {
+    "site_id": "identifiant", "finess_et": "FINESS établissement", "finess_ej": "FINESS entité "
+    "juridique", "name": "nom", "category": "catégorie", "category_code": "code catégorie",
+    "category_label": "libellé catégorie", "operator": "opérateur", "legal_status":
+    "statut juridique", "address": "adresse", "commune": "commune", "lat": "latitude",
+    "lon": "longitude", "location_source": "source de la localisation", "status": "état",
+    "capacity_places": "places autorisées", "source": "source", "source_date":
+    "date de la source", "import_id": "import", "profession": "profession", "headcount":
+    "effectif", "fte": "ETP", "activity_consultations": "consultations par an", "birth_year":
+    "année de naissance", "age_band": "tranche d'âge", "employment": "mode d'exercice",
+    "source_quote": "citation de la source", "kind": "type", "file_name": "fichier", "sha256":
+    "sha256", "imported_at": "importé le", "rows_read": "lignes lues", "rows_stored":
+    "lignes enregistrées", "rows_skipped": "lignes écartées", "edit_id": "modification",
+    "action": "action", "detail": "détail", "edited_at": "modifié le",
+}  # fmt: skip
+#: French word of each site status (``status``: open | closed | planned) and edit action.
+VALUE_FR = {
+    "status": {"open": "ouvert", "closed": "fermé", "planned": "prévu"},
+    "action": {"edit": "modification", "close": "fermeture"},
+}
 
 
 @offer_app.command("import")
@@ -32,14 +56,15 @@ def import_(
     A re-import replaces: FINESS, the sites with the same FINESS number (logged edits are
     re-applied); RPPS, BPE, pop-age, the earlier import of that kind (FTE edits are kept).
     A file with no row to store is refused unless --replace-with-empty."""
-    with progress(f"Importing {file.name} ({kind}): parse, validate, store…"):
+    with progress(f"Import de {file.name} ({kind}) : lecture, contrôle, enregistrement…"):
         rep = workspace(store).import_file(kind, file, lenient=lenient,
                                            replace_with_empty=replace_with_empty)  # fmt: skip
     console.print(
-        f"[green]imported[/] {rep.rows_stored:,} row(s) from {rep.file_name} ({kind}; "
-        f"{rep.rows_read:,} data line(s) read; {rep.rows_replaced:,} earlier row(s) replaced"
-        + (f"; {rep.edits_reapplied:,} logged site edit(s) re-applied" if rep.edits_reapplied
-           else "")
+        f"[green]importé :[/] {fr.fmt_int(rep.rows_stored)} ligne(s) de {rep.file_name} ({kind} ; "
+        f"{fr.fmt_int(rep.rows_read)} ligne(s) de données lue(s) ; "
+        f"{fr.fmt_int(rep.rows_replaced)} ligne(s) antérieure(s) remplacée(s)"
+        + (f" ; {fr.fmt_int(rep.edits_reapplied)} modification(s) de site du journal "
+           "réappliquée(s)" if rep.edits_reapplied else "")
         + ")"
     )  # fmt: skip
     if rep.rows_skipped:
@@ -50,18 +75,41 @@ def import_(
 @user_errors
 def imports(store: StoreOption = None) -> None:
     """Provenance of every import (file, sha256, date, row counts)."""
-    _print_log(workspace(store).imports(), empty="no import yet")
+    _print_log(workspace(store).imports(), empty="aucun import")
 
 
 @offer_app.command("edits")
 @user_errors
 def edits(store: StoreOption = None) -> None:
     """Log of manual edits (site, action, detail, time)."""
-    _print_log(workspace(store).edits(), empty="no edit yet")
+    _print_log(workspace(store).edits(), empty="aucune modification")
 
 
 def _print_log(df, *, empty: str) -> None:
-    console.print(df.to_string(index=False) if len(df) else empty)
+    if not len(df):
+        console.print(empty)
+        return
+    # plain text, not a Rich table: file names and hashes are shown whole, never cut
+    shown = df.apply(lambda col: col.map(lambda v: _cell(col.name, v)))
+    console.print(shown.rename(columns=COLUMN_FR).to_string(index=False), soft_wrap=True,
+                  highlight=False)  # fmt: skip
+
+
+def _cell(column: str, value) -> str:
+    """A value of the offer as shown in a table: French numbers and dates, « — » if missing."""
+    import pandas as pd
+
+    if _missing(value):
+        return "—"
+    if column in VALUE_FR:
+        return VALUE_FR[column].get(str(value), str(value))
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, bool) or column in ("import_id", "edit_id", "birth_year"):
+        return str(value)
+    if isinstance(value, int | float):
+        return fr.fmt_num(value, 6)
+    return str(value)
 
 
 #: Below this terminal width, `offer list` prints one block per site instead of a table.
@@ -79,7 +127,7 @@ def list_(
 ) -> None:
     """List sites by territory, category and operator (bundled default + imports)."""
     ws = workspace(store)
-    with progress("Loading the offer…"):
+    with progress("Lecture de l'offre…"):
         sites = ws.offer().select(communes=ws.territory(territory).codes if territory else None,
                                   category=category, operator=operator)  # fmt: skip
     cols = ["site_id", "name", "category", "operator", "commune", "status", "source_date"]
@@ -90,14 +138,13 @@ def list_(
     if console.width < WIDE_TABLE_COLUMNS:
         # a 7-column table is unreadable in a narrow terminal: one block per site instead
         for r in shown.itertuples(index=False):
-            v = {c: "—" if _missing(x) or str(x) == "" else str(x)
+            v = {c: "—" if _missing(x) or str(x) == "" else _cell(c, x)
                  for c, x in zip(cols, r, strict=True)}  # fmt: skip
             console.print(f"[bold]{v['site_id']}[/]", soft_wrap=True, highlight=False)
-            console.print(f"  {v['name']} — {v['category']}, operator {v['operator']}, commune "
-                          f"{v['commune']}, {v['status']}, source {v['source_date']}",
+            console.print(f"  {v['name']} — {v['category']}, opérateur {v['operator']}, commune "
+                          f"{v['commune']}, {v['status']}, source : {v['source_date']}",
                           highlight=False)  # fmt: skip
-        console.print(f"{len(sites)} site(s)" + (" (first 100 shown)" if len(sites) > 100
-                                                   else ""))  # fmt: skip
+        console.print(_count_line(len(sites)))
         return
     t = Table()
     for col in cols:
@@ -105,12 +152,16 @@ def list_(
         longest = (
             int(shown[col].astype(str).str.len().max()) if col == "site_id" and len(shown) else 0
         )
-        t.add_column(col, no_wrap=col == "site_id", min_width=longest or None,
+        t.add_column(COLUMN_FR[col], no_wrap=col == "site_id", min_width=longest or None,
                      overflow="fold" if col == "site_id" else "ellipsis")  # fmt: skip
     for r in shown.itertuples(index=False):
-        t.add_row(*["" if _missing(v) else str(v) for v in r])
+        t.add_row(*["" if _missing(v) else _cell(c, v) for c, v in zip(cols, r, strict=True)])
     console.print(t)
-    console.print(f"{len(sites)} site(s)" + (" (first 100 shown)" if len(sites) > 100 else ""))
+    console.print(_count_line(len(sites)))
+
+
+def _count_line(n: int) -> str:
+    return f"{fr.fmt_int(n)} site(s)" + (" (les 100 premiers)" if n > 100 else "")
 
 
 @offer_app.command("show")
@@ -121,13 +172,13 @@ def show(site_id: Annotated[str, typer.Argument()], store: StoreOption = None) -
     site = offer.site(site_id)
     grid = Table(show_header=False, box=None)
     for k, v in site.items():
-        grid.add_row(f"[dim]{k}[/]", "" if _missing(v) else str(v))
+        grid.add_row(f"[dim]{COLUMN_FR.get(k, k)}[/]", "" if _missing(v) else _cell(k, v))
     console.print(grid)
     staff = offer.staff[offer.staff["site_id"] == site_id]
     if len(staff):
-        console.print(staff.drop(columns=["site_id"]).to_string(index=False))
+        _print_log(staff.drop(columns=["site_id"]), empty="")
     else:
-        console.print("no staff recorded")
+        console.print("aucun personnel enregistré")
 
 
 @offer_app.command("edit")
@@ -149,7 +200,7 @@ def edit(
     changes = [parse_fte_change(spec) for spec in fte or []]
     workspace(store).edit_site(site_id, fte_changes=changes, close=close,
                                capacity_places=capacity_places)  # fmt: skip
-    console.print(f"updated {site_id}" + (" (closed)" if close else ""))
+    console.print(f"{site_id} mis à jour" + (" (fermé)" if close else ""))
 
 
 def _missing(value) -> bool:

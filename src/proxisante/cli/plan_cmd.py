@@ -186,6 +186,13 @@ DEFAULT_BUDGET_BASIS_FR = (
 )
 
 
+#: French words for the solver's model status (HiGHS strings and the greedy's).
+SOLVER_STATUS_FR = {"Optimal": "optimal", "optimal": "optimal", "heuristic": "heuristique",
+                    "Time limit reached": "limite de temps atteinte",
+                    "Iteration limit reached": "limite d'itérations atteinte",
+                    "Interrupted by user": "interrompu"}  # fmt: skip
+
+
 def _fmt(x: float, digits: int = 0) -> str:
     """A number in French (comma, narrow no-break thousands separator)."""
     from proxisante import _fr as fr
@@ -239,7 +246,7 @@ def optimise(
         professions=professions, supply=supply, threshold=threshold, fte_cost=fte_cost,
         store=store, centre_gp_fte_per_person=centre_gp_fte_per_person,
     )  # fmt: skip
-    with progress(f"Optimising ({objective}, {inst.n_candidates} candidates)…"):
+    with progress(f"Optimisation ({objective}, {inst.n_candidates} candidats)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
     from proxisante import _fr as fr
@@ -248,8 +255,9 @@ def optimise(
     for b in inst.blocks:
         console.print(f"{SHORT_FR[b.profession]} : accès en {b.unit_fr or b.unit_en}, seuil "
                       f"{threshold_fr(b)} ({b.threshold_source})")  # fmt: skip
+    status = SOLVER_STATUS_FR.get(sol.status, sol.status)
     console.print(comparison_sentence(objective, sol, g)
-                  + f" ({sol.status}, {fr.fmt_dec(sol.seconds, 1)} s)")  # fmt: skip
+                  + f" ({status}, {fr.fmt_dec(sol.seconds, 1)} s)")  # fmt: skip
     table = sol.table(inst).sort_values("year", kind="stable")
     short = [SHORT_FR[p] for p in inst.professions]
     t = Table("année", "commune", "site", *[f"ETP {p} recrutés" for p in short],
@@ -266,7 +274,7 @@ def optimise(
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
         write_table(table, csv, accepted=("csv",), option="--csv")
-        console.print(f"wrote {csv}")
+        console.print(f"écrit : {csv}")
 
 
 @plan_app.command("cog")
@@ -340,7 +348,7 @@ def cog(
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
         console.print(f"[yellow]Budget net : {basis}[/]")
     ssiad = ws.ssiad_coverage(terr)
-    with progress("Building the plan…"):
+    with progress("Construction du plan…"):
         plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
@@ -368,7 +376,7 @@ def cog(
             st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
                             for v in sc.loc[r]])  # fmt: skip
         console.print(st)
-    console.print(f"[green]wrote[/] {out}")
+    console.print(f"[green]écrit :[/] {out}")
     if html is not None:
         from proxisante.report import (
             build_territory_report,
@@ -381,7 +389,7 @@ def cog(
         rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
         rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
         write_html(rep, html)
-        console.print(f"[green]wrote[/] {html}")
+        console.print(f"[green]écrit :[/] {html}")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from proxisante import _fr as fr
 from proxisante.cli._common import console, progress, user_errors, workspace
 from proxisante.cli.territory_cmd import TerritoryOption
 
@@ -26,13 +27,14 @@ def report(
 
     ws = workspace()
     terr = ws.territory(territory)
-    with progress(f"Report on {terr.label}…"):
+    with progress(f"Rapport sur {terr.label}…"):
         rep = workspace_territory_report(ws, terr, year=year, operator=operator)
     path = write_html(rep, out)
     s = rep.summary
     console.print(
-        f"[green]wrote[/] {path} — {terr.label}: {len(terr)} commune(s), "
-        f"{s['under_served']:,.0f} of {s['population']:,.0f} inhabitants under APL 2.5 in {year}"
+        f"[green]écrit :[/] {path} — {terr.label} : {fr.fmt_int(len(terr))} commune(s), "
+        f"{fr.fmt_int(s['under_served'])} habitants sur {fr.fmt_int(s['population'])} sous l'APL "
+        f"2,5 en {year}"
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante import _fr as fr
 from proxisante.cli._common import (
     CentreFteOption,
     StoreOption,
@@ -97,7 +98,7 @@ def new(
     workspace(store).save_scenario(sc, overwrite=False)
     if out is not None:
         dump_scenario(sc, out)
-    console.print(f"saved scenario '{name}' ({len(edits)} edit(s))")
+    console.print(f"scénario « {name} » enregistré ({len(edits)} modification(s))")
 
 
 @scenario_app.command("import")
@@ -112,7 +113,7 @@ def import_(
 
     sc = load_scenario(file)
     workspace(store).save_scenario(sc, overwrite=overwrite)
-    console.print(f"saved scenario '{sc.name}' from {file}")
+    console.print(f"scénario « {sc.name} » enregistré depuis {file}")
 
 
 @scenario_app.command("export")
@@ -126,7 +127,7 @@ def export(
     from proxisante.scenarios import dump_scenario
 
     dump_scenario(workspace(store).load_scenario(name), file)
-    console.print(f"wrote {file}")
+    console.print(f"écrit : {file}")
 
 
 @scenario_app.command("edit")
@@ -163,7 +164,7 @@ def edit(
         data["description"] = description
     new_sc = parse_scenario(data)
     ws.save_scenario(new_sc, overwrite=True)
-    console.print(f"updated scenario '{name}' ({len(new_sc.edits)} edit(s))")
+    console.print(f"scénario « {name} » mis à jour ({len(new_sc.edits)} modification(s))")
 
 
 @scenario_app.command("list")
@@ -171,11 +172,11 @@ def edit(
 def list_(store: StoreOption = None) -> None:
     """List the stored scenarios."""
     rows = workspace(store).scenario_names()
-    t = Table("name", "created", "updated")
+    t = Table("nom", "créé le", "modifié le")
     for name, created, updated in rows:
-        t.add_row(name, f"{created:%Y-%m-%d %H:%M}", f"{updated:%Y-%m-%d %H:%M}")
+        t.add_row(name, f"{created:%d/%m/%Y %H:%M}", f"{updated:%d/%m/%Y %H:%M}")
     console.print(t)
-    console.print(f"{len(rows)} scenario(s)")
+    console.print(f"{len(rows)} scénario(s)")
 
 
 def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
@@ -185,57 +186,76 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
         t.add_column(k, justify="right")
     labels = [
         ("population", "population"),
-        ("population_after", "population after"),
-        ("population_affected", "population with a changed APL"),
-        ("newly_under", "newly under APL 2.5"),
-        ("lifted", "lifted above 2.5"),
-        ("under_before", "under 2.5 before"),
-        ("under_after", "under 2.5 after"),
-        ("no_gp_after", "no GP within 20 min after"),
-        ("fte_change", "GP FTE change"),
-        ("consultations_change", "consultations/yr change"),
-        ("ssiad_per_1000_before", "SSIAD places per 1,000 aged 75+ before"),
-        ("ssiad_per_1000_after", "SSIAD places per 1,000 aged 75+ after"),
+        ("population_after", "population après"),
+        ("population_affected", "population dont l'APL change"),
+        ("newly_under", "passant sous l'APL 2,5"),
+        ("lifted", "repassant au-dessus de 2,5"),
+        ("under_before", "sous 2,5 avant"),
+        ("under_after", "sous 2,5 après"),
+        ("no_gp_after", "sans médecin généraliste à moins de 20 min après"),
+        ("fte_change", "variation des ETP de médecins généralistes"),
+        ("consultations_change", "variation des consultations par an"),
+        ("ssiad_per_1000_before", "places de SSIAD pour 1 000 habitants de 75 ans ou plus avant"),
+        ("ssiad_per_1000_after", "places de SSIAD pour 1 000 habitants de 75 ans ou plus après"),
     ]
     for key, label in labels:
         digits = 1 if key.startswith("ssiad") else 0
         t.add_row(label, *[_fmt(s[key], digits) for s in summaries.values()])
     if all("newly_under_p10" in s for s in summaries.values()):
         # calibrated baseline with an ensemble: ranges of the estimated effects
-        t.add_row("newly under 2.5, P10–P90 (estimé)",
-                  *[f"{s['newly_under_p90']:,.0f}–{s['newly_under_p10']:,.0f}"
+        t.add_row("passant sous 2,5, P10–P90 (estimé)",
+                  *[f"{fr.fmt_int(s['newly_under_p90'])}–{fr.fmt_int(s['newly_under_p10'])}"
                     for s in summaries.values()])  # fmt: skip
-        t.add_row("mean ΔAPL, P10–P90 (estimé)",
-                  *[f"{s['mean_delta_apl_p10']:+.4f} to {s['mean_delta_apl_p90']:+.4f}"
+        t.add_row("ΔAPL moyen, P10–P90 (estimé)",
+                  *[f"{fr.fmt_signed_dec(s['mean_delta_apl_p10'], 4)} à "
+                    f"{fr.fmt_signed_dec(s['mean_delta_apl_p90'], 4)}"
                     for s in summaries.values()])  # fmt: skip
     return t
 
 
 def _fmt(value: float, digits: int) -> str:
-    return "not available (see note)" if value != value else f"{value:,.{digits}f}"
+    """A number in French; « non disponible (voir la note) » when missing."""
+    if value != value:
+        return "non disponible (voir la note)"
+    return fr.fmt_dec(value, digits) if digits else fr.fmt_int(value)
+
+
+#: French name of each kind of scenario edit (the YAML ``kind`` is shown beside it).
+EDIT_KIND_FR = {
+    "close_sites": "fermeture de sites",
+    "open_site": "ouverture d'un site",
+    "change_staff": "changement d'effectifs",
+    "change_capacity": "changement de places",
+    "retirements": "départs à la retraite",
+    "operator_exit": "retrait d'un opérateur",
+    "population_change": "changement de population",
+    "population_projection": "projection de population",
+}
 
 
 def _home_care_table(hc, label: str) -> Table:
     """Home-care and prevention indicators before/after (:meth:`ScenarioResult.home_care`)."""
-    t = Table(title=f"Home care and prevention — {label}")
+    t = Table(title=f"Soins à domicile et prévention — {label}")
     t.add_column("")
-    t.add_column("before", justify="right")
-    t.add_column("after", justify="right")
+    t.add_column("avant", justify="right")
+    t.add_column("après", justify="right")
     rows = [
-        ("nurses within reach per 1,000 aged 75+ (estimated)", hc.nurses_before,
-         hc.nurses_after, 1),
-        ("SSIAD places within reach per 1,000 aged 75+", hc.ssiad_before, hc.ssiad_after, 1),
-        ("SSIAD places in the territory per 1,000 aged 75+ (DREES rate)",
+        ("infirmiers accessibles pour 1 000 habitants de 75 ans ou plus (estimé)",
+         hc.nurses_before, hc.nurses_after, 1),
+        ("places de SSIAD accessibles pour 1 000 habitants de 75 ans ou plus", hc.ssiad_before,
+         hc.ssiad_after, 1),
+        ("places de SSIAD du territoire pour 1 000 habitants de 75 ans ou plus (taux DREES)",
          hc.ssiad_rate[0].per_1000, hc.ssiad_rate[1].per_1000, 1),
     ]  # fmt: skip
-    labels = {"screening_50_74": "aged 50-74 within reach of a health centre",
-              "flu_65_plus": "aged 65+ within reach of a health centre",
-              "home_75_plus": "aged 75+ within reach of a health centre"}  # fmt: skip
+    labels = {"screening_50_74": "50-74 ans à portée d'un centre de santé",
+              "flu_65_plus": "65 ans ou plus à portée d'un centre de santé",
+              "home_75_plus": "75 ans ou plus à portée d'un centre de santé"}  # fmt: skip
     for key, row in hc.prevention.iterrows():
         rows.append((labels.get(key, key), row["before"], row["after"], 0))
     for name, before, after, digits in rows:
         t.add_row(name, _fmt(before, digits), _fmt(after, digits))
-    t.add_row("nurse FTE change (scenario)", "", f"{hc.nurse_fte_change:+,.1f}")
+    t.add_row("variation des ETP d'infirmiers (scénario)", "",
+              fr.fmt_signed_dec(hc.nurse_fte_change, 1))  # fmt: skip
     return t
 
 
@@ -286,32 +306,34 @@ def run(
     if travel != "estimate":
         baseline = ws.baseline(sc.baseline_year, travel=travel, territory=territory,
                                matrix_file=matrix, network=network)  # fmt: skip
-    with progress("Evaluating…"):
+    with progress("Évaluation…"):
         res = ws.evaluate(sc, baseline=baseline, full_supply=supply)
     terr = ws.territory(territory) if territory else None
     codes = terr.codes if terr is not None else None
-    summaries = {"all communes": res.summary()}
+    everywhere = "toutes les communes"
+    summaries = {everywhere: res.summary()}
     if terr is not None:
         summaries = {terr.label: res.summary(codes)} | summaries
-    console.print(_summary_table(f"Scenario '{sc.name}'", summaries))
-    console.print(f"[dim]Method: {res.method}[/]")
+    console.print(_summary_table(f"Scénario « {sc.name} »", summaries))
+    console.print(f"[dim]Méthode : {res.method}[/]")
     for i, e in enumerate(sc.edits, start=1):
-        console.print(f"[dim]edit {i}: {e.kind}[/]")
+        console.print(f"[dim]modification {i} : {EDIT_KIND_FR.get(e.kind, e.kind)} ({e.kind})[/]")
     for note in res.notes:
-        console.print(f"[yellow]note:[/] {note}")
-    with progress("Home care and prevention…"):
+        console.print(f"[yellow]note :[/] {note}")
+    with progress("Soins à domicile et prévention…"):
         hc = res.home_care(codes)
-    console.print(_home_care_table(hc, terr.label if terr is not None else "all communes"))
+    console.print(_home_care_table(hc, terr.label if terr is not None else everywhere))
     ssiad_before, ssiad_after = res.ssiad(codes)
     if not (ssiad_before.available and ssiad_after.available) or ssiad_after.population_note:
         console.print(
-            f"[yellow]note:[/] SSIAD per 1,000 aged 75+: before {ssiad_before.text_fr()}; "
-            f"after {ssiad_after.text_fr()}"
+            "[yellow]note :[/] places de SSIAD pour 1 000 habitants de 75 ans ou plus : avant "
+            f"{ssiad_before.text_fr()} ; après {ssiad_after.text_fr()}"
         )
     if hc.ssiad_missing:
-        console.print(f"[yellow]note:[/] SSIAD places within reach before: {hc.ssiad_missing}")
+        console.print(f"[yellow]note :[/] places de SSIAD accessibles avant : {hc.ssiad_missing}")
     if hc.ssiad_after_note:
-        console.print(f"[yellow]note:[/] SSIAD places within reach after: {hc.ssiad_after_note}")
+        console.print(f"[yellow]note :[/] places de SSIAD accessibles après : "
+                      f"{hc.ssiad_after_note}")  # fmt: skip
     from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
@@ -338,7 +360,7 @@ def run(
         if quality is not None:
             rep.sections.append(model_quality_section(quality))
         write_html(rep, report)
-        console.print(f"[green]wrote[/] {report}")
+        console.print(f"[green]écrit :[/] {report}")
 
 
 def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
@@ -361,7 +383,7 @@ def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
         if path is not None:
             write_table(table, path, layer="impacts", accepted=(fmt,), option=f"--{fmt}",
                         sources=sources)  # fmt: skip
-            console.print(f"wrote {len(table)} communes to {path}")
+            console.print(f"{fr.fmt_int(len(table))} communes écrites dans {path}")
 
 
 @scenario_app.command("compare")
@@ -378,11 +400,11 @@ def compare(
     """Compare two scenarios side by side (aggregates and per commune)."""
     ws = workspace(store)
     a, b = ws.load_scenario(first), ws.load_scenario(second)
-    with progress(f"Evaluating '{a.name}' and '{b.name}'…"):
+    with progress(f"Évaluation de « {a.name} » et « {b.name} »…"):
         ra, rb = ws.evaluate(a), ws.evaluate(b)
     codes = ws.territory(territory).codes if territory else None
     console.print(
-        _summary_table("Comparison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
+        _summary_table("Comparaison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
     )
     if csv is not None:
         from proxisante.report.exports import scenario_comparison_table
@@ -394,7 +416,7 @@ def compare(
             ca, cb = ca[ca["code_insee"].isin(codes)], cb[cb["code_insee"].isin(codes)]
         m = scenario_comparison_table(ca, cb, load_communes(), names=(a.name, b.name))
         write_table(m, csv, accepted=("csv",), option="--csv")
-        console.print(f"wrote {len(m)} communes to {csv}")
+        console.print(f"{fr.fmt_int(len(m))} communes écrites dans {csv}")
 
 
 @scenario_app.command("criticality")
@@ -417,30 +439,32 @@ def criticality(
     santé whose GP staff is unknown gets an estimated effect (« estimé », with its range),
     other sites with unknown staff are listed as unknown (not 0)."""
     ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
-    with progress(f"Closing each {operator} site in turn…"):
+    with progress(f"Fermeture de chaque site {operator}, l'un après l'autre…"):
         rank = ws.criticality(operator=operator, territory=territory)
     ranged = "newly_under_p10" in rank.columns
-    t = Table(title=f"Criticality of {operator} sites (closing each alone)")
-    cols = ["#", "site", "commune", "GP FTE", "newly < 2.5", "pop. affected", "max APL drop"]
+    t = Table(title=f"Criticité des sites {operator} (fermeture de chacun seul)")
+    cols = ["#", "site", "commune", "ETP médecins", "passant < 2,5", "pop. touchée",
+            "baisse max. APL"]  # fmt: skip
     if ranged:
-        cols += ["newly < 2.5 P10–P90", "max drop P10–P90"]
+        cols += ["passant < 2,5 P10–P90", "baisse max. P10–P90"]
     for col in cols:
         t.add_column(col, justify="left" if col == "site" else "right")
     for r in rank.itertuples():
         estimated = bool(getattr(r, "gp_estimated", False))
         if r.gp_staff_known:
-            fte = f"{r.gp_fte:g}"
+            fte = fr.fmt_num(r.gp_fte, 2)
         elif estimated:
-            fte = (f"{r.consultations_lost / 5400:.1f} estimé ({r.consultations_low / 5400:.1f}"
-                   f"–{r.consultations_high / 5400:.1f})")  # fmt: skip
+            fte = (f"{fr.fmt_dec(r.consultations_lost / 5400, 1)} estimé "
+                   f"({fr.fmt_dec(r.consultations_low / 5400, 1)}–"
+                   f"{fr.fmt_dec(r.consultations_high / 5400, 1)})")  # fmt: skip
         else:
-            fte = "unknown"
-        row = [str(r.rank), r.name, r.commune, fte, f"{r.newly_under:,.0f}",
-               f"{r.population_affected:,.0f}", f"{r.max_apl_drop:.3f}"]  # fmt: skip
+            fte = "inconnu"
+        row = [str(r.rank), r.name, r.commune, fte, fr.fmt_int(r.newly_under),
+               fr.fmt_int(r.population_affected), fr.fmt_dec(r.max_apl_drop, 3)]  # fmt: skip
         if ranged:
             has = r.newly_under_p10 == r.newly_under_p10  # not NaN
-            under = f"{r.newly_under_p10:,.0f}–{r.newly_under_p90:,.0f}"
-            drop = f"{r.max_apl_drop_p10:.3f}–{r.max_apl_drop_p90:.3f}"
+            under = f"{fr.fmt_int(r.newly_under_p10)}–{fr.fmt_int(r.newly_under_p90)}"
+            drop = f"{fr.fmt_dec(r.max_apl_drop_p10, 3)}–{fr.fmt_dec(r.max_apl_drop_p90, 3)}"
             row += [under, drop] if has else ["", ""]
         t.add_row(*row)
     console.print(t)
@@ -448,7 +472,7 @@ def criticality(
 
     console.print(f"[dim]{headcount_note_fr(ws.offer().centre_gp_fte_per_person)}[/]")
     if "gp_estimated" in rank.columns and rank["gp_estimated"].any():
-        console.print("[dim]estimé: " + next(m for m in rank["estimate_method"] if m)
+        console.print("[dim]estimé : " + next(m for m in rank["estimate_method"] if m)
                       .split(", plafonnée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
     if csv is not None or xlsx is not None:
         from proxisante.report.exports import criticality_table
@@ -464,7 +488,7 @@ def criticality(
             if path is not None:
                 write_table(table, path, layer="criticite", accepted=(fmt,),
                             option=f"--{fmt}", sources=sources)  # fmt: skip
-                console.print(f"wrote {len(table)} sites to {path}")
+                console.print(f"{fr.fmt_int(len(table))} sites écrits dans {path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proxisante.cli._common import console, find_territory, progress, user_errors, workspace
+from proxisante import _fr as fr
+from proxisante.cli._common import (
+    KIND_FR,
+    console,
+    find_territory,
+    progress,
+    user_errors,
+    workspace,
+)
 
 territory_app = typer.Typer(
     help="Communes and territories (EPCI, département, région, constituency).", no_args_is_help=True
@@ -25,12 +33,6 @@ TerritoryOption = Annotated[
 ]
 
 
-def _fmt_int(x) -> str:
-    """Whole number with a comma every three digits, like every other CLI table (reports, in
-    French, use a narrow no-break space)."""
-    return "—" if x is None or x != x else f"{round(float(x)):,}"
-
-
 @territory_app.command("show")
 @user_errors
 def show(
@@ -41,14 +43,14 @@ def show(
 
     card = read_commune_card(selector)  # a commune code: read without pandas (fast start)
     if card is not None:
-        console.print(f"[bold]{card.label}[/]  (1 commune(s), kind commune)")
+        console.print(f"[bold]{card.label}[/]  ({_counted('commune', 1)})")
         console.print(_card_grid(card))
         return
     from proxisante.territory import territory_apl_table, under_served_population
 
     terr = find_territory(selector)
     table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
-    console.print(f"[bold]{terr.label}[/]  ({len(terr)} commune(s), kind {terr.kind})")
+    console.print(f"[bold]{terr.label}[/]  ({_counted(terr.kind, len(terr))})")
     if len(terr) == 1:
         apl = {y: table.iloc[0][f"apl_{y}"] for y in CARD_APL_YEARS}
         console.print(_card_grid(CommuneCard.from_row(terr.communes.iloc[0].to_dict(), apl)))
@@ -56,11 +58,19 @@ def show(
         for year in CARD_APL_YEARS:
             s = under_served_population(table, year)
             console.print(
-                f"APL {year}: {_fmt_int(s['under_served'])} of {_fmt_int(s['population'])} "
-                f"inhabitants ({s['share']:.1%}) live in {s['communes_under_served']} "
-                "commune(s) with APL < 2.5; "
-                f"mean APL {s['mean_apl']:.2f} (population {s['population_year']})"
+                f"APL {year} : {fr.fmt_int(s['under_served'])} habitants sur "
+                f"{fr.fmt_int(s['population'])} ({fr.fmt_pct(s['share'])}) vivent dans "
+                f"{fr.fmt_int(s['communes_under_served'])} commune(s) d'APL < 2,5 ; "
+                f"APL moyenne {fr.fmt_dec(s['mean_apl'], 2)} (population {s['population_year']})"
             )
+
+
+def _counted(kind: str, communes: int) -> str:
+    """``commune`` for one commune, else ``887 communes, département``."""
+    if kind == "commune" and communes == 1:
+        return "commune"
+    plural = "s" if communes > 1 else ""
+    return f"{fr.fmt_int(communes)} commune{plural}, {KIND_FR.get(kind, kind)}"
 
 
 def _card_grid(card) -> Table:
@@ -69,26 +79,26 @@ def _card_grid(card) -> Table:
     def named(name: str | None, code: str | None) -> str:
         return "—" if name is None and code is None else f"{name or '—'} ({code or '—'})"
 
-    def number(x: float | None, digits: int, unit: str = "") -> str:
-        return "—" if x is None else f"{x:.{digits}f}{unit}"
-
-    population = _fmt_int(card.population)
+    population = fr.fmt_int(card.population)
     if card.population_source:
         population += f" ({card.population_source})"
-    where = "—" if card.lat is None or card.lon is None else f"{card.lat:.5f}, {card.lon:.5f}"
+    where = ("—" if card.lat is None or card.lon is None
+             else f"lat. {fr.fmt_dec(card.lat, 5)} ; long. {fr.fmt_dec(card.lon, 5)}")  # fmt: skip
+    area = "—" if card.area_km2 is None else f"{fr.fmt_dec(card.area_km2, 2)} km²"
     grid = Table(show_header=False, box=None)
     rows = [
-        ("INSEE code", card.code_insee),
+        ("Code INSEE", card.code_insee),
         ("Population", population),
-        ("Coordinates (WGS84)", where),
-        ("Area", number(card.area_km2, 2, " km²")),
+        ("Coordonnées (WGS84)", where),
+        ("Superficie", area),
         ("EPCI", named(card.epci_nom, card.epci_siren)),
         ("Département", named(card.departement_nom, card.departement)),
         ("Région", named(card.region_nom, card.region)),
-        ("Constituency", card.circonscription or "—"),
+        ("Circonscription", card.circonscription or "—"),
     ]
-    rows += [(f"APL GPs {y}", "— (not published by the DREES for this commune)" if v is None
-              else f"{v:.3f}") for y, v in card.apl.items()]  # fmt: skip
+    rows += [(f"APL médecins généralistes {y}",
+              "— (non publiée par la DREES pour cette commune)" if v is None
+              else fr.fmt_dec(v, 3)) for y, v in card.apl.items()]  # fmt: skip
     for k, v in rows:
         grid.add_row(f"[dim]{k}[/]", v)
     return grid
@@ -108,15 +118,15 @@ def search(
 ) -> None:
     """Find territories, operators and sites by name or code, exact names first (accents,
     case, hyphens and « St »/« Saint » ignored)."""
-    with progress("Searching territories, operators and sites…"):
+    with progress("Recherche des territoires, opérateurs et sites…"):
         hits = workspace().search(text, limit=limit)
-    out = Table("selector", "name", "kind", "exact")
+    out = Table("sélecteur", "nom", "type", "exact")
     for h in hits:
         out.add_row(h.selector if len(h.selector) <= 40 else h.selector[:37] + "…", h.label,
-                    h.kind, "yes" if h.exact else "")  # fmt: skip
+                    KIND_FR.get(h.kind, h.kind), "oui" if h.exact else "")  # fmt: skip
     console.print(out)
-    console.print(f"{len(hits)} match(es)" + (f" (first {limit} shown)" if len(hits) >= limit
-                                               else ""))  # fmt: skip
+    console.print(f"{len(hits)} résultat(s)" + (f" (les {limit} premiers)" if len(hits) >= limit
+                                                 else ""))  # fmt: skip
 
 
 @user_errors
@@ -152,30 +162,25 @@ def apl(
         text = frame.to_csv(index=False)
         if out is not None:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {len(frame)} rows to {out}")
+            console.print(f"{fr.fmt_int(len(frame))} lignes écrites dans {out}")
         if csv:
             typer.echo(text, nl=False)
         return
-    t = Table(title=f"{terr.label} — APL to GPs {year} (DREES)")
-    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65", "under-served"):
+    t = Table(title=f"{terr.label} — APL aux médecins généralistes {year} (DREES)")
+    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée"):
         t.add_column(col, justify="right" if col not in ("commune",) else "left")
     for r in frame.itertuples():
         flag = (
             "—"
             if r.under_served is None or r.under_served != r.under_served
-            else ("[red]yes[/]" if r.under_served else "no")
+            else ("[red]oui[/]" if r.under_served else "non")
         )
-        t.add_row(
-            r.code_insee,
-            r.nom,
-            _fmt_int(r.pop_totale),
-            "—" if r.apl != r.apl else f"{r.apl:.3f}",
-            "—" if r.apl_under65 != r.apl_under65 else f"{r.apl_under65:.3f}",
-            flag,
-        )
+        t.add_row(r.code_insee, r.nom, fr.fmt_int(r.pop_totale), fr.fmt_dec(r.apl, 3),
+                  fr.fmt_dec(r.apl_under65, 3), flag)  # fmt: skip
     console.print(t)
     n_under = int(frame["under_served"].fillna(False).sum())
-    console.print(f"{n_under} of {len(frame)} communes under {UNDER_SERVED_APL} (APL {year}).")
+    console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(frame))} sous "
+                  f"{fr.fmt_dec(UNDER_SERVED_APL, 1)} (APL {year}).")  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from proxisante import _fr as fr
 from proxisante.cli._common import console, find_territory, progress, user_errors
 from proxisante.errors import DataFileError, InputError
 from proxisante.travel import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
@@ -25,9 +26,9 @@ def build(
     """Prepare a road network for OSRM (extract + partition + customize, MLD)."""
     from proxisante.travel import build_network
 
-    with progress(f"Building the OSRM network from {pbf.name}…"):
+    with progress(f"Construction du réseau OSRM à partir de {pbf.name}…"):
         net = build_network(pbf, out_dir=out, profile=profile)
-    console.print(f"[green]network ready:[/] {net}")
+    console.print(f"[green]réseau prêt :[/] {net}")
 
 
 def _points(points: Path | None, territory: str | None):
@@ -75,14 +76,15 @@ def matrix(
 
     table_format(out, accepted=("csv", "parquet"))
     ids, lat, lon = _points(points, territory)
-    with progress(f"Travel times ({provider}) for {len(ids)} points…"):
+    with progress(f"Temps de trajet ({provider}) pour {fr.fmt_int(len(ids))} points…"):
         tm, hit = travel_matrix(provider, ids, lat, lon, cutoff_minutes=cutoff, matrix_file=file,
                                 network=network, cache=cache, detour_factor=detour_factor,
                                 speed_kmh=speed_kmh)  # fmt: skip
     if hit:
-        console.print("[dim](from cache)[/]")
+        console.print("[dim](depuis le cache)[/]")
     write_table(tm.to_frame(), out, layer="travel", accepted=("csv", "parquet"))
-    console.print(f"wrote {tm.n_pairs:,} pairs ({provider}, ≤ {cutoff:g} min) to {out}")
+    console.print(f"{fr.fmt_int(tm.n_pairs)} paires ({provider}, ≤ {fr.fmt_num(cutoff)} min) "
+                  f"écrites dans {out}")  # fmt: skip
 
 
 @travel_app.command("calibrate")
@@ -97,12 +99,13 @@ def calibrate(
     from proxisante.travel import fit_estimate, osrm_matrix
 
     ids, lat, lon = _points(points, territory)
-    with progress(f"OSRM reference table for {len(ids)} points…"):
+    with progress(f"Temps de référence OSRM pour {fr.fmt_int(len(ids))} points…"):
         res = osrm_matrix(ids, lat, lon, ids, lat, lon, network=network, cutoff_minutes=cutoff)
     fit = fit_estimate(res.matrix, lat, lon, lat, lon)
     console.print(fit.describe(), highlight=False, soft_wrap=True)
     console.print(
-        f"use: proxisante travel matrix --provider estimate --speed-kmh {fit.speed_kmh:.1f} …",
+        f"à utiliser : proxisante travel matrix --provider estimate --speed-kmh "
+        f"{fit.speed_kmh:.1f} …",
         highlight=False,
     )
 

@@ -55,8 +55,8 @@ def serve(
                      allowed_hosts=[h.strip() for h in hosts if h.strip()],
                      eval_workers=eval_workers)  # fmt: skip
     console.print(
-        f"proxisante on http://{host}:{port}/ (API docs: /docs); "
-        + ("writes enabled with a token" if token else "read-only: no token given")
+        f"proxisante sur http://{host}:{port}/ (documentation de l'API : /docs) ; "
+        + ("écritures autorisées avec un jeton" if token else "lecture seule : aucun jeton")
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -38,15 +38,18 @@ class EstimateFit:
     default_median_ratio: float
 
     def describe(self) -> str:
-        """One paragraph with the figures (English, for the CLI and logs)."""
+        """One paragraph with the figures, in French like every CLI output."""
+        from proxisante import _fr as fr
+
         return (
-            f"{self.pairs:,} pairs: {self.minutes_per_km:.3f} min per great-circle km "
-            f"(detour factor {self.detour_factor:g} and {self.speed_kmh:.1f} km/h), "
-            f"R² {self.r2:.3f}, median |error| {self.median_abs_error_minutes:.2f} min, "
-            f"median reference/estimate {self.median_ratio:.3f}; with the defaults "
-            f"({DEFAULT_DETOUR_FACTOR:g}, {DEFAULT_SPEED_KMH:g} km/h): median |error| "
-            f"{self.default_median_abs_error_minutes:.2f} min, "
-            f"ratio {self.default_median_ratio:.3f}"
+            f"{fr.fmt_int(self.pairs)} paires : {fr.fmt_dec(self.minutes_per_km, 3)} min par km "
+            f"à vol d'oiseau (facteur de détour {fr.fmt_num(self.detour_factor)} et "
+            f"{fr.fmt_dec(self.speed_kmh, 1)} km/h), R² {fr.fmt_dec(self.r2, 3)}, |écart| "
+            f"médian {fr.fmt_dec(self.median_abs_error_minutes, 2)} min, rapport médian "
+            f"référence/estimation {fr.fmt_dec(self.median_ratio, 3)} ; avec les valeurs par "
+            f"défaut ({fr.fmt_num(DEFAULT_DETOUR_FACTOR)}, {fr.fmt_num(DEFAULT_SPEED_KMH)} km/h) "
+            f": |écart| médian {fr.fmt_dec(self.default_median_abs_error_minutes, 2)} min, "
+            f"rapport {fr.fmt_dec(self.default_median_ratio, 3)}"
         )
 
 
