@@ -67,6 +67,7 @@ READ_ONLY = [
     ("access", "--measure", "e2sfca", "--profession", "nurse", "-t", "62523", "--supply",
      EXAMPLES / "nurses_cartosante_2024_hdf.csv"),
     ("needs", "show", "-t", "epci:246200364"),
+    ("needs", "prevention", "--operator", "filieris"),
     ("model", "show"),
 ]  # fmt: skip
 
