@@ -87,6 +87,24 @@ def test_coverage_not_available_says_why():
     assert np.isnan(ssiad_coverage(sites, None, ["62523"]).per_1000)
 
 
+@pytest.mark.parametrize("ages", [True, False])
+def test_no_ssiad_is_told_apart_from_unknown_capacity(ages):
+    """No SSIAD in the offer, none of the territory in it, and SSIAD without known capacity
+    are three different reasons (the first two used to say « capacités non renseignées »)."""
+    bands = _bands({"62523": 100.0, "62498": 100.0}) if ages else None
+    none = _sites([("e", "ehpad", "open", "62523", 80), ("d", "ssiad", "closed", "62523", None)])
+    why = ssiad_coverage(none, bands, ["62523"]).missing
+    assert "aucun SSIAD dans l'offre chargée" in why and "non renseignées" not in why
+    unknown = _sites([("a", "ssiad", "open", "62523", None)])
+    elsewhere = ssiad_coverage(unknown, bands, ["62498"])
+    assert "aucun SSIAD du territoire dans l'offre chargée" in elsewhere.missing
+    here = ssiad_coverage(unknown, bands, ["62523"])
+    assert "capacités des SSIAD non renseignées (1 SSIAD dans le territoire)" in here.missing
+    for cov in (elsewhere, here):
+        assert np.isnan(cov.per_1000) and cov.text_fr().startswith("non disponible (")
+    assert ("populations par âge INSEE non chargées" in why) is not ages
+
+
 def _offer_with_ssiad() -> Offer:
     base = load_default_offer()
     extra = pd.DataFrame({

@@ -77,6 +77,38 @@ def test_opening_an_ssiad_gives_places_after_with_their_note(client):
                for c in hc["communes"])  # fmt: skip
 
 
+def test_ssiad_rate_reason_no_ssiad_or_unknown_capacity(client):
+    """The bundled offer holds no SSIAD: the DREES rate is null with the reason « aucun SSIAD
+    dans l'offre chargée » (not « capacités non renseignées »); a SSIAD the scenario opens
+    without a capacity makes it « capacités des SSIAD non renseignées »."""
+    body = {"name": "SSIAD sans capacité", "edits": [{
+        "kind": "open_site", "site": "ssiad-loison", "name": "SSIAD de Loison", "commune": "62523",
+        "category": "ssiad", "fte": {"nurse": 2}}]}  # fmt: skip
+    r = _home_care(client, body, "62523")
+    assert r.status_code == 200, r.text
+    hc = r.json()
+    assert hc["ssiad_rate_before"] is None and hc["ssiad_rate_after"] is None
+    before, after = hc["ssiad_rate_before_reason"], hc["ssiad_rate_after_reason"]
+    assert "aucun SSIAD dans l'offre chargée" in before and "non renseignées" not in before
+    assert "capacités des SSIAD non renseignées (1 SSIAD dans le territoire)" in after
+    assert before in hc["ssiad_rate_before_text"] and after in hc["ssiad_rate_after_text"]
+
+
+def test_scenario_report_says_no_ssiad_in_the_offer(store):
+    """The scenario report's SSIAD line gives the same reason as the web answer."""
+    import html as html_lib
+    import re
+
+    from proxisante.report import scenario_section
+
+    ws = Workspace(store)
+    res = ws.evaluate(parse_scenario(CLOSE_AVION))
+    html = scenario_section(res, ws.territory("62523")).html
+    line = html_lib.unescape(re.search(r'<p[^>]*data-figure="ssiad">(.*?)</p>', html, re.S)[1])
+    assert "non disponible (" in line and "aucun SSIAD dans l'offre chargée" in line
+    assert "non renseignées" not in line
+
+
 @pytest.mark.parametrize(
     ("body", "territory", "headers", "status"),
     [

@@ -11,8 +11,10 @@ Inputs: the ``capacity_places`` of open sites of category ``ssiad`` (FINESS capa
 or set with ``offer edit --capacity-places``; the FINESS etalab establishment extract holds
 none) and the population aged 75+ from INSEE age bands (``offer import pop-age``). When no
 SSIAD of the offer has a known capacity, or no age bands are loaded, the indicator is *not
-available* and the reason says which. Once capacities are known, a territory without an
-open SSIAD has 0 places; open SSIAD of unknown capacity make the ratio a lower bound.
+available* and the reason says which, telling apart an offer with no SSIAD at all, a
+territory with none in the offer and SSIAD present without known capacity. Once capacities
+are known, a territory without an open SSIAD has 0 places; open SSIAD of unknown capacity
+make the ratio a lower bound.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ _ELDERLY_ON_CODES: IdentityCache[pd.Series] = IdentityCache(size=4)
 #: The SSIAD places per commune of the last site tables seen, and whether any is known.
 _PLACES_BY_COMMUNE: IdentityCache[pd.DataFrame] = IdentityCache(size=2)
 _CAPACITY_KNOWN: IdentityCache[bool] = IdentityCache(size=2)
+_ANY_OPEN_SSIAD: IdentityCache[bool] = IdentityCache(size=2)
 
 
 def _unique_codes(codes) -> pd.Index:
@@ -99,6 +102,17 @@ def _any_capacity_known(sites: pd.DataFrame) -> bool:
         return bool(cap.notna().any())
 
     return _CAPACITY_KNOWN.get((sites,), known)
+
+
+def _no_capacity_reason(sites: pd.DataFrame, territory_sites: int) -> str:
+    """Why no SSIAD places are counted when no SSIAD of the offer has a known capacity: no
+    SSIAD in the offer at all, none of the territory in it, or capacities not given."""
+    if not _ANY_OPEN_SSIAD.get((sites,), lambda: bool(_open_ssiad(sites).any())):
+        return "aucun SSIAD dans l'offre chargée"
+    if territory_sites == 0:
+        return ("aucun SSIAD du territoire dans l'offre chargée (et capacités des SSIAD "
+                "non renseignées ailleurs)")  # fmt: skip
+    return f"capacités des SSIAD non renseignées ({territory_sites} SSIAD dans le territoire)"
 
 
 def ssiad_places_by_commune(sites: pd.DataFrame) -> pd.DataFrame:
@@ -155,21 +169,26 @@ def ssiad_coverage(
         French words on where ``pop_by_age`` comes from when it is not an INSEE import
         (e.g. « 75 ans et plus estimés »), appended to the indicator's text.
     """
+    codes = _unique_codes(codes)
+
+    def in_territory() -> pd.Series:
+        # the small per-commune table's rows in the territory (the codes' index hashes once)
+        by_commune = _PLACES_BY_COMMUNE.get((sites,), lambda: ssiad_places_by_commune(sites))
+        return by_commune[codes.get_indexer(by_commune.index) >= 0].sum()
+
+    capacity_known = _any_capacity_known(sites)
     if pop_by_band is None:  # the common case without INSEE age data: nothing to count
         reasons = ["populations par âge INSEE non chargées"]
-        if not _any_capacity_known(sites):
-            reasons.append("capacités des SSIAD non renseignées")
+        if not capacity_known:
+            reasons.append(_no_capacity_reason(sites, int(in_territory().get("sites", 0))))
         return SsiadCoverage(np.nan, np.nan, np.nan, 0, 0, " ; ".join(reasons))
-    codes = _unique_codes(codes)
-    # the small per-commune table's rows in the territory (the codes' index hashes once)
-    by_commune = _PLACES_BY_COMMUNE.get((sites,), lambda: ssiad_places_by_commune(sites))
-    here = by_commune[codes.get_indexer(by_commune.index) >= 0].sum()
+    here = in_territory()
     total_places = float(here.get("places", 0.0))
     n_sites, n_unknown = int(here.get("sites", 0)), int(here.get("unknown", 0))
-    if not _any_capacity_known(sites):
+    if not capacity_known:
         # no SSIAD capacity anywhere in the offer: the registry holds no SSIAD places at all,
         # so an absence of places says nothing about the territory
-        reason = "capacités des SSIAD non renseignées"
+        reason = _no_capacity_reason(sites, n_sites)
         return SsiadCoverage(total_places, np.nan, np.nan, n_sites, n_unknown, reason)
     old = _ELDERLY_ON_CODES.get(
         (pop_by_band, codes),

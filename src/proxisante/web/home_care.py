@@ -88,6 +88,8 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
         "ssiad_after_note": change.ssiad_after_note,
         "ssiad_rate_before": _num(rate_before.per_1000),
         "ssiad_rate_after": _num(rate_after.per_1000),
+        "ssiad_rate_before_reason": rate_before.missing or None,
+        "ssiad_rate_after_reason": rate_after.missing or None,
         "ssiad_rate_before_text": rate_before.text_fr(),
         "ssiad_rate_after_text": rate_after.text_fr(),
         "nurse_threshold": _num(change.nurse_threshold),

@@ -93,7 +93,7 @@ class MedicoSocialPlaces(BaseModel):
 
 class HomeCareImpact(BaseModel):
     """Home care and prevention of a territory before/after a scenario; ``None`` values come
-    with their reason (``ssiad_missing``, ``ssiad_*_text``)."""
+    with their reason (``ssiad_missing``, ``ssiad_rate_*_reason``, ``ssiad_*_text``)."""
 
     territoire: str
     cutoff_minutes: float
@@ -105,8 +105,15 @@ class HomeCareImpact(BaseModel):
     ssiad_after: float | None
     ssiad_missing: str
     ssiad_after_note: str
-    ssiad_rate_before: float | None
+    ssiad_rate_before: float | None = Field(
+        description="DREES SSIAD places per 1,000 aged 75+ of the territory (null: see the reason)"
+    )
     ssiad_rate_after: float | None
+    ssiad_rate_before_reason: str | None = Field(
+        description="why ssiad_rate_before is null (no SSIAD in the offer, none of the "
+        "territory, capacities or ages not loaded); null when it has a value"
+    )
+    ssiad_rate_after_reason: str | None
     ssiad_rate_before_text: str
     ssiad_rate_after_text: str
     nurse_threshold: float | None
