@@ -1,7 +1,8 @@
 """Load test on loopback: 50 clients for 60 s, a quarter of the requests uncached evaluations.
 
 Starts ``proxisante serve`` in a subprocess (loopback, free port, a token, a fresh store),
-warms the caches and the evaluation workers, then runs N client threads, each sending
+waits for its warm-up (the needs layer built in a background thread at start: the server's
+CPU back under 5 %), warms the caches and the evaluation workers, then runs N client threads, each sending
 requests back to back for a bounded time:
 
 * reads (75 % − saves): territory summaries, polygons, report pages, search, sites;
@@ -101,6 +102,8 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        while server.cpu_percent(interval=1.0) > 5:  # the server's warm-up (needs layer)
+            pass
         for url in READS:  # warm the caches
             httpx.get(base + url, timeout=120)
         warm = np.random.default_rng(0)

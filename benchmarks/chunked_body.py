@@ -1,4 +1,5 @@
-"""Send an oversized request body chunked (no Content-Length) on a raw socket.
+"""Send an oversized request on a raw socket: a body chunked (no Content-Length), or a
+request head that never ends.
 
 Shared by ``bench_web_body.py`` (server memory under such bodies) and the web security
 tests (``tests/web/test_security.py``: the streaming body limit cuts them early). Not a
@@ -10,7 +11,7 @@ from __future__ import annotations
 import socket
 import time
 
-__all__ = ["CHUNK_BYTES", "send_chunked"]
+__all__ = ["CHUNK_BYTES", "send_chunked", "send_long_head", "send_stream"]
 
 #: Payload bytes of each chunk sent.
 CHUNK_BYTES = 65_536
@@ -42,15 +43,39 @@ def send_chunked(
         HTTP status of the answer (``None`` without one), bytes the server let in (chunk
         framing and socket buffers included), seconds from the first byte to the answer.
     """
-    sock = socket.create_connection((host, port), timeout=30)
     head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
-    sock.sendall(head.encode())
     chunk = f"{CHUNK_BYTES:x}\r\n".encode() + b"x" * CHUNK_BYTES + b"\r\n"
+    return send_stream(host, port, head.encode(), chunk, total=total,
+                       stall_seconds=stall_seconds, max_seconds=max_seconds)  # fmt: skip
+
+
+def send_long_head(host: str, port: int, *, total: int, kind: str = "value",
+                   max_seconds: float = 120.0) -> tuple[int | None, int, float]:  # fmt: skip
+    """A GET whose request head never ends: one header value (``kind="value"``), ever more
+    header lines (``"lines"``) or a request line (``"url"``) of up to ``total`` bytes; same
+    return value as :func:`send_chunked`."""
+    request = b"GET /api/search?q=lens HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    head, piece = {
+        "url": (b"GET /api/search?q=", b"a" * CHUNK_BYTES),
+        "value": (request + b"X-Long: ", b"a" * CHUNK_BYTES),
+        "lines": (request, b"X-Many: v\r\n" * (CHUNK_BYTES // 11)),
+    }[kind]
+    return send_stream(host, port, head, piece, total=total, max_seconds=max_seconds)
+
+
+def send_stream(
+    host: str, port: int, head: bytes, piece: bytes, *, total: int,
+    stall_seconds: float = 20.0, max_seconds: float = 600.0,
+) -> tuple[int | None, int, float]:  # fmt: skip
+    """Send ``head`` then ``piece`` again and again (up to ``total`` bytes) until the server
+    answers, stops reading for ``stall_seconds`` or closes; see :func:`send_chunked`."""
+    sock = socket.create_connection((host, port), timeout=30)
+    sock.sendall(head)
     sent, reply, t0 = 0, b"", time.perf_counter()
     sock.setblocking(False)
     stalled_since = None
-    pending = b""  # a partial send must finish its chunk, or the chunked framing breaks
+    pending = b""  # a partial send must finish its piece, or a chunked framing breaks
     while sent < total and time.perf_counter() - t0 < max_seconds:
         try:
             reply += sock.recv(65_536)
@@ -61,7 +86,7 @@ def send_chunked(
         except OSError:
             break
         try:
-            pending = pending or chunk
+            pending = pending or piece
             n = sock.send(pending)
             sent, pending = sent + n, pending[n:]
             stalled_since = None

@@ -11,13 +11,14 @@ import time
 
 import httpx
 import pytest
-from benchmarks.chunked_body import send_chunked
+from benchmarks.chunked_body import send_chunked, send_long_head
 from fastapi.testclient import TestClient
 
 from proxisante.errors import InputError
 from proxisante.web import create_app
 from proxisante.web.context import check_token
 from proxisante.web.guards import host_name
+from proxisante.web.server import MAX_HEAD_BYTES, server_config
 
 TOKEN = "security-token-0123"
 BASE = "http://127.0.0.1"
@@ -116,6 +117,28 @@ def test_chunked_body_far_over_the_limit_is_cut(live_server, path, token):
         token and path.startswith("/api/offer"))  # fmt: skip
     assert status == 413 if reads_body else status in (401, 404, 405, 413)
     assert sent < 40_000_000
+
+
+@pytest.mark.parametrize("kind", ["value", "lines", "url"])
+def test_request_head_is_bounded(live_server, kind):
+    """A request line or headers that never end (one 50 MB value, ever more header lines,
+    a 50 MB URL): 431 once past MAX_HEAD_BYTES, after reading at most a few MB (socket
+    buffers included); the server answers the next request."""
+    host, port = live_server.removeprefix("http://").split(":")
+    status, sent, _ = send_long_head(host, int(port), total=50_000_000, kind=kind)
+    assert status == 431
+    assert MAX_HEAD_BYTES < sent < 10_000_000
+    assert httpx.get(live_server + "/api/search?q=lens", timeout=30).status_code == 200
+
+
+def test_usual_heads_and_bodies_pass_the_head_bound(live_server):
+    """Heads under the bound (a 30 KB cookie) and bodies of any size up to the body limit
+    are not counted as head bytes."""
+    r = httpx.get(live_server + "/api/search?q=lens", headers={"Cookie": "c=" + "a" * 30_000})
+    assert r.status_code == 200
+    body = {"name": "x" * 200_000, "edits": []}  # under the 256 kB body limit, over the head's
+    r = httpx.post(live_server + "/api/scenarios/evaluate", json=body, headers=AUTH, timeout=60)
+    assert r.status_code in (400, 422)  # refused for its content, not for its size
 
 
 def test_content_length_over_limit_refused_before_reading(client):
@@ -240,7 +263,7 @@ def live_server(tmp_path_factory):
         port = s.getsockname()[1]
     store = tmp_path_factory.mktemp("live") / "s.duckdb"
     app = create_app(token=TOKEN, store_path=str(store), eval_workers=0, max_import_bytes=1_000_000)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    server = uvicorn.Server(server_config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 30

@@ -45,6 +45,7 @@ def serve(
     import uvicorn
 
     from proxisante.web import create_app
+    from proxisante.web.server import server_config
 
     if token is None:
         token = os.environ.get("PROXISANTE_TOKEN")
@@ -58,7 +59,7 @@ def serve(
         f"proxisante sur http://{host}:{port}/ (documentation de l'API : /docs) ; "
         + ("écritures autorisées avec un jeton" if token else "lecture seule : aucun jeton")
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host=host, port=port)).run()
 
 
 def register(app: typer.Typer) -> None:
