@@ -217,14 +217,22 @@ class Store:
         return int(row[0] or 0)
 
     def _migrate(self) -> None:
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version "
-            "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
-        )
+        """Create or upgrade the schema. Threads opening one new file at once (a web
+        server's warm-up and its first request) wait for each other: the first migrates,
+        the others find the schema current (DuckDB would otherwise report a write-write
+        conflict on the catalog)."""
         versions = [m[0] for m in MIGRATIONS]
         if versions != list(range(1, len(versions) + 1)):
             msg = f"MIGRATIONS versions must be 1, 2, 3… in order; got {versions}"
             raise InputError(msg)
+        with self._lock:
+            self._migrate_locked(versions)
+
+    def _migrate_locked(self, versions: list[int]) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+        )
         current = self.schema_version()
         latest = versions[-1]
         if current > latest:

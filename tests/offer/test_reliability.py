@@ -530,3 +530,29 @@ def test_markup_in_imported_names_and_scenario_texts_is_escaped_in_the_report(tm
         assert raw not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the closed site's name, as text
     assert "&lt;img src=x onerror=alert(2)&gt;" in html  # the operator taking over, as text
+
+
+def test_threads_opening_a_new_store_at_once_all_get_the_schema(tmp_path):
+    """A web server's warm-up and its first request open a new store file at the same time:
+    both must find the schema (was: a DuckDB catalog write-write conflict, HTTP 500)."""
+    import threading
+
+    for trial in range(3):
+        path = tmp_path / f"new{trial}.duckdb"
+        start, errors, versions = threading.Barrier(6), [], []
+
+        def open_store(path=path, start=start, errors=errors, versions=versions):
+            start.wait()
+            try:
+                with Store(path) as st:
+                    versions.append(st.schema_version())
+            except Exception as exc:  # collected: the test names the failure
+                errors.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=open_store) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert len(set(versions)) == 1 and len(versions) == 6

@@ -127,8 +127,9 @@ def test_request_head_is_bounded(live_server, kind):
     host, port = live_server.removeprefix("http://").split(":")
     status, sent, _ = send_long_head(host, int(port), total=50_000_000, kind=kind)
     assert status == 431
-    assert MAX_HEAD_BYTES < sent < 10_000_000
-    assert httpx.get(live_server + "/api/search?q=lens", timeout=30).status_code == 200
+    assert sent < 10_000_000  # pieces after the head; the bound counts both
+    r = httpx.get(live_server + "/api/search?q=lens", timeout=30)
+    assert r.status_code == 200, r.text
 
 
 def test_usual_heads_and_bodies_pass_the_head_bound(live_server):
