@@ -87,3 +87,35 @@ def test_neighbours_within_time_from_the_nearest_commune():
                          c.loc["46102", "lon"])  # fmt: skip
     expected = float(np.min(km)) * DEFAULT_DETOUR_FACTOR / DEFAULT_SPEED_KMH * 60
     assert near.loc["46102", "minutes_estimees"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_threads_share_one_build_of_the_needs_layer(tmp_path, monkeypatch):
+    """The web server's warm-up and its first territory page ask for the needs layer at once:
+    it is built once, both get it, and reading the offer meanwhile does not wait for it."""
+    import threading
+    import time
+
+    import proxisante.needs as needs
+
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def slow_build(**kwargs):
+        calls.append(kwargs)
+        started.set()
+        release.wait(30)
+        return object()
+
+    monkeypatch.setattr(needs, "load_needs", slow_build)
+    ws = Workspace(tmp_path / "s.duckdb")
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(ws.needs())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    assert started.wait(30)
+    t0 = time.perf_counter()
+    assert len(ws.offer().sites) > 0  # not blocked by the build in progress
+    assert time.perf_counter() - t0 < 20
+    release.set()
+    for t in threads:
+        t.join(30)
+    assert len(calls) == 1 and len(got) == 4 and len({id(g) for g in got}) == 1

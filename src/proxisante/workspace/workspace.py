@@ -10,6 +10,7 @@ of the French reports. The CLI commands and the web routes only parse, call and 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -114,6 +115,11 @@ class Workspace:
         self._pop_loaded = False
         self._needs: NeedsData | None = None
         self._search_sites: pd.DataFrame | None = None
+        #: One build of each lazily read table at a time: the web server's threads share the
+        #: workspace (its warm-up and a first page would otherwise both build the needs layer);
+        #: one lock per table, so reads of the offer do not wait for the needs layer
+        self._offer_lock, self._pop_lock = threading.Lock(), threading.Lock()
+        self._needs_lock = threading.Lock()
 
     def __repr__(self) -> str:
         where = str(self.store_path or "default store") if self.use_store else "bundled data"
@@ -131,14 +137,19 @@ class Workspace:
 
     def refresh(self) -> None:
         """Forget what was read from the store (after imports or edits)."""
-        self._offer = None
-        self._pop_by_age = None
-        self._pop_loaded = False
-        self._needs = None
-        self._search_sites = None
+        with self._needs_lock, self._offer_lock, self._pop_lock:
+            self._offer = None
+            self._pop_by_age = None
+            self._pop_loaded = False
+            self._needs = None
+            self._search_sites = None
 
     def offer(self) -> Offer:
         """Sites and staff: the bundled offer overlaid with the store's imports and edits."""
+        with self._offer_lock:
+            return self._read_offer()
+
+    def _read_offer(self) -> Offer:
         if self._offer is None:
             if not self.use_store:
                 self._offer = load_default_offer()
@@ -153,6 +164,10 @@ class Workspace:
 
     def population_by_age(self) -> pd.DataFrame | None:
         """Population by age band imported into the store (``offer import pop-age``), or None."""
+        with self._pop_lock:
+            return self._read_population_by_age()
+
+    def _read_population_by_age(self) -> pd.DataFrame | None:
         if not self._pop_loaded:
             if self.use_store:
                 with self.store() as st:
@@ -379,11 +394,12 @@ class Workspace:
 
         if not self.use_store:
             return load_needs()
-        if self._needs is None:
-            offer = self.offer()
-            self._needs = load_needs(sites=offer.sites, ages=self.population_by_age(),
-                                     staff=offer.staff)  # fmt: skip
-        return self._needs
+        with self._needs_lock:
+            if self._needs is None:
+                offer = self.offer()
+                self._needs = load_needs(sites=offer.sites, ages=self.population_by_age(),
+                                         staff=offer.staff)  # fmt: skip
+            return self._needs
 
     def territory_needs(self, territory: str | Territory):
         """The territory against its département and France
