@@ -96,16 +96,24 @@ def workspace(
     return Workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
 
 
+_spinning: list[bool] = []
+
+
 @contextmanager
 def progress(description: str) -> Iterator[None]:
     """A spinner with the elapsed time on stderr while work runs (nothing when stderr is not
-    a terminal, so piped CSV stays clean)."""
-    if not console_err.is_terminal:  # piped or captured: not even the blank line Rich leaves
+    a terminal, so piped CSV stays clean). Re-entrant: within another spinner it adds nothing
+    (one live display at a time), so a command can wrap all its slow steps."""
+    if _spinning or not console_err.is_terminal:  # piped or captured: not even a blank line
         yield
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console_err, transient=True) as bar:  # fmt: skip
-        bar.add_task(description, total=None)
-        yield
+    _spinning.append(True)
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console_err, transient=True) as bar:  # fmt: skip
+            bar.add_task(description, total=None)
+            yield
+    finally:
+        _spinning.pop()

@@ -91,7 +91,8 @@ def access(
     if measure == "apl" and profession != "gp":
         msg = "--measure apl is the DREES APL to GPs; use --profession gp (or another measure)"
         raise InputError(msg)
-    terr = find_territory(territory)
+    with progress("Lecture du territoire…"):
+        terr = find_territory(territory)
     if out is not None:
         table_format(out, accepted=("csv", "gpkg"))
     with progress("Lecture des communes, de la population et de l'offre…"):

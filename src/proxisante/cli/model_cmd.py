@@ -67,8 +67,9 @@ def calibrate_cmd(
     if folds == 1 or folds < 0:
         msg = f"--folds was {folds}; expected 0 (no held-out validation) or ≥ 2"
         raise InputError(msg)
-    inputs = load_inputs(year)
-    provenance = input_provenance(year)
+    with progress(f"Lecture des données de calibration ({year})…"):
+        inputs = load_inputs(year)
+        provenance = input_provenance(year)
     if supply is not None:
         from proxisante.access.supply_file import read_supply_file
 

@@ -41,8 +41,8 @@ def show(
     from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
     from proxisante.workspace import write_table
 
-    ws = workspace(store)
     with progress("Indicateurs de besoins…"):
+        ws = workspace(store)
         comp = ws.territory_needs(territory)
     t = Table(title=f"{comp.label} — {comp.departement_name} — France")
     for col in ("indicateur", "territoire", "département", "France", "niveau, source, année"):
@@ -80,8 +80,8 @@ def communes(
     département figures, nurses and SSIAD places within reach per 1,000 aged 75+."""
     from proxisante.workspace import write_table
 
-    ws = workspace(store)
     with progress("Indicateurs de besoins…"):
+        ws = workspace(store)
         table = ws.needs_table(territory)
     write_table(table, out)
     console.print(f"[green]{fr.fmt_int(len(table))} communes écrites dans[/] {out}")
@@ -99,8 +99,8 @@ def prevention(
     and how many have no other centre within reach (what a closure would leave without)."""
     from proxisante.workspace import write_table
 
-    ws = workspace(store)
     with progress("Portée de prévention des centres…"):
+        ws = workspace(store)
         reach = ws.prevention_reach(territory, operator)
     t = Table(title="Portée de prévention des centres de santé (habitants à moins de 20 min)")
     for col in ("centre", "50-74 ans", "seul centre", "65 ans ou plus", "seul centre",

@@ -75,14 +75,18 @@ def import_(
 @user_errors
 def imports(store: StoreOption = None) -> None:
     """Provenance of every import (file, sha256, date, row counts)."""
-    _print_log(workspace(store).imports(), empty="aucun import")
+    with progress("Lecture du journal des imports…"):
+        log = workspace(store).imports()
+    _print_log(log, empty="aucun import")
 
 
 @offer_app.command("edits")
 @user_errors
 def edits(store: StoreOption = None) -> None:
     """Log of manual edits (site, action, detail, time)."""
-    _print_log(workspace(store).edits(), empty="aucune modification")
+    with progress("Lecture du journal des modifications…"):
+        log = workspace(store).edits()
+    _print_log(log, empty="aucune modification")
 
 
 def _print_log(df, *, empty: str) -> None:
@@ -126,8 +130,8 @@ def list_(
     store: StoreOption = None,
 ) -> None:
     """List sites by territory, category and operator (bundled default + imports)."""
-    ws = workspace(store)
     with progress("Lecture de l'offre…"):
+        ws = workspace(store)
         sites = ws.offer().select(communes=ws.territory(territory).codes if territory else None,
                                   category=category, operator=operator)  # fmt: skip
     cols = ["site_id", "name", "category", "operator", "commune", "status", "source_date"]
@@ -168,8 +172,9 @@ def _count_line(n: int) -> str:
 @user_errors
 def show(site_id: Annotated[str, typer.Argument()], store: StoreOption = None) -> None:
     """Show one site (FINESS number or id) and its staff."""
-    offer = workspace(store).offer()
-    site = offer.site(site_id)
+    with progress("Lecture de l'offre…"):
+        offer = workspace(store).offer()
+        site = offer.site(site_id)
     grid = Table(show_header=False, box=None)
     for k, v in site.items():
         grid.add_row(f"[dim]{COLUMN_FR.get(k, k)}[/]", "" if _missing(v) else _cell(k, v))
@@ -198,8 +203,9 @@ def edit(
     from proxisante.offer import parse_fte_change
 
     changes = [parse_fte_change(spec) for spec in fte or []]
-    workspace(store).edit_site(site_id, fte_changes=changes, close=close,
-                               capacity_places=capacity_places)  # fmt: skip
+    with progress("Enregistrement de la modification…"):
+        workspace(store).edit_site(site_id, fte_changes=changes, close=close,
+                                   capacity_places=capacity_places)  # fmt: skip
     console.print(f"{site_id} mis à jour" + (" (fermé)" if close else ""))
 
 

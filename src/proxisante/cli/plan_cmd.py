@@ -104,15 +104,17 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
     if centre_gp_fte_per_person is not None:  # the option overrides the assumptions file
         a = a.with_overrides({"centre_gp_fte_per_person": centre_gp_fte_per_person},
                              origin="--centre-gp-fte-per-person")  # fmt: skip
-    ws = workspace(store, centre_gp_fte_per_person=a.centre_gp_fte_per_person)
-    inst = ws.plan_instance(
-        territory, budgets_eur=budget, hires_fte=hires,
-        candidates=[c.strip() for c in candidates.split(",")] if candidates else None,
-        assumptions=a, operator=operator, max_candidates=max_candidates, professions=profs,
-        supply_files={} if supply is None else {p: supply for p in profs if p != "gp"},
-        thresholds=_per_profession(threshold, profs, "--threshold"),
-    )  # fmt: skip
-    return inst, ws.plan_territory(territory, operator=operator), ws
+    thresholds = _per_profession(threshold, profs, "--threshold")
+    with progress("Préparation du plan : offre, candidats, modèle calibré…"):
+        ws = workspace(store, centre_gp_fte_per_person=a.centre_gp_fte_per_person)
+        inst = ws.plan_instance(
+            territory, budgets_eur=budget, hires_fte=hires,
+            candidates=[c.strip() for c in candidates.split(",")] if candidates else None,
+            assumptions=a, operator=operator, max_candidates=max_candidates, professions=profs,
+            supply_files={} if supply is None else {p: supply for p in profs if p != "gp"},
+            thresholds=thresholds,
+        )  # fmt: skip
+        return inst, ws.plan_territory(territory, operator=operator), ws
 
 
 Territory = Annotated[
@@ -347,12 +349,12 @@ def cog(
 
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
         console.print(f"[yellow]Budget net : {basis}[/]")
-    ssiad = ws.ssiad_coverage(terr)
     with progress("Construction du plan…"):
+        ssiad = ws.ssiad_coverage(terr)
         plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
-    write_xlsx(plan, out, scenarios=sc)
+        write_xlsx(plan, out, scenarios=sc)
     s = plan.summary
     shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
              "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
@@ -385,10 +387,11 @@ def cog(
             write_html,
         )
 
-        rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
-        rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
-        rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
-        write_html(rep, html)
+        with progress(f"Rapport sur {terr.label}…"):
+            rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
+            rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
+            rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
+            write_html(rep, html)
         console.print(f"[green]écrit :[/] {html}")
 
 

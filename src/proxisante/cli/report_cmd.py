@@ -25,9 +25,9 @@ def report(
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
     from proxisante.report import workspace_territory_report, write_html
 
-    ws = workspace()
-    terr = ws.territory(territory)
-    with progress(f"Rapport sur {terr.label}…"):
+    with progress("Rapport…"):
+        ws = workspace()
+        terr = ws.territory(territory)
         rep = workspace_territory_report(ws, terr, year=year, operator=operator)
     path = write_html(rep, out)
     s = rep.summary

@@ -95,7 +95,8 @@ def new(
         msg = "give at least one edit: --close, --operator-exit, --open or --population-file"
         raise InputError(msg)
     sc = parse_scenario({"name": name, "description": description, "edits": edits})
-    workspace(store).save_scenario(sc, overwrite=False)
+    with progress("Enregistrement du scénario…"):
+        workspace(store).save_scenario(sc, overwrite=False)
     if out is not None:
         dump_scenario(sc, out)
     console.print(f"scénario « {name} » enregistré ({len(edits)} modification(s))")
@@ -112,7 +113,8 @@ def import_(
     from proxisante.scenarios import load_scenario
 
     sc = load_scenario(file)
-    workspace(store).save_scenario(sc, overwrite=overwrite)
+    with progress("Enregistrement du scénario…"):
+        workspace(store).save_scenario(sc, overwrite=overwrite)
     console.print(f"scénario « {sc.name} » enregistré depuis {file}")
 
 
@@ -126,7 +128,9 @@ def export(
     """Write a stored scenario to a YAML or JSON file."""
     from proxisante.scenarios import dump_scenario
 
-    dump_scenario(workspace(store).load_scenario(name), file)
+    with progress("Lecture du scénario…"):
+        sc = workspace(store).load_scenario(name)
+    dump_scenario(sc, file)
     console.print(f"écrit : {file}")
 
 
@@ -150,8 +154,9 @@ def edit(
     """Add or remove edits of a stored scenario (validated before saving)."""
     from proxisante.scenarios import parse_scenario
 
-    ws = workspace(store)
-    sc = ws.load_scenario(name)
+    with progress("Lecture du scénario…"):
+        ws = workspace(store)
+        sc = ws.load_scenario(name)
     data = sc.model_dump(mode="json")
     for n in sorted(set(remove_edit or []), reverse=True):
         if not 1 <= n <= len(data["edits"]):
@@ -163,7 +168,8 @@ def edit(
     if description is not None:
         data["description"] = description
     new_sc = parse_scenario(data)
-    ws.save_scenario(new_sc, overwrite=True)
+    with progress("Enregistrement du scénario…"):
+        ws.save_scenario(new_sc, overwrite=True)
     console.print(f"scénario « {name} » mis à jour ({len(new_sc.edits)} modification(s))")
 
 
@@ -171,7 +177,8 @@ def edit(
 @user_errors
 def list_(store: StoreOption = None) -> None:
     """List the stored scenarios."""
-    rows = workspace(store).scenario_names()
+    with progress("Lecture des scénarios…"):
+        rows = workspace(store).scenario_names()
     t = Table("nom", "créé le", "modifié le")
     for name, created, updated in rows:
         t.add_row(name, f"{created:%d/%m/%Y %H:%M}", f"{updated:%d/%m/%Y %H:%M}")
@@ -299,16 +306,16 @@ def run(
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
         if path is not None:  # refused before the evaluation, not after it
             table_format(path, accepted=(fmt,), option=f"--{fmt}")
-    ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
-    sc = ws.load_scenario(ref)
-    supply = None if full_supply is None else ws.supply_per_commune(full_supply)
-    baseline = None
-    if travel != "estimate":
-        baseline = ws.baseline(sc.baseline_year, travel=travel, territory=territory,
-                               matrix_file=matrix, network=network)  # fmt: skip
     with progress("Évaluation…"):
+        ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
+        sc = ws.load_scenario(ref)
+        supply = None if full_supply is None else ws.supply_per_commune(full_supply)
+        baseline = None
+        if travel != "estimate":
+            baseline = ws.baseline(sc.baseline_year, travel=travel, territory=territory,
+                                   matrix_file=matrix, network=network)  # fmt: skip
         res = ws.evaluate(sc, baseline=baseline, full_supply=supply)
-    terr = ws.territory(territory) if territory else None
+        terr = ws.territory(territory) if territory else None
     codes = terr.codes if terr is not None else None
     everywhere = "toutes les communes"
     summaries = {everywhere: res.summary()}
@@ -338,7 +345,8 @@ def run(
 
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None or xlsx is not None:
-        _write_impacts(ws, res, codes, csv=csv, xlsx=xlsx, official=full_supply is None)
+        with progress("Écriture des effets par commune…"):
+            _write_impacts(ws, res, codes, csv=csv, xlsx=xlsx, official=full_supply is None)
     if report is not None:
         from proxisante.report import (
             build_territory_report,
@@ -351,15 +359,16 @@ def run(
         if terr is None:
             msg = "--report needs --territory (the territory the report is about)"
             raise InputError(msg)
-        rep = build_territory_report(terr, year=sc.baseline_year,
-                                     neighbours=ws.report_neighbours(terr))  # fmt: skip
-        rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc),
-                                             site_sources=ws.site_sources()))  # fmt: skip
-        rep.sections.append(needs_section(**ws.needs_report_inputs(terr), change=hc))
-        quality = ws.model_quality(terr, year=sc.baseline_year)
-        if quality is not None:
-            rep.sections.append(model_quality_section(quality))
-        write_html(rep, report)
+        with progress(f"Rapport sur {terr.label}…"):
+            rep = build_territory_report(terr, year=sc.baseline_year,
+                                         neighbours=ws.report_neighbours(terr))  # fmt: skip
+            rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc),
+                                                 site_sources=ws.site_sources()))  # fmt: skip
+            rep.sections.append(needs_section(**ws.needs_report_inputs(terr), change=hc))
+            quality = ws.model_quality(terr, year=sc.baseline_year)
+            if quality is not None:
+                rep.sections.append(model_quality_section(quality))
+            write_html(rep, report)
         console.print(f"[green]écrit :[/] {report}")
 
 
@@ -398,11 +407,11 @@ def compare(
     store: StoreOption = None,
 ) -> None:
     """Compare two scenarios side by side (aggregates and per commune)."""
-    ws = workspace(store)
-    a, b = ws.load_scenario(first), ws.load_scenario(second)
-    with progress(f"Évaluation de « {a.name} » et « {b.name} »…"):
+    with progress(f"Évaluation de « {first} » et « {second} »…"):
+        ws = workspace(store)
+        a, b = ws.load_scenario(first), ws.load_scenario(second)
         ra, rb = ws.evaluate(a), ws.evaluate(b)
-    codes = ws.territory(territory).codes if territory else None
+        codes = ws.territory(territory).codes if territory else None
     console.print(
         _summary_table("Comparaison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
     )
@@ -438,8 +447,8 @@ def criticality(
     Effects come from the calibrated model (P10–P90 ranges of its ensemble); a centre de
     santé whose GP staff is unknown gets an estimated effect (« estimé », with its range),
     other sites with unknown staff are listed as unknown (not 0)."""
-    ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
     with progress(f"Fermeture de chaque site {operator}, l'un après l'autre…"):
+        ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
         rank = ws.criticality(operator=operator, territory=territory)
     ranged = "newly_under_p10" in rank.columns
     t = Table(title=f"Criticité des sites {operator} (fermeture de chacun seul)")

@@ -46,10 +46,11 @@ def show(
         console.print(f"[bold]{card.label}[/]  ({_counted('commune', 1)})")
         console.print(_card_grid(card))
         return
-    from proxisante.territory import territory_apl_table, under_served_population
+    with progress("Lecture du territoire et de l'APL officielle…"):
+        from proxisante.territory import territory_apl_table, under_served_population
 
-    terr = find_territory(selector)
-    table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
+        terr = find_territory(selector)
+        table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
     console.print(f"[bold]{terr.label}[/]  ({_counted(terr.kind, len(terr))})")
     if len(terr) == 1:
         apl = {y: table.iloc[0][f"apl_{y}"] for y in CARD_APL_YEARS}
@@ -140,10 +141,11 @@ def apl(
 
     Under-served: APL < 2.5 consultations/yr per standardised inhabitant.
     """
-    from proxisante.territory import UNDER_SERVED_APL, territory_apl_table
+    with progress("Lecture du territoire et de l'APL officielle…"):
+        from proxisante.territory import UNDER_SERVED_APL, territory_apl_table
 
-    terr = find_territory(territory)
-    table = territory_apl_table(terr.codes, years=(year,))
+        terr = find_territory(territory)
+        table = territory_apl_table(terr.codes, years=(year,))
     frame = terr.communes[["code_insee", "nom", "population", "population_year"]].merge(
         table, on="code_insee", how="left", validate="one_to_one"
     )
