@@ -14,6 +14,9 @@ and writes into ``src/proxisante/data/``:
 - ``apl_generalistes.parquet``: DREES APL to GPs, 2022 and 2023, one row per (commune, year),
   restated on the bundled commune geography (see ``PROVENANCE.md``).
 - ``apl_age_weights.csv``: DREES age weights (19 bands, 2022 and 2023).
+- ``search_index.json.gz``: commune, EPCI, département, région, constituency and former
+  commune names in search form, for the name search (:mod:`proxisante.workspace.search`);
+  it records the SHA-256 of the tables it was built from and is not used when they differ.
 
 The package itself never reads the shared folder: only these outputs are shipped.
 """
@@ -624,6 +627,10 @@ def main() -> None:
     deps.to_parquet(OUT / "departement_indicators.parquet", compression="zstd", index=False)
     bpe = build_bpe2017_gp(shared, current, valid)
     bpe.to_parquet(OUT / "bpe2017_gp_counts.parquet", compression="zstd", index=False)
+    # the name index of the search, from the tables just written (read back by the package)
+    from proxisante.workspace.search import SEARCH_INDEX_FILE, write_search_index
+
+    write_search_index()
 
     inputs = [
         "communes.csv.gz",
@@ -646,6 +653,7 @@ def main() -> None:
             "apl_age_weights.csv": _sha256(OUT / "apl_age_weights.csv"),
             "apl_merged_communes.csv": _sha256(OUT / "apl_merged_communes.csv"),
             "former_communes.csv": _sha256(FORMER_COMMUNES),
+            SEARCH_INDEX_FILE: _sha256(OUT / SEARCH_INDEX_FILE),
         },
         "counts": {
             "former_communes": len(pd.read_csv(FORMER_COMMUNES, usecols=[0])),

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from proxisante.cli import app
@@ -93,3 +94,15 @@ def test_version():
 
     res = runner.invoke(app, ["--version"])
     assert res.exit_code == 0 and res.output.strip() == f"proxisante {version('proxisante')}"
+
+
+@pytest.mark.parametrize("code", ["62523", "59051", "97611", "2A004"])
+def test_apl_of_one_commune_read_without_pandas_is_the_general_table(code):
+    """``apl -t CODE`` (one commune: read without pandas) writes what the general way does
+    (``commune:CODE``: selection and merge in pandas), CSV and table, Mayotte included."""
+    runner = CliRunner()
+    for extra in (["--csv"], ["--year", "2022", "--csv"], []):
+        fast = runner.invoke(app, ["apl", "-t", code, *extra])
+        general = runner.invoke(app, ["apl", "-t", f"commune:{code}", *extra])
+        assert fast.exit_code == general.exit_code == 0
+        assert fast.output == general.output

@@ -39,6 +39,9 @@ def test_help_loads_no_numpy_or_pandas():
 
 def test_territory_show_loads_only_the_territory_data():
     assert _loaded(["territory", "show", "62523"]) == "[] []"
+    # a commune's name and one commune's APL table: the name index, no pandas
+    assert _loaded(["territory", "show", "la bassee"]) == "[] []"
+    assert _loaded(["apl", "--territory", "62523", "--csv"]) == "[] []"
     # and only the module of its command: the other commands are neither imported nor built
     assert _command_modules(["territory", "show", "62523"]) == "'territory_cmd'"
 

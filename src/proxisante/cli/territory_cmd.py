@@ -40,8 +40,10 @@ def show(
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
     from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
+    from proxisante.workspace.search import commune_named
 
-    card = read_commune_card(selector)  # a commune code: read without pandas (fast start)
+    # a commune code, or a commune's exact name: read without pandas (fast start)
+    card = read_commune_card(selector) or read_commune_card(commune_named(selector) or "")
     if card is not None:
         console.print(f"[bold]{card.label}[/]  ({_counted('commune', 1)})")
         console.print(_card_grid(card))
@@ -141,11 +143,49 @@ def apl(
 
     Under-served: APL < 2.5 consultations/yr per standardised inhabitant.
     """
-    with progress("Lecture du territoire et de l'APL officielle…"):
-        from proxisante.territory import UNDER_SERVED_APL, territory_apl_table
+    from proxisante.territory.card import none_if_missing, read_commune_apl
+    from proxisante.territory.communes import commune_label
+    from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.workspace.search import commune_named
 
-        terr = find_territory(territory)
-        table = territory_apl_table(terr.codes, years=(year,))
+    # one commune by its code or exact name: read without pandas (fast start)
+    row = read_commune_apl(territory, year) or read_commune_apl(
+        commune_named(territory) or "", year
+    )
+    if row is not None:
+        rows, label = [row], commune_label(str(row["nom"]), str(row["code_insee"]))
+        text = _csv(rows) if csv or out is not None else ""
+    else:
+        with progress("Lecture du territoire et de l'APL officielle…"):
+            frame, label = _apl_frame(territory, year)
+        rows = [{k: none_if_missing(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        text = frame.to_csv(index=False) if csv or out is not None else ""
+    if csv or out is not None:
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"{fr.fmt_int(len(rows))} lignes écrites dans {out}")
+        if csv:
+            typer.echo(text, nl=False)
+        return
+    t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
+    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée"):
+        t.add_column(col, justify="right" if col not in ("commune",) else "left")
+    for r in rows:
+        flag = "—" if r["under_served"] is None else "[red]oui[/]" if r["under_served"] else "non"
+        t.add_row(str(r["code_insee"]), str(r["nom"]), fr.fmt_int(r["pop_totale"]),
+                  fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag)  # fmt: skip
+    console.print(t)
+    n_under = sum(bool(r["under_served"]) for r in rows)
+    console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(rows))} sous "
+                  f"{fr.fmt_dec(UNDER_SERVED_APL, 1)} (APL {year}).")  # fmt: skip
+
+
+def _apl_frame(territory: str, year: int):
+    """The APL table of any territory (pandas), worst first, and the territory's label."""
+    from proxisante.territory import territory_apl_table
+
+    terr = find_territory(territory)
+    table = territory_apl_table(terr.codes, years=(year,))
     frame = terr.communes[["code_insee", "nom", "population", "population_year"]].merge(
         table, on="code_insee", how="left", validate="one_to_one"
     )
@@ -160,29 +200,19 @@ def apl(
     )
     frame = frame.sort_values(["apl", "code_insee"], na_position="last").reset_index(drop=True)
     frame.insert(0, "year", year)
-    if csv or out is not None:
-        text = frame.to_csv(index=False)
-        if out is not None:
-            out.write_text(text, encoding="utf-8")
-            console.print(f"{fr.fmt_int(len(frame))} lignes écrites dans {out}")
-        if csv:
-            typer.echo(text, nl=False)
-        return
-    t = Table(title=f"{terr.label} — APL aux médecins généralistes {year} (DREES)")
-    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée"):
-        t.add_column(col, justify="right" if col not in ("commune",) else "left")
-    for r in frame.itertuples():
-        flag = (
-            "—"
-            if r.under_served is None or r.under_served != r.under_served
-            else ("[red]oui[/]" if r.under_served else "non")
-        )
-        t.add_row(r.code_insee, r.nom, fr.fmt_int(r.pop_totale), fr.fmt_dec(r.apl, 3),
-                  fr.fmt_dec(r.apl_under65, 3), flag)  # fmt: skip
-    console.print(t)
-    n_under = int(frame["under_served"].fillna(False).sum())
-    console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(frame))} sous "
-                  f"{fr.fmt_dec(UNDER_SERVED_APL, 1)} (APL {year}).")  # fmt: skip
+    return frame, terr.label
+
+
+def _csv(rows: list[dict]) -> str:
+    """Rows as CSV, written as pandas writes the same table (``""`` where missing)."""
+    import csv as csv_module
+    import io
+
+    buffer = io.StringIO()
+    writer = csv_module.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def register(app: typer.Typer) -> None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         load_departement_indicators,
     )
     from proxisante.territory.membership import MEMBERSHIP_COLUMNS, load_membership
+    from proxisante.territory.names import normalise_name
     from proxisante.territory.official_apl import (
         UNDER_SERVED_APL,
         VIGILANCE_APL,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
         Territory,
         check_commune_codes,
         circonscription_deputy,
-        normalise_name,
         select,
     )
 
@@ -113,7 +113,7 @@ __getattr__, __dir__ = lazy_exports(
         "load_former_communes": "proxisante.territory.communes",
         "load_membership": "proxisante.territory.membership",
         "load_official_apl": "proxisante.territory.official_apl",
-        "normalise_name": "proxisante.territory.selection",
+        "normalise_name": "proxisante.territory.names",
         "population_aged": "proxisante.territory.age_bands",
         "population_year_of_apl": "proxisante.territory.official_apl",
         "read_commune_card": "proxisante.territory.card",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,6 +34,7 @@ from proxisante.territory.communes import (
     load_communes,
     load_former_communes,
 )
+from proxisante.territory.names import normalise_name
 
 __all__ = ["Territory", "check_commune_codes", "normalise_name", "select"]
 
@@ -92,19 +92,6 @@ class Territory:
 
     def __len__(self) -> int:
         return len(self.communes)
-
-
-def normalise_name(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form of a name, for searching.
-
-    >>> normalise_name("Loison-sous-Lens")
-    'loison sous lens'
-    >>> normalise_name("  L'Hôpital ")
-    'l hopital'
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    no_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", no_accents.lower()).split())
 
 
 def _without_plm_duplicates(df: pd.DataFrame) -> pd.DataFrame:

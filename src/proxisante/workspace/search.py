@@ -21,23 +21,36 @@ them (the CLI prints the list and exits 2; the web shows the list).
 from __future__ import annotations
 
 import dataclasses
+import gzip
+import hashlib
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from proxisante._bundled import bundled_path
 from proxisante.errors import AmbiguousNameError, InputError
-from proxisante.territory import (
-    Territory,
-    load_communes,
-    load_former_communes,
-    normalise_name,
-    select,
-)
+from proxisante.territory.communes import PLM_ARRONDISSEMENTS
+from proxisante.territory.names import normalise_name
 
-__all__ = ["SearchHit", "resolve", "search", "search_communes", "search_key", "searchable_sites"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from proxisante.territory import Territory
+
+__all__ = [
+    "SEARCH_INDEX_FILE",
+    "SearchHit",
+    "build_search_index",
+    "commune_named",
+    "resolve",
+    "search",
+    "search_communes",
+    "search_key",
+    "searchable_sites",
+]
 
 _ARTICLES = ("l", "le", "la", "les")
 _SAINT = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -59,6 +72,13 @@ _CIRCO_WORDS = re.compile(
 )
 #: Ranks: lower comes first.
 _RANK_EXPLICIT, _RANK_EXACT, _RANK_OTHER_EXACT, _RANK_OPERATOR, _RANK_PARTIAL, _RANK_SITE = range(6)
+
+#: The name index shipped in the package data (``proxisante/data``): names in search form,
+#: built by :func:`build_search_index` (``scripts/build_default_data.py`` writes it).
+SEARCH_INDEX_FILE = "search_index.json.gz"
+#: Bundled files the index is built from; the index records their SHA-256.
+_INDEX_SOURCES = ("communes.parquet", "former_communes.csv")
+_INDEX_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -100,67 +120,138 @@ def _without_article(key: str) -> str:
     return rest if first in _ARTICLES and rest else key
 
 
-def _keys(names: pd.Series) -> pd.Series:
-    """:func:`search_key` of many names at once (same result, vectorised)."""
-    k = names.fillna("").str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
-    k = k.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
-    for short, full in _SAINT.items():
-        k = k.str.replace(rf"\b{short}\b", full, regex=True)
-    return k
+def _long_epci(key: str) -> str:
+    """An EPCI name in search form with « CA », « CC », « CU » spelled out."""
+    return " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in key.split())
 
 
-def _bare(keys: pd.Series) -> pd.Series:
-    """:func:`_without_article` of many keys at once."""
-    return keys.str.replace(r"^(?:l|le|la|les) (?=\S)", "", regex=True)
+def _source_digests() -> dict[str, str] | None:
+    """SHA-256 of the index's source files (None when one cannot be read)."""
+    try:
+        return {n: hashlib.sha256(bundled_path(n).read_bytes()).hexdigest() for n in _INDEX_SOURCES}
+    except OSError:
+        return None
 
 
-@cache
-def _areas() -> dict[str, pd.DataFrame]:
-    """EPCI, départements, régions and constituencies with their names in search form."""
+def _column(values: Sequence[Any]) -> list[Any]:
+    """Plain Python values, None for every missing value (NaN, pandas NA)."""
+    out = []
+    for v in values:
+        try:
+            missing = v is None or bool(v != v)
+        except TypeError:  # pandas NA: its comparisons are ambiguous
+            missing = True
+        out.append(None if missing else v.item() if hasattr(v, "item") else v)
+    return out
+
+
+def build_search_index() -> dict[str, Any]:
+    """The name index of :func:`search`, built from the bundled commune tables.
+
+    Communes (no municipal arrondissement), EPCI, départements, régions, constituencies and
+    former communes (those whose current commune is in the table), each with its name in
+    :func:`search_key` form, in the order of the bundled tables (the order results of
+    equal rank come in). Plain lists, written to :data:`SEARCH_INDEX_FILE` as gzipped JSON
+    by ``scripts/build_default_data.py``, with the SHA-256 of its sources so that a stale
+    index is never used.
+    """
+    from proxisante.territory import load_communes, load_former_communes
+
     c = load_communes()
-    epci = c.dropna(subset=["epci_nom"]).drop_duplicates("epci_siren")[["epci_siren", "epci_nom"]]
-    epci = epci.assign(key=_keys(epci["epci_nom"]))
-    epci["long"] = epci["key"].map(
-        lambda k: " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in k.split())
-    )
-    dep = c.drop_duplicates("departement")[["departement", "departement_nom"]]
-    dep = dep.assign(key=_keys(dep["departement_nom"]))
-    dep["bare"] = _bare(dep["key"])
-    reg = c.drop_duplicates("region")[["region", "region_nom"]]
-    reg = reg.assign(key=_keys(reg["region_nom"]))
+    com = c[c["type"] != "ARM"]
+    epci = c.dropna(subset=["epci_nom"]).drop_duplicates("epci_siren")
+    dep = c.drop_duplicates("departement")
+    reg = c.drop_duplicates("region")
     circo = c.dropna(subset=["circonscription"]).drop_duplicates("circonscription")
-    circo = circo[["circonscription", "departement", "departement_nom"]]
-    return {"epci": epci, "dep": dep, "reg": reg, "circo": circo}
+    former = load_former_communes()
+    former = former[former["code_insee"].isin(c["code_insee"])]
+    current_names = dict(zip(c["code_insee"], c["nom"], strict=True))
+
+    def keys(names) -> list[str]:
+        return [search_key(n or "") for n in _column(names)]
+
+    epci_keys = keys(epci["epci_nom"])
+    return {
+        "version": _INDEX_VERSION,
+        "sources": _source_digests(),
+        "communes": {
+            "code": _column(com["code_insee"]),
+            "name": _column(com["nom"]),
+            "departement": _column(com["departement"]),
+            "population": _column(com["population"]),
+            "key": keys(com["nom"]),
+        },
+        "epci": {
+            "code": _column(epci["epci_siren"]),
+            "name": _column(epci["epci_nom"]),
+            "key": epci_keys,
+            "long": [_long_epci(k) for k in epci_keys],
+        },
+        "dep": {
+            "code": _column(dep["departement"]),
+            "name": _column(dep["departement_nom"]),
+            "key": keys(dep["departement_nom"]),
+        },
+        "reg": {
+            "code": _column(reg["region"]),
+            "name": _column(reg["region_nom"]),
+            "key": keys(reg["region_nom"]),
+        },
+        "circo": {
+            "code": _column(circo["circonscription"]),
+            "departement_nom": _column(circo["departement_nom"]),
+        },
+        "former": {
+            "code": _column(former["code_insee"]),
+            "name": [current_names[code] for code in former["code_insee"]],
+            "code_former": _column(former["code_former"]),
+            "name_former": _column(former["nom_former"]),
+            "key": keys(former["nom_former"]),
+        },
+    }
+
+
+def write_search_index(index: dict[str, Any] | None = None) -> None:
+    """Write :func:`build_search_index` to the package data (reproducible bytes)."""
+    index = build_search_index() if index is None else index
+    text = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    bundled_path(SEARCH_INDEX_FILE).write_bytes(gzip.compress(text.encode(), mtime=0))
+
+
+def _read_search_index() -> dict[str, Any] | None:
+    """The shipped index, or None when it is missing, unreadable or not built from the
+    bundled tables as they are now."""
+    try:
+        index = json.loads(gzip.decompress(bundled_path(SEARCH_INDEX_FILE).read_bytes()))
+    except (OSError, EOFError, ValueError):
+        return None
+    if index.get("version") != _INDEX_VERSION or index.get("sources") != _source_digests():
+        return None
+    return index
 
 
 @cache
-def _communes() -> pd.DataFrame:
-    """Communes (no municipal arrondissement) with their names in search form."""
-    c = load_communes()
-    c = c[c["type"] != "ARM"] if "type" in c.columns else c
-    communes = c[["code_insee", "nom", "departement", "population"]].copy()
-    communes["key"] = _keys(communes["nom"])
-    communes["bare"] = _bare(communes["key"])
-    return communes
+def _index() -> dict[str, Any]:
+    """The name index: the shipped one (read in a few milliseconds, without pandas) or, when
+    it does not match the bundled tables, one built from them; article-less keys added."""
+    index = _read_search_index() or build_search_index()
+    for table in ("communes", "dep"):
+        index[table]["bare"] = [_without_article(k) for k in index[table]["key"]]
+    return index
 
 
-@cache
-def _former() -> pd.DataFrame:
-    """Former communes whose current commune is in the table, names in search form."""
-    f = load_former_communes()
-    names = load_communes().set_index("code_insee")["nom"]
-    f = f[f["code_insee"].isin(names.index)]
-    return f.assign(key=_keys(f["nom_former"]), nom=f["code_insee"].map(names))
+def _where(values: list[str], key: str) -> list[int]:
+    return [i for i, v in enumerate(values) if v == key]
 
 
 def _former_hits(key: str) -> list[SearchHit]:
     """A former commune of that name: its current commune (« Pierrefitte-sur-Seine » →
     93066 Saint-Denis, which it merged into)."""
-    f = _former()
-    return [SearchHit(r.code_insee, f"{r.nom} ({r.code_insee}) — commune qui inclut "
-                      f"l'ancienne commune {r.nom_former} ({r.code_former})", "commune", True,
-                      _RANK_OTHER_EXACT)
-            for r in f[f["key"] == key].itertuples()]  # fmt: skip
+    f = _index()["former"]
+    return [SearchHit(f["code"][i], f"{f['name'][i]} ({f['code'][i]}) — commune qui inclut "
+                      f"l'ancienne commune {f['name_former'][i]} ({f['code_former'][i]})",
+                      "commune", True, _RANK_OTHER_EXACT)
+            for i in _where(f["key"], key)]  # fmt: skip
 
 
 def _circo_label(code: str, dep_name: str) -> str:
@@ -171,6 +262,8 @@ def _circo_label(code: str, dep_name: str) -> str:
 def _explicit(text: str) -> list[SearchHit]:
     """Hits for a selector or a constituency written out (empty when the text is a name)."""
     if _CODES.match(text):
+        from proxisante.territory import select  # pandas: only for codes and selectors
+
         try:
             t = select(text)
         except InputError:
@@ -181,29 +274,30 @@ def _explicit(text: str) -> list[SearchHit]:
     if m and search_key(m.group(1)) in ("circo", "circonscription"):
         key = "circo " + search_key(m.group(2))
     elif m:
+        from proxisante.territory import select
+
         try:
             t = select(f"{m.group(1)}:{m.group(2).strip()}")
         except InputError:
             return []
         return [SearchHit(_selector_of(t), t.label, t.kind, True, _RANK_EXPLICIT)]
-    idx = _areas()  # names in search form: only for texts that are not selectors
-    circo = idx["circo"]
+    idx = _index()  # names in search form: only for texts that are not selectors
+    circo = dict(zip(idx["circo"]["code"], idx["circo"]["departement_nom"], strict=True))
     found = re.match(r"^circ(?:o|onscription) (\S+) (\d{1,2})$", key)
     if found and _CIRCO_CODE.match(f"{found.group(1)}-{found.group(2)}"):
         code = f"{found.group(1).upper().zfill(2)}-{int(found.group(2)):02d}"
-        row = circo[circo["circonscription"] == code]
-        if len(row):
-            label = _circo_label(code, row["departement_nom"].iloc[0])
+        if code in circo:
+            label = _circo_label(code, circo[code])
             return [SearchHit(f"circo:{code}", label, "circo", True, _RANK_EXPLICIT)]
         return []
     words = _CIRCO_WORDS.match(key)
     if words:
         num, dep_words = int(words.group(1)), _without_article(words.group(2))
-        deps = idx["dep"][(idx["dep"]["bare"] == dep_words) | (idx["dep"]["key"] == dep_words)]
-        for dep in deps.itertuples():
-            code = f"{dep.departement}-{num:02d}"
-            if (circo["circonscription"] == code).any():
-                label = _circo_label(code, dep.departement_nom)
+        d = idx["dep"]
+        for i in range(len(d["code"])):
+            code = f"{d['code'][i]}-{num:02d}"
+            if dep_words in (d["bare"][i], d["key"][i]) and code in circo:
+                label = _circo_label(code, d["name"][i])
                 return [SearchHit(f"circo:{code}", label, "circo", True, _RANK_EXPLICIT)]
     return []
 
@@ -212,8 +306,10 @@ def _selector_of(t: Territory) -> str:
     return t.key if t.kind == "commune" else f"{t.kind}:{t.key}"
 
 
-def _commune_hit(r, *, exact: bool, rank: int) -> SearchHit:
-    return SearchHit(r.code_insee, f"{r.nom} ({r.departement}) — commune", "commune", exact, rank)
+def _commune_hit(i: int, *, exact: bool, rank: int) -> SearchHit:
+    c = _index()["communes"]
+    label = f"{c['name'][i]} ({c['departement'][i]}) — commune"
+    return SearchHit(c["code"][i], label, "commune", exact, rank)
 
 
 def searchable_sites(sites: pd.DataFrame) -> pd.DataFrame:
@@ -271,36 +367,39 @@ def search(text: str, *, sites: pd.DataFrame | None = None, limit: int = 20) -> 
     if len(key.replace(" ", "")) < 2:
         return []
     hits = _explicit(text)
-    idx, c = _areas(), _communes()
-    exact = c[c["key"] == key]
-    if exact.empty and _without_article(key) == key:
-        exact = c[c["bare"] == key]
-    exact = exact.sort_values("population", ascending=False)
-    hits += [_commune_hit(r, exact=True, rank=_RANK_EXACT) for r in exact.itertuples()]
-    if exact.empty:
+    idx = _index()
+    c, e, d, g = idx["communes"], idx["epci"], idx["dep"], idx["reg"]
+    exact = _where(c["key"], key)
+    if not exact and _without_article(key) == key:
+        exact = _where(c["bare"], key)
+    population = c["population"]  # most populous first, unknown populations last
+    exact.sort(key=lambda i: (population[i] is None, -(population[i] or 0)))
+    hits += [_commune_hit(i, exact=True, rank=_RANK_EXACT) for i in exact]
+    if not exact:
         hits += _former_hits(key)
-    e, d, g = idx["epci"], idx["dep"], idx["reg"]
-    long = " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in key.split())
-    hits += [SearchHit(f"epci:{r.epci_siren}", f"{r.epci_nom} — EPCI", "epci", True,
+    long = _long_epci(key)
+    hits += [SearchHit(f"epci:{e['code'][i]}", f"{e['name'][i]} — EPCI", "epci", True,
                        _RANK_OTHER_EXACT)
-             for r in e[(e["key"] == key) | (e["long"] == long)].itertuples()]  # fmt: skip
-    hits += [SearchHit(f"dep:{r.departement}", f"{r.departement_nom} ({r.departement}) — "
-                       "département", "dep", True, _RANK_OTHER_EXACT)
-             for r in d[(d["key"] == key) | (d["bare"] == key)].itertuples()]  # fmt: skip
-    hits += [SearchHit(f"reg:{r.region}", f"{r.region_nom} — région", "reg", True,
+             for i, (k, k_long) in enumerate(zip(e["key"], e["long"], strict=True))
+             if key == k or long == k_long]  # fmt: skip
+    hits += [SearchHit(f"dep:{d['code'][i]}", f"{d['name'][i]} ({d['code'][i]}) — département",
+                       "dep", True, _RANK_OTHER_EXACT)
+             for i in range(len(d["key"])) if key in (d["key"][i], d["bare"][i])]  # fmt: skip
+    hits += [SearchHit(f"reg:{g['code'][i]}", f"{g['name'][i]} — région", "reg", True,
                        _RANK_OTHER_EXACT)
-             for r in g[g["key"] == key].itertuples()]  # fmt: skip
+             for i in _where(g["key"], key)]  # fmt: skip
     hits += _offer_hits(key, sites)
-    starts = c[c["key"].str.startswith(key) | c["bare"].str.startswith(key)]
-    starts = starts.iloc[starts["key"].str.len().argsort(kind="stable")].head(limit)
-    hits += [_commune_hit(r, exact=False, rank=_RANK_PARTIAL) for r in starts.itertuples()]
-    hits += [SearchHit(f"epci:{r.epci_siren}", f"{r.epci_nom} — EPCI", "epci")
-             for r in e[e["key"].str.contains(key, regex=False)].head(5).itertuples()]  # fmt: skip
-    hits += [SearchHit(f"dep:{r.departement}", f"{r.departement_nom} ({r.departement}) — "
-                       "département", "dep")
-             for r in d[d["key"].str.contains(key, regex=False)].itertuples()]  # fmt: skip
-    hits += [SearchHit(f"reg:{r.region}", f"{r.region_nom} — région", "reg")
-             for r in g[g["key"].str.contains(key, regex=False)].itertuples()]  # fmt: skip
+    starts = [i for i, (k, b) in enumerate(zip(c["key"], c["bare"], strict=True))
+              if k.startswith(key) or b.startswith(key)]  # fmt: skip
+    starts.sort(key=lambda i: len(c["key"][i]))
+    hits += [_commune_hit(i, exact=False, rank=_RANK_PARTIAL) for i in starts[:limit]]
+    hits += [SearchHit(f"epci:{e['code'][i]}", f"{e['name'][i]} — EPCI", "epci")
+             for i in [i for i, k in enumerate(e["key"]) if key in k][:5]]  # fmt: skip
+    hits += [SearchHit(f"dep:{d['code'][i]}", f"{d['name'][i]} ({d['code'][i]}) — département",
+                       "dep")
+             for i, k in enumerate(d["key"]) if key in k]  # fmt: skip
+    hits += [SearchHit(f"reg:{g['code'][i]}", f"{g['name'][i]} — région", "reg")
+             for i, k in enumerate(g["key"]) if key in k]  # fmt: skip
     seen: set[tuple[str, str]] = set()
     out: list[SearchHit] = []
     for h in sorted(hits, key=lambda h: h.rank):
@@ -308,6 +407,28 @@ def search(text: str, *, sites: pd.DataFrame | None = None, limit: int = 20) -> 
             seen.add((h.kind, h.selector))
             out.append(h)
     return out[:limit]
+
+
+def _named(text: str, sites: pd.DataFrame | Callable[[], pd.DataFrame] | None) -> SearchHit | None:
+    """The one exact hit of a name (operators and sites searched only when no territory
+    matches), None when nothing matches exactly.
+
+    Raises
+    ------
+    AmbiguousNameError
+        Several exact matches of the same rank.
+    """
+    hits = [h for h in search(text, limit=50) if h.exact]
+    if not hits and sites is not None:
+        table = sites() if callable(sites) else sites
+        hits = [h for h in search(text, sites=table, limit=50) if h.exact]
+    if not hits:
+        return None
+    best = [h for h in hits if h.rank == hits[0].rank and h.kind != "site"]
+    if len(best) > 1:
+        raise AmbiguousNameError(text, [f"{h.selector}  {h.label}" for h in best[:15]],
+                                 more=len(best) - 15)  # fmt: skip
+    return best[0]
 
 
 def resolve(
@@ -325,6 +446,8 @@ def resolve(
     UnknownCodeError, InputError
         Nothing matches exactly: the selector's own error, with the closest names.
     """
+    from proxisante.territory import select
+
     explicit = _explicit(text[:200])
     if explicit:
         territory = select(explicit[0].selector)
@@ -334,23 +457,39 @@ def resolve(
         # an explicit selector (dep:99) that names nothing: its own error, without searching
         # names, operators and sites first (which loads the offer)
         return select(text)
-    hits = [h for h in search(text, limit=50) if h.exact]
-    if not hits and sites is not None:
-        table = sites() if callable(sites) else sites
-        hits = [h for h in search(text, sites=table, limit=50) if h.exact]
-    if not hits:
+    hit = _named(text, sites)
+    if hit is None:
         return select(text)
-    best = [h for h in hits if h.rank == hits[0].rank and h.kind != "site"]
-    if len(best) > 1:
-        raise AmbiguousNameError(text, [f"{h.selector}  {h.label}" for h in best[:15]],
-                                 more=len(best) - 15)  # fmt: skip
-    hit = best[0]
     territory = select(hit.selector)
     if hit.kind == "operator":
         territory = dataclasses.replace(territory, label=hit.label.replace(" — réseau :", " :"))
     elif hit.kind == "commune" and hit.rank == _RANK_OTHER_EXACT:  # a former commune's name
         territory = dataclasses.replace(territory, label=hit.label.replace(" — commune", ","))
     return territory
+
+
+def commune_named(text: str) -> str | None:
+    """The INSEE code of the one commune named exactly ``text``, found without pandas.
+
+    None when :func:`resolve` would give something else than that commune with its usual
+    label: a code or a selector, a constituency, a former commune's name, another kind of
+    territory, several or no exact matches, Paris/Lyon/Marseille (their arrondissements),
+    so that the caller resolves ``text`` the general way (with its errors). For the CLI's
+    quick commune card.
+
+    >>> commune_named("la bassee")
+    '59051'
+    """
+    text = text[:200]
+    if _CODES.match(text) or _EXPLICIT.match(text) or _explicit(text):
+        return None
+    try:
+        hit = _named(text, None)
+    except AmbiguousNameError:
+        return None
+    if hit is None or hit.kind != "commune" or hit.rank != _RANK_EXACT:
+        return None
+    return None if hit.selector in PLM_ARRONDISSEMENTS else hit.selector
 
 
 def search_communes(text: str) -> pd.DataFrame:
@@ -361,13 +500,14 @@ def search_communes(text: str) -> pd.DataFrame:
     InputError
         ``text`` has no letter or digit.
     """
+    from proxisante.territory import load_communes
+
     key = search_key(text)
     if not key:
         msg = f"search text '{text}' has no letters or digits"
         raise InputError(msg)
-    c = _communes()
-    hits = c[c["key"].str.contains(key, regex=False)]
-    order = (hits["key"] != key).to_numpy().argsort(kind="stable")
-    codes = hits["code_insee"].to_numpy()[order]
+    c = _index()["communes"]
+    hits = [i for i, k in enumerate(c["key"]) if key in k]
+    hits.sort(key=lambda i: c["key"][i] != key)
     allc = load_communes().set_index("code_insee")
-    return allc.loc[codes].reset_index()
+    return allc.loc[[c["code"][i] for i in hits]].reset_index()
