@@ -125,7 +125,7 @@ def _get_routes(app) -> list[tuple[str, list[str], list[str]]]:
 
 
 # A fixed budget of generated requests, each to one GET route drawn with its parameters
-# (an unknown name costs ~1 s on the page route: its suggestions search every name).
+# (an unknown name's suggestions compare it with a bounded set of names, a few tens of ms).
 @settings(SETTINGS, max_examples=24)
 @given(data=st.data())
 def test_parameters_of_every_route(app_and_client, data):

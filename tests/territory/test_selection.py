@@ -93,3 +93,31 @@ def test_check_commune_codes():
 def test_normalise_name():
     assert normalise_name("Saint-Étienne-du-Rouvray") == "saint etienne du rouvray"
     assert normalise_name("L'Haÿ-les-Roses") == "l hay les roses"
+
+
+@pytest.mark.parametrize("first", ["s", "9"])
+def test_a_long_unknown_name_is_refused_with_suggestions_from_a_bounded_set(monkeypatch, first):
+    """Whatever name is asked (5,000 random characters here, starting like thousands of names
+    or like none), at most MAX_SUGGESTION_CANDIDATES names are compared by spelling, chosen
+    among at most MAX_SUGGESTION_SCREENED: an unknown name is a bounded cost."""
+    import difflib
+    import random
+
+    from proxisante.territory import selection
+
+    compared, screened = [], []
+    distance, screen, close = (selection._digit_distance, selection._screened,
+                               difflib.get_close_matches)  # fmt: skip
+    monkeypatch.setattr(selection, "_digit_distance",
+                        lambda a, b: compared.append(a) or distance(a, b))  # fmt: skip
+    monkeypatch.setattr(selection, "_screened",
+                        lambda names, v: screened.append(len(names)) or screen(names, v))  # fmt: skip
+    monkeypatch.setattr(difflib, "get_close_matches",
+                        lambda v, names, **kw: compared.extend(names) or close(v, names, **kw))  # fmt: skip
+    rng = random.Random(15)
+    name = first + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz -'") for _ in range(5000))
+    with pytest.raises(UnknownCodeError) as err:
+        select(name)
+    assert err.value.suggestions or first == "9"  # garbage with no name near enough
+    assert screened and 0 < len(compared) <= selection.MAX_SUGGESTION_CANDIDATES
+    assert len(compared) < max(screened)  # the bound was needed: more names shared the start

@@ -18,8 +18,11 @@ never count both the commune and its arrondissements.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import heapq
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -99,18 +102,80 @@ def _without_plm_duplicates(df: pd.DataFrame) -> pd.DataFrame:
     return df[~df["code_insee"].isin(list(PLM_ARRONDISSEMENTS))]
 
 
-def _closest(value: str, candidates: Iterable[str], n: int = 5) -> list[str]:
+#: Most names an unknown name is compared with by spelling (:func:`_digit_distance`) to
+#: suggest the closest ones, and most names screened before by the characters they share
+#: (:meth:`difflib.SequenceMatcher.quick_ratio`, an upper bound of the spelling ratio): a
+#: name costs the same bounded work whatever it is (the web's read routes are public).
+MAX_SUGGESTION_CANDIDATES = 200
+MAX_SUGGESTION_SCREENED = 6000
+_AFTER_ALL = chr(0x10FFFF)
+
+
+def _closest(
+    value: str, candidates: Iterable[str], n: int = 5, *, bounded: bool = False
+) -> list[str]:
     """Closest candidates: same leading characters first (same département), then by spelling.
 
     Only the first 16 characters of ``value`` are compared (codes are shorter; a huge value
-    must cost no more than a normal one)."""
-    value = value[:16]
-    pool = sorted(set(candidates))
+    must cost no more than a normal one). ``bounded``: see :func:`_closest_sorted`."""
+    return _closest_sorted(value, sorted(set(candidates)), n, bounded=bounded)
+
+
+def _closest_sorted(value: str, pool: list[str], n: int = 5, *, bounded: bool = False) -> list[str]:
+    """:func:`_closest` among ``pool``, sorted and without duplicates.
+
+    The candidates sharing the first three (else two, else one) characters of ``value`` are
+    ranked by :func:`_digit_distance`; without any shared first character,
+    :func:`difflib.get_close_matches` ranks them all. ``bounded`` (names): at most
+    :data:`MAX_SUGGESTION_CANDIDATES` candidates are ranked, those sharing the most
+    characters with ``value`` (:func:`_screened`)."""
+    whole, value = value, value[:16]
     for k in (3, 2, 1):
-        same = [c for c in pool if c[:k] == value[:k] and c != value]
-        if same and len(value) >= k + 1:
+        if len(value) < k + 1:
+            continue
+        same = [c for c in _starting_with(pool, value[:k]) if c != whole]
+        if same:
+            if bounded:
+                same = _screened(same, value)
             return sorted(same, key=lambda c: (_digit_distance(c, value), c))[:n]
-    return difflib.get_close_matches(value, pool, n=n, cutoff=0.5)
+    return difflib.get_close_matches(value, _screened(pool, value) if bounded else pool, n=n,
+                                     cutoff=0.5)  # fmt: skip
+
+
+def _starting_with(pool: list[str], prefix: str) -> list[str]:
+    """The strings of sorted ``pool`` that start with ``prefix`` (a binary search)."""
+    return pool[bisect.bisect_left(pool, prefix) : bisect.bisect_left(pool, prefix + _AFTER_ALL)]
+
+
+def _screened(candidates: list[str], value: str) -> list[str]:
+    """At most :data:`MAX_SUGGESTION_CANDIDATES` of ``candidates``: those whose spelling
+    ratio with ``value`` can be highest (:meth:`difflib.SequenceMatcher.quick_ratio`), among
+    at most :data:`MAX_SUGGESTION_SCREENED` (the closest in length)."""
+    if len(candidates) <= MAX_SUGGESTION_CANDIDATES:
+        return candidates
+    if len(candidates) > MAX_SUGGESTION_SCREENED:
+        candidates = _closest_in_length(candidates, len(value), MAX_SUGGESTION_SCREENED)
+    matcher = difflib.SequenceMatcher(None, b=value)
+
+    def shared(c: str) -> tuple[float, str]:
+        matcher.set_seq1(c)
+        return -matcher.quick_ratio(), c
+
+    return heapq.nsmallest(MAX_SUGGESTION_CANDIDATES, candidates, key=shared)
+
+
+def _closest_in_length(candidates: list[str], length: int, most: int) -> list[str]:
+    """The ``most`` candidates whose length is closest to ``length`` (ties: first in order)."""
+    gaps = [abs(len(c) - length) for c in candidates]
+    counts = Counter(gaps)
+    total, widest = 0, 0
+    for widest in sorted(counts):
+        total += counts[widest]
+        if total >= most:
+            break
+    inner = [c for c, g in zip(candidates, gaps, strict=True) if g < widest]
+    edge = [c for c, g in zip(candidates, gaps, strict=True) if g == widest]
+    return inner + edge[: most - len(inner)]
 
 
 def _digit_distance(a: str, b: str) -> float:
@@ -289,11 +354,27 @@ def _select_name(table: pd.DataFrame, value: str) -> Territory:
         e_hits = epci[epci_names.map(lambda n: wanted <= _tokens(n))]
     if len(e_hits) == 1:
         return _select_area(table, "epci", e_hits["epci_siren"].iloc[0])
+    pool, by_norm = _name_pool(table, names, epci, epci_names)
+    suggestions = [by_norm[s] for s in _closest_sorted(target, pool, bounded=True)]
+    raise UnknownCodeError("commune or EPCI name", value, suggestions)
+
+
+_NAME_POOL: list[tuple[pd.Series, pd.Series, list[str], dict[str, str]]] = []
+
+
+def _name_pool(
+    table: pd.DataFrame, names: pd.Series, epci: pd.DataFrame, epci_names: pd.Series
+) -> tuple[list[str], dict[str, str]]:
+    """Commune and EPCI names in normalised form, sorted, and the name each stands for;
+    computed once for given names (:func:`_normalised`'s cached columns)."""
+    all_epci = _normalised(table, "epci_nom")
+    if _NAME_POOL and _NAME_POOL[0][0] is names and _NAME_POOL[0][1] is all_epci:
+        return _NAME_POOL[0][2], _NAME_POOL[0][3]
     by_norm = dict(zip(names, table["nom"], strict=False)) | dict(
         zip(epci_names, epci["epci_nom"], strict=False)
     )
-    suggestions = [by_norm[s] for s in _closest(target, by_norm)]
-    raise UnknownCodeError("commune or EPCI name", value, suggestions)
+    _NAME_POOL[:] = [(names, all_epci, sorted(by_norm), by_norm)]
+    return _NAME_POOL[0][2], by_norm
 
 
 def select(selector: str) -> Territory:
