@@ -17,6 +17,9 @@ and writes into ``src/proxisante/data/``:
 - ``search_index.json.gz``: commune, EPCI, département, région, constituency and former
   commune names in search form, for the name search (:mod:`proxisante.workspace.search`);
   it records the SHA-256 of the tables it was built from and is not used when they differ.
+- ``commune_cards.txt.gz``: one line per commune (its row and its official APL rows), for
+  the commune card and one commune's APL table of the CLI, read without pyarrow or pandas
+  (:mod:`proxisante.territory.card`); same SHA-256 check.
 
 The package itself never reads the shared folder: only these outputs are shipped.
 """
@@ -628,9 +631,12 @@ def main() -> None:
     bpe = build_bpe2017_gp(shared, current, valid)
     bpe.to_parquet(OUT / "bpe2017_gp_counts.parquet", compression="zstd", index=False)
     # the name index of the search, from the tables just written (read back by the package)
+    # and one line per commune for its card (tables read back by the package)
+    from proxisante.territory.card import CARDS_FILE, write_commune_cards
     from proxisante.workspace.search import SEARCH_INDEX_FILE, write_search_index
 
     write_search_index()
+    write_commune_cards()
 
     inputs = [
         "communes.csv.gz",
@@ -654,6 +660,7 @@ def main() -> None:
             "apl_merged_communes.csv": _sha256(OUT / "apl_merged_communes.csv"),
             "former_communes.csv": _sha256(FORMER_COMMUNES),
             SEARCH_INDEX_FILE: _sha256(OUT / SEARCH_INDEX_FILE),
+            CARDS_FILE: _sha256(OUT / CARDS_FILE),
         },
         "counts": {
             "former_communes": len(pd.read_csv(FORMER_COMMUNES, usecols=[0])),

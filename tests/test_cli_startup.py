@@ -15,7 +15,8 @@ try:
     main({args!r})
 except SystemExit:
     pass
-heavy = ("pandas", "duckdb", "highspy", "scipy", "fastapi", "geopandas", "shapely", "dask")
+heavy = ("pandas", "duckdb", "highspy", "scipy", "fastapi", "geopandas", "shapely", "dask",
+         "numpy", "pyarrow")
 commands = sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.endswith("_cmd"))
 print(before, sorted(m for m in heavy if m in sys.modules), commands)
 """
@@ -39,7 +40,8 @@ def test_help_loads_no_numpy_or_pandas():
 
 def test_territory_show_loads_only_the_territory_data():
     assert _loaded(["territory", "show", "62523"]) == "[] []"
-    # a commune's name and one commune's APL table: the name index, no pandas
+    # a commune's name and one commune's APL table: the name index and the commune cards,
+    # neither pandas nor pyarrow
     assert _loaded(["territory", "show", "la bassee"]) == "[] []"
     assert _loaded(["apl", "--territory", "62523", "--csv"]) == "[] []"
     # and only the module of its command: the other commands are neither imported nor built

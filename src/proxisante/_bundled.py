@@ -7,6 +7,7 @@ to do, never a pyarrow traceback.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["bundled_path", "read_bundled_parquet", "read_bundled_table"]
+__all__ = ["bundled_path", "bundled_sha256", "read_bundled_parquet", "read_bundled_table"]
 
 _REBUILD = "reinstall proxisante or rebuild it with scripts/build_default_data.py"
 
@@ -26,6 +27,15 @@ _REBUILD = "reinstall proxisante or rebuild it with scripts/build_default_data.p
 def bundled_path(name: str) -> Path:
     """Path of a bundled data file (``proxisante/data/<name>``)."""
     return Path(str(resources.files("proxisante") / "data" / name))
+
+
+def bundled_sha256(names: Iterable[str]) -> dict[str, str] | None:
+    """SHA-256 of bundled files by name, None when one cannot be read: a file derived from
+    others (an index) records those of its sources, and is not used when they differ."""
+    try:
+        return {n: hashlib.sha256(bundled_path(n).read_bytes()).hexdigest() for n in names}
+    except OSError:
+        return None
 
 
 def read_bundled_parquet(

@@ -71,3 +71,23 @@ def test_corrupt_file_gives_the_same_clear_error(tmp_path, monkeypatch):
         read_commune_card("62523")
     with pytest.raises(DataFileError, match=r"missing"):
         _bundled.read_bundled_table("nope.parquet")
+
+
+def test_the_shipped_cards_are_built_from_the_bundled_tables_as_they_are():
+    from proxisante._bundled import bundled_path
+    from proxisante.territory import card
+
+    assert card._from_cards("62523") is not False, "stale: run scripts/build_default_data.py"
+    assert bundled_path(card.CARDS_FILE).read_bytes() == card.build_commune_cards()
+
+
+@pytest.mark.parametrize("code", [*CODES, "99999", "2A999"])
+def test_cards_file_and_tables_give_the_same_card(monkeypatch, code):
+    """One line of the cards file, or the two tables read with pyarrow (the cards file stale):
+    the same card and APL row, None for an unknown code."""
+    from proxisante.territory import card
+
+    from_file = (read_commune_card(code), card.read_commune_apl(code, 2022))
+    monkeypatch.setattr(card, "_from_cards", lambda code: False)
+    assert (read_commune_card(code), card.read_commune_apl(code, 2022)) == from_file
+    assert (from_file[0] is None) == (code in ("99999", "2A999"))

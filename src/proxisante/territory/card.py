@@ -9,19 +9,25 @@ APL of :func:`~proxisante.territory.territory_apl_table`, for territories found 
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from proxisante import _bundled
 from proxisante._bundled import read_bundled_table
 from proxisante.territory.communes import COMMUNE_COLUMNS, PLM_ARRONDISSEMENTS, commune_label
 
 __all__ = [
+    "CARDS_FILE",
     "CARD_APL_YEARS",
     "CommuneCard",
+    "build_commune_cards",
     "none_if_missing",
     "read_commune_apl",
     "read_commune_card",
+    "write_commune_cards",
 ]
 
 #: APL millésimes shown on a card, newest first.
@@ -99,33 +105,98 @@ class CommuneCard:
         )
 
 
-def _commune_row(selector: str) -> dict[str, object] | None:
-    """The bundled row of the commune whose INSEE code is ``selector``, read with pyarrow;
-    None when ``selector`` is not one commune code of the table or stands for
-    arrondissements (Paris, Lyon, Marseille)."""
+#: One line per commune (its row and its official APL rows), for the commune card and the
+#: APL table of one commune: read in milliseconds without pyarrow, numpy or pandas. Built
+#: by :func:`build_commune_cards` (``scripts/build_default_data.py`` writes it).
+CARDS_FILE = "commune_cards.txt.gz"
+_CARDS_SOURCES = ("communes.parquet", "apl_generalistes.parquet")
+_CARDS_VERSION = 1
+_APL_COLUMNS = ["year", "apl_generalistes", "apl_generalistes_moins65", "pop_totale",
+                "pop_standardisee"]  # fmt: skip
+
+_CommuneData = tuple[dict[str, object], list[dict[str, object]], set[int]]
+
+
+def build_commune_cards() -> bytes:
+    """The content of :data:`CARDS_FILE` (gzipped text, reproducible bytes), from the bundled
+    commune and APL tables: a JSON header (columns, APL years, SHA-256 of the two tables),
+    then ``CODE<tab>[commune row, [APL rows]]`` per commune, sorted by code."""
+    communes = read_bundled_table("communes.parquet", expected=COMMUNE_COLUMNS)
+    official = read_bundled_table("apl_generalistes.parquet", columns=["code_insee", *_APL_COLUMNS])
+    apl: dict[str, list[list[object]]] = {}
+    for r in official.to_pylist():
+        apl.setdefault(str(r["code_insee"]), []).append([r[c] for c in _APL_COLUMNS])
+    columns = communes.column_names
+    rows = sorted(communes.to_pylist(), key=lambda r: str(r["code_insee"]))
+    # text repeated from commune to commune (EPCI, département…) is stored once, in the header
+    text = [c for c in columns if c not in ("code_insee", "nom")
+            and all(isinstance(r[c], str) for r in rows if r[c] is not None)]  # fmt: skip
+    shared = {c: sorted({r[c] for r in rows if r[c] is not None}) for c in text}
+    position = {c: {v: i for i, v in enumerate(values)} for c, values in shared.items()}
+    header = {"version": _CARDS_VERSION, "sources": _bundled.bundled_sha256(_CARDS_SOURCES),
+              "communes": columns, "shared": shared, "apl": _APL_COLUMNS,
+              "years": sorted(set(official.column("year").to_pylist()))}  # fmt: skip
+    lines = [json.dumps(header, sort_keys=True, ensure_ascii=False)]
+    for r in rows:
+        row = [position[c].get(r[c]) if c in position else r[c] for c in columns]
+        code = str(r["code_insee"])
+        line = json.dumps([row, apl.get(code, [])], ensure_ascii=False, separators=(",", ":"))
+        lines.append(f"{code}\t{line}")
+    return gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0)
+
+
+def write_commune_cards() -> None:
+    """Write :func:`build_commune_cards` to the package data."""
+    _bundled.bundled_path(CARDS_FILE).write_bytes(build_commune_cards())
+
+
+def _from_cards(code: str) -> _CommuneData | bool | None:
+    """Commune ``code``'s row, APL rows and the bundled APL years from :data:`CARDS_FILE`;
+    None for an unknown code; False when the file is missing, unreadable or not built from
+    the bundled tables as they are now."""
+    try:
+        text = gzip.decompress(_bundled.bundled_path(CARDS_FILE).read_bytes())
+        first, _, body = text.partition(b"\n")
+        header = json.loads(first)
+    except (OSError, EOFError, ValueError):
+        return False
+    if header.get("version") != _CARDS_VERSION or header.get("sources") != _bundled.bundled_sha256(
+        _CARDS_SOURCES
+    ):
+        return False
+    marker = code.encode() + b"\t"
+    at = 0 if body.startswith(marker) else body.find(b"\n" + marker) + 1
+    if at == 0 and not body.startswith(marker):
+        return None  # not a commune code
+    row, apl = json.loads(body[at + len(marker) : body.find(b"\n", at)])
+    shared = header["shared"]
+    values = {c: v if v is None or c not in shared else shared[c][v]
+              for c, v in zip(header["communes"], row, strict=True)}  # fmt: skip
+    apl_rows = [dict(zip(header["apl"], r, strict=True)) for r in apl]
+    return values, apl_rows, set(header["years"])
+
+
+def _commune_data(selector: str) -> _CommuneData | None:
+    """The bundled row of the commune whose INSEE code is ``selector``, its official APL
+    rows (one per year) and every bundled APL year, from :data:`CARDS_FILE` (or the tables
+    with pyarrow when it is stale); None when ``selector`` is not one commune code of the
+    table or stands for arrondissements (Paris, Lyon, Marseille)."""
     code = selector.strip().upper()
     if not _CODE.match(code) or code in PLM_ARRONDISSEMENTS:
         return None
+    found = _from_cards(code)
+    if found is not False:
+        return found  # type: ignore[return-value]
     communes = read_bundled_table("communes.parquet", expected=COMMUNE_COLUMNS)
     codes = communes.column("code_insee").to_pylist()
     try:
         i = codes.index(code)
     except ValueError:
         return None
-    return communes.slice(i, 1).to_pylist()[0]
-
-
-def _official_apl_rows(code: str) -> tuple[list[dict[str, object]], set[int]]:
-    """The bundled official APL rows of commune ``code`` (one per year) and every bundled
-    year, read with pyarrow."""
-    official = read_bundled_table(
-        "apl_generalistes.parquet",
-        columns=["code_insee", "year", "apl_generalistes", "apl_generalistes_moins65",
-                 "pop_totale", "pop_standardisee"],
-    )  # fmt: skip
-    codes = official.column("code_insee").to_pylist()
-    rows = [official.slice(k, 1).to_pylist()[0] for k, c in enumerate(codes) if c == code]
-    return rows, set(official.column("year").to_pylist())
+    official = read_bundled_table("apl_generalistes.parquet", columns=["code_insee", *_APL_COLUMNS])
+    apl_codes = official.column("code_insee").to_pylist()
+    apl = [official.slice(k, 1).to_pylist()[0] for k, c in enumerate(apl_codes) if c == code]
+    return communes.slice(i, 1).to_pylist()[0], apl, set(official.column("year").to_pylist())
 
 
 def read_commune_card(selector: str) -> CommuneCard | None:
@@ -136,11 +207,12 @@ def read_commune_card(selector: str) -> CommuneCard | None:
     arrondissements): the caller then selects the territory the general way, which also
     gives the errors and suggestions.
     """
-    row = _commune_row(selector)
-    if row is None:
+    data = _commune_data(selector)
+    if data is None:
         return None
+    row, rows, _ = data
     apl: dict[int, object] = dict.fromkeys(CARD_APL_YEARS)
-    for r in _official_apl_rows(str(row["code_insee"]))[0]:
+    for r in rows:
         if r["year"] in apl:
             apl[r["year"]] = r["apl_generalistes"]
     return CommuneCard.from_row(row, apl)
@@ -158,10 +230,10 @@ def read_commune_apl(selector: str, year: int) -> dict[str, object] | None:
     """
     from proxisante.territory.official_apl import UNDER_SERVED_APL
 
-    row = _commune_row(selector)
-    if row is None:
+    data = _commune_data(selector)
+    if data is None:
         return None
-    rows, years = _official_apl_rows(str(row["code_insee"]))
+    row, rows, years = data
     if year not in years:
         return None
     mine = [r for r in rows if r["year"] == year]

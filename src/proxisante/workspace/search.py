@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -30,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from proxisante._bundled import bundled_path
+from proxisante import _bundled
 from proxisante.errors import AmbiguousNameError, InputError
 from proxisante.territory.communes import PLM_ARRONDISSEMENTS
 from proxisante.territory.names import normalise_name
@@ -125,14 +124,6 @@ def _long_epci(key: str) -> str:
     return " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in key.split())
 
 
-def _source_digests() -> dict[str, str] | None:
-    """SHA-256 of the index's source files (None when one cannot be read)."""
-    try:
-        return {n: hashlib.sha256(bundled_path(n).read_bytes()).hexdigest() for n in _INDEX_SOURCES}
-    except OSError:
-        return None
-
-
 def _column(values: Sequence[Any]) -> list[Any]:
     """Plain Python values, None for every missing value (NaN, pandas NA)."""
     out = []
@@ -173,7 +164,7 @@ def build_search_index() -> dict[str, Any]:
     epci_keys = keys(epci["epci_nom"])
     return {
         "version": _INDEX_VERSION,
-        "sources": _source_digests(),
+        "sources": _bundled.bundled_sha256(_INDEX_SOURCES),
         "communes": {
             "code": _column(com["code_insee"]),
             "name": _column(com["nom"]),
@@ -215,17 +206,19 @@ def write_search_index(index: dict[str, Any] | None = None) -> None:
     """Write :func:`build_search_index` to the package data (reproducible bytes)."""
     index = build_search_index() if index is None else index
     text = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    bundled_path(SEARCH_INDEX_FILE).write_bytes(gzip.compress(text.encode(), mtime=0))
+    _bundled.bundled_path(SEARCH_INDEX_FILE).write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
 def _read_search_index() -> dict[str, Any] | None:
     """The shipped index, or None when it is missing, unreadable or not built from the
     bundled tables as they are now."""
     try:
-        index = json.loads(gzip.decompress(bundled_path(SEARCH_INDEX_FILE).read_bytes()))
+        index = json.loads(gzip.decompress(_bundled.bundled_path(SEARCH_INDEX_FILE).read_bytes()))
     except (OSError, EOFError, ValueError):
         return None
-    if index.get("version") != _INDEX_VERSION or index.get("sources") != _source_digests():
+    if index.get("version") != _INDEX_VERSION or index.get("sources") != _bundled.bundled_sha256(
+        _INDEX_SOURCES
+    ):
         return None
     return index
 
