@@ -16,6 +16,13 @@ Order of the results (:func:`search`):
 :func:`resolve` turns a text into one territory: an exact match that is unique wins; several
 exact matches of the same rank raise :class:`~proxisante.errors.AmbiguousNameError` listing
 them (the CLI prints the list and exits 2; the web shows the list).
+
+Names are looked up in a name index shipped in the package data (:data:`SEARCH_INDEX_FILE`:
+every name already in :func:`search_key` form, built by :func:`build_search_index` when the
+bundled data are built), read with the standard library only: a search costs milliseconds
+and the CLI needs no pandas to find a commune by name. The index records the SHA-256 of the
+tables it was built from; when they differ it is not used and is built again in memory.
+Operators and sites (the offer, a pandas table) are searched only when given.
 """
 
 from __future__ import annotations
