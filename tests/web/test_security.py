@@ -18,7 +18,7 @@ from proxisante.errors import InputError
 from proxisante.web import create_app
 from proxisante.web.context import check_token
 from proxisante.web.guards import host_name
-from proxisante.web.server import MAX_HEAD_BYTES, server_config
+from proxisante.web.server import server_config
 
 TOKEN = "security-token-0123"
 BASE = "http://127.0.0.1"
