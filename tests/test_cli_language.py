@@ -69,6 +69,8 @@ READ_ONLY = [
     ("needs", "show", "-t", "epci:246200364"),
     ("needs", "prevention", "--operator", "filieris"),
     ("model", "show"),
+    ("scenario", "criticality", "--operator", "filieris", "-t", "dep:12"),
+    ("plan", "optimise", "-t", "circo:12-02", "--budget", "2025=1e6", "--time-limit", "10"),
 ]  # fmt: skip
 
 
