@@ -20,6 +20,10 @@ __all__ = ["MAX_HEAD_BYTES", "http_protocol", "server_config"]
 #: the connection (memory held per connection is bounded by this plus one socket read).
 MAX_HEAD_BYTES = 64 * 1024
 
+#: Seconds a refused connection is kept reading (and dropping) before it is closed, so that
+#: the client reads the 431 instead of a connection reset.
+LINGER_SECONDS = 1.0
+
 try:
     import httptools  # noqa: F401  (the parser uvicorn's protocol below needs)
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -41,8 +45,11 @@ if HttpToolsProtocol is not None:
             super().__init__(*args, **kwargs)
             self._in_head = True
             self._head_bytes = 0
+            self._refused = False
 
         def data_received(self, data: bytes) -> None:
+            if self._refused:
+                return  # lingering after a 431: bytes are read and dropped, not parsed
             if self._in_head:
                 self._head_bytes += len(data)
             super().data_received(data)
@@ -68,7 +75,13 @@ if HttpToolsProtocol is not None:
                 b"content-length: " + str(len(msg)).encode("ascii") + b"\r\n"
                 b"connection: close\r\n\r\n" + msg
             )
-            self.transport.close()
+            # lingering close: closing now, with the client's bytes unread, would send a
+            # reset that can destroy the answer before the client reads it; end the writing
+            # side, drop what still arrives for a moment, then close
+            self._refused = True
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
 
 def http_protocol() -> Any:
