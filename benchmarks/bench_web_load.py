@@ -24,7 +24,6 @@ Usage: ``python benchmarks/bench_web_load.py [--clients 50] [--seconds 60]``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
 import os
 import socket
@@ -37,6 +36,7 @@ import time
 import httpx
 import numpy as np
 import psutil
+from live_server import tree_rss_mib, wait_until_idle
 
 READS = [
     "/api/territory/62523",
@@ -61,15 +61,6 @@ def evaluation_body(n: int, rng: np.random.Generator) -> dict:
     commune = COMMUNES[int(rng.integers(len(COMMUNES)))]
     return {"name": "charge", "edits": [{"kind": "open_site", "site": "n", "name": "n",
                                          "commune": commune, "fte": {"gp": fte}}]}  # fmt: skip
-
-
-def server_rss_mib(proc: psutil.Process) -> float:
-    """Resident memory of the server and its evaluation workers."""
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total / 2**20
 
 
 def main() -> None:
@@ -102,15 +93,14 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        while server.cpu_percent(interval=1.0) > 5:  # the server's warm-up (needs layer)
-            pass
+        wait_until_idle(server)  # the server's warm-up (workers, model, needs layer)
         for url in READS:  # warm the caches
             httpx.get(base + url, timeout=120)
         warm = np.random.default_rng(0)
         for n in range(4):  # start the evaluation workers
             httpx.post(base + "/api/scenarios/evaluate", json=evaluation_body(n, warm),
                        headers=auth, timeout=120)  # fmt: skip
-        rss0 = server_rss_mib(server)
+        rss0 = tree_rss_mib(server)
         results: dict[str, list[float]] = {"read": [], "evaluation": [], "save": []}
         errors = {k: 0 for k in results}
         first_error: dict[str, str] = {}
@@ -123,7 +113,7 @@ def main() -> None:
 
         def sample() -> None:
             while time.time() < stop:
-                peak[0] = max(peak[0], server_rss_mib(server))
+                peak[0] = max(peak[0], tree_rss_mib(server))
                 time.sleep(0.5)
 
         def client(seed: int) -> None:
