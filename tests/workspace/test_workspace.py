@@ -119,3 +119,28 @@ def test_threads_share_one_build_of_the_needs_layer(tmp_path, monkeypatch):
     for t in threads:
         t.join(30)
     assert len(calls) == 1 and len(got) == 4 and len({id(g) for g in got}) == 1
+
+
+def test_held_store_is_released_after_the_hold(tmp_path):
+    """A server's workspace keeps the store open between requests (cheap saves) and frees
+    the file for other processes once idle for ``hold_store_seconds``."""
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "s.duckdb"
+    ws = Workspace(path, hold_store_seconds=0.5)
+    edit = {"kind": "open_site", "site": "n", "name": "n", "commune": "62523", "fte": {"gp": 1.0}}
+    ws.save_scenario(parse_scenario({"name": "tenu", "edits": [edit]}))
+    assert ws._held is not None  # held after use
+    names = [r[0] for r in ws.scenario_names()]  # reuses the open database
+    assert names == ["tenu"]
+    other = [sys.executable, "-c", "import sys; from proxisante.store import Store; "
+             "Store(sys.argv[1]).close()", str(path)]  # fmt: skip
+    assert subprocess.run(other, capture_output=True).returncode != 0  # locked while held
+    deadline = time.time() + 10
+    while ws._held is not None and time.time() < deadline:
+        time.sleep(0.1)
+    assert ws._held is None
+    done = subprocess.run(other, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -45,6 +45,7 @@ def serve(
     import uvicorn
 
     from proxisante.web import create_app
+    from proxisante.web.app import STORE_HOLD_SECONDS
     from proxisante.web.server import server_config
 
     if token is None:
@@ -54,7 +55,7 @@ def serve(
         hosts.append(host)  # the address the server listens on is a valid Host
     app = create_app(token=token, store_path=str(store) if store else None,
                      allowed_hosts=[h.strip() for h in hosts if h.strip()],
-                     eval_workers=eval_workers)  # fmt: skip
+                     eval_workers=eval_workers, hold_store_seconds=STORE_HOLD_SECONDS)  # fmt: skip
     console.print(
         f"proxisante sur http://{host}:{port}/ (documentation de l'API : /docs) ; "
         + ("écritures autorisées avec un jeton" if token else "lecture seule : aucun jeton")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -26,7 +27,7 @@ from proxisante.access import (
     nearest_minutes,
     read_supply_file,
 )
-from proxisante.errors import InputError, UnknownCodeError
+from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
 from proxisante.offer import (
     ImportReport,
     Offer,
@@ -103,10 +104,18 @@ class Workspace:
 
     def __init__(
         self, store_path: str | Path | None = None, *, use_store: bool = True,
-        centre_gp_fte_per_person: float | None = None,
+        centre_gp_fte_per_person: float | None = None, hold_store_seconds: float | None = None,
     ) -> None:  # fmt: skip
         self.store_path = None if store_path is None else Path(store_path)
         self.use_store = use_store
+        #: Keep the store file open this long after its last use (a server answering many
+        #: requests: opening and closing a DuckDB file costs ≈ 40 ms, reusing the open
+        #: database ≈ 2 ms); None: open and close it at each use (the CLI). While it is
+        #: held, other processes cannot open the file.
+        self.hold_store_seconds = hold_store_seconds
+        self._held: Store | None = None
+        self._held_until = 0.0
+        self._hold_lock = threading.Lock()
         #: FTE per centre de santé GP known by headcount only (« hypothèse »); None: the
         #: offer's default (:data:`proxisante.offer.CENTRE_GP_FTE_PER_PERSON`)
         self.centre_gp_fte_per_person = centre_gp_fte_per_person
@@ -132,8 +141,35 @@ class Workspace:
         if not self.use_store:
             msg = "this workspace works on the bundled data only: no store to write to"
             raise InputError(msg)
+        self._hold_store()
         with Store(self.store_path) as st:
             yield st
+
+    def _hold_store(self) -> None:
+        """With ``hold_store_seconds``: keep one connection open (DuckDB then reuses the
+        open database for the next connections of this process) until that long after
+        the last use; a background thread closes it."""
+        if self.hold_store_seconds is None:
+            return
+        with self._hold_lock:
+            self._held_until = time.monotonic() + self.hold_store_seconds
+            if self._held is not None:
+                return
+            try:
+                self._held = Store(self.store_path)
+            except ProxisanteError:
+                return  # the Store opened next raises the same clear error
+            threading.Thread(target=self._release_held, daemon=True).start()
+
+    def _release_held(self) -> None:
+        assert self.hold_store_seconds is not None
+        while True:
+            time.sleep(self.hold_store_seconds / 4)
+            with self._hold_lock:
+                if time.monotonic() >= self._held_until and self._held is not None:
+                    self._held.close()
+                    self._held = None
+                    return
 
     def refresh(self) -> None:
         """Forget what was read from the store (after imports or edits)."""
