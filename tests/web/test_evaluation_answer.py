@@ -44,7 +44,8 @@ def offer():
 def _reference_rows(res) -> list[dict]:
     """The answer's communes as the per-commune table gives them (the former path)."""
     c = res.communes[res.communes["delta_apl"] != 0].sort_values("delta_apl")
-    names = dict(zip(load_communes()["code_insee"], load_communes()["nom"], strict=True))
+    communes = load_communes()
+    names = dict(zip(communes["code_insee"], communes["nom"], strict=True))
     cols = {"apl_before": "apl_before", "apl_after": "apl_after", "delta_apl": "delta_apl",
             "population": "pop_totale", "newly_under": "newly_under",
             "delta_apl_p10": "delta_apl_p10", "delta_apl_p90": "delta_apl_p90"}  # fmt: skip

@@ -160,7 +160,7 @@ class ScenarioResult:
         (default: every commune); *not available* with the reason when inputs are missing."""
         e = self.elderly
         if codes is None:
-            codes = self.communes["code_insee"] if e is None else e.codes
+            codes = self.columns["code_insee"] if e is None else e.codes
         if e is None:
             empty = pd.DataFrame(columns=["category", "status", "commune", "capacity_places"])
             n_a = ssiad_coverage(empty, None, codes)
