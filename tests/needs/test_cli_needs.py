@@ -38,7 +38,7 @@ def test_needs_communes_and_prevention(tmp_path):
     assert (p["operator"] == "filieris").all() and (p["flu_65_plus"] > 0).all()
 
 
-def test_finess_without_capacities_says_capacite_inconnue(tmp_path):
+def test_finess_without_capacities_says_places_inconnues(tmp_path):
     from tests.offer.fixtures import good_finess_lines, write_finess
 
     store = tmp_path / "s.duckdb"
@@ -47,7 +47,8 @@ def test_finess_without_capacities_says_capacite_inconnue(tmp_path):
     assert res.exit_code == 0, res.output
     res = _run("needs", "show", "-t", "62498", "--store", store)
     assert res.exit_code == 0, res.output
-    assert "capacité inconnue" in " ".join(res.output.split())
+    out = " ".join(res.output.split())
+    assert "places inconnues" in out and "non disponible" not in out
     # the report section lists the SSIAD with « capacité inconnue » too
     from proxisante.report import needs_section
     from proxisante.workspace import Workspace

@@ -77,8 +77,8 @@ PROFESSIONS = (
 )
 Profession = Literal["gp", "nurse", "physiotherapist", "midwife", "dentist", "care_assistant"]
 Category = Literal[
-    "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
-    "other",
+    "centre_de_sante", "maison_de_sante", "cpts", "ssiad", "saad", "ehpad",
+    "elderly_residential", "smr", "usld", "hospital", "accueil_de_jour", "other",
 ]  # fmt: skip
 
 
