@@ -226,8 +226,9 @@ def match_filieris_pages(
     by_commune = fil.groupby("commune")["site_id"].agg(list)
     pages = sites["site_id"].str.startswith("filieris-") & (sites["category"] == "centre_de_sante")
     matched = []
-    sites = sites.reindex(columns=list(dict.fromkeys([*sites.columns, "finess_ej",
-                                                      "category_code"])))  # fmt: skip
+    sites = sites.copy()
+    for col in ("finess_et", "finess_ej", "category_code"):
+        sites[col] = sites[col].astype(object) if col in sites.columns else None
     for i in sites.index[pages]:
         ids = by_commune.get(sites.at[i, "commune"], [])
         if len(ids) != 1 or sites.at[i, "status"] == "closed":

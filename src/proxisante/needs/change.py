@@ -180,9 +180,11 @@ def home_care_change(
         b = hc.table[[f"{key}_per_1000_75", f"{key}_unknown_in_reach"]].reindex(codes)
         b.columns = ["per_1000", "unknown_in_reach"]
         per_after = places_by_commune(sites_after, m.categories)
-        same = per_after.equals(places_by_commune(sites_before, m.categories))
-        if per_after["sites"].sum() == 0:
-            a = b.assign(per_1000=np.nan, unknown_in_reach=0)
+        per_before = places_by_commune(sites_before, m.categories)
+        same = per_after.equals(per_before)
+        if per_after["sites"].sum() == 0:  # none left: 0, unless there was none before either
+            a = b.assign(per_1000=0.0 if per_before["sites"].sum() else np.nan,
+                         unknown_in_reach=0)  # fmt: skip
         elif same and population_factor is None:
             a = b
         else:
