@@ -10,7 +10,10 @@ FORBIDDEN = [
     (r"\b[Dd]e les\b", "« de les » (des)"),
     (r"\b[Àà] le\b", "« à le » (au)"),
     (r"\b[Àà] les\b", "« à les » (aux)"),
-    (r"\b[Dd]e (?![Yy][aeiouyéè])[AEIOUYÀÂÉÈÊÎÏÔÛÆŒaeiouyàâéèêîïôûæœ]", "« de » before a vowel (d')"),
+    (
+        r"\b[Dd]e (?![Yy][aeiouyéè])[AEIOUYÀÂÉÈÊÎÏÔÛÆŒaeiouyàâéèêîïôûæœ]",
+        "« de » before a vowel (d')",
+    ),
     (r"\bde (Communauté|Métropole|Établissement)", "« de Communauté » (de la communauté)"),
     (r"\bdu (?![Yy][aeiouyéè])[AEIOUYÉÈÊÎaeiouyéèêî]", "« du » before a vowel (de l')"),
     (r"\d [0-9]{3}\b(?![,.]?\d)", "a thousands separator that can wrap (use U+202F)"),

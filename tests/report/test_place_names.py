@@ -89,7 +89,9 @@ def test_every_epci_reads_with_its_nature(communes):
         "de la métropole Européenne de Lille"
     )
     assert epci_place("Toulouse Métropole", "ME").of == "de Toulouse Métropole"
-    assert epci_place("Creuse Sud Ouest", "CC").of == "de la communauté de communes Creuse Sud Ouest"
+    assert (
+        epci_place("Creuse Sud Ouest", "CC").of == "de la communauté de communes Creuse Sud Ouest"
+    )
     assert epci_place("Établissement public territorial Est Ensemble", "EPT").of == (
         "de l'établissement public territorial Est Ensemble"
     )

@@ -464,8 +464,11 @@ def resolve(
     territory = select(hit.selector)
     if hit.kind == "operator":
         operator, _, sites = hit.label.partition(" — réseau : ")
-        territory = dataclasses.replace(territory, label=f"{operator} : {sites}",
-                                        place=PlaceName(f"réseau {operator} ({sites})", 2))
+        territory = dataclasses.replace(
+            territory,
+            label=f"{operator} : {sites}",
+            place=PlaceName(f"réseau {operator} ({sites})", 2),
+        )
     elif hit.kind == "commune" and hit.rank == _RANK_OTHER_EXACT:  # a former commune's name
         territory = dataclasses.replace(territory, label=hit.label.replace(" — commune", ","))
     return territory
