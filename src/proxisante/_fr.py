@@ -145,7 +145,7 @@ _TO = {2: "au ", 3: "à la ", 4: "aux ", 5: "à l'", 6: "aux ", 7: "à las ", 8:
 
 
 def _starts_with_vowel(name: str) -> bool:
-    """Elision before a vowel; a « y » before a vowel is a consonant (« de Yenne », « d'Yvetot »)."""
+    """Elision before a vowel; « y » before a vowel is a consonant (« de Yenne », « d'Yvetot »)."""
     if name[:1] in ("Y", "y") and name[1:2] and name[1] in _VOWELS:
         return False
     return bool(name) and name[0] in _VOWELS

@@ -260,8 +260,8 @@ def _operator_exit(w: _Working, i: int, edit: OperatorExit) -> None:
         return
     w.notes.append(
         f"Transfert de {len(targets)} site(s) {edit.operator.capitalize()} {terr.place.of} "
-        f"à {edit.to_operator.capitalize()}, avec leurs équipes et leurs places : sans effet sur l'accès "
-        "(si l'activité était abandonnée, c'est le cas « fermeture », action: close)."
+        f"à {str(edit.to_operator).capitalize()}, avec leurs équipes et leurs places : sans effet "
+        "sur l'accès (si l'activité était abandonnée, c'est le cas « fermeture », action: close)."
     )
     sites.loc[targets, "operator"] = edit.to_operator
     w.operators.update(dict.fromkeys(targets, str(edit.to_operator)))
