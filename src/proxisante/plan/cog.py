@@ -23,7 +23,7 @@ from proxisante.errors import InputError
 from proxisante.offer import SsiadCoverage
 from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
 from proxisante.plan.costs import site_year_costs
-from proxisante.plan.instance import PlanInstance
+from proxisante.plan.instance import HOME_CARE_UNIT_FR, PlanInstance
 from proxisante.plan.optimise import (
     Objective,
     PlanSolution,
@@ -70,7 +70,7 @@ def mean_label(block) -> str:
     """French label of the block's mean access (its unit in words)."""
     if block.profession == "gp":
         return "APL moyenne"
-    if block.unit_fr.startswith("infirmiers à moins de 20 min"):
+    if block.unit_fr == HOME_CARE_UNIT_FR:
         return "infirmiers pour 1 000 habitants de 75 ans+ (moyenne)"
     return f"accès moyen {SHORT_FR[block.profession]} (ETP/100 000)"
 

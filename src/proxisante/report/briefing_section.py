@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from proxisante.catchment import WITHIN_CATCHMENT_FR
 from proxisante.report import fr
 from proxisante.report._jinja import environment
 from proxisante.report.territory_report import ReportSection
@@ -93,7 +94,7 @@ def briefing_sections(b) -> list[ReportSection]:
     sections = [
         ReportSection(f"Fiche de synthèse — {b.territory.label}",
                       str(module.lead(b, quotable_sentences(b))), lead=True, anchor="fiche"),
-        ReportSection(f"Sites de santé à moins de 20 minutes de {who}", str(module.sites(b)),
+        ReportSection(f"Sites de santé {WITHIN_CATCHMENT_FR} de {who}", str(module.sites(b)),
                       anchor="sites"),
         ReportSection("Et si… départs à la retraite et fermetures", str(module.what_if(b)),
                       sources=[src_drees], anchor="et-si"),

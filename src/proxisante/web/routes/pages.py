@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse, Response
 
+from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.web.context import WebContext, get_context
 
 __all__ = ["DOWNLOADS", "STATIC", "router"]
@@ -40,6 +41,7 @@ def index(ctx: Context) -> str:
 
     page = _read_package("web/templates/index.html").decode("utf-8")
     page = page.replace("__WRITES__", "false" if ctx.read_only else "true")
+    page = page.replace("__CATCHMENT_MINUTES__", f"{CATCHMENT_MINUTES:g}")
     return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
 
 
