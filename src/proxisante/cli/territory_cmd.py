@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
+from proxisante._output import check_output, write_output
 from proxisante.cli._common import (
     KIND_FR,
     console,
@@ -151,6 +152,8 @@ def apl(
     from proxisante.territory.official_apl import UNDER_SERVED_APL
     from proxisante.workspace.search import commune_named
 
+    if out is not None:  # a bad target is refused before the table is built
+        check_output(out)
     # one commune by its code or exact name: read without pandas (fast start)
     row = read_commune_apl(territory, year) or read_commune_apl(
         commune_named(territory) or "", year
@@ -165,7 +168,7 @@ def apl(
         text = frame.to_csv(index=False) if csv or out is not None else ""
     if csv or out is not None:
         if out is not None:
-            out.write_text(text, encoding="utf-8")
+            write_output(out, text, option="--out")
             console.print(f"{fr.fmt_int(len(rows))} lignes écrites dans {out}")
         if csv:
             typer.echo(text, nl=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.report._jinja import environment
 from proxisante.report.maps import (
@@ -180,14 +181,8 @@ def render_html(report: TerritoryReport) -> str:
     )
 
 
-def write_html(report: TerritoryReport, path: str | Path) -> Path:
-    """Render and write the report; the file is written whole or not at all."""
-    path = Path(path)
-    html = render_html(report)
-    if path.parent and not path.parent.exists():
-        msg = f"output folder '{path.parent}' does not exist"
-        raise InputError(msg)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
-    return path
+def write_html(report: TerritoryReport, path: str | Path, *, option: str = "--out") -> Path:
+    """Render and write the report; the file is written whole or not at all
+    (:func:`proxisante._output.write_output`: a regular file or a new name only)."""
+    check_output(path, option=option)  # before rendering
+    return write_output(path, render_html(report), option=option)
