@@ -39,7 +39,7 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
-    from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
+    from proxisante.workspace import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.workspace.search import commune_named
 
     # a commune code, or a commune's exact name: read without pandas (fast start)
@@ -49,7 +49,7 @@ def show(
         console.print(_card_grid(card))
         return
     with progress("Lecture du territoire et de l'APL officielle…"):
-        from proxisante.territory import territory_apl_table, under_served_population
+        from proxisante.workspace import territory_apl_table, under_served_population
 
         terr = find_territory(selector)
         table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
@@ -143,9 +143,12 @@ def apl(
 
     Under-served: APL < 2.5 consultations/yr per standardised inhabitant.
     """
-    from proxisante.territory.card import none_if_missing, read_commune_apl
-    from proxisante.territory.communes import commune_label
-    from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.workspace import (
+        UNDER_SERVED_APL,
+        commune_label,
+        none_if_missing,
+        read_commune_apl,
+    )
     from proxisante.workspace.search import commune_named
 
     # one commune by its code or exact name: read without pandas (fast start)
@@ -182,7 +185,7 @@ def apl(
 
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
-    from proxisante.territory import territory_apl_table
+    from proxisante.workspace import territory_apl_table
 
     terr = find_territory(territory)
     table = territory_apl_table(terr.codes, years=(year,))

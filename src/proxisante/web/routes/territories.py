@@ -78,7 +78,7 @@ def sites(
 
 @lru_cache(maxsize=128)
 def _summary(selector: str) -> TerritorySummary:
-    from proxisante.territory import territory_apl_table, under_served_population
+    from proxisante.workspace import territory_apl_table, under_served_population
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -110,7 +110,7 @@ def _summary(selector: str) -> TerritorySummary:
 @lru_cache(maxsize=128)
 def _geojson(selector: str) -> str:
     from proxisante.report import communes_geojson
-    from proxisante.territory import load_commune_geometry, territory_apl_table
+    from proxisante.workspace import load_commune_geometry, territory_apl_table
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -121,7 +121,7 @@ def _geojson(selector: str) -> str:
 @lru_cache(maxsize=256)
 def _codes_geojson(codes: tuple[str, ...]) -> str:
     from proxisante.report import communes_geojson
-    from proxisante.territory import (
+    from proxisante.workspace import (
         check_commune_codes,
         load_commune_geometry,
         load_communes,
@@ -138,7 +138,7 @@ def _codes_geojson(codes: tuple[str, ...]) -> str:
 
 @lru_cache(maxsize=1)
 def _departements_geojson() -> str:
-    from proxisante.territory import (
+    from proxisante.workspace import (
         load_communes,
         load_departement_geometry,
         territory_apl_table,
