@@ -27,6 +27,7 @@ from proxisante.access import (
     nearest_minutes,
     read_supply_file,
 )
+from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
 from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
 from proxisante.offer import (
     ImportReport,
@@ -73,7 +74,7 @@ __all__ = [
 #: Territories with at most this many communes are reported with their neighbours.
 SMALL_TERRITORY = 3
 #: Neighbours shown around a small territory: communes within this estimated car time.
-NEIGHBOUR_MINUTES = 20.0
+NEIGHBOUR_MINUTES = CATCHMENT_MINUTES
 #: Scenario files are read from these suffixes; any other reference is a stored name.
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -488,7 +489,7 @@ class Workspace:
         import dataclasses
 
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
-        label = (f"réseau {operator.capitalize()} ({len(codes)} communes à moins de 20 minutes "
+        label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
         return dataclasses.replace(territory_of(",".join(codes)), label=label)
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse, Response
 
+from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.web.context import WebContext, get_context
 
 __all__ = ["DOWNLOADS", "STATIC", "router"]
@@ -46,6 +47,7 @@ def index(ctx: Context) -> str:
     page = page.replace("__READ_ONLY_HIDDEN__", "" if ctx.read_only else "hidden")
     page = page.replace("__WRITES_HIDDEN__", "hidden" if ctx.read_only else "")
     page = page.replace("__NATIONAL_ANSWER__", html.escape(national_answer()))
+    page = page.replace("__CATCHMENT_MINUTES__", f"{CATCHMENT_MINUTES:g}")
     return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
 
 

@@ -11,7 +11,8 @@
       return r.json().then(function (b) { if (!r.ok) { throw new Error(b.error || b.detail || r.status); } return b; });
     });
   }
-  var CATCHMENT_MINUTES = 20; /* sites drawn around a territory: its 20-minute catchment */
+  /* sites drawn around a territory: its catchment (proxisante.catchment, set by the page) */
+  var CATCHMENT_MINUTES = window.PROXISANTE_CATCHMENT_MINUTES;
   function siteMarker(x) {
     var filieris = x.operator === "filieris", inside = x.dans_territoire !== false, open = x.status === "open";
     var where = inside ? "" : " — à " + Math.round(x.minutes) + " min du territoire";
@@ -423,7 +424,7 @@
     });
     if (!found.length) {
       var o = document.createElement("option"); o.value = ""; o.disabled = true; o.selected = true;
-      o.textContent = "Aucun SSIAD, SAAD ni EHPAD chargé à moins de 20 minutes (importer un extrait FINESS)";
+      o.textContent = "Aucun SSIAD, SAAD ni EHPAD chargé à moins de " + CATCHMENT_MINUTES + " minutes (importer un extrait FINESS)";
       sel.appendChild(o);
     }
   }
