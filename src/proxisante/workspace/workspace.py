@@ -194,7 +194,7 @@ class Workspace:
         """Size, modification time and inode of the store file and of its write-ahead log
         (a read leaves them unchanged; a commit by any process changes them)."""
         path = self.store_path or default_store_path()
-        state = []
+        state: list[tuple[int, int, int] | None] = []
         for p in (path, path.with_name(path.name + ".wal")):
             try:
                 st = p.stat()
