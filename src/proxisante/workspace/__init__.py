@@ -69,6 +69,12 @@ if TYPE_CHECKING:
     )
     from proxisante.territory.communes import commune_label
     from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.territory.zoning import (
+        ZONING_APL_FR,
+        ZONING_SHORT_FR,
+        access_classes,
+        zoning_classes,
+    )
     from proxisante.travel import (
         DEFAULT_DETOUR_FACTOR,
         DEFAULT_SPEED_KMH,
@@ -104,6 +110,8 @@ __all__ = [
     "TABLE_FORMATS",
     "UNDER_SERVED_APL",
     "UNDER_SERVED_FRACTION",
+    "ZONING_APL_FR",
+    "ZONING_SHORT_FR",
     "AccessRequest",
     "AccessResult",
     "Calibrated",
@@ -114,6 +122,7 @@ __all__ = [
     "SearchHit",
     "Territory",
     "Workspace",
+    "access_classes",
     "budget_scenarios",
     "build_cog_plan",
     "build_network",
@@ -154,6 +163,7 @@ __all__ = [
     "world_baseline",
     "write_table",
     "write_xlsx",
+    "zoning_classes",
 ]
 
 _EXPORT, _WORKSPACE = "proxisante.workspace.export", "proxisante.workspace.workspace"
@@ -178,6 +188,8 @@ __getattr__, __dir__ = lazy_exports(
         "world_baseline": "proxisante.workspace.evaluation",
         # what the CLI and the web app parse with or display, from the packages below the
         # workspace (the CLI and the web app import only the workspace: pyproject.toml)
+        "ZONING_SHORT_FR": "proxisante.territory.zoning",
+        "ZONING_APL_FR": "proxisante.territory.zoning",
         "CARD_APL_YEARS": "proxisante.territory.card",
         "CommuneCard": "proxisante.territory.card",
         "DEFAULT_CUTOFF_MINUTES": "proxisante.needs",
@@ -191,6 +203,8 @@ __getattr__, __dir__ = lazy_exports(
         "SSIAD_FRANCE_PER_1000": "proxisante.needs",
         "Territory": "proxisante.territory",
         "UNDER_SERVED_APL": "proxisante.territory.official_apl",
+        "access_classes": "proxisante.territory.zoning",
+        "zoning_classes": "proxisante.territory.zoning",
         "UNDER_SERVED_FRACTION": "proxisante.needs",
         "budget_scenarios": "proxisante.plan",
         "build_cog_plan": "proxisante.plan",
