@@ -22,7 +22,7 @@ def effects_note_fr(baseline: EvaluationBaseline) -> str:
 
     On a calibrated baseline: « estimé », the model id, its national fit to the official APL
     (correlation and mean absolute error, in-sample and held out by département), the rule
-    of losses and gains (:func:`~proxisante.access.combine_with_official`) and the ensemble
+    of losses and gains (:func:`~proxisante.access.baseline.combine_with_official`) and the ensemble
     behind the ranges. On the official baseline alone: the marginal-effect method.
     """
     if not baseline.calibrated:
