@@ -60,6 +60,7 @@ from proxisante.access.fca import (
     two_step,
 )
 from proxisante.access.incremental import Catchment, apply_supply_change, supply_change_delta
+from proxisante.access.measures import MEASURE_REGISTRY, AccessMeasure, measure_by_name
 from proxisante.access.supply_file import read_supply_file
 
 __all__ = [
@@ -68,10 +69,12 @@ __all__ = [
     "DREES_APL_STEP",
     "LUO_QI_ZONES",
     "MEASURES",
+    "MEASURE_REGISTRY",
     "NEW_GP_CONSULTATIONS",
     "PER_100K",
     "RATIO_MEASURES",
     "UNDER_65_AGE",
+    "AccessMeasure",
     "Catchment",
     "Decay",
     "EvaluationBaseline",
@@ -98,6 +101,7 @@ __all__ = [
     "fte_from_activity",
     "fte_per_100k",
     "hansen_potential",
+    "measure_by_name",
     "modified_two_step",
     "nearest_minutes",
     "read_supply_file",

@@ -74,8 +74,25 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except ProxisanteError as exc:
             print_error(exc)
             raise typer.Exit(code=2) from None
+        except OSError as exc:
+            message = system_error_message(exc)
+            if message is None:
+                raise
+            print_error(message)
+            raise typer.Exit(code=2) from None
 
     return wrapper
+
+
+def system_error_message(exc: OSError) -> str | None:
+    """One line for an error of the system the user can act on (space, file-size limit,
+    permissions, read-only file system…), naming the file; None for any other error."""
+    from proxisante._output import USER_ERRNOS, os_error_message
+
+    if exc.errno not in USER_ERRNOS:
+        return None
+    where = f"{exc.filename}: " if exc.filename else ""
+    return where + os_error_message(exc)
 
 
 def find_territory(selector: str, store: Path | None = None) -> Territory:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
     StoreOption,
@@ -241,6 +242,7 @@ def optimise(
 
     if csv is not None:  # refused before the optimisation, not after it
         table_format(csv, accepted=("csv",), option="--csv")
+        check_output(csv, option="--csv")
     inst, _, _ = _instance(
         territory=territory, operator=operator, budget=_budgets(budget), hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
@@ -324,10 +326,15 @@ def cog(
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
     from proxisante.plan import budget_scenarios, build_cog_plan, write_xlsx
+    from proxisante.workspace import table_format
 
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"
         raise InputError(msg)
+    table_format(out, accepted=("xlsx",), option="--out")
+    check_output(out, option="--out")  # bad targets are refused before the plan is solved
+    if html is not None:
+        check_output(html, option="--html")
     basis = ""
     if budget is None and budget_per_year is None:
         budget_per_year = DEFAULT_BUDGET_EUR
@@ -391,7 +398,7 @@ def cog(
             rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
             rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
             rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
-            write_html(rep, html)
+            write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
 
 

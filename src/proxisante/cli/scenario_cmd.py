@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
+from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
     StoreOption,
@@ -95,6 +96,8 @@ def new(
         msg = "give at least one edit: --close, --operator-exit, --open or --population-file"
         raise InputError(msg)
     sc = parse_scenario({"name": name, "description": description, "edits": edits})
+    if out is not None:  # a bad target is refused before the scenario is saved
+        check_output(out)
     with progress("Enregistrement du scénario…"):
         workspace(store).save_scenario(sc, overwrite=False)
     if out is not None:
@@ -130,7 +133,7 @@ def export(
 
     with progress("Lecture du scénario…"):
         sc = workspace(store).load_scenario(name)
-    dump_scenario(sc, file)
+    dump_scenario(sc, file, option="FILE")
     console.print(f"écrit : {file}")
 
 
@@ -306,6 +309,9 @@ def run(
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
         if path is not None:  # refused before the evaluation, not after it
             table_format(path, accepted=(fmt,), option=f"--{fmt}")
+            check_output(path, option=f"--{fmt}")
+    if report is not None:
+        check_output(report, option="--report")
     with progress("Évaluation…"):
         ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
         sc = ws.load_scenario(ref)
@@ -368,7 +374,7 @@ def run(
             quality = ws.model_quality(terr, year=sc.baseline_year)
             if quality is not None:
                 rep.sections.append(model_quality_section(quality))
-            write_html(rep, report)
+            write_html(rep, report, option="--report")
         console.print(f"[green]écrit :[/] {report}")
 
 

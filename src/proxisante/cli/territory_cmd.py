@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
+from proxisante._output import check_output, write_output
 from proxisante.cli._common import (
     KIND_FR,
     console,
@@ -141,13 +142,18 @@ def apl(
 ) -> None:
     """Official DREES APL to GPs of every commune of a territory, worst first.
 
-    Under-served: APL < 2.5 consultations/yr per standardised inhabitant.
+    Under-served: APL < 2.5 consultations/yr per standardised inhabitant. Columns
+    zoning_class (APL of GPs under 65, the zoning rule: priority < 2.5 « type ZIP »,
+    complementary_pool 2.5-4 « vivier ZAC », above) and access_class (same thresholds on the
+    APL of every GP: under_served, vigilance, above).
     """
     from proxisante.territory.card import none_if_missing, read_commune_apl
     from proxisante.territory.communes import commune_label
     from proxisante.territory.official_apl import UNDER_SERVED_APL
     from proxisante.workspace.search import commune_named
 
+    if out is not None:  # a bad target is refused before the table is built
+        check_output(out)
     # one commune by its code or exact name: read without pandas (fast start)
     row = read_commune_apl(territory, year) or read_commune_apl(
         commune_named(territory) or "", year
@@ -162,27 +168,35 @@ def apl(
         text = frame.to_csv(index=False) if csv or out is not None else ""
     if csv or out is not None:
         if out is not None:
-            out.write_text(text, encoding="utf-8")
+            write_output(out, text, option="--out")
             console.print(f"{fr.fmt_int(len(rows))} lignes écrites dans {out}")
         if csv:
             typer.echo(text, nl=False)
         return
     t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
-    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée"):
+    from proxisante.territory.zoning import ZONING_APL_FR, ZONING_SHORT_FR
+
+    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée",
+                "zonage"):  # fmt: skip
         t.add_column(col, justify="right" if col not in ("commune",) else "left")
     for r in rows:
         flag = "—" if r["under_served"] is None else "[red]oui[/]" if r["under_served"] else "non"
         t.add_row(str(r["code_insee"]), str(r["nom"]), fr.fmt_int(r["pop_totale"]),
-                  fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag)  # fmt: skip
+                  fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag,
+                  ZONING_SHORT_FR[str(r["zoning_class"])])  # fmt: skip
     console.print(t)
     n_under = sum(bool(r["under_served"]) for r in rows)
+    n_zip = sum(r["zoning_class"] == "priority" for r in rows)
     console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(rows))} sous "
-                  f"{fr.fmt_dec(UNDER_SERVED_APL, 1)} (APL {year}).")  # fmt: skip
+                  f"{fr.fmt_dec(UNDER_SERVED_APL, 1)} (APL de tous les généralistes, {year}) ; "
+                  f"{fr.fmt_int(n_zip)} sous {fr.fmt_dec(UNDER_SERVED_APL, 1)} selon l'"
+                  f"{ZONING_APL_FR}.")  # fmt: skip
 
 
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
     from proxisante.territory import territory_apl_table
+    from proxisante.territory.zoning import access_classes, zoning_classes
 
     terr = find_territory(territory)
     table = territory_apl_table(terr.codes, years=(year,))
@@ -199,6 +213,8 @@ def _apl_frame(territory: str, year: int):
         }
     )
     frame = frame.sort_values(["apl", "code_insee"], na_position="last").reset_index(drop=True)
+    frame["zoning_class"] = zoning_classes(frame["apl_under65"])
+    frame["access_class"] = access_classes(frame["apl"])
     frame.insert(0, "year", year)
     return frame, terr.label
 

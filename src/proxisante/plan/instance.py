@@ -28,12 +28,23 @@ import scipy.sparse as sp
 
 from proxisante import _fr
 from proxisante.access import PER_100K
+from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_SHORT_FR
 from proxisante.errors import InputError
 from proxisante.plan.assumptions import PLANNED_PROFESSIONS, PlanAssumptions
 from proxisante.plan.candidates import CandidateRule
 from proxisante.territory import Territory
 
-__all__ = ["PlanInstance", "ProfessionBlock", "build_instance", "network_codes"]
+__all__ = [
+    "HOME_CARE_UNIT_FR",
+    "PlanInstance",
+    "ProfessionBlock",
+    "build_instance",
+    "network_codes",
+]
+
+#: Unit of the nurses' block measured by the needs layer's 75+ home-care access.
+HOME_CARE_UNIT_FR = f"infirmiers {WITHIN_CATCHMENT_SHORT_FR} pour 1 000 habitants de 75 ans+"
+HOME_CARE_UNIT = f"nurses within {CATCHMENT_MINUTES:g} min per 1,000 inhabitants aged 75+"
 
 
 @dataclass(frozen=True)
@@ -307,8 +318,7 @@ def build_instance(
             # 75+ home-care access of the needs layer: nurses within 20 min per 1,000 aged 75+
             catchment, today, th, th_source = _home_care_measure(world)
             thresholds[p] = th
-            scale, unit = 1000.0, "infirmiers à moins de 20 min pour 1 000 habitants de 75 ans+"
-            unit_en = "nurses within 20 min per 1,000 inhabitants aged 75+"
+            scale, unit, unit_en = 1000.0, HOME_CARE_UNIT_FR, HOME_CARE_UNIT
         else:
             supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
             today = catchment.accessibility(supply) * PER_100K

@@ -38,11 +38,11 @@ from proxisante.sources import (
 )
 from proxisante.territory import (
     UNDER_SERVED_APL,
-    VIGILANCE_APL,
     Territory,
     load_communes,
     load_official_apl,
 )
+from proxisante.territory import zoning as zoning_rule
 from proxisante.territory.official_apl import population_year_of_apl
 
 __all__ = [
@@ -115,18 +115,9 @@ def apl_comparison(territory: Territory, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: Zoning classes of the APL counting GPs under 65: (upper bound, class key). Below 2.5:
-#: zone d'intervention prioritaire by right; 2.5 to 4: the pool of zones d'action
-#: complémentaire (arrêté du 13 novembre 2017).
-ZONING_CLASSES: list[tuple[float, str]] = [
-    (UNDER_SERVED_APL, "priority"),
-    (VIGILANCE_APL, "complementary_pool"),
-    (np.inf, "above"),
-]
-
-
 def zoning_classes(territory: Territory, year: int) -> pd.DataFrame:
-    """Population and communes of the territory in each class of the zoning APL.
+    """Population and communes of the territory in each class of the zoning APL
+    (:mod:`proxisante.territory.zoning`).
 
     The zoning of under-served areas counts only the GPs aged under 65 (arrêté du 13
     novembre 2017: APL below 2.5 consultations/yr/inhabitant → zone d'intervention
@@ -137,21 +128,23 @@ def zoning_classes(territory: Territory, year: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per class of :data:`ZONING_CLASSES` (and one ``unpublished`` row if some
-        communes have no APL): ``zone_class``, ``communes``, ``population`` (by the zoning
-        APL), ``population_all_gps`` (same class by the APL counting every GP).
+        One row per zoning class (:data:`~proxisante.territory.zoning.ZONING_CLASSES`), and
+        one ``unpublished`` row if some communes have no APL: ``zone_class``, ``communes``,
+        ``population`` (by the zoning APL), ``population_all_gps`` (same class by the APL
+        counting every GP).
     """
     apl = load_official_apl(year)
     apl = apl[apl["code_insee"].isin(territory.codes)]
     pop = apl["pop_totale"]
     rows = []
-    lower = -np.inf
-    for upper, key in ZONING_CLASSES:
-        z = (apl["apl_generalistes_moins65"] >= lower) & (apl["apl_generalistes_moins65"] < upper)
-        a = (apl["apl_generalistes"] >= lower) & (apl["apl_generalistes"] < upper)
+    zoning = zoning_rule.zoning_classes(apl["apl_generalistes_moins65"])
+    by_all = zoning_rule.zoning_classes(
+        apl["apl_generalistes"]
+    )  # same thresholds on the APL of every GP
+    for _, key in zoning_rule.ZONING_CLASSES:
+        z, a = zoning == key, by_all == key
         rows.append({"zone_class": key, "communes": int(z.sum()), "population": float(pop[z].sum()),
                      "population_all_gps": float(pop[a].sum())})  # fmt: skip
-        lower = upper
     missing = len(territory.codes) - int(apl["apl_generalistes_moins65"].notna().sum())
     if missing:
         rows.append({"zone_class": "unpublished", "communes": missing, "population": np.nan,

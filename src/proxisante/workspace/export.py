@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.sources import COMMUNES_SOURCE, Source, sources_frame
 from proxisante.territory import load_commune_geometry
@@ -93,18 +94,16 @@ def write_table(
     Raises
     ------
     InputError
-        A suffix not in ``accepted``, or a missing output folder.
+        A suffix not in ``accepted``.
+    OutputError
+        The path is not a regular file or a new name in an existing folder, or the system
+        refused the write (:func:`proxisante._output.write_output`).
     """
     path = Path(path)
     fmt = table_format(path, accepted=accepted, option=option)
-    if not path.parent.is_dir():
-        msg = f"output folder '{path.parent}' does not exist"
-        raise InputError(msg)
-    body = table_bytes(table, fmt, layer=layer, sources=sources)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(body)
-    tmp.replace(path)
-    return path
+    check_output(path, option=option)  # before the table is encoded
+    return write_output(path, table_bytes(table, fmt, layer=layer, sources=sources),
+                        option=option)  # fmt: skip
 
 
 def _geo_table(table: pd.DataFrame):

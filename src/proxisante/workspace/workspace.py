@@ -27,6 +27,7 @@ from proxisante.access import (
     nearest_minutes,
     read_supply_file,
 )
+from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
 from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
 from proxisante.offer import (
     ImportReport,
@@ -53,7 +54,7 @@ from proxisante.scenarios import (
     parse_scenario,
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
-from proxisante.store import Store
+from proxisante.store import Store, default_store_path
 from proxisante.territory import Territory, load_communes, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
@@ -73,7 +74,7 @@ __all__ = [
 #: Territories with at most this many communes are reported with their neighbours.
 SMALL_TERRITORY = 3
 #: Neighbours shown around a small territory: communes within this estimated car time.
-NEIGHBOUR_MINUTES = 20.0
+NEIGHBOUR_MINUTES = CATCHMENT_MINUTES
 #: Scenario files are read from these suffixes; any other reference is a stored name.
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -129,6 +130,13 @@ class Workspace:
         #: one lock per table, so reads of the offer do not wait for the needs layer
         self._offer_lock, self._pop_lock = threading.Lock(), threading.Lock()
         self._needs_lock = threading.Lock()
+        #: Incremented by every :meth:`refresh`: results computed from the store's data by
+        #: callers (a web server's caches) are valid while it is unchanged.
+        self.generation = 0
+        #: What :meth:`sync` last saw of the store file (stat) and of its content (stamp)
+        self._file_seen: tuple | None = None
+        self._content_seen: tuple | None = None
+        self._sync_lock = threading.Lock()
 
     def __repr__(self) -> str:
         where = str(self.store_path or "default store") if self.use_store else "bundled data"
@@ -179,9 +187,59 @@ class Workspace:
             self._pop_loaded = False
             self._needs = None
             self._search_sites = None
+            self._content_seen = self._file_seen = None
+            self.generation += 1
+
+    def _store_file_state(self) -> tuple:
+        """Size, modification time and inode of the store file and of its write-ahead log
+        (a read leaves them unchanged; a commit by any process changes them)."""
+        path = self.store_path or default_store_path()
+        state: list[tuple[int, int, int] | None] = []
+        for p in (path, path.with_name(path.name + ".wal")):
+            try:
+                st = p.stat()
+            except OSError:
+                state.append(None)
+            else:
+                state.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        return tuple(state)
+
+    def sync(self) -> bool:
+        """Forget what was read from the store when another process (the command line
+        beside a running server) changed its offer, populations or models since: True
+        then. Costs a ``stat`` of the file while it is unchanged; when the file changed,
+        its :meth:`~proxisante.store.Store.content_stamp` decides (a saved scenario does
+        not make the offer be read again). Nothing read yet: nothing to check."""
+        if not self.use_store or self._file_seen is None:
+            return False
+        with self._sync_lock:
+            seen = self._store_file_state()
+            if self._file_seen is None or seen == self._file_seen:
+                return False
+            try:
+                with self.store() as st:
+                    stamp = st.content_stamp()
+            except ProxisanteError:
+                return False  # in use by another process: checked again at the next call
+            if stamp == self._content_seen:
+                self._file_seen = seen
+                return False
+            self.refresh()
+            return True
+
+    def _note_store_read(self, st: Store) -> None:
+        """Record the store's state when its data are read (:meth:`sync` compares with it)."""
+        if self._file_seen is None:
+            self._content_seen = st.content_stamp()
+            self._file_seen = self._store_file_state()
 
     def offer(self) -> Offer:
-        """Sites and staff: the bundled offer overlaid with the store's imports and edits."""
+        """Sites and staff: the bundled offer overlaid with the store's imports and edits
+        (read again when another process changed them: :meth:`sync`)."""
+        self.sync()
+        return self._current_offer()
+
+    def _current_offer(self) -> Offer:
         with self._offer_lock:
             return self._read_offer()
 
@@ -191,6 +249,7 @@ class Workspace:
                 self._offer = load_default_offer()
             else:
                 with self.store() as st:
+                    self._note_store_read(st)
                     self._offer = load_offer(st)
             if self.centre_gp_fte_per_person is not None:
                 self._offer = dataclasses.replace(
@@ -200,6 +259,10 @@ class Workspace:
 
     def population_by_age(self) -> pd.DataFrame | None:
         """Population by age band imported into the store (``offer import pop-age``), or None."""
+        self.sync()
+        return self._current_population_by_age()
+
+    def _current_population_by_age(self) -> pd.DataFrame | None:
         with self._pop_lock:
             return self._read_population_by_age()
 
@@ -207,6 +270,7 @@ class Workspace:
         if not self._pop_loaded:
             if self.use_store:
                 with self.store() as st:
+                    self._note_store_read(st)
                     self._pop_by_age = load_population_by_age(st)
             self._pop_loaded = True
         return self._pop_by_age
@@ -260,9 +324,11 @@ class Workspace:
     def searchable_sites(self) -> pd.DataFrame:
         """The offer's open sites in search form (:func:`~proxisante.workspace.searchable_sites`),
         computed once per offer."""
-        if self._search_sites is None:
-            self._search_sites = searchable_sites(self.offer().sites)
-        return self._search_sites
+        sites = self.offer().sites
+        found = self._search_sites
+        if found is None:
+            found = self._search_sites = searchable_sites(sites)
+        return found
 
     def apl_table(self, territory: str | Territory, *, years=(2022, 2023)) -> pd.DataFrame:
         """Code, name and population of the territory's communes with their official APL."""
@@ -281,6 +347,23 @@ class Workspace:
         s = offer.select(communes=codes, category=category, operator=operator)
         gp = site_supply(offer).set_index("site_id")["fte"]
         return s.assign(gp_fte=s["site_id"].map(gp))
+
+    def gp_staff_estimates(self, sites: pd.DataFrame) -> pd.DataFrame:
+        """GP FTE estimated by the calibrated model (central, low, high: « estimé ») for the
+        centres de santé among ``sites`` whose GP staff no source states, as in the reports
+        and the criticality ranking (:func:`proxisante.model.site_estimate.unknown_staff_estimates`;
+        consultations converted at the DREES 5,400 per FTE). One row per estimated site:
+        ``site_id, gp_fte_estimated, gp_fte_low, gp_fte_high``."""
+        from proxisante.access import CONSULTATIONS_PER_FTE
+        from proxisante.model.site_estimate import unknown_staff_estimates
+
+        found = unknown_staff_estimates(self.offer(), self.model_baseline(), sites)
+        rows = [(k, e.consultations, e.low, e.high) for k, e in found.items()]
+        out = pd.DataFrame(rows, columns=["site_id", "gp_fte_estimated", "gp_fte_low",
+                                          "gp_fte_high"])  # fmt: skip
+        cols = out.columns[1:]
+        out[cols] = (out[cols].astype(float) / CONSULTATIONS_PER_FTE).round(1)
+        return out
 
     # -- baseline and scenarios ---------------------------------------------------------------
     def baseline(
@@ -406,7 +489,7 @@ class Workspace:
         import dataclasses
 
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
-        label = (f"réseau {operator.capitalize()} ({len(codes)} communes à moins de 20 minutes "
+        label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
         return dataclasses.replace(territory_of(",".join(codes)), label=label)
 
@@ -430,10 +513,12 @@ class Workspace:
 
         if not self.use_store:
             return load_needs()
+        self.sync()  # before the lock: a refresh takes it
         with self._needs_lock:
             if self._needs is None:
-                offer = self.offer()
-                self._needs = load_needs(sites=offer.sites, ages=self.population_by_age(),
+                offer = self._current_offer()
+                self._needs = load_needs(sites=offer.sites,
+                                         ages=self._current_population_by_age(),
                                          staff=offer.staff)  # fmt: skip
             return self._needs
 

@@ -137,6 +137,21 @@ def _codes_geojson(codes: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=1)
+def national_answer() -> str:
+    """The home page's answer, in French: inhabitants of under-served communes in France
+    (official APL 2023 and its population), with the source."""
+    from proxisante._fr import fmt_int, fmt_pct
+    from proxisante.territory import load_communes, territory_apl_table, under_served_population
+
+    s = under_served_population(territory_apl_table(load_communes()["code_insee"]), 2023)
+    return (f"En 2023, {fmt_int(s['under_served'])} habitants ({fmt_pct(s['share'])} de la "
+            f"population) vivent dans une commune sous-dotée en médecins généralistes : moins de "
+            f"2,5 consultations accessibles par an et par habitant standardisé (APL, DREES 2023, "
+            f"population INSEE {s['population_year']}). Sur la carte, les départements en rouge "
+            f"ont une APL moyenne inférieure à 2,5.")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
 def _departements_geojson() -> str:
     from proxisante.territory import (
         load_communes,
