@@ -22,8 +22,8 @@ def effects_note_fr(baseline: EvaluationBaseline) -> str:
 
     On a calibrated baseline: « estimé », the model id, its national fit to the official APL
     (correlation and mean absolute error, in-sample and held out by département), the rule
-    of every supply change (:meth:`~proxisante.access.EvaluationBaseline.apl_after`) and the ensemble
-    behind the ranges. On the official baseline alone: the marginal-effect method.
+    of every supply change (:meth:`~proxisante.access.EvaluationBaseline.apl_after`) and the
+    ensemble behind the ranges. On the official baseline alone: the marginal-effect method.
     """
     if not baseline.calibrated:
         return (

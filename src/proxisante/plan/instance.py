@@ -7,9 +7,9 @@ hire is the engine's exact marginal effect in the calibrated catchments
 (``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``; ``docs/methods.md``,
 "The marginal-effect identity"), and the departures of the "sans COG" baseline are removed
 as a change of the calibrated model's APL added to the official APL, the rule of every
-supply change (:meth:`~proxisante.access.EvaluationBaseline.apl_after`). At fixed demand the access measure
-is linear in added supply, which makes the plan a MILP; every effect is a model estimate
-(« estimé ») and the plan's notes say which model and how well it fits.
+supply change (:meth:`~proxisante.access.EvaluationBaseline.apl_after`). At fixed demand the
+access measure is linear in added supply, which makes the plan a MILP; every effect is a model
+estimate (« estimé ») and the plan's notes say which model and how well it fits.
 Nurses (and other professions) are measured in FTE per 100,000 standardised inhabitants
 with the same DREES step decay, on the offline travel estimate of the needs layer (the
 calibrated travel times are fitted to the GP APL only).

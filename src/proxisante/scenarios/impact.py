@@ -356,7 +356,9 @@ def evaluate(
     changes, notes = list(applied.changes), list(applied.notes)
     estimated_sites: dict = {}
     if full_supply is None and ctx.calibrated:
-        changes, notes, estimated_sites = _estimate_unknown_closures(applied, offer, ctx, changes, notes)
+        changes, notes, estimated_sites = _estimate_unknown_closures(
+            applied, offer, ctx, changes, notes
+        )
     cat = ctx.catchment
     j = ctx.index_of([c.commune for c in changes]) if changes else np.array([], dtype=int)
     ds = np.array([c.delta_consultations for c in changes], dtype=float)
@@ -386,7 +388,7 @@ def evaluate(
             raise InputError(msg)
         before = ctx.baseline_apl
         after = ctx.apl_after(*changes_of(None))
-        floored = ctx.floored_rows(*changes_of(None)) if len(j) else []
+        floored = ctx.floored_rows(*changes_of(None)) if len(j) else np.array([], dtype=int)
         if len(floored):
             notes.append(
                 f"APL ramenée à 0 dans {len(floored)} commune(s) où la baisse calculée "
