@@ -40,7 +40,7 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
-    from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
+    from proxisante.workspace import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.workspace.search import commune_named
 
     # a commune code, or a commune's exact name: read without pandas (fast start)
@@ -50,7 +50,7 @@ def show(
         console.print(_card_grid(card))
         return
     with progress("Lecture du territoire et de l'APL officielle…"):
-        from proxisante.territory import territory_apl_table, under_served_population
+        from proxisante.workspace import territory_apl_table, under_served_population
 
         terr = find_territory(selector)
         table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
@@ -147,9 +147,12 @@ def apl(
     complementary_pool 2.5-4 « vivier ZAC », above) and access_class (same thresholds on the
     APL of every GP: under_served, vigilance, above).
     """
-    from proxisante.territory.card import none_if_missing, read_commune_apl
-    from proxisante.territory.communes import commune_label
-    from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.workspace import (
+        UNDER_SERVED_APL,
+        commune_label,
+        none_if_missing,
+        read_commune_apl,
+    )
     from proxisante.workspace.search import commune_named
 
     if out is not None:  # a bad target is refused before the table is built
@@ -174,7 +177,7 @@ def apl(
             typer.echo(text, nl=False)
         return
     t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
-    from proxisante.territory.zoning import ZONING_APL_FR, ZONING_SHORT_FR
+    from proxisante.workspace import ZONING_APL_FR, ZONING_SHORT_FR
 
     for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée",
                 "zonage"):  # fmt: skip
@@ -195,8 +198,7 @@ def apl(
 
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
-    from proxisante.territory import territory_apl_table
-    from proxisante.territory.zoning import access_classes, zoning_classes
+    from proxisante.workspace import access_classes, territory_apl_table, zoning_classes
 
     terr = find_territory(territory)
     table = territory_apl_table(terr.codes, years=(year,))
