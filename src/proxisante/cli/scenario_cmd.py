@@ -300,8 +300,8 @@ def run(
     """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold.
 
     By default the official DREES APL is the baseline and supply changes are computed in
-    the calibrated model (`proxisante model show`: its catchments and supply, removals capped
-    at the supply it holds, never a negative APL, P10–P90 ranges from its ensemble); with
+    the calibrated model (`proxisante model show`: the change of its APL, loss or gain, is
+    added to the official APL, never below 0; P10–P90 ranges from its ensemble); with
     --full-supply the APL is recomputed (population changes too).
     """
     from proxisante.workspace import table_format
@@ -486,7 +486,7 @@ def criticality(
     console.print(f"[dim]{headcount_note_fr(ws.offer().centre_gp_fte_per_person)}[/]")
     if "gp_estimated" in rank.columns and rank["gp_estimated"].any():
         console.print("[dim]estimé : " + next(m for m in rank["estimate_method"] if m)
-                      .split(", plafonnée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
+                      .split(", retirée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
     if csv is not None or xlsx is not None:
         from proxisante.report.exports import criticality_table
         from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
