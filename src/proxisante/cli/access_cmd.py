@@ -10,6 +10,8 @@ from rich.table import Table
 
 from proxisante import _fr as fr
 from proxisante.cli._common import (
+    CsvFormat,
+    CsvFormatOption,
     console,
     console_err,
     find_territory,
@@ -59,6 +61,7 @@ def access(
     ] = "default",
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write .csv or .gpkg (GeoPackage)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Compute an access measure for every commune of a territory.
 
@@ -83,7 +86,7 @@ def access(
     )
     from proxisante.territory import load_communes, load_official_apl
     from proxisante.travel import travel_matrix
-    from proxisante.workspace import table_format, write_table
+    from proxisante.workspace import csv_bytes, table_format, write_table
 
     if measure not in MEASURES:
         msg = f"--measure was '{measure}'; expected one of {', '.join(MEASURES)}"
@@ -131,10 +134,10 @@ def access(
     if per_100k:  # FTE per inhabitant is unreadable: also per 100,000 standardised inhabitants
         res["per_100k"] = res["value"] * PER_100K
     if out is not None:
-        write_table(res, out, layer=measure, accepted=("csv", "gpkg"))
+        write_table(res, out, layer=measure, accepted=("csv", "gpkg"), csv_format=csv_format)
         console.print(f"{fr.fmt_int(len(res))} lignes écrites dans {out}")
     if csv:
-        typer.echo(res.to_csv(index=False), nl=False)
+        typer.echo(csv_bytes(res, csv_format=csv_format).decode("utf-8"), nl=False)
         return
     from proxisante.plan.assumptions import PROFESSION_FR
 

@@ -22,7 +22,14 @@ from proxisante.workspace.search import (
 )
 
 if TYPE_CHECKING:
-    from proxisante.workspace.export import TABLE_FORMATS, table_bytes, table_format, write_table
+    from proxisante.workspace.export import (
+        CSV_FORMATS,
+        TABLE_FORMATS,
+        csv_bytes,
+        table_bytes,
+        table_format,
+        write_table,
+    )
     from proxisante.workspace.workspace import (
         NEIGHBOUR_MINUTES,
         SMALL_TERRITORY,
@@ -32,11 +39,13 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "CSV_FORMATS",
     "NEIGHBOUR_MINUTES",
     "SMALL_TERRITORY",
     "TABLE_FORMATS",
     "SearchHit",
     "Workspace",
+    "csv_bytes",
     "neighbours_within",
     "resolve",
     "search",
@@ -53,7 +62,9 @@ _EXPORT, _WORKSPACE = "proxisante.workspace.export", "proxisante.workspace.works
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "CSV_FORMATS": _EXPORT,
         "TABLE_FORMATS": _EXPORT,
+        "csv_bytes": _EXPORT,
         "table_bytes": _EXPORT,
         "table_format": _EXPORT,
         "write_table": _EXPORT,
