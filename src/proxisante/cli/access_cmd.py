@@ -10,6 +10,8 @@ from rich.table import Table
 
 from proxisante import _fr as fr
 from proxisante.cli._common import (
+    CsvFormat,
+    CsvFormatOption,
     console,
     console_err,
     find_territory,
@@ -61,6 +63,7 @@ def access(
     ] = "default",
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write .csv or .gpkg (GeoPackage)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Compute an access measure for every commune of a territory.
 
@@ -74,7 +77,7 @@ def access(
     # deferred: numpy and the workspace load only when the command runs (CLI start-up)
     import numpy as np
 
-    from proxisante.workspace import AccessRequest, table_format, write_table
+    from proxisante.workspace import AccessRequest, csv_bytes, table_format, write_table
 
     request = AccessRequest(supply=supply, measure=measure, profession=profession, year=year,
                             travel=travel, network=network, matrix=matrix, cutoff_minutes=cutoff,
@@ -91,10 +94,10 @@ def access(
                           "show`)")  # fmt: skip
     res, per_100k = result.table, result.per_100k
     if out is not None:
-        write_table(res, out, layer=measure, accepted=("csv", "gpkg"))
+        write_table(res, out, layer=measure, accepted=("csv", "gpkg"), csv_format=csv_format)
         console.print(f"{fr.fmt_int(len(res))} lignes écrites dans {out}")
     if csv:
-        typer.echo(res.to_csv(index=False), nl=False)
+        typer.echo(csv_bytes(res, csv_format=csv_format).decode("utf-8"), nl=False)
         return
     t = Table(title=f"{terr.label} — {measure} ({result.profession_fr}, "
               f"trajets : {result.travel_fr})")  # fmt: skip

@@ -11,6 +11,8 @@ from rich.table import Table
 from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
+    CsvFormat,
+    CsvFormatOption,
     StoreOption,
     console,
     progress,
@@ -235,6 +237,7 @@ def optimise(
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
     from proxisante.workspace import greedy, solve_milp, table_format, write_table
@@ -276,7 +279,7 @@ def optimise(
     console.print(t)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv")
+        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"écrit : {csv}")
 
 

@@ -12,6 +12,8 @@ from proxisante import _fr as fr
 from proxisante._output import check_output, write_output
 from proxisante.cli._common import (
     KIND_FR,
+    CsvFormat,
+    CsvFormatOption,
     console,
     find_territory,
     progress,
@@ -139,6 +141,7 @@ def apl(
     year: Annotated[int, typer.Option(help="APL millésime (2022 or 2023)")] = 2023,
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write the table to this CSV file")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Official DREES APL to GPs of every commune of a territory, worst first.
 
@@ -163,12 +166,12 @@ def apl(
     )
     if row is not None:
         rows, label = [row], commune_label(str(row["nom"]), str(row["code_insee"]))
-        text = _csv(rows) if csv or out is not None else ""
+        text = _csv(rows, csv_format) if csv or out is not None else ""
     else:
         with progress("Lecture du territoire et de l'APL officielle…"):
             frame, label = _apl_frame(territory, year)
         rows = [{k: none_if_missing(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        text = frame.to_csv(index=False) if csv or out is not None else ""
+        text = _csv(frame.to_dict("records"), csv_format) if csv or out is not None else ""
     if csv or out is not None:
         if out is not None:
             write_output(out, text, option="--out")
@@ -221,16 +224,11 @@ def _apl_frame(territory: str, year: int):
     return frame, terr.label
 
 
-def _csv(rows: list[dict]) -> str:
-    """Rows as CSV, written as pandas writes the same table (``""`` where missing)."""
-    import csv as csv_module
-    import io
+def _csv(rows: list[dict], csv_format: str) -> str:
+    """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing)."""
+    from proxisante._csv import csv_text
 
-    buffer = io.StringIO()
-    writer = csv_module.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(list(rows[0]), [list(r.values()) for r in rows], csv_format=csv_format)
 
 
 def register(app: typer.Typer) -> None:
