@@ -157,8 +157,7 @@ def fit_supply_ratio(
         Called with the iteration number after each iteration (progress bars).
     lower_consultations, upper_consultations
         Bounds of each commune's supply (consultations per year; default 0 and none): the
-        plausible departure of a commune's supply from its prior
-        (:func:`proxisante.model.calibrate.supply_bounds`).
+        plausible departure of a commune's supply from its prior, given by the caller.
     """
     f = sp.csr_array(weights)
     n = f.shape[0]
