@@ -30,8 +30,8 @@ INSEE « La France et ses territoires » 2021, the arrêtés of zoning):
   output of these APL is labelled « estimé ».
 
 The supply of the estimate is the INSEE BPE 2021 headcount of libéral professionals per
-commune (:mod:`proxisante.bpe2021`), plus the known staff of the offer's sites; a headcount
-is read as ``fte_per_headcount`` FTE.
+commune (:mod:`proxisante.territory.bpe2021`), plus the known staff of the offer's sites; a
+headcount is read as ``fte_per_headcount`` FTE.
 """
 
 from __future__ import annotations

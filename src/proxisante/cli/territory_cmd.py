@@ -12,6 +12,8 @@ from proxisante import _fr as fr
 from proxisante._output import check_output, write_output
 from proxisante.cli._common import (
     KIND_FR,
+    CsvFormat,
+    CsvFormatOption,
     console,
     find_territory,
     progress,
@@ -40,7 +42,7 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
-    from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
+    from proxisante.workspace import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.workspace.search import commune_named
 
     # a commune code, or a commune's exact name: read without pandas (fast start)
@@ -50,7 +52,7 @@ def show(
         console.print(_card_grid(card))
         return
     with progress("Lecture du territoire et de l'APL officielle…"):
-        from proxisante.territory import territory_apl_table, under_served_population
+        from proxisante.workspace import territory_apl_table, under_served_population
 
         terr = find_territory(selector)
         table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
@@ -139,6 +141,7 @@ def apl(
     year: Annotated[int, typer.Option(help="APL millésime (2022 or 2023)")] = 2023,
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write the table to this CSV file")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Official DREES APL to GPs of every commune of a territory, worst first.
 
@@ -147,9 +150,12 @@ def apl(
     complementary_pool 2.5-4 « vivier ZAC », above) and access_class (same thresholds on the
     APL of every GP: under_served, vigilance, above).
     """
-    from proxisante.territory.card import none_if_missing, read_commune_apl
-    from proxisante.territory.communes import commune_label
-    from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.workspace import (
+        UNDER_SERVED_APL,
+        commune_label,
+        none_if_missing,
+        read_commune_apl,
+    )
     from proxisante.workspace.search import commune_named
 
     if out is not None:  # a bad target is refused before the table is built
@@ -160,12 +166,12 @@ def apl(
     )
     if row is not None:
         rows, label = [row], commune_label(str(row["nom"]), str(row["code_insee"]))
-        text = _csv(rows) if csv or out is not None else ""
+        text = _csv(rows, csv_format) if csv or out is not None else ""
     else:
         with progress("Lecture du territoire et de l'APL officielle…"):
             frame, label = _apl_frame(territory, year)
         rows = [{k: none_if_missing(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        text = frame.to_csv(index=False) if csv or out is not None else ""
+        text = _csv(frame.to_dict("records"), csv_format) if csv or out is not None else ""
     if csv or out is not None:
         if out is not None:
             write_output(out, text, option="--out")
@@ -174,7 +180,7 @@ def apl(
             typer.echo(text, nl=False)
         return
     t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
-    from proxisante.territory.zoning import ZONING_APL_FR, ZONING_SHORT_FR
+    from proxisante.workspace import ZONING_APL_FR, ZONING_SHORT_FR
 
     for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée",
                 "zonage"):  # fmt: skip
@@ -195,8 +201,7 @@ def apl(
 
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
-    from proxisante.territory import territory_apl_table
-    from proxisante.territory.zoning import access_classes, zoning_classes
+    from proxisante.workspace import access_classes, territory_apl_table, zoning_classes
 
     terr = find_territory(territory)
     table = territory_apl_table(terr.codes, years=(year,))
@@ -219,16 +224,11 @@ def _apl_frame(territory: str, year: int):
     return frame, terr.label
 
 
-def _csv(rows: list[dict]) -> str:
-    """Rows as CSV, written as pandas writes the same table (``""`` where missing)."""
-    import csv as csv_module
-    import io
+def _csv(rows: list[dict], csv_format: str) -> str:
+    """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing)."""
+    from proxisante._csv import csv_text
 
-    buffer = io.StringIO()
-    writer = csv_module.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(list(rows[0]), [list(r.values()) for r in rows], csv_format=csv_format)
 
 
 def register(app: typer.Typer) -> None:
