@@ -15,6 +15,7 @@ from proxisante.cli._common import (
     find_territory,
     progress,
     user_errors,
+    workspace,
 )
 from proxisante.cli.territory_cmd import TerritoryOption
 from proxisante.errors import InputError
@@ -40,7 +41,13 @@ def access(
             help="apl | 2sfca | e2sfca | 3sfca | m2sfca | bfca | gravity | nearest | coverage"
         ),
     ] = "apl",
-    profession: Annotated[str, typer.Option(help="Rows of the supply file to use")] = "gp",
+    profession: Annotated[
+        str,
+        typer.Option(
+            help="gp | nurse | physio | midwife | dentist (rows of the supply file; without "
+            "--supply, the BPE 2021 estimate for the professions other than GPs)"
+        ),
+    ] = "gp",
     year: Annotated[int, typer.Option(help="Year of the DREES standardised population")] = 2023,
     travel: Annotated[str, typer.Option(help="estimate | osrm | matrix")] = "estimate",
     network: Annotated[
@@ -64,12 +71,15 @@ def access(
 
     Demand: DREES standardised population of YEAR for every French commune; supply: the
     file's FTE (or consultations for the APL, FTE × 5,400 otherwise); without --supply, for
-    GPs, the calibrated model's supply (estimé), on its calibrated travel times for the APL;
+    GPs, the calibrated model's supply (estimé), on its calibrated travel times for the APL,
+    for the other professions the INSEE BPE 2021 libéral headcount plus the offer's salaried
+    staff (estimé); --measure apl of another profession is `proxisante apl --profession`;
     times: offline estimate, OSRM road network or an imported matrix. Computed nationally
     (a second or two), reported for the territory, so catchments crossing its border are
     right.
     """
     import numpy as np
+    import pandas as pd
 
     from proxisante.access import (
         DREES_APL_STEP,
@@ -88,9 +98,18 @@ def access(
     if measure not in MEASURES:
         msg = f"--measure was '{measure}'; expected one of {', '.join(MEASURES)}"
         raise InputError(msg)
+    from proxisante.professions import get_profession
+
+    profession = get_profession(profession, with_apl=True).code
     if measure == "apl" and profession != "gp":
-        msg = "--measure apl is the DREES APL to GPs; use --profession gp (or another measure)"
-        raise InputError(msg)
+        if travel != "estimate":
+            msg = ("the APL of other professions is computed on the scenario engine's travel "
+                   "times; --travel applies to the other measures")  # fmt: skip
+            raise InputError(msg)
+        from proxisante.cli.territory_cmd import profession_apl_output
+
+        profession_apl_output(territory, profession, year=year, csv=csv, out=out, supply=supply)
+        return
     with progress("Lecture du territoire…"):
         terr = find_territory(territory)
     if out is not None:
@@ -101,7 +120,13 @@ def access(
         pop = load_official_apl(year).set_index("code_insee")["pop_standardisee"]
         communes = communes[communes["code_insee"].isin(pop.index)]
         unit = "consultations" if measure == "apl" else "fte"
-        if supply is None:
+        if supply is None and profession != "gp":
+            fte = workspace().profession_supply(profession, year=year)
+            table = pd.DataFrame({"destination": fte.index, "supply": fte.to_numpy()})
+            console_err.print("[yellow]note :[/] sans --supply : offre estimée (effectifs "
+                              "libéraux INSEE BPE 2021, 1 professionnel = 1 ETP, plus le "
+                              "personnel salarié connu de l'offre)")  # fmt: skip
+        elif supply is None:
             table, model_id = _calibrated_supply_table(profession, unit, year)
             console_err.print(f"[yellow]note :[/] sans --supply : offre de médecins généralistes "
                               f"du modèle calibré {model_id} (estimé, voir `proxisante model "
