@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def _csv(args: list[str]) -> pd.DataFrame:
-    res = runner.invoke(app, args)
+    res = runner.invoke(app, [*args, "--csv-format", "international"])
     assert res.exit_code == 0, res.output
     return pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
 

@@ -11,6 +11,8 @@ from rich.table import Table
 from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
+    CsvFormat,
+    CsvFormatOption,
     StoreOption,
     console,
     progress,
@@ -92,7 +94,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
               fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
-    from proxisante.plan import PlanAssumptions, read_assumptions
+    from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
     a = read_assumptions(assumptions) if assumptions is not None else PlanAssumptions()
@@ -235,10 +237,10 @@ def optimise(
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
-    from proxisante.plan import greedy, solve_milp
-    from proxisante.workspace import table_format, write_table
+    from proxisante.workspace import greedy, solve_milp, table_format, write_table
 
     if csv is not None:  # refused before the optimisation, not after it
         table_format(csv, accepted=("csv",), option="--csv")
@@ -254,7 +256,7 @@ def optimise(
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
     from proxisante import _fr as fr
-    from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
+    from proxisante.workspace import SHORT_FR, comparison_sentence, threshold_fr
 
     for b in inst.blocks:
         console.print(f"{SHORT_FR[b.profession]} : accès en {b.unit_fr or b.unit_en}, seuil "
@@ -277,7 +279,7 @@ def optimise(
     console.print(t)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv")
+        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"écrit : {csv}")
 
 
@@ -325,8 +327,7 @@ def cog(
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
-    from proxisante.plan import budget_scenarios, build_cog_plan, write_xlsx
-    from proxisante.workspace import table_format
+    from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"
