@@ -44,8 +44,8 @@ References
 - INSEE, « Bilan démographique 2021 » (population by sex).
 
 The supply of the estimate is the INSEE BPE 2021 headcount of libéral professionals per
-commune (:mod:`proxisante.bpe2021`), plus the known staff of the offer's sites; a headcount
-is read as ``fte_per_headcount`` FTE.
+commune (:mod:`proxisante.territory.bpe2021`), plus the known staff of the offer's sites; a
+headcount is read as ``fte_per_headcount`` FTE.
 """
 
 from __future__ import annotations

@@ -82,9 +82,7 @@ def access(
     (a second or two), reported for the territory, so catchments crossing its border are
     right.
     """
-    # deferred: numpy and the workspace load only when the command runs (CLI start-up)
-    import numpy as np
-
+    # deferred: the workspace (numpy, pandas) loads only when the command runs (CLI start-up)
     from proxisante.workspace import AccessRequest, csv_bytes, table_format, write_table
 
     request = AccessRequest(supply=supply, measure=measure, profession=profession, year=year,
@@ -104,14 +102,22 @@ def access(
     result = workspace().access(terr, request, stage=progress)
     if result.supply_note:
         console_err.print(f"[yellow]note :[/] {result.supply_note}")
-    res, per_100k = result.table, result.per_100k
+    res = result.table
     if out is not None:
         write_table(res, out, layer=measure, accepted=("csv", "gpkg"), csv_format=csv_format)
         console.print(f"{fr.fmt_int(len(res))} lignes écrites dans {out}")
     if csv:
         typer.echo(csv_bytes(res, csv_format=csv_format).decode("utf-8"), nl=False)
         return
-    t = Table(title=f"{terr.label} — {measure} ({result.profession_fr}, "
+    _print_result(result)
+
+
+def _print_result(result) -> None:
+    """The 40 communes with the lowest value, as a French table."""
+    import numpy as np  # deferred: loaded by the workspace already; not at CLI start-up
+
+    res, per_100k = result.table, result.per_100k
+    t = Table(title=f"{result.territory.label} — {result.measure} ({result.profession_fr}, "
               f"trajets : {result.travel_fr})")  # fmt: skip
     value_label = "ETP pour 100 000 hab." if per_100k else "valeur"
     for col in ("code", "commune", "population", value_label):
