@@ -255,12 +255,8 @@ def build_bpe_entries(sites: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFra
     rows = []
     for column, (category, code, label) in BPE_ENTRIES.items():
         count = bpe.set_index("code_insee")[column].fillna(0).astype(int)
-        known = sum(
-            (listed.xs(c, level="category") if c in listed.index.get_level_values(1)
-             else pd.Series(dtype=int))
-            for c in BPE_COUNTS_SITES[category]
-        )  # fmt: skip
-        known = pd.Series(known, dtype=float).reindex(count.index).fillna(0).astype(int)
+        here = listed[listed.index.get_level_values("category").isin(BPE_COUNTS_SITES[category])]
+        known = here.groupby(level="commune").sum().reindex(count.index).fillna(0).astype(int)
         rest = (count - known).clip(lower=0)
         rest = rest[rest > 0]
         for commune, n in rest.items():

@@ -17,7 +17,9 @@ __all__ = [
     "InfeasiblePlanError",
     "InputError",
     "OsrmError",
+    "OutputError",
     "ProxisanteError",
+    "ResourceError",
     "StoreConflictError",
     "UnavailableYearError",
     "UnknownCodeError",
@@ -158,3 +160,14 @@ class OsrmError(ProxisanteError):
 
 class InfeasiblePlanError(ProxisanteError):
     """A plan's constraints (budgets, hiring capacity, bounds) cannot all be met."""
+
+
+class OutputError(InputError):
+    """An output file cannot be written where the user asked (not a regular file or a new
+    name, missing folder, or the system refused the write: no space, file-size limit,
+    permission, read-only file system…)."""
+
+
+class ResourceError(ProxisanteError):
+    """The system refused a resource the command needed (disk space, file-size limit, a
+    read-only store file…); nothing was changed."""

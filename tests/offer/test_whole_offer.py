@@ -112,3 +112,25 @@ def test_finess_import_keeps_the_bundled_id_of_a_page_site(tmp_path):
     assert row["import_id"] == 1
     # its staff stated by the page (6 GPs, 4 nurses) still belongs to it
     assert "filieris-centre-de-besseges" in set(offer.staff["site_id"])
+
+
+def test_bpe_entries_add_up_to_the_bpe_counts(sites):
+    """Outside Occitanie, per commune: the entry's establishments plus the open sites of the
+    category already listed there make the INSEE BPE 2021 count (when the BPE counts at least
+    the listed sites) — every establishment counted once."""
+    from proxisante.territory.bpe2021 import load_bpe2021_counts
+
+    bpe = load_bpe2021_counts().set_index("code_insee")
+    out = sites[~sites["dep"].isin(OCCITANIE) & (sites["status"] == "open")]
+    for column, cats in (("centre_de_sante", ["centre_de_sante"]),
+                         ("maison_de_sante", ["maison_de_sante"]),
+                         ("elderly_home_nursing", ["ssiad"]),
+                         ("elderly_residential", ["ehpad", "elderly_residential"])):  # fmt: skip
+        mine = out[out["category"].isin(cats)]
+        total = mine["establishments"].fillna(1).groupby(mine["commune"]).sum()
+        count = bpe[column].reindex(total.index).fillna(0)
+        listed = mine[mine["entry"] != "commune_count"].groupby("commune").size()
+        ok = count >= listed.reindex(total.index).fillna(0)
+        assert (total[ok] == count[ok]).all(), column
+        expected = bpe.loc[bpe.index.isin(out["commune"].unique()), column].sum()
+        assert total.sum() >= expected * 0.99

@@ -60,18 +60,28 @@ from proxisante.access.fca import (
     two_step,
 )
 from proxisante.access.incremental import Catchment, apply_supply_change, supply_change_delta
+from proxisante.access.measures import MEASURE_REGISTRY, AccessMeasure, measure_by_name
+from proxisante.access.professions import (
+    ESTIMATED_PROFESSIONS,
+    ProfessionAccess,
+    baseline_professions,
+    profession_access,
+)
 from proxisante.access.supply_file import read_supply_file
 
 __all__ = [
     "CONSULTATIONS_PER_FTE",
     "DECAY_NAMES",
     "DREES_APL_STEP",
+    "ESTIMATED_PROFESSIONS",
     "LUO_QI_ZONES",
     "MEASURES",
+    "MEASURE_REGISTRY",
     "NEW_GP_CONSULTATIONS",
     "PER_100K",
     "RATIO_MEASURES",
     "UNDER_65_AGE",
+    "AccessMeasure",
     "Catchment",
     "Decay",
     "EvaluationBaseline",
@@ -79,6 +89,7 @@ __all__ = [
     "GaussianDecay",
     "LinearDecay",
     "PowerDecay",
+    "ProfessionAccess",
     "StepDecay",
     "access_table",
     "align_demand",
@@ -87,6 +98,7 @@ __all__ = [
     "apl_under_65",
     "apply_supply_change",
     "balanced",
+    "baseline_professions",
     "catchment_weights",
     "compute_access",
     "consultations_by_site",
@@ -98,8 +110,10 @@ __all__ = [
     "fte_from_activity",
     "fte_per_100k",
     "hansen_potential",
+    "measure_by_name",
     "modified_two_step",
     "nearest_minutes",
+    "profession_access",
     "read_supply_file",
     "site_demand",
     "standardise_population",

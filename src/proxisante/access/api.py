@@ -18,29 +18,11 @@ demand
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
-from proxisante.access.decay import (
-    DREES_APL_STEP,
-    Decay,
-    GaussianDecay,
-    LinearDecay,
-    PowerDecay,
-    StepDecay,
-)
-from proxisante.access.fca import (
-    balanced,
-    catchment_weights,
-    covered_population,
-    hansen_potential,
-    modified_two_step,
-    nearest_minutes,
-    three_step,
-    two_step,
-)
+from proxisante.access.decay import Decay, GaussianDecay, LinearDecay, PowerDecay
+from proxisante.access.measures import LUO_QI_ZONES, MEASURE_REGISTRY, measure_by_name
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.travel import TravelMatrix
 
@@ -57,21 +39,13 @@ __all__ = [
     "default_decay",
 ]
 
-Measure = Literal[
-    "apl", "2sfca", "e2sfca", "3sfca", "m2sfca", "bfca", "gravity", "nearest", "coverage"
-]
-MEASURES: tuple[str, ...] = (
-    "apl", "2sfca", "e2sfca", "3sfca", "m2sfca", "bfca", "gravity", "nearest", "coverage",
-)  # fmt: skip
-
-LUO_QI_ZONES = StepDecay(uppers=(10.0, 20.0, 30.0), values=(1.0, 0.68, 0.22), closed="right")
-"""E2SFCA travel-time zone weights of Luo & Qi (2009), *Health & Place* 15(4): 0–10 min → 1,
-10–20 → 0.68, 20–30 → 0.22 (Gaussian weights of the zone centres), 0 beyond 30 minutes.
-Closed on the right like the PySAL ``access`` default of ``enhanced_two_stage_fca``."""
+#: Names of the access measures (:data:`~proxisante.access.measures.MEASURE_REGISTRY`).
+MEASURES: tuple[str, ...] = tuple(MEASURE_REGISTRY)
 
 
 def default_decay(measure: str, travel: TravelMatrix) -> Decay:
-    """The decay a measure uses when none is given.
+    """The decay a measure uses when none is given
+    (:meth:`~proxisante.access.measures.AccessMeasure.default_decay`).
 
     - ``apl``: :data:`~proxisante.access.decay.DREES_APL_STEP` (always);
     - ``2sfca``: a binary catchment, 1 up to ``travel.cutoff_minutes`` (Luo & Wang 2003);
@@ -80,19 +54,12 @@ def default_decay(measure: str, travel: TravelMatrix) -> Decay:
     - ``gravity``: none — a gravity decay has no neutral default, pass one
       (e.g. :class:`~proxisante.access.decay.PowerDecay`).
     """
-    if measure == "apl":
-        return DREES_APL_STEP
-    if measure == "2sfca":
-        return StepDecay(uppers=(float(travel.cutoff_minutes),), values=(1.0,))
-    if measure in ("e2sfca", "3sfca", "m2sfca", "bfca"):
-        return LUO_QI_ZONES
-    msg = f"measure '{measure}' needs an explicit decay (e.g. PowerDecay(beta=1.0))"
-    raise InputError(msg)
+    return measure_by_name(measure).default_decay(travel)
 
 
 #: Measures whose value is a supply-to-demand ratio (FTE per inhabitant when supply is FTE:
 #: shown per 100,000 inhabitants, :data:`~proxisante.access.apl.PER_100K`).
-RATIO_MEASURES: tuple[str, ...] = ("2sfca", "e2sfca", "3sfca", "m2sfca", "bfca")
+RATIO_MEASURES: tuple[str, ...] = tuple(n for n, m in MEASURE_REGISTRY.items() if m.ratio)
 #: Decays a user can name (:func:`decay_by_name`).
 DECAY_NAMES: tuple[str, ...] = ("default", "linear", "gaussian", "power")
 
@@ -116,14 +83,13 @@ def decay_by_name(name: str, measure: str, cutoff_minutes: float) -> Decay | Non
     if name not in DECAY_NAMES:
         msg = f"--decay was '{name}'; expected one of {', '.join(DECAY_NAMES)}"
         raise InputError(msg)
-    power = PowerDecay(beta=1.0, scale_minutes=1.0, min_minutes=1.0, max_minutes=cutoff_minutes)
     if name == "default":
-        return power if measure == "gravity" else None
+        return measure_by_name(measure).user_default_decay(cutoff_minutes)
     if name == "linear":
         return LinearDecay(cutoff_minutes)
     if name == "gaussian":
         return GaussianDecay(sigma_minutes=cutoff_minutes / 3, max_minutes=cutoff_minutes)
-    return power
+    return PowerDecay(beta=1.0, scale_minutes=1.0, min_minutes=1.0, max_minutes=cutoff_minutes)
 
 
 def align_supply(
@@ -197,7 +163,7 @@ def align_demand(
 
 
 def compute_access(
-    measure: Measure,
+    measure: str,
     travel: TravelMatrix,
     *,
     supply: np.ndarray,
@@ -233,33 +199,13 @@ def compute_access(
     pandas.DataFrame
         ``origin`` and ``value`` columns, one row per origin in matrix order.
     """
-    if measure not in MEASURES:
-        msg = f"measure was '{measure}'; expected one of {', '.join(MEASURES)}"
-        raise InputError(msg)
-    if measure == "nearest":
-        value = nearest_minutes(travel.minutes, supply)
-    elif measure == "coverage":
-        limit = travel.cutoff_minutes if max_minutes is None else max_minutes
-        _, covered = covered_population(travel.minutes, supply, demand, max_minutes=limit)
-        value = covered.astype(float)
-    else:
-        f = default_decay(measure, travel) if decay is None or measure == "apl" else decay
-        w = catchment_weights(travel.minutes, f)
-        if measure in ("apl", "2sfca", "e2sfca"):
-            value = two_step(w, supply, demand)
-        elif measure == "3sfca":
-            value = three_step(w, supply, demand)
-        elif measure == "m2sfca":
-            value = modified_two_step(w, supply, demand)
-        elif measure == "bfca":
-            value = balanced(w, supply, demand)
-        else:
-            value = hansen_potential(w, supply)
+    value = measure_by_name(measure).values(travel, supply, demand, decay=decay,
+                                            max_minutes=max_minutes)  # fmt: skip
     return pd.DataFrame({"origin": travel.origin_ids, "value": value})
 
 
 def access_table(
-    measure: Measure,
+    measure: str,
     travel: TravelMatrix,
     *,
     supply: pd.DataFrame,

@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from proxisante.catchment import DREES_STEP_UPPERS_MINUTES, DREES_STEP_WEIGHTS
 from proxisante.errors import InputError
 
 __all__ = [
@@ -103,8 +104,9 @@ class StepDecay(Decay):
         return float(self.uppers[-1])
 
 
-DREES_APL_STEP = StepDecay(uppers=(10.0, 15.0, 20.0), values=(1.0, 2.0 / 3.0, 1.0 / 3.0))
-"""The DREES APL decay of road travel time (minutes → weight).
+DREES_APL_STEP = StepDecay(uppers=DREES_STEP_UPPERS_MINUTES, values=DREES_STEP_WEIGHTS)
+"""The DREES APL decay of road travel time (minutes → weight): the steps of
+:mod:`proxisante.catchment`.
 
 Source: DREES, workbook ``apl_generalistes.xlsx``, sheet "Paramètres" (decay 1 for
 "< 10 min", 2/3 for "10–15 min", 1/3 for "15–20 min", 0 for "> 20 min"); Barlet, Coldefy,

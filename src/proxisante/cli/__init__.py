@@ -94,12 +94,27 @@ def main(argv: list[str] | None = None) -> None:
     except ProxisanteError as exc:
         print_error(exc)
         sys.exit(2)
+    except OSError as exc:
+        from proxisante.cli._common import system_error_message
+
+        message = system_error_message(exc)
+        if message is None and not os.environ.get("PROXISANTE_DEBUG"):
+            _internal(exc)
+        if message is None:
+            raise
+        print_error(message)
+        sys.exit(2)
     except Exception as exc:  # a bug, not a user error: one line, details on demand
         if os.environ.get("PROXISANTE_DEBUG"):
             raise
-        print_error(
-            f"{type(exc).__name__}: {exc} (set PROXISANTE_DEBUG=1 for the traceback and please "
-            "report it)",
-            prefix="internal error",
-        )
-        sys.exit(1)
+        _internal(exc)
+
+
+def _internal(exc: BaseException) -> None:
+    """A bug, not a user error: one line, details on demand; exit 1."""
+    print_error(
+        f"{type(exc).__name__}: {exc} (set PROXISANTE_DEBUG=1 for the traceback and please "
+        "report it)",
+        prefix="internal error",
+    )
+    sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,11 +16,28 @@ from rich.markup import escape
 from proxisante.errors import ProxisanteError
 
 if TYPE_CHECKING:
-    from proxisante.territory import Territory
-    from proxisante.workspace import Workspace
+    from proxisante.workspace import Territory, Workspace
 
 #: ``--store PATH`` of the commands that read or write the store.
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
+
+
+class CsvFormat(enum.StrEnum):
+    """The CSV dialects of :data:`proxisante._csv.CSV_FORMATS` (tested equal)."""
+
+    fr = "fr"
+    international = "international"
+
+
+#: ``--csv-format`` of every command that writes CSV (:mod:`proxisante._csv`).
+CsvFormatOption = Annotated[
+    CsvFormat,
+    typer.Option(
+        "--csv-format",
+        help="CSV for French spreadsheets ('fr': ';', decimal comma, UTF-8 with BOM; the "
+        "default) or for scripts ('international': ',', decimal point, no BOM)",
+    ),
+]
 #: ``--centre-gp-fte-per-person`` of the commands that convert headcounts to FTE
 #: (scenarios, criticality, plans): one option, one conversion
 #: (:func:`proxisante.offer.staff_fte`).
@@ -74,8 +92,25 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except ProxisanteError as exc:
             print_error(exc)
             raise typer.Exit(code=2) from None
+        except OSError as exc:
+            message = system_error_message(exc)
+            if message is None:
+                raise
+            print_error(message)
+            raise typer.Exit(code=2) from None
 
     return wrapper
+
+
+def system_error_message(exc: OSError) -> str | None:
+    """One line for an error of the system the user can act on (space, file-size limit,
+    permissions, read-only file system…), naming the file; None for any other error."""
+    from proxisante._output import USER_ERRNOS, os_error_message
+
+    if exc.errno not in USER_ERRNOS:
+        return None
+    where = f"{exc.filename}: " if exc.filename else ""
+    return where + os_error_message(exc)
 
 
 def find_territory(selector: str, store: Path | None = None) -> Territory:

@@ -8,8 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
+    CsvFormat,
+    CsvFormatOption,
     StoreOption,
     console,
     progress,
@@ -91,7 +94,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
               fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
-    from proxisante.plan import PlanAssumptions, read_assumptions
+    from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
     a = read_assumptions(assumptions) if assumptions is not None else PlanAssumptions()
@@ -234,13 +237,14 @@ def optimise(
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
-    from proxisante.plan import greedy, solve_milp
-    from proxisante.workspace import table_format, write_table
+    from proxisante.workspace import greedy, solve_milp, table_format, write_table
 
     if csv is not None:  # refused before the optimisation, not after it
         table_format(csv, accepted=("csv",), option="--csv")
+        check_output(csv, option="--csv")
     inst, _, _ = _instance(
         territory=territory, operator=operator, budget=_budgets(budget), hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
@@ -252,7 +256,7 @@ def optimise(
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
     from proxisante import _fr as fr
-    from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
+    from proxisante.workspace import SHORT_FR, comparison_sentence, threshold_fr
 
     for b in inst.blocks:
         console.print(f"{SHORT_FR[b.profession]} : accès en {b.unit_fr or b.unit_en}, seuil "
@@ -275,7 +279,7 @@ def optimise(
     console.print(t)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv")
+        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"écrit : {csv}")
 
 
@@ -323,11 +327,15 @@ def cog(
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
-    from proxisante.plan import budget_scenarios, build_cog_plan, write_xlsx
+    from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"
         raise InputError(msg)
+    table_format(out, accepted=("xlsx",), option="--out")
+    check_output(out, option="--out")  # bad targets are refused before the plan is solved
+    if html is not None:
+        check_output(html, option="--html")
     basis = ""
     if budget is None and budget_per_year is None:
         budget_per_year = DEFAULT_BUDGET_EUR
@@ -391,7 +399,7 @@ def cog(
             rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
             rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
             rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
-            write_html(rep, html)
+            write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from proxisante import _fr as fr
+from proxisante._output import check_output
 from proxisante.cli._common import console, progress, user_errors, workspace
 from proxisante.cli.territory_cmd import TerritoryOption
 
@@ -25,6 +26,7 @@ def report(
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
     from proxisante.report import workspace_territory_report, write_html
 
+    check_output(out)  # a bad target is refused before the report is built
     with progress("Rapport…"):
         ws = workspace()
         terr = ws.territory(territory)

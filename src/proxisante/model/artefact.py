@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from proxisante._bundled import bundled_path
+from proxisante._output import write_output
 from proxisante.access import CONSULTATIONS_PER_FTE
 from proxisante.errors import DataFileError, InputError
 from proxisante.model.travel import TravelParameters
@@ -177,11 +178,7 @@ def _from_bytes(data: bytes, where: str) -> CalibratedModel:
 
 def write_model(model: CalibratedModel, path: str | Path) -> Path:
     """Write the artefact to a Parquet file (atomically: temporary file, then rename)."""
-    path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(_to_bytes(model))
-    tmp.replace(path)
-    return path
+    return write_output(path, _to_bytes(model), option="model file")
 
 
 def read_model(path: str | Path) -> CalibratedModel:

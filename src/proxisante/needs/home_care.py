@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from proxisante.access import StepDecay, catchment_weights, two_step
+from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.errors import InputError
 
 __all__ = [
@@ -67,7 +68,7 @@ __all__ = [
     "ssiad_places_supply",
 ]
 
-DEFAULT_CUTOFF_MINUTES = 20.0
+DEFAULT_CUTOFF_MINUTES = CATCHMENT_MINUTES
 """Catchment of home-care measures, minutes by car: the 20-minute limit of the DREES APL
 step (beyond which DREES counts no access); for home care it is also the travel a nurse
 or SSIAD team makes to the patient."""

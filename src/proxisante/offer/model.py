@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from proxisante.errors import InputError
+from proxisante.professions import PROFESSION_CODES
 
 __all__ = [
     "BPE_SCHEMA",
@@ -53,8 +54,8 @@ CATEGORIES = (
 #: identity), or a commune-level entry standing for ``establishments`` establishments whose
 #: number only is known (INSEE BPE, « estimé » : address and places unknown).
 ENTRIES = ("site", "commune_count")
-#: proxisante professions (staff).
-PROFESSIONS = ("gp", "nurse", "physiotherapist", "midwife", "dentist", "care_assistant")
+#: proxisante professions (staff): the codes of the profession registry.
+PROFESSIONS = PROFESSION_CODES
 #: Site statuses.
 STATUSES = ("open", "closed", "planned")
 #: Employment modes of staff.

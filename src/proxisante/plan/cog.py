@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.offer import SsiadCoverage
 from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
 from proxisante.plan.costs import site_year_costs
-from proxisante.plan.instance import PlanInstance
+from proxisante.plan.instance import HOME_CARE_UNIT_FR, PlanInstance
 from proxisante.plan.optimise import (
     Objective,
     PlanSolution,
@@ -69,7 +70,7 @@ def mean_label(block) -> str:
     """French label of the block's mean access (its unit in words)."""
     if block.profession == "gp":
         return "APL moyenne"
-    if block.unit_fr.startswith("infirmiers à moins de 20 min"):
+    if block.unit_fr == HOME_CARE_UNIT_FR:
         return "infirmiers pour 1 000 habitants de 75 ans+ (moyenne)"
     return f"accès moyen {SHORT_FR[block.profession]} (ETP/100 000)"
 
@@ -266,7 +267,7 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         "source": inst.budget_basis_fr or "fourni par l'utilisateur (--budget)",
     }])  # fmt: skip
     table = pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
-                      ignore_index=True)  # fmt: skip
+                      ignore_index=True).fillna({"fourchette": ""})  # fmt: skip
     return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
                    ssiad_text)  # fmt: skip
 
@@ -412,9 +413,11 @@ def budget_scenarios(
     return pd.DataFrame(cols)
 
 
-def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None = None) -> Path:
+def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None = None, *,
+               option: str = "--out") -> Path:  # fmt: skip
     """French workbook: synthèse, one sheet per year (where and who), communes, scenarios,
-    sources et hypothèses."""
+    sources et hypothèses; written whole or not at all
+    (:func:`proxisante._output.write_output`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -422,6 +425,7 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
     if path.suffix.lower() != ".xlsx":
         msg = f"output must be an .xlsx file; got '{path.name}'"
         raise InputError(msg)
+    check_output(path, option=option)
     wb = Workbook()
     ws = wb.active
     ws.title = "Synthèse"
@@ -457,7 +461,4 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
     for n in [plan.comparison, *plan.notes]:
         notes.append([n])
     notes.column_dimensions["A"].width = 120
-    tmp = path.with_name(path.name + ".tmp.xlsx")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path
+    return write_output(path, wb.save, option=option)

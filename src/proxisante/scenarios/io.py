@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from proxisante._documents import DocumentLimits, load_document
 from proxisante._documents import check_shape as check_document_shape
+from proxisante._output import write_output
 from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.scenarios.model import Scenario
 
@@ -92,8 +93,9 @@ def load_scenario(path: str | Path) -> Scenario:
         raise DataFileError(str(path), str(exc)) from None
 
 
-def dump_scenario(scenario: Scenario, path: str | Path) -> Path:
-    """Write a scenario as YAML or JSON (by suffix), atomically."""
+def dump_scenario(scenario: Scenario, path: str | Path, *, option: str = "--out") -> Path:
+    """Write a scenario as YAML or JSON (by suffix), whole or not at all
+    (:func:`proxisante._output.write_output`)."""
     path = Path(path)
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -105,7 +107,4 @@ def dump_scenario(scenario: Scenario, path: str | Path) -> Path:
         if fmt == "yaml"
         else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     )
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_output(path, text, option=option)

@@ -16,12 +16,13 @@ if TYPE_CHECKING:
     from proxisante.travel.calibrate import EstimateFit, fit_estimate
     from proxisante.travel.estimate import estimate_matrix
     from proxisante.travel.osrm import OsrmServer, build_network, osrm_matrix
-    from proxisante.travel.providers import PROVIDERS, travel_matrix
+    from proxisante.travel.providers import PROVIDERS, TRAVEL_PROVIDERS, travel_matrix
 
 __all__ = [
     "DEFAULT_DETOUR_FACTOR",
     "DEFAULT_SPEED_KMH",
     "PROVIDERS",
+    "TRAVEL_PROVIDERS",
     "EstimateFit",
     "OsrmServer",
     "TravelMatrix",
@@ -43,6 +44,7 @@ __getattr__, __dir__ = lazy_exports(
         "build_network": "proxisante.travel.osrm",
         "osrm_matrix": "proxisante.travel.osrm",
         "PROVIDERS": "proxisante.travel.providers",
+        "TRAVEL_PROVIDERS": "proxisante.travel.providers",
         "travel_matrix": "proxisante.travel.providers",
     },
 )
