@@ -99,8 +99,15 @@ def test_finess_import_keeps_the_bundled_id_of_a_page_site(tmp_path):
     from tests.offer.fixtures import LOISON_L93, geoloc, structureet, write_finess
 
     lines = [
-        structureet("300008059", "750050759", "CSP FILIERIS DE BESSEGES", "037", "30", "124",
-                    "Centre de Santé"),  # fmt: skip
+        structureet(
+            "300008059",
+            "750050759",
+            "CSP FILIERIS DE BESSEGES",
+            "037",
+            "30",
+            "124",
+            "Centre de Santé",
+        ),
         geoloc("300008059", *LOISON_L93),
     ]
     with Store(tmp_path / "s.duckdb") as store:

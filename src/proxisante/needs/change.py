@@ -173,25 +173,9 @@ def home_care_change(
     nurses_a = nurses_b
     if delta.abs().sum() > 0 or population_factor is not None:
         nurses_a = elderly_access(tm, supply_after, old_after).reindex(codes)
-    from proxisante.offer.ssiad import places_by_commune
-
-    places = {}
-    for key, m in PLACE_MEASURES.items():
-        b = hc.table[[f"{key}_per_1000_75", f"{key}_unknown_in_reach"]].reindex(codes)
-        b.columns = ["per_1000", "unknown_in_reach"]
-        per_after = places_by_commune(sites_after, m.categories)
-        per_before = places_by_commune(sites_before, m.categories)
-        same = per_after.equals(per_before)
-        if per_after["sites"].sum() == 0:  # none left: 0, unless there was none before either
-            a = b.assign(per_1000=0.0 if per_before["sites"].sum() else np.nan,
-                         unknown_in_reach=0)  # fmt: skip
-        elif same and population_factor is None:
-            a = b
-        else:
-            a = places_access(tm, per_after, old_after).reindex(codes)
-        places[key] = (b, a)
-    missing = hc.ssiad_missing
-    after_note = ""
+    places = {key: _places_before_after(hc, key, codes, sites_before, sites_after, old_after,
+                                        changed_population=population_factor is not None)
+              for key in PLACE_MEASURES}  # fmt: skip
     bands = data.ages.bands
     rate = (
         ssiad_coverage(sites_before, bands, codes),
@@ -225,11 +209,31 @@ def home_care_change(
                                PLACE_MEASURES[k].unit_fr) for k in places}  # fmt: skip
     return HomeCareChange(
         float(w_before.sum()), _weighted(nurses_b, w_before), _weighted(nurses_a, w_after),
-        float(delta.sum()), *values["ssiad"], missing, after_note, rate, prev, estimated,
+        float(delta.sum()), *values["ssiad"], hc.ssiad_missing, "", rate, prev, estimated,
         communes, hc.nurse_threshold, hc.ssiad_threshold, hc.cutoff_minutes,
         _medico_social(sites_before, sites_after, codes), *values["ehpad"], notes["ssiad"],
         notes["ehpad"],
     )  # fmt: skip
+
+
+def _places_before_after(
+    hc, key: str, codes, sites_before, sites_after, old_after, *, changed_population: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Places of measure ``key`` within reach (``per_1000``, ``unknown_in_reach``) of the
+    communes ``codes`` before and after the change of the sites."""
+    from proxisante.offer.ssiad import places_by_commune
+
+    m = PLACE_MEASURES[key]
+    b = hc.table[[f"{key}_per_1000_75", f"{key}_unknown_in_reach"]].reindex(codes)
+    b.columns = ["per_1000", "unknown_in_reach"]
+    per_after = places_by_commune(sites_after, m.categories)
+    per_before = places_by_commune(sites_before, m.categories)
+    if per_after["sites"].sum() == 0:  # none left: 0, unless there was none before either
+        return b, b.assign(per_1000=0.0 if per_before["sites"].sum() else np.nan,
+                           unknown_in_reach=0)  # fmt: skip
+    if per_after.equals(per_before) and not changed_population:
+        return b, b
+    return b, places_access(hc.travel, per_after, old_after).reindex(codes)
 
 
 def _medico_social(sites_before: pd.DataFrame, sites_after: pd.DataFrame, codes) -> pd.DataFrame:

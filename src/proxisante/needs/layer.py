@@ -161,7 +161,9 @@ class NeedsComparison:
             "unit": r.indicator.unit_fr, "level": r.indicator.level,
             "source": r.indicator.source, "year": r.indicator.year,
             "territory": r.territory, "territory_basis": r.territory_basis,
+            "territory_text": r.territory_text,
             "departement": r.departement, "departement_basis": r.departement_basis,
+            "departement_text": r.departement_text,
             "france": r.france, "france_basis": r.france_basis,
         } for r in self.rows])  # fmt: skip
 
@@ -276,8 +278,7 @@ def compare_territory(
                 "médiane des départements",
             ))  # fmt: skip
     for _key, (ind, values, weights, france, france_basis) in (extra or {}).items():
-        v = values.reindex(n.index)
-        wgt = weights.reindex(n.index)
+        v, wgt = values.reindex(n.index), weights.reindex(n.index)
         rows.append(ComparisonRow(
             ind, _weighted_all(v.reindex(codes), wgt.reindex(codes)),
             _weighted_all(v[in_dep], wgt[in_dep]), france,
