@@ -97,3 +97,15 @@ def test_docstrings_cite_existing_functions():
                 bad.append(f"{path.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 1} "
                            f"{m.group(1)}")  # fmt: skip
     assert not bad, bad
+
+
+def test_one_report_assembly():
+    # the CLI (report, scenario run --report, plan cog --html), the web page and `make demo`
+    # build reports through proxisante.report.territory_report only
+    callers = sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")
+                     if "build_territory_report(" in p.read_text(encoding="utf-8"))  # fmt: skip
+    assert callers == ["report/territory_report.py", "report/workspace_report.py"]
+    users = sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")
+                   if "territory_report(" in p.read_text(encoding="utf-8"))  # fmt: skip
+    assert {"cli/report_cmd.py", "cli/scenario_cmd.py", "cli/plan_cmd.py",
+            "web/context.py"} <= set(users)  # fmt: skip

@@ -388,17 +388,10 @@ def cog(
         console.print(st)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
-        from proxisante.report import (
-            build_territory_report,
-            needs_section,
-            plan_section,
-            write_html,
-        )
+        from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):
-            rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
-            rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
-            rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
+            rep = territory_report(ws, terr, plan=plan, plan_scenarios=sc)
             write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
 

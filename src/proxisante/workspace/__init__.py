@@ -97,6 +97,7 @@ if TYPE_CHECKING:
     from proxisante.workspace.workspace import (
         NEIGHBOUR_MINUTES,
         SMALL_TERRITORY,
+        NeedsReportInputs,
         Workspace,
         neighbours_within,
         territory_of,
@@ -126,6 +127,7 @@ __all__ = [
     "CalibrationRequest",
     "CommuneCard",
     "EvaluationState",
+    "NeedsReportInputs",
     "PlanAssumptions",
     "SearchHit",
     "Territory",
@@ -187,6 +189,7 @@ __getattr__, __dir__ = lazy_exports(
         "write_table": _EXPORT,
         "NEIGHBOUR_MINUTES": _WORKSPACE,
         "SMALL_TERRITORY": _WORKSPACE,
+        "NeedsReportInputs": _WORKSPACE,
         "Workspace": _WORKSPACE,
         "neighbours_within": _WORKSPACE,
         "territory_of": _WORKSPACE,
