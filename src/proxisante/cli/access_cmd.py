@@ -38,7 +38,13 @@ def access(
             help="apl | 2sfca | e2sfca | 3sfca | m2sfca | bfca | gravity | nearest | coverage"
         ),
     ] = "apl",
-    profession: Annotated[str, typer.Option(help="Rows of the supply file to use")] = "gp",
+    profession: Annotated[
+        str,
+        typer.Option(
+            help="gp | nurse | physio | midwife | dentist (rows of the supply file; without "
+            "--supply, the BPE 2021 estimate for the professions other than GPs)"
+        ),
+    ] = "gp",
     year: Annotated[int, typer.Option(help="Year of the DREES standardised population")] = 2023,
     travel: Annotated[str, typer.Option(help="estimate | osrm | matrix")] = "estimate",
     network: Annotated[
@@ -69,7 +75,9 @@ def access(
 
     Demand: DREES standardised population of YEAR for every French commune; supply: the
     file's FTE (or consultations for the APL, FTE × 5,400 otherwise); without --supply, for
-    GPs, the calibrated model's supply (estimé), on its calibrated travel times for the APL;
+    GPs, the calibrated model's supply (estimé), on its calibrated travel times for the APL,
+    for the other professions the INSEE BPE 2021 libéral headcount plus the offer's salaried
+    staff (estimé); --measure apl of another profession is `proxisante apl --profession`;
     times: offline estimate, OSRM road network or an imported matrix. Computed nationally
     (a second or two), reported for the territory, so catchments crossing its border are
     right.
@@ -81,15 +89,19 @@ def access(
                             travel=travel, network=network, matrix=matrix, cutoff_minutes=cutoff,
                             decay=decay)  # fmt: skip
     request.cutoff()  # a wrong measure or APL cut-off is refused before any reading
+    if request.measure == "apl" and request.profession_code() != "gp":
+        from proxisante.cli.territory_cmd import profession_apl_output
+
+        profession_apl_output(territory, request.profession_code(), year=year, csv=csv, out=out,
+                              supply=supply, csv_format=csv_format)  # fmt: skip
+        return
     with progress("Lecture du territoire…"):
         terr = find_territory(territory)
     if out is not None:
         table_format(out, accepted=("csv", "gpkg"))
     result = workspace().access(terr, request, stage=progress)
-    if result.model_id is not None:
-        console_err.print(f"[yellow]note :[/] sans --supply : offre de médecins généralistes du "
-                          f"modèle calibré {result.model_id} (estimé, voir `proxisante model "
-                          "show`)")  # fmt: skip
+    if result.supply_note:
+        console_err.print(f"[yellow]note :[/] {result.supply_note}")
     res = result.table
     if out is not None:
         write_table(res, out, layer=measure, accepted=("csv", "gpkg"), csv_format=csv_format)
