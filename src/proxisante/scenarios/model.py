@@ -38,6 +38,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from proxisante.bounds import PARAMETERS, field
+
 __all__ = [
     "MAX_CONSULTATIONS",
     "MAX_EDITS",
@@ -58,11 +60,13 @@ __all__ = [
     "Scenario",
 ]
 
-#: Bounds of a scenario's values (far above any real case; NaN and infinities are refused).
-MAX_FTE = 10_000.0
-MAX_PLACES = 100_000
-MAX_CONSULTATIONS = 1e8
-MAX_POPULATION = 1e8
+#: Bounds of a scenario's values (far above any real case; NaN and infinities are refused),
+#: from the one table of bounds (:data:`proxisante.bounds.PARAMETERS`): numbers must be
+#: numbers (no text, no boolean), checked by :func:`proxisante.bounds.check`.
+MAX_FTE = PARAMETERS["fte"].high
+MAX_PLACES = int(PARAMETERS["capacity_places"].high)
+MAX_CONSULTATIONS = PARAMETERS["activity_consultations"].high
+MAX_POPULATION = PARAMETERS["population"].high
 MAX_SITES = 100_000
 MAX_EDITS = 10_000
 
@@ -117,8 +121,8 @@ class OpenSite(_Edit):
     commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
     operator: str = "filieris"
     category: Category = Field("centre_de_sante", description="Site category.")
-    fte: dict[Profession, Annotated[float, Field(gt=0, le=MAX_FTE)]] = Field(min_length=1)
-    capacity_places: Annotated[int, Field(ge=0, le=MAX_PLACES)] | None = Field(
+    fte: dict[Profession, field("open_fte")] = Field(min_length=1)
+    capacity_places: field("capacity_places") | None = Field(
         None, description="Authorised places (SSIAD, EHPAD), when the site has any."
     )
 
@@ -129,9 +133,9 @@ class ChangeStaff(_Edit):
     kind: Literal["change_staff"] = "change_staff"
     site: str = Field(min_length=1)
     profession: Profession
-    delta_fte: Annotated[float, Field(ge=-MAX_FTE, le=MAX_FTE)] | None = None
-    fte: Annotated[float, Field(ge=0, le=MAX_FTE)] | None = None
-    activity_consultations: Annotated[float, Field(ge=0, le=MAX_CONSULTATIONS)] | None = None
+    delta_fte: field("delta_fte") | None = None
+    fte: field("fte") | None = None
+    activity_consultations: field("activity_consultations") | None = None
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeStaff:
@@ -157,8 +161,8 @@ class ChangeCapacity(_Edit):
 
     kind: Literal["change_capacity"] = "change_capacity"
     site: str = Field(min_length=1)
-    capacity_places: Annotated[int, Field(ge=0)] | None = None
-    delta_places: int | None = None
+    capacity_places: field("capacity_places") | None = None
+    delta_places: field("delta_places") | None = None
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeCapacity:
@@ -176,9 +180,9 @@ class Retirements(_Edit):
 
     kind: Literal["retirements"] = "retirements"
     profession: Profession = "gp"
-    age_at_least: Annotated[int, Field(ge=50, le=80)] = 65
-    year: Annotated[int, Field(ge=2020, le=2040)] = 2025
-    share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    age_at_least: field("age_at_least") = 65
+    year: field("scenario_year") = 2025
+    share: field("retirement_share") = 1.0
 
 
 class OperatorExit(_Edit):
@@ -206,16 +210,16 @@ class PopulationChange(_Edit):
 
     kind: Literal["population_change"] = "population_change"
     territory: str = Field(min_length=1)
-    factor: Annotated[float, Field(gt=0, le=10)]
+    factor: field("population_factor")
 
 
 class PopulationProjection(_Edit):
     """Projected population by commune (5-character INSEE codes) or by département."""
 
     kind: Literal["population_projection"] = "population_projection"
-    year: Annotated[int, Field(ge=2020, le=2100)]
+    year: field("projection_year")
     level: Literal["commune", "departement"] = "commune"
-    populations: dict[str, Annotated[float, Field(gt=0, le=MAX_POPULATION)]] = Field(
+    populations: dict[str, field("population")] = Field(
         min_length=1, description="Code → projected population (inhabitants)."
     )
     source: str = Field("", description="Where the projection comes from (file, producer).")
