@@ -54,8 +54,11 @@ demo: install
 test: install system-deps osrm
 	$(BIN)/python -m pytest -q
 
+# Read-only without a token (maps, reports, downloads; no scenario editor): give one to
+# enable the editor, e.g. `make serve TOKEN=my-secret` (or export PROXISANTE_TOKEN).
 serve: install
-	$(BIN)/proxisante serve
+	@if [ -z "$(TOKEN)$$PROXISANTE_TOKEN" ]; then echo "read-only: no token, the scenario editor is off (make serve TOKEN=… or PROXISANTE_TOKEN=… to enable it)"; fi
+	$(BIN)/proxisante serve $(if $(TOKEN),--token "$(TOKEN)")
 
 # Fuzz campaign: 200 generated malformed files per format through the real commands and the
 # web routes; prints the table (tried / refused naming file+line+field / accepted / tracebacks /

@@ -714,7 +714,11 @@ def main() -> None:
         "simplify_tolerance_m": SIMPLIFY_TOLERANCE_M,
     }
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(manifest["counts"], indent=2))
+    # the BPE 2021 counts are mapped on the tables just written (and add to the manifest)
+    from build_bpe2021 import write as write_bpe2021
+
+    write_bpe2021(shared)
+    print(json.dumps(json.loads((OUT / "manifest.json").read_text())["counts"], indent=2))
 
 
 if __name__ == "__main__":

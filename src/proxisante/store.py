@@ -211,6 +211,17 @@ class Store:
                 msg = f"the store changed during this write; nothing was written ({exc})"
                 raise StoreConflictError(msg) from None
 
+    def content_stamp(self) -> tuple:
+        """What every write that changes the offer, the populations or the models leaves
+        behind: the count and last id of the imports, of the logged offer edits and of the
+        stored models (a process compares it with the stamp of what it read to know whether
+        another process changed the store since)."""
+        return tuple(self.con.execute(
+            "SELECT (SELECT count(*) FROM imports), (SELECT max(import_id) FROM imports), "
+            "(SELECT count(*) FROM edits), (SELECT max(edit_id) FROM edits), "
+            "(SELECT count(*) FROM models), (SELECT max(created_at) FROM models)"
+        ).fetchall()[0])  # fmt: skip
+
     def schema_version(self) -> int:
         """Latest migration applied to this file."""
         row = self.con.execute("SELECT max(version) FROM schema_version").fetchall()[0]

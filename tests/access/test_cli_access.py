@@ -67,3 +67,11 @@ def test_fca_measures_per_100k_and_decay_choice(tmp_path):
     assert (values["2sfca", "default"] - values["2sfca", "linear"]).abs().max() > 1e-9
     res = runner.invoke(app, ["access", "-t", "62523", "--supply", str(sup), "--decay", "cubic"])
     assert res.exit_code == 2 and "expected one of default, linear, gaussian, power" in res.output
+
+
+def test_apl_cutoff_is_refused_not_replaced(tmp_path):
+    # the APL's catchment is the DREES 20 minutes: another --cutoff is refused, not ignored
+    sup = _supply(tmp_path, "commune,fte\n62523,3\n")
+    res = runner.invoke(app, ["access", "-t", "62523", "--supply", str(sup), "--cutoff", "30"])
+    assert res.exit_code == 2 and "the APL's catchment is the DREES 20 minutes" in res.output
+    assert "--measure 2sfca" in res.output

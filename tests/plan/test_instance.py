@@ -123,7 +123,7 @@ def test_plan_effects_and_freeze_are_computed_in_the_calibrated_world(gard):
     official = EvaluationBaseline.official(2023).catchment.delta(j, [5400.0])[rows]
     assert np.abs(hire - official).max() > 1e-3
     # the first freeze year: 5 % of each Filieris centre's GPs removed in the same world
-    # (Salindres, staff unknown: its estimate, removed where the model holds it)
+    # (Salindres, staff unknown: its estimate, removed at its commune)
     offer = load_default_offer()
     s = offer.sites
     mine = s[(s["operator"] == "filieris") & (s["status"] == "open")
@@ -132,7 +132,7 @@ def test_plan_effects_and_freeze_are_computed_in_the_calibrated_world(gard):
     est = unknown_staff_estimates(offer, ctx, mine)
     assert list(est) == ["filieris-centre-de-sante-de-salindres"]
     cols, delta = est["filieris-centre-de-sante-de-salindres"].removal(
-        ctx.supply, 0.05 * est["filieris-centre-de-sante-de-salindres"].consultations
+        0.05 * est["filieris-centre-de-sante-de-salindres"].consultations
     )
     after = ctx.apl_after(np.concatenate([ctx.index_of(known["commune"]), cols]),
                           np.concatenate([-0.05 * known["fte"].to_numpy() * 5400, delta]))  # fmt: skip
@@ -332,7 +332,7 @@ def test_operator_centres_with_unknown_staff_enter_with_an_estimate():
     assert (b.baseline[:, 0] < b.today - 1e-9).any()  # the estimated departures count
     assert "estimé" in b.lost_basis and "Decazeville" in b.lost_basis
     est = [r for r in inst.sources if r["statut"] == "estimé" and "Decazeville" in r["hypothèse"]]
-    assert est and est[0]["valeur"] > 0 and "à moins de 10 minutes" in est[0]["source"]
+    assert est and est[0]["valeur"] > 0 and "retirée dans la commune du centre" in est[0]["source"]
     plan = build_cog_plan(inst, time_limit_s=20)
     d = plan.detail
     assert (d.loc[d["commune"] == "Decazeville", "source de l'effectif"] == "estimé").all()

@@ -15,8 +15,7 @@ from rich.markup import escape
 from proxisante.errors import ProxisanteError
 
 if TYPE_CHECKING:
-    from proxisante.territory import Territory
-    from proxisante.workspace import Workspace
+    from proxisante.workspace import Territory, Workspace
 
 #: ``--store PATH`` of the commands that read or write the store.
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]

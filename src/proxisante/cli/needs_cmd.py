@@ -38,8 +38,7 @@ def show(
 ) -> None:
     """The territory against its département and France: 75+, ALD, poverty, life expectancy,
     nurses and SSIAD places within reach per 1,000 aged 75+ (each with level, source, year)."""
-    from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
-    from proxisante.workspace import write_table
+    from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR, write_table
 
     with progress("Indicateurs de besoins…"):
         ws = workspace(store)

@@ -200,7 +200,7 @@ def edit(
     store: StoreOption = None,
 ) -> None:
     """Add/remove FTE at a site, set its places or close it (one transaction, logged)."""
-    from proxisante.offer import parse_fte_change
+    from proxisante.workspace import parse_fte_change
 
     changes = [parse_fte_change(spec) for spec in fte or []]
     with progress("Enregistrement de la modification…"):

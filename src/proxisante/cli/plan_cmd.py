@@ -92,7 +92,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
               fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
-    from proxisante.plan import PlanAssumptions, read_assumptions
+    from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
     a = read_assumptions(assumptions) if assumptions is not None else PlanAssumptions()
@@ -237,8 +237,7 @@ def optimise(
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
-    from proxisante.plan import greedy, solve_milp
-    from proxisante.workspace import table_format, write_table
+    from proxisante.workspace import greedy, solve_milp, table_format, write_table
 
     if csv is not None:  # refused before the optimisation, not after it
         table_format(csv, accepted=("csv",), option="--csv")
@@ -254,7 +253,7 @@ def optimise(
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
     from proxisante import _fr as fr
-    from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
+    from proxisante.workspace import SHORT_FR, comparison_sentence, threshold_fr
 
     for b in inst.blocks:
         console.print(f"{SHORT_FR[b.profession]} : accès en {b.unit_fr or b.unit_en}, seuil "
@@ -325,8 +324,7 @@ def cog(
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
-    from proxisante.plan import budget_scenarios, build_cog_plan, write_xlsx
-    from proxisante.workspace import table_format
+    from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"

@@ -40,7 +40,7 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
-    from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
+    from proxisante.workspace import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.workspace.search import commune_named
 
     # a commune code, or a commune's exact name: read without pandas (fast start)
@@ -50,7 +50,7 @@ def show(
         console.print(_card_grid(card))
         return
     with progress("Lecture du territoire et de l'APL officielle…"):
-        from proxisante.territory import territory_apl_table, under_served_population
+        from proxisante.workspace import territory_apl_table, under_served_population
 
         terr = find_territory(selector)
         table = territory_apl_table(terr.codes, years=tuple(sorted(CARD_APL_YEARS)))
@@ -142,11 +142,17 @@ def apl(
 ) -> None:
     """Official DREES APL to GPs of every commune of a territory, worst first.
 
-    Under-served: APL < 2.5 consultations/yr per standardised inhabitant.
+    Under-served: APL < 2.5 consultations/yr per standardised inhabitant. Columns
+    zoning_class (APL of GPs under 65, the zoning rule: priority < 2.5 « type ZIP »,
+    complementary_pool 2.5-4 « vivier ZAC », above) and access_class (same thresholds on the
+    APL of every GP: under_served, vigilance, above).
     """
-    from proxisante.territory.card import none_if_missing, read_commune_apl
-    from proxisante.territory.communes import commune_label
-    from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.workspace import (
+        UNDER_SERVED_APL,
+        commune_label,
+        none_if_missing,
+        read_commune_apl,
+    )
     from proxisante.workspace.search import commune_named
 
     if out is not None:  # a bad target is refused before the table is built
@@ -171,21 +177,28 @@ def apl(
             typer.echo(text, nl=False)
         return
     t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
-    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée"):
+    from proxisante.workspace import ZONING_APL_FR, ZONING_SHORT_FR
+
+    for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée",
+                "zonage"):  # fmt: skip
         t.add_column(col, justify="right" if col not in ("commune",) else "left")
     for r in rows:
         flag = "—" if r["under_served"] is None else "[red]oui[/]" if r["under_served"] else "non"
         t.add_row(str(r["code_insee"]), str(r["nom"]), fr.fmt_int(r["pop_totale"]),
-                  fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag)  # fmt: skip
+                  fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag,
+                  ZONING_SHORT_FR[str(r["zoning_class"])])  # fmt: skip
     console.print(t)
     n_under = sum(bool(r["under_served"]) for r in rows)
+    n_zip = sum(r["zoning_class"] == "priority" for r in rows)
     console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(rows))} sous "
-                  f"{fr.fmt_dec(UNDER_SERVED_APL, 1)} (APL {year}).")  # fmt: skip
+                  f"{fr.fmt_dec(UNDER_SERVED_APL, 1)} (APL de tous les généralistes, {year}) ; "
+                  f"{fr.fmt_int(n_zip)} sous {fr.fmt_dec(UNDER_SERVED_APL, 1)} selon l'"
+                  f"{ZONING_APL_FR}.")  # fmt: skip
 
 
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
-    from proxisante.territory import territory_apl_table
+    from proxisante.workspace import access_classes, territory_apl_table, zoning_classes
 
     terr = find_territory(territory)
     table = territory_apl_table(terr.codes, years=(year,))
@@ -202,6 +215,8 @@ def _apl_frame(territory: str, year: int):
         }
     )
     frame = frame.sort_values(["apl", "code_insee"], na_position="last").reset_index(drop=True)
+    frame["zoning_class"] = zoning_classes(frame["apl_under65"])
+    frame["access_class"] = access_classes(frame["apl"])
     frame.insert(0, "year", year)
     return frame, terr.label
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from proxisante.errors import InputError
+from proxisante.professions import PROFESSION_CODES
 
 __all__ = [
     "BPE_SCHEMA",
@@ -45,8 +46,8 @@ CATEGORIES = (
     "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
     "other",
 )  # fmt: skip
-#: proxisante professions (staff).
-PROFESSIONS = ("gp", "nurse", "physiotherapist", "midwife", "dentist", "care_assistant")
+#: proxisante professions (staff): the codes of the profession registry.
+PROFESSIONS = PROFESSION_CODES
 #: Site statuses.
 STATUSES = ("open", "closed", "planned")
 #: Employment modes of staff.

@@ -29,6 +29,7 @@ from proxisante._textfiles import DEFAULT_ENCODINGS, TextScan, first_line, scan_
 from proxisante.errors import DataFileError, shorten
 from proxisante.offer.textfile import column_names, read_delimited, sql_identifier
 from proxisante.offer.validation import RowErrors, isin_known, text_to_float
+from proxisante.professions import PROFESSIONS
 
 __all__ = ["BPE_PROFESSIONS", "ENCODINGS", "MAX_BPE_COUNT", "RPPS_COLUMNS", "read_bpe",
            "read_rpps"]  # fmt: skip
@@ -43,10 +44,16 @@ RPPS_COLUMNS = {
     "commune": "Code commune (coord. structure)",
 }
 _PROFESSION = {"40": "dentist", "50": "midwife", "60": "nurse", "70": "physiotherapist"}
-BPE_PROFESSIONS = {
-    "D201": "gp", "D221": "dentist", "D231": "midwife", "D232": "nurse", "D233": "physiotherapist",
-    "D265": "gp", "D277": "dentist", "D279": "midwife", "D280": "physiotherapist", "D281": "nurse",
-}  # fmt: skip
+#: BPE equipment code → profession: the registry's codes (D201, D221, D231, D232, D233) and
+#: the older BPE codes of the same professions (D265 GP, D277 dentist, D279 midwife, D280
+#: physiotherapist, D281 nurse).
+BPE_PROFESSIONS = {p.bpe_code: p.code for p in PROFESSIONS.values() if p.bpe_code is not None} | {
+    "D265": "gp",
+    "D277": "dentist",
+    "D279": "midwife",
+    "D280": "physiotherapist",
+    "D281": "nurse",
+}
 #: Largest ``NB_EQUIP`` accepted on one BPE line (the largest real count is a few hundred).
 MAX_BPE_COUNT = 100_000
 

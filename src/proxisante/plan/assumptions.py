@@ -35,6 +35,7 @@ from proxisante import bounds
 from proxisante._documents import DocumentLimits, load_document
 from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.offer.model import CENTRE_GP_FTE_PER_PERSON, PROFESSIONS
+from proxisante.professions import PROFESSIONS as PROFESSIONS_BY_CODE
 
 __all__ = [
     "ASSUMPTIONS_LIMITS",
@@ -54,16 +55,10 @@ PLANNED_PROFESSIONS = PROFESSIONS
 #: Per-profession keys of the professions other than GPs and nurses (``<profession>_<key>``).
 OTHER_KEYS = ("fte_eur_per_year", "fees_eur_per_fte", "attrition_per_year")
 
-#: French plural name of each profession (report and xlsx labels).
-PROFESSION_FR = {
-    "gp": "médecins généralistes", "nurse": "infirmiers", "physiotherapist":
-    "masseurs-kinésithérapeutes", "midwife": "sages-femmes", "dentist": "chirurgiens-dentistes",
-    "care_assistant": "aides-soignants",
-}  # fmt: skip
-#: Short French name of each profession (column labels).
-SHORT_FR = {"gp": "médecins", "nurse": "infirmiers", "physiotherapist": "kinésithérapeutes",
-            "midwife": "sages-femmes", "dentist": "dentistes",
-            "care_assistant": "aides-soignants"}  # fmt: skip
+#: French plural name of each profession (report and xlsx labels), from the registry.
+PROFESSION_FR = {p.code: p.plural_fr for p in PROFESSIONS_BY_CODE.values()}
+#: Short French name of each profession (column labels), from the registry.
+SHORT_FR = {p.code: p.short_fr for p in PROFESSIONS_BY_CODE.values()}
 
 SOURCED = "sourcé"
 ESTIMATED = "estimé"

@@ -6,10 +6,10 @@ The official DREES APL of the baseline year is the figure shown as "today"; the 
 hire is the engine's exact marginal effect in the calibrated catchments
 (``ΔAPL_i = f(t_ik) · 5,400 / D_k`` per GP FTE at candidate ``k``; ``docs/methods.md``,
 "The marginal-effect identity"), and the departures of the "sans COG" baseline are removed
-from the calibrated supply (capped at what the model holds, a loss applied in proportion:
-:meth:`~proxisante.access.EvaluationBaseline.apl_after`). At fixed demand the access measure
-is linear in added supply, which makes the plan a MILP; every effect is a model estimate
-(« estimé ») and the plan's notes say which model and how well it fits.
+as a change of the calibrated model's APL added to the official APL, the rule of every
+supply change (:meth:`~proxisante.access.EvaluationBaseline.apl_after`). At fixed demand the
+access measure is linear in added supply, which makes the plan a MILP; every effect is a model
+estimate (« estimé ») and the plan's notes say which model and how well it fits.
 Nurses (and other professions) are measured in FTE per 100,000 standardised inhabitants
 with the same DREES step decay, on the offline travel estimate of the needs layer (the
 calibrated travel times are fitted to the GP APL only).
@@ -531,11 +531,11 @@ def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operat
             per_fte: float, catchment, estimated=None):  # fmt: skip
     """Access lost per commune and year under the freeze, FTE lost per year, basis, per site.
 
-    GPs lose APL in ``ctx``'s world (:meth:`EvaluationBaseline.apl_after`: calibrated,
-    removals capped at the model's supply, a loss applied in proportion); other professions
+    GPs lose APL in ``ctx``'s world (:meth:`EvaluationBaseline.apl_after`: the change of
+    the calibrated model's APL added to the official APL, never below 0); other professions
     through ``catchment``'s exact linear effects. ``estimated``: ``{site_id:
     SiteEstimate}`` of the operator's centres whose GP staff is unknown; their estimated
-    staff (« estimé ») leaves like the others, removed where the model holds it
+    staff (« estimé ») leaves like the others, at the site's commune
     (:meth:`~proxisante.model.site_estimate.SiteEstimate.removal`).
     """
     from proxisante.offer import staff_fte
@@ -571,9 +571,9 @@ def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operat
     for t in range(len(years)):
         if not lost[:, t].any():
             continue
-        if profession == "gp":  # the APL world of scenarios: calibrated, capped, never < 0
+        if profession == "gp":  # the APL world of scenarios: calibrated, never < 0
             parts = [(where[plain], -lost[plain, t] * per_fte)] + [
-                estimated[st["site_id"].iloc[r]].removal(ctx.supply, lost[r, t] * per_fte)
+                estimated[st["site_id"].iloc[r]].removal(lost[r, t] * per_fte)
                 for r in est_rows
             ]  # fmt: skip
             after = ctx.apl_after(np.concatenate([c for c, _ in parts]).astype(np.int64),

@@ -21,6 +21,7 @@ __all__ = ["briefing_sections", "quotable_sentences"]
 def quotable_sentences(b) -> list[tuple[str, str]]:
     """Ready-to-quote French sentences (text, source) from the briefing's figures."""
     label = b.territory.label
+    place = b.territory.place
     t = b.comparison.iloc[0]
     france = b.comparison[b.comparison["level"] == "france"].iloc[0]
     drees = f"DREES, APL aux médecins généralistes {b.year}"
@@ -31,7 +32,7 @@ def quotable_sentences(b) -> list[tuple[str, str]]:
     )]  # fmt: skip
     if len(b.territory) > 1:
         out.append((
-            f"{fr.fmt_int(t['population_under_served'])} habitants de {label} vivent dans une "
+            f"{fr.fmt_int(t['population_under_served'])} habitants {place.of} vivent dans une "
             "commune sous le seuil de 2,5 consultations par an et par habitant "
             f"({fr.fmt_pct(t['share_under_served'])}, contre "
             f"{fr.fmt_pct(france['share_under_served'])} en France).", drees,
@@ -44,8 +45,8 @@ def quotable_sentences(b) -> list[tuple[str, str]]:
         else ""
     )
     out.append((
-        "Si les médecins généralistes de 65 ans et plus partaient à la retraite, l'APL de "
-        f"{label} passerait de {fr.fmt_dec(r['apl'], 2)} à {fr.fmt_dec(r['apl_under_65'], 2)}"
+        "Si les médecins généralistes de 65 ans et plus partaient à la retraite, l'APL "
+        f"{place.of} passerait de {fr.fmt_dec(r['apl'], 2)} à {fr.fmt_dec(r['apl_under_65'], 2)}"
         f"{tail}.", f"{drees} (APL des médecins de moins de 65 ans)",
     ))  # fmt: skip
     known = b.closures[b.closures["delta_apl"].notna() & (b.closures["reason"] == "")]
@@ -63,8 +64,8 @@ def quotable_sentences(b) -> list[tuple[str, str]]:
             else "aucune source publique, estimé par le modèle calibré de proxisante"
         )
         out.append((
-            f"La fermeture du site « {k['name']} » ({k['commune_nom']}) ferait passer l'APL de "
-            f"{label} de {fr.fmt_dec(k['apl_before'], 2)} à {fr.fmt_dec(k['apl_after'], 2)} "
+            f"La fermeture du site « {k['name']} » ({k['commune_nom']}) ferait passer l'APL "
+            f"{place.of} de {fr.fmt_dec(k['apl_before'], 2)} à {fr.fmt_dec(k['apl_after'], 2)} "
             f"(estimation{ranged}).",
             f"{drees} ; effectif du site : {staff} ; temps de trajet estimés (proxisante)",
         ))  # fmt: skip
@@ -86,15 +87,13 @@ def briefing_sections(b) -> list[ReportSection]:
         .get_template("briefing.html.j2")
         .make_module({"urls": urls_in, "decree": ZONING_DECREE})
     )
-    who = (
-        "la commune" if b.territory.kind == "commune" and len(b.territory) == 1 else "le territoire"
-    )
     op = b.operator.capitalize()
     src_drees = f"DREES, APL aux médecins généralistes {b.year} ({b.sources[0].url})"
     sections = [
         ReportSection(f"Fiche de synthèse — {b.territory.label}",
                       str(module.lead(b, quotable_sentences(b))), lead=True, anchor="fiche"),
-        ReportSection(f"Sites de santé {WITHIN_CATCHMENT_FR} de {who}", str(module.sites(b)),
+        ReportSection(f"Sites de santé {WITHIN_CATCHMENT_FR} {b.territory.place.of}",
+                      str(module.sites(b)),
                       anchor="sites"),
         ReportSection("Et si… départs à la retraite et fermetures", str(module.what_if(b)),
                       sources=[src_drees], anchor="et-si"),

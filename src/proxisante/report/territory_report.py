@@ -33,6 +33,7 @@ from proxisante.territory import (
     territory_apl_table,
     under_served_population,
 )
+from proxisante.territory import zoning as zoning_rule
 
 __all__ = [
     "ReportSection",
@@ -72,6 +73,9 @@ class TerritoryReport:
     generated: date
     deputy: dict[str, str] | None = None
     sections: list[ReportSection] = field(default_factory=list)
+    #: counts by the zoning APL (GPs under 65) and by the APL of every GP, of ``year``
+    #: (:func:`proxisante.territory.zoning.zoning_headline`)
+    zoning: dict[str, float] = field(default_factory=dict)
 
 
 def build_territory_report(
@@ -106,6 +110,11 @@ def build_territory_report(
     communes = territory.communes[
         ["code_insee", "nom", "population", "population_year", "epci_nom", "departement"]
     ].merge(table, on="code_insee", how="left", validate="one_to_one")
+    zoning = zoning_rule.commune_zoning(territory.codes, year)
+    communes = communes.merge(
+        zoning[["code_insee", "zoning_class", "access_class", "zoning_class_bassin"]],
+        on="code_insee", how="left", validate="one_to_one",
+    )  # fmt: skip
     communes = communes.sort_values([f"apl_{year}", "nom"], na_position="last")
     summary = under_served_population(table, year)
     summary_prev = under_served_population(table, previous_year)
@@ -145,6 +154,7 @@ def build_territory_report(
         geojson=geojson,
         generated=today or date.today(),
         deputy=deputy,
+        zoning=zoning_rule.zoning_headline(zoning),
     )
 
 
@@ -164,6 +174,10 @@ def render_html(report: TerritoryReport) -> str:
         js_classes=js_classes(),
         no_data=NO_DATA_COLOUR,
         change=report.summary["under_served"] - report.summary_previous["under_served"],
+        zoning_labels=zoning_rule.ZONING_LABELS_FR,
+        access_labels=zoning_rule.ACCESS_LABELS_FR,
+        zoning_rule_fr=zoning_rule.ZONING_RULE_FR,
+        zoning_area_fr=zoning_rule.AREA_NOTE_FR,
     )
 
 

@@ -18,7 +18,6 @@ Pure computations (no rendering): the report package only renders a :class:`Brie
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,11 +38,11 @@ from proxisante.sources import (
 )
 from proxisante.territory import (
     UNDER_SERVED_APL,
-    VIGILANCE_APL,
     Territory,
     load_communes,
     load_official_apl,
 )
+from proxisante.territory import zoning as zoning_rule
 from proxisante.territory.official_apl import population_year_of_apl
 
 __all__ = [
@@ -116,18 +115,9 @@ def apl_comparison(territory: Territory, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: Zoning classes of the APL counting GPs under 65: (upper bound, class key). Below 2.5:
-#: zone d'intervention prioritaire by right; 2.5 to 4: the pool of zones d'action
-#: complémentaire (arrêté du 13 novembre 2017).
-ZONING_CLASSES: list[tuple[float, str]] = [
-    (UNDER_SERVED_APL, "priority"),
-    (VIGILANCE_APL, "complementary_pool"),
-    (np.inf, "above"),
-]
-
-
 def zoning_classes(territory: Territory, year: int) -> pd.DataFrame:
-    """Population and communes of the territory in each class of the zoning APL.
+    """Population and communes of the territory in each class of the zoning APL
+    (:mod:`proxisante.territory.zoning`).
 
     The zoning of under-served areas counts only the GPs aged under 65 (arrêté du 13
     novembre 2017: APL below 2.5 consultations/yr/inhabitant → zone d'intervention
@@ -138,21 +128,23 @@ def zoning_classes(territory: Territory, year: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per class of :data:`ZONING_CLASSES` (and one ``unpublished`` row if some
-        communes have no APL): ``zone_class``, ``communes``, ``population`` (by the zoning
-        APL), ``population_all_gps`` (same class by the APL counting every GP).
+        One row per zoning class (:data:`~proxisante.territory.zoning.ZONING_CLASSES`), and
+        one ``unpublished`` row if some communes have no APL: ``zone_class``, ``communes``,
+        ``population`` (by the zoning APL), ``population_all_gps`` (same class by the APL
+        counting every GP).
     """
     apl = load_official_apl(year)
     apl = apl[apl["code_insee"].isin(territory.codes)]
     pop = apl["pop_totale"]
     rows = []
-    lower = -np.inf
-    for upper, key in ZONING_CLASSES:
-        z = (apl["apl_generalistes_moins65"] >= lower) & (apl["apl_generalistes_moins65"] < upper)
-        a = (apl["apl_generalistes"] >= lower) & (apl["apl_generalistes"] < upper)
+    zoning = zoning_rule.zoning_classes(apl["apl_generalistes_moins65"])
+    by_all = zoning_rule.zoning_classes(
+        apl["apl_generalistes"]
+    )  # same thresholds on the APL of every GP
+    for _, key in zoning_rule.ZONING_CLASSES:
+        z, a = zoning == key, by_all == key
         rows.append({"zone_class": key, "communes": int(z.sum()), "population": float(pop[z].sum()),
                      "population_all_gps": float(pop[a].sum())})  # fmt: skip
-        lower = upper
     missing = len(territory.codes) - int(apl["apl_generalistes_moins65"].notna().sum())
     if missing:
         rows.append({"zone_class": "unpublished", "communes": missing, "population": np.nan,
@@ -270,8 +262,6 @@ def _close(sites: list[str], offer: Offer, ctx: EvaluationBaseline) -> ScenarioR
 CLOSURE_REASONS = {
     "": "effect computed",
     "unknown_staff": "GP staff neither published nor estimable",
-    "no_model_supply": "estimate capped at 0: the calibrated model holds no GP supply in the "
-    "site's commune",
     "out_of_reach": "no commune of the territory is within the site's catchment in this world",
     "no_gp_staff": "the site's published staff counts no GP (closing it changes no GP supply)",
 }
@@ -323,8 +313,7 @@ def closure_effects(
     Each closure is a scenario evaluated like ``proxisante scenario run`` (on ``ctx``): the
     official APL plus the effect of the consultations lost (exact marginal effect on the
     official world; the calibrated model's effect, with its P10–P90 range, on a calibrated
-    one). A site whose GP staff is unknown and not estimated, or whose estimate the model
-    caps at 0 (no GP supply in its commune in the model), gets NaN effects (*not* 0: not
+    one). A site whose GP staff is unknown and not estimated gets NaN effects (*not* 0: not
     quantified) and its ``reason``.
 
     Returns
@@ -351,10 +340,7 @@ def closure_effects(
             before = effect["apl_before"]
             effect |= {"apl_after": before, "delta_apl": 0.0, "max_commune_drop": 0.0,
                        "population_newly_under": 0.0}  # fmt: skip
-        if len(ch) and not rec["consultations"] > 0 and rec["basis"] == "estimé":
-            reason = "no_model_supply"
-            effect = territory_effect(territory, dataclasses.replace(res, supply_changes=[]))
-        elif len(ch) and not rec["consultations"] > 0:
+        if len(ch) and not rec["consultations"] > 0:
             reason = "no_gp_staff"
         elif len(ch) and effect["delta_apl"] == 0 and effect["max_commune_drop"] == 0:
             reason = "out_of_reach"

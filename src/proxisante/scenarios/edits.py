@@ -259,9 +259,9 @@ def _operator_exit(w: _Working, i: int, edit: OperatorExit) -> None:
             w.close(i, edit.kind, s)
         return
     w.notes.append(
-        f"Transfert de {len(targets)} site(s) {edit.operator} de {terr.label} à "
-        f"{edit.to_operator}, avec leurs équipes et leurs places : sans effet sur l'accès "
-        "(si l'activité était abandonnée, c'est le cas « fermeture », action: close)."
+        f"Transfert de {len(targets)} site(s) {edit.operator.capitalize()} {terr.place.of} "
+        f"à {str(edit.to_operator).capitalize()}, avec leurs équipes et leurs places : sans effet "
+        "sur l'accès (si l'activité était abandonnée, c'est le cas « fermeture », action: close)."
     )
     sites.loc[targets, "operator"] = edit.to_operator
     w.operators.update(dict.fromkeys(targets, str(edit.to_operator)))

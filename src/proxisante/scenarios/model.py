@@ -36,7 +36,17 @@ import re
 from collections import Counter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from proxisante.errors import InputError
+from proxisante.professions import PROFESSION_CODES, get_profession
 
 from proxisante.bounds import PARAMETERS, field
 
@@ -70,16 +80,23 @@ MAX_POPULATION = PARAMETERS["population"].high
 MAX_SITES = 100_000
 MAX_EDITS = 10_000
 
-#: Professions known to scenarios (same vocabulary as the offer registry).
-PROFESSIONS = (
-    "gp",
-    "nurse",
-    "physiotherapist",
-    "midwife",
-    "dentist",
-    "care_assistant",
-)
-Profession = Literal["gp", "nurse", "physiotherapist", "midwife", "dentist", "care_assistant"]
+#: Professions known to scenarios (the codes of the profession registry).
+PROFESSIONS = PROFESSION_CODES
+
+
+def _profession_code(value: object) -> str:
+    """The registry code of a profession named by its code or an alias (``physio``…)."""
+    if not isinstance(value, str):
+        msg = f"profession must be text, one of {', '.join(PROFESSION_CODES)}"
+        raise ValueError(msg)
+    try:
+        return get_profession(value).code
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+#: A profession code of :data:`PROFESSIONS`; aliases (``physio``, ``kine``…) are accepted.
+Profession = Annotated[str, BeforeValidator(_profession_code)]
 Category = Literal[
     "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
     "other",

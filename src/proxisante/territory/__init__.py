@@ -16,6 +16,13 @@ if TYPE_CHECKING:
         read_insee_pop_by_age,
         standardised_population,
     )
+    from proxisante.territory.bpe2021 import (
+        BPE2021_COLUMNS,
+        BPE2021_KINDS,
+        BPE2021_SOURCE,
+        bpe2021_counts,
+        load_bpe2021_counts,
+    )
     from proxisante.territory.card import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.territory.communes import (
         COMMUNE_COLUMNS,
@@ -53,6 +60,9 @@ if TYPE_CHECKING:
 __all__ = [
     "AGE_BANDS",
     "BASSIN_VIE_COLUMNS",
+    "BPE2021_COLUMNS",
+    "BPE2021_KINDS",
+    "BPE2021_SOURCE",
     "CARD_APL_YEARS",
     "COMMUNE_COLUMNS",
     "DEPARTEMENT_COLUMNS",
@@ -64,9 +74,11 @@ __all__ = [
     "Territory",
     "age_weights",
     "available_apl_years",
+    "bpe2021_counts",
     "check_commune_codes",
     "circonscription_deputy",
     "load_bassin_vie_indicators",
+    "load_bpe2021_counts",
     "load_circonscriptions",
     "load_commune_geometry",
     "load_communes",
@@ -91,6 +103,11 @@ __getattr__, __dir__ = lazy_exports(
     {
         "AGE_BANDS": "proxisante.territory.age_bands",
         "BASSIN_VIE_COLUMNS": "proxisante.territory.indicators",
+        "BPE2021_COLUMNS": "proxisante.territory.bpe2021",
+        "BPE2021_KINDS": "proxisante.territory.bpe2021",
+        "BPE2021_SOURCE": "proxisante.territory.bpe2021",
+        "bpe2021_counts": "proxisante.territory.bpe2021",
+        "load_bpe2021_counts": "proxisante.territory.bpe2021",
         "CARD_APL_YEARS": "proxisante.territory.card",
         "COMMUNE_COLUMNS": "proxisante.territory.communes",
         "CommuneCard": "proxisante.territory.card",

@@ -221,7 +221,8 @@ def read_commune_card(selector: str) -> CommuneCard | None:
 def read_commune_apl(selector: str, year: int) -> dict[str, object] | None:
     """The row of ``proxisante apl`` for the commune whose INSEE code is ``selector``, read
     without pandas: ``year, code_insee, nom, population, population_year, apl, apl_under65,
-    pop_totale, pop_standardisee, under_served`` (None where not known).
+    pop_totale, pop_standardisee, under_served, zoning_class, access_class`` (None where not
+    known; the classes of :mod:`proxisante.territory.zoning`).
 
     The same values as :func:`~proxisante.territory.territory_apl_table` joined to the
     commune table. None when ``selector`` is not one commune code (as
@@ -229,6 +230,7 @@ def read_commune_apl(selector: str, year: int) -> dict[str, object] | None:
     way, which gives the errors.
     """
     from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.territory.zoning import access_class, zoning_class
 
     data = _commune_data(selector)
     if data is None:
@@ -239,6 +241,7 @@ def read_commune_apl(selector: str, year: int) -> dict[str, object] | None:
     mine = [r for r in rows if r["year"] == year]
     apl = mine[0] if mine else {}
     value = _number(apl.get("apl_generalistes"))
+    under65 = _number(apl.get("apl_generalistes_moins65"))
     return {
         "year": year,
         "code_insee": row["code_insee"],
@@ -246,8 +249,10 @@ def read_commune_apl(selector: str, year: int) -> dict[str, object] | None:
         "population": none_if_missing(row["population"]),
         "population_year": none_if_missing(row["population_year"]),
         "apl": value,
-        "apl_under65": _number(apl.get("apl_generalistes_moins65")),
+        "apl_under65": under65,
         "pop_totale": none_if_missing(apl.get("pop_totale")),
         "pop_standardisee": _number(apl.get("pop_standardisee")),
         "under_served": None if value is None else value < UNDER_SERVED_APL,
+        "zoning_class": zoning_class(under65),
+        "access_class": access_class(value),
     }

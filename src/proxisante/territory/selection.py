@@ -29,6 +29,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import (
+    PlaceName,
+    circonscription_place,
+    commune_place,
+    departement_place,
+    epci_place,
+    ordinal,
+    region_place,
+)
 from proxisante.errors import EmptySelectionError, InputError, UnknownCodeError, UnknownCommuneError
 from proxisante.territory.communes import (
     PLM_ARRONDISSEMENTS,
@@ -39,7 +48,7 @@ from proxisante.territory.communes import (
 )
 from proxisante.territory.names import normalise_name
 
-__all__ = ["Territory", "check_commune_codes", "normalise_name", "select"]
+__all__ = ["SOME_TERRITORY", "Territory", "check_commune_codes", "normalise_name", "select"]
 
 KINDS = ("commune", "epci", "dep", "reg", "circo", "name")
 _ALIASES = {
@@ -58,6 +67,8 @@ _ALIASES = {
     "name": "name",
     "nom": "name",
 }
+#: The name of a territory without a name of its own (« du territoire », « dans le territoire »).
+SOME_TERRITORY = PlaceName("territoire", 2)
 _COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 
 
@@ -76,12 +87,17 @@ class Territory:
         French label for reports, e.g. ``"Aveyron – 2e circonscription (12-02)"``.
     communes
         Rows of :func:`~proxisante.territory.load_communes` in the territory (sorted by code).
+    place
+        Its name as written in a French sentence, with article and preposition
+        (:class:`proxisante._fr.PlaceName`: ``place.of`` « de l'Aveyron », ``place.at``
+        « dans la 2e circonscription de l'Aveyron »).
     """
 
     kind: str
     key: str
     label: str
     communes: pd.DataFrame = field(repr=False)
+    place: PlaceName = field(default=SOME_TERRITORY, repr=False, compare=False)
 
     @property
     def codes(self) -> np.ndarray:
@@ -268,9 +284,11 @@ def _select_communes(table: pd.DataFrame, value: str) -> Territory:
     first = table[table["code_insee"] == codes[0]].iloc[0]
     if len(codes) == 1:
         label = commune_label(first["nom"], codes[0])
+        place = commune_place(str(first["nom"]))
     else:
         label = f"{len(codes)} communes ({first['nom']}, …)"
-    return Territory("commune", ",".join(codes), label, rows.reset_index(drop=True))
+        place = PlaceName(label, 4)
+    return Territory("commune", ",".join(codes), label, rows.reset_index(drop=True), place)
 
 
 def _select_area(table: pd.DataFrame, kind: str, value: str) -> Territory:
@@ -300,16 +318,28 @@ def _select_area(table: pd.DataFrame, kind: str, value: str) -> Territory:
     first = rows.iloc[0]
     if kind == "epci":
         label = f"{first['epci_nom']} (EPCI {key})"
+        place = epci_place(str(first["epci_nom"]), _epci_nature(key))
     elif kind == "dep":
         label = f"{first['departement_nom']} ({key})"
+        place = departement_place(key, str(first["departement_nom"]))
     elif kind == "reg":
         label = f"{first['region_nom']} (région {key})"
+        place = region_place(key, str(first["region_nom"]))
     else:
         dep, _, num = key.partition("-")
-        n = int(num)
-        ordinal = "1re" if n == 1 else f"{n}e"
-        label = f"{first['departement_nom']} – {ordinal} circonscription ({key})"
-    return Territory(kind, key, label, rows)
+        label = f"{first['departement_nom']} – {ordinal(int(num))} circonscription ({key})"
+        departement = departement_place(str(first["departement"]), str(first["departement_nom"]))
+        place = circonscription_place(int(num), departement)
+    return Territory(kind, key, label, rows, place)
+
+
+def _epci_nature(siren: str) -> str | None:
+    """The INSEE nature (CC, CA, CU, ME) of EPCI ``siren`` (COG 2022 membership), or None."""
+    from proxisante.territory.membership import load_membership
+
+    m = load_membership()
+    hits = m.loc[m["epci_siren"] == siren, "epci_nature"]
+    return str(hits.iloc[0]) if len(hits) else None
 
 
 _NORMALISED: dict[str, tuple[pd.Series, pd.Series]] = {}

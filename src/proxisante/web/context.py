@@ -81,14 +81,16 @@ class WebContext:
         self.sites = self._cached(self._sites, 256)
         self.report_html = self._cached(self._report_html, 64)
         self.evaluator = Evaluator(
-            lambda: (self.workspace.offer(), self.workspace.population_by_age(),
-                     self.workspace.stored_model()),
-            workers=self.eval_workers, max_pending=self.max_pending_evaluations,
-        )  # fmt: skip
+            self.workspace.evaluation_state,
+            workers=self.eval_workers,
+            max_pending=self.max_pending_evaluations,
+        )
         #: Serialises this server's writes (scenario saves, imports) and the refresh after.
         self.write_lock = threading.Lock()
         self.search = self._cached(self.workspace.search, 1024)
         self.home_care = self._cached(self._home_care, 128)
+        #: The workspace's generation the caches were filled from (:meth:`sync`)
+        self._generation = self.workspace.generation
 
     def _cached(self, func, size: int):
         wrapped = lru_cache(maxsize=size)(func)
@@ -106,9 +108,21 @@ class WebContext:
     def refresh(self) -> None:
         """Forget the store's data and every result computed from it."""
         self.workspace.refresh()
+        self._forget()
+
+    def _forget(self) -> None:
         for c in self._caches:
             c.cache_clear()
         self.evaluator.refresh()
+        self._generation = self.workspace.generation
+
+    def sync(self) -> None:
+        """Drop the cached results when the store changed under the server (an ``offer
+        edit`` or an import from the command line): :meth:`Workspace.sync
+        <proxisante.workspace.Workspace.sync>`, a ``stat`` of the file while unchanged."""
+        self.workspace.sync()
+        if self.workspace.generation != self._generation:
+            self._forget()
 
     def warm_up(self) -> None:
         """Start the evaluation workers (a server with writes), then load the model world of
@@ -123,7 +137,8 @@ class WebContext:
                within_minutes: float | None = None) -> list[dict[str, Any]]:  # fmt: skip
         """Sites of the territory, and with ``within_minutes`` also the sites of the
         communes within that estimated car time of it (``minutes`` from the territory,
-        ``dans_territoire`` False)."""
+        ``dans_territoire`` False); centres de santé of unknown GP staff with the model's
+        estimate (``gp_fte_estimated`` and its range, « estimé »)."""
         from proxisante.workspace import neighbours_within
 
         t = self.workspace.territory(territory)
@@ -135,8 +150,10 @@ class WebContext:
             around = around.assign(minutes=around["commune"].map(near["minutes_estimees"]),
                                    dans_territoire=False)  # fmt: skip
             s = pd.concat([s, around.sort_values("minutes")], ignore_index=True)
+        s = s.merge(self.workspace.gp_staff_estimates(s), on="site_id", how="left")
         cols = ["site_id", "name", "category", "operator", "commune", "lat", "lon", "status",
-                "capacity_places", "gp_fte", "minutes", "dans_territoire"]  # fmt: skip
+                "capacity_places", "gp_fte", "gp_fte_estimated", "gp_fte_low", "gp_fte_high",
+                "minutes", "dans_territoire"]  # fmt: skip
         return [
             {k: (None if pd.isna(v) else v) for k, v in r.items()}
             for r in s[cols].to_dict(orient="records")
@@ -147,14 +164,14 @@ class WebContext:
         territory, per commune and in total (:func:`proxisante.web.home_care.home_care_json`)."""
         import json
 
-        from proxisante.scenarios import parse_scenario
-        from proxisante.territory import load_communes
         from proxisante.web.home_care import home_care_json
+        from proxisante.workspace import commune_names, parse_scenario
 
         t = self.workspace.territory(selector)
         change = self.workspace.scenario_home_care(parse_scenario(json.loads(scenario_json)), t)
-        names = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
-        return home_care_json(change, label=t.label, names=names.reindex(t.codes).to_dict())
+        names = commune_names()
+        return home_care_json(change, label=t.label,
+                              names={c: names.get(c, float("nan")) for c in t.codes})  # fmt: skip
 
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page): the CLI ``report`` command's report
@@ -165,8 +182,11 @@ class WebContext:
 
 
 def get_context(request: Request) -> WebContext:
-    """The :class:`WebContext` of the application serving ``request``."""
-    return request.app.state.context
+    """The :class:`WebContext` of the application serving ``request``, its caches in step
+    with the store (:meth:`WebContext.sync`)."""
+    context = request.app.state.context
+    context.sync()
+    return context
 
 
 def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:

@@ -37,6 +37,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from proxisante import _bundled
+from proxisante._fr import PlaceName
 from proxisante.errors import AmbiguousNameError, InputError
 from proxisante.territory.communes import PLM_ARRONDISSEMENTS
 from proxisante.territory.names import normalise_name
@@ -462,7 +463,12 @@ def resolve(
         return select(text)
     territory = select(hit.selector)
     if hit.kind == "operator":
-        territory = dataclasses.replace(territory, label=hit.label.replace(" — réseau :", " :"))
+        operator, _, sites = hit.label.partition(" — réseau : ")
+        territory = dataclasses.replace(
+            territory,
+            label=f"{operator} : {sites}",
+            place=PlaceName(f"réseau {operator} ({sites})", 2),
+        )
     elif hit.kind == "commune" and hit.rank == _RANK_OTHER_EXACT:  # a former commune's name
         territory = dataclasses.replace(territory, label=hit.label.replace(" — commune", ","))
     return territory

@@ -54,9 +54,20 @@ from proxisante.scenarios import (
     parse_scenario,
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
-from proxisante.store import Store
+from proxisante.store import Store, default_store_path
 from proxisante.territory import Territory, load_communes, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
+from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
+from proxisante.workspace.evaluation import EvaluationState, world_baseline
+from proxisante.workspace.models import (
+    Calibrated,
+    CalibrationRequest,
+    PreparedCalibration,
+    calibrate_model,
+    prepare_calibration,
+    read_model,
+    stored_models,
+)
 from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
 
 if TYPE_CHECKING:
@@ -130,6 +141,13 @@ class Workspace:
         #: one lock per table, so reads of the offer do not wait for the needs layer
         self._offer_lock, self._pop_lock = threading.Lock(), threading.Lock()
         self._needs_lock = threading.Lock()
+        #: Incremented by every :meth:`refresh`: results computed from the store's data by
+        #: callers (a web server's caches) are valid while it is unchanged.
+        self.generation = 0
+        #: What :meth:`sync` last saw of the store file (stat) and of its content (stamp)
+        self._file_seen: tuple | None = None
+        self._content_seen: tuple | None = None
+        self._sync_lock = threading.Lock()
 
     def __repr__(self) -> str:
         where = str(self.store_path or "default store") if self.use_store else "bundled data"
@@ -180,9 +198,59 @@ class Workspace:
             self._pop_loaded = False
             self._needs = None
             self._search_sites = None
+            self._content_seen = self._file_seen = None
+            self.generation += 1
+
+    def _store_file_state(self) -> tuple:
+        """Size, modification time and inode of the store file and of its write-ahead log
+        (a read leaves them unchanged; a commit by any process changes them)."""
+        path = self.store_path or default_store_path()
+        state: list[tuple[int, int, int] | None] = []
+        for p in (path, path.with_name(path.name + ".wal")):
+            try:
+                st = p.stat()
+            except OSError:
+                state.append(None)
+            else:
+                state.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        return tuple(state)
+
+    def sync(self) -> bool:
+        """Forget what was read from the store when another process (the command line
+        beside a running server) changed its offer, populations or models since: True
+        then. Costs a ``stat`` of the file while it is unchanged; when the file changed,
+        its :meth:`~proxisante.store.Store.content_stamp` decides (a saved scenario does
+        not make the offer be read again). Nothing read yet: nothing to check."""
+        if not self.use_store or self._file_seen is None:
+            return False
+        with self._sync_lock:
+            seen = self._store_file_state()
+            if self._file_seen is None or seen == self._file_seen:
+                return False
+            try:
+                with self.store() as st:
+                    stamp = st.content_stamp()
+            except ProxisanteError:
+                return False  # in use by another process: checked again at the next call
+            if stamp == self._content_seen:
+                self._file_seen = seen
+                return False
+            self.refresh()
+            return True
+
+    def _note_store_read(self, st: Store) -> None:
+        """Record the store's state when its data are read (:meth:`sync` compares with it)."""
+        if self._file_seen is None:
+            self._content_seen = st.content_stamp()
+            self._file_seen = self._store_file_state()
 
     def offer(self) -> Offer:
-        """Sites and staff: the bundled offer overlaid with the store's imports and edits."""
+        """Sites and staff: the bundled offer overlaid with the store's imports and edits
+        (read again when another process changed them: :meth:`sync`)."""
+        self.sync()
+        return self._current_offer()
+
+    def _current_offer(self) -> Offer:
         with self._offer_lock:
             return self._read_offer()
 
@@ -192,6 +260,7 @@ class Workspace:
                 self._offer = load_default_offer()
             else:
                 with self.store() as st:
+                    self._note_store_read(st)
                     self._offer = load_offer(st)
             if self.centre_gp_fte_per_person is not None:
                 self._offer = dataclasses.replace(
@@ -201,6 +270,10 @@ class Workspace:
 
     def population_by_age(self) -> pd.DataFrame | None:
         """Population by age band imported into the store (``offer import pop-age``), or None."""
+        self.sync()
+        return self._current_population_by_age()
+
+    def _current_population_by_age(self) -> pd.DataFrame | None:
         with self._pop_lock:
             return self._read_population_by_age()
 
@@ -208,6 +281,7 @@ class Workspace:
         if not self._pop_loaded:
             if self.use_store:
                 with self.store() as st:
+                    self._note_store_read(st)
                     self._pop_by_age = load_population_by_age(st)
             self._pop_loaded = True
         return self._pop_by_age
@@ -261,9 +335,11 @@ class Workspace:
     def searchable_sites(self) -> pd.DataFrame:
         """The offer's open sites in search form (:func:`~proxisante.workspace.searchable_sites`),
         computed once per offer."""
-        if self._search_sites is None:
-            self._search_sites = searchable_sites(self.offer().sites)
-        return self._search_sites
+        sites = self.offer().sites
+        found = self._search_sites
+        if found is None:
+            found = self._search_sites = searchable_sites(sites)
+        return found
 
     def apl_table(self, territory: str | Territory, *, years=(2022, 2023)) -> pd.DataFrame:
         """Code, name and population of the territory's communes with their official APL."""
@@ -282,6 +358,23 @@ class Workspace:
         s = offer.select(communes=codes, category=category, operator=operator)
         gp = site_supply(offer).set_index("site_id")["fte"]
         return s.assign(gp_fte=s["site_id"].map(gp))
+
+    def gp_staff_estimates(self, sites: pd.DataFrame) -> pd.DataFrame:
+        """GP FTE estimated by the calibrated model (central, low, high: « estimé ») for the
+        centres de santé among ``sites`` whose GP staff no source states, as in the reports
+        and the criticality ranking (:func:`proxisante.model.site_estimate.unknown_staff_estimates`;
+        consultations converted at the DREES 5,400 per FTE). One row per estimated site:
+        ``site_id, gp_fte_estimated, gp_fte_low, gp_fte_high``."""
+        from proxisante.access import CONSULTATIONS_PER_FTE
+        from proxisante.model.site_estimate import unknown_staff_estimates
+
+        found = unknown_staff_estimates(self.offer(), self.model_baseline(), sites)
+        rows = [(k, e.consultations, e.low, e.high) for k, e in found.items()]
+        out = pd.DataFrame(rows, columns=["site_id", "gp_fte_estimated", "gp_fte_low",
+                                          "gp_fte_high"])  # fmt: skip
+        cols = out.columns[1:]
+        out[cols] = (out[cols].astype(float) / CONSULTATIONS_PER_FTE).round(1)
+        return out
 
     # -- baseline and scenarios ---------------------------------------------------------------
     def baseline(
@@ -306,6 +399,14 @@ class Workspace:
             network=None if network is None else Path(network),
         )  # fmt: skip
         return EvaluationBaseline.official(year, travel=tm)
+
+    def access(self, territory: str | Territory, request: AccessRequest, *,
+               stage=None) -> AccessResult:  # fmt: skip
+        """An access measure for the communes of ``territory``, computed nationally
+        (:func:`~proxisante.workspace.access.access_analysis`); the request is checked first
+        (a wrong measure or an APL cut-off is refused before any data is read)."""
+        request.cutoff()
+        return access_analysis(self.territory(territory), request, stage=stage)
 
     @staticmethod
     def supply_per_commune(path: str | Path, *, profession: str = "gp",
@@ -353,10 +454,13 @@ class Workspace:
         """The calibrated model of ``year``: the store's newest (``proxisante model
         calibrate``), else the bundled 2023 model, else the official APL alone
         (:func:`proxisante.model.default_baseline`)."""
-        from proxisante.model import calibrated_baseline, default_baseline
+        return world_baseline(self.stored_model(year), year)
 
-        stored = self.stored_model(year)
-        return default_baseline(year) if stored is None else calibrated_baseline(stored)
+    def evaluation_state(self) -> EvaluationState:
+        """This workspace's evaluation world as one picklable value (offer, population by age,
+        the store's calibrated model of 2023): what processes that do not open the store (the
+        web server's evaluation workers) evaluate scenarios in."""
+        return EvaluationState(self.offer(), self.population_by_age(), self.stored_model())
 
     def stored_model(self, year: int = 2023) -> CalibratedModel | None:
         """The store's newest calibrated model of ``year`` that can serve as a national
@@ -369,6 +473,26 @@ class Workspace:
 
             stored = load_store_model(st, year=year)
         return stored if stored is not None and stored.travel is not None else None
+
+    def stored_models(self) -> pd.DataFrame:
+        """The store's calibrated models: ``model_id``, ``year``, ``created_at`` (newest first)."""
+        return stored_models(self)
+
+    def read_model(self, model_id: str | None = None, *,
+                   bundled: bool = False) -> CalibratedModel | None:  # fmt: skip
+        """The bundled model, or the store's model ``model_id`` (default: its newest); None
+        when the store has none (:func:`~proxisante.workspace.models.read_model`)."""
+        return read_model(self, model_id, bundled=bundled)
+
+    def prepare_calibration(self, request: CalibrationRequest) -> PreparedCalibration:
+        """Read and check the inputs of a calibration, open the store
+        (:func:`~proxisante.workspace.models.prepare_calibration`)."""
+        return prepare_calibration(self, request)
+
+    def calibrate_model(self, prepared: PreparedCalibration, *, progress=None) -> Calibrated:
+        """Calibrate the GP model and save it into the store
+        (:func:`~proxisante.workspace.models.calibrate_model`)."""
+        return calibrate_model(self, prepared, progress=progress)
 
     # -- plans ------------------------------------------------------------------------------
     def plan_instance(
@@ -431,10 +555,12 @@ class Workspace:
 
         if not self.use_store:
             return load_needs()
+        self.sync()  # before the lock: a refresh takes it
         with self._needs_lock:
             if self._needs is None:
-                offer = self.offer()
-                self._needs = load_needs(sites=offer.sites, ages=self.population_by_age(),
+                offer = self._current_offer()
+                self._needs = load_needs(sites=offer.sites,
+                                         ages=self._current_population_by_age(),
                                          staff=offer.staff)  # fmt: skip
             return self._needs
 

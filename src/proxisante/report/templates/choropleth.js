@@ -43,14 +43,17 @@ function proxisanteChoropleth(id, data, opts) {
   }
   if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
   else { map.setView([46.6, 2.4], 5); }
-  var legend = L.control({ position: "bottomright" });
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "legend");
-    div.innerHTML = "<strong>" + opts.title + "</strong><br>" + classes.map(function (c) {
-      return "<i style='background:" + c[1] + "'></i>" + c[2]; }).join("<br>");
-    return div;
-  };
-  legend.addTo(map);
+  if (opts.legend !== false) {
+    var legend = L.control({ position: opts.legendPosition || "bottomright" });
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "legend");
+      div.innerHTML = "<strong>" + opts.title + "</strong><br>" + classes.map(function (c) {
+        return "<i style='background:" + c[1] + "'></i>" + c[2]; }).join("<br>")
+        + "<br><i style='background:" + opts.noData + "'></i>non publiée" + (opts.legendExtra || "");
+      return div;
+    };
+    legend.addTo(map);
+  }
   document.getElementById(id).setAttribute("data-features", String(layer.getLayers().length));
   return map;
 }

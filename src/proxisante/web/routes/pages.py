@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
 from importlib import resources
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse, Response
@@ -38,9 +40,13 @@ def _read_package(rel: str) -> bytes:
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def index(ctx: Context) -> str:
     from proxisante.report import js_classes
+    from proxisante.web.routes.territories import national_answer
 
     page = _read_package("web/templates/index.html").decode("utf-8")
     page = page.replace("__WRITES__", "false" if ctx.read_only else "true")
+    page = page.replace("__READ_ONLY_HIDDEN__", "" if ctx.read_only else "hidden")
+    page = page.replace("__WRITES_HIDDEN__", "hidden" if ctx.read_only else "")
+    page = page.replace("__NATIONAL_ANSWER__", html.escape(national_answer()))
     page = page.replace("__CATCHMENT_MINUTES__", f"{CATCHMENT_MINUTES:g}")
     return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
 
@@ -55,10 +61,30 @@ def static(name: str) -> Response:
     )
 
 
+#: Links at the top of a territory page served by the web app (not in the report file a
+#: download or the CLI writes): back to the map, the territory on the map, its downloads.
+_NAVIGATION = (
+    '<nav id="navigation" style="font:14px Arial,sans-serif;background:#f4f4fb;'
+    'border-bottom:1px solid #ccc;padding:.4rem 1rem"><style>@media print{{#navigation'
+    '{{display:none}}}}</style><a href="/">← Carte de France</a> · <a href="/#{quoted}">'
+    "Ce territoire sur la carte (et l'éditeur de scénarios)</a> · Télécharger : "
+    '<a href="/download/{quoted}.csv">tableau CSV</a> · <a href="/download/{quoted}.xlsx">'
+    'xlsx</a> · <a href="/download/{quoted}.gpkg">GeoPackage</a> · '
+    '<a href="/download/{quoted}.html">ce rapport (HTML)</a></nav>'
+)
+
+
 @router.get("/territoire/{selector}", response_class=HTMLResponse)
 def territory_page(selector: str, ctx: Context) -> str:
-    """The French report of the territory, live."""
-    return ctx.report_html(selector[:1000])
+    """The French report of the territory, live, with links back to the map and to the
+    territory's downloads."""
+    page = ctx.report_html(selector[:1000])
+    nav = _NAVIGATION.format(quoted=html.escape(quote(selector[:1000], safe=":,")))
+    head, body_tag, rest = page.partition("<body")
+    if not body_tag:
+        return nav + page
+    opening, _, rest = rest.partition(">")
+    return f"{head}<body{opening}>{nav}{rest}"
 
 
 @router.get("/download/{selector}.{fmt}")

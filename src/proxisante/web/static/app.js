@@ -20,13 +20,29 @@
       weight: inside ? 1 : 2, dashArray: inside ? null : "2 2", fillColor: filieris ? "#ffd400" : "#666",
       fillOpacity: !open ? 0 : inside ? 0.9 : 0.6,
       className: "site-marker" + (filieris ? " filieris" : "") + (inside ? "" : " hors-territoire") + (open ? "" : " site-ferme") })
-      .bindTooltip(x.name + (x.gp_fte ? " — " + fr(x.gp_fte, 1).replace(",0", "") + " médecins" : "")
+      .bindTooltip(x.name + " — " + staff(x)
         + " (" + ({ open: "ouvert", closed: "fermé", planned: "en projet" }[x.status] || x.status) + ")" + where);
   }
+  /* GP staff of a site as the reports say it: published, estimated by the calibrated model
+     (« estimé », with its range), or unknown. */
+  function staff(x) {
+    if (x.gp_fte) { return fr(x.gp_fte, 1).replace(",0", "") + " médecins"; }
+    if (x.gp_fte_estimated) {
+      return fr(x.gp_fte_estimated, 1) + " ETP de médecin estimé (" + fr(x.gp_fte_low, 1) + " à " + fr(x.gp_fte_high, 1) + ")";
+    }
+    return "effectif inconnu";
+  }
+  /* Legend of the site symbols drawn over a territory (appended to the APL legend). */
+  var SITES_LEGEND = "<br><strong>Sites de santé</strong><br>"
+    + "<span class='symbole' style='background:#ffd400;width:13px;height:13px'></span>site Filieris<br>"
+    + "<span class='symbole' style='background:#666'></span>autre site (FINESS, pages publiques)<br>"
+    + "<span class='symbole' style='background:transparent'></span>site fermé<br>"
+    + "<span class='symbole' style='background:#bbb;border:2px dashed #222'></span>hors du territoire, à moins de "
+    + CATCHMENT_MINUTES + " min";
   function draw(key, title) {
     if (state.map) { state.map.remove(); }
     state.map = proxisanteChoropleth("carte", state.geo, {
-      key: key, title: title, classes: CLASSES, noData: "#bdbdbd", labelMinZoom: 10,
+      key: key, title: title, classes: CLASSES, noData: "#bdbdbd", labelMinZoom: 10, legendExtra: SITES_LEGEND,
       attribution: "APL : DREES 2023 ; sites : FINESS, pages publiques", tooltip: [["apl_2023", "APL 2023"], ["apl_after", "après scénario"]]
     });
     var shown = [], bounds = state.map.choroplethLayer.getBounds();
@@ -52,19 +68,57 @@
       return r;
     }, function () { return r; });
   }
+  /* Overseas départements: small maps in the corner of the national map (over Spain and the
+     Atlantic), same colours, a click opens the département. */
+  var OVERSEAS = [["971", "Guadeloupe"], ["972", "Martinique"], ["973", "Guyane"], ["974", "La Réunion"], ["976", "Mayotte"]];
+  var insets = [];
+  function clearInsets() {
+    insets.forEach(function (m) { m.remove(); });
+    insets = []; $("encarts").innerHTML = "";
+  }
+  function drawInsets(geo, national) {
+    clearInsets();
+    OVERSEAS.forEach(function (d, k) {
+      var features = geo.features.filter(function (f) { return f.properties.code === d[0]; });
+      if (!features.length) { return; }
+      var box = document.createElement("div");
+      box.id = "encart-" + d[0]; box.className = "encart";
+      box.style.left = (8 + (k % 3) * 98) + "px"; box.style.bottom = (8 + Math.floor(k / 3) * 98) + "px";
+      var name = document.createElement("span"); name.className = "encart-nom"; name.textContent = d[1];
+      $("encarts").appendChild(box); box.appendChild(name);
+      var m = proxisanteChoropleth(box.id, { type: "FeatureCollection", features: features }, Object.assign({}, national, {
+        legend: false, labelMinZoom: undefined, attribution: null }));
+      ["dragging", "scrollWheelZoom", "doubleClickZoom", "boxZoom", "keyboard", "touchZoom"].forEach(function (h) { m[h].disable(); });
+      if (m.zoomControl) { m.zoomControl.remove(); }
+      m.attributionControl.remove();
+      insets.push(m);
+    });
+    $("carte").setAttribute("data-encarts", String(insets.length));
+  }
   function drawNational() {
     getJSON("/api/departements/geojson").then(function (geo) {
       if (state.selector) { return; } /* a territory was opened meanwhile */
       if (state.map) { state.map.remove(); }
-      state.map = proxisanteChoropleth("carte", geo, {
+      var national = {
         key: "apl_2023", title: "APL 2023 moyenne du département", classes: CLASSES, noData: "#bdbdbd",
         codeKey: "code", labelMinZoom: 7, attribution: "APL : DREES 2023 (moyenne pondérée par la population standardisée)",
-        tooltip: [["apl_2023", "APL 2023"], ["apl_2022", "APL 2022"]],
+        tooltip: [["apl_2023", "APL 2023"], ["apl_2022", "APL 2022"]], legendPosition: "topright",
         onClick: function (p) { open("dep:" + p.code); }
-      });
-      state.map.fitBounds([[41.3, -5.2], [51.1, 9.6]]); /* metropolitan France; overseas by search */
+      };
+      var metropole = { type: "FeatureCollection", features: geo.features.filter(function (f) {
+        return f.properties.code.length === 2; }) };
+      state.map = proxisanteChoropleth("carte", metropole, national);
+      state.map.fitBounds([[41.3, -5.2], [51.1, 9.6]]); /* metropolitan France, Corsica included */
+      drawInsets(geo, national);
+      $("carte").setAttribute("data-features", String(geo.features.length));
       $("carte").setAttribute("data-vue", "france");
     }).catch(function (e) { $("carte").setAttribute("data-erreur", e.message); });
+  }
+  function backToFrance() {
+    state.selector = null; state.geo = null; state.sites = null;
+    $("territoire").hidden = true; $("scenario").hidden = true;
+    if (window.history && history.replaceState) { history.replaceState(null, "", "/"); }
+    drawNational();
   }
   var timer = null;
   $("recherche").addEventListener("input", function () {
@@ -85,6 +139,8 @@
   });
   function open(selector) {
     state.selector = selector;
+    clearInsets();
+    if (window.history && history.replaceState) { history.replaceState(null, "", "/#" + encodeURIComponent(selector)); }
     $("resultats").innerHTML = "";
     Promise.all([getJSON("/api/territory/" + encodeURIComponent(selector)),
                  getJSON("/api/territory/" + encodeURIComponent(selector) + "/geojson"),
@@ -124,7 +180,7 @@
         seen[x.site_id] = true; return true;
       }).forEach(function (x) {
         var o = document.createElement("option"); o.value = x.site_id;
-        o.textContent = x.name + (x.gp_fte ? " (" + x.gp_fte + " médecins)" : " (effectif inconnu)")
+        o.textContent = x.name + " (" + staff(x) + ")"
           + (x.minutes > 0 ? " — à " + Math.round(x.minutes) + " min" : "");
         sel.appendChild(o);
       });
@@ -372,7 +428,8 @@
       sel.appendChild(o);
     }
   }
-  drawNational();
+  $("retour-france").addEventListener("click", backToFrance);
+  if (location.hash.length > 1) { open(decodeURIComponent(location.hash.slice(1))); } else { drawNational(); }
   $("recommencer").addEventListener("click", function () { state.edits = []; listEdits(); evaluate(); });
   $("enregistrer").addEventListener("click", function () {
     if (!state.edits.length) { $("enregistrement").textContent = "Rien à enregistrer : ajoutez d'abord une modification."; return; }
