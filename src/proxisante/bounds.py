@@ -95,9 +95,17 @@ class Bound:
 
 
 def _num(x: float) -> str:
+    """A bound as text: ``10,000``, ``2020``, ``0.01``, ``1e+08``."""
     if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
+        return f"{int(x):,}" if abs(x) >= 10_000 else str(int(x))
     return f"{x:g}"
+
+
+def _shown(value: Any) -> str:
+    """A refused value as text: numbers in short form (``1e+09``), others cut."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.6g}"
+    return shorten(value)
 
 
 def _table(*bounds: Bound) -> dict[str, Bound]:
@@ -107,8 +115,9 @@ def _table(*bounds: Bound) -> dict[str, Bound]:
 #: Every numeric parameter a user can give, by name.
 PARAMETERS: dict[str, Bound] = _table(
     # --- plans: assumptions (file, --set, options) --------------------------------------
-    Bound("gp_consultations_per_fte", 500, 20_000, "consultations/year",
-          "consultations of one GP FTE a year (DREES: 5,400)"),
+    Bound("gp_consultations_per_fte", 0, 20_000, "consultations/year",
+          "consultations of one GP FTE a year (DREES: 5,400); 0 would be a plan with no "
+          "income", low_open=True),
     Bound("gp_tariff_eur", 1, 1_000, "€", "tariff of the G consultation (30 €)"),
     Bound("fixed_payment_share", 0, 1, "share", "centre's fixed payments, share of its fees"),
     Bound("nurse_fees_eur_per_fte", 0, 1e6, "€/year", "fees of one nurse FTE a year"),
@@ -195,14 +204,15 @@ def _bound(name: str) -> Bound:
         raise KeyError(msg) from None
 
 
-def _refuse(bound: Bound, value: Any, where: str | None, what: str | None = None) -> InputError:
+def _refuse(bound: Bound, value: Any, where: str | None, what: str | None = None,
+            label: str | None = None) -> InputError:  # fmt: skip
     where = f"{where}: " if where else ""
     kind = "a whole number" if bound.integer else "a number"
     expected = what or f"{kind} of {bound.unit} in {bound.range_text()}"
-    return InputError(f"{where}{bound.name} was {shorten(value)}; expected {expected}")
+    return InputError(f"{where}{label or bound.name} was {_shown(value)}; expected {expected}")
 
 
-def check(name: str, value: Any, *, where: str | None = None) -> float:
+def check(name: str, value: Any, *, where: str | None = None, label: str | None = None) -> float:
     """``value`` as a float after checking it against the bound of ``name``.
 
     Parameters
@@ -213,6 +223,9 @@ def check(name: str, value: Any, *, where: str | None = None) -> float:
         An int or float (booleans and text are refused: use :func:`parse` for text).
     where
         Where the value came from, said first in the message (``--step``, ``a.yaml``).
+    label
+        The name the user gave, when it differs from ``name`` (e.g.
+        ``physiotherapist_fte_eur_per_year`` for the row ``fte_eur_per_year``).
 
     Raises
     ------
@@ -225,13 +238,13 @@ def check(name: str, value: Any, *, where: str | None = None) -> float:
     """
     bound = _bound(name)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _refuse(bound, value, where)
+        raise _refuse(bound, value, where, label=label)
     try:
         number = float(value)
     except OverflowError:  # an int too large for a float
-        raise _refuse(bound, value, where) from None
+        raise _refuse(bound, value, where, label=label) from None
     if not math.isfinite(number) or not bound.contains(number):
-        raise _refuse(bound, value, where)
+        raise _refuse(bound, value, where, label=label)
     return number
 
 

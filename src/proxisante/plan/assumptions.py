@@ -202,7 +202,7 @@ class PlanAssumptions:
         the field's name, or the key of ``<profession>_<key>``)."""
         for name, v in self.other.items():
             _, key = _other_key(name, origin="assumptions")
-            bounds.check(key, v, where=f"assumption {name}")
+            bounds.check(key, v, where="assumptions", label=name)
         for f in fields(self):
             if f.name != "other":
                 bounds.check(f.name, getattr(self, f.name), where="assumptions")
@@ -272,7 +272,8 @@ class PlanAssumptions:
                        "decimal number (not text or true/false; 1:30, 0x10, 1_000 or .inf "
                        "are text)")  # fmt: skip
                 raise InputError(msg)
-            bounds.check(k if k in known else _other_key(k, origin=origin)[1], v, where=origin)
+            row = k if k in known else _other_key(k, origin=origin)[1]
+            bounds.check(row, v, where=origin, label=k)
             if k in known:
                 clean[k] = float(v)
             else:

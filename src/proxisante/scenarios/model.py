@@ -45,10 +45,9 @@ from pydantic import (
     model_validator,
 )
 
+from proxisante.bounds import PARAMETERS, field
 from proxisante.errors import InputError
 from proxisante.professions import PROFESSION_CODES, get_profession
-
-from proxisante.bounds import PARAMETERS, field
 
 __all__ = [
     "MAX_CONSULTATIONS",
