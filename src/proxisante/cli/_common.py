@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -46,6 +47,24 @@ def whole(text: str | int) -> int:
 
 #: ``--store PATH`` of the commands that read or write the store.
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
+
+
+class CsvFormat(enum.StrEnum):
+    """The CSV dialects of :data:`proxisante._csv.CSV_FORMATS` (tested equal)."""
+
+    fr = "fr"
+    international = "international"
+
+
+#: ``--csv-format`` of every command that writes CSV (:mod:`proxisante._csv`).
+CsvFormatOption = Annotated[
+    CsvFormat,
+    typer.Option(
+        "--csv-format",
+        help="CSV for French spreadsheets ('fr': ';', decimal comma, UTF-8 with BOM; the "
+        "default) or for scripts ('international': ',', decimal point, no BOM)",
+    ),
+]
 #: ``--centre-gp-fte-per-person`` of the commands that convert headcounts to FTE
 #: (scenarios, criticality, plans): one option, one conversion
 #: (:func:`proxisante.offer.staff_fte`).

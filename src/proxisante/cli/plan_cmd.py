@@ -12,6 +12,8 @@ from proxisante import bounds
 from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
+    CsvFormat,
+    CsvFormatOption,
     StoreOption,
     console,
     decimal,
@@ -252,6 +254,7 @@ def optimise(
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
     from proxisante.workspace import greedy, solve_milp, table_format, write_table
@@ -294,7 +297,7 @@ def optimise(
     console.print(t)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv")
+        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"écrit : {csv}")
 
 
