@@ -17,7 +17,9 @@ value (cut to 60 characters), the unit and the accepted range.
 
 Adding a parameter is one row: ``Bound("my_parameter", low, high, "unit", "what it is")``
 in :data:`PARAMETERS` (``low_open=True`` when ``low`` itself is refused, ``integer=True``
-for whole numbers). docs/security.md lists the table (a test keeps them in step).
+for whole numbers); a pydantic field takes
+``Annotated[float, Strict(), validator("name")]``. docs/security.md lists the table (a test
+keeps them in step).
 
 Work bounds
 -----------
@@ -33,9 +35,9 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, Strict
+from pydantic import AfterValidator
 
 from proxisante.errors import InputError, shorten
 
@@ -44,9 +46,9 @@ __all__ = [
     "Bound",
     "check",
     "check_work",
-    "field",
     "markdown_table",
     "parse",
+    "validator",
 ]
 
 #: A decimal number in ASCII digits: optional sign, digits with an optional fraction (or a
@@ -290,18 +292,17 @@ def check_work(what: str, steps: float, *, limit: float, change: str) -> None:
         raise InputError(msg)
 
 
-def field(name: str, *, integer: bool | None = None) -> Any:
-    """A pydantic type for a field bounded by ``name``: a strict number (no text, no
-    boolean) checked by :func:`check`, e.g. ``delta_fte: field("delta_fte") | None``."""
-    bound = _bound(name)
-    whole = bound.integer if integer is None else integer
-    base = int if whole else float
+def validator(name: str) -> AfterValidator:
+    """The pydantic validator of a field bounded by ``name`` (:func:`check`), to put with
+    ``Strict()`` (no text, no boolean) in the field's type, e.g.
+    ``DeltaFte = Annotated[float, Strict(), bounds.validator("delta_fte")]``."""
+    _bound(name)
 
     def _validate(v: float) -> float:
         check(name, v)
         return v
 
-    return Annotated[base, Strict(), AfterValidator(_validate)]
+    return AfterValidator(_validate)
 
 
 def markdown_table(names: Iterable[str] | None = None) -> str:

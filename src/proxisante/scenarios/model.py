@@ -41,11 +41,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     field_validator,
     model_validator,
 )
 
-from proxisante.bounds import PARAMETERS, field
+from proxisante.bounds import PARAMETERS, validator
 from proxisante.errors import InputError
 from proxisante.professions import PROFESSION_CODES, get_profession
 
@@ -77,6 +78,20 @@ MAX_PLACES = int(PARAMETERS["capacity_places"].high)
 MAX_CONSULTATIONS = PARAMETERS["activity_consultations"].high
 MAX_POPULATION = PARAMETERS["population"].high
 MAX_SITES = 100_000
+
+#: Strict numbers bounded by their row of the table (no text, no boolean, in range).
+OpenFte = Annotated[float, Strict(), validator("open_fte")]
+Places = Annotated[int, Strict(), validator("capacity_places")]
+DeltaFte = Annotated[float, Strict(), validator("delta_fte")]
+Fte = Annotated[float, Strict(), validator("fte")]
+Consultations = Annotated[float, Strict(), validator("activity_consultations")]
+DeltaPlaces = Annotated[int, Strict(), validator("delta_places")]
+AgeAtLeast = Annotated[int, Strict(), validator("age_at_least")]
+RetirementYear = Annotated[int, Strict(), validator("scenario_year")]
+Share = Annotated[float, Strict(), validator("retirement_share")]
+Factor = Annotated[float, Strict(), validator("population_factor")]
+ProjectionYear = Annotated[int, Strict(), validator("projection_year")]
+Population = Annotated[float, Strict(), validator("population")]
 MAX_EDITS = 10_000
 
 #: Professions known to scenarios (the codes of the profession registry).
@@ -137,8 +152,8 @@ class OpenSite(_Edit):
     commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
     operator: str = "filieris"
     category: Category = Field("centre_de_sante", description="Site category.")
-    fte: dict[Profession, field("open_fte")] = Field(min_length=1)
-    capacity_places: field("capacity_places") | None = Field(
+    fte: dict[Profession, OpenFte] = Field(min_length=1)
+    capacity_places: Places | None = Field(
         None, description="Authorised places (SSIAD, EHPAD), when the site has any."
     )
 
@@ -149,9 +164,9 @@ class ChangeStaff(_Edit):
     kind: Literal["change_staff"] = "change_staff"
     site: str = Field(min_length=1)
     profession: Profession
-    delta_fte: field("delta_fte") | None = None
-    fte: field("fte") | None = None
-    activity_consultations: field("activity_consultations") | None = None
+    delta_fte: DeltaFte | None = None
+    fte: Fte | None = None
+    activity_consultations: Consultations | None = None
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeStaff:
@@ -177,8 +192,8 @@ class ChangeCapacity(_Edit):
 
     kind: Literal["change_capacity"] = "change_capacity"
     site: str = Field(min_length=1)
-    capacity_places: field("capacity_places") | None = None
-    delta_places: field("delta_places") | None = None
+    capacity_places: Places | None = None
+    delta_places: DeltaPlaces | None = None
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeCapacity:
@@ -196,9 +211,9 @@ class Retirements(_Edit):
 
     kind: Literal["retirements"] = "retirements"
     profession: Profession = "gp"
-    age_at_least: field("age_at_least") = 65
-    year: field("scenario_year") = 2025
-    share: field("retirement_share") = 1.0
+    age_at_least: AgeAtLeast = 65
+    year: RetirementYear = 2025
+    share: Share = 1.0
 
 
 class OperatorExit(_Edit):
@@ -226,16 +241,16 @@ class PopulationChange(_Edit):
 
     kind: Literal["population_change"] = "population_change"
     territory: str = Field(min_length=1)
-    factor: field("population_factor")
+    factor: Factor
 
 
 class PopulationProjection(_Edit):
     """Projected population by commune (5-character INSEE codes) or by département."""
 
     kind: Literal["population_projection"] = "population_projection"
-    year: field("projection_year")
+    year: ProjectionYear
     level: Literal["commune", "departement"] = "commune"
-    populations: dict[str, field("population")] = Field(
+    populations: dict[str, Population] = Field(
         min_length=1, description="Code → projected population (inhabitants)."
     )
     source: str = Field("", description="Where the projection comes from (file, producer).")
