@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         greedy,
         read_assumptions,
         solve_milp,
+        tabulate,
         write_xlsx,
     )
     from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
@@ -166,6 +167,7 @@ __all__ = [
     "solve_milp",
     "table_bytes",
     "table_format",
+    "tabulate",
     "territory_apl_table",
     "territory_of",
     "threshold_fr",
@@ -243,6 +245,7 @@ __getattr__, __dir__ = lazy_exports(
         "read_commune_card": "proxisante.territory.card",
         "read_population_projection": "proxisante.scenarios",
         "solve_milp": "proxisante.plan",
+        "tabulate": "proxisante.plan",
         "territory_apl_table": "proxisante.territory",
         "threshold_fr": "proxisante.plan.cog",
         "travel_matrix": "proxisante.travel",
