@@ -21,7 +21,7 @@ LONG_FUNCTIONS = {
     "model/calibrate.py:calibrate": 135,
     "model/fit.py:fit_supply_ratio": 141,
     "scenarios/impact.py:evaluate": 119,
-    "cli/plan_cmd.py:cog": 116,
+    "cli/plan_cmd.py:cog": 120,
     "needs/layer.py:compare_territory": 105,
     "cli/scenario_cmd.py:run": 114,
     "territory/age_bands.py:read_insee_pop_by_age": 101,
@@ -33,7 +33,7 @@ LONG_FUNCTIONS = {
     "offer/textfile.py:read_delimited": 83,
     "report/exports.py:criticality_table": 82,
     "scenarios/projection.py:read_population_projection": 81,
-    "plan/cog.py:tabulate": 81,
+    "plan/cog.py:tabulate": 84,
 }
 FILE_REF = re.compile(
     r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-]+\.(?:md|py|csv|parquet|json|toml|yaml|txt))\b"
