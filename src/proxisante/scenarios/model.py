@@ -17,6 +17,9 @@ Edit kinds (field ``kind``):
     (SSIAD, EHPAD): home-care indicators follow.
 ``retirements``
     Professionals aged at least ``age_at_least`` in ``year`` leave (all, or a ``share``).
+``departures``
+    ``count`` professionals of a ``profession`` stop practising in a ``commune`` (by
+    headcount: « 2 infirmiers partent à la retraite à Loison-sous-Lens »).
 ``operator_exit``
     All sites of an operator in a territory close (``action: close``: activity dropped, staff
     and places lost) or are transferred to another operator (``action: transfer``: sites kept
@@ -52,6 +55,7 @@ __all__ = [
     "MAX_CONSULTATIONS",
     "MAX_EDITS",
     "MAX_FTE",
+    "MAX_HEADCOUNT",
     "MAX_PLACES",
     "MAX_POPULATION",
     "MAX_SITES",
@@ -59,6 +63,7 @@ __all__ = [
     "ChangeCapacity",
     "ChangeStaff",
     "CloseSites",
+    "Departures",
     "Edit",
     "OpenSite",
     "OperatorExit",
@@ -70,6 +75,7 @@ __all__ = [
 
 #: Bounds of a scenario's values (far above any real case; NaN and infinities are refused).
 MAX_FTE = 10_000.0
+MAX_HEADCOUNT = 10_000
 MAX_PLACES = 100_000
 MAX_CONSULTATIONS = 1e8
 MAX_POPULATION = 1e8
@@ -198,6 +204,23 @@ class Retirements(_Edit):
     share: Annotated[float, Field(gt=0, le=1)] = 1.0
 
 
+class Departures(_Edit):
+    """``count`` professionals of ``profession`` stop practising in ``commune`` (retirement or
+    departure, not replaced), by headcount.
+
+    Each counts the profession's FTE per headcount (1, :mod:`proxisante.professions`); the
+    count cannot exceed the professionals known in the commune (INSEE BPE 2021 libéral
+    headcount plus the offer's staff there), less those an earlier edit took away.
+    """
+
+    kind: Literal["departures"] = "departures"
+    commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
+    profession: Profession = "gp"
+    count: Annotated[int, Field(ge=1, le=MAX_HEADCOUNT)] = Field(
+        description="Number of professionals leaving (headcount)."
+    )
+
+
 class OperatorExit(_Edit):
     """An operator's sites in a territory close or are transferred (network break-up)."""
 
@@ -254,6 +277,7 @@ Edit = Annotated[
     | ChangeStaff
     | ChangeCapacity
     | Retirements
+    | Departures
     | OperatorExit
     | PopulationChange
     | PopulationProjection,
