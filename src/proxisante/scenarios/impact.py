@@ -157,7 +157,8 @@ class ScenarioResult:
         """One row per profession other than GPs: demand-weighted mean access before and
         after over ``codes`` (default every commune), its change and the scenario's FTE change.
 
-        Columns ``profession, label_fr, unit_fr, status, before, after, delta, fte_change``.
+        Columns ``profession, label_fr, short_fr, unit_fr, unit_short_fr, status, before,
+        after, delta, fte_change``.
         """
         rows = None if codes is None else np.flatnonzero(
             pd.Index(self.columns["code_insee"]).isin(list(codes)))  # fmt: skip
@@ -165,12 +166,15 @@ class ScenarioResult:
         for code, imp in self.professions.items():
             before, after = imp.means(rows)
             assert imp.profession.apl is not None
-            out.append({"profession": code, "label_fr": imp.profession.plural_fr,
-                        "unit_fr": imp.profession.apl.unit_fr, "status": imp.status,
+            p = imp.profession
+            out.append({"profession": code, "label_fr": p.plural_fr, "short_fr": p.short_fr,
+                        "unit_fr": p.apl.unit_fr, "unit_short_fr": p.apl.unit_short_fr,
+                        "status": imp.status,
                         "before": before, "after": after, "delta": after - before,
                         "fte_change": imp.fte_change})  # fmt: skip
-        return pd.DataFrame(out, columns=["profession", "label_fr", "unit_fr", "status", "before",
-                                          "after", "delta", "fte_change"])  # fmt: skip
+        return pd.DataFrame(out, columns=["profession", "label_fr", "short_fr", "unit_fr",
+                                          "unit_short_fr", "status", "before", "after", "delta",
+                                          "fte_change"])  # fmt: skip
 
     def profession_communes(self, codes=None) -> pd.DataFrame:
         """Per commune: ``code_insee`` and ``<profession>_before`` / ``<profession>_after``
