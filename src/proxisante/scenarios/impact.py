@@ -165,10 +165,10 @@ class ScenarioResult:
         out = []
         for code, imp in self.professions.items():
             before, after = imp.means(rows)
-            assert imp.profession.apl is not None
-            p = imp.profession
+            p, method = imp.profession, imp.profession.apl
+            assert method is not None
             out.append({"profession": code, "label_fr": p.plural_fr, "short_fr": p.short_fr,
-                        "unit_fr": p.apl.unit_fr, "unit_short_fr": p.apl.unit_short_fr,
+                        "unit_fr": method.unit_fr, "unit_short_fr": method.unit_short_fr,
                         "status": imp.status,
                         "before": before, "after": after, "delta": after - before,
                         "fte_change": imp.fte_change})  # fmt: skip

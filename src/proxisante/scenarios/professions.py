@@ -66,14 +66,13 @@ def profession_impacts(
     """
     out = {}
     for code, acc in baseline_professions(ctx, offer).items():
-        delta = fte_change.get(code)
-        delta = None if delta is None else delta[delta != 0]
-        moved = delta is not None and len(delta) > 0
-        if not moved and population_factor is None:
+        given = fte_change.get(code)
+        delta = None if given is None or not (given != 0).any() else given[given != 0]
+        if delta is None and population_factor is None:
             after = acc.values
         else:
-            after = _after(acc, ctx, delta if moved else None, population_factor)
-        total = 0.0 if not moved else float(delta.sum())
+            after = _after(acc, ctx, delta, population_factor)
+        total = 0.0 if delta is None else float(delta.sum())
         out[code] = ProfessionImpact(acc.profession, acc.values, after, acc.demand, total,
                                      acc.status)  # fmt: skip
     return out
