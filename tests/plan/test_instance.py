@@ -174,7 +174,9 @@ def test_headcount_conversion_is_the_one_of_scenarios():
     with pytest.raises(InputError, match=r"assumptions count 0\.8 FTE .* the offer 0\.5"):
         build_instance(GARD, budgets_eur=BUDGET, hires_fte=4, offer=offer,
                        assumptions=PlanAssumptions(centre_gp_fte_per_person=0.8))  # fmt: skip
-    with pytest.raises(InputError, match=r"centre_gp_fte_per_person was 1.5; expected FTE"):
+    with pytest.raises(
+        InputError, match=r"centre_gp_fte_per_person was 1.5; expected a number of FTE/person"
+    ):
         PlanAssumptions(centre_gp_fte_per_person=1.5)
 
 
@@ -247,7 +249,9 @@ def test_assumptions_yaml_overrides_and_errors(tmp_path):
     with pytest.raises(DataFileError, match=r"hyp.yaml: unknown assumption 'gp_tarif'"):
         read_assumptions(f)
     f.write_text("gp_tariff_eur: trente\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"'gp_tariff_eur' was 'trente'; expected a number"):
+    with pytest.raises(
+        DataFileError, match=r"'gp_tariff_eur' was 'trente'; expected a decimal number"
+    ):
         read_assumptions(f)
     with pytest.raises(DataFileError, match="file not found"):
         read_assumptions(tmp_path / "none.yaml")
@@ -313,8 +317,9 @@ def test_scenarios_and_french_xlsx(gard, tmp_path):
     )
     path = write_xlsx(plan, tmp_path / "plan.xlsx", scenarios=sc)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Synthèse", "Plan 2025", "Plan 2026", "Communes",
-                             "Scénarios budgétaires", "Sources et hypothèses", "Notes"]  # fmt: skip
+    assert wb.sheetnames == ["Synthèse", "Plan 2025", "Plan 2026", "Plan et sans COG",
+                             "Communes desservies", "Communes", "Scénarios budgétaires",
+                             "Sources et hypothèses", "Notes"]  # fmt: skip
     head = [c.value for c in wb["Plan 2025"][1]]
     assert head[:6] == ["année", "code commune", "commune", "site", "centre existant",
                         "ouverture cette année"]  # fmt: skip

@@ -49,11 +49,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from proxisante import bounds
 from proxisante._documents import DocumentLimits, load_document
-from proxisante.errors import DataFileError, InputError
+from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.offer.model import CENTRE_GP_FTE_PER_PERSON, PROFESSIONS
 from proxisante.professions import PROFESSIONS as PROFESSIONS_BY_CODE
 
@@ -286,38 +286,14 @@ class PlanAssumptions:
     other: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        """Every value within its documented range (:data:`proxisante.bounds.PARAMETERS`:
+        the field's name, or the key of ``<profession>_<key>``)."""
         for name, v in self.other.items():
             _, key = _other_key(name, origin="assumptions")
-            if not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
-                msg = f"assumption {name} was {v!r}; expected a number ≥ 0"
-                raise InputError(msg)
-            if key == "attrition_per_year" and v > 1:
-                msg = f"assumption {name} was {v!r}; expected a share 0..1"
-                raise InputError(msg)
+            bounds.check(key, v, where="assumptions", label=name)
         for f in fields(self):
-            if f.name == "other":
-                continue
-            v = getattr(self, f.name)
-            if not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
-                msg = f"assumption {f.name} was {v!r}; expected a number ≥ 0"
-                raise InputError(msg)
-        for name in ("fixed_payment_share", "ramp_up_share", "gp_attrition_per_year",
-                     "nurse_attrition_per_year", "other_attrition_per_year"):  # fmt: skip
-            if getattr(self, name) > 1:
-                msg = f"assumption {name} was {getattr(self, name)!r}; expected a share 0..1"
-                raise InputError(msg)
-        if self.gp65_mean_remaining_years <= 0:
-            msg = (f"assumption gp65_mean_remaining_years was {self.gp65_mean_remaining_years!r};"
-                   " expected years > 0 (e.g. 4)")  # fmt: skip
-            raise InputError(msg)
-        ratio = self.centre_gp_fte_per_person
-        if not 0 < ratio <= 1:
-            msg = (f"assumption centre_gp_fte_per_person was {ratio!r}; expected FTE per "
-                   "person in (0, 1], e.g. 0.8 for salaried GPs working 80 %")  # fmt: skip
-            raise InputError(msg)
-        if self.fte_step <= 0:
-            msg = f"assumption fte_step was {self.fte_step!r}; expected FTE > 0 (e.g. 0.5)"
-            raise InputError(msg)
+            if f.name != "other":
+                bounds.check(f.name, getattr(self, f.name), where="assumptions")
         if self.max_added_fte_per_site < self.fte_step:
             msg = (f"assumption max_added_fte_per_site ({self.max_added_fte_per_site:g}) is "
                    f"below one step ({self.fte_step:g} FTE)")  # fmt: skip
@@ -387,8 +363,12 @@ class PlanAssumptions:
             if k not in known:
                 _other_key(k, origin=origin, known=known)
             if isinstance(v, bool) or not isinstance(v, int | float):
-                msg = f"{origin}: assumption '{k}' was {v!r}; expected a number"
+                msg = (f"{origin}: assumption '{k}' was {shorten(repr(v))}; expected a "
+                       "decimal number (not text or true/false; 1:30, 0x10, 1_000 or .inf "
+                       "are text)")  # fmt: skip
                 raise InputError(msg)
+            row = k if k in known else _other_key(k, origin=origin)[1]
+            bounds.check(row, v, where=origin, label=k)
             if k in known:
                 clean[k] = float(v)
             else:

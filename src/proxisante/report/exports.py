@@ -159,8 +159,9 @@ def _commune_columns(impact: pd.DataFrame, communes: pd.DataFrame) -> dict[str, 
 
 
 def scenario_communes_table(
-    impact: pd.DataFrame, communes: pd.DataFrame, *, baseline: str, method: str
-) -> pd.DataFrame:
+    impact: pd.DataFrame, communes: pd.DataFrame, *, baseline: str, method: str,
+    professions: pd.DataFrame | None = None,
+) -> pd.DataFrame:  # fmt: skip
     """A scenario's per-commune impact, ready to share (CSV/xlsx of ``scenario run``).
 
     Parameters
@@ -178,6 +179,9 @@ def scenario_communes_table(
     method
         How the APL after is obtained (:attr:`ScenarioResult.method`), written on every
         row whose APL changes.
+    professions
+        :meth:`ScenarioResult.profession_communes`: each other profession's access before
+        and after, added as ``apl_<profession>_avant``/``_apres`` with its unit (« estimé »).
 
     Returns
     -------
@@ -220,7 +224,40 @@ def scenario_communes_table(
     out["repasse_au_dessus_de_2_5"] = _yes_no(impact["lifted"])
     out["sans_medecin_a_20_min_apres"] = _yes_no(impact["no_gp_after"])
     out["methode"] = np.where(changed, method, "")
+    if professions is not None:
+        _add_profession_columns(out, impact["code_insee"], professions)
     return out
+
+
+#: Status of the other professions' access columns (their method: ``apl --profession``).
+PROFESSION_ACCESS_STATUS = (
+    "estimé : APL selon la méthode DREES de la profession, offre libérale INSEE BPE 2021 "
+    "(1 professionnel = 1 ETP) et personnel salarié connu"
+)
+
+
+def _add_profession_columns(out: pd.DataFrame, codes: pd.Series, professions: pd.DataFrame):
+    """``apl_<profession>_avant``/``_apres`` (1 decimal, the profession's unit) and their
+    status, aligned on ``codes`` (:meth:`ScenarioResult.profession_communes`)."""
+    from proxisante.professions import PROFESSIONS
+
+    table = professions.set_index("code_insee").reindex(codes.to_numpy())
+    for code, p in PROFESSIONS.items():
+        if f"{code}_before" not in table.columns or p.apl is None:
+            continue
+        slug = _slug(p.short_fr)
+        out[f"apl_{slug}_avant"] = _apl(table[f"{code}_before"], 1).to_numpy()
+        out[f"apl_{slug}_apres"] = _apl(table[f"{code}_after"], 1).to_numpy()
+        out[f"unite_apl_{slug}"] = p.apl.unit_fr
+    out["statut_apl_autres_professions"] = PROFESSION_ACCESS_STATUS
+
+
+def _slug(text: str) -> str:
+    """ASCII column-name form of a French label (« sages-femmes » → ``sages_femmes``)."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return plain.lower().replace("-", "_").replace(" ", "_")
 
 
 def scenario_comparison_table(
