@@ -14,6 +14,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -63,7 +64,7 @@ def show(
         t.add_row(f"{ind.label_fr} ({ind.unit_fr})", _num(r.territory, ind.digits),
                   _num(r.departement, ind.digits), _num(r.france, ind.digits),
                   f"{ind.level} ; {ind.source}{year}")  # fmt: skip
-    console.print(t)
+    print_table(t)
     console.print(
         f"[dim]{fr.fmt_int(comp.approximate_communes)} commune(s) sur "
         f"{fr.fmt_int(comp.communes)} rattachée(s) à leur bassin de vie 2022 de façon "
@@ -128,7 +129,7 @@ def prevention(
         t.add_row(str(r.name), _num(r.screening_50_74, 0), _num(r.screening_50_74_sole, 0),
                   _num(r.flu_65_plus, 0), _num(r.flu_65_plus_sole, 0), _num(r.home_75_plus, 0),
                   _num(r.home_75_plus_sole, 0))  # fmt: skip
-    console.print(t)
+    print_table(t)
     console.print("[dim]Âges estimés sauf import d'un fichier INSEE POP1B ; « seul centre » : "
                   "aucun autre centre de santé ouvert de l'offre chargée à portée.[/]")  # fmt: skip
     if out is not None:

@@ -15,6 +15,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -276,7 +277,7 @@ def optimise(
             *[_fmt(r[f"fte_total_{p}"], 1) for p in inst.professions],
             "oui" if r["opens"] else "",
         )  # fmt: skip
-    console.print(t)
+    print_table(t, key_columns=3)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
         write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
@@ -372,7 +373,7 @@ def cog(
     for r in s[shown].to_dict("records"):
         t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
                     else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    console.print(t)
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
     console.print(plan.comparison)
     _print_world_note(inst)
     for n in plan.notes:
@@ -385,7 +386,7 @@ def cog(
         for r in keep:
             st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
                             for v in sc.loc[r]])  # fmt: skip
-        console.print(st)
+        print_table(st)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
         from proxisante.report import (
