@@ -392,12 +392,16 @@ def cog(
         from proxisante.report import (
             build_territory_report,
             needs_section,
+            plan_lead_section,
             plan_section,
             write_html,
         )
 
         with progress(f"Rapport sur {terr.label}…"):
             rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
+            years = plan.summary["année"]
+            rep.title = f"Plan {years.iloc[0]}-{years.iloc[-1]} — {terr.label}"  # the plan first
+            rep.sections.append(plan_lead_section(plan, terr.place))
             rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
             rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
             write_html(rep, html, option="--html")

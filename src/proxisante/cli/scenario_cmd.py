@@ -370,6 +370,7 @@ def run(
             build_territory_report,
             model_quality_section,
             needs_section,
+            scenario_lead_section,
             scenario_section,
             write_html,
         )
@@ -380,7 +381,10 @@ def run(
         with progress(f"Rapport sur {terr.label}…"):
             rep = build_territory_report(terr, year=sc.baseline_year,
                                          neighbours=ws.report_neighbours(terr))  # fmt: skip
-            rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc),
+            names = ws.site_names(sc)
+            rep.title = f"Scénario « {sc.name} » — {terr.label}"  # the question first
+            rep.sections.append(scenario_lead_section(res, terr, site_names=names))
+            rep.sections.append(scenario_section(res, terr, site_names=names,
                                                  site_sources=ws.site_sources()))  # fmt: skip
             rep.sections.append(needs_section(**ws.needs_report_inputs(terr), change=hc))
             quality = ws.model_quality(terr, year=sc.baseline_year)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from proxisante._fr import unbreakable_numbers_html
 from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.report._jinja import environment
@@ -73,6 +74,9 @@ class TerritoryReport:
     generated: date
     deputy: dict[str, str] | None = None
     sections: list[ReportSection] = field(default_factory=list)
+    #: The report's title (default « Accès aux médecins généralistes — <territory> »); a
+    #: scenario or plan report names its scenario or plan.
+    title: str = ""
     #: counts by the zoning APL (GPs under 65) and by the APL of every GP, of ``year``
     #: (:func:`proxisante.territory.zoning.zoning_headline`)
     zoning: dict[str, float] = field(default_factory=dict)
@@ -162,7 +166,7 @@ def render_html(report: TerritoryReport) -> str:
     """Render the report as one self-contained French HTML page."""
     y, p = report.year, report.previous_year
     template = environment().get_template("territory.html.j2")
-    return template.render(
+    html = template.render(
         r=report,
         t=report.territory,
         y=y,
@@ -179,6 +183,7 @@ def render_html(report: TerritoryReport) -> str:
         zoning_rule_fr=zoning_rule.ZONING_RULE_FR,
         zoning_area_fr=zoning_rule.AREA_NOTE_FR,
     )
+    return unbreakable_numbers_html(html)  # « 16 258 » never wraps inside the number
 
 
 def write_html(report: TerritoryReport, path: str | Path, *, option: str = "--out") -> Path:
