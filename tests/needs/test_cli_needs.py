@@ -79,7 +79,7 @@ def test_finess_without_capacities_says_capacite_inconnue(tmp_path):
     from proxisante.report import needs_section
     from proxisante.workspace import Workspace
 
-    section = needs_section(**Workspace(store).needs_report_inputs("62498"))
+    section = needs_section(Workspace(store).needs_report_inputs("62498"))
     assert "1 SSIAD (0 places connues ; capacité inconnue pour 1)" in section.html
 
 

@@ -71,7 +71,7 @@ def test_scenario_report_home_care_per_commune():
     sc = parse_scenario({"name": "x", "edits": [{"kind": "close_sites",
                          "sites": ["filieris-centre-de-sante-de-la-republique-avion"]}]})  # fmt: skip
     hc = ws.evaluate(sc).home_care(ws.territory("circo:62-03").codes)
-    html = needs_section(**ws.needs_report_inputs("circo:62-03"), change=hc).html
+    html = needs_section(ws.needs_report_inputs("circo:62-03"), change=hc).html
     table = re.search(r'<table class="needs-change-communes".*?</table>', html, re.S).group(0)
     rows = re.findall(r'<tr data-code="(\d{5})">(.*?)</tr>', table, re.S)
     assert 1 <= len(rows) <= 15

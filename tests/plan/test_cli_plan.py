@@ -102,9 +102,10 @@ def test_headcount_conversion_from_the_assumptions_file_or_the_option(tmp_path):
         plans[name] = read_fr_csv(csv, dtype={"commune": str})
     pd.testing.assert_frame_equal(plans["file"], plans["option"])
     pd.testing.assert_frame_equal(plans["both"], plans["option"])
-    for value, expected in [("0", r"expected FTE per person in \(0, 1\]"),
-                            ("1.5", r"expected FTE per person in \(0, 1\]"),
-                            (".nan", "expected a number"), ("un", "expected a number")]:  # fmt: skip
+    for value, expected in [("0", r"expected a number of FTE/person in \(0, 1\]"),
+                            ("1.5", r"expected a number of FTE/person in \(0, 1\]"),
+                            (".nan", "expected a decimal number"),
+                            ("un", "expected a decimal number")]:  # fmt: skip
         hyp.write_text(f"centre_gp_fte_per_person: {value}\n", encoding="utf-8")
         res = _run(tmp_path, *args, "--assumptions", str(hyp))
         assert res.exit_code == 2, res.output

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante import bounds
 from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
@@ -15,12 +16,14 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    decimal,
     print_table,
     progress,
     user_errors,
+    whole,
     workspace,
 )
-from proxisante.errors import InputError
+from proxisante.errors import InputError, shorten
 
 plan_app = typer.Typer(
     help="Where to recruit and open centres under multi-year budgets; COG plan.",
@@ -29,17 +32,18 @@ plan_app = typer.Typer(
 
 
 def _budgets(text: str) -> dict[int, float]:
+    """``YEAR=EUROS,…`` of ``--budget``, each number within its bound (:mod:`proxisante.bounds`)."""
     out: dict[int, float] = {}
-    for part in text.split(","):
+    for part in text.split(",")[: int(bounds.PARAMETERS["plan_years"].high) + 1]:
         year, sep, value = part.partition("=")
-        try:
-            out[int(year)] = float(value)
-        except ValueError:
-            msg = f"--budget part '{part}' is not YEAR=EUROS (e.g. 2025=3.2e6,2026=3.4e6)"
-            raise InputError(msg) from None
         if not sep:
-            msg = f"--budget part '{part}' is not YEAR=EUROS"
+            msg = f"--budget part '{shorten(part)}' is not YEAR=EUROS (e.g. 2025=3.2e6,2026=3.4e6)"
             raise InputError(msg)
+        y = int(bounds.parse("year", year, where="--budget"))
+        if y in out:
+            msg = f"--budget gives year {y} twice; expected each year once"
+            raise InputError(msg)
+        out[y] = bounds.parse("budget_eur", value, where=f"--budget {y}")
     return out
 
 
@@ -50,16 +54,18 @@ def _settings(text: str | None) -> dict[str, float]:
         if not part.strip():
             continue
         name, sep, value = part.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            msg = (
-                f"--set part '{part}' is not NAME=NUMBER (e.g. gp_tariff_eur=30,ramp_up_share=0.5)"
-            )
-            raise InputError(msg) from None
         if not sep:
-            msg = f"--set part '{part}' is not NAME=NUMBER"
+            msg = (f"--set part '{shorten(part)}' is not NAME=NUMBER (e.g. "
+                   "gp_tariff_eur=30,ramp_up_share=0.5)")  # fmt: skip
             raise InputError(msg)
+        if name.strip() in out:
+            msg = f"--set gives '{shorten(name.strip())}' twice; expected each name once"
+            raise InputError(msg)
+        if not bounds.DECIMAL.fullmatch(value.strip()):
+            msg = (f"--set {shorten(name.strip())} was '{shorten(value)}'; expected a decimal "
+                   "number in ASCII digits (e.g. 0.5)")  # fmt: skip
+            raise InputError(msg)
+        out[name.strip()] = float(value)  # its range: PlanAssumptions.with_overrides
     return out
 
 
@@ -76,14 +82,15 @@ def _per_profession(text: str | None, professions: list[str], option: str) -> di
             raise InputError(msg)
         text = f"{only[0]}={text}"
     out: dict[str, float] = {}
+    bound = {"--fte-cost": "fte_eur_per_year", "--threshold": "threshold_per_100k"}[option]
     for part in text.split(","):
-        name, _, value = part.partition("=")
+        name, sep, value = part.partition("=")
         name = name.strip()
-        try:
-            out[name] = float(value)
-        except ValueError:
-            msg = f"{option} part '{part}' is not PROFESSION=NUMBER (e.g. physiotherapist=60)"
-            raise InputError(msg) from None
+        if not sep:
+            msg = (f"{option} part '{shorten(part)}' is not PROFESSION=NUMBER (e.g. "
+                   "physiotherapist=60)")  # fmt: skip
+            raise InputError(msg)
+        out[name] = bounds.parse(bound, value, where=f"{option} {shorten(name, 30)}")
         if name not in professions:
             msg = (f"{option} names profession '{name}' that is not planned "
                    f"(--professions {','.join(professions)})")  # fmt: skip
@@ -98,6 +105,14 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
     from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
+    named_options = (("--min-team", "min_team_gp_fte", min_team), ("--step", "fte_step", step),
+                     ("--ramp-up", "ramp_up_share", ramp_up),
+                     ("--max-fte", "max_added_fte_per_site", max_fte),
+                     ("--hires", "hires_fte_per_year", hires),
+                     ("--max-candidates", "max_candidates", max_candidates))  # fmt: skip
+    for option, name, value in named_options:
+        if value is not None:  # refused at once, naming the option
+            bounds.check(name, value, where=option)
     a = read_assumptions(assumptions) if assumptions is not None else PlanAssumptions()
     named = {"min_team_gp_fte": min_team, "fte_step": step, "ramp_up_share": ramp_up,
              "max_added_fte_per_site": max_fte}  # fmt: skip
@@ -129,8 +144,8 @@ Territory = Annotated[
 Operator = Annotated[str, typer.Option(help="Operator whose centres are reinforced first")]
 Hires = Annotated[
     float | None,
-    typer.Option(help="Hiring capacity per year, FTE of all professions (default: the "
-                 "network's recent capacity, assumption hires_fte_per_year = 4)"),
+    typer.Option(parser=decimal, help="Hiring capacity per year, FTE of all professions "
+                 "(default: the network's recent capacity, assumption hires_fte_per_year = 4)"),
 ]  # fmt: skip
 Cands = Annotated[
     str | None,
@@ -138,8 +153,8 @@ Cands = Annotated[
                  "default: the stated rule (pôles/bourgs, a GP present, 5,000 people "
                  "within 15 min)"),
 ]  # fmt: skip
-MaxCand = Annotated[int | None, typer.Option(help="Keep at most N rule candidates (most "
-                                             "people within 15 minutes first)")]  # fmt: skip
+MaxCand = Annotated[int | None, typer.Option(parser=whole, help="Keep at most N rule candidates "
+                                             "(most people within 15 minutes first)")]  # fmt: skip
 Assumptions = Annotated[
     Path | None, typer.Option(help="YAML file of assumption overrides (name: number)")
 ]
@@ -147,12 +162,14 @@ Settings = Annotated[
     str | None,
     typer.Option("--set", help="Assumption overrides NAME=NUMBER,… (e.g. gp_tariff_eur=30)"),
 ]
-MinTeam = Annotated[float | None, typer.Option(help="GP FTE of a new centre the year it opens "
-                                               "(default 2)")]  # fmt: skip
-Step = Annotated[float | None, typer.Option(help="FTE step of hires (default 0.5)")]
-RampUp = Annotated[float | None, typer.Option(help="Share of a hire's activity in its first "
-                                              "year (default 0.5)")]  # fmt: skip
-MaxFte = Annotated[float | None, typer.Option(help="FTE added at most per site (default 6)")]
+MinTeam = Annotated[float | None, typer.Option(parser=decimal, help="GP FTE of a new centre the "
+                                               "year it opens (default 2)")]  # fmt: skip
+Step = Annotated[float | None, typer.Option(parser=decimal, help="FTE step of hires (default 0.5)")]
+RampUp = Annotated[float | None, typer.Option(parser=decimal, help="Share of a hire's activity "
+                                              "in its first year (default 0.5)")]  # fmt: skip
+MaxFte = Annotated[
+    float | None, typer.Option(parser=decimal, help="FTE added at most per site (default 6)")
+]
 Professions = Annotated[
     str,
     typer.Option("--professions", "--profession",
@@ -179,7 +196,7 @@ FteCost = Annotated[
                  "and nurses)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
-TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]
+TimeLimit = Annotated[float, typer.Option(parser=decimal, help="Solver time limit, seconds")]
 
 
 #: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
@@ -214,6 +231,44 @@ def _print_world_note(inst) -> None:
         console.print(f"[dim]{escape(row.get('note', row['source']))}[/]")
 
 
+def _print_years(plan) -> None:
+    """Per year: net cost, and under-served inhabitants without a COG and with the plan."""
+    v = plan.versus
+    s = plan.summary
+    t = Table("année", "coût brut (€)", "recettes (€)", "coût net (€)",
+              "sous 2,5 sans COG", "sous 2,5 avec le plan", "contrainte limitante",
+              title="Coûts et habitants sous 2,5 (APL zonage, estimé)")  # fmt: skip
+    for i, r in enumerate(s.to_dict("records")):
+        row = v.iloc[i] if len(v) else None
+        t.add_row(str(r["année"]), _fmt(r["coût brut (€)"]), _fmt(r["recettes (€)"]),
+                  _fmt(r["coût net (€)"]),
+                  "—" if row is None else _fmt(row.iloc[1]) + f" ({row.iloc[2]})",
+                  "—" if row is None else _fmt(row.iloc[3]), r["contrainte limitante"])  # fmt: skip
+    console.print(t)
+    if len(v):
+        last = v.iloc[-1]
+        console.print(
+            f"Coût net cumulé {_fmt(last['coût net cumulé (€)'])} € ; ancrage officiel : "
+            f"{_fmt(last.iloc[-2])} habitants sous 2,5 selon l'APL des moins de 65 ans, "
+            f"{_fmt(last.iloc[-1])} selon l'APL de tous les médecins (DREES)."
+        )
+
+
+def _print_served(plan, top: int = 3) -> None:
+    """Per site: the communes its hires reach most (inhabitants, APL without → with)."""
+    served = plan.served
+    if served.empty:
+        return
+    cols = list(served.columns)
+    for (site, code), part in served.groupby(["site", "code site"], sort=False):
+        best = part.head(top)
+        items = [f"{r['commune desservie']} ({_fmt(r['habitants'])} hab., "
+                 f"{_fmt(r[cols[6]], 2)} → {_fmt(r[cols[7]], 2)})"
+                 for _, r in best.iterrows()]  # fmt: skip
+        more = f" et {len(part) - top} autres" if len(part) > top else ""
+        console.print(f"{site} ({code}) dessert : " + ", ".join(items) + more)
+
+
 @plan_app.command("optimise")
 @user_errors
 def optimise(
@@ -240,9 +295,11 @@ def optimise(
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
     csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
-    """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
-    from proxisante.workspace import greedy, solve_milp, table_format, write_table
+    """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline):
+    where and who, cost per year, under-served inhabitants without and with the plan."""
+    from proxisante.workspace import greedy, solve_milp, table_format, tabulate, write_table
 
+    bounds.check("time_limit_s", time_limit, where="--time-limit")
     if csv is not None:  # refused before the optimisation, not after it
         table_format(csv, accepted=("csv",), option="--csv")
         check_output(csv, option="--csv")
@@ -278,6 +335,9 @@ def optimise(
             "oui" if r["opens"] else "",
         )  # fmt: skip
     print_table(t, key_columns=3)
+    plan = tabulate(inst, sol, g, objective)
+    _print_years(plan)
+    _print_served(plan)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
         write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
@@ -290,13 +350,14 @@ def cog(
     territory: Territory = None,
     operator: Operator = "filieris",
     out: Annotated[Path, typer.Option(help="xlsx file to write")] = Path("plan-cog.xlsx"),
-    from_year: Annotated[int, typer.Option("--from", help="First year")] = 2025,
-    to_year: Annotated[int, typer.Option("--to", help="Last year")] = 2028,
+    from_year: Annotated[int, typer.Option("--from", parser=whole, help="First year")] = 2025,
+    to_year: Annotated[int, typer.Option("--to", parser=whole, help="Last year")] = 2028,
     budget_per_year: Annotated[
         float | None,
         typer.Option(
+            parser=decimal,
             help="Net € per year when --budget is not given (default 600,000, an "
-            "unsourced « hypothèse » labelled as such in every output)"
+            "unsourced « hypothèse » labelled as such in every output)",
         ),
     ] = None,
     budget: Annotated[
@@ -319,6 +380,9 @@ def cog(
     scenarios: Annotated[
         bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
     ] = True,
+    sensitivity: Annotated[
+        bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
+    ] = True,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
@@ -330,6 +394,11 @@ def cog(
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
+    bounds.check("year", from_year, where="--from")
+    bounds.check("year", to_year, where="--to")
+    bounds.check("time_limit_s", time_limit, where="--time-limit")
+    if budget_per_year is not None:
+        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"
         raise InputError(msg)
@@ -360,7 +429,8 @@ def cog(
         console.print(f"[yellow]Budget net : {basis}[/]")
     with progress("Construction du plan…"):
         ssiad = ws.ssiad_coverage(terr)
-        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
+        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad,
+                              sensitivity=sensitivity)  # fmt: skip
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
@@ -374,10 +444,11 @@ def cog(
         t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
                     else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
     print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
+    _print_years(plan)
     console.print(plan.comparison)
     _print_world_note(inst)
     for n in plan.notes:
-        if n.startswith("Fourchette des effets du plan"):
+        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
             console.print(n)
     if sc is not None:
         keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
@@ -389,21 +460,10 @@ def cog(
         print_table(st)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
-        from proxisante.report import (
-            build_territory_report,
-            needs_section,
-            plan_lead_section,
-            plan_section,
-            write_html,
-        )
+        from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):
-            rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
-            years = plan.summary["année"]
-            rep.title = f"Plan {years.iloc[0]}-{years.iloc[-1]} — {terr.label}"  # the plan first
-            rep.sections.append(plan_lead_section(plan, terr.place))
-            rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
-            rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
+            rep = territory_report(ws, terr, plan=plan, plan_scenarios=sc)
             write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
 

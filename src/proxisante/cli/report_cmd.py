@@ -27,13 +27,13 @@ def report(
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources.
 
     The offer is the store's (``--store``; imports and edits included)."""
-    from proxisante.report import workspace_territory_report, write_html
+    from proxisante.report import territory_report, write_html
 
     check_output(out)  # a bad target is refused before the report is built
     with progress("Rapport…"):
         ws = workspace(store)
         terr = ws.territory(territory)
-        rep = workspace_territory_report(ws, terr, year=year, operator=operator)
+        rep = territory_report(ws, terr, year=year, operator=operator)
     path = write_html(rep, out)
     s = rep.summary
     console.print(

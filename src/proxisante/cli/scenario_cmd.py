@@ -366,30 +366,13 @@ def run(
                 csv_format=csv_format,
             )
     if report is not None:
-        from proxisante.report import (
-            build_territory_report,
-            model_quality_section,
-            needs_section,
-            scenario_lead_section,
-            scenario_section,
-            write_html,
-        )
+        from proxisante.report import territory_report, write_html
 
         if terr is None:
             msg = "--report needs --territory (the territory the report is about)"
             raise InputError(msg)
         with progress(f"Rapport sur {terr.label}…"):
-            rep = build_territory_report(terr, year=sc.baseline_year,
-                                         neighbours=ws.report_neighbours(terr))  # fmt: skip
-            names = ws.site_names(sc)
-            rep.title = f"Scénario « {sc.name} » — {terr.label}"  # the question first
-            rep.sections.append(scenario_lead_section(res, terr, site_names=names))
-            rep.sections.append(scenario_section(res, terr, site_names=names,
-                                                 site_sources=ws.site_sources()))  # fmt: skip
-            rep.sections.append(needs_section(**ws.needs_report_inputs(terr), change=hc))
-            quality = ws.model_quality(terr, year=sc.baseline_year)
-            if quality is not None:
-                rep.sections.append(model_quality_section(quality))
+            rep = territory_report(ws, terr, scenario=res, home_care=hc)
             write_html(rep, report, option="--report")
         console.print(f"[green]écrit :[/] {report}")
 

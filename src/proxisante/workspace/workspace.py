@@ -23,7 +23,9 @@ import pandas as pd
 
 from proxisante.access import (
     DREES_APL_STEP,
+    ESTIMATED_PROFESSIONS,
     EvaluationBaseline,
+    baseline_professions,
     nearest_minutes,
     read_supply_file,
 )
@@ -44,6 +46,7 @@ from proxisante.offer import (
     stored_imports,
 )
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
+from proxisante.professions import get_profession
 from proxisante.scenarios import (
     Scenario,
     ScenarioResult,
@@ -68,15 +71,17 @@ from proxisante.workspace.models import (
     read_model,
     stored_models,
 )
+from proxisante.workspace.professions import ProfessionApl, profession_apl
 from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
 
 if TYPE_CHECKING:
     from proxisante.model.artefact import CalibratedModel
-    from proxisante.needs import NeedsData
+    from proxisante.needs import NeedsComparison, NeedsData
 
 __all__ = [
     "NEIGHBOUR_MINUTES",
     "SMALL_TERRITORY",
+    "NeedsReportInputs",
     "Workspace",
     "neighbours_within",
     "territory_of",
@@ -400,13 +405,46 @@ class Workspace:
         )  # fmt: skip
         return EvaluationBaseline.official(year, travel=tm)
 
+    def profession_apl(
+        self, territory: str | Territory, profession: str, *, year: int = 2023,
+        supply_file: str | Path | None = None,
+    ) -> ProfessionApl:  # fmt: skip
+        """APL of a profession other than GPs over a territory: the BPE 2021 estimate
+        (« estimé », DREES method) on the scenario engine's baseline, or ``supply_file``'s
+        FTE per commune instead (:mod:`proxisante.workspace.professions`)."""
+        code = get_profession(profession, with_apl=True).code
+        supply = (
+            None if supply_file is None
+            else self.supply_per_commune(supply_file, profession=code, unit="fte")
+        )  # fmt: skip
+        return profession_apl(code, self.territory(territory), baseline=self.model_baseline(year),
+                              offer=self.offer(), supply=supply)  # fmt: skip
+
+    def profession_supply(self, profession: str, *, year: int = 2023) -> pd.Series:
+        """FTE of a profession other than GPs per commune (index INSEE code), « estimé »: the
+        INSEE BPE 2021 libéral headcount plus the offer's salaried staff (the supply of
+        :meth:`profession_apl`)."""
+        code = get_profession(profession, with_apl=True).code
+        ctx = self.model_baseline(year)
+        if code not in ESTIMATED_PROFESSIONS:
+            msg = f"the supply of '{code}' is the calibrated model's (give --supply otherwise)"
+            raise InputError(msg)
+        acc = baseline_professions(ctx, self.offer())[code]
+        return pd.Series(acc.supply_fte, index=pd.Index(ctx.codes, name="code_insee"), name="fte")
+
     def access(self, territory: str | Territory, request: AccessRequest, *,
                stage=None) -> AccessResult:  # fmt: skip
         """An access measure for the communes of ``territory``, computed nationally
         (:func:`~proxisante.workspace.access.access_analysis`); the request is checked first
         (a wrong measure or an APL cut-off is refused before any data is read)."""
         request.cutoff()
-        return access_analysis(self.territory(territory), request, stage=stage)
+        code = request.profession_code()
+        estimated = (
+            self.profession_supply(code, year=request.year)
+            if request.supply is None and code != "gp" else None
+        )  # fmt: skip
+        return access_analysis(self.territory(territory), request, stage=stage,
+                               estimated_fte=estimated)  # fmt: skip
 
     @staticmethod
     def supply_per_commune(path: str | Path, *, profession: str = "gp",
@@ -628,11 +666,11 @@ class Workspace:
             nurse_fte_change=applied.fte_change_by_commune("nurse"),
         )  # fmt: skip
 
-    def needs_report_inputs(self, territory: str | Territory) -> dict:
-        """Keyword arguments of :func:`proxisante.report.needs_section` for the territory:
-        comparison, home-care summary, the estimate sentence, references, prevention reach."""
+    def needs_report_inputs(self, territory: str | Territory) -> NeedsReportInputs:
+        """What :func:`proxisante.report.needs_section` shows for the territory: comparison,
+        home-care summary, the estimate sentence, references, prevention reach, medico-social
+        sites, commune names."""
         from proxisante.needs import (
-            DEFAULT_CUTOFF_MINUTES,
             ESTIMATE_SENTENCE_FR,
             SSIAD_FRANCE_PER_1000,
             home_care_summary,
@@ -644,17 +682,17 @@ class Workspace:
         t = self.territory(territory)
         data = self.needs()
         reach = prevention_reach(data, self.offer().sites)
-        return {
-            "comparison": self.territory_needs(t),
-            "home_care": home_care_summary(t.codes, data),
-            "estimate_sentence": ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES),
-            "cutoff_minutes": DEFAULT_CUTOFF_MINUTES,
-            "ssiad_france": SSIAD_FRANCE_PER_1000,
-            "ssiad_france_source": SSIAD_FRANCE_SOURCE,
-            "reach": reach[reach["commune"].isin(t.codes)].reset_index(drop=True),
-            "medico_social": medico_social_sites(self.offer().sites, t.codes),
-            "commune_names": dict(zip(t.communes["code_insee"], t.communes["nom"], strict=True)),
-        }
+        return NeedsReportInputs(
+            comparison=self.territory_needs(t),
+            home_care=home_care_summary(t.codes, data),
+            estimate_sentence=ESTIMATE_SENTENCE_FR.format(cutoff=CATCHMENT_MINUTES),
+            cutoff_minutes=CATCHMENT_MINUTES,
+            ssiad_france=SSIAD_FRANCE_PER_1000,
+            ssiad_france_source=SSIAD_FRANCE_SOURCE,
+            reach=reach[reach["commune"].isin(t.codes)].reset_index(drop=True),
+            medico_social=medico_social_sites(self.offer().sites, t.codes),
+            commune_names=dict(zip(t.communes["code_insee"], t.communes["nom"], strict=True)),
+        )
 
     # -- report inputs ----------------------------------------------------------------------
     def briefing(self, territory: str | Territory, *, year: int = 2023,
@@ -736,6 +774,29 @@ class Workspace:
             frames.append(apply_edits(scenario, self.offer()).opened[["site_id", "name"]])
         names = pd.concat(frames, ignore_index=True).drop_duplicates("site_id")
         return dict(zip(names["site_id"], names["name"], strict=True))
+
+
+@dataclasses.dataclass(frozen=True)
+class NeedsReportInputs:
+    """The figures of the report's section « Personnes âgées, maladies chroniques et
+    prévention » for one territory (:meth:`Workspace.needs_report_inputs`).
+
+    ``comparison``: :class:`proxisante.needs.NeedsComparison`; ``home_care``:
+    :func:`proxisante.needs.home_care_summary`; ``cutoff_minutes``: catchment of the access
+    measures; ``ssiad_france`` and its source: the national SSIAD reference; ``reach``: the
+    prevention reach of the territory's health centres; ``medico_social``: its open SSIAD,
+    SAAD and EHPAD; ``commune_names``: INSEE code → name.
+    """
+
+    comparison: NeedsComparison
+    home_care: dict
+    estimate_sentence: str
+    cutoff_minutes: float
+    ssiad_france: float
+    ssiad_france_source: str
+    reach: pd.DataFrame
+    medico_social: pd.DataFrame
+    commune_names: dict[str, str]
 
 
 def neighbours_within(territory: Territory, minutes: float) -> pd.DataFrame:
