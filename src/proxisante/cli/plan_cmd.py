@@ -244,7 +244,7 @@ def _print_years(plan) -> None:
                   _fmt(r["coût net (€)"]),
                   "—" if row is None else _fmt(row.iloc[1]) + f" ({row.iloc[2]})",
                   "—" if row is None else _fmt(row.iloc[3]), r["contrainte limitante"])  # fmt: skip
-    console.print(t)
+    print_table(t)
     if len(v):
         last = v.iloc[-1]
         console.print(
