@@ -15,6 +15,7 @@ import pandas as pd
 __all__ = [
     "COMMUNES_SOURCE",
     "FINESS_SOURCE",
+    "MINING_BASIN_SOURCE",
     "ZONING_DECREE",
     "ZONING_SOURCE",
     "Source",
@@ -61,6 +62,13 @@ COMMUNES_SOURCE = Source(
     "version 1.1.0",
 )
 
+MINING_BASIN_SOURCE = Source(
+    "Bassin minier du Nord-Pas-de-Calais : 330 communes et contour du périmètre",
+    "Mission Bassin Minier, « Bassin minier au sens de la Mission Bassin Minier » (geo2france), "
+    "repris par le dépôt rlespinasse/bassin-minier-unesco",
+    "https://github.com/rlespinasse/bassin-minier-unesco",
+    "commit db8dc78f (Licence Ouverte / Etalab 2.0)",
+)
 _URL = re.compile(r"https?://[^\s;]+")
 
 
