@@ -21,8 +21,10 @@ def web_evaluations(rng: np.random.Generator, n: int = 60) -> None:
     from proxisante.model import default_baseline
     from proxisante.offer import load_default_offer
     from proxisante.web.evaluation import scenario_impact
+    from proxisante.workspace import EvaluationState
 
     offer = load_default_offer()
+    state = EvaluationState(offer)
     default_baseline(2023)
     communes = ["62523", "62065", "62498", "59392", "57227", "30037", "81060", "12202"]
     open_ids = offer.sites.loc[(offer.sites["operator"] == "filieris")
@@ -37,12 +39,12 @@ def web_evaluations(rng: np.random.Generator, n: int = 60) -> None:
                     "fte": {"gp": 1.0 + k / 1000}}  # fmt: skip
         return parse_scenario({"name": f"w{k}", "edits": [edit]}).model_dump_json()
 
-    scenario_impact(body(0), offer, None)  # the worker's per-offer state, built once
+    scenario_impact(body(0), state)  # the worker's per-offer state, built once
     cpu, changed = [], []
     for k in range(1, n + 1):
         text = body(k)
         t0 = time.process_time()
-        out = scenario_impact(text, offer, None)
+        out = scenario_impact(text, state)
         cpu.append(time.process_time() - t0)
         changed.append(len(out["communes"]))
     ms = np.array(cpu) * 1e3

@@ -227,7 +227,7 @@ def test_closure_reasons_are_said_in_french(circo):
 
     b, _ = circo
     closures = b.closures.head(4).copy()  # Carmaux (staff known) first, then unknown ones
-    closures["reason"] = ["out_of_reach", "no_gp_staff", "no_model_supply", "unknown_staff"]
+    closures["reason"] = ["out_of_reach", "no_gp_staff", "unknown_staff", "unknown_staff"]
     closures.loc[closures["reason"].isin(["out_of_reach", "no_gp_staff"]), "delta_apl"] = 0.0
     page = render_html(
         replace(build_territory_report(b.territory, today=date(2026, 11, 25)),
@@ -235,5 +235,4 @@ def test_closure_reasons_are_said_in_french(circo):
     )  # fmt: skip
     et_si = _section(page, "et-si")
     assert "l'effectif publié du site ne compte aucun médecin généraliste" in et_si
-    assert "le modèle calibré ne place aucune offre de médecine générale" in et_si
     assert "aucune commune du territoire n'est dans la zone d'attraction" in et_si

@@ -94,16 +94,19 @@ def _calibrated(ctx, supply):
                                model_id="test")  # fmt: skip
 
 
-def test_estimate_capped_at_zero_is_not_quantified(ctx, territory, offer):
-    """The unknown-staff centre of C is estimated from the known centres (5,400), capped by
-    the model's supply in C: 0 there, so its closure is « non chiffré », never a 0 effect."""
+def test_estimate_is_held_at_its_commune_even_where_the_model_holds_none(ctx, territory, offer):
+    """The unknown-staff centre of C is estimated from the known centres (5,400) and removed
+    at C, though the model holds no supply there: the same rule as a published staff
+    (no cap by the modelled supply), so its closure is quantified."""
     cal = _calibrated(ctx, [5400.0, 10800.0, 0.0])
     out = closure_effects(territory, _sites(), offer, cal).set_index("site_id")
     s2 = out.loc["s2"]
-    assert s2["basis"] == "estimé" and s2["reason"] == "no_model_supply"
-    assert np.isnan(s2["delta_apl"]) and np.isnan(s2["population_newly_under"])
+    assert s2["basis"] == "estimé" and s2["reason"] == "" and s2["consultations"] == 5400
+    # D_C = 1/3·2000 + 3000; C loses 5,400 / D_C (A is beyond 20 minutes of C)
+    d_c = 1 / 3 * 2000 + 3000
+    expected = (0.0 * 1000 + -5400 / d_c * 3000) / 4000
+    assert s2["delta_apl"] == pytest.approx(expected)
     assert out.loc["s1", "reason"] == "" and out.loc["s1", "delta_apl"] < 0
-    assert list(out.index) == ["s1", "s2"]  # the unquantified closure last
 
 
 def test_closure_out_of_reach_says_so(ctx, offer):

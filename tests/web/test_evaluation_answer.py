@@ -14,6 +14,7 @@ from proxisante.offer import load_default_offer
 from proxisante.scenarios import evaluate, parse_scenario
 from proxisante.territory import load_communes
 from proxisante.web.evaluation import _ascending, scenario_impact
+from proxisante.workspace import EvaluationState
 
 
 def _scenarios(offer) -> list[dict]:
@@ -64,7 +65,7 @@ def test_answer_equals_the_per_commune_table_and_its_summary(offer):
     baseline = default_baseline(2023)
     for body in _scenarios(offer):
         sc = parse_scenario(body)
-        out = scenario_impact(sc.model_dump_json(), offer, None)
+        out = scenario_impact(sc.model_dump_json(), EvaluationState(offer))
         res = evaluate(sc, offer=offer, baseline=baseline)
         assert out["communes"] == _reference_rows(res), body["name"]
         assert out["communes"], body["name"]

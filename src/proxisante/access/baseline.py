@@ -26,12 +26,12 @@ import pandas as pd
 
 from proxisante.access._checks import check_vector
 from proxisante.access.decay import DREES_APL_STEP, Decay
-from proxisante.access.incremental import Catchment, _net_changes
+from proxisante.access.incremental import Catchment
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.territory import load_communes, load_official_apl
 from proxisante.travel import TravelMatrix, estimate_matrix
 
-__all__ = ["EnsembleMember", "EvaluationBaseline", "combine_with_official"]
+__all__ = ["EnsembleMember", "EvaluationBaseline", "range_with_central"]
 
 
 @dataclass(frozen=True)
@@ -53,23 +53,22 @@ class EnsembleMember:
     model_apl: np.ndarray
 
 
-def combine_with_official(official, model_before, model_after) -> np.ndarray:
-    """The APL after a change, stated on the official APL, from a calibrated world's change.
+def range_with_central(stack, low: float = 10.0, high: float = 90.0):
+    """P``low``–P``high`` over the worlds of ``stack`` (row 0: the central world), widened
+    where needed so that the range always contains the central value.
 
-    A loss is applied as a share: ``official × model_after / model_before`` (the calibrated
-    world says which share of a commune's accessible supply is lost), a gain as an amount:
-    ``official + (model_after − model_before)``. Exact when the model reproduces the
-    official APL; never negative, since the model's supply at a commune is never
-    removed beyond what the model holds there.
+    With a handful of worlds a percentile can fall strictly inside the spread while the
+    central world sits at one end; a range that excludes the value shown next to it would
+    read as a contradiction, so the central value bounds the range on that side.
 
-    >>> combine_with_official([2.0, 2.0], [4.0, 4.0], [1.0, 5.0]).tolist()
-    [0.5, 3.0]
+    >>> lo, hi = range_with_central(np.array([[0.0, 5.0], [1.0, 4.0], [2.0, 6.0]]))
+    >>> lo.tolist(), hi.tolist()
+    ([0.0, 4.2], [1.8, 5.8])
     """
-    off = np.asarray(official, dtype=float)
-    mb = np.asarray(model_before, dtype=float)
-    ma = np.asarray(model_after, dtype=float)
-    share = np.divide(np.maximum(ma, 0.0), mb, out=np.ones_like(mb), where=mb > 0)
-    return np.where(ma < mb, off * np.minimum(share, 1.0), off + (ma - mb))
+    s = np.asarray(stack, dtype=float)
+    lo = np.minimum(np.percentile(s, low, axis=0), s[0])
+    hi = np.maximum(np.percentile(s, high, axis=0), s[0])
+    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -107,30 +106,18 @@ class EvaluationBaseline:
 
     @property
     def calibrated(self) -> bool:
-        """True when scenario effects come from a calibrated model (capped, never negative)."""
+        """True when scenario effects come from a calibrated model (its catchments)."""
         return self.supply is not None and self.model_apl is not None
-
-    def effective_change(self, sites, delta_consultations, *, supply=None):
-        """Net change per changed commune, removals capped at the supply held there.
-
-        Returns ``(columns, net_change, capped)``: unique column indexes, their net change
-        of consultations (a removal never exceeds the calibrated supply of the commune:
-        the model cannot close more than it holds), and whether each was capped.
-        """
-        j, ds = _net_changes(sites, delta_consultations, n_sites=len(self.codes))
-        held = self.supply if supply is None else supply
-        if held is None:
-            return j, ds, np.zeros(len(j), dtype=bool)
-        floor = -np.asarray(held, dtype=float)[j]
-        return j, np.maximum(ds, floor), ds < floor
 
     def apl_after(self, sites, delta_consultations) -> np.ndarray:
         """APL of every commune after supply changes (consultations) at ``sites`` (columns).
 
-        Official baseline: ``official + ΔAPL`` (the marginal identity). Calibrated baseline:
-        the change is computed in the calibrated world, removals capped at the model's
-        supply, and stated on the official APL by :func:`combine_with_official` (never
-        negative).
+        One rule for every change, loss or gain, on the official and on a calibrated
+        baseline: ``official + ΔAPL``, with ``ΔAPL_i = Σ_j W_ij ΔS_j / D_j`` in the
+        baseline's catchment (the calibrated model's on a calibrated baseline). Hence
+        ``Σ_i ΔAPL_i Pstd_i = Σ_j ΔS_j`` (every consultation added or removed is seen), a
+        change at one commune moves every APL in one direction, and opposite changes cancel
+        exactly. An APL is never shown below 0 (:meth:`changed_rows`).
         """
         rows, values = self.changed_rows(sites, delta_consultations)
         after = self.baseline_apl.copy()
@@ -140,41 +127,48 @@ class EvaluationBaseline:
     def changed_rows(self, sites, delta_consultations, *, member: EnsembleMember | None = None):
         """The communes whose APL changes and their APL after: ``(rows, apl_after[rows])``.
 
-        The same values as :meth:`apl_after` (``member``: in that ensemble member's world),
-        computed only where the change reaches: a delta reads the changed columns of the
-        catchment, and the communes it does not reach keep their baseline APL exactly.
+        The same values as :meth:`apl_after` (``member``: in that ensemble member's
+        catchment), computed only where the change reaches: a delta reads the changed
+        columns of the catchment, and the communes it does not reach keep their baseline
+        APL exactly. A removal larger than a commune's official APL allows (the model's
+        catchment differs from the official one) stops at 0: :meth:`floored_rows` counts
+        those communes.
         """
-        if member is None and not self.calibrated:
-            rows, d = self.catchment.delta_rows(sites, delta_consultations)
-            return rows, self.baseline_apl[rows] + d
-        catchment, supply, model_apl = (
-            (self.catchment, self.supply, self.model_apl) if member is None
-            else (member.catchment, member.supply, member.model_apl)
-        )  # fmt: skip
-        assert model_apl is not None  # a calibrated baseline and its members hold their APL
-        j, ds, _ = self.effective_change(sites, delta_consultations, supply=supply)
-        rows, d = catchment.delta_rows(j, ds)
-        before = model_apl[rows]
-        return rows, combine_with_official(self.baseline_apl[rows], before, before + d)
+        rows, d = self.delta_rows(sites, delta_consultations, member=member)
+        return rows, np.maximum(self.baseline_apl[rows] + d, 0.0)
+
+    def delta_rows(self, sites, delta_consultations, *, member: EnsembleMember | None = None):
+        """The exact ``ΔAPL`` of a supply change, before the floor at 0: ``(rows, delta)``."""
+        catchment = self.catchment if member is None else member.catchment
+        return catchment.delta_rows(sites, delta_consultations)
+
+    def floored_rows(self, sites, delta_consultations) -> np.ndarray:
+        """Rows whose official APL plus the change would fall below 0 (shown as 0)."""
+        rows, d = self.delta_rows(sites, delta_consultations)
+        return rows[self.baseline_apl[rows] + d < 0.0]
 
     def delta_range(self, sites, delta_consultations, *, low: float = 10.0, high: float = 90.0):
         """P``low``–P``high`` of the APL change over the central model and its members.
 
         Returns ``(low_delta, high_delta)`` arrays (consultations per standardised
-        inhabitant), or ``(None, None)`` without an ensemble. Computed on the communes some
-        world changes only: elsewhere every change, hence every percentile, is 0.
+        inhabitant), or ``(None, None)`` without an ensemble; see :meth:`world_delta_range`.
         """
-        return self.world_delta_range(lambda _supply: (sites, delta_consultations), low=low,
+        return self.world_delta_range(lambda _member: (sites, delta_consultations), low=low,
                                       high=high)  # fmt: skip
 
     def world_delta_range(self, changes_of, *, low: float = 10.0, high: float = 90.0):
-        """P``low``–P``high`` of the APL change when each world's changes depend on the supply
-        it holds: ``changes_of(supply) -> (sites, delta_consultations)`` (e.g. a removal
-        spread where that world placed a site's supply); see :meth:`delta_range`."""
+        """P``low``–P``high`` of the APL change when each world has its own changes:
+        ``changes_of(k) -> (sites, delta_consultations)`` with ``k`` None for the central
+        world and the member's index otherwise (e.g. a site of unknown staff whose
+        consultations each member draws from their stated distribution).
+
+        Computed on the communes some world changes only (elsewhere every change is 0).
+        The range always contains the central change (:func:`range_with_central`).
+        """
         if not self.members:
             return None, None
-        worlds = [self.changed_rows(*changes_of(self.supply))] + [
-            self.changed_rows(*changes_of(m.supply), member=m) for m in self.members
+        worlds = [self.changed_rows(*changes_of(None))] + [
+            self.changed_rows(*changes_of(k), member=m) for k, m in enumerate(self.members)
         ]
         touched = np.unique(np.concatenate([rows for rows, _ in worlds]))
         stack = np.zeros((len(worlds), len(touched)))
@@ -182,8 +176,7 @@ class EvaluationBaseline:
             stack[k, np.searchsorted(touched, rows)] = after - self.baseline_apl[rows]
         low_delta, high_delta = np.zeros(len(self.codes)), np.zeros(len(self.codes))
         if len(touched):
-            low_delta[touched] = np.percentile(stack, low, axis=0)
-            high_delta[touched] = np.percentile(stack, high, axis=0)
+            low_delta[touched], high_delta[touched] = range_with_central(stack, low, high)
         return low_delta, high_delta
 
     def __post_init__(self) -> None:

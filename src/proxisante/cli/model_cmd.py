@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
-from proxisante.cli._common import StoreOption, console, progress, user_errors
-from proxisante.errors import InputError
+from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 
 model_app = typer.Typer(
     help="The calibrated national model of GP access (supply and travel fitted to the APL).",
@@ -50,107 +49,38 @@ def calibrate_cmd(
     store; `scenario run` and `scenario criticality` then use it instead of the bundled 2023
     model (plans and `access` use the bundled model).
     """
-    import time
-
-    import numpy as np
+    # deferred: the model's libraries load only when this command runs (CLI start-up)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from proxisante.model import calibrate, load_inputs
-    from proxisante.model.artefact import model_from_calibration, save_store_model
-    from proxisante.model.ensemble import run_ensemble
-    from proxisante.model.inputs import input_provenance
-    from proxisante.store import Store
+    from proxisante.workspace import CalibrationRequest
 
-    if travel not in ("estimate", "osrm", "matrix"):
-        msg = f"--travel was '{travel}'; expected estimate, osrm or matrix"
-        raise InputError(msg)
-    if folds == 1 or folds < 0:
-        msg = f"--folds was {folds}; expected 0 (no held-out validation) or ≥ 2"
-        raise InputError(msg)
+    request = CalibrationRequest(year=year, travel=travel, network=network, matrix=matrix,
+                                 supply=supply, folds=folds, ensemble=ensemble,
+                                 scheduler=scheduler, iterations=iterations)  # fmt: skip
+    request.check()
+    ws = workspace(store)
     with progress(f"Lecture des données de calibration ({year})…"):
-        inputs = load_inputs(year)
-        provenance = input_provenance(year)
-    if supply is not None:
-        from proxisante.access.supply_file import read_supply_file
-
-        table = read_supply_file(supply, profession="gp", unit="consultations")
-        known = table.groupby("destination")["supply"].sum()
-        inputs = inputs.with_known_supply(known.index.to_numpy(), known.to_numpy())
-        provenance["known_supply"] = f"{supply.name} ({len(known)} communes)"
-    minutes = None
-    if travel != "estimate":
-        minutes = _given_minutes(travel, inputs, network=network, matrix=matrix)
-        provenance["travel"] = f"{travel}: {(network or matrix).name}"
-    with Store(store) as st:  # opened (and migrated) first: a locked store fails before fitting
-        path = st.path
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("calibration", total=None)
+        prepared = ws.prepare_calibration(request)
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console) as bar:
+        task, tasks = bar.add_task("calibration", total=None), {}
 
         def advance(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=f"calibration ({stage})", completed=done, total=total)
+            if stage != "ensemble":
+                bar.update(task, description=f"calibration ({stage})", completed=done,
+                           total=total)  # fmt: skip
+            elif "ensemble" not in tasks:
+                tasks["ensemble"] = bar.add_task("ensemble", total=None)
+            else:
+                bar.update(tasks["ensemble"], completed=done, total=total)
 
-        cal = calibrate(
-            inputs,
-            folds=folds,
-            iterations=iterations,
-            minutes=minutes,
-            travel_provider=travel,
-            progress=advance,
-        )
-        members = []
-        if ensemble and minutes is None:
-            etask = bar.add_task("ensemble", total=None)
-            t0 = time.perf_counter()
-            members = run_ensemble(
-                cal,
-                scheduler=scheduler,
-                iterations=iterations,
-                progress=lambda d, t: bar.update(etask, completed=d, total=t),
-            )
-            cal.figures["timings_s"]["ensemble"] = time.perf_counter() - t0
-    model = model_from_calibration(cal, members=members, provenance=provenance)
-    with Store(path) as st:
-        model_id = save_store_model(st, model)
-    _print_figures(model.metadata)
+        done = ws.calibrate_model(prepared, progress=advance)
+    _print_figures(done.model.metadata)
     console.print(
-        f"modèle {model_id} écrit dans la base {path} "
-        f"({fr.fmt_int(np.sum(cal.consultations > 0))} communes avec une offre)"
+        f"modèle {done.model_id} écrit dans la base {done.store_path} "
+        f"({fr.fmt_int(done.communes_with_supply)} communes avec une offre)"
     )
-
-
-def _given_minutes(travel: str, inputs, *, network, matrix):
-    """User travel times over the calibrated communes; a missing commune is refused."""
-    import numpy as np
-
-    from proxisante.access.decay import DREES_APL_STEP
-    from proxisante.travel import travel_matrix
-
-    tm, _ = travel_matrix(
-        travel,
-        inputs.codes,
-        inputs.lat,
-        inputs.lon,
-        cutoff_minutes=DREES_APL_STEP.max_minutes,
-        matrix_file=matrix,
-        network=network,
-    )
-    m = tm.minutes.tocsr()
-    empty = np.diff(m.indptr) == 0
-    if empty.any():
-        first = str(tm.origin_ids[np.flatnonzero(empty)[0]])
-        msg = (
-            f"travel {travel}: commune '{first}' has no travel time ({int(empty.sum())} "
-            "communes missing); expected every commune with an official APL "
-            "(rows origin,destination,minutes, each commune to itself at least)"
-        )
-        raise InputError(msg)
-    return m
 
 
 def _print_figures(meta: dict) -> None:
@@ -208,20 +138,14 @@ def show_cmd(
 ) -> None:
     """Print the fit figures of the model in use (the store's newest, else the bundled one)."""
     with progress("Lecture du modèle…"):  # imports and reading take 2-3 s
-        from proxisante.model.artefact import bundled_model, list_store_models, load_store_model
-        from proxisante.store import Store
-
-        if bundled:
-            model = bundled_model()
+        ws = workspace(store)
+        if list_models and not bundled:
+            df = ws.stored_models()
         else:
-            with Store(store) as st:
-                if list_models:
-                    df = list_store_models(st)
-                else:
-                    model = load_store_model(st, model_id)
-            if not list_models and model is None:
+            model = ws.read_model(model_id, bundled=bundled)
+            if model is None:
                 console.print("(aucun modèle dans la base : le modèle fourni avec proxisante)")
-                model = bundled_model()
+                model = ws.read_model(bundled=True)
     if list_models and not bundled:
         if df.empty:
             console.print("aucun modèle calibré dans la base (le modèle fourni avec proxisante "

@@ -12,6 +12,8 @@ from proxisante import _fr as fr
 from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
+    CsvFormat,
+    CsvFormatOption,
     StoreOption,
     console,
     progress,
@@ -43,7 +45,7 @@ def _edits_from_options(
 ) -> list[dict]:
     edits: list[dict] = []
     if population_file is not None:
-        from proxisante.scenarios import read_population_projection
+        from proxisante.workspace import read_population_projection
 
         proj = read_population_projection(population_file, year=population_year)
         edits.append(proj.model_dump(mode="json"))
@@ -88,7 +90,7 @@ def new(
     store: StoreOption = None,
 ) -> None:
     """Create a scenario from options and save it in the store."""
-    from proxisante.scenarios import dump_scenario, parse_scenario
+    from proxisante.workspace import dump_scenario, parse_scenario
 
     edits = _edits_from_options(close, operator_exit, open_site, population_file,
                                 population_year)  # fmt: skip
@@ -113,7 +115,7 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Validate a scenario file and save it in the store."""
-    from proxisante.scenarios import load_scenario
+    from proxisante.workspace import load_scenario
 
     sc = load_scenario(file)
     with progress("Enregistrement du scénario…"):
@@ -129,7 +131,7 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Write a stored scenario to a YAML or JSON file."""
-    from proxisante.scenarios import dump_scenario
+    from proxisante.workspace import dump_scenario
 
     with progress("Lecture du scénario…"):
         sc = workspace(store).load_scenario(name)
@@ -155,7 +157,7 @@ def edit(
     store: StoreOption = None,
 ) -> None:
     """Add or remove edits of a stored scenario (validated before saving)."""
-    from proxisante.scenarios import parse_scenario
+    from proxisante.workspace import parse_scenario
 
     with progress("Lecture du scénario…"):
         ws = workspace(store)
@@ -296,12 +298,13 @@ def run(
     network: Annotated[Path | None, typer.Option(help="OSRM network for --travel osrm")] = None,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold.
 
     By default the official DREES APL is the baseline and supply changes are computed in
-    the calibrated model (`proxisante model show`: its catchments and supply, removals capped
-    at the supply it holds, never a negative APL, P10–P90 ranges from its ensemble); with
+    the calibrated model (`proxisante model show`: the change of its APL, loss or gain, is
+    added to the official APL, never below 0; P10–P90 ranges from its ensemble); with
     --full-supply the APL is recomputed (population changes too).
     """
     from proxisante.workspace import table_format
@@ -347,12 +350,20 @@ def run(
     if hc.ssiad_after_note:
         console.print(f"[yellow]note :[/] places de SSIAD accessibles après : "
                       f"{hc.ssiad_after_note}")  # fmt: skip
-    from proxisante.needs import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
+    from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None or xlsx is not None:
         with progress("Écriture des effets par commune…"):
-            _write_impacts(ws, res, codes, csv=csv, xlsx=xlsx, official=full_supply is None)
+            _write_impacts(
+                ws,
+                res,
+                codes,
+                csv=csv,
+                xlsx=xlsx,
+                official=full_supply is None,
+                csv_format=csv_format,
+            )
     if report is not None:
         from proxisante.report import (
             build_territory_report,
@@ -379,12 +390,11 @@ def run(
 
 
 def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
-                   official: bool) -> None:  # fmt: skip
+                   official: bool, csv_format: str = "fr") -> None:  # fmt: skip
     """Write a scenario's per-commune impacts (:func:`scenario_communes_table`)."""
     from proxisante.report.exports import scenario_communes_table
     from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
-    from proxisante.territory import load_communes
-    from proxisante.workspace import write_table
+    from proxisante.workspace import load_communes, write_table
 
     c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
     year = res.scenario.baseline_year
@@ -397,7 +407,7 @@ def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
         if path is not None:
             write_table(table, path, layer="impacts", accepted=(fmt,), option=f"--{fmt}",
-                        sources=sources)  # fmt: skip
+                        sources=sources, csv_format=csv_format)  # fmt: skip
             console.print(f"{fr.fmt_int(len(table))} communes écrites dans {path}")
 
 
@@ -411,6 +421,7 @@ def compare(
         Path | None, typer.Option(help="Per-commune comparison (CSV, French columns)")
     ] = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Compare two scenarios side by side (aggregates and per commune)."""
     with progress(f"Évaluation de « {first} » et « {second} »…"):
@@ -423,14 +434,13 @@ def compare(
     )
     if csv is not None:
         from proxisante.report.exports import scenario_comparison_table
-        from proxisante.territory import load_communes
-        from proxisante.workspace import write_table
+        from proxisante.workspace import load_communes, write_table
 
         ca, cb = ra.communes, rb.communes
         if codes is not None:
             ca, cb = ca[ca["code_insee"].isin(codes)], cb[cb["code_insee"].isin(codes)]
         m = scenario_comparison_table(ca, cb, load_communes(), names=(a.name, b.name))
-        write_table(m, csv, accepted=("csv",), option="--csv")
+        write_table(m, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"{fr.fmt_int(len(m))} communes écrites dans {csv}")
 
 
@@ -447,6 +457,7 @@ def criticality(
     ] = None,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Rank an operator's sites by the impact of closing each one alone.
 
@@ -483,17 +494,16 @@ def criticality(
             row += [under, drop] if has else ["", ""]
         t.add_row(*row)
     console.print(t)
-    from proxisante.scenarios.impact import headcount_note_fr
+    from proxisante.workspace import headcount_note_fr
 
     console.print(f"[dim]{headcount_note_fr(ws.offer().centre_gp_fte_per_person)}[/]")
     if "gp_estimated" in rank.columns and rank["gp_estimated"].any():
         console.print("[dim]estimé : " + next(m for m in rank["estimate_method"] if m)
-                      .split(", plafonnée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
+                      .split(", retirée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
     if csv is not None or xlsx is not None:
         from proxisante.report.exports import criticality_table
         from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
-        from proxisante.territory import load_communes
-        from proxisante.workspace import write_table
+        from proxisante.workspace import load_communes, write_table
 
         table = criticality_table(rank, load_communes())
         sites = ws.offer().sites
@@ -502,7 +512,7 @@ def criticality(
         for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
             if path is not None:
                 write_table(table, path, layer="criticite", accepted=(fmt,),
-                            option=f"--{fmt}", sources=sources)  # fmt: skip
+                            option=f"--{fmt}", sources=sources, csv_format=csv_format)  # fmt: skip
                 console.print(f"{fr.fmt_int(len(table))} sites écrits dans {path}")
 
 

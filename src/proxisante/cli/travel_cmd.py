@@ -10,7 +10,7 @@ import typer
 from proxisante import _fr as fr
 from proxisante.cli._common import console, find_territory, progress, user_errors
 from proxisante.errors import DataFileError, InputError
-from proxisante.travel import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+from proxisante.workspace import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
 
 travel_app = typer.Typer(help="Travel times: offline estimate, OSRM road network, imported matrix.",
                          no_args_is_help=True)  # fmt: skip
@@ -24,7 +24,7 @@ def build(
     profile: Annotated[str, typer.Option(help="OSRM profile: car, bicycle, foot")] = "car",
 ) -> None:
     """Prepare a road network for OSRM (extract + partition + customize, MLD)."""
-    from proxisante.travel import build_network
+    from proxisante.workspace import build_network
 
     with progress(f"Construction du réseau OSRM à partir de {pbf.name}…"):
         net = build_network(pbf, out_dir=out, profile=profile)
@@ -71,8 +71,7 @@ def matrix(
     ] = DEFAULT_SPEED_KMH,
 ) -> None:
     """Travel times between points (all pairs within the cut-off), written in long format."""
-    from proxisante.travel import travel_matrix
-    from proxisante.workspace import table_format, write_table
+    from proxisante.workspace import table_format, travel_matrix, write_table
 
     table_format(out, accepted=("csv", "parquet"))
     ids, lat, lon = _points(points, territory)
@@ -82,7 +81,9 @@ def matrix(
                                 speed_kmh=speed_kmh)  # fmt: skip
     if hit:
         console.print("[dim](depuis le cache)[/]")
-    write_table(tm.to_frame(), out, layer="travel", accepted=("csv", "parquet"))
+    # a travel-time file is read back by proxisante (--travel matrix): the scripts dialect
+    write_table(tm.to_frame(), out, layer="travel", accepted=("csv", "parquet"),
+                csv_format="international")  # fmt: skip
     console.print(f"{fr.fmt_int(tm.n_pairs)} paires ({provider}, ≤ {fr.fmt_num(cutoff)} min) "
                   f"écrites dans {out}")  # fmt: skip
 
@@ -96,7 +97,7 @@ def calibrate(
     cutoff: Annotated[float, typer.Option(help="Cut-off of the reference table, minutes")] = 60.0,
 ) -> None:
     """Fit the offline estimate's speed on OSRM times between the points, and print the fit."""
-    from proxisante.travel import fit_estimate, osrm_matrix
+    from proxisante.workspace import fit_estimate, osrm_matrix
 
     ids, lat, lon = _points(points, territory)
     with progress(f"Temps de référence OSRM pour {fr.fmt_int(len(ids))} points…"):

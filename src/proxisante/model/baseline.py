@@ -3,8 +3,8 @@
 :func:`calibrated_baseline` turns a calibrated model (the store's newest for the year, or
 the bundled 2023 model) into an :class:`~proxisante.access.EvaluationBaseline`: the
 official APL stays the baseline shown to users, while effects of supply changes are
-computed in the calibrated world (its catchments and supply, removals capped at the
-supply it holds) and ranged by its ensemble members.
+computed in the calibrated world (the change of its APL added to the official APL) and
+ranged by its ensemble members.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Fit the GP supply of every commune to an observed APL, at fixed travel times.
 
-At fixed travel times the DREES APL is linear in supply (METHODS.md, "Key linearity"):
+At fixed travel times the DREES APL is linear in supply (docs/calibration.md, docs/methods.md):
 ``APL = F x`` with ``F_ij = f(t_ij)`` (DREES step decay) and ``x_j = S_j / D_j`` the supply
 ratio of commune ``j`` (consultations per standardised inhabitant of its catchment,
 ``D_j = Σ_k f(t_kj) Pstd_k``). The supply is recovered as ``S_j = x_j D_j`` from the bounded,
@@ -116,6 +116,8 @@ def fit_supply_ratio(
     start_consultations: np.ndarray | None = None,
     tolerance: float = FIT_TOLERANCE,
     callback: Callable[[int], None] | None = None,
+    lower_consultations: np.ndarray | None = None,
+    upper_consultations: np.ndarray | None = None,
 ) -> SupplyFit:
     """Fit non-negative supply so that the engine's APL reproduces ``observed_apl``.
 
@@ -153,6 +155,9 @@ def fit_supply_ratio(
         (L-BFGS-B ``ftol``; :data:`FIT_TOLERANCE`).
     callback
         Called with the iteration number after each iteration (progress bars).
+    lower_consultations, upper_consultations
+        Bounds of each commune's supply (consultations per year; default 0 and none): the
+        plausible departure of a commune's supply from its prior, given by the caller.
     """
     f = sp.csr_array(weights)
     n = f.shape[0]
@@ -177,6 +182,12 @@ def fit_supply_ratio(
     # a commune whose catchment holds nobody can hold no useful supply
     upper = np.where(d > 0, np.inf, 0.0)
     lower = np.zeros(n)
+    if upper_consultations is not None:
+        ub = np.divide(upper_consultations, d, out=np.zeros(n), where=d > 0)
+        upper = np.minimum(upper, ub)
+    if lower_consultations is not None:
+        lb = np.divide(lower_consultations, d, out=np.zeros(n), where=d > 0)
+        lower = np.minimum(np.maximum(lower, lb), upper)
     if fixed is not None:
         fx = np.asarray(fixed, dtype=bool) & (d > 0)
         lower[fx] = upper[fx] = x0[fx]

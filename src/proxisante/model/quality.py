@@ -22,8 +22,8 @@ def effects_note_fr(baseline: EvaluationBaseline) -> str:
 
     On a calibrated baseline: « estimé », the model id, its national fit to the official APL
     (correlation and mean absolute error, in-sample and held out by département), the rule
-    of losses and gains (:func:`~proxisante.access.combine_with_official`) and the ensemble
-    behind the ranges. On the official baseline alone: the marginal-effect method.
+    of every supply change (:meth:`~proxisante.access.EvaluationBaseline.apl_after`) and the
+    ensemble behind the ranges. On the official baseline alone: the marginal-effect method.
     """
     if not baseline.calibrated:
         return (
@@ -34,8 +34,8 @@ def effects_note_fr(baseline: EvaluationBaseline) -> str:
     text = (
         f"Effets estimés (« estimé ») dans le modèle calibré {baseline.model_id} : offre de "
         "médecins généralistes par commune et temps de trajet estimés, ajustés sur l'APL "
-        f"officielle DREES {baseline.year} ; l'APL affichée part de l'APL officielle, une "
-        "perte s'y applique en proportion et un gain en valeur"
+        f"officielle DREES {baseline.year} ; l'APL affichée part de l'APL officielle, à "
+        "laquelle s'ajoute la variation d'APL du modèle (même règle pour une perte et un gain)"
     )
     model = baseline_model(baseline)
     figs = {} if model is None else model.metadata.get("figures", {})

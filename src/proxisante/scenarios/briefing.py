@@ -18,7 +18,6 @@ Pure computations (no rendering): the report package only renders a :class:`Brie
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -263,8 +262,6 @@ def _close(sites: list[str], offer: Offer, ctx: EvaluationBaseline) -> ScenarioR
 CLOSURE_REASONS = {
     "": "effect computed",
     "unknown_staff": "GP staff neither published nor estimable",
-    "no_model_supply": "estimate capped at 0: the calibrated model holds no GP supply in the "
-    "site's commune",
     "out_of_reach": "no commune of the territory is within the site's catchment in this world",
     "no_gp_staff": "the site's published staff counts no GP (closing it changes no GP supply)",
 }
@@ -316,8 +313,7 @@ def closure_effects(
     Each closure is a scenario evaluated like ``proxisante scenario run`` (on ``ctx``): the
     official APL plus the effect of the consultations lost (exact marginal effect on the
     official world; the calibrated model's effect, with its P10–P90 range, on a calibrated
-    one). A site whose GP staff is unknown and not estimated, or whose estimate the model
-    caps at 0 (no GP supply in its commune in the model), gets NaN effects (*not* 0: not
+    one). A site whose GP staff is unknown and not estimated gets NaN effects (*not* 0: not
     quantified) and its ``reason``.
 
     Returns
@@ -344,10 +340,7 @@ def closure_effects(
             before = effect["apl_before"]
             effect |= {"apl_after": before, "delta_apl": 0.0, "max_commune_drop": 0.0,
                        "population_newly_under": 0.0}  # fmt: skip
-        if len(ch) and not rec["consultations"] > 0 and rec["basis"] == "estimé":
-            reason = "no_model_supply"
-            effect = territory_effect(territory, dataclasses.replace(res, supply_changes=[]))
-        elif len(ch) and not rec["consultations"] > 0:
+        if len(ch) and not rec["consultations"] > 0:
             reason = "no_gp_staff"
         elif len(ch) and effect["delta_apl"] == 0 and effect["max_commune_drop"] == 0:
             reason = "out_of_reach"

@@ -354,22 +354,25 @@ def evaluate(
     ctx = baseline or default_baseline(scenario.baseline_year)
     applied = apply_edits(scenario, offer)
     changes, notes = list(applied.changes), list(applied.notes)
-    pooled: dict = {}
+    estimated_sites: dict = {}
     if full_supply is None and ctx.calibrated:
-        changes, notes, pooled = _estimate_unknown_closures(applied, offer, ctx, changes, notes)
+        changes, notes, estimated_sites = _estimate_unknown_closures(
+            applied, offer, ctx, changes, notes
+        )
     cat = ctx.catchment
     j = ctx.index_of([c.commune for c in changes]) if changes else np.array([], dtype=int)
     ds = np.array([c.delta_consultations for c in changes], dtype=float)
 
-    def changes_of(supply):
-        """The changes in a world holding ``supply``: estimated closures spread over the
-        communes where that world holds the site's supply (model.site_estimate)."""
-        if not pooled:
+    def changes_of(member):
+        """The changes in a world (``member``: None for the central one): a closed site of
+        unknown staff removes the consultations that world draws for it (model.site_estimate)."""
+        if not estimated_sites:
             return j, ds
-        plain = np.array([k not in pooled for k in range(len(changes))], dtype=bool)
-        parts = [est.removal(supply, -ds[k]) for k, est in pooled.items()]
-        return (np.concatenate([j[plain], *[c for c, _ in parts]]).astype(np.int64),
-                np.concatenate([ds[plain], *[d for _, d in parts]]))  # fmt: skip
+        n = len(ctx.members)
+        d = ds.copy()
+        for k, est in estimated_sites.items():
+            d[k] = -est.member_consultations(member, n)
+        return j, d
 
     pop_edits = [
         e for e in scenario.edits if isinstance(e, PopulationChange | PopulationProjection)
@@ -384,22 +387,20 @@ def evaluate(
             )
             raise InputError(msg)
         before = ctx.baseline_apl
-        after = ctx.apl_after(*changes_of(ctx.supply))
+        after = ctx.apl_after(*changes_of(None))
+        floored = ctx.floored_rows(*changes_of(None)) if len(j) else np.array([], dtype=int)
+        if len(floored):
+            notes.append(
+                f"APL ramenée à 0 dans {len(floored)} commune(s) où la baisse calculée "
+                "dépasse l'APL officielle (estimé)."
+            )
         if ctx.calibrated:
             method = (
-                f"APL officielle DREES {ctx.year} ; effets des changements d'offre calculés "
-                f"dans le modèle calibré {ctx.model_id} (offre et temps de trajet estimés, "
-                "ajustés sur l'APL officielle) : une perte s'applique en proportion de l'APL "
-                "de la commune, un gain en valeur ; fourchette P10–P90 de l'ensemble"
+                f"APL officielle DREES {ctx.year} + variation de l'APL calculée dans le modèle "
+                f"calibré {ctx.model_id} (offre et temps de trajet estimés, ajustés sur l'APL "
+                "officielle), même règle pour une perte et un gain ; fourchette P10–P90 de "
+                "l'ensemble"
             )
-            if len(j):
-                _, _, capped = ctx.effective_change(*changes_of(ctx.supply))
-                if capped.any():
-                    notes.append(
-                        "Retrait plafonné à l'offre estimée par le modèle dans "
-                        f"{int(capped.sum())} commune(s) : le modèle ne peut retirer plus qu'il "
-                        "n'y place (estimé)."
-                    )
         else:
             method = (
                 f"APL officielle DREES {ctx.year} + effets marginaux exacts des changements "
@@ -463,7 +464,7 @@ def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
         return changes, notes, {}
     sites, known, staffed = _CLOSURE_INPUTS.get((offer, offer.sites, offer.staff),
                                                 lambda: _closure_inputs(offer))  # fmt: skip
-    pooled = {}
+    estimated_sites = {}
     for site_id in applied.closed:
         if site_id in staffed or site_id not in sites.index:
             continue
@@ -473,22 +474,13 @@ def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
         est = estimate_site_consultations(ctx, int(ctx.index_of([site["commune"]])[0]), known)
         if est is None:
             continue
-        pooled[len(changes)] = est
+        estimated_sites[len(changes)] = est
         changes.append(SupplyChange(0, "close_sites", site_id, site["commune"],
                                     -est.consultations / CONSULTATIONS_PER_FTE,
                                     -est.consultations, "estimé"))  # fmt: skip
         notes = [n for n in notes if not n.startswith(f"{site['name']} : aucun médecin")]
         notes.append(f"{site['name']} : personnel médical inconnu, effet {est.method}.")
-    return changes, notes, pooled
-
-
-def _at_site(column: int):
-    """``removal(supply, consultations)`` of a site with known staff: at its commune."""
-
-    def removal(_supply, consultations: float):
-        return [column], [-consultations]
-
-    return removal
+    return changes, notes, estimated_sites
 
 
 def criticality_ranking(
@@ -529,19 +521,20 @@ def criticality_ranking(
     rows = []
     for k, site in enumerate(cand.itertuples()):
         cons, low_c, high_c, estimated, how = site.consultations, np.nan, np.nan, False, ""
-        removal = _at_site(int(j[k]))
+        est = None
         if not site.gp_staff_known and site.category in GP_CATEGORIES:
             est = estimate_site_consultations(ctx, int(j[k]), known_centres)
             if est is not None:
                 cons, low_c, high_c, estimated, how = (
-                    est.consultations,
-                    est.low,
-                    est.high,
-                    True,
-                    est.method,
-                )
-                removal = est.removal  # where each world holds the site's supply
-        after = ctx.apl_after(*removal(ctx.supply, cons))
+                    est.consultations, est.low, est.high, True, est.method
+                )  # fmt: skip
+
+        def removal(member, col=int(j[k]), cons=cons, est=est):
+            """The closure in a world: an unknown staff drawn per member (site_estimate)."""
+            c = cons if est is None else est.member_consultations(member, len(ctx.members))
+            return [col], [-c]
+
+        after = ctx.apl_after(*removal(None))
         delta = after - base
         idx = np.flatnonzero(delta != 0)
         pop = ctx.pop_totale[idx]
@@ -560,19 +553,11 @@ def criticality_ranking(
             "max_apl_drop": 0.0 - float(delta.min()) if len(idx) else 0.0,
         }  # fmt: skip
         if ctx.members and (cons > 0 or estimated):
-            drops = []
-            unders = []
-            for c in (cons,) if not estimated else (low_c, cons, high_c):
-                lo, hi = ctx.world_delta_range(lambda s, c=c, rm=removal: rm(s, c))
-                for d in (lo, hi):
-                    drops.append(0.0 - float(d.min()))
-                    unders.append(
-                        float(
-                            ctx.pop_totale[
-                                (base >= UNDER_SERVED_APL) & (base + d < UNDER_SERVED_APL)
-                            ].sum()
-                        )
-                    )
+            drops, unders = [], []
+            for d in ctx.world_delta_range(removal):
+                drops.append(0.0 - float(d.min()))
+                crossed = (base >= UNDER_SERVED_APL) & (base + d < UNDER_SERVED_APL)
+                unders.append(float(ctx.pop_totale[crossed].sum()))
             row.update(
                 {
                     "max_apl_drop_p10": min(drops),

@@ -81,10 +81,10 @@ class WebContext:
         self.sites = self._cached(self._sites, 256)
         self.report_html = self._cached(self._report_html, 64)
         self.evaluator = Evaluator(
-            lambda: (self.workspace.offer(), self.workspace.population_by_age(),
-                     self.workspace.stored_model()),
-            workers=self.eval_workers, max_pending=self.max_pending_evaluations,
-        )  # fmt: skip
+            self.workspace.evaluation_state,
+            workers=self.eval_workers,
+            max_pending=self.max_pending_evaluations,
+        )
         #: Serialises this server's writes (scenario saves, imports) and the refresh after.
         self.write_lock = threading.Lock()
         self.search = self._cached(self.workspace.search, 1024)
@@ -164,14 +164,14 @@ class WebContext:
         territory, per commune and in total (:func:`proxisante.web.home_care.home_care_json`)."""
         import json
 
-        from proxisante.scenarios import parse_scenario
-        from proxisante.territory import load_communes
         from proxisante.web.home_care import home_care_json
+        from proxisante.workspace import commune_names, parse_scenario
 
         t = self.workspace.territory(selector)
         change = self.workspace.scenario_home_care(parse_scenario(json.loads(scenario_json)), t)
-        names = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
-        return home_care_json(change, label=t.label, names=names.reindex(t.codes).to_dict())
+        names = commune_names()
+        return home_care_json(change, label=t.label,
+                              names={c: names.get(c, float("nan")) for c in t.codes})  # fmt: skip
 
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page): the CLI ``report`` command's report

@@ -9,9 +9,9 @@ request is refused with HTTP 503 and ``Retry-After`` instead of queueing without
 Identical evaluations in flight share one computation.
 
 The workers never open the store (DuckDB allows one process per file): they receive the
-offer, the population by age and the store's calibrated model (the world of the CLI and of
-the territory pages) from the server when they start, and are replaced after
-an import (:meth:`Evaluator.refresh`).
+workspace's :class:`~proxisante.workspace.EvaluationState` (offer, population by age, the
+store's calibrated model: the world of the CLI and of the territory pages) from the server
+when they start, and are replaced after an import (:meth:`Evaluator.refresh`).
 """
 
 from __future__ import annotations
@@ -25,18 +25,14 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-import pandas as pd
 from fastapi import HTTPException
+from threadpoolctl import threadpool_limits
 
 from proxisante.errors import ProxisanteError, UnknownCodeError
-from proxisante.offer import Offer
-
-if TYPE_CHECKING:
-    from proxisante.model.artefact import CalibratedModel
+from proxisante.workspace import EvaluationState, commune_names, parse_scenario
 
 __all__ = ["DEFAULT_MAX_PENDING", "Evaluator", "default_workers", "scenario_impact"]
 
@@ -47,11 +43,8 @@ DEFAULT_MAX_PENDING = 64
 #: Results kept in the server's cache (scenario JSON → result, per offer generation).
 CACHE_SIZE = 512
 
-# state of a worker process (set by _init_worker)
-_OFFER: Offer | None = None
-_POP_BY_AGE: pd.DataFrame | None = None
-#: The store's calibrated model (None: the bundled one, :func:`proxisante.model.default_baseline`)
-_MODEL: CalibratedModel | None = None
+#: The evaluation world of a worker process (set by :func:`_init_worker`).
+_STATE: EvaluationState | None = None
 
 
 def default_workers() -> int:
@@ -59,36 +52,21 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
-@lru_cache(maxsize=1)
-def _commune_names() -> dict[str, str]:
-    from proxisante.territory import load_communes
+def scenario_impact(scenario_json: str, state: EvaluationState) -> dict:
+    """Evaluate a validated scenario (canonical JSON) in ``state`` (the workspace's world:
+    :meth:`~proxisante.workspace.Workspace.evaluation_state`) and shape the web answer.
 
-    c = load_communes()
-    return dict(zip(c["code_insee"].astype(str), c["nom"].astype(str), strict=True))
-
-
-def scenario_impact(scenario_json: str, offer: Offer, pop_by_age: pd.DataFrame | None,
-                    model: CalibratedModel | None = None) -> dict:  # fmt: skip
-    """Evaluate a validated scenario (canonical JSON) and shape the web answer.
-
-    ``model``: the store's calibrated model (the world of the CLI and the territory pages,
-    :meth:`~proxisante.workspace.Workspace.model_baseline`); None: the bundled model.
     Returns the :class:`~proxisante.web.schemas.ScenarioImpact` fields: name, method,
     summary, notes and the communes whose APL changes (most negative change first).
     """
-    from proxisante.model import calibrated_baseline
-    from proxisante.scenarios import evaluate, parse_scenario
-
     sc = parse_scenario(json.loads(scenario_json))
-    use_model = model is not None and model.year == sc.baseline_year
-    baseline = calibrated_baseline(model) if use_model else None
-    res = evaluate(sc, offer=offer, baseline=baseline, pop_by_age=pop_by_age)
+    res = state.evaluate(sc)
     # only the communes whose APL changes are serialised, as plain columns, most negative
     # change first (read from the result's arrays: the full table is not needed)
     col = res.columns
     changed = np.flatnonzero(col["delta_apl"] != 0)
     order = changed[_ascending(col["delta_apl"][changed])]
-    names = _commune_names()
+    names = commune_names()
     fields = {"apl_before": "apl_before", "apl_after": "apl_after", "delta_apl": "delta_apl",
               "population": "pop_totale", "newly_under": "newly_under"}  # fmt: skip
     if "delta_apl_p10" in col:  # calibrated model with an ensemble: P10–P90
@@ -113,33 +91,25 @@ def _ascending(values: np.ndarray) -> np.ndarray:
     return np.concatenate([at[np.argsort(values[at], kind="quicksort")], np.flatnonzero(nan)])
 
 
-def _init_worker(offer: Offer, pop_by_age: pd.DataFrame | None, model: CalibratedModel | None,
-                 years: tuple[int, ...]) -> None:  # fmt: skip
-    """Worker start: keep the offer and model, build the evaluation baselines once.
+def _init_worker(state: EvaluationState, years: tuple[int, ...]) -> None:
+    """Worker start: keep the evaluation world, build its baselines once.
 
     BLAS is held to one thread: an evaluation works on short vectors, where extra BLAS
     threads only spin on the cores the server's reads need (measured: 22 → 20 ms CPU per
     evaluation, and no spinning thread beside it).
     """
-    from threadpoolctl import threadpool_limits
-
-    from proxisante.model import calibrated_baseline, default_baseline
-
     threadpool_limits(limits=1, user_api="blas")
 
-    global _OFFER, _POP_BY_AGE, _MODEL
-    _OFFER, _POP_BY_AGE, _MODEL = offer, pop_by_age, model
-    for year in years:
-        if model is not None and model.year == year:
-            calibrated_baseline(model)
-        else:
-            default_baseline(year)
+    global _STATE
+    _STATE = state
+    state.warm(years)
 
 
 def _run(scenario_json: str) -> tuple[str, Any]:
     """In a worker: ``("ok", impact)``, ``("error", (status, message))`` or ``("internal", …)``."""
     try:
-        return "ok", scenario_impact(scenario_json, _OFFER, _POP_BY_AGE, _MODEL)
+        assert _STATE is not None, "worker started without its evaluation state"
+        return "ok", scenario_impact(scenario_json, _STATE)
     except UnknownCodeError as exc:
         return "error", (404, str(exc))
     except ProxisanteError as exc:
@@ -154,8 +124,8 @@ class Evaluator:
     Parameters
     ----------
     data
-        Called (in the server) to get ``(offer, population_by_age, calibrated_model)`` when
-        workers start (model None: the bundled model).
+        Called (in the server) to get the :class:`~proxisante.workspace.EvaluationState` when
+        workers start (:meth:`~proxisante.workspace.Workspace.evaluation_state`).
     workers
         Worker processes; ``0`` evaluates in a thread of the server instead (tests, tiny
         machines): the queue bound and the cache still apply.
@@ -178,15 +148,15 @@ class Evaluator:
     def _pool(self) -> Executor:
         with self._lock:
             if self._executor is None:
-                offer, pop, model = self._data()
+                state = self._data()
                 if self.workers == 0:
-                    _init_worker(offer, pop, model, (2023,))
+                    _init_worker(state, (2023,))
                     self._executor = ThreadPoolExecutor(max_workers=1)
                 else:
                     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
                     self._executor = ProcessPoolExecutor(
                         max_workers=self.workers, mp_context=ctx, initializer=_init_worker,
-                        initargs=(offer, pop, model, (2023,)),
+                        initargs=(state, (2023,)),
                     )  # fmt: skip
             return self._executor
 

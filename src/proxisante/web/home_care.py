@@ -46,7 +46,7 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
     names
         INSEE code → commune name.
     """
-    from proxisante.needs import (
+    from proxisante.workspace import (
         ESTIMATE_SENTENCE_FR,
         PREVENTION_TARGETS,
         SSIAD_FRANCE_PER_1000,

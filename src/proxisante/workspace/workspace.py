@@ -23,7 +23,9 @@ import pandas as pd
 
 from proxisante.access import (
     DREES_APL_STEP,
+    ESTIMATED_PROFESSIONS,
     EvaluationBaseline,
+    baseline_professions,
     nearest_minutes,
     read_supply_file,
 )
@@ -44,6 +46,7 @@ from proxisante.offer import (
     stored_imports,
 )
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
+from proxisante.professions import get_profession
 from proxisante.scenarios import (
     Scenario,
     ScenarioResult,
@@ -57,6 +60,18 @@ from proxisante.scenarios.briefing import Briefing, build_briefing
 from proxisante.store import Store, default_store_path
 from proxisante.territory import Territory, load_communes, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
+from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
+from proxisante.workspace.evaluation import EvaluationState, world_baseline
+from proxisante.workspace.models import (
+    Calibrated,
+    CalibrationRequest,
+    PreparedCalibration,
+    calibrate_model,
+    prepare_calibration,
+    read_model,
+    stored_models,
+)
+from proxisante.workspace.professions import ProfessionApl, profession_apl
 from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
 
 if TYPE_CHECKING:
@@ -389,6 +404,47 @@ class Workspace:
         )  # fmt: skip
         return EvaluationBaseline.official(year, travel=tm)
 
+    def profession_apl(
+        self, territory: str | Territory, profession: str, *, year: int = 2023,
+        supply_file: str | Path | None = None,
+    ) -> ProfessionApl:  # fmt: skip
+        """APL of a profession other than GPs over a territory: the BPE 2021 estimate
+        (« estimé », DREES method) on the scenario engine's baseline, or ``supply_file``'s
+        FTE per commune instead (:mod:`proxisante.workspace.professions`)."""
+        code = get_profession(profession, with_apl=True).code
+        supply = (
+            None if supply_file is None
+            else self.supply_per_commune(supply_file, profession=code, unit="fte")
+        )  # fmt: skip
+        return profession_apl(code, self.territory(territory), baseline=self.model_baseline(year),
+                              offer=self.offer(), supply=supply)  # fmt: skip
+
+    def profession_supply(self, profession: str, *, year: int = 2023) -> pd.Series:
+        """FTE of a profession other than GPs per commune (index INSEE code), « estimé »: the
+        INSEE BPE 2021 libéral headcount plus the offer's salaried staff (the supply of
+        :meth:`profession_apl`)."""
+        code = get_profession(profession, with_apl=True).code
+        ctx = self.model_baseline(year)
+        if code not in ESTIMATED_PROFESSIONS:
+            msg = f"the supply of '{code}' is the calibrated model's (give --supply otherwise)"
+            raise InputError(msg)
+        acc = baseline_professions(ctx, self.offer())[code]
+        return pd.Series(acc.supply_fte, index=pd.Index(ctx.codes, name="code_insee"), name="fte")
+
+    def access(self, territory: str | Territory, request: AccessRequest, *,
+               stage=None) -> AccessResult:  # fmt: skip
+        """An access measure for the communes of ``territory``, computed nationally
+        (:func:`~proxisante.workspace.access.access_analysis`); the request is checked first
+        (a wrong measure or an APL cut-off is refused before any data is read)."""
+        request.cutoff()
+        code = request.profession_code()
+        estimated = (
+            self.profession_supply(code, year=request.year)
+            if request.supply is None and code != "gp" else None
+        )  # fmt: skip
+        return access_analysis(self.territory(territory), request, stage=stage,
+                               estimated_fte=estimated)  # fmt: skip
+
     @staticmethod
     def supply_per_commune(path: str | Path, *, profession: str = "gp",
                            unit: str = "consultations") -> pd.Series:  # fmt: skip
@@ -435,10 +491,13 @@ class Workspace:
         """The calibrated model of ``year``: the store's newest (``proxisante model
         calibrate``), else the bundled 2023 model, else the official APL alone
         (:func:`proxisante.model.default_baseline`)."""
-        from proxisante.model import calibrated_baseline, default_baseline
+        return world_baseline(self.stored_model(year), year)
 
-        stored = self.stored_model(year)
-        return default_baseline(year) if stored is None else calibrated_baseline(stored)
+    def evaluation_state(self) -> EvaluationState:
+        """This workspace's evaluation world as one picklable value (offer, population by age,
+        the store's calibrated model of 2023): what processes that do not open the store (the
+        web server's evaluation workers) evaluate scenarios in."""
+        return EvaluationState(self.offer(), self.population_by_age(), self.stored_model())
 
     def stored_model(self, year: int = 2023) -> CalibratedModel | None:
         """The store's newest calibrated model of ``year`` that can serve as a national
@@ -451,6 +510,26 @@ class Workspace:
 
             stored = load_store_model(st, year=year)
         return stored if stored is not None and stored.travel is not None else None
+
+    def stored_models(self) -> pd.DataFrame:
+        """The store's calibrated models: ``model_id``, ``year``, ``created_at`` (newest first)."""
+        return stored_models(self)
+
+    def read_model(self, model_id: str | None = None, *,
+                   bundled: bool = False) -> CalibratedModel | None:  # fmt: skip
+        """The bundled model, or the store's model ``model_id`` (default: its newest); None
+        when the store has none (:func:`~proxisante.workspace.models.read_model`)."""
+        return read_model(self, model_id, bundled=bundled)
+
+    def prepare_calibration(self, request: CalibrationRequest) -> PreparedCalibration:
+        """Read and check the inputs of a calibration, open the store
+        (:func:`~proxisante.workspace.models.prepare_calibration`)."""
+        return prepare_calibration(self, request)
+
+    def calibrate_model(self, prepared: PreparedCalibration, *, progress=None) -> Calibrated:
+        """Calibrate the GP model and save it into the store
+        (:func:`~proxisante.workspace.models.calibrate_model`)."""
+        return calibrate_model(self, prepared, progress=progress)
 
     # -- plans ------------------------------------------------------------------------------
     def plan_instance(

@@ -79,7 +79,7 @@ def sites(
 
 @lru_cache(maxsize=128)
 def _summary(selector: str) -> TerritorySummary:
-    from proxisante.territory import territory_apl_table, under_served_population
+    from proxisante.workspace import territory_apl_table, under_served_population
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -111,7 +111,7 @@ def _summary(selector: str) -> TerritorySummary:
 @lru_cache(maxsize=128)
 def _geojson(selector: str) -> str:
     from proxisante.report import communes_geojson
-    from proxisante.territory import load_commune_geometry, territory_apl_table
+    from proxisante.workspace import load_commune_geometry, territory_apl_table
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -128,7 +128,7 @@ def _geojson(selector: str) -> str:
 @lru_cache(maxsize=256)
 def _codes_geojson(codes: tuple[str, ...]) -> str:
     from proxisante.report import communes_geojson
-    from proxisante.territory import (
+    from proxisante.workspace import (
         check_commune_codes,
         load_commune_geometry,
         load_communes,
@@ -148,7 +148,7 @@ def national_answer() -> str:
     """The home page's answer, in French: inhabitants of under-served communes in France
     (official APL 2023 and its population), with the source."""
     from proxisante._fr import fmt_int, fmt_pct
-    from proxisante.territory import load_communes, territory_apl_table, under_served_population
+    from proxisante.workspace import load_communes, territory_apl_table, under_served_population
 
     s = under_served_population(territory_apl_table(load_communes()["code_insee"]), 2023)
     return (f"En 2023, {fmt_int(s['under_served'])} habitants ({fmt_pct(s['share'])} de la "
@@ -160,7 +160,7 @@ def national_answer() -> str:
 
 @lru_cache(maxsize=1)
 def _departements_geojson() -> str:
-    from proxisante.territory import (
+    from proxisante.workspace import (
         load_communes,
         load_departement_geometry,
         territory_apl_table,
