@@ -119,7 +119,7 @@ def _geojson(selector: str) -> str:
     text = communes_geojson(load_commune_geometry(t.codes), props)
     if t.kind != "bassin":
         return text
-    from proxisante.territory.mining_basins import mining_basin_contour
+    from proxisante.workspace import mining_basin_contour
 
     # a mining basin's perimeter, as a foreign member of the collection (RFC 7946 § 6.1)
     return text[:-1] + ',"contour":' + mining_basin_contour(t.key) + "}"
