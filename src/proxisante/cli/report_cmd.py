@@ -24,13 +24,13 @@ def report(
 ) -> None:
     """Write the French report of a territory for a mayor or an MP: one-page summary,
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
-    from proxisante.report import workspace_territory_report, write_html
+    from proxisante.report import territory_report, write_html
 
     check_output(out)  # a bad target is refused before the report is built
     with progress("Rapport…"):
         ws = workspace()
         terr = ws.territory(territory)
-        rep = workspace_territory_report(ws, terr, year=year, operator=operator)
+        rep = territory_report(ws, terr, year=year, operator=operator)
     path = write_html(rep, out)
     s = rep.summary
     console.print(

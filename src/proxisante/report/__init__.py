@@ -2,7 +2,8 @@
 
 Rendering only: every figure is computed by the packages below and handed over (the
 territory, its neighbours, a scenario's result, a plan, site names); nothing is recomputed
-or reloaded here (:func:`workspace_territory_report` only orders what a workspace computed).
+or reloaded here (:func:`territory_report`, the one assembly, only orders what a workspace
+computed).
 """
 
 from proxisante.report.maps import APL_CLASSES, RESIDUAL_CLASSES, communes_geojson, js_classes
@@ -17,7 +18,7 @@ from proxisante.report.territory_report import (
     render_html,
     write_html,
 )
-from proxisante.report.workspace_report import workspace_territory_report
+from proxisante.report.workspace_report import territory_report
 
 __all__ = [
     "APL_CLASSES",
@@ -34,6 +35,6 @@ __all__ = [
     "plan_section",
     "render_html",
     "scenario_section",
-    "workspace_territory_report",
+    "territory_report",
     "write_html",
 ]

@@ -11,7 +11,16 @@ from proxisante.report.territory_report import ReportSection
 from proxisante.sources import urls_in
 from proxisante.territory import Territory, load_commune_geometry, load_communes
 
-__all__ = ["scenario_section"]
+__all__ = ["PROFESSIONS_METHOD_FR", "scenario_section"]
+
+#: How the other professions' access of a scenario is obtained (report note and sources).
+PROFESSIONS_METHOD_FR = (
+    "Accès estimé : APL selon la méthode DREES de chaque profession (ETP pour 100 000 "
+    "habitants standardisés, pour 100 000 femmes pour les sages-femmes), offre libérale de la "
+    "BPE 2021 (INSEE ; 1 professionnel = 1 ETP) et personnel salarié connu, mêmes temps de "
+    "trajet que les médecins ; les paramètres que la DREES ne publie pas (poids d'âge, "
+    "décroissance) sont des hypothèses, détaillées par « proxisante apl --profession »."
+)
 
 _ids = itertools.count(1)
 
@@ -56,6 +65,8 @@ def scenario_section(
             s_terr=result.summary(territory.codes),
             s_all=result.summary(),
             ssiad=result.ssiad(territory.codes),
+            professions=result.profession_table(territory.codes),
+            professions_method=PROFESSIONS_METHOD_FR,
             worst=worst,
             sites=sites,
             geojson=geojson,
@@ -73,6 +84,9 @@ def scenario_section(
         + (" : " + " ; ".join(pages) if pages else "")
         + ".",
     ]
+    if result.professions:
+        sources.append(f"Autres professions : {PROFESSIONS_METHOD_FR} Source de l'offre : INSEE, "
+                       "Base permanente des équipements 2021 (niveau commune).")  # fmt: skip
     if any(c.available for c in result.ssiad(territory.codes)):
         sources.append(
             "Places de SSIAD pour 1 000 habitants de 75 ans et plus : définition DREES (STATISS) ; "

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         greedy,
         read_assumptions,
         solve_milp,
+        tabulate,
         write_xlsx,
     )
     from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
@@ -98,6 +99,7 @@ if TYPE_CHECKING:
     from proxisante.workspace.workspace import (
         NEIGHBOUR_MINUTES,
         SMALL_TERRITORY,
+        NeedsReportInputs,
         Workspace,
         neighbours_within,
         territory_of,
@@ -127,6 +129,7 @@ __all__ = [
     "CalibrationRequest",
     "CommuneCard",
     "EvaluationState",
+    "NeedsReportInputs",
     "PlanAssumptions",
     "SearchHit",
     "Territory",
@@ -166,6 +169,7 @@ __all__ = [
     "solve_milp",
     "table_bytes",
     "table_format",
+    "tabulate",
     "territory_apl_table",
     "territory_of",
     "threshold_fr",
@@ -189,6 +193,7 @@ __getattr__, __dir__ = lazy_exports(
         "write_table": _EXPORT,
         "NEIGHBOUR_MINUTES": _WORKSPACE,
         "SMALL_TERRITORY": _WORKSPACE,
+        "NeedsReportInputs": _WORKSPACE,
         "Workspace": _WORKSPACE,
         "neighbours_within": _WORKSPACE,
         "territory_of": _WORKSPACE,
@@ -243,6 +248,7 @@ __getattr__, __dir__ = lazy_exports(
         "read_commune_card": "proxisante.territory.card",
         "read_population_projection": "proxisante.scenarios",
         "solve_milp": "proxisante.plan",
+        "tabulate": "proxisante.plan",
         "territory_apl_table": "proxisante.territory",
         "threshold_fr": "proxisante.plan.cog",
         "travel_matrix": "proxisante.travel",
