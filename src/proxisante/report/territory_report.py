@@ -80,6 +80,11 @@ class TerritoryReport:
     #: counts by the zoning APL (GPs under 65) and by the APL of every GP, of ``year``
     #: (:func:`proxisante.territory.zoning.zoning_headline`)
     zoning: dict[str, float] = field(default_factory=dict)
+    #: contour drawn over the map (GeoJSON text: a mining basin's perimeter), its legend
+    #: label and its source
+    outline: str | None = None
+    outline_label: str = ""
+    outline_source: str = ""
 
 
 def build_territory_report(
@@ -146,6 +151,16 @@ def build_territory_report(
     geometry = load_commune_geometry(props["code_insee"])
     geojson = communes_geojson(geometry, props)
     deputy = circonscription_deputy(territory.key) if territory.kind == "circo" else None
+    outline = {}
+    if territory.kind == "bassin":
+        from proxisante.sources import MINING_BASIN_SOURCE
+        from proxisante.territory.mining_basins import mining_basin_contour
+
+        src = MINING_BASIN_SOURCE
+        outline = {"outline": mining_basin_contour(territory.key),
+                   "outline_label": "contour du bassin minier",
+                   "outline_source": f"{src.what} : {src.publisher}, {src.url} "
+                                     f"({src.date})."}  # fmt: skip
     return TerritoryReport(
         territory=territory,
         year=year,
@@ -159,6 +174,7 @@ def build_territory_report(
         generated=today or date.today(),
         deputy=deputy,
         zoning=zoning_rule.zoning_headline(zoning),
+        **outline,
     )
 
 
