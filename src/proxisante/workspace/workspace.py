@@ -58,7 +58,7 @@ from proxisante.scenarios import (
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
 from proxisante.store import Store, default_store_path
-from proxisante.territory import Territory, load_communes, territory_apl_table
+from proxisante.territory import Territory, load_communes, select, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
 from proxisante.workspace.evaluation import EvaluationState, world_baseline
@@ -571,7 +571,8 @@ class Workspace:
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
-        return dataclasses.replace(territory_of(",".join(codes)), label=label)
+        # a list of codes, not a name: selected as is (the name resolver reads 200 characters)
+        return dataclasses.replace(select(",".join(codes)), label=label)
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
