@@ -16,6 +16,7 @@ from proxisante.cli._common import (
     console,
     progress,
     user_errors,
+    whole,
     workspace,
 )
 
@@ -206,7 +207,8 @@ def edit(
     ] = None,
     close: Annotated[bool, typer.Option("--close", help="Close the site")] = False,
     capacity_places: Annotated[
-        int | None, typer.Option(help="Set the authorised places (SSIAD, EHPAD)")
+        int | None,
+        typer.Option(parser=whole, help="Set the authorised places (SSIAD, EHPAD), 0–100,000"),
     ] = None,
     store: StoreOption = None,
 ) -> None:

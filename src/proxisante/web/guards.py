@@ -29,7 +29,36 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from proxisante._textfiles import utf8_text
 
-__all__ = ["LOOPBACK_HOSTS", "BodyTooLargeError", "RequestGuard", "Utf8JsonRoute", "host_name"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "MAX_SELECTOR_CHARS",
+    "BodyTooLargeError",
+    "RequestGuard",
+    "Utf8JsonRoute",
+    "host_name",
+    "selector_text",
+]
+
+#: Longest territory selector accepted in a path or a query (``dep:62``, ``epci:…``, a name,
+#: or up to 33 comma-separated INSEE codes); longer ones are refused, never cut.
+MAX_SELECTOR_CHARS = 200
+
+
+def selector_text(text: str) -> str:
+    """``text`` if it is a selector of at most :data:`MAX_SELECTOR_CHARS` characters.
+
+    Raises
+    ------
+    HTTPException
+        400 naming the length and the limit (a longer selector is refused, not cut: cut,
+        a list of codes would silently lose communes).
+    """
+    if len(text) > MAX_SELECTOR_CHARS:
+        msg = (f"selector is {len(text):,} characters long; at most {MAX_SELECTOR_CHARS} (a "
+               "name, dep:/epci:/circo: codes, or up to 33 INSEE codes)")  # fmt: skip
+        raise HTTPException(400, msg)
+    return text
+
 
 #: Host names accepted by default: the loopback interface only.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
