@@ -2,9 +2,10 @@
 
 :class:`RequestGuard` is a pure ASGI middleware (no buffering of its own):
 
-* the ``Host`` header must name an allowed host (loopback names by default), so a page of
-  another site cannot reach the server through DNS rebinding (its requests carry that
-  site's host name);
+* the ``Host`` header must be given once and name an allowed host (loopback names by
+  default), so a page of another site cannot reach the server through DNS rebinding (its
+  requests carry that site's host name), and two ``Host`` headers (a foreign one first)
+  cannot disagree about which host is meant;
 * a request body may not exceed a limit (per path prefix): a ``Content-Length`` above it is
   refused before any byte is read, and a body sent without one (chunked transfer) is counted
   as it arrives and refused as soon as the count passes the limit. The server then stops
@@ -149,6 +150,10 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        hosts = sum(1 for k, _ in scope["headers"] if k.lower() == b"host")
+        if hosts > 1:  # which one a proxy or the application would read is not defined
+            await _send_error(send, 400, f"{hosts} Host headers; expected exactly one")
+            return
         host = host_name(headers.get("host", ""))
         if host not in self.allowed_hosts:
             shown = host[:60] or "(none)"

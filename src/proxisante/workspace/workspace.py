@@ -30,7 +30,7 @@ from proxisante.access import (
     read_supply_file,
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
-from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
+from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
 from proxisante.offer import (
     ImportReport,
     Offer,
@@ -57,6 +57,7 @@ from proxisante.scenarios import (
     parse_scenario,
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
+from proxisante.scenarios.io import file_error
 from proxisante.store import MissingStoreError, Store, default_store_path
 from proxisante.territory import Territory, load_communes, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
@@ -485,6 +486,18 @@ class Workspace:
         apply_edits(scenario, self.offer())
         with self.store(write=True) as st:
             st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
+
+    def import_scenario(self, path: str | Path, *, overwrite: bool = False) -> Scenario:
+        """Read a scenario file, check it against the offer and save it; a refusal names the
+        file (and the line of the refused edit)."""
+        scenario = load_scenario(path)
+        try:
+            self.save_scenario(scenario, overwrite=overwrite)
+        except InputError as exc:
+            if isinstance(exc, MissingStoreError | StoreConflictError):
+                raise
+            raise file_error(path, exc) from None
+        return scenario
 
     def scenario_names(self) -> list[tuple]:
         """Stored scenarios: ``(name, created, updated)``."""
