@@ -112,7 +112,6 @@ def test_no_edit_of_other_professions_keeps_their_access(ctx):
 
 
 def test_cli_departures_and_per_profession_columns(tmp_path):
-    import io
 
     import pandas as pd
     from typer.testing import CliRunner
