@@ -175,12 +175,7 @@ def apl(
     if supply is not None:
         msg = "--supply applies to the other professions; the APL of GPs is the official one"
         raise InputError(msg)
-    from proxisante.workspace import (
-        UNDER_SERVED_APL,
-        commune_label,
-        none_if_missing,
-        read_commune_apl,
-    )
+    from proxisante.workspace import commune_label, none_if_missing, read_commune_apl
     from proxisante.workspace.search import commune_named
 
     if out is not None:  # a bad target is refused before the table is built
@@ -204,9 +199,14 @@ def apl(
         if csv:
             typer.echo(text, nl=False)
         return
-    t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
-    from proxisante.workspace import ZONING_APL_FR, ZONING_SHORT_FR
+    _print_gp_apl(rows, label, year)
 
+
+def _print_gp_apl(rows: list[dict], label: str, year: int) -> None:
+    """The GP APL table in the terminal: both APL, the zoning class, the counts by each."""
+    from proxisante.workspace import UNDER_SERVED_APL, ZONING_APL_FR, ZONING_SHORT_FR
+
+    t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
     for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée",
                 "zonage"):  # fmt: skip
         t.add_column(col, justify="right" if col not in ("commune",) else "left")
