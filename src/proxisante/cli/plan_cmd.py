@@ -17,6 +17,7 @@ from proxisante.cli._common import (
     StoreOption,
     console,
     decimal,
+    print_table,
     progress,
     user_errors,
     whole,
@@ -243,7 +244,7 @@ def _print_years(plan) -> None:
                   _fmt(r["coût net (€)"]),
                   "—" if row is None else _fmt(row.iloc[1]) + f" ({row.iloc[2]})",
                   "—" if row is None else _fmt(row.iloc[3]), r["contrainte limitante"])  # fmt: skip
-    console.print(t)
+    print_table(t)
     if len(v):
         last = v.iloc[-1]
         console.print(
@@ -333,7 +334,7 @@ def optimise(
             *[_fmt(r[f"fte_total_{p}"], 1) for p in inst.professions],
             "oui" if r["opens"] else "",
         )  # fmt: skip
-    console.print(t)
+    print_table(t, key_columns=3)
     plan = tabulate(inst, sol, g, objective)
     _print_years(plan)
     _print_served(plan)
@@ -343,7 +344,7 @@ def optimise(
         console.print(f"écrit : {csv}")
 
 
-def _print_cog(plan, sc) -> None:
+def _print_cog(plan, sc, out) -> None:
     """The COG plan in the terminal: per year, money and indicators, notes, scenarios."""
     s = plan.summary
     shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
@@ -354,7 +355,7 @@ def _print_cog(plan, sc) -> None:
     for r in s[shown].to_dict("records"):
         t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
                     else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    console.print(t)
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
     _print_years(plan)
     console.print(plan.comparison)
     _print_world_note(plan.instance)
@@ -368,7 +369,7 @@ def _print_cog(plan, sc) -> None:
         for r in keep:
             st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
                             for v in sc.loc[r]])  # fmt: skip
-        console.print(st)
+        print_table(st)
 
 
 @plan_app.command("cog")
@@ -461,20 +462,13 @@ def cog(
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
-    _print_cog(plan, sc)
+    _print_cog(plan, sc, out)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
-        from proxisante.report import (
-            build_territory_report,
-            needs_section,
-            plan_section,
-            write_html,
-        )
+        from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):
-            rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
-            rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
-            rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
+            rep = territory_report(ws, terr, plan=plan, plan_scenarios=sc)
             write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
 

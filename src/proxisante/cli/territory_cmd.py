@@ -16,6 +16,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     console,
     find_territory,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -199,11 +200,11 @@ def apl(
         if csv:
             typer.echo(text, nl=False)
         return
-    _print_gp_apl(rows, label, year)
+    _print_apl_table(rows, label, year)
 
 
-def _print_gp_apl(rows: list[dict], label: str, year: int) -> None:
-    """The GP APL table in the terminal: both APL, the zoning class, the counts by each."""
+def _print_apl_table(rows: list[dict], label: str, year: int) -> None:
+    """The official APL table of GPs, worst first, and its under-served counts."""
     from proxisante.workspace import UNDER_SERVED_APL, ZONING_APL_FR, ZONING_SHORT_FR
 
     t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
@@ -215,7 +216,7 @@ def _print_gp_apl(rows: list[dict], label: str, year: int) -> None:
         t.add_row(str(r["code_insee"]), str(r["nom"]), fr.fmt_int(r["pop_totale"]),
                   fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag,
                   ZONING_SHORT_FR[str(r["zoning_class"])])  # fmt: skip
-    console.print(t)
+    print_table(t)
     n_under = sum(bool(r["under_served"]) for r in rows)
     n_zip = sum(r["zoning_class"] == "priority" for r in rows)
     console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(rows))} sous "

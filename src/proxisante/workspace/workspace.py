@@ -76,11 +76,12 @@ from proxisante.workspace.search import SearchHit, resolve, search, searchable_s
 
 if TYPE_CHECKING:
     from proxisante.model.artefact import CalibratedModel
-    from proxisante.needs import NeedsData
+    from proxisante.needs import NeedsComparison, NeedsData
 
 __all__ = [
     "NEIGHBOUR_MINUTES",
     "SMALL_TERRITORY",
+    "NeedsReportInputs",
     "Workspace",
     "neighbours_within",
     "territory_of",
@@ -665,11 +666,11 @@ class Workspace:
             nurse_fte_change=applied.fte_change_by_commune("nurse"),
         )  # fmt: skip
 
-    def needs_report_inputs(self, territory: str | Territory) -> dict:
-        """Keyword arguments of :func:`proxisante.report.needs_section` for the territory:
-        comparison, home-care summary, the estimate sentence, references, prevention reach."""
+    def needs_report_inputs(self, territory: str | Territory) -> NeedsReportInputs:
+        """What :func:`proxisante.report.needs_section` shows for the territory: comparison,
+        home-care summary, the estimate sentence, references, prevention reach, medico-social
+        sites, commune names."""
         from proxisante.needs import (
-            DEFAULT_CUTOFF_MINUTES,
             ESTIMATE_SENTENCE_FR,
             SSIAD_FRANCE_PER_1000,
             home_care_summary,
@@ -681,17 +682,17 @@ class Workspace:
         t = self.territory(territory)
         data = self.needs()
         reach = prevention_reach(data, self.offer().sites)
-        return {
-            "comparison": self.territory_needs(t),
-            "home_care": home_care_summary(t.codes, data),
-            "estimate_sentence": ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES),
-            "cutoff_minutes": DEFAULT_CUTOFF_MINUTES,
-            "ssiad_france": SSIAD_FRANCE_PER_1000,
-            "ssiad_france_source": SSIAD_FRANCE_SOURCE,
-            "reach": reach[reach["commune"].isin(t.codes)].reset_index(drop=True),
-            "medico_social": medico_social_sites(self.offer().sites, t.codes),
-            "commune_names": dict(zip(t.communes["code_insee"], t.communes["nom"], strict=True)),
-        }
+        return NeedsReportInputs(
+            comparison=self.territory_needs(t),
+            home_care=home_care_summary(t.codes, data),
+            estimate_sentence=ESTIMATE_SENTENCE_FR.format(cutoff=CATCHMENT_MINUTES),
+            cutoff_minutes=CATCHMENT_MINUTES,
+            ssiad_france=SSIAD_FRANCE_PER_1000,
+            ssiad_france_source=SSIAD_FRANCE_SOURCE,
+            reach=reach[reach["commune"].isin(t.codes)].reset_index(drop=True),
+            medico_social=medico_social_sites(self.offer().sites, t.codes),
+            commune_names=dict(zip(t.communes["code_insee"], t.communes["nom"], strict=True)),
+        )
 
     # -- report inputs ----------------------------------------------------------------------
     def briefing(self, territory: str | Territory, *, year: int = 2023,
@@ -742,6 +743,25 @@ class Workspace:
         t = self.territory(territory)
         return neighbours_within(t, NEIGHBOUR_MINUTES) if len(t) <= SMALL_TERRITORY else None
 
+    def site_state(self, site_id: str, professions: Sequence[str] = ()) -> dict[str, object]:
+        """What ``offer edit`` changes at a site, in French, to show it before → after:
+        ``statut``, ``places autorisées`` (None when unknown) and « ETP <profession> » for
+        each of ``professions`` (0 at a closed site; headcounts counted as
+        :func:`proxisante.offer.site_supply` counts them)."""
+        from proxisante.professions import PROFESSIONS
+
+        offer = self.offer()
+        site = offer.site(site_id)
+        places = site.get("capacity_places")
+        state: dict[str, object] = {
+            "statut": "fermé" if site["status"] == "closed" else "ouvert",
+            "places autorisées": None if places is None or pd.isna(places) else int(places),
+        }
+        for prof in professions:
+            fte = site_supply(offer, profession=prof).set_index("site_id")["fte"]
+            state[f"ETP {PROFESSIONS[prof].plural_fr}"] = float(fte.get(site_id, 0.0))
+        return state
+
     def site_sources(self) -> dict[str, str]:
         """Site id → the ``source`` of the offer's sites (FINESS, and the pages they cite)."""
         sites = self.offer().sites
@@ -754,6 +774,29 @@ class Workspace:
             frames.append(apply_edits(scenario, self.offer()).opened[["site_id", "name"]])
         names = pd.concat(frames, ignore_index=True).drop_duplicates("site_id")
         return dict(zip(names["site_id"], names["name"], strict=True))
+
+
+@dataclasses.dataclass(frozen=True)
+class NeedsReportInputs:
+    """The figures of the report's section « Personnes âgées, maladies chroniques et
+    prévention » for one territory (:meth:`Workspace.needs_report_inputs`).
+
+    ``comparison``: :class:`proxisante.needs.NeedsComparison`; ``home_care``:
+    :func:`proxisante.needs.home_care_summary`; ``cutoff_minutes``: catchment of the access
+    measures; ``ssiad_france`` and its source: the national SSIAD reference; ``reach``: the
+    prevention reach of the territory's health centres; ``medico_social``: its open SSIAD,
+    SAAD and EHPAD; ``commune_names``: INSEE code → name.
+    """
+
+    comparison: NeedsComparison
+    home_care: dict
+    estimate_sentence: str
+    cutoff_minutes: float
+    ssiad_france: float
+    ssiad_france_source: str
+    reach: pd.DataFrame
+    medico_social: pd.DataFrame
+    commune_names: dict[str, str]
 
 
 def neighbours_within(territory: Territory, minutes: float) -> pd.DataFrame:
