@@ -14,6 +14,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -64,7 +65,7 @@ def show(
                   r.territory_text or _num(r.territory, ind.digits),
                   r.departement_text or _num(r.departement, ind.digits), _num(r.france, ind.digits),
                   f"{ind.level} ; {ind.source}{year}")  # fmt: skip
-    console.print(t)
+    print_table(t)
     console.print(
         f"[dim]{fr.fmt_int(comp.approximate_communes)} commune(s) sur "
         f"{fr.fmt_int(comp.communes)} rattachée(s) à leur bassin de vie 2022 de façon "
@@ -130,7 +131,7 @@ def prevention(
                   _num(r.screening_50_74_sole, 0), _num(r.flu_65_plus, 0),
                   _num(r.flu_65_plus_sole, 0), _num(r.home_75_plus, 0),
                   _num(r.home_75_plus_sole, 0))  # fmt: skip
-    console.print(t)
+    print_table(t)
     console.print("[dim]Centres de santé et maisons de santé de l'offre chargée (FINESS ; "
                   "ailleurs qu'en Occitanie, nombre par commune INSEE BPE 2021, « estimé », placé "
                   "au point de la commune). Âges estimés sauf import d'un fichier INSEE POP1B ; "

@@ -17,6 +17,7 @@ from proxisante.cli._common import (
     StoreOption,
     console,
     decimal,
+    print_table,
     progress,
     user_errors,
     whole,
@@ -243,7 +244,7 @@ def _print_years(plan) -> None:
                   _fmt(r["coût net (€)"]),
                   "—" if row is None else _fmt(row.iloc[1]) + f" ({row.iloc[2]})",
                   "—" if row is None else _fmt(row.iloc[3]), r["contrainte limitante"])  # fmt: skip
-    console.print(t)
+    print_table(t)
     if len(v):
         last = v.iloc[-1]
         console.print(
@@ -333,7 +334,7 @@ def optimise(
             *[_fmt(r[f"fte_total_{p}"], 1) for p in inst.professions],
             "oui" if r["opens"] else "",
         )  # fmt: skip
-    console.print(t)
+    print_table(t, key_columns=3)
     plan = tabulate(inst, sol, g, objective)
     _print_years(plan)
     _print_served(plan)
@@ -341,6 +342,34 @@ def optimise(
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
         write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"écrit : {csv}")
+
+
+def _print_cog(plan, sc, out) -> None:
+    """The COG plan in the terminal: per year, money and indicators, notes, scenarios."""
+    s = plan.summary
+    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
+             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
+             *[c for c in s.columns if c.startswith("habitants sous")][:2],
+             "contrainte limitante"]  # fmt: skip
+    t = Table(*shown)
+    for r in s[shown].to_dict("records"):
+        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
+                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
+    _print_years(plan)
+    console.print(plan.comparison)
+    _print_world_note(plan.instance)
+    for n in plan.notes:
+        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
+            console.print(n)
+    if sc is not None:
+        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
+                                                     "contrainte"))]  # fmt: skip
+        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
+        for r in keep:
+            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
+                            for v in sc.loc[r]])  # fmt: skip
+        print_table(st)
 
 
 @plan_app.command("cog")
@@ -433,30 +462,7 @@ def cog(
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
-    s = plan.summary
-    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
-             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
-             *[c for c in s.columns if c.startswith("habitants sous")][:2],
-             "contrainte limitante"]  # fmt: skip
-    t = Table(*shown)
-    for r in s[shown].to_dict("records"):
-        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
-                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    console.print(t)
-    _print_years(plan)
-    console.print(plan.comparison)
-    _print_world_note(inst)
-    for n in plan.notes:
-        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
-            console.print(n)
-    if sc is not None:
-        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
-                                                     "contrainte"))]  # fmt: skip
-        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
-        for r in keep:
-            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
-                            for v in sc.loc[r]])  # fmt: skip
-        console.print(st)
+    _print_cog(plan, sc, out)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
         from proxisante.report import territory_report, write_html

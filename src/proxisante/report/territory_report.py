@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from proxisante._fr import unbreakable_numbers_html
 from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.report._jinja import environment
@@ -73,6 +74,9 @@ class TerritoryReport:
     generated: date
     deputy: dict[str, str] | None = None
     sections: list[ReportSection] = field(default_factory=list)
+    #: The report's title (default « Accès aux médecins généralistes — <territory> »); a
+    #: scenario or plan report names its scenario or plan.
+    title: str = ""
     #: counts by the zoning APL (GPs under 65) and by the APL of every GP, of ``year``
     #: (:func:`proxisante.territory.zoning.zoning_headline`)
     zoning: dict[str, float] = field(default_factory=dict)
@@ -81,6 +85,20 @@ class TerritoryReport:
     outline: str | None = None
     outline_label: str = ""
     outline_source: str = ""
+
+
+def _communes_with_zoning(territory: Territory, table: pd.DataFrame, year: int):
+    """The territory's communes with their APL and zoning classes (worst APL first), and
+    the zoning table (:func:`proxisante.territory.zoning.commune_zoning`)."""
+    communes = territory.communes[
+        ["code_insee", "nom", "population", "population_year", "epci_nom", "departement"]
+    ].merge(table, on="code_insee", how="left", validate="one_to_one")
+    zoning = zoning_rule.commune_zoning(territory.codes, year)
+    communes = communes.merge(
+        zoning[["code_insee", "zoning_class", "access_class", "zoning_class_bassin"]],
+        on="code_insee", how="left", validate="one_to_one",
+    )  # fmt: skip
+    return communes.sort_values([f"apl_{year}", "nom"], na_position="last"), zoning
 
 
 def build_territory_report(
@@ -112,15 +130,7 @@ def build_territory_report(
             raise InputError(msg)
         previous_year = earlier[-1]
     table = territory_apl_table(territory.codes, years=(previous_year, year))
-    communes = territory.communes[
-        ["code_insee", "nom", "population", "population_year", "epci_nom", "departement"]
-    ].merge(table, on="code_insee", how="left", validate="one_to_one")
-    zoning = zoning_rule.commune_zoning(territory.codes, year)
-    communes = communes.merge(
-        zoning[["code_insee", "zoning_class", "access_class", "zoning_class_bassin"]],
-        on="code_insee", how="left", validate="one_to_one",
-    )  # fmt: skip
-    communes = communes.sort_values([f"apl_{year}", "nom"], na_position="last")
+    communes, zoning = _communes_with_zoning(territory, table, year)
     summary = under_served_population(table, year)
     summary_prev = under_served_population(table, previous_year)
     worst = communes[communes[f"apl_{year}"].notna()].head(5)
@@ -140,10 +150,9 @@ def build_territory_report(
         ignore_index=True,
     )
     props = shown[["code_insee", "nom", f"apl_{year}", f"apl_{previous_year}",
-                   f"pop_totale_{year}", "dans_territoire"]].rename(
-        columns={f"apl_{year}": "apl", f"apl_{previous_year}": "apl_prev",
-                 f"pop_totale_{year}": "population"}
-    )  # fmt: skip
+                   f"pop_totale_{year}", "dans_territoire"]].rename(columns={
+        f"apl_{year}": "apl", f"apl_{previous_year}": "apl_prev",
+        f"pop_totale_{year}": "population"})  # fmt: skip
     geometry = load_commune_geometry(props["code_insee"])
     geojson = communes_geojson(geometry, props)
     deputy = circonscription_deputy(territory.key) if territory.kind == "circo" else None
@@ -178,7 +187,7 @@ def render_html(report: TerritoryReport) -> str:
     """Render the report as one self-contained French HTML page."""
     y, p = report.year, report.previous_year
     template = environment().get_template("territory.html.j2")
-    return template.render(
+    html = template.render(
         r=report,
         t=report.territory,
         y=y,
@@ -195,6 +204,7 @@ def render_html(report: TerritoryReport) -> str:
         zoning_rule_fr=zoning_rule.ZONING_RULE_FR,
         zoning_area_fr=zoning_rule.AREA_NOTE_FR,
     )
+    return unbreakable_numbers_html(html)  # « 16 258 » never wraps inside the number
 
 
 def write_html(report: TerritoryReport, path: str | Path, *, option: str = "--out") -> Path:
