@@ -101,6 +101,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
               fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
@@ -217,6 +218,7 @@ SOLVER_STATUS_FR = {"Optimal": "optimal", "optimal": "optimal", "heuristic": "he
 
 def _fmt(x: float, digits: int = 0) -> str:
     """A number in French (comma, narrow no-break thousands separator)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
 
     return fr.fmt_dec(x, digits) if digits else fr.fmt_int(x)
@@ -224,6 +226,7 @@ def _fmt(x: float, digits: int = 0) -> str:
 
 def _print_world_note(inst) -> None:
     """The sources of the plan's evaluation world (model, headcount conversion), dimmed."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.markup import escape
 
     for row in inst.sources:
@@ -296,6 +299,7 @@ def optimise(
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline):
     where and who, cost per year, under-served inhabitants without and with the plan."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import greedy, solve_milp, table_format, tabulate, write_table
 
     bounds.check("time_limit_s", time_limit, where="--time-limit")
@@ -312,6 +316,7 @@ def optimise(
     with progress(f"Optimisation ({objective}, {inst.n_candidates} candidats)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
     from proxisante.workspace import SHORT_FR, comparison_sentence, threshold_fr
 
@@ -391,6 +396,7 @@ def cog(
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
     bounds.check("year", from_year, where="--from")
@@ -422,6 +428,7 @@ def cog(
         store=store, centre_gp_fte_per_person=centre_gp_fte_per_person,
     )  # fmt: skip
     if basis:
+        # deferred: loaded when the command runs, not at CLI start-up
         import dataclasses
 
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
@@ -459,6 +466,7 @@ def cog(
         console.print(st)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):

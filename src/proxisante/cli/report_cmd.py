@@ -24,6 +24,7 @@ def report(
 ) -> None:
     """Write the French report of a territory for a mayor or an MP: one-page summary,
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.report import territory_report, write_html
 
     check_output(out)  # a bad target is refused before the report is built

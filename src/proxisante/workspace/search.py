@@ -154,6 +154,7 @@ def build_search_index() -> dict[str, Any]:
     by ``scripts/build_default_data.py``, with the SHA-256 of its sources so that a stale
     index is never used.
     """
+    # deferred: the commune tables (pandas) only past the name index (fast start)
     from proxisante.territory import load_communes, load_former_communes
 
     c = load_communes()
@@ -275,6 +276,7 @@ def _explicit(text: str) -> list[SearchHit]:
     if m and search_key(m.group(1)) in ("circo", "circonscription"):
         key = "circo " + search_key(m.group(2))
     elif m:
+        # deferred: the commune tables (pandas) only past the name index (fast start)
         from proxisante.territory import select
 
         try:
@@ -447,6 +449,7 @@ def resolve(
     UnknownCodeError, InputError
         Nothing matches exactly: the selector's own error, with the closest names.
     """
+    # deferred: the commune tables (pandas) only past the name index (fast start)
     from proxisante.territory import select
 
     explicit = _explicit(text[:200])
@@ -506,6 +509,7 @@ def search_communes(text: str) -> pd.DataFrame:
     InputError
         ``text`` has no letter or digit.
     """
+    # deferred: the commune tables (pandas) only past the name index (fast start)
     from proxisante.territory import load_communes
 
     key = search_key(text)

@@ -10,9 +10,19 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
+from proxisante._fr import fmt_int, fmt_pct
+from proxisante.report import communes_geojson
 from proxisante.web.context import WebContext, get_context
 from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
-from proxisante.workspace import territory_of
+from proxisante.workspace import (
+    check_commune_codes,
+    load_commune_geometry,
+    load_communes,
+    load_departement_geometry,
+    territory_apl_table,
+    territory_of,
+    under_served_population,
+)
 
 __all__ = ["router"]
 
@@ -78,7 +88,6 @@ def sites(
 
 @lru_cache(maxsize=128)
 def _summary(selector: str) -> TerritorySummary:
-    from proxisante.workspace import territory_apl_table, under_served_population
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -109,8 +118,6 @@ def _summary(selector: str) -> TerritorySummary:
 
 @lru_cache(maxsize=128)
 def _geojson(selector: str) -> str:
-    from proxisante.report import communes_geojson
-    from proxisante.workspace import load_commune_geometry, territory_apl_table
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -120,13 +127,6 @@ def _geojson(selector: str) -> str:
 
 @lru_cache(maxsize=256)
 def _codes_geojson(codes: tuple[str, ...]) -> str:
-    from proxisante.report import communes_geojson
-    from proxisante.workspace import (
-        check_commune_codes,
-        load_commune_geometry,
-        load_communes,
-        territory_apl_table,
-    )
 
     check_commune_codes(codes)
     c = load_communes()
@@ -140,8 +140,6 @@ def _codes_geojson(codes: tuple[str, ...]) -> str:
 def national_answer() -> str:
     """The home page's answer, in French: inhabitants of under-served communes in France
     (official APL 2023 and its population), with the source."""
-    from proxisante._fr import fmt_int, fmt_pct
-    from proxisante.workspace import load_communes, territory_apl_table, under_served_population
 
     s = under_served_population(territory_apl_table(load_communes()["code_insee"]), 2023)
     return (f"En 2023, {fmt_int(s['under_served'])} habitants ({fmt_pct(s['share'])} de la "
@@ -153,12 +151,6 @@ def national_answer() -> str:
 
 @lru_cache(maxsize=1)
 def _departements_geojson() -> str:
-    from proxisante.workspace import (
-        load_communes,
-        load_departement_geometry,
-        territory_apl_table,
-        under_served_population,
-    )
 
     communes = load_communes()  # Paris, Lyon, Marseille: the APL is by arrondissement
     table = territory_apl_table(communes["code_insee"]).merge(
