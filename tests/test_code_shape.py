@@ -36,6 +36,7 @@ LONG_FUNCTIONS = {
     "report/exports.py:criticality_table": 82,
     "scenarios/projection.py:read_population_projection": 81,
     "plan/cog.py:tabulate": 84,
+    "report/territory_report.py:build_territory_report": 89,
 }
 FILE_REF = re.compile(
     r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-]+\.(?:md|py|csv|parquet|json|toml|yaml|txt))\b"

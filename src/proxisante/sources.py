@@ -18,6 +18,7 @@ __all__ = [
     "FINESS_SOURCE",
     "INSEE_LOCAL_SOURCE",
     "MEMBERSHIP_SOURCE",
+    "MINING_BASIN_SOURCE",
     "ZONING_DECREE",
     "ZONING_SOURCE",
     "Source",
@@ -73,6 +74,13 @@ COMMUNES_SOURCE = Source(
     "version 1.1.0",
 )
 
+MINING_BASIN_SOURCE = Source(
+    "Bassin minier du Nord-Pas-de-Calais : 330 communes et contour du périmètre",
+    "Mission Bassin Minier, « Bassin minier au sens de la Mission Bassin Minier » (geo2france), "
+    "repris par le dépôt rlespinasse/bassin-minier-unesco",
+    "https://github.com/rlespinasse/bassin-minier-unesco",
+    "commit db8dc78f (Licence Ouverte / Etalab 2.0)",
+)
 INSEE_LOCAL_SOURCE = Source(
     "Indicateurs des bassins de vie 2022 et des départements : part des 75 ans ou plus (2022), "
     "taux de pauvreté (2021), espérance de vie (2024), effectifs d'infirmiers (BPE 2024)",

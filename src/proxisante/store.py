@@ -120,6 +120,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        6,
+        "offer: commune-level entries of the offer (entry kind, number of establishments)",
+        """
+        ALTER TABLE sites ADD COLUMN entry VARCHAR;
+        ALTER TABLE sites ADD COLUMN establishments INTEGER;
+        """,
+    ),
 ]
 
 

@@ -15,6 +15,7 @@ from proxisante.cli._common import (
     console,
     console_err,
     find_territory,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -134,7 +135,7 @@ def _print_result(result) -> None:
         v = r.per_100k if per_100k else r.value
         t.add_row(r.code_insee, r.nom, fr.fmt_int(r.population),
                   "∞" if np.isinf(v) else fr.fmt_dec(v, 3))  # fmt: skip
-    console.print(t)
+    print_table(t)
     if len(res) > 40:
         console.print(f"(les 40 premières des {fr.fmt_int(len(res))} communes ; --csv ou --out "
                       "pour toutes)")  # fmt: skip

@@ -17,6 +17,7 @@ from proxisante.cli._common import (
     StoreOption,
     console,
     decimal,
+    print_table,
     progress,
     user_errors,
     whole,
@@ -246,7 +247,7 @@ def _print_years(plan) -> None:
                   _fmt(r["coût net (€)"]),
                   "—" if row is None else _fmt(row.iloc[1]) + f" ({row.iloc[2]})",
                   "—" if row is None else _fmt(row.iloc[3]), r["contrainte limitante"])  # fmt: skip
-    console.print(t)
+    print_table(t)
     if len(v):
         last = v.iloc[-1]
         console.print(
@@ -338,7 +339,7 @@ def optimise(
             *[_fmt(r[f"fte_total_{p}"], 1) for p in inst.professions],
             "oui" if r["opens"] else "",
         )  # fmt: skip
-    console.print(t)
+    print_table(t, key_columns=3)
     plan = tabulate(inst, sol, g, objective)
     _print_years(plan)
     _print_served(plan)
@@ -449,7 +450,7 @@ def cog(
     for r in s[shown].to_dict("records"):
         t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
                     else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    console.print(t)
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
     _print_years(plan)
     console.print(plan.comparison)
     _print_world_note(inst)
@@ -463,7 +464,7 @@ def cog(
         for r in keep:
             st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
                             for v in sc.loc[r]])  # fmt: skip
-        console.print(st)
+        print_table(st)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
         # deferred: loaded when the command runs, not at CLI start-up

@@ -16,6 +16,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -215,7 +216,7 @@ def list_(store: StoreOption = None) -> None:
     t = Table("nom", "créé le", "modifié le")
     for name, created, updated in rows:
         t.add_row(name, f"{created:%d/%m/%Y %H:%M}", f"{updated:%d/%m/%Y %H:%M}")
-    console.print(t)
+    print_table(t)
     console.print(f"{len(rows)} scénario(s)")
 
 
@@ -371,7 +372,7 @@ def run(
     summaries = {everywhere: res.summary()}
     if terr is not None:
         summaries = {terr.label: res.summary(codes)} | summaries
-    console.print(_summary_table(f"Scénario « {sc.name} »", summaries))
+    print_table(_summary_table(f"Scénario « {sc.name} »", summaries))
     console.print(f"[dim]Méthode : {res.method}[/]")
     for i, e in enumerate(sc.edits, start=1):
         console.print(f"[dim]modification {i} : {EDIT_KIND_FR.get(e.kind, e.kind)} ({e.kind})[/]")
@@ -385,7 +386,7 @@ def run(
                   "`proxisante apl --profession` pour le détail et les hypothèses.[/]")  # fmt: skip
     with progress("Soins à domicile et prévention…"):
         hc = res.home_care(codes)
-    console.print(_home_care_table(hc, terr.label if terr is not None else everywhere))
+    print_table(_home_care_table(hc, terr.label if terr is not None else everywhere))
     ssiad_before, ssiad_after = res.ssiad(codes)
     if not (ssiad_before.available and ssiad_after.available) or ssiad_after.population_note:
         console.print(
@@ -538,7 +539,7 @@ def criticality(
             drop = f"{fr.fmt_dec(r.max_apl_drop_p10, 3)}–{fr.fmt_dec(r.max_apl_drop_p90, 3)}"
             row += [under, drop] if has else ["", ""]
         t.add_row(*row)
-    console.print(t)
+    print_table(t, key_columns=2, note="toutes les colonnes, avec les fourchettes : --csv")
     # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import headcount_note_fr
 

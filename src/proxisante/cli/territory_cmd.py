@@ -16,6 +16,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     console,
     find_territory,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -220,7 +221,7 @@ def _print_apl_table(rows: list[dict], label: str, year: int) -> None:
         t.add_row(str(r["code_insee"]), str(r["nom"]), fr.fmt_int(r["pop_totale"]),
                   fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag,
                   ZONING_SHORT_FR[str(r["zoning_class"])])  # fmt: skip
-    console.print(t)
+    print_table(t)
     n_under = sum(bool(r["under_served"]) for r in rows)
     n_zip = sum(r["zoning_class"] == "priority" for r in rows)
     console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(rows))} sous "

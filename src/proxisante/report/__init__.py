@@ -9,8 +9,8 @@ computed).
 from proxisante.report.maps import APL_CLASSES, RESIDUAL_CLASSES, communes_geojson, js_classes
 from proxisante.report.model_quality_section import MODEL_QUALITY_TITLE, model_quality_section
 from proxisante.report.needs_section import NEEDS_TITLE, needs_section
-from proxisante.report.plan_section import plan_section
-from proxisante.report.scenario_section import scenario_section
+from proxisante.report.plan_section import plan_lead_section, plan_section
+from proxisante.report.scenario_section import scenario_lead_section, scenario_section
 from proxisante.report.territory_report import (
     ReportSection,
     TerritoryReport,
@@ -32,8 +32,10 @@ __all__ = [
     "js_classes",
     "model_quality_section",
     "needs_section",
+    "plan_lead_section",
     "plan_section",
     "render_html",
+    "scenario_lead_section",
     "scenario_section",
     "territory_report",
     "write_html",

@@ -302,7 +302,7 @@ def _basis(values: pd.Series) -> np.ndarray:
 
 def _yes_no_unknown(values: pd.Series) -> np.ndarray:
     return values.map(
-        lambda v: UNKNOWN if v is None or v != v else ("oui" if v else "non")
+        lambda v: UNKNOWN if v is None or pd.isna(v) else ("oui" if v else "non")
     ).to_numpy()
 
 
@@ -337,10 +337,19 @@ def needs_communes_table(table: pd.DataFrame) -> pd.DataFrame:
     out["source_des_ages"] = _basis(t["age_basis"])
     out["infirmiers_liberaux"] = _dec_or_unknown(t["nurses"], t["nurses"].notna(), 1).to_numpy()
     out["source_infirmiers"] = _basis(t["nurse_basis"])
-    access = {"nurses_per_1000_75": "infirmiers_accessibles_pour_1000_75_ans_et_plus",
-              "ssiad_per_1000_75": "places_ssiad_accessibles_pour_1000_75_ans_et_plus"}  # fmt: skip
-    for col, name in access.items():
-        out[name] = _dec_or_unknown(t[col], t[col].notna(), 1).to_numpy()
+    out["infirmiers_accessibles_pour_1000_75_ans_et_plus"] = _dec_or_unknown(
+        t["nurses_per_1000_75"], t["nurses_per_1000_75"].notna(), 1
+    ).to_numpy()
+    for key, word in (("ssiad", "ssiad"), ("ehpad", "ehpad")):
+        col = f"{key}_per_1000_75"
+        if col not in t.columns:
+            continue
+        unknown = t.get(f"{key}_unknown_in_reach", pd.Series(0, index=t.index)).fillna(0)
+        value = _dec_or_unknown(t[col], t[col].notna(), 1)
+        # services within reach whose places are unknown (INSEE BPE count only)
+        value = value.where(t[col].notna() | (unknown == 0), "places inconnues")
+        out[f"places_{word}_accessibles_pour_1000_75_ans_et_plus"] = value.to_numpy()
+        out[f"{word}_aux_places_inconnues_a_portee"] = unknown.astype(int).to_numpy()
     out["infirmiers_sous_le_seuil_hypothese"] = _yes_no_unknown(t["nurse_under_served"])
     out["ssiad_sous_le_seuil_hypothese"] = _yes_no_unknown(t["ssiad_under_served"])
     return out
@@ -353,7 +362,9 @@ def prevention_table(reach: pd.DataFrame) -> pd.DataFrame:
     r = reach.reset_index(drop=True)
     out = pd.DataFrame({
         "site": r["site_id"].to_numpy(), "nom_du_site": r["name"].to_numpy(),
-        "operateur": r["operator"].fillna("").to_numpy(), "code_commune": r["commune"].to_numpy(),
+        "operateur": (r["operator_fr"] if "operator_fr" in r.columns
+                      else r["operator"]).fillna("").to_numpy(),
+        "code_commune": r["commune"].to_numpy(),
     })  # fmt: skip
     names = {
         "screening_50_74": "habitants_50_74_ans_a_portee",
@@ -380,6 +391,10 @@ def needs_comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
     for col, name in (("territory", "territoire"), ("departement", "departement"),
                       ("france", "france")):  # fmt: skip
-        out[name] = _dec_or_unknown(f[col], f[col].notna(), 1).to_numpy()
+        value = _dec_or_unknown(f[col], f[col].notna(), 1)
+        if f"{col}_text" in f.columns:  # e.g. « places inconnues » where only counts are known
+            text = f[f"{col}_text"].fillna("")
+            value = value.where(f[col].notna() | (text == ""), text)
+        out[name] = value.to_numpy()
         out[f"base_{name}"] = f[f"{col}_basis"].fillna("").to_numpy()
     return out

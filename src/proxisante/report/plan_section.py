@@ -14,7 +14,7 @@ from proxisante.plan.cog import PROFESSION_FR, SHORT_FR, budget_label, mean_labe
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 
-__all__ = ["plan_section"]
+__all__ = ["plan_lead_section", "plan_section"]
 
 
 def _bars(values: list[float], labels: list[str], *, title: str, colour: str) -> str:
@@ -332,3 +332,43 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
             "(tableau « Sources et hypothèses » et feuille du même nom du fichier xlsx)."
         ],
     )
+
+
+def plan_lead_section(plan, place) -> ReportSection:
+    """The first page of a plan report: per year the hires, the net cost and the inhabitants
+    under the threshold with the plan and without it (« sans COG »), today's figure and the
+    comparison sentence; ``place`` is the territory's French name
+    (:class:`proxisante._fr.PlaceName`). The context (map, today) follows it."""
+    inst = plan.instance
+    s = plan.summary
+    years = [str(y) for y in s["année"]]
+    profs = inst.professions
+    block = inst.blocks[0]
+    th, sh = threshold_fr(block), SHORT_FR[block.profession]
+    hires = {f"recrutements {SHORT_FR[p]} (ETP)": f"recrutements {SHORT_FR[p]} (ETP)"
+             for p in profs}  # fmt: skip
+    cols = {"année": "année", **hires, "coût net (€)": "coût net (€)",
+            f"habitants sous {th} ({sh}) avec le plan": f"habitants sous {th} avec le plan",
+            f"habitants sous {th} ({sh}) sans COG": f"habitants sous {th} sans COG"}  # fmt: skip
+    table = s[list(cols)].rename(columns=cols)
+    last = s.iloc[-1]
+    with_plan = last[f"habitants sous {th} ({sh}) avec le plan"]
+    without = last[f"habitants sous {th} ({sh}) sans COG"]
+    today = next((n for n in plan.notes if n.startswith("Aujourd'hui")), "")
+    names = " et des ".join(PROFESSION_FR[p] for p in profs)
+    html = (
+        f"<p class='question' data-figure='question'><strong>Où recruter des {escape(names)} "
+        f"{escape(place.at)} de {years[0]} à {years[-1]}, et avec quel effet sur les habitants "
+        f"sous le seuil de {escape(th)} ?</strong></p>"
+        f"<div class='cards'><div class='card'><div class='value' data-figure='lead-plan'>"
+        f"{fr.fmt_int(with_plan)}</div><div class='label'>habitants {escape(place.of)} sous "
+        f"{escape(th)} en {years[-1]} avec le plan, au lieu de {fr.fmt_int(without)} sans COG "
+        "<span class='estimate'>(estimé)</span></div></div></div>"
+        + "<h3>Le plan année par année</h3>" + _table(table, cls="plan lead")
+        + f"<p>{escape(plan.comparison)}</p>"
+        + (f"<p class='note'>{escape(today)}</p>" if today else "")
+        + "<p class='note print-hint'>Le détail (où et qui, coûts, carte, hypothèses) suit. "
+        "Imprimer : la première page tient seule.</p>"
+    )  # fmt: skip
+    return ReportSection(title=f"Le plan {years[0]}-{years[-1]} en bref", html=html, lead=True,
+                         anchor="plan-en-bref")  # fmt: skip

@@ -119,8 +119,8 @@ def _profession_code(value: object) -> str:
 #: A profession code of :data:`PROFESSIONS`; aliases (``physio``, ``kine``…) are accepted.
 Profession = Annotated[str, BeforeValidator(_profession_code)]
 Category = Literal[
-    "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
-    "other",
+    "centre_de_sante", "maison_de_sante", "cpts", "ssiad", "saad", "ehpad",
+    "elderly_residential", "smr", "usld", "hospital", "accueil_de_jour", "other",
 ]  # fmt: skip
 
 

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
         read_commune_card,
     )
     from proxisante.territory.communes import commune_label
+    from proxisante.territory.mining_basins import mining_basin_contour
     from proxisante.territory.official_apl import UNDER_SERVED_APL
     from proxisante.territory.zoning import (
         ZONING_APL_FR,
@@ -150,6 +151,7 @@ __all__ = [
     "load_communes",
     "load_departement_geometry",
     "load_scenario",
+    "mining_basin_contour",
     "neighbours_within",
     "none_if_missing",
     "osrm_matrix",
@@ -236,6 +238,7 @@ __getattr__, __dir__ = lazy_exports(
         "load_communes": "proxisante.territory",
         "load_departement_geometry": "proxisante.territory",
         "load_scenario": "proxisante.scenarios",
+        "mining_basin_contour": "proxisante.territory.mining_basins",
         "none_if_missing": "proxisante.territory.card",
         "osrm_matrix": "proxisante.travel",
         "parse_fte_change": "proxisante.offer",

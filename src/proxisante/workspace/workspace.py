@@ -50,7 +50,7 @@ from proxisante.offer import (
     stored_imports,
 )
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
-from proxisante.professions import get_profession
+from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
     Scenario,
     ScenarioResult,
@@ -745,6 +745,24 @@ class Workspace:
         communes."""
         t = self.territory(territory)
         return neighbours_within(t, NEIGHBOUR_MINUTES) if len(t) <= SMALL_TERRITORY else None
+
+    def site_state(self, site_id: str, professions: Sequence[str] = ()) -> dict[str, object]:
+        """What ``offer edit`` changes at a site, in French, to show it before → after:
+        ``statut``, ``places autorisées`` (None when unknown) and « ETP <profession> » for
+        each of ``professions`` (0 at a closed site; headcounts counted as
+        :func:`proxisante.offer.site_supply` counts them)."""
+
+        offer = self.offer()
+        site = offer.site(site_id)
+        places = site.get("capacity_places")
+        state: dict[str, object] = {
+            "statut": "fermé" if site["status"] == "closed" else "ouvert",
+            "places autorisées": None if places is None or pd.isna(places) else int(places),
+        }
+        for prof in professions:
+            fte = site_supply(offer, profession=prof).set_index("site_id")["fte"]
+            state[f"ETP {PROFESSIONS[prof].plural_fr}"] = float(fte.get(site_id, 0.0))
+        return state
 
     def site_sources(self) -> dict[str, str]:
         """Site id → the ``source`` of the offer's sites (FINESS, and the pages they cite)."""

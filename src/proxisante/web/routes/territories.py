@@ -19,6 +19,7 @@ from proxisante.workspace import (
     load_commune_geometry,
     load_communes,
     load_departement_geometry,
+    mining_basin_contour,
     territory_apl_table,
     territory_of,
     under_served_population,
@@ -48,7 +49,8 @@ def territory(selector: str) -> TerritorySummary:
 
 @router.get("/api/territory/{selector}/geojson", include_in_schema=True)
 def territory_geojson(selector: str) -> Response:
-    """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326)."""
+    """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326); a mining basin's
+    collection also holds its perimeter (``contour``, a FeatureCollection)."""
     return Response(_geojson(selector[:1000]), media_type="application/geo+json")
 
 
@@ -122,7 +124,12 @@ def _geojson(selector: str) -> str:
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
     props = t.communes[["code_insee", "nom"]].merge(table[["code_insee", "apl_2023", "apl_2022"]])
-    return communes_geojson(load_commune_geometry(t.codes), props)
+    text = communes_geojson(load_commune_geometry(t.codes), props)
+    if t.kind != "bassin":
+        return text
+
+    # a mining basin's perimeter, as a foreign member of the collection (RFC 7946 § 6.1)
+    return text[:-1] + ',"contour":' + mining_basin_contour(t.key) + "}"
 
 
 @lru_cache(maxsize=256)

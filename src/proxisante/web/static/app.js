@@ -43,6 +43,7 @@
     if (state.map) { state.map.remove(); }
     state.map = proxisanteChoropleth("carte", state.geo, {
       key: key, title: title, classes: CLASSES, noData: "#bdbdbd", labelMinZoom: 10, legendExtra: SITES_LEGEND,
+      outline: state.contour || null, outlineLabel: "contour du bassin minier",
       attribution: "APL : DREES 2023 ; sites : FINESS, pages publiques", tooltip: [["apl_2023", "APL 2023"], ["apl_after", "après scénario"]]
     });
     var shown = [], bounds = state.map.choroplethLayer.getBounds();
@@ -145,7 +146,7 @@
     Promise.all([getJSON("/api/territory/" + encodeURIComponent(selector)),
                  getJSON("/api/territory/" + encodeURIComponent(selector) + "/geojson"),
                  getJSON("/api/sites?within_minutes=" + CATCHMENT_MINUTES + "&territory=" + encodeURIComponent(selector))]).then(function (r) {
-      var s = r[0]; state.summary = s; state.geo = r[1]; state.sites = r[2];
+      var s = r[0]; state.summary = s; state.geo = r[1]; state.sites = r[2]; state.contour = r[1].contour || null;
       return aroundSmallTerritory(s, r);
     }).then(function (r) {
       var s = r[0];
