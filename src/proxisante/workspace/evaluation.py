@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from proxisante.access import EvaluationBaseline
+from proxisante.access import EvaluationBaseline, baseline_professions
 from proxisante.model import calibrated_baseline, default_baseline
 from proxisante.offer import Offer
 from proxisante.scenarios import Scenario, ScenarioResult, evaluate
@@ -51,9 +51,11 @@ class EvaluationState:
         return world_baseline(self.model, year)
 
     def warm(self, years: tuple[int, ...] = (2023,)) -> None:
-        """Build the baselines of ``years`` now (a worker's start)."""
+        """Build the baselines of ``years`` now, with the other professions' estimated access
+        on them (a worker's start)."""
+
         for year in years:
-            self.baseline(year)
+            baseline_professions(self.baseline(year), self.offer)
 
     def evaluate(self, scenario: Scenario) -> ScenarioResult:
         """Evaluate ``scenario`` in this world (:func:`proxisante.scenarios.evaluate`)."""
