@@ -804,12 +804,20 @@ class Workspace:
         return dict(zip(sites["site_id"], sites["source"].fillna("").astype(str), strict=True))
 
     def site_names(self, scenario: Scenario | None = None) -> dict[str, str]:
-        """Site id → name for the offer's sites and the sites ``scenario`` opens."""
+        """Site id → name for the offer's sites and the sites ``scenario`` opens; the
+        ``commune:<INSEE>`` of its ``departures`` edits (professionals practising in the
+        commune) → « professionnels de <commune> (<code>) »."""
         frames = [self.offer().sites[["site_id", "name"]]]
         if scenario is not None:
             frames.append(apply_edits(scenario, self.offer()).opened[["site_id", "name"]])
         names = pd.concat(frames, ignore_index=True).drop_duplicates("site_id")
-        return dict(zip(names["site_id"], names["name"], strict=True))
+        out = dict(zip(names["site_id"], names["name"], strict=True))
+        communes = [e.commune for e in (scenario.edits if scenario is not None else ())
+                    if e.kind == "departures"]  # fmt: skip
+        if communes:
+            nom = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
+            out |= {f"commune:{c}": f"professionnels de {nom.get(c, c)} ({c})" for c in communes}
+        return out
 
 
 @dataclasses.dataclass(frozen=True)
