@@ -10,10 +10,21 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
+from proxisante._fr import fmt_int, fmt_pct
+from proxisante.report import communes_geojson
 from proxisante.web.context import WebContext, get_context
 from proxisante.web.guards import selector_text
 from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
-from proxisante.workspace import territory_of
+from proxisante.workspace import (
+    check_commune_codes,
+    load_commune_geometry,
+    load_communes,
+    load_departement_geometry,
+    mining_basin_contour,
+    territory_apl_table,
+    territory_of,
+    under_served_population,
+)
 
 __all__ = ["router"]
 
@@ -80,7 +91,6 @@ def sites(
 
 @lru_cache(maxsize=128)
 def _summary(selector: str) -> TerritorySummary:
-    from proxisante.workspace import territory_apl_table, under_served_population
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -143,8 +153,6 @@ def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict) -> dic
 
 @lru_cache(maxsize=128)
 def _geojson(selector: str) -> str:
-    from proxisante.report import communes_geojson
-    from proxisante.workspace import load_commune_geometry, territory_apl_table
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -152,7 +160,6 @@ def _geojson(selector: str) -> str:
     text = communes_geojson(load_commune_geometry(t.codes), props)
     if t.kind != "bassin":
         return text
-    from proxisante.workspace import mining_basin_contour
 
     # a mining basin's perimeter, as a foreign member of the collection (RFC 7946 § 6.1)
     return text[:-1] + ',"contour":' + mining_basin_contour(t.key) + "}"
@@ -160,13 +167,6 @@ def _geojson(selector: str) -> str:
 
 @lru_cache(maxsize=256)
 def _codes_geojson(codes: tuple[str, ...]) -> str:
-    from proxisante.report import communes_geojson
-    from proxisante.workspace import (
-        check_commune_codes,
-        load_commune_geometry,
-        load_communes,
-        territory_apl_table,
-    )
 
     check_commune_codes(codes)
     c = load_communes()
@@ -180,8 +180,6 @@ def _codes_geojson(codes: tuple[str, ...]) -> str:
 def national_answer() -> str:
     """The home page's answer, in French: inhabitants of under-served communes in France
     (official APL 2023 and its population), with the source."""
-    from proxisante._fr import fmt_int, fmt_pct
-    from proxisante.workspace import load_communes, territory_apl_table, under_served_population
 
     s = under_served_population(territory_apl_table(load_communes()["code_insee"]), 2023)
     return (f"En 2023, {fmt_int(s['under_served'])} habitants ({fmt_pct(s['share'])} de la "
@@ -193,12 +191,6 @@ def national_answer() -> str:
 
 @lru_cache(maxsize=1)
 def _departements_geojson() -> str:
-    from proxisante.workspace import (
-        load_communes,
-        load_departement_geometry,
-        territory_apl_table,
-        under_served_population,
-    )
 
     communes = load_communes()  # Paris, Lyon, Marseille: the APL is by arrondissement
     table = territory_apl_table(communes["code_insee"]).merge(
