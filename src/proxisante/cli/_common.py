@@ -26,10 +26,11 @@ def decimal(option: str) -> Callable[[str | float], float]:
     ``1e-3``); ``1_000``, ``0x10``, ``inf``, ``nan`` and non-ASCII digits (``١``) are refused
     with one line naming ``option`` (exit 2). The range is checked by the command
     (:mod:`proxisante.bounds`), naming the option too."""
-    # deferred: loaded when the command runs, not at CLI start-up
-    from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
 
     def parse(text: str | float) -> float:
+        # deferred: loaded when a value is parsed, not at CLI start-up
+        from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
+
         if isinstance(text, int | float):
             return float(text)
         if len(text) > MAX_NUMBER_CHARS or not DECIMAL.fullmatch(text.strip()):
