@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from proxisante.cli import app
+from tests.csv_fr import read_fr_csv
 
 runner = CliRunner()
 
@@ -31,7 +30,7 @@ def test_territory_search():
 def test_apl_csv_sorted_with_flag():
     res = runner.invoke(app, ["apl", "--territory", "dep:62", "--year", "2023", "--csv"])
     assert res.exit_code == 0, res.output
-    df = pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
+    df = read_fr_csv(res.stdout, dtype={"code_insee": str})
     assert len(df) == 887
     assert df["apl"].is_monotonic_increasing
     assert (df["under_served"] == (df["apl"] < 2.5)).all()
@@ -43,7 +42,7 @@ def test_apl_table_and_out_file(tmp_path):
     out = tmp_path / "apl.csv"
     res = runner.invoke(app, ["apl", "-t", "circo:12-02", "--out", str(out)])
     assert res.exit_code == 0
-    assert len(pd.read_csv(out)) == 96
+    assert len(read_fr_csv(out)) == 96
 
 
 def test_report_writes_html(tmp_path):

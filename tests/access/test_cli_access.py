@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
 from typer.testing import CliRunner
 
 from proxisante.cli import app
+from tests.csv_fr import read_fr_csv
 
 runner = CliRunner()
 
@@ -22,7 +20,7 @@ def test_access_apl_csv_and_gpkg(tmp_path):
     sup = _supply(tmp_path, "commune,fte,profession\n62523,3,gp\n62498,20,gp\n62498,30,nurse\n")
     res = runner.invoke(app, ["access", "-t", "epci:246200364", "--supply", str(sup), "--csv"])
     assert res.exit_code == 0, res.output
-    df = pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
+    df = read_fr_csv(res.stdout, dtype={"code_insee": str})
     assert len(df) == 36 and df["value"].is_monotonic_increasing
     assert (df["value"] >= 0).all()
     gpkg = tmp_path / "a.gpkg"
@@ -56,7 +54,7 @@ def test_fca_measures_per_100k_and_decay_choice(tmp_path):
         res = runner.invoke(app, ["access", "-t", "62523,62498", "--supply", str(sup), "--measure",
                                   measure, "--decay", decay, "--csv"])  # fmt: skip
         assert res.exit_code == 0, res.output
-        df = pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
+        df = read_fr_csv(res.stdout, dtype={"code_insee": str})
         values[measure, decay] = df.set_index("code_insee")["value"]
         if measure == "gravity":
             assert "per_100k" not in df.columns

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from typer.testing import CliRunner
 
 from proxisante.cli import app
+from tests.csv_fr import read_fr_csv
 
 runner = CliRunner()
 
@@ -17,10 +17,11 @@ def _run(*args):
 def test_needs_show_lens_case(tmp_path):
     res = _run("needs", "show", "-t", "62523", "--csv", tmp_path / "c.csv")
     assert res.exit_code == 0, res.output
-    table = pd.read_csv(tmp_path / "c.csv")
-    row = table.set_index("indicator").loc["poverty_rate"]
-    assert (row["territory"], row["france"], row["year"]) == (23.3, 13.0, 2021)
-    assert row["level"] == "bassin de vie 2022"
+    table = read_fr_csv(tmp_path / "c.csv")
+    row = table.set_index("indicateur").loc["Taux de pauvreté"]
+    assert (row["territoire"], row["france"], row["annee"]) == (23.3, 13.0, 2021)
+    assert row["niveau"] == "bassin de vie 2022"
+    assert table.set_index("indicateur")["territoire"].iloc[0] == 8.1  # rounded (8.0877…)
     assert "Estimations" in res.output and "hypothèse" in res.output
 
 
@@ -28,14 +29,40 @@ def test_needs_communes_and_prevention(tmp_path):
     out = tmp_path / "communes.csv"
     res = _run("needs", "communes", "-t", "epci:246200364", "--out", out)
     assert res.exit_code == 0, res.output
-    t = pd.read_csv(out, dtype={"code_insee": str})
+    t = read_fr_csv(out, dtype={"code_commune": str})
     assert len(t) == 36
-    assert {"pop_75_plus", "nurses_per_1000_75", "poverty_rate", "attachment"} <= set(t.columns)
-    assert (t["age_basis"] == "estimate_calibrated").all()
+    assert {"habitants_75_ans_et_plus", "infirmiers_accessibles_pour_1000_75_ans_et_plus",
+            "Taux de pauvreté (%, bassin de vie 2022, 2021)",
+            "rattachement_au_bassin_de_vie"} <= set(t.columns)  # fmt: skip
+    assert not any(c.isascii() and "_" in c and c.split("_")[0] in ("pop", "share", "nurse")
+                   for c in t.columns)  # fmt: skip
+    assert t["source_des_ages"].str.startswith("estimé").all()
+    assert (t["habitants"] == t["habitants"].round()).all()  # whole inhabitants
     res = _run("needs", "prevention", "--operator", "filieris", "--out", tmp_path / "p.csv")
     assert res.exit_code == 0, res.output
-    p = pd.read_csv(tmp_path / "p.csv")
-    assert (p["operator"] == "filieris").all() and (p["flu_65_plus"] > 0).all()
+    p = read_fr_csv(tmp_path / "p.csv")
+    assert (p["operateur"] == "filieris").all() and (
+        p["habitants_65_ans_et_plus_a_portee"] > 0
+    ).all()
+
+
+def test_needs_communes_xlsx_is_french_rounded_and_sourced(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "besoins.xlsx"
+    res = _run("needs", "communes", "-t", "62523", "--out", out)
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["besoins", "Sources"]
+    header = [c.value for c in wb["besoins"][1]]
+    assert "share_75_plus" not in header and "poverty_rate" not in header
+    assert "habitants_75_ans_et_plus" in header
+    row = dict(zip(header, [c.value for c in wb["besoins"][2]], strict=True))
+    assert row["habitants"] == 5255 and row["commune"] == "Loison-sous-Lens"
+    assert row["infirmiers_accessibles_pour_1000_75_ans_et_plus"] == 18.9
+    sources = [[c.value for c in r] for r in wb["Sources"].iter_rows(min_row=2)]
+    urls = " ".join(str(v) for r in sources for v in r)
+    assert "statistiques-locales.insee.fr" in urls and "cartosante" in urls
 
 
 def test_finess_without_capacities_says_capacite_inconnue(tmp_path):

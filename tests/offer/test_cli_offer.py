@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
 from typer.testing import CliRunner
 
 from proxisante.cli import app
+from tests.csv_fr import read_fr_csv
 from tests.offer.fixtures import good_finess_lines, structureet, write_finess
 
 runner = CliRunner()
@@ -24,7 +22,7 @@ def test_import_list_show_edit(tmp_path):
     assert res.exit_code == 0, res.output
     assert "importé : 3 ligne(s)" in res.output
     res = _run("offer", "list", "-t", "dep:62", "--category", "ssiad", "--csv", "--store", db)
-    df = pd.read_csv(io.StringIO(res.stdout), dtype=str)
+    df = read_fr_csv(res.stdout, dtype=str)
     assert df["site_id"].tolist() == ["620000002"]
     res = _run("offer", "list", "--operator", "filieris", "-t", "62523", "--csv", "--store", db)
     assert "620000001" in res.stdout

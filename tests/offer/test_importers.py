@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -158,6 +157,21 @@ def test_import_provenance_and_rollback(tmp_path):
     assert _snapshot(db) == before
 
 
+PAUSING_IMPORT = """
+import sys, time
+from proxisante.offer import importing
+insert_rows = importing.insert_rows
+def pausing(*args, **kwargs):
+    insert_rows(*args, **kwargs)
+    sys.stderr.write("paused inside the import transaction\\n")
+    sys.stderr.flush()
+    time.sleep(30)
+importing.insert_rows = pausing
+from proxisante.cli import main
+main({args!r})
+"""
+
+
 def test_killed_import_leaves_store_unchanged(tmp_path):
     db = tmp_path / "store.duckdb"
     first = write_finess(tmp_path, good_finess_lines()[:1])
@@ -165,12 +179,12 @@ def test_killed_import_leaves_store_unchanged(tmp_path):
         import_file("finess", first, store=st)
     before = _snapshot(db)
     second = write_finess(tmp_path, good_finess_lines(), name="second.csv")
-    env = dict(os.environ, PROXISANTE_TEST_IMPORT_PAUSE_SECONDS="30")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "proxisante", "offer", "import", "finess", str(second),
-         "--store", str(db)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    # the import's rows are inserted, then the process pauses inside the transaction: the
+    # module's insert_rows is wrapped in the child process (no hook in the production code)
+    script = PAUSING_IMPORT.format(args=["offer", "import", "finess", str(second), "--store",
+                                         str(db)])  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)  # fmt: skip
     # wait until the process says it is inside the transaction (rows inserted, pausing)
     line = proc.stderr.readline().decode()
     assert "paused inside the import transaction" in line, line

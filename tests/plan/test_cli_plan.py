@@ -8,6 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from proxisante.cli import app
+from tests.csv_fr import read_fr_csv
 
 
 def _run(tmp_path, *args):
@@ -22,7 +23,7 @@ def test_optimise_sorted_by_year_with_names_and_units(tmp_path):
     # numbers in French: decimal comma, no decimal point in the table's FTE
     assert re.search(r"\b\d+,\d\b", res.output) and not re.search(r"\b\d+\.\d\b", res.output)
     assert "estimé" in res.output and "modèle calibré" in res.output  # the plan's world
-    plan = pd.read_csv(tmp_path / "p.csv", dtype={"commune": str})
+    plan = read_fr_csv(tmp_path / "p.csv", dtype={"commune": str})
     assert plan["year"].is_monotonic_increasing
     assert plan["name"].notna().all()
     # no village of a few hundred inhabitants gets a centre (candidate rule)
@@ -98,12 +99,13 @@ def test_headcount_conversion_from_the_assumptions_file_or_the_option(tmp_path):
         res = _run(tmp_path, *args, "--assumptions", str(hyp), *option, "--csv", str(csv))
         assert res.exit_code == 0, res.output
         assert "1 personne = 0,5 ETP" in " ".join(res.output.split())  # the world's conversion
-        plans[name] = pd.read_csv(csv, dtype={"commune": str})
+        plans[name] = read_fr_csv(csv, dtype={"commune": str})
     pd.testing.assert_frame_equal(plans["file"], plans["option"])
     pd.testing.assert_frame_equal(plans["both"], plans["option"])
-    for value, expected in [("0", r"expected FTE per person in \(0, 1\]"),
-                            ("1.5", r"expected FTE per person in \(0, 1\]"),
-                            (".nan", "expected a number"), ("un", "expected a number")]:  # fmt: skip
+    for value, expected in [("0", r"expected a number of FTE/person in \(0, 1\]"),
+                            ("1.5", r"expected a number of FTE/person in \(0, 1\]"),
+                            (".nan", "expected a decimal number"),
+                            ("un", "expected a decimal number")]:  # fmt: skip
         hyp.write_text(f"centre_gp_fte_per_person: {value}\n", encoding="utf-8")
         res = _run(tmp_path, *args, "--assumptions", str(hyp))
         assert res.exit_code == 2, res.output

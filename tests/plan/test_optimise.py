@@ -24,7 +24,8 @@ from proxisante.plan import (
 
 # money in small units: a GP FTE costs 100 + 10 support and brings 60 (fees 50 + 20 % fixed)
 SMALL = dict(gp_fte_eur_per_year=100.0, support_eur_per_fte=10.0, gp_consultations_per_fte=50.0,
-             gp_tariff_eur=1.0, fixed_payment_share=0.2, opening_eur=150.0,
+             salaried_gp_consultations_per_fte=50.0, support_fte_per_gp_fte=0.0,
+             support_fte_per_other_fte=0.0, gp_tariff_eur=1.0, fixed_payment_share=0.2, opening_eur=150.0,
              site_eur_per_year=20.0, nurse_fte_eur_per_year=40.0, nurse_fees_eur_per_fte=20.0)  # fmt: skip
 EFF = np.array([
     [0.9, 0.0, 0.3],
@@ -74,7 +75,7 @@ def _net(inst: PlanInstance, x: np.ndarray, x_prev: np.ndarray, o: np.ndarray, o
     total = 0.0
     for i, p in enumerate(inst.professions):
         cost = a.gp_fte_eur_per_year if p == "gp" else a.nurse_fte_eur_per_year
-        fees = (a.gp_consultations_per_fte * a.gp_tariff_eur if p == "gp"
+        fees = (a.salaried_gp_consultations_per_fte * a.gp_tariff_eur if p == "gp"
                 else a.nurse_fees_eur_per_fte)  # fmt: skip
         activity = x_prev[i] + rho * (x[i] - x_prev[i])
         total += ((cost + a.support_eur_per_fte) * x[i]).sum()
@@ -211,8 +212,9 @@ def test_ramp_up_by_hand():
 
 
 def test_net_cost_by_hand():
-    # default assumptions: 1 GP FTE costs 130,000 + 25,000; brings 5,400 × 30 € = 162,000 €
-    # of fees + 15 % fixed payments = 186,300 €; first year at 50 % activity
+    # default assumptions: 1 GP FTE costs 80,000 × 1.42 = 113,600 € + 1.6 support FTE at
+    # 32,000 € + 8,000 € of other costs = 172,800 €; brings 4,220 × 30 € = 126,600 € of fees
+    # + 20 % fixed payments = 151,920 €; first year at 50 % activity: it never pays for itself
     from proxisante.plan.costs import site_year_costs
 
     inst = PlanInstance(
@@ -227,13 +229,13 @@ def test_net_cost_by_hand():
     fte[0, 1] = [0.0, 2.0]  # new site opens in 2026 with 2 FTE
     opened = np.array([[1.0, 1.0], [0.0, 1.0]])
     m = site_year_costs(inst, fte, opened).set_index(["candidate_id", "year"])
-    assert m.loc[("c0", 2025), "gross_eur"] == pytest.approx(155_000)
-    assert m.loc[("c0", 2025), "fees_eur"] == pytest.approx(81_000)
-    assert m.loc[("c0", 2025), "income_eur"] == pytest.approx(93_150)
-    assert m.loc[("c0", 2025), "net_eur"] == pytest.approx(61_850)
-    assert m.loc[("c0", 2026), "net_eur"] == pytest.approx(155_000 - 186_300)
-    # the new centre: 300,000 opening + 80,000 running + 2 × 155,000 − 2 × 93,150
-    assert m.loc[("c1", 2026), "net_eur"] == pytest.approx(300_000 + 80_000 + 310_000 - 186_300)
+    assert m.loc[("c0", 2025), "gross_eur"] == pytest.approx(172_800)
+    assert m.loc[("c0", 2025), "fees_eur"] == pytest.approx(63_300)
+    assert m.loc[("c0", 2025), "income_eur"] == pytest.approx(75_960)
+    assert m.loc[("c0", 2025), "net_eur"] == pytest.approx(96_840)
+    assert m.loc[("c0", 2026), "net_eur"] == pytest.approx(172_800 - 151_920)
+    # the new centre: 300,000 opening + 80,000 running + 2 × 172,800 − 2 × 75,960
+    assert m.loc[("c1", 2026), "net_eur"] == pytest.approx(300_000 + 80_000 + 345_600 - 151_920)
     assert ("c1", 2025) not in m.index
 
 

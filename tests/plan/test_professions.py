@@ -59,7 +59,8 @@ def test_plan_respects_budget_and_hiring_and_speaks_of_the_profession(physio):
     x, o = sol.fte[0], sol.open
     o_prev = np.concatenate([physio.existing[:, None].astype(float), o[:, :-1]], axis=1)
     for t in range(len(physio.years)):  # hand form: no income, cost per FTE + running costs
-        cost = ((60_000.0 + a.support_eur_per_fte) * x[:, t].sum()
+        support = a.support_fte_per_other_fte * a.support_staff_eur_per_fte + a.support_eur_per_fte
+        cost = ((60_000.0 + support) * x[:, t].sum()
                 + a.opening_eur * (o[new, t] - o_prev[new, t]).sum()
                 + a.site_eur_per_year * o[new, t].sum())  # fmt: skip
         assert cost <= physio.budget_eur[t] + 1e-6

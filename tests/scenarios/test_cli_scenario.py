@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from proxisante.cli import app
 from proxisante.store import MIGRATIONS, Store
 from proxisante.territory import select
+from tests.csv_fr import read_fr_csv
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -36,17 +37,17 @@ def test_new_list_edit_export_run_compare(tmp_path):
     csv = tmp_path / "impact.csv"
     res = _run("scenario", "run", "carmaux", "-t", "dep:81", "--csv", csv, "--store", store)
     assert res.exit_code == 0, res.output
-    df = pd.read_csv(csv, dtype={"code_commune": str})
+    df = read_fr_csv(csv, dtype={"code_commune": str})
     assert len(df) == len(select("dep:81"))
     cmp_csv = tmp_path / "compare.csv"
     res = _run("scenario", "compare", "carmaux", "gard", "-t", "dep:30", "--csv", cmp_csv,
                "--store", store)  # fmt: skip
     assert res.exit_code == 0 and "Comparaison" in res.output
-    cmp = pd.read_csv(cmp_csv, dtype=str).set_index("code_commune")
+    cmp = read_fr_csv(cmp_csv, dtype=str).set_index("code_commune")
     assert list(cmp.columns) == ["commune", "departement", "population", "apl_avant",
                                  "apl_apres_carmaux", "apl_apres_gard"]  # fmt: skip
     assert cmp.loc["30037", "commune"] == "Bessèges"
-    assert cmp["apl_apres_gard"].str.fullmatch(r"\d+\.\d{1,3}").all()
+    assert cmp["apl_apres_gard"].str.fullmatch(r"\d+,\d{1,3}").all()
 
 
 def test_run_example_with_report(tmp_path):
@@ -56,7 +57,7 @@ def test_run_example_with_report(tmp_path):
     assert res.exit_code == 0, res.output
     # the CSV is an export like the others: French columns, names beside codes, rounded
     # figures, estimates said so with their P10–P90 range
-    df = pd.read_csv(csv, dtype=str).set_index("code_commune")
+    df = read_fr_csv(csv, dtype=str).set_index("code_commune")
     assert len(df) == len(select("dep:30"))
     assert {"commune", "departement", "population", "apl_avant", "variation_apl",
             "variation_apl_p10", "variation_apl_p90", "apl_apres", "apl_apres_p10",
@@ -66,18 +67,18 @@ def test_run_example_with_report(tmp_path):
     assert bonnevaux["commune"] == "Bonnevaux" and bonnevaux["departement"] == "30 Gard"
     assert df["population"].str.fullmatch(r"\d+").all()
     for col in ("apl_avant", "variation_apl", "apl_apres", "variation_apl_p10"):
-        assert df[col].str.fullmatch(r"-?\d+\.\d{1,3}").all(), col
-    assert (df["apl_apres"].astype(float) >= 0).all()
-    assert (df["apl_apres_p10"].astype(float) >= 0).all()
-    changed = df[df["variation_apl"].astype(float) != 0]
+        assert df[col].str.fullmatch(r"-?\d+,\d{1,3}").all(), col
+    assert (df["apl_apres"].str.replace(",", ".").astype(float) >= 0).all()
+    assert (df["apl_apres_p10"].str.replace(",", ".").astype(float) >= 0).all()
+    changed = df[df["variation_apl"].str.replace(",", ".").astype(float) != 0]
     assert len(changed) > 10 and (changed["statut_apl_apres"] == "estimée").all()
     assert changed["methode"].str.contains("modèle calibré").all()
     p10, p90 = (
-        changed["variation_apl_p10"].astype(float),
-        changed["variation_apl_p90"].astype(float),
+        changed["variation_apl_p10"].str.replace(",", ".").astype(float),
+        changed["variation_apl_p90"].str.replace(",", ".").astype(float),
     )
     assert (p10 <= p90).all()
-    same = df[df["variation_apl"].astype(float) == 0]
+    same = df[df["variation_apl"].str.replace(",", ".").astype(float) == 0]
     assert (same["statut_apl_apres"] == "officielle DREES 2023 (inchangée)").all()
     assert set(df["passe_sous_2_5"]) <= {"oui", "non"}
     sheets = pd.read_excel(xlsx, sheet_name=None)
@@ -94,7 +95,7 @@ def test_criticality_cli(tmp_path):
     csv = tmp_path / "rank.csv"
     res = _run("scenario", "criticality", "--operator", "filieris", "--csv", csv)
     assert res.exit_code == 0, res.output
-    rank = pd.read_csv(csv, dtype=str)
+    rank = read_fr_csv(csv, dtype=str)
     assert rank["rang"].iloc[0] == "1" and len(rank) >= 9
     # names beside codes, one row per physical site, unknown staff written « inconnu »
     assert {"code_commune", "commune", "nom_du_site"} <= set(rank.columns)
@@ -113,7 +114,7 @@ def test_criticality_cli(tmp_path):
     # rounded figures: no float noise, populations whole
     known = rank[rank["effectif_medecins_generalistes"] == "publié"]
     assert known["habitants_touches"].str.fullmatch(r"\d+").all()
-    assert known["baisse_max_apl"].str.fullmatch(r"\d+(\.\d{1,3})?").all()
+    assert known["baisse_max_apl"].str.fullmatch(r"\d+(,\d{1,3})?").all()
 
 
 def test_criticality_xlsx_has_a_sources_sheet(tmp_path):
@@ -169,7 +170,7 @@ def test_population_change_with_full_supply(tmp_path):
     out = tmp_path / "impact.csv"
     res = _run("scenario", "run", sc, "-t", "62498", "--full-supply", supply, "--csv", out)
     assert res.exit_code == 0, res.output
-    lens = pd.read_csv(out, dtype={"code_commune": str}).set_index("code_commune").loc["62498"]
+    lens = read_fr_csv(out, dtype={"code_commune": str}).set_index("code_commune").loc["62498"]
     assert lens["variation_apl"] < 0  # 20 % more people share the same doctors
     assert lens["population_apres"] == round(1.2 * lens["population"])
     # a full recompute from the user's supply is neither official nor estimated by us
@@ -189,7 +190,7 @@ def test_scenarios_use_the_offer_imported_in_the_store(tmp_path):
     assert res.exit_code == 0, res.output
     res = _run("scenario", "run", "loison", "-t", "62523", "--csv", csv, "--store", store)
     assert res.exit_code == 0, res.output
-    row = pd.read_csv(csv, dtype={"code_commune": str}).set_index("code_commune").loc["62523"]
+    row = read_fr_csv(csv, dtype={"code_commune": str}).set_index("code_commune").loc["62523"]
     assert row["variation_apl"] < 0
     # without the store the site is unknown
     res = _run(
@@ -208,7 +209,7 @@ def test_run_with_imported_travel_matrix(tmp_path):
     res = _run("scenario", "run", ex, "-t", "dep:30", "--travel", "matrix", "--matrix", matrix,
                "--csv", csv)  # fmt: skip
     assert res.exit_code == 0, res.output
-    df = pd.read_csv(csv, dtype={"code_commune": str})
+    df = read_fr_csv(csv, dtype={"code_commune": str})
     assert len(df) == len(select("dep:30")) and (df["variation_apl"] <= 0).all()
     assert (df["variation_apl"] < 0).sum() > 10
     res = _run("scenario", "run", ex, "--travel", "matrix", "--matrix", matrix)
@@ -221,9 +222,9 @@ def test_criticality_centre_gp_fte_per_person_is_a_stated_assumption(tmp_path):
                "--centre-gp-fte-per-person", "0.5")  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "hypothèse" in res.output and "0,5 ETP" in " ".join(res.output.split())
-    rank = pd.read_csv(csv, dtype=str).set_index("site")
+    rank = read_fr_csv(csv, dtype=str).set_index("site")
     # Carmaux: 6 GPs published as a headcount → 3 FTE at 0.5 FTE per person
-    assert rank.loc["filieris-centre-de-sante-de-carmaux", "medecins_generalistes_etp"] == "3.0"
+    assert rank.loc["filieris-centre-de-sante-de-carmaux", "medecins_generalistes_etp"] == "3,0"
     res = _run("scenario", "criticality", "--operator", "filieris",
                "--centre-gp-fte-per-person", "0")  # fmt: skip
     assert res.exit_code == 2 and "expected a number in (0, 1]" in res.output

@@ -37,7 +37,7 @@ def test_round_trip(tmp_path, suffix):
         ({"kind": "close_sites", "sites": []}, r"edit #1 \(close_sites\), field 'sites'"),
         ({"kind": "close_sites", "sites": ["a", "a"]}, r"sites listed twice"),
         ({"kind": "open_site", "site": "n", "name": "c", "commune": "62523", "fte": {"gp": -1}},
-         r"edit #1 \(open_site\), field 'fte.gp'.*greater than 0"),
+         r"edit #1 \(open_site\), field 'fte.gp.: open_fte was -1(.0)?; expected a number of FTE in \(0, 10,000\]"),
         ({"kind": "open_site", "site": "n", "name": "c", "commune": "6252", "fte": {"gp": 1}},
          r"field 'commune'"),
         ({"kind": "open_site", "site": "n", "name": "c", "commune": "62523", "fte": {"surgeon": 1}},

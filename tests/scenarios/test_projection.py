@@ -17,6 +17,7 @@ from proxisante.scenarios import (
     read_population_projection,
 )
 from proxisante.territory import load_communes
+from tests.csv_fr import read_fr_csv
 
 
 def _write(tmp_path, text, name="projection.csv", encoding="utf-8"):
@@ -124,7 +125,7 @@ def test_cli_new_with_population_file_and_run(tmp_path):
     res = runner.invoke(app, ["scenario", "run", "lens-2030", "-t", "62498", "--full-supply",
                               str(supply), "--csv", str(out), "--store", str(store)])  # fmt: skip
     assert res.exit_code == 0, res.output
-    row = pd.read_csv(out, dtype={"code_commune": str}).set_index("code_commune").loc["62498"]
+    row = read_fr_csv(out, dtype={"code_commune": str}).set_index("code_commune").loc["62498"]
     assert row["population_apres"] == 40000
     bad = _write(tmp_path, "code;population\n62498;0\n", name="bad.csv")
     res = runner.invoke(app, ["scenario", "new", "bad", "--population-file", str(bad),

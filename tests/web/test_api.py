@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from proxisante.web import create_app
+from tests.csv_fr import read_fr_csv
 
 TOKEN = "test-token-123"
 BASE = "http://127.0.0.1"
@@ -55,9 +56,13 @@ def test_territory_page_and_downloads(client):
     assert "Personnes âgées, maladies chroniques et prévention" in r.text
     assert "23,3" in r.text and "13,0" in r.text
     csv = client.get("/download/62523.csv")
+    assert read_fr_csv(csv.content, dtype={"code_insee": str})["apl_2023"].iloc[0] == 6.558
+    plain = client.get("/download/62523.csv?csv=international")
     assert (
-        pd.read_csv(io.StringIO(csv.text), dtype={"code_insee": str})["apl_2023"].iloc[0] == 6.558
+        pd.read_csv(io.BytesIO(plain.content), dtype={"code_insee": str})["apl_2023"].iloc[0]
+        == 6.558
     )
+    assert client.get("/download/62523.csv?csv=excel").status_code == 400
     xlsx = client.get("/download/62523.xlsx").content
     assert xlsx[:2] == b"PK"
     sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None)

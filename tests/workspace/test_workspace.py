@@ -8,6 +8,7 @@ import pytest
 from proxisante.errors import InputError
 from proxisante.scenarios import parse_scenario
 from proxisante.workspace import Workspace, table_bytes, table_format, write_table
+from tests.csv_fr import read_fr_csv
 
 TABLE = pd.DataFrame({"code_insee": ["62523", "62498"], "apl": [6.558, 3.25]})
 
@@ -16,7 +17,7 @@ TABLE = pd.DataFrame({"code_insee": ["62523", "62498"], "apl": [6.558, 3.25]})
 def test_write_table_round_trip(tmp_path, fmt):
     path = write_table(TABLE, tmp_path / f"t.{fmt}", layer="apl")
     if fmt == "csv":
-        back = pd.read_csv(path, dtype={"code_insee": str})
+        back = read_fr_csv(path, dtype={"code_insee": str})
     elif fmt == "xlsx":
         back = pd.read_excel(path, dtype={"code_insee": str})
     elif fmt == "parquet":

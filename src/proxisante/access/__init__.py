@@ -61,12 +61,19 @@ from proxisante.access.fca import (
 )
 from proxisante.access.incremental import Catchment, apply_supply_change, supply_change_delta
 from proxisante.access.measures import MEASURE_REGISTRY, AccessMeasure, measure_by_name
+from proxisante.access.professions import (
+    ESTIMATED_PROFESSIONS,
+    ProfessionAccess,
+    baseline_professions,
+    profession_access,
+)
 from proxisante.access.supply_file import read_supply_file
 
 __all__ = [
     "CONSULTATIONS_PER_FTE",
     "DECAY_NAMES",
     "DREES_APL_STEP",
+    "ESTIMATED_PROFESSIONS",
     "LUO_QI_ZONES",
     "MEASURES",
     "MEASURE_REGISTRY",
@@ -82,6 +89,7 @@ __all__ = [
     "GaussianDecay",
     "LinearDecay",
     "PowerDecay",
+    "ProfessionAccess",
     "StepDecay",
     "access_table",
     "align_demand",
@@ -90,6 +98,7 @@ __all__ = [
     "apl_under_65",
     "apply_supply_change",
     "balanced",
+    "baseline_professions",
     "catchment_weights",
     "compute_access",
     "consultations_by_site",
@@ -104,6 +113,7 @@ __all__ = [
     "measure_by_name",
     "modified_two_step",
     "nearest_minutes",
+    "profession_access",
     "read_supply_file",
     "site_demand",
     "standardise_population",

@@ -64,9 +64,12 @@ class Catchment:
         return cls(weights=w, weights_csc=sp.csc_array(w), demand=p, site_demand=site_demand(w, p))
 
     def with_demand(self, demand) -> Catchment:
-        """The same weights with another demand per origin (e.g. a population change): a
-        full recompute of ``D_j`` (population changes are not marginal)."""
-        return Catchment.from_weights(self.weights, demand)
+        """The same weights with another demand per origin (e.g. a population change, or
+        another profession's demand): a full recompute of ``D_j`` (demand changes are not
+        marginal); the weights, already checked, are shared."""
+        p = check_vector(demand, name="demand", length=self.shape[0], unit="inhabitants")
+        return Catchment(weights=self.weights, weights_csc=self.weights_csc, demand=p,
+                         site_demand=site_demand(self.weights, p))  # fmt: skip
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from proxisante.errors import DataFileError, UnknownCommuneError
+from proxisante.errors import DataFileError, InputError, UnknownCommuneError
 from proxisante.offer import CONSULTATIONS_PER_FTE
+from proxisante.professions import get_profession
 from proxisante.territory import check_commune_codes
 
 __all__ = ["read_supply_file"]
@@ -39,7 +40,8 @@ def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.Data
         raise DataFileError(str(path), msg)
     line = pd.Series(np.arange(len(df)) + 2, index=df.index)
     if "profession" in df.columns:
-        df = df[df["profession"].str.strip().str.lower() == profession]
+        wanted = get_profession(profession).code
+        df = df[df["profession"].map(_profession_code) == wanted]
         if df.empty:
             raise DataFileError(
                 str(path), f"no row with profession '{profession}'", field="profession"
@@ -73,3 +75,11 @@ def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.Data
         msg = "row has neither fte nor consultations"
         raise DataFileError(str(path), msg, line=int(line[i]), field="fte")
     return pd.DataFrame({"destination": codes.to_numpy(), "supply": supply.to_numpy(dtype=float)})
+
+
+def _profession_code(name: str) -> str:
+    """The registry code a file's profession names (aliases accepted), '' when unknown."""
+    try:
+        return get_profession(name).code
+    except InputError:
+        return ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import functools
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,13 +14,57 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from proxisante.errors import ProxisanteError
+from proxisante.errors import ProxisanteError, shorten
 
 if TYPE_CHECKING:
     from proxisante.workspace import Territory, Workspace
 
+
+def decimal(text: str | float) -> float:
+    """Parser of the numeric options: a decimal number in ASCII digits (``2.5``, ``1e-3``);
+    ``1_000``, ``0x10``, ``inf``, ``nan`` and non-ASCII digits (``١``) are refused as
+    malformed, like any unreadable option value. The range is checked by the command
+    (:mod:`proxisante.bounds`), naming the option."""
+    from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
+
+    if isinstance(text, int | float):
+        return float(text)
+    if len(text) > MAX_NUMBER_CHARS or not DECIMAL.fullmatch(text.strip()):
+        raise typer.BadParameter(f"'{shorten(text, 40)}' is not a decimal number in ASCII "
+                                 "digits (e.g. 2.5)")  # fmt: skip
+    return float(text)
+
+
+def whole(text: str | int) -> int:
+    """Parser of the whole-number options: ASCII digits only (see :func:`decimal`)."""
+    if isinstance(text, int):
+        return text
+    if len(text) > 20 or not re.fullmatch(r"[+-]?[0-9]+", text.strip(), re.ASCII):
+        raise typer.BadParameter(f"'{shorten(text, 40)}' is not a whole number in ASCII "
+                                 "digits (e.g. 12)")  # fmt: skip
+    return int(text)
+
+
 #: ``--store PATH`` of the commands that read or write the store.
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (DuckDB)")]
+
+
+class CsvFormat(enum.StrEnum):
+    """The CSV dialects of :data:`proxisante._csv.CSV_FORMATS` (tested equal)."""
+
+    fr = "fr"
+    international = "international"
+
+
+#: ``--csv-format`` of every command that writes CSV (:mod:`proxisante._csv`).
+CsvFormatOption = Annotated[
+    CsvFormat,
+    typer.Option(
+        "--csv-format",
+        help="CSV for French spreadsheets ('fr': ';', decimal comma, UTF-8 with BOM; the "
+        "default) or for scripts ('international': ',', decimal point, no BOM)",
+    ),
+]
 #: ``--centre-gp-fte-per-person`` of the commands that convert headcounts to FTE
 #: (scenarios, criticality, plans): one option, one conversion
 #: (:func:`proxisante.offer.staff_fte`).
@@ -26,6 +72,7 @@ CentreFteOption = Annotated[
     float | None,
     typer.Option(
         "--centre-gp-fte-per-person",
+        parser=decimal,
         help="FTE counted per salaried GP of a centre de santé known by headcount only: an "
         "assumption (« hypothèse »), no public source found; in (0, 1]; default 1.0",
     ),

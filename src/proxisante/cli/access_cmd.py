@@ -10,6 +10,8 @@ from rich.table import Table
 
 from proxisante import _fr as fr
 from proxisante.cli._common import (
+    CsvFormat,
+    CsvFormatOption,
     console,
     console_err,
     find_territory,
@@ -36,7 +38,13 @@ def access(
             help="apl | 2sfca | e2sfca | 3sfca | m2sfca | bfca | gravity | nearest | coverage"
         ),
     ] = "apl",
-    profession: Annotated[str, typer.Option(help="Rows of the supply file to use")] = "gp",
+    profession: Annotated[
+        str,
+        typer.Option(
+            help="gp | nurse | physio | midwife | dentist (rows of the supply file; without "
+            "--supply, the BPE 2021 estimate for the professions other than GPs)"
+        ),
+    ] = "gp",
     year: Annotated[int, typer.Option(help="Year of the DREES standardised population")] = 2023,
     travel: Annotated[str, typer.Option(help="estimate | osrm | matrix")] = "estimate",
     network: Annotated[
@@ -61,42 +69,55 @@ def access(
     ] = "default",
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write .csv or .gpkg (GeoPackage)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Compute an access measure for every commune of a territory.
 
     Demand: DREES standardised population of YEAR for every French commune; supply: the
     file's FTE (or consultations for the APL, FTE × 5,400 otherwise); without --supply, for
-    GPs, the calibrated model's supply (estimé), on its calibrated travel times for the APL;
+    GPs, the calibrated model's supply (estimé), on its calibrated travel times for the APL,
+    for the other professions the INSEE BPE 2021 libéral headcount plus the offer's salaried
+    staff (estimé); --measure apl of another profession is `proxisante apl --profession`;
     times: offline estimate, OSRM road network or an imported matrix. Computed nationally
     (a second or two), reported for the territory, so catchments crossing its border are
     right.
     """
-    # deferred: numpy and the workspace load only when the command runs (CLI start-up)
-    import numpy as np
-
-    from proxisante.workspace import AccessRequest, table_format, write_table
+    # deferred: the workspace (numpy, pandas) loads only when the command runs (CLI start-up)
+    from proxisante.workspace import AccessRequest, csv_bytes, table_format, write_table
 
     request = AccessRequest(supply=supply, measure=measure, profession=profession, year=year,
                             travel=travel, network=network, matrix=matrix, cutoff_minutes=cutoff,
                             decay=decay)  # fmt: skip
     request.cutoff()  # a wrong measure or APL cut-off is refused before any reading
+    if request.measure == "apl" and request.profession_code() != "gp":
+        from proxisante.cli.territory_cmd import profession_apl_output
+
+        profession_apl_output(territory, request.profession_code(), year=year, csv=csv, out=out,
+                              supply=supply, csv_format=csv_format)  # fmt: skip
+        return
     with progress("Lecture du territoire…"):
         terr = find_territory(territory)
     if out is not None:
         table_format(out, accepted=("csv", "gpkg"))
     result = workspace().access(terr, request, stage=progress)
-    if result.model_id is not None:
-        console_err.print(f"[yellow]note :[/] sans --supply : offre de médecins généralistes du "
-                          f"modèle calibré {result.model_id} (estimé, voir `proxisante model "
-                          "show`)")  # fmt: skip
-    res, per_100k = result.table, result.per_100k
+    if result.supply_note:
+        console_err.print(f"[yellow]note :[/] {result.supply_note}")
+    res = result.table
     if out is not None:
-        write_table(res, out, layer=measure, accepted=("csv", "gpkg"))
+        write_table(res, out, layer=measure, accepted=("csv", "gpkg"), csv_format=csv_format)
         console.print(f"{fr.fmt_int(len(res))} lignes écrites dans {out}")
     if csv:
-        typer.echo(res.to_csv(index=False), nl=False)
+        typer.echo(csv_bytes(res, csv_format=csv_format).decode("utf-8"), nl=False)
         return
-    t = Table(title=f"{terr.label} — {measure} ({result.profession_fr}, "
+    _print_result(result)
+
+
+def _print_result(result) -> None:
+    """The 40 communes with the lowest value, as a French table."""
+    import numpy as np  # deferred: loaded by the workspace already; not at CLI start-up
+
+    res, per_100k = result.table, result.per_100k
+    t = Table(title=f"{result.territory.label} — {result.measure} ({result.profession_fr}, "
               f"trajets : {result.travel_fr})")  # fmt: skip
     value_label = "ETP pour 100 000 hab." if per_100k else "valeur"
     for col in ("code", "commune", "population", value_label):

@@ -9,7 +9,15 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
-from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
+from proxisante.cli._common import (
+    CsvFormat,
+    CsvFormatOption,
+    StoreOption,
+    console,
+    progress,
+    user_errors,
+    workspace,
+)
 
 needs_app = typer.Typer(
     help="Needs of the population (age, ALD, poverty, life expectancy), home care (nurses, "
@@ -35,6 +43,7 @@ def show(
     territory: Territory,
     csv: Annotated[Path | None, typer.Option(help="Write the comparison (CSV/xlsx)")] = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """The territory against its département and France: 75+, ALD, poverty, life expectancy,
     nurses and SSIAD places within reach per 1,000 aged 75+ (each with level, source, year)."""
@@ -64,7 +73,11 @@ def show(
         console.print(f"[yellow]note :[/] {note}")
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None:
-        write_table(comp.to_frame(), csv, option="--csv")
+        from proxisante.report.exports import needs_comparison_table
+        from proxisante.sources import needs_sources
+
+        write_table(needs_comparison_table(comp.to_frame()), csv, option="--csv",
+                    csv_format=csv_format, layer="besoins", sources=needs_sources())  # fmt: skip
         console.print(f"[green]écrit :[/] {csv}")
 
 
@@ -74,6 +87,7 @@ def communes(
     territory: Territory,
     out: Annotated[Path, typer.Option(help="Output table (.csv, .xlsx, .gpkg, .parquet)")],
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """One row per commune: population by age (estimated or INSEE), bassin-de-vie and
     département figures, nurses and SSIAD places within reach per 1,000 aged 75+."""
@@ -82,7 +96,11 @@ def communes(
     with progress("Indicateurs de besoins…"):
         ws = workspace(store)
         table = ws.needs_table(territory)
-    write_table(table, out)
+    from proxisante.report.exports import needs_communes_table
+    from proxisante.sources import needs_sources
+
+    write_table(needs_communes_table(table), out, csv_format=csv_format, layer="besoins",
+                sources=needs_sources())  # fmt: skip
     console.print(f"[green]{fr.fmt_int(len(table))} communes écrites dans[/] {out}")
 
 
@@ -93,6 +111,7 @@ def prevention(
     operator: Annotated[str | None, typer.Option(help="Only this operator, e.g. filieris")] = None,
     out: Annotated[Path | None, typer.Option(help="Write the table (.csv, .xlsx…)")] = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Prevention target populations (50-74, 65+, 75+) within reach of each open health centre,
     and how many have no other centre within reach (what a closure would leave without)."""
@@ -113,5 +132,9 @@ def prevention(
     console.print("[dim]Âges estimés sauf import d'un fichier INSEE POP1B ; « seul centre » : "
                   "aucun autre centre de santé ouvert de l'offre chargée à portée.[/]")  # fmt: skip
     if out is not None:
-        write_table(reach, out)
+        from proxisante.report.exports import prevention_table
+        from proxisante.sources import needs_sources
+
+        write_table(prevention_table(reach), out, csv_format=csv_format, layer="prevention",
+                    sources=needs_sources())  # fmt: skip
         console.print(f"[green]écrit :[/] {out}")

@@ -9,7 +9,15 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
-from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
+from proxisante.cli._common import (
+    CsvFormat,
+    CsvFormatOption,
+    StoreOption,
+    console,
+    progress,
+    user_errors,
+    workspace,
+)
 
 offer_app = typer.Typer(help="Health sites and staff: import official files, list, edit.",
                         no_args_is_help=True)  # fmt: skip
@@ -128,6 +136,7 @@ def list_(
     operator: Annotated[str | None, typer.Option(help="e.g. filieris")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="CSV to standard output")] = False,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """List sites by territory, category and operator (bundled default + imports)."""
     with progress("Lecture de l'offre…"):
@@ -136,7 +145,9 @@ def list_(
                                   category=category, operator=operator)  # fmt: skip
     cols = ["site_id", "name", "category", "operator", "commune", "status", "source_date"]
     if csv:
-        typer.echo(sites[cols].to_csv(index=False), nl=False)
+        from proxisante.workspace import csv_bytes
+
+        typer.echo(csv_bytes(sites[cols], csv_format=csv_format).decode("utf-8"), nl=False)
         return
     shown = sites[cols].head(100)
     if console.width < WIDE_TABLE_COLUMNS:

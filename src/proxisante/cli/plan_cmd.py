@@ -8,16 +8,21 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from proxisante import bounds
 from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
+    CsvFormat,
+    CsvFormatOption,
     StoreOption,
     console,
+    decimal,
     progress,
     user_errors,
+    whole,
     workspace,
 )
-from proxisante.errors import InputError
+from proxisante.errors import InputError, shorten
 
 plan_app = typer.Typer(
     help="Where to recruit and open centres under multi-year budgets; COG plan.",
@@ -26,17 +31,18 @@ plan_app = typer.Typer(
 
 
 def _budgets(text: str) -> dict[int, float]:
+    """``YEAR=EUROS,…`` of ``--budget``, each number within its bound (:mod:`proxisante.bounds`)."""
     out: dict[int, float] = {}
-    for part in text.split(","):
+    for part in text.split(",")[: int(bounds.PARAMETERS["plan_years"].high) + 1]:
         year, sep, value = part.partition("=")
-        try:
-            out[int(year)] = float(value)
-        except ValueError:
-            msg = f"--budget part '{part}' is not YEAR=EUROS (e.g. 2025=3.2e6,2026=3.4e6)"
-            raise InputError(msg) from None
         if not sep:
-            msg = f"--budget part '{part}' is not YEAR=EUROS"
+            msg = f"--budget part '{shorten(part)}' is not YEAR=EUROS (e.g. 2025=3.2e6,2026=3.4e6)"
             raise InputError(msg)
+        y = int(bounds.parse("year", year, where="--budget"))
+        if y in out:
+            msg = f"--budget gives year {y} twice; expected each year once"
+            raise InputError(msg)
+        out[y] = bounds.parse("budget_eur", value, where=f"--budget {y}")
     return out
 
 
@@ -47,16 +53,18 @@ def _settings(text: str | None) -> dict[str, float]:
         if not part.strip():
             continue
         name, sep, value = part.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            msg = (
-                f"--set part '{part}' is not NAME=NUMBER (e.g. gp_tariff_eur=30,ramp_up_share=0.5)"
-            )
-            raise InputError(msg) from None
         if not sep:
-            msg = f"--set part '{part}' is not NAME=NUMBER"
+            msg = (f"--set part '{shorten(part)}' is not NAME=NUMBER (e.g. "
+                   "gp_tariff_eur=30,ramp_up_share=0.5)")  # fmt: skip
             raise InputError(msg)
+        if name.strip() in out:
+            msg = f"--set gives '{shorten(name.strip())}' twice; expected each name once"
+            raise InputError(msg)
+        if not bounds.DECIMAL.fullmatch(value.strip()):
+            msg = (f"--set {shorten(name.strip())} was '{shorten(value)}'; expected a decimal "
+                   "number in ASCII digits (e.g. 0.5)")  # fmt: skip
+            raise InputError(msg)
+        out[name.strip()] = float(value)  # its range: PlanAssumptions.with_overrides
     return out
 
 
@@ -73,14 +81,15 @@ def _per_profession(text: str | None, professions: list[str], option: str) -> di
             raise InputError(msg)
         text = f"{only[0]}={text}"
     out: dict[str, float] = {}
+    bound = {"--fte-cost": "fte_eur_per_year", "--threshold": "threshold_per_100k"}[option]
     for part in text.split(","):
-        name, _, value = part.partition("=")
+        name, sep, value = part.partition("=")
         name = name.strip()
-        try:
-            out[name] = float(value)
-        except ValueError:
-            msg = f"{option} part '{part}' is not PROFESSION=NUMBER (e.g. physiotherapist=60)"
-            raise InputError(msg) from None
+        if not sep:
+            msg = (f"{option} part '{shorten(part)}' is not PROFESSION=NUMBER (e.g. "
+                   "physiotherapist=60)")  # fmt: skip
+            raise InputError(msg)
+        out[name] = bounds.parse(bound, value, where=f"{option} {shorten(name, 30)}")
         if name not in professions:
             msg = (f"{option} names profession '{name}' that is not planned "
                    f"(--professions {','.join(professions)})")  # fmt: skip
@@ -95,6 +104,14 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
     from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
+    named_options = (("--min-team", "min_team_gp_fte", min_team), ("--step", "fte_step", step),
+                     ("--ramp-up", "ramp_up_share", ramp_up),
+                     ("--max-fte", "max_added_fte_per_site", max_fte),
+                     ("--hires", "hires_fte_per_year", hires),
+                     ("--max-candidates", "max_candidates", max_candidates))  # fmt: skip
+    for option, name, value in named_options:
+        if value is not None:  # refused at once, naming the option
+            bounds.check(name, value, where=option)
     a = read_assumptions(assumptions) if assumptions is not None else PlanAssumptions()
     named = {"min_team_gp_fte": min_team, "fte_step": step, "ramp_up_share": ramp_up,
              "max_added_fte_per_site": max_fte}  # fmt: skip
@@ -126,8 +143,8 @@ Territory = Annotated[
 Operator = Annotated[str, typer.Option(help="Operator whose centres are reinforced first")]
 Hires = Annotated[
     float | None,
-    typer.Option(help="Hiring capacity per year, FTE of all professions (default: the "
-                 "network's recent capacity, assumption hires_fte_per_year = 4)"),
+    typer.Option(parser=decimal, help="Hiring capacity per year, FTE of all professions "
+                 "(default: the network's recent capacity, assumption hires_fte_per_year = 4)"),
 ]  # fmt: skip
 Cands = Annotated[
     str | None,
@@ -135,8 +152,8 @@ Cands = Annotated[
                  "default: the stated rule (pôles/bourgs, a GP present, 5,000 people "
                  "within 15 min)"),
 ]  # fmt: skip
-MaxCand = Annotated[int | None, typer.Option(help="Keep at most N rule candidates (most "
-                                             "people within 15 minutes first)")]  # fmt: skip
+MaxCand = Annotated[int | None, typer.Option(parser=whole, help="Keep at most N rule candidates "
+                                             "(most people within 15 minutes first)")]  # fmt: skip
 Assumptions = Annotated[
     Path | None, typer.Option(help="YAML file of assumption overrides (name: number)")
 ]
@@ -144,12 +161,14 @@ Settings = Annotated[
     str | None,
     typer.Option("--set", help="Assumption overrides NAME=NUMBER,… (e.g. gp_tariff_eur=30)"),
 ]
-MinTeam = Annotated[float | None, typer.Option(help="GP FTE of a new centre the year it opens "
-                                               "(default 2)")]  # fmt: skip
-Step = Annotated[float | None, typer.Option(help="FTE step of hires (default 0.5)")]
-RampUp = Annotated[float | None, typer.Option(help="Share of a hire's activity in its first "
-                                              "year (default 0.5)")]  # fmt: skip
-MaxFte = Annotated[float | None, typer.Option(help="FTE added at most per site (default 6)")]
+MinTeam = Annotated[float | None, typer.Option(parser=decimal, help="GP FTE of a new centre the "
+                                               "year it opens (default 2)")]  # fmt: skip
+Step = Annotated[float | None, typer.Option(parser=decimal, help="FTE step of hires (default 0.5)")]
+RampUp = Annotated[float | None, typer.Option(parser=decimal, help="Share of a hire's activity "
+                                              "in its first year (default 0.5)")]  # fmt: skip
+MaxFte = Annotated[
+    float | None, typer.Option(parser=decimal, help="FTE added at most per site (default 6)")
+]
 Professions = Annotated[
     str,
     typer.Option("--professions", "--profession",
@@ -176,7 +195,7 @@ FteCost = Annotated[
                  "and nurses)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
-TimeLimit = Annotated[float, typer.Option(help="Solver time limit, seconds")]
+TimeLimit = Annotated[float, typer.Option(parser=decimal, help="Solver time limit, seconds")]
 
 
 #: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
@@ -235,10 +254,12 @@ def optimise(
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
     from proxisante.workspace import greedy, solve_milp, table_format, write_table
 
+    bounds.check("time_limit_s", time_limit, where="--time-limit")
     if csv is not None:  # refused before the optimisation, not after it
         table_format(csv, accepted=("csv",), option="--csv")
         check_output(csv, option="--csv")
@@ -276,7 +297,7 @@ def optimise(
     console.print(t)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv")
+        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"écrit : {csv}")
 
 
@@ -286,13 +307,14 @@ def cog(
     territory: Territory = None,
     operator: Operator = "filieris",
     out: Annotated[Path, typer.Option(help="xlsx file to write")] = Path("plan-cog.xlsx"),
-    from_year: Annotated[int, typer.Option("--from", help="First year")] = 2025,
-    to_year: Annotated[int, typer.Option("--to", help="Last year")] = 2028,
+    from_year: Annotated[int, typer.Option("--from", parser=whole, help="First year")] = 2025,
+    to_year: Annotated[int, typer.Option("--to", parser=whole, help="Last year")] = 2028,
     budget_per_year: Annotated[
         float | None,
         typer.Option(
+            parser=decimal,
             help="Net € per year when --budget is not given (default 600,000, an "
-            "unsourced « hypothèse » labelled as such in every output)"
+            "unsourced « hypothèse » labelled as such in every output)",
         ),
     ] = None,
     budget: Annotated[
@@ -326,6 +348,11 @@ def cog(
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
+    bounds.check("year", from_year, where="--from")
+    bounds.check("year", to_year, where="--to")
+    bounds.check("time_limit_s", time_limit, where="--time-limit")
+    if budget_per_year is not None:
+        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"
         raise InputError(msg)

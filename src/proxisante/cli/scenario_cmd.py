@@ -12,6 +12,8 @@ from proxisante import _fr as fr
 from proxisante._output import check_output
 from proxisante.cli._common import (
     CentreFteOption,
+    CsvFormat,
+    CsvFormatOption,
     StoreOption,
     console,
     progress,
@@ -296,6 +298,7 @@ def run(
     network: Annotated[Path | None, typer.Option(help="OSRM network for --travel osrm")] = None,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Evaluate a scenario: per-commune ΔAPL, people crossing the 2.5 threshold.
 
@@ -352,7 +355,15 @@ def run(
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None or xlsx is not None:
         with progress("Écriture des effets par commune…"):
-            _write_impacts(ws, res, codes, csv=csv, xlsx=xlsx, official=full_supply is None)
+            _write_impacts(
+                ws,
+                res,
+                codes,
+                csv=csv,
+                xlsx=xlsx,
+                official=full_supply is None,
+                csv_format=csv_format,
+            )
     if report is not None:
         from proxisante.report import (
             build_territory_report,
@@ -379,7 +390,7 @@ def run(
 
 
 def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
-                   official: bool) -> None:  # fmt: skip
+                   official: bool, csv_format: str = "fr") -> None:  # fmt: skip
     """Write a scenario's per-commune impacts (:func:`scenario_communes_table`)."""
     from proxisante.report.exports import scenario_communes_table
     from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
@@ -396,7 +407,7 @@ def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
         if path is not None:
             write_table(table, path, layer="impacts", accepted=(fmt,), option=f"--{fmt}",
-                        sources=sources)  # fmt: skip
+                        sources=sources, csv_format=csv_format)  # fmt: skip
             console.print(f"{fr.fmt_int(len(table))} communes écrites dans {path}")
 
 
@@ -410,6 +421,7 @@ def compare(
         Path | None, typer.Option(help="Per-commune comparison (CSV, French columns)")
     ] = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Compare two scenarios side by side (aggregates and per commune)."""
     with progress(f"Évaluation de « {first} » et « {second} »…"):
@@ -428,7 +440,7 @@ def compare(
         if codes is not None:
             ca, cb = ca[ca["code_insee"].isin(codes)], cb[cb["code_insee"].isin(codes)]
         m = scenario_comparison_table(ca, cb, load_communes(), names=(a.name, b.name))
-        write_table(m, csv, accepted=("csv",), option="--csv")
+        write_table(m, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"{fr.fmt_int(len(m))} communes écrites dans {csv}")
 
 
@@ -445,6 +457,7 @@ def criticality(
     ] = None,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
     """Rank an operator's sites by the impact of closing each one alone.
 
@@ -499,7 +512,7 @@ def criticality(
         for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
             if path is not None:
                 write_table(table, path, layer="criticite", accepted=(fmt,),
-                            option=f"--{fmt}", sources=sources)  # fmt: skip
+                            option=f"--{fmt}", sources=sources, csv_format=csv_format)  # fmt: skip
                 console.print(f"{fr.fmt_int(len(table))} sites écrits dans {path}")
 
 

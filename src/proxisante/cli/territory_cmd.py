@@ -12,12 +12,15 @@ from proxisante import _fr as fr
 from proxisante._output import check_output, write_output
 from proxisante.cli._common import (
     KIND_FR,
+    CsvFormat,
+    CsvFormatOption,
     console,
     find_territory,
     progress,
     user_errors,
     workspace,
 )
+from proxisante.errors import InputError
 
 territory_app = typer.Typer(
     help="Communes and territories (EPCI, département, région, constituency).", no_args_is_help=True
@@ -139,14 +142,39 @@ def apl(
     year: Annotated[int, typer.Option(help="APL millésime (2022 or 2023)")] = 2023,
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write the table to this CSV file")] = None,
+    csv_format: CsvFormatOption = CsvFormat.fr,
+    profession: Annotated[str, typer.Option(help="gp | nurse | physio | midwife | dentist")] = "gp",
+    supply: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV commune, fte[, profession]: the profession's supply, replacing the "
+            "BPE 2021 estimate (not for GPs)"
+        ),
+    ] = None,
 ) -> None:
-    """Official DREES APL to GPs of every commune of a territory, worst first.
+    """APL of every commune of a territory, worst first.
 
-    Under-served: APL < 2.5 consultations/yr per standardised inhabitant. Columns
-    zoning_class (APL of GPs under 65, the zoning rule: priority < 2.5 « type ZIP »,
-    complementary_pool 2.5-4 « vivier ZAC », above) and access_class (same thresholds on the
-    APL of every GP: under_served, vigilance, above).
+    GPs (default): the official DREES APL. Under-served: APL < 2.5 consultations/yr per
+    standardised inhabitant. Columns zoning_class (APL of GPs under 65, the zoning rule:
+    priority < 2.5 « type ZIP », complementary_pool 2.5-4 « vivier ZAC », above) and
+    access_class (same thresholds on the APL of every GP: under_served, vigilance, above).
+
+    Nurses, physiotherapists, midwives, dentists: no official APL is bundled; it is
+    estimated (« estimé ») by the DREES method of the profession from the INSEE BPE 2021
+    libéral headcount (+ known salaried staff of the offer), in FTE per 100,000
+    standardised inhabitants (per 100,000 women for midwives); --supply replaces the
+    estimate's supply.
     """
+    from proxisante.professions import get_profession
+
+    code = get_profession(profession, with_apl=True).code
+    if code != "gp":
+        profession_apl_output(territory, code, year=year, csv=csv, out=out, supply=supply,
+                              csv_format=csv_format)  # fmt: skip
+        return
+    if supply is not None:
+        msg = "--supply applies to the other professions; the APL of GPs is the official one"
+        raise InputError(msg)
     from proxisante.workspace import (
         UNDER_SERVED_APL,
         commune_label,
@@ -163,12 +191,12 @@ def apl(
     )
     if row is not None:
         rows, label = [row], commune_label(str(row["nom"]), str(row["code_insee"]))
-        text = _csv(rows) if csv or out is not None else ""
+        text = _csv(rows, csv_format) if csv or out is not None else ""
     else:
         with progress("Lecture du territoire et de l'APL officielle…"):
             frame, label = _apl_frame(territory, year)
         rows = [{k: none_if_missing(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        text = frame.to_csv(index=False) if csv or out is not None else ""
+        text = _csv(frame.to_dict("records"), csv_format) if csv or out is not None else ""
     if csv or out is not None:
         if out is not None:
             write_output(out, text, option="--out")
@@ -196,6 +224,56 @@ def apl(
                   f"{ZONING_APL_FR}.")  # fmt: skip
 
 
+#: Columns of ``apl --profession`` tables (CSV).
+PROFESSION_APL_COLUMNS = [
+    "code_insee", "nom", "population", "profession", "apl", "unit", "status", "supply_fte",
+    "demand",
+]  # fmt: skip
+
+
+def profession_apl_output(territory: str, code: str, *, year: int, csv: bool, out: Path | None,
+                          supply: Path | None, csv_format: str = "fr") -> None:  # fmt: skip
+    """``apl --profession`` for a profession other than GPs (estimated APL)."""
+    if out is not None:
+        check_output(out)
+    with progress("Calcul de l'APL (offre BPE 2021, temps de trajet, population)…"):
+        res = workspace().profession_apl(territory, code, year=year, supply_file=supply)
+    frame = res.table.assign(profession=code, unit=res.unit_fr, status=res.status)
+    frame = frame[PROFESSION_APL_COLUMNS]
+    if csv or out is not None:
+        text = _csv(frame.to_dict("records"), csv_format)
+        if out is not None:
+            write_output(out, text, option="--out")
+            console.print(f"{fr.fmt_int(len(frame))} lignes écrites dans {out}")
+        if csv:
+            typer.echo(text, nl=False)
+        return
+    p, unit = res.profession, res.profession.apl.unit_short_fr
+    t = Table(title=f"{res.territory.label} — APL {p.plural_fr} ({res.status}, {unit})")
+    for col in ("code", "commune", "population", f"APL ({res.status})", "offre (ETP)"):
+        t.add_column(col, justify="left" if col == "commune" else "right")
+    for r in frame.head(40).itertuples():
+        t.add_row(r.code_insee, r.nom, fr.fmt_int(r.population), fr.fmt_dec(r.apl, 1),
+                  fr.fmt_dec(r.supply_fte, 1))  # fmt: skip
+    console.print(t)
+    if len(frame) > 40:
+        console.print(f"(les 40 premières des {fr.fmt_int(len(frame))} communes ; --csv ou --out "
+                      "pour toutes)")  # fmt: skip
+    ref = res.reference
+    console.print(
+        f"Moyenne du territoire : {fr.fmt_dec(res.territory_mean, 1)} ; France : "
+        f"{fr.fmt_dec(res.national_mean, 1)} {res.unit_fr} ({res.status})"
+        + (
+            ""
+            if ref is None
+            else f" ; référence publiée {ref.year} : {fr.fmt_dec(ref.value, 0)} ({ref.source})"
+        )
+        + "."
+    )
+    for note in res.notes:
+        console.print(f"[dim]{note}[/]")
+
+
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
     from proxisante.workspace import access_classes, territory_apl_table, zoning_classes
@@ -221,16 +299,11 @@ def _apl_frame(territory: str, year: int):
     return frame, terr.label
 
 
-def _csv(rows: list[dict]) -> str:
-    """Rows as CSV, written as pandas writes the same table (``""`` where missing)."""
-    import csv as csv_module
-    import io
+def _csv(rows: list[dict], csv_format: str) -> str:
+    """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing)."""
+    from proxisante._csv import csv_text
 
-    buffer = io.StringIO()
-    writer = csv_module.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(list(rows[0]), [list(r.values()) for r in rows], csv_format=csv_format)
 
 
 def register(app: typer.Typer) -> None:

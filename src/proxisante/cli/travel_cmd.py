@@ -81,7 +81,9 @@ def matrix(
                                 speed_kmh=speed_kmh)  # fmt: skip
     if hit:
         console.print("[dim](depuis le cache)[/]")
-    write_table(tm.to_frame(), out, layer="travel", accepted=("csv", "parquet"))
+    # a travel-time file is read back by proxisante (--travel matrix): the scripts dialect
+    write_table(tm.to_frame(), out, layer="travel", accepted=("csv", "parquet"),
+                csv_format="international")  # fmt: skip
     console.print(f"{fr.fmt_int(tm.n_pairs)} paires ({provider}, ≤ {fr.fmt_num(cutoff)} min) "
                   f"écrites dans {out}")  # fmt: skip
 

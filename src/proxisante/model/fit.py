@@ -1,6 +1,6 @@
 """Fit the GP supply of every commune to an observed APL, at fixed travel times.
 
-At fixed travel times the DREES APL is linear in supply (METHODS.md, "Key linearity"):
+At fixed travel times the DREES APL is linear in supply (docs/calibration.md, docs/methods.md):
 ``APL = F x`` with ``F_ij = f(t_ij)`` (DREES step decay) and ``x_j = S_j / D_j`` the supply
 ratio of commune ``j`` (consultations per standardised inhabitant of its catchment,
 ``D_j = Σ_k f(t_kj) Pstd_k``). The supply is recovered as ``S_j = x_j D_j`` from the bounded,
@@ -167,8 +167,7 @@ def fit_supply_ratio(
         Called with the iteration number after each iteration (progress bars).
     lower_consultations, upper_consultations
         Bounds of each commune's supply (consultations per year; default 0 and none): the
-        plausible departure of a commune's supply from its prior
-        (:func:`proxisante.model.calibrate.supply_bounds`).
+        plausible departure of a commune's supply from its prior, given by the caller.
     """
     f = sp.csr_array(weights)
     n = f.shape[0]

@@ -26,9 +26,6 @@ import of that kind — unless ``replace_with_empty`` is given.
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -176,11 +173,6 @@ def _import(
         con.unregister("new_rows")
         if kind == "rpps":
             _check_staff_edits(store)
-        delay = float(os.environ.get("PROXISANTE_TEST_IMPORT_PAUSE_SECONDS", "0") or 0)
-        if delay > 0:  # used by the tests to kill a process in the middle of a transaction
-            sys.stderr.write("proxisante-test: paused inside the import transaction\n")
-            sys.stderr.flush()
-            time.sleep(delay)
         con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [import_id, kind, file_name, digest, now, errors.rows_read, len(table), errors.count],

@@ -7,19 +7,39 @@ an :class:`Assumption` record (French label, unit, status, source) that the outp
 full (xlsx sheet « Sources et hypothèses », report). Any value can be overridden from one
 YAML file (:func:`read_assumptions`, CLI ``--assumptions``): keys are the field names.
 
-Sourced values
+Sourced values (each with its range, the « estimé » band of :data:`ASSUMPTION_RANGES`)
 --------------
 - G consultation of a GP: 30 € since 22 December 2024 (convention nationale des médecins
-  libéraux signed on 4 June 2024, first step of revaluation on 22 December 2024; centres de
-  santé bill the same tariffs, accord national des centres de santé 2015, JO 30 Sept. 2015).
-- One GP FTE ≈ 5,400 consultations a year: DREES, APL, sheet « Paramètres ».
+  libéraux signed on 4 June 2024, approved by arrêté of 20 June 2024, JO 21 June 2024,
+  first step of revaluation on 22 December 2024; centres de santé bill the same tariffs,
+  accord national des centres de santé, JO 30 Sept. 2015).
+- Consultations of a salaried GP FTE in a centre de santé: 4,220 a year (4,533 in the
+  centres at financial balance; libéral GPs about 5,000), figures of the reports compiled
+  in « Combien coûte un centre de santé municipal ? » (9 centres municipaux); IGAS (2025,
+  évaluation du modèle économique des centres de santé pluriprofessionnels) finds a
+  productivity of salaried GPs below that of libéral GPs. The DREES conversion of one FTE
+  into 5,400 consultations (APL, sheet « Paramètres ») stays the conversion of published
+  FTE and consultations.
+- Employer cost of a salaried GP: gross salary 70,000–90,000 € a year (same compilation,
+  salaries « calés sur la grille hospitalière ») plus employer contributions of 40–45 % of
+  gross for a cadre (URSSAF rates: maladie 13 %, vieillesse 10.57 %, famille 5.25 %,
+  chômage 4.05 %, retraite complémentaire…, as broken down by Hellowork, « Salaire brut,
+  charges patronales : quel est le coût d'un salarié ? ») → 80,000 × 1.42.
+- Support staff: IGAS 2025 counts 3,850 FTE of medical-administrative staff for 2,400 FTE of
+  physicians in the 586 centres de santé pluriprofessionnels of 2022 (1.6 per physician
+  FTE); one support FTE costs a medical secretary's salary, 1,500–2,200 € gross a month
+  (2024) or 1,751–2,440 € on the hospital AMA grid, plus 25–35 % employer contributions of
+  a non-cadre → 2,000 € × 12 × 1.33 ≈ 32,000 €.
 - Fixed payments of a centre de santé (accord national: rémunération forfaitaire spécifique,
-  forfait patientèle médecin traitant…): about 15 % of its receipts at most on average, fees
-  being about 80 % (Mutualité française, 2025, on the accord national) — taken as 15 % of
-  the fees, an estimate.
+  forfait patientèle médecin traitant, ROSP, dispositif Teulade): the Assurance maladie pays
+  15–25 % of the receipts of 9 centres municipaux whose fees are 60–70 % (same compilation),
+  and at most 15 % of receipts against 80 % of fees on average (Mutualité française, 2025)
+  — 20 % of the fees, range 15–30 %.
 - Attrition without replacement: GPs 5 % a year (CNOM, Atlas 2013: 24.8 % of GPs in regular
   activity likely to retire within 5 years); nurses 6 % a year (DREES, Études et résultats
   n° 1277, 2023: 54 % of hospital nurses still in post after 10 years, 1 − 0.54^(1/10)).
+- GPs aged 65 or over in the "sans COG" world: mean remaining activity 4 years (DREES, Études
+  et résultats n° 1097, 2018; :mod:`proxisante.plan.baseline`).
 """
 
 from __future__ import annotations
@@ -29,21 +49,23 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from proxisante import bounds
 from proxisante._documents import DocumentLimits, load_document
-from proxisante.errors import DataFileError, InputError
+from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.offer.model import CENTRE_GP_FTE_PER_PERSON, PROFESSIONS
 from proxisante.professions import PROFESSIONS as PROFESSIONS_BY_CODE
 
 __all__ = [
     "ASSUMPTIONS_LIMITS",
     "ASSUMPTION_INFO",
+    "ASSUMPTION_RANGES",
     "OTHER_KEYS",
     "PLANNED_PROFESSIONS",
     "PROFESSION_FR",
     "SHORT_FR",
+    "TABLE_COLUMNS",
     "Assumption",
     "PlanAssumptions",
     "read_assumptions",
@@ -81,48 +103,80 @@ _G_SOURCE = (
     "tarifs opposables appliqués par les centres de santé (accord national, JO 30/09/2015)"
 )
 _CDS_MUNICIPAL = (
-    "9 centres municipaux de santé : salaires des médecins 70 000-90 000 € bruts par an "
-    "(pour-des-medecins-salaries-au-croisic.e-monsite.com, « Combien coûte un centre de santé "
-    "municipal ? »)"
+    "« Combien coûte un centre de santé municipal ? » (pour-des-medecins-salaries-au-croisic."
+    "e-monsite.com, 9 centres municipaux de santé et rapports cités)"
+)
+_IGAS_2025 = (
+    "IGAS, « Évaluation du modèle économique des centres de santé pluriprofessionnels », "
+    "rapport publié le 11 février 2025 (vie-publique.fr/rapport/297303)"
+)
+_CHARGES = (
+    "cotisations patronales d'un cadre ≈ 40-45 % du brut (taux URSSAF détaillés : Hellowork, "
+    "« Salaire brut, charges patronales : quel est le coût d'un salarié ? »)"
 )
 
 #: Label, unit, status and source of every field of :class:`PlanAssumptions`.
 ASSUMPTION_INFO: dict[str, Assumption] = {
     "gp_consultations_per_fte": Assumption(
-        "consultations par ETP de médecin généraliste et par an", "consultations/an", SOURCED,
-        "DREES, APL, feuille « Paramètres » (1 ETP ≈ 5 400 actes)"),
+        "consultations par ETP de médecin généraliste publié (conversion ETP ↔ actes)",
+        "consultations/an", SOURCED, "DREES, APL, feuille « Paramètres » (1 ETP ≈ 5 400 actes)"),
+    "salaried_gp_consultations_per_fte": Assumption(
+        "consultations par ETP de médecin salarié recruté (recettes et effet sur l'APL)",
+        "consultations/an", SOURCED,
+        f"{_CDS_MUNICIPAL} : 4 220 consultations par médecin et par an en centre de santé, "
+        "4 533 dans les centres à l'équilibre, ≈ 5 000 pour un libéral ; productivité des "
+        f"médecins salariés jugée insuffisante par l'{_IGAS_2025}"),
     "gp_tariff_eur": Assumption(
         "tarif de la consultation G", "€", SOURCED, _G_SOURCE),
     "fixed_payment_share": Assumption(
         "paiements forfaitaires du centre (accord national des centres de santé), en part des "
         "honoraires", "part", ESTIMATED,
-        "Accord national des centres de santé (JO 30/09/2015, avenant 3 JO 03/09/2020) : la "
-        "rémunération forfaitaire représente au plus 15 % des recettes en moyenne, les "
-        "honoraires 80 % (Mutualité française, miroirsocial.com, 2025) ; fourchette 6-25 % "
-        "(centres municipaux)"),
+        "Accord national des centres de santé (JO 30/09/2015, avenant 3 JO 03/09/2020) : "
+        "rémunération forfaitaire spécifique, forfait patientèle médecin traitant, ROSP, "
+        f"dispositif Teulade ; {_CDS_MUNICIPAL} : financements CPAM 15-25 % des recettes pour "
+        "des honoraires de 60-70 % ; Mutualité française (2025) : forfaits au plus 15 % des "
+        "recettes pour des honoraires de 80 % ; soit ≈ 20 % des honoraires (15-30 %)"),
     "nurse_fees_eur_per_fte": Assumption(
         "honoraires par ETP infirmier et par an", "€/an", HYPOTHESIS,
         "hypothèse fondée sur les honoraires moyens des infirmiers libéraux, 88 700 € en 2015 "
         "(Cnam, rapport charges et produits 2018) ; activité d'une infirmière salariée en "
         "centre à vérifier"),
     "gp_fte_eur_per_year": Assumption(
-        "coût employeur d'un ETP de médecin généraliste salarié", "€/an", HYPOTHESIS,
-        f"hypothèse : {_CDS_MUNICIPAL} + charges patronales ≈ 45 %"),
+        "coût employeur d'un ETP de médecin généraliste salarié", "€/an", ESTIMATED,
+        f"salaire brut 80 000 € (70 000-90 000 € dans les centres municipaux, grille "
+        f"hospitalière : {_CDS_MUNICIPAL}) × 1,42 ({_CHARGES})"),
     "nurse_fte_eur_per_year": Assumption(
         "coût employeur d'un ETP d'infirmier salarié", "€/an", HYPOTHESIS,
         "hypothèse (grille salariale infirmière + charges patronales) à remplacer par le coût "
         "réel du réseau"),
+    "support_fte_per_gp_fte": Assumption(
+        "personnel d'appui (accueil, secrétariat, assistants, coordination) par ETP de médecin",
+        "ETP", SOURCED,
+        f"{_IGAS_2025} : 3 850 ETP médico-administratifs pour 2 400 ETP de médecins dans les "
+        "586 centres pluriprofessionnels de 2022, soit 1,6"),
+    "support_fte_per_other_fte": Assumption(
+        "personnel d'appui par ETP des autres professions", "ETP", HYPOTHESIS,
+        "hypothèse : un tiers du ratio des médecins (les paramédicaux gèrent davantage leur "
+        "agenda eux-mêmes)"),
+    "support_staff_eur_per_fte": Assumption(
+        "coût employeur d'un ETP de personnel d'appui", "€/an", ESTIMATED,
+        "secrétaire médicale 1 500-2 200 € bruts par mois en 2024 (quel-salaire.fr), 1 751-2 440 "
+        "€ sur la grille des assistants médico-administratifs hospitaliers ; 2 000 € × 12 × 1,33 "
+        "(cotisations patronales d'un non-cadre 25-35 %)"),
     "support_eur_per_fte": Assumption(
-        "fonctionnement lié à la taille du centre (secrétariat, assistants, fournitures) par "
-        "ETP soignant", "€/an", HYPOTHESIS,
-        "hypothèse ; l'IGAS (2025, modèle économique des centres de santé pluriprofessionnels) "
-        "compte 3 850 ETP médico-administratifs pour 2 400 ETP de médecins"),
+        "autres frais liés à l'activité (fournitures, informatique, assurances) par ETP "
+        "soignant", "€/an", HYPOTHESIS, "hypothèse à remplacer par les comptes du réseau"),
     "site_eur_per_year": Assumption(
-        "fonctionnement fixe d'un nouveau centre (locaux, accueil)", "€/an", HYPOTHESIS,
-        "hypothèse à remplacer par les coûts réels"),
+        "fonctionnement fixe d'un nouveau centre (loyer ou amortissement des locaux, charges)",
+        "€/an", HYPOTHESIS,
+        "hypothèse ; ordre de grandeur : maison de santé des Mureaux (9 médecins, 11 autres "
+        "professionnels) financée 3,6 M€ (La Gazette en Yvelines, 1er juin 2018), soit ≈ 144 000 "
+        "€ par an sur 25 ans pour 20 professionnels ; ici un centre de 2 à 6 médecins"),
     "opening_eur": Assumption(
-        "investissement d'ouverture d'un centre", "€", HYPOTHESIS,
-        "hypothèse à remplacer par les coûts réels"),
+        "investissement d'ouverture d'un centre (aménagement, équipement, informatique)", "€",
+        HYPOTHESIS,
+        "hypothèse : locaux loués (le bâtiment est dans le fonctionnement fixe), aménagement "
+        "et équipement d'un centre de 2 à 6 médecins ; à remplacer par les devis du réseau"),
     "ramp_up_share": Assumption(
         "part d'activité d'un recrutement l'année de son arrivée (montée en charge)", "part",
         HYPOTHESIS, "hypothèse : patientèle constituée en un an"),
@@ -142,6 +196,18 @@ ASSUMPTION_INFO: dict[str, Assumption] = {
         "départs non remplacés des infirmiers (gel des embauches)", "part par an", ESTIMATED,
         "DREES, Études et résultats n° 1277 (août 2023) : 54 % des infirmières hospitalières "
         "encore en poste après 10 ans, soit 1 − 0,54^(1/10) ≈ 6 % par an"),
+    "gp65_mean_remaining_years": Assumption(
+        "durée moyenne d'activité restante des médecins de 65 ans et plus (sans COG)", "ans",
+        ESTIMATED,
+        "DREES, Études et résultats n° 1097 (déc. 2018) : au-delà de 65 ans, ≈ 70 % des "
+        "médecins encore en activité cumulent emploi et retraite et cessent en moyenne à 69,5 "
+        "ans après ≈ 4 ans de cumul ; fin d'activité moyenne des libéraux 67 ans en 2017"),
+    "installation_factor": Assumption(
+        "installations de nouveaux médecins : multiple de la tendance départementale BPE "
+        "2017 → 2021", "facteur", ESTIMATED,
+        "INSEE, BPE 2017 et BPE 2021 (D201) : médecins gagnés par commune, par an et par "
+        "médecin de 2017, par département (borne basse des installations) ; 1 = tendance "
+        "observée"),
     "retirement_age": Assumption(
         "âge de départ des professionnels dont l'année de naissance est connue", "ans",
         HYPOTHESIS, "hypothèse (âge du taux plein sans décote : 67 ans)"),
@@ -165,17 +231,37 @@ ASSUMPTION_INFO: dict[str, Assumption] = {
 }  # fmt: skip
 
 
+#: Plausible low and high value of the sourced and estimated parameters (the « estimé »
+#: band of every figure that rests on them; the sensitivity table of :mod:`proxisante.plan.
+#: sensitivity` moves cost, revenue and activity by ±20 % instead).
+ASSUMPTION_RANGES: dict[str, tuple[float, float]] = {
+    "salaried_gp_consultations_per_fte": (3800.0, 4533.0),
+    "fixed_payment_share": (0.15, 0.30),
+    "gp_fte_eur_per_year": (70_000.0 * 1.40, 90_000.0 * 1.45),
+    "support_fte_per_gp_fte": (1.0, 2.0),
+    "support_staff_eur_per_fte": (1500.0 * 12 * 1.25, 2440.0 * 12 * 1.35),
+    "gp65_mean_remaining_years": (2.5, 6.0),
+    "installation_factor": (0.5, 1.5),
+    "gp_attrition_per_year": (0.03, 0.07),
+    "nurse_attrition_per_year": (0.04, 0.08),
+}
+
+
 @dataclass(frozen=True)
 class PlanAssumptions:
     """The plan's parameters (units in the names; sources in :data:`ASSUMPTION_INFO`)."""
 
     gp_consultations_per_fte: float = 5400.0
+    salaried_gp_consultations_per_fte: float = 4220.0
     gp_tariff_eur: float = 30.0
-    fixed_payment_share: float = 0.15
+    fixed_payment_share: float = 0.20
     nurse_fees_eur_per_fte: float = 88_700.0
-    gp_fte_eur_per_year: float = 130_000.0
+    gp_fte_eur_per_year: float = 113_600.0
     nurse_fte_eur_per_year: float = 55_000.0
-    support_eur_per_fte: float = 25_000.0
+    support_fte_per_gp_fte: float = 1.6
+    support_fte_per_other_fte: float = 0.5
+    support_staff_eur_per_fte: float = 32_000.0
+    support_eur_per_fte: float = 8_000.0
     site_eur_per_year: float = 80_000.0
     opening_eur: float = 300_000.0
     ramp_up_share: float = 0.5
@@ -189,6 +275,8 @@ class PlanAssumptions:
     budget_growth_per_year: float = 0.05
     growth_hires_elasticity: float = 1.0
     other_attrition_per_year: float = 0.05
+    gp65_mean_remaining_years: float = 4.0
+    installation_factor: float = 1.0
     #: FTE counted per salaried centre de santé GP known by headcount only (« hypothèse »,
     #: :data:`~proxisante.offer.model.CENTRE_GP_FTE_PER_PERSON`; CLI
     #: ``--centre-gp-fte-per-person`` overrides it). Listed with its note by the plan's
@@ -198,34 +286,14 @@ class PlanAssumptions:
     other: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        """Every value within its documented range (:data:`proxisante.bounds.PARAMETERS`:
+        the field's name, or the key of ``<profession>_<key>``)."""
         for name, v in self.other.items():
             _, key = _other_key(name, origin="assumptions")
-            if not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
-                msg = f"assumption {name} was {v!r}; expected a number ≥ 0"
-                raise InputError(msg)
-            if key == "attrition_per_year" and v > 1:
-                msg = f"assumption {name} was {v!r}; expected a share 0..1"
-                raise InputError(msg)
+            bounds.check(key, v, where="assumptions", label=name)
         for f in fields(self):
-            if f.name == "other":
-                continue
-            v = getattr(self, f.name)
-            if not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
-                msg = f"assumption {f.name} was {v!r}; expected a number ≥ 0"
-                raise InputError(msg)
-        for name in ("fixed_payment_share", "ramp_up_share", "gp_attrition_per_year",
-                     "nurse_attrition_per_year", "other_attrition_per_year"):  # fmt: skip
-            if getattr(self, name) > 1:
-                msg = f"assumption {name} was {getattr(self, name)!r}; expected a share 0..1"
-                raise InputError(msg)
-        ratio = self.centre_gp_fte_per_person
-        if not 0 < ratio <= 1:
-            msg = (f"assumption centre_gp_fte_per_person was {ratio!r}; expected FTE per "
-                   "person in (0, 1], e.g. 0.8 for salaried GPs working 80 %")  # fmt: skip
-            raise InputError(msg)
-        if self.fte_step <= 0:
-            msg = f"assumption fte_step was {self.fte_step!r}; expected FTE > 0 (e.g. 0.5)"
-            raise InputError(msg)
+            if f.name != "other":
+                bounds.check(f.name, getattr(self, f.name), where="assumptions")
         if self.max_added_fte_per_site < self.fte_step:
             msg = (f"assumption max_added_fte_per_site ({self.max_added_fte_per_site:g}) is "
                    f"below one step ({self.fte_step:g} FTE)")  # fmt: skip
@@ -250,12 +318,19 @@ class PlanAssumptions:
             raise InputError(msg)
         return float(self.other[key])
 
+    def support_per_fte(self, profession: str) -> float:
+        """Running cost that comes with one FTE of ``profession`` (euros per year): its
+        support staff (IGAS ratio for GPs) and the other activity-related costs."""
+        ratio = (self.support_fte_per_gp_fte if _planned(profession) == "gp"
+                 else self.support_fte_per_other_fte)  # fmt: skip
+        return ratio * self.support_staff_eur_per_fte + self.support_eur_per_fte
+
     def fees_per_fte(self, profession: str) -> float:
         """Fee income of one FTE at full activity (euros per year); other professions: their
         ``<profession>_fees_eur_per_fte`` or 0 (no income counted)."""
         p = _planned(profession)
         if p == "gp":
-            return self.gp_consultations_per_fte * self.gp_tariff_eur
+            return self.salaried_gp_consultations_per_fte * self.gp_tariff_eur
         if p == "nurse":
             return self.nurse_fees_eur_per_fte
         return float(self.other.get(f"{p}_fees_eur_per_fte", 0.0))
@@ -288,8 +363,12 @@ class PlanAssumptions:
             if k not in known:
                 _other_key(k, origin=origin, known=known)
             if isinstance(v, bool) or not isinstance(v, int | float):
-                msg = f"{origin}: assumption '{k}' was {v!r}; expected a number"
+                msg = (f"{origin}: assumption '{k}' was {shorten(repr(v))}; expected a "
+                       "decimal number (not text or true/false; 1:30, 0x10, 1_000 or .inf "
+                       "are text)")  # fmt: skip
                 raise InputError(msg)
+            row = k if k in known else _other_key(k, origin=origin)[1]
+            bounds.check(row, v, where=origin, label=k)
             if k in known:
                 clean[k] = float(v)
             else:
@@ -317,30 +396,48 @@ class PlanAssumptions:
             if name.startswith("other") and not others:
                 continue
             status = "valeur utilisateur" if name in mine else info.status
-            rows.append((info.label_fr, getattr(self, name), info.unit, status, info.source))
+            rng = ASSUMPTION_RANGES.get(name)
+            band = "" if rng is None else f"{_num_fr(rng[0])} – {_num_fr(rng[1])}"
+            rows.append((info.label_fr, getattr(self, name), info.unit, status, info.source,
+                         band))  # fmt: skip
         for p in others:
             fr = PROFESSION_FR[p]
             user = "valeur utilisateur"
             rows.append((f"coût employeur d'un ETP ({fr})", self.cost_per_fte(p), "€/an", user,
-                         "fourni par l'utilisateur (--fte-cost)"))  # fmt: skip
+                         "fourni par l'utilisateur (--fte-cost)", ""))  # fmt: skip
             fees = f"{p}_fees_eur_per_fte"
             rows.append((f"honoraires par ETP ({fr}) et par an", self.fees_per_fte(p), "€/an",
                          "valeur utilisateur" if fees in self.other else HYPOTHESIS,
                          "fourni par l'utilisateur" if fees in self.other else
                          "hypothèse : aucune recette comptée faute de donnée (coût net = coût "
-                         "brut)"))  # fmt: skip
+                         "brut)", ""))  # fmt: skip
             att = f"{p}_attrition_per_year"
             if att in self.other:
                 rows.append((f"départs non remplacés ({fr}, gel des embauches)",
                              self.attrition(p), "part par an", "valeur utilisateur",
-                             "fourni par l'utilisateur"))  # fmt: skip
+                             "fourni par l'utilisateur", ""))  # fmt: skip
         derived = [
             ("honoraires par ETP de médecin à pleine activité",
-             self.fees_per_fte("gp"), "€/an", "calculé", "consultations par ETP × tarif G"),
+             self.fees_per_fte("gp"), "€/an", "calculé",
+             "consultations par ETP de médecin salarié × tarif G", ""),
+            ("personnel d'appui et frais liés à l'activité par ETP de médecin",
+             self.support_per_fte("gp"), "€/an", "calculé",
+             "personnel d'appui par ETP × coût d'un ETP d'appui + autres frais", ""),
+            ("coût net d'un ETP de médecin à pleine activité (hors locaux)",
+             self.cost_per_fte("gp") + self.support_per_fte("gp") - self.income_per_fte("gp"),
+             "€/an", "calculé", "coût employeur + appui − honoraires × (1 + forfaits)", ""),
         ]  # fmt: skip
-        return pd.DataFrame(
-            rows + derived, columns=["hypothèse", "valeur", "unité", "statut", "source"]
-        )
+        return pd.DataFrame(rows + derived, columns=list(TABLE_COLUMNS))
+
+
+#: Columns of :meth:`PlanAssumptions.table` (the « Sources et hypothèses » sheet).
+TABLE_COLUMNS = ("hypothèse", "valeur", "unité", "statut", "source", "fourchette")
+
+
+def _num_fr(x: float) -> str:
+    from proxisante import _fr
+
+    return _fr.fmt_int(x) if abs(x) >= 100 else _fr.fmt_dec(x, 2)
 
 
 def _other_key(name: str, *, origin: str, known=()) -> tuple[str, str]:

@@ -267,7 +267,7 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         "source": inst.budget_basis_fr or "fourni par l'utilisateur (--budget)",
     }])  # fmt: skip
     table = pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
-                      ignore_index=True)  # fmt: skip
+                      ignore_index=True).fillna({"fourchette": ""})  # fmt: skip
     return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
                    ssiad_text)  # fmt: skip
 

@@ -8,16 +8,18 @@ added (cumulative) and :math:`O_{kt}` the centre open:
     E_{pkt} = X_{pk,t-1} + \rho\,(X_{pkt} - X_{pk,t-1})
     \quad\text{(activity: a hire works a share } \rho \text{ of its first year)}
 
-    \text{gross}_t = \sum_{p,k} (c_p + u)\,X_{pkt}
+    \text{gross}_t = \sum_{p,k} (c_p + u_p)\,X_{pkt}
         + c_o \sum_{k\,new} (O_{kt} - O_{k,t-1}) + c_s \sum_{k\,new} O_{kt}
 
     \text{income}_t = \sum_{p,k} r_p (1 + \phi)\,E_{pkt}
 
     \text{net}_t = \text{gross}_t - \text{income}_t
 
-with :math:`c_p` the employer cost of one FTE, :math:`u` the size-related running cost per
-FTE, :math:`c_o` the opening investment, :math:`c_s` the fixed running cost of a new centre,
-:math:`r_p` the fees of one FTE at full activity (GPs: consultations × G tariff) and
+with :math:`c_p` the employer cost of one FTE, :math:`u_p` the running cost that comes with
+one FTE (support staff — 1.6 FTE per GP FTE, IGAS 2025 — and other activity costs,
+:meth:`~proxisante.plan.assumptions.PlanAssumptions.support_per_fte`), :math:`c_o` the
+opening investment, :math:`c_s` the fixed running cost of a new centre, :math:`r_p` the
+fees of one FTE at full activity (GPs: a salaried GP's consultations × G tariff) and
 :math:`\phi` the fixed payments as a share of the fees (accord national des centres de
 santé). Everything is incremental to the "sans COG" baseline (the staff already in post
 and their income are not counted). All parameters: :mod:`proxisante.plan.assumptions`.
@@ -41,7 +43,7 @@ def cost_coefficients(inst: PlanInstance) -> dict[str, np.ndarray]:
     rest of the income: :math:`-(1-\\rho) r (1+\\phi)`); ``gross`` and ``income`` per FTE.
     """
     a = inst.assumptions
-    gross = np.array([a.cost_per_fte(p) + a.support_eur_per_fte for p in inst.professions])
+    gross = np.array([a.cost_per_fte(p) + a.support_per_fte(p) for p in inst.professions])
     income = np.array([a.income_per_fte(p) for p in inst.professions])
     rho = a.ramp_up_share
     return {"gross": gross, "income": income, "now": gross - rho * income,
@@ -87,11 +89,12 @@ def site_year_costs(inst: PlanInstance, fte: np.ndarray, opened: np.ndarray) -> 
     prev = np.concatenate([np.zeros((n_p, k, 1)), fte[:, :, :-1]], axis=2)
     activity = prev + a.ramp_up_share * (fte - prev)
     salary = np.array([a.cost_per_fte(p) for p in inst.professions])
+    support = np.array([a.support_per_fte(p) for p in inst.professions])
     fees = np.array([a.fees_per_fte(p) for p in inst.professions])
     new = (~inst.existing).astype(float)[:, None]
     open_prev = np.concatenate([inst.existing.astype(float)[:, None], opened[:, :-1]], axis=1)
     salaries = np.einsum("p,pkt->kt", salary, fte)
-    running = a.support_eur_per_fte * fte.sum(axis=0) + a.site_eur_per_year * opened * new
+    running = np.einsum("p,pkt->kt", support, fte) + a.site_eur_per_year * opened * new
     opening = a.opening_eur * (opened - open_prev) * new
     fee = np.einsum("p,pkt->kt", fees, activity)
     fixed = a.fixed_payment_share * fee

@@ -20,7 +20,7 @@ freeze` (departures not replaced); "today" is the official APL of the baseline y
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from proxisante.access import PER_100K
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_SHORT_FR
 from proxisante.errors import InputError
 from proxisante.plan.assumptions import PLANNED_PROFESSIONS, PlanAssumptions
+from proxisante.plan.baseline import GpNoCog
 from proxisante.plan.candidates import CandidateRule
 from proxisante.territory import Territory
 
@@ -68,6 +69,16 @@ class ProfessionBlock:
     member_effects
         ``effect_per_fte`` in each member of the calibrated model's ensemble (GPs on a
         calibrated baseline; empty otherwise): the ranges of the plan's effects.
+    baseline_range
+        GPs: low and high "sans COG" access (communes × years; retirements and
+        installations at the ends of their ranges, :mod:`proxisante.plan.baseline`).
+    zoning_baseline, zoning_range
+        GPs: the projected APL of GPs under 65 (the zoning rule) without a COG, and its range.
+    anchor
+        GPs: the official APL of GPs under 65 of the APL year (every GP aged 65+ gone, no
+        installation): the official figure beside the estimates.
+    no_cog
+        GPs: the :class:`~proxisante.plan.baseline.GpNoCog` projection (parts, shares).
     """
 
     profession: str
@@ -81,6 +92,11 @@ class ProfessionBlock:
     threshold_source: str = ""
     unit_en: str = ""
     member_effects: tuple[sp.csc_array, ...] = ()
+    baseline_range: tuple[np.ndarray, np.ndarray] | None = None
+    zoning_baseline: np.ndarray | None = None
+    zoning_range: tuple[np.ndarray, np.ndarray] | None = None
+    anchor: np.ndarray | None = None
+    no_cog: GpNoCog | None = None
 
 
 @dataclass(frozen=True)
@@ -308,12 +324,14 @@ def build_instance(
     for p in professions:
         world = ctx if p == "gp" else _other_professions_world(ctx)
         catchment, scale = world.catchment, PER_100K
+        no_cog = None
         unit, th_source = "ETP pour 100 000 habitants standardisés", "paramètre utilisateur"
         unit_en = "FTE per 100,000 standardised inhabitants"
         if p == "gp":
             scale, unit, unit_en = a.gp_consultations_per_fte, "APL", "APL"
             th_source = "paramètre utilisateur" if p in thresholds else "débat public, zonage ARS"
             today = ctx.baseline_apl
+            no_cog, no_cog_sources = gp_no_cog_world(ctx, rows, years, a)
         elif (supply_fte or {}).get(p) is None and p == "nurse" and p not in thresholds:
             # 75+ home-care access of the needs layer: nurses within 20 min per 1,000 aged 75+
             catchment, today, th, th_source = _home_care_measure(world)
@@ -322,9 +340,11 @@ def build_instance(
         else:
             supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
             today = catchment.accessibility(supply) * PER_100K
-        eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * scale)[rows, :])
+        # a hire works at a salaried GP's activity; published FTE convert at the DREES 5,400
+        hire = a.salaried_gp_consultations_per_fte if p == "gp" else scale
+        eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * hire)[rows, :])
         members = tuple(
-            sp.csc_array(sp.csr_array(m.catchment.per_unit_effect(j) * scale)[rows, :])
+            sp.csc_array(sp.csr_array(m.catchment.per_unit_effect(j) * hire)[rows, :])
             for m in (ctx.members if p == "gp" else ())
         )  # fmt: skip
         loss, lost_fte, basis, per_site = _freeze(
@@ -337,17 +357,26 @@ def build_instance(
             step = a.fte_step
             replace[len(blocks)] = np.floor(site_lost / step + 0.5) * step
             replace[len(blocks), ~cand["existing"].to_numpy(dtype=bool)] = 0.0
+        extra = {} if no_cog is None else {
+            "baseline_range": (no_cog.access_low - loss, no_cog.access_high - loss),
+            "zoning_baseline": no_cog.zoning - loss,
+            "zoning_range": (no_cog.zoning_low - loss, no_cog.zoning_high - loss),
+            "anchor": no_cog.anchor, "no_cog": no_cog,
+        }  # fmt: skip
+        start = today[rows][:, None] if no_cog is None else no_cog.access
         blocks.append(ProfessionBlock(
             profession=p, effect_per_fte=eff, today=today[rows],
-            baseline=today[rows][:, None] - loss, threshold=float(thresholds.get(p, 2.5)),
+            baseline=start - loss, threshold=float(thresholds.get(p, 2.5)),
             lost_fte=lost_fte, lost_basis=basis, unit_fr=unit, threshold_source=th_source,
-            unit_en=unit_en, member_effects=members,
+            unit_en=unit_en, member_effects=members, **extra,
         ))  # fmt: skip
     # an existing site may hire back what it loses, on top of the added capacity
     cand["max_added_fte"] = a.max_added_fte_per_site + np.where(
         cand["existing"], np.ceil(lost_by_site / a.fte_step) * a.fte_step, 0.0
     )
     sources = _world_sources(ctx, offer, professions, estimated, cand)
+    if "gp" in professions:
+        sources += no_cog_sources
     notes.extend(r.get("note", r["source"]) for r in sources)
     return PlanInstance(
         codes=ctx.codes[rows], population=ctx.pop_totale[rows], candidates=cand, blocks=blocks,
@@ -355,6 +384,62 @@ def build_instance(
         names=names.reindex(ctx.codes[rows]).fillna("").to_numpy(dtype=str),
         label=territory.label, notes=notes, replace_fte=replace, sources=sources,
     )  # fmt: skip
+
+
+def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions):
+    """The GP "sans COG" projection of the territory's communes (before the operator's
+    freeze) and its source rows (:mod:`proxisante.plan.baseline`).
+
+    The official APL of ``ctx``'s year and its APL of GPs under 65; installations at the
+    rate of each commune's département (France's rate where a département has none).
+    """
+    from proxisante.plan.assumptions import ASSUMPTION_RANGES
+    from proxisante.plan.baseline import departement_installation_rates, gp_no_cog
+    from proxisante.territory import load_communes, load_official_apl
+
+    codes = ctx.codes[rows]
+    official = load_official_apl(ctx.year).set_index("code_insee")
+    a65 = official["apl_generalistes_moins65"].reindex(codes).to_numpy(dtype=float)
+    dep = load_communes().set_index("code_insee")["departement"].astype(str).reindex(codes)
+    rates = departement_installation_rates()
+    rate = dep.map(rates).fillna(rates["FR"]).to_numpy(dtype=float)
+    m_lo, m_hi = ASSUMPTION_RANGES["gp65_mean_remaining_years"]
+    f_lo, f_hi = ASSUMPTION_RANGES["installation_factor"]
+    f = a.installation_factor
+    proj = gp_no_cog(
+        ctx.baseline_apl[rows], a65, rate * f, years, apl_year=ctx.year,
+        mean_remaining_years=a.gp65_mean_remaining_years,
+        mean_remaining_range=(min(m_lo, a.gp65_mean_remaining_years),
+                              max(m_hi, a.gp65_mean_remaining_years)),
+        install_factor_range=(f_lo, f_hi),
+    )  # fmt: skip
+    proj = replace(proj, anchor=np.where(np.isfinite(a65), a65, ctx.baseline_apl[rows]))
+    e = years[-1] - ctx.year + 0.5
+    w = ctx.pop_standardisee[rows]
+    mean_rate = float((rate * w).sum() / w.sum()) if w.sum() > 0 else float(rates["FR"])
+    sources = [{
+        "hypothèse": f"médecins de 65 ans et plus partis d'ici {years[-1]} (sans COG)",
+        "valeur": round(float(proj.retired_share[-1]), 3), "unité": "part", "statut": "estimé",
+        "source": f"DREES, APL {ctx.year} et APL des moins de 65 ans ; profil de départ "
+                  f"exponentiel de durée moyenne {_fr.fmt_dec(a.gp65_mean_remaining_years, 1)} "
+                  "ans (DREES, Études et résultats n° 1097)",
+        "note": f"Sans COG : les médecins de 65 ans et plus de {ctx.year} partent "
+                f"progressivement ({_fr.fmt_pct(float(proj.retired_share[0]))} en "
+                f"{years[0]}, {_fr.fmt_pct(float(proj.retired_share[-1]))} en {years[-1]}, "
+                "« estimé ») ; l'APL officielle des moins de 65 ans est l'ancrage officiel "
+                "(tous partis, aucune installation).",
+    }, {
+        "hypothèse": "installations de nouveaux médecins (tendance départementale)",
+        "valeur": round(mean_rate * f, 4), "unité": "part de l'offre des moins de 65 ans par an",
+        "statut": "estimé",
+        "source": "INSEE, BPE 2017 et BPE 2021 (D201), médecins gagnés par commune et par an, "
+                  f"par département ; facteur {_fr.fmt_dec(f, 2)}",
+        "note": f"Sans COG : installations au rythme départemental BPE 2017 → 2021 "
+                f"({_fr.fmt_pct(mean_rate * f)} par an de l'offre des moins de 65 ans en "
+                f"moyenne sur le territoire, soit +{_fr.fmt_pct(mean_rate * f * e)} en "
+                f"{years[-1]}, « estimé »).",
+    }]  # fmt: skip
+    return proj, sources
 
 
 def _with_gp_staff(cand: pd.DataFrame, offer, estimated: dict, per_fte: float) -> pd.DataFrame:

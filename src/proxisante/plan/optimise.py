@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from proxisante import bounds
 from proxisante.errors import InfeasiblePlanError, InputError
 from proxisante.plan._solver import new_highs
 from proxisante.plan.costs import cost_coefficients, year_net_cost
@@ -120,6 +121,34 @@ def _check(inst: PlanInstance, objective: str) -> None:
     if inst.n_candidates == 0:
         msg = "empty candidate set: nothing to decide"
         raise InputError(msg)
+    check_work(inst)
+
+
+def plan_work(inst: PlanInstance) -> float:
+    """Elementary steps of the greedy (one step of ``fte_step`` FTE, for one profession, at
+    one of the candidates), from the inputs: the FTE it can add each year (the hiring
+    capacity, at most what the sites can take) in steps, × candidates × professions."""
+    a = inst.assumptions
+    room = float(np.sum(inst.max_added_fte))
+    steps = sum(np.ceil(min(float(h), room) / a.fte_step) for h in inst.hires_fte)
+    return float(steps) * inst.n_candidates * max(len(inst.blocks), 1)
+
+
+def check_work(inst: PlanInstance) -> None:
+    """Refuse, before it starts, a plan whose greedy would take more than
+    :data:`proxisante.bounds.MAX_PLAN_WORK` steps (:func:`plan_work`).
+
+    Raises
+    ------
+    InputError
+        Too many steps, saying which inputs set them.
+    """
+    steps_per_year = [np.ceil(float(h) / inst.assumptions.fte_step) for h in inst.hires_fte]
+    change = (f"hires of {max(inst.hires_fte):g} FTE a year in steps of "
+              f"{inst.assumptions.fte_step:g} FTE ({max(steps_per_year):,.0f} steps a year) at "
+              f"{inst.n_candidates:,} candidates over {len(inst.years)} years; raise --step or "
+              "lower --hires, --max-candidates or the years")  # fmt: skip
+    bounds.check_work("the plan", plan_work(inst), limit=bounds.MAX_PLAN_WORK, change=change)
 
 
 def check_request(inst: PlanInstance) -> None:

@@ -11,7 +11,16 @@ import pandas as pd
 
 from proxisante.access import CONSULTATIONS_PER_FTE
 
-__all__ = ["UNKNOWN", "criticality_table", "scenario_communes_table", "scenario_comparison_table"]
+__all__ = [
+    "BASIS_FR",
+    "UNKNOWN",
+    "criticality_table",
+    "needs_communes_table",
+    "needs_comparison_table",
+    "prevention_table",
+    "scenario_communes_table",
+    "scenario_comparison_table",
+]
 
 #: What an export writes where a figure is not known (e.g. a site's staff).
 UNKNOWN = "inconnu"
@@ -231,4 +240,109 @@ def scenario_comparison_table(
     labels = names if names[0] != names[1] else (f"{names[0]}_1", f"{names[1]}_2")
     out[f"apl_apres_{labels[0]}"] = _apl(m["apl_after_a"]).to_numpy()
     out[f"apl_apres_{labels[1]}"] = _apl(m["apl_after_b"]).to_numpy()
+    return out
+
+
+#: French wording of the codes the needs tables carry (how a figure was obtained).
+BASIS_FR = {
+    "centre": "commune centre du bassin de vie",
+    "bv2012": "par son bassin de vie 2012 (approché)",
+    "bv2012_nearest": "par son bassin de vie 2012, centre le plus proche (approché)",
+    "nearest_centre": "centre de bassin le plus proche (approché)",
+    "none": "aucun",
+    "insee_pop1b": "INSEE (tableau POP1B importé)",
+    "estimate_calibrated": "estimé (ratio DREES calé sur le bassin de vie)",
+    "estimate_ratio_only": "estimé (ratio DREES)",
+    "bv_density_x_departement_count": "estimé : densité du bassin de vie × effectif du département",
+    "departement_count_by_population": "estimé : effectif du département réparti par population",
+    "no_departement_count": "inconnu (pas d'effectif départemental)",
+}
+
+
+def _basis(values: pd.Series) -> np.ndarray:
+    return values.map(lambda v: BASIS_FR.get(v, v) if isinstance(v, str) else UNKNOWN).to_numpy()
+
+
+def _yes_no_unknown(values: pd.Series) -> np.ndarray:
+    return values.map(
+        lambda v: UNKNOWN if v is None or v != v else ("oui" if v else "non")
+    ).to_numpy()
+
+
+def needs_communes_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The needs of every commune, ready to share (``needs communes --out``).
+
+    ``table`` is :meth:`proxisante.workspace.Workspace.needs_table`. French column names
+    with unit, level and year of each indicator (:data:`proxisante.needs.INDICATORS`),
+    how each figure was obtained in words, inhabitants whole, rates with their published
+    precision, access per 1,000 aged 75+ with 1 decimal, « inconnu » where missing.
+    """
+    from proxisante.needs.layer import INDICATORS
+
+    t = table.reset_index(drop=True)
+    out = pd.DataFrame({
+        "code_commune": t["code_insee"].to_numpy(),
+        "commune": t["nom"].to_numpy(),
+        "departement": t["departement"].astype(str).to_numpy(),
+        "code_bassin_de_vie_2022": t["bassin_vie_2022"].fillna(UNKNOWN).to_numpy(),
+        "bassin_de_vie_2022": t["bassin_vie_name"].fillna(UNKNOWN).to_numpy(),
+        "rattachement_au_bassin_de_vie": _basis(t["attachment"]),
+    })  # fmt: skip
+    for key, ind in INDICATORS.items():
+        if key in t.columns:
+            name = f"{ind.label_fr} ({ind.unit_fr}, {ind.level}, {ind.year})"
+            out[name] = _dec_or_unknown(t[key], t[key].notna(), ind.digits).to_numpy()
+    ages = {"population": "habitants", "pop_0_14": "habitants_0_14_ans",
+            "pop_50_74": "habitants_50_74_ans", "pop_65_plus": "habitants_65_ans_et_plus",
+            "pop_75_plus": "habitants_75_ans_et_plus"}  # fmt: skip
+    for col, name in ages.items():
+        out[name] = _int_or_unknown(t[col], t[col].notna()).to_numpy()
+    out["source_des_ages"] = _basis(t["age_basis"])
+    out["infirmiers_liberaux"] = _dec_or_unknown(t["nurses"], t["nurses"].notna(), 1).to_numpy()
+    out["source_infirmiers"] = _basis(t["nurse_basis"])
+    access = {"nurses_per_1000_75": "infirmiers_accessibles_pour_1000_75_ans_et_plus",
+              "ssiad_per_1000_75": "places_ssiad_accessibles_pour_1000_75_ans_et_plus"}  # fmt: skip
+    for col, name in access.items():
+        out[name] = _dec_or_unknown(t[col], t[col].notna(), 1).to_numpy()
+    out["infirmiers_sous_le_seuil_hypothese"] = _yes_no_unknown(t["nurse_under_served"])
+    out["ssiad_sous_le_seuil_hypothese"] = _yes_no_unknown(t["ssiad_under_served"])
+    return out
+
+
+def prevention_table(reach: pd.DataFrame) -> pd.DataFrame:
+    """Prevention reach of health centres, ready to share (``needs prevention --out``):
+    :meth:`proxisante.workspace.Workspace.prevention_reach` with French column names and
+    whole inhabitants (estimated ages unless an INSEE table was imported)."""
+    r = reach.reset_index(drop=True)
+    out = pd.DataFrame({
+        "site": r["site_id"].to_numpy(), "nom_du_site": r["name"].to_numpy(),
+        "operateur": r["operator"].fillna("").to_numpy(), "code_commune": r["commune"].to_numpy(),
+    })  # fmt: skip
+    names = {
+        "screening_50_74": "habitants_50_74_ans_a_portee",
+        "screening_50_74_sole": "habitants_50_74_ans_sans_autre_centre",
+        "flu_65_plus": "habitants_65_ans_et_plus_a_portee",
+        "flu_65_plus_sole": "habitants_65_ans_et_plus_sans_autre_centre",
+        "home_75_plus": "habitants_75_ans_et_plus_a_portee",
+        "home_75_plus_sole": "habitants_75_ans_et_plus_sans_autre_centre",
+    }
+    for col, name in names.items():
+        out[name] = _int_or_unknown(r[col], r[col].notna()).to_numpy()
+    return out
+
+
+def needs_comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A territory's needs against its département and France, ready to share (``needs show
+    --csv``): :meth:`proxisante.needs.NeedsComparison.to_frame` with French column names and
+    each value rounded to its indicator's precision (1 decimal)."""
+    f = frame.reset_index(drop=True)
+    out = pd.DataFrame({
+        "indicateur": f["label_fr"].to_numpy(), "unite": f["unit"].to_numpy(),
+        "niveau": f["level"].to_numpy(), "source": f["source"].to_numpy(),
+        "annee": f["year"].to_numpy(),
+    })  # fmt: skip
+    for col, name in (("territory", "territoire"), ("departement", "departement"),
+                      ("france", "france")):  # fmt: skip
+        out[name] = _dec_or_unknown(f[col], f[col].notna(), 1).to_numpy()
+        out[f"base_{name}"] = f[f"{col}_basis"].fillna("").to_numpy()
     return out

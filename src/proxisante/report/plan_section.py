@@ -211,7 +211,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
                    "(aucun recrutement, départs non remplacés). La dernière ligne dit, année par "
                    "année, ce qui limite le plan : le budget ou la capacité de recrutement.</p>"
                    + _table(sc, cls="plan scenarios"))  # fmt: skip
-    hyp = plan.assumptions[["hypothèse", "valeur", "unité", "statut", "source"]]
+    hyp = plan.assumptions[["hypothèse", "valeur", "unité", "statut", "fourchette", "source"]]
     html = (
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : où "
         f"recruter des {escape(names)} et ouvrir des centres, sous un budget net annuel unique "

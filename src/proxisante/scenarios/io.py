@@ -20,6 +20,10 @@ __all__ = ["check_shape", "dump_scenario", "load_scenario", "parse_scenario", "v
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
+#: pydantic error types of a value that is not a number where one is expected.
+_NOT_A_NUMBER = {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}
+
+
 def validation_message(exc: ValidationError, data: Any) -> str:
     """Turn a pydantic error into one line naming the edit (index and kind) and the field."""
     parts = []
@@ -36,7 +40,13 @@ def validation_message(exc: ValidationError, data: Any) -> str:
             where = f"edit #{idx + 1} ({kind})" + (f", field '{'.'.join(rest)}'" if rest else "")
         else:
             where = "field '" + ".".join(shorten(x, 40) for x in loc) + "'" if loc else "scenario"
-        parts.append(f"{where}: {shorten(err['msg'], 200)}")
+        text = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] in _NOT_A_NUMBER:
+            kind = "a whole number" if err["type"].startswith("int") else "a decimal number"
+            text = (f"got {shorten(repr(err.get('input')), 40)}; expected {kind} (e.g. "
+                    f"{'12' if kind.startswith('a whole') else '1.5'}), not text or true/false "
+                    "(YAML 1.1 forms such as 1:30, 0x10, 1_000 or .inf are text)")  # fmt: skip
+        parts.append(f"{where}: {shorten(text, 200)}")
     more = len(exc.errors()) - 3
     return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 

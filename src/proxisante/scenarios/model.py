@@ -41,10 +41,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     field_validator,
     model_validator,
 )
 
+from proxisante.bounds import PARAMETERS, validator
 from proxisante.errors import InputError
 from proxisante.professions import PROFESSION_CODES, get_profession
 
@@ -68,12 +70,28 @@ __all__ = [
     "Scenario",
 ]
 
-#: Bounds of a scenario's values (far above any real case; NaN and infinities are refused).
-MAX_FTE = 10_000.0
-MAX_PLACES = 100_000
-MAX_CONSULTATIONS = 1e8
-MAX_POPULATION = 1e8
+#: Bounds of a scenario's values (far above any real case; NaN and infinities are refused),
+#: from the one table of bounds (:data:`proxisante.bounds.PARAMETERS`): numbers must be
+#: numbers (no text, no boolean), checked by :func:`proxisante.bounds.check`.
+MAX_FTE = PARAMETERS["fte"].high
+MAX_PLACES = int(PARAMETERS["capacity_places"].high)
+MAX_CONSULTATIONS = PARAMETERS["activity_consultations"].high
+MAX_POPULATION = PARAMETERS["population"].high
 MAX_SITES = 100_000
+
+#: Strict numbers bounded by their row of the table (no text, no boolean, in range).
+OpenFte = Annotated[float, Strict(), validator("open_fte")]
+Places = Annotated[int, Strict(), validator("capacity_places")]
+DeltaFte = Annotated[float, Strict(), validator("delta_fte")]
+Fte = Annotated[float, Strict(), validator("fte")]
+Consultations = Annotated[float, Strict(), validator("activity_consultations")]
+DeltaPlaces = Annotated[int, Strict(), validator("delta_places")]
+AgeAtLeast = Annotated[int, Strict(), validator("age_at_least")]
+RetirementYear = Annotated[int, Strict(), validator("scenario_year")]
+Share = Annotated[float, Strict(), validator("retirement_share")]
+Factor = Annotated[float, Strict(), validator("population_factor")]
+ProjectionYear = Annotated[int, Strict(), validator("projection_year")]
+Population = Annotated[float, Strict(), validator("population")]
 MAX_EDITS = 10_000
 
 #: Professions known to scenarios (the codes of the profession registry).
@@ -134,8 +152,8 @@ class OpenSite(_Edit):
     commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
     operator: str = "filieris"
     category: Category = Field("centre_de_sante", description="Site category.")
-    fte: dict[Profession, Annotated[float, Field(gt=0, le=MAX_FTE)]] = Field(min_length=1)
-    capacity_places: Annotated[int, Field(ge=0, le=MAX_PLACES)] | None = Field(
+    fte: dict[Profession, OpenFte] = Field(min_length=1)
+    capacity_places: Places | None = Field(
         None, description="Authorised places (SSIAD, EHPAD), when the site has any."
     )
 
@@ -146,9 +164,9 @@ class ChangeStaff(_Edit):
     kind: Literal["change_staff"] = "change_staff"
     site: str = Field(min_length=1)
     profession: Profession
-    delta_fte: Annotated[float, Field(ge=-MAX_FTE, le=MAX_FTE)] | None = None
-    fte: Annotated[float, Field(ge=0, le=MAX_FTE)] | None = None
-    activity_consultations: Annotated[float, Field(ge=0, le=MAX_CONSULTATIONS)] | None = None
+    delta_fte: DeltaFte | None = None
+    fte: Fte | None = None
+    activity_consultations: Consultations | None = None
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeStaff:
@@ -174,8 +192,8 @@ class ChangeCapacity(_Edit):
 
     kind: Literal["change_capacity"] = "change_capacity"
     site: str = Field(min_length=1)
-    capacity_places: Annotated[int, Field(ge=0)] | None = None
-    delta_places: int | None = None
+    capacity_places: Places | None = None
+    delta_places: DeltaPlaces | None = None
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeCapacity:
@@ -193,9 +211,9 @@ class Retirements(_Edit):
 
     kind: Literal["retirements"] = "retirements"
     profession: Profession = "gp"
-    age_at_least: Annotated[int, Field(ge=50, le=80)] = 65
-    year: Annotated[int, Field(ge=2020, le=2040)] = 2025
-    share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    age_at_least: AgeAtLeast = 65
+    year: RetirementYear = 2025
+    share: Share = 1.0
 
 
 class OperatorExit(_Edit):
@@ -223,16 +241,16 @@ class PopulationChange(_Edit):
 
     kind: Literal["population_change"] = "population_change"
     territory: str = Field(min_length=1)
-    factor: Annotated[float, Field(gt=0, le=10)]
+    factor: Factor
 
 
 class PopulationProjection(_Edit):
     """Projected population by commune (5-character INSEE codes) or by département."""
 
     kind: Literal["population_projection"] = "population_projection"
-    year: Annotated[int, Field(ge=2020, le=2100)]
+    year: ProjectionYear
     level: Literal["commune", "departement"] = "commune"
-    populations: dict[str, Annotated[float, Field(gt=0, le=MAX_POPULATION)]] = Field(
+    populations: dict[str, Population] = Field(
         min_length=1, description="Code → projected population (inhabitants)."
     )
     source: str = Field("", description="Where the projection comes from (file, producer).")

@@ -94,6 +94,11 @@ def _table() -> pd.DataFrame:
     return read_bundled_parquet("bpe2021_counts.parquet", expected=BPE2021_COLUMNS)
 
 
+@cache
+def _code_index() -> pd.Index:
+    return pd.Index(_table()["code_insee"].to_numpy(dtype=object), name="code_insee")
+
+
 def load_bpe2021_counts() -> pd.DataFrame:
     """The BPE 2021 table, one row per commune (columns in :data:`BPE2021_COLUMNS`).
 
@@ -141,15 +146,19 @@ def bpe2021_counts(kind: str, codes: Iterable[str] | None = None) -> pd.Series:
         msg = f"BPE 2021 kind '{kind}' is not known; expected one of {', '.join(BPE2021_KINDS)}"
         raise InputError(msg)
     t = _table()
-    s = pd.Series(t[kind].astype("float64").to_numpy(), index=t["code_insee"].to_numpy(), name=kind)
+    index = _code_index()
+    column = t[kind].astype("float64").to_numpy()
     if codes is None:
-        return s
-    wanted = pd.Index([str(c) for c in codes])
-    out = s.reindex(wanted)
+        return pd.Series(column, index=index, name=kind)
+    given = codes if isinstance(codes, np.ndarray | pd.Index | pd.Series) else list(codes)
+    wanted = pd.Index(np.asarray(given).astype(str).astype(object))
+    pos = index.get_indexer(wanted)
+    out = pd.Series(np.where(pos >= 0, column[pos], np.nan), index=wanted, name=kind)
     for city, prefix in PLM_ARRONDISSEMENTS.items():
-        if city in wanted:
-            out[wanted == city] = float(s[s.index.str.startswith(prefix)].sum())
-    missing = ~wanted.isin(s.index) & ~wanted.isin(list(PLM_ARRONDISSEMENTS))
+        at = np.flatnonzero(wanted == city)
+        if len(at):
+            out.iloc[at] = float(np.nansum(column[index.str.startswith(prefix)]))
+    missing = (pos < 0) & ~wanted.isin(list(PLM_ARRONDISSEMENTS))
     if missing.any():
         raise UnknownCommuneError(str(wanted[np.flatnonzero(missing)[0]]))
     out.name = kind

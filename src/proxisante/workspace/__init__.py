@@ -85,7 +85,14 @@ if TYPE_CHECKING:
     )
     from proxisante.workspace.access import AccessRequest, AccessResult
     from proxisante.workspace.evaluation import EvaluationState, commune_names, world_baseline
-    from proxisante.workspace.export import TABLE_FORMATS, table_bytes, table_format, write_table
+    from proxisante.workspace.export import (
+        CSV_FORMATS,
+        TABLE_FORMATS,
+        csv_bytes,
+        table_bytes,
+        table_format,
+        write_table,
+    )
     from proxisante.workspace.models import Calibrated, CalibrationRequest
     from proxisante.workspace.workspace import (
         NEIGHBOUR_MINUTES,
@@ -97,6 +104,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CARD_APL_YEARS",
+    "CSV_FORMATS",
     "DEFAULT_CUTOFF_MINUTES",
     "DEFAULT_DETOUR_FACTOR",
     "DEFAULT_SPEED_KMH",
@@ -130,6 +138,7 @@ __all__ = [
     "commune_label",
     "commune_names",
     "comparison_sentence",
+    "csv_bytes",
     "dump_scenario",
     "fit_estimate",
     "greedy",
@@ -170,7 +179,9 @@ _EXPORT, _WORKSPACE = "proxisante.workspace.export", "proxisante.workspace.works
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "CSV_FORMATS": _EXPORT,
         "TABLE_FORMATS": _EXPORT,
+        "csv_bytes": _EXPORT,
         "table_bytes": _EXPORT,
         "table_format": _EXPORT,
         "write_table": _EXPORT,

@@ -33,7 +33,7 @@ from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.errors import InputError
 from proxisante.model import commune_pairs, default_baseline, load_inputs
 from proxisante.model.artefact import bundled_model
-from proxisante.plan.assumptions import PROFESSION_FR
+from proxisante.professions import get_profession
 from proxisante.territory import Territory, load_communes, load_official_apl
 from proxisante.travel import TRAVEL_PROVIDERS, TravelMatrix, travel_matrix
 
@@ -41,6 +41,11 @@ __all__ = ["DEFAULT_CUTOFF_MINUTES", "AccessRequest", "AccessResult", "access_an
 
 #: Cut-off of the measures other than the APL when the user gives none (minutes).
 DEFAULT_CUTOFF_MINUTES = 30.0
+#: Where the supply of a profession other than GPs comes from without a supply file.
+ESTIMATED_SUPPLY_NOTE = (
+    "sans --supply : offre estimée (effectifs libéraux INSEE BPE 2021, 1 professionnel = 1 "
+    "ETP, plus le personnel salarié connu de l'offre)"
+)
 #: French name of the calibrated model's travel times (table titles).
 _MODEL_TRAVEL = {"model": "modèle calibré"}
 
@@ -62,23 +67,32 @@ class AccessRequest:
     cutoff_minutes: float | None = None
     decay: str = "default"
 
+    def profession_code(self) -> str:
+        """The registry code of ``profession`` (aliases accepted: ``physio``, ``kiné``…).
+
+        Raises
+        ------
+        InputError
+            A profession without an APL or unknown.
+        """
+        return get_profession(self.profession, with_apl=True).code
+
     def cutoff(self) -> float:
         """The cut-off in minutes; the APL's is the DREES catchment, never replaced silently.
 
         Raises
         ------
         InputError
-            An unknown measure, the APL for another profession than GPs, or a cut-off other
-            than the DREES catchment for the APL.
+            An unknown measure or profession, or a cut-off other than the DREES catchment
+            for the APL (the APL of the other professions is
+            :meth:`proxisante.workspace.Workspace.profession_apl`).
         """
         if self.measure not in MEASURE_REGISTRY:
             msg = f"--measure was '{self.measure}'; expected one of {', '.join(MEASURE_REGISTRY)}"
             raise InputError(msg)
         if self.measure != "apl":
             return DEFAULT_CUTOFF_MINUTES if self.cutoff_minutes is None else self.cutoff_minutes
-        if self.profession != "gp":
-            msg = "--measure apl is the DREES APL to GPs; use --profession gp (or another measure)"
-            raise InputError(msg)
+        self.profession_code()  # an unknown profession is refused here
         if self.cutoff_minutes is not None and self.cutoff_minutes != CATCHMENT_MINUTES:
             msg = (f"--cutoff was {self.cutoff_minutes:g}; the APL's catchment is the DREES "
                    f"{CATCHMENT_MINUTES:g} minutes (fixed): drop --cutoff, or use another "
@@ -93,7 +107,8 @@ class AccessResult:
 
     ``table``: ``code_insee, nom, population, measure, value`` (and ``per_100k`` for a ratio
     measure on FTE), lowest value first; ``model_id``: the calibrated model whose supply was
-    used (no supply file), else None.
+    used (no supply file), else None; ``supply_note``: where an estimated supply comes from
+    (French, '' for a supply file).
     """
 
     territory: Territory
@@ -104,24 +119,36 @@ class AccessResult:
     per_100k: bool
     cutoff_minutes: float
     model_id: str | None = None
+    supply_note: str = ""
 
 
 def access_analysis(territory: Territory, request: AccessRequest, *,
-                    stage: Stage | None = None) -> AccessResult:  # fmt: skip
+                    stage: Stage | None = None,
+                    estimated_fte: pd.Series | None = None) -> AccessResult:  # fmt: skip
     """Compute ``request.measure`` nationally and report it for ``territory``.
 
-    ``stage(description)``: a context manager around each step (the CLI's spinner).
+    ``stage(description)``: a context manager around each step (the CLI's spinner);
+    ``estimated_fte``: without a supply file, the FTE per commune of a profession other than
+    GPs (:meth:`~proxisante.workspace.Workspace.profession_supply`, « estimé »).
     """
     stage = stage or (lambda _: nullcontext())
     cut = request.cutoff()
+    code = request.profession_code()
     unit = "consultations" if request.measure == "apl" else "fte"
+    note = ""
     with stage("Lecture des communes, de la population et de l'offre…"):
         communes, pop = _national_demand(request.year)
-        if request.supply is None:
-            table, model_id = _calibrated_supply_table(request.profession, unit, request.year)
+        model_id = None
+        if request.supply is not None:
+            table = read_supply_file(request.supply, profession=code, unit=unit)
+        elif code != "gp" and estimated_fte is not None:
+            table = pd.DataFrame({"destination": estimated_fte.index,
+                                  "supply": estimated_fte.to_numpy(dtype=float)})  # fmt: skip
+            note = ESTIMATED_SUPPLY_NOTE
         else:
-            table = read_supply_file(request.supply, profession=request.profession, unit=unit)
-            model_id = None
+            table, model_id = _calibrated_supply_table(code, unit, request.year)
+            note = (f"sans --supply : offre de médecins généralistes du modèle calibré "
+                    f"{model_id} (estimé, voir `proxisante model show`)")  # fmt: skip
     with stage(f"Temps de trajet ({request.travel}, ≤ {_fr.fmt_dec(cut, 0)} min)…"):
         tm = _travel(request, communes, cut)
     with stage(f"Calcul de {request.measure} sur {_fr.fmt_int(tm.n_pairs)} paires…"):
@@ -133,8 +160,7 @@ def access_analysis(territory: Territory, request: AccessRequest, *,
     travel_fr = provider.label_fr if provider else _MODEL_TRAVEL.get(tm.provider, tm.provider)
     return AccessResult(
         territory, _territory_table(territory, res, request.measure, per_100k), request.measure,
-        PROFESSION_FR.get(request.profession, request.profession), travel_fr, per_100k, cut,
-        model_id,
+        get_profession(code).plural_fr, travel_fr, per_100k, cut, model_id, note,
     )  # fmt: skip
 
 

@@ -4,6 +4,11 @@ The format follows the file's suffix (:func:`write_table`) or is named (:func:`t
 for web downloads). A GeoPackage joins the commune polygons (EPSG:4326) on ``code_insee``
 (rows in the table's order); every other format writes the table as is. Files are written
 whole or not at all.
+
+A CSV is for French spreadsheets by default (:data:`CSV_FORMATS` ``"fr"``): ``;`` between
+fields, decimal comma, UTF-8 with a byte-order mark (French Excel opens it at the first
+click with accents and numbers right); ``"international"`` keeps ``,``, ``.`` and no BOM for
+scripts.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from proxisante._csv import CSV_FORMATS, csv_text
 from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.sources import COMMUNES_SOURCE, Source, sources_frame
 from proxisante.territory import load_commune_geometry
 
-__all__ = ["TABLE_FORMATS", "table_bytes", "table_format", "write_table"]
+__all__ = ["CSV_FORMATS", "TABLE_FORMATS", "csv_bytes", "table_bytes", "table_format",
+           "write_table"]  # fmt: skip
 
 #: Formats a table can be written in (file suffix without the dot).
 TABLE_FORMATS = ("csv", "xlsx", "gpkg", "parquet")
@@ -46,8 +53,29 @@ def table_format(path: str | Path, *, accepted: Sequence[str] = TABLE_FORMATS,
     return fmt
 
 
+def csv_bytes(table: pd.DataFrame, *, csv_format: str = "fr") -> bytes:
+    """The table as CSV in ``csv_format`` (:data:`CSV_FORMATS`, :func:`proxisante._csv.csv_text`):
+    ``fr`` « ; », decimal comma (also for numbers in text columns, such as an APL column
+    holding « inconnu » where missing), UTF-8 BOM; ``international`` « , », decimal point.
+
+    >>> body = csv_bytes(pd.DataFrame({"apl": [2.5], "nom": ["Lens"]}))
+    >>> body[:3] == "\ufeff".encode(), body.decode("utf-8-sig").splitlines()
+    (True, ['apl;nom', '2,5;Lens'])
+    >>> csv_bytes(pd.DataFrame({"apl": [2.5]}), csv_format="international").decode().split()
+    ['apl', '2.5']
+    """
+    values = table.astype(object).where(table.notna(), None)
+    rows = values.itertuples(index=False, name=None)
+    return csv_text(list(table.columns), rows, csv_format=csv_format).encode("utf-8")
+
+
 def table_bytes(
-    table: pd.DataFrame, fmt: str, *, layer: str = "table", sources: Sequence[Source] = ()
+    table: pd.DataFrame,
+    fmt: str,
+    *,
+    layer: str = "table",
+    sources: Sequence[Source] = (),
+    csv_format: str = "fr",
 ) -> bytes:
     """The table encoded as ``fmt`` (one of :data:`TABLE_FORMATS`).
 
@@ -56,17 +84,19 @@ def table_bytes(
     table
         The rows; a GeoPackage needs a ``code_insee`` column (commune polygons are joined).
     fmt
-        ``csv`` (UTF-8), ``xlsx`` (one sheet named ``layer``), ``gpkg`` (layer ``layer``) or
-        ``parquet``.
+        ``csv`` (:func:`csv_bytes` in ``csv_format``), ``xlsx`` (one sheet named ``layer``),
+        ``gpkg`` (layer ``layer``) or ``parquet``.
     layer
         Sheet or layer name.
     sources
         Where the table's figures come from: an xlsx always gets a « Sources » sheet (these
         sources, or the commune table's when none is given).
+    csv_format
+        :data:`CSV_FORMATS`: ``fr`` (default) or ``international``.
     """
     table_format(f"t.{fmt}", option="format")
     if fmt == "csv":
-        return table.to_csv(index=False).encode("utf-8")
+        return csv_bytes(table, csv_format=csv_format)
     if fmt == "xlsx":
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -88,6 +118,7 @@ def table_bytes(
 def write_table(
     table: pd.DataFrame, path: str | Path, *, layer: str = "table",
     accepted: Sequence[str] = TABLE_FORMATS, option: str = "--out", sources: Sequence[Source] = (),
+    csv_format: str = "fr",
 ) -> Path:  # fmt: skip
     """Write ``table`` to ``path`` in the format of its suffix (see :func:`table_bytes`).
 
@@ -102,8 +133,8 @@ def write_table(
     path = Path(path)
     fmt = table_format(path, accepted=accepted, option=option)
     check_output(path, option=option)  # before the table is encoded
-    return write_output(path, table_bytes(table, fmt, layer=layer, sources=sources),
-                        option=option)  # fmt: skip
+    body = table_bytes(table, fmt, layer=layer, sources=sources, csv_format=csv_format)
+    return write_output(path, body, option=option)
 
 
 def _geo_table(table: pd.DataFrame):

@@ -23,7 +23,9 @@ import pandas as pd
 
 from proxisante.access import (
     DREES_APL_STEP,
+    ESTIMATED_PROFESSIONS,
     EvaluationBaseline,
+    baseline_professions,
     nearest_minutes,
     read_supply_file,
 )
@@ -44,6 +46,7 @@ from proxisante.offer import (
     stored_imports,
 )
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
+from proxisante.professions import get_profession
 from proxisante.scenarios import (
     Scenario,
     ScenarioResult,
@@ -68,6 +71,7 @@ from proxisante.workspace.models import (
     read_model,
     stored_models,
 )
+from proxisante.workspace.professions import ProfessionApl, profession_apl
 from proxisante.workspace.search import SearchHit, resolve, search, searchable_sites
 
 if TYPE_CHECKING:
@@ -400,13 +404,46 @@ class Workspace:
         )  # fmt: skip
         return EvaluationBaseline.official(year, travel=tm)
 
+    def profession_apl(
+        self, territory: str | Territory, profession: str, *, year: int = 2023,
+        supply_file: str | Path | None = None,
+    ) -> ProfessionApl:  # fmt: skip
+        """APL of a profession other than GPs over a territory: the BPE 2021 estimate
+        (« estimé », DREES method) on the scenario engine's baseline, or ``supply_file``'s
+        FTE per commune instead (:mod:`proxisante.workspace.professions`)."""
+        code = get_profession(profession, with_apl=True).code
+        supply = (
+            None if supply_file is None
+            else self.supply_per_commune(supply_file, profession=code, unit="fte")
+        )  # fmt: skip
+        return profession_apl(code, self.territory(territory), baseline=self.model_baseline(year),
+                              offer=self.offer(), supply=supply)  # fmt: skip
+
+    def profession_supply(self, profession: str, *, year: int = 2023) -> pd.Series:
+        """FTE of a profession other than GPs per commune (index INSEE code), « estimé »: the
+        INSEE BPE 2021 libéral headcount plus the offer's salaried staff (the supply of
+        :meth:`profession_apl`)."""
+        code = get_profession(profession, with_apl=True).code
+        ctx = self.model_baseline(year)
+        if code not in ESTIMATED_PROFESSIONS:
+            msg = f"the supply of '{code}' is the calibrated model's (give --supply otherwise)"
+            raise InputError(msg)
+        acc = baseline_professions(ctx, self.offer())[code]
+        return pd.Series(acc.supply_fte, index=pd.Index(ctx.codes, name="code_insee"), name="fte")
+
     def access(self, territory: str | Territory, request: AccessRequest, *,
                stage=None) -> AccessResult:  # fmt: skip
         """An access measure for the communes of ``territory``, computed nationally
         (:func:`~proxisante.workspace.access.access_analysis`); the request is checked first
         (a wrong measure or an APL cut-off is refused before any data is read)."""
         request.cutoff()
-        return access_analysis(self.territory(territory), request, stage=stage)
+        code = request.profession_code()
+        estimated = (
+            self.profession_supply(code, year=request.year)
+            if request.supply is None and code != "gp" else None
+        )  # fmt: skip
+        return access_analysis(self.territory(territory), request, stage=stage,
+                               estimated_fte=estimated)  # fmt: skip
 
     @staticmethod
     def supply_per_commune(path: str | Path, *, profession: str = "gp",

@@ -26,7 +26,7 @@ STATIC = {
     "app.js": ("web/static/app.js", "text/javascript"),
 }
 DOWNLOADS = {
-    "csv": "text/csv",
+    "csv": "text/csv; charset=utf-8",
     "gpkg": "application/geopackage+sqlite3",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "html": "text/html",
@@ -88,12 +88,18 @@ def territory_page(selector: str, ctx: Context) -> str:
 
 
 @router.get("/download/{selector}.{fmt}")
-def download(selector: str, fmt: str, ctx: Context) -> Response:
-    """The territory's commune table as CSV, GeoPackage or xlsx, or its HTML report."""
+def download(selector: str, fmt: str, ctx: Context, csv: str = "fr") -> Response:
+    """The territory's commune table as CSV, GeoPackage or xlsx, or its HTML report.
+
+    A CSV is for French spreadsheets (« ; », decimal comma, BOM); ``?csv=international``
+    gives « , », decimal point, no BOM (scripts)."""
+    from proxisante._csv import CSV_FORMATS
     from proxisante.workspace import table_bytes
 
     if fmt not in DOWNLOADS or "/" in selector or ".." in selector:
         raise HTTPException(404, "not found")
+    if csv not in CSV_FORMATS:
+        raise HTTPException(400, f"csv must be one of {', '.join(CSV_FORMATS)}")
     selector = selector[:1000]
     if fmt == "html":
         body = ctx.report_html(selector).encode("utf-8")
@@ -102,7 +108,7 @@ def download(selector: str, fmt: str, ctx: Context) -> Response:
 
         sources = [apl_source(2023), apl_source(2022), COMMUNES_SOURCE]
         body = table_bytes(ctx.workspace.apl_table(selector), fmt, sources=sources,
-                           layer="apl" if fmt == "gpkg" else "APL")  # fmt: skip
+                           layer="apl" if fmt == "gpkg" else "APL", csv_format=csv)  # fmt: skip
     name = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in selector)
     disposition = f'attachment; filename="proxisante-{name}.{fmt}"'
     return Response(body, media_type=DOWNLOADS[fmt], headers={"Content-Disposition": disposition})

@@ -1,0 +1,99 @@
+"""Shape of the code (docs/data-flow.md): functions in steps, docstrings that cite only what
+exists. A new function over 80 lines, a docstring naming a missing file or an unresolvable
+``:func:``/``:class:``/``:mod:`` target fails here."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "proxisante"
+MAX_LINES = 80
+#: Functions still over MAX_LINES (to split into steps; none may grow past its length here).
+LONG_FUNCTIONS = {
+    "plan/instance.py:build_instance": 196,
+    "plan/optimise.py:solve_milp": 170,
+    "_textfiles.py:scan_text": 145,
+    "offer/finess.py:read_finess": 138,
+    "model/calibrate.py:calibrate": 135,
+    "model/fit.py:fit_supply_ratio": 141,
+    "scenarios/impact.py:evaluate": 119,
+    "cli/plan_cmd.py:cog": 116,
+    "needs/layer.py:compare_territory": 105,
+    "cli/scenario_cmd.py:run": 114,
+    "territory/age_bands.py:read_insee_pop_by_age": 101,
+    "scenarios/impact.py:criticality_ranking": 96,
+    "web/home_care.py:home_care_json": 94,
+    "needs/change.py:home_care_change": 85,
+    "needs/bassins.py:attach_communes": 85,
+    "offer/edits.py:edit_site": 84,
+    "offer/textfile.py:read_delimited": 83,
+    "report/exports.py:criticality_table": 82,
+    "scenarios/projection.py:read_population_projection": 81,
+    "plan/cog.py:tabulate": 81,
+}
+FILE_REF = re.compile(
+    r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-]+\.(?:md|py|csv|parquet|json|toml|yaml|txt))\b"
+)
+ROLE_REF = re.compile(r":(?:func|class|data|mod|meth|attr|exc):`~?(proxisante(?:\.\w+)+)`")
+
+
+def _modules():
+    for path in sorted(SRC.rglob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def test_no_new_long_function():
+    found = {}
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_LINES:
+                    found[f"{path.relative_to(SRC).as_posix()}:{node.name}"] = lines
+    grown = {k: v for k, v in found.items() if v > LONG_FUNCTIONS.get(k, MAX_LINES)}
+    assert not grown, f"functions over {MAX_LINES} lines (split them into steps): {grown}"
+
+
+def test_docstrings_cite_existing_files():
+    places = (ROOT, ROOT / "src", SRC, SRC / "data", ROOT / "docs")
+    missing = []
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
+                              | ast.AsyncFunctionDef):  # fmt: skip
+                continue
+            for ref in FILE_REF.findall(ast.get_docstring(node, clean=False) or ""):
+                if not any((p / ref).exists() for p in (*places, path.parent)):
+                    missing.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 1)} {ref}")
+    assert not missing, missing
+
+
+def _resolves(name: str) -> bool:
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+
+def test_docstrings_cite_existing_functions():
+    bad = []
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for m in ROLE_REF.finditer(text):
+            if not _resolves(m.group(1)):
+                bad.append(f"{path.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 1} "
+                           f"{m.group(1)}")  # fmt: skip
+    assert not bad, bad
