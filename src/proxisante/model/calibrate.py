@@ -362,6 +362,24 @@ def _predict(inputs, minutes, setting: _Setting, fold, *, callback=None) -> _Hel
     return _HeldOut(out_apl, low, high, prior)
 
 
+def _search_travel(inputs, pairs, candidates, setting: _Setting, folds: int, *, callback):
+    """The candidate whose APL predicted on held-out départements has the lowest MAE
+    (``folds`` ≤ 1: in-sample MAE), and every candidate's figures."""
+    sfold = departement_folds(inputs.departement, folds) if folds > 1 else None
+    criterion = "held_out" if folds > 1 else "in_sample"
+    best, best_mae, search = candidates[0], np.inf, []
+    for c in candidates:
+        if sfold is None:
+            pred = _fit(inputs, pairs.minutes(c), setting, callback=callback)[0].predicted_apl
+        else:
+            pred = _predict(inputs, pairs.minutes(c), setting, sfold, callback=callback).apl
+        fig = fit_figures(pred, inputs.apl, inputs.pop_standardisee)
+        search.append({"params": c.as_dict(), "criterion": criterion, **fig})
+        if fig["mae"] < best_mae:
+            best, best_mae = c, fig["mae"]
+    return best, search
+
+
 def calibrate(
     inputs: CalibrationInputs,
     *,
@@ -428,7 +446,6 @@ def calibrate(
     setting = _Setting(a, penalties, bounds, iterations)
     n_search = len(candidates) if len(candidates) > 1 and minutes is None else 0
     n_search *= search_folds if search_folds > 1 else 1
-    criterion = "held_out" if search_folds > 1 else "in_sample"
     total_steps = n_search * search_iterations + iterations * (2 + (folds if folds > 1 else 0))
     done = [0]
 
@@ -440,22 +457,11 @@ def calibrate(
 
         return cb
 
-    search = []
+    search: list[dict] = []
     best = candidates[0]
     if len(candidates) > 1 and pairs is not None and minutes is None:
-        sfold = departement_folds(inputs.departement, search_folds) if search_folds > 1 else None
-        best_mae = np.inf
-        for c in candidates:
-            if sfold is None:
-                pred = _fit(inputs, pairs.minutes(c), search_setting,
-                            callback=tick("search"))[0].predicted_apl  # fmt: skip
-            else:
-                pred = _predict(inputs, pairs.minutes(c), search_setting, sfold,
-                                callback=tick("search")).apl  # fmt: skip
-            fig = fit_figures(pred, inputs.apl, inputs.pop_standardisee)
-            search.append({"params": c.as_dict(), "criterion": criterion, **fig})
-            if fig["mae"] < best_mae:
-                best, best_mae = c, fig["mae"]
+        best, search = _search_travel(inputs, pairs, candidates, search_setting, search_folds,
+                                      callback=tick("search"))  # fmt: skip
     timings["search"] = time.perf_counter() - t0 - timings["pairs"]
     t1 = time.perf_counter()
     if minutes is not None:
