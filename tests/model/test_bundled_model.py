@@ -65,3 +65,19 @@ def test_bundled_model_is_made_of_real_doctors(model):
     # ranges contain the central supply
     assert (t["supply_p10"] <= t["supply_consultations"] * (1 + 1e-6) + 1e-3).all()
     assert (t["supply_consultations"] <= t["supply_p90"] * (1 + 1e-6) + 1e-3).all()
+
+
+def test_bundled_model_beats_its_prior_and_states_honest_ranges(model):
+    """Held out by département the fit beats the prior alone; its held-out range covers the
+    official APL for 70–90 % of communes (recomputed from the table, not read back)."""
+    f = model.metadata["figures"]
+    assert f["held_out"]["r"] > f["prior_only_held_out"]["r"]
+    assert f["held_out"]["mae"] < f["prior_only_held_out"]["mae"]
+    t = model.table
+    inside = (t["apl_official"] >= t["apl_heldout_low"] - 1e-5) & (
+        t["apl_official"] <= t["apl_heldout_high"] + 1e-5
+    )
+    assert 0.70 <= inside.mean() <= 0.90
+    assert inside.mean() == pytest.approx(f["coverage_held_out"]["share"], abs=1e-3)
+    assert (t["apl_heldout_low"] <= t["apl_heldout"] + 1e-5).all()
+    assert (t["apl_heldout"] <= t["apl_heldout_high"] + 1e-5).all()
