@@ -112,3 +112,6 @@ def test_gp_estimates_of_the_workspace():
     np.testing.assert_allclose(g["gp_under_65"] + g["gp_65_plus"], g["gp"])
     assert 0.05 < g["gp_65_plus"].sum() / g["gp"].sum() < 0.3
     assert (g["consultations_65_plus"] <= g["consultations"] + 1e-6).all()
+    # spread over the communes, not all-or-nothing (the under-65 fit's prior weight)
+    share = (g["gp_65_plus"] / g["gp"])[g["gp"] >= 1]
+    assert (share < 0.02).mean() < 0.3 and (share > 0.9).mean() < 0.02

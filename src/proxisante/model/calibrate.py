@@ -475,7 +475,7 @@ def calibrate(
         under = fit_under65(cat.weights, cat.site_demand, inputs.apl_under65,
                             consultations=fit.consultations, observed_apl=inputs.apl,
                             population=inputs.pop_standardisee, consultations_per_gp=a,
-                            penalties=penalties, max_iterations=iterations,
+                            max_iterations=iterations,
                             callback=tick("under 65"))  # fmt: skip
     timings["fit"] = time.perf_counter() - t1
     n = inputs.n

@@ -37,6 +37,24 @@ COMMUNE_TABLE_COLUMNS: dict[str, str] = {
 }
 
 
+#: Columns of :func:`commune_table` read from the artefact (its column names).
+_FROM_MODEL: dict[str, str] = {
+    "apl_official": "apl_official",
+    "apl_official_under65": "apl_official_under65",
+    "apl_model": "apl_model",
+    "residual": "residual",
+    "consultations_estimated": "supply_consultations",
+    "gp_estimated": "gp",
+    "gp_65_plus_estimated": "gp_65_plus",
+    "bpe2021_gp": "bpe2021_gp",
+    "known_staff_gp": "staff_gp",
+    "gp_low_bound": "gp_low",
+    "gp_high_bound": "gp_high",
+    "consultations_p10": "supply_p10",
+    "consultations_p90": "supply_p90",
+}
+
+
 def _gp_columns(model: CalibratedModel) -> pd.DataFrame:
     t = model.table
     if "gp_65_plus" not in t.columns:
@@ -90,24 +108,8 @@ def commune_table(model: CalibratedModel | None = None) -> pd.DataFrame:
     apl = load_official_apl(model.year)
     pop = apl[apl["in_current_geography"]].set_index("code_insee")["pop_totale"]
     codes = t["code_insee"].to_numpy(dtype=str)
-    out = pd.DataFrame(
-        {
-            "code_insee": codes,
-            "nom": names.reindex(codes).fillna("").to_numpy(),
-            "population": pop.reindex(codes).to_numpy(dtype=float),
-            "apl_official": t["apl_official"].to_numpy(dtype=float),
-            "apl_official_under65": t["apl_official_under65"].to_numpy(dtype=float),
-            "apl_model": t["apl_model"].to_numpy(dtype=float),
-            "residual": t["residual"].to_numpy(dtype=float),
-            "consultations_estimated": t["supply_consultations"].to_numpy(dtype=float),
-            "gp_estimated": t["gp"].to_numpy(dtype=float),
-            "gp_65_plus_estimated": t["gp_65_plus"].to_numpy(dtype=float),
-            "bpe2021_gp": t["bpe2021_gp"].to_numpy(dtype=float),
-            "known_staff_gp": t["staff_gp"].to_numpy(dtype=float),
-            "gp_low_bound": t["gp_low"].to_numpy(dtype=float),
-            "gp_high_bound": t["gp_high"].to_numpy(dtype=float),
-            "consultations_p10": t["supply_p10"].to_numpy(dtype=float),
-            "consultations_p90": t["supply_p90"].to_numpy(dtype=float),
-        }
-    )
+    out = pd.DataFrame({"code_insee": codes, "nom": names.reindex(codes).fillna("").to_numpy(),
+                        "population": pop.reindex(codes).to_numpy(dtype=float)})  # fmt: skip
+    for column, source in _FROM_MODEL.items():
+        out[column] = t[source].to_numpy(dtype=float)
     return out.sort_values("code_insee", kind="stable").reset_index(drop=True)
