@@ -15,7 +15,7 @@ and writes into ``src/proxisante/data/``:
   restated on the bundled commune geography (see ``PROVENANCE.md``).
 - ``apl_age_weights.csv``: DREES age weights (19 bands, 2022 and 2023).
 - ``search_index.json.gz``: commune, EPCI, département, région, constituency and former
-  commune names in search form, for the name search (:mod:`proxisante.workspace.search`);
+  commune names in search form, for the name search (:mod:`proxisante.territory.search`);
   it records the SHA-256 of the tables it was built from and is not used when they differ.
 - ``commune_cards.txt.gz``: one line per commune (its row and its official APL rows), for
   the commune card and one commune's APL table of the CLI, read without pyarrow or pandas
@@ -633,7 +633,7 @@ def main() -> None:
     # the name index of the search, from the tables just written (read back by the package)
     # and one line per commune for its card (tables read back by the package)
     from proxisante.territory.card import CARDS_FILE, write_commune_cards
-    from proxisante.workspace.search import SEARCH_INDEX_FILE, write_search_index
+    from proxisante.territory.search import SEARCH_INDEX_FILE, write_search_index
 
     write_search_index()
     write_commune_cards()
@@ -718,6 +718,10 @@ def main() -> None:
     from build_bpe2021 import write as write_bpe2021
 
     write_bpe2021(shared)
+    # the mining basin of the Nord-Pas-de-Calais (communes and contour; adds to the manifest)
+    from build_mining_basin import write as write_mining_basin
+
+    write_mining_basin(shared)
     print(json.dumps(json.loads((OUT / "manifest.json").read_text())["counts"], indent=2))
 
 

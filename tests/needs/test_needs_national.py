@@ -113,8 +113,9 @@ def test_closing_a_centre_loses_exactly_its_sole_reach(data):
 
     sites = load_default_offer().sites
     reach = prevention_reach(data, sites).set_index("site_id")
-    assert reach.index[0].startswith("filieris")  # Filieris centres first
-    carmaux = "filieris-centre-de-sante-de-carmaux"
+    assert reach["operator"].iloc[0] == "filieris"  # Filieris centres first
+    # the centre that alone serves the most people aged 50-74
+    carmaux = reach["screening_50_74_sole"].idxmax()
     after = sites.copy()
     after.loc[after["site_id"] == carmaux, "status"] = "closed"
     change = prevention_change(data, sites, after)

@@ -55,13 +55,15 @@ def test_occitanie_examples_parse_and_report(tmp_path):
     assert "n/a" not in res.output
     text = _text(out.read_text(encoding="utf-8"))
     assert "Avant / après le scénario" in text
-    assert "places connues après le scénario seulement" in text
-    assert "non disponible (aucun SSIAD dans l'offre chargée" in text
+    # real SSIAD places of the Aveyron (FINESS 2026): figures before and after, never
+    # « non disponible »
+    assert "non disponible" not in text
+    assert "883 places" in res.output.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def test_scenario_report_home_care_per_commune():
-    """Closing the Avion centre (1 nurse; the only centre de santé within 20 min of
-    Loison-sous-Lens): the scenario report's section lists each commune before/after, the
+    """Closing the Avion centre (1 nurse; other centres and maisons de santé of the Lens area
+    stay within 20 min): the scenario report's section lists each commune before/after, the
     communes that change first, with names, thresholds (« hypothèse ») and never n/a."""
     from proxisante.report import needs_section
     from proxisante.scenarios import parse_scenario
@@ -71,14 +73,17 @@ def test_scenario_report_home_care_per_commune():
     sc = parse_scenario({"name": "x", "edits": [{"kind": "close_sites",
                          "sites": ["filieris-centre-de-sante-de-la-republique-avion"]}]})  # fmt: skip
     hc = ws.evaluate(sc).home_care(ws.territory("circo:62-03").codes)
-    html = needs_section(**ws.needs_report_inputs("circo:62-03"), change=hc).html
+    html = needs_section(ws.needs_report_inputs("circo:62-03"), change=hc).html
     table = re.search(r'<table class="needs-change-communes".*?</table>', html, re.S).group(0)
     rows = re.findall(r'<tr data-code="(\d{5})">(.*?)</tr>', table, re.S)
     assert 1 <= len(rows) <= 15
     changed = hc.communes[~hc.communes["centre_after"] & hc.communes["centre_before"]]
-    assert len(changed) and rows[0][0] in set(changed.index) | set(
+    assert changed.empty  # the BPE centres and maisons de santé of the Lens area remain
+    assert rows[0][0] in set(changed.index) | set(
         hc.communes.index[hc.communes["nurses_after"] != hc.communes["nurses_before"]]
     )
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", table)).split())
-    assert "Loison-sous-Lens (62523)" in text and "oui → non" in text
+    assert "Loison-sous-Lens (62523)" in text and "oui → oui" in text
     assert "hypothèse" in text and "n/a" not in text
+    # Pas-de-Calais SSIAD: number known (INSEE BPE 2021), places unknown — never a 0
+    assert "places inconnues" in text and "non disponible" not in text

@@ -317,8 +317,9 @@ def test_scenarios_and_french_xlsx(gard, tmp_path):
     )
     path = write_xlsx(plan, tmp_path / "plan.xlsx", scenarios=sc)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Synthèse", "Plan 2025", "Plan 2026", "Communes",
-                             "Scénarios budgétaires", "Sources et hypothèses", "Notes"]  # fmt: skip
+    assert wb.sheetnames == ["Synthèse", "Plan 2025", "Plan 2026", "Plan et sans COG",
+                             "Communes desservies", "Communes", "Scénarios budgétaires",
+                             "Sources et hypothèses", "Notes"]  # fmt: skip
     head = [c.value for c in wb["Plan 2025"][1]]
     assert head[:6] == ["année", "code commune", "commune", "site", "centre existant",
                         "ouverture cette année"]  # fmt: skip

@@ -69,7 +69,7 @@ def test_labels_are_french():
         ("dep:", InputError, r"no value after"),
         ("", InputError, r"empty territory selector"),
         ("loisson sou lens", UnknownCodeError, r"closest matches: Loison-sous-Lens"),
-        ("Saint-Martin", InputError, r"names 4 communes"),
+        ("Saint-Martin", InputError, r"names 4 places"),
         ("name:!!!", InputError, r"no letters or digits"),
     ],
 )

@@ -70,11 +70,13 @@ def test_bassin_class_is_the_standardised_mean_of_its_communes(circo):
 
 
 def test_apl_csv_has_both_classes_on_both_paths():
-    one = runner.invoke(app, ["apl", "-t", "12205", "--csv"])
+    one = runner.invoke(app, ["apl", "-t", "12205", "--csv", "--csv-format", "international"])
     assert one.exit_code == 0, one.output
     row = pd.read_csv(io.StringIO(one.stdout), dtype={"code_insee": str}).iloc[0]
     assert (row["zoning_class"], row["access_class"]) == ("priority", "vigilance")
-    many = runner.invoke(app, ["apl", "-t", "circo:12-02", "--csv"])
+    many = runner.invoke(
+        app, ["apl", "-t", "circo:12-02", "--csv", "--csv-format", "international"]
+    )
     df = pd.read_csv(io.StringIO(many.stdout), dtype={"code_insee": str})
     assert list(df.columns) == list(pd.read_csv(io.StringIO(one.stdout)).columns)
     assert df.set_index("code_insee").loc["12205", "zoning_class"] == "priority"

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+import proxisante.territory.search  # noqa: F401  (the module, for its index)
 from proxisante.errors import ProxisanteError
 from proxisante.workspace import resolve, search, search_key
 
 # the module, not the function the package exports under the same name
-search_module = sys.modules["proxisante.workspace.search"]
+search_module = sys.modules["proxisante.territory.search"]
 
 #: Results of the previous search (vectorised pandas over the commune table, before the
 #: shipped index) for names with articles, accents, hyphens, « St », constituencies,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from proxisante.errors import ProxisanteError, shorten
 
@@ -180,3 +181,38 @@ def progress(description: str) -> Iterator[None]:
             yield
     finally:
         _spinning.pop()
+
+
+def table_fits(table: Table, width: int | None = None) -> bool:
+    """Whether ``table`` prints at ``width`` columns (default: the terminal's) with no cell
+    wrapped: its widest layout (every cell on one line, rich's measurement) fits."""
+    from rich.measure import Measurement
+
+    width = console.width if width is None else width
+    return Measurement.get(console, console.options.update_width(10_000), table).maximum <= width
+
+
+def print_table(table: Table, *, key_columns: int = 1, note: str | None = None) -> None:
+    """Print ``table``, as records when it does not fit the terminal (see :func:`table_fits`).
+
+    A record is one row: its first ``key_columns`` cells in bold on one line, then one
+    « header : value » line per other non-empty cell, so that no cell is cut or wrapped
+    word by word (« Centre / de / santé ») in an 80-column terminal. ``note`` (e.g. « all
+    columns in --csv ») is printed under the records.
+    """
+    if table_fits(table):
+        console.print(table)
+        return
+    if table.title:
+        console.print(f"[bold]{table.title}[/]", highlight=False)
+    headers = [str(c.header) for c in table.columns]
+    cells = [list(c.cells) for c in table.columns]
+    for i in range(table.row_count):
+        row = [str(col[i]) if i < len(col) else "" for col in cells]
+        console.print("[bold]" + " · ".join(v for v in row[:key_columns] if v) + "[/]",
+                      highlight=False)  # fmt: skip
+        for header, value in zip(headers[key_columns:], row[key_columns:], strict=True):
+            if value.strip():
+                console.print(f"  {header} : {value}", highlight=False)
+    if note:
+        console.print(f"[dim]{note}[/]")

@@ -15,36 +15,56 @@ from proxisante.cli._common import (
     console,
     console_err,
     find_territory,
+    print_table,
     progress,
     user_errors,
     workspace,
 )
 from proxisante.cli.territory_cmd import TerritoryOption
 
+SupplyOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="CSV: commune, fte and/or consultations[, profession]; default for "
+        "GPs: the calibrated model's supply (estimé)"
+    ),
+]
+MeasureOption = Annotated[
+    str,
+    typer.Option(
+        help="apl (the DREES APL) or another measure of the registry: 2sfca, e2sfca, 3sfca, "
+        "m2sfca, bfca, gravity, nearest, coverage… (docs/methods.md; an unknown name lists all)"
+    ),
+]
+ProfessionOption = Annotated[
+    str,
+    typer.Option(
+        help="gp | nurse | physio | midwife | dentist (rows of the supply file; without "
+        "--supply, the BPE 2021 estimate for the professions other than GPs)"
+    ),
+]
+CutoffOption = Annotated[
+    float | None,
+    typer.Option(
+        help="Cut-off in minutes (decay 0 beyond); default 30; the APL's is the "
+        "DREES 20 minutes (another value is refused)"
+    ),
+]
+DecayOption = Annotated[
+    str,
+    typer.Option(
+        help="default (the measure's own: binary 2SFCA, Luo-Qi zones for E2SFCA/3SFCA/"
+        "M2SFCA/BFCA, 1/t for gravity) | linear | gaussian (σ = cut-off/3) | power (1/t)"
+    ),
+]
+
 
 @user_errors
 def access(
     territory: TerritoryOption,
-    supply: Annotated[
-        Path | None,
-        typer.Option(
-            help="CSV: commune, fte and/or consultations[, profession]; default for "
-            "GPs: the calibrated model's supply (estimé)"
-        ),
-    ] = None,
-    measure: Annotated[
-        str,
-        typer.Option(
-            help="apl | 2sfca | e2sfca | 3sfca | m2sfca | bfca | gravity | nearest | coverage"
-        ),
-    ] = "apl",
-    profession: Annotated[
-        str,
-        typer.Option(
-            help="gp | nurse | physio | midwife | dentist (rows of the supply file; without "
-            "--supply, the BPE 2021 estimate for the professions other than GPs)"
-        ),
-    ] = "gp",
+    supply: SupplyOption = None,
+    measure: MeasureOption = "apl",
+    profession: ProfessionOption = "gp",
     year: Annotated[int, typer.Option(help="Year of the DREES standardised population")] = 2023,
     travel: Annotated[str, typer.Option(help="estimate | osrm | matrix")] = "estimate",
     network: Annotated[
@@ -53,20 +73,8 @@ def access(
     matrix: Annotated[
         Path | None, typer.Option(help="Travel-time file for --travel matrix")
     ] = None,
-    cutoff: Annotated[
-        float | None,
-        typer.Option(
-            help="Cut-off in minutes (decay 0 beyond); default 30; the APL's is the "
-            "DREES 20 minutes (another value is refused)"
-        ),
-    ] = None,
-    decay: Annotated[
-        str,
-        typer.Option(
-            help="default (the measure's own: binary 2SFCA, Luo-Qi zones for E2SFCA/3SFCA/"
-            "M2SFCA/BFCA, 1/t for gravity) | linear | gaussian (σ = cut-off/3) | power (1/t)"
-        ),
-    ] = "default",
+    cutoff: CutoffOption = None,
+    decay: DecayOption = "default",
     csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output")] = False,
     out: Annotated[Path | None, typer.Option(help="Write .csv or .gpkg (GeoPackage)")] = None,
     csv_format: CsvFormatOption = CsvFormat.fr,
@@ -126,7 +134,7 @@ def _print_result(result) -> None:
         v = r.per_100k if per_100k else r.value
         t.add_row(r.code_insee, r.nom, fr.fmt_int(r.population),
                   "∞" if np.isinf(v) else fr.fmt_dec(v, 3))  # fmt: skip
-    console.print(t)
+    print_table(t)
     if len(res) > 40:
         console.print(f"(les 40 premières des {fr.fmt_int(len(res))} communes ; --csv ou --out "
                       "pour toutes)")  # fmt: skip

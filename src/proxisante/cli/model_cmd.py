@@ -9,7 +9,14 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
-from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
+from proxisante.cli._common import (
+    StoreOption,
+    console,
+    print_table,
+    progress,
+    user_errors,
+    workspace,
+)
 
 model_app = typer.Typer(
     help="The calibrated national model of GP access (supply and travel fitted to the APL).",
@@ -100,7 +107,7 @@ def _print_figures(meta: dict) -> None:
             t.add_row(label, fr.fmt_int(f["n"]), fr.fmt_dec(f["r"], 3), fr.fmt_dec(f["mae"], 3),
                       fr.fmt_dec(f["mae_pop"], 3), fr.fmt_pct(f["same_side_2_5"]),
                       fr.fmt_pct(f["same_side_4"]))  # fmt: skip
-    console.print(t)
+    print_table(t)
     _print_plausibility(figs)
     d = figs["departement_totals"]
     console.print(

@@ -14,6 +14,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -60,10 +61,11 @@ def show(
     for r in comp.rows:
         ind = r.indicator
         year = f", {ind.year}" if ind.year else ""
-        t.add_row(f"{ind.label_fr} ({ind.unit_fr})", _num(r.territory, ind.digits),
-                  _num(r.departement, ind.digits), _num(r.france, ind.digits),
+        t.add_row(f"{ind.label_fr} ({ind.unit_fr})",
+                  r.territory_text or _num(r.territory, ind.digits),
+                  r.departement_text or _num(r.departement, ind.digits), _num(r.france, ind.digits),
                   f"{ind.level} ; {ind.source}{year}")  # fmt: skip
-    console.print(t)
+    print_table(t)
     console.print(
         f"[dim]{fr.fmt_int(comp.approximate_communes)} commune(s) sur "
         f"{fr.fmt_int(comp.communes)} rattachée(s) à leur bassin de vie 2022 de façon "
@@ -125,12 +127,16 @@ def prevention(
                 "75 ans ou plus", "seul centre"):  # fmt: skip
         t.add_column(col, justify="left" if col == "centre" else "right")
     for r in reach.itertuples():
-        t.add_row(str(r.name), _num(r.screening_50_74, 0), _num(r.screening_50_74_sole, 0),
-                  _num(r.flu_65_plus, 0), _num(r.flu_65_plus_sole, 0), _num(r.home_75_plus, 0),
+        t.add_row(f"{r.name}\n[dim]{r.operator_fr}[/]", _num(r.screening_50_74, 0),
+                  _num(r.screening_50_74_sole, 0), _num(r.flu_65_plus, 0),
+                  _num(r.flu_65_plus_sole, 0), _num(r.home_75_plus, 0),
                   _num(r.home_75_plus_sole, 0))  # fmt: skip
-    console.print(t)
-    console.print("[dim]Âges estimés sauf import d'un fichier INSEE POP1B ; « seul centre » : "
-                  "aucun autre centre de santé ouvert de l'offre chargée à portée.[/]")  # fmt: skip
+    print_table(t)
+    console.print("[dim]Centres de santé et maisons de santé de l'offre chargée (FINESS ; "
+                  "ailleurs qu'en Occitanie, nombre par commune INSEE BPE 2021, « estimé », placé "
+                  "au point de la commune). Âges estimés sauf import d'un fichier INSEE POP1B ; "
+                  "« seul centre » : aucun autre centre de santé ou maison de santé ouvert à "
+                  "portée.[/]")  # fmt: skip
     if out is not None:
         from proxisante.report.exports import prevention_table
         from proxisante.sources import needs_sources

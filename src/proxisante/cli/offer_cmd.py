@@ -14,8 +14,10 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    print_table,
     progress,
     user_errors,
+    whole,
     workspace,
 )
 
@@ -171,7 +173,7 @@ def list_(
                      overflow="fold" if col == "site_id" else "ellipsis")  # fmt: skip
     for r in shown.itertuples(index=False):
         t.add_row(*["" if _missing(v) else _cell(c, v) for c, v in zip(cols, r, strict=True)])
-    console.print(t)
+    print_table(t)
     console.print(_count_line(len(sites)))
 
 
@@ -206,7 +208,8 @@ def edit(
     ] = None,
     close: Annotated[bool, typer.Option("--close", help="Close the site")] = False,
     capacity_places: Annotated[
-        int | None, typer.Option(help="Set the authorised places (SSIAD, EHPAD)")
+        int | None,
+        typer.Option(parser=whole, help="Set the authorised places (SSIAD, EHPAD), 0–100,000"),
     ] = None,
     store: StoreOption = None,
 ) -> None:
@@ -214,10 +217,30 @@ def edit(
     from proxisante.workspace import parse_fte_change
 
     changes = [parse_fte_change(spec) for spec in fte or []]
+    professions = list(dict.fromkeys(p for p, _ in changes))
     with progress("Enregistrement de la modification…"):
-        workspace(store).edit_site(site_id, fte_changes=changes, close=close,
-                                   capacity_places=capacity_places)  # fmt: skip
-    console.print(f"{site_id} mis à jour" + (" (fermé)" if close else ""))
+        ws = workspace(store)
+        before = ws.site_state(site_id, professions)  # an unknown site: its error, here
+        ws.edit_site(site_id, fte_changes=changes, close=close,
+                     capacity_places=capacity_places)  # fmt: skip
+        after = ws.site_state(site_id, professions)
+    console.print(f"[green]{site_id} mis à jour[/] ({ws.site_names().get(site_id, site_id)})",
+                  highlight=False)  # fmt: skip
+    for key, now in after.items():
+        was = before.get(key)
+        if was != now:
+            console.print(f"  {key} : {_state_fr(was)} → {_state_fr(now)}", highlight=False)
+        else:
+            console.print(f"  {key} : {_state_fr(now)} (inchangé)", highlight=False)
+
+
+def _state_fr(value: object) -> str:
+    """A site figure of :meth:`Workspace.site_state` in French (« inconnu » when unknown)."""
+    if value is None:
+        return "inconnu"
+    if isinstance(value, float):
+        return fr.fmt_num(value, 2)
+    return str(value)
 
 
 def _missing(value) -> bool:

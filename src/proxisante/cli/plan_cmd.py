@@ -17,6 +17,7 @@ from proxisante.cli._common import (
     StoreOption,
     console,
     decimal,
+    print_table,
     progress,
     user_errors,
     whole,
@@ -230,6 +231,44 @@ def _print_world_note(inst) -> None:
         console.print(f"[dim]{escape(row.get('note', row['source']))}[/]")
 
 
+def _print_years(plan) -> None:
+    """Per year: net cost, and under-served inhabitants without a COG and with the plan."""
+    v = plan.versus
+    s = plan.summary
+    t = Table("année", "coût brut (€)", "recettes (€)", "coût net (€)",
+              "sous 2,5 sans COG", "sous 2,5 avec le plan", "contrainte limitante",
+              title="Coûts et habitants sous 2,5 (APL zonage, estimé)")  # fmt: skip
+    for i, r in enumerate(s.to_dict("records")):
+        row = v.iloc[i] if len(v) else None
+        t.add_row(str(r["année"]), _fmt(r["coût brut (€)"]), _fmt(r["recettes (€)"]),
+                  _fmt(r["coût net (€)"]),
+                  "—" if row is None else _fmt(row.iloc[1]) + f" ({row.iloc[2]})",
+                  "—" if row is None else _fmt(row.iloc[3]), r["contrainte limitante"])  # fmt: skip
+    print_table(t)
+    if len(v):
+        last = v.iloc[-1]
+        console.print(
+            f"Coût net cumulé {_fmt(last['coût net cumulé (€)'])} € ; ancrage officiel : "
+            f"{_fmt(last.iloc[-2])} habitants sous 2,5 selon l'APL des moins de 65 ans, "
+            f"{_fmt(last.iloc[-1])} selon l'APL de tous les médecins (DREES)."
+        )
+
+
+def _print_served(plan, top: int = 3) -> None:
+    """Per site: the communes its hires reach most (inhabitants, APL without → with)."""
+    served = plan.served
+    if served.empty:
+        return
+    cols = list(served.columns)
+    for (site, code), part in served.groupby(["site", "code site"], sort=False):
+        best = part.head(top)
+        items = [f"{r['commune desservie']} ({_fmt(r['habitants'])} hab., "
+                 f"{_fmt(r[cols[6]], 2)} → {_fmt(r[cols[7]], 2)})"
+                 for _, r in best.iterrows()]  # fmt: skip
+        more = f" et {len(part) - top} autres" if len(part) > top else ""
+        console.print(f"{site} ({code}) dessert : " + ", ".join(items) + more)
+
+
 @plan_app.command("optimise")
 @user_errors
 def optimise(
@@ -256,8 +295,9 @@ def optimise(
     csv: Annotated[Path | None, typer.Option(help="Write the plan (CSV)")] = None,
     csv_format: CsvFormatOption = CsvFormat.fr,
 ) -> None:
-    """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline)."""
-    from proxisante.workspace import greedy, solve_milp, table_format, write_table
+    """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline):
+    where and who, cost per year, under-served inhabitants without and with the plan."""
+    from proxisante.workspace import greedy, solve_milp, table_format, tabulate, write_table
 
     bounds.check("time_limit_s", time_limit, where="--time-limit")
     if csv is not None:  # refused before the optimisation, not after it
@@ -294,7 +334,10 @@ def optimise(
             *[_fmt(r[f"fte_total_{p}"], 1) for p in inst.professions],
             "oui" if r["opens"] else "",
         )  # fmt: skip
-    console.print(t)
+    print_table(t, key_columns=3)
+    plan = tabulate(inst, sol, g, objective)
+    _print_years(plan)
+    _print_served(plan)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
         write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
@@ -336,6 +379,9 @@ def cog(
     fte_cost: FteCost = None,
     scenarios: Annotated[
         bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
+    ] = True,
+    sensitivity: Annotated[
+        bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
     ] = True,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
@@ -383,7 +429,8 @@ def cog(
         console.print(f"[yellow]Budget net : {basis}[/]")
     with progress("Construction du plan…"):
         ssiad = ws.ssiad_coverage(terr)
-        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad)
+        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad,
+                              sensitivity=sensitivity)  # fmt: skip
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
@@ -396,11 +443,12 @@ def cog(
     for r in s[shown].to_dict("records"):
         t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
                     else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    console.print(t)
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
+    _print_years(plan)
     console.print(plan.comparison)
     _print_world_note(inst)
     for n in plan.notes:
-        if n.startswith("Fourchette des effets du plan"):
+        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
             console.print(n)
     if sc is not None:
         keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
@@ -409,20 +457,13 @@ def cog(
         for r in keep:
             st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
                             for v in sc.loc[r]])  # fmt: skip
-        console.print(st)
+        print_table(st)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
-        from proxisante.report import (
-            build_territory_report,
-            needs_section,
-            plan_section,
-            write_html,
-        )
+        from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):
-            rep = build_territory_report(terr, neighbours=ws.report_neighbours(terr))
-            rep.sections.append(plan_section(plan, terr.label, scenarios=sc))
-            rep.sections.append(needs_section(**ws.needs_report_inputs(terr)))
+            rep = territory_report(ws, terr, plan=plan, plan_scenarios=sc)
             write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
 

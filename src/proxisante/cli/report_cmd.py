@@ -9,7 +9,7 @@ import typer
 
 from proxisante import _fr as fr
 from proxisante._output import check_output
-from proxisante.cli._common import console, progress, user_errors, workspace
+from proxisante.cli._common import StoreOption, console, progress, user_errors, workspace
 from proxisante.cli.territory_cmd import TerritoryOption
 
 
@@ -21,16 +21,19 @@ def report(
     operator: Annotated[
         str, typer.Option(help="Network whose sites the « Et si… » section closes")
     ] = "filieris",
+    store: StoreOption = None,
 ) -> None:
     """Write the French report of a territory for a mayor or an MP: one-page summary,
-    comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources."""
-    from proxisante.report import workspace_territory_report, write_html
+    comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources.
+
+    The offer is the store's (``--store``; imports and edits included)."""
+    from proxisante.report import territory_report, write_html
 
     check_output(out)  # a bad target is refused before the report is built
     with progress("Rapport…"):
-        ws = workspace()
+        ws = workspace(store)
         terr = ws.territory(territory)
-        rep = workspace_territory_report(ws, terr, year=year, operator=operator)
+        rep = territory_report(ws, terr, year=year, operator=operator)
     path = write_html(rep, out)
     s = rep.summary
     console.print(

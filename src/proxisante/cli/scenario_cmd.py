@@ -16,6 +16,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     StoreOption,
     console,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -40,10 +41,22 @@ PopulationYearOption = Annotated[
 ]
 
 
+def _departure_edit(spec: str) -> dict:
+    """``COMMUNE:PROFESSION=N`` → a ``departures`` edit."""
+    where, sep, count = spec.partition("=")
+    commune, colon, profession = where.partition(":")
+    if not (sep and colon and count.strip().isdigit() and commune and profession):
+        msg = (f"--departure was '{spec}'; expected COMMUNE:PROFESSION=COUNT, e.g. "
+               "62523:nurse=2")  # fmt: skip
+        raise InputError(msg)
+    return {"kind": "departures", "commune": commune.strip(), "profession": profession.strip(),
+            "count": int(count)}  # fmt: skip
+
+
 def _edits_from_options(
-    close, operator_exit, open_site, population_file=None, population_year=None
+    close, operator_exit, open_site, population_file=None, population_year=None, departure=None
 ) -> list[dict]:
-    edits: list[dict] = []
+    edits: list[dict] = [_departure_edit(spec) for spec in departure or []]
     if population_file is not None:
         from proxisante.workspace import read_population_projection
 
@@ -86,6 +99,13 @@ def new(
     ] = None,
     population_file: PopulationFileOption = None,
     population_year: PopulationYearOption = None,
+    departure: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="COMMUNE:PROFESSION=COUNT, professionals leaving a commune (e.g. "
+            "62523:nurse=2; gp, nurse, physio, midwife, dentist)"
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Also write it to this .yaml/.json")] = None,
     store: StoreOption = None,
 ) -> None:
@@ -93,9 +113,10 @@ def new(
     from proxisante.workspace import dump_scenario, parse_scenario
 
     edits = _edits_from_options(close, operator_exit, open_site, population_file,
-                                population_year)  # fmt: skip
+                                population_year, departure)  # fmt: skip
     if not edits:
-        msg = "give at least one edit: --close, --operator-exit, --open or --population-file"
+        msg = ("give at least one edit: --close, --operator-exit, --open, --departure or "
+               "--population-file")  # fmt: skip
         raise InputError(msg)
     sc = parse_scenario({"name": name, "description": description, "edits": edits})
     if out is not None:  # a bad target is refused before the scenario is saved
@@ -115,11 +136,8 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Validate a scenario file and save it in the store."""
-    from proxisante.workspace import load_scenario
-
-    sc = load_scenario(file)
     with progress("Enregistrement du scénario…"):
-        workspace(store).save_scenario(sc, overwrite=overwrite)
+        sc = workspace(store).import_scenario(file, overwrite=overwrite)
     console.print(f"scénario « {sc.name} » enregistré depuis {file}")
 
 
@@ -150,6 +168,9 @@ def edit(
     ] = None,
     population_file: PopulationFileOption = None,
     population_year: PopulationYearOption = None,
+    departure: Annotated[
+        list[str] | None, typer.Option(help="Add: COMMUNE:PROFESSION=COUNT (e.g. 62523:nurse=2)")
+    ] = None,
     remove_edit: Annotated[
         list[int] | None, typer.Option(help="Remove edit number N (1-based, see run)")
     ] = None,
@@ -169,7 +190,7 @@ def edit(
             raise InputError(msg)
         del data["edits"][n - 1]
     data["edits"] += _edits_from_options(close, operator_exit, open_site, population_file,
-                                         population_year)  # fmt: skip
+                                         population_year, departure)  # fmt: skip
     if description is not None:
         data["description"] = description
     new_sc = parse_scenario(data)
@@ -187,7 +208,7 @@ def list_(store: StoreOption = None) -> None:
     t = Table("nom", "créé le", "modifié le")
     for name, created, updated in rows:
         t.add_row(name, f"{created:%d/%m/%Y %H:%M}", f"{updated:%d/%m/%Y %H:%M}")
-    console.print(t)
+    print_table(t)
     console.print(f"{len(rows)} scénario(s)")
 
 
@@ -239,10 +260,22 @@ EDIT_KIND_FR = {
     "change_staff": "changement d'effectifs",
     "change_capacity": "changement de places",
     "retirements": "départs à la retraite",
+    "departures": "départs de professionnels d'une commune",
     "operator_exit": "retrait d'un opérateur",
     "population_change": "changement de population",
     "population_projection": "projection de population",
 }
+
+
+def _professions_table(table, label: str) -> Table:
+    """Access to the other professions before/after (:meth:`ScenarioResult.profession_table`)."""
+    t = Table(title=f"Accès aux autres professions (estimé) — {label}")
+    for col in ("profession", "unité", "avant", "après", "variation", "ETP"):
+        t.add_column(col, justify="left" if col in ("profession", "unité") else "right")
+    for r in table.itertuples():
+        t.add_row(r.short_fr, r.unit_short_fr, _fmt(r.before, 1), _fmt(r.after, 1),
+                  fr.fmt_signed_dec(r.delta, 2), fr.fmt_signed_dec(r.fte_change, 1))  # fmt: skip
+    return t
 
 
 def _home_care_table(hc, label: str) -> Table:
@@ -330,15 +363,21 @@ def run(
     summaries = {everywhere: res.summary()}
     if terr is not None:
         summaries = {terr.label: res.summary(codes)} | summaries
-    console.print(_summary_table(f"Scénario « {sc.name} »", summaries))
+    print_table(_summary_table(f"Scénario « {sc.name} »", summaries))
     console.print(f"[dim]Méthode : {res.method}[/]")
     for i, e in enumerate(sc.edits, start=1):
         console.print(f"[dim]modification {i} : {EDIT_KIND_FR.get(e.kind, e.kind)} ({e.kind})[/]")
     for note in res.notes:
         console.print(f"[yellow]note :[/] {note}")
+    with progress("Accès aux autres professions…"):
+        prof = res.profession_table(codes)
+    console.print(_professions_table(prof, terr.label if terr is not None else everywhere))
+    console.print("[dim]Accès estimé : APL selon la méthode DREES de chaque profession, offre "
+                  "libérale INSEE BPE 2021 (1 professionnel = 1 ETP) et personnel salarié connu ; "
+                  "`proxisante apl --profession` pour le détail et les hypothèses.[/]")  # fmt: skip
     with progress("Soins à domicile et prévention…"):
         hc = res.home_care(codes)
-    console.print(_home_care_table(hc, terr.label if terr is not None else everywhere))
+    print_table(_home_care_table(hc, terr.label if terr is not None else everywhere))
     ssiad_before, ssiad_after = res.ssiad(codes)
     if not (ssiad_before.available and ssiad_after.available) or ssiad_after.population_note:
         console.print(
@@ -365,26 +404,13 @@ def run(
                 csv_format=csv_format,
             )
     if report is not None:
-        from proxisante.report import (
-            build_territory_report,
-            model_quality_section,
-            needs_section,
-            scenario_section,
-            write_html,
-        )
+        from proxisante.report import territory_report, write_html
 
         if terr is None:
             msg = "--report needs --territory (the territory the report is about)"
             raise InputError(msg)
         with progress(f"Rapport sur {terr.label}…"):
-            rep = build_territory_report(terr, year=sc.baseline_year,
-                                         neighbours=ws.report_neighbours(terr))  # fmt: skip
-            rep.sections.append(scenario_section(res, terr, site_names=ws.site_names(sc),
-                                                 site_sources=ws.site_sources()))  # fmt: skip
-            rep.sections.append(needs_section(**ws.needs_report_inputs(terr), change=hc))
-            quality = ws.model_quality(terr, year=sc.baseline_year)
-            if quality is not None:
-                rep.sections.append(model_quality_section(quality))
+            rep = territory_report(ws, terr, scenario=res, home_care=hc)
             write_html(rep, report, option="--report")
         console.print(f"[green]écrit :[/] {report}")
 
@@ -393,16 +419,23 @@ def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
                    official: bool, csv_format: str = "fr") -> None:  # fmt: skip
     """Write a scenario's per-commune impacts (:func:`scenario_communes_table`)."""
     from proxisante.report.exports import scenario_communes_table
-    from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
+    from proxisante.sources import (
+        BPE2021_SOURCE,
+        COMMUNES_SOURCE,
+        FINESS_SOURCE,
+        apl_source,
+        page_sources,
+    )
     from proxisante.workspace import load_communes, write_table
 
     c = res.communes if codes is None else res.communes[res.communes["code_insee"].isin(codes)]
     year = res.scenario.baseline_year
     baseline = f"officielle DREES {year}" if official else "calculée (offre fournie)"
-    table = scenario_communes_table(c, load_communes(), baseline=baseline, method=res.method)
+    table = scenario_communes_table(c, load_communes(), baseline=baseline, method=res.method,
+                                    professions=res.profession_communes(codes))  # fmt: skip
     sites = ws.offer().sites
     closed = res.changes["site_id"] if len(res.changes) else []
-    sources = [apl_source(year), FINESS_SOURCE, COMMUNES_SOURCE,
+    sources = [apl_source(year), BPE2021_SOURCE, FINESS_SOURCE, COMMUNES_SOURCE,
                *page_sources(sites[sites["site_id"].isin(closed)])]  # fmt: skip
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
         if path is not None:
@@ -493,7 +526,7 @@ def criticality(
             drop = f"{fr.fmt_dec(r.max_apl_drop_p10, 3)}–{fr.fmt_dec(r.max_apl_drop_p90, 3)}"
             row += [under, drop] if has else ["", ""]
         t.add_row(*row)
-    console.print(t)
+    print_table(t, key_columns=2, note="toutes les colonnes, avec les fourchettes : --csv")
     from proxisante.workspace import headcount_note_fr
 
     console.print(f"[dim]{headcount_note_fr(ws.offer().centre_gp_fte_per_person)}[/]")
@@ -502,7 +535,12 @@ def criticality(
                       .split(", retirée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
     if csv is not None or xlsx is not None:
         from proxisante.report.exports import criticality_table
-        from proxisante.sources import COMMUNES_SOURCE, FINESS_SOURCE, apl_source, page_sources
+        from proxisante.sources import (
+            COMMUNES_SOURCE,
+            FINESS_SOURCE,
+            apl_source,
+            page_sources,
+        )
         from proxisante.workspace import load_communes, write_table
 
         table = criticality_table(rank, load_communes())

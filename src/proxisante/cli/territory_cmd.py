@@ -16,6 +16,7 @@ from proxisante.cli._common import (
     CsvFormatOption,
     console,
     find_territory,
+    print_table,
     progress,
     user_errors,
     workspace,
@@ -175,12 +176,7 @@ def apl(
     if supply is not None:
         msg = "--supply applies to the other professions; the APL of GPs is the official one"
         raise InputError(msg)
-    from proxisante.workspace import (
-        UNDER_SERVED_APL,
-        commune_label,
-        none_if_missing,
-        read_commune_apl,
-    )
+    from proxisante.workspace import commune_label, none_if_missing, read_commune_apl
     from proxisante.workspace.search import commune_named
 
     if out is not None:  # a bad target is refused before the table is built
@@ -204,9 +200,14 @@ def apl(
         if csv:
             typer.echo(text, nl=False)
         return
-    t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
-    from proxisante.workspace import ZONING_APL_FR, ZONING_SHORT_FR
+    _print_apl_table(rows, label, year)
 
+
+def _print_apl_table(rows: list[dict], label: str, year: int) -> None:
+    """The official APL table of GPs, worst first, and its under-served counts."""
+    from proxisante.workspace import UNDER_SERVED_APL, ZONING_APL_FR, ZONING_SHORT_FR
+
+    t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
     for col in ("code", "commune", f"population {year - 2}", "APL", "APL <65 ans", "sous-dotée",
                 "zonage"):  # fmt: skip
         t.add_column(col, justify="right" if col not in ("commune",) else "left")
@@ -215,7 +216,7 @@ def apl(
         t.add_row(str(r["code_insee"]), str(r["nom"]), fr.fmt_int(r["pop_totale"]),
                   fr.fmt_dec(r["apl"], 3), fr.fmt_dec(r["apl_under65"], 3), flag,
                   ZONING_SHORT_FR[str(r["zoning_class"])])  # fmt: skip
-    console.print(t)
+    print_table(t)
     n_under = sum(bool(r["under_served"]) for r in rows)
     n_zip = sum(r["zoning_class"] == "priority" for r in rows)
     console.print(f"{fr.fmt_int(n_under)} commune(s) sur {fr.fmt_int(len(rows))} sous "

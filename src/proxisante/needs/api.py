@@ -15,8 +15,7 @@ from proxisante.needs.age_estimate import AgeEstimate, estimate_population_by_ag
 from proxisante.needs.bassins import attach_bassins_vie, attachment_counts
 from proxisante.needs.home_care import (
     DEFAULT_CUTOFF_MINUTES,
-    SSIAD_FRANCE_PER_1000,
-    SSIAD_FRANCE_SOURCE,
+    PLACE_MEASURES,
     HomeCareAccess,
     estimate_nurse_supply,
     home_care_access,
@@ -53,11 +52,20 @@ _NURSE_IND = Indicator(
     "pour 1 000 hab. de 75 ans ou plus", "commune (estimé)",
     "CartoSanté 2024 et INSEE BPE 2024 (infirmiers), estimation proxisante", 2024, "", 1,
 )  # fmt: skip
-_SSIAD_IND = Indicator(
-    "ssiad_access", "Places de SSIAD accessibles pour 1 000 habitants de 75 ans ou plus",
-    "pour 1 000 hab. de 75 ans ou plus", "commune (estimé)",
-    "FINESS (capacités importées), estimation proxisante", 0, "", 1,
-)  # fmt: skip
+_PLACE_INDS = {
+    "ssiad": Indicator(
+        "ssiad_access", "Places de SSIAD accessibles pour 1 000 habitants de 75 ans ou plus",
+        "pour 1 000 hab. de 75 ans ou plus", "commune (estimé)",
+        "FINESS (places installées ; Occitanie : extraction 2026), ailleurs nombre INSEE BPE "
+        "2021 (places inconnues), estimation proxisante", 0, "", 1,
+    ),
+    "ehpad": Indicator(
+        "ehpad_access", "Places d'EHPAD accessibles pour 1 000 habitants de 75 ans ou plus",
+        "pour 1 000 hab. de 75 ans ou plus", "commune (estimé)",
+        "FINESS (places installées ; Occitanie : extraction 2026), ailleurs nombre INSEE BPE "
+        "2021 (places inconnues), estimation proxisante", 0, "", 1,
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -203,20 +211,23 @@ def territory_needs(codes, *, label: str, data: NeedsData) -> NeedsComparison:
         "nurse_access": (_NURSE_IND, hc.table["nurses_per_1000_75"], old, hc.nurse_france,
                          "valeur nationale (total des infirmiers / total des 75 ans ou plus)"),
     }  # fmt: skip
-    if not hc.ssiad_missing:
-        extra["ssiad_access"] = (_SSIAD_IND, hc.table["ssiad_per_1000_75"], old,
-                                 SSIAD_FRANCE_PER_1000, SSIAD_FRANCE_SOURCE)  # fmt: skip
+    for key, m in PLACE_MEASURES.items():
+        if key == "ssiad" and hc.ssiad_missing:
+            continue
+        extra[f"{key}_access"] = (
+            _PLACE_INDS[key],
+            hc.table[f"{key}_per_1000_75"],
+            old,
+            m.france_per_1000,
+            f"référence nationale : {m.france_source}",
+        )
     comp = compare_territory(
         codes, label=label, needs=data.needs, population=data.population,
         pop_75_plus=old, bassins=data.bassins, departements=data.departements, extra=extra,
     )  # fmt: skip
+    _say_unknown_places(comp, codes, data)
     if hc.ssiad_missing:
         comp.notes.append(f"Places de SSIAD accessibles : non disponible ({hc.ssiad_missing}).")
-    elif hc.ssiad_unknown_capacity:
-        comp.notes.append(
-            f"Places de SSIAD : capacité inconnue pour {hc.ssiad_unknown_capacity} SSIAD "
-            "(les valeurs sont des minimums)."
-        )
     nurse_t = f"{hc.nurse_threshold:.1f}".replace(".", ",")
     ssiad_t = f"{hc.ssiad_threshold:.1f}".replace(".", ",")
     comp.notes.append(
@@ -234,12 +245,45 @@ def territory_needs(codes, *, label: str, data: NeedsData) -> NeedsComparison:
     return comp
 
 
+def _say_unknown_places(comp: NeedsComparison, codes, data: NeedsData) -> None:
+    """Replace the SSIAD/EHPAD rows' missing values by « places inconnues » with the count of
+    services within reach, and flag minimums (some places within reach unknown)."""
+    from dataclasses import replace
+
+    from proxisante.needs.change import places_note_fr
+
+    t = data.home_care.table
+    old = data.pop_75_plus
+    dep_codes = data.needs.loc[data.needs["departement"] == comp.departement, "code_insee"]
+    for i, r in enumerate(comp.rows):
+        key = r.indicator.key.removesuffix("_access")
+        if key not in PLACE_MEASURES:
+            continue
+        unit = PLACE_MEASURES[key].unit_fr
+        notes = []
+        for where, value in ((codes, r.territory), (dep_codes, r.departement)):
+            where = pd.Index(np.asarray(list(where), dtype=str))
+            unknown = t[f"{key}_unknown_in_reach"].reindex(where).fillna(0)
+            notes.append(places_note_fr(unknown, old.reindex(where).fillna(0.0), value, unit))
+        texts = ["places inconnues" if n.startswith("places inconnues") else "" for n in notes]
+        comp.rows[i] = replace(
+            r, territory_text=texts[0], departement_text=texts[1],
+            territory_basis=f"{r.territory_basis} ; {notes[0]}" if notes[0] else r.territory_basis,
+            departement_basis=(f"{r.departement_basis} ; {notes[1]}" if notes[1]
+                               else r.departement_basis),
+        )  # fmt: skip
+        if notes[0]:
+            comp.notes.append(f"{r.indicator.label_fr} ({comp.label}) : {notes[0]}.")
+
+
 def _centres(sites: pd.DataFrame, *, include_closed: bool = False) -> pd.DataFrame:
-    """Health centres of ``sites``, Filieris first, with a point (the commune's when the
-    site has none)."""
+    """Centres de santé and maisons de santé of ``sites``
+    (:data:`~proxisante.needs.prevention.PREVENTION_CATEGORIES`), Filieris first, with a point
+    (the commune's when the site has none)."""
+    from proxisante.needs.prevention import PREVENTION_CATEGORIES
     from proxisante.territory import load_communes
 
-    c = sites[sites["category"] == "centre_de_sante"]
+    c = sites[sites["category"].isin(PREVENTION_CATEGORIES)]
     if not include_closed:
         c = c[c["status"] == "open"]
     pts = load_communes().set_index("code_insee")[["lat", "lon"]]
@@ -266,25 +310,39 @@ def _centre_travel(data: NeedsData, centres: pd.DataFrame, cutoff_minutes: float
 def prevention_reach(
     data: NeedsData, sites: pd.DataFrame, *, cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES
 ) -> pd.DataFrame:
-    """Target populations of prevention programmes within reach of each open health centre.
+    """Target populations of prevention programmes within reach of each open centre de santé
+    or maison de santé.
 
     Returns
     -------
     pandas.DataFrame
         One row per open centre (Filieris first): ``site_id``, ``name``, ``operator``,
-        ``commune``, and per target of :data:`~proxisante.needs.prevention.PREVENTION_TARGETS`
+        ``operator_fr`` (who runs it, in French: :func:`proxisante.offer.operator_label`),
+        ``category``, ``commune``, ``establishments`` (more than 1 for a commune-level BPE
+        entry), and per target of :data:`~proxisante.needs.prevention.PREVENTION_TARGETS`
         the inhabitants within ``cutoff_minutes`` (``<key>``) and those with no other open
         centre within reach (``<key>_sole``: what a closure would leave without one).
     """
     from proxisante.needs.prevention import centre_reach, target_populations
+    from proxisante.offer import operator_label
 
+    cols = ["site_id", "name", "operator", "operator_fr", "category", "commune",
+            "establishments"]  # fmt: skip
     centres = _centres(sites)
     if centres.empty:
-        return pd.DataFrame(columns=["site_id", "name", "operator", "commune"])
+        return pd.DataFrame(columns=cols)
     tm = _centre_travel(data, centres, cutoff_minutes)
-    reach = centre_reach(tm, target_populations(data.ages))
-    info = centres.set_index("site_id")[["name", "operator", "commune"]]
-    return info.join(reach).rename_axis("site_id").reset_index()
+    count = _establishments(centres)
+    reach = centre_reach(tm, target_populations(data.ages), establishments=count)
+    info = centres.assign(operator_fr=operator_label(centres), establishments=count)
+    return info.set_index("site_id")[cols[1:]].join(reach).rename_axis("site_id").reset_index()
+
+
+def _establishments(sites: pd.DataFrame) -> np.ndarray:
+    """Establishments each row stands for (1 unless a commune-level entry says more)."""
+    if "establishments" not in sites.columns:
+        return np.ones(len(sites))
+    return pd.to_numeric(sites["establishments"], errors="coerce").fillna(1).to_numpy(float)
 
 
 def prevention_change(
@@ -309,7 +367,12 @@ def centre_coverage_change(
 
 def _prevention(data, sites_before, sites_after, cutoff_minutes, codes):
     """:func:`prevention_change` and :func:`centre_coverage_change` on one travel matrix."""
-    from proxisante.needs.prevention import covered, reach_change, target_populations
+    from proxisante.needs.prevention import (
+        PREVENTION_CATEGORIES,
+        covered,
+        reach_change,
+        target_populations,
+    )
 
     both = pd.concat([sites_before, sites_after], ignore_index=True)
     centres = _centres(both, include_closed=True).drop_duplicates("site_id")
@@ -324,7 +387,7 @@ def _prevention(data, sites_before, sites_after, cutoff_minutes, codes):
     tm = _centre_travel(data, centres, cutoff_minutes)
 
     def is_open(s: pd.DataFrame) -> np.ndarray:
-        ids = set(s.loc[(s["category"] == "centre_de_sante") & (s["status"] == "open"),
+        ids = set(s.loc[s["category"].isin(PREVENTION_CATEGORIES) & (s["status"] == "open"),
                         "site_id"])  # fmt: skip
         return centres["site_id"].isin(ids).to_numpy()
 

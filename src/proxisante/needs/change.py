@@ -25,9 +25,11 @@ import pandas as pd
 from proxisante.needs.api import NeedsData, _prevention
 from proxisante.needs.home_care import (
     DEFAULT_CUTOFF_MINUTES,
+    PLACE_MEASURES,
     elderly_access,
     medico_social_sites,
-    ssiad_places_supply,
+    places_access,
+    under_served,
 )
 
 __all__ = ["HomeCareChange", "home_care_change"]
@@ -70,6 +72,12 @@ class HomeCareChange:
     ssiad_threshold: float = float("nan")
     cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES
     medico_social: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: EHPAD places within reach per 1,000 aged 75+, before and after (NaN: places unknown)
+    ehpad_before: float = float("nan")
+    ehpad_after: float = float("nan")
+    #: French words beside a SSIAD / EHPAD value: « minimum … » or « places inconnues … »
+    ssiad_note: str = ""
+    ehpad_note: str = ""
 
     def summary(self) -> dict[str, float]:
         """Flat figures for tables (English keys)."""
@@ -82,6 +90,8 @@ class HomeCareChange:
             "ssiad_within_reach_per_1000_75_after": self.ssiad_after,
             "ssiad_territory_per_1000_75_before": self.ssiad_rate[0].per_1000,
             "ssiad_territory_per_1000_75_after": self.ssiad_rate[1].per_1000,
+            "ehpad_within_reach_per_1000_75_before": self.ehpad_before,
+            "ehpad_within_reach_per_1000_75_after": self.ehpad_after,
         }
         for key, row in self.prevention.iterrows():
             out[f"{key}_within_reach_before"] = float(row["before"])
@@ -93,6 +103,32 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float:
     ok = values.notna() & (weights > 0)
     total = float(weights[ok].sum())
     return float((values[ok] * weights[ok]).sum() / total) if total > 0 else float("nan")
+
+
+def _weighted_known(values: pd.Series, weights: pd.Series) -> float:
+    """Weighted mean, NaN as soon as a commune with weight has no value (places unknown
+    there: a mean of the others would pass for the territory's)."""
+    if bool((values.isna() & (weights > 0)).any()):
+        return float("nan")
+    return _weighted(values, weights)
+
+
+def places_note_fr(unknown_in_reach: pd.Series, weights: pd.Series, value: float,
+                   unit_fr: str) -> str:  # fmt: skip
+    """What to say beside a territory's places within reach when some places are unknown:
+    « places inconnues » with the count, or « minimum » (empty when all are known)."""
+    from proxisante import _fr as fr
+
+    n = int(unknown_in_reach.max()) if len(unknown_in_reach) else 0
+    if n == 0:
+        return ""
+    share = float(weights[unknown_in_reach > 0].sum()) / max(float(weights.sum()), 1e-9)
+    where = f"pour {fr.fmt_int(round(100 * share))} % des 75 ans ou plus du territoire"
+    if value != value:  # NaN
+        return (f"places inconnues : jusqu'à {fr.fmt_int(n)} {unit_fr} à portée dont seul le "
+                f"nombre est connu (INSEE BPE 2021) {where}")  # fmt: skip
+    return (f"minimum : jusqu'à {fr.fmt_int(n)} {unit_fr} aux places inconnues (INSEE BPE "
+            f"2021) à portée {where}")  # fmt: skip
 
 
 def home_care_change(
@@ -137,21 +173,9 @@ def home_care_change(
     nurses_a = nurses_b
     if delta.abs().sum() > 0 or population_factor is not None:
         nurses_a = elderly_access(tm, supply_after, old_after).reindex(codes)
-    places_after, n_after, unknown_after = ssiad_places_supply(sites_after)
-    before_known = not hc.ssiad_missing
-    after_known = n_after > unknown_after
-    ssiad_b = ssiad_a = pd.Series(np.nan, index=codes)
-    if before_known:
-        places_before, _, _ = ssiad_places_supply(sites_before)
-        ssiad_b = elderly_access(tm, places_before, old).reindex(codes)
-    if before_known or after_known:
-        ssiad_a = elderly_access(tm, places_after, old_after).reindex(codes)
-    missing = "" if before_known else hc.ssiad_missing
-    after_note = (
-        "places connues après le scénario seulement (celles qu'il ajoute) : minimum"
-        if after_known and not before_known
-        else ""
-    )
+    places = {key: _places_before_after(hc, key, codes, sites_before, sites_after, old_after,
+                                        changed_population=population_factor is not None)
+              for key in PLACE_MEASURES}  # fmt: skip
     bands = data.ages.bands
     rate = (
         ssiad_coverage(sites_before, bands, codes),
@@ -163,23 +187,53 @@ def home_care_change(
     def under(values: pd.Series, threshold: float) -> pd.Series:
         return (values < threshold).astype("boolean").where(values.notna())
 
+    (sb, sa), (eb, ea) = places["ssiad"], places["ehpad"]
     communes = pd.DataFrame({
         "pop_75_plus": w_before, "nurses_before": nurses_b, "nurses_after": nurses_a,
         "nurse_under_before": under(nurses_b, hc.nurse_threshold),
         "nurse_under_after": under(nurses_a, hc.nurse_threshold),
-        "ssiad_before": ssiad_b, "ssiad_after": ssiad_a,
-        "ssiad_under_before": under(ssiad_b, hc.ssiad_threshold),
-        "ssiad_under_after": under(ssiad_a, hc.ssiad_threshold),
+        "ssiad_before": sb["per_1000"], "ssiad_after": sa["per_1000"],
+        "ssiad_unknown_before": sb["unknown_in_reach"],
+        "ssiad_unknown_after": sa["unknown_in_reach"],
+        "ssiad_under_before": under_served(sb["per_1000"], sb["unknown_in_reach"],
+                                           hc.ssiad_threshold),
+        "ssiad_under_after": under_served(sa["per_1000"], sa["unknown_in_reach"],
+                                          hc.ssiad_threshold),
+        "ehpad_before": eb["per_1000"], "ehpad_after": ea["per_1000"],
         "centre_before": coverage["before"].reindex(codes, fill_value=False),
         "centre_after": coverage["after"].reindex(codes, fill_value=False),
     }).rename_axis("code_insee")  # fmt: skip
+    values = {k: (_weighted_known(b["per_1000"], w_before), _weighted_known(a["per_1000"], w_after))
+              for k, (b, a) in places.items()}  # fmt: skip
+    notes = {k: places_note_fr(places[k][0]["unknown_in_reach"], w_before, values[k][0],
+                               PLACE_MEASURES[k].unit_fr) for k in places}  # fmt: skip
     return HomeCareChange(
         float(w_before.sum()), _weighted(nurses_b, w_before), _weighted(nurses_a, w_after),
-        float(delta.sum()), _weighted(ssiad_b, w_before) if before_known else float("nan"),
-        _weighted(ssiad_a, w_after) if (before_known or after_known) else float("nan"),
-        missing, after_note, rate, prev, estimated, communes, hc.nurse_threshold,
-        hc.ssiad_threshold, hc.cutoff_minutes, _medico_social(sites_before, sites_after, codes),
+        float(delta.sum()), *values["ssiad"], hc.ssiad_missing, "", rate, prev, estimated,
+        communes, hc.nurse_threshold, hc.ssiad_threshold, hc.cutoff_minutes,
+        _medico_social(sites_before, sites_after, codes), *values["ehpad"], notes["ssiad"],
+        notes["ehpad"],
     )  # fmt: skip
+
+
+def _places_before_after(
+    hc, key: str, codes, sites_before, sites_after, old_after, *, changed_population: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Places of measure ``key`` within reach (``per_1000``, ``unknown_in_reach``) of the
+    communes ``codes`` before and after the change of the sites."""
+    from proxisante.offer.ssiad import places_by_commune
+
+    m = PLACE_MEASURES[key]
+    b = hc.table[[f"{key}_per_1000_75", f"{key}_unknown_in_reach"]].reindex(codes)
+    b.columns = ["per_1000", "unknown_in_reach"]
+    per_after = places_by_commune(sites_after, m.categories)
+    per_before = places_by_commune(sites_before, m.categories)
+    if per_after["sites"].sum() == 0:  # none left: 0, unless there was none before either
+        return b, b.assign(per_1000=0.0 if per_before["sites"].sum() else np.nan,
+                           unknown_in_reach=0)  # fmt: skip
+    if per_after.equals(per_before) and not changed_population:
+        return b, b
+    return b, places_access(hc.travel, per_after, old_after).reindex(codes)
 
 
 def _medico_social(sites_before: pd.DataFrame, sites_after: pd.DataFrame, codes) -> pd.DataFrame:

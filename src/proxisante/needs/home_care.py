@@ -9,10 +9,14 @@ Supply
   up to the département's count (INSEE BPE « Infirmier (en nombre) » 2024). A département
   without bassin densities is spread in proportion to population. An RPPS / Annuaire santé
   import (``offer import rpps``) replaces the estimate in every département it covers.
-- **SSIAD places**: authorised places of open SSIAD sites (FINESS import, or
-  ``offer edit --capacity-places``); sites without a known capacity are counted and said
-  (« capacité inconnue »); without any known capacity the measure is not available and the
-  reason is given.
+- **SSIAD and EHPAD places**: installed places of open SSIAD and EHPAD sites (bundled
+  FINESS 2026 extract of Occitanie, a FINESS import, or ``offer edit --capacity-places``).
+  Elsewhere the offer knows only the INSEE BPE 2021 number of services and establishments
+  per commune (« estimé »): their places are unknown. A commune whose catchment holds
+  known places only gets its value; one whose catchment also holds services of unknown
+  places gets the known part, flagged as a minimum; one whose catchment holds only
+  services of unknown places gets no value — the count and « places inconnues » are said,
+  never a 0 or « non disponible ».
 
 Measure (two-step floating catchment, Luo & Wang 2003, with a binary catchment of
 ``cutoff_minutes`` and the inhabitants aged 75+ as demand): for each commune ``i``,
@@ -22,9 +26,10 @@ on the offline travel-time estimate between commune points.
 
 Reference values and thresholds
 -------------------------------
-- SSIAD: DREES, *Panorama statistique Jeunesse Sports Cohésion sociale* 2020, table 18
-  « Accueil des personnes âgées »: 19.9 places of SSIAD + SPASAD per 1,000 inhabitants aged
-  75+ in France entière on 31/12/2019 (FINESS, ISD; INSEE population estimate 2020).
+- SSIAD and EHPAD: DREES, *Panorama statistique Jeunesse Sports Cohésion sociale* 2020
+  (successor of STATISS), table 18 « Accueil des personnes âgées », taux d'équipement on
+  31/12/2019 (FINESS, ISD; INSEE population estimate 2020), France entière: 19.9 places of
+  SSIAD + SPASAD and 96.1 places in EHPAD per 1,000 inhabitants aged 75+.
 - Nurses: no official threshold exists for this measure (nurse zoning uses the DREES APL to
   nurses, per bassin de vie, with classes set by quantiles: arrêté du 10 janvier 2020). The
   reference is the measure's value for France as a whole.
@@ -46,7 +51,10 @@ from proxisante.errors import InputError
 
 __all__ = [
     "DEFAULT_CUTOFF_MINUTES",
+    "EHPAD_FRANCE_PER_1000",
+    "EHPAD_FRANCE_SOURCE",
     "MEDICO_SOCIAL",
+    "PLACE_MEASURES",
     "SSIAD_FRANCE_PER_1000",
     "SSIAD_FRANCE_SOURCE",
     "UNDER_SERVED_FRACTION",
@@ -56,6 +64,7 @@ __all__ = [
     "estimate_nurse_supply",
     "home_care_access",
     "medico_social_sites",
+    "places_access",
     "ssiad_places_supply",
 ]
 
@@ -71,6 +80,39 @@ SSIAD_FRANCE_SOURCE = (
     "DREES, Panorama statistique 2020, « Accueil des personnes âgées » : taux d'équipement "
     "en SSIAD + SPASAD au 31/12/2019 (FINESS, ISD ; INSEE, estimation de population 2020)"
 )
+
+EHPAD_FRANCE_PER_1000 = 96.1
+"""Places in EHPAD per 1,000 inhabitants aged 75+, France entière, 31/12/2019."""
+
+EHPAD_FRANCE_SOURCE = (
+    "DREES, Panorama statistique 2020, « Accueil des personnes âgées » : taux d'équipement "
+    "en places dans les EHPAD au 31/12/2019 (FINESS, ISD ; INSEE, estimation de population "
+    "2020)"
+)
+
+
+@dataclass(frozen=True)
+class PlaceMeasure:
+    """A measure of places within reach per 1,000 inhabitants aged 75+ (SSIAD, EHPAD)."""
+
+    key: str
+    categories: tuple[str, ...]
+    label_fr: str
+    unit_fr: str
+    france_per_1000: float
+    france_source: str
+
+
+#: The place measures of home care and accommodation of the elderly. EHPAD counts the
+#: commune-level INSEE BPE entries of establishments housing the elderly (D401, EHPAD and
+#: résidences autonomie), whose places are unknown.
+PLACE_MEASURES: dict[str, PlaceMeasure] = {
+    "ssiad": PlaceMeasure("ssiad", ("ssiad",), "places de SSIAD", "SSIAD", SSIAD_FRANCE_PER_1000,
+                          SSIAD_FRANCE_SOURCE),
+    "ehpad": PlaceMeasure("ehpad", ("ehpad", "elderly_residential"), "places d'EHPAD",
+                          "établissement(s) pour personnes âgées", EHPAD_FRANCE_PER_1000,
+                          EHPAD_FRANCE_SOURCE),
+}  # fmt: skip
 
 UNDER_SERVED_FRACTION = 0.5
 """« Hypothèse » of this tool: a commune is under-served in home care when its measure is
@@ -205,10 +247,14 @@ class HomeCareAccess:
     """Home-care access of every commune (per 1,000 inhabitants aged 75+).
 
     ``table`` has index INSEE code and columns ``nurses`` (supply in the commune),
-    ``nurse_basis``, ``pop_75_plus``, ``nurses_per_1000_75`` and ``ssiad_per_1000_75``
-    (NaN when ``ssiad_missing`` says why), ``nurse_under_served``,
-    ``ssiad_under_served``. ``nurse_france`` is the national value of the nurse measure
-    (total nurses / total 75+ × 1,000), the reference of its threshold. ``travel`` is the
+    ``nurse_basis``, ``pop_75_plus``, ``nurses_per_1000_75``, and for SSIAD and EHPAD
+    (:data:`PLACE_MEASURES`) ``<key>_per_1000_75`` (known places within reach; NaN when only
+    services of unknown places are within reach, or ``ssiad_missing`` says why),
+    ``<key>_unknown_in_reach`` (services of unknown places within reach: the value is then
+    a minimum), then ``nurse_under_served``, ``ssiad_under_served`` and
+    ``ehpad_under_served`` (NA where the value is unknown, or a minimum below the
+    threshold). ``nurse_france`` is the national value of the nurse measure (total nurses /
+    total 75+ × 1,000), the reference of its threshold. ``travel`` is the
     commune × commune matrix the measures were computed on.
     """
 
@@ -219,6 +265,8 @@ class HomeCareAccess:
     ssiad_unknown_capacity: int
     ssiad_missing: str
     travel: object = field(default=None, repr=False)
+    ehpad_sites: int = 0
+    ehpad_unknown_capacity: int = 0
 
     @property
     def nurse_threshold(self) -> float:
@@ -229,6 +277,56 @@ class HomeCareAccess:
     def ssiad_threshold(self) -> float:
         """Under-served threshold of the SSIAD measure (« hypothèse »)."""
         return UNDER_SERVED_FRACTION * SSIAD_FRANCE_PER_1000
+
+    @property
+    def ehpad_threshold(self) -> float:
+        """Under-served threshold of the EHPAD measure (« hypothèse »)."""
+        return UNDER_SERVED_FRACTION * EHPAD_FRANCE_PER_1000
+
+
+def places_access(travel, by_commune: pd.DataFrame, pop_75_plus: pd.Series) -> pd.DataFrame:
+    """Known places within reach per 1,000 aged 75+, and services of unknown places within
+    reach, per origin commune of ``travel``.
+
+    Parameters
+    ----------
+    travel
+        Square commune × commune matrix (minutes); its cut-off is the catchment.
+    by_commune
+        :func:`proxisante.offer.ssiad.places_by_commune` (``places``, ``unknown``).
+    pop_75_plus
+        Inhabitants aged 75+ per commune.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``per_1000`` (NaN where the catchment holds services of unknown places only) and
+        ``unknown_in_reach`` (establishments of unknown places within the cut-off).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from proxisante.travel import TravelMatrix
+    >>> ids = np.array(["a", "b", "c"])
+    >>> t = sp.csr_array(([0.0, 12.0, 12.0, 0.0, 0.0], ([0, 0, 1, 1, 2], [0, 1, 0, 1, 2])),
+    ...                  shape=(3, 3))
+    >>> tm = TravelMatrix(t, ids, ids, 20.0, "example")
+    >>> per = pd.DataFrame({"places": [3.0, 0.0, 0.0], "unknown": [0, 1, 2]}, index=ids)
+    >>> out = places_access(tm, per, pd.Series(100.0, index=ids))
+    >>> out["per_1000"].round(1).tolist(), out["unknown_in_reach"].tolist()
+    ([15.0, 15.0, nan], [1, 1, 2])
+    """
+    value = elderly_access(travel, by_commune["places"], pop_75_plus)
+    decay = StepDecay(uppers=(float(travel.cutoff_minutes),), values=(1.0,))
+    w = catchment_weights(travel.minutes, decay)
+    ids = travel.destination_ids
+    unknown = by_commune["unknown"].reindex(ids).fillna(0).to_numpy(dtype=float)
+    known = by_commune["places"].reindex(ids).fillna(0).to_numpy(dtype=float) > 0
+    n_unknown = np.rint(w @ unknown).astype(int)
+    n_known = w @ known.astype(float)
+    value = value.where(~((n_unknown > 0) & (n_known == 0)))
+    return pd.DataFrame({"per_1000": value.to_numpy(), "unknown_in_reach": n_unknown},
+                        index=value.index)  # fmt: skip
 
 
 def home_care_access(
@@ -256,35 +354,58 @@ def home_care_access(
     ids = pd.Index(tm.origin_ids, name="code_insee")
     nurse_supply = nurses["nurses"].fillna(0.0)
     nurse_access = elderly_access(tm, nurse_supply, pop_75_plus)
-    places, n_sites, n_unknown = ssiad_places_supply(sites)
-    if n_sites == 0 or n_sites == n_unknown:
-        missing = (
-            "aucun SSIAD dans l'offre chargée : importer un extrait FINESS"
-            if n_sites == 0
-            else f"capacité inconnue pour les {n_sites} SSIAD de l'offre"
-        )
-        ssiad = pd.Series(np.nan, index=ids)
-    else:
-        missing = ""
-        ssiad = elderly_access(tm, places, pop_75_plus)
+    from proxisante.offer.ssiad import places_by_commune
+
+    measures, counts = {}, {}
+    for key, m in PLACE_MEASURES.items():
+        per = places_by_commune(sites, m.categories)
+        counts[key] = (int(per["sites"].sum()), int(per["unknown"].sum()))
+        if counts[key][0] == 0:
+            measures[key] = pd.DataFrame({"per_1000": np.nan, "unknown_in_reach": 0}, index=ids)
+        else:
+            measures[key] = places_access(tm, per, pop_75_plus).reindex(ids)
+    n_sites, n_unknown = counts["ssiad"]
+    missing = "" if n_sites else "aucun SSIAD dans l'offre chargée : importer un extrait FINESS"
     p75 = pop_75_plus.reindex(ids).astype(float)
     total_old = float(pop_75_plus.reindex(ids).fillna(0).sum())
     total_nurses = float(nurse_supply.reindex(ids).fillna(0).sum())
     france = 1000.0 * total_nurses / total_old if total_old > 0 else float("nan")
     table = pd.DataFrame({
         "nurses": nurses["nurses"].reindex(ids), "nurse_basis": nurses["basis"].reindex(ids),
-        "pop_75_plus": p75, "nurses_per_1000_75": nurse_access, "ssiad_per_1000_75": ssiad,
+        "pop_75_plus": p75, "nurses_per_1000_75": nurse_access,
     })  # fmt: skip
+    for key in PLACE_MEASURES:
+        table[f"{key}_per_1000_75"] = measures[key]["per_1000"]
+        table[f"{key}_unknown_in_reach"] = measures[key]["unknown_in_reach"].astype(int)
     table["nurse_under_served"] = table["nurses_per_1000_75"] < UNDER_SERVED_FRACTION * france
-    table["ssiad_under_served"] = (
-        table["ssiad_per_1000_75"] < UNDER_SERVED_FRACTION * SSIAD_FRANCE_PER_1000
-    ).where(table["ssiad_per_1000_75"].notna())
+    for key, m in PLACE_MEASURES.items():
+        table[f"{key}_under_served"] = under_served(
+            table[f"{key}_per_1000_75"],
+            table[f"{key}_unknown_in_reach"],
+            UNDER_SERVED_FRACTION * m.france_per_1000,
+        )
     return HomeCareAccess(table, float(tm.cutoff_minutes), france, n_sites, n_unknown, missing,
-                          tm)  # fmt: skip
+                          tm, *counts["ehpad"])  # fmt: skip
 
 
-#: Medico-social categories shown with their places (FINESS categories 354, 460, 500).
-MEDICO_SOCIAL = {"ssiad": "SSIAD", "saad": "SAAD", "ehpad": "EHPAD"}
+def under_served(value: pd.Series, unknown_in_reach: pd.Series, threshold: float) -> pd.Series:
+    """Below ``threshold`` (« hypothèse »); NA where the value is unknown, or is a minimum
+    (services of unknown places within reach) below the threshold: it may be above.
+
+    >>> under_served(pd.Series([1.0, 1.0, 9.0, np.nan]), pd.Series([0, 2, 2, 1]), 5.0).tolist()
+    [True, <NA>, False, <NA>]
+    """
+    below = (value < threshold).astype("boolean")
+    unsure = value.isna() | (below & (unknown_in_reach > 0))
+    return below.mask(unsure.to_numpy(), pd.NA)
+
+
+#: Medico-social categories shown with their places (FINESS categories 354, 460, 500; INSEE
+#: BPE D401 establishments housing the elderly where only their number is known).
+MEDICO_SOCIAL = {
+    "ssiad": "SSIAD", "saad": "SAAD", "ehpad": "EHPAD",
+    "elderly_residential": "établissements pour personnes âgées (INSEE BPE, nombre seul)",
+}  # fmt: skip
 
 
 def medico_social_sites(sites: pd.DataFrame, codes) -> pd.DataFrame:
@@ -294,27 +415,28 @@ def medico_social_sites(sites: pd.DataFrame, codes) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per category of :data:`MEDICO_SOCIAL` (zeros included): ``category``,
-        ``label``, ``sites``, ``places`` (sum of known places) and ``unknown_capacity``
-        (sites whose capacity is unknown, « capacité inconnue »).
+        ``label``, ``sites`` (establishments; a commune-level BPE entry counts its number),
+        ``places`` (sum of known places) and ``unknown_capacity`` (establishments whose
+        capacity is unknown, « places inconnues »).
 
     Examples
     --------
     >>> s = pd.DataFrame({"category": ["ssiad", "ssiad", "ehpad"], "status": ["open"] * 3,
     ...                   "commune": ["a", "a", "b"], "capacity_places": [30, None, None]})
-    >>> medico_social_sites(s, ["a", "b"])[["label", "sites", "unknown_capacity"]].values.tolist()
+    >>> out = medico_social_sites(s, ["a", "b"])
+    >>> out[["label", "sites", "unknown_capacity"]].values.tolist()[:3]
     [['SSIAD', 2, 1], ['SAAD', 0, 0], ['EHPAD', 1, 1]]
     """
-    here = sites[sites["category"].isin(list(MEDICO_SOCIAL)) & (sites["status"] == "open")
-                 & sites["commune"].isin(np.asarray(list(codes), dtype=str))]  # fmt: skip
-    if "capacity_places" in here.columns:
-        cap = pd.to_numeric(here["capacity_places"], errors="coerce").astype(float)
-    else:
-        cap = pd.Series(np.nan, index=here.index)
+    from proxisante.offer.ssiad import places_by_commune
+
+    here = sites[sites["commune"].isin(np.asarray(list(codes), dtype=str))
+                 & (sites["status"] == "open")]  # fmt: skip
     rows = []
     for cat, label in MEDICO_SOCIAL.items():
-        c = cap[here["category"] == cat]
+        per = places_by_commune(here, (cat,)).sum()
         rows.append({
-            "category": cat, "label": label, "sites": len(c), "places": float(c.sum()),
-            "unknown_capacity": int(c.isna().sum()),
+            "category": cat, "label": label, "sites": int(per.get("sites", 0)),
+            "places": float(per.get("places", 0.0)),
+            "unknown_capacity": int(per.get("unknown", 0)),
         })  # fmt: skip
     return pd.DataFrame(rows)

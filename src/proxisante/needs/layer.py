@@ -130,6 +130,9 @@ class ComparisonRow:
     territory_basis: str
     departement_basis: str
     france_basis: str
+    #: French words shown instead of a missing value (e.g. « places inconnues (52 SSIAD) »)
+    territory_text: str = ""
+    departement_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,9 @@ class NeedsComparison:
             "unit": r.indicator.unit_fr, "level": r.indicator.level,
             "source": r.indicator.source, "year": r.indicator.year,
             "territory": r.territory, "territory_basis": r.territory_basis,
+            "territory_text": r.territory_text,
             "departement": r.departement, "departement_basis": r.departement_basis,
+            "departement_text": r.departement_text,
             "france": r.france, "france_basis": r.france_basis,
         } for r in self.rows])  # fmt: skip
 
@@ -167,6 +172,14 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float:
     ok = values.notna() & weights.notna() & (weights > 0)
     total = float(weights[ok].sum())
     return float((values[ok] * weights[ok]).sum() / total) if total > 0 else float("nan")
+
+
+def _weighted_all(values: pd.Series, weights: pd.Series) -> float:
+    """:func:`_weighted`, but NaN when a commune with weight has no value (the value of the
+    others would pass for the whole's)."""
+    if bool((values.isna() & (weights.fillna(0) > 0)).any()):
+        return float("nan")
+    return _weighted(values, weights)
 
 
 def compare_territory(
@@ -198,7 +211,8 @@ def compare_territory(
     extra
         Further per-commune measures, ``key → (indicator, value per commune, weight per
         commune, France reference, France basis)``: the territory and département values are
-        weighted means of the commune values (e.g. home-care access weighted by the 75+).
+        weighted means of the commune values (e.g. home-care access weighted by the 75+),
+        missing as soon as a commune with weight has no value.
 
     Raises
     ------
@@ -264,11 +278,10 @@ def compare_territory(
                 "médiane des départements",
             ))  # fmt: skip
     for _key, (ind, values, weights, france, france_basis) in (extra or {}).items():
-        v = values.reindex(n.index)
-        wgt = weights.reindex(n.index)
+        v, wgt = values.reindex(n.index), weights.reindex(n.index)
         rows.append(ComparisonRow(
-            ind, _weighted(v.reindex(codes), wgt.reindex(codes)),
-            _weighted(v[in_dep], wgt[in_dep]), france,
+            ind, _weighted_all(v.reindex(codes), wgt.reindex(codes)),
+            _weighted_all(v[in_dep], wgt[in_dep]), france,
             "estimé (moyenne des communes pondérée par les 75 ans ou plus)",
             "estimé (même méthode)", france_basis,
         ))  # fmt: skip

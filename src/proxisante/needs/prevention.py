@@ -12,9 +12,14 @@ Target populations (both sexes, from the population by age of
 - ``home_75_plus`` — 75 or more: home-visit prevention of frailty and falls
   (« hypothèse » of this tool: the age a centre's home-visit programme targets).
 
-A commune is in a centre's catchment when its point is within ``cutoff_minutes`` of the
-centre (offline travel estimate; binary catchment). ``sole`` counts the people for whom the
-centre is the only open centre within the cut-off: those a closure leaves without any.
+The centres are every open site of :data:`PREVENTION_CATEGORIES` of the offer — centres de
+santé and maisons de santé pluriprofessionnelles, whoever runs them (FINESS sites, Filieris
+sites, and elsewhere the INSEE BPE 2021 commune-level entries, which stand for the number of
+establishments they count). A commune is in a centre's catchment when its point is within
+``cutoff_minutes`` of the centre (offline travel estimate; binary catchment). ``sole``
+counts the people for whom the centre is the only open centre within the cut-off: those a
+closure leaves without any (an entry standing for two establishments or more is never
+« seul »).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from proxisante.access import StepDecay, catchment_weights, site_demand
 from proxisante.errors import InputError
 
 __all__ = [
+    "PREVENTION_CATEGORIES",
     "PREVENTION_TARGETS",
     "Target",
     "centre_reach",
@@ -35,6 +41,10 @@ __all__ = [
     "reach_change",
     "target_populations",
 ]
+
+
+#: Site categories whose open sites carry prevention (screening, vaccination, home visits).
+PREVENTION_CATEGORIES: tuple[str, ...] = ("centre_de_sante", "maison_de_sante")
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,9 @@ def _binary(travel, cutoff_minutes: float):
 
 
 def centre_reach(
-    travel, targets: pd.DataFrame, *, is_open=None, cutoff_minutes: float | None = None
-) -> pd.DataFrame:
+    travel, targets: pd.DataFrame, *, is_open=None, cutoff_minutes: float | None = None,
+    establishments=None,
+) -> pd.DataFrame:  # fmt: skip
     """Target populations within each centre's catchment.
 
     Parameters
@@ -102,6 +113,9 @@ def centre_reach(
         Boolean per centre (default all open); closed centres reach nobody.
     cutoff_minutes
         Catchment limit (default the matrix cut-off).
+    establishments
+        Establishments each centre stands for (default 1; a commune-level entry of several
+        centres is never the only one).
 
     Returns
     -------
@@ -125,7 +139,8 @@ def centre_reach(
     open_ = np.ones(n_c, dtype=bool) if is_open is None else np.asarray(is_open, dtype=bool)
     if open_.shape != (n_c,):
         raise InputError(f"is_open has {open_.size} values; expected one per centre ({n_c})")
-    n_reach = w @ open_.astype(float)
+    count = np.ones(n_c) if establishments is None else np.asarray(establishments, dtype=float)
+    n_reach = w @ (open_ * count)
     sole = n_reach == 1
     out = {}
     pops = targets.reindex(travel.origin_ids).fillna(0.0)

@@ -25,6 +25,7 @@ from proxisante.offer.registry import (
     Offer,
     fte_per_person,
     load_default_offer,
+    operator_label,
     site_supply,
     staff_fte,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "load_default_offer",
     "load_offer",
     "load_population_by_age",
+    "operator_label",
     "parse_fte_change",
     "site_supply",
     "ssiad_coverage",

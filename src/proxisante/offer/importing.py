@@ -9,9 +9,14 @@ write-ahead log makes the transaction atomic).
 What a re-import replaces (its *scope*), by kind:
 
 - ``finess``: the stored sites with the same ``site_id`` as the file's sites; other sites
-  (another region's extract, sites only in an earlier file) are kept. Site edits logged by
-  ``offer edit`` (closure, authorised places) are re-applied to the re-imported rows, so a
-  site closed by hand stays closed with its places;
+  (another region's extract, sites only in an earlier file) are kept. A site of the file
+  whose FINESS number is that of a bundled site known under another id (a Filieris centre
+  documented by a web page, e.g. ``filieris-centre-de-decazeville`` = FINESS 120787783) is
+  stored under the bundled id, so it stays one site with its staff and edits. Site edits
+  logged by ``offer edit`` (closure, authorised places) are re-applied to the re-imported
+  rows, so a site closed by hand stays closed with its places. In every département where
+  the imported extract lists sites, the bundled commune-level BPE entries (« estimé ») give
+  way to it (:func:`load_offer`);
 - ``rpps``: every staff row of earlier RPPS imports; staff changes logged by ``offer edit``
   (FTE added or removed, source ``offer edit``) are kept and still apply. If one of them
   would now leave a site with negative FTE of a profession, the import is refused naming
@@ -150,6 +155,8 @@ def _import(
             f"would erase the stored {kind} rows: refused (use --replace-with-empty to do that)"
         )
         raise DataFileError(str(path), msg)
+    if kind == "finess":
+        table = _bundled_ids(table)
     digest = _sha256(path)
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.transaction() as con:
@@ -180,6 +187,18 @@ def _import(
     return ImportReport(kind, file_name, errors.rows_read, len(table), errors.count,
                         errors.summary() if errors.count else "", n_replaced,
                         reapplied)  # fmt: skip
+
+
+def _bundled_ids(sites: pd.DataFrame) -> pd.DataFrame:
+    """Imported FINESS sites under the id of the bundled site with their FINESS number, when
+    the bundle knows it under another id (one site, one id: its staff and edits follow)."""
+    base = load_default_offer().sites
+    known = base.dropna(subset=["finess_et"])
+    alias = known.loc[known["site_id"] != known["finess_et"]].set_index("finess_et")["site_id"]
+    if alias.empty:
+        return sites
+    ids = sites["finess_et"].map(alias)
+    return sites.assign(site_id=ids.fillna(sites["site_id"]).to_numpy())
 
 
 def _reapply_site_edits(con) -> int:
@@ -268,6 +287,17 @@ def load_population_by_age(store: Store) -> pd.DataFrame | None:
     return wide.reindex(columns=[b[0] for b in AGE_BANDS], fill_value=0.0)
 
 
+def _replaced_estimates(base: pd.DataFrame, imported: pd.DataFrame) -> pd.Series:
+    """Bundled commune-level entries in a département covered by imported FINESS sites."""
+    counts = base["entry"].eq("commune_count").fillna(False)
+    finess = imported[imported["import_id"].notna() & imported["finess_et"].notna()]
+    if finess.empty or not counts.any():
+        return pd.Series(False, index=base.index)
+    dep = load_communes().set_index("code_insee")["departement"]
+    covered = set(finess["commune"].map(dep).dropna())
+    return counts & base["commune"].map(dep).isin(covered)
+
+
 def insert_rows(con, table: str, schema: tuple[Column, ...], source: str) -> None:
     """``INSERT INTO table`` the schema's columns of the registered relation ``source``."""
     cols = ", ".join(c.name for c in schema)
@@ -282,7 +312,10 @@ def stored_imports(store: Store) -> pd.DataFrame:
 def load_offer(store: Store | None = None) -> Offer:
     """The bundled default offer, overlaid with the sites and staff imported into ``store``.
 
-    Imported sites replace bundled sites with the same id; imported staff is added.
+    Imported sites replace bundled sites with the same id; imported staff is added. In the
+    départements where a FINESS import lists sites, the bundled commune-level entries
+    (``entry = commune_count``, INSEE BPE counts « estimé ») are dropped: the extract
+    replaces them.
     """
     base = load_default_offer()
     if store is None:
@@ -292,6 +325,7 @@ def load_offer(store: Store | None = None) -> Offer:
     if sites.empty and staff.empty:
         return base
     kept = base.sites[~base.sites["site_id"].isin(sites["site_id"])]
+    kept = kept[~_replaced_estimates(kept, sites)]
     return Offer(
         sites=pd.concat([kept, sites], ignore_index=True),
         staff=pd.concat([base.staff, staff], ignore_index=True),

@@ -31,6 +31,7 @@ __all__ = [
     "CENTRE_GP_FTE_PER_PERSON",
     "CONSULTATIONS_PER_FTE",
     "EMPLOYMENTS",
+    "ENTRIES",
     "POP_AGE_SCHEMA",
     "PROFESSIONS",
     "SITE_SCHEMA",
@@ -41,11 +42,18 @@ __all__ = [
     "describe",
 ]
 
-#: proxisante site categories.
+#: proxisante site categories (``maison_de_sante``: maison de santé pluriprofessionnelle;
+#: ``cpts``: communauté professionnelle territoriale de santé, a coordination body, not a
+#: place of care; ``elderly_residential``: establishments housing the elderly of the INSEE BPE
+#: equipment D401 — EHPAD, résidences autonomie… — when only their number is known).
 CATEGORIES = (
-    "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
-    "other",
+    "centre_de_sante", "maison_de_sante", "cpts", "ssiad", "saad", "ehpad",
+    "elderly_residential", "smr", "usld", "hospital", "accueil_de_jour", "other",
 )  # fmt: skip
+#: Values of the sites' ``entry`` column: a real site (one establishment with its own
+#: identity), or a commune-level entry standing for ``establishments`` establishments whose
+#: number only is known (INSEE BPE, « estimé » : address and places unknown).
+ENTRIES = ("site", "commune_count")
 #: proxisante professions (staff): the codes of the profession registry.
 PROFESSIONS = PROFESSION_CODES
 #: Site statuses.
@@ -67,6 +75,9 @@ CENTRE_GP_FTE_PER_PERSON = 1.0
 #: Codes not listed map to ``other`` and keep their code and label.
 CATEGORY_OF_FINESS_CODE: dict[str, str] = {
     "124": "centre_de_sante",  # Centre de Santé
+    "603": "maison_de_sante",  # Maison de santé (L.6223-3)
+    "604": "cpts",  # Communautés professionnelles territoriales de santé (CPTS)
+    "202": "elderly_residential",  # Résidences autonomie
     "354": "ssiad",  # Service de Soins Infirmiers A Domicile
     "460": "saad",  # Service d'aide et d'accompagnement à domicile
     "500": "ehpad",  # Etablissement d'hébergement pour personnes âgées dépendantes
@@ -121,6 +132,12 @@ SITE_SCHEMA: tuple[Column, ...] = (
     Column("source", "str", "VARCHAR", "where the row comes from (file name or page URL)"),
     Column("source_date", "str", "VARCHAR", "date of the source (ISO), when known"),
     Column("import_id", "Int32", "INTEGER", "store import that wrote the row (empty: bundled)"),
+    Column("entry", "str", "VARCHAR",
+           "site (a real establishment) | commune_count (a commune-level entry: number of "
+           "establishments known from INSEE BPE, address and places unknown; empty: site)"),
+    Column("establishments", "Int32", "INTEGER",
+           "establishments the row stands for: 1 for a site, the BPE count for a "
+           "commune_count entry (empty: 1)"),
 )  # fmt: skip
 
 STAFF_SCHEMA: tuple[Column, ...] = (

@@ -36,6 +36,7 @@ __all__ = [
     "Offer",
     "fte_per_person",
     "load_default_offer",
+    "operator_label",
     "site_supply",
     "staff_fte",
 ]
@@ -109,6 +110,32 @@ def load_default_offer() -> Offer:
     """The bundled default offer (copies: callers may modify them)."""
     d = _default()
     return Offer(sites=d.sites.copy(), staff=d.staff.copy())
+
+
+#: French names of the operator keys the offer uses.
+OPERATOR_NAMES_FR: dict[str, str] = {
+    "filieris": "Filieris (CANSSM, régime minier)",
+    "cnam": "Assurance maladie (CNAM)",
+}
+
+
+def operator_label(sites: pd.DataFrame) -> pd.Series:
+    """Who runs each site, in French, as far as the offer knows it.
+
+    The operator's name for a known key (``filieris`` → « Filieris (CANSSM, régime minier) »),
+    else the key itself; for a FINESS site with no key, its legal entity by FINESS number
+    (« entité juridique FINESS 120784616 »: the extracts bundled give the number, not the
+    name); for a commune-level BPE entry, « inconnu (nombre INSEE BPE seulement) ».
+    """
+    op = sites["operator"].fillna("").astype(str)
+    out = op.map(lambda k: OPERATOR_NAMES_FR.get(k.lower(), k))
+    ej = sites["finess_ej"] if "finess_ej" in sites.columns else pd.Series(pd.NA, sites.index)
+    entry = sites["entry"] if "entry" in sites.columns else pd.Series(pd.NA, sites.index)
+    no_key = op == ""
+    out = out.mask(no_key & ej.notna(), "entité juridique FINESS " + ej.fillna("").astype(str))
+    out = out.mask(no_key & (entry == "commune_count").fillna(False),
+                   "inconnu (nombre INSEE BPE seulement)")  # fmt: skip
+    return out.mask(out == "", "non renseigné")
 
 
 def fte_per_person(offer: Offer, site_ids, profession: str = "gp") -> np.ndarray:

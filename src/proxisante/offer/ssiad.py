@@ -27,7 +27,13 @@ import pandas as pd
 from proxisante._identity import IdentityCache
 from proxisante.territory import population_aged
 
-__all__ = ["ELDERLY_MIN_AGE", "SsiadCoverage", "ssiad_coverage", "ssiad_places_by_commune"]
+__all__ = [
+    "ELDERLY_MIN_AGE",
+    "SsiadCoverage",
+    "places_by_commune",
+    "ssiad_coverage",
+    "ssiad_places_by_commune",
+]
 
 #: Age from which the indicator counts the population (DREES STATISS definition).
 ELDERLY_MIN_AGE = 75
@@ -53,11 +59,22 @@ class SsiadCoverage:
 
     @property
     def available(self) -> bool:
-        """True when the ratio could be computed."""
-        return not self.missing
+        """True when the ratio could be computed (not when places are unknown)."""
+        return not self.missing and not self.count_only
+
+    @property
+    def count_only(self) -> bool:
+        """True when the territory has SSIAD whose places are all unknown (a count only:
+        commune-level INSEE BPE entries)."""
+        return (
+            self.sites > 0 and self.sites_without_capacity == self.sites and not (self.places > 0)
+        )
 
     def text_fr(self) -> str:
         """The indicator as a French sentence part, e.g. ``'18,4 places pour 1 000 …'``."""
+        if self.count_only:
+            return (f"places inconnues ({self.sites} SSIAD dans le territoire : nombre connu "
+                    "(INSEE BPE 2021), places inconnues)")  # fmt: skip
         if self.missing:
             return f"non disponible ({self.missing})"
         value = f"{self.per_1000:.1f}".replace(".", ",")
@@ -116,30 +133,54 @@ def _no_capacity_reason(sites: pd.DataFrame, territory_sites: int) -> str:
 
 
 def ssiad_places_by_commune(sites: pd.DataFrame) -> pd.DataFrame:
-    """Open SSIAD sites per commune: their known places, their number, and how many have
-    no known capacity.
+    """Open SSIAD per commune: :func:`places_by_commune` of category ``ssiad``."""
+    return places_by_commune(sites, ("ssiad",))
+
+
+def places_by_commune(sites: pd.DataFrame, categories: tuple[str, ...]) -> pd.DataFrame:
+    """Open sites of ``categories`` per commune: their known places, the number of
+    establishments, and how many of those have no known capacity.
+
+    A commune-level entry (``establishments`` > 1, INSEE BPE count) counts its
+    establishments, all of unknown capacity.
 
     Parameters
     ----------
     sites
-        Sites with ``category``, ``status``, ``commune`` and ``capacity_places``.
+        Sites with ``category``, ``status``, ``commune``, ``capacity_places`` and
+        optionally ``establishments`` (default 1).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by INSEE code: ``places`` (sum of known places), ``sites`` and ``unknown``.
+        Indexed by INSEE code: ``places`` (sum of known places), ``sites``
+        (establishments) and ``unknown`` (establishments of unknown capacity).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"category": ["ssiad"] * 3, "status": ["open"] * 3,
+    ...                   "commune": ["a", "a", "b"], "capacity_places": [30, None, None],
+    ...                   "establishments": [1, 1, 4]})
+    >>> places_by_commune(s, ("ssiad",)).to_dict("list")
+    {'places': [30.0, 0.0], 'sites': [2, 4], 'unknown': [1, 4]}
     """
-    s = sites[_open_ssiad(sites)]
+    if "category" in sites.columns:
+        s = sites[sites["category"].isin(list(categories)) & (sites["status"] != "closed")]
+    else:
+        s = sites.iloc[:0]
     if "capacity_places" in s.columns:
         cap = pd.to_numeric(s["capacity_places"], errors="coerce").astype(float)
     else:
         cap = pd.Series(np.nan, index=s.index)
-    by = pd.DataFrame({"places": cap.fillna(0.0), "unknown": cap.isna()}).groupby(
-        s["commune"].to_numpy()
-    )
+    if "establishments" in s.columns:
+        n = pd.to_numeric(s["establishments"], errors="coerce").fillna(1).astype(int)
+    else:
+        n = pd.Series(1, index=s.index)
+    by = pd.DataFrame({"places": cap.fillna(0.0), "sites": n, "unknown": n.where(cap.isna(), 0)})
+    by = by.groupby(s["commune"].to_numpy())
     return pd.DataFrame({
         "places": by["places"].sum().astype(float),
-        "sites": by.size().astype(int),
+        "sites": by["sites"].sum().astype(int),
         "unknown": by["unknown"].sum().astype(int),
     })  # fmt: skip
 
@@ -200,5 +241,8 @@ def ssiad_coverage(
     if pop <= 0:
         reason = "aucun habitant de 75 ans et plus dans les populations chargées"
         return SsiadCoverage(total_places, pop, np.nan, n_sites, n_unknown, reason)
+    if n_sites and n_unknown == n_sites and total_places <= 0:  # a count only: no ratio
+        return SsiadCoverage(total_places, pop, np.nan, n_sites, n_unknown,
+                             population_note=population_note)  # fmt: skip
     return SsiadCoverage(total_places, pop, 1000.0 * total_places / pop, n_sites, n_unknown,
                          population_note=population_note)  # fmt: skip

@@ -2,7 +2,7 @@
 
 from proxisante.plan.assumptions import PlanAssumptions, read_assumptions
 from proxisante.plan.candidates import CandidateRule
-from proxisante.plan.cog import CogPlan, budget_scenarios, build_cog_plan, write_xlsx
+from proxisante.plan.cog import CogPlan, budget_scenarios, build_cog_plan, tabulate, write_xlsx
 from proxisante.plan.instance import PlanInstance, ProfessionBlock, build_instance, network_codes
 from proxisante.plan.optimise import (
     OBJECTIVES,
@@ -30,5 +30,6 @@ __all__ = [
     "network_codes",
     "read_assumptions",
     "solve_milp",
+    "tabulate",
     "write_xlsx",
 ]

@@ -23,7 +23,7 @@ from proxisante.errors import InputError
 from proxisante.offer import SsiadCoverage
 from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
 from proxisante.plan.costs import site_year_costs
-from proxisante.plan.instance import HOME_CARE_UNIT_FR, PlanInstance
+from proxisante.plan.instance import HOME_CARE_UNIT, PlanInstance
 from proxisante.plan.optimise import (
     Objective,
     PlanSolution,
@@ -44,6 +44,7 @@ __all__ = [
     "comparison_sentence",
     "mean_label",
     "range_notes",
+    "sensitivity_note",
     "threshold_fr",
     "write_xlsx",
 ]
@@ -70,7 +71,7 @@ def mean_label(block) -> str:
     """French label of the block's mean access (its unit in words)."""
     if block.profession == "gp":
         return "APL moyenne"
-    if block.unit_fr == HOME_CARE_UNIT_FR:
+    if block.unit_en == HOME_CARE_UNIT:  # the measure's key, never a French label
         return "infirmiers pour 1 000 habitants de 75 ans+ (moyenne)"
     return f"accès moyen {SHORT_FR[block.profession]} (ETP/100 000)"
 
@@ -105,6 +106,14 @@ class CogPlan:
     communes: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     ssiad_text: str = ""
+    #: plan against the world without a COG, per year (:func:`proxisante.plan.compare.
+    #: versus_no_cog`)
+    versus: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: communes reached by each site's hires (:func:`proxisante.plan.compare.served_communes`)
+    served: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: ±20 % on cost, revenue and activity (:func:`proxisante.plan.sensitivity.
+    #: sensitivity_table`); empty when not asked
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def comparison(self) -> str:
@@ -174,19 +183,39 @@ def build_cog_plan(
     time_limit_s: float = 60.0,
     pop_standardisee: np.ndarray | None = None,
     ssiad: SsiadCoverage | None = None,
+    sensitivity: bool = False,
 ) -> CogPlan:
     """Optimise over the period and tabulate the plan year by year.
 
     ``ssiad``: the territory's SSIAD places per 1,000 inhabitants aged 75+
     (:func:`proxisante.offer.ssiad_coverage`); the plan adds no places, so the value is the
     same every year. Without it the indicator is reported as not available.
+    ``sensitivity``: also re-optimise with cost, revenue and activity at ±20 %
+    (:mod:`proxisante.plan.sensitivity`, a third of ``time_limit_s`` each).
     """
+    from proxisante.plan.sensitivity import sensitivity_table
+
     g = greedy(inst, objective)
     sol = solve_milp(inst, objective, time_limit_s=time_limit_s, warm_start=g)
     if not np.isfinite(sol.objective):
         msg = "the optimisation returned no finite objective"
         raise InputError(msg)
-    return tabulate(inst, sol, g, objective, pop_standardisee=pop_standardisee, ssiad=ssiad)
+    plan = tabulate(inst, sol, g, objective, pop_standardisee=pop_standardisee, ssiad=ssiad)
+    if sensitivity:
+        plan.sensitivity = sensitivity_table(inst, sol, objective=objective,
+                                             time_limit_s=max(time_limit_s / 3, 1.0))  # fmt: skip
+        plan.notes.append(sensitivity_note(plan.sensitivity))
+    return plan
+
+
+def sensitivity_note(table: pd.DataFrame) -> str:
+    """French sentence: in which variants and from which year the budget binds."""
+    first = dict(zip(table["variante"], table["budget limitant dès"], strict=True))
+    base = first.pop("plan de base")
+    binds = [f"{k} : {v}" for k, v in first.items()]
+    return ("Le budget limite le plan de base " + ("dès " + base if base != "jamais" else
+            "à aucune année") + " ; variantes (première année où le budget limite) : "
+            + " ; ".join(binds) + ".")  # fmt: skip
 
 
 def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> CogPlan:
@@ -268,8 +297,11 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
     }])  # fmt: skip
     table = pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
                       ignore_index=True).fillna({"fourchette": ""})  # fmt: skip
+    from proxisante.plan.compare import served_communes, versus_no_cog
+
     return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
-                   ssiad_text)  # fmt: skip
+                   ssiad_text, versus=versus_no_cog(inst, sol),
+                   served=served_communes(inst, sol))  # fmt: skip
 
 
 def range_notes(inst: PlanInstance, sol: PlanSolution, w: np.ndarray) -> list[str]:
@@ -451,9 +483,15 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
     put(ws, plan.summary)
     for year in plan.instance.years:
         put(wb.create_sheet(f"Plan {year}"), plan.detail[plan.detail["année"] == year])
+    if not plan.versus.empty:
+        put(wb.create_sheet("Plan et sans COG"), plan.versus)
+    if not plan.served.empty:
+        put(wb.create_sheet("Communes desservies"), plan.served)
     put(wb.create_sheet("Communes"), plan.communes)
     if scenarios is not None:
         put(wb.create_sheet("Scénarios budgétaires"), scenarios, index="indicateur")
+    if not plan.sensitivity.empty:
+        put(wb.create_sheet("Sensibilité"), plan.sensitivity)
     put(wb.create_sheet("Sources et hypothèses"), plan.assumptions)
     notes = wb.create_sheet("Notes")
     notes.append(["note"])

@@ -427,7 +427,10 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
                 f"progressivement ({_fr.fmt_pct(float(proj.retired_share[0]))} en "
                 f"{years[0]}, {_fr.fmt_pct(float(proj.retired_share[-1]))} en {years[-1]}, "
                 "« estimé ») ; l'APL officielle des moins de 65 ans est l'ancrage officiel "
-                "(tous partis, aucune installation).",
+                "(tous partis, aucune installation). Les médecins de moins de 65 ans en "
+                f"{ctx.year} qui atteindront cet âge d'ici {years[-1]} ne sont pas retirés "
+                "(aucune structure d'âge publiée par commune) : projection optimiste de ce "
+                "côté.",
     }, {
         "hypothèse": "installations de nouveaux médecins (tendance départementale)",
         "valeur": round(mean_rate * f, 4), "unité": "part de l'offre des moins de 65 ans par an",

@@ -63,6 +63,7 @@ __all__ = [
     "PlanSolution",
     "access_after",
     "access_after_worlds",
+    "activity",
     "check_request",
     "evaluate_plan",
     "greedy",
@@ -211,7 +212,7 @@ def check_request(inst: PlanInstance) -> None:
         raise InfeasiblePlanError(msg)
 
 
-def _activity(inst: PlanInstance, fte: np.ndarray) -> np.ndarray:
+def activity(inst: PlanInstance, fte: np.ndarray) -> np.ndarray:
     """FTE at work each year (ramp-up of the year's hires), same shape as ``fte``."""
     prev = np.concatenate([np.zeros((*fte.shape[:-1], 1)), fte[..., :-1]], axis=-1)
     return prev + inst.assumptions.ramp_up_share * (fte - prev)
@@ -219,7 +220,7 @@ def _activity(inst: PlanInstance, fte: np.ndarray) -> np.ndarray:
 
 def access_after(inst: PlanInstance, fte: np.ndarray, t: int = -1) -> list[np.ndarray]:
     """Access of each commune in year ``t`` with the plan ``fte`` (P × K × T), per profession."""
-    act = _activity(inst, np.asarray(fte, dtype=float))
+    act = activity(inst, np.asarray(fte, dtype=float))
     return [b.baseline[:, t] + b.effect_per_fte @ act[i, :, t] for i, b in enumerate(inst.blocks)]
 
 
@@ -227,7 +228,7 @@ def access_after_worlds(inst: PlanInstance, fte: np.ndarray, t: int = -1) -> lis
     """Per profession, the access in year ``t`` with the plan in the central world, then in
     each ensemble member (the hires' effects through that member's catchments, on the same
     "sans COG" baseline); one world only without an ensemble."""
-    act = _activity(inst, np.asarray(fte, dtype=float))
+    act = activity(inst, np.asarray(fte, dtype=float))
     return [[b.baseline[:, t] + e @ act[i, :, t] for e in (b.effect_per_fte, *b.member_effects)]
             for i, b in enumerate(inst.blocks)]  # fmt: skip
 

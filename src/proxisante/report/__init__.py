@@ -2,14 +2,15 @@
 
 Rendering only: every figure is computed by the packages below and handed over (the
 territory, its neighbours, a scenario's result, a plan, site names); nothing is recomputed
-or reloaded here (:func:`workspace_territory_report` only orders what a workspace computed).
+or reloaded here (:func:`territory_report`, the one assembly, only orders what a workspace
+computed).
 """
 
 from proxisante.report.maps import APL_CLASSES, RESIDUAL_CLASSES, communes_geojson, js_classes
 from proxisante.report.model_quality_section import MODEL_QUALITY_TITLE, model_quality_section
 from proxisante.report.needs_section import NEEDS_TITLE, needs_section
-from proxisante.report.plan_section import plan_section
-from proxisante.report.scenario_section import scenario_section
+from proxisante.report.plan_section import plan_lead_section, plan_section
+from proxisante.report.scenario_section import scenario_lead_section, scenario_section
 from proxisante.report.territory_report import (
     ReportSection,
     TerritoryReport,
@@ -17,7 +18,7 @@ from proxisante.report.territory_report import (
     render_html,
     write_html,
 )
-from proxisante.report.workspace_report import workspace_territory_report
+from proxisante.report.workspace_report import territory_report
 
 __all__ = [
     "APL_CLASSES",
@@ -31,9 +32,11 @@ __all__ = [
     "js_classes",
     "model_quality_section",
     "needs_section",
+    "plan_lead_section",
     "plan_section",
     "render_html",
+    "scenario_lead_section",
     "scenario_section",
-    "workspace_territory_report",
+    "territory_report",
     "write_html",
 ]

@@ -159,8 +159,9 @@ def _commune_columns(impact: pd.DataFrame, communes: pd.DataFrame) -> dict[str, 
 
 
 def scenario_communes_table(
-    impact: pd.DataFrame, communes: pd.DataFrame, *, baseline: str, method: str
-) -> pd.DataFrame:
+    impact: pd.DataFrame, communes: pd.DataFrame, *, baseline: str, method: str,
+    professions: pd.DataFrame | None = None,
+) -> pd.DataFrame:  # fmt: skip
     """A scenario's per-commune impact, ready to share (CSV/xlsx of ``scenario run``).
 
     Parameters
@@ -178,6 +179,9 @@ def scenario_communes_table(
     method
         How the APL after is obtained (:attr:`ScenarioResult.method`), written on every
         row whose APL changes.
+    professions
+        :meth:`ScenarioResult.profession_communes`: each other profession's access before
+        and after, added as ``apl_<profession>_avant``/``_apres`` with its unit (« estimé »).
 
     Returns
     -------
@@ -220,7 +224,40 @@ def scenario_communes_table(
     out["repasse_au_dessus_de_2_5"] = _yes_no(impact["lifted"])
     out["sans_medecin_a_20_min_apres"] = _yes_no(impact["no_gp_after"])
     out["methode"] = np.where(changed, method, "")
+    if professions is not None:
+        _add_profession_columns(out, impact["code_insee"], professions)
     return out
+
+
+#: Status of the other professions' access columns (their method: ``apl --profession``).
+PROFESSION_ACCESS_STATUS = (
+    "estimé : APL selon la méthode DREES de la profession, offre libérale INSEE BPE 2021 "
+    "(1 professionnel = 1 ETP) et personnel salarié connu"
+)
+
+
+def _add_profession_columns(out: pd.DataFrame, codes: pd.Series, professions: pd.DataFrame):
+    """``apl_<profession>_avant``/``_apres`` (1 decimal, the profession's unit) and their
+    status, aligned on ``codes`` (:meth:`ScenarioResult.profession_communes`)."""
+    from proxisante.professions import PROFESSIONS
+
+    table = professions.set_index("code_insee").reindex(codes.to_numpy())
+    for code, p in PROFESSIONS.items():
+        if f"{code}_before" not in table.columns or p.apl is None:
+            continue
+        slug = _slug(p.short_fr)
+        out[f"apl_{slug}_avant"] = _apl(table[f"{code}_before"], 1).to_numpy()
+        out[f"apl_{slug}_apres"] = _apl(table[f"{code}_after"], 1).to_numpy()
+        out[f"unite_apl_{slug}"] = p.apl.unit_fr
+    out["statut_apl_autres_professions"] = PROFESSION_ACCESS_STATUS
+
+
+def _slug(text: str) -> str:
+    """ASCII column-name form of a French label (« sages-femmes » → ``sages_femmes``)."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return plain.lower().replace("-", "_").replace(" ", "_")
 
 
 def scenario_comparison_table(
@@ -265,7 +302,7 @@ def _basis(values: pd.Series) -> np.ndarray:
 
 def _yes_no_unknown(values: pd.Series) -> np.ndarray:
     return values.map(
-        lambda v: UNKNOWN if v is None or v != v else ("oui" if v else "non")
+        lambda v: UNKNOWN if v is None or pd.isna(v) else ("oui" if v else "non")
     ).to_numpy()
 
 
@@ -300,10 +337,19 @@ def needs_communes_table(table: pd.DataFrame) -> pd.DataFrame:
     out["source_des_ages"] = _basis(t["age_basis"])
     out["infirmiers_liberaux"] = _dec_or_unknown(t["nurses"], t["nurses"].notna(), 1).to_numpy()
     out["source_infirmiers"] = _basis(t["nurse_basis"])
-    access = {"nurses_per_1000_75": "infirmiers_accessibles_pour_1000_75_ans_et_plus",
-              "ssiad_per_1000_75": "places_ssiad_accessibles_pour_1000_75_ans_et_plus"}  # fmt: skip
-    for col, name in access.items():
-        out[name] = _dec_or_unknown(t[col], t[col].notna(), 1).to_numpy()
+    out["infirmiers_accessibles_pour_1000_75_ans_et_plus"] = _dec_or_unknown(
+        t["nurses_per_1000_75"], t["nurses_per_1000_75"].notna(), 1
+    ).to_numpy()
+    for key, word in (("ssiad", "ssiad"), ("ehpad", "ehpad")):
+        col = f"{key}_per_1000_75"
+        if col not in t.columns:
+            continue
+        unknown = t.get(f"{key}_unknown_in_reach", pd.Series(0, index=t.index)).fillna(0)
+        value = _dec_or_unknown(t[col], t[col].notna(), 1)
+        # services within reach whose places are unknown (INSEE BPE count only)
+        value = value.where(t[col].notna() | (unknown == 0), "places inconnues")
+        out[f"places_{word}_accessibles_pour_1000_75_ans_et_plus"] = value.to_numpy()
+        out[f"{word}_aux_places_inconnues_a_portee"] = unknown.astype(int).to_numpy()
     out["infirmiers_sous_le_seuil_hypothese"] = _yes_no_unknown(t["nurse_under_served"])
     out["ssiad_sous_le_seuil_hypothese"] = _yes_no_unknown(t["ssiad_under_served"])
     return out
@@ -316,7 +362,9 @@ def prevention_table(reach: pd.DataFrame) -> pd.DataFrame:
     r = reach.reset_index(drop=True)
     out = pd.DataFrame({
         "site": r["site_id"].to_numpy(), "nom_du_site": r["name"].to_numpy(),
-        "operateur": r["operator"].fillna("").to_numpy(), "code_commune": r["commune"].to_numpy(),
+        "operateur": (r["operator_fr"] if "operator_fr" in r.columns
+                      else r["operator"]).fillna("").to_numpy(),
+        "code_commune": r["commune"].to_numpy(),
     })  # fmt: skip
     names = {
         "screening_50_74": "habitants_50_74_ans_a_portee",
@@ -343,6 +391,10 @@ def needs_comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
     for col, name in (("territory", "territoire"), ("departement", "departement"),
                       ("france", "france")):  # fmt: skip
-        out[name] = _dec_or_unknown(f[col], f[col].notna(), 1).to_numpy()
+        value = _dec_or_unknown(f[col], f[col].notna(), 1)
+        if f"{col}_text" in f.columns:  # e.g. « places inconnues » where only counts are known
+            text = f[f"{col}_text"].fillna("")
+            value = value.where(f[col].notna() | (text == ""), text)
+        out[name] = value.to_numpy()
         out[f"base_{name}"] = f[f"{col}_basis"].fillna("").to_numpy()
     return out

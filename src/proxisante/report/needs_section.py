@@ -7,10 +7,15 @@ Renders what it is given (computed by :mod:`proxisante.needs`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from proxisante.report._jinja import environment
 from proxisante.report.territory_report import ReportSection
+
+if TYPE_CHECKING:
+    from proxisante.workspace import NeedsReportInputs
 
 __all__ = ["NEEDS_TITLE", "needs_section"]
 
@@ -18,44 +23,31 @@ NEEDS_TITLE = "Personnes âgées, maladies chroniques et prévention"
 
 
 def needs_section(
-    comparison, home_care: dict, *, estimate_sentence: str, cutoff_minutes: float,
-    ssiad_france: float, ssiad_france_source: str, reach: pd.DataFrame | None = None,
-    change=None, medico_social: pd.DataFrame | None = None,
-    commune_names: dict[str, str] | None = None, max_commune_rows: int = 15,
-) -> ReportSection:  # fmt: skip
-    """Build the section.
+    inputs: NeedsReportInputs, *, change=None, max_commune_rows: int = 15
+) -> ReportSection:
+    """Build the section from the workspace's figures of a territory
+    (:meth:`proxisante.workspace.Workspace.needs_report_inputs`).
 
     Parameters
     ----------
-    comparison
-        :class:`proxisante.needs.NeedsComparison` of the territory.
-    home_care
-        :func:`proxisante.needs.home_care_summary` of the territory.
-    estimate_sentence
-        The sentence stating what is estimated and how (French).
-    cutoff_minutes, ssiad_france, ssiad_france_source
-        Catchment of the access measures; the national SSIAD reference and its source.
-    reach
-        Prevention reach of the territory's health centres
-        (:func:`proxisante.needs.prevention_reach`), optional.
+    inputs
+        Comparison with the département and France, home-care summary, the estimate
+        sentence, catchment, SSIAD reference, prevention reach, medico-social sites, names.
     change
         :class:`proxisante.needs.HomeCareChange` of a scenario, optional.
-    medico_social
-        Open SSIAD, SAAD and EHPAD of the territory and their places
-        (:func:`proxisante.needs.medico_social_sites`), optional.
-    commune_names, max_commune_rows
-        INSEE code → name, for the per-commune before/after of ``change``: the communes
-        whose figures change first, then the most elderly, at most ``max_commune_rows``.
+    max_commune_rows
+        For the per-commune before/after of ``change``: the communes whose figures change
+        first, then the most elderly, at most ``max_commune_rows``.
     """
     from proxisante.needs.prevention import PREVENTION_TARGETS
 
+    comparison = inputs.comparison
     html = environment().get_template("needs_section.html.j2").render(
-        comp=comparison, hc=home_care, estimate_sentence=estimate_sentence,
-        cutoff=cutoff_minutes, ssiad_france=ssiad_france,
-        reach=reach if reach is not None else pd.DataFrame(), change=change,
-        medico_social=medico_social if medico_social is not None else pd.DataFrame(),
+        comp=comparison, hc=inputs.home_care, estimate_sentence=inputs.estimate_sentence,
+        cutoff=inputs.cutoff_minutes, ssiad_france=inputs.ssiad_france, reach=inputs.reach,
+        change=change, medico_social=inputs.medico_social,
         target_labels={t.key: t.label_fr for t in PREVENTION_TARGETS},
-        commune_rows=_commune_rows(change, commune_names or {}, max_commune_rows),
+        commune_rows=_commune_rows(change, inputs.commune_names, max_commune_rows),
     )  # fmt: skip
     sources = sorted({
         f"{r.indicator.label_fr} : {r.indicator.source}"
@@ -63,7 +55,7 @@ def needs_section(
         + f" (niveau : {r.indicator.level})"
         for r in comparison.rows
     })  # fmt: skip
-    sources.append(f"Référence SSIAD : {ssiad_france_source}.")
+    sources.append(f"Référence SSIAD : {inputs.ssiad_france_source}.")
     sources.append(
         "Pyramide des âges de référence : INSEE, RP2018, POP1B France entière ; pondérations "
         "par âge : DREES (APL)."

@@ -14,7 +14,7 @@ from proxisante.plan.cog import PROFESSION_FR, SHORT_FR, budget_label, mean_labe
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 
-__all__ = ["plan_section"]
+__all__ = ["plan_lead_section", "plan_section"]
 
 
 def _bars(values: list[float], labels: list[str], *, title: str, colour: str) -> str:
@@ -42,6 +42,86 @@ def _bars(values: list[float], labels: list[str], *, title: str, colour: str) ->
     return "".join(parts)
 
 
+def _paired_bars(
+    first: list[float],
+    second: list[float],
+    labels: list[str],
+    *,
+    title: str,
+    names: tuple[str, str],
+) -> str:
+    """Inline SVG: two bars per year (e.g. without a COG, with the plan), with a legend."""
+    w, h, pad = 460, 200, 30
+    top = max(max(first + second), 1e-9)
+    gw = (w - 2 * pad) / max(len(labels), 1)
+    colours = ("#b2182b", "#000091")
+    parts = [
+        f'<svg role="img" aria-label="{escape(title)}" width="{w}" height="{h + 60}" '
+        f'viewBox="0 0 {w} {h + 60}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="{pad}" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, lab in enumerate(labels):
+        for j, v in enumerate((first[i], second[i])):
+            bh = (h - 50) * max(v, 0.0) / top
+            bw = (gw - 14) / 2
+            x = pad + i * gw + 6 + j * bw
+            parts.append(f'<rect x="{x:.1f}" y="{h - bh:.1f}" width="{bw:.1f}" height="{bh:.1f}" '
+                         f'fill="{colours[j]}"/>')  # fmt: skip
+            parts.append(f'<text x="{x + bw / 2:.1f}" y="{h - bh - 4:.1f}" font-size="10" '
+                         f'text-anchor="middle">{escape(fr.fmt_int(v))}</text>')  # fmt: skip
+        parts.append(f'<text x="{pad + i * gw + gw / 2:.1f}" y="{h + 16}" font-size="11" '
+                     f'text-anchor="middle">{escape(lab)}</text>')  # fmt: skip
+    for j, name in enumerate(names):
+        y = h + 34 + 14 * j
+        parts.append(f'<rect x="{pad}" y="{y - 9}" width="10" height="10" '
+                     f'fill="{colours[j]}"/><text x="{pad + 16}" y="{y}" font-size="11">'
+                     f"{escape(name)}</text>")  # fmt: skip
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _versus(plan) -> str:
+    """Plan against the world without a COG: chart and table per year (GPs)."""
+    v = plan.versus
+    if v.empty:
+        return ""
+    years = [str(y) for y in v["année"]]
+    chart = _paired_bars(
+        v.iloc[:, 1].tolist(), v.iloc[:, 3].tolist(), years,
+        title="Habitants sous 2,5 (APL zonage, estimé)", names=("sans COG", "avec le plan"),
+    )  # fmt: skip
+    return (
+        "<h3>Le plan face à la situation sans COG</h3>"
+        "<p class='note'>APL zonage : APL des médecins généralistes de moins de 65 ans (règle du "
+        "zonage), projetée année par année avec les installations observées et le gel des "
+        "embauches de l'opérateur ; accès projeté : APL de tous les médecins, dont ceux de 65 "
+        "ans et plus qui partent progressivement. Chiffres « estimé » avec leur fourchette ; "
+        "l'ancrage officiel est l'APL DREES de l'année de référence.</p>"
+        + chart
+        + _table(v, cls="plan versus")
+    )
+
+
+def _served(plan, site_code: str, top: int = 5) -> str:
+    """The communes a site's hires reach most, as a short French list."""
+    d = plan.served
+    if d.empty:
+        return ""
+    part = d[d["code site"] == site_code]
+    if part.empty:
+        return ""
+    cols = list(part.columns)
+    items = [f"{escape(str(r['commune desservie']))} ({fr.fmt_int(r['habitants'])} hab., "
+             f"{fr.fmt_dec(r[cols[6]], 2)} → {fr.fmt_dec(r[cols[7]], 2)}"
+             + (f", {escape(str(r[cols[8]]))}" if len(cols) > 8 else "") + ")"
+             for _, r in part.head(top).iterrows()]  # fmt: skip
+    more = f" et {len(part) - top} autres communes" if len(part) > top else ""
+    return (
+        "<br><span class='note'>Communes desservies (APL sans COG → avec le plan, "
+        f"dernière année) : {', '.join(items)}{more}.</span>"
+    )
+
+
 def _eur(v) -> str:
     return f"{fr.fmt_int(v)}\u202f€"
 
@@ -61,6 +141,8 @@ def _table(df: pd.DataFrame, *, cls: str = "plan") -> str:
                 cells.append(f"<td>{escape(str(v))}</td>")
             elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
                 txt = _eur(v) if "€" in str(c) else (
+                    fr.fmt_int(v) if "habitants" in str(c) else
+                    fr.fmt_pct(v, 2) if "écart" in str(c) else
                     _fte(v) if "ETP" in str(c) or "APL" in str(c) or "accès" in str(c)
                     else fr.fmt_int(v))  # fmt: skip
                 cells.append(f"<td class='num'>{escape(txt)}</td>")
@@ -104,7 +186,8 @@ def _where_and_who(plan) -> str:
             else:
                 what = "centre ouvert par le plan"
             items.append(f"<li>{where} : {what} — {escape(', '.join(hires) or 'aucun recrutement')}"
-                         f" (coût net {_eur(rr['coût net (€)'])})</li>")  # fmt: skip
+                         f" (coût net {_eur(rr['coût net (€)'])})"
+                         f"{_served(plan, rr['code commune'])}</li>")  # fmt: skip
         body = "".join(items) or "<li>aucun recrutement ni ouverture</li>"
         out.append(f"<h3>{year}</h3><ul>{body}</ul>")
     return "".join(out)
@@ -212,6 +295,12 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
                    "année, ce qui limite le plan : le budget ou la capacité de recrutement.</p>"
                    + _table(sc, cls="plan scenarios"))  # fmt: skip
     hyp = plan.assumptions[["hypothèse", "valeur", "unité", "statut", "fourchette", "source"]]
+    sens = ""
+    if not plan.sensitivity.empty:
+        sens = ("<h3>Sensibilité : coûts, recettes et activité à ±20 %</h3><p class='note'>"
+                "Chaque variante est ré-optimisée avec le même budget et la même capacité de "
+                "recrutement ; l'activité change les recettes et l'effet d'un recrutement sur "
+                "l'APL.</p>" + _table(plan.sensitivity, cls="plan sensitivity"))  # fmt: skip
     html = (
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : où "
         f"recruter des {escape(names)} et ouvrir des centres, sous un budget net annuel unique "
@@ -226,7 +315,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
         + "<h3>Coûts bruts, recettes et coûts nets par an</h3>" + money
         + "<h3>Indicateurs avec le plan et sans COG</h3>" + kpis
         + f"<p class='note'>{escape(today_note)}</p>"
-        + sc_html
+        + sc_html + sens
         + "".join(f"<p class='note'>{escape(n)}</p>" for n in plan.notes if n != today_note)
         + (f"<p class='note'>Places de SSIAD pour 1 000 habitants de 75 ans et plus (le plan ne "
            f"modifie pas les places) : {escape(plan.ssiad_text)}.</p>" if plan.ssiad_text else "")
@@ -243,3 +332,43 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
             "(tableau « Sources et hypothèses » et feuille du même nom du fichier xlsx)."
         ],
     )
+
+
+def plan_lead_section(plan, place) -> ReportSection:
+    """The first page of a plan report: per year the hires, the net cost and the inhabitants
+    under the threshold with the plan and without it (« sans COG »), today's figure and the
+    comparison sentence; ``place`` is the territory's French name
+    (:class:`proxisante._fr.PlaceName`). The context (map, today) follows it."""
+    inst = plan.instance
+    s = plan.summary
+    years = [str(y) for y in s["année"]]
+    profs = inst.professions
+    block = inst.blocks[0]
+    th, sh = threshold_fr(block), SHORT_FR[block.profession]
+    hires = {f"recrutements {SHORT_FR[p]} (ETP)": f"recrutements {SHORT_FR[p]} (ETP)"
+             for p in profs}  # fmt: skip
+    cols = {"année": "année", **hires, "coût net (€)": "coût net (€)",
+            f"habitants sous {th} ({sh}) avec le plan": f"habitants sous {th} avec le plan",
+            f"habitants sous {th} ({sh}) sans COG": f"habitants sous {th} sans COG"}  # fmt: skip
+    table = s[list(cols)].rename(columns=cols)
+    last = s.iloc[-1]
+    with_plan = last[f"habitants sous {th} ({sh}) avec le plan"]
+    without = last[f"habitants sous {th} ({sh}) sans COG"]
+    today = next((n for n in plan.notes if n.startswith("Aujourd'hui")), "")
+    names = " et des ".join(PROFESSION_FR[p] for p in profs)
+    html = (
+        f"<p class='question' data-figure='question'><strong>Où recruter des {escape(names)} "
+        f"{escape(place.at)} de {years[0]} à {years[-1]}, et avec quel effet sur les habitants "
+        f"sous le seuil de {escape(th)} ?</strong></p>"
+        f"<div class='cards'><div class='card'><div class='value' data-figure='lead-plan'>"
+        f"{fr.fmt_int(with_plan)}</div><div class='label'>habitants {escape(place.of)} sous "
+        f"{escape(th)} en {years[-1]} avec le plan, au lieu de {fr.fmt_int(without)} sans COG "
+        "<span class='estimate'>(estimé)</span></div></div></div>"
+        + "<h3>Le plan année par année</h3>" + _table(table, cls="plan lead")
+        + f"<p>{escape(plan.comparison)}</p>"
+        + (f"<p class='note'>{escape(today)}</p>" if today else "")
+        + "<p class='note print-hint'>Le détail (où et qui, coûts, carte, hypothèses) suit. "
+        "Imprimer : la première page tient seule.</p>"
+    )  # fmt: skip
+    return ReportSection(title=f"Le plan {years[0]}-{years[-1]} en bref", html=html, lead=True,
+                         anchor="plan-en-bref")  # fmt: skip

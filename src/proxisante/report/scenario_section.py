@@ -5,13 +5,23 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 
+from proxisante.report import fr
 from proxisante.report._jinja import environment
 from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
 from proxisante.report.territory_report import ReportSection
 from proxisante.sources import urls_in
 from proxisante.territory import Territory, load_commune_geometry, load_communes
 
-__all__ = ["scenario_section"]
+__all__ = ["PROFESSIONS_METHOD_FR", "scenario_lead_section", "scenario_section"]
+
+#: How the other professions' access of a scenario is obtained (report note and sources).
+PROFESSIONS_METHOD_FR = (
+    "Accès estimé : APL selon la méthode DREES de chaque profession (ETP pour 100 000 "
+    "habitants standardisés, pour 100 000 femmes pour les sages-femmes), offre libérale de la "
+    "BPE 2021 (INSEE ; 1 professionnel = 1 ETP) et personnel salarié connu, mêmes temps de "
+    "trajet que les médecins ; les paramètres que la DREES ne publie pas (poids d'âge, "
+    "décroissance) sont des hypothèses, détaillées par « proxisante apl --profession »."
+)
 
 _ids = itertools.count(1)
 
@@ -56,6 +66,8 @@ def scenario_section(
             s_terr=result.summary(territory.codes),
             s_all=result.summary(),
             ssiad=result.ssiad(territory.codes),
+            professions=result.profession_table(territory.codes),
+            professions_method=PROFESSIONS_METHOD_FR,
             worst=worst,
             sites=sites,
             geojson=geojson,
@@ -73,6 +85,9 @@ def scenario_section(
         + (" : " + " ; ".join(pages) if pages else "")
         + ".",
     ]
+    if result.professions:
+        sources.append(f"Autres professions : {PROFESSIONS_METHOD_FR} Source de l'offre : INSEE, "
+                       "Base permanente des équipements 2021 (niveau commune).")  # fmt: skip
     if any(c.available for c in result.ssiad(territory.codes)):
         sources.append(
             "Places de SSIAD pour 1 000 habitants de 75 ans et plus : définition DREES (STATISS) ; "
@@ -80,3 +95,64 @@ def scenario_section(
             "par l'utilisateur."
         )
     return ReportSection(title=f"Si… {result.scenario.name}", html=html, sources=sources)
+
+
+#: How each kind of edit reads in a list of changes.
+_VERB_FR = {"close_sites": "Fermeture", "operator_exit": "Fermeture",
+            "change_staff": "Effectif modifié", "open_site": "Ouverture",
+            "retirements": "Départs à la retraite"}  # fmt: skip
+
+
+def _losers(result, territory: Territory, names, n: int):
+    c = result.communes
+    worst = c[c["code_insee"].isin(territory.codes) & (c["delta_apl"] < 0)]
+    if worst.empty:  # a scenario felt outside the territory only
+        worst = c[c["delta_apl"] < 0]
+    worst = worst.sort_values(["newly_under", "delta_apl"], ascending=[False, True]).head(n)
+    return worst.assign(nom=names.reindex(worst["code_insee"]).to_numpy())
+
+
+def scenario_lead_section(result, territory: Territory, *,
+                          site_names: Mapping[str, str] | None = None,
+                          max_rows: int = 8) -> ReportSection:  # fmt: skip
+    """The first page of a scenario report: the question, what changes, who loses the most
+    and how many inhabitants of ``territory`` fall under 2.5 (with the P10–P90 range of the
+    calibrated ensemble when there is one); the context (today, maps) follows it."""
+    names = load_communes().set_index("code_insee")["nom"]
+    s = result.summary(territory.codes)
+    ranged = "newly_under_p10" in s
+    changes = result.changes.copy()
+    known = site_names or {}
+    changes["name"] = [known.get(x, x) for x in changes["site_id"]]
+    changes["commune_nom"] = names.reindex(changes["commune"]).to_numpy()
+    changes["verb"] = [_VERB_FR.get(k, "Changement") for k in changes["kind"]]
+    sc = result.scenario
+    question = f"Que se passerait-il {territory.place.at} avec le scénario « {sc.name} » ?"
+    if ranged:  # the P10 change is the larger drop: the range is written low to high
+        low, high = sorted((s["newly_under_p10"], s["newly_under_p90"]))
+        s = s | {"newly_under_low": low, "newly_under_high": high}
+    span = (f" (fourchette P10–P90 : {fr.fmt_int(s['newly_under_low'])} à "
+            f"{fr.fmt_int(s['newly_under_high'])})" if ranged else "")  # fmt: skip
+    sentence = (
+        f"Avec le scénario « {sc.name} », {fr.fmt_int(s['newly_under'])} habitants "
+        f"{territory.place.of} passeraient sous le seuil de 2,5 consultations de médecin "
+        f"généraliste par an et par habitant{span} ; {fr.fmt_int(s['under_after'])} y vivraient "
+        f"au lieu de {fr.fmt_int(s['under_before'])}."
+    )
+    html = (
+        environment()
+        .get_template("scenario_lead.html.j2")
+        .render(
+            res=result,
+            sc=sc,
+            t=territory,
+            s=s,
+            ranged=ranged,
+            changes=changes,
+            losers=_losers(result, territory, names, max_rows),
+            question=question,
+            sentence=sentence,
+        )
+    )
+    return ReportSection(title=f"Le scénario « {sc.name} » en bref", html=html, lead=True,
+                         anchor="scenario-en-bref")  # fmt: skip

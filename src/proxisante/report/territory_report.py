@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from proxisante._fr import unbreakable_numbers_html
 from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.report._jinja import environment
@@ -73,9 +74,17 @@ class TerritoryReport:
     generated: date
     deputy: dict[str, str] | None = None
     sections: list[ReportSection] = field(default_factory=list)
+    #: The report's title (default « Accès aux médecins généralistes — <territory> »); a
+    #: scenario or plan report names its scenario or plan.
+    title: str = ""
     #: counts by the zoning APL (GPs under 65) and by the APL of every GP, of ``year``
     #: (:func:`proxisante.territory.zoning.zoning_headline`)
     zoning: dict[str, float] = field(default_factory=dict)
+    #: contour drawn over the map (GeoJSON text: a mining basin's perimeter), its legend
+    #: label and its source
+    outline: str | None = None
+    outline_label: str = ""
+    outline_source: str = ""
 
 
 def build_territory_report(
@@ -142,6 +151,16 @@ def build_territory_report(
     geometry = load_commune_geometry(props["code_insee"])
     geojson = communes_geojson(geometry, props)
     deputy = circonscription_deputy(territory.key) if territory.kind == "circo" else None
+    outline = {}
+    if territory.kind == "bassin":
+        from proxisante.sources import MINING_BASIN_SOURCE
+        from proxisante.territory.mining_basins import mining_basin_contour
+
+        src = MINING_BASIN_SOURCE
+        outline = {"outline": mining_basin_contour(territory.key),
+                   "outline_label": "contour du bassin minier",
+                   "outline_source": f"{src.what} : {src.publisher}, {src.url} "
+                                     f"({src.date})."}  # fmt: skip
     return TerritoryReport(
         territory=territory,
         year=year,
@@ -155,6 +174,7 @@ def build_territory_report(
         generated=today or date.today(),
         deputy=deputy,
         zoning=zoning_rule.zoning_headline(zoning),
+        **outline,
     )
 
 
@@ -162,7 +182,7 @@ def render_html(report: TerritoryReport) -> str:
     """Render the report as one self-contained French HTML page."""
     y, p = report.year, report.previous_year
     template = environment().get_template("territory.html.j2")
-    return template.render(
+    html = template.render(
         r=report,
         t=report.territory,
         y=y,
@@ -179,6 +199,7 @@ def render_html(report: TerritoryReport) -> str:
         zoning_rule_fr=zoning_rule.ZONING_RULE_FR,
         zoning_area_fr=zoning_rule.AREA_NOTE_FR,
     )
+    return unbreakable_numbers_html(html)  # « 16 258 » never wraps inside the number
 
 
 def write_html(report: TerritoryReport, path: str | Path, *, option: str = "--out") -> Path:

@@ -1,5 +1,6 @@
-"""A scenario's edits applied to the offer: GP supply changes at sites, nurse FTE changes,
-places of SSIAD/EHPAD, sites closed and opened.
+"""A scenario's edits applied to the offer: GP supply changes at sites, FTE changes of the
+other professions (nurses, physiotherapists, midwives, dentists…), places of SSIAD/EHPAD,
+sites closed and opened, professionals leaving a commune.
 
 One function per edit kind, all working on one :class:`_Working` copy of the offer's state,
 in the scenario's order (an edit sees the effect of the earlier ones: closing a site twice,
@@ -29,10 +30,12 @@ from proxisante.offer import (
     site_supply,
     staff_fte,
 )
+from proxisante.professions import PROFESSION_CODES, PROFESSIONS
 from proxisante.scenarios.model import (
     ChangeCapacity,
     ChangeStaff,
     CloseSites,
+    Departures,
     OpenSite,
     OperatorExit,
     PopulationChange,
@@ -40,11 +43,12 @@ from proxisante.scenarios.model import (
     Retirements,
     Scenario,
 )
-from proxisante.territory import check_commune_codes, select
+from proxisante.territory import bpe2021_counts, check_commune_codes, select
 
 __all__ = [
     "HOME_CARE_PROFESSIONS",
     "OPENED_COLUMNS",
+    "OTHER_PROFESSIONS",
     "AppliedEdits",
     "StaffChange",
     "SupplyChange",
@@ -54,6 +58,9 @@ __all__ = [
 
 #: Professions whose FTE changes the home-care indicators (:mod:`proxisante.needs`).
 HOME_CARE_PROFESSIONS = ("nurse",)
+#: Professions whose FTE changes are staff changes (every profession but GPs, whose changes
+#: are supply changes of the APL's consultations).
+OTHER_PROFESSIONS = tuple(p for p in PROFESSION_CODES if p != "gp")
 
 #: Columns of :attr:`AppliedEdits.opened` (the sites a scenario opens).
 OPENED_COLUMNS = [
@@ -76,7 +83,8 @@ class SupplyChange:
 
 @dataclass(frozen=True)
 class StaffChange:
-    """One FTE change of a home-care profession (nurses) at a site, and the edit it comes from."""
+    """One FTE change of a profession other than GPs at a site (or ``commune:<INSEE>`` for
+    professionals practising outside the offer's sites), and the edit it comes from."""
 
     edit: int
     kind: str
@@ -88,8 +96,8 @@ class StaffChange:
 
 @dataclass(frozen=True)
 class AppliedEdits:
-    """What a scenario does to the offer: GP supply changes, nurse FTE changes, places,
-    sites closed and opened, operators changed."""
+    """What a scenario does to the offer: GP supply changes, FTE changes of the other
+    professions, places, sites closed and opened, operators changed."""
 
     changes: list[SupplyChange]
     notes: list[str]
@@ -129,7 +137,7 @@ class AppliedEdits:
         return after
 
     def fte_change_by_commune(self, profession: str = "nurse") -> pd.Series:
-        """Net FTE change of ``profession`` per commune (index INSEE code)."""
+        """Net FTE change of ``profession`` (other than GPs) per commune (index INSEE code)."""
         rows = [(c.commune, c.delta_fte) for c in self.staff_changes
                 if c.profession == profession]  # fmt: skip
         if not rows:
@@ -157,7 +165,8 @@ _START_CACHE: IdentityCache[tuple] = IdentityCache(size=1)
 def _offer_state(offer: Offer) -> tuple[pd.DataFrame, frozenset[str], dict[str, dict]]:
     """The offer's sites by id, the sites already closed and the per-site state dicts."""
     supply = site_supply(offer, profession="gp").set_index("site_id")
-    nurses = site_supply(offer, profession="nurse").set_index("site_id")
+    others = {p: _as_dict(site_supply(offer, profession=p).set_index("site_id")["fte"])
+              for p in OTHER_PROFESSIONS}  # fmt: skip
     sites = offer.sites.set_index("site_id")
     closed = frozenset(sites.index[sites["status"] == "closed"])
     cap = pd.to_numeric(sites.get("capacity_places", pd.Series(index=sites.index)),
@@ -165,7 +174,7 @@ def _offer_state(offer: Offer) -> tuple[pd.DataFrame, frozenset[str], dict[str, 
     state = {
         "fte": _as_dict(supply["fte"]), "consultations": _as_dict(supply["consultations"]),
         "basis": _as_dict(supply["basis"]), "commune_of": _as_dict(sites["commune"]),
-        "nurse_fte": _as_dict(nurses["fte"]),
+        "other_fte": others,
         "capacity": {k: (None if v != v else v) for k, v in _as_dict(cap).items()},
     }  # fmt: skip
     return sites, closed, state
@@ -184,7 +193,8 @@ class _Working:
     consultations: dict[str, float]
     basis: dict[str, str]
     commune_of: dict[str, str]
-    nurse_fte: dict[str, float]
+    #: FTE of each profession other than GPs, by site
+    other_fte: dict[str, dict[str, float]]
     capacity: dict[str, float | None]
     changes: list[SupplyChange] = field(default_factory=list)
     staff_changes: list[StaffChange] = field(default_factory=list)
@@ -192,6 +202,8 @@ class _Working:
     operators: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     opened: list[dict[str, Any]] = field(default_factory=list)
+    #: professionals taken away by ``departures`` edits so far, by (profession, commune)
+    departed: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @classmethod
     def start(cls, offer: Offer, scenario_name: str) -> _Working:
@@ -202,7 +214,8 @@ class _Working:
             closed_before=set(closed), closed=set(closed),
             fte=dict(state["fte"]), consultations=dict(state["consultations"]),
             basis=dict(state["basis"]), commune_of=dict(state["commune_of"]),
-            nurse_fte=dict(state["nurse_fte"]), capacity=dict(state["capacity"]),
+            other_fte={p: dict(v) for p, v in state["other_fte"].items()},
+            capacity=dict(state["capacity"]),
         )  # fmt: skip
 
     def require_known(self, i: int, kind: str, site_id: str) -> None:
@@ -222,10 +235,11 @@ class _Working:
         except InputError as exc:
             raise _edit_error(i, kind, str(exc)) from None
         self.closed.add(site_id)
-        nurse = self.nurse_fte.pop(site_id, 0.0)
-        if nurse:
-            self.staff_changes.append(StaffChange(i, kind, site_id, self.commune_of[site_id],
-                                                  "nurse", -nurse))  # fmt: skip
+        for profession, by_site in self.other_fte.items():
+            fte_other = by_site.pop(site_id, 0.0)
+            if fte_other:
+                self.staff_changes.append(StaffChange(i, kind, site_id, self.commune_of[site_id],
+                                                      profession, -fte_other))  # fmt: skip
         fte = self.fte.pop(site_id, 0.0)
         cons = self.consultations.pop(site_id, 0.0)
         if fte == 0:
@@ -280,10 +294,11 @@ def _open_site(w: _Working, i: int, edit: OpenSite) -> None:
         "operator": edit.operator, "commune": edit.commune, "status": "open",
         "capacity_places": edit.capacity_places, "source": f"scenario {w.scenario_name}",
     })  # fmt: skip
-    nurse = float(edit.fte.get("nurse", 0.0))
-    if nurse:
-        w.nurse_fte[edit.site] = nurse
-        w.staff_changes.append(StaffChange(i, edit.kind, edit.site, edit.commune, "nurse", nurse))
+    for profession, value in edit.fte.items():
+        if profession != "gp" and value:
+            w.other_fte[profession][edit.site] = float(value)
+            w.staff_changes.append(StaffChange(i, edit.kind, edit.site, edit.commune, profession,
+                                               float(value)))  # fmt: skip
     w.capacity[edit.site] = edit.capacity_places
     fte = float(edit.fte.get("gp", 0.0))
     w.fte[edit.site] = fte
@@ -300,11 +315,8 @@ def _change_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
         check_site_open(edit.site, "closed" if edit.site in w.closed else "open")
     except InputError as exc:
         raise _edit_error(i, edit.kind, str(exc)) from None
-    if edit.profession in HOME_CARE_PROFESSIONS:
-        _change_home_care_staff(w, i, edit)
-        return
     if edit.profession != "gp":
-        w.notes.append(f"Modification {edit.profession} sur {edit.site} : hors APL généralistes.")
+        _change_other_staff(w, i, edit)
         return
     fte0 = w.fte.get(edit.site, 0.0)
     cons0 = w.consultations.get(edit.site, 0.0)
@@ -325,17 +337,17 @@ def _change_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
                                       d_cons, "fte"))  # fmt: skip
 
 
-def _change_home_care_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
+def _change_other_staff(w: _Working, i: int, edit: ChangeStaff) -> None:
     if edit.activity_consultations is not None:
-        msg = "activity_consultations applies to GPs; give delta_fte or fte for nurses"
+        msg = f"activity_consultations applies to GPs; give delta_fte or fte for {edit.profession}"
         raise _edit_error(i, edit.kind, msg)
-    fte0 = w.nurse_fte.get(edit.site, 0.0)
+    fte0 = w.other_fte[edit.profession].get(edit.site, 0.0)
     try:
         new = fte_after_change(edit.site, edit.profession, fte0, delta_fte=edit.delta_fte,
                                new_fte=edit.fte)  # fmt: skip
     except InputError as exc:
         raise _edit_error(i, edit.kind, str(exc)) from None
-    w.nurse_fte[edit.site] = new
+    w.other_fte[edit.profession][edit.site] = new
     if new != fte0:
         w.staff_changes.append(StaffChange(i, edit.kind, edit.site, w.commune_of[edit.site],
                                            edit.profession, new - fte0))  # fmt: skip
@@ -380,17 +392,60 @@ def _retirements(w: _Working, i: int, edit: Retirements) -> None:
             "staff with birth years (e.g. an RPPS extract) to forecast retirements"
         )
         raise _edit_error(i, edit.kind, msg)
-    if edit.profession != "gp":
-        return
     leaving = st[(edit.year - st["birth_year"]) >= edit.age_at_least]
     leaving = leaving.assign(fte=staff_fte(w.offer, leaving))
     for r in leaving.itertuples():
         if r.site_id in w.closed:
             continue
         fte = float(r.fte) * edit.share
+        if edit.profession != "gp":
+            w.staff_changes.append(StaffChange(i, edit.kind, r.site_id, r.commune,
+                                               edit.profession, -fte))  # fmt: skip
+            continue
         cons = fte * CONSULTATIONS_PER_FTE
         w.changes.append(SupplyChange(i, edit.kind, r.site_id, w.commune_of[r.site_id], -fte,
                                       -cons, "birth_year"))  # fmt: skip
+
+
+def _known_in_commune(w: _Working, profession: str, commune: str) -> tuple[int, str]:
+    """Professionals of ``profession`` known in ``commune`` and where the count comes from:
+    the INSEE BPE 2021 libéral headcount plus the offer's non-libéral staff at open sites."""
+    bpe = float(bpe2021_counts(profession, [commune]).iloc[0])
+    staff = w.offer.staff
+    st = staff[(staff["profession"] == profession) & (staff["commune"] == commune)
+               & (staff["employment"] != "liberal") & ~staff["site_id"].isin(w.closed)]  # fmt: skip
+    own = int(st["headcount"].fillna(0).sum())
+    basis = "BPE 2021: unknown" if bpe != bpe else f"BPE 2021: {int(bpe)}"
+    return (0 if bpe != bpe else int(bpe)) + own, f"{basis}, offer staff: {own}"
+
+
+def _departures(w: _Working, i: int, edit: Departures) -> None:
+    """``count`` professionals leave ``commune``: a supply change at the commune (not a site)."""
+    from proxisante.offer.importing import known_communes  # the commune codes, as a set
+
+    if edit.commune not in known_communes():
+        try:
+            check_commune_codes([edit.commune])
+        except InputError as exc:
+            raise _edit_error(i, edit.kind, str(exc)) from None
+    key = (edit.profession, edit.commune)
+    known, basis = _known_in_commune(w, edit.profession, edit.commune)
+    left = known - w.departed.get(key, 0)
+    if edit.count > left:
+        msg = (f"{edit.count} professionals of '{edit.profession}' leave commune "
+               f"{edit.commune} but {left} are known there ({basis}; less earlier "
+               "departures)")  # fmt: skip
+        raise _edit_error(i, edit.kind, msg)
+    w.departed[key] = w.departed.get(key, 0) + edit.count
+    p = PROFESSIONS[edit.profession]
+    fte = edit.count * (p.apl.fte_per_headcount if p.apl is not None else 1.0)
+    where = f"commune:{edit.commune}"
+    if edit.profession == "gp":
+        w.changes.append(SupplyChange(i, edit.kind, where, edit.commune, -fte,
+                                      -fte * CONSULTATIONS_PER_FTE, "headcount"))  # fmt: skip
+    else:
+        w.staff_changes.append(StaffChange(i, edit.kind, where, edit.commune, edit.profession,
+                                           -fte))  # fmt: skip
 
 
 def _population(w: _Working, i: int, edit: PopulationChange | PopulationProjection) -> None:
@@ -404,6 +459,7 @@ _APPLY: dict[type, Callable[[_Working, int, Any], None]] = {
     ChangeStaff: _change_staff,
     ChangeCapacity: _change_capacity,
     Retirements: _retirements,
+    Departures: _departures,
     PopulationChange: _population,
     PopulationProjection: _population,
 }

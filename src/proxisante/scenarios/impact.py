@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 
 from proxisante._identity import IdentityCache
-from proxisante.access import CONSULTATIONS_PER_FTE, EvaluationBaseline
+from proxisante.access import CONSULTATIONS_PER_FTE, ESTIMATED_PROFESSIONS, EvaluationBaseline
 from proxisante.errors import InputError
 from proxisante.model.baseline import default_baseline
 from proxisante.offer import Offer, SsiadCoverage, load_default_offer, site_supply, ssiad_coverage
 from proxisante.scenarios.edits import AppliedEdits, SupplyChange, apply_edits
 from proxisante.scenarios.model import PopulationChange, PopulationProjection, Scenario
+from proxisante.scenarios.professions import ProfessionImpact, profession_impacts
 from proxisante.territory import UNDER_SERVED_APL, load_communes, select
 
 __all__ = [
@@ -138,6 +139,51 @@ class ScenarioResult:
     notes: list[str] = field(default_factory=list)
     method: str = ""
     elderly: _ElderlyInputs | None = None
+    #: what the other professions' access needs: (baseline, offer, applied edits, population
+    #: factor per commune or None); None: not evaluated on an offer
+    profession_inputs: tuple | None = None
+
+    @cached_property
+    def professions(self) -> dict[str, ProfessionImpact]:
+        """Access to nurses, physiotherapists, midwives and dentists before and after
+        (estimated, :mod:`proxisante.scenarios.professions`), computed on first use."""
+        if self.profession_inputs is None:
+            return {}
+        ctx, offer, applied, factor = self.profession_inputs
+        changes = {p: applied.fte_change_by_commune(p) for p in ESTIMATED_PROFESSIONS}
+        return profession_impacts(ctx, offer, changes, factor)
+
+    def profession_table(self, codes=None) -> pd.DataFrame:
+        """One row per profession other than GPs: demand-weighted mean access before and
+        after over ``codes`` (default every commune), its change and the scenario's FTE change.
+
+        Columns ``profession, label_fr, short_fr, unit_fr, unit_short_fr, status, before,
+        after, delta, fte_change``.
+        """
+        rows = None if codes is None else np.flatnonzero(
+            pd.Index(self.columns["code_insee"]).isin(list(codes)))  # fmt: skip
+        out = []
+        for code, imp in self.professions.items():
+            before, after = imp.means(rows)
+            p, method = imp.profession, imp.profession.apl
+            assert method is not None
+            out.append({"profession": code, "label_fr": p.plural_fr, "short_fr": p.short_fr,
+                        "unit_fr": method.unit_fr, "unit_short_fr": method.unit_short_fr,
+                        "status": imp.status,
+                        "before": before, "after": after, "delta": after - before,
+                        "fte_change": imp.fte_change})  # fmt: skip
+        return pd.DataFrame(out, columns=["profession", "label_fr", "short_fr", "unit_fr",
+                                          "unit_short_fr", "status", "before", "after", "delta",
+                                          "fte_change"])  # fmt: skip
+
+    def profession_communes(self, codes=None) -> pd.DataFrame:
+        """Per commune: ``code_insee`` and ``<profession>_before`` / ``<profession>_after``
+        for every profession of :attr:`professions` (over ``codes``, default every commune)."""
+        cols: dict[str, np.ndarray] = {"code_insee": np.asarray(self.columns["code_insee"])}
+        for code, imp in self.professions.items():
+            cols[f"{code}_before"], cols[f"{code}_after"] = imp.before, imp.after
+        table = pd.DataFrame(cols)
+        return table if codes is None else table[table["code_insee"].isin(list(codes))]
 
     @cached_property
     def communes(self) -> pd.DataFrame:
@@ -440,7 +486,8 @@ def evaluate(
     factor_by_code = pd.Series(factor, index=ctx.code_index) if (factor != 1).any() else None
     elderly = _ElderlyInputs(offer.sites, applied, pop_by_age, factor_by_code, ctx.code_index,
                              offer.staff)  # fmt: skip
-    return ScenarioResult(scenario, columns, changes, notes, method, elderly)
+    inputs = (ctx, offer, applied, factor if pop_edits else None)
+    return ScenarioResult(scenario, columns, changes, notes, method, elderly, inputs)
 
 
 #: Per offer: its sites by id, the consultations of the centres with known GP staff and the

@@ -17,6 +17,9 @@ Edit kinds (field ``kind``):
     (SSIAD, EHPAD): home-care indicators follow.
 ``retirements``
     Professionals aged at least ``age_at_least`` in ``year`` leave (all, or a ``share``).
+``departures``
+    ``count`` professionals of a ``profession`` stop practising in a ``commune`` (by
+    headcount: « 2 infirmiers partent à la retraite à Loison-sous-Lens »).
 ``operator_exit``
     All sites of an operator in a territory close (``action: close``: activity dropped, staff
     and places lost) or are transferred to another operator (``action: transfer``: sites kept
@@ -54,6 +57,7 @@ __all__ = [
     "MAX_CONSULTATIONS",
     "MAX_EDITS",
     "MAX_FTE",
+    "MAX_HEADCOUNT",
     "MAX_PLACES",
     "MAX_POPULATION",
     "MAX_SITES",
@@ -61,6 +65,7 @@ __all__ = [
     "ChangeCapacity",
     "ChangeStaff",
     "CloseSites",
+    "Departures",
     "Edit",
     "OpenSite",
     "OperatorExit",
@@ -77,6 +82,7 @@ MAX_FTE = PARAMETERS["fte"].high
 MAX_PLACES = int(PARAMETERS["capacity_places"].high)
 MAX_CONSULTATIONS = PARAMETERS["activity_consultations"].high
 MAX_POPULATION = PARAMETERS["population"].high
+MAX_HEADCOUNT = int(PARAMETERS["departures_count"].high)
 MAX_SITES = 100_000
 
 #: Strict numbers bounded by their row of the table (no text, no boolean, in range).
@@ -92,6 +98,7 @@ Share = Annotated[float, Strict(), validator("retirement_share")]
 Factor = Annotated[float, Strict(), validator("population_factor")]
 ProjectionYear = Annotated[int, Strict(), validator("projection_year")]
 Population = Annotated[float, Strict(), validator("population")]
+Headcount = Annotated[int, Strict(), validator("departures_count")]
 MAX_EDITS = 10_000
 
 #: Professions known to scenarios (the codes of the profession registry).
@@ -112,8 +119,8 @@ def _profession_code(value: object) -> str:
 #: A profession code of :data:`PROFESSIONS`; aliases (``physio``, ``kine``…) are accepted.
 Profession = Annotated[str, BeforeValidator(_profession_code)]
 Category = Literal[
-    "centre_de_sante", "ssiad", "saad", "ehpad", "smr", "usld", "hospital", "accueil_de_jour",
-    "other",
+    "centre_de_sante", "maison_de_sante", "cpts", "ssiad", "saad", "ehpad",
+    "elderly_residential", "smr", "usld", "hospital", "accueil_de_jour", "other",
 ]  # fmt: skip
 
 
@@ -216,6 +223,21 @@ class Retirements(_Edit):
     share: Share = 1.0
 
 
+class Departures(_Edit):
+    """``count`` professionals of ``profession`` stop practising in ``commune`` (retirement or
+    departure, not replaced), by headcount.
+
+    Each counts the profession's FTE per headcount (1, :mod:`proxisante.professions`); the
+    count cannot exceed the professionals known in the commune (INSEE BPE 2021 libéral
+    headcount plus the offer's staff there), less those an earlier edit took away.
+    """
+
+    kind: Literal["departures"] = "departures"
+    commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
+    profession: Profession = "gp"
+    count: Headcount = Field(description="Number of professionals leaving (headcount).")
+
+
 class OperatorExit(_Edit):
     """An operator's sites in a territory close or are transferred (network break-up)."""
 
@@ -272,6 +294,7 @@ Edit = Annotated[
     | ChangeStaff
     | ChangeCapacity
     | Retirements
+    | Departures
     | OperatorExit
     | PopulationChange
     | PopulationProjection,

@@ -8,8 +8,10 @@ Selector grammar (case-insensitive prefixes)::
     dep:62                  a département (also ``departement:``)
     reg:32                  a région (also ``region:``)
     circo:62-03             a legislative constituency (also ``circonscription:``)
-    name:loison sous lens   a commune or EPCI found by name (accents, case, hyphens ignored);
-                            a selector that is not a code is searched as a name too
+    bassin:npdc             a mining basin (:mod:`proxisante.territory.mining_basins`)
+    name:loison sous lens   a territory found by name (:mod:`proxisante.territory.search`:
+                            accents, case, hyphens, articles and « St » forgiven); a
+                            selector that is not a code is searched as a name too
 
 Paris, Lyon and Marseille are represented by their municipal arrondissements (as in the
 DREES APL file): selecting ``75056`` gives its 20 arrondissements, and area selections
@@ -50,7 +52,7 @@ from proxisante.territory.names import normalise_name
 
 __all__ = ["SOME_TERRITORY", "Territory", "check_commune_codes", "normalise_name", "select"]
 
-KINDS = ("commune", "epci", "dep", "reg", "circo", "name")
+KINDS = ("commune", "epci", "dep", "reg", "circo", "bassin", "name")
 _ALIASES = {
     "commune": "commune",
     "communes": "commune",
@@ -64,6 +66,9 @@ _ALIASES = {
     "région": "reg",
     "circo": "circo",
     "circonscription": "circo",
+    "bassin": "bassin",
+    "bassin-minier": "bassin",
+    "bassin_minier": "bassin",
     "name": "name",
     "nom": "name",
 }
@@ -79,8 +84,8 @@ class Territory:
     Attributes
     ----------
     kind
-        One of ``commune``, ``epci``, ``dep``, ``reg``, ``circo`` (a name search resolves to
-        ``commune`` or ``epci``).
+        One of ``commune``, ``epci``, ``dep``, ``reg``, ``circo``, ``bassin`` (a name
+        resolves to one of them).
     key
         The code that was selected (comma-joined commune codes for several communes).
     label
@@ -134,10 +139,10 @@ def _closest(
 
     Only the first 16 characters of ``value`` are compared (codes are shorter; a huge value
     must cost no more than a normal one). ``bounded``: see :func:`_closest_sorted`."""
-    return _closest_sorted(value, sorted(set(candidates)), n, bounded=bounded)
+    return closest_sorted(value, sorted(set(candidates)), n, bounded=bounded)
 
 
-def _closest_sorted(value: str, pool: list[str], n: int = 5, *, bounded: bool = False) -> list[str]:
+def closest_sorted(value: str, pool: list[str], n: int = 5, *, bounded: bool = False) -> list[str]:
     """:func:`_closest` among ``pool``, sorted and without duplicates.
 
     The candidates sharing the first three (else two, else one) characters of ``value`` are
@@ -199,22 +204,6 @@ def _digit_distance(a: str, b: str) -> float:
     if da and db:
         return abs(int(da) - int(db))
     return 1.0 - difflib.SequenceMatcher(None, a, b).ratio()
-
-
-_EPCI_ABBREVIATIONS = {
-    "ca": "communaute d agglomeration",
-    "cc": "communaute de communes",
-    "cu": "communaute urbaine",
-    "agglo": "agglomeration",
-}
-_STOPWORDS = {"de", "d", "du", "des", "la", "le", "les", "l", "et", "en", "sur", "sous"}
-
-
-def _tokens(normalised: str, *, expand: bool = False) -> set[str]:
-    words = normalised.split()
-    if expand:
-        words = " ".join(_EPCI_ABBREVIATIONS.get(w, w) for w in words).split()
-    return {w for w in words if w not in _STOPWORDS}
 
 
 def check_commune_codes(codes: Iterable[str], *, communes: pd.DataFrame | None = None) -> None:
@@ -342,69 +331,13 @@ def _epci_nature(siren: str) -> str | None:
     return str(hits.iloc[0]) if len(hits) else None
 
 
-_NORMALISED: dict[str, tuple[pd.Series, pd.Series]] = {}
+def _select_bassin(table: pd.DataFrame, value: str) -> Territory:
+    from proxisante.territory.mining_basins import mining_basin, mining_basin_codes
 
-
-def _normalised(table: pd.DataFrame, column: str) -> pd.Series:
-    """``normalise_name`` of a column, computed once for a given column content (checked
-    by a vectorised comparison): a name search then costs a comparison, not 35,000
-    normalisations."""
-    values = table[column]
-    hit = _NORMALISED.get(column)
-    if hit is None or not (hit[0].index.equals(values.index) and hit[0].equals(values)):
-        hit = (values.copy(), values.map(normalise_name, na_action="ignore"))
-        _NORMALISED[column] = hit
-    return hit[1]
-
-
-def _select_name(table: pd.DataFrame, value: str) -> Territory:
-    target = normalise_name(value)
-    if not target:
-        msg = f"name search '{value}' has no letters or digits"
-        raise InputError(msg)
-    names = _normalised(table, "nom")
-    hits = table[names == target]
-    hits = hits[~hits["code_insee"].isin(list(PLM_ARRONDISSEMENTS))] if len(hits) > 1 else hits
-    if len(hits) == 1:
-        return _select_communes(table, hits["code_insee"].iloc[0])
-    if len(hits) > 1:
-        options = ", ".join(
-            f"{r.code_insee} {r.nom} ({r.departement})" for r in hits.head(10).itertuples()
-        )
-        msg = (
-            f"'{value}' names {len(hits)} communes: {options}; select one by its INSEE code "
-            "(e.g. 62523) or restrict with dep:"
-        )
-        raise InputError(msg)
-    epci = table.drop_duplicates("epci_siren").dropna(subset=["epci_nom"])
-    epci_names = _normalised(table, "epci_nom").loc[epci.index]
-    e_hits = epci[epci_names == target]
-    if e_hits.empty:
-        wanted = _tokens(target, expand=True)
-        e_hits = epci[epci_names.map(lambda n: wanted <= _tokens(n))]
-    if len(e_hits) == 1:
-        return _select_area(table, "epci", e_hits["epci_siren"].iloc[0])
-    pool, by_norm = _name_pool(table, names, epci, epci_names)
-    suggestions = [by_norm[s] for s in _closest_sorted(target, pool, bounded=True)]
-    raise UnknownCodeError("commune or EPCI name", value, suggestions)
-
-
-_NAME_POOL: list[tuple[pd.Series, pd.Series, list[str], dict[str, str]]] = []
-
-
-def _name_pool(
-    table: pd.DataFrame, names: pd.Series, epci: pd.DataFrame, epci_names: pd.Series
-) -> tuple[list[str], dict[str, str]]:
-    """Commune and EPCI names in normalised form, sorted, and the name each stands for;
-    computed once for given names (:func:`_normalised`'s cached columns)."""
-    all_epci = _normalised(table, "epci_nom")
-    if _NAME_POOL and _NAME_POOL[0][0] is names and _NAME_POOL[0][1] is all_epci:
-        return _NAME_POOL[0][2], _NAME_POOL[0][3]
-    by_norm = dict(zip(names, table["nom"], strict=False)) | dict(
-        zip(epci_names, epci["epci_nom"], strict=False)
-    )
-    _NAME_POOL[:] = [(names, all_epci, sorted(by_norm), by_norm)]
-    return _NAME_POOL[0][2], by_norm
+    basin = mining_basin(value)
+    codes = list(mining_basin_codes(basin.key))
+    rows = table[table["code_insee"].isin(codes)].sort_values("code_insee").reset_index(drop=True)
+    return Territory("bassin", basin.key, basin.label, rows, PlaceName(basin.name, 2))
 
 
 def select(selector: str) -> Territory:
@@ -431,7 +364,11 @@ def select(selector: str) -> Territory:
     if kind == "commune":
         territory = _select_communes(table, value)
     elif kind == "name":
-        territory = _select_name(table, value)
+        from proxisante.territory.search import resolve
+
+        territory = resolve(value)
+    elif kind == "bassin":
+        territory = _select_bassin(table, value)
     else:
         territory = _select_area(table, kind, value)
     if len(territory) == 0:

@@ -175,10 +175,10 @@ class WebContext:
 
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page): the CLI ``report`` command's report
-        (:func:`proxisante.report.workspace_territory_report`), same world, same figures."""
-        from proxisante.report import render_html, workspace_territory_report
+        (:func:`proxisante.report.territory_report`), same world, same figures."""
+        from proxisante.report import render_html, territory_report
 
-        return render_html(workspace_territory_report(self.workspace, selector))
+        return render_html(territory_report(self.workspace, selector))
 
 
 def get_context(request: Request) -> WebContext:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         greedy,
         read_assumptions,
         solve_milp,
+        tabulate,
         write_xlsx,
     )
     from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
         read_commune_card,
     )
     from proxisante.territory.communes import commune_label
+    from proxisante.territory.mining_basins import mining_basin_contour
     from proxisante.territory.official_apl import UNDER_SERVED_APL
     from proxisante.territory.zoning import (
         ZONING_APL_FR,
@@ -97,6 +99,7 @@ if TYPE_CHECKING:
     from proxisante.workspace.workspace import (
         NEIGHBOUR_MINUTES,
         SMALL_TERRITORY,
+        NeedsReportInputs,
         Workspace,
         neighbours_within,
         territory_of,
@@ -126,6 +129,7 @@ __all__ = [
     "CalibrationRequest",
     "CommuneCard",
     "EvaluationState",
+    "NeedsReportInputs",
     "PlanAssumptions",
     "SearchHit",
     "Territory",
@@ -147,6 +151,7 @@ __all__ = [
     "load_communes",
     "load_departement_geometry",
     "load_scenario",
+    "mining_basin_contour",
     "neighbours_within",
     "none_if_missing",
     "osrm_matrix",
@@ -164,6 +169,7 @@ __all__ = [
     "solve_milp",
     "table_bytes",
     "table_format",
+    "tabulate",
     "territory_apl_table",
     "territory_of",
     "threshold_fr",
@@ -187,6 +193,7 @@ __getattr__, __dir__ = lazy_exports(
         "write_table": _EXPORT,
         "NEIGHBOUR_MINUTES": _WORKSPACE,
         "SMALL_TERRITORY": _WORKSPACE,
+        "NeedsReportInputs": _WORKSPACE,
         "Workspace": _WORKSPACE,
         "neighbours_within": _WORKSPACE,
         "territory_of": _WORKSPACE,
@@ -231,6 +238,7 @@ __getattr__, __dir__ = lazy_exports(
         "load_communes": "proxisante.territory",
         "load_departement_geometry": "proxisante.territory",
         "load_scenario": "proxisante.scenarios",
+        "mining_basin_contour": "proxisante.territory.mining_basins",
         "none_if_missing": "proxisante.territory.card",
         "osrm_matrix": "proxisante.travel",
         "parse_fte_change": "proxisante.offer",
@@ -240,6 +248,7 @@ __getattr__, __dir__ = lazy_exports(
         "read_commune_card": "proxisante.territory.card",
         "read_population_projection": "proxisante.scenarios",
         "solve_milp": "proxisante.plan",
+        "tabulate": "proxisante.plan",
         "territory_apl_table": "proxisante.territory",
         "threshold_fr": "proxisante.plan.cog",
         "travel_matrix": "proxisante.travel",

@@ -27,6 +27,10 @@ function proxisanteChoropleth(id, data, opts) {
     }
   }).addTo(map);
   map.choroplethLayer = layer;
+  if (opts.outline) { /* a perimeter drawn over the communes (a mining basin) */
+    map.outlineLayer = L.geoJSON(opts.outline, { interactive: false,
+      style: { color: "#000000", weight: 3, dashArray: "6 4", fill: false } }).addTo(map);
+  }
   if (opts.labelMinZoom !== undefined) { /* names shown from this zoom on (orientation) */
     var labels = L.layerGroup();
     layer.eachLayer(function (l) {
@@ -49,7 +53,9 @@ function proxisanteChoropleth(id, data, opts) {
       var div = L.DomUtil.create("div", "legend");
       div.innerHTML = "<strong>" + opts.title + "</strong><br>" + classes.map(function (c) {
         return "<i style='background:" + c[1] + "'></i>" + c[2]; }).join("<br>")
-        + "<br><i style='background:" + opts.noData + "'></i>non publiée" + (opts.legendExtra || "");
+        + "<br><i style='background:" + opts.noData + "'></i>non publiée"
+        + (opts.outline ? "<br><i style='background:none;border:2px dashed #000'></i>" + opts.outlineLabel : "")
+        + (opts.legendExtra || "");
       return div;
     };
     legend.addTo(map);

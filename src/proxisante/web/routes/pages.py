@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.web.context import WebContext, get_context
+from proxisante.web.guards import selector_text
 
 __all__ = ["DOWNLOADS", "STATIC", "router"]
 
@@ -37,6 +38,16 @@ def _read_package(rel: str) -> bytes:
     return (resources.files("proxisante") / rel).read_bytes()
 
 
+def profession_options() -> str:
+    """``<option>`` of every profession with an APL (code → French plural, registry order)."""
+    from proxisante.professions import APL_PROFESSIONS, PROFESSIONS
+
+    return "".join(
+        f'<option value="{html.escape(c)}">{html.escape(PROFESSIONS[c].plural_fr)}</option>'
+        for c in APL_PROFESSIONS
+    )
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def index(ctx: Context) -> str:
     from proxisante.report import js_classes
@@ -48,6 +59,7 @@ def index(ctx: Context) -> str:
     page = page.replace("__WRITES_HIDDEN__", "hidden" if ctx.read_only else "")
     page = page.replace("__NATIONAL_ANSWER__", html.escape(national_answer()))
     page = page.replace("__CATCHMENT_MINUTES__", f"{CATCHMENT_MINUTES:g}")
+    page = page.replace("__PROFESSION_OPTIONS__", profession_options())
     return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
 
 
@@ -78,8 +90,8 @@ _NAVIGATION = (
 def territory_page(selector: str, ctx: Context) -> str:
     """The French report of the territory, live, with links back to the map and to the
     territory's downloads."""
-    page = ctx.report_html(selector[:1000])
-    nav = _NAVIGATION.format(quoted=html.escape(quote(selector[:1000], safe=":,")))
+    page = ctx.report_html(selector_text(selector))
+    nav = _NAVIGATION.format(quoted=html.escape(quote(selector_text(selector), safe=":,")))
     head, body_tag, rest = page.partition("<body")
     if not body_tag:
         return nav + page
@@ -100,7 +112,7 @@ def download(selector: str, fmt: str, ctx: Context, csv: str = "fr") -> Response
         raise HTTPException(404, "not found")
     if csv not in CSV_FORMATS:
         raise HTTPException(400, f"csv must be one of {', '.join(CSV_FORMATS)}")
-    selector = selector[:1000]
+    selector = selector_text(selector)
     if fmt == "html":
         body = ctx.report_html(selector).encode("utf-8")
     else:
