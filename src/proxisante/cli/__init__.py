@@ -34,6 +34,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
 
 def _version(value: bool) -> None:
     if value:
+        # deferred: loaded when the command runs, not at CLI start-up
         from importlib.metadata import PackageNotFoundError, version
 
         try:
@@ -95,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         print_error(exc)
         sys.exit(2)
     except OSError as exc:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.cli._common import system_error_message
 
         message = system_error_message(exc)

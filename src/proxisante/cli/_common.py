@@ -26,6 +26,7 @@ def decimal(text: str | float) -> float:
     ``1_000``, ``0x10``, ``inf``, ``nan`` and non-ASCII digits (``١``) are refused as
     malformed, like any unreadable option value. The range is checked by the command
     (:mod:`proxisante.bounds`), naming the option."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
 
     if isinstance(text, int | float):
@@ -134,6 +135,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 def system_error_message(exc: OSError) -> str | None:
     """One line for an error of the system the user can act on (space, file-size limit,
     permissions, read-only file system…), naming the file; None for any other error."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante._output import USER_ERRNOS, os_error_message
 
     if exc.errno not in USER_ERRNOS:
@@ -145,6 +147,7 @@ def system_error_message(exc: OSError) -> str | None:
 def find_territory(selector: str, store: Path | None = None) -> Territory:
     """The territory of a selector or a name; operators are looked up in the store's offer only
     when no territory matches, so that naming a commune loads no offer."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace.search import resolve
 
     return resolve(selector, sites=lambda: workspace(store).searchable_sites())
@@ -155,6 +158,7 @@ def workspace(
 ) -> Workspace:
     """The application layer on ``store`` (default store when None); optionally with the
     FTE per centre de santé GP known by headcount only (an assumption, « hypothèse »)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import Workspace
 
     return Workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
@@ -171,6 +175,7 @@ def progress(description: str) -> Iterator[None]:
     if _spinning or not console_err.is_terminal:  # piped or captured: not even a blank line
         yield
         return
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     _spinning.append(True)
@@ -186,6 +191,7 @@ def progress(description: str) -> Iterator[None]:
 def table_fits(table: Table, width: int | None = None) -> bool:
     """Whether ``table`` prints at ``width`` columns (default: the terminal's) with no cell
     wrapped: its widest layout (every cell on one line, rich's measurement) fits."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.measure import Measurement
 
     width = console.width if width is None else width

@@ -102,6 +102,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
               fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
@@ -218,6 +219,7 @@ SOLVER_STATUS_FR = {"Optimal": "optimal", "optimal": "optimal", "heuristic": "he
 
 def _fmt(x: float, digits: int = 0) -> str:
     """A number in French (comma, narrow no-break thousands separator)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
 
     return fr.fmt_dec(x, digits) if digits else fr.fmt_int(x)
@@ -225,6 +227,7 @@ def _fmt(x: float, digits: int = 0) -> str:
 
 def _print_world_note(inst) -> None:
     """The sources of the plan's evaluation world (model, headcount conversion), dimmed."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.markup import escape
 
     for row in inst.sources:
@@ -297,6 +300,7 @@ def optimise(
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline):
     where and who, cost per year, under-served inhabitants without and with the plan."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import greedy, solve_milp, table_format, tabulate, write_table
 
     bounds.check("time_limit_s", time_limit, where="--time-limit")
@@ -313,6 +317,7 @@ def optimise(
     with progress(f"Optimisation ({objective}, {inst.n_candidates} candidats)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
     from proxisante.workspace import SHORT_FR, comparison_sentence, threshold_fr
 
@@ -342,6 +347,34 @@ def optimise(
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
         write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
         console.print(f"écrit : {csv}")
+
+
+def _print_cog(plan, sc, out) -> None:
+    """The COG plan in the terminal: per year, money and indicators, notes, scenarios."""
+    s = plan.summary
+    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
+             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
+             *[c for c in s.columns if c.startswith("habitants sous")][:2],
+             "contrainte limitante"]  # fmt: skip
+    t = Table(*shown)
+    for r in s[shown].to_dict("records"):
+        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
+                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
+    _print_years(plan)
+    console.print(plan.comparison)
+    _print_world_note(plan.instance)
+    for n in plan.notes:
+        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
+            console.print(n)
+    if sc is not None:
+        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
+                                                     "contrainte"))]  # fmt: skip
+        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
+        for r in keep:
+            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
+                            for v in sc.loc[r]])  # fmt: skip
+        print_table(st)
 
 
 @plan_app.command("cog")
@@ -392,6 +425,7 @@ def cog(
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
     bounds.check("year", from_year, where="--from")
@@ -423,6 +457,7 @@ def cog(
         store=store, centre_gp_fte_per_person=centre_gp_fte_per_person,
     )  # fmt: skip
     if basis:
+        # deferred: loaded when the command runs, not at CLI start-up
         import dataclasses
 
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
@@ -434,32 +469,10 @@ def cog(
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
-    s = plan.summary
-    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
-             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
-             *[c for c in s.columns if c.startswith("habitants sous")][:2],
-             "contrainte limitante"]  # fmt: skip
-    t = Table(*shown)
-    for r in s[shown].to_dict("records"):
-        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
-                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
-    _print_years(plan)
-    console.print(plan.comparison)
-    _print_world_note(inst)
-    for n in plan.notes:
-        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
-            console.print(n)
-    if sc is not None:
-        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
-                                                     "contrainte"))]  # fmt: skip
-        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
-        for r in keep:
-            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
-                            for v in sc.loc[r]])  # fmt: skip
-        print_table(st)
+    _print_cog(plan, sc, out)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):

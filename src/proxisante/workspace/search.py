@@ -152,6 +152,7 @@ def resolve(
 
 
 def _operator_territory(hit: SearchHit) -> Territory:
+    # deferred: the commune tables (pandas) only past the name index (fast start)
     from proxisante.territory import select
 
     operator, _, summary = hit.label.partition(" — réseau : ")
