@@ -229,3 +229,13 @@ def test_model_calibrate_supply_with_a_commune_twice(tmp_path):
     code, err = run(["model", "calibrate", "--supply", str(f), "--store", str(store)])
     assert code == 2 and "supply.csv, line 3, field 'commune'" in err, err
     assert not store.exists()
+
+
+@pytest.mark.parametrize(("args", "expected"),
+                         [(["--iterations", "1000000000"], "--iterations: calibration_iterations"),
+                          (["--folds", "1000"], "--folds: calibration_folds was 1000")])  # fmt: skip
+def test_calibration_loops_are_bounded_before_they_start(tmp_path, args, expected):
+    store = tmp_path / "s.duckdb"
+    code, err = run(["model", "calibrate", *args, "--store", str(store)])
+    assert code == 2 and expected in err, err
+    assert not store.exists()
