@@ -258,3 +258,27 @@ def test_web_evaluation_uses_the_store_model_like_the_cli(tmp_path):
     rows = {c["code_insee"]: c["delta_apl"] for c in web["communes"]}
     assert rows and all(rows[code] == expected.loc[code] for code in rows)
     assert any(abs(rows[code] - other.loc[code]) > 1e-6 for code in rows)
+
+
+def test_departures_of_other_professions_in_the_web_answer(client):
+    """A departures edit (the editor's « Départs ») and each profession's access in the answer."""
+    body = {"name": "Départs", "edits": [
+        {"kind": "departures", "commune": "62523", "profession": "nurse", "count": 3},
+        {"kind": "change_staff", "site": AVION, "profession": "nurse", "delta_fte": -1.0},
+    ]}  # fmt: skip
+    r = client.post("/api/scenarios/evaluate", json=body, headers=_auth())
+    assert r.status_code == 200, r.text
+    prof = {p["profession"]: p for p in r.json()["professions"]}
+    assert set(prof) == {"nurse", "physiotherapist", "midwife", "dentist"}
+    nurse = prof["nurse"]
+    assert nurse["status"] == "estimé" and nurse["fte_change"] == -4.0
+    assert nurse["after"] < nurse["before"] and nurse["communes"][0]["delta"] < 0
+    assert (
+        prof["dentist"]["communes"] == [] and prof["dentist"]["after"] == prof["dentist"]["before"]
+    )
+    page = client.get("/").text
+    assert '<option value="physiotherapist">masseurs-kinésithérapeutes</option>' in page
+    too_many = {"name": "x", "edits": [
+        {"kind": "departures", "commune": "62523", "profession": "nurse", "count": 99}]}  # fmt: skip
+    bad = client.post("/api/scenarios/evaluate", json=too_many, headers=_auth())
+    assert bad.status_code == 400 and "but 15 are known there" in bad.text

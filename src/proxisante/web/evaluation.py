@@ -78,7 +78,32 @@ def scenario_impact(scenario_json: str, state: EvaluationState) -> dict:
         for k, code in enumerate(col["code_insee"].take(order).tolist())
     ]
     return {"name": sc.name, "method": res.method, "summary": res.summary(),
-            "notes": list(res.notes), "communes": rows}  # fmt: skip
+            "notes": list(res.notes), "communes": rows,
+            "professions": _professions(res, names)}  # fmt: skip
+
+
+#: Communes listed per profession whose access changes (most negative change first).
+MAX_PROFESSION_COMMUNES = 50
+
+
+def _professions(res, names: dict[str, str]) -> list[dict]:
+    """Each other profession's national access before/after (estimated) and, when the
+    scenario changes it, its communes whose access changes most (at most
+    :data:`MAX_PROFESSION_COMMUNES`, most negative first)."""
+    out = []
+    codes = res.columns["code_insee"]
+    for row in res.profession_table().to_dict("records"):
+        imp = res.professions[row["profession"]]
+        communes = []
+        if imp.changed:
+            delta = imp.after - imp.before
+            moved = np.flatnonzero(delta != 0)
+            order = moved[_ascending(delta[moved])][:MAX_PROFESSION_COMMUNES]
+            communes = [{"code_insee": str(codes[k]), "nom": names.get(str(codes[k]), ""),
+                         "before": float(imp.before[k]), "after": float(imp.after[k]),
+                         "delta": float(delta[k])} for k in order]  # fmt: skip
+        out.append(row | {"communes": communes})
+    return out
 
 
 def _ascending(values: np.ndarray) -> np.ndarray:

@@ -53,6 +53,11 @@ class ScenarioImpact(BaseModel):
     summary: dict[str, float]
     notes: list[str]
     communes: list[dict[str, Any]] = Field(description="communes whose APL changes")
+    professions: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="nurses, physiotherapists, midwives, dentists: national access before/after "
+        "(estimated, their unit) and the communes whose access changes most",
+    )
 
 
 class CommuneHomeCare(BaseModel):

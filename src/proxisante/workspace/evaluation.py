@@ -51,9 +51,12 @@ class EvaluationState:
         return world_baseline(self.model, year)
 
     def warm(self, years: tuple[int, ...] = (2023,)) -> None:
-        """Build the baselines of ``years`` now (a worker's start)."""
+        """Build the baselines of ``years`` now, with the other professions' estimated access
+        on them (a worker's start)."""
+        from proxisante.access import baseline_professions
+
         for year in years:
-            self.baseline(year)
+            baseline_professions(self.baseline(year), self.offer)
 
     def evaluate(self, scenario: Scenario) -> ScenarioResult:
         """Evaluate ``scenario`` in this world (:func:`proxisante.scenarios.evaluate`)."""

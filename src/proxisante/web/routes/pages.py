@@ -37,6 +37,16 @@ def _read_package(rel: str) -> bytes:
     return (resources.files("proxisante") / rel).read_bytes()
 
 
+def profession_options() -> str:
+    """``<option>`` of every profession with an APL (code → French plural, registry order)."""
+    from proxisante.professions import APL_PROFESSIONS, PROFESSIONS
+
+    return "".join(
+        f'<option value="{html.escape(c)}">{html.escape(PROFESSIONS[c].plural_fr)}</option>'
+        for c in APL_PROFESSIONS
+    )
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def index(ctx: Context) -> str:
     from proxisante.report import js_classes
@@ -48,6 +58,7 @@ def index(ctx: Context) -> str:
     page = page.replace("__WRITES_HIDDEN__", "hidden" if ctx.read_only else "")
     page = page.replace("__NATIONAL_ANSWER__", html.escape(national_answer()))
     page = page.replace("__CATCHMENT_MINUTES__", f"{CATCHMENT_MINUTES:g}")
+    page = page.replace("__PROFESSION_OPTIONS__", profession_options())
     return page.replace("__APL_CLASSES__", json.dumps(js_classes(), ensure_ascii=False))
 
 

@@ -190,7 +190,10 @@
   function label(edit) {
     if (edit.kind === "close_sites") { return "Fermeture : " + edit.label; }
     if (edit.kind === "change_staff") {
-      return "Infirmiers : " + (edit.delta_fte > 0 ? "+" : "") + fr(edit.delta_fte, 1) + " ETP — " + edit.label;
+      return (edit.profession_fr || "Infirmiers") + " : " + (edit.delta_fte > 0 ? "+" : "") + fr(edit.delta_fte, 1) + " ETP — " + edit.label;
+    }
+    if (edit.kind === "departures") {
+      return "Départs : " + edit.count + " " + edit.profession_fr + " " + (edit.at || "à " + edit.label);
     }
     if (edit.kind === "change_capacity") { return "Places : " + edit.capacity_places + " — " + edit.label; }
     if (edit.category === "ssiad") {
@@ -206,7 +209,7 @@
   function scenarioBody() {
     var name = cleanName($("nom-scenario").value || state.edits.map(function (e) { return e.label; }).join(", "));
     return { name: name, edits: state.edits.map(function (e) {
-      var copy = Object.assign({}, e); delete copy.label; delete copy.at; return copy; }) };
+      var copy = Object.assign({}, e); delete copy.label; delete copy.at; delete copy.profession_fr; return copy; }) };
   }
   function listEdits() {
     var ol = $("modifications"); ol.innerHTML = "";
@@ -364,9 +367,47 @@
         + res.notes.map(function (n) { return "<p class='note'>" + escapeHtml(n) + "</p>"; }).join("")
         + "<p class='note'>" + escapeHtml(res.method) + "</p>";
       showTable(res.communes);
+      showProfessions(res.professions || []);
       homeCare();
       return res;
     });
+  }
+  /* Access to the other professions before/after (estimated), and where it changes most. */
+  function showProfessions(rows) {
+    var box = $("autres-professions"); box.innerHTML = "";
+    if (!rows.length) { return; }
+    var t = document.createElement("table");
+    t.innerHTML = "<caption>Accès aux autres professions, moyenne France (estimé)</caption><thead><tr>"
+      + "<th>Profession</th><th>Unité</th><th class='num'>Avant</th><th class='num'>Après</th>"
+      + "<th class='num'>ETP (scénario)</th></tr></thead><tbody></tbody>";
+    var body = t.querySelector("tbody");
+    rows.forEach(function (p) {
+      var tr = document.createElement("tr"); tr.setAttribute("data-profession", p.profession);
+      [p.label_fr, p.unit_fr, fr(p.before, 1), fr(p.after, 1), signedFte(p.fte_change)].forEach(function (v, k) {
+        var td = document.createElement("td"); td.textContent = v; if (k > 1) { td.className = "num"; } tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    box.appendChild(t);
+    rows.filter(function (p) { return p.communes.length; }).forEach(function (p) {
+      var c = document.createElement("table"); c.className = "profession-communes";
+      c.innerHTML = "<caption>" + escapeHtml(p.label_fr) + " : communes dont l'accès change le plus ("
+        + escapeHtml(p.unit_fr) + ")</caption><thead><tr><th>Commune</th><th class='num'>Avant</th>"
+        + "<th class='num'>Après</th><th class='num'>Variation</th></tr></thead><tbody></tbody>";
+      var cb = c.querySelector("tbody");
+      p.communes.slice(0, 10).forEach(function (r) {
+        var tr = document.createElement("tr");
+        [r.nom + " (" + r.code_insee + ")", fr(r.before, 1), fr(r.after, 1), (r.delta > 0 ? "+" : "") + fr(r.delta, 2)].forEach(function (v, k) {
+          var td = document.createElement("td"); td.textContent = v; if (k) { td.className = "num"; } tr.appendChild(td);
+        });
+        cb.appendChild(tr);
+      });
+      box.appendChild(c);
+    });
+    var n = document.createElement("p"); n.className = "note";
+    n.textContent = "Accès estimé : APL selon la méthode DREES de chaque profession, offre libérale INSEE BPE 2021 "
+      + "(1 professionnel = 1 ETP) et personnel salarié connu ; hypothèses détaillées par « proxisante apl --profession ».";
+    box.appendChild(n);
   }
   /* A change of FTE with its sign, "0" when it rounds to zero (never "-0"). */
   function signedFte(x) {
@@ -399,6 +440,23 @@
     var site = $("site").value, delta = parseFloat($("infirmiers-etp").value);
     if (!site || !delta) { $("resultat-scenario").textContent = "Erreur : choisir un site et un nombre d'ETP non nul"; return; }
     add({ kind: "change_staff", site: site, profession: "nurse", delta_fte: delta, label: $("site").selectedOptions[0].textContent });
+  });
+  function professionChosen() {
+    var sel = $("profession");
+    return { code: sel.value, fr: sel.selectedOptions[0].textContent };
+  }
+  $("departs").addEventListener("click", function () {
+    var code = $("ajout-commune").value, count = parseInt($("depart-nombre").value, 10), p = professionChosen();
+    if (!code || !(count > 0)) { $("resultat-scenario").textContent = "Erreur : choisir une commune et un nombre de départs positif"; return; }
+    add({ kind: "departures", commune: code, profession: p.code, count: count, profession_fr: p.fr,
+          label: $("ajout-commune").selectedOptions[0].textContent,
+          at: $("ajout-commune").selectedOptions[0].getAttribute("data-a") });
+  });
+  $("modifier-profession").addEventListener("click", function () {
+    var site = $("site").value, delta = parseFloat($("profession-etp").value), p = professionChosen();
+    if (!site || !delta) { $("resultat-scenario").textContent = "Erreur : choisir un site et un nombre d'ETP non nul"; return; }
+    add({ kind: "change_staff", site: site, profession: p.code, delta_fte: delta, profession_fr: p.fr,
+          label: $("site").selectedOptions[0].textContent });
   });
   $("ouvrir-ssiad").addEventListener("click", function () {
     var code = $("ajout-commune").value, places = parseInt($("ssiad-places").value, 10), fte = parseFloat($("ssiad-etp").value);
