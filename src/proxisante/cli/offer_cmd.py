@@ -17,6 +17,7 @@ from proxisante.cli._common import (
     print_table,
     progress,
     user_errors,
+    whole,
     workspace,
 )
 
@@ -207,7 +208,8 @@ def edit(
     ] = None,
     close: Annotated[bool, typer.Option("--close", help="Close the site")] = False,
     capacity_places: Annotated[
-        int | None, typer.Option(help="Set the authorised places (SSIAD, EHPAD)")
+        int | None,
+        typer.Option(parser=whole, help="Set the authorised places (SSIAD, EHPAD), 0–100,000"),
     ] = None,
     store: StoreOption = None,
 ) -> None:

@@ -344,6 +344,34 @@ def optimise(
         console.print(f"écrit : {csv}")
 
 
+def _print_cog(plan, sc, out) -> None:
+    """The COG plan in the terminal: per year, money and indicators, notes, scenarios."""
+    s = plan.summary
+    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
+             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
+             *[c for c in s.columns if c.startswith("habitants sous")][:2],
+             "contrainte limitante"]  # fmt: skip
+    t = Table(*shown)
+    for r in s[shown].to_dict("records"):
+        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
+                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
+    _print_years(plan)
+    console.print(plan.comparison)
+    _print_world_note(plan.instance)
+    for n in plan.notes:
+        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
+            console.print(n)
+    if sc is not None:
+        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
+                                                     "contrainte"))]  # fmt: skip
+        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
+        for r in keep:
+            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
+                            for v in sc.loc[r]])  # fmt: skip
+        print_table(st)
+
+
 @plan_app.command("cog")
 @user_errors
 def cog(
@@ -434,30 +462,7 @@ def cog(
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
-    s = plan.summary
-    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
-             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
-             *[c for c in s.columns if c.startswith("habitants sous")][:2],
-             "contrainte limitante"]  # fmt: skip
-    t = Table(*shown)
-    for r in s[shown].to_dict("records"):
-        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
-                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
-    _print_years(plan)
-    console.print(plan.comparison)
-    _print_world_note(inst)
-    for n in plan.notes:
-        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
-            console.print(n)
-    if sc is not None:
-        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
-                                                     "contrainte"))]  # fmt: skip
-        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
-        for r in keep:
-            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
-                            for v in sc.loc[r]])  # fmt: skip
-        print_table(st)
+    _print_cog(plan, sc, out)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
         from proxisante.report import territory_report, write_html

@@ -136,11 +136,8 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Validate a scenario file and save it in the store."""
-    from proxisante.workspace import load_scenario
-
-    sc = load_scenario(file)
     with progress("Enregistrement du scénario…"):
-        workspace(store).save_scenario(sc, overwrite=overwrite)
+        sc = workspace(store).import_scenario(file, overwrite=overwrite)
     console.print(f"scénario « {sc.name} » enregistré depuis {file}")
 
 

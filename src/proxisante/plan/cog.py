@@ -45,6 +45,7 @@ __all__ = [
     "mean_label",
     "range_notes",
     "sensitivity_note",
+    "sources_table",
     "threshold_fr",
     "write_xlsx",
 ]
@@ -289,19 +290,23 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         notes.append(f"Budget net annuel : {inst.budget_basis_fr}")
     notes.append("Contrainte limitante par année : " + " ; ".join(
         f"{y} : {b}" for y, b in zip(inst.years, binds, strict=True)) + ".")  # fmt: skip
+    from proxisante.plan.compare import served_communes, versus_no_cog
+
+    return CogPlan(inst, sol, g, objective, summary, detail, sources_table(inst), communes,
+                   notes, ssiad_text, versus=versus_no_cog(inst, sol),
+                   served=served_communes(inst, sol))  # fmt: skip
+
+
+def sources_table(inst: PlanInstance) -> pd.DataFrame:
+    """The « Sources et hypothèses » table: the budget, every assumption, the world's rows."""
     table = inst.assumptions.table(professions=tuple(inst.professions))
     budget_row = pd.DataFrame([{
         "hypothèse": "budget net annuel du plan", "valeur": float(inst.budget_eur[0]),
         "unité": "€/an", "statut": "hypothèse" if inst.budget_basis_fr else "valeur utilisateur",
         "source": inst.budget_basis_fr or "fourni par l'utilisateur (--budget)",
     }])  # fmt: skip
-    table = pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
-                      ignore_index=True).fillna({"fourchette": ""})  # fmt: skip
-    from proxisante.plan.compare import served_communes, versus_no_cog
-
-    return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
-                   ssiad_text, versus=versus_no_cog(inst, sol),
-                   served=served_communes(inst, sol))  # fmt: skip
+    return pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
+                     ignore_index=True).fillna({"fourchette": ""})  # fmt: skip
 
 
 def range_notes(inst: PlanInstance, sol: PlanSolution, w: np.ndarray) -> list[str]:

@@ -115,7 +115,9 @@ def prepare_calibration(ws: Workspace, request: CalibrationRequest) -> PreparedC
         minutes = _given_minutes(request, inputs)
         given = request.network or request.matrix
         provenance["travel"] = f"{request.travel}: {given.name if given else ''}"
-    with ws.store() as st:  # opened (and migrated) first: a locked store fails before fitting
+    with ws.store(
+        write=True
+    ) as st:  # opened (and migrated) first: a locked store fails before fitting
         path = st.path
     return PreparedCalibration(request, inputs, provenance, minutes, path)
 
@@ -142,7 +144,7 @@ def calibrate_model(ws: Workspace, prepared: PreparedCalibration, *,
         )  # fmt: skip
         cal.figures["timings_s"]["ensemble"] = time.perf_counter() - t0
     model = model_from_calibration(cal, members=members, provenance=prepared.provenance)
-    with ws.store() as st:
+    with ws.store(write=True) as st:
         model_id = save_store_model(st, model)
     return Calibrated(model, model_id, prepared.store_path, int(np.sum(cal.consultations > 0)))
 

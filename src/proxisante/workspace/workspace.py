@@ -30,7 +30,7 @@ from proxisante.access import (
     read_supply_file,
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
-from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
+from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
 from proxisante.offer import (
     ImportReport,
     Offer,
@@ -57,7 +57,8 @@ from proxisante.scenarios import (
     parse_scenario,
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
-from proxisante.store import Store, default_store_path
+from proxisante.scenarios.io import file_error
+from proxisante.store import MissingStoreError, Store, default_store_path
 from proxisante.territory import Territory, load_communes, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
@@ -160,14 +161,33 @@ class Workspace:
 
     # -- store ------------------------------------------------------------------------------
     @contextmanager
-    def store(self) -> Iterator[Store]:
-        """The store, opened for the duration of a ``with`` block."""
+    def store(self, *, write: bool = False) -> Iterator[Store]:
+        """The store, opened for the duration of a ``with`` block.
+
+        ``write=False`` (a read): opened read-only, so a read-only or immutable store file can
+        be read, and nothing is created (a missing file: :class:`MissingStoreError`); a
+        server holding the store (``hold_store_seconds``) opens it for writing either way
+        (one configuration per file in a process). ``write=True``: created when missing.
+        """
         if not self.use_store:
             msg = "this workspace works on the bundled data only: no store to write to"
             raise InputError(msg)
         self._hold_store()
-        with Store(self.store_path) as st:
+        read_only = not write and self.hold_store_seconds is None
+        with Store(self.store_path, read_only=read_only) as st:
             yield st
+
+    @contextmanager
+    def _store_if_any(self) -> Iterator[Store | None]:
+        """The store opened for reading, or None when its file does not exist yet (the
+        bundled data then apply: an empty store and no store read alike)."""
+        try:
+            with self.store() as st:
+                yield st
+                return
+        except MissingStoreError:
+            pass
+        yield None
 
     def _hold_store(self) -> None:
         """With ``hold_store_seconds``: keep one connection open (DuckDB then reuses the
@@ -264,8 +284,9 @@ class Workspace:
             if not self.use_store:
                 self._offer = load_default_offer()
             else:
-                with self.store() as st:
-                    self._note_store_read(st)
+                with self._store_if_any() as st:
+                    if st is not None:
+                        self._note_store_read(st)
                     self._offer = load_offer(st)
             if self.centre_gp_fte_per_person is not None:
                 self._offer = dataclasses.replace(
@@ -285,9 +306,10 @@ class Workspace:
     def _read_population_by_age(self) -> pd.DataFrame | None:
         if not self._pop_loaded:
             if self.use_store:
-                with self.store() as st:
-                    self._note_store_read(st)
-                    self._pop_by_age = load_population_by_age(st)
+                with self._store_if_any() as st:
+                    if st is not None:
+                        self._note_store_read(st)
+                    self._pop_by_age = None if st is None else load_population_by_age(st)
             self._pop_loaded = True
         return self._pop_by_age
 
@@ -297,7 +319,7 @@ class Workspace:
     ) -> ImportReport:  # fmt: skip
         """Import an official file into the store (see :func:`proxisante.offer.import_file`:
         what a re-import replaces, empty imports, ``display_name``)."""
-        with self.store() as st:
+        with self.store(write=True) as st:
             report = import_file(kind, path, store=st, lenient=lenient,
                                  replace_with_empty=replace_with_empty,
                                  display_name=display_name)  # fmt: skip
@@ -306,7 +328,7 @@ class Workspace:
 
     def edit_site(self, site_id: str, **changes) -> pd.Series:
         """Edit a site in the store (see :func:`proxisante.offer.edit_site`)."""
-        with self.store() as st:
+        with self.store(write=True) as st:
             row = edit_site(st, site_id, **changes)
         self.refresh()
         return row
@@ -463,8 +485,20 @@ class Workspace:
     def save_scenario(self, scenario: Scenario, *, overwrite: bool = False) -> None:
         """Check every edit against the offer (sites, communes, FTE), then save it."""
         apply_edits(scenario, self.offer())
-        with self.store() as st:
+        with self.store(write=True) as st:
             st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
+
+    def import_scenario(self, path: str | Path, *, overwrite: bool = False) -> Scenario:
+        """Read a scenario file, check it against the offer and save it; a refusal names the
+        file (and the line of the refused edit)."""
+        scenario = load_scenario(path)
+        try:
+            self.save_scenario(scenario, overwrite=overwrite)
+        except InputError as exc:
+            if isinstance(exc, MissingStoreError | StoreConflictError):
+                raise
+            raise file_error(path, exc) from None
+        return scenario
 
     def scenario_names(self) -> list[tuple]:
         """Stored scenarios: ``(name, created, updated)``."""
@@ -506,10 +540,10 @@ class Workspace:
         official APL then apply: :meth:`model_baseline`)."""
         if not self.use_store:
             return None
-        with self.store() as st:
+        with self._store_if_any() as st:
             from proxisante.model.artefact import load_store_model
 
-            stored = load_store_model(st, year=year)
+            stored = None if st is None else load_store_model(st, year=year)
         return stored if stored is not None and stored.travel is not None else None
 
     def stored_models(self) -> pd.DataFrame:
@@ -717,8 +751,8 @@ class Workspace:
         t = self.territory(territory)
         model = None
         if self.use_store:
-            with self.store() as st:
-                model = load_store_model(st, year=year)
+            with self._store_if_any() as st:
+                model = None if st is None else load_store_model(st, year=year)
         if model is None or model.travel is None:
             model = bundled_model()
         if model.year != year:
@@ -768,12 +802,20 @@ class Workspace:
         return dict(zip(sites["site_id"], sites["source"].fillna("").astype(str), strict=True))
 
     def site_names(self, scenario: Scenario | None = None) -> dict[str, str]:
-        """Site id → name for the offer's sites and the sites ``scenario`` opens."""
+        """Site id → name for the offer's sites and the sites ``scenario`` opens; the
+        ``commune:<INSEE>`` of its ``departures`` edits (professionals practising in the
+        commune) → « professionnels de <commune> (<code>) »."""
         frames = [self.offer().sites[["site_id", "name"]]]
         if scenario is not None:
             frames.append(apply_edits(scenario, self.offer()).opened[["site_id", "name"]])
         names = pd.concat(frames, ignore_index=True).drop_duplicates("site_id")
-        return dict(zip(names["site_id"], names["name"], strict=True))
+        out = dict(zip(names["site_id"], names["name"], strict=True))
+        communes = [e.commune for e in (scenario.edits if scenario is not None else ())
+                    if e.kind == "departures"]  # fmt: skip
+        if communes:
+            nom = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
+            out |= {f"commune:{c}": f"professionnels de {nom.get(c, c)} ({c})" for c in communes}
+        return out
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.web.context import WebContext, get_context
+from proxisante.web.guards import selector_text
 
 __all__ = ["DOWNLOADS", "STATIC", "router"]
 
@@ -110,8 +111,8 @@ def guide() -> str:
 def territory_page(selector: str, ctx: Context) -> str:
     """The French report of the territory, live, with links back to the map and to the
     territory's downloads."""
-    page = ctx.report_html(selector[:1000])
-    nav = _NAVIGATION.format(quoted=html.escape(quote(selector[:1000], safe=":,")))
+    page = ctx.report_html(selector_text(selector))
+    nav = _NAVIGATION.format(quoted=html.escape(quote(selector_text(selector), safe=":,")))
     head, body_tag, rest = page.partition("<body")
     if not body_tag:
         return nav + page
@@ -132,7 +133,7 @@ def download(selector: str, fmt: str, ctx: Context, csv: str = "fr") -> Response
         raise HTTPException(404, "not found")
     if csv not in CSV_FORMATS:
         raise HTTPException(400, f"csv must be one of {', '.join(CSV_FORMATS)}")
-    selector = selector[:1000]
+    selector = selector_text(selector)
     if fmt == "html":
         body = ctx.report_html(selector).encode("utf-8")
     else:

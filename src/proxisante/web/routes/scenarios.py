@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.concurrency import run_in_threadpool
 
 from proxisante.web.context import WebContext, get_context, require_token
-from proxisante.web.guards import Utf8JsonRoute
+from proxisante.web.guards import Utf8JsonRoute, selector_text
 from proxisante.web.schemas import HomeCareImpact, ScenarioImpact
 
 __all__ = ["router"]
@@ -44,7 +44,7 @@ async def scenario_home_care(scenario: dict[str, Any], territory: str, ctx: Cont
 
     sc = parse_scenario(scenario)
     key = json.dumps(sc.model_dump(mode="json"), sort_keys=True)
-    return await run_in_threadpool(ctx.home_care, key, territory[:1000])
+    return await run_in_threadpool(ctx.home_care, key, selector_text(territory))
 
 
 @router.post("/api/scenarios", status_code=201)

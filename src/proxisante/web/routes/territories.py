@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from proxisante._fr import commune_place
 from proxisante.web.context import WebContext, get_context
+from proxisante.web.guards import selector_text
 from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
 from proxisante.workspace import territory_of
 
@@ -34,14 +35,14 @@ def search(q: str, ctx: Context, limit: int = 10) -> list[SearchHit]:
 @router.get("/api/territory/{selector}", response_model=TerritorySummary)
 def territory(selector: str) -> TerritorySummary:
     """Official APL 2022/2023 summary and commune table of a territory."""
-    return _summary(selector[:1000])
+    return _summary(selector_text(selector))
 
 
 @router.get("/api/territory/{selector}/geojson", include_in_schema=True)
 def territory_geojson(selector: str) -> Response:
     """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326); a mining basin's
     collection also holds its perimeter (``contour``, a FeatureCollection)."""
-    return Response(_geojson(selector[:1000]), media_type="application/geo+json")
+    return Response(_geojson(selector_text(selector)), media_type="application/geo+json")
 
 
 @router.get("/api/communes/geojson")
@@ -75,7 +76,7 @@ def sites(
     ``within_minutes``, also the sites of the communes within that estimated car time
     (``minutes``, ``dans_territoire`` false), e.g. 20 for a commune's catchment."""
     minutes = None if within_minutes is None else round(within_minutes, 1)
-    return ctx.sites(territory[:1000], operator, minutes)
+    return ctx.sites(selector_text(territory), operator, minutes)
 
 
 @lru_cache(maxsize=128)
