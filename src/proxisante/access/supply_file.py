@@ -79,23 +79,7 @@ def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.Data
     except UnknownCommuneError as exc:
         i = codes.index[codes == exc.value][0]
         raise DataFileError(str(path), str(exc), line=int(line[i]), field="commune") from None
-    values = {}
-    for col in ("fte", "consultations"):
-        if col in df.columns:
-            raw = df[col].str.strip().str.replace(",", ".", regex=False)
-            decimal = raw.str.fullmatch(bounds.DECIMAL.pattern)
-            v = pd.to_numeric(raw.where(decimal & (raw != ""), np.nan), errors="coerce")
-            bound = bounds.PARAMETERS[f"supply_{col}"]
-            bad = (raw != "") & (~decimal | v.isna() | (v < bound.low) | (v > bound.high))
-            if bad.any():
-                i = bad.index[bad][0]
-                try:
-                    bounds.parse(bound.name, str(raw[i]))
-                    msg = f"value '{shorten(df[col][i])}' is not a number"  # pragma: no cover
-                except InputError as exc:
-                    msg = str(exc)
-                raise DataFileError(str(path), msg, line=int(line[i]), field=col)
-            values[col] = v
+    values = _numeric_columns(df, line, path)
     fte = values.get("fte", pd.Series(np.nan, index=df.index))
     cons = values.get("consultations", pd.Series(np.nan, index=df.index))
     if unit == "fte":
@@ -116,3 +100,26 @@ def _profession_code(name: str) -> str:
         return get_profession(name).code
     except InputError:
         return ""
+
+
+def _numeric_columns(df: pd.DataFrame, line: pd.Series, path: Path) -> dict[str, pd.Series]:
+    """The ``fte`` and ``consultations`` columns as numbers (empty: NaN), each checked
+    against its bound; the first bad value raises naming its line and field."""
+    values = {}
+    for col in ("fte", "consultations"):
+        if col in df.columns:
+            raw = df[col].str.strip().str.replace(",", ".", regex=False)
+            decimal = raw.str.fullmatch(bounds.DECIMAL.pattern)
+            v = pd.to_numeric(raw.where(decimal & (raw != ""), np.nan), errors="coerce")
+            bound = bounds.PARAMETERS[f"supply_{col}"]
+            bad = (raw != "") & (~decimal | v.isna() | (v < bound.low) | (v > bound.high))
+            if bad.any():
+                i = bad.index[bad][0]
+                try:
+                    bounds.parse(bound.name, str(raw[i]))
+                    msg = f"value '{shorten(df[col][i])}' is not a number"  # pragma: no cover
+                except InputError as exc:
+                    msg = str(exc)
+                raise DataFileError(str(path), msg, line=int(line[i]), field=col)
+            values[col] = v
+    return values

@@ -48,6 +48,7 @@ def show(
 ) -> None:
     """The territory against its département and France: 75+, ALD, poverty, life expectancy,
     nurses and SSIAD places within reach per 1,000 aged 75+ (each with level, source, year)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR, write_table
 
     with progress("Indicateurs de besoins…"):
@@ -75,6 +76,7 @@ def show(
         console.print(f"[yellow]note :[/] {note}")
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import needs_comparison_table
         from proxisante.sources import needs_sources
 
@@ -93,11 +95,13 @@ def communes(
 ) -> None:
     """One row per commune: population by age (estimated or INSEE), bassin-de-vie and
     département figures, nurses and SSIAD places within reach per 1,000 aged 75+."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import write_table
 
     with progress("Indicateurs de besoins…"):
         ws = workspace(store)
         table = ws.needs_table(territory)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.report.exports import needs_communes_table
     from proxisante.sources import needs_sources
 
@@ -117,6 +121,7 @@ def prevention(
 ) -> None:
     """Prevention target populations (50-74, 65+, 75+) within reach of each open health centre,
     and how many have no other centre within reach (what a closure would leave without)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import write_table
 
     with progress("Portée de prévention des centres…"):
@@ -138,6 +143,7 @@ def prevention(
                   "« seul centre » : aucun autre centre de santé ou maison de santé ouvert à "
                   "portée.[/]")  # fmt: skip
     if out is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import prevention_table
         from proxisante.sources import needs_sources
 

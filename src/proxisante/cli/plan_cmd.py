@@ -102,6 +102,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
               fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
@@ -144,7 +145,7 @@ Territory = Annotated[
 Operator = Annotated[str, typer.Option(help="Operator whose centres are reinforced first")]
 Hires = Annotated[
     float | None,
-    typer.Option(parser=decimal, help="Hiring capacity per year, FTE of all professions "
+    typer.Option(parser=decimal("--hires"), help="Hiring capacity per year, FTE of all professions "
                  "(default: the network's recent capacity, assumption hires_fte_per_year = 4)"),
 ]  # fmt: skip
 Cands = Annotated[
@@ -153,8 +154,11 @@ Cands = Annotated[
                  "default: the stated rule (pôles/bourgs, a GP present, 5,000 people "
                  "within 15 min)"),
 ]  # fmt: skip
-MaxCand = Annotated[int | None, typer.Option(parser=whole, help="Keep at most N rule candidates "
-                                             "(most people within 15 minutes first)")]  # fmt: skip
+MaxCand = Annotated[
+    int | None,
+    typer.Option(parser=whole("--max-candidates"),
+                 help="Keep at most N rule candidates (most people within 15 minutes first)"),
+]  # fmt: skip
 Assumptions = Annotated[
     Path | None, typer.Option(help="YAML file of assumption overrides (name: number)")
 ]
@@ -162,13 +166,22 @@ Settings = Annotated[
     str | None,
     typer.Option("--set", help="Assumption overrides NAME=NUMBER,… (e.g. gp_tariff_eur=30)"),
 ]
-MinTeam = Annotated[float | None, typer.Option(parser=decimal, help="GP FTE of a new centre the "
-                                               "year it opens (default 2)")]  # fmt: skip
-Step = Annotated[float | None, typer.Option(parser=decimal, help="FTE step of hires (default 0.5)")]
-RampUp = Annotated[float | None, typer.Option(parser=decimal, help="Share of a hire's activity "
-                                              "in its first year (default 0.5)")]  # fmt: skip
+MinTeam = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--min-team"),
+                 help="GP FTE of a new centre the year it opens (default 2)"),
+]  # fmt: skip
+Step = Annotated[
+    float | None, typer.Option(parser=decimal("--step"), help="FTE step of hires (default 0.5)")
+]
+RampUp = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--ramp-up"),
+                 help="Share of a hire's activity in its first year (default 0.5)"),
+]  # fmt: skip
 MaxFte = Annotated[
-    float | None, typer.Option(parser=decimal, help="FTE added at most per site (default 6)")
+    float | None,
+    typer.Option(parser=decimal("--max-fte"), help="FTE added at most per site (default 6)"),
 ]
 Professions = Annotated[
     str,
@@ -196,7 +209,9 @@ FteCost = Annotated[
                  "and nurses)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
-TimeLimit = Annotated[float, typer.Option(parser=decimal, help="Solver time limit, seconds")]
+TimeLimit = Annotated[
+    float, typer.Option(parser=decimal("--time-limit"), help="Solver time limit, seconds")
+]
 
 
 #: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
@@ -218,6 +233,7 @@ SOLVER_STATUS_FR = {"Optimal": "optimal", "optimal": "optimal", "heuristic": "he
 
 def _fmt(x: float, digits: int = 0) -> str:
     """A number in French (comma, narrow no-break thousands separator)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
 
     return fr.fmt_dec(x, digits) if digits else fr.fmt_int(x)
@@ -225,6 +241,7 @@ def _fmt(x: float, digits: int = 0) -> str:
 
 def _print_world_note(inst) -> None:
     """The sources of the plan's evaluation world (model, headcount conversion), dimmed."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.markup import escape
 
     for row in inst.sources:
@@ -297,6 +314,7 @@ def optimise(
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline):
     where and who, cost per year, under-served inhabitants without and with the plan."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import greedy, solve_milp, table_format, tabulate, write_table
 
     bounds.check("time_limit_s", time_limit, where="--time-limit")
@@ -313,6 +331,7 @@ def optimise(
     with progress(f"Optimisation ({objective}, {inst.n_candidates} candidats)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
     from proxisante.workspace import SHORT_FR, comparison_sentence, threshold_fr
 
@@ -378,12 +397,14 @@ def cog(
     territory: Territory = None,
     operator: Operator = "filieris",
     out: Annotated[Path, typer.Option(help="xlsx file to write")] = Path("plan-cog.xlsx"),
-    from_year: Annotated[int, typer.Option("--from", parser=whole, help="First year")] = 2025,
-    to_year: Annotated[int, typer.Option("--to", parser=whole, help="Last year")] = 2028,
+    from_year: Annotated[
+        int, typer.Option("--from", parser=whole("--from"), help="First year")
+    ] = 2025,
+    to_year: Annotated[int, typer.Option("--to", parser=whole("--to"), help="Last year")] = 2028,
     budget_per_year: Annotated[
         float | None,
         typer.Option(
-            parser=decimal,
+            parser=decimal("--budget-per-year"),
             help="Net € per year when --budget is not given (default 600,000, an "
             "unsourced « hypothèse » labelled as such in every output)",
         ),
@@ -420,6 +441,7 @@ def cog(
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
     bounds.check("year", from_year, where="--from")
@@ -451,6 +473,7 @@ def cog(
         store=store, centre_gp_fte_per_person=centre_gp_fte_per_person,
     )  # fmt: skip
     if basis:
+        # deferred: loaded when the command runs, not at CLI start-up
         import dataclasses
 
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
@@ -465,6 +488,7 @@ def cog(
     _print_cog(plan, sc, out)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):

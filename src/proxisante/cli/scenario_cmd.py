@@ -58,6 +58,7 @@ def _edits_from_options(
 ) -> list[dict]:
     edits: list[dict] = [_departure_edit(spec) for spec in departure or []]
     if population_file is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import read_population_projection
 
         proj = read_population_projection(population_file, year=population_year)
@@ -110,6 +111,7 @@ def new(
     store: StoreOption = None,
 ) -> None:
     """Create a scenario from options and save it in the store."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import dump_scenario, parse_scenario
 
     edits = _edits_from_options(close, operator_exit, open_site, population_file,
@@ -149,6 +151,7 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Write a stored scenario to a YAML or JSON file."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import dump_scenario
 
     with progress("Lecture du scénario…"):
@@ -178,6 +181,7 @@ def edit(
     store: StoreOption = None,
 ) -> None:
     """Add or remove edits of a stored scenario (validated before saving)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import parse_scenario
 
     with progress("Lecture du scénario…"):
@@ -280,12 +284,15 @@ def _professions_table(table, label: str) -> Table:
 
 def _home_care_table(hc, label: str) -> Table:
     """Home-care and prevention indicators before/after (:meth:`ScenarioResult.home_care`)."""
+    from proxisante.professions import PROFESSIONS
+
+    nurses = PROFESSIONS["nurse"].plural_fr
     t = Table(title=f"Soins à domicile et prévention — {label}")
     t.add_column("")
     t.add_column("avant", justify="right")
     t.add_column("après", justify="right")
     rows = [
-        ("infirmiers accessibles pour 1 000 habitants de 75 ans ou plus (estimé)",
+        (f"{nurses} accessibles pour 1 000 habitants de 75 ans ou plus (estimé)",
          hc.nurses_before, hc.nurses_after, 1),
         ("places de SSIAD accessibles pour 1 000 habitants de 75 ans ou plus", hc.ssiad_before,
          hc.ssiad_after, 1),
@@ -299,7 +306,7 @@ def _home_care_table(hc, label: str) -> Table:
         rows.append((labels.get(key, key), row["before"], row["after"], 0))
     for name, before, after, digits in rows:
         t.add_row(name, _fmt(before, digits), _fmt(after, digits))
-    t.add_row("variation des ETP d'infirmiers (scénario)", "",
+    t.add_row(f"variation des ETP d'{nurses} (scénario)", "",
               fr.fmt_signed_dec(hc.nurse_fte_change, 1))  # fmt: skip
     return t
 
@@ -340,6 +347,7 @@ def run(
     added to the official APL, never below 0; P10–P90 ranges from its ensemble); with
     --full-supply the APL is recomputed (population changes too).
     """
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import table_format
 
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
@@ -389,6 +397,7 @@ def run(
     if hc.ssiad_after_note:
         console.print(f"[yellow]note :[/] places de SSIAD accessibles après : "
                       f"{hc.ssiad_after_note}")  # fmt: skip
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
@@ -404,6 +413,7 @@ def run(
                 csv_format=csv_format,
             )
     if report is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report import territory_report, write_html
 
         if terr is None:
@@ -418,6 +428,7 @@ def run(
 def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
                    official: bool, csv_format: str = "fr") -> None:  # fmt: skip
     """Write a scenario's per-commune impacts (:func:`scenario_communes_table`)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.report.exports import scenario_communes_table
     from proxisante.sources import (
         BPE2021_SOURCE,
@@ -466,6 +477,7 @@ def compare(
         _summary_table("Comparaison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
     )
     if csv is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import scenario_comparison_table
         from proxisante.workspace import load_communes, write_table
 
@@ -527,6 +539,7 @@ def criticality(
             row += [under, drop] if has else ["", ""]
         t.add_row(*row)
     print_table(t, key_columns=2, note="toutes les colonnes, avec les fourchettes : --csv")
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import headcount_note_fr
 
     console.print(f"[dim]{headcount_note_fr(ws.offer().centre_gp_fte_per_person)}[/]")
@@ -534,6 +547,7 @@ def criticality(
         console.print("[dim]estimé : " + next(m for m in rank["estimate_method"] if m)
                       .split(", retirée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
     if csv is not None or xlsx is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import criticality_table
         from proxisante.sources import (
             COMMUNES_SOURCE,

@@ -44,6 +44,7 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.workspace.search import commune_named
 
@@ -54,6 +55,7 @@ def show(
         console.print(_card_grid(card))
         return
     with progress("Lecture du territoire et de l'APL officielle…"):
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import territory_apl_table, under_served_population
 
         terr = find_territory(selector)
@@ -166,6 +168,7 @@ def apl(
     standardised inhabitants (per 100,000 women for midwives); --supply replaces the
     estimate's supply.
     """
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.professions import get_profession
 
     code = get_profession(profession, with_apl=True).code
@@ -176,6 +179,7 @@ def apl(
     if supply is not None:
         msg = "--supply applies to the other professions; the APL of GPs is the official one"
         raise InputError(msg)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import commune_label, none_if_missing, read_commune_apl
     from proxisante.workspace.search import commune_named
 
@@ -205,6 +209,7 @@ def apl(
 
 def _print_apl_table(rows: list[dict], label: str, year: int) -> None:
     """The official APL table of GPs, worst first, and its under-served counts."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import UNDER_SERVED_APL, ZONING_APL_FR, ZONING_SHORT_FR
 
     t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
@@ -277,6 +282,7 @@ def profession_apl_output(territory: str, code: str, *, year: int, csv: bool, ou
 
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import access_classes, territory_apl_table, zoning_classes
 
     terr = find_territory(territory)
@@ -302,6 +308,7 @@ def _apl_frame(territory: str, year: int):
 
 def _csv(rows: list[dict], csv_format: str) -> str:
     """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante._csv import csv_text
 
     return csv_text(list(rows[0]), [list(r.values()) for r in rows], csv_format=csv_format)

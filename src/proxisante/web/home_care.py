@@ -14,6 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from proxisante.workspace import (
+    ESTIMATE_SENTENCE_FR,
+    PREVENTION_TARGETS,
+    SSIAD_FRANCE_PER_1000,
+    UNDER_SERVED_FRACTION,
+)
+
 __all__ = ["home_care_json"]
 
 #: Labels shown with the figures (the same words as the CLI and the HTML report).
@@ -46,12 +53,6 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
     names
         INSEE code → commune name.
     """
-    from proxisante.workspace import (
-        ESTIMATE_SENTENCE_FR,
-        PREVENTION_TARGETS,
-        SSIAD_FRANCE_PER_1000,
-        UNDER_SERVED_FRACTION,
-    )
 
     labels = {t.key: t.label_fr for t in PREVENTION_TARGETS}
     rate_before, rate_after = change.ssiad_rate

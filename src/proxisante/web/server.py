@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import uvicorn
+
 __all__ = ["MAX_HEAD_BYTES", "error_response", "http_protocol", "server_config"]
 
 #: Bytes a request line and its headers may take before the server answers 431 and closes
@@ -159,6 +161,5 @@ def http_protocol() -> Any:
 
 def server_config(app: Any, *, host: str, port: int, log_level: str = "warning") -> Any:
     """The uvicorn configuration of ``proxisante serve`` (tests start the same server)."""
-    import uvicorn
 
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, http=http_protocol())

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import PlaceName
 from proxisante.access import (
+    CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
     ESTIMATED_PROFESSIONS,
     EvaluationBaseline,
@@ -31,6 +33,9 @@ from proxisante.access import (
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
 from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
+from proxisante.model import model_quality
+from proxisante.model.artefact import bundled_model, load_store_model
+from proxisante.model.site_estimate import unknown_staff_estimates
 from proxisante.offer import (
     ImportReport,
     Offer,
@@ -46,7 +51,7 @@ from proxisante.offer import (
     stored_imports,
 )
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
-from proxisante.professions import get_profession
+from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
     Scenario,
     ScenarioResult,
@@ -57,9 +62,11 @@ from proxisante.scenarios import (
     parse_scenario,
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
+from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
 from proxisante.scenarios.io import file_error
+from proxisante.scenarios.model import PopulationChange, PopulationProjection
 from proxisante.store import MissingStoreError, Store, default_store_path
-from proxisante.territory import Territory, load_communes, territory_apl_table
+from proxisante.territory import Territory, load_communes, select, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
 from proxisante.workspace.evaluation import EvaluationState, world_baseline
@@ -392,8 +399,6 @@ class Workspace:
         and the criticality ranking (:func:`proxisante.model.site_estimate.unknown_staff_estimates`;
         consultations converted at the DREES 5,400 per FTE). One row per estimated site:
         ``site_id, gp_fte_estimated, gp_fte_low, gp_fte_high``."""
-        from proxisante.access import CONSULTATIONS_PER_FTE
-        from proxisante.model.site_estimate import unknown_staff_estimates
 
         found = unknown_staff_estimates(self.offer(), self.model_baseline(), sites)
         rows = [(k, e.consultations, e.low, e.high) for k, e in found.items()]
@@ -541,8 +546,6 @@ class Workspace:
         if not self.use_store:
             return None
         with self._store_if_any() as st:
-            from proxisante.model.artefact import load_store_model
-
             stored = None if st is None else load_store_model(st, year=year)
         return stored if stored is not None and stored.travel is not None else None
 
@@ -555,6 +558,28 @@ class Workspace:
         """The bundled model, or the store's model ``model_id`` (default: its newest); None
         when the store has none (:func:`~proxisante.workspace.models.read_model`)."""
         return read_model(self, model_id, bundled=bundled)
+
+    def model_communes(self, model: CalibratedModel | None = None) -> pd.DataFrame:
+        """One row per commune of ``model`` (default: the model of 2023 this workspace
+        evaluates in): supply, GPs, GPs aged 65+, residual and ranges
+        (:func:`proxisante.model.commune_table`; ``model show --csv``)."""
+        from proxisante.model import commune_table
+        from proxisante.model.artefact import bundled_model
+
+        return commune_table(model or self.stored_model() or bundled_model())
+
+    def gp_estimates(self, year: int = 2023) -> pd.DataFrame:
+        """GPs and GPs aged 65 and over per commune (« estimé ») of the model this workspace
+        evaluates ``year`` in (:func:`proxisante.model.gp_estimates`): what retirement
+        scenarios and the no-COG baseline read."""
+        from proxisante.model import gp_estimates
+        from proxisante.model.artefact import bundled_model
+
+        model = self.stored_model(year) or bundled_model()
+        if model.year != year:
+            msg = f"no calibrated model of {year}; calibrate one with `proxisante model calibrate`"
+            raise InputError(msg)
+        return gp_estimates(model)
 
     def prepare_calibration(self, request: CalibrationRequest) -> PreparedCalibration:
         """Read and check the inputs of a calibration, open the store
@@ -600,20 +625,21 @@ class Workspace:
         minutes of one of its open centres de santé (:func:`proxisante.plan.network_codes`)."""
         if territory is not None:
             return self.territory(territory)
-        import dataclasses
 
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
-        return dataclasses.replace(territory_of(",".join(codes)), label=label)
+        # the codes themselves (a name search reads only the first 200 characters)
+        network = select(",".join(codes))
+        return dataclasses.replace(network, label=label, place=PlaceName(label, 2))
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
         imported ages, else the needs layer's estimate of the 75+, said so)."""
         bands, note = self.population_by_age(), ""
         if bands is None:
+            # deferred: the needs layer (≈ 80 ms of imports), only where used
             from proxisante.needs import default_ages
-            from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
 
             bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
         return ssiad_coverage(self.offer().sites, bands, self.territory(territory).codes,
@@ -623,6 +649,7 @@ class Workspace:
     def needs(self):
         """The needs layer (:func:`proxisante.needs.load_needs`) on this workspace's offer and
         imports: INSEE ages, RPPS nurses and FINESS SSIAD replace the estimates."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import load_needs
 
         if not self.use_store:
@@ -639,6 +666,7 @@ class Workspace:
     def territory_needs(self, territory: str | Territory):
         """The territory against its département and France
         (:func:`proxisante.needs.territory_needs`)."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import territory_needs
 
         t = self.territory(territory)
@@ -664,6 +692,7 @@ class Workspace:
                          operator: str | None = None) -> pd.DataFrame:  # fmt: skip
         """Prevention target populations within reach of each open health centre
         (:func:`proxisante.needs.prevention_reach`), filtered by territory and operator."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import prevention_reach
 
         reach = prevention_reach(self.needs(), self.offer().sites)
@@ -685,8 +714,8 @@ class Workspace:
             The scenario changes populations (they need a full APL recompute: ``scenario
             run --full-supply``).
         """
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import home_care_change
-        from proxisante.scenarios.model import PopulationChange, PopulationProjection
 
         if any(isinstance(e, PopulationChange | PopulationProjection) for e in scenario.edits):
             msg = ("population changes need a full recompute of the APL (scenario run "
@@ -704,6 +733,7 @@ class Workspace:
         """What :func:`proxisante.report.needs_section` shows for the territory: comparison,
         home-care summary, the estimate sentence, references, prevention reach, medico-social
         sites, commune names."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import (
             ESTIMATE_SENTENCE_FR,
             SSIAD_FRANCE_PER_1000,
@@ -745,8 +775,6 @@ class Workspace:
         (:func:`proxisante.model.model_quality` of the model :meth:`model_baseline` uses:
         the store's newest of ``year``, else the bundled one), with commune names beside the
         largest residuals and the travel parameters; ``None`` without a model of ``year``."""
-        from proxisante.model import model_quality
-        from proxisante.model.artefact import bundled_model, load_store_model
 
         t = self.territory(territory)
         model = None
@@ -782,7 +810,6 @@ class Workspace:
         ``statut``, ``places autorisées`` (None when unknown) and « ETP <profession> » for
         each of ``professions`` (0 at a closed site; headcounts counted as
         :func:`proxisante.offer.site_supply` counts them)."""
-        from proxisante.professions import PROFESSIONS
 
         offer = self.offer()
         site = offer.site(site_id)
