@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import PlaceName
 from proxisante.access import (
     CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
@@ -65,7 +66,7 @@ from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
 from proxisante.scenarios.io import file_error
 from proxisante.scenarios.model import PopulationChange, PopulationProjection
 from proxisante.store import MissingStoreError, Store, default_store_path
-from proxisante.territory import Territory, load_communes, territory_apl_table
+from proxisante.territory import Territory, load_communes, select, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
 from proxisante.workspace.evaluation import EvaluationState, world_baseline
@@ -558,6 +559,28 @@ class Workspace:
         when the store has none (:func:`~proxisante.workspace.models.read_model`)."""
         return read_model(self, model_id, bundled=bundled)
 
+    def model_communes(self, model: CalibratedModel | None = None) -> pd.DataFrame:
+        """One row per commune of ``model`` (default: the model of 2023 this workspace
+        evaluates in): supply, GPs, GPs aged 65+, residual and ranges
+        (:func:`proxisante.model.commune_table`; ``model show --csv``)."""
+        from proxisante.model import commune_table
+        from proxisante.model.artefact import bundled_model
+
+        return commune_table(model or self.stored_model() or bundled_model())
+
+    def gp_estimates(self, year: int = 2023) -> pd.DataFrame:
+        """GPs and GPs aged 65 and over per commune (« estimé ») of the model this workspace
+        evaluates ``year`` in (:func:`proxisante.model.gp_estimates`): what retirement
+        scenarios and the no-COG baseline read."""
+        from proxisante.model import gp_estimates
+        from proxisante.model.artefact import bundled_model
+
+        model = self.stored_model(year) or bundled_model()
+        if model.year != year:
+            msg = f"no calibrated model of {year}; calibrate one with `proxisante model calibrate`"
+            raise InputError(msg)
+        return gp_estimates(model)
+
     def prepare_calibration(self, request: CalibrationRequest) -> PreparedCalibration:
         """Read and check the inputs of a calibration, open the store
         (:func:`~proxisante.workspace.models.prepare_calibration`)."""
@@ -606,7 +629,9 @@ class Workspace:
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
-        return dataclasses.replace(territory_of(",".join(codes)), label=label)
+        # the codes themselves (a name search reads only the first 200 characters)
+        network = select(",".join(codes))
+        return dataclasses.replace(network, label=label, place=PlaceName(label, 2))
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
