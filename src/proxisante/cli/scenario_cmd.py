@@ -284,12 +284,15 @@ def _professions_table(table, label: str) -> Table:
 
 def _home_care_table(hc, label: str) -> Table:
     """Home-care and prevention indicators before/after (:meth:`ScenarioResult.home_care`)."""
+    from proxisante.professions import PROFESSIONS
+
+    nurses = PROFESSIONS["nurse"].plural_fr
     t = Table(title=f"Soins à domicile et prévention — {label}")
     t.add_column("")
     t.add_column("avant", justify="right")
     t.add_column("après", justify="right")
     rows = [
-        ("infirmiers accessibles pour 1 000 habitants de 75 ans ou plus (estimé)",
+        (f"{nurses} accessibles pour 1 000 habitants de 75 ans ou plus (estimé)",
          hc.nurses_before, hc.nurses_after, 1),
         ("places de SSIAD accessibles pour 1 000 habitants de 75 ans ou plus", hc.ssiad_before,
          hc.ssiad_after, 1),
@@ -303,7 +306,7 @@ def _home_care_table(hc, label: str) -> Table:
         rows.append((labels.get(key, key), row["before"], row["after"], 0))
     for name, before, after, digits in rows:
         t.add_row(name, _fmt(before, digits), _fmt(after, digits))
-    t.add_row("variation des ETP d'infirmiers (scénario)", "",
+    t.add_row(f"variation des ETP d'{nurses} (scénario)", "",
               fr.fmt_signed_dec(hc.nurse_fte_change, 1))  # fmt: skip
     return t
 

@@ -290,6 +290,8 @@ BASIS_FR = {
     "insee_pop1b": "INSEE (tableau POP1B importé)",
     "estimate_calibrated": "estimé (ratio DREES calé sur le bassin de vie)",
     "estimate_ratio_only": "estimé (ratio DREES)",
+    "bpe2021_x_departement_count": "estimé : répartition communale BPE 2021 (INSEE) × effectif "
+    "du département 2024",
     "bv_density_x_departement_count": "estimé : densité du bassin de vie × effectif du département",
     "departement_count_by_population": "estimé : effectif du département réparti par population",
     "no_departement_count": "inconnu (pas d'effectif départemental)",

@@ -43,6 +43,8 @@ class TerritorySummary(BaseModel):
     under_served_2022: float
     mean_apl_2023: float
     communes_list: list[CommuneAPL]
+    question: str = Field("", description="the question the territory's figures answer (French)")
+    answer: str = Field("", description="its answer: inhabitants of under-served communes")
 
 
 class ScenarioImpact(BaseModel):

@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     )
     from proxisante.territory.communes import commune_label
     from proxisante.territory.mining_basins import mining_basin_contour
-    from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL
     from proxisante.territory.zoning import (
         ZONING_APL_FR,
         ZONING_SHORT_FR,
@@ -121,6 +121,7 @@ __all__ = [
     "TABLE_FORMATS",
     "UNDER_SERVED_APL",
     "UNDER_SERVED_FRACTION",
+    "VIGILANCE_APL",
     "ZONING_APL_FR",
     "ZONING_SHORT_FR",
     "AccessRequest",
@@ -221,6 +222,7 @@ __getattr__, __dir__ = lazy_exports(
         "SSIAD_FRANCE_PER_1000": "proxisante.needs",
         "Territory": "proxisante.territory",
         "UNDER_SERVED_APL": "proxisante.territory.official_apl",
+        "VIGILANCE_APL": "proxisante.territory.official_apl",
         "access_classes": "proxisante.territory.zoning",
         "zoning_classes": "proxisante.territory.zoning",
         "UNDER_SERVED_FRACTION": "proxisante.needs",

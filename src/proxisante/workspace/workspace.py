@@ -558,6 +558,28 @@ class Workspace:
         when the store has none (:func:`~proxisante.workspace.models.read_model`)."""
         return read_model(self, model_id, bundled=bundled)
 
+    def model_communes(self, model: CalibratedModel | None = None) -> pd.DataFrame:
+        """One row per commune of ``model`` (default: the model of 2023 this workspace
+        evaluates in): supply, GPs, GPs aged 65+, residual and ranges
+        (:func:`proxisante.model.commune_table`; ``model show --csv``)."""
+        from proxisante.model import commune_table
+        from proxisante.model.artefact import bundled_model
+
+        return commune_table(model or self.stored_model() or bundled_model())
+
+    def gp_estimates(self, year: int = 2023) -> pd.DataFrame:
+        """GPs and GPs aged 65 and over per commune (« estimé ») of the model this workspace
+        evaluates ``year`` in (:func:`proxisante.model.gp_estimates`): what retirement
+        scenarios and the no-COG baseline read."""
+        from proxisante.model import gp_estimates
+        from proxisante.model.artefact import bundled_model
+
+        model = self.stored_model(year) or bundled_model()
+        if model.year != year:
+            msg = f"no calibrated model of {year}; calibrate one with `proxisante model calibrate`"
+            raise InputError(msg)
+        return gp_estimates(model)
+
     def prepare_calibration(self, request: CalibrationRequest) -> PreparedCalibration:
         """Read and check the inputs of a calibration, open the store
         (:func:`~proxisante.workspace.models.prepare_calibration`)."""

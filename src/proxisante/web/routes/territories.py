@@ -116,7 +116,39 @@ def _summary(selector: str) -> TerritorySummary:
         under_served_2022=s22["under_served"],
         mean_apl_2023=s23["mean_apl"],
         communes_list=rows,
+        **_question_and_answer(t, rows, s23, s22),
     )
+
+
+def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict) -> dict[str, str]:
+    """The question the summary answers and its answer, in French: for a commune, whether
+    it is under-served; for an area, how many of its inhabitants live in under-served
+    communes (official APL 2023 and 2022 with their population)."""
+    from proxisante._fr import fmt_dec, fmt_int, fmt_pct
+    from proxisante.workspace import UNDER_SERVED_APL, VIGILANCE_APL
+
+    low, high = fmt_dec(UNDER_SERVED_APL, 1), fmt_dec(VIGILANCE_APL, 0)
+    if t.kind == "commune" and len(rows) == 1:
+        apl, prev = rows[0].apl_2023, rows[0].apl_2022
+        question = f"La commune {t.place.of} est-elle sous-dotée en médecins généralistes ?"
+        if apl is None:
+            return {"question": question, "answer": "L'APL 2023 de cette commune n'est pas "
+                    "publiée par la DREES."}  # fmt: skip
+        verdict = ("Oui" if apl < UNDER_SERVED_APL else "Non, mais en zone de vigilance"
+                   if apl < VIGILANCE_APL else "Non")  # fmt: skip
+        return {"question": question, "answer": (
+            f"{verdict} : APL 2023 de {fmt_dec(apl, 2)} consultations par an et par habitant "
+            f"standardisé (sous-dotée en dessous de {low}, vigilance de {low} à {high} ; DREES) ; "
+            f"{fmt_dec(prev, 2)} en 2022.")}  # fmt: skip
+    question = (
+        f"Combien d'habitants {t.place.of} vivent dans une commune sous-dotée en "
+        "médecins généralistes ?"
+    )
+    return {"question": question, "answer": (
+            f"{fmt_int(s23['under_served'])} habitants sur {fmt_int(s23['population'])} "
+            f"({fmt_pct(s23['share'])}) en 2023, dans {fmt_int(s23['communes_under_served'])} "
+            f"commune(s) d'APL inférieure à {low} (DREES, population INSEE "
+            f"{s23['population_year']}) ; {fmt_int(s22['under_served'])} en 2022.")}  # fmt: skip
 
 
 @lru_cache(maxsize=128)

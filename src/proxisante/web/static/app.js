@@ -117,7 +117,7 @@
   }
   function backToFrance() {
     state.selector = null; state.geo = null; state.sites = null;
-    $("territoire").hidden = true; $("scenario").hidden = true;
+    $("territoire").hidden = true; $("scenario").hidden = true; showFrance(true);
     if (window.history && history.replaceState) { history.replaceState(null, "", "/"); }
     drawNational();
   }
@@ -138,9 +138,12 @@
       });
     }, 200);
   });
+  /* The national question and answer stand above the map of France; a territory's own
+     take their place while it is open. */
+  function showFrance(shown) { $("question-france").hidden = !shown; $("aide-france").hidden = !shown; }
   function open(selector) {
     state.selector = selector;
-    clearInsets();
+    clearInsets(); showFrance(false);
     if (window.history && history.replaceState) { history.replaceState(null, "", "/#" + encodeURIComponent(selector)); }
     $("resultats").innerHTML = "";
     Promise.all([getJSON("/api/territory/" + encodeURIComponent(selector)),
@@ -154,8 +157,8 @@
       $("territoire-nom").textContent = s.label;
       var apl = s.communes === 1 ? s.communes_list[0].apl_2023 : s.mean_apl_2023;
       $("territoire-apl").textContent = fr(apl, s.communes === 1 ? 3 : 2);
-      $("territoire-sous-dotes").textContent = int(s.under_served_2023) + " habitants en commune sous-dotée en 2023 ("
-        + int(s.under_served_2022) + " en 2022)";
+      $("territoire-question").textContent = s.question;
+      $("territoire-sous-dotes").textContent = s.answer;
       $("lien-rapport").href = "/territoire/" + encodeURIComponent(selector);
       state.edits = []; listEdits(); $("resultat-scenario").textContent = ""; $("table-impact").hidden = true;
       $("soins-domicile").textContent = ""; medicoSites(state.sites);
@@ -488,6 +491,10 @@
   }
   $("retour-france").addEventListener("click", backToFrance);
   if (location.hash.length > 1) { open(decodeURIComponent(location.hash.slice(1))); } else { drawNational(); }
+  window.addEventListener("hashchange", function () { /* a link to another territory of this page */
+    var wanted = decodeURIComponent(location.hash.slice(1));
+    if (!wanted) { backToFrance(); } else if (wanted !== state.selector) { open(wanted); }
+  });
   $("recommencer").addEventListener("click", function () { state.edits = []; listEdits(); evaluate(); });
   $("enregistrer").addEventListener("click", function () {
     if (!state.edits.length) { $("enregistrement").textContent = "Rien à enregistrer : ajoutez d'abord une modification."; return; }
