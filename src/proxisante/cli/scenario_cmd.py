@@ -284,6 +284,7 @@ def _professions_table(table, label: str) -> Table:
 
 def _home_care_table(hc, label: str) -> Table:
     """Home-care and prevention indicators before/after (:meth:`ScenarioResult.home_care`)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.professions import PROFESSIONS
 
     nurses = PROFESSIONS["nurse"].plural_fr
