@@ -184,7 +184,10 @@ def test_cli_store_scenario_report_and_cog(tmp_path):
     assert res.exit_code == 0, res.output
     assert "capacités des SSIAD non renseignées" in " ".join(res.output.split())
     res = run("offer", "edit", "620000002", "--capacity-places", "-3", "--store", store)
-    assert res.exit_code == 2 and "expected a number of places ≥ 0" in res.output
+    assert (
+        res.exit_code == 2
+        and "capacity_places was -3; expected a whole number of places" in res.output
+    )
     assert run("offer", "edit", "620000002", "--capacity-places", "26", "--store",
                store).exit_code == 0  # fmt: skip
     report = tmp_path / "r.html"

@@ -145,7 +145,7 @@ Territory = Annotated[
 Operator = Annotated[str, typer.Option(help="Operator whose centres are reinforced first")]
 Hires = Annotated[
     float | None,
-    typer.Option(parser=decimal, help="Hiring capacity per year, FTE of all professions "
+    typer.Option(parser=decimal("--hires"), help="Hiring capacity per year, FTE of all professions "
                  "(default: the network's recent capacity, assumption hires_fte_per_year = 4)"),
 ]  # fmt: skip
 Cands = Annotated[
@@ -154,8 +154,11 @@ Cands = Annotated[
                  "default: the stated rule (pôles/bourgs, a GP present, 5,000 people "
                  "within 15 min)"),
 ]  # fmt: skip
-MaxCand = Annotated[int | None, typer.Option(parser=whole, help="Keep at most N rule candidates "
-                                             "(most people within 15 minutes first)")]  # fmt: skip
+MaxCand = Annotated[
+    int | None,
+    typer.Option(parser=whole("--max-candidates"),
+                 help="Keep at most N rule candidates (most people within 15 minutes first)"),
+]  # fmt: skip
 Assumptions = Annotated[
     Path | None, typer.Option(help="YAML file of assumption overrides (name: number)")
 ]
@@ -163,13 +166,22 @@ Settings = Annotated[
     str | None,
     typer.Option("--set", help="Assumption overrides NAME=NUMBER,… (e.g. gp_tariff_eur=30)"),
 ]
-MinTeam = Annotated[float | None, typer.Option(parser=decimal, help="GP FTE of a new centre the "
-                                               "year it opens (default 2)")]  # fmt: skip
-Step = Annotated[float | None, typer.Option(parser=decimal, help="FTE step of hires (default 0.5)")]
-RampUp = Annotated[float | None, typer.Option(parser=decimal, help="Share of a hire's activity "
-                                              "in its first year (default 0.5)")]  # fmt: skip
+MinTeam = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--min-team"),
+                 help="GP FTE of a new centre the year it opens (default 2)"),
+]  # fmt: skip
+Step = Annotated[
+    float | None, typer.Option(parser=decimal("--step"), help="FTE step of hires (default 0.5)")
+]
+RampUp = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--ramp-up"),
+                 help="Share of a hire's activity in its first year (default 0.5)"),
+]  # fmt: skip
 MaxFte = Annotated[
-    float | None, typer.Option(parser=decimal, help="FTE added at most per site (default 6)")
+    float | None,
+    typer.Option(parser=decimal("--max-fte"), help="FTE added at most per site (default 6)"),
 ]
 Professions = Annotated[
     str,
@@ -197,7 +209,9 @@ FteCost = Annotated[
                  "and nurses)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
-TimeLimit = Annotated[float, typer.Option(parser=decimal, help="Solver time limit, seconds")]
+TimeLimit = Annotated[
+    float, typer.Option(parser=decimal("--time-limit"), help="Solver time limit, seconds")
+]
 
 
 #: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
@@ -380,7 +394,7 @@ def _print_cog(plan, sc, out) -> None:
 BudgetPerYear = Annotated[
     float | None,
     typer.Option(
-        parser=decimal,
+        parser=decimal("--budget-per-year"),
         help="Net € per year when --budget is not given (default 600,000, an "
         "unsourced « hypothèse » labelled as such in every output)",
     ),
@@ -403,8 +417,10 @@ def cog(
     territory: Territory = None,
     operator: Operator = "filieris",
     out: Annotated[Path, typer.Option(help="xlsx file to write")] = Path("plan-cog.xlsx"),
-    from_year: Annotated[int, typer.Option("--from", parser=whole, help="First year")] = 2025,
-    to_year: Annotated[int, typer.Option("--to", parser=whole, help="Last year")] = 2028,
+    from_year: Annotated[
+        int, typer.Option("--from", parser=whole("--from"), help="First year")
+    ] = 2025,
+    to_year: Annotated[int, typer.Option("--to", parser=whole("--to"), help="Last year")] = 2028,
     budget_per_year: BudgetPerYear = None,
     budget: Budget = None,
     objective: Objective = "deficit",
