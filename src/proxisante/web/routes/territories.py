@@ -10,7 +10,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
-from proxisante._fr import fmt_dec, fmt_int, fmt_pct
+from proxisante._fr import commune_place, fmt_dec, fmt_int, fmt_pct
 from proxisante.report import communes_geojson
 from proxisante.web.context import WebContext, get_context
 from proxisante.web.guards import selector_text
@@ -106,6 +106,7 @@ def _summary(selector: str) -> TerritorySummary:
             apl_2023=None if pd.isna(r.apl_2023) else float(r.apl_2023),
             apl_2022=None if pd.isna(r.apl_2022) else float(r.apl_2022),
             sous_dote_2023=None if pd.isna(r.sous_dote_2023) else bool(r.sous_dote_2023),
+            a=commune_place(str(r.nom)).at,
         )
         for r in merged.sort_values("apl_2023", na_position="last").itertuples()
     ]
