@@ -147,6 +147,8 @@ PARAMETERS: dict[str, Bound] = _table(
     Bound("retirement_age", 55, 80, "years", "age of departure when the birth year is known"),
     Bound("gp65_mean_remaining_years", 0, 30, "years",
           "mean remaining activity of GPs aged 65+ (no-COG baseline)", low_open=True),
+    Bound("gp60_64_share_of_under65", 0, 1, "share",
+          "share of the supply of GPs under 65 held by GPs aged 60-64 (no-COG baseline)"),
     Bound("installation_factor", 0, 10, "factor",
           "new GP installations, multiple of the département's BPE 2017 → 2021 trend"),
     Bound("hires_fte_per_year", 0, 10_000, "FTE/year", "hiring capacity of the network"),

@@ -192,6 +192,7 @@ def show_cmd(
         return
     _print_figures(model.metadata)
     if csv is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import write_table
 
         with progress("Tableau par commune…"):

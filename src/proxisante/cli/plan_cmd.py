@@ -391,6 +391,26 @@ def _print_cog(plan, sc, out) -> None:
         print_table(st)
 
 
+BudgetPerYear = Annotated[
+    float | None,
+    typer.Option(
+        parser=decimal("--budget-per-year"),
+        help="Net € per year when --budget is not given (default 600,000, an "
+        "unsourced « hypothèse » labelled as such in every output)",
+    ),
+]
+Budget = Annotated[
+    str | None, typer.Option(help="Net budget YEAR=EUROS,… (overrides --budget-per-year)")
+]
+BudgetScenarios = Annotated[
+    bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
+]
+Sensitivity = Annotated[
+    bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
+]
+Html = Annotated[Path | None, typer.Option(help="Also write the French HTML report with the plan")]
+
+
 @plan_app.command("cog")
 @user_errors
 def cog(
@@ -401,17 +421,8 @@ def cog(
         int, typer.Option("--from", parser=whole("--from"), help="First year")
     ] = 2025,
     to_year: Annotated[int, typer.Option("--to", parser=whole("--to"), help="Last year")] = 2028,
-    budget_per_year: Annotated[
-        float | None,
-        typer.Option(
-            parser=decimal("--budget-per-year"),
-            help="Net € per year when --budget is not given (default 600,000, an "
-            "unsourced « hypothèse » labelled as such in every output)",
-        ),
-    ] = None,
-    budget: Annotated[
-        str | None, typer.Option(help="Net budget YEAR=EUROS,… (overrides --budget-per-year)")
-    ] = None,
+    budget_per_year: BudgetPerYear = None,
+    budget: Budget = None,
     objective: Objective = "deficit",
     hires: Hires = None,
     candidates: Cands = None,
@@ -426,45 +437,24 @@ def cog(
     supply: Supply = None,
     threshold: Threshold = None,
     fte_cost: FteCost = None,
-    scenarios: Annotated[
-        bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
-    ] = True,
-    sensitivity: Annotated[
-        bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
-    ] = True,
+    scenarios: BudgetScenarios = True,
+    sensitivity: Sensitivity = True,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
-    html: Annotated[
-        Path | None, typer.Option(help="Also write the French HTML report with the plan")
-    ] = None,
+    html: Html = None,
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
     # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
-    bounds.check("year", from_year, where="--from")
-    bounds.check("year", to_year, where="--to")
+    budgets, basis = _cog_budgets(budget, budget_per_year, from_year, to_year)
     bounds.check("time_limit_s", time_limit, where="--time-limit")
-    if budget_per_year is not None:
-        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
-    if to_year < from_year:
-        msg = f"--to {to_year} is before --from {from_year}"
-        raise InputError(msg)
     table_format(out, accepted=("xlsx",), option="--out")
     check_output(out, option="--out")  # bad targets are refused before the plan is solved
     if html is not None:
         check_output(html, option="--html")
-    basis = ""
-    if budget is None and budget_per_year is None:
-        budget_per_year = DEFAULT_BUDGET_EUR
-        basis = DEFAULT_BUDGET_BASIS_FR
-    budgets = (_budgets(budget) if budget is not None
-               else {y: budget_per_year for y in range(from_year, to_year + 1)})  # fmt: skip
-    if sorted(budgets) != list(range(from_year, to_year + 1)):
-        msg = f"--budget years {sorted(budgets)} do not match --from {from_year} --to {to_year}"
-        raise InputError(msg)
     inst, terr, ws = _instance(
         territory=territory, operator=operator, budget=budgets, hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
@@ -495,6 +485,29 @@ def cog(
             rep = territory_report(ws, terr, plan=plan, plan_scenarios=sc)
             write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
+
+
+def _cog_budgets(budget: str | None, budget_per_year: float | None, from_year: int,
+                 to_year: int) -> tuple[dict[int, float], str]:  # fmt: skip
+    """The net budget of every year of the COG and, for the default budget, its basis
+    (« hypothèse »); years and amounts checked."""
+    bounds.check("year", from_year, where="--from")
+    bounds.check("year", to_year, where="--to")
+    if budget_per_year is not None:
+        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
+    if to_year < from_year:
+        msg = f"--to {to_year} is before --from {from_year}"
+        raise InputError(msg)
+    basis = ""
+    if budget is None and budget_per_year is None:
+        budget_per_year = DEFAULT_BUDGET_EUR
+        basis = DEFAULT_BUDGET_BASIS_FR
+    budgets = (_budgets(budget) if budget is not None
+               else {y: budget_per_year for y in range(from_year, to_year + 1)})  # fmt: skip
+    if sorted(budgets) != list(range(from_year, to_year + 1)):
+        msg = f"--budget years {sorted(budgets)} do not match --from {from_year} --to {to_year}"
+        raise InputError(msg)
+    return budgets, basis
 
 
 def register(app: typer.Typer) -> None:

@@ -33,7 +33,7 @@ from proxisante.access import (
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
 from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
-from proxisante.model import model_quality
+from proxisante.model import commune_table, gp_estimates, model_quality
 from proxisante.model.artefact import bundled_model, load_store_model
 from proxisante.model.site_estimate import unknown_staff_estimates
 from proxisante.offer import (
@@ -563,8 +563,6 @@ class Workspace:
         """One row per commune of ``model`` (default: the model of 2023 this workspace
         evaluates in): supply, GPs, GPs aged 65+, residual and ranges
         (:func:`proxisante.model.commune_table`; ``model show --csv``)."""
-        from proxisante.model import commune_table
-        from proxisante.model.artefact import bundled_model
 
         return commune_table(model or self.stored_model() or bundled_model())
 
@@ -572,8 +570,6 @@ class Workspace:
         """GPs and GPs aged 65 and over per commune (« estimé ») of the model this workspace
         evaluates ``year`` in (:func:`proxisante.model.gp_estimates`): what retirement
         scenarios and the no-COG baseline read."""
-        from proxisante.model import gp_estimates
-        from proxisante.model.artefact import bundled_model
 
         model = self.stored_model(year) or bundled_model()
         if model.year != year:
