@@ -338,7 +338,8 @@ def build_instance(
         keep = lifts_under_served(blocks, cand["existing"].to_numpy(dtype=bool))
         if not keep.all():
             notes.append(f"{int((~keep).sum())} communes candidates écartées : aucune commune "
-                         "sous le seuil (sans COG) dans leur rayon de 20 minutes.")  # fmt: skip
+                         f"sous le seuil (sans COG) dans leur rayon de {CATCHMENT_MINUTES:g} "
+                         "minutes.")  # fmt: skip
             cand, lost_by_site = cand[keep].reset_index(drop=True), lost_by_site[keep]
             replace_fte = replace_fte[:, keep]
             blocks = [_keep_columns(b, keep) for b in blocks]
