@@ -338,7 +338,8 @@ def build_instance(
         keep = lifts_under_served(blocks, cand["existing"].to_numpy(dtype=bool))
         if not keep.all():
             notes.append(f"{int((~keep).sum())} communes candidates écartées : aucune commune "
-                         "sous le seuil (sans COG) dans leur rayon de 20 minutes.")  # fmt: skip
+                         f"sous le seuil (sans COG) dans leur rayon de {CATCHMENT_MINUTES:g} "
+                         "minutes.")  # fmt: skip
             cand, lost_by_site = cand[keep].reset_index(drop=True), lost_by_site[keep]
             replace_fte = replace_fte[:, keep]
             blocks = [_keep_columns(b, keep) for b in blocks]
@@ -450,7 +451,8 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
         mean_remaining_years=a.gp65_mean_remaining_years,
         mean_remaining_range=(min(m_lo, a.gp65_mean_remaining_years),
                               max(m_hi, a.gp65_mean_remaining_years)),
-        install_factor_range=(f_lo, f_hi),
+        install_factor_range=(f_lo, f_hi), ageing_share=a.gp60_64_share_of_under65,
+        ageing_range=ASSUMPTION_RANGES["gp60_64_share_of_under65"],
     )  # fmt: skip
     proj = replace(proj, anchor=np.where(np.isfinite(a65), a65, ctx.baseline_apl[rows]))
     e = years[-1] - ctx.year + 0.5
@@ -466,10 +468,10 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
                 f"progressivement ({_fr.fmt_pct(float(proj.retired_share[0]))} en "
                 f"{years[0]}, {_fr.fmt_pct(float(proj.retired_share[-1]))} en {years[-1]}, "
                 "« estimé ») ; l'APL officielle des moins de 65 ans est l'ancrage officiel "
-                "(tous partis, aucune installation). Les médecins de moins de 65 ans en "
-                f"{ctx.year} qui atteindront cet âge d'ici {years[-1]} ne sont pas retirés "
-                "(aucune structure d'âge publiée par commune) : projection optimiste de ce "
-                "côté.",
+                "(tous partis, aucune installation). Les médecins de 60 à 64 ans en "
+                f"{ctx.year} ({_fr.fmt_pct(a.gp60_64_share_of_under65)} de l'offre des moins "
+                "de 65 ans, part nationale faute de structure d'âge par commune) quittent "
+                "l'APL zonage à 65 ans et l'accès quand ils cessent.",
     }, {
         "hypothèse": "installations de nouveaux médecins (tendance départementale)",
         "valeur": round(mean_rate * f, 4), "unité": "part de l'offre des moins de 65 ans par an",

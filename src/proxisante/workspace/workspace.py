@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import PlaceName
 from proxisante.access import (
     CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
@@ -32,7 +33,7 @@ from proxisante.access import (
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
 from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
-from proxisante.model import model_quality
+from proxisante.model import commune_table, gp_estimates, model_quality
 from proxisante.model.artefact import bundled_model, load_store_model
 from proxisante.model.site_estimate import unknown_staff_estimates
 from proxisante.offer import (
@@ -49,6 +50,7 @@ from proxisante.offer import (
     stored_edits,
     stored_imports,
 )
+from proxisante.offer.edits import check_edit_values
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
 from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
@@ -65,7 +67,7 @@ from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
 from proxisante.scenarios.io import file_error
 from proxisante.scenarios.model import PopulationChange, PopulationProjection
 from proxisante.store import MissingStoreError, Store, default_store_path
-from proxisante.territory import Territory, load_communes, territory_apl_table
+from proxisante.territory import Territory, load_communes, select, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
 from proxisante.workspace.evaluation import EvaluationState, world_baseline
@@ -333,7 +335,9 @@ class Workspace:
         return report
 
     def edit_site(self, site_id: str, **changes) -> pd.Series:
-        """Edit a site in the store (see :func:`proxisante.offer.edit_site`)."""
+        """Edit a site in the store (see :func:`proxisante.offer.edit_site`); values out of
+        their range are refused before the store is opened."""
+        check_edit_values(changes.get("fte_changes"), changes.get("capacity_places"))
         with self.store(write=True) as st:
             row = edit_site(st, site_id, **changes)
         self.refresh()
@@ -562,8 +566,6 @@ class Workspace:
         """One row per commune of ``model`` (default: the model of 2023 this workspace
         evaluates in): supply, GPs, GPs aged 65+, residual and ranges
         (:func:`proxisante.model.commune_table`; ``model show --csv``)."""
-        from proxisante.model import commune_table
-        from proxisante.model.artefact import bundled_model
 
         return commune_table(model or self.stored_model() or bundled_model())
 
@@ -571,8 +573,6 @@ class Workspace:
         """GPs and GPs aged 65 and over per commune (« estimé ») of the model this workspace
         evaluates ``year`` in (:func:`proxisante.model.gp_estimates`): what retirement
         scenarios and the no-COG baseline read."""
-        from proxisante.model import gp_estimates
-        from proxisante.model.artefact import bundled_model
 
         model = self.stored_model(year) or bundled_model()
         if model.year != year:
@@ -628,7 +628,9 @@ class Workspace:
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
-        return dataclasses.replace(territory_of(",".join(codes)), label=label)
+        # the codes themselves (a name search reads only the first 200 characters)
+        network = select(",".join(codes))
+        return dataclasses.replace(network, label=label, place=PlaceName(label, 2))
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
