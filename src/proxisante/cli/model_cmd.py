@@ -15,6 +15,7 @@ from proxisante.cli._common import (
     print_table,
     progress,
     user_errors,
+    whole,
     workspace,
 )
 
@@ -42,12 +43,16 @@ def calibrate_cmd(
             "the estimate in those communes"
         ),
     ] = None,
-    folds: Annotated[int, typer.Option(help="Département folds for held-out validation")] = 4,
+    folds: Annotated[
+        int, typer.Option(parser=whole("--folds"), help="Département folds for held-out validation")
+    ] = 4,
     ensemble: Annotated[bool, typer.Option(help="Fit the ensemble (ranges)")] = True,
     scheduler: Annotated[
         str | None, typer.Option(help="dask.distributed scheduler address (default: local)")
     ] = None,
-    iterations: Annotated[int, typer.Option(help="Iterations of the supply fit")] = 200,
+    iterations: Annotated[
+        int, typer.Option(parser=whole("--iterations"), help="Iterations of the supply fit")
+    ] = 200,
     store: StoreOption = None,
 ) -> None:
     """Fit GP supply per commune (and offline travel speeds) to the official APL of YEAR.

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from proxisante import bounds
 from proxisante.access import read_supply_file
 from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.errors import InputError
@@ -65,6 +66,9 @@ class CalibrationRequest:
         if self.folds == 1 or self.folds < 0:
             msg = f"--folds was {self.folds}; expected 0 (no held-out validation) or ≥ 2"
             raise InputError(msg)
+        # the fit's loops run iterations × (folds + 1) times: both bounded before any work
+        bounds.check("calibration_folds", self.folds, where="--folds")
+        bounds.check("calibration_iterations", self.iterations, where="--iterations")
 
 
 @dataclass(frozen=True)

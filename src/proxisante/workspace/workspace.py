@@ -50,6 +50,7 @@ from proxisante.offer import (
     stored_edits,
     stored_imports,
 )
+from proxisante.offer.edits import check_edit_values
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
 from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
@@ -334,7 +335,9 @@ class Workspace:
         return report
 
     def edit_site(self, site_id: str, **changes) -> pd.Series:
-        """Edit a site in the store (see :func:`proxisante.offer.edit_site`)."""
+        """Edit a site in the store (see :func:`proxisante.offer.edit_site`); values out of
+        their range are refused before the store is opened."""
+        check_edit_values(changes.get("fte_changes"), changes.get("capacity_places"))
         with self.store(write=True) as st:
             row = edit_site(st, site_id, **changes)
         self.refresh()
