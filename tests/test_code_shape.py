@@ -23,19 +23,15 @@ LONG_FUNCTIONS = {
     "model/calibrate.py:calibrate": 135,
     "model/fit.py:fit_supply_ratio": 141,
     "scenarios/impact.py:evaluate": 119,
-    "cli/plan_cmd.py:cog": 120,
     "needs/layer.py:compare_territory": 105,
-    "cli/scenario_cmd.py:run": 114,
-    "territory/age_bands.py:read_insee_pop_by_age": 101,
     "scenarios/impact.py:criticality_ranking": 96,
-    "web/home_care.py:home_care_json": 94,
     "needs/change.py:home_care_change": 85,
     "needs/bassins.py:attach_communes": 85,
     "offer/edits.py:edit_site": 84,
-    "offer/textfile.py:read_delimited": 83,
     "report/exports.py:criticality_table": 82,
     "scenarios/projection.py:read_population_projection": 81,
     "plan/cog.py:tabulate": 84,
+    "report/territory_report.py:build_territory_report": 89,
 }
 FILE_REF = re.compile(
     r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-]+\.(?:md|py|csv|parquet|json|toml|yaml|txt))\b"
@@ -113,3 +109,36 @@ def test_one_report_assembly():
                    if "territory_report(" in p.read_text(encoding="utf-8"))  # fmt: skip
     assert {"cli/report_cmd.py", "cli/scenario_cmd.py", "cli/plan_cmd.py",
             "web/context.py"} <= set(users)  # fmt: skip
+
+
+def _deferred_imports(tree: ast.Module):
+    """Import statements inside functions, each with the statement before it in its block."""
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(node, field, None)
+                if isinstance(block, list):
+                    for before, stmt in zip([None, *block], block, strict=False):
+                        if isinstance(stmt, ast.Import | ast.ImportFrom):
+                            yield before, stmt
+
+
+def test_deferred_imports_of_the_front_ends_say_why():
+    # the CLI, the web app and the workspace import at the top; an import inside a function
+    # (the CLI's start-up, a layer only some commands use) starts a block with its reason
+    silent = []
+    for area in ("cli", "web", "workspace"):
+        for path in sorted((SRC / area).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            lines = text.splitlines()
+            for before, stmt in _deferred_imports(ast.parse(text)):
+                if isinstance(before, ast.Import | ast.ImportFrom):
+                    continue  # same block as the import above
+                said = (
+                    lines[stmt.lineno - 2].strip().startswith("#") or "#" in lines[stmt.lineno - 1]
+                )
+                if not said:
+                    silent.append(f"{path.relative_to(ROOT)}:{stmt.lineno}")
+    assert not silent, silent

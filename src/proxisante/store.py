@@ -21,6 +21,7 @@ offer tables must keep matching :mod:`proxisante.offer.model` (checked by the te
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -30,9 +31,15 @@ from pathlib import Path
 
 import duckdb
 
-from proxisante.errors import DataFileError, InputError, StoreConflictError, UnknownCodeError
+from proxisante.errors import (
+    DataFileError,
+    InputError,
+    ResourceError,
+    StoreConflictError,
+    UnknownCodeError,
+)
 
-__all__ = ["MIGRATIONS", "STORE_ENV", "Store", "default_store_path"]
+__all__ = ["MIGRATIONS", "STORE_ENV", "MissingStoreError", "Store", "default_store_path"]
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -160,29 +167,105 @@ def default_store_path() -> Path:
     return Path(user_data_dir("proxisante")) / "proxisante.duckdb"
 
 
+class MissingStoreError(InputError):
+    """A read asked for a store file that does not exist (reads never create one)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        msg = (f"store '{path}' does not exist: nothing was imported, edited or saved there "
+               "yet (the first import, edit, save or calibration creates it)")  # fmt: skip
+        super().__init__(msg)
+
+
+#: What DuckDB says when the system refuses to write the file (permissions, an immutable
+#: file, a read-only file system).
+_READ_ONLY_WORDS = ("permission denied", "operation not permitted", "read-only file system")
+#: What DuckDB says when the system refuses to grow the file (disk full, file-size limit).
+_RESOURCE_WORDS = {
+    "file too large": "file too large for the file-size limit (ulimit -f) or the file system",
+    "no space left": "no space left on the device",
+    "disk quota": "disk quota exceeded",
+}
+
+
+def _resource_message(exc: BaseException) -> str | None:
+    text = str(exc).lower()
+    for words, cause in _RESOURCE_WORDS.items():
+        if words in text:
+            return cause
+    return None
+
+
 class Store:
     """A DuckDB store file, migrated to the latest schema on open.
 
     Use as a context manager: ``with Store(path) as store: ...``.
+
+    Parameters
+    ----------
+    path
+        The file (default: :func:`default_store_path`).
+    read_only
+        Open for reading only: the file must exist (no folder or file is created: a
+        :class:`MissingStoreError` otherwise), and an immutable or read-only file can be
+        read. A file of an older schema is migrated first when it can be written.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         self._lock = _write_lock(self.path)
+        if read_only:
+            if not self.path.is_file():
+                raise MissingStoreError(self.path)
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                msg = f"cannot create the store's folder: {exc.strerror or exc}"
+                raise ResourceError(f"{self.path}: {msg}") from None
+        self.con = self._connect(read_only)
         try:
-            self.con = duckdb.connect(str(self.path))
-        except duckdb.Error as exc:
-            if "lock" in str(exc).lower():
-                msg = "the store is in use by another process; retry when it has finished"
-            else:
-                msg = f"cannot open the store ({type(exc).__name__}: {exc}); expected a DuckDB file"
-            raise DataFileError(str(self.path), msg) from None
-        try:
-            self._migrate()
+            if read_only and self.schema_version_or_none() != len(MIGRATIONS):
+                self.con.close()  # an older schema: migrate it once, then read
+                self.con = self._connect(False)
+                self._migrate()
+                self.con.close()
+                self.con = self._connect(True)
+            elif not read_only:
+                self._migrate()
         except BaseException:
             self.con.close()
             raise
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            text = str(exc).lower()
+            if "lock" in text:
+                msg = "the store is in use by another process; retry when it has finished"
+            elif any(w in text for w in _READ_ONLY_WORDS):
+                msg = ("the store file cannot be written (permissions, an immutable file or a "
+                       "read-only file system): imports, edits, saves and calibrations need a "
+                       "writable store; commands that only read it (offer imports, offer "
+                       "show, scenario list…) work")  # fmt: skip
+                if read_only:
+                    msg = "the store file is read-only and its schema is older than this " \
+                          "proxisante's: make it writable once to upgrade it"  # fmt: skip
+            elif (cause := _resource_message(exc)) is not None:
+                msg = f"cannot open the store: {cause}"
+            else:
+                msg = ("not a proxisante store (not a DuckDB database file, or a damaged one); "
+                       "give another --store path")  # fmt: skip
+            raise DataFileError(str(self.path), msg) from None
+
+    def schema_version_or_none(self) -> int | None:
+        """Latest migration applied, or None when the file has no schema table yet."""
+        try:
+            return self.schema_version()
+        except duckdb.CatalogException:
+            return None
 
     def __enter__(self) -> Store:
         return self
@@ -210,14 +293,33 @@ class Store:
             self.con.execute("BEGIN TRANSACTION")
             try:
                 yield self.con
-            except BaseException:
-                self.con.execute("ROLLBACK")
+            except BaseException as exc:
+                # a fatal error (disk full, file-size limit) may have ended it already
+                with contextlib.suppress(duckdb.Error):
+                    self.con.execute("ROLLBACK")
+                self._raise_resource(exc)
                 raise
             try:
                 self.con.execute("COMMIT")
             except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+                self._raise_resource(exc)  # "Failed to commit: … File too large"
                 msg = f"the store changed during this write; nothing was written ({exc})"
                 raise StoreConflictError(msg) from None
+            except duckdb.Error as exc:
+                self._raise_resource(exc)
+                raise
+
+    def _raise_resource(self, exc: BaseException) -> None:
+        """A write the system refused (disk full, file-size limit): one clear error. DuckDB
+        keeps the committed data (its write-ahead log); this write is not stored."""
+        cause = _resource_message(exc)
+        if cause is None and isinstance(exc, OSError) and exc.errno is not None:
+            cause = exc.strerror
+        if cause is None or not isinstance(exc, duckdb.Error | OSError):
+            return
+        msg = (f"{self.path}: the store could not be written: {cause}; nothing was changed by "
+               "this command (the store keeps what it held)")  # fmt: skip
+        raise ResourceError(msg) from None
 
     def content_stamp(self) -> tuple:
         """What every write that changes the offer, the populations or the models leaves

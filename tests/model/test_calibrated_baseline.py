@@ -77,7 +77,7 @@ def test_model_quality_note_data(base):
     largest = [abs(r["residual"]) for r in q["largest_residuals"]]
     assert largest == sorted(largest, reverse=True) and largest[0] >= s["mae"]
     for r in q["largest_residuals"]:
-        assert r["residual"] == pytest.approx(r["apl_model"] - r["apl_official"])
+        assert r["residual"] == pytest.approx(r["apl_official"] - r["apl_model"])
 
 
 def base_fit_r() -> float:

@@ -38,13 +38,15 @@ def test_ensemble_on_a_local_cluster_of_two_workers(small_fit):
     ):
         assert len(client.scheduler_info()["workers"]) == 2
         members = run_ensemble(small_fit, scheduler=cluster.scheduler_address, iterations=200)
-    assert [m[0]["kind"] for m in members] == ["travel", "travel", "fold", "fold"]
+    assert [m[0]["kind"] for m in members] == ["travel", "travel", "activity", "activity"]
     supplies = np.array([m[1] for m in members])
     assert supplies.shape == (4, small_fit.inputs.n)
     assert (supplies >= 0).all()
     # slower travel reaches fewer people per GP: the members differ
     assert not np.allclose(supplies[0], supplies[1])
     assert members[0][0]["travel"]["speed_kmh"][0] == pytest.approx(0.85 * 50.0)
+    # more consultations per GP widen the supply bounds upward: more supply in total
+    assert supplies[3].sum() >= supplies[2].sum()
 
 
 def test_artefact_round_trip(small_fit, tmp_path):

@@ -111,3 +111,17 @@ def test_ssiad_places_with_one_unknown_capacity():
     # threshold: half of the DREES national rate; a minimum above it is not under-served
     assert hc.ssiad_threshold == pytest.approx(SSIAD_FRANCE_PER_1000 / 2)
     assert t["ssiad_under_served"].tolist() == [False, pd.NA, False]
+
+
+def test_nurses_follow_the_bpe_commune_counts_where_known():
+    """A département whose communes all have a BPE 2021 count is spread by those counts (the
+    2021 distribution brought to the département's total); one with a missing count keeps
+    the bassin densities."""
+    pop = pd.Series([1000.0, 3000.0, 2000.0, 2000.0], index=["a", "b", "c", "d"])
+    dep = pd.Series(["01", "01", "02", "02"], index=pop.index)
+    dens = pd.Series([20.0, 10.0, 10.0, 10.0], index=pop.index)
+    seen = pd.Series([1.0, 4.0, 3.0, np.nan], index=pop.index)
+    out = estimate_nurse_supply(pop, dep, dens, pd.Series({"01": 10.0, "02": 8.0}), observed=seen)
+    assert out["nurses"].tolist() == pytest.approx([2.0, 8.0, 4.0, 4.0])
+    assert out["basis"].tolist() == ["bpe2021_x_departement_count"] * 2 + [
+        "bv_density_x_departement_count"] * 2  # fmt: skip

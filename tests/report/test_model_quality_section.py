@@ -49,7 +49,7 @@ def test_no_note_without_a_model_of_the_year():
 
 
 def test_residual_map_of_the_surroundings():
-    """The note draws the residuals (model − official APL) of the territory and of the
+    """The note draws the residuals (official − model APL) of the territory and of the
     communes within 20 minutes on a map, coloured by the residual classes, in French."""
     import json
     import re
@@ -63,7 +63,7 @@ def test_residual_map_of_the_surroundings():
     assert len(rows) == quality["surroundings"]["n_communes"]
     assert [c for c, r in rows.items() if r["in_territory"]] == ["62523"]
     html = model_quality_section(quality).html
-    assert 'id="carte-qualite-modele"' in html and "Carte des écarts" in html
+    assert 'id="carte-qualite-modele"' in html and "Carte des résidus" in html
     data = json.loads(
         re.search(r'"carte-qualite-modele", (\{"type":"FeatureCollection".*?\}), \{', html).group(1)
     )
@@ -71,7 +71,7 @@ def test_residual_map_of_the_surroundings():
     assert set(props) == set(rows)  # every commune of the surroundings has a polygon
     for code, p in props.items():
         assert p["residual"] == rows[code]["residual"]
-        assert p["residual"] == pytest.approx(p["apl_model"] - p["apl_official"])
+        assert p["residual"] == pytest.approx(p["apl_official"] - p["apl_model"])
         assert p["dans_territoire"] == (code == "62523") and p["nom"]
     for _, _, label in RESIDUAL_CLASSES:  # legend labels, JSON-escaped in the map script
         assert json.dumps(label)[1:-1] in html
@@ -100,4 +100,4 @@ def test_residual_map_renders_in_headless_chromium(tmp_path):
     m = re.search(r'id="carte-qualite-modele"[^>]*data-features="(\d+)"', dom)
     assert m, "the residual map script did not run"
     assert int(m.group(1)) == len(quality["residuals"])
-    assert "Écart modèle – officiel" in dom  # the legend
+    assert "Résidu (officiel – modèle)" in dom  # the legend

@@ -109,3 +109,30 @@ def test_no_edit_of_other_professions_keeps_their_access(ctx):
     res = _run(ctx, {"kind": "departures", "commune": "62523", "profession": "gp", "count": 1})
     assert all(not imp.changed for imp in res.professions.values())
     assert np.isfinite(res.profession_table()["before"]).all()
+
+
+def test_cli_departures_and_per_profession_columns(tmp_path):
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from proxisante.cli import app
+
+    runner = CliRunner()
+    store = str(tmp_path / "s.duckdb")
+    res = runner.invoke(app, ["scenario", "new", "loison", "--departure", "62523:infirmier=5",
+                              "--departure", "62523:gp=1", "--store", store])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "impacts.csv"
+    res = runner.invoke(app, ["scenario", "run", "loison", "-t", "62523", "--store", store,
+                              "--csv", str(out), "--csv-format", "international"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "Accès aux autres professions (estimé)" in text and "infirmiers" in text
+    row = pd.read_csv(out, dtype={"code_commune": str}).iloc[0]
+    assert row["apl_infirmiers_apres"] < row["apl_infirmiers_avant"]
+    assert row["apl_dentistes_apres"] == row["apl_dentistes_avant"]
+    assert row["unite_apl_sages_femmes"] == "ETP pour 100 000 femmes"
+    assert row["statut_apl_autres_professions"].startswith("estimé")
+    bad = runner.invoke(app, ["scenario", "new", "x", "--departure", "62523=5", "--store", store])
+    assert bad.exit_code == 2 and "expected COMMUNE:PROFESSION=COUNT" in bad.output

@@ -101,3 +101,14 @@ def test_the_mining_basin_in_the_report_and_on_the_web_map():
     geo = client.get("/api/territory/bassin:npdc/geojson").json()
     assert len(geo["features"]) == 330 and geo["contour"]["type"] == "FeatureCollection"
     assert "contour" not in client.get("/api/territory/62523/geojson").json()
+
+
+def test_long_selectors_are_read_whole():
+    """An operator's communes as codes (the plan's network) are one selector of any length."""
+    from proxisante.territory import load_communes
+
+    codes = load_communes().query("departement == '62'")["code_insee"].head(60).tolist()
+    text = ",".join(codes)
+    assert len(text) > 200
+    assert resolve(text).codes.tolist() == sorted(codes)
+    assert len(resolve("commune:" + text)) == 60

@@ -25,7 +25,7 @@ def test_pages_router_alone():
     assert '<html lang="fr">' in c.get("/").text
     assert c.get("/static/app.js").status_code == 200
     assert c.get("/static/nope.js").json() == {"error": "not found"}
-    assert c.get("/download/62523.csv").text.startswith("code_insee,nom,population")
+    assert c.get("/download/62523.csv").text.startswith("\ufeffcode_insee;nom;population")
     assert c.get("/api/search", params={"q": "lens"}).status_code == 404  # not this router
 
 

@@ -1,8 +1,14 @@
 """Read a supply table (professionals per commune) for the engine's command line and API.
 
-Layout (CSV, ``,`` or ``;``): one row per commune (or per site, several rows per commune are
-summed) with columns ``commune`` (INSEE code) and ``fte`` and/or ``consultations``; an
-optional ``profession`` column (``gp``, ``nurse``, …) selects rows by profession.
+Layout (CSV, ``,`` or ``;``): one row per commune with columns ``commune`` (INSEE code) and
+``fte`` and/or ``consultations``; an optional ``profession`` column (``gp``, ``nurse``, …)
+selects rows by profession; with a ``site`` column, one row per site (several sites of a
+commune are summed).
+
+Strict like every file a user writes: a column named twice, a commune listed twice (or a
+site, with a ``site`` column) for one profession, and a value that is not a decimal number
+in ASCII digits or is outside its bound (:mod:`proxisante.bounds`: at most 10,000 FTE and
+10⁸ consultations per row) are refused naming the line and field.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from proxisante.errors import DataFileError, InputError, UnknownCommuneError
+from proxisante import bounds
+from proxisante.errors import DataFileError, InputError, UnknownCommuneError, shorten
 from proxisante.offer import CONSULTATIONS_PER_FTE
 from proxisante.professions import get_profession
 from proxisante.territory import check_commune_codes
@@ -31,6 +38,12 @@ def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.Data
         raise DataFileError(str(path), "file not found")
     head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
     sep = ";" if head.count(";") > head.count(",") else ","
+    names = [n.strip().lower() for n in head.removeprefix("\ufeff").splitlines()[0].split(sep)] \
+        if head.strip() else []  # fmt: skip
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        msg = f"column(s) {twice} appear twice in the header; expected each column once"
+        raise DataFileError(str(path), msg, line=1)
     try:
         df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -47,22 +60,26 @@ def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.Data
                 str(path), f"no row with profession '{profession}'", field="profession"
             )
     codes = df["commune"].str.strip().str.upper()
+    key = df["site"].str.strip() if "site" in df.columns else codes
+    first = (
+        pd.Series(line.loc[df.index].to_numpy(), index=df.index)
+        .groupby(key.to_numpy())
+        .transform("min")
+    )
+    again = first != line.loc[df.index]
+    if again.any():
+        i = again.index[again][0]
+        what = "site" if "site" in df.columns else "commune"
+        msg = (f"{what} '{shorten(key[i], 20)}' is listed twice (first on line {int(first[i])}); "
+               f"expected one row per {what}" + ("" if what == "site" else
+               " (add a site column for one row per site)"))  # fmt: skip
+        raise DataFileError(str(path), msg, line=int(line[i]), field=what)
     try:
         check_commune_codes(codes.unique())
     except UnknownCommuneError as exc:
         i = codes.index[codes == exc.value][0]
         raise DataFileError(str(path), str(exc), line=int(line[i]), field="commune") from None
-    values = {}
-    for col in ("fte", "consultations"):
-        if col in df.columns:
-            raw = df[col].str.strip().str.replace(",", ".", regex=False)
-            v = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
-            bad = (raw != "") & (v.isna() | (v < 0))
-            if bad.any():
-                i = bad.index[bad][0]
-                msg = f"value '{df[col][i]}' is not a number ≥ 0"
-                raise DataFileError(str(path), msg, line=int(line[i]), field=col)
-            values[col] = v
+    values = _numeric_columns(df, line, path)
     fte = values.get("fte", pd.Series(np.nan, index=df.index))
     cons = values.get("consultations", pd.Series(np.nan, index=df.index))
     if unit == "fte":
@@ -83,3 +100,26 @@ def _profession_code(name: str) -> str:
         return get_profession(name).code
     except InputError:
         return ""
+
+
+def _numeric_columns(df: pd.DataFrame, line: pd.Series, path: Path) -> dict[str, pd.Series]:
+    """The ``fte`` and ``consultations`` columns as numbers (empty: NaN), each checked
+    against its bound; the first bad value raises naming its line and field."""
+    values = {}
+    for col in ("fte", "consultations"):
+        if col in df.columns:
+            raw = df[col].str.strip().str.replace(",", ".", regex=False)
+            decimal = raw.str.fullmatch(bounds.DECIMAL.pattern)
+            v = pd.to_numeric(raw.where(decimal & (raw != ""), np.nan), errors="coerce")
+            bound = bounds.PARAMETERS[f"supply_{col}"]
+            bad = (raw != "") & (~decimal | v.isna() | (v < bound.low) | (v > bound.high))
+            if bad.any():
+                i = bad.index[bad][0]
+                try:
+                    bounds.parse(bound.name, str(raw[i]))
+                    msg = f"value '{shorten(df[col][i])}' is not a number"  # pragma: no cover
+                except InputError as exc:
+                    msg = str(exc)
+                raise DataFileError(str(path), msg, line=int(line[i]), field=col)
+            values[col] = v
+    return values

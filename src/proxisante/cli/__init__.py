@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from proxisante.cli._common import print_error
+from proxisante.cli._common import OptionValueError, print_error
 from proxisante.errors import ProxisanteError
 
 #: The modules defining the top-level commands, in the order ``--help`` lists them, with the
@@ -34,6 +34,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
 
 def _version(value: bool) -> None:
     if value:
+        # deferred: loaded when the command runs, not at CLI start-up
         from importlib.metadata import PackageNotFoundError, version
 
         try:
@@ -94,7 +95,11 @@ def main(argv: list[str] | None = None) -> None:
     except ProxisanteError as exc:
         print_error(exc)
         sys.exit(2)
+    except OptionValueError as exc:
+        print_error(exc)
+        sys.exit(2)
     except OSError as exc:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.cli._common import system_error_message
 
         message = system_error_message(exc)

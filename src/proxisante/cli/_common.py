@@ -21,29 +21,48 @@ if TYPE_CHECKING:
     from proxisante.workspace import Territory, Workspace
 
 
-def decimal(text: str | float) -> float:
-    """Parser of the numeric options: a decimal number in ASCII digits (``2.5``, ``1e-3``);
-    ``1_000``, ``0x10``, ``inf``, ``nan`` and non-ASCII digits (``١``) are refused as
-    malformed, like any unreadable option value. The range is checked by the command
-    (:mod:`proxisante.bounds`), naming the option."""
-    from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
+def decimal(option: str) -> Callable[[str | float], float]:
+    """The parser of a numeric option: a decimal number in ASCII digits (``2.5``,
+    ``1e-3``); ``1_000``, ``0x10``, ``inf``, ``nan`` and non-ASCII digits (``١``) are refused
+    with one line naming ``option`` (exit 2). The range is checked by the command
+    (:mod:`proxisante.bounds`), naming the option too."""
 
-    if isinstance(text, int | float):
+    def parse(text: str | float) -> float:
+        # deferred: loaded when a value is parsed, not at CLI start-up
+        from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
+
+        if isinstance(text, int | float):
+            return float(text)
+        if len(text) > MAX_NUMBER_CHARS or not DECIMAL.fullmatch(text.strip()):
+            msg = f"{option}: '{shorten(text, 40)}' is not a decimal number in ASCII digits " \
+                  "(e.g. 2.5)"  # fmt: skip
+            raise OptionValueError(msg)
         return float(text)
-    if len(text) > MAX_NUMBER_CHARS or not DECIMAL.fullmatch(text.strip()):
-        raise typer.BadParameter(f"'{shorten(text, 40)}' is not a decimal number in ASCII "
-                                 "digits (e.g. 2.5)")  # fmt: skip
-    return float(text)
+
+    parse.__name__ = "number"
+    return parse
 
 
-def whole(text: str | int) -> int:
-    """Parser of the whole-number options: ASCII digits only (see :func:`decimal`)."""
-    if isinstance(text, int):
-        return text
-    if len(text) > 20 or not re.fullmatch(r"[+-]?[0-9]+", text.strip(), re.ASCII):
-        raise typer.BadParameter(f"'{shorten(text, 40)}' is not a whole number in ASCII "
-                                 "digits (e.g. 12)")  # fmt: skip
-    return int(text)
+def whole(option: str) -> Callable[[str | int], int]:
+    """The parser of a whole-number option: ASCII digits only (see :func:`decimal`)."""
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):
+            return text
+        if len(text) > 20 or not re.fullmatch(r"[+-]?[0-9]+", text.strip(), re.ASCII):
+            msg = f"{option}: '{shorten(text, 40)}' is not a whole number in ASCII digits " \
+                  "(e.g. 12)"  # fmt: skip
+            raise OptionValueError(msg)
+        return int(text)
+
+    parse.__name__ = "integer"
+    return parse
+
+
+class OptionValueError(Exception):
+    """A numeric option's value is not a number in ASCII digits. Deliberately not a
+    :class:`ValueError`: click would turn it into a multi-line usage box; the entry point
+    (:func:`proxisante.cli.main`) prints it as one line naming the option, exit 2."""
 
 
 #: ``--store PATH`` of the commands that read or write the store.
@@ -73,7 +92,7 @@ CentreFteOption = Annotated[
     float | None,
     typer.Option(
         "--centre-gp-fte-per-person",
-        parser=decimal,
+        parser=decimal("--centre-gp-fte-per-person"),
         help="FTE counted per salaried GP of a centre de santé known by headcount only: an "
         "assumption (« hypothèse »), no public source found; in (0, 1]; default 1.0",
     ),
@@ -134,6 +153,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 def system_error_message(exc: OSError) -> str | None:
     """One line for an error of the system the user can act on (space, file-size limit,
     permissions, read-only file system…), naming the file; None for any other error."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante._output import USER_ERRNOS, os_error_message
 
     if exc.errno not in USER_ERRNOS:
@@ -145,6 +165,7 @@ def system_error_message(exc: OSError) -> str | None:
 def find_territory(selector: str, store: Path | None = None) -> Territory:
     """The territory of a selector or a name; operators are looked up in the store's offer only
     when no territory matches, so that naming a commune loads no offer."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace.search import resolve
 
     return resolve(selector, sites=lambda: workspace(store).searchable_sites())
@@ -155,6 +176,7 @@ def workspace(
 ) -> Workspace:
     """The application layer on ``store`` (default store when None); optionally with the
     FTE per centre de santé GP known by headcount only (an assumption, « hypothèse »)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import Workspace
 
     return Workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
@@ -171,6 +193,7 @@ def progress(description: str) -> Iterator[None]:
     if _spinning or not console_err.is_terminal:  # piped or captured: not even a blank line
         yield
         return
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     _spinning.append(True)
@@ -186,6 +209,7 @@ def progress(description: str) -> Iterator[None]:
 def table_fits(table: Table, width: int | None = None) -> bool:
     """Whether ``table`` prints at ``width`` columns (default: the terminal's) with no cell
     wrapped: its widest layout (every cell on one line, rich's measurement) fits."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.measure import Measurement
 
     width = console.width if width is None else width

@@ -98,6 +98,7 @@ def access(
                             decay=decay)  # fmt: skip
     request.cutoff()  # a wrong measure or APL cut-off is refused before any reading
     if request.measure == "apl" and request.profession_code() != "gp":
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.cli.territory_cmd import profession_apl_output
 
         profession_apl_output(territory, request.profession_code(), year=year, csv=csv, out=out,

@@ -15,6 +15,7 @@ from proxisante.cli._common import (
     print_table,
     progress,
     user_errors,
+    whole,
     workspace,
 )
 
@@ -42,12 +43,16 @@ def calibrate_cmd(
             "the estimate in those communes"
         ),
     ] = None,
-    folds: Annotated[int, typer.Option(help="Département folds for held-out validation")] = 4,
+    folds: Annotated[
+        int, typer.Option(parser=whole("--folds"), help="Département folds for held-out validation")
+    ] = 4,
     ensemble: Annotated[bool, typer.Option(help="Fit the ensemble (ranges)")] = True,
     scheduler: Annotated[
         str | None, typer.Option(help="dask.distributed scheduler address (default: local)")
     ] = None,
-    iterations: Annotated[int, typer.Option(help="Iterations of the supply fit")] = 200,
+    iterations: Annotated[
+        int, typer.Option(parser=whole("--iterations"), help="Iterations of the supply fit")
+    ] = 200,
     store: StoreOption = None,
 ) -> None:
     """Fit GP supply per commune (and offline travel speeds) to the official APL of YEAR.
@@ -98,13 +103,17 @@ def _print_figures(meta: dict) -> None:
     for col in ("communes", "r", "EAM", "EAM (pop.)", "même côté de 2,5", "même côté de 4"):
         t.add_column(col, justify="right")
     for key, label in (("in_sample", "sur l'échantillon d'ajustement"),
-                       ("held_out", "hors échantillon, par département")):  # fmt: skip
+                       ("prior_only", "a priori seul (BPE 2021), sans ajustement"),
+                       ("held_out", "hors échantillon, par département"),
+                       ("prior_only_held_out", "a priori seul, hors échantillon"),
+                       ("in_sample_under65", "médecins de moins de 65 ans")):  # fmt: skip
         f = figs.get(key)
         if f:
             t.add_row(label, fr.fmt_int(f["n"]), fr.fmt_dec(f["r"], 3), fr.fmt_dec(f["mae"], 3),
                       fr.fmt_dec(f["mae_pop"], 3), fr.fmt_pct(f["same_side_2_5"]),
                       fr.fmt_pct(f["same_side_4"]))  # fmt: skip
     print_table(t)
+    _print_plausibility(figs)
     d = figs["departement_totals"]
     console.print(
         f"Nombre de médecins généralistes par département comparé à l'INSEE 2024 : "
@@ -123,7 +132,8 @@ def _print_figures(meta: dict) -> None:
     else:
         console.print(f"Trajets : temps {tr.get('provider')} fournis par l'utilisateur")
     console.print(
-        f"Consultations par médecin : {fr.fmt_int(meta['consultations_per_gp'])} ; médecins "
+        f"Consultations par médecin libéral (moyenne nationale) : "
+        f"{fr.fmt_int(meta['consultations_per_gp'])} ; médecins "
         f"estimés : {fr.fmt_int(figs['gp_total'])} ; membres de l'ensemble : "
         f"{len(meta.get('ensemble', []))}"
     )
@@ -135,12 +145,38 @@ def _print_figures(meta: dict) -> None:
         console.print(line)
 
 
+def _print_plausibility(figs: dict) -> None:
+    """Residual, ranges and where the modelled GPs sit (a model of real doctors)."""
+    console.print("Résidu par commune = APL officielle − APL du modèle : ce que l'offre "
+                  "plausible ne peut expliquer (colonne residual de --csv).")  # fmt: skip
+    cov = figs.get("coverage_held_out")
+    if cov:
+        console.print(
+            f"Hors échantillon, l'APL officielle est dans la fourchette du modèle (offre "
+            f"entre ses bornes) pour {fr.fmt_pct(cov['share'])} des communes "
+            f"({fr.fmt_pct(cov['share_pop'])} de la population standardisée)"
+        )
+    p = figs.get("plausibility")
+    if p:
+        console.print(
+            f"Médecins du modèle dans des communes sans médecin BPE 2021 ni effectif connu : "
+            f"{fr.fmt_pct(p['share_where_none'])} ; communes de moins de 1 000 habitants au-delà "
+            f"du décompte BPE + 2 : {fr.fmt_int(p['small_over_bpe_plus_2'])}"
+        )
+    if "gp65_total" in figs:
+        console.print(f"Médecins de 65 ans ou plus (estimé) : {fr.fmt_int(figs['gp65_total'])}")
+
+
 @model_app.command("show")
 @user_errors
 def show_cmd(
     model_id: Annotated[str | None, typer.Option("--id", help="Model id in the store")] = None,
     list_models: Annotated[bool, typer.Option("--list", help="List the store's models")] = False,
     bundled: Annotated[bool, typer.Option(help="Show the bundled model")] = False,
+    csv: Annotated[
+        Path | None,
+        typer.Option(help="Write one row per commune (supply, GPs, GPs 65+, residual) to FILE"),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Print the fit figures of the model in use (the store's newest, else the bundled one)."""
@@ -161,6 +197,14 @@ def show_cmd(
             console.print(f"{r.model_id}  APL {r.year}  {r.created_at:%d/%m/%Y %H:%M}")
         return
     _print_figures(model.metadata)
+    if csv is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.workspace import write_table
+
+        with progress("Tableau par commune…"):
+            table = ws.model_communes(model)
+            write_table(table, csv, accepted=("csv",), option="--csv")
+        console.print(f"{fr.fmt_int(len(table))} communes écrites dans {csv}")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
+from proxisante.catchment import WITHIN_CATCHMENT_SHORT_FR
 from proxisante.cli._common import (
     CsvFormat,
     CsvFormatOption,
@@ -48,6 +49,7 @@ def show(
 ) -> None:
     """The territory against its département and France: 75+, ALD, poverty, life expectancy,
     nurses and SSIAD places within reach per 1,000 aged 75+ (each with level, source, year)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR, write_table
 
     with progress("Indicateurs de besoins…"):
@@ -75,6 +77,7 @@ def show(
         console.print(f"[yellow]note :[/] {note}")
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
     if csv is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import needs_comparison_table
         from proxisante.sources import needs_sources
 
@@ -93,11 +96,13 @@ def communes(
 ) -> None:
     """One row per commune: population by age (estimated or INSEE), bassin-de-vie and
     département figures, nurses and SSIAD places within reach per 1,000 aged 75+."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import write_table
 
     with progress("Indicateurs de besoins…"):
         ws = workspace(store)
         table = ws.needs_table(territory)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.report.exports import needs_communes_table
     from proxisante.sources import needs_sources
 
@@ -117,12 +122,14 @@ def prevention(
 ) -> None:
     """Prevention target populations (50-74, 65+, 75+) within reach of each open health centre,
     and how many have no other centre within reach (what a closure would leave without)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import write_table
 
     with progress("Portée de prévention des centres…"):
         ws = workspace(store)
         reach = ws.prevention_reach(territory, operator)
-    t = Table(title="Portée de prévention des centres de santé (habitants à moins de 20 min)")
+    t = Table(title=f"Portée de prévention des centres de santé (habitants "
+                    f"{WITHIN_CATCHMENT_SHORT_FR})")  # fmt: skip
     for col in ("centre", "50-74 ans", "seul centre", "65 ans ou plus", "seul centre",
                 "75 ans ou plus", "seul centre"):  # fmt: skip
         t.add_column(col, justify="left" if col == "centre" else "right")
@@ -138,6 +145,7 @@ def prevention(
                   "« seul centre » : aucun autre centre de santé ou maison de santé ouvert à "
                   "portée.[/]")  # fmt: skip
     if out is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import prevention_table
         from proxisante.sources import needs_sources
 

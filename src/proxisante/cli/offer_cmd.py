@@ -17,6 +17,7 @@ from proxisante.cli._common import (
     print_table,
     progress,
     user_errors,
+    whole,
     workspace,
 )
 
@@ -110,6 +111,7 @@ def _print_log(df, *, empty: str) -> None:
 
 def _cell(column: str, value) -> str:
     """A value of the offer as shown in a table: French numbers and dates, « — » if missing."""
+    # deferred: loaded when the command runs, not at CLI start-up
     import pandas as pd
 
     if _missing(value):
@@ -146,6 +148,7 @@ def list_(
                                   category=category, operator=operator)  # fmt: skip
     cols = ["site_id", "name", "category", "operator", "commune", "status", "source_date"]
     if csv:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import csv_bytes
 
         typer.echo(csv_bytes(sites[cols], csv_format=csv_format).decode("utf-8"), nl=False)
@@ -207,11 +210,16 @@ def edit(
     ] = None,
     close: Annotated[bool, typer.Option("--close", help="Close the site")] = False,
     capacity_places: Annotated[
-        int | None, typer.Option(help="Set the authorised places (SSIAD, EHPAD)")
+        int | None,
+        typer.Option(
+            parser=whole("--capacity-places"),
+            help="Set the authorised places (SSIAD, EHPAD), 0–100,000",
+        ),
     ] = None,
     store: StoreOption = None,
 ) -> None:
     """Add/remove FTE at a site, set its places or close it (one transaction, logged)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import parse_fte_change
 
     changes = [parse_fte_change(spec) for spec in fte or []]
@@ -242,6 +250,7 @@ def _state_fr(value: object) -> str:
 
 
 def _missing(value) -> bool:
+    # deferred: loaded when the command runs, not at CLI start-up
     import pandas as pd
 
     return value is None or bool(pd.isna(value))

@@ -102,6 +102,7 @@ def _instance(*, territory, operator, budget, hires, candidates, max_candidates,
               settings, min_team, step, ramp_up, max_fte, professions, supply, threshold,
               fte_cost, store, centre_gp_fte_per_person=None):  # fmt: skip
     """Read the options into a :class:`~proxisante.plan.PlanInstance` (one place for both)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import PlanAssumptions, read_assumptions
 
     profs = [p.strip() for p in professions.split(",") if p.strip()]
@@ -144,7 +145,7 @@ Territory = Annotated[
 Operator = Annotated[str, typer.Option(help="Operator whose centres are reinforced first")]
 Hires = Annotated[
     float | None,
-    typer.Option(parser=decimal, help="Hiring capacity per year, FTE of all professions "
+    typer.Option(parser=decimal("--hires"), help="Hiring capacity per year, FTE of all professions "
                  "(default: the network's recent capacity, assumption hires_fte_per_year = 4)"),
 ]  # fmt: skip
 Cands = Annotated[
@@ -153,8 +154,11 @@ Cands = Annotated[
                  "default: the stated rule (pôles/bourgs, a GP present, 5,000 people "
                  "within 15 min)"),
 ]  # fmt: skip
-MaxCand = Annotated[int | None, typer.Option(parser=whole, help="Keep at most N rule candidates "
-                                             "(most people within 15 minutes first)")]  # fmt: skip
+MaxCand = Annotated[
+    int | None,
+    typer.Option(parser=whole("--max-candidates"),
+                 help="Keep at most N rule candidates (most people within 15 minutes first)"),
+]  # fmt: skip
 Assumptions = Annotated[
     Path | None, typer.Option(help="YAML file of assumption overrides (name: number)")
 ]
@@ -162,13 +166,22 @@ Settings = Annotated[
     str | None,
     typer.Option("--set", help="Assumption overrides NAME=NUMBER,… (e.g. gp_tariff_eur=30)"),
 ]
-MinTeam = Annotated[float | None, typer.Option(parser=decimal, help="GP FTE of a new centre the "
-                                               "year it opens (default 2)")]  # fmt: skip
-Step = Annotated[float | None, typer.Option(parser=decimal, help="FTE step of hires (default 0.5)")]
-RampUp = Annotated[float | None, typer.Option(parser=decimal, help="Share of a hire's activity "
-                                              "in its first year (default 0.5)")]  # fmt: skip
+MinTeam = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--min-team"),
+                 help="GP FTE of a new centre the year it opens (default 2)"),
+]  # fmt: skip
+Step = Annotated[
+    float | None, typer.Option(parser=decimal("--step"), help="FTE step of hires (default 0.5)")
+]
+RampUp = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--ramp-up"),
+                 help="Share of a hire's activity in its first year (default 0.5)"),
+]  # fmt: skip
 MaxFte = Annotated[
-    float | None, typer.Option(parser=decimal, help="FTE added at most per site (default 6)")
+    float | None,
+    typer.Option(parser=decimal("--max-fte"), help="FTE added at most per site (default 6)"),
 ]
 Professions = Annotated[
     str,
@@ -196,7 +209,9 @@ FteCost = Annotated[
                  "and nurses)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
-TimeLimit = Annotated[float, typer.Option(parser=decimal, help="Solver time limit, seconds")]
+TimeLimit = Annotated[
+    float, typer.Option(parser=decimal("--time-limit"), help="Solver time limit, seconds")
+]
 
 
 #: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
@@ -218,6 +233,7 @@ SOLVER_STATUS_FR = {"Optimal": "optimal", "optimal": "optimal", "heuristic": "he
 
 def _fmt(x: float, digits: int = 0) -> str:
     """A number in French (comma, narrow no-break thousands separator)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
 
     return fr.fmt_dec(x, digits) if digits else fr.fmt_int(x)
@@ -225,6 +241,7 @@ def _fmt(x: float, digits: int = 0) -> str:
 
 def _print_world_note(inst) -> None:
     """The sources of the plan's evaluation world (model, headcount conversion), dimmed."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from rich.markup import escape
 
     for row in inst.sources:
@@ -297,6 +314,7 @@ def optimise(
 ) -> None:
     """Optimise where to add FTE and open centres (exact MILP with HiGHS, greedy baseline):
     where and who, cost per year, under-served inhabitants without and with the plan."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import greedy, solve_milp, table_format, tabulate, write_table
 
     bounds.check("time_limit_s", time_limit, where="--time-limit")
@@ -313,6 +331,7 @@ def optimise(
     with progress(f"Optimisation ({objective}, {inst.n_candidates} candidats)…"):
         g = greedy(inst, objective)
         sol = solve_milp(inst, objective, time_limit_s=time_limit, warm_start=g)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante import _fr as fr
     from proxisante.workspace import SHORT_FR, comparison_sentence, threshold_fr
 
@@ -340,8 +359,60 @@ def optimise(
     _print_served(plan)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.report.exports import plan_table
+
+        write_table(plan_table(table, inst.professions), csv, accepted=("csv",), option="--csv",
+                    csv_format=csv_format)  # fmt: skip
         console.print(f"écrit : {csv}")
+
+
+def _print_cog(plan, sc, out) -> None:
+    """The COG plan in the terminal: per year, money and indicators, notes, scenarios."""
+    s = plan.summary
+    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
+             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
+             *[c for c in s.columns if c.startswith("habitants sous")][:2],
+             "contrainte limitante"]  # fmt: skip
+    t = Table(*shown)
+    for r in s[shown].to_dict("records"):
+        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
+                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
+    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
+    _print_years(plan)
+    console.print(plan.comparison)
+    _print_world_note(plan.instance)
+    for n in plan.notes:
+        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
+            console.print(n)
+    if sc is not None:
+        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
+                                                     "contrainte"))]  # fmt: skip
+        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
+        for r in keep:
+            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
+                            for v in sc.loc[r]])  # fmt: skip
+        print_table(st)
+
+
+BudgetPerYear = Annotated[
+    float | None,
+    typer.Option(
+        parser=decimal("--budget-per-year"),
+        help="Net € per year when --budget is not given (default 600,000, an "
+        "unsourced « hypothèse » labelled as such in every output)",
+    ),
+]
+Budget = Annotated[
+    str | None, typer.Option(help="Net budget YEAR=EUROS,… (overrides --budget-per-year)")
+]
+BudgetScenarios = Annotated[
+    bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
+]
+Sensitivity = Annotated[
+    bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
+]
+Html = Annotated[Path | None, typer.Option(help="Also write the French HTML report with the plan")]
 
 
 @plan_app.command("cog")
@@ -350,19 +421,12 @@ def cog(
     territory: Territory = None,
     operator: Operator = "filieris",
     out: Annotated[Path, typer.Option(help="xlsx file to write")] = Path("plan-cog.xlsx"),
-    from_year: Annotated[int, typer.Option("--from", parser=whole, help="First year")] = 2025,
-    to_year: Annotated[int, typer.Option("--to", parser=whole, help="Last year")] = 2028,
-    budget_per_year: Annotated[
-        float | None,
-        typer.Option(
-            parser=decimal,
-            help="Net € per year when --budget is not given (default 600,000, an "
-            "unsourced « hypothèse » labelled as such in every output)",
-        ),
-    ] = None,
-    budget: Annotated[
-        str | None, typer.Option(help="Net budget YEAR=EUROS,… (overrides --budget-per-year)")
-    ] = None,
+    from_year: Annotated[
+        int, typer.Option("--from", parser=whole("--from"), help="First year")
+    ] = 2025,
+    to_year: Annotated[int, typer.Option("--to", parser=whole("--to"), help="Last year")] = 2028,
+    budget_per_year: BudgetPerYear = None,
+    budget: Budget = None,
     objective: Objective = "deficit",
     hires: Hires = None,
     candidates: Cands = None,
@@ -377,44 +441,24 @@ def cog(
     supply: Supply = None,
     threshold: Threshold = None,
     fte_cost: FteCost = None,
-    scenarios: Annotated[
-        bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
-    ] = True,
-    sensitivity: Annotated[
-        bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
-    ] = True,
+    scenarios: BudgetScenarios = True,
+    sensitivity: Sensitivity = True,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
-    html: Annotated[
-        Path | None, typer.Option(help="Also write the French HTML report with the plan")
-    ] = None,
+    html: Html = None,
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
-    bounds.check("year", from_year, where="--from")
-    bounds.check("year", to_year, where="--to")
+    budgets, basis = _cog_budgets(budget, budget_per_year, from_year, to_year)
     bounds.check("time_limit_s", time_limit, where="--time-limit")
-    if budget_per_year is not None:
-        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
-    if to_year < from_year:
-        msg = f"--to {to_year} is before --from {from_year}"
-        raise InputError(msg)
     table_format(out, accepted=("xlsx",), option="--out")
     check_output(out, option="--out")  # bad targets are refused before the plan is solved
     if html is not None:
         check_output(html, option="--html")
-    basis = ""
-    if budget is None and budget_per_year is None:
-        budget_per_year = DEFAULT_BUDGET_EUR
-        basis = DEFAULT_BUDGET_BASIS_FR
-    budgets = (_budgets(budget) if budget is not None
-               else {y: budget_per_year for y in range(from_year, to_year + 1)})  # fmt: skip
-    if sorted(budgets) != list(range(from_year, to_year + 1)):
-        msg = f"--budget years {sorted(budgets)} do not match --from {from_year} --to {to_year}"
-        raise InputError(msg)
     inst, terr, ws = _instance(
         territory=territory, operator=operator, budget=budgets, hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
@@ -423,6 +467,7 @@ def cog(
         store=store, centre_gp_fte_per_person=centre_gp_fte_per_person,
     )  # fmt: skip
     if basis:
+        # deferred: loaded when the command runs, not at CLI start-up
         import dataclasses
 
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
@@ -434,38 +479,39 @@ def cog(
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
-    s = plan.summary
-    shown = ["année", *[c for c in s.columns if c.startswith("recrutements")],
-             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
-             *[c for c in s.columns if c.startswith("habitants sous")][:2],
-             "contrainte limitante"]  # fmt: skip
-    t = Table(*shown)
-    for r in s[shown].to_dict("records"):
-        t.add_row(*[str(r[c]) if isinstance(r[c], str) or c == "année"
-                    else _fmt(r[c], 1 if "ETP" in c else 0) for c in shown])  # fmt: skip
-    print_table(t, note=f"toutes les colonnes : feuille « Synthèse » de {out}")
-    _print_years(plan)
-    console.print(plan.comparison)
-    _print_world_note(inst)
-    for n in plan.notes:
-        if n.startswith(("Fourchette des effets du plan", "Le budget limite")):
-            console.print(n)
-    if sc is not None:
-        keep = [r for r in sc.index if r.startswith(("habitants sous", "ETP ", "coût net cumulé",
-                                                     "contrainte"))]  # fmt: skip
-        st = Table("indicateur", *sc.columns, title="Scénarios budgétaires")
-        for r in keep:
-            st.add_row(r, *[v if isinstance(v, str) else _fmt(v, 1 if "ETP" in r else 0)
-                            for v in sc.loc[r]])  # fmt: skip
-        print_table(st)
+    _print_cog(plan, sc, out)
     console.print(f"[green]écrit :[/] {out}")
     if html is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report import territory_report, write_html
 
         with progress(f"Rapport sur {terr.label}…"):
             rep = territory_report(ws, terr, plan=plan, plan_scenarios=sc)
             write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
+
+
+def _cog_budgets(budget: str | None, budget_per_year: float | None, from_year: int,
+                 to_year: int) -> tuple[dict[int, float], str]:  # fmt: skip
+    """The net budget of every year of the COG and, for the default budget, its basis
+    (« hypothèse »); years and amounts checked."""
+    bounds.check("year", from_year, where="--from")
+    bounds.check("year", to_year, where="--to")
+    if budget_per_year is not None:
+        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
+    if to_year < from_year:
+        msg = f"--to {to_year} is before --from {from_year}"
+        raise InputError(msg)
+    basis = ""
+    if budget is None and budget_per_year is None:
+        budget_per_year = DEFAULT_BUDGET_EUR
+        basis = DEFAULT_BUDGET_BASIS_FR
+    budgets = (_budgets(budget) if budget is not None
+               else {y: budget_per_year for y in range(from_year, to_year + 1)})  # fmt: skip
+    if sorted(budgets) != list(range(from_year, to_year + 1)):
+        msg = f"--budget years {sorted(budgets)} do not match --from {from_year} --to {to_year}"
+        raise InputError(msg)
+    return budgets, basis
 
 
 def register(app: typer.Typer) -> None:

@@ -27,6 +27,7 @@ def report(
     comparison, zoning view, sites within 20 minutes, « Et si… », map, table, sources.
 
     The offer is the store's (``--store``; imports and edits included)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.report import territory_report, write_html
 
     check_output(out)  # a bad target is refused before the report is built

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from proxisante import _fr as fr
 from proxisante._output import check_output
+from proxisante.catchment import WITHIN_CATCHMENT_SHORT_FR
 from proxisante.cli._common import (
     CentreFteOption,
     CsvFormat,
@@ -58,6 +59,7 @@ def _edits_from_options(
 ) -> list[dict]:
     edits: list[dict] = [_departure_edit(spec) for spec in departure or []]
     if population_file is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import read_population_projection
 
         proj = read_population_projection(population_file, year=population_year)
@@ -110,6 +112,7 @@ def new(
     store: StoreOption = None,
 ) -> None:
     """Create a scenario from options and save it in the store."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import dump_scenario, parse_scenario
 
     edits = _edits_from_options(close, operator_exit, open_site, population_file,
@@ -136,11 +139,8 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Validate a scenario file and save it in the store."""
-    from proxisante.workspace import load_scenario
-
-    sc = load_scenario(file)
     with progress("Enregistrement du scénario…"):
-        workspace(store).save_scenario(sc, overwrite=overwrite)
+        sc = workspace(store).import_scenario(file, overwrite=overwrite)
     console.print(f"scénario « {sc.name} » enregistré depuis {file}")
 
 
@@ -152,6 +152,7 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Write a stored scenario to a YAML or JSON file."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import dump_scenario
 
     with progress("Lecture du scénario…"):
@@ -181,6 +182,7 @@ def edit(
     store: StoreOption = None,
 ) -> None:
     """Add or remove edits of a stored scenario (validated before saving)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import parse_scenario
 
     with progress("Lecture du scénario…"):
@@ -228,7 +230,7 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
         ("lifted", "repassant au-dessus de 2,5"),
         ("under_before", "sous 2,5 avant"),
         ("under_after", "sous 2,5 après"),
-        ("no_gp_after", "sans médecin généraliste à moins de 20 min après"),
+        ("no_gp_after", f"sans médecin généraliste {WITHIN_CATCHMENT_SHORT_FR} après"),
         ("fte_change", "variation des ETP de médecins généralistes"),
         ("consultations_change", "variation des consultations par an"),
         ("ssiad_per_1000_before", "places de SSIAD pour 1 000 habitants de 75 ans ou plus avant"),
@@ -283,12 +285,16 @@ def _professions_table(table, label: str) -> Table:
 
 def _home_care_table(hc, label: str) -> Table:
     """Home-care and prevention indicators before/after (:meth:`ScenarioResult.home_care`)."""
+    # deferred: loaded when the command runs, not at CLI start-up
+    from proxisante.professions import PROFESSIONS
+
+    nurses = PROFESSIONS["nurse"].plural_fr
     t = Table(title=f"Soins à domicile et prévention — {label}")
     t.add_column("")
     t.add_column("avant", justify="right")
     t.add_column("après", justify="right")
     rows = [
-        ("infirmiers accessibles pour 1 000 habitants de 75 ans ou plus (estimé)",
+        (f"{nurses} accessibles pour 1 000 habitants de 75 ans ou plus (estimé)",
          hc.nurses_before, hc.nurses_after, 1),
         ("places de SSIAD accessibles pour 1 000 habitants de 75 ans ou plus", hc.ssiad_before,
          hc.ssiad_after, 1),
@@ -310,9 +316,25 @@ def _home_care_table(hc, label: str) -> Table:
                               for v in (before, after)))  # fmt: skip
             continue
         t.add_row(name, _fmt(before, digits), _fmt(after, digits))
-    t.add_row("variation des ETP d'infirmiers (scénario)", "",
+    t.add_row(f"variation des ETP d'{nurses} (scénario)", "",
               fr.fmt_signed_dec(hc.nurse_fte_change, 1))  # fmt: skip
     return t
+
+
+ImpactsCsv = Annotated[
+    Path | None,
+    typer.Option(help="Write per-commune impacts (CSV, French columns, names, rounded)"),
+]
+ImpactsXlsx = Annotated[
+    Path | None, typer.Option(help="Write per-commune impacts (xlsx, with « Sources »)")
+]
+FullSupply = Annotated[
+    Path | None,
+    typer.Option(
+        help="GP supply of EVERY commune (CSV: commune, fte and/or consultations): "
+        "recompute the APL instead of using the DREES baseline"
+    ),
+]
 
 
 @scenario_app.command("run")
@@ -321,20 +343,9 @@ def run(
     ref: Annotated[str, typer.Argument(help="Stored scenario name or .yaml/.json file")],
     territory: OptTerritory = None,
     report: Annotated[Path | None, typer.Option(help="Write the French HTML report")] = None,
-    csv: Annotated[
-        Path | None,
-        typer.Option(help="Write per-commune impacts (CSV, French columns, names, rounded)"),
-    ] = None,
-    xlsx: Annotated[
-        Path | None, typer.Option(help="Write per-commune impacts (xlsx, with « Sources »)")
-    ] = None,
-    full_supply: Annotated[
-        Path | None,
-        typer.Option(
-            help="GP supply of EVERY commune (CSV: commune, fte and/or consultations): "
-            "recompute the APL instead of using the DREES baseline"
-        ),
-    ] = None,
+    csv: ImpactsCsv = None,
+    xlsx: ImpactsXlsx = None,
+    full_supply: FullSupply = None,
     travel: Annotated[
         str, typer.Option(help="estimate | osrm | matrix (travel times)")
     ] = "estimate",
@@ -351,6 +362,7 @@ def run(
     added to the official APL, never below 0; P10–P90 ranges from its ensemble); with
     --full-supply the APL is recomputed (population changes too).
     """
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import table_format
 
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx")):
@@ -386,9 +398,30 @@ def run(
     console.print("[dim]Accès estimé : APL selon la méthode DREES de chaque profession, offre "
                   "libérale INSEE BPE 2021 (1 professionnel = 1 ETP) et personnel salarié connu ; "
                   "`proxisante apl --profession` pour le détail et les hypothèses.[/]")  # fmt: skip
+    hc = _print_home_care(res, codes, terr.label if terr is not None else everywhere)
+    if csv is not None or xlsx is not None:
+        with progress("Écriture des effets par commune…"):
+            _write_impacts(ws, res, codes, csv=csv, xlsx=xlsx, official=full_supply is None,
+                           csv_format=csv_format)  # fmt: skip
+    if report is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.report import territory_report, write_html
+
+        if terr is None:
+            msg = "--report needs --territory (the territory the report is about)"
+            raise InputError(msg)
+        with progress(f"Rapport sur {terr.label}…"):
+            rep = territory_report(ws, terr, scenario=res, home_care=hc)
+            write_html(rep, report, option="--report")
+        console.print(f"[green]écrit :[/] {report}")
+
+
+def _print_home_care(res, codes, label: str):
+    """The home-care and prevention before/after of a scenario over ``codes``, its SSIAD
+    notes and the estimate sentence; returns the :class:`~proxisante.needs.HomeCareChange`."""
     with progress("Soins à domicile et prévention…"):
         hc = res.home_care(codes)
-    print_table(_home_care_table(hc, terr.label if terr is not None else everywhere))
+    print_table(_home_care_table(hc, label))
     ssiad_before, ssiad_after = res.ssiad(codes)
     if not (ssiad_before.available and ssiad_after.available) or ssiad_after.population_note:
         console.print(
@@ -403,35 +436,17 @@ def run(
     for what, note in (("de SSIAD", hc.ssiad_note), ("d'EHPAD", hc.ehpad_note)):
         if note:
             console.print(f"[yellow]note :[/] places {what} accessibles : {note}")
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
-    if csv is not None or xlsx is not None:
-        with progress("Écriture des effets par commune…"):
-            _write_impacts(
-                ws,
-                res,
-                codes,
-                csv=csv,
-                xlsx=xlsx,
-                official=full_supply is None,
-                csv_format=csv_format,
-            )
-    if report is not None:
-        from proxisante.report import territory_report, write_html
-
-        if terr is None:
-            msg = "--report needs --territory (the territory the report is about)"
-            raise InputError(msg)
-        with progress(f"Rapport sur {terr.label}…"):
-            rep = territory_report(ws, terr, scenario=res, home_care=hc)
-            write_html(rep, report, option="--report")
-        console.print(f"[green]écrit :[/] {report}")
+    return hc
 
 
 def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,
                    official: bool, csv_format: str = "fr") -> None:  # fmt: skip
     """Write a scenario's per-commune impacts (:func:`scenario_communes_table`)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.report.exports import scenario_communes_table
     from proxisante.sources import (
         BPE2021_SOURCE,
@@ -480,6 +495,7 @@ def compare(
         _summary_table("Comparaison", {a.name: ra.summary(codes), b.name: rb.summary(codes)})
     )
     if csv is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import scenario_comparison_table
         from proxisante.workspace import load_communes, write_table
 
@@ -541,6 +557,7 @@ def criticality(
             row += [under, drop] if has else ["", ""]
         t.add_row(*row)
     print_table(t, key_columns=2, note="toutes les colonnes, avec les fourchettes : --csv")
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import headcount_note_fr
 
     console.print(f"[dim]{headcount_note_fr(ws.offer().centre_gp_fte_per_person)}[/]")
@@ -548,6 +565,7 @@ def criticality(
         console.print("[dim]estimé : " + next(m for m in rank["estimate_method"] if m)
                       .split(", retirée")[0].removeprefix("estimé : ") + "[/]")  # fmt: skip
     if csv is not None or xlsx is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.report.exports import criticality_table
         from proxisante.sources import (
             COMMUNES_SOURCE,

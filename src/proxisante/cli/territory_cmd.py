@@ -44,6 +44,7 @@ def show(
     selector: Annotated[str, typer.Argument(help="Commune code or territory selector")],
 ) -> None:
     """Show a commune or a territory: attachments, population, official APL."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import CARD_APL_YEARS, CommuneCard, read_commune_card
     from proxisante.workspace.search import commune_named
 
@@ -54,6 +55,7 @@ def show(
         console.print(_card_grid(card))
         return
     with progress("Lecture du territoire et de l'APL officielle…"):
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import territory_apl_table, under_served_population
 
         terr = find_territory(selector)
@@ -166,6 +168,7 @@ def apl(
     standardised inhabitants (per 100,000 women for midwives); --supply replaces the
     estimate's supply.
     """
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.professions import get_profession
 
     code = get_profession(profession, with_apl=True).code
@@ -176,6 +179,7 @@ def apl(
     if supply is not None:
         msg = "--supply applies to the other professions; the APL of GPs is the official one"
         raise InputError(msg)
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import commune_label, none_if_missing, read_commune_apl
     from proxisante.workspace.search import commune_named
 
@@ -205,6 +209,7 @@ def apl(
 
 def _print_apl_table(rows: list[dict], label: str, year: int) -> None:
     """The official APL table of GPs, worst first, and its under-served counts."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import UNDER_SERVED_APL, ZONING_APL_FR, ZONING_SHORT_FR
 
     t = Table(title=f"{label} — APL aux médecins généralistes {year} (DREES)")
@@ -277,6 +282,7 @@ def profession_apl_output(territory: str, code: str, *, year: int, csv: bool, ou
 
 def _apl_frame(territory: str, year: int):
     """The APL table of any territory (pandas), worst first, and the territory's label."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import access_classes, territory_apl_table, zoning_classes
 
     terr = find_territory(territory)
@@ -300,11 +306,42 @@ def _apl_frame(territory: str, year: int):
     return frame, terr.label
 
 
+#: French headers of the APL tables in the French CSV dialect (the international one keeps
+#: the data's names, for scripts).
+_FR_HEADERS = {
+    "year": "annee", "code_insee": "code_commune", "nom": "commune",
+    "population": "population_municipale", "population_year": "annee_population",
+    "apl": "apl", "apl_under65": "apl_medecins_moins_65_ans", "pop_totale": "population_drees",
+    "pop_standardisee": "population_standardisee", "under_served": "sous_dotee_apl_moins_2_5",
+    "zoning_class": "classe_zonage", "access_class": "classe_acces", "unit": "unite",
+    "status": "statut", "supply_fte": "offre_etp", "demand": "demande",
+}  # fmt: skip
+
+
 def _csv(rows: list[dict], csv_format: str) -> str:
-    """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing)."""
+    """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing); in the French
+    dialect, French headers, « oui »/« non » and the zoning classes in words."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante._csv import csv_text
 
-    return csv_text(list(rows[0]), [list(r.values()) for r in rows], csv_format=csv_format)
+    columns = list(rows[0])
+    values = [list(r.values()) for r in rows]
+    if csv_format == "fr":
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.workspace import ACCESS_LABELS_FR, ZONING_LABELS_FR
+
+        words = {"zoning_class": ZONING_LABELS_FR, "access_class": ACCESS_LABELS_FR}
+        labels = [words.get(c, {}) for c in columns]
+        values = [[_fr_cell(v, labels[i]) for i, v in enumerate(row)] for row in values]
+        columns = [_FR_HEADERS.get(c, c) for c in columns]
+    return csv_text(columns, values, csv_format=csv_format)
+
+
+def _fr_cell(value: object, labels: dict[str, str]) -> object:
+    """« oui »/« non » for a flag, the French label of a class code, else the value."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return labels.get(value, value) if isinstance(value, str) else value
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,7 @@ def build(
     profile: Annotated[str, typer.Option(help="OSRM profile: car, bicycle, foot")] = "car",
 ) -> None:
     """Prepare a road network for OSRM (extract + partition + customize, MLD)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import build_network
 
     with progress(f"Construction du réseau OSRM à partir de {pbf.name}…"):
@@ -32,6 +33,7 @@ def build(
 
 
 def _points(points: Path | None, territory: str | None):
+    # deferred: loaded when the command runs, not at CLI start-up
     import pandas as pd
 
     if (points is None) == (territory is None):
@@ -71,6 +73,7 @@ def matrix(
     ] = DEFAULT_SPEED_KMH,
 ) -> None:
     """Travel times between points (all pairs within the cut-off), written in long format."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import table_format, travel_matrix, write_table
 
     table_format(out, accepted=("csv", "parquet"))
@@ -97,6 +100,7 @@ def calibrate(
     cutoff: Annotated[float, typer.Option(help="Cut-off of the reference table, minutes")] = 60.0,
 ) -> None:
     """Fit the offline estimate's speed on OSRM times between the points, and print the fit."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import fit_estimate, osrm_matrix
 
     ids, lat, lon = _points(points, territory)

@@ -42,6 +42,7 @@ def serve(
     ] = None,
 ) -> None:
     """Start the web application (French map, territory pages, scenario editor, /docs API)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     import uvicorn
 
     from proxisante.web import create_app

@@ -13,12 +13,16 @@ from proxisante.model.calibrate import (
     DEPARTEMENT_TOLERANCE,
     TRAVEL_CANDIDATES,
     Calibration,
+    SupplyBounds,
     calibrate,
     consultations_per_gp,
+    departement_activity,
     departement_folds,
+    gp_bounds,
     prior_consultations,
 )
-from proxisante.model.fit import FitWeights, SupplyFit, fit_figures, fit_supply_ratio
+from proxisante.model.communes import commune_table, gp_estimates
+from proxisante.model.fit import FitWeights, SupplyFit, fit_figures, fit_supply_ratio, fit_under65
 from proxisante.model.inputs import CalibrationInputs, load_inputs
 from proxisante.model.quality import effects_note_fr, model_quality
 from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs, urban_class
@@ -31,18 +35,24 @@ __all__ = [
     "CalibrationInputs",
     "CommunePairs",
     "FitWeights",
+    "SupplyBounds",
     "SupplyFit",
     "TravelParameters",
     "calibrate",
     "calibrated_baseline",
     "calibrated_supply",
     "commune_pairs",
+    "commune_table",
     "consultations_per_gp",
     "default_baseline",
+    "departement_activity",
     "departement_folds",
     "effects_note_fr",
     "fit_figures",
     "fit_supply_ratio",
+    "fit_under65",
+    "gp_bounds",
+    "gp_estimates",
     "load_inputs",
     "model_quality",
     "prior_consultations",

@@ -41,7 +41,7 @@ __all__ = [
     "write_model",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Bundled calibrated model (APL 2023), rebuilt by ``scripts/build_model.py``.
 BUNDLED_MODEL = "model_gp_apl_2023.parquet"
 _META_KEY = b"proxisante_model"
@@ -52,10 +52,26 @@ MODEL_COLUMNS: dict[str, str] = {
     "departement": "département code (str)",
     "supply_consultations": "calibrated GP supply, counted consultations per year (estimé)",
     "supply_fte": "same in full-time equivalents (5,400 consultations, DREES)",
-    "prior_gp_2017": "libéral GPs in 2017 (INSEE BPE), the prior",
+    "supply_p10": "P10 of the supply over the model and its ensemble members (estimé)",
+    "supply_p90": "P90 of the supply over the model and its ensemble members (estimé)",
+    "supply_under65_consultations": "supply of the GPs under 65, consultations per year (estimé)",
+    "gp": "GPs of the commune: known staff held + libéral supply ÷ activity (estimé)",
+    "gp_65_plus": "GPs aged 65 and over (estimé: supply not under 65 ÷ activity)",
+    "gp_low": "lower bound of the commune's libéral GPs (SupplyBounds)",
+    "gp_high": "upper bound of the commune's libéral GPs (SupplyBounds)",
+    "bpe2021_gp": "libéral GPs of the commune in INSEE BPE 2021 (D201), the prior",
+    "staff_gp": "published or imported GP staff of the offer's sites, FTE, held here",
+    "staff_consultations": "same in consultations per year",
+    "consultations_per_gp": "consultations per libéral GP of the département (a_d)",
     "apl_official": "official DREES APL of the year",
+    "apl_official_under65": "official DREES APL of the GPs under 65",
     "apl_model": "APL computed by the engine with the calibrated supply and travel",
+    "apl_model_under65": "APL of the under-65 supply",
+    "residual": "official APL − model APL (what the fit does not explain)",
     "apl_heldout": "APL predicted with the commune's département left out (NaN: not run)",
+    "apl_heldout_low": "held-out APL with the département's supply at its lower bound",
+    "apl_heldout_high": "held-out APL with the département's supply at its upper bound",
+    "apl_prior": "APL of the prior alone (BPE 2021 × activity + known staff)",
     "speed_class": "speed class (0 rural, 1 small urban unit, 2 larger urban unit)",
 }
 
@@ -106,25 +122,62 @@ class CalibratedModel:
         return TravelParameters(tuple(t["speed_kmh"]), t["detour_factor"], t["terminal_minutes"])
 
 
+#: Columns stored in single precision (the supply, the model's APL and the residual stay
+#: exact: the baseline and the tests recompute them).
+_SINGLE_PRECISION = (
+    "supply_fte", "supply_p10", "supply_p90", "supply_under65_consultations", "gp", "gp_65_plus",
+    "gp_low", "gp_high", "bpe2021_gp", "staff_gp", "staff_consultations", "consultations_per_gp",
+    "apl_official_under65", "apl_model_under65", "apl_heldout", "apl_heldout_low",
+    "apl_heldout_high", "apl_prior",
+)  # fmt: skip
+
+
 def model_from_calibration(cal, *, members=(), provenance: dict | None = None) -> CalibratedModel:
     """Build the artefact of a :class:`~proxisante.model.Calibration` and its ensemble.
 
     ``members`` are ``(description dict, consultations array)`` pairs.
     """
+    from proxisante.access.baseline import range_with_central
+
     inp = cal.inputs
+    nan = np.full(inp.n, np.nan)
+
+    def col(values):
+        return nan if values is None else np.asarray(values, dtype=float)
+
+    stack = np.vstack([cal.consultations] + [np.asarray(s, dtype=float) for _, s in members])
+    p10, p90 = range_with_central(stack)
     table = pd.DataFrame(
         {
             "code_insee": inp.codes,
             "departement": inp.departement,
             "supply_consultations": cal.consultations,
             "supply_fte": cal.consultations / CONSULTATIONS_PER_FTE,
-            "prior_gp_2017": inp.prior_gp,
+            "supply_p10": p10,
+            "supply_p90": p90,
+            "supply_under65_consultations": col(cal.consultations_under65),
+            "gp": cal.gp_estimate,
+            "gp_65_plus": cal.gp65_estimate,
+            "gp_low": col(cal.gp_low),
+            "gp_high": col(cal.gp_high),
+            "bpe2021_gp": inp.prior_gp,
+            "staff_gp": inp.held_gp(),
+            "staff_consultations": inp.held_consultations(),
+            "consultations_per_gp": col(cal.activity),
             "apl_official": inp.apl,
+            "apl_official_under65": col(inp.apl_under65),
             "apl_model": cal.predicted_apl,
+            "apl_model_under65": col(cal.predicted_apl_under65),
+            "residual": inp.apl - cal.predicted_apl,
             "apl_heldout": cal.heldout_apl,
+            "apl_heldout_low": col(cal.heldout_low),
+            "apl_heldout_high": col(cal.heldout_high),
+            "apl_prior": col(cal.prior_apl),
             "speed_class": inp.speed_class.astype(np.int8),
         }
     )
+    for c in _SINGLE_PRECISION:  # 7 significant digits are plenty for these; smaller file
+        table[c] = table[c].astype(np.float32)
     described = []
     for k, (desc, supply) in enumerate(members):
         table[f"member_{k}"] = np.asarray(supply, dtype=np.float32)

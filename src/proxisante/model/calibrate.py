@@ -4,17 +4,21 @@ Method (docs/calibration.md):
 
 1. Candidate commune pairs within the longest straight line any admissible travel
    parameters cover in 20 minutes (:func:`proxisante.model.travel.commune_pairs`).
-2. Prior supply: the libéral GPs of 2017 (INSEE BPE) of each commune, scaled in each
-   département to its 2024 GP count (INSEE), at ``a`` consultations per GP, with ``a`` the
-   national total of counted consultations (``Σ_i APL_i Pstd_i``, exact for a 2SFCA whose
-   supply all reaches demand) divided by the national GP count, checked within the DREES
-   bounds (3,600–6,000 consultations per GP).
+2. Supply is made of real doctors: the libéral GPs of each commune in INSEE BPE 2021
+   (``b_j``) at the consultations per GP of their département (``a_d``,
+   :func:`departement_activity`), plus the salaried GPs of the offer's sites whose staff is
+   published or imported (``K_j``, held at their commune). The prior is
+   ``S⁰_j = K_j + a_d b_j``; the fit may move each commune's libéral GPs within a stated
+   bound of ``b_j`` only (:class:`SupplyBounds`, :func:`gp_bounds`): what the fit cannot
+   explain stays in the per-commune residual ``official APL − model APL``.
 3. Outer search over a few travel parameters (:data:`TRAVEL_CANDIDATES`): for each, short
    supply fits with the APL of each fold of départements left out in turn; the lowest MAE
    of the held-out prediction wins (in-sample figures favour ever slower travel).
-4. Final supply fit at the chosen parameters (:func:`proxisante.model.fit.fit_supply_ratio`).
+4. Final supply fit at the chosen parameters (:func:`proxisante.model.fit.fit_supply_ratio`),
+   then the supply of GPs under 65 within it (:func:`proxisante.model.fit.fit_under65`).
 5. Held-out validation by département (k folds): the APL of a fold's départements is left
-   out of the fit and predicted.
+   out of the fit (and of their consultations per GP) and predicted, with the range the
+   supply bound allows there.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import numpy as np
 from proxisante.access import CONSULTATIONS_PER_FTE, Catchment
 from proxisante.access.decay import DREES_APL_STEP
 from proxisante.errors import InputError
-from proxisante.model.fit import FitWeights, fit_figures, fit_supply_ratio
+from proxisante.model.fit import FitWeights, fit_figures, fit_supply_ratio, fit_under65
 from proxisante.model.inputs import CalibrationInputs
 from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs
 
@@ -37,9 +41,12 @@ __all__ = [
     "DEPARTEMENT_TOLERANCE",
     "TRAVEL_CANDIDATES",
     "Calibration",
+    "SupplyBounds",
     "calibrate",
     "consultations_per_gp",
+    "departement_activity",
     "departement_folds",
+    "gp_bounds",
     "prior_consultations",
 ]
 
@@ -47,19 +54,82 @@ __all__ = [
 ACTIVITY_BOUNDS: tuple[float, float] = (3600.0, 6000.0)
 #: Stated tolerance of a département's estimated GP total against INSEE 2024 (relative).
 DEPARTEMENT_TOLERANCE = 0.10
+#: Consultations per GP of a département are kept within this factor of the national value
+#: (a département whose few GPs serve a large cross-border APL would otherwise get an
+#: activity no GP has).
+DEPARTEMENT_ACTIVITY_SPREAD = 1.5
 #: Travel parameters tried by the outer search (speeds rural / small urban / large urban,
 #: detour, terminal minutes). Chosen from a national study (docs/calibration.md, APL 2023,
-#: 4 held-out folds): the held-out MAE is lowest from 40 to 50 km/h mean speed at detour 1.3
-#: (50/40/30 km/h 1.043; 45 km/h 0.972; 50 km/h + 2 min 0.970; 40 km/h 1.009), while 60 km/h
-#: and slower than 35 km/h predict held-out départements worse.
+#: 4 held-out folds): the held-out MAE is lowest from 40 to 50 km/h mean speed at detour 1.3,
+#: while 60 km/h and slower than 35 km/h predict held-out départements worse.
 TRAVEL_CANDIDATES: tuple[TravelParameters, ...] = (
-    TravelParameters((50.0, 40.0, 30.0), 1.3, 0.0),
     TravelParameters((45.0, 45.0, 45.0), 1.3, 0.0),
-    TravelParameters((45.0, 40.0, 35.0), 1.3, 0.0),
     TravelParameters((40.0, 40.0, 40.0), 1.3, 0.0),
     TravelParameters((50.0, 50.0, 50.0), 1.3, 2.0),
 )
 _MAX_SPEED_KMH = 90.0
+
+
+@dataclass(frozen=True)
+class SupplyBounds:
+    """The plausible departure of a commune's libéral GPs from its BPE 2021 count ``b``.
+
+    A commune may hold between ``b − m`` and ``b + m`` GPs with
+    ``m = max(minimum_gp, relative × b)``: GPs settle, move or retire between the BPE
+    (2021) and the APL year, and a GP practising in two communes counts in both. A commune
+    with no GP in the BPE may hold ``new_practice_gp`` only where a practice is plausible:
+    a pôle of an aire d'attraction (CATEAAV2020 11, 12, 13) or a commune with a centre de
+    santé (BPE 2021 D108, whose salaried GPs the BPE does not count); elsewhere 0. A commune
+    under ``small_commune_inhabitants`` never exceeds ``b + small_commune_extra_gp``.
+
+    Attributes
+    ----------
+    relative
+        Share of the BPE count a commune may gain or lose (0.5). Chosen on held-out figures
+        (APL 2023, 4 département folds, 50 km/h + 2 min): 0.25 / 0.5 / 0.5 with 2 GPs at
+        least give held-out r 0.570 / 0.567 / 0.561 and MAE 0.834 / 0.844 / 0.859, and the
+        held-out range covers the official APL for 68.7 / 82.0 / 88.9 % of communes: 0.5 is
+        the narrowest whose range is honest (70–90 %) at a held-out r within 0.003 of the
+        narrowest (docs/calibration.md).
+    minimum_gp
+        Least departure, in GPs, where the BPE counts some (1).
+    new_practice_gp
+        GPs a commune with none in the BPE may hold where a practice is plausible (1).
+    small_commune_inhabitants, small_commune_extra_gp
+        Communes under 1,000 inhabitants hold at most their BPE count + 2.
+    """
+
+    relative: float = 0.5
+    minimum_gp: float = 1.0
+    new_practice_gp: float = 1.0
+    small_commune_inhabitants: float = 1000.0
+    small_commune_extra_gp: float = 2.0
+
+
+def gp_bounds(inputs: CalibrationInputs, bounds: SupplyBounds = SupplyBounds()):
+    """Lower and upper libéral GPs of each commune (:class:`SupplyBounds`), known staff apart.
+
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> inp = SimpleNamespace(prior_gp=np.array([0.0, 0.0, 2.0, 12.0]),
+    ...                       pole=np.array([False, True, False, False]),
+    ...                       centres_de_sante=None, pop_totale=np.array([500.0, 9e3, 800, 9e3]))
+    >>> low, high = gp_bounds(inp)
+    >>> low.tolist(), high.tolist()
+    ([0.0, 0.0, 1.0, 6.0], [0.0, 1.0, 3.0, 18.0])
+    """
+    b = np.asarray(inputs.prior_gp, dtype=float)
+    m = np.where(b > 0, np.maximum(bounds.minimum_gp, bounds.relative * b), 0.0)
+    low = np.maximum(b - m, 0.0)
+    high = b + m
+    centres = inputs.centres_de_sante
+    plausible = np.asarray(inputs.pole, dtype=bool)
+    if centres is not None:
+        plausible = plausible | (np.asarray(centres) > 0)
+    high = np.where((b <= 0) & plausible, bounds.new_practice_gp, high)
+    small = np.asarray(inputs.pop_totale, dtype=float) < bounds.small_commune_inhabitants
+    high = np.where(small, np.minimum(high, b + bounds.small_commune_extra_gp), high)
+    return low, high
 
 
 @dataclass
@@ -77,17 +147,28 @@ class Calibration:
     predicted_apl
         The engine's APL with this supply and these travel times.
     consultations_per_gp
-        ``a``, consultations counted per GP.
+        ``a``, national consultations counted per libéral GP.
     heldout_apl
         APL of each commune predicted with its département's APL left out (NaN if not run).
     figures
-        Fit figures (``in_sample``, ``held_out``, ``departement_totals``, ``search``,
-        ``timings_s``).
+        Fit figures (``in_sample``, ``held_out``, ``prior_only``, ``coverage``,
+        ``departement_totals``, ``search``, ``timings_s`` …).
     travel_provider
         ``model`` (offline travel model) or the provider of the given travel times.
     pairs
         The candidate commune pairs of the offline travel model (reused by the ensemble;
         None when the travel times were given).
+    activity
+        Consultations per libéral GP of each commune's département (``a_d``).
+    gp_low, gp_high
+        Bounds of each commune's libéral GPs (:func:`gp_bounds`).
+    consultations_under65, predicted_apl_under65
+        Supply of the GPs under 65 (≤ ``consultations``) and its APL.
+    heldout_low, heldout_high
+        Range of the held-out APL: the département's supply at its lower and upper bound.
+    prior_apl, prior_heldout_apl
+        The prior alone through the engine (in-sample; and with each held-out fold's
+        consultations per GP taken from the other départements).
     """
 
     inputs: CalibrationInputs
@@ -99,6 +180,15 @@ class Calibration:
     figures: dict = field(default_factory=dict)
     travel_provider: str = "model"
     pairs: CommunePairs | None = None
+    activity: np.ndarray | None = None
+    gp_low: np.ndarray | None = None
+    gp_high: np.ndarray | None = None
+    consultations_under65: np.ndarray | None = None
+    predicted_apl_under65: np.ndarray | None = None
+    heldout_low: np.ndarray | None = None
+    heldout_high: np.ndarray | None = None
+    prior_apl: np.ndarray | None = None
+    prior_heldout_apl: np.ndarray | None = None
 
     @property
     def fte(self) -> np.ndarray:
@@ -107,12 +197,32 @@ class Calibration:
 
     @property
     def gp_estimate(self) -> np.ndarray:
-        """Calibrated supply in GPs (consultations ÷ ``a``)."""
-        return self.consultations / self.consultations_per_gp
+        """Calibrated supply in GPs: the known staff held, plus the libéral supply at the
+        consultations per GP of the département."""
+        return gp_count(self.inputs, self.consultations, self._activity())
+
+    @property
+    def gp65_estimate(self) -> np.ndarray:
+        """Estimated GPs aged 65 and over: supply not under 65 at the département's activity."""
+        if self.consultations_under65 is None:
+            return np.full(self.inputs.n, np.nan)
+        return np.maximum(self.consultations - self.consultations_under65, 0.0) / self._activity()
+
+    def _activity(self) -> np.ndarray:
+        if self.activity is None:
+            return np.full(self.inputs.n, self.consultations_per_gp)
+        return self.activity
+
+
+def gp_count(inputs: CalibrationInputs, consultations, activity) -> np.ndarray:
+    """GPs of a supply: the known staff (FTE) plus the rest at ``activity`` per GP."""
+    held = inputs.held_consultations()
+    rest = np.maximum(np.asarray(consultations, dtype=float) - held, 0.0)
+    return inputs.held_gp() + rest / np.asarray(activity, dtype=float)
 
 
 def consultations_per_gp(inputs: CalibrationInputs) -> float:
-    """``a`` = national counted consultations ÷ national GP count (INSEE 2024).
+    """``a`` = national counted consultations, less the known staff held, ÷ BPE 2021 GPs.
 
     In a 2SFCA whose supply all reaches demand, ``Σ_i APL_i Pstd_i = Σ_j S_j``, so the
     official APL gives the national counted consultations exactly.
@@ -123,12 +233,11 @@ def consultations_per_gp(inputs: CalibrationInputs) -> float:
         If ``a`` falls outside the DREES bounds (3,600–6,000): the inputs disagree.
     """
     total = float(np.sum(inputs.apl * inputs.pop_standardisee))
-    _, first = np.unique(inputs.departement, return_index=True)
-    gps = np.nansum(inputs.departement_gp[first])
+    gps = float(np.sum(inputs.prior_gp))
     if gps <= 0:
-        msg = "no département GP count: cannot convert consultations to GPs"
+        msg = "no GP in the prior (BPE 2021): cannot convert consultations to GPs"
         raise InputError(msg)
-    a = total / gps
+    a = (total - float(inputs.held_consultations().sum())) / gps
     lo, hi = ACTIVITY_BOUNDS
     if not lo <= a <= hi:
         msg = (
@@ -139,26 +248,37 @@ def consultations_per_gp(inputs: CalibrationInputs) -> float:
     return a
 
 
-def prior_consultations(inputs: CalibrationInputs, a: float) -> np.ndarray:
-    """Prior supply: 2017 GPs scaled to each département's 2024 count, × ``a``.
+def departement_activity(inputs: CalibrationInputs, weight=None) -> np.ndarray:
+    """Consultations per libéral GP of each commune's département (``a_d``, per commune).
 
-    A département without any 2017 GP in the prior gets its 2024 count spread over its
-    pôle communes (all its communes if none) by standardised population.
+    ``a_d = (Σ_{i∈d} APL_i Pstd_i − Σ_{j∈d} K_j) ÷ Σ_{j∈d} b_j``: the consultations the
+    official APL counts for the département's residents, less its known staff, per BPE
+    2021 GP. Activity per GP varies by 30 % and more between départements (DREES); the
+    APL's level follows it. A département whose APL is left out (``weight`` 0 on any of its
+    communes) or with no GP gets the value of the départements used, so a held-out
+    département's activity never comes from its own APL. Kept within
+    :data:`DEPARTEMENT_ACTIVITY_SPREAD` of that value.
     """
-    dep_codes, dep = np.unique(inputs.departement, return_inverse=True)
-    prior = inputs.prior_gp.astype(float).copy()
-    in_dep = np.bincount(dep, weights=prior, minlength=len(dep_codes))
-    target = np.zeros(len(dep_codes))
-    target[dep] = inputs.departement_gp
-    for d in np.flatnonzero(in_dep <= 0):
-        members = dep == d
-        where = members & inputs.pole if (members & inputs.pole).any() else members
-        prior[where] = inputs.pop_standardisee[where]
-    in_dep = np.bincount(dep, weights=prior, minlength=len(dep_codes))
-    scale = np.where(
-        np.isfinite(target) & (target > 0) & (in_dep > 0), target / np.maximum(in_dep, 1e-12), 1.0
-    )
-    return prior * scale[dep] * a
+    w = np.ones(inputs.n) if weight is None else np.asarray(weight, dtype=float)
+    codes, dep = np.unique(inputs.departement, return_inverse=True)
+    nd = len(codes)
+    used = np.bincount(dep, weights=(w <= 0).astype(float), minlength=nd) == 0
+    counted = np.bincount(dep, weights=inputs.apl * inputs.pop_standardisee, minlength=nd)
+    held = np.bincount(dep, weights=inputs.held_consultations(), minlength=nd)
+    gps = np.bincount(dep, weights=inputs.prior_gp, minlength=nd)
+    ok = used & (gps > 0)
+    if not ok.any():
+        return np.full(inputs.n, consultations_per_gp(inputs))
+    national = (counted[ok].sum() - held[ok].sum()) / gps[ok].sum()
+    a_d = np.full(nd, national)
+    a_d[ok] = (counted[ok] - held[ok]) / gps[ok]
+    spread = DEPARTEMENT_ACTIVITY_SPREAD
+    return np.clip(a_d, national / spread, national * spread)[dep]
+
+
+def prior_consultations(inputs: CalibrationInputs, activity) -> np.ndarray:
+    """Prior supply: known staff held, plus BPE 2021 GPs × the département's activity."""
+    return inputs.held_consultations() + np.asarray(activity, dtype=float) * inputs.prior_gp
 
 
 def departement_folds(departement, k: int, *, seed: int = 2023) -> np.ndarray:
@@ -170,56 +290,94 @@ def departement_folds(departement, k: int, *, seed: int = 2023) -> np.ndarray:
     return fold_of_dep[inv]
 
 
-def _fit(
-    inputs, minutes, a, prior, *, weight=None, penalties, iterations, start=None, callback=None
-):
-    cat = Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
-    dep_codes, dep = np.unique(inputs.departement, return_inverse=True)
-    dep_gp = np.full(len(dep_codes), np.nan)
-    dep_gp[dep] = inputs.departement_gp
+@dataclass(frozen=True)
+class _Setting:
+    """What every supply fit of one calibration shares."""
+
+    a: float
+    penalties: FitWeights
+    bounds: SupplyBounds
+    iterations: int
+    activity_factor: float = 1.0
+
+
+def _fit(inputs, minutes, setting: _Setting, *, weight=None, start=None, callback=None,
+         catchment=None):  # fmt: skip
+    """One bounded supply fit; returns ``(fit, catchment, activity, (low, high))``."""
+    cat = catchment or Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
+    activity = departement_activity(inputs, weight) * setting.activity_factor
+    prior = prior_consultations(inputs, activity)
+    low_gp, high_gp = gp_bounds(inputs, setting.bounds)
+    held = inputs.held_consultations()
+    lower, upper = held + activity * low_gp, held + activity * high_gp
     known = np.isfinite(inputs.known_consultations)
+    if known.any():  # imported supply replaces the estimate (held exactly)
+        prior = np.where(known, inputs.known_consultations, prior)
+        lower = np.where(known, inputs.known_consultations, lower)
+        upper = np.where(known, inputs.known_consultations, upper)
     fit = fit_supply_ratio(
         cat.weights,
         cat.site_demand,
         inputs.apl,
-        prior_consultations=np.where(known, inputs.known_consultations, prior),
-        implausible=(inputs.prior_gp <= 0) & ~inputs.pole,
-        departement=dep,
-        departement_gp=dep_gp,
-        consultations_per_gp=a,
+        prior_consultations=prior,
+        implausible=np.zeros(inputs.n, dtype=bool),
+        departement=np.zeros(inputs.n, dtype=np.int64),
+        departement_gp=np.array([np.nan]),
+        consultations_per_gp=setting.a,
         observation_weight=weight,
-        penalties=penalties,
-        max_iterations=iterations,
+        penalties=setting.penalties,
+        max_iterations=setting.iterations,
         fixed=known,
         start_consultations=start,
         callback=callback,
+        lower_consultations=lower,
+        upper_consultations=upper,
     )
-    return fit, cat
+    return fit, cat, activity, (lower, upper)
 
 
-def _predict(inputs, minutes, a, prior, fold, *, penalties, iterations, callback=None):
-    """APL predicted for each fold of départements by a fit without its APL (``fold`` None:
-    the in-sample APL of one fit)."""
-    if fold is None:
-        fit, _ = _fit(
-            inputs, minutes, a, prior, penalties=penalties, iterations=iterations, callback=callback
-        )
-        return fit.predicted_apl
-    pred = np.full(inputs.n, np.nan)
+@dataclass
+class _HeldOut:
+    apl: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    prior: np.ndarray
+
+
+def _predict(inputs, minutes, setting: _Setting, fold, *, callback=None) -> _HeldOut:
+    """APL predicted for each fold of départements by a fit without its APL, with the
+    range its supply bound allows there and the prior alone's prediction."""
+    n = inputs.n
+    out_apl, low, high, prior = (np.full(n, np.nan) for _ in range(4))
+    cat = Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
     for k in range(int(fold.max()) + 1):
         out = fold == k
-        fit, _ = _fit(
-            inputs,
-            minutes,
-            a,
-            prior,
-            weight=(~out).astype(float),
-            penalties=penalties,
-            iterations=iterations,
-            callback=callback,
-        )
-        pred[out] = fit.predicted_apl[out]
-    return pred
+        fit, _, activity, (lo, hi) = _fit(inputs, minutes, setting, weight=(~out).astype(float),
+                                          callback=callback, catchment=cat)  # fmt: skip
+        s = fit.consultations
+        out_apl[out] = fit.predicted_apl[out]
+        low[out] = cat.accessibility(np.where(out, lo, s))[out]
+        high[out] = cat.accessibility(np.where(out, hi, s))[out]
+        prior[out] = cat.accessibility(prior_consultations(inputs, activity))[out]
+    return _HeldOut(out_apl, low, high, prior)
+
+
+def _search_travel(inputs, pairs, candidates, setting: _Setting, folds: int, *, callback):
+    """The candidate whose APL predicted on held-out départements has the lowest MAE
+    (``folds`` ≤ 1: in-sample MAE), and every candidate's figures."""
+    sfold = departement_folds(inputs.departement, folds) if folds > 1 else None
+    criterion = "held_out" if folds > 1 else "in_sample"
+    best, best_mae, search = candidates[0], np.inf, []
+    for c in candidates:
+        if sfold is None:
+            pred = _fit(inputs, pairs.minutes(c), setting, callback=callback)[0].predicted_apl
+        else:
+            pred = _predict(inputs, pairs.minutes(c), setting, sfold, callback=callback).apl
+        fig = fit_figures(pred, inputs.apl, inputs.pop_standardisee)
+        search.append({"params": c.as_dict(), "criterion": criterion, **fig})
+        if fig["mae"] < best_mae:
+            best, best_mae = c, fig["mae"]
+    return best, search
 
 
 def calibrate(
@@ -227,6 +385,7 @@ def calibrate(
     *,
     candidates: tuple[TravelParameters, ...] = TRAVEL_CANDIDATES,
     penalties: FitWeights = FitWeights(),
+    bounds: SupplyBounds = SupplyBounds(),
     search_iterations: int = 60,
     search_folds: int = 2,
     iterations: int = 400,
@@ -246,6 +405,8 @@ def calibrate(
         Travel parameters of the outer search (one: no search).
     penalties
         Penalty weights of the supply fit.
+    bounds
+        The plausible departure of each commune's GPs from its BPE count.
     search_iterations, iterations
         L-BFGS-B iterations of each search fit and of the final fit.
     search_folds
@@ -281,11 +442,11 @@ def calibrate(
         )
     timings["pairs"] = time.perf_counter() - t0
     a = consultations_per_gp(inputs)
-    prior = prior_consultations(inputs, a)
+    search_setting = _Setting(a, penalties, bounds, search_iterations)
+    setting = _Setting(a, penalties, bounds, iterations)
     n_search = len(candidates) if len(candidates) > 1 and minutes is None else 0
     n_search *= search_folds if search_folds > 1 else 1
-    criterion = "held_out" if search_folds > 1 else "in_sample"
-    total_steps = n_search * search_iterations + iterations * (1 + (folds if folds > 1 else 0))
+    total_steps = n_search * search_iterations + iterations * (2 + (folds if folds > 1 else 0))
     done = [0]
 
     def tick(stage: str) -> Callable[[int], None]:
@@ -296,26 +457,11 @@ def calibrate(
 
         return cb
 
-    search = []
+    search: list[dict] = []
     best = candidates[0]
     if len(candidates) > 1 and pairs is not None and minutes is None:
-        sfold = departement_folds(inputs.departement, search_folds) if search_folds > 1 else None
-        best_mae = np.inf
-        for c in candidates:
-            pred = _predict(
-                inputs,
-                pairs.minutes(c),
-                a,
-                prior,
-                sfold,
-                penalties=penalties,
-                iterations=search_iterations,
-                callback=tick("search"),
-            )
-            fig = fit_figures(pred, inputs.apl, inputs.pop_standardisee)
-            search.append({"params": c.as_dict(), "criterion": criterion, **fig})
-            if fig["mae"] < best_mae:
-                best, best_mae = c, fig["mae"]
+        best, search = _search_travel(inputs, pairs, candidates, search_setting, search_folds,
+                                      callback=tick("search"))  # fmt: skip
     timings["search"] = time.perf_counter() - t0 - timings["pairs"]
     t1 = time.perf_counter()
     if minutes is not None:
@@ -323,45 +469,55 @@ def calibrate(
     else:
         assert pairs is not None  # built above whenever minutes is None
         chosen = pairs.minutes(best)
-    fit, _ = _fit(
-        inputs, chosen, a, prior, penalties=penalties, iterations=iterations, callback=tick("fit")
-    )
+    fit, cat, activity, _ = _fit(inputs, chosen, setting, callback=tick("fit"))
+    under = None
+    if inputs.apl_under65 is not None:
+        under = fit_under65(cat.weights, cat.site_demand, inputs.apl_under65,
+                            consultations=fit.consultations, observed_apl=inputs.apl,
+                            population=inputs.pop_standardisee, consultations_per_gp=a,
+                            max_iterations=iterations,
+                            callback=tick("under 65"))  # fmt: skip
     timings["fit"] = time.perf_counter() - t1
-    heldout = np.full(inputs.n, np.nan)
+    n = inputs.n
+    held = _HeldOut(*(np.full(n, np.nan) for _ in range(4)))
     if folds > 1:
         t2 = time.perf_counter()
-        heldout = _predict(
-            inputs,
-            chosen,
-            a,
-            prior,
-            departement_folds(inputs.departement, folds),
-            penalties=penalties,
-            iterations=iterations,
-            callback=tick("held-out"),
-        )
+        held = _predict(inputs, chosen, setting, departement_folds(inputs.departement, folds),
+                        callback=tick("held-out"))  # fmt: skip
         timings["held_out"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
+    low_gp, high_gp = gp_bounds(inputs, bounds)
     cal = Calibration(
         inputs=inputs,
         params=best if minutes is None else None,
         consultations=fit.consultations,
         predicted_apl=fit.predicted_apl,
         consultations_per_gp=a,
-        heldout_apl=heldout,
+        heldout_apl=held.apl,
         pairs=pairs if minutes is None else None,
+        activity=activity,
+        gp_low=low_gp,
+        gp_high=high_gp,
+        consultations_under65=None if under is None else under.consultations,
+        predicted_apl_under65=None if under is None else under.predicted_apl,
+        heldout_low=held.low,
+        heldout_high=held.high,
+        prior_apl=cat.accessibility(prior_consultations(inputs, activity)),
+        prior_heldout_apl=held.prior,
     )
     cal.travel_provider = travel_provider if minutes is not None else "model"
     cal.figures = calibration_figures(cal)
     cal.figures["search"] = search
     cal.figures["timings_s"] = timings
     cal.figures["iterations"] = fit.iterations
+    cal.figures["bounds"] = {k: float(v) for k, v in bounds.__dict__.items()}
     return cal
 
 
 def calibration_figures(cal: Calibration) -> dict:
-    """In-sample, held-out and département-total figures of a calibration."""
+    """In-sample, held-out, prior-only, coverage, plausibility and département figures."""
     inp = cal.inputs
+    pop = inp.pop_standardisee
     figs: dict = {
         "year": inp.year,
         "n_communes": inp.n,
@@ -369,13 +525,32 @@ def calibration_figures(cal: Calibration) -> dict:
         "travel": cal.params.as_dict()
         if cal.params is not None
         else {"provider": cal.travel_provider},
-        "in_sample": fit_figures(cal.predicted_apl, inp.apl, inp.pop_standardisee),
+        "in_sample": fit_figures(cal.predicted_apl, inp.apl, pop),
     }
+    if cal.prior_apl is not None:
+        figs["prior_only"] = fit_figures(cal.prior_apl, inp.apl, pop)
     ho = np.isfinite(cal.heldout_apl)
     if ho.any():
-        figs["held_out"] = fit_figures(cal.heldout_apl, inp.apl, inp.pop_standardisee, mask=ho)
+        figs["held_out"] = fit_figures(cal.heldout_apl, inp.apl, pop, mask=ho)
+        if cal.prior_heldout_apl is not None:
+            figs["prior_only_held_out"] = fit_figures(cal.prior_heldout_apl, inp.apl, pop,
+                                                      mask=ho)  # fmt: skip
+        if cal.heldout_low is not None and cal.heldout_high is not None:
+            inside = (inp.apl[ho] >= cal.heldout_low[ho] - 1e-9) & (
+                inp.apl[ho] <= cal.heldout_high[ho] + 1e-9
+            )
+            figs["coverage_held_out"] = {
+                "share": float(inside.mean()),
+                "share_pop": float((inside * pop[ho]).sum() / pop[ho].sum()),
+                "median_width": float(np.median(cal.heldout_high[ho] - cal.heldout_low[ho])),
+                "n": int(ho.sum()),
+            }
+    if cal.predicted_apl_under65 is not None and inp.apl_under65 is not None:
+        figs["in_sample_under65"] = fit_figures(cal.predicted_apl_under65, inp.apl_under65, pop)
+        figs["gp65_total"] = float(np.nansum(cal.gp65_estimate))
+    gps = cal.gp_estimate
     codes, dep = np.unique(inp.departement, return_inverse=True)
-    est = np.bincount(dep, weights=cal.gp_estimate, minlength=len(codes))
+    est = np.bincount(dep, weights=gps, minlength=len(codes))
     ref = np.full(len(codes), np.nan)
     ref[dep] = inp.departement_gp
     ok = np.isfinite(ref) & (ref > 0)
@@ -387,9 +562,32 @@ def calibration_figures(cal: Calibration) -> dict:
         "max_abs_relative_deviation": float(np.max(np.abs(rel))) if ok.any() else float("nan"),
         "worst": str(codes[ok][np.argmax(np.abs(rel))]) if ok.any() else "",
     }
-    implaus = (inp.prior_gp <= 0) & ~inp.pole
-    figs["gp_total"] = float(cal.gp_estimate.sum())
-    figs["gp_share_where_none_in_2017_outside_poles"] = float(
-        cal.gp_estimate[implaus].sum() / max(cal.gp_estimate.sum(), 1e-12)
-    )
+    figs["gp_total"] = float(gps.sum())
+    figs["plausibility"] = plausibility_figures(inp, gps)
     return figs
+
+
+def plausibility_figures(inputs: CalibrationInputs, gps) -> dict:
+    """Where the modelled GPs sit against the real ones (issue targets: no invented doctors).
+
+    ``share_where_none``: share of the modelled GPs in communes with no GP in BPE 2021 and
+    no known staff; ``small_over_bpe_plus_2``: communes under 1,000 inhabitants holding
+    more than their BPE count + 2; ``max_per_1000_under_2000``: the largest GPs per 1,000
+    inhabitants among communes under 2,000 inhabitants (with its commune).
+    """
+    g = np.asarray(gps, dtype=float)
+    none = (inputs.prior_gp <= 0) & (inputs.held_gp() <= 0)
+    small = inputs.pop_totale < 1000
+    under = np.flatnonzero((inputs.pop_totale < 2000) & (inputs.pop_totale > 0))
+    dens = g[under] / inputs.pop_totale[under] * 1000
+    k = under[np.argmax(dens)] if len(under) else 0
+    return {
+        "share_where_none": float(g[none].sum() / max(g.sum(), 1e-12)),
+        "gp_where_none": float(g[none].sum()),
+        "small_over_bpe_plus_2": int(np.sum(small & (g > inputs.prior_gp + 2 + 1e-6))),
+        "max_per_1000_under_2000": float(dens.max()) if len(under) else 0.0,
+        "max_per_1000_under_2000_commune": str(inputs.codes[k]),
+        "max_per_1000_under_2000_bpe_per_1000": float(
+            inputs.prior_gp[k] / max(inputs.pop_totale[k], 1) * 1000
+        ),
+    }

@@ -1,8 +1,11 @@
 """Ensemble of independent national calibrations, run in parallel through Dask.
 
-Each member is a full supply fit at its own travel parameters (the chosen ones with every
-speed scaled by a factor) or with one fold of départements left out of the fit; the spread
-of the members' supply gives every scenario delta a range (P10–P90). Members are
+Each member is a full supply fit carrying one stated uncertainty of the model: travel
+(every speed scaled by 0.85 or 1.15) or the consultations per GP (the département activity
+scaled by 0.9 or 1.1, which moves each commune's supply bounds with it); the supply stays
+within its bounds in every member. The spread of the members' supply gives every scenario
+delta a range (P10–P90), and sites of unknown staff draw their own quantile of the known
+centres in each member (:mod:`proxisante.model.site_estimate`). Members are
 independent, so they run as tasks of a ``dask.distributed`` cluster: a
 ``LocalCluster`` by default, or an existing scheduler (``--scheduler ADDRESS``).
 """
@@ -17,10 +20,10 @@ import numpy as np
 from proxisante.errors import InputError
 from proxisante.model.calibrate import (
     Calibration,
+    SupplyBounds,
     _fit,
+    _Setting,
     consultations_per_gp,
-    departement_folds,
-    prior_consultations,
 )
 from proxisante.model.fit import FitWeights
 from proxisante.model.inputs import CalibrationInputs
@@ -28,12 +31,13 @@ from proxisante.model.travel import CommunePairs, TravelParameters, commune_pair
 
 __all__ = ["DEFAULT_MEMBERS", "ensemble_specs", "fit_member", "run_ensemble"]
 
-#: Default members: speeds −15 % and +15 %, and two folds of départements left out.
+#: Default members: speeds −15 % and +15 %, consultations per GP −10 % and +10 % (activity
+#: per GP varies by about 10 % within a département's range of practices; DREES).
 DEFAULT_MEMBERS: tuple[dict, ...] = (
     {"kind": "travel", "speed_factor": 0.85},
     {"kind": "travel", "speed_factor": 1.15},
-    {"kind": "fold", "fold": 0, "folds": 2},
-    {"kind": "fold", "fold": 1, "folds": 2},
+    {"kind": "activity", "activity_factor": 0.9},
+    {"kind": "activity", "activity_factor": 1.1},
 )
 
 
@@ -51,6 +55,7 @@ def fit_member(
     spec: dict,
     *,
     penalties: FitWeights = FitWeights(),
+    bounds: SupplyBounds = SupplyBounds(),
     iterations: int = 200,
     pairs: CommunePairs | None = None,
     start_consultations: np.ndarray | None = None,
@@ -59,9 +64,7 @@ def fit_member(
 
     ``pairs`` (the central calibration's candidate pairs) are reused when they cover the
     member's speeds, else computed. ``start_consultations`` (the central fit's supply)
-    warm-starts a member at other travel parameters; a member that leaves départements
-    out starts from the prior, so that its left-out départements keep no trace of their
-    own APL through the start.
+    warm-starts the member.
     """
     t = spec["travel"]
     params = TravelParameters(tuple(t["speed_kmh"]), t["detour_factor"], t["terminal_minutes"])
@@ -69,24 +72,9 @@ def fit_member(
         pairs = commune_pairs(
             inputs.codes, inputs.lat, inputs.lon, inputs.speed_class, max_km=params.reach_km()
         )
-    a = consultations_per_gp(inputs)
-    prior = prior_consultations(inputs, a)
-    weight = None
-    start = start_consultations
-    if spec.get("kind") == "fold":
-        fold = departement_folds(inputs.departement, int(spec["folds"]))
-        weight = (fold != int(spec["fold"])).astype(float)
-        start = None
-    fit, _ = _fit(
-        inputs,
-        pairs.minutes(params),
-        a,
-        prior,
-        weight=weight,
-        penalties=penalties,
-        iterations=iterations,
-        start=start,
-    )
+    setting = _Setting(consultations_per_gp(inputs), penalties, bounds, iterations,
+                       activity_factor=float(spec.get("activity_factor", 1.0)))  # fmt: skip
+    fit, *_ = _fit(inputs, pairs.minutes(params), setting, start=start_consultations)
     return fit.consultations
 
 

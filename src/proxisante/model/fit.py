@@ -6,12 +6,14 @@ ratio of commune ``j`` (consultations per standardised inhabitant of its catchme
 ``D_j = Σ_k f(t_kj) Pstd_k``). The supply is recovered as ``S_j = x_j D_j`` from the bounded,
 penalised least-squares problem
 
-    min_x≥0  ½ Σ_i w_i (F x − y)_i²                           (fit to the official APL y)
+    min_{lo ≤ x D ≤ hi}  ½ Σ_i w_i (F x − y)_i²               (fit to the official APL y)
             + ½ μ Σ_j ((x_j − x⁰_j) D_j / a)²                 (prior: GPs where they practised)
             + λ Σ_j [j implausible] x_j D_j / a                (supply where no GP practised)
             + ½ ρ Σ_d ((Σ_{j∈d} x_j D_j − a N_d) / (a N_d))²   (département GP totals)
 
-with ``a`` the consultations counted per GP, ``x⁰`` the prior supply ratios, ``N_d`` the
+with per-commune bounds ``lo``/``hi`` on the supply (the plausible departure from the real
+doctors of the commune, :class:`proxisante.model.calibrate.SupplyBounds`; 0 and none by
+default), ``a`` the consultations counted per GP, ``x⁰`` the prior supply ratios, ``N_d`` the
 GP headcount of département ``d``; the prior and the plausibility terms are in GP units,
 so ``μ`` and ``λ`` read as "cost of one GP away from the prior".
 
@@ -43,7 +45,15 @@ from threadpoolctl import threadpool_limits
 
 from proxisante.errors import InputError
 
-__all__ = ["FIT_TOLERANCE", "FitWeights", "SupplyFit", "fit_figures", "fit_supply_ratio"]
+__all__ = [
+    "FIT_TOLERANCE",
+    "UNDER65_PRIOR_PER_GP2",
+    "FitWeights",
+    "SupplyFit",
+    "fit_figures",
+    "fit_supply_ratio",
+    "fit_under65",
+]
 
 #: Stopping rule of the supply fit: L-BFGS-B stops when an iteration lowers the objective
 #: by less than this share of its value. On the national APL 2023 fit with ρ = 1 it stopped
@@ -51,6 +61,13 @@ __all__ = ["FIT_TOLERANCE", "FitWeights", "SupplyFit", "fit_figures", "fit_suppl
 #: the stiffer ρ = 3,000 the iteration cap binds first (200 iterations: r 0.893, MAE
 #: 0.393; 400: r 0.895, MAE 0.389) (docs/calibration.md).
 FIT_TOLERANCE = 1e-6
+#: ``μ`` of the under-65 fit (:func:`fit_under65`), per squared GP. Chosen on held-out
+#: figures (bundled APL 2023 model, the under-65 APL of half the départements hidden):
+#: μ = 0.001 / 0.1 / 1 / 10 gave held-out r 0.747 / 0.765 / 0.768 / 0.766 (MAE 0.609 /
+#: 0.584 / 0.580 / 0.582; the national share alone: 0.764 / 0.584); at 0.001 the fit put
+#: no GP of 65+ in 60 % of the communes with a GP and only GPs of 65+ in 6 %, at 1 the
+#: commune shares spread from 0 to 30 % (5th–95th percentiles) around a median of 11 %.
+UNDER65_PRIOR_PER_GP2 = 1.0
 
 
 @dataclass(frozen=True)
@@ -65,16 +82,17 @@ class FitWeights:
         ``λ``: cost of one GP placed in a commune where none practised (prior 0 and
         not a pôle).
     departement_total
-        ``ρ``: cost of a squared relative deviation of a département's GP total. 3,000 is
-        the smallest of 1, 100, 1,000, 3,000 and 10,000 that keeps every département
-        within ±10 % of its INSEE 2024 count on the national APL 2023 fit (1: 64 of 100;
-        1,000: 95; 3,000: 100), at an in-sample r 0.006 lower than ρ = 1 and a better
-        held-out r and MAE (docs/calibration.md).
+        ``ρ``: cost of a squared relative deviation of a département's GP total.
+
+    The national calibration bounds each commune's supply near its BPE 2021 count
+    (:class:`proxisante.model.calibrate.SupplyBounds`), which replaces ``λ`` and ``ρ``
+    (0 by default): a commune with no GP gets none unless a practice is plausible there,
+    and each département's total stays within the bounds of its communes.
     """
 
     prior_per_gp2: float = 1e-3
-    implausible_per_gp: float = 0.02
-    departement_total: float = 3000.0
+    implausible_per_gp: float = 0.0
+    departement_total: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -239,6 +257,54 @@ def fit_supply_ratio(
         )
     x = res.x / c
     return SupplyFit(ratio=x, consultations=x * d, predicted_apl=f @ x, iterations=int(res.nit))
+
+
+def fit_under65(
+    weights: sp.csr_array,
+    site_demand: np.ndarray,
+    observed_apl_under65: np.ndarray,
+    *,
+    consultations: np.ndarray,
+    observed_apl: np.ndarray,
+    population: np.ndarray,
+    consultations_per_gp: float,
+    prior_per_gp2: float | None = None,
+    max_iterations: int = 400,
+    callback: Callable[[int], None] | None = None,
+) -> SupplyFit:
+    """Supply of the GPs under 65 within a fitted total supply (the DREES ``moins65`` APL).
+
+    DREES publishes the APL counting only the GPs under 65 (``apl_generalistes_moins65``):
+    the same engine on the supply of those GPs. Given the total supply ``S`` fitted to the
+    APL, the under-65 supply ``S⁶⁵`` is fitted to the under-65 APL with
+    ``0 ≤ S⁶⁵_j ≤ S_j`` in every commune, its prior being ``S`` times the national share of
+    under-65 supply (``Σ APL⁶⁵ Pstd ÷ Σ APL Pstd``, exact for a 2SFCA). ``S − S⁶⁵`` is the
+    supply of GPs aged 65 and over (« estimé »). ``prior_per_gp2`` (default
+    :data:`UNDER65_PRIOR_PER_GP2`) is the cost of a squared GP away from that prior.
+    """
+    mu = UNDER65_PRIOR_PER_GP2 if prior_per_gp2 is None else float(prior_per_gp2)
+    y65 = np.asarray(observed_apl_under65, dtype=float)
+    p = np.asarray(population, dtype=float)
+    ok = np.isfinite(y65)
+    share = float((y65[ok] * p[ok]).sum() / max((observed_apl[ok] * p[ok]).sum(), 1e-12))
+    s = np.asarray(consultations, dtype=float)
+    n = len(s)
+    return fit_supply_ratio(
+        weights,
+        site_demand,
+        np.where(ok, y65, 0.0),
+        prior_consultations=min(share, 1.0) * s,
+        implausible=np.zeros(n, dtype=bool),
+        departement=np.zeros(n, dtype=np.int64),
+        departement_gp=np.array([np.nan]),
+        consultations_per_gp=consultations_per_gp,
+        observation_weight=ok.astype(float),
+        penalties=FitWeights(mu, 0.0, 0.0),
+        max_iterations=max_iterations,
+        callback=callback,
+        lower_consultations=np.zeros(n),
+        upper_consultations=s,
+    )
 
 
 def fit_figures(predicted, observed, population, *, mask=None) -> dict[str, float]:

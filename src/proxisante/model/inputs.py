@@ -27,7 +27,15 @@ INPUT_SOURCES: dict[str, str] = {
     "urban_class": (
         "INSEE, table d'appartenance géographique des communes, COG 2022 (TUU2017, CATEAAV2020)"
     ),
-    "prior": "INSEE, Base permanente des équipements 2017, D201 (libéral GPs per commune)",
+    "prior": (
+        "INSEE, Base permanente des équipements 2021, D201 (libéral GPs per commune; "
+        "arrondissements of Paris, Lyon and Marseille; merged communes summed)"
+    ),
+    "centres_de_sante": "INSEE, Base permanente des équipements 2021, D108 (centres de santé)",
+    "known_staff": (
+        "published or imported GP staff of the offer's sites (every operator), held at "
+        "their commune"
+    ),
     "departement_totals": (
         "INSEE, Statistiques locales, médecins généralistes par département, BPE 2024"
     ),
@@ -55,12 +63,21 @@ class CalibrationInputs:
     pole
         True for communes of a pôle (CATEAAV2020 11, 12, 13).
     prior_gp
-        Libéral GPs in 2017 (BPE), Lyon and Marseille spread over their arrondissements
-        by standardised population.
+        Libéral GPs of the commune in INSEE BPE 2021 (D201; 0 where the BPE lists none).
     departement_gp
         GP headcount 2024 of each commune's département (INSEE BPE 2024), NaN if unknown.
     known_consultations
         Imported supply (consultations per year) replacing the estimate, NaN elsewhere.
+    staff_consultations, staff_gp
+        Salaried GPs the BPE does not count but DREES does: the published or imported GP
+        staff of the offer's sites in the commune (consultations per year and FTE), held
+        there as known supply; 0 where the offer states none.
+    centres_de_sante
+        Centres de santé in the commune (INSEE BPE 2021, D108): where salaried GPs of
+        unknown staff may practise.
+    apl_under65
+        Official APL counting GPs under 65 only (``apl_generalistes_moins65``), NaN if not
+        published.
     """
 
     year: int
@@ -76,6 +93,18 @@ class CalibrationInputs:
     prior_gp: np.ndarray
     departement_gp: np.ndarray
     known_consultations: np.ndarray
+    staff_consultations: np.ndarray | None = None
+    staff_gp: np.ndarray | None = None
+    centres_de_sante: np.ndarray | None = None
+    apl_under65: np.ndarray | None = None
+
+    def held_consultations(self) -> np.ndarray:
+        """Known staff held at its commune (consultations per year; 0 where none)."""
+        return np.zeros(self.n) if self.staff_consultations is None else self.staff_consultations
+
+    def held_gp(self) -> np.ndarray:
+        """Known staff held at its commune (GP FTE; 0 where none)."""
+        return np.zeros(self.n) if self.staff_gp is None else self.staff_gp
 
     @property
     def n(self) -> int:
@@ -115,8 +144,9 @@ class CalibrationInputs:
 
 def load_inputs(year: int = 2023) -> CalibrationInputs:
     """Assemble the bundled inputs of a national calibration for APL millésime ``year``."""
-    from proxisante.offer import load_bpe2017_gp_counts
+    from proxisante.offer import load_default_offer, site_supply
     from proxisante.territory import (
+        bpe2021_counts,
         load_communes,
         load_departement_indicators,
         load_membership,
@@ -151,24 +181,19 @@ def load_inputs(year: int = 2023) -> CalibrationInputs:
     tuu = m["tuu"].fillna(0).to_numpy()
     cat = m["cat"].fillna(30).to_numpy()
 
-    bpe = load_bpe2017_gp_counts()
-    counts = bpe.groupby("code_insee")["gp_liberal_count_2017"].sum()
-    prior = counts.reindex(df["code_insee"]).fillna(0).to_numpy(dtype=float).copy()
+    codes = df["code_insee"].to_numpy(dtype=str)
+    prior = bpe2021_counts("gp", codes).fillna(0.0).to_numpy(dtype=float)
+    centres = bpe2021_counts("centre_de_sante", codes).fillna(0.0).to_numpy(dtype=float)
     pop = df["pop_standardisee"].to_numpy(dtype=float)
-    for city, prefix in (("69123", "6938"), ("13055", "132"), ("75056", "751")):
-        if city in counts.index:
-            arm = (
-                df["code_insee"].str.startswith(prefix).to_numpy()
-                & (df["type"] == "ARM").to_numpy()
-            )
-            prior[arm] += counts[city] * pop[arm] / pop[arm].sum()
-
+    staff = site_supply(load_default_offer(), profession="gp").groupby("commune")
+    staff_cons = staff["consultations"].sum().reindex(codes).fillna(0.0).to_numpy(dtype=float)
+    staff_fte = staff["fte"].sum().reindex(codes).fillna(0.0).to_numpy(dtype=float)
     dep = load_departement_indicators().set_index("departement")["gp_count_2024"]
     departement = df["departement"].to_numpy(dtype=str)
     dep_gp = dep.reindex(departement).to_numpy(dtype=float)
     return CalibrationInputs(
         year=int(year),
-        codes=df["code_insee"].to_numpy(dtype=str),
+        codes=codes,
         lat=df["lat"].to_numpy(dtype=float),
         lon=df["lon"].to_numpy(dtype=float),
         departement=departement,
@@ -180,6 +205,10 @@ def load_inputs(year: int = 2023) -> CalibrationInputs:
         prior_gp=prior,
         departement_gp=dep_gp,
         known_consultations=np.full(len(df), np.nan),
+        staff_consultations=staff_cons,
+        staff_gp=staff_fte,
+        centres_de_sante=centres,
+        apl_under65=df["apl_generalistes_moins65"].to_numpy(dtype=float),
     )
 
 

@@ -1,8 +1,9 @@
 """« Qualité du modèle »: how well the calibrated model fits around a territory.
 
 Data for the territory report's short note: the model's national fit figures (in-sample
-and held out by département) and the residuals (model APL − official APL) of the
-territory's communes and of the communes within 20 minutes of them (calibrated travel).
+and held out by département) and the residuals (official APL − model APL: official = model
++ residual) of the territory's communes and of the communes within 20 minutes of them
+(calibrated travel).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
     dict
         ``model_id``, ``year``, ``in_sample`` and ``held_out`` (national figures:
         ``r``, ``mae``, ``mae_pop``, ``same_side_2_5``, ``same_side_4``, ``n``),
-        ``surroundings`` (``n_communes``, ``mae``, ``mean_residual``: model − official APL,
+        ``surroundings`` (``n_communes``, ``mae``, ``mean_residual``: official − model APL,
         consultations per standardised inhabitant, over the territory and the communes
         within 20 minutes), ``largest_residuals`` (up to ``top`` rows ``code_insee``,
         ``apl_official``, ``apl_model``, ``residual``), ``residuals`` (the same row for every
@@ -77,7 +78,7 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
     around = np.union1d(idx, np.unique(reach.tocoo().row))
     model_apl = base.model_apl
     assert model_apl is not None  # a calibrated baseline always carries the model's APL
-    resid = model_apl[around] - base.baseline_apl[around]
+    resid = base.baseline_apl[around] - model_apl[around]
     order = np.argsort(-np.abs(resid))[:top]
     figs = model.metadata["figures"]
     inside = np.isin(around, idx)
@@ -87,7 +88,7 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
             "code_insee": str(base.codes[around[k]]),
             "apl_official": float(base.baseline_apl[around[k]]),
             "apl_model": float(model_apl[around[k]]),
-            "residual": float(resid[k]),
+            "residual": float(resid[k]),  # official = model + residual
         }
 
     return {

@@ -21,6 +21,7 @@ from proxisante.needs.home_care import (
     home_care_access,
 )
 from proxisante.needs.layer import Indicator, NeedsComparison, commune_needs, compare_territory
+from proxisante.professions import PROFESSIONS
 
 __all__ = [
     "ESTIMATE_SENTENCE_FR",
@@ -35,22 +36,27 @@ __all__ = [
     "territory_needs",
 ]
 
+#: The nurses of the home-care measures (the registry's profession).
+NURSE = PROFESSIONS["nurse"]
+
 #: The one sentence every French output prints next to these figures.
 ESTIMATE_SENTENCE_FR = (
     "Estimations : la population par âge de chaque commune est estimée (sauf import INSEE) à "
     "partir du rapport population standardisée / population totale de la DREES (APL) et des "
     "parts de 75 ans ou plus et de moins de 15 ans publiées par bassin de vie (INSEE 2022) ; "
     "les communes sont rattachées aux bassins de vie 2022 par leur bassin 2012 ou le centre le "
-    "plus proche ; les infirmiers libéraux par commune sont estimés (densité du bassin de vie "
-    "2024 calée sur le nombre départemental 2024, sauf import RPPS) ; l'accès compte l'offre "
+    f"plus proche ; les {NURSE.plural_fr} libéraux par commune sont ceux de la BPE 2021 (INSEE) "
+    "calés sur le nombre départemental 2024 (sauf import RPPS) ; l'accès compte l'offre "
     "à moins de {cutoff:.0f} minutes (temps de trajet estimés) pour 1 000 habitants de 75 ans "
     "ou plus ; seuil « sous-doté » : hypothèse de moins de la moitié de la référence nationale."
 )
 
 _NURSE_IND = Indicator(
-    "nurse_access", "Infirmiers libéraux accessibles pour 1 000 habitants de 75 ans ou plus",
+    "nurse_access",
+    f"{NURSE.plural_fr.capitalize()} libéraux accessibles pour 1 000 habitants de 75 ans ou plus",
     "pour 1 000 hab. de 75 ans ou plus", "commune (estimé)",
-    "CartoSanté 2024 et INSEE BPE 2024 (infirmiers), estimation proxisante", 2024, "", 1,
+    f"INSEE BPE 2021 ({NURSE.plural_fr} par commune) calée sur INSEE 2024 (effectif "
+    "départemental), estimation proxisante", 2024, "", 1,
 )  # fmt: skip
 _PLACE_INDS = {
     "ssiad": Indicator(
@@ -100,18 +106,24 @@ class NeedsData:
 
 def nurse_supply(departements: pd.DataFrame, needs: pd.DataFrame, population: pd.Series,
                  staff: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
-    """Nurses per commune: the estimate, replaced by imported staff where there is some.
+    """Nurses per commune: the INSEE BPE 2021 commune counts scaled to the département counts
+    of 2024 (bassin densities where a département's communes lack a BPE count), replaced by
+    imported staff where there is some.
 
     Imported nurse rows (``staff`` rows of profession ``nurse`` written by an import, i.e.
     with an ``import_id``) replace the estimate in every département they cover: a partial
     RPPS extract (one région) leaves the other départements estimated. Basis
     ``rpps_import`` marks them.
     """
+    from proxisante.territory import load_bpe2021_counts
+
     n = needs.set_index("code_insee")
+    bpe = load_bpe2021_counts().set_index("code_insee")[NURSE.code].astype(float)
     est = estimate_nurse_supply(
         population, n["departement"].reindex(population.index),
         n["nurse_density"].reindex(population.index),
         departements.set_index("departement")["nurse_count_2024"],
+        observed=bpe.reindex(population.index),
     )  # fmt: skip
     if staff is None or staff.empty:
         return est

@@ -124,8 +124,10 @@ def estimate_nurse_supply(
     departement: pd.Series,
     density_per_10k: pd.Series,
     departement_counts: pd.Series,
+    observed: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Libéral nurses per commune, estimated from bassin densities and département counts.
+    """Libéral nurses per commune: the commune counts of the BPE 2021 where known, else bassin
+    densities, scaled to the département counts.
 
     Parameters
     ----------
@@ -138,13 +140,19 @@ def estimate_nurse_supply(
         when unknown), same index.
     departement_counts
         Nurses per département (index département code).
+    observed
+        Libéral nurses counted per commune (INSEE BPE 2021 headcount, same index; NaN for
+        a commune it does not list): in a département where every commune has a count
+        and some are positive, the commune shares of the département count are these
+        counts' shares (basis ``bpe2021_x_departement_count``: the observed 2021
+        distribution brought to the département's 2024 total).
 
     Returns
     -------
     pandas.DataFrame
         Index INSEE code; ``nurses`` (estimated headcount, fractional) and ``basis``
-        (``bv_density_x_departement_count``, ``departement_count_by_population`` or
-        ``no_departement_count``).
+        (``bpe2021_x_departement_count``, ``bv_density_x_departement_count``,
+        ``departement_count_by_population`` or ``no_departement_count``).
 
     Examples
     --------
@@ -162,12 +170,19 @@ def estimate_nurse_supply(
     has_dens = by_dep.groupby("dep")["raw"].transform(lambda s: s.notna().all())
     # a département with any missing density is spread by population (one rule per département)
     share_base = np.where(has_dens, raw.fillna(0.0), pop)
+    basis = np.where(has_dens, "bv_density_x_departement_count",
+                     "departement_count_by_population")  # fmt: skip
+    if observed is not None:
+        seen = observed.reindex(pop.index).astype(float)
+        by_dep["seen"] = seen
+        usable = (by_dep.groupby("dep")["seen"].transform(lambda s: s.notna().all())
+                  & (by_dep.groupby("dep")["seen"].transform("sum") > 0))  # fmt: skip
+        share_base = np.where(usable, seen.fillna(0.0), share_base)
+        basis = np.where(usable, "bpe2021_x_departement_count", basis)
     by_dep["base"] = share_base
     total = by_dep.groupby("dep")["base"].transform("sum")
     count = dep.map(departement_counts).astype(float)
     nurses = np.where(total > 0, count * by_dep["base"] / total, 0.0)
-    basis = np.where(has_dens, "bv_density_x_departement_count",
-                     "departement_count_by_population")  # fmt: skip
     basis = np.where(count.isna(), "no_departement_count", basis)
     nurses = np.where(count.isna(), np.nan, nurses)
     return pd.DataFrame({"nurses": nurses, "basis": basis}, index=pop.index)

@@ -32,6 +32,7 @@ from proxisante.plan.optimise import (
     greedy,
     solve_milp,
 )
+from proxisante.sources import sources_frame
 
 __all__ = [
     "OBJECTIVE_UNITS_FR",
@@ -45,6 +46,7 @@ __all__ = [
     "mean_label",
     "range_notes",
     "sensitivity_note",
+    "sources_table",
     "threshold_fr",
     "write_xlsx",
 ]
@@ -289,19 +291,23 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         notes.append(f"Budget net annuel : {inst.budget_basis_fr}")
     notes.append("Contrainte limitante par année : " + " ; ".join(
         f"{y} : {b}" for y, b in zip(inst.years, binds, strict=True)) + ".")  # fmt: skip
+    from proxisante.plan.compare import served_communes, versus_no_cog
+
+    return CogPlan(inst, sol, g, objective, summary, detail, sources_table(inst), communes,
+                   notes, ssiad_text, versus=versus_no_cog(inst, sol),
+                   served=served_communes(inst, sol))  # fmt: skip
+
+
+def sources_table(inst: PlanInstance) -> pd.DataFrame:
+    """The « Sources et hypothèses » table: the budget, every assumption, the world's rows."""
     table = inst.assumptions.table(professions=tuple(inst.professions))
     budget_row = pd.DataFrame([{
         "hypothèse": "budget net annuel du plan", "valeur": float(inst.budget_eur[0]),
         "unité": "€/an", "statut": "hypothèse" if inst.budget_basis_fr else "valeur utilisateur",
         "source": inst.budget_basis_fr or "fourni par l'utilisateur (--budget)",
     }])  # fmt: skip
-    table = pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
-                      ignore_index=True).fillna({"fourchette": ""})  # fmt: skip
-    from proxisante.plan.compare import served_communes, versus_no_cog
-
-    return CogPlan(inst, sol, g, objective, summary, detail, table, communes, notes,
-                   ssiad_text, versus=versus_no_cog(inst, sol),
-                   served=served_communes(inst, sol))  # fmt: skip
+    return pd.concat([budget_row, table, pd.DataFrame(inst.sources, columns=table.columns)],
+                     ignore_index=True).fillna({"fourchette": ""})  # fmt: skip
 
 
 def range_notes(inst: PlanInstance, sol: PlanSolution, w: np.ndarray) -> list[str]:
@@ -445,6 +451,27 @@ def budget_scenarios(
     return pd.DataFrame(cols)
 
 
+def _rounded(value: object, digits: int) -> object:
+    """A float of a sheet rounded to ``digits`` (whole euros and inhabitants, 3 decimals
+    otherwise); anything else unchanged."""
+    if isinstance(value, float) and value == value and not isinstance(value, bool):
+        return round(value, digits) + 0.0 if digits else float(round(value))
+    return value
+
+
+def plan_sources() -> list:
+    """The datasets a plan uses (the workbook's « Sources » sheet)."""
+    from proxisante.sources import (
+        COMMUNES_SOURCE,
+        FINESS_SOURCE,
+        MEMBERSHIP_SOURCE,
+        ZONING_SOURCE,
+        apl_source,
+    )
+
+    return [apl_source(2023), ZONING_SOURCE, FINESS_SOURCE, MEMBERSHIP_SOURCE, COMMUNES_SOURCE]
+
+
 def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None = None, *,
                option: str = "--out") -> Path:  # fmt: skip
     """French workbook: synthèse, one sheet per year (where and who), communes, scenarios,
@@ -468,8 +495,10 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
         sheet.append(list(df.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in df.itertuples(index=False):
-            sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+        digits = [0 if "(€)" in str(c) or "habitants" in str(c) else 3 for c in df.columns]
+        for row in df.itertuples(index=False):  # rounded for people (no 2.061346867785548)
+            sheet.append([_rounded(v.item() if hasattr(v, "item") else v, d)
+                          for v, d in zip(row, digits, strict=True)])  # fmt: skip
         for col in sheet.columns:
             width = max(len(str(c.value or "")) for c in col)
             sheet.column_dimensions[col[0].column_letter].width = min(max(width + 2, 10), 60)
@@ -493,6 +522,7 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
     if not plan.sensitivity.empty:
         put(wb.create_sheet("Sensibilité"), plan.sensitivity)
     put(wb.create_sheet("Sources et hypothèses"), plan.assumptions)
+    put(wb.create_sheet("Sources"), sources_frame(plan_sources()))
     notes = wb.create_sheet("Notes")
     notes.append(["note"])
     notes["A1"].font = Font(bold=True)

@@ -320,70 +320,112 @@ def build_instance(
     j = ctx.index_of(cand["commune"])
     blocks: list[ProfessionBlock] = []
     lost_by_site = np.zeros(len(cand))
-    replace = np.zeros((len(professions), len(cand), len(years)))
+    replace_fte = np.zeros((len(professions), len(cand), len(years)))
+    no_cog_sources: list[dict] = []
     for p in professions:
-        world = ctx if p == "gp" else _other_professions_world(ctx)
-        catchment, scale = world.catchment, PER_100K
-        no_cog = None
-        unit, th_source = "ETP pour 100 000 habitants standardisés", "paramètre utilisateur"
-        unit_en = "FTE per 100,000 standardised inhabitants"
-        if p == "gp":
-            scale, unit, unit_en = a.gp_consultations_per_fte, "APL", "APL"
-            th_source = "paramètre utilisateur" if p in thresholds else "débat public, zonage ARS"
-            today = ctx.baseline_apl
-            no_cog, no_cog_sources = gp_no_cog_world(ctx, rows, years, a)
-        elif (supply_fte or {}).get(p) is None and p == "nurse" and p not in thresholds:
-            # 75+ home-care access of the needs layer: nurses within 20 min per 1,000 aged 75+
-            catchment, today, th, th_source = _home_care_measure(world)
-            thresholds[p] = th
-            scale, unit, unit_en = 1000.0, HOME_CARE_UNIT_FR, HOME_CARE_UNIT
-        else:
-            supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
-            today = catchment.accessibility(supply) * PER_100K
-        # a hire works at a salaried GP's activity; published FTE convert at the DREES 5,400
-        hire = a.salaried_gp_consultations_per_fte if p == "gp" else scale
-        eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * hire)[rows, :])
-        members = tuple(
-            sp.csc_array(sp.csr_array(m.catchment.per_unit_effect(j) * hire)[rows, :])
-            for m in (ctx.members if p == "gp" else ())
+        block, site_lost, extra_sources = _profession_block(
+            p, ctx, rows, j, years, a, offer=offer, operator=operator, thresholds=thresholds,
+            supply_fte=supply_fte, estimated=estimated, cand=cand,
         )  # fmt: skip
-        loss, lost_fte, basis, per_site = _freeze(
-            offer, ctx, rows, years, a, p, operator, scale, catchment,
-            estimated=estimated if p == "gp" else None,
-        )  # fmt: skip
-        site_lost = per_site.reindex(cand["candidate_id"]).fillna(0.0).to_numpy(dtype=float)
+        no_cog_sources += extra_sources
         lost_by_site += site_lost[:, -1]
         if replace_departures:  # nearest whole steps, at the operator's own open centres
             step = a.fte_step
-            replace[len(blocks)] = np.floor(site_lost / step + 0.5) * step
-            replace[len(blocks), ~cand["existing"].to_numpy(dtype=bool)] = 0.0
-        extra = {} if no_cog is None else {
-            "baseline_range": (no_cog.access_low - loss, no_cog.access_high - loss),
-            "zoning_baseline": no_cog.zoning - loss,
-            "zoning_range": (no_cog.zoning_low - loss, no_cog.zoning_high - loss),
-            "anchor": no_cog.anchor, "no_cog": no_cog,
-        }  # fmt: skip
-        start = today[rows][:, None] if no_cog is None else no_cog.access
-        blocks.append(ProfessionBlock(
-            profession=p, effect_per_fte=eff, today=today[rows],
-            baseline=start - loss, threshold=float(thresholds.get(p, 2.5)),
-            lost_fte=lost_fte, lost_basis=basis, unit_fr=unit, threshold_source=th_source,
-            unit_en=unit_en, member_effects=members, **extra,
-        ))  # fmt: skip
+            replace_fte[len(blocks)] = np.floor(site_lost / step + 0.5) * step
+            replace_fte[len(blocks), ~cand["existing"].to_numpy(dtype=bool)] = 0.0
+        blocks.append(block)
+    if candidates is None:  # a new centre only where it lifts under-served inhabitants
+        keep = lifts_under_served(blocks, cand["existing"].to_numpy(dtype=bool))
+        if not keep.all():
+            notes.append(f"{int((~keep).sum())} communes candidates écartées : aucune commune "
+                         f"sous le seuil (sans COG) dans leur rayon de {CATCHMENT_MINUTES:g} "
+                         "minutes.")  # fmt: skip
+            cand, lost_by_site = cand[keep].reset_index(drop=True), lost_by_site[keep]
+            replace_fte = replace_fte[:, keep]
+            blocks = [_keep_columns(b, keep) for b in blocks]
     # an existing site may hire back what it loses, on top of the added capacity
     cand["max_added_fte"] = a.max_added_fte_per_site + np.where(
         cand["existing"], np.ceil(lost_by_site / a.fte_step) * a.fte_step, 0.0
     )
-    sources = _world_sources(ctx, offer, professions, estimated, cand)
-    if "gp" in professions:
-        sources += no_cog_sources
+    sources = _world_sources(ctx, offer, professions, estimated, cand) + no_cog_sources
     notes.extend(r.get("note", r["source"]) for r in sources)
     return PlanInstance(
         codes=ctx.codes[rows], population=ctx.pop_totale[rows], candidates=cand, blocks=blocks,
         years=years, budget_eur=budget, hires_fte=hires, assumptions=a,
         names=names.reindex(ctx.codes[rows]).fillna("").to_numpy(dtype=str),
-        label=territory.label, notes=notes, replace_fte=replace, sources=sources,
+        label=territory.label, notes=notes, replace_fte=replace_fte, sources=sources,
     )  # fmt: skip
+
+
+def _profession_block(p: str, ctx, rows, j, years, a: PlanAssumptions, *, offer, operator,
+                      thresholds: dict, supply_fte, estimated, cand):  # fmt: skip
+    """One profession's :class:`ProfessionBlock`, the FTE each candidate loses under the
+    freeze (candidates × years) and the source rows of its "sans COG" world (GPs)."""
+    world = ctx if p == "gp" else _other_professions_world(ctx)
+    catchment, scale = world.catchment, PER_100K
+    no_cog, sources = None, []
+    unit, th_source = "ETP pour 100 000 habitants standardisés", "paramètre utilisateur"
+    unit_en = "FTE per 100,000 standardised inhabitants"
+    if p == "gp":
+        scale, unit, unit_en = a.gp_consultations_per_fte, "APL", "APL"
+        th_source = "paramètre utilisateur" if p in thresholds else "débat public, zonage ARS"
+        today = ctx.baseline_apl
+        no_cog, sources = gp_no_cog_world(ctx, rows, years, a)
+    elif (supply_fte or {}).get(p) is None and p == "nurse" and p not in thresholds:
+        # 75+ home-care access of the needs layer: nurses within 20 min per 1,000 aged 75+
+        catchment, today, th, th_source = _home_care_measure(world)
+        thresholds[p] = th
+        scale, unit, unit_en = 1000.0, HOME_CARE_UNIT_FR, HOME_CARE_UNIT
+    else:
+        supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
+        today = catchment.accessibility(supply) * PER_100K
+        if (supply_fte or {}).get(p) is None and p != "nurse":
+            sources = [_estimated_supply_source(p, float(supply.sum()))]
+    # a hire works at a salaried GP's activity; published FTE convert at the DREES 5,400
+    hire = a.salaried_gp_consultations_per_fte if p == "gp" else scale
+    eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * hire)[rows, :])
+    members = tuple(
+        sp.csc_array(sp.csr_array(m.catchment.per_unit_effect(j) * hire)[rows, :])
+        for m in (ctx.members if p == "gp" else ())
+    )  # fmt: skip
+    loss, lost_fte, basis, per_site = _freeze(
+        offer, ctx, rows, years, a, p, operator, scale, catchment,
+        estimated=estimated if p == "gp" else None,
+    )  # fmt: skip
+    site_lost = per_site.reindex(cand["candidate_id"]).fillna(0.0).to_numpy(dtype=float)
+    extra = {} if no_cog is None else {
+        "baseline_range": (no_cog.access_low - loss, no_cog.access_high - loss),
+        "zoning_baseline": no_cog.zoning - loss,
+        "zoning_range": (no_cog.zoning_low - loss, no_cog.zoning_high - loss),
+        "anchor": no_cog.anchor, "no_cog": no_cog,
+    }  # fmt: skip
+    start = today[rows][:, None] if no_cog is None else no_cog.access
+    block = ProfessionBlock(
+        profession=p, effect_per_fte=eff, today=today[rows],
+        baseline=start - loss, threshold=float(thresholds.get(p, 2.5)),
+        lost_fte=lost_fte, lost_basis=basis, unit_fr=unit, threshold_source=th_source,
+        unit_en=unit_en, member_effects=members, **extra,
+    )  # fmt: skip
+    return block, site_lost, sources
+
+
+def lifts_under_served(blocks: list[ProfessionBlock], existing: np.ndarray) -> np.ndarray:
+    """Per candidate: an existing centre, or a new one whose hires reach a commune under its
+    profession's threshold in some year without a COG (the rule of an opening)."""
+    keep = np.asarray(existing, dtype=bool).copy()
+    for b in blocks:
+        under = (b.baseline < b.threshold).any(axis=1)
+        reach = sp.csc_array(b.effect_per_fte)[under, :]
+        keep |= np.asarray((reach > 0).sum(axis=0)).ravel() > 0
+    return keep
+
+
+def _keep_columns(b: ProfessionBlock, keep: np.ndarray) -> ProfessionBlock:
+    """``b`` with the effects of the kept candidates only."""
+    members = tuple(sp.csc_array(m[:, keep]) for m in b.member_effects)
+    return replace(
+        b, effect_per_fte=sp.csc_array(b.effect_per_fte[:, keep]), member_effects=members
+    )
 
 
 def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions):
@@ -411,7 +453,8 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
         mean_remaining_years=a.gp65_mean_remaining_years,
         mean_remaining_range=(min(m_lo, a.gp65_mean_remaining_years),
                               max(m_hi, a.gp65_mean_remaining_years)),
-        install_factor_range=(f_lo, f_hi),
+        install_factor_range=(f_lo, f_hi), ageing_share=a.gp60_64_share_of_under65,
+        ageing_range=ASSUMPTION_RANGES["gp60_64_share_of_under65"],
     )  # fmt: skip
     proj = replace(proj, anchor=np.where(np.isfinite(a65), a65, ctx.baseline_apl[rows]))
     e = years[-1] - ctx.year + 0.5
@@ -427,10 +470,10 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
                 f"progressivement ({_fr.fmt_pct(float(proj.retired_share[0]))} en "
                 f"{years[0]}, {_fr.fmt_pct(float(proj.retired_share[-1]))} en {years[-1]}, "
                 "« estimé ») ; l'APL officielle des moins de 65 ans est l'ancrage officiel "
-                "(tous partis, aucune installation). Les médecins de moins de 65 ans en "
-                f"{ctx.year} qui atteindront cet âge d'ici {years[-1]} ne sont pas retirés "
-                "(aucune structure d'âge publiée par commune) : projection optimiste de ce "
-                "côté.",
+                "(tous partis, aucune installation). Les médecins de 60 à 64 ans en "
+                f"{ctx.year} ({_fr.fmt_pct(a.gp60_64_share_of_under65)} de l'offre des moins "
+                "de 65 ans, part nationale faute de structure d'âge par commune) quittent "
+                "l'APL zonage à 65 ans et l'accès quand ils cessent.",
     }, {
         "hypothèse": "installations de nouveaux médecins (tendance départementale)",
         "valeur": round(mean_rate * f, 4), "unité": "part de l'offre des moins de 65 ans par an",
@@ -589,10 +632,29 @@ def _rule_candidates(ctx, rows: np.ndarray, rule: CandidateRule, max_candidates)
     return list(chosen[:max_candidates] if max_candidates else chosen)
 
 
+def _estimated_supply_source(profession: str, total_fte: float) -> dict:
+    """The source row of a profession's supply estimated from the BPE 2021 (no supply file)."""
+    from proxisante.professions import PROFESSIONS
+
+    p = PROFESSIONS[profession]
+    return {
+        "hypothèse": f"offre de {p.plural_fr} par commune (aucun fichier fourni)",
+        "valeur": round(total_fte, 1), "unité": "ETP (communes évaluées)", "statut": "estimé",
+        "source": "INSEE, Base permanente des équipements 2021 (effectifs libéraux, 1 "
+                  "professionnel = 1 ETP) et personnel salarié connu de l'offre",
+    }  # fmt: skip
+
+
 def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) -> np.ndarray:
-    """FTE of ``profession`` per commune of ``ctx`` (given, or the offer's staff)."""
+    """FTE of ``profession`` per commune of ``ctx``: given, else for a profession with an
+    estimated APL its estimate's supply (INSEE BPE 2021 libéral headcount plus the offer's
+    salaried staff, « estimé »: :func:`proxisante.access.baseline_professions`), else the
+    offer's staff."""
+    from proxisante.access import ESTIMATED_PROFESSIONS, baseline_professions
     from proxisante.offer import site_supply
 
+    if supply_fte is None and profession in ESTIMATED_PROFESSIONS:
+        return baseline_professions(ctx, offer)[profession].supply_fte.copy()
     if supply_fte is None:
         per_site = site_supply(offer, profession=profession)
         supply_fte = per_site.groupby("commune")["fte"].sum()

@@ -283,31 +283,30 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
         hired = float((cur - prev).sum())
         while True:
             spent = year_net_cost(inst, cur, prev, cur_open, prev_open)
+            room = _future_room(inst, cur, cur_open, t)  # later years' budgets stay met
             best, best_key = None, 0.0
             for i, b in enumerate(inst.blocks):
                 acc = b.baseline[:, t] + effs[i] @ cur[i]
                 need = np.maximum(b.threshold - acc, 0.0) * inst.population / b.threshold
                 # gain of adding `add` FTE at each candidate: Σ_i min(need_i, add·a_ik)·w/θ
                 for opening in (False, True):
-                    add = (
-                        np.where(cur_open > 0, s, 0.0)
-                        if not opening
-                        else np.where(cur_open > 0, 0.0, max(team[i], s))
-                    )
+                    add = (np.where(cur_open > 0, 0.0, max(team[i], s)) if opening
+                           else np.where(cur_open > 0, s, 0.0))  # fmt: skip
                     if not (add > 0).any():
                         continue
                     step_cost = c["now"][i] * add + np.where(
                         opening, a.opening_eur + a.site_eur_per_year, 0.0
                     )
-                    other = 0.0
+                    full = (c["now"][i] + c["before"][i]) * add  # a later year's net cost
                     if opening:  # the rest of the minimum team (other professions)
                         extra = np.where(np.arange(n_p) == i, 0.0, team)
-                        other = float(c["now"] @ extra)
-                        step_cost = step_cost + other
+                        step_cost = step_cost + float(c["now"] @ extra)
+                        full = full + a.site_eur_per_year + float((c["now"] + c["before"]) @ extra)
                     total_add = add + (team.sum() - team[i] if opening else 0.0)
                     ok = (add > 0) & (cur.sum(axis=0) + total_add <= cap + 1e-9)
                     ok &= hired + total_add <= inst.hires_fte[t] + 1e-9
                     ok &= spent + step_cost <= inst.budget_eur[t] + 1e-6
+                    ok &= full <= room + 1e-6
                     if not ok.any():
                         continue
                     gain = _gain(effs[i], need, inst.population / b.threshold, add)
@@ -336,6 +335,20 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
         opened[:, t] = cur_open
     return PlanSolution(fte, opened, evaluate_plan(inst, fte, objective), "greedy",
                         status="heuristic")  # fmt: skip
+
+
+def _future_room(inst: PlanInstance, cur: np.ndarray, cur_open: np.ndarray, t: int) -> float:
+    """Budget left in the tightest later year if the FTE of ``cur`` stay (full activity)
+    and only the imposed replacements are hired: a hire must fit there too (its net cost
+    comes back every year), so the greedy never leaves a later year over budget."""
+    floor = inst.min_fte
+    prev, room = cur, np.inf
+    for u in range(t + 1, len(inst.years)):
+        now = np.maximum(prev, floor[:, :, u])
+        spent = year_net_cost(inst, now, prev, cur_open, cur_open)
+        room = min(room, float(inst.budget_eur[u]) - spent)
+        prev = now
+    return room
 
 
 def _gain(eff: sp.csc_array, need: np.ndarray, weight: np.ndarray, add: np.ndarray) -> np.ndarray:

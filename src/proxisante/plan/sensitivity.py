@@ -22,6 +22,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from proxisante.errors import InfeasiblePlanError
 from proxisante.plan.instance import PlanInstance
 from proxisante.plan.optimise import PlanSolution, greedy, solve_milp
 
@@ -86,8 +87,13 @@ def sensitivity_table(
     rows = []
     for label, variant, sol in cases:
         if sol is None:
-            g = greedy(variant, objective)  # type: ignore[arg-type]
-            sol = solve_milp(variant, objective, time_limit_s=time_limit_s, warm_start=g)  # type: ignore[arg-type]
+            try:
+                g = greedy(variant, objective)  # type: ignore[arg-type]
+                sol = solve_milp(variant, objective, time_limit_s=time_limit_s,  # type: ignore[arg-type]
+                                 warm_start=g)  # fmt: skip
+            except InfeasiblePlanError as exc:  # said in the table, not raised
+                rows.append({"variante": label, "budget limitant dès": f"infaisable : {exc}"})
+                continue
         money = site_year_costs(variant, sol.fte, sol.open)
         row: dict = {"variante": label}
         if "gp" in variant.professions:

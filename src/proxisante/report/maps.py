@@ -38,16 +38,16 @@ APL_CLASSES: list[tuple[float, str, str]] = [
 ]
 NO_DATA_COLOUR = "#bdbdbd"
 
-#: Classes of the residual map of the « Qualité du modèle » note: APL of the calibrated model
-#: − official APL (consultations per standardised inhabitant and year), diverging around 0;
+#: Classes of the residual map of the « Qualité du modèle » note: official APL − APL of the
+#: calibrated model (consultations per standardised inhabitant and year), diverging around 0;
 #: ±0.25 is about a tenth of the 2.5 threshold, ±1 the distance between 2.5 and the
 #: vigilance band's middle.
 RESIDUAL_CLASSES: list[tuple[float, str, str]] = [
-    (-1.0, "#b2182b", "modèle plus bas de plus de 1"),
-    (-0.25, "#ef8a62", "modèle plus bas de 0,25 à 1"),
-    (0.25, "#f7f7f7", "écart de moins de 0,25"),
-    (1.0, "#67a9cf", "modèle plus haut de 0,25 à 1"),
-    (math.inf, "#2166ac", "modèle plus haut de plus de 1"),
+    (-1.0, "#2166ac", "modèle plus haut de plus de 1"),
+    (-0.25, "#67a9cf", "modèle plus haut de 0,25 à 1"),
+    (0.25, "#f7f7f7", "résidu de moins de 0,25"),
+    (1.0, "#ef8a62", "modèle plus bas de 0,25 à 1"),
+    (math.inf, "#b2182b", "modèle plus bas de plus de 1"),
 ]
 
 

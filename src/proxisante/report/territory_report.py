@@ -87,6 +87,20 @@ class TerritoryReport:
     outline_source: str = ""
 
 
+def _communes_with_zoning(territory: Territory, table: pd.DataFrame, year: int):
+    """The territory's communes with their APL and zoning classes (worst APL first), and
+    the zoning table (:func:`proxisante.territory.zoning.commune_zoning`)."""
+    communes = territory.communes[
+        ["code_insee", "nom", "population", "population_year", "epci_nom", "departement"]
+    ].merge(table, on="code_insee", how="left", validate="one_to_one")
+    zoning = zoning_rule.commune_zoning(territory.codes, year)
+    communes = communes.merge(
+        zoning[["code_insee", "zoning_class", "access_class", "zoning_class_bassin"]],
+        on="code_insee", how="left", validate="one_to_one",
+    )  # fmt: skip
+    return communes.sort_values([f"apl_{year}", "nom"], na_position="last"), zoning
+
+
 def build_territory_report(
     territory: Territory, *, year: int = 2023, previous_year: int | None = None,
     today: date | None = None, neighbours: pd.DataFrame | None = None,
@@ -116,15 +130,7 @@ def build_territory_report(
             raise InputError(msg)
         previous_year = earlier[-1]
     table = territory_apl_table(territory.codes, years=(previous_year, year))
-    communes = territory.communes[
-        ["code_insee", "nom", "population", "population_year", "epci_nom", "departement"]
-    ].merge(table, on="code_insee", how="left", validate="one_to_one")
-    zoning = zoning_rule.commune_zoning(territory.codes, year)
-    communes = communes.merge(
-        zoning[["code_insee", "zoning_class", "access_class", "zoning_class_bassin"]],
-        on="code_insee", how="left", validate="one_to_one",
-    )  # fmt: skip
-    communes = communes.sort_values([f"apl_{year}", "nom"], na_position="last")
+    communes, zoning = _communes_with_zoning(territory, table, year)
     summary = under_served_population(table, year)
     summary_prev = under_served_population(table, previous_year)
     worst = communes[communes[f"apl_{year}"].notna()].head(5)
@@ -144,10 +150,9 @@ def build_territory_report(
         ignore_index=True,
     )
     props = shown[["code_insee", "nom", f"apl_{year}", f"apl_{previous_year}",
-                   f"pop_totale_{year}", "dans_territoire"]].rename(
-        columns={f"apl_{year}": "apl", f"apl_{previous_year}": "apl_prev",
-                 f"pop_totale_{year}": "population"}
-    )  # fmt: skip
+                   f"pop_totale_{year}", "dans_territoire"]].rename(columns={
+        f"apl_{year}": "apl", f"apl_{previous_year}": "apl_prev",
+        f"pop_totale_{year}": "population"})  # fmt: skip
     geometry = load_commune_geometry(props["code_insee"])
     geojson = communes_geojson(geometry, props)
     deputy = circonscription_deputy(territory.key) if territory.kind == "circo" else None

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from proxisante._documents import DocumentLimits, load_document
+from proxisante._documents import YAML_LOADER, DocumentLimits, load_document
 from proxisante._documents import check_shape as check_document_shape
 from proxisante._output import write_output
 from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.scenarios.model import Scenario
 
-__all__ = ["check_shape", "dump_scenario", "load_scenario", "parse_scenario", "validation_message"]
+__all__ = [
+    "check_shape",
+    "dump_scenario",
+    "edit_line",
+    "file_error",
+    "load_scenario",
+    "parse_scenario",
+    "validation_message",
+]
 
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -101,6 +110,33 @@ def load_scenario(path: str | Path) -> Scenario:
         return parse_scenario(data)
     except InputError as exc:
         raise DataFileError(str(path), str(exc)) from None
+
+
+def edit_line(path: str | Path, index: int) -> int | None:
+    """1-based line where edit number ``index`` (0-based) of a scenario file starts, or None
+    (the file no longer parses, or has no such edit)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+        node = yaml.compose(text, Loader=YAML_LOADER)  # JSON is read as YAML here
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        edits = getattr(key, "value", None) == "edits" and isinstance(value, yaml.SequenceNode)
+        if edits and 0 <= index < len(value.value):
+            return value.value[index].start_mark.line + 1
+    return None
+
+
+def file_error(path: str | Path, exc: InputError) -> DataFileError:
+    """``exc`` (an edit refused against the offer: ``edit #N (kind): …``) as an error naming
+    the scenario file and the line of that edit."""
+    if isinstance(exc, DataFileError):
+        return exc
+    m = re.match(r"edit #(\d+) ", str(exc))
+    line = edit_line(path, int(m.group(1)) - 1) if m else None
+    return DataFileError(str(path), str(exc), line=line)
 
 
 def dump_scenario(scenario: Scenario, path: str | Path, *, option: str = "--out") -> Path:

@@ -18,9 +18,19 @@ from typing import TYPE_CHECKING
 
 from proxisante._bundled import read_bundled_parquet
 from proxisante.errors import UnavailableYearError
+from proxisante.professions import PROFESSIONS
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+def _gp_thresholds() -> tuple[float, float]:
+    gp = PROFESSIONS["gp"]
+    assert gp.underserved_below is not None and gp.vigilance_below is not None
+    return gp.underserved_below, gp.vigilance_below
+
+
+_GP_THRESHOLDS = _gp_thresholds()
 
 __all__ = [
     "APL_COLUMNS",
@@ -34,12 +44,13 @@ __all__ = [
     "under_served_population",
 ]
 
-UNDER_SERVED_APL = 2.5
+UNDER_SERVED_APL: float = _GP_THRESHOLDS[0]
 """APL below which a commune is called under-served, in consultations/yr/standardised
 inhabitant: the threshold used in public debate and by ARS zoning of under-served areas
-(zonage médecins, ZIP/ZAC, decided by each ARS with further criteria)."""
+(zonage médecins, ZIP/ZAC, decided by each ARS with further criteria); the GPs' threshold
+of the profession registry (:data:`proxisante.professions.PROFESSIONS`)."""
 
-VIGILANCE_APL = 4.0
+VIGILANCE_APL: float = _GP_THRESHOLDS[1]
 """APL below which a commune is in the "vigilance" band (same sources)."""
 
 APL_SOURCE = "DREES, APL aux médecins généralistes {year} (population {pop_year}, SNIIR-AM {year})"

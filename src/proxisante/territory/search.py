@@ -527,7 +527,7 @@ def unknown_name_error(text: str) -> UnknownCodeError:
 def is_selector(text: str) -> bool:
     """Whether ``text`` is written as a selector (codes, or a ``kind:value`` prefix): it is
     then read as such, never searched among names, operators and sites."""
-    return bool(_CODES.match(text[:200]) or (_EXPLICIT.match(text[:200]) and ":" in text))
+    return bool(_CODES.match(text) or (_EXPLICIT.match(text[:200]) and ":" in text))
 
 
 def resolve(text: str) -> Territory:
@@ -542,15 +542,15 @@ def resolve(text: str) -> Territory:
     """
     from proxisante.territory.selection import select
 
+    prefixed = _EXPLICIT.match(text[:200])
+    if _CODES.match(text) or (
+        prefixed and ":" in text and search_key(prefixed.group(1)) not in ("name", "nom")
+    ):
+        return select(text)  # a selector, however long (codes): read as such, its own errors
     text = text[:200]
-    if _CODES.match(text):
-        return select(text)  # codes: their own error (a former commune's code says where it is)
     explicit = _explicit(text)
     if explicit:
         return select(explicit[0].selector)
-    prefixed = _EXPLICIT.match(text)
-    if prefixed and ":" in text and search_key(prefixed.group(1)) not in ("name", "nom"):
-        return select(text)  # an explicit selector that names nothing: its own error
     if prefixed and ":" in text:
         text = prefixed.group(2)
     elif ":" in text:

@@ -8,6 +8,7 @@ small app (``configure(FastAPI(), context); app.include_router(router)``).
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -22,9 +23,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
+from proxisante.report import render_html, territory_report
 from proxisante.web.evaluation import DEFAULT_MAX_PENDING, Evaluator
 from proxisante.web.guards import LOOPBACK_HOSTS, RequestGuard
-from proxisante.workspace import Workspace
+from proxisante.web.home_care import home_care_json
+from proxisante.workspace import Workspace, commune_names, neighbours_within, parse_scenario
 
 __all__ = ["IMPORT_PREFIX", "WebContext", "check_token", "configure", "get_context",
            "require_token"]  # fmt: skip
@@ -139,7 +142,6 @@ class WebContext:
         communes within that estimated car time of it (``minutes`` from the territory,
         ``dans_territoire`` False); centres de santé of unknown GP staff with the model's
         estimate (``gp_fte_estimated`` and its range, « estimé »)."""
-        from proxisante.workspace import neighbours_within
 
         t = self.workspace.territory(territory)
         s = self.workspace.sites(t, operator=operator).assign(minutes=0.0, dans_territoire=True)
@@ -162,10 +164,6 @@ class WebContext:
     def _home_care(self, scenario_json: str, selector: str) -> dict[str, Any]:
         """Home care and prevention before/after a validated scenario (canonical JSON) over a
         territory, per commune and in total (:func:`proxisante.web.home_care.home_care_json`)."""
-        import json
-
-        from proxisante.web.home_care import home_care_json
-        from proxisante.workspace import commune_names, parse_scenario
 
         t = self.workspace.territory(selector)
         change = self.workspace.scenario_home_care(parse_scenario(json.loads(scenario_json)), t)
@@ -176,7 +174,6 @@ class WebContext:
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page): the CLI ``report`` command's report
         (:func:`proxisante.report.territory_report`), same world, same figures."""
-        from proxisante.report import render_html, territory_report
 
         return render_html(territory_report(self.workspace, selector))
 

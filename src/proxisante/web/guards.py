@@ -2,9 +2,10 @@
 
 :class:`RequestGuard` is a pure ASGI middleware (no buffering of its own):
 
-* the ``Host`` header must name an allowed host (loopback names by default), so a page of
-  another site cannot reach the server through DNS rebinding (its requests carry that
-  site's host name);
+* the ``Host`` header must be given once and name an allowed host (loopback names by
+  default), so a page of another site cannot reach the server through DNS rebinding (its
+  requests carry that site's host name), and two ``Host`` headers (a foreign one first)
+  cannot disagree about which host is meant;
 * a request body may not exceed a limit (per path prefix): a ``Content-Length`` above it is
   refused before any byte is read, and a body sent without one (chunked transfer) is counted
   as it arrives and refused as soon as the count passes the limit. The server then stops
@@ -27,9 +28,39 @@ from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from proxisante._documents import refuse_duplicate_keys
 from proxisante._textfiles import utf8_text
 
-__all__ = ["LOOPBACK_HOSTS", "BodyTooLargeError", "RequestGuard", "Utf8JsonRoute", "host_name"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "MAX_SELECTOR_CHARS",
+    "BodyTooLargeError",
+    "RequestGuard",
+    "Utf8JsonRoute",
+    "host_name",
+    "selector_text",
+]
+
+#: Longest territory selector accepted in a path or a query (``dep:62``, ``epci:…``, a name,
+#: or up to 33 comma-separated INSEE codes); longer ones are refused, never cut.
+MAX_SELECTOR_CHARS = 200
+
+
+def selector_text(text: str) -> str:
+    """``text`` if it is a selector of at most :data:`MAX_SELECTOR_CHARS` characters.
+
+    Raises
+    ------
+    HTTPException
+        400 naming the length and the limit (a longer selector is refused, not cut: cut,
+        a list of codes would silently lose communes).
+    """
+    if len(text) > MAX_SELECTOR_CHARS:
+        msg = (f"selector is {len(text):,} characters long; at most {MAX_SELECTOR_CHARS} (a "
+               "name, dep:/epci:/circo: codes, or up to 33 INSEE codes)")  # fmt: skip
+        raise HTTPException(400, msg)
+    return text
+
 
 #: Host names accepted by default: the loopback interface only.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -44,7 +75,8 @@ class BodyTooLargeError(HTTPException):
 
 class Utf8JsonRoute(APIRoute):
     """A route whose request body must be UTF-8 (checked before FastAPI parses it: its JSON
-    parser would otherwise read UTF-16 and UTF-32 too).
+    parser would otherwise read UTF-16 and UTF-32 too), without a key given twice in one
+    object (FastAPI's parser keeps the last one silently).
 
     Raises
     ------
@@ -59,7 +91,8 @@ class Utf8JsonRoute(APIRoute):
         async def utf8_handler(request: Request) -> Response:
             body = await request.body()  # kept by the request: FastAPI parses the same bytes
             if body:
-                utf8_text(body, "request body", expected="UTF-8 JSON (RFC 8259 §8.1)")
+                text = utf8_text(body, "request body", expected="UTF-8 JSON (RFC 8259 §8.1)")
+                refuse_duplicate_keys(text, "request body")
             return await handler(request)
 
         return utf8_handler
@@ -120,6 +153,10 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        hosts = sum(1 for k, _ in scope["headers"] if k.lower() == b"host")
+        if hosts > 1:  # which one a proxy or the application would read is not defined
+            await _send_error(send, 400, f"{hosts} Host headers; expected exactly one")
+            return
         host = host_name(headers.get("host", ""))
         if host not in self.allowed_hosts:
             shown = host[:60] or "(none)"

@@ -32,6 +32,8 @@ class CommuneAPL(BaseModel):
     apl_2023: float | None
     apl_2022: float | None
     sous_dote_2023: bool | None
+    #: where, in a French sentence (« au Havre », « à Avion »: :mod:`proxisante._fr`)
+    a: str = ""
 
 
 class TerritorySummary(BaseModel):
@@ -43,6 +45,8 @@ class TerritorySummary(BaseModel):
     under_served_2022: float
     mean_apl_2023: float
     communes_list: list[CommuneAPL]
+    question: str = Field("", description="the question the territory's figures answer (French)")
+    answer: str = Field("", description="its answer: inhabitants of under-served communes")
 
 
 class ScenarioImpact(BaseModel):

@@ -71,9 +71,11 @@ if TYPE_CHECKING:
     )
     from proxisante.territory.communes import commune_label
     from proxisante.territory.mining_basins import mining_basin_contour
-    from proxisante.territory.official_apl import UNDER_SERVED_APL
+    from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL
     from proxisante.territory.zoning import (
+        ACCESS_LABELS_FR,
         ZONING_APL_FR,
+        ZONING_LABELS_FR,
         ZONING_SHORT_FR,
         access_classes,
         zoning_classes,
@@ -107,6 +109,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ACCESS_LABELS_FR",
     "CARD_APL_YEARS",
     "CSV_FORMATS",
     "DEFAULT_CUTOFF_MINUTES",
@@ -123,7 +126,9 @@ __all__ = [
     "TABLE_FORMATS",
     "UNDER_SERVED_APL",
     "UNDER_SERVED_FRACTION",
+    "VIGILANCE_APL",
     "ZONING_APL_FR",
+    "ZONING_LABELS_FR",
     "ZONING_SHORT_FR",
     "AccessRequest",
     "AccessResult",
@@ -209,6 +214,8 @@ __getattr__, __dir__ = lazy_exports(
         # what the CLI and the web app parse with or display, from the packages below the
         # workspace (the CLI and the web app import only the workspace: pyproject.toml)
         "ZONING_SHORT_FR": "proxisante.territory.zoning",
+        "ZONING_LABELS_FR": "proxisante.territory.zoning",
+        "ACCESS_LABELS_FR": "proxisante.territory.zoning",
         "ZONING_APL_FR": "proxisante.territory.zoning",
         "CARD_APL_YEARS": "proxisante.territory.card",
         "CommuneCard": "proxisante.territory.card",
@@ -224,6 +231,7 @@ __getattr__, __dir__ = lazy_exports(
         "SSIAD_FRANCE_PER_1000": "proxisante.needs",
         "Territory": "proxisante.territory",
         "UNDER_SERVED_APL": "proxisante.territory.official_apl",
+        "VIGILANCE_APL": "proxisante.territory.official_apl",
         "access_classes": "proxisante.territory.zoning",
         "zoning_classes": "proxisante.territory.zoning",
         "UNDER_SERVED_FRACTION": "proxisante.needs",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from proxisante.access import EvaluationBaseline
+from proxisante.access import EvaluationBaseline, baseline_professions
 from proxisante.model import calibrated_baseline, default_baseline
 from proxisante.offer import Offer
 from proxisante.scenarios import Scenario, ScenarioResult, evaluate
@@ -53,7 +53,6 @@ class EvaluationState:
     def warm(self, years: tuple[int, ...] = (2023,)) -> None:
         """Build the baselines of ``years`` now, with the other professions' estimated access
         on them (a worker's start)."""
-        from proxisante.access import baseline_professions
 
         for year in years:
             baseline_professions(self.baseline(year), self.offer)

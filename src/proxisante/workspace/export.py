@@ -141,6 +141,7 @@ def _geo_table(table: pd.DataFrame):
     if "code_insee" not in table.columns:
         msg = "a GeoPackage needs a code_insee column to join the commune polygons"
         raise InputError(msg)
+    # deferred: geopandas (≈ 0.5 s) only for a GeoPackage
     import geopandas as gpd
 
     geo = load_commune_geometry(table["code_insee"])

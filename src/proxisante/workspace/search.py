@@ -137,9 +137,9 @@ def resolve(
     UnknownCodeError, InputError
         Nothing matches: the selector's own error, with the closest names.
     """
-    text = text[:200]
     if sites is None or is_selector(text):
         return resolve_territory(text)
+    text = text[:200]
     hit = named(text, forgiving=False) if search_key(text) else None
     if hit is not None:
         return territory_of_hit(hit)
@@ -152,6 +152,7 @@ def resolve(
 
 
 def _operator_territory(hit: SearchHit) -> Territory:
+    # deferred: the commune tables (pandas) only past the name index (fast start)
     from proxisante.territory import select
 
     operator, _, summary = hit.label.partition(" — réseau : ")

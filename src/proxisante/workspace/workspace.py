@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import PlaceName, commune_place
 from proxisante.access import (
+    CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
     ESTIMATED_PROFESSIONS,
     EvaluationBaseline,
@@ -30,7 +32,10 @@ from proxisante.access import (
     read_supply_file,
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
-from proxisante.errors import InputError, ProxisanteError, UnknownCodeError
+from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
+from proxisante.model import commune_table, gp_estimates, model_quality
+from proxisante.model.artefact import bundled_model, load_store_model
+from proxisante.model.site_estimate import unknown_staff_estimates
 from proxisante.offer import (
     ImportReport,
     Offer,
@@ -45,8 +50,9 @@ from proxisante.offer import (
     stored_edits,
     stored_imports,
 )
+from proxisante.offer.edits import check_edit_values
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
-from proxisante.professions import get_profession
+from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
     Scenario,
     ScenarioResult,
@@ -57,7 +63,10 @@ from proxisante.scenarios import (
     parse_scenario,
 )
 from proxisante.scenarios.briefing import Briefing, build_briefing
-from proxisante.store import Store, default_store_path
+from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
+from proxisante.scenarios.io import file_error
+from proxisante.scenarios.model import PopulationChange, PopulationProjection
+from proxisante.store import MissingStoreError, Store, default_store_path
 from proxisante.territory import Territory, load_communes, select, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
@@ -122,6 +131,7 @@ class Workspace:
     def __init__(
         self, store_path: str | Path | None = None, *, use_store: bool = True,
         centre_gp_fte_per_person: float | None = None, hold_store_seconds: float | None = None,
+        read_only_reads: bool = True,
     ) -> None:  # fmt: skip
         self.store_path = None if store_path is None else Path(store_path)
         self.use_store = use_store
@@ -130,6 +140,10 @@ class Workspace:
         #: database ≈ 2 ms); None: open and close it at each use (the CLI). While it is
         #: held, other processes cannot open the file.
         self.hold_store_seconds = hold_store_seconds
+        #: Reads open the store read-only (a read-only file can be read, a missing one is not
+        #: created); False for a process whose threads read and write at once (the web
+        #: server): DuckDB opens one file with one configuration per process
+        self.read_only_reads = read_only_reads and hold_store_seconds is None
         self._held: Store | None = None
         self._held_until = 0.0
         self._hold_lock = threading.Lock()
@@ -160,14 +174,34 @@ class Workspace:
 
     # -- store ------------------------------------------------------------------------------
     @contextmanager
-    def store(self) -> Iterator[Store]:
-        """The store, opened for the duration of a ``with`` block."""
+    def store(self, *, write: bool = False) -> Iterator[Store]:
+        """The store, opened for the duration of a ``with`` block.
+
+        ``write=False`` (a read): opened read-only, so a read-only or immutable store file can
+        be read, and nothing is created (a missing file: :class:`MissingStoreError`); a
+        workspace with ``read_only_reads=False`` (the web server, whose threads read and
+        write at once) opens it for writing either way (DuckDB: one configuration per file
+        in a process). ``write=True``: created when missing.
+        """
         if not self.use_store:
             msg = "this workspace works on the bundled data only: no store to write to"
             raise InputError(msg)
         self._hold_store()
-        with Store(self.store_path) as st:
+        read_only = not write and self.read_only_reads
+        with Store(self.store_path, read_only=read_only) as st:
             yield st
+
+    @contextmanager
+    def _store_if_any(self) -> Iterator[Store | None]:
+        """The store opened for reading, or None when its file does not exist yet (the
+        bundled data then apply: an empty store and no store read alike)."""
+        try:
+            with self.store() as st:
+                yield st
+                return
+        except MissingStoreError:
+            pass
+        yield None
 
     def _hold_store(self) -> None:
         """With ``hold_store_seconds``: keep one connection open (DuckDB then reuses the
@@ -264,8 +298,9 @@ class Workspace:
             if not self.use_store:
                 self._offer = load_default_offer()
             else:
-                with self.store() as st:
-                    self._note_store_read(st)
+                with self._store_if_any() as st:
+                    if st is not None:
+                        self._note_store_read(st)
                     self._offer = load_offer(st)
             if self.centre_gp_fte_per_person is not None:
                 self._offer = dataclasses.replace(
@@ -285,9 +320,10 @@ class Workspace:
     def _read_population_by_age(self) -> pd.DataFrame | None:
         if not self._pop_loaded:
             if self.use_store:
-                with self.store() as st:
-                    self._note_store_read(st)
-                    self._pop_by_age = load_population_by_age(st)
+                with self._store_if_any() as st:
+                    if st is not None:
+                        self._note_store_read(st)
+                    self._pop_by_age = None if st is None else load_population_by_age(st)
             self._pop_loaded = True
         return self._pop_by_age
 
@@ -297,7 +333,7 @@ class Workspace:
     ) -> ImportReport:  # fmt: skip
         """Import an official file into the store (see :func:`proxisante.offer.import_file`:
         what a re-import replaces, empty imports, ``display_name``)."""
-        with self.store() as st:
+        with self.store(write=True) as st:
             report = import_file(kind, path, store=st, lenient=lenient,
                                  replace_with_empty=replace_with_empty,
                                  display_name=display_name)  # fmt: skip
@@ -305,8 +341,10 @@ class Workspace:
         return report
 
     def edit_site(self, site_id: str, **changes) -> pd.Series:
-        """Edit a site in the store (see :func:`proxisante.offer.edit_site`)."""
-        with self.store() as st:
+        """Edit a site in the store (see :func:`proxisante.offer.edit_site`); values out of
+        their range are refused before the store is opened."""
+        check_edit_values(changes.get("fte_changes"), changes.get("capacity_places"))
+        with self.store(write=True) as st:
             row = edit_site(st, site_id, **changes)
         self.refresh()
         return row
@@ -370,8 +408,6 @@ class Workspace:
         and the criticality ranking (:func:`proxisante.model.site_estimate.unknown_staff_estimates`;
         consultations converted at the DREES 5,400 per FTE). One row per estimated site:
         ``site_id, gp_fte_estimated, gp_fte_low, gp_fte_high``."""
-        from proxisante.access import CONSULTATIONS_PER_FTE
-        from proxisante.model.site_estimate import unknown_staff_estimates
 
         found = unknown_staff_estimates(self.offer(), self.model_baseline(), sites)
         rows = [(k, e.consultations, e.low, e.high) for k, e in found.items()]
@@ -463,13 +499,26 @@ class Workspace:
     def save_scenario(self, scenario: Scenario, *, overwrite: bool = False) -> None:
         """Check every edit against the offer (sites, communes, FTE), then save it."""
         apply_edits(scenario, self.offer())
-        with self.store() as st:
+        with self.store(write=True) as st:
             st.save_scenario(scenario.name, scenario.model_dump(mode="json"), overwrite=overwrite)
 
+    def import_scenario(self, path: str | Path, *, overwrite: bool = False) -> Scenario:
+        """Read a scenario file, check it against the offer and save it; a refusal names the
+        file (and the line of the refused edit)."""
+        scenario = load_scenario(path)
+        try:
+            self.save_scenario(scenario, overwrite=overwrite)
+        except InputError as exc:
+            if isinstance(exc, MissingStoreError | StoreConflictError):
+                raise
+            raise file_error(path, exc) from None
+        return scenario
+
     def scenario_names(self) -> list[tuple]:
-        """Stored scenarios: ``(name, created, updated)``."""
-        with self.store() as st:
-            return st.list_scenarios()
+        """Stored scenarios: ``(name, created, updated)`` (none when the store does not
+        exist yet: it is not created by this read)."""
+        with self._store_if_any() as st:
+            return [] if st is None else st.list_scenarios()
 
     def evaluate(
         self, scenario: Scenario, *, baseline: EvaluationBaseline | None = None,
@@ -506,10 +555,8 @@ class Workspace:
         official APL then apply: :meth:`model_baseline`)."""
         if not self.use_store:
             return None
-        with self.store() as st:
-            from proxisante.model.artefact import load_store_model
-
-            stored = load_store_model(st, year=year)
+        with self._store_if_any() as st:
+            stored = None if st is None else load_store_model(st, year=year)
         return stored if stored is not None and stored.travel is not None else None
 
     def stored_models(self) -> pd.DataFrame:
@@ -521,6 +568,24 @@ class Workspace:
         """The bundled model, or the store's model ``model_id`` (default: its newest); None
         when the store has none (:func:`~proxisante.workspace.models.read_model`)."""
         return read_model(self, model_id, bundled=bundled)
+
+    def model_communes(self, model: CalibratedModel | None = None) -> pd.DataFrame:
+        """One row per commune of ``model`` (default: the model of 2023 this workspace
+        evaluates in): supply, GPs, GPs aged 65+, residual and ranges
+        (:func:`proxisante.model.commune_table`; ``model show --csv``)."""
+
+        return commune_table(model or self.stored_model() or bundled_model())
+
+    def gp_estimates(self, year: int = 2023) -> pd.DataFrame:
+        """GPs and GPs aged 65 and over per commune (« estimé ») of the model this workspace
+        evaluates ``year`` in (:func:`proxisante.model.gp_estimates`): what retirement
+        scenarios and the no-COG baseline read."""
+
+        model = self.stored_model(year) or bundled_model()
+        if model.year != year:
+            msg = f"no calibrated model of {year}; calibrate one with `proxisante model calibrate`"
+            raise InputError(msg)
+        return gp_estimates(model)
 
     def prepare_calibration(self, request: CalibrationRequest) -> PreparedCalibration:
         """Read and check the inputs of a calibration, open the store
@@ -566,21 +631,21 @@ class Workspace:
         minutes of one of its open centres de santé (:func:`proxisante.plan.network_codes`)."""
         if territory is not None:
             return self.territory(territory)
-        import dataclasses
 
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
-        # a list of codes, not a name: selected as is (the name resolver reads 200 characters)
-        return dataclasses.replace(select(",".join(codes)), label=label)
+        # the codes themselves (a name search reads only the first 200 characters)
+        network = select(",".join(codes))
+        return dataclasses.replace(network, label=label, place=PlaceName(label, 2))
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
         imported ages, else the needs layer's estimate of the 75+, said so)."""
         bands, note = self.population_by_age(), ""
         if bands is None:
+            # deferred: the needs layer (≈ 80 ms of imports), only where used
             from proxisante.needs import default_ages
-            from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
 
             bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
         return ssiad_coverage(self.offer().sites, bands, self.territory(territory).codes,
@@ -590,6 +655,7 @@ class Workspace:
     def needs(self):
         """The needs layer (:func:`proxisante.needs.load_needs`) on this workspace's offer and
         imports: INSEE ages, RPPS nurses and FINESS SSIAD replace the estimates."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import load_needs
 
         if not self.use_store:
@@ -606,6 +672,7 @@ class Workspace:
     def territory_needs(self, territory: str | Territory):
         """The territory against its département and France
         (:func:`proxisante.needs.territory_needs`)."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import territory_needs
 
         t = self.territory(territory)
@@ -631,6 +698,7 @@ class Workspace:
                          operator: str | None = None) -> pd.DataFrame:  # fmt: skip
         """Prevention target populations within reach of each open health centre
         (:func:`proxisante.needs.prevention_reach`), filtered by territory and operator."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import prevention_reach
 
         reach = prevention_reach(self.needs(), self.offer().sites)
@@ -652,8 +720,8 @@ class Workspace:
             The scenario changes populations (they need a full APL recompute: ``scenario
             run --full-supply``).
         """
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import home_care_change
-        from proxisante.scenarios.model import PopulationChange, PopulationProjection
 
         if any(isinstance(e, PopulationChange | PopulationProjection) for e in scenario.edits):
             msg = ("population changes need a full recompute of the APL (scenario run "
@@ -671,6 +739,7 @@ class Workspace:
         """What :func:`proxisante.report.needs_section` shows for the territory: comparison,
         home-care summary, the estimate sentence, references, prevention reach, medico-social
         sites, commune names."""
+        # deferred: the needs layer (≈ 80 ms of imports), only where used
         from proxisante.needs import (
             ESTIMATE_SENTENCE_FR,
             SSIAD_FRANCE_PER_1000,
@@ -712,14 +781,12 @@ class Workspace:
         (:func:`proxisante.model.model_quality` of the model :meth:`model_baseline` uses:
         the store's newest of ``year``, else the bundled one), with commune names beside the
         largest residuals and the travel parameters; ``None`` without a model of ``year``."""
-        from proxisante.model import model_quality
-        from proxisante.model.artefact import bundled_model, load_store_model
 
         t = self.territory(territory)
         model = None
         if self.use_store:
-            with self.store() as st:
-                model = load_store_model(st, year=year)
+            with self._store_if_any() as st:
+                model = None if st is None else load_store_model(st, year=year)
         if model is None or model.travel is None:
             model = bundled_model()
         if model.year != year:
@@ -749,7 +816,6 @@ class Workspace:
         ``statut``, ``places autorisées`` (None when unknown) and « ETP <profession> » for
         each of ``professions`` (0 at a closed site; headcounts counted as
         :func:`proxisante.offer.site_supply` counts them)."""
-        from proxisante.professions import PROFESSIONS
 
         offer = self.offer()
         site = offer.site(site_id)
@@ -769,12 +835,21 @@ class Workspace:
         return dict(zip(sites["site_id"], sites["source"].fillna("").astype(str), strict=True))
 
     def site_names(self, scenario: Scenario | None = None) -> dict[str, str]:
-        """Site id → name for the offer's sites and the sites ``scenario`` opens."""
+        """Site id → name for the offer's sites and the sites ``scenario`` opens; the
+        ``commune:<INSEE>`` of its ``departures`` edits (professionals practising in the
+        commune) → « professionnels de <commune> (<code>) »."""
         frames = [self.offer().sites[["site_id", "name"]]]
         if scenario is not None:
             frames.append(apply_edits(scenario, self.offer()).opened[["site_id", "name"]])
         names = pd.concat(frames, ignore_index=True).drop_duplicates("site_id")
-        return dict(zip(names["site_id"], names["name"], strict=True))
+        out = dict(zip(names["site_id"], names["name"], strict=True))
+        communes = [e.commune for e in (scenario.edits if scenario is not None else ())
+                    if e.kind == "departures"]  # fmt: skip
+        if communes:
+            nom = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
+            out |= {f"commune:{c}": f"professionnels {commune_place(str(nom.get(c, c))).of} ({c})"
+                    for c in communes}  # fmt: skip
+        return out
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from proxisante.web.context import WebContext, get_context, require_token
+from proxisante.workspace import KINDS
 
 __all__ = ["router"]
 
@@ -27,7 +28,6 @@ async def import_offer(kind: str, request: Request, ctx: Context) -> dict[str, A
     """Import an official file (raw body: FINESS extract, RPPS extraction or BPE) into the
     store, in one transaction, with provenance; ``?lenient=true`` skips and reports bad rows,
     ``?replace_with_empty=true`` accepts a file with no row (it erases the earlier import)."""
-    from proxisante.workspace import KINDS
 
     if kind not in KINDS:
         raise HTTPException(404, f"unknown import kind '{kind}'; accepted: {', '.join(KINDS)}")

@@ -5,14 +5,22 @@ from __future__ import annotations
 import html
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse, Response
 
+from proxisante._csv import CSV_FORMATS
 from proxisante.catchment import CATCHMENT_MINUTES
+from proxisante.professions import APL_PROFESSIONS, PROFESSIONS
+from proxisante.report import js_classes
+from proxisante.sources import COMMUNES_SOURCE, apl_source
 from proxisante.web.context import WebContext, get_context
+from proxisante.web.guards import selector_text
+from proxisante.web.routes.territories import national_answer
+from proxisante.workspace import table_bytes
 
 __all__ = ["DOWNLOADS", "STATIC", "router"]
 
@@ -39,7 +47,6 @@ def _read_package(rel: str) -> bytes:
 
 def profession_options() -> str:
     """``<option>`` of every profession with an APL (code → French plural, registry order)."""
-    from proxisante.professions import APL_PROFESSIONS, PROFESSIONS
 
     return "".join(
         f'<option value="{html.escape(c)}">{html.escape(PROFESSIONS[c].plural_fr)}</option>'
@@ -49,8 +56,6 @@ def profession_options() -> str:
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def index(ctx: Context) -> str:
-    from proxisante.report import js_classes
-    from proxisante.web.routes.territories import national_answer
 
     page = _read_package("web/templates/index.html").decode("utf-8")
     page = page.replace("__WRITES__", "false" if ctx.read_only else "true")
@@ -85,12 +90,32 @@ _NAVIGATION = (
 )
 
 
+#: The French guide of the source tree (``docs/guide.md``), shown at ``/guide``.
+GUIDE = Path(__file__).resolve().parents[4] / "docs" / "guide.md"
+
+
+@router.get("/guide", response_class=HTMLResponse, include_in_schema=False)
+def guide() -> str:
+    """The French guide (``docs/guide.md``) as a readable page; 404 when proxisante runs from
+    an installed package without its source tree (the guide is in the repository's docs/)."""
+    if not GUIDE.is_file():
+        raise HTTPException(404, "the guide is docs/guide.md of the proxisante repository")
+    text = html.escape(GUIDE.read_text(encoding="utf-8"))
+    return (
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Guide de "
+        "proxisante</title><meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "</head><body style='font-family:Arial,sans-serif;max-width:52rem;margin:1rem auto;"
+        "padding:0 1rem'><p><a href='/'>← Retour à la carte</a></p><pre style='white-space:"
+        f"pre-wrap;font-family:inherit;line-height:1.45'>{text}</pre></body></html>"
+    )
+
+
 @router.get("/territoire/{selector}", response_class=HTMLResponse)
 def territory_page(selector: str, ctx: Context) -> str:
     """The French report of the territory, live, with links back to the map and to the
     territory's downloads."""
-    page = ctx.report_html(selector[:1000])
-    nav = _NAVIGATION.format(quoted=html.escape(quote(selector[:1000], safe=":,")))
+    page = ctx.report_html(selector_text(selector))
+    nav = _NAVIGATION.format(quoted=html.escape(quote(selector_text(selector), safe=":,")))
     head, body_tag, rest = page.partition("<body")
     if not body_tag:
         return nav + page
@@ -104,19 +129,15 @@ def download(selector: str, fmt: str, ctx: Context, csv: str = "fr") -> Response
 
     A CSV is for French spreadsheets (« ; », decimal comma, BOM); ``?csv=international``
     gives « , », decimal point, no BOM (scripts)."""
-    from proxisante._csv import CSV_FORMATS
-    from proxisante.workspace import table_bytes
 
     if fmt not in DOWNLOADS or "/" in selector or ".." in selector:
         raise HTTPException(404, "not found")
     if csv not in CSV_FORMATS:
         raise HTTPException(400, f"csv must be one of {', '.join(CSV_FORMATS)}")
-    selector = selector[:1000]
+    selector = selector_text(selector)
     if fmt == "html":
         body = ctx.report_html(selector).encode("utf-8")
     else:
-        from proxisante.sources import COMMUNES_SOURCE, apl_source
-
         sources = [apl_source(2023), apl_source(2022), COMMUNES_SOURCE]
         body = table_bytes(ctx.workspace.apl_table(selector), fmt, sources=sources,
                            layer="apl" if fmt == "gpkg" else "APL", csv_format=csv)  # fmt: skip

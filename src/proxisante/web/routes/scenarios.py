@@ -15,8 +15,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.concurrency import run_in_threadpool
 
 from proxisante.web.context import WebContext, get_context, require_token
-from proxisante.web.guards import Utf8JsonRoute
+from proxisante.web.guards import Utf8JsonRoute, selector_text
 from proxisante.web.schemas import HomeCareImpact, ScenarioImpact
+from proxisante.workspace import parse_scenario
 
 __all__ = ["router"]
 
@@ -27,7 +28,6 @@ Context = Annotated[WebContext, Depends(get_context)]
 @router.post("/api/scenarios/evaluate", response_model=ScenarioImpact)
 async def evaluate_scenario(scenario: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """Evaluate a scenario (same JSON as the YAML files); returns the changed communes."""
-    from proxisante.workspace import parse_scenario
 
     sc = parse_scenario(scenario)
     return await ctx.evaluator.evaluate(json.dumps(sc.model_dump(mode="json"), sort_keys=True))
@@ -40,18 +40,16 @@ async def scenario_home_care(scenario: dict[str, Any], territory: str, ctx: Cont
     under-served thresholds, « hypothèse »), the DREES SSIAD rate, the prevention target
     populations within reach of an open health centre, per commune and for the territory;
     a value not available comes with its reason."""
-    from proxisante.workspace import parse_scenario
 
     sc = parse_scenario(scenario)
     key = json.dumps(sc.model_dump(mode="json"), sort_keys=True)
-    return await run_in_threadpool(ctx.home_care, key, territory[:1000])
+    return await run_in_threadpool(ctx.home_care, key, selector_text(territory))
 
 
 @router.post("/api/scenarios", status_code=201)
 def save_scenario(scenario: dict[str, Any], ctx: Context) -> dict[str, str]:
     """Validate and save a scenario in the store (one transaction; the last save of a name
     wins)."""
-    from proxisante.workspace import parse_scenario
 
     if not ctx.has_store:
         raise HTTPException(403, "saving scenarios needs a store: start the server with --store")

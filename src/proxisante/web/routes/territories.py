@@ -10,9 +10,23 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
+from proxisante._fr import commune_place, fmt_dec, fmt_int, fmt_pct
+from proxisante.report import communes_geojson
 from proxisante.web.context import WebContext, get_context
+from proxisante.web.guards import selector_text
 from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
-from proxisante.workspace import territory_of
+from proxisante.workspace import (
+    UNDER_SERVED_APL,
+    VIGILANCE_APL,
+    check_commune_codes,
+    load_commune_geometry,
+    load_communes,
+    load_departement_geometry,
+    mining_basin_contour,
+    territory_apl_table,
+    territory_of,
+    under_served_population,
+)
 
 __all__ = ["router"]
 
@@ -33,14 +47,14 @@ def search(q: str, ctx: Context, limit: int = 10) -> list[SearchHit]:
 @router.get("/api/territory/{selector}", response_model=TerritorySummary)
 def territory(selector: str) -> TerritorySummary:
     """Official APL 2022/2023 summary and commune table of a territory."""
-    return _summary(selector[:1000])
+    return _summary(selector_text(selector))
 
 
 @router.get("/api/territory/{selector}/geojson", include_in_schema=True)
 def territory_geojson(selector: str) -> Response:
     """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326); a mining basin's
     collection also holds its perimeter (``contour``, a FeatureCollection)."""
-    return Response(_geojson(selector[:1000]), media_type="application/geo+json")
+    return Response(_geojson(selector_text(selector)), media_type="application/geo+json")
 
 
 @router.get("/api/communes/geojson")
@@ -74,12 +88,11 @@ def sites(
     ``within_minutes``, also the sites of the communes within that estimated car time
     (``minutes``, ``dans_territoire`` false), e.g. 20 for a commune's catchment."""
     minutes = None if within_minutes is None else round(within_minutes, 1)
-    return ctx.sites(territory[:1000], operator, minutes)
+    return ctx.sites(selector_text(territory), operator, minutes)
 
 
 @lru_cache(maxsize=128)
 def _summary(selector: str) -> TerritorySummary:
-    from proxisante.workspace import territory_apl_table, under_served_population
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -93,6 +106,7 @@ def _summary(selector: str) -> TerritorySummary:
             apl_2023=None if pd.isna(r.apl_2023) else float(r.apl_2023),
             apl_2022=None if pd.isna(r.apl_2022) else float(r.apl_2022),
             sous_dote_2023=None if pd.isna(r.sous_dote_2023) else bool(r.sous_dote_2023),
+            a=commune_place(str(r.nom)).at,
         )
         for r in merged.sort_values("apl_2023", na_position="last").itertuples()
     ]
@@ -105,13 +119,41 @@ def _summary(selector: str) -> TerritorySummary:
         under_served_2022=s22["under_served"],
         mean_apl_2023=s23["mean_apl"],
         communes_list=rows,
+        **_question_and_answer(t, rows, s23, s22),
     )
+
+
+def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict) -> dict[str, str]:
+    """The question the summary answers and its answer, in French: for a commune, whether
+    it is under-served; for an area, how many of its inhabitants live in under-served
+    communes (official APL 2023 and 2022 with their population)."""
+
+    low, high = fmt_dec(UNDER_SERVED_APL, 1), fmt_dec(VIGILANCE_APL, 0)
+    if t.kind == "commune" and len(rows) == 1:
+        apl, prev = rows[0].apl_2023, rows[0].apl_2022
+        question = f"La commune {t.place.of} est-elle sous-dotée en médecins généralistes ?"
+        if apl is None:
+            return {"question": question, "answer": "L'APL 2023 de cette commune n'est pas "
+                    "publiée par la DREES."}  # fmt: skip
+        verdict = ("Oui" if apl < UNDER_SERVED_APL else "Non, mais en zone de vigilance"
+                   if apl < VIGILANCE_APL else "Non")  # fmt: skip
+        return {"question": question, "answer": (
+            f"{verdict} : APL 2023 de {fmt_dec(apl, 2)} consultations par an et par habitant "
+            f"standardisé (sous-dotée en dessous de {low}, vigilance de {low} à {high} ; DREES) ; "
+            f"{fmt_dec(prev, 2)} en 2022.")}  # fmt: skip
+    question = (
+        f"Combien d'habitants {t.place.of} vivent dans une commune sous-dotée en "
+        "médecins généralistes ?"
+    )
+    return {"question": question, "answer": (
+            f"{fmt_int(s23['under_served'])} habitants sur {fmt_int(s23['population'])} "
+            f"({fmt_pct(s23['share'])}) en 2023, dans {fmt_int(s23['communes_under_served'])} "
+            f"commune(s) d'APL inférieure à {low} (DREES, population INSEE "
+            f"{s23['population_year']}) ; {fmt_int(s22['under_served'])} en 2022.")}  # fmt: skip
 
 
 @lru_cache(maxsize=128)
 def _geojson(selector: str) -> str:
-    from proxisante.report import communes_geojson
-    from proxisante.workspace import load_commune_geometry, territory_apl_table
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
@@ -119,7 +161,6 @@ def _geojson(selector: str) -> str:
     text = communes_geojson(load_commune_geometry(t.codes), props)
     if t.kind != "bassin":
         return text
-    from proxisante.workspace import mining_basin_contour
 
     # a mining basin's perimeter, as a foreign member of the collection (RFC 7946 § 6.1)
     return text[:-1] + ',"contour":' + mining_basin_contour(t.key) + "}"
@@ -127,13 +168,6 @@ def _geojson(selector: str) -> str:
 
 @lru_cache(maxsize=256)
 def _codes_geojson(codes: tuple[str, ...]) -> str:
-    from proxisante.report import communes_geojson
-    from proxisante.workspace import (
-        check_commune_codes,
-        load_commune_geometry,
-        load_communes,
-        territory_apl_table,
-    )
 
     check_commune_codes(codes)
     c = load_communes()
@@ -147,8 +181,6 @@ def _codes_geojson(codes: tuple[str, ...]) -> str:
 def national_answer() -> str:
     """The home page's answer, in French: inhabitants of under-served communes in France
     (official APL 2023 and its population), with the source."""
-    from proxisante._fr import fmt_int, fmt_pct
-    from proxisante.workspace import load_communes, territory_apl_table, under_served_population
 
     s = under_served_population(territory_apl_table(load_communes()["code_insee"]), 2023)
     return (f"En 2023, {fmt_int(s['under_served'])} habitants ({fmt_pct(s['share'])} de la "
@@ -160,12 +192,6 @@ def national_answer() -> str:
 
 @lru_cache(maxsize=1)
 def _departements_geojson() -> str:
-    from proxisante.workspace import (
-        load_communes,
-        load_departement_geometry,
-        territory_apl_table,
-        under_served_population,
-    )
 
     communes = load_communes()  # Paris, Lyon, Marseille: the APL is by arrondissement
     table = territory_apl_table(communes["code_insee"]).merge(

@@ -117,7 +117,7 @@
   }
   function backToFrance() {
     state.selector = null; state.geo = null; state.sites = null;
-    $("territoire").hidden = true; $("scenario").hidden = true;
+    $("territoire").hidden = true; $("scenario").hidden = true; showFrance(true);
     if (window.history && history.replaceState) { history.replaceState(null, "", "/"); }
     drawNational();
   }
@@ -138,9 +138,12 @@
       });
     }, 200);
   });
+  /* The national question and answer stand above the map of France; a territory's own
+     take their place while it is open. */
+  function showFrance(shown) { $("question-france").hidden = !shown; $("aide-france").hidden = !shown; }
   function open(selector) {
     state.selector = selector;
-    clearInsets();
+    clearInsets(); showFrance(false);
     if (window.history && history.replaceState) { history.replaceState(null, "", "/#" + encodeURIComponent(selector)); }
     $("resultats").innerHTML = "";
     Promise.all([getJSON("/api/territory/" + encodeURIComponent(selector)),
@@ -154,8 +157,8 @@
       $("territoire-nom").textContent = s.label;
       var apl = s.communes === 1 ? s.communes_list[0].apl_2023 : s.mean_apl_2023;
       $("territoire-apl").textContent = fr(apl, s.communes === 1 ? 3 : 2);
-      $("territoire-sous-dotes").textContent = int(s.under_served_2023) + " habitants en commune sous-dotée en 2023 ("
-        + int(s.under_served_2022) + " en 2022)";
+      $("territoire-question").textContent = s.question;
+      $("territoire-sous-dotes").textContent = s.answer;
       $("lien-rapport").href = "/territoire/" + encodeURIComponent(selector);
       state.edits = []; listEdits(); $("resultat-scenario").textContent = ""; $("table-impact").hidden = true;
       $("soins-domicile").textContent = ""; medicoSites(state.sites);
@@ -163,7 +166,7 @@
       s.communes_list.slice().sort(function (a, b) { return (a.apl_2023 === null ? 99 : a.apl_2023) - (b.apl_2023 === null ? 99 : b.apl_2023); })
         .forEach(function (c) {
           var o = document.createElement("option"); o.value = c.code_insee;
-          o.textContent = c.nom + " (APL " + fr(c.apl_2023, 2) + ")"; cs.appendChild(o);
+          o.textContent = c.nom + " (APL " + fr(c.apl_2023, 2) + ")"; o.setAttribute("data-a", c.a || ""); cs.appendChild(o);
         });
       ["csv", "xlsx", "gpkg", "html"].forEach(function (f) { $("dl-" + f).href = "/download/" + encodeURIComponent(selector) + "." + f; });
       draw("apl_2023", "APL 2023");
@@ -190,16 +193,16 @@
   function label(edit) {
     if (edit.kind === "close_sites") { return "Fermeture : " + edit.label; }
     if (edit.kind === "change_staff") {
-      return (edit.profession_fr || "Infirmiers") + " : " + (edit.delta_fte > 0 ? "+" : "") + fr(edit.delta_fte, 1) + " ETP à " + edit.label;
+      return (edit.profession_fr || "Infirmiers") + " : " + (edit.delta_fte > 0 ? "+" : "") + fr(edit.delta_fte, 1) + " ETP — " + edit.label;
     }
     if (edit.kind === "departures") {
-      return "Départs : " + edit.count + " " + edit.profession_fr + " à " + edit.label;
+      return "Départs : " + edit.count + " " + edit.profession_fr + " " + (edit.at || "à " + edit.label);
     }
-    if (edit.kind === "change_capacity") { return "Places : " + edit.capacity_places + " à " + edit.label; }
+    if (edit.kind === "change_capacity") { return "Places : " + edit.capacity_places + " — " + edit.label; }
     if (edit.category === "ssiad") {
-      return "Ouverture d'un SSIAD de " + edit.capacity_places + " places (" + fr(edit.fte.nurse, 1) + " ETP infirmiers) à " + edit.label;
+      return "Ouverture d'un SSIAD de " + edit.capacity_places + " places (" + fr(edit.fte.nurse, 1) + " ETP infirmiers) " + (edit.at || edit.label);
     }
-    return "Ajout de " + fr(edit.fte.gp, 1) + " ETP de généraliste à " + edit.label;
+    return "Ajout de " + fr(edit.fte.gp, 1) + " ETP de généraliste " + (edit.at || edit.label);
   }
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
@@ -209,7 +212,7 @@
   function scenarioBody() {
     var name = cleanName($("nom-scenario").value || state.edits.map(function (e) { return e.label; }).join(", "));
     return { name: name, edits: state.edits.map(function (e) {
-      var copy = Object.assign({}, e); delete copy.label; delete copy.profession_fr; return copy; }) };
+      var copy = Object.assign({}, e); delete copy.label; delete copy.at; delete copy.profession_fr; return copy; }) };
   }
   function listEdits() {
     var ol = $("modifications"); ol.innerHTML = "";
@@ -444,7 +447,8 @@
     if (!code || !(fte > 0)) { $("resultat-scenario").textContent = "Erreur : choisir une commune et un nombre d'ETP positif"; return; }
     var n = state.edits.length + 1;
     add({ kind: "open_site", site: "nouveau-" + code + "-" + n, name: "Nouveau centre " + n, commune: code,
-          fte: { gp: fte }, label: $("ajout-commune").selectedOptions[0].textContent });
+          fte: { gp: fte }, label: $("ajout-commune").selectedOptions[0].textContent,
+          at: $("ajout-commune").selectedOptions[0].getAttribute("data-a") });
   });
   $("modifier-infirmiers").addEventListener("click", function () {
     var site = $("site").value, delta = parseFloat($("infirmiers-etp").value);
@@ -459,7 +463,8 @@
     var code = $("ajout-commune").value, count = parseInt($("depart-nombre").value, 10), p = professionChosen();
     if (!code || !(count > 0)) { $("resultat-scenario").textContent = "Erreur : choisir une commune et un nombre de départs positif"; return; }
     add({ kind: "departures", commune: code, profession: p.code, count: count, profession_fr: p.fr,
-          label: $("ajout-commune").selectedOptions[0].textContent });
+          label: $("ajout-commune").selectedOptions[0].textContent,
+          at: $("ajout-commune").selectedOptions[0].getAttribute("data-a") });
   });
   $("modifier-profession").addEventListener("click", function () {
     var site = $("site").value, delta = parseFloat($("profession-etp").value), p = professionChosen();
@@ -474,7 +479,8 @@
     }
     var n = state.edits.length + 1;
     add({ kind: "open_site", site: "nouveau-ssiad-" + code + "-" + n, name: "Nouveau SSIAD " + n, commune: code,
-          category: "ssiad", fte: { nurse: fte }, capacity_places: places, label: $("ajout-commune").selectedOptions[0].textContent });
+          category: "ssiad", fte: { nurse: fte }, capacity_places: places, label: $("ajout-commune").selectedOptions[0].textContent,
+          at: $("ajout-commune").selectedOptions[0].getAttribute("data-a") });
   });
   $("modifier-places").addEventListener("click", function () {
     var site = $("medico-site").value, places = parseInt($("medico-places").value, 10);
@@ -499,6 +505,10 @@
   }
   $("retour-france").addEventListener("click", backToFrance);
   if (location.hash.length > 1) { open(decodeURIComponent(location.hash.slice(1))); } else { drawNational(); }
+  window.addEventListener("hashchange", function () { /* a link to another territory of this page */
+    var wanted = decodeURIComponent(location.hash.slice(1));
+    if (!wanted) { backToFrance(); } else if (wanted !== state.selector) { open(wanted); }
+  });
   $("recommencer").addEventListener("click", function () { state.edits = []; listEdits(); evaluate(); });
   $("enregistrer").addEventListener("click", function () {
     if (!state.edits.length) { $("enregistrement").textContent = "Rien à enregistrer : ajoutez d'abord une modification."; return; }

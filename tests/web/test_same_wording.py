@@ -1,0 +1,49 @@
+"""The same fact in the same words across the CLI, the reports and the web: a site whose GP
+staff no source states carries the calibrated model's estimate (« estimé ») in the editor as
+in the criticality ranking, and an operator's network counts the same sites everywhere."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from proxisante.access import CONSULTATIONS_PER_FTE
+from proxisante.web import create_app
+from proxisante.workspace import Workspace
+
+DECAZEVILLE = "filieris-centre-de-decazeville"
+
+
+@pytest.fixture(scope="module")
+def ranking():
+    ws = Workspace(use_store=False)
+    return ws, ws.criticality(operator="filieris")
+
+
+def test_the_editor_shows_the_estimate_the_ranking_uses(ranking):
+    _, rank = ranking
+    row = rank.set_index("site_id").loc[DECAZEVILLE]
+    assert not row["gp_staff_known"] and row["gp_estimated"]
+    client = TestClient(create_app(), base_url="http://127.0.0.1")
+    sites = client.get("/api/sites", params={"territory": "12089"}).json()
+    site = next(s for s in sites if s["site_id"] == DECAZEVILLE)
+    assert site["gp_fte"] is None  # no source states it: not a published figure …
+    expected = [round(row[c] / CONSULTATIONS_PER_FTE, 1) for c in
+                ("consultations_lost", "consultations_low", "consultations_high")]  # fmt: skip
+    got = [site["gp_fte_estimated"], site["gp_fte_low"], site["gp_fte_high"]]
+    assert got == expected and got[0] > 0  # … but the estimate of the ranking and the report
+    published = next(s for s in client.get("/api/sites", params={"territory": "81060"}).json()
+                     if s["site_id"] == "filieris-centre-de-sante-de-carmaux")  # fmt: skip
+    assert published["gp_fte"] == 6 and published["gp_fte_estimated"] is None
+    app_js = client.get("/static/app.js").text
+    assert "ETP de médecin estimé" in app_js  # how the editor writes it
+
+
+def test_the_network_counts_the_sites_the_ranking_lists(ranking):
+    ws, rank = ranking
+    hit = next(h for h in ws.search("filieris") if h.kind == "operator")
+    assert f"{len(rank)} sites ouverts" in hit.label  # 23 open sites ranked …
+    sites = ws.offer().sites
+    planned = int(((sites["operator"] == "filieris") & (sites["status"] == "planned")).sum())
+    assert planned > 0 and f"et {planned} en projet" in hit.label  # … and the planned ones
+    assert ws.territory("filieris").label.startswith(f"Filieris : {len(rank)} sites ouverts")
