@@ -209,7 +209,8 @@ def test_cli_store_scenario_report_and_cog(tmp_path):
     assert "après 0,0 places pour 1 000" in html
     assert "définition DREES (STATISS)" in html  # its source is in the footnotes
     res = run("plan", "cog", "-t", "62498", "--from", "2025", "--to", "2026",
-              "--budget-per-year", "8e5", "--time-limit", "10", "--out", tmp_path / "p.xlsx",
+              "--budget-per-year", "8e5", "--time-limit", "10", "--candidates", "62498",
+              "--out", tmp_path / "p.xlsx",
               "--html", tmp_path / "p.html", "--store", store)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "500,0 places pour 1 000" in (tmp_path / "p.html").read_text(encoding="utf-8").replace(
