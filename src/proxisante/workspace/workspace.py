@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from proxisante._fr import PlaceName
+from proxisante._fr import PlaceName, commune_place
 from proxisante.access import (
     CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
@@ -840,7 +840,8 @@ class Workspace:
                     if e.kind == "departures"]  # fmt: skip
         if communes:
             nom = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
-            out |= {f"commune:{c}": f"professionnels de {nom.get(c, c)} ({c})" for c in communes}
+            out |= {f"commune:{c}": f"professionnels {commune_place(str(nom.get(c, c))).of} ({c})"
+                    for c in communes}  # fmt: skip
         return out
 
 
