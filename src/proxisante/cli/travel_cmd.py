@@ -10,6 +10,7 @@ import typer
 from proxisante import _fr as fr
 from proxisante.cli._common import console, find_territory, progress, user_errors
 from proxisante.errors import DataFileError, InputError
+
 # the estimate's defaults shown in --help: the light travel.defaults, not the workspace (CLI
 # start-up; the one import of a lower package the contract allows, pyproject.toml)
 from proxisante.travel.defaults import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
