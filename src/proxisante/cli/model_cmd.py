@@ -132,7 +132,8 @@ def _print_figures(meta: dict) -> None:
     else:
         console.print(f"Trajets : temps {tr.get('provider')} fournis par l'utilisateur")
     console.print(
-        f"Consultations par médecin : {fr.fmt_int(meta['consultations_per_gp'])} ; médecins "
+        f"Consultations par médecin libéral (moyenne nationale) : "
+        f"{fr.fmt_int(meta['consultations_per_gp'])} ; médecins "
         f"estimés : {fr.fmt_int(figs['gp_total'])} ; membres de l'ensemble : "
         f"{len(meta.get('ensemble', []))}"
     )
@@ -153,7 +154,7 @@ def _print_plausibility(figs: dict) -> None:
         console.print(
             f"Hors échantillon, l'APL officielle est dans la fourchette du modèle (offre "
             f"entre ses bornes) pour {fr.fmt_pct(cov['share'])} des communes "
-            f"({fr.fmt_pct(cov['share_pop'])} de la population)"
+            f"({fr.fmt_pct(cov['share_pop'])} de la population standardisée)"
         )
     p = figs.get("plausibility")
     if p:

@@ -327,6 +327,7 @@ def _csv(rows: list[dict], csv_format: str) -> str:
     columns = list(rows[0])
     values = [list(r.values()) for r in rows]
     if csv_format == "fr":
+        # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import ACCESS_LABELS_FR, ZONING_LABELS_FR
 
         words = {"zoning_class": ZONING_LABELS_FR, "access_class": ACCESS_LABELS_FR}
