@@ -6,15 +6,12 @@ result; a screenshot is saved to out/screenshots/.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM_FLAGS
+from tests.browser import live_server, selenium_driver
 
 TOKEN = "browser-token"
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
@@ -24,44 +21,17 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
-    import uvicorn
-
     from proxisante.web import create_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     store = tmp_path_factory.mktemp("store") / "s.duckdb"
-    config = uvicorn.Config(create_app(token=TOKEN, store_path=str(store)), host="127.0.0.1",
-                            port=port, log_level="warning")  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the web server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(token=TOKEN, store_path=str(store))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("Debian chromium/chromedriver not installed (make test installs them as root)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium")
-    for flag in CHROMIUM_FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
-    opts.add_argument("--window-size=1400,1000")
-    d = webdriver.Chrome(options=opts, service=Service(shutil.which("chromedriver")))
-    yield d
-    d.quit()
+    with selenium_driver(tmp_path_factory.mktemp("profile"), width=1400, height=1000) as d:
+        yield d
 
 
 def _open_territory(driver, wait, server_url: str, query: str, selector: str) -> None:
@@ -80,7 +50,7 @@ def test_search_see_apl_run_closure(server_url, driver):
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    wait = WebDriverWait(driver, 30)
+    wait = WebDriverWait(driver, 120)
     _open_territory(driver, wait, server_url, "Loison-sous-Lens", "62523")
     wait.until(ec.text_to_be_present_in_element((By.ID, "territoire-apl"), "6,558"))
     assert "Loison-sous-Lens" in driver.find_element(By.ID, "territoire-nom").text
@@ -117,7 +87,7 @@ def test_compose_scenario_table_remove_and_save(server_url, driver):
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    wait = WebDriverWait(driver, 30)
+    wait = WebDriverWait(driver, 120)
     # state from the previous test: Loison-sous-Lens open, one closure (−2 FTE) evaluated
     assert len(driver.find_elements(By.CSS_SELECTOR, "#modifications li")) == 1
     Select(driver.find_element(By.ID, "ajout-commune")).select_by_value("62523")
@@ -162,7 +132,7 @@ def test_wrong_token_shows_error(server_url, driver):
     driver.find_element(By.ID, "jeton").clear()
     driver.find_element(By.ID, "jeton").send_keys("wrong")
     driver.find_element(By.ID, "fermer").click()
-    WebDriverWait(driver, 30).until(
+    WebDriverWait(driver, 120).until(
         ec.text_to_be_present_in_element((By.ID, "resultat-scenario"), "Erreur")
     )
 
@@ -171,7 +141,7 @@ def test_health_sites_drawn_on_map(server_url, driver):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(driver, 30)
+    wait = WebDriverWait(driver, 120)
     _open_territory(driver, wait, server_url, "Bessèges", "30037")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.site-marker")) >= 1)
 
