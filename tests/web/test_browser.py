@@ -223,7 +223,8 @@ def test_editor_shows_home_care_before_after(server_url, driver):
     _open_territory(driver, wait, server_url, "Loison-sous-Lens", "62523")
     wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 0)
     medico = Select(driver.find_element(By.ID, "medico-site")).options
-    assert len(medico) == 1 and "importer un extrait FINESS" in medico[0].text
+    # the SSIAD the BPE 2021 counts within 20 minutes (« estimé »), places unknown
+    assert medico and all("SSIAD" in o.text and "capacité inconnue" in o.text for o in medico)
     Select(driver.find_element(By.ID, "site")).select_by_value(
         "filieris-centre-de-sante-de-la-republique-avion"
     )
@@ -235,29 +236,37 @@ def test_editor_shows_home_care_before_after(server_url, driver):
     assert "Soins à domicile et prévention — Loison-sous-Lens" in text and "(estimé)" in text
     nurses = box.find_element(By.CSS_SELECTOR, "tr[data-indicateur='infirmiers']")
     before, after, change = (td.text for td in nurses.find_elements(By.TAG_NAME, "td")[1:])
-    assert (
-        before.split(" ")[0][:2] == "18" and after.split(" ")[0][:2] == "18"
-    )  # API: 18,91 → 18,89
+    api = _home_care_api(server_url, [AVION_CLOSURE])  # the figures the page shows
+    assert before.split(" ")[0] == f"{api['nurses_before']:.1f}".replace(".", ",")
+    assert after.split(" ")[0] == f"{api['nurses_after']:.1f}".replace(".", ",")
     assert change.startswith("−") and float(change[1:].replace(",", ".")) > 0
     assert "estimé" in nurses.text
     ssiad = box.find_element(By.CSS_SELECTOR, "tr[data-indicateur='ssiad']").text
-    assert "non disponible (aucun SSIAD" in ssiad and "n/a" not in text
+    assert "non disponible (" in ssiad and "n/a" not in text  # with its reason
     prevention = box.find_element(
         By.CSS_SELECTOR, "tr[data-indicateur='prevention-screening_50_74']"
     ).text
-    assert "50–74 ans" in prevention and "sans centre" in prevention
+    lost = next(p["lost"] for p in api["prevention"] if p["key"] == "screening_50_74")
+    assert "50–74 ans" in prevention and ("sans centre" in prevention) == (lost > 0)
     assert "hypothèse" in box.find_element(By.ID, "seuils-soins").text
     loison = box.find_element(By.CSS_SELECTOR, "#table-soins-communes tr[data-code='62523']").text
-    assert "Loison-sous-Lens" in loison and "oui → non" in loison
+    row = next(c for c in api["communes"] if c["code_insee"] == "62523")
+    yes_no = {True: "oui", False: "non"}
+    assert "Loison-sous-Lens" in loison
+    assert f"{yes_no[row['centre_before']]} → {yes_no[row['centre_after']]}" in loison
     # open a 30-place SSIAD in Loison: SSIAD places after, only the added ones known
     Select(driver.find_element(By.ID, "ajout-commune")).select_by_value("62523")
     driver.find_element(By.ID, "ouvrir-ssiad").click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#modifications li")) == 2)
-    wait.until(
-        ec.text_to_be_present_in_element(
-            (By.CSS_SELECTOR, "#table-soins tr[data-indicateur='ssiad']"), "minimum"
-        )
-    )
+
+    # the value after counts the known places only: said beside it (« minimum » when no
+    # other SSIAD is within reach, « places inconnues » when services of unknown places are)
+    def after_cell(d):
+        row = d.find_element(By.CSS_SELECTOR, "#table-soins tr[data-indicateur='ssiad']")
+        return row.find_elements(By.TAG_NAME, "td")[2].text
+
+    wait.until(lambda d: after_cell(d)[:1].isdigit())
+    assert "minimum" in after_cell(driver) or "places inconnues" in after_cell(driver)
     ssiad = driver.find_element(By.CSS_SELECTOR, "#table-soins tr[data-indicateur='ssiad']")
     assert float(ssiad.find_elements(By.TAG_NAME, "td")[2].text.split(" ")[0].replace(",", ".")) > 0
     places = driver.find_element(By.CSS_SELECTOR, "#table-soins tr[data-indicateur='places-ssiad']")
@@ -268,6 +277,26 @@ def test_editor_shows_home_care_before_after(server_url, driver):
     )
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / "web-loison-soins-domicile.png"))
+
+
+AVION_CLOSURE = {
+    "kind": "close_sites",
+    "sites": ["filieris-centre-de-sante-de-la-republique-avion"],
+}
+
+
+def _home_care_api(server_url: str, edits: list[dict]) -> dict:
+    """The home-care answer of the API for Loison-sous-Lens after ``edits``."""
+    import json
+    import urllib.request
+
+    req = urllib.request.Request(
+        server_url + "/api/scenarios/home-care?territory=62523", method="POST",
+        data=json.dumps({"name": "api", "edits": edits}).encode(),
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
 
 
 def test_decazeville_as_a_mayor(server_url, driver):
