@@ -207,6 +207,30 @@ def check_shape(data: Any, limits: DocumentLimits) -> None:
         open_.discard(id(value))
 
 
+def refuse_duplicate_keys(text: str, name: str) -> None:
+    """Refuse a JSON text with a key given twice in one object (naming its line); a text
+    that is not JSON is left to the caller's parser.
+
+    Raises
+    ------
+    DataFileError
+        A duplicate key, naming ``name``, the key and its line.
+    """
+    try:
+        json.loads(text, object_pairs_hook=_json_object)
+    except _DuplicateJsonKeyError as exc:
+        raise _duplicate_json_key(name, text, exc.key) from None
+    except (ValueError, RecursionError):
+        return
+
+
+def _duplicate_json_key(name: str, text: str, key: str) -> DataFileError:
+    lines = _json_key_lines(text, key)
+    first = f" (first on line {lines[0]})" if len(lines) > 1 else ""
+    msg = f"key '{shorten(key, 40)}' given twice in one object{first}; expected each key once"
+    return DataFileError(name, msg, line=lines[1] if len(lines) > 1 else None)
+
+
 def parse_text(text: str, fmt: str) -> Any:
     """A YAML (strict loader) or JSON (duplicate keys refused) text's value (no bounds)."""
     if fmt == "yaml":
@@ -237,12 +261,7 @@ def load_document(path: str | Path, fmt: str, limits: DocumentLimits) -> Any:
     try:
         data = parse_text(text, fmt)
     except _DuplicateJsonKeyError as exc:
-        lines = _json_key_lines(text, exc.key)
-        first = f" (first on line {lines[0]})" if len(lines) > 1 else ""
-        msg = (
-            f"key '{shorten(exc.key, 40)}' given twice in one object{first}; expected each key once"
-        )
-        raise DataFileError(name, msg, line=lines[1] if len(lines) > 1 else None) from None
+        raise _duplicate_json_key(name, text, exc.key) from None
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         line = line + 1 if line is not None else getattr(exc, "lineno", None)

@@ -95,6 +95,10 @@ _ASSUME_GP_WEIGHTS = (
 )
 
 
+#: How a profession's APL weighs its demand (:class:`AplMethod`).
+Demand = Literal["drees_gp_weights", "total", "women"]
+
+
 @dataclass(frozen=True)
 class Reference:
     """A published national value of a profession's APL (to check an estimate against)."""
@@ -138,7 +142,7 @@ class AplMethod:
     scale: float
     unit_fr: str
     unit_short_fr: str
-    demand: Literal["drees_gp_weights", "total", "women"]
+    demand: Demand
     decay_minutes: tuple[float, ...] = DREES_STEP_UPPERS_MINUTES
     decay_weights: tuple[float, ...] = DREES_STEP_WEIGHTS
     fte_per_headcount: float = 1.0
@@ -201,6 +205,7 @@ class Profession:
 
 
 _FTE_UNIT = "ETP pour 100 000 habitants standardisés"
+_FTE_SOURCES = (_DREES_APL_PAGE, _ER1100, _ER1206, _INSEE_2021, _BPE)
 
 GP = Profession(
     code="gp",
@@ -227,93 +232,57 @@ GP = Profession(
     aliases=("generaliste", "medecin", "doctor"),
 )
 
+
+def _estimated_fte(demand_assumption: str, *, demand: Demand = "drees_gp_weights",
+                   unit_fr: str = _FTE_UNIT, unit_short_fr: str = "ETP/100 000 hab.",
+                   sources: tuple[str, ...] = _FTE_SOURCES) -> AplMethod:  # fmt: skip
+    """The estimated APL in FTE per 100,000: BPE headcounts as FTE, the GPs' decay, and the
+    profession's demand (its assumption stated)."""
+    return AplMethod(
+        unit="fte", scale=100_000.0, unit_fr=unit_fr, unit_short_fr=unit_short_fr,
+        demand=demand,
+        assumptions=(_ASSUME_FTE, demand_assumption, _ASSUME_DECAY), sources=sources,
+    )  # fmt: skip
+
+
 NURSE = Profession(
-    code="nurse",
-    label_fr="infirmier",
-    plural_fr="infirmiers",
-    short_fr="infirmiers",
-    bpe_code="D232",
-    apl=AplMethod(
-        unit="fte",
-        scale=100_000.0,
-        unit_fr=_FTE_UNIT,
-        unit_short_fr="ETP/100 000 hab.",
-        demand="drees_gp_weights",
-        assumptions=(_ASSUME_FTE, _ASSUME_GP_WEIGHTS, _ASSUME_DECAY),
-        sources=(_DREES_APL_PAGE, _ER1100, _ER1206, _INSEE_2021, _BPE),
-    ),
+    code="nurse", label_fr="infirmier", plural_fr="infirmiers", short_fr="infirmiers",
+    bpe_code="D232", apl=_estimated_fte(_ASSUME_GP_WEIGHTS),
     reference=Reference(152.0, 2019, _INSEE_2021),
     aliases=("infirmier", "infirmiere", "ide", "idel"),
-)
+)  # fmt: skip
 
 PHYSIOTHERAPIST = Profession(
-    code="physiotherapist",
-    label_fr="masseur-kinésithérapeute",
-    plural_fr="masseurs-kinésithérapeutes",
-    short_fr="kinésithérapeutes",
-    bpe_code="D233",
-    apl=AplMethod(
-        unit="fte",
-        scale=100_000.0,
-        unit_fr=_FTE_UNIT,
-        unit_short_fr="ETP/100 000 hab.",
-        demand="drees_gp_weights",
-        assumptions=(_ASSUME_FTE, _ASSUME_GP_WEIGHTS, _ASSUME_DECAY),
-        sources=(_DREES_APL_PAGE, _ER1100, _ER1206, _INSEE_2021, _BPE),
-    ),
-    reference=Reference(105.0, 2019, _INSEE_2021),
+    code="physiotherapist", label_fr="masseur-kinésithérapeute",
+    plural_fr="masseurs-kinésithérapeutes", short_fr="kinésithérapeutes", bpe_code="D233",
+    apl=_estimated_fte(_ASSUME_GP_WEIGHTS), reference=Reference(105.0, 2019, _INSEE_2021),
     aliases=("physio", "kine", "kinesitherapeute", "masseur-kinesitherapeute"),
-)
+)  # fmt: skip
 
 MIDWIFE = Profession(
-    code="midwife",
-    label_fr="sage-femme",
-    plural_fr="sages-femmes",
-    short_fr="sages-femmes",
+    code="midwife", label_fr="sage-femme", plural_fr="sages-femmes", short_fr="sages-femmes",
     bpe_code="D231",
-    apl=AplMethod(
-        unit="fte",
-        scale=100_000.0,
-        unit_fr="ETP pour 100 000 femmes",
-        unit_short_fr="ETP/100 000 femmes",
-        demand="women",
-        assumptions=(
-            _ASSUME_FTE,
-            "demande : femmes estimées à 51,6 % des habitants de chaque commune (INSEE, "
-            "France 2021), sans pondération par âge, la population par sexe des communes et "
-            "les poids de la DREES n'étant pas disponibles hors ligne",
-            _ASSUME_DECAY,
-        ),
-        sources=(_DREES_APL_PAGE, _ER1100, _ER1206, _INSEE_2021, _BPE),
+    apl=_estimated_fte(
+        "demande : femmes estimées à 51,6 % des habitants de chaque commune (INSEE, France "
+        "2021), sans pondération par âge, la population par sexe des communes et les poids de "
+        "la DREES n'étant pas disponibles hors ligne",
+        demand="women", unit_fr="ETP pour 100 000 femmes", unit_short_fr="ETP/100 000 femmes",
     ),
     reference=Reference(18.0, 2019, _INSEE_2021),
     aliases=("sage-femme", "sage_femme", "sagefemme", "maieuticien"),
-)
+)  # fmt: skip
 
 DENTIST = Profession(
-    code="dentist",
-    label_fr="chirurgien-dentiste",
-    plural_fr="chirurgiens-dentistes",
-    short_fr="dentistes",
-    bpe_code="D221",
-    apl=AplMethod(
-        unit="fte",
-        scale=100_000.0,
-        unit_fr=_FTE_UNIT,
-        unit_short_fr="ETP/100 000 hab.",
-        demand="total",
-        assumptions=(
-            _ASSUME_FTE,
-            "demande : habitants sans pondération par âge (les poids d'âge de la DREES pour "
-            "les chirurgiens-dentistes ne sont pas publiés ; ceux des médecins, croissants "
-            "avec l'âge, ne décrivent pas le recours aux soins dentaires)",
-            _ASSUME_DECAY,
-        ),
-        sources=(_DREES_APL_PAGE, _BPE),
+    code="dentist", label_fr="chirurgien-dentiste", plural_fr="chirurgiens-dentistes",
+    short_fr="dentistes", bpe_code="D221",
+    apl=_estimated_fte(
+        "demande : habitants sans pondération par âge (les poids d'âge de la DREES pour les "
+        "chirurgiens-dentistes ne sont pas publiés ; ceux des médecins, croissants avec l'âge, "
+        "ne décrivent pas le recours aux soins dentaires)",
+        demand="total", sources=(_DREES_APL_PAGE, _BPE),
     ),
-    reference=None,
-    aliases=("dentiste", "chirurgien-dentiste"),
-)
+    reference=None, aliases=("dentiste", "chirurgien-dentiste"),
+)  # fmt: skip
 
 CARE_ASSISTANT = Profession(
     code="care_assistant",

@@ -66,6 +66,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.fuzz.corpus import FORMATS, Case, cases, seed_bytes
+from tests.fuzz.hostile import HOSTILE_FORMATS, shown_name
+from tests.fuzz.hostile import invoke as invoke_hostile
 
 __all__ = ["TARGETS", "Result", "Target", "format_table", "run_campaign"]
 
@@ -110,6 +112,8 @@ def _cli(argv: list[str]) -> tuple[int, str]:
 
 
 def _invoke_cli(case_path: Path, store: Path, fmt: str) -> tuple[int, str]:
+    if fmt in HOSTILE_FORMATS:
+        return invoke_hostile(_cli, case_path, store, fmt)
     if fmt.startswith("scenario"):
         return _cli(["scenario", "import", str(case_path), "--overwrite", "--store", str(store)])
     return _cli(["offer", "import", fmt, str(case_path), "--store", str(store)])
@@ -162,7 +166,7 @@ def web_outcome(status_code: int, text: str) -> tuple[int, str]:
 
 #: Targets of the campaign.
 TARGETS: list[Target] = [
-    Target("cli", FORMATS, _invoke_cli),
+    Target("cli", FORMATS, _invoke_cli, shown_name=shown_name),
     # a scenario body, like a scenario file, must be UTF-8 (RFC 8259 §8.1): UTF-16 is refused
     Target("web", WEB_FORMATS, _invoke_web, shown_name=_web_upload_name,
            names_lines=lambda fmt: not fmt.startswith("scenario")),

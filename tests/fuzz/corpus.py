@@ -531,22 +531,47 @@ def _scenario_cases(fmt: str, rng: random.Random) -> list[Callable[[], Case]]:
             data[rng.randrange(len(data))] = rng.randrange(256)
         return case("random byte flips", bytes(data), "any")
 
+    def yaml_coercion():
+        """A number written as YAML 1.1 reads it (1:30 = 90, 0x10 = 16, true = 1…) or as
+        text: never a number."""
+        tokens = (["1:30", "0x10", "true", "0o7", ".inf", "1_000", "yes", "'3'", "١", "+.5e"]
+                  if suffix == ".yaml" else ["true", '"3"', '"1:30"', '"0x10"'])  # fmt: skip
+        return raw_value(("edits", 1, "delta_fte"), rng.choice(tokens), "delta_fte")
+
+    def duplicate_key():
+        """A key given twice in one mapping (the last one was kept silently)."""
+        lines = text.splitlines()
+        if suffix == ".yaml":
+            return case("key given twice", (text + "name: autre\n").encode(), "refuse",
+                        len(lines) + 1)  # fmt: skip
+        body = text.replace('"name": ', '"name": "autre",\n  "name": ', 1)
+        line = next(i for i, ln in enumerate(body.splitlines(), 1) if '"name"' in ln) + 1
+        return case("key given twice", body.encode(), "refuse", line)
+
     return [
         bad_fte, huge_fte, huge_int, latin1, utf16, binary, nul, deep, alias_bomb,
         unknown_field, unknown_kind, duplicate_site, wrong_type, truncated, empty, too_big, bom,
-        crlf, byte_flips,
+        crlf, byte_flips, yaml_coercion, duplicate_key,
     ]  # fmt: skip
 
 
-FORMATS = ("finess", "rpps", "bpe", "pop-age", "scenario-yaml", "scenario-json")
+FORMATS = ("finess", "rpps", "bpe", "pop-age", "scenario-yaml", "scenario-json",
+           "assumptions", "plan-options", "output-target", "resource-limit")  # fmt: skip
+
+
+def _factories(fmt: str, rng: random.Random) -> list[Callable[[], Case]]:
+    if fmt in TEXT_FORMATS:
+        return _text_cases(TEXT_FORMATS[fmt], rng)
+    if fmt.startswith("scenario"):
+        return _scenario_cases(fmt, rng)
+    from tests.fuzz.hostile import hostile_cases  # absurd parameters, targets, limits
+
+    return hostile_cases(fmt, rng)
 
 
 def mutations(fmt: str) -> list[str]:
     """Names of the mutations of ``fmt`` (the generators :func:`cases` draws from)."""
-    rng = random.Random(0)
-    factories = _text_cases(TEXT_FORMATS[fmt], rng) if fmt in TEXT_FORMATS else (
-        _scenario_cases(fmt, rng))  # fmt: skip
-    return [f.__name__ for f in factories]
+    return [f.__name__ for f in _factories(fmt, random.Random(0))]
 
 
 def cases(
@@ -558,10 +583,7 @@ def cases(
     keeps the mutations of those names (:func:`mutations`), e.g. to re-run the slow ones.
     """
     rng = random.Random(f"{fmt}-{seed}")
-    if fmt in TEXT_FORMATS:
-        factories = _text_cases(TEXT_FORMATS[fmt], rng)
-    else:
-        factories = _scenario_cases(fmt, rng)
+    factories = _factories(fmt, rng)
     if not big:
         factories = [f for f in factories if f.__name__ not in ("big_valid", "too_big")]
     if only is not None:

@@ -56,10 +56,17 @@ def test_population_within_15_minutes_by_hand():
 
 
 def test_default_candidates_follow_the_rule_and_start_with_existing_centres(gard):
+    from proxisante.offer import load_default_offer
+
     c = gard.candidates
-    assert c["existing"].iloc[:4].all() and not c["existing"].iloc[4:].any()
-    assert set(c.loc[c["existing"], "name"]) == {
-        "Bessèges", "Saint-Ambroix", "Saint-Christol-lez-Alès", "Salindres"}  # fmt: skip
+    n = int(c["existing"].sum())
+    assert c["existing"].iloc[:n].all() and not c["existing"].iloc[n:].any()
+    s = load_default_offer().sites
+    mine = s[(s["operator"] == "filieris") & (s["category"] == "centre_de_sante")
+             & (s["status"] == "open") & s["commune"].isin(GARD.codes)]  # fmt: skip
+    assert set(c.loc[c["existing"], "candidate_id"]) == set(mine["site_id"])
+    assert {"Bessèges", "Saint-Ambroix", "Saint-Christol-lez-Alès", "Salindres"} <= set(
+        c.loc[c["existing"], "name"])  # fmt: skip
     # the villages of the issue are not candidates any more
     assert not {"30310", "30230"} & set(c["commune"])  # Saumane, Saint-André-de-Roquepertuis
     assert (c["name"] != "").all()
@@ -84,10 +91,13 @@ def test_sans_cog_baseline_worsens_every_year_and_departures_are_replaced(gard):
     b = gard.block("gp")
     # Filieris GPs stated in the Gard: Bessèges 6, Saint-Ambroix 2, Saint-Christol 2; Salindres
     # (no source states its GPs) enters with the calibrated model's estimate (« estimé »)
-    c = gard.candidates.set_index("name")
-    assert c.loc["Salindres", "gp_staff_basis"] == "estimé"
-    staff = 10 + c.loc["Salindres", "gp_fte_today"]
-    assert c.loc["Salindres", "gp_fte_today"] == pytest.approx(3.0)  # 16,200 consultations
+    c = gard.candidates.set_index("candidate_id")
+    sal = c.loc["filieris-centre-de-sante-de-salindres"]
+    assert sal["gp_staff_basis"] == "estimé"
+    assert sal["gp_fte_today"] == pytest.approx(3.0)  # 16,200 consultations
+    # 10 GPs stated (Bessèges 6, Saint-Ambroix 2, Saint-Christol 2) + every estimate
+    est = c.loc[c["existing"] & (c["gp_staff_basis"] == "estimé"), "gp_fte_today"]
+    staff = 10 + est.sum()
     np.testing.assert_allclose(b.lost_fte, [staff * 0.05, staff * (1 - 0.95**2)])
     # the freeze's loss grows every year, on top of retirements and installations
     freeze = b.no_cog.access - b.baseline
@@ -96,7 +106,7 @@ def test_sans_cog_baseline_worsens_every_year_and_departures_are_replaced(gard):
     # retirements outweigh installations where GPs aged 65+ hold much of the access
     heavy = (b.today - b.anchor) > 0.3 * b.today
     assert (b.baseline[heavy, 1] < b.baseline[heavy, 0]).all()
-    besseges = np.flatnonzero(gard.candidates["name"] == "Bessèges")[0]
+    besseges = np.flatnonzero(gard.candidates["candidate_id"] == "filieris-centre-de-besseges")[0]
     assert gard.min_fte[0, besseges].tolist() == [0.5, 0.5]  # 0.3 then 0.585 FTE, nearest 0.5
     plan = build_cog_plan(gard, time_limit_s=20)
     assert (plan.solution.fte[0, besseges] >= [0.5, 0.5]).all()
@@ -133,13 +143,13 @@ def test_plan_effects_and_freeze_are_computed_in_the_calibrated_world(gard):
     mine = s[(s["operator"] == "filieris") & (s["status"] == "open")
              & s["commune"].isin(GARD.codes)]  # fmt: skip
     known = mine.merge(site_supply(offer), on=["site_id", "commune"])
-    est = unknown_staff_estimates(offer, ctx, mine)
-    assert list(est) == ["filieris-centre-de-sante-de-salindres"]
-    cols, delta = est["filieris-centre-de-sante-de-salindres"].removal(
-        0.05 * est["filieris-centre-de-sante-de-salindres"].consultations
-    )
-    after = ctx.apl_after(np.concatenate([ctx.index_of(known["commune"]), cols]),
-                          np.concatenate([-0.05 * known["fte"].to_numpy() * 5400, delta]))  # fmt: skip
+    est = unknown_staff_estimates(offer, ctx, mine[mine["category"] == "centre_de_sante"])
+    assert "filieris-centre-de-sante-de-salindres" in est
+    removals = [e.removal(0.05 * e.consultations) for e in est.values()]
+    after = ctx.apl_after(
+        np.concatenate([ctx.index_of(known["commune"]), *[c for c, _ in removals]]),
+        np.concatenate([-0.05 * known["fte"].to_numpy() * 5400, *[d for _, d in removals]]),
+    )  # fmt: skip
     # the freeze comes on top of the retirements and installations of the "sans COG" world
     freeze = ctx.baseline_apl[rows] - after[rows]
     np.testing.assert_allclose(b.baseline[:, 0], b.no_cog.access[:, 0] - freeze, atol=1e-12)
@@ -163,10 +173,13 @@ def test_headcount_conversion_is_the_one_of_scenarios():
     assert site_supply(offer)["fte"].sum() < site_supply(load_default_offer())["fte"].sum()
     inst = build_instance(GARD, budgets_eur=BUDGET, hires_fte=4, offer=offer)
     # 10 Filieris GPs known by headcount in the Gard count 5 FTE at 0.5 FTE per person, and
-    # Salindres' estimate (median of the known centres, converted the same way) halves too
-    c = inst.candidates.set_index("name")
-    assert c.loc["Salindres", "gp_fte_today"] == pytest.approx(1.5)
-    np.testing.assert_allclose(inst.block("gp").lost_fte, [6.5 * 0.05, 6.5 * (1 - 0.95**2)])
+    # the estimates (median of the known centres, converted the same way) halve too
+    c = inst.candidates.set_index("candidate_id")
+    assert c.loc["filieris-centre-de-sante-de-salindres", "gp_fte_today"] == pytest.approx(1.5)
+    est = c.loc[c["existing"] & (c["gp_staff_basis"] == "estimé"), "gp_fte_today"]
+    assert (est == 1.5).all()
+    staff = 5 + est.sum()
+    np.testing.assert_allclose(inst.block("gp").lost_fte, [staff * 0.05, staff * (1 - 0.95**2)])
     row = next(r for r in inst.sources if r["unité"] == "ETP par personne")
     assert row["valeur"] == 0.5 and row["statut"] == "valeur utilisateur"
     assert "0,5 ETP" in row["source"]
@@ -191,8 +204,11 @@ def test_birth_years_drive_the_freeze_when_known():
     inst = build_instance(select("dep:81"), budgets_eur=BUDGET, hires_fte=8,
                           offer=Offer(offer.sites, staff))  # fmt: skip
     b = inst.block("gp")
-    # Carmaux: 6 GPs all gone in 2026; Albi: 4 GPs at 5 % a year
-    np.testing.assert_allclose(b.lost_fte, [4 * 0.05, 6 + 4 * (1 - 0.95**2)])
+    # Carmaux: 6 GPs all gone in 2026; the others (Albi 4 GPs, estimates) at 5 % a year
+    c = inst.candidates.set_index("candidate_id")
+    others = c.loc[c["existing"], "gp_fte_today"].drop("filieris-centre-de-sante-de-carmaux")
+    rest = float(others.sum())
+    np.testing.assert_allclose(b.lost_fte, [rest * 0.05, 6 + rest * (1 - 0.95**2)])
     assert "années de naissance" in b.lost_basis
 
 
@@ -319,7 +335,12 @@ def test_scenarios_and_french_xlsx(gard, tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["Synthèse", "Plan 2025", "Plan 2026", "Plan et sans COG",
                              "Communes desservies", "Communes", "Scénarios budgétaires",
-                             "Sources et hypothèses", "Notes"]  # fmt: skip
+                             "Sources et hypothèses", "Sources", "Notes"]  # fmt: skip
+    sources = [[c.value for c in r] for r in wb["Sources"].iter_rows(min_row=2)]
+    assert any("drees" in str(v) for r in sources for v in r)
+    floats = [c.value for row in wb["Communes"].iter_rows(min_row=2) for c in row
+              if isinstance(c.value, float)]  # fmt: skip
+    assert floats and all(v == round(v, 3) for v in floats)  # no 2.061346867785548
     head = [c.value for c in wb["Plan 2025"][1]]
     assert head[:6] == ["année", "code commune", "commune", "site", "centre existant",
                         "ouverture cette année"]  # fmt: skip

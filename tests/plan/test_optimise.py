@@ -290,3 +290,37 @@ def test_growth_scenario_raises_the_hiring_capacity():
         inst.assumptions, growth_hires_elasticity=0.0))  # fmt: skip
     sc0 = budget_scenarios(fixed, time_limit_s=10, growth_per_year=1.0)
     assert sc0.iloc[:, 2]["ETP médecins recrutés 2025-2026"] == 2.0
+
+
+def test_work_bound_refuses_before_the_greedy_starts():
+    """The greedy's steps follow from the inputs: Σ years ⌈min(hires, room on the sites) ÷
+    fte_step⌉ × candidates × professions, refused above proxisante.bounds.MAX_PLAN_WORK
+    before any step (60 candidates hiring 10,000 FTE a year in steps of 0.01 FTE: 1.2e8)."""
+    import time
+
+    from proxisante.bounds import MAX_PLAN_WORK
+    from proxisante.plan.optimise import greedy, plan_work
+
+    k = 60
+    rng = np.random.default_rng(0)
+    eff = sp.csc_array(rng.random((4, k)) * (rng.random((4, k)) < 0.5))
+
+    def inst(step: float) -> PlanInstance:
+        a = PlanAssumptions(**SMALL, fte_step=step, max_added_fte_per_site=500.0)
+        cand = pd.DataFrame({"candidate_id": [f"c{i}" for i in range(k)],
+                             "commune": ["a"] * k, "name": ["A"] * k, "site_name": ["S"] * k,
+                             "existing": [True] * k, "max_added_fte": [500.0] * k})  # fmt: skip
+        blocks = [ProfessionBlock("gp", eff, BASE, np.column_stack([BASE, BASE]), 2.5,
+                                  np.zeros(2))]  # fmt: skip
+        return PlanInstance(codes=np.array(list("abcd")), population=POP, candidates=cand,
+                            blocks=blocks, years=[2025, 2026], budget_eur=np.array([1e9, 1e9]),
+                            hires_fte=np.array([10_000.0, 10_000.0]), assumptions=a)  # fmt: skip
+
+    fine = inst(0.5)
+    assert plan_work(fine) == 2 * 20_000 * k <= MAX_PLAN_WORK
+    tiny = inst(0.01)
+    assert plan_work(tiny) == 2 * 1_000_000 * k > MAX_PLAN_WORK
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match=r"the plan would take 1\.2e\+08 steps.*raise --step"):
+        greedy(tiny)
+    assert time.perf_counter() - t0 < 1

@@ -14,8 +14,9 @@ from proxisante.errors import InputError
 from proxisante.offer import Offer, load_default_offer
 from proxisante.offer.model import CATEGORIES, PROFESSIONS
 from proxisante.offer.ssiad import ssiad_coverage
+from proxisante.professions import PROFESSION_CODES
 from proxisante.scenarios import evaluate, parse_scenario
-from proxisante.scenarios.model import Category, Profession
+from proxisante.scenarios.model import Category
 from proxisante.territory import AGE_BANDS, population_aged
 
 LABELS = [b[0] for b in AGE_BANDS]
@@ -35,7 +36,10 @@ def _sites(rows) -> pd.DataFrame:
 
 
 def test_scenario_literals_match_the_offer_model():
-    assert typing.get_args(Profession) == PROFESSIONS
+    # professions: the registry's codes, validated by the registry (aliases accepted)
+    from proxisante.scenarios.model import PROFESSIONS as SCENARIO_PROFESSIONS
+
+    assert SCENARIO_PROFESSIONS == PROFESSIONS == PROFESSION_CODES
     assert typing.get_args(Category) == CATEGORIES
 
 
@@ -184,7 +188,10 @@ def test_cli_store_scenario_report_and_cog(tmp_path):
     assert res.exit_code == 0, res.output
     assert "capacités des SSIAD non renseignées" in " ".join(res.output.split())
     res = run("offer", "edit", "620000002", "--capacity-places", "-3", "--store", store)
-    assert res.exit_code == 2 and "expected a number of places ≥ 0" in res.output
+    assert (
+        res.exit_code == 2
+        and "capacity_places was -3; expected a whole number of places" in res.output
+    )
     assert run("offer", "edit", "620000002", "--capacity-places", "26", "--store",
                store).exit_code == 0  # fmt: skip
     report = tmp_path / "r.html"

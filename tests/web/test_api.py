@@ -39,6 +39,7 @@ def test_search_and_territory(client):
     assert hits[0]["selector"] == "62523"
     s = client.get("/api/territory/62523").json()
     assert s["communes_list"][0]["apl_2023"] == 6.558
+    assert s["communes_list"][0]["a"] == "à Loison-sous-Lens"  # for « Ajout de … ETP à … »
     circ = client.get("/api/territory/circo:12-02").json()
     assert circ["communes"] == 96 and circ["label"].startswith("Aveyron")
     geo = client.get("/api/territory/circo:12-02/geojson").json()

@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from proxisante.cli._common import print_error
+from proxisante.cli._common import OptionValueError, print_error
 from proxisante.errors import ProxisanteError
 
 #: The modules defining the top-level commands, in the order ``--help`` lists them, with the
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         build_app(first if first in known else None)(args=args, standalone_mode=True)
     except ProxisanteError as exc:
+        print_error(exc)
+        sys.exit(2)
+    except OptionValueError as exc:
         print_error(exc)
         sys.exit(2)
     except OSError as exc:

@@ -21,30 +21,48 @@ if TYPE_CHECKING:
     from proxisante.workspace import Territory, Workspace
 
 
-def decimal(text: str | float) -> float:
-    """Parser of the numeric options: a decimal number in ASCII digits (``2.5``, ``1e-3``);
-    ``1_000``, ``0x10``, ``inf``, ``nan`` and non-ASCII digits (``١``) are refused as
-    malformed, like any unreadable option value. The range is checked by the command
-    (:mod:`proxisante.bounds`), naming the option."""
-    # deferred: loaded when the command runs, not at CLI start-up
-    from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
+def decimal(option: str) -> Callable[[str | float], float]:
+    """The parser of a numeric option: a decimal number in ASCII digits (``2.5``,
+    ``1e-3``); ``1_000``, ``0x10``, ``inf``, ``nan`` and non-ASCII digits (``١``) are refused
+    with one line naming ``option`` (exit 2). The range is checked by the command
+    (:mod:`proxisante.bounds`), naming the option too."""
 
-    if isinstance(text, int | float):
+    def parse(text: str | float) -> float:
+        # deferred: loaded when a value is parsed, not at CLI start-up
+        from proxisante.bounds import DECIMAL, MAX_NUMBER_CHARS
+
+        if isinstance(text, int | float):
+            return float(text)
+        if len(text) > MAX_NUMBER_CHARS or not DECIMAL.fullmatch(text.strip()):
+            msg = f"{option}: '{shorten(text, 40)}' is not a decimal number in ASCII digits " \
+                  "(e.g. 2.5)"  # fmt: skip
+            raise OptionValueError(msg)
         return float(text)
-    if len(text) > MAX_NUMBER_CHARS or not DECIMAL.fullmatch(text.strip()):
-        raise typer.BadParameter(f"'{shorten(text, 40)}' is not a decimal number in ASCII "
-                                 "digits (e.g. 2.5)")  # fmt: skip
-    return float(text)
+
+    parse.__name__ = "number"
+    return parse
 
 
-def whole(text: str | int) -> int:
-    """Parser of the whole-number options: ASCII digits only (see :func:`decimal`)."""
-    if isinstance(text, int):
-        return text
-    if len(text) > 20 or not re.fullmatch(r"[+-]?[0-9]+", text.strip(), re.ASCII):
-        raise typer.BadParameter(f"'{shorten(text, 40)}' is not a whole number in ASCII "
-                                 "digits (e.g. 12)")  # fmt: skip
-    return int(text)
+def whole(option: str) -> Callable[[str | int], int]:
+    """The parser of a whole-number option: ASCII digits only (see :func:`decimal`)."""
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):
+            return text
+        if len(text) > 20 or not re.fullmatch(r"[+-]?[0-9]+", text.strip(), re.ASCII):
+            msg = f"{option}: '{shorten(text, 40)}' is not a whole number in ASCII digits " \
+                  "(e.g. 12)"  # fmt: skip
+            raise OptionValueError(msg)
+        return int(text)
+
+    parse.__name__ = "integer"
+    return parse
+
+
+class OptionValueError(Exception):
+    """A numeric option's value is not a number in ASCII digits. Deliberately not a
+    :class:`ValueError`: click would turn it into a multi-line usage box; the entry point
+    (:func:`proxisante.cli.main`) prints it as one line naming the option, exit 2."""
 
 
 #: ``--store PATH`` of the commands that read or write the store.
@@ -74,7 +92,7 @@ CentreFteOption = Annotated[
     float | None,
     typer.Option(
         "--centre-gp-fte-per-person",
-        parser=decimal,
+        parser=decimal("--centre-gp-fte-per-person"),
         help="FTE counted per salaried GP of a centre de santé known by headcount only: an "
         "assumption (« hypothèse »), no public source found; in (0, 1]; default 1.0",
     ),

@@ -211,7 +211,10 @@ def edit(
     close: Annotated[bool, typer.Option("--close", help="Close the site")] = False,
     capacity_places: Annotated[
         int | None,
-        typer.Option(parser=whole, help="Set the authorised places (SSIAD, EHPAD), 0–100,000"),
+        typer.Option(
+            parser=whole("--capacity-places"),
+            help="Set the authorised places (SSIAD, EHPAD), 0–100,000",
+        ),
     ] = None,
     store: StoreOption = None,
 ) -> None:

@@ -145,7 +145,7 @@ Territory = Annotated[
 Operator = Annotated[str, typer.Option(help="Operator whose centres are reinforced first")]
 Hires = Annotated[
     float | None,
-    typer.Option(parser=decimal, help="Hiring capacity per year, FTE of all professions "
+    typer.Option(parser=decimal("--hires"), help="Hiring capacity per year, FTE of all professions "
                  "(default: the network's recent capacity, assumption hires_fte_per_year = 4)"),
 ]  # fmt: skip
 Cands = Annotated[
@@ -154,8 +154,11 @@ Cands = Annotated[
                  "default: the stated rule (pôles/bourgs, a GP present, 5,000 people "
                  "within 15 min)"),
 ]  # fmt: skip
-MaxCand = Annotated[int | None, typer.Option(parser=whole, help="Keep at most N rule candidates "
-                                             "(most people within 15 minutes first)")]  # fmt: skip
+MaxCand = Annotated[
+    int | None,
+    typer.Option(parser=whole("--max-candidates"),
+                 help="Keep at most N rule candidates (most people within 15 minutes first)"),
+]  # fmt: skip
 Assumptions = Annotated[
     Path | None, typer.Option(help="YAML file of assumption overrides (name: number)")
 ]
@@ -163,13 +166,22 @@ Settings = Annotated[
     str | None,
     typer.Option("--set", help="Assumption overrides NAME=NUMBER,… (e.g. gp_tariff_eur=30)"),
 ]
-MinTeam = Annotated[float | None, typer.Option(parser=decimal, help="GP FTE of a new centre the "
-                                               "year it opens (default 2)")]  # fmt: skip
-Step = Annotated[float | None, typer.Option(parser=decimal, help="FTE step of hires (default 0.5)")]
-RampUp = Annotated[float | None, typer.Option(parser=decimal, help="Share of a hire's activity "
-                                              "in its first year (default 0.5)")]  # fmt: skip
+MinTeam = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--min-team"),
+                 help="GP FTE of a new centre the year it opens (default 2)"),
+]  # fmt: skip
+Step = Annotated[
+    float | None, typer.Option(parser=decimal("--step"), help="FTE step of hires (default 0.5)")
+]
+RampUp = Annotated[
+    float | None,
+    typer.Option(parser=decimal("--ramp-up"),
+                 help="Share of a hire's activity in its first year (default 0.5)"),
+]  # fmt: skip
 MaxFte = Annotated[
-    float | None, typer.Option(parser=decimal, help="FTE added at most per site (default 6)")
+    float | None,
+    typer.Option(parser=decimal("--max-fte"), help="FTE added at most per site (default 6)"),
 ]
 Professions = Annotated[
     str,
@@ -197,7 +209,9 @@ FteCost = Annotated[
                  "and nurses)"),
 ]  # fmt: skip
 Objective = Annotated[str, typer.Option(help="deficit | lifted | equity")]
-TimeLimit = Annotated[float, typer.Option(parser=decimal, help="Solver time limit, seconds")]
+TimeLimit = Annotated[
+    float, typer.Option(parser=decimal("--time-limit"), help="Solver time limit, seconds")
+]
 
 
 #: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
@@ -345,7 +359,11 @@ def optimise(
     _print_served(plan)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.report.exports import plan_table
+
+        write_table(plan_table(table, inst.professions), csv, accepted=("csv",), option="--csv",
+                    csv_format=csv_format)  # fmt: skip
         console.print(f"écrit : {csv}")
 
 
@@ -377,25 +395,38 @@ def _print_cog(plan, sc, out) -> None:
         print_table(st)
 
 
+BudgetPerYear = Annotated[
+    float | None,
+    typer.Option(
+        parser=decimal("--budget-per-year"),
+        help="Net € per year when --budget is not given (default 600,000, an "
+        "unsourced « hypothèse » labelled as such in every output)",
+    ),
+]
+Budget = Annotated[
+    str | None, typer.Option(help="Net budget YEAR=EUROS,… (overrides --budget-per-year)")
+]
+BudgetScenarios = Annotated[
+    bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
+]
+Sensitivity = Annotated[
+    bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
+]
+Html = Annotated[Path | None, typer.Option(help="Also write the French HTML report with the plan")]
+
+
 @plan_app.command("cog")
 @user_errors
 def cog(
     territory: Territory = None,
     operator: Operator = "filieris",
     out: Annotated[Path, typer.Option(help="xlsx file to write")] = Path("plan-cog.xlsx"),
-    from_year: Annotated[int, typer.Option("--from", parser=whole, help="First year")] = 2025,
-    to_year: Annotated[int, typer.Option("--to", parser=whole, help="Last year")] = 2028,
-    budget_per_year: Annotated[
-        float | None,
-        typer.Option(
-            parser=decimal,
-            help="Net € per year when --budget is not given (default 600,000, an "
-            "unsourced « hypothèse » labelled as such in every output)",
-        ),
-    ] = None,
-    budget: Annotated[
-        str | None, typer.Option(help="Net budget YEAR=EUROS,… (overrides --budget-per-year)")
-    ] = None,
+    from_year: Annotated[
+        int, typer.Option("--from", parser=whole("--from"), help="First year")
+    ] = 2025,
+    to_year: Annotated[int, typer.Option("--to", parser=whole("--to"), help="Last year")] = 2028,
+    budget_per_year: BudgetPerYear = None,
+    budget: Budget = None,
     objective: Objective = "deficit",
     hires: Hires = None,
     candidates: Cands = None,
@@ -410,45 +441,24 @@ def cog(
     supply: Supply = None,
     threshold: Threshold = None,
     fte_cost: FteCost = None,
-    scenarios: Annotated[
-        bool, typer.Option(help="Also compare freeze / flat / growth budgets side by side")
-    ] = True,
-    sensitivity: Annotated[
-        bool, typer.Option(help="Also re-optimise with cost, revenue and activity at ±20 %")
-    ] = True,
+    scenarios: BudgetScenarios = True,
+    sensitivity: Sensitivity = True,
     centre_gp_fte_per_person: CentreFteOption = None,
     store: StoreOption = None,
     time_limit: TimeLimit = 60,
-    html: Annotated[
-        Path | None, typer.Option(help="Also write the French HTML report with the plan")
-    ] = None,
+    html: Html = None,
 ) -> None:
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
     # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
 
-    bounds.check("year", from_year, where="--from")
-    bounds.check("year", to_year, where="--to")
+    budgets, basis = _cog_budgets(budget, budget_per_year, from_year, to_year)
     bounds.check("time_limit_s", time_limit, where="--time-limit")
-    if budget_per_year is not None:
-        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
-    if to_year < from_year:
-        msg = f"--to {to_year} is before --from {from_year}"
-        raise InputError(msg)
     table_format(out, accepted=("xlsx",), option="--out")
     check_output(out, option="--out")  # bad targets are refused before the plan is solved
     if html is not None:
         check_output(html, option="--html")
-    basis = ""
-    if budget is None and budget_per_year is None:
-        budget_per_year = DEFAULT_BUDGET_EUR
-        basis = DEFAULT_BUDGET_BASIS_FR
-    budgets = (_budgets(budget) if budget is not None
-               else {y: budget_per_year for y in range(from_year, to_year + 1)})  # fmt: skip
-    if sorted(budgets) != list(range(from_year, to_year + 1)):
-        msg = f"--budget years {sorted(budgets)} do not match --from {from_year} --to {to_year}"
-        raise InputError(msg)
     inst, terr, ws = _instance(
         territory=territory, operator=operator, budget=budgets, hires=hires,
         candidates=candidates, max_candidates=max_candidates, assumptions=assumptions,
@@ -479,6 +489,29 @@ def cog(
             rep = territory_report(ws, terr, plan=plan, plan_scenarios=sc)
             write_html(rep, html, option="--html")
         console.print(f"[green]écrit :[/] {html}")
+
+
+def _cog_budgets(budget: str | None, budget_per_year: float | None, from_year: int,
+                 to_year: int) -> tuple[dict[int, float], str]:  # fmt: skip
+    """The net budget of every year of the COG and, for the default budget, its basis
+    (« hypothèse »); years and amounts checked."""
+    bounds.check("year", from_year, where="--from")
+    bounds.check("year", to_year, where="--to")
+    if budget_per_year is not None:
+        bounds.check("budget_eur", budget_per_year, where="--budget-per-year")
+    if to_year < from_year:
+        msg = f"--to {to_year} is before --from {from_year}"
+        raise InputError(msg)
+    basis = ""
+    if budget is None and budget_per_year is None:
+        budget_per_year = DEFAULT_BUDGET_EUR
+        basis = DEFAULT_BUDGET_BASIS_FR
+    budgets = (_budgets(budget) if budget is not None
+               else {y: budget_per_year for y in range(from_year, to_year + 1)})  # fmt: skip
+    if sorted(budgets) != list(range(from_year, to_year + 1)):
+        msg = f"--budget years {sorted(budgets)} do not match --from {from_year} --to {to_year}"
+        raise InputError(msg)
+    return budgets, basis
 
 
 def register(app: typer.Typer) -> None:

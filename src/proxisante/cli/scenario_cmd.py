@@ -10,6 +10,7 @@ from rich.table import Table
 
 from proxisante import _fr as fr
 from proxisante._output import check_output
+from proxisante.catchment import WITHIN_CATCHMENT_SHORT_FR
 from proxisante.cli._common import (
     CentreFteOption,
     CsvFormat,
@@ -229,7 +230,7 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
         ("lifted", "repassant au-dessus de 2,5"),
         ("under_before", "sous 2,5 avant"),
         ("under_after", "sous 2,5 après"),
-        ("no_gp_after", "sans médecin généraliste à moins de 20 min après"),
+        ("no_gp_after", f"sans médecin généraliste {WITHIN_CATCHMENT_SHORT_FR} après"),
         ("fte_change", "variation des ETP de médecins généralistes"),
         ("consultations_change", "variation des consultations par an"),
         ("ssiad_per_1000_before", "places de SSIAD pour 1 000 habitants de 75 ans ou plus avant"),
@@ -284,6 +285,7 @@ def _professions_table(table, label: str) -> Table:
 
 def _home_care_table(hc, label: str) -> Table:
     """Home-care and prevention indicators before/after (:meth:`ScenarioResult.home_care`)."""
+    # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.professions import PROFESSIONS
 
     nurses = PROFESSIONS["nurse"].plural_fr
@@ -311,26 +313,31 @@ def _home_care_table(hc, label: str) -> Table:
     return t
 
 
+ImpactsCsv = Annotated[
+    Path | None,
+    typer.Option(help="Write per-commune impacts (CSV, French columns, names, rounded)"),
+]
+ImpactsXlsx = Annotated[
+    Path | None, typer.Option(help="Write per-commune impacts (xlsx, with « Sources »)")
+]
+FullSupply = Annotated[
+    Path | None,
+    typer.Option(
+        help="GP supply of EVERY commune (CSV: commune, fte and/or consultations): "
+        "recompute the APL instead of using the DREES baseline"
+    ),
+]
+
+
 @scenario_app.command("run")
 @user_errors
 def run(
     ref: Annotated[str, typer.Argument(help="Stored scenario name or .yaml/.json file")],
     territory: OptTerritory = None,
     report: Annotated[Path | None, typer.Option(help="Write the French HTML report")] = None,
-    csv: Annotated[
-        Path | None,
-        typer.Option(help="Write per-commune impacts (CSV, French columns, names, rounded)"),
-    ] = None,
-    xlsx: Annotated[
-        Path | None, typer.Option(help="Write per-commune impacts (xlsx, with « Sources »)")
-    ] = None,
-    full_supply: Annotated[
-        Path | None,
-        typer.Option(
-            help="GP supply of EVERY commune (CSV: commune, fte and/or consultations): "
-            "recompute the APL instead of using the DREES baseline"
-        ),
-    ] = None,
+    csv: ImpactsCsv = None,
+    xlsx: ImpactsXlsx = None,
+    full_supply: FullSupply = None,
     travel: Annotated[
         str, typer.Option(help="estimate | osrm | matrix (travel times)")
     ] = "estimate",
@@ -383,9 +390,30 @@ def run(
     console.print("[dim]Accès estimé : APL selon la méthode DREES de chaque profession, offre "
                   "libérale INSEE BPE 2021 (1 professionnel = 1 ETP) et personnel salarié connu ; "
                   "`proxisante apl --profession` pour le détail et les hypothèses.[/]")  # fmt: skip
+    hc = _print_home_care(res, codes, terr.label if terr is not None else everywhere)
+    if csv is not None or xlsx is not None:
+        with progress("Écriture des effets par commune…"):
+            _write_impacts(ws, res, codes, csv=csv, xlsx=xlsx, official=full_supply is None,
+                           csv_format=csv_format)  # fmt: skip
+    if report is not None:
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.report import territory_report, write_html
+
+        if terr is None:
+            msg = "--report needs --territory (the territory the report is about)"
+            raise InputError(msg)
+        with progress(f"Rapport sur {terr.label}…"):
+            rep = territory_report(ws, terr, scenario=res, home_care=hc)
+            write_html(rep, report, option="--report")
+        console.print(f"[green]écrit :[/] {report}")
+
+
+def _print_home_care(res, codes, label: str):
+    """The home-care and prevention before/after of a scenario over ``codes``, its SSIAD
+    notes and the estimate sentence; returns the :class:`~proxisante.needs.HomeCareChange`."""
     with progress("Soins à domicile et prévention…"):
         hc = res.home_care(codes)
-    print_table(_home_care_table(hc, terr.label if terr is not None else everywhere))
+    print_table(_home_care_table(hc, label))
     ssiad_before, ssiad_after = res.ssiad(codes)
     if not (ssiad_before.available and ssiad_after.available) or ssiad_after.population_note:
         console.print(
@@ -401,28 +429,7 @@ def run(
     from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
     console.print(f"[dim]{ESTIMATE_SENTENCE_FR.format(cutoff=DEFAULT_CUTOFF_MINUTES)}[/]")
-    if csv is not None or xlsx is not None:
-        with progress("Écriture des effets par commune…"):
-            _write_impacts(
-                ws,
-                res,
-                codes,
-                csv=csv,
-                xlsx=xlsx,
-                official=full_supply is None,
-                csv_format=csv_format,
-            )
-    if report is not None:
-        # deferred: loaded when the command runs, not at CLI start-up
-        from proxisante.report import territory_report, write_html
-
-        if terr is None:
-            msg = "--report needs --territory (the territory the report is about)"
-            raise InputError(msg)
-        with progress(f"Rapport sur {terr.label}…"):
-            rep = territory_report(ws, terr, scenario=res, home_care=hc)
-            write_html(rep, report, option="--report")
-        console.print(f"[green]écrit :[/] {report}")
+    return hc
 
 
 def _write_impacts(ws, res, codes, *, csv: Path | None, xlsx: Path | None,

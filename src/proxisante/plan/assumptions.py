@@ -202,6 +202,13 @@ ASSUMPTION_INFO: dict[str, Assumption] = {
         "DREES, Études et résultats n° 1097 (déc. 2018) : au-delà de 65 ans, ≈ 70 % des "
         "médecins encore en activité cumulent emploi et retraite et cessent en moyenne à 69,5 "
         "ans après ≈ 4 ans de cumul ; fin d'activité moyenne des libéraux 67 ans en 2017"),
+    "gp60_64_share_of_under65": Assumption(
+        "part de l'offre des médecins de moins de 65 ans tenue par les 60-64 ans", "part",
+        ESTIMATED,
+        "CNOM, Atlas de la démographie médicale 2020 : 25,9 % des généralistes en activité "
+        "régulière ont 60 ans ou plus ; les 65 ans et plus tiennent ≈ 12 % des consultations "
+        "(DREES, APL 2023 et APL des moins de 65 ans) ; part nationale, aucune structure "
+        "d'âge publiée par commune"),
     "installation_factor": Assumption(
         "installations de nouveaux médecins : multiple de la tendance départementale BPE "
         "2017 → 2021", "facteur", ESTIMATED,
@@ -242,6 +249,7 @@ ASSUMPTION_RANGES: dict[str, tuple[float, float]] = {
     "support_staff_eur_per_fte": (1500.0 * 12 * 1.25, 2440.0 * 12 * 1.35),
     "gp65_mean_remaining_years": (2.5, 6.0),
     "installation_factor": (0.5, 1.5),
+    "gp60_64_share_of_under65": (0.15, 0.25),
     "gp_attrition_per_year": (0.03, 0.07),
     "nurse_attrition_per_year": (0.04, 0.08),
 }
@@ -277,6 +285,7 @@ class PlanAssumptions:
     other_attrition_per_year: float = 0.05
     gp65_mean_remaining_years: float = 4.0
     installation_factor: float = 1.0
+    gp60_64_share_of_under65: float = 0.20
     #: FTE counted per salaried centre de santé GP known by headcount only (« hypothèse »,
     #: :data:`~proxisante.offer.model.CENTRE_GP_FTE_PER_PERSON`; CLI
     #: ``--centre-gp-fte-per-person`` overrides it). Listed with its note by the plan's

@@ -44,9 +44,23 @@ the official rule of :mod:`proxisante.territory.zoning`) per commune and year:
     b_{iy} = A_i - \text{retired}_{iy} + \text{installed}_{iy} - \text{freeze}_{iy},
     \qquad z_{iy} = A^{65}_i + \text{installed}_{iy} - \text{freeze}_{iy}
 
-GPs under 65 in year :math:`a` who reach retirement before :math:`y` are not removed (no
-age structure below 65 is published per commune): the projection is optimistic on that
-side, and the installations may count cumulants of the BPE; both are stated in the notes.
+4. **GPs aged 60–64 turn 65** during the period: they hold a share :math:`q` of the supply
+   of GPs under 65 (no age structure is published per commune, so the national share is
+   used: CNOM, Atlas de la démographie médicale 2020, 25.9 % of the GPs in regular activity
+   aged 60 or over, of whom those aged 65+ hold about 12 % of the consultations by the DREES
+   APL 2023 → :math:`q \approx 0.2`, range 0.15–0.25, « estimé »). They leave the zoning APL
+   at 65 and the access when they stop (:func:`ageing_shares`).
+
+Projected access and zoning APL then read
+
+.. math::
+
+    b_{iy} = A_i - \text{retired}_{iy} - q A^{65}_i g_y + \text{installed}_{iy}
+             - \text{freeze}_{iy}, \qquad
+    z_{iy} = A^{65}_i (1 - q\,u_y) + \text{installed}_{iy} - \text{freeze}_{iy}
+
+with :math:`u_y` and :math:`g_y` the shares of the 60–64 who have turned 65 and stopped.
+The installations may count cumulants of the BPE (headcounts, not FTE).
 """
 
 from __future__ import annotations
@@ -59,9 +73,11 @@ import pandas as pd
 
 __all__ = [
     "GpNoCog",
+    "ageing_shares",
     "departement_installation_rates",
     "elapsed_years",
     "gp_no_cog",
+    "no_cog_table",
     "retired_share",
 ]
 
@@ -69,6 +85,27 @@ __all__ = [
 def elapsed_years(years, apl_year: int) -> np.ndarray:
     """Years from the APL's activity year to the middle of each plan year (≥ 0)."""
     return np.maximum(np.asarray(years, dtype=float) - apl_year + 0.5, 0.0)
+
+
+def ageing_shares(years, *, apl_year: int, mean_remaining_years: float):
+    r"""Shares of the GPs aged 60–64 in ``apl_year`` who have turned 65 by each plan year
+    (``turned``: they leave the zoning APL at once) and who have stopped (``gone``: they
+    leave the access when they stop, at the same exponential profile after 65).
+
+    Their 65th birthdays are spread evenly over five years; with :math:`e` the years
+    elapsed and :math:`m` the mean remaining activity after 65,
+    :math:`\text{turned} = \min(e, 5)/5` and
+    :math:`\text{gone} = \frac15\int_0^{\min(e,5)} (1 - e^{-(e-\tau)/m})\,d\tau`.
+
+    >>> t, g = ageing_shares([2028], apl_year=2023, mean_remaining_years=4.0)
+    >>> round(float(t[0]), 2), round(float(g[0]), 3)
+    (1.0, 0.496)
+    """
+    e = elapsed_years(years, apl_year)
+    m = float(mean_remaining_years)
+    upto = np.minimum(e, 5.0)
+    gone = (upto - m * (np.exp(-(e - upto) / m) - np.exp(-e / m))) / 5.0
+    return upto / 5.0, np.clip(gone, 0.0, 1.0)
 
 
 def retired_share(years, *, apl_year: int, mean_remaining_years: float) -> np.ndarray:
@@ -117,11 +154,16 @@ def gp_no_cog(
     mean_remaining_years: float,
     mean_remaining_range: tuple[float, float],
     install_factor_range: tuple[float, float],
+    ageing_share: float = 0.0,
+    ageing_range: tuple[float, float] | None = None,
 ) -> GpNoCog:
     """The projection of the module docstring for arrays aligned on communes.
 
     ``install_rate``: :math:`n_{d(i)}` of each commune (per year). A missing APL of GPs
     under 65 counts as no gap (nothing retires where nothing is published).
+    ``ageing_share``: share :math:`q` of the supply of GPs under 65 held by GPs aged 60–64,
+    who turn 65 during the period (:func:`ageing_shares`): they leave the zoning APL when
+    they turn 65 and the access when they stop.
     """
     apl = np.asarray(apl, dtype=float)
     a65 = np.where(np.isfinite(apl_under65), np.asarray(apl_under65, dtype=float), apl)
@@ -129,15 +171,19 @@ def gp_no_cog(
     e = elapsed_years(years, apl_year)
     rate = np.asarray(install_rate, dtype=float)
 
-    def run(m: float, factor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        s = retired_share(years, apl_year=apl_year, mean_remaining_years=m)
-        retired = gap[:, None] * s[None, :]
-        installed = (factor * rate * a65)[:, None] * e[None, :]
-        return apl[:, None] - retired + installed, a65[:, None] + installed, retired, installed
+    q_lo, q_hi = ageing_range or (ageing_share, ageing_share)
 
-    central, zoning, retired, installed = run(mean_remaining_years, 1.0)
-    low, zoning_low, _, _ = run(mean_remaining_range[0], install_factor_range[0])
-    high, zoning_high, _, _ = run(mean_remaining_range[1], install_factor_range[1])
+    def run(m: float, factor: float, q: float):
+        s = retired_share(years, apl_year=apl_year, mean_remaining_years=m)
+        turned, gone = ageing_shares(years, apl_year=apl_year, mean_remaining_years=m)
+        retired = gap[:, None] * s[None, :] + q * a65[:, None] * gone[None, :]
+        installed = (factor * rate * a65)[:, None] * e[None, :]
+        zoning = a65[:, None] * (1.0 - q * turned[None, :]) + installed
+        return apl[:, None] - retired + installed, zoning, retired, installed
+
+    central, zoning, retired, installed = run(mean_remaining_years, 1.0, ageing_share)
+    low, zoning_low, _, _ = run(mean_remaining_range[0], install_factor_range[0], q_hi)
+    high, zoning_high, _, _ = run(mean_remaining_range[1], install_factor_range[1], q_lo)
     share = retired_share(years, apl_year=apl_year, mean_remaining_years=mean_remaining_years)
     return GpNoCog(central, low, high, zoning, zoning_low, zoning_high, retired, installed,
                    share)  # fmt: skip
@@ -182,3 +228,54 @@ def departement_installation_rates() -> pd.Series:
     if "75" not in rates.index:
         rates["75"] = france
     return rates
+
+
+def no_cog_table(codes, years, *, apl_year: int = 2023, assumptions=None) -> pd.DataFrame:
+    """Per plan year, the inhabitants of ``codes`` under 2.5 without a COG (French table).
+
+    The projection of the module docstring on the official APL of ``apl_year``, **without
+    the operator's freeze** (which needs its staff: :func:`proxisante.plan.build_instance`):
+    retirements of GPs aged 65+ and installations only, each count « estimé » with its
+    range, beside the official anchors (DREES APL of ``apl_year``, all GPs and GPs under 65).
+    """
+    from proxisante.plan.assumptions import ASSUMPTION_RANGES, PlanAssumptions
+    from proxisante.territory import load_communes, load_official_apl
+
+    a = assumptions or PlanAssumptions()
+    apl = load_official_apl(apl_year).set_index("code_insee").reindex(list(codes))
+    apl = apl[apl["apl_generalistes"].notna()]
+    dep = load_communes().set_index("code_insee")["departement"].astype(str).reindex(apl.index)
+    rates = departement_installation_rates()
+    rate = dep.map(rates).fillna(rates["FR"]).to_numpy(dtype=float) * a.installation_factor
+    m_lo, m_hi = ASSUMPTION_RANGES["gp65_mean_remaining_years"]
+    proj = gp_no_cog(
+        apl["apl_generalistes"].to_numpy(dtype=float),
+        apl["apl_generalistes_moins65"].to_numpy(dtype=float), rate, list(years),
+        apl_year=apl_year, mean_remaining_years=a.gp65_mean_remaining_years,
+        mean_remaining_range=(m_lo, m_hi),
+        install_factor_range=ASSUMPTION_RANGES["installation_factor"],
+        ageing_share=a.gp60_64_share_of_under65,
+        ageing_range=ASSUMPTION_RANGES["gp60_64_share_of_under65"],
+    )  # fmt: skip
+    pop = apl["pop_totale"].to_numpy(dtype=float)
+
+    def under(x):
+        return float(pop[x < 2.5].sum())
+
+    rows = []
+    for t, year in enumerate(years):
+        z = sorted((under(proj.zoning_low[:, t]), under(proj.zoning_high[:, t])))
+        b = sorted((under(proj.access_low[:, t]), under(proj.access_high[:, t])))
+        rows.append({
+            "année": int(year),
+            "habitants sous 2,5 (APL zonage) sans COG (estimé)": under(proj.zoning[:, t]),
+            "bas (APL zonage)": z[0], "haut (APL zonage)": z[1],
+            "habitants sous 2,5 (accès projeté) sans COG (estimé)": under(proj.access[:, t]),
+            "bas (accès projeté)": b[0], "haut (accès projeté)": b[1],
+            "médecins de 65 ans et plus partis (part, estimé)": float(proj.retired_share[t]),
+            "ancrage officiel : habitants sous 2,5, APL des moins de 65 ans": under(
+                apl["apl_generalistes_moins65"].fillna(apl["apl_generalistes"]).to_numpy()),
+            "ancrage officiel : habitants sous 2,5, APL de tous les médecins": under(
+                apl["apl_generalistes"].to_numpy()),
+        })  # fmt: skip
+    return pd.DataFrame(rows)

@@ -338,7 +338,8 @@ def build_instance(
         keep = lifts_under_served(blocks, cand["existing"].to_numpy(dtype=bool))
         if not keep.all():
             notes.append(f"{int((~keep).sum())} communes candidates écartées : aucune commune "
-                         "sous le seuil (sans COG) dans leur rayon de 20 minutes.")  # fmt: skip
+                         f"sous le seuil (sans COG) dans leur rayon de {CATCHMENT_MINUTES:g} "
+                         "minutes.")  # fmt: skip
             cand, lost_by_site = cand[keep].reset_index(drop=True), lost_by_site[keep]
             replace_fte = replace_fte[:, keep]
             blocks = [_keep_columns(b, keep) for b in blocks]
@@ -378,6 +379,8 @@ def _profession_block(p: str, ctx, rows, j, years, a: PlanAssumptions, *, offer,
     else:
         supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
         today = catchment.accessibility(supply) * PER_100K
+        if (supply_fte or {}).get(p) is None and p != "nurse":
+            sources = [_estimated_supply_source(p, float(supply.sum()))]
     # a hire works at a salaried GP's activity; published FTE convert at the DREES 5,400
     hire = a.salaried_gp_consultations_per_fte if p == "gp" else scale
     eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * hire)[rows, :])
@@ -450,7 +453,8 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
         mean_remaining_years=a.gp65_mean_remaining_years,
         mean_remaining_range=(min(m_lo, a.gp65_mean_remaining_years),
                               max(m_hi, a.gp65_mean_remaining_years)),
-        install_factor_range=(f_lo, f_hi),
+        install_factor_range=(f_lo, f_hi), ageing_share=a.gp60_64_share_of_under65,
+        ageing_range=ASSUMPTION_RANGES["gp60_64_share_of_under65"],
     )  # fmt: skip
     proj = replace(proj, anchor=np.where(np.isfinite(a65), a65, ctx.baseline_apl[rows]))
     e = years[-1] - ctx.year + 0.5
@@ -466,10 +470,10 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
                 f"progressivement ({_fr.fmt_pct(float(proj.retired_share[0]))} en "
                 f"{years[0]}, {_fr.fmt_pct(float(proj.retired_share[-1]))} en {years[-1]}, "
                 "« estimé ») ; l'APL officielle des moins de 65 ans est l'ancrage officiel "
-                "(tous partis, aucune installation). Les médecins de moins de 65 ans en "
-                f"{ctx.year} qui atteindront cet âge d'ici {years[-1]} ne sont pas retirés "
-                "(aucune structure d'âge publiée par commune) : projection optimiste de ce "
-                "côté.",
+                "(tous partis, aucune installation). Les médecins de 60 à 64 ans en "
+                f"{ctx.year} ({_fr.fmt_pct(a.gp60_64_share_of_under65)} de l'offre des moins "
+                "de 65 ans, part nationale faute de structure d'âge par commune) quittent "
+                "l'APL zonage à 65 ans et l'accès quand ils cessent.",
     }, {
         "hypothèse": "installations de nouveaux médecins (tendance départementale)",
         "valeur": round(mean_rate * f, 4), "unité": "part de l'offre des moins de 65 ans par an",
@@ -628,10 +632,29 @@ def _rule_candidates(ctx, rows: np.ndarray, rule: CandidateRule, max_candidates)
     return list(chosen[:max_candidates] if max_candidates else chosen)
 
 
+def _estimated_supply_source(profession: str, total_fte: float) -> dict:
+    """The source row of a profession's supply estimated from the BPE 2021 (no supply file)."""
+    from proxisante.professions import PROFESSIONS
+
+    p = PROFESSIONS[profession]
+    return {
+        "hypothèse": f"offre de {p.plural_fr} par commune (aucun fichier fourni)",
+        "valeur": round(total_fte, 1), "unité": "ETP (communes évaluées)", "statut": "estimé",
+        "source": "INSEE, Base permanente des équipements 2021 (effectifs libéraux, 1 "
+                  "professionnel = 1 ETP) et personnel salarié connu de l'offre",
+    }  # fmt: skip
+
+
 def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) -> np.ndarray:
-    """FTE of ``profession`` per commune of ``ctx`` (given, or the offer's staff)."""
+    """FTE of ``profession`` per commune of ``ctx``: given, else for a profession with an
+    estimated APL its estimate's supply (INSEE BPE 2021 libéral headcount plus the offer's
+    salaried staff, « estimé »: :func:`proxisante.access.baseline_professions`), else the
+    offer's staff."""
+    from proxisante.access import ESTIMATED_PROFESSIONS, baseline_professions
     from proxisante.offer import site_supply
 
+    if supply_fte is None and profession in ESTIMATED_PROFESSIONS:
+        return baseline_professions(ctx, offer)[profession].supply_fte.copy()
     if supply_fte is None:
         per_site = site_supply(offer, profession=profession)
         supply_fte = per_site.groupby("commune")["fte"].sum()

@@ -28,6 +28,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from proxisante._documents import refuse_duplicate_keys
 from proxisante._textfiles import utf8_text
 
 __all__ = [
@@ -74,7 +75,8 @@ class BodyTooLargeError(HTTPException):
 
 class Utf8JsonRoute(APIRoute):
     """A route whose request body must be UTF-8 (checked before FastAPI parses it: its JSON
-    parser would otherwise read UTF-16 and UTF-32 too).
+    parser would otherwise read UTF-16 and UTF-32 too), without a key given twice in one
+    object (FastAPI's parser keeps the last one silently).
 
     Raises
     ------
@@ -89,7 +91,8 @@ class Utf8JsonRoute(APIRoute):
         async def utf8_handler(request: Request) -> Response:
             body = await request.body()  # kept by the request: FastAPI parses the same bytes
             if body:
-                utf8_text(body, "request body", expected="UTF-8 JSON (RFC 8259 §8.1)")
+                text = utf8_text(body, "request body", expected="UTF-8 JSON (RFC 8259 §8.1)")
+                refuse_duplicate_keys(text, "request body")
             return await handler(request)
 
         return utf8_handler

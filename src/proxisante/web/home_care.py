@@ -54,27 +54,7 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
         INSEE code → commune name.
     """
 
-    labels = {t.key: t.label_fr for t in PREVENTION_TARGETS}
     rate_before, rate_after = change.ssiad_rate
-    c = change.communes
-    communes = [
-        {
-            "code_insee": code,
-            "nom": names.get(code, ""),
-            "pop_75_plus": _num(r.pop_75_plus),
-            "nurses_before": _num(r.nurses_before),
-            "nurses_after": _num(r.nurses_after),
-            "nurse_under_before": _flag(r.nurse_under_before),
-            "nurse_under_after": _flag(r.nurse_under_after),
-            "ssiad_before": _num(r.ssiad_before),
-            "ssiad_after": _num(r.ssiad_after),
-            "ssiad_under_before": _flag(r.ssiad_under_before),
-            "ssiad_under_after": _flag(r.ssiad_under_after),
-            "centre_before": bool(r.centre_before),
-            "centre_after": bool(r.centre_after),
-        }
-        for code, r in zip(c.index, c.itertuples(index=False), strict=True)
-    ]
     half = f"{UNDER_SERVED_FRACTION:.0%}".replace("%", " %")
     return {
         "territoire": label,
@@ -106,29 +86,62 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
         "estimated_ages": change.estimated_ages,
         "nurse_label": ESTIMATED,
         "estimate_sentence": ESTIMATE_SENTENCE_FR.format(cutoff=change.cutoff_minutes),
-        "prevention": [
-            {
-                "key": key,
-                "label": labels.get(key, key),
-                "before": float(row["before"]),
-                "after": float(row["after"]),
-                "lost": float(row["lost"]),
-                "gained": float(row["gained"]),
-            }
-            for key, row in change.prevention.iterrows()
-        ],
-        "medico_social": [
-            {
-                "category": cat,
-                "label": r.label,
-                "sites_before": int(r.sites_before),
-                "places_before": float(r.places_before),
-                "unknown_before": int(r.unknown_capacity_before),
-                "sites_after": int(r.sites_after),
-                "places_after": float(r.places_after),
-                "unknown_after": int(r.unknown_capacity_after),
-            }
-            for cat, r in change.medico_social.iterrows()
-        ],
-        "communes": communes,
+        "prevention": _prevention_rows(change.prevention),
+        "medico_social": _medico_social_rows(change.medico_social),
+        "communes": _commune_rows(change.communes, names),
     }
+
+
+def _commune_rows(c, names: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per commune of the territory, before/after."""
+    return [
+        {
+            "code_insee": code,
+            "nom": names.get(code, ""),
+            "pop_75_plus": _num(r.pop_75_plus),
+            "nurses_before": _num(r.nurses_before),
+            "nurses_after": _num(r.nurses_after),
+            "nurse_under_before": _flag(r.nurse_under_before),
+            "nurse_under_after": _flag(r.nurse_under_after),
+            "ssiad_before": _num(r.ssiad_before),
+            "ssiad_after": _num(r.ssiad_after),
+            "ssiad_under_before": _flag(r.ssiad_under_before),
+            "ssiad_under_after": _flag(r.ssiad_under_after),
+            "centre_before": bool(r.centre_before),
+            "centre_after": bool(r.centre_after),
+        }
+        for code, r in zip(c.index, c.itertuples(index=False), strict=True)
+    ]
+
+
+def _prevention_rows(prevention) -> list[dict[str, Any]]:
+    """Prevention targets within reach of a health centre, before/after."""
+    labels = {t.key: t.label_fr for t in PREVENTION_TARGETS}
+    return [
+        {
+            "key": key,
+            "label": labels.get(key, key),
+            "before": float(row["before"]),
+            "after": float(row["after"]),
+            "lost": float(row["lost"]),
+            "gained": float(row["gained"]),
+        }
+        for key, row in prevention.iterrows()
+    ]
+
+
+def _medico_social_rows(medico_social) -> list[dict[str, Any]]:
+    """SSIAD, SAAD and EHPAD sites and places of the territory, before/after."""
+    return [
+        {
+            "category": cat,
+            "label": r.label,
+            "sites_before": int(r.sites_before),
+            "places_before": float(r.places_before),
+            "unknown_before": int(r.unknown_capacity_before),
+            "sites_after": int(r.sites_after),
+            "places_after": float(r.places_after),
+            "unknown_after": int(r.unknown_capacity_after),
+        }
+        for cat, r in medico_social.iterrows()
+    ]

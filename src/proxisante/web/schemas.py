@@ -32,6 +32,8 @@ class CommuneAPL(BaseModel):
     apl_2023: float | None
     apl_2022: float | None
     sous_dote_2023: bool | None
+    #: where, in a French sentence (« au Havre », « à Avion »: :mod:`proxisante._fr`)
+    a: str = ""
 
 
 class TerritorySummary(BaseModel):

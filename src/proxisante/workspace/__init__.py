@@ -72,7 +72,9 @@ if TYPE_CHECKING:
     from proxisante.territory.mining_basins import mining_basin_contour
     from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL
     from proxisante.territory.zoning import (
+        ACCESS_LABELS_FR,
         ZONING_APL_FR,
+        ZONING_LABELS_FR,
         ZONING_SHORT_FR,
         access_classes,
         zoning_classes,
@@ -106,6 +108,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ACCESS_LABELS_FR",
     "CARD_APL_YEARS",
     "CSV_FORMATS",
     "DEFAULT_CUTOFF_MINUTES",
@@ -123,6 +126,7 @@ __all__ = [
     "UNDER_SERVED_FRACTION",
     "VIGILANCE_APL",
     "ZONING_APL_FR",
+    "ZONING_LABELS_FR",
     "ZONING_SHORT_FR",
     "AccessRequest",
     "AccessResult",
@@ -208,6 +212,8 @@ __getattr__, __dir__ = lazy_exports(
         # what the CLI and the web app parse with or display, from the packages below the
         # workspace (the CLI and the web app import only the workspace: pyproject.toml)
         "ZONING_SHORT_FR": "proxisante.territory.zoning",
+        "ZONING_LABELS_FR": "proxisante.territory.zoning",
+        "ACCESS_LABELS_FR": "proxisante.territory.zoning",
         "ZONING_APL_FR": "proxisante.territory.zoning",
         "CARD_APL_YEARS": "proxisante.territory.card",
         "CommuneCard": "proxisante.territory.card",

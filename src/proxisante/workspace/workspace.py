@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import PlaceName, commune_place
 from proxisante.access import (
     CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
@@ -32,7 +33,7 @@ from proxisante.access import (
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
 from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
-from proxisante.model import model_quality
+from proxisante.model import commune_table, gp_estimates, model_quality
 from proxisante.model.artefact import bundled_model, load_store_model
 from proxisante.model.site_estimate import unknown_staff_estimates
 from proxisante.offer import (
@@ -49,6 +50,7 @@ from proxisante.offer import (
     stored_edits,
     stored_imports,
 )
+from proxisante.offer.edits import check_edit_values
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
 from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
@@ -65,7 +67,7 @@ from proxisante.scenarios.impact import ESTIMATED_ELDERLY_NOTE
 from proxisante.scenarios.io import file_error
 from proxisante.scenarios.model import PopulationChange, PopulationProjection
 from proxisante.store import MissingStoreError, Store, default_store_path
-from proxisante.territory import Territory, load_communes, territory_apl_table
+from proxisante.territory import Territory, load_communes, select, territory_apl_table
 from proxisante.travel import estimate_matrix, travel_matrix
 from proxisante.workspace.access import AccessRequest, AccessResult, access_analysis
 from proxisante.workspace.evaluation import EvaluationState, world_baseline
@@ -129,6 +131,7 @@ class Workspace:
     def __init__(
         self, store_path: str | Path | None = None, *, use_store: bool = True,
         centre_gp_fte_per_person: float | None = None, hold_store_seconds: float | None = None,
+        read_only_reads: bool = True,
     ) -> None:  # fmt: skip
         self.store_path = None if store_path is None else Path(store_path)
         self.use_store = use_store
@@ -137,6 +140,10 @@ class Workspace:
         #: database ≈ 2 ms); None: open and close it at each use (the CLI). While it is
         #: held, other processes cannot open the file.
         self.hold_store_seconds = hold_store_seconds
+        #: Reads open the store read-only (a read-only file can be read, a missing one is not
+        #: created); False for a process whose threads read and write at once (the web
+        #: server): DuckDB opens one file with one configuration per process
+        self.read_only_reads = read_only_reads and hold_store_seconds is None
         self._held: Store | None = None
         self._held_until = 0.0
         self._hold_lock = threading.Lock()
@@ -172,14 +179,15 @@ class Workspace:
 
         ``write=False`` (a read): opened read-only, so a read-only or immutable store file can
         be read, and nothing is created (a missing file: :class:`MissingStoreError`); a
-        server holding the store (``hold_store_seconds``) opens it for writing either way
-        (one configuration per file in a process). ``write=True``: created when missing.
+        workspace with ``read_only_reads=False`` (the web server, whose threads read and
+        write at once) opens it for writing either way (DuckDB: one configuration per file
+        in a process). ``write=True``: created when missing.
         """
         if not self.use_store:
             msg = "this workspace works on the bundled data only: no store to write to"
             raise InputError(msg)
         self._hold_store()
-        read_only = not write and self.hold_store_seconds is None
+        read_only = not write and self.read_only_reads
         with Store(self.store_path, read_only=read_only) as st:
             yield st
 
@@ -333,7 +341,9 @@ class Workspace:
         return report
 
     def edit_site(self, site_id: str, **changes) -> pd.Series:
-        """Edit a site in the store (see :func:`proxisante.offer.edit_site`)."""
+        """Edit a site in the store (see :func:`proxisante.offer.edit_site`); values out of
+        their range are refused before the store is opened."""
+        check_edit_values(changes.get("fte_changes"), changes.get("capacity_places"))
         with self.store(write=True) as st:
             row = edit_site(st, site_id, **changes)
         self.refresh()
@@ -505,9 +515,10 @@ class Workspace:
         return scenario
 
     def scenario_names(self) -> list[tuple]:
-        """Stored scenarios: ``(name, created, updated)``."""
-        with self.store() as st:
-            return st.list_scenarios()
+        """Stored scenarios: ``(name, created, updated)`` (none when the store does not
+        exist yet: it is not created by this read)."""
+        with self._store_if_any() as st:
+            return [] if st is None else st.list_scenarios()
 
     def evaluate(
         self, scenario: Scenario, *, baseline: EvaluationBaseline | None = None,
@@ -562,8 +573,6 @@ class Workspace:
         """One row per commune of ``model`` (default: the model of 2023 this workspace
         evaluates in): supply, GPs, GPs aged 65+, residual and ranges
         (:func:`proxisante.model.commune_table`; ``model show --csv``)."""
-        from proxisante.model import commune_table
-        from proxisante.model.artefact import bundled_model
 
         return commune_table(model or self.stored_model() or bundled_model())
 
@@ -571,8 +580,6 @@ class Workspace:
         """GPs and GPs aged 65 and over per commune (« estimé ») of the model this workspace
         evaluates ``year`` in (:func:`proxisante.model.gp_estimates`): what retirement
         scenarios and the no-COG baseline read."""
-        from proxisante.model import gp_estimates
-        from proxisante.model.artefact import bundled_model
 
         model = self.stored_model(year) or bundled_model()
         if model.year != year:
@@ -628,7 +635,9 @@ class Workspace:
         codes = network_codes(operator, offer=self.offer(), context=self.model_baseline())
         label = (f"réseau {operator.capitalize()} ({len(codes)} communes {WITHIN_CATCHMENT_FR} "
                  "d'un de ses centres de santé)")  # fmt: skip
-        return dataclasses.replace(territory_of(",".join(codes)), label=label)
+        # the codes themselves (a name search reads only the first 200 characters)
+        network = select(",".join(codes))
+        return dataclasses.replace(network, label=label, place=PlaceName(label, 2))
 
     def ssiad_coverage(self, territory: str | Territory) -> SsiadCoverage:
         """SSIAD places per 1,000 inhabitants aged 75+ of the territory (store's offer; the
@@ -838,7 +847,8 @@ class Workspace:
                     if e.kind == "departures"]  # fmt: skip
         if communes:
             nom = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
-            out |= {f"commune:{c}": f"professionnels de {nom.get(c, c)} ({c})" for c in communes}
+            out |= {f"commune:{c}": f"professionnels {commune_place(str(nom.get(c, c))).of} ({c})"
+                    for c in communes}  # fmt: skip
         return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
@@ -87,6 +88,26 @@ _NAVIGATION = (
     'xlsx</a> · <a href="/download/{quoted}.gpkg">GeoPackage</a> · '
     '<a href="/download/{quoted}.html">ce rapport (HTML)</a></nav>'
 )
+
+
+#: The French guide of the source tree (``docs/guide.md``), shown at ``/guide``.
+GUIDE = Path(__file__).resolve().parents[4] / "docs" / "guide.md"
+
+
+@router.get("/guide", response_class=HTMLResponse, include_in_schema=False)
+def guide() -> str:
+    """The French guide (``docs/guide.md``) as a readable page; 404 when proxisante runs from
+    an installed package without its source tree (the guide is in the repository's docs/)."""
+    if not GUIDE.is_file():
+        raise HTTPException(404, "the guide is docs/guide.md of the proxisante repository")
+    text = html.escape(GUIDE.read_text(encoding="utf-8"))
+    return (
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Guide de "
+        "proxisante</title><meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "</head><body style='font-family:Arial,sans-serif;max-width:52rem;margin:1rem auto;"
+        "padding:0 1rem'><p><a href='/'>← Retour à la carte</a></p><pre style='white-space:"
+        f"pre-wrap;font-family:inherit;line-height:1.45'>{text}</pre></body></html>"
+    )
 
 
 @router.get("/territoire/{selector}", response_class=HTMLResponse)

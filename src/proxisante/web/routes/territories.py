@@ -10,12 +10,14 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
-from proxisante._fr import fmt_int, fmt_pct
+from proxisante._fr import commune_place, fmt_dec, fmt_int, fmt_pct
 from proxisante.report import communes_geojson
 from proxisante.web.context import WebContext, get_context
 from proxisante.web.guards import selector_text
 from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
 from proxisante.workspace import (
+    UNDER_SERVED_APL,
+    VIGILANCE_APL,
     check_commune_codes,
     load_commune_geometry,
     load_communes,
@@ -104,6 +106,7 @@ def _summary(selector: str) -> TerritorySummary:
             apl_2023=None if pd.isna(r.apl_2023) else float(r.apl_2023),
             apl_2022=None if pd.isna(r.apl_2022) else float(r.apl_2022),
             sous_dote_2023=None if pd.isna(r.sous_dote_2023) else bool(r.sous_dote_2023),
+            a=commune_place(str(r.nom)).at,
         )
         for r in merged.sort_values("apl_2023", na_position="last").itertuples()
     ]
@@ -124,8 +127,6 @@ def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict) -> dic
     """The question the summary answers and its answer, in French: for a commune, whether
     it is under-served; for an area, how many of its inhabitants live in under-served
     communes (official APL 2023 and 2022 with their population)."""
-    from proxisante._fr import fmt_dec, fmt_int, fmt_pct
-    from proxisante.workspace import UNDER_SERVED_APL, VIGILANCE_APL
 
     low, high = fmt_dec(UNDER_SERVED_APL, 1), fmt_dec(VIGILANCE_APL, 0)
     if t.kind == "commune" and len(rows) == 1:

@@ -166,7 +166,7 @@
       s.communes_list.slice().sort(function (a, b) { return (a.apl_2023 === null ? 99 : a.apl_2023) - (b.apl_2023 === null ? 99 : b.apl_2023); })
         .forEach(function (c) {
           var o = document.createElement("option"); o.value = c.code_insee;
-          o.textContent = c.nom + " (APL " + fr(c.apl_2023, 2) + ")"; cs.appendChild(o);
+          o.textContent = c.nom + " (APL " + fr(c.apl_2023, 2) + ")"; o.setAttribute("data-a", c.a || ""); cs.appendChild(o);
         });
       ["csv", "xlsx", "gpkg", "html"].forEach(function (f) { $("dl-" + f).href = "/download/" + encodeURIComponent(selector) + "." + f; });
       draw("apl_2023", "APL 2023");
@@ -193,16 +193,16 @@
   function label(edit) {
     if (edit.kind === "close_sites") { return "Fermeture : " + edit.label; }
     if (edit.kind === "change_staff") {
-      return (edit.profession_fr || "Infirmiers") + " : " + (edit.delta_fte > 0 ? "+" : "") + fr(edit.delta_fte, 1) + " ETP à " + edit.label;
+      return (edit.profession_fr || "Infirmiers") + " : " + (edit.delta_fte > 0 ? "+" : "") + fr(edit.delta_fte, 1) + " ETP — " + edit.label;
     }
     if (edit.kind === "departures") {
-      return "Départs : " + edit.count + " " + edit.profession_fr + " à " + edit.label;
+      return "Départs : " + edit.count + " " + edit.profession_fr + " " + (edit.at || "à " + edit.label);
     }
-    if (edit.kind === "change_capacity") { return "Places : " + edit.capacity_places + " à " + edit.label; }
+    if (edit.kind === "change_capacity") { return "Places : " + edit.capacity_places + " — " + edit.label; }
     if (edit.category === "ssiad") {
-      return "Ouverture d'un SSIAD de " + edit.capacity_places + " places (" + fr(edit.fte.nurse, 1) + " ETP infirmiers) à " + edit.label;
+      return "Ouverture d'un SSIAD de " + edit.capacity_places + " places (" + fr(edit.fte.nurse, 1) + " ETP infirmiers) " + (edit.at || edit.label);
     }
-    return "Ajout de " + fr(edit.fte.gp, 1) + " ETP de généraliste à " + edit.label;
+    return "Ajout de " + fr(edit.fte.gp, 1) + " ETP de généraliste " + (edit.at || edit.label);
   }
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
@@ -212,7 +212,7 @@
   function scenarioBody() {
     var name = cleanName($("nom-scenario").value || state.edits.map(function (e) { return e.label; }).join(", "));
     return { name: name, edits: state.edits.map(function (e) {
-      var copy = Object.assign({}, e); delete copy.label; delete copy.profession_fr; return copy; }) };
+      var copy = Object.assign({}, e); delete copy.label; delete copy.at; delete copy.profession_fr; return copy; }) };
   }
   function listEdits() {
     var ol = $("modifications"); ol.innerHTML = "";
@@ -436,7 +436,8 @@
     if (!code || !(fte > 0)) { $("resultat-scenario").textContent = "Erreur : choisir une commune et un nombre d'ETP positif"; return; }
     var n = state.edits.length + 1;
     add({ kind: "open_site", site: "nouveau-" + code + "-" + n, name: "Nouveau centre " + n, commune: code,
-          fte: { gp: fte }, label: $("ajout-commune").selectedOptions[0].textContent });
+          fte: { gp: fte }, label: $("ajout-commune").selectedOptions[0].textContent,
+          at: $("ajout-commune").selectedOptions[0].getAttribute("data-a") });
   });
   $("modifier-infirmiers").addEventListener("click", function () {
     var site = $("site").value, delta = parseFloat($("infirmiers-etp").value);
@@ -451,7 +452,8 @@
     var code = $("ajout-commune").value, count = parseInt($("depart-nombre").value, 10), p = professionChosen();
     if (!code || !(count > 0)) { $("resultat-scenario").textContent = "Erreur : choisir une commune et un nombre de départs positif"; return; }
     add({ kind: "departures", commune: code, profession: p.code, count: count, profession_fr: p.fr,
-          label: $("ajout-commune").selectedOptions[0].textContent });
+          label: $("ajout-commune").selectedOptions[0].textContent,
+          at: $("ajout-commune").selectedOptions[0].getAttribute("data-a") });
   });
   $("modifier-profession").addEventListener("click", function () {
     var site = $("site").value, delta = parseFloat($("profession-etp").value), p = professionChosen();
@@ -466,7 +468,8 @@
     }
     var n = state.edits.length + 1;
     add({ kind: "open_site", site: "nouveau-ssiad-" + code + "-" + n, name: "Nouveau SSIAD " + n, commune: code,
-          category: "ssiad", fte: { nurse: fte }, capacity_places: places, label: $("ajout-commune").selectedOptions[0].textContent });
+          category: "ssiad", fte: { nurse: fte }, capacity_places: places, label: $("ajout-commune").selectedOptions[0].textContent,
+          at: $("ajout-commune").selectedOptions[0].getAttribute("data-a") });
   });
   $("modifier-places").addEventListener("click", function () {
     var site = $("medico-site").value, places = parseInt($("medico-places").value, 10);
