@@ -206,13 +206,18 @@ def apl(
         rows = [{k: none_if_missing(v) for k, v in r.items()} for r in frame.to_dict("records")]
         text = _csv(frame.to_dict("records"), csv_format) if csv or out is not None else ""
     if csv or out is not None:
-        if out is not None:
-            write_output(out, text, option="--out")
-            console.print(f"{fr.fmt_int(len(rows))} lignes écrites dans {out}")
-        if csv:
-            typer.echo(text, nl=False)
+        _emit_csv(text, len(rows), out=out, csv=csv)
         return
     _print_apl_table(rows, label, year)
+
+
+def _emit_csv(text: str, n_rows: int, *, out: Path | None, csv: bool) -> None:
+    """Write an APL table's CSV to ``out`` and/or standard output (``--csv``)."""
+    if out is not None:
+        write_output(out, text, option="--out")
+        console.print(f"{fr.fmt_int(n_rows)} lignes écrites dans {out}")
+    if csv:
+        typer.echo(text, nl=False)
 
 
 def _print_apl_table(rows: list[dict], label: str, year: int) -> None:
@@ -257,12 +262,7 @@ def profession_apl_output(territory: str, code: str, *, year: int, csv: bool, ou
     frame = res.table.assign(profession=code, unit=res.unit_fr, status=res.status)
     frame = frame[PROFESSION_APL_COLUMNS]
     if csv or out is not None:
-        text = _csv(frame.to_dict("records"), csv_format)
-        if out is not None:
-            write_output(out, text, option="--out")
-            console.print(f"{fr.fmt_int(len(frame))} lignes écrites dans {out}")
-        if csv:
-            typer.echo(text, nl=False)
+        _emit_csv(_csv(frame.to_dict("records"), csv_format), len(frame), out=out, csv=csv)
         return
     p, unit = res.profession, res.profession.apl.unit_short_fr
     t = Table(title=f"{res.territory.label} — APL {p.plural_fr} ({res.status}, {unit})")
