@@ -239,3 +239,25 @@ def test_calibration_loops_are_bounded_before_they_start(tmp_path, args, expecte
     code, err = run(["model", "calibrate", *args, "--store", str(store)])
     assert code == 2 and expected in err, err
     assert not store.exists()
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_an_edit_refused_against_the_offer_names_the_file_and_line(tmp_path, suffix):
+    """A truncated scenario of the fuzz campaign gave « unknown site '9D000000' » alone."""
+    import json
+
+    import yaml
+
+    data = {"name": "t", "edits": [
+        {"kind": "change_staff", "site": "010000024", "profession": "gp", "delta_fte": 1},
+        {"kind": "close_sites", "sites": ["9D000000"]}]}  # fmt: skip
+    path = tmp_path / f"s{suffix}"
+    text = (
+        yaml.safe_dump(data, sort_keys=False) if suffix == ".yaml" else json.dumps(data, indent=1)
+    )
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "close_sites" in t)
+    line -= suffix == ".json"  # the edit's object starts on the line before its "kind"
+    code, err = run(["scenario", "import", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert code == 2, err
+    assert f"s{suffix}, line {line}: edit #2 (close_sites): unknown site '9D000000'" in err, err

@@ -29,6 +29,7 @@ from proxisante.access import (
     EvaluationBaseline,
     baseline_professions,
     nearest_minutes,
+    read_apl_file,
     read_supply_file,
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
@@ -131,6 +132,7 @@ class Workspace:
     def __init__(
         self, store_path: str | Path | None = None, *, use_store: bool = True,
         centre_gp_fte_per_person: float | None = None, hold_store_seconds: float | None = None,
+        read_only_reads: bool = True,
     ) -> None:  # fmt: skip
         self.store_path = None if store_path is None else Path(store_path)
         self.use_store = use_store
@@ -139,6 +141,10 @@ class Workspace:
         #: database ≈ 2 ms); None: open and close it at each use (the CLI). While it is
         #: held, other processes cannot open the file.
         self.hold_store_seconds = hold_store_seconds
+        #: Reads open the store read-only (a read-only file can be read, a missing one is not
+        #: created); False for a process whose threads read and write at once (the web
+        #: server): DuckDB opens one file with one configuration per process
+        self.read_only_reads = read_only_reads and hold_store_seconds is None
         self._held: Store | None = None
         self._held_until = 0.0
         self._hold_lock = threading.Lock()
@@ -174,14 +180,15 @@ class Workspace:
 
         ``write=False`` (a read): opened read-only, so a read-only or immutable store file can
         be read, and nothing is created (a missing file: :class:`MissingStoreError`); a
-        server holding the store (``hold_store_seconds``) opens it for writing either way
-        (one configuration per file in a process). ``write=True``: created when missing.
+        workspace with ``read_only_reads=False`` (the web server, whose threads read and
+        write at once) opens it for writing either way (DuckDB: one configuration per file
+        in a process). ``write=True``: created when missing.
         """
         if not self.use_store:
             msg = "this workspace works on the bundled data only: no store to write to"
             raise InputError(msg)
         self._hold_store()
-        read_only = not write and self.hold_store_seconds is None
+        read_only = not write and self.read_only_reads
         with Store(self.store_path, read_only=read_only) as st:
             yield st
 
@@ -271,10 +278,11 @@ class Workspace:
             self.refresh()
             return True
 
-    def _note_store_read(self, st: Store) -> None:
-        """Record the store's state when its data are read (:meth:`sync` compares with it)."""
+    def _note_store_read(self, st: Store | None) -> None:
+        """Record the store's state when its data are read (:meth:`sync` compares with it);
+        ``None``: no store file yet (its creation by another process is a change)."""
         if self._file_seen is None:
-            self._content_seen = st.content_stamp()
+            self._content_seen = None if st is None else st.content_stamp()
             self._file_seen = self._store_file_state()
 
     def offer(self) -> Offer:
@@ -293,8 +301,7 @@ class Workspace:
                 self._offer = load_default_offer()
             else:
                 with self._store_if_any() as st:
-                    if st is not None:
-                        self._note_store_read(st)
+                    self._note_store_read(st)
                     self._offer = load_offer(st)
             if self.centre_gp_fte_per_person is not None:
                 self._offer = dataclasses.replace(
@@ -315,8 +322,7 @@ class Workspace:
         if not self._pop_loaded:
             if self.use_store:
                 with self._store_if_any() as st:
-                    if st is not None:
-                        self._note_store_read(st)
+                    self._note_store_read(st)
                     self._pop_by_age = None if st is None else load_population_by_age(st)
             self._pop_loaded = True
         return self._pop_by_age
@@ -437,18 +443,20 @@ class Workspace:
 
     def profession_apl(
         self, territory: str | Territory, profession: str, *, year: int = 2023,
-        supply_file: str | Path | None = None,
+        supply_file: str | Path | None = None, official_file: str | Path | None = None,
     ) -> ProfessionApl:  # fmt: skip
         """APL of a profession other than GPs over a territory: the BPE 2021 estimate
         (« estimé », DREES method) on the scenario engine's baseline, or ``supply_file``'s
-        FTE per commune instead (:mod:`proxisante.workspace.professions`)."""
+        FTE per commune instead; ``official_file`` (CSV commune, apl) replaces the APL itself
+        (:mod:`proxisante.workspace.professions`)."""
         code = get_profession(profession, with_apl=True).code
         supply = (
             None if supply_file is None
             else self.supply_per_commune(supply_file, profession=code, unit="fte")
         )  # fmt: skip
+        official = None if official_file is None else read_apl_file(official_file, profession=code)
         return profession_apl(code, self.territory(territory), baseline=self.model_baseline(year),
-                              offer=self.offer(), supply=supply)  # fmt: skip
+                              offer=self.offer(), supply=supply, official=official)  # fmt: skip
 
     def profession_supply(self, profession: str, *, year: int = 2023) -> pd.Series:
         """FTE of a profession other than GPs per commune (index INSEE code), « estimé »: the
@@ -509,9 +517,10 @@ class Workspace:
         return scenario
 
     def scenario_names(self) -> list[tuple]:
-        """Stored scenarios: ``(name, created, updated)``."""
-        with self.store() as st:
-            return st.list_scenarios()
+        """Stored scenarios: ``(name, created, updated)`` (none when the store does not
+        exist yet: it is not created by this read)."""
+        with self._store_if_any() as st:
+            return [] if st is None else st.list_scenarios()
 
     def evaluate(
         self, scenario: Scenario, *, baseline: EvaluationBaseline | None = None,
