@@ -29,6 +29,7 @@ from proxisante.access import (
     EvaluationBaseline,
     baseline_professions,
     nearest_minutes,
+    read_apl_file,
     read_supply_file,
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
@@ -443,18 +444,20 @@ class Workspace:
 
     def profession_apl(
         self, territory: str | Territory, profession: str, *, year: int = 2023,
-        supply_file: str | Path | None = None,
+        supply_file: str | Path | None = None, official_file: str | Path | None = None,
     ) -> ProfessionApl:  # fmt: skip
         """APL of a profession other than GPs over a territory: the BPE 2021 estimate
         (« estimé », DREES method) on the scenario engine's baseline, or ``supply_file``'s
-        FTE per commune instead (:mod:`proxisante.workspace.professions`)."""
+        FTE per commune instead; ``official_file`` (CSV commune, apl) replaces the APL itself
+        (:mod:`proxisante.workspace.professions`)."""
         code = get_profession(profession, with_apl=True).code
         supply = (
             None if supply_file is None
             else self.supply_per_commune(supply_file, profession=code, unit="fte")
         )  # fmt: skip
+        official = None if official_file is None else read_apl_file(official_file, profession=code)
         return profession_apl(code, self.territory(territory), baseline=self.model_baseline(year),
-                              offer=self.offer(), supply=supply)  # fmt: skip
+                              offer=self.offer(), supply=supply, official=official)  # fmt: skip
 
     def profession_supply(self, profession: str, *, year: int = 2023) -> pd.Series:
         """FTE of a profession other than GPs per commune (index INSEE code), « estimé »: the
