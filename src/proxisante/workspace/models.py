@@ -119,7 +119,7 @@ class PreparedCalibration:
 def prepare_calibration(ws: Workspace, request: CalibrationRequest) -> PreparedCalibration:
     """Read the inputs of ``request`` (known supply, user travel times) and open the store."""
     request.check()
-    inputs, provenance = _inputs(request)
+    inputs, provenance = _inputs(request, ws.offer())
     minutes = None
     if request.travel != "estimate":
         minutes = _given_minutes(request, inputs)
@@ -159,9 +159,10 @@ def calibrate_model(ws: Workspace, prepared: PreparedCalibration, *,
     return Calibrated(model, model_id, prepared.store_path, int(np.sum(cal.consultations > 0)))
 
 
-def _inputs(request: CalibrationRequest):
-    """The calibration inputs of the year and their provenance, with the known supply."""
-    inputs = load_inputs(request.year)
+def _inputs(request: CalibrationRequest, offer=None):
+    """The calibration inputs of the year and their provenance, with the known supply and the
+    published or imported GP staff of ``offer`` (the workspace's) held at its sites."""
+    inputs = load_inputs(request.year, offer=offer)
     provenance = input_provenance(request.year)
     if request.supply is not None:
         table = read_supply_file(request.supply, profession="gp", unit="consultations")

@@ -279,7 +279,8 @@
         per1000(hc.nurses_before, hc.nurses_before < hc.nurse_threshold),
         per1000(hc.nurses_after, hc.nurses_after < hc.nurse_threshold), signed(hc.nurses_before, hc.nurses_after, 2));
     row("ssiad", "Places de SSIAD" + unit, per1000(hc.ssiad_before, hc.ssiad_before < hc.ssiad_threshold, hc.ssiad_missing, hc.ssiad_note),
-        per1000(hc.ssiad_after, hc.ssiad_after < hc.ssiad_threshold, hc.ssiad_missing, hc.ssiad_note)
+        per1000(hc.ssiad_after, hc.ssiad_after < hc.ssiad_threshold, hc.ssiad_missing,
+                hc.ssiad_after_note === hc.ssiad_note ? "" : hc.ssiad_note)
           + (hc.ssiad_after_note ? " — " + hc.ssiad_after_note : ""), signed(hc.ssiad_before, hc.ssiad_after, 2));
     row("ehpad", "Places d'EHPAD" + unit + " (référence nationale DREES : " + fr(hc.ehpad_france, 1) + ")",
         per1000(hc.ehpad_before, false, "", hc.ehpad_note), per1000(hc.ehpad_after, false, "", hc.ehpad_note),
