@@ -26,8 +26,6 @@ LONG_FUNCTIONS = {
     "needs/layer.py:compare_territory": 105,
     "scenarios/impact.py:criticality_ranking": 96,
     "needs/change.py:home_care_change": 85,
-    "offer/edits.py:edit_site": 84,
-    "report/exports.py:criticality_table": 82,
     "plan/cog.py:tabulate": 84,
     "report/territory_report.py:build_territory_report": 89,
 }
