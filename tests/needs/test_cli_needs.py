@@ -23,7 +23,7 @@ def test_needs_show_lens_case(tmp_path):
     num = table["territoire"].map(lambda v: float(str(v).replace(",", ".")) if str(v)[0].isdigit()
                                   else v)  # fmt: skip
     row = table.loc["Taux de pauvreté"]
-    assert (num["Taux de pauvreté"], row["france"], row["annee"]) == (23.3, 13.0, 2021)
+    assert (num["Taux de pauvreté"], row["france"], row["annee"]) == (23.3, 14.9, 2021)
     assert row["niveau"] == "bassin de vie 2022"
     assert num.iloc[0] == 8.1  # rounded (8.0877…)
     ssiad = table.index[table.index.str.startswith("Places de SSIAD")][0]
