@@ -25,7 +25,6 @@ LONG_FUNCTIONS = {
     "scenarios/impact.py:evaluate": 119,
     "needs/layer.py:compare_territory": 105,
     "scenarios/impact.py:criticality_ranking": 96,
-    "needs/change.py:home_care_change": 85,
     "plan/cog.py:tabulate": 84,
     "report/territory_report.py:build_territory_report": 89,
 }
