@@ -24,7 +24,6 @@ LONG_FUNCTIONS = {
     "model/fit.py:fit_supply_ratio": 141,
     "scenarios/impact.py:evaluate": 119,
     "needs/layer.py:compare_territory": 105,
-    "scenarios/impact.py:criticality_ranking": 96,
     "plan/cog.py:tabulate": 84,
     "report/territory_report.py:build_territory_report": 89,
 }
