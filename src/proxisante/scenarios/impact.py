@@ -530,6 +530,36 @@ def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
     return changes, notes, estimated_sites
 
 
+def _operator_sites(offer: Offer, supply: pd.DataFrame, operator: str,
+                    territory: str | None) -> pd.DataFrame:  # fmt: skip
+    """The operator's open sites (in ``territory``) with their GP FTE and consultations
+    (0 and ``gp_staff_known`` False when no source states them)."""
+    sites = offer.sites
+    mask = (sites["operator"].str.lower() == operator.lower()) & (sites["status"] == "open")
+    if territory is not None:
+        mask &= sites["commune"].isin(select(territory).codes)
+    cand = sites[mask].merge(supply[["site_id", "fte", "consultations"]], on="site_id", how="left")
+    cand["gp_staff_known"] = cand["fte"].notna()
+    cand[["fte", "consultations"]] = cand[["fte", "consultations"]].fillna(0.0)
+    if cand.empty:
+        msg = f"no open site of operator '{operator}'" + (f" in {territory}" if territory else "")
+        raise InputError(msg)
+    return cand
+
+
+def _closure_ranges(ctx: EvaluationBaseline, removal) -> dict[str, float]:
+    """P10–P90 of a closure's largest APL drop and of the population falling under 2.5,
+    over the calibrated model's ensemble."""
+    base = ctx.baseline_apl
+    drops, unders = [], []
+    for d in ctx.world_delta_range(removal):
+        drops.append(0.0 - float(d.min()))
+        crossed = (base >= UNDER_SERVED_APL) & (base + d < UNDER_SERVED_APL)
+        unders.append(float(ctx.pop_totale[crossed].sum()))
+    return {"max_apl_drop_p10": min(drops), "max_apl_drop_p90": max(drops),
+            "newly_under_p10": min(unders), "newly_under_p90": max(unders)}  # fmt: skip
+
+
 def criticality_ranking(
     *, operator: str = "filieris", territory: str | None = None, offer: Offer | None = None,
     year: int = 2023, baseline: EvaluationBaseline | None = None,
@@ -552,16 +582,7 @@ def criticality_ranking(
     offer = offer or load_default_offer()
     ctx = baseline or default_baseline(year)
     supply = site_supply(offer, profession="gp")
-    sites = offer.sites
-    mask = (sites["operator"].str.lower() == operator.lower()) & (sites["status"] == "open")
-    if territory is not None:
-        mask &= sites["commune"].isin(select(territory).codes)
-    cand = sites[mask].merge(supply[["site_id", "fte", "consultations"]], on="site_id", how="left")
-    cand["gp_staff_known"] = cand["fte"].notna()
-    cand[["fte", "consultations"]] = cand[["fte", "consultations"]].fillna(0.0)
-    if cand.empty:
-        msg = f"no open site of operator '{operator}'" + (f" in {territory}" if territory else "")
-        raise InputError(msg)
+    cand = _operator_sites(offer, supply, operator, territory)
     known_centres = known_centre_consultations(offer, supply)
     j = ctx.index_of(cand["commune"])
     base = ctx.baseline_apl
@@ -600,19 +621,7 @@ def criticality_ranking(
             "max_apl_drop": 0.0 - float(delta.min()) if len(idx) else 0.0,
         }  # fmt: skip
         if ctx.members and (cons > 0 or estimated):
-            drops, unders = [], []
-            for d in ctx.world_delta_range(removal):
-                drops.append(0.0 - float(d.min()))
-                crossed = (base >= UNDER_SERVED_APL) & (base + d < UNDER_SERVED_APL)
-                unders.append(float(ctx.pop_totale[crossed].sum()))
-            row.update(
-                {
-                    "max_apl_drop_p10": min(drops),
-                    "max_apl_drop_p90": max(drops),
-                    "newly_under_p10": min(unders),
-                    "newly_under_p90": max(unders),
-                }
-            )
+            row.update(_closure_ranges(ctx, removal))
         rows.append(row)
     out = pd.DataFrame(rows).sort_values(
         ["newly_under", "loss_in_vigilance", "consultations_lost"], ascending=False, kind="stable"

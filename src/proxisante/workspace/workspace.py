@@ -492,9 +492,18 @@ class Workspace:
         return table.groupby("destination")["supply"].sum()
 
     def load_scenario(self, ref: str | Path) -> Scenario:
-        """A scenario from a .yaml/.yml/.json file, or by name from the store."""
+        """A scenario from a .yaml/.yml/.json file, or by name from the store; a file's edits
+        are checked against the offer here, so that a refusal names the file and the line
+        of the edit (``scenario run FILE``)."""
         if Path(ref).suffix.lower() in SCENARIO_SUFFIXES:
-            return load_scenario(ref)
+            scenario = load_scenario(ref)
+            try:
+                apply_edits(scenario, self.offer())
+            except InputError as exc:
+                if isinstance(exc, MissingStoreError | StoreConflictError):
+                    raise
+                raise file_error(ref, exc) from None
+            return scenario
         with self.store() as st:
             return parse_scenario(st.get_scenario(str(ref)))
 
