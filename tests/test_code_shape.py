@@ -22,7 +22,6 @@ LONG_FUNCTIONS = {
     "offer/finess.py:read_finess": 138,
     "model/calibrate.py:calibrate": 135,  # 105 lines now, 45 of them its docstring
     "model/fit.py:fit_supply_ratio": 141,
-    "scenarios/impact.py:evaluate": 119,
     "needs/layer.py:compare_territory": 105,
     "plan/cog.py:tabulate": 84,
     "report/territory_report.py:build_territory_report": 89,
