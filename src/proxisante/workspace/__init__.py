@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         tabulate,
         write_xlsx,
     )
+    from proxisante.plan.baseline import no_cog_table
     from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
     from proxisante.scenarios import (
         dump_scenario,
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
     from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL
     from proxisante.territory.zoning import (
         ZONING_APL_FR,
+        ZONING_LABELS_FR,
         ZONING_SHORT_FR,
         access_classes,
         zoning_classes,
@@ -123,6 +125,7 @@ __all__ = [
     "UNDER_SERVED_FRACTION",
     "VIGILANCE_APL",
     "ZONING_APL_FR",
+    "ZONING_LABELS_FR",
     "ZONING_SHORT_FR",
     "AccessRequest",
     "AccessResult",
@@ -154,6 +157,7 @@ __all__ = [
     "load_scenario",
     "mining_basin_contour",
     "neighbours_within",
+    "no_cog_table",
     "none_if_missing",
     "osrm_matrix",
     "parse_fte_change",
@@ -207,7 +211,9 @@ __getattr__, __dir__ = lazy_exports(
         "world_baseline": "proxisante.workspace.evaluation",
         # what the CLI and the web app parse with or display, from the packages below the
         # workspace (the CLI and the web app import only the workspace: pyproject.toml)
+        "ZONING_LABELS_FR": "proxisante.territory.zoning",
         "ZONING_SHORT_FR": "proxisante.territory.zoning",
+        "no_cog_table": "proxisante.plan.baseline",
         "ZONING_APL_FR": "proxisante.territory.zoning",
         "CARD_APL_YEARS": "proxisante.territory.card",
         "CommuneCard": "proxisante.territory.card",
