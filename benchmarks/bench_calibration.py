@@ -8,8 +8,9 @@ Dask ensemble of 4 members on a local cluster of 2 processes), then, on the mode
   of 2.5 and of 4, next to the prior alone through the same engine (BPE 2021 × the
   département's consultations per GP + known staff; held out: the fold's activity taken
   from the other départements);
-- the free-supply ceiling: the same fit with bounds so loose that supply may go anywhere
-  (what an in-sample r target would need, and how many GPs it would invent);
+- the free-supply ceiling: the same fit with no bound on the communes where the BPE counts a
+  GP or a practice is plausible (the others stay at 0): what a higher in-sample r costs in
+  implausible doctors;
 - where the modelled GPs sit: share in communes with no GP in BPE 2021 and no known staff,
   communes under 1,000 inhabitants above their BPE count + 2, the largest GPs per 1,000
   inhabitants among communes under 2,000 inhabitants;
@@ -124,15 +125,16 @@ def _fit_table(cal, args) -> None:
 
 
 def _ceiling(inputs, cal, iterations: int) -> None:
-    """The same fit with supply free to go anywhere: the in-sample r it buys, the GPs it
-    invents."""
+    """The same fit with no bound where the BPE counts a GP or a practice is plausible: the
+    in-sample r it buys, the implausible doctors it places."""
     loose = SupplyBounds(relative=1e6, minimum_gp=1e6, new_practice_gp=1e6,
                          small_commune_extra_gp=1e6)  # fmt: skip
     assert cal.params is not None  # the offline travel model
     free = calibrate(inputs, candidates=(cal.params,), bounds=loose, iterations=iterations,
                      pairs=cal.pairs)  # fmt: skip
     f, p = free.figures["in_sample"], free.figures["plausibility"]
-    print(f"free-supply ceiling (same travel, no bound): in-sample r {f['r']:.3f}, MAE "
+    print(f"free-supply ceiling (same travel, no bound where a GP or a practice is "
+          f"plausible): in-sample r {f['r']:.3f}, MAE "
           f"{f['mae']:.3f}; {p['share_where_none']:.1%} of its GPs where the BPE has none and "
           f"no staff is known; {p['small_over_bpe_plus_2']:,} communes under 1,000 "
           f"inhabitants above their BPE count + 2; largest {p['max_per_1000_under_2000']:.1f} "

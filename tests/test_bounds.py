@@ -181,3 +181,83 @@ def test_assumptions_reader_refuses_what_the_table_refuses(tmp_path):
     hyp.write_text("physiotherapist_fte_eur_per_year: 1e30\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="physiotherapist_fte_eur_per_year was 1e\\+30"):
         read_assumptions(hyp)
+
+
+# --- offer edits and supply files: the same limits as scenarios ------------------------------
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["--fte", "gp=+10001"], "--fte gp: delta_fte was 10001; expected a number of FTE in "
+      "[-10,000, 10,000]"),
+     (["--fte", "gp=+١"], "--fte gp: delta_fte was +١; expected a decimal number in ASCII"),
+     (["--fte", "gp=+6000", "--fte", "gp=+6000"], "--fte gp (total): delta_fte was 12000"),
+     (["--capacity-places", "100001"], "--capacity-places: capacity_places was 100001"),
+     (["--capacity-places", "١٢"], "--capacity-places: '١٢' is not a whole number in ASCII")],
+)  # fmt: skip
+def test_offer_edit_refuses_what_scenarios_refuse(tmp_path, args, expected):
+    store = tmp_path / "s.duckdb"
+    code, err = run(["offer", "edit", "010000024", *args, "--store", str(store)])
+    assert code == 2 and expected in err, err
+    assert err.strip().count("\n") == 0
+    if "(total)" not in expected:  # a value is refused before the store is opened
+        assert not store.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("commune,fte\n62523,3\n62523,1\n",
+      "line 3, field 'commune': commune '62523' is listed twice (first on line 2)"),
+     ("commune,fte,fte\n62523,3,4\n", "line 1: column(s) ['fte'] appear twice"),
+     ("commune,fte\n62523,1e30\n", "line 2, field 'fte': supply_fte was 1e+30"),
+     ("commune,fte\n62523,١\n", "line 2, field 'fte': supply_fte was ١; expected a decimal"),
+     ("commune,consultations\n62523,inf\n", "field 'consultations': supply_consultations was inf")],
+)  # fmt: skip
+def test_supply_files_are_strict(tmp_path, text, expected):
+    from proxisante.access import read_supply_file
+
+    f = tmp_path / "supply.csv"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as e:
+        read_supply_file(f, profession="gp", unit="consultations")
+    assert expected in str(e.value)
+
+
+def test_model_calibrate_supply_with_a_commune_twice(tmp_path):
+    """`model calibrate --supply` accepted a commune listed twice (and summed it)."""
+    f = tmp_path / "supply.csv"
+    f.write_text("commune,fte\n62523,3\n62523,1\n", encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    code, err = run(["model", "calibrate", "--supply", str(f), "--store", str(store)])
+    assert code == 2 and "supply.csv, line 3, field 'commune'" in err, err
+    assert not store.exists()
+
+
+@pytest.mark.parametrize(("args", "expected"),
+                         [(["--iterations", "1000000000"], "--iterations: calibration_iterations"),
+                          (["--folds", "1000"], "--folds: calibration_folds was 1000")])  # fmt: skip
+def test_calibration_loops_are_bounded_before_they_start(tmp_path, args, expected):
+    store = tmp_path / "s.duckdb"
+    code, err = run(["model", "calibrate", *args, "--store", str(store)])
+    assert code == 2 and expected in err, err
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_an_edit_refused_against_the_offer_names_the_file_and_line(tmp_path, suffix):
+    """A truncated scenario of the fuzz campaign gave « unknown site '9D000000' » alone."""
+    import json
+
+    import yaml
+
+    data = {"name": "t", "edits": [
+        {"kind": "change_staff", "site": "010000024", "profession": "gp", "delta_fte": 1},
+        {"kind": "close_sites", "sites": ["9D000000"]}]}  # fmt: skip
+    path = tmp_path / f"s{suffix}"
+    text = (
+        yaml.safe_dump(data, sort_keys=False) if suffix == ".yaml" else json.dumps(data, indent=1)
+    )
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "close_sites" in t)
+    line -= suffix == ".json"  # the edit's object starts on the line before its "kind"
+    code, err = run(["scenario", "import", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert code == 2, err
+    assert f"s{suffix}, line {line}: edit #2 (close_sites): unknown site '9D000000'" in err, err

@@ -54,3 +54,11 @@ def test_the_page_gets_the_limit_from_the_server():
     assert "window.PROXISANTE_CATCHMENT_MINUTES = 20;" in page
     assert "__CATCHMENT_MINUTES__" not in page
     assert "à moins de 20 minutes, puis du département" in page
+
+
+def test_report_templates_read_the_limit_from_the_one_module():
+    from proxisante.report._jinja import environment
+
+    templates = (SRC / "report" / "templates").glob("*.j2")
+    assert not [t.name for t in templates if "20 minutes" in t.read_text(encoding="utf-8")]
+    assert environment().globals["catchment_minutes"] == "20"

@@ -30,12 +30,16 @@ def test_territory_search():
 def test_apl_csv_sorted_with_flag():
     res = runner.invoke(app, ["apl", "--territory", "dep:62", "--year", "2023", "--csv"])
     assert res.exit_code == 0, res.output
-    df = read_fr_csv(res.stdout, dtype={"code_insee": str})
+    df = read_fr_csv(res.stdout, dtype={"code_commune": str})
     assert len(df) == 887
     assert df["apl"].is_monotonic_increasing
-    assert (df["under_served"] == (df["apl"] < 2.5)).all()
-    row = df.set_index("code_insee").loc["62523"]
-    assert row["apl"] == 6.558 and row["population"] == 5255
+    flag = (df["apl"] < 2.5).map({True: "oui", False: "non"})
+    assert (df["sous_dotee_apl_moins_2_5"] == flag).all()
+    row = df.set_index("code_commune").loc["62523"]
+    assert row["apl"] == 6.558 and row["population_municipale"] == 5255
+    assert (
+        row["classe_zonage"] == "hors zonage (4 et plus)" and row["commune"] == "Loison-sous-Lens"
+    )
 
 
 def test_apl_table_and_out_file(tmp_path):

@@ -17,7 +17,7 @@ Formats (:data:`HOSTILE_FORMATS`), each run through the real command by
   in the folder) — or a regular file, a new name, a link to a regular file — accepted
   and written whole;
 - ``resource-limit``: the same commands under a file-size limit (``ulimit -f``, set with
-  ``setrlimit(RLIMIT_FSIZE)`` in the child): a FINESS import of tens of thousands of sites
+  ``setrlimit(RLIMIT_FSIZE)`` in the child): a FINESS import of 15,000–25,000 sites
   whose write-ahead log must pass 64–256 KiB, and an APL table larger than 1–16 KiB:
   refused with one line naming the limit, the store unchanged.
 
@@ -126,7 +126,7 @@ def _target_cases(rng: random.Random) -> list[Callable[[], Case]]:
 
 def _resource_cases(rng: random.Random) -> list[Callable[[], Case]]:
     def import_past_limit():
-        sites = rng.choice([20_000, 40_000])
+        sites = rng.choice([15_000, 25_000])
         spec = {"what": "import", "sites": sites, "limit": rng.choice([65_536, 262_144])}
         return Case("resource-limit", f"FINESS import of {sites:,} sites over the limit",
                     json.dumps(spec).encode(), "refuse", suffix=".json")  # fmt: skip

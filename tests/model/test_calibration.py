@@ -89,3 +89,26 @@ def test_imported_supply_with_an_unknown_commune_is_refused(country):
         inputs.with_known_supply(["00000"], [10.0])
     with pytest.raises(InputError, match="≥ 0"):
         inputs.with_known_supply([inputs.codes[0]], [-1.0])
+
+
+def test_imported_staff_of_the_offer_is_held_at_its_commune():
+    """A staff imported into the workspace's offer (here 2 FTE at the Decazeville centre,
+    whose staff no public source states) is held in the calibration's inputs at 12089."""
+    import dataclasses
+
+    import pandas as pd
+
+    from proxisante.model import load_inputs
+    from proxisante.offer import load_default_offer
+
+    offer = load_default_offer()
+    row = offer.staff.iloc[[0]].copy()
+    row["site_id"], row["commune"] = "filieris-centre-de-decazeville", "12089"
+    row["fte"] = pd.array([2.0], dtype="Float64")
+    row["activity_consultations"] = pd.array([pd.NA], dtype="Float64")
+    imported = dataclasses.replace(offer, staff=pd.concat([offer.staff, row], ignore_index=True))
+    base, mine = load_inputs(2023), load_inputs(2023, offer=imported)
+    j = int(np.flatnonzero(base.codes == "12089")[0])
+    assert base.staff_consultations[j] == 0.0 and mine.staff_gp[j] == pytest.approx(2.0)
+    assert mine.staff_consultations[j] == pytest.approx(2 * 5400.0)
+    assert mine.staff_consultations.sum() == pytest.approx(base.staff_consultations.sum() + 10800)

@@ -23,11 +23,13 @@ def test_optimise_sorted_by_year_with_names_and_units(tmp_path):
     # numbers in French: decimal comma, no decimal point in the table's FTE
     assert re.search(r"\b\d+,\d\b", res.output) and not re.search(r"\b\d+\.\d\b", res.output)
     assert "estimé" in res.output and "modèle calibré" in res.output  # the plan's world
-    plan = read_fr_csv(tmp_path / "p.csv", dtype={"commune": str})
-    assert plan["year"].is_monotonic_increasing
-    assert plan["name"].notna().all()
+    plan = read_fr_csv(tmp_path / "p.csv", dtype={"code_commune": str})
+    assert plan["annee"].is_monotonic_increasing
+    assert plan["commune"].notna().all() and set(plan["ouverture"]) <= {"oui", "non"}
+    fte = plan["etp_medecins_generalistes_recrutes"]
+    assert (fte == fte.round(1)).all()  # rounded for people
     # no village of a few hundred inhabitants gets a centre (candidate rule)
-    assert not {"12167", "12268"} & set(plan["commune"])  # Najac, Sénergues
+    assert not {"12167", "12268"} & set(plan["code_commune"])  # Najac, Sénergues
 
 
 def test_plan_csv_goes_through_the_table_writer(tmp_path):
@@ -99,7 +101,7 @@ def test_headcount_conversion_from_the_assumptions_file_or_the_option(tmp_path):
         res = _run(tmp_path, *args, "--assumptions", str(hyp), *option, "--csv", str(csv))
         assert res.exit_code == 0, res.output
         assert "1 personne = 0,5 ETP" in " ".join(res.output.split())  # the world's conversion
-        plans[name] = read_fr_csv(csv, dtype={"commune": str})
+        plans[name] = read_fr_csv(csv, dtype={"code_commune": str})
     pd.testing.assert_frame_equal(plans["file"], plans["option"])
     pd.testing.assert_frame_equal(plans["both"], plans["option"])
     for value, expected in [("0", r"expected a number of FTE/person in \(0, 1\]"),

@@ -335,7 +335,12 @@ def test_scenarios_and_french_xlsx(gard, tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["Synthèse", "Plan 2025", "Plan 2026", "Plan et sans COG",
                              "Communes desservies", "Communes", "Scénarios budgétaires",
-                             "Sources et hypothèses", "Notes"]  # fmt: skip
+                             "Sources et hypothèses", "Sources", "Notes"]  # fmt: skip
+    sources = [[c.value for c in r] for r in wb["Sources"].iter_rows(min_row=2)]
+    assert any("drees" in str(v) for r in sources for v in r)
+    floats = [c.value for row in wb["Communes"].iter_rows(min_row=2) for c in row
+              if isinstance(c.value, float)]  # fmt: skip
+    assert floats and all(v == round(v, 3) for v in floats)  # no 2.061346867785548
     head = [c.value for c in wb["Plan 2025"][1]]
     assert head[:6] == ["année", "code commune", "commune", "site", "centre existant",
                         "ouverture cette année"]  # fmt: skip

@@ -138,3 +138,19 @@ def test_cli_plan_other_profession(tmp_path):
     assert {"recrutements médecins (ETP)", "recrutements kinésithérapeutes (ETP)"} <= set(
         xl.columns)  # fmt: skip
     assert "kinésithérapeutes" in (tmp_path / "p.html").read_text("utf-8")
+
+
+def test_without_a_supply_file_the_bpe_estimate_is_the_supply():
+    """Physiotherapists planned with no supply file: the BPE 2021 estimate of the profession
+    (« estimé », with its source row), equal to the estimated APL's supply."""
+    from proxisante.access import baseline_professions
+    from proxisante.offer import load_default_offer
+
+    inst = _physio(supply_fte=None)
+    ctx = EvaluationBaseline.official(2023)
+    est = baseline_professions(ctx, load_default_offer())["physiotherapist"]
+    full = two_step(ctx.catchment.weights, est.supply_fte, ctx.pop_standardisee) * 1e5
+    rows = np.isin(ctx.codes, inst.codes)
+    np.testing.assert_allclose(inst.block("physiotherapist").today, full[rows], rtol=1e-12)
+    assert any(r["statut"] == "estimé" and "Base permanente des équipements 2021" in r["source"]
+               for r in inst.sources)  # fmt: skip

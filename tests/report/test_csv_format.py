@@ -30,8 +30,8 @@ def test_french_csv_reads_back_in_a_french_spreadsheet_dialect():
 def test_commune_apl_csv_fast_path_and_international_option(tmp_path):
     fr = runner.invoke(app, ["apl", "-t", "62523", "--csv"])
     assert fr.exit_code == 0, fr.output
-    row = read_fr_csv(fr.stdout, dtype={"code_insee": str}).iloc[0]
-    assert row["apl"] == 6.558 and row["code_insee"] == "62523"
+    row = read_fr_csv(fr.stdout, dtype={"code_commune": str}).iloc[0]
+    assert row["apl"] == 6.558 and row["code_commune"] == "62523"
     plain = runner.invoke(app, ["apl", "-t", "62523", "--csv", "--csv-format", "international"])
     assert plain.exit_code == 0, plain.output
     assert not plain.stdout.startswith("\ufeff")
@@ -40,7 +40,7 @@ def test_commune_apl_csv_fast_path_and_international_option(tmp_path):
     out = tmp_path / "lens.csv"
     res = runner.invoke(app, ["apl", "-t", "epci:246200364", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    table = read_fr_csv(out, dtype={"code_insee": str})
+    table = read_fr_csv(out, dtype={"code_commune": str})
     assert len(table) == 36 and table["apl"].dtype == float
     bad = runner.invoke(app, ["apl", "-t", "62523", "--csv", "--csv-format", "excel"])
     assert bad.exit_code == 2

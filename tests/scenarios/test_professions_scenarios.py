@@ -136,3 +136,14 @@ def test_cli_departures_and_per_profession_columns(tmp_path):
     assert row["statut_apl_autres_professions"].startswith("estimé")
     bad = runner.invoke(app, ["scenario", "new", "x", "--departure", "62523=5", "--store", store])
     assert bad.exit_code == 2 and "expected COMMUNE:PROFESSION=COUNT" in bad.output
+
+
+def test_closing_a_centre_of_unknown_staff_says_the_other_professions_are_not_counted(ctx):
+    offer = load_default_offer()
+    sites, staffed = offer.sites, set(offer.staff["site_id"])
+    centre = sites[(sites["category"] == "centre_de_sante") & (sites["status"] == "open")
+                   & ~sites["site_id"].isin(staffed)].iloc[0]  # fmt: skip
+    res = _run(ctx, {"kind": "close_sites", "sites": [centre["site_id"]]})
+    assert all(not imp.changed for imp in res.professions.values())
+    assert any(n.startswith(f"{centre['name']} : aucun effectif salarié connu sur ce site pour "
+                            "les infirmiers") for n in res.notes)  # fmt: skip

@@ -14,8 +14,9 @@ from proxisante.errors import InputError
 from proxisante.offer import Offer, load_default_offer
 from proxisante.offer.model import CATEGORIES, PROFESSIONS
 from proxisante.offer.ssiad import ssiad_coverage
+from proxisante.professions import PROFESSION_CODES
 from proxisante.scenarios import evaluate, parse_scenario
-from proxisante.scenarios.model import Category, Profession
+from proxisante.scenarios.model import Category
 from proxisante.territory import AGE_BANDS, population_aged
 
 LABELS = [b[0] for b in AGE_BANDS]
@@ -35,7 +36,10 @@ def _sites(rows) -> pd.DataFrame:
 
 
 def test_scenario_literals_match_the_offer_model():
-    assert typing.get_args(Profession) == PROFESSIONS
+    # professions: the registry's codes, validated by the registry (aliases accepted)
+    from proxisante.scenarios.model import PROFESSIONS as SCENARIO_PROFESSIONS
+
+    assert SCENARIO_PROFESSIONS == PROFESSIONS == PROFESSION_CODES
     assert typing.get_args(Category) == CATEGORIES
 
 

@@ -15,6 +15,7 @@ from proxisante.cli._common import (
     print_table,
     progress,
     user_errors,
+    whole,
     workspace,
 )
 
@@ -42,12 +43,16 @@ def calibrate_cmd(
             "the estimate in those communes"
         ),
     ] = None,
-    folds: Annotated[int, typer.Option(help="Département folds for held-out validation")] = 4,
+    folds: Annotated[
+        int, typer.Option(parser=whole("--folds"), help="Département folds for held-out validation")
+    ] = 4,
     ensemble: Annotated[bool, typer.Option(help="Fit the ensemble (ranges)")] = True,
     scheduler: Annotated[
         str | None, typer.Option(help="dask.distributed scheduler address (default: local)")
     ] = None,
-    iterations: Annotated[int, typer.Option(help="Iterations of the supply fit")] = 200,
+    iterations: Annotated[
+        int, typer.Option(parser=whole("--iterations"), help="Iterations of the supply fit")
+    ] = 200,
     store: StoreOption = None,
 ) -> None:
     """Fit GP supply per commune (and offline travel speeds) to the official APL of YEAR.
@@ -127,7 +132,8 @@ def _print_figures(meta: dict) -> None:
     else:
         console.print(f"Trajets : temps {tr.get('provider')} fournis par l'utilisateur")
     console.print(
-        f"Consultations par médecin : {fr.fmt_int(meta['consultations_per_gp'])} ; médecins "
+        f"Consultations par médecin libéral (moyenne nationale) : "
+        f"{fr.fmt_int(meta['consultations_per_gp'])} ; médecins "
         f"estimés : {fr.fmt_int(figs['gp_total'])} ; membres de l'ensemble : "
         f"{len(meta.get('ensemble', []))}"
     )
@@ -148,7 +154,7 @@ def _print_plausibility(figs: dict) -> None:
         console.print(
             f"Hors échantillon, l'APL officielle est dans la fourchette du modèle (offre "
             f"entre ses bornes) pour {fr.fmt_pct(cov['share'])} des communes "
-            f"({fr.fmt_pct(cov['share_pop'])} de la population)"
+            f"({fr.fmt_pct(cov['share_pop'])} de la population standardisée)"
         )
     p = figs.get("plausibility")
     if p:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from proxisante import _fr as fr
+from proxisante.catchment import WITHIN_CATCHMENT_SHORT_FR
 from proxisante.cli._common import (
     CsvFormat,
     CsvFormatOption,
@@ -127,7 +128,8 @@ def prevention(
     with progress("Portée de prévention des centres…"):
         ws = workspace(store)
         reach = ws.prevention_reach(territory, operator)
-    t = Table(title="Portée de prévention des centres de santé (habitants à moins de 20 min)")
+    t = Table(title=f"Portée de prévention des centres de santé (habitants "
+                    f"{WITHIN_CATCHMENT_SHORT_FR})")  # fmt: skip
     for col in ("centre", "50-74 ans", "seul centre", "65 ans ou plus", "seul centre",
                 "75 ans ou plus", "seul centre"):  # fmt: skip
         t.add_column(col, justify="left" if col == "centre" else "right")

@@ -359,7 +359,11 @@ def optimise(
     _print_served(plan)
     _print_world_note(inst)
     if csv is not None:  # the writer of every CSV export (same convention, atomic)
-        write_table(table, csv, accepted=("csv",), option="--csv", csv_format=csv_format)
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.report.exports import plan_table
+
+        write_table(plan_table(table, inst.professions), csv, accepted=("csv",), option="--csv",
+                    csv_format=csv_format)  # fmt: skip
         console.print(f"écrit : {csv}")
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from proxisante import _fr as fr
 from proxisante._output import check_output
+from proxisante.catchment import WITHIN_CATCHMENT_SHORT_FR
 from proxisante.cli._common import (
     CentreFteOption,
     CsvFormat,
@@ -229,7 +230,7 @@ def _summary_table(title: str, summaries: dict[str, dict]) -> Table:
         ("lifted", "repassant au-dessus de 2,5"),
         ("under_before", "sous 2,5 avant"),
         ("under_after", "sous 2,5 après"),
-        ("no_gp_after", "sans médecin généraliste à moins de 20 min après"),
+        ("no_gp_after", f"sans médecin généraliste {WITHIN_CATCHMENT_SHORT_FR} après"),
         ("fte_change", "variation des ETP de médecins généralistes"),
         ("consultations_change", "variation des consultations par an"),
         ("ssiad_per_1000_before", "places de SSIAD pour 1 000 habitants de 75 ans ou plus avant"),

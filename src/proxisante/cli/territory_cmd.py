@@ -306,12 +306,42 @@ def _apl_frame(territory: str, year: int):
     return frame, terr.label
 
 
+#: French headers of the APL tables in the French CSV dialect (the international one keeps
+#: the data's names, for scripts).
+_FR_HEADERS = {
+    "year": "annee", "code_insee": "code_commune", "nom": "commune",
+    "population": "population_municipale", "population_year": "annee_population",
+    "apl": "apl", "apl_under65": "apl_medecins_moins_65_ans", "pop_totale": "population_drees",
+    "pop_standardisee": "population_standardisee", "under_served": "sous_dotee_apl_moins_2_5",
+    "zoning_class": "classe_zonage", "access_class": "classe_acces", "unit": "unite",
+    "status": "statut", "supply_fte": "offre_etp", "demand": "demande",
+}  # fmt: skip
+
+
 def _csv(rows: list[dict], csv_format: str) -> str:
-    """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing)."""
+    """Rows as CSV (:func:`proxisante._csv.csv_text`; ``""`` where missing); in the French
+    dialect, French headers, « oui »/« non » and the zoning classes in words."""
     # deferred: loaded when the command runs, not at CLI start-up
     from proxisante._csv import csv_text
 
-    return csv_text(list(rows[0]), [list(r.values()) for r in rows], csv_format=csv_format)
+    columns = list(rows[0])
+    values = [list(r.values()) for r in rows]
+    if csv_format == "fr":
+        # deferred: loaded when the command runs, not at CLI start-up
+        from proxisante.workspace import ACCESS_LABELS_FR, ZONING_LABELS_FR
+
+        words = {"zoning_class": ZONING_LABELS_FR, "access_class": ACCESS_LABELS_FR}
+        labels = [words.get(c, {}) for c in columns]
+        values = [[_fr_cell(v, labels[i]) for i, v in enumerate(row)] for row in values]
+        columns = [_FR_HEADERS.get(c, c) for c in columns]
+    return csv_text(columns, values, csv_format=csv_format)
+
+
+def _fr_cell(value: object, labels: dict[str, str]) -> object:
+    """« oui »/« non » for a flag, the French label of a class code, else the value."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return labels.get(value, value) if isinstance(value, str) else value
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,10 @@ import typer
 from proxisante import _fr as fr
 from proxisante.cli._common import console, find_territory, progress, user_errors
 from proxisante.errors import DataFileError, InputError
-from proxisante.workspace import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
+
+# the estimate's defaults shown in --help: the light travel.defaults, not the workspace (CLI
+# start-up; the one import of a lower package the contract allows, pyproject.toml)
+from proxisante.travel.defaults import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH
 
 travel_app = typer.Typer(help="Travel times: offline estimate, OSRM road network, imported matrix.",
                          no_args_is_help=True)  # fmt: skip

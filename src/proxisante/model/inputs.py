@@ -142,8 +142,10 @@ class CalibrationInputs:
         return CalibrationInputs(**kw)
 
 
-def load_inputs(year: int = 2023) -> CalibrationInputs:
-    """Assemble the bundled inputs of a national calibration for APL millésime ``year``."""
+def load_inputs(year: int = 2023, *, offer=None) -> CalibrationInputs:
+    """Assemble the bundled inputs of a national calibration for APL millésime ``year``;
+    the known staff held at its sites is the published or imported GP staff of ``offer``
+    (default: the bundled offer)."""
     from proxisante.offer import load_default_offer, site_supply
     from proxisante.territory import (
         bpe2021_counts,
@@ -185,7 +187,8 @@ def load_inputs(year: int = 2023) -> CalibrationInputs:
     prior = bpe2021_counts("gp", codes).fillna(0.0).to_numpy(dtype=float)
     centres = bpe2021_counts("centre_de_sante", codes).fillna(0.0).to_numpy(dtype=float)
     pop = df["pop_standardisee"].to_numpy(dtype=float)
-    staff = site_supply(load_default_offer(), profession="gp").groupby("commune")
+    staff = site_supply(offer or load_default_offer(), profession="gp")
+    staff = staff[staff["commune"].isin(codes)].groupby("commune")
     staff_cons = staff["consultations"].sum().reindex(codes).fillna(0.0).to_numpy(dtype=float)
     staff_fte = staff["fte"].sum().reindex(codes).fillna(0.0).to_numpy(dtype=float)
     dep = load_departement_indicators().set_index("departement")["gp_count_2024"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import commune_place
 from proxisante.errors import InputError
 
 __all__ = [
@@ -247,7 +248,7 @@ def compare_territory(
         elif ind.level.startswith("bassin"):
             if single:
                 terr = float(here[key].iloc[0])
-                t_basis = f"valeur du bassin de vie de {bv_name}"
+                t_basis = f"valeur du bassin de vie {commune_place(str(bv_name)).of}"
             else:
                 terr = _weighted(here[key], pop_here)
                 t_basis = (

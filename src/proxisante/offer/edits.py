@@ -22,7 +22,7 @@ from proxisante.offer.registry import site_supply
 from proxisante.offer.rules import check_places, check_site_open, fte_after_change
 from proxisante.store import Store
 
-__all__ = ["edit_site", "parse_fte_change", "stored_edits"]
+__all__ = ["check_edit_values", "edit_site", "parse_fte_change", "stored_edits"]
 
 
 def parse_fte_change(spec: str) -> tuple[str, float]:
@@ -40,6 +40,29 @@ def parse_fte_change(spec: str) -> tuple[str, float]:
         raise InputError(msg)
     # the bounds of a scenario's delta_fte (±10,000 FTE), in ASCII decimal digits
     return prof, bounds.parse("delta_fte", value, where=f"--fte {prof}")
+
+
+def check_edit_values(fte_changes: list[tuple[str, float]] | None,
+                      capacity_places: int | None) -> dict[str, float]:  # fmt: skip
+    """The FTE changes added up by profession (``gp=-2 gp=-2``: −4), each change and each
+    total within the bound of a scenario's ``delta_fte`` (±10,000 FTE), and the places
+    within ``capacity_places``'s (:mod:`proxisante.bounds`), checked before the store is
+    opened.
+
+    Raises
+    ------
+    InputError
+        A value or a total out of its range.
+    """
+    merged: dict[str, float] = {}
+    for prof, delta in fte_changes or []:
+        merged[prof] = merged.get(prof, 0.0) + bounds.check("delta_fte", delta,
+                                                             where=f"--fte {prof}")  # fmt: skip
+    for prof, delta in merged.items():
+        bounds.check("delta_fte", delta, where=f"--fte {prof} (total)")
+    if capacity_places is not None:
+        bounds.check("capacity_places", capacity_places, where="--capacity-places")
+    return merged
 
 
 def edit_site(
@@ -76,14 +99,7 @@ def edit_site(
     UnknownCodeError
         Unknown site (with the closest ids).
     """
-    merged: dict[str, float] = {}
-    for prof, delta in fte_changes or []:  # repeated professions add up (gp=-2 gp=-2: -4)
-        merged[prof] = merged.get(prof, 0.0) + bounds.check("delta_fte", delta,
-                                                             where=f"--fte {prof}")  # fmt: skip
-    for prof, delta in merged.items():  # and their total stays within the same bound
-        bounds.check("delta_fte", delta, where=f"--fte {prof} (total)")
-    if capacity_places is not None:
-        bounds.check("capacity_places", capacity_places, where="--capacity-places")
+    merged = check_edit_values(fte_changes, capacity_places)
     changes = [(p, d) for p, d in merged.items() if d != 0]
     if fte_changes and not changes and not close and capacity_places is None:
         msg = "the FTE changes add up to 0 for every profession: nothing to do"

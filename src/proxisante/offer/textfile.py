@@ -87,6 +87,17 @@ def read_delimited(
     bad = np.asarray(rejects["line"], dtype=np.int64)
     expected = f"{len(header)} '{sep}'-separated fields as in the header"
     errors.add_lines(bad, "(line)", expected)
+    total = _number_rows(con, scan, table, bad, errors)
+    errors.rows_read = total
+    return total
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, scan: TextScan, table: str, bad: np.ndarray,
+                 errors: RowErrors) -> int:  # fmt: skip
+    """Give the rows of ``table`` their physical line numbers, check that no line was dropped
+    silently and, in lenient mode, drop the lines with the wrong number of fields; returns
+    the number of data lines."""
+    path = scan.path
     n_ok = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
     data_lines = scan.lines
     ok_lines = data_lines[~np.isin(data_lines, bad)]
@@ -113,5 +124,4 @@ def read_delimited(
         con.register("_skipped", pd.DataFrame({"_line": skipped}))
         con.execute(f"DELETE FROM {table} WHERE line IN (SELECT _line FROM _skipped)")
         con.unregister("_skipped")
-    errors.rows_read = total
     return total

@@ -32,6 +32,7 @@ from proxisante.plan.optimise import (
     greedy,
     solve_milp,
 )
+from proxisante.sources import sources_frame
 
 __all__ = [
     "OBJECTIVE_UNITS_FR",
@@ -450,6 +451,27 @@ def budget_scenarios(
     return pd.DataFrame(cols)
 
 
+def _rounded(value: object, digits: int) -> object:
+    """A float of a sheet rounded to ``digits`` (whole euros and inhabitants, 3 decimals
+    otherwise); anything else unchanged."""
+    if isinstance(value, float) and value == value and not isinstance(value, bool):
+        return round(value, digits) + 0.0 if digits else float(round(value))
+    return value
+
+
+def plan_sources() -> list:
+    """The datasets a plan uses (the workbook's « Sources » sheet)."""
+    from proxisante.sources import (
+        COMMUNES_SOURCE,
+        FINESS_SOURCE,
+        MEMBERSHIP_SOURCE,
+        ZONING_SOURCE,
+        apl_source,
+    )
+
+    return [apl_source(2023), ZONING_SOURCE, FINESS_SOURCE, MEMBERSHIP_SOURCE, COMMUNES_SOURCE]
+
+
 def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None = None, *,
                option: str = "--out") -> Path:  # fmt: skip
     """French workbook: synthèse, one sheet per year (where and who), communes, scenarios,
@@ -473,8 +495,10 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
         sheet.append(list(df.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in df.itertuples(index=False):
-            sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+        digits = [0 if "(€)" in str(c) or "habitants" in str(c) else 3 for c in df.columns]
+        for row in df.itertuples(index=False):  # rounded for people (no 2.061346867785548)
+            sheet.append([_rounded(v.item() if hasattr(v, "item") else v, d)
+                          for v, d in zip(row, digits, strict=True)])  # fmt: skip
         for col in sheet.columns:
             width = max(len(str(c.value or "")) for c in col)
             sheet.column_dimensions[col[0].column_letter].width = min(max(width + 2, 10), 60)
@@ -498,6 +522,7 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
     if not plan.sensitivity.empty:
         put(wb.create_sheet("Sensibilité"), plan.sensitivity)
     put(wb.create_sheet("Sources et hypothèses"), plan.assumptions)
+    put(wb.create_sheet("Sources"), sources_frame(plan_sources()))
     notes = wb.create_sheet("Notes")
     notes.append(["note"])
     notes["A1"].font = Font(bold=True)

@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from proxisante._output import write_output
+
 __all__ = ["HomeCareInputs", "home_care_catchment", "home_care_inputs", "home_care_measure"]
 
 PER_1000 = 1000.0
@@ -81,10 +83,9 @@ def home_care_inputs(*, cache_dir: Path | None = None) -> HomeCareInputs:
     nurses = data.home_care.table["nurses"].fillna(0.0).astype(float)
     p75 = data.pop_75_plus.reindex(nurses.index).fillna(0.0).astype(float)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez_compressed(tmp, codes=nurses.index.to_numpy(dtype=str),
-                        nurses=nurses.to_numpy(), pop_75_plus=p75.to_numpy())  # fmt: skip
-    tmp.replace(path)
+    write_output(path, lambda fh: np.savez_compressed(
+        fh, codes=nurses.index.to_numpy(dtype=str), nurses=nurses.to_numpy(),
+        pop_75_plus=p75.to_numpy()), option="cache file")  # fmt: skip
     return HomeCareInputs(nurses, p75, cached=False)
 
 

@@ -338,7 +338,8 @@ def build_instance(
         keep = lifts_under_served(blocks, cand["existing"].to_numpy(dtype=bool))
         if not keep.all():
             notes.append(f"{int((~keep).sum())} communes candidates écartées : aucune commune "
-                         "sous le seuil (sans COG) dans leur rayon de 20 minutes.")  # fmt: skip
+                         f"sous le seuil (sans COG) dans leur rayon de {CATCHMENT_MINUTES:g} "
+                         "minutes.")  # fmt: skip
             cand, lost_by_site = cand[keep].reset_index(drop=True), lost_by_site[keep]
             replace_fte = replace_fte[:, keep]
             blocks = [_keep_columns(b, keep) for b in blocks]
@@ -378,6 +379,8 @@ def _profession_block(p: str, ctx, rows, j, years, a: PlanAssumptions, *, offer,
     else:
         supply = _supply_vector(world, offer, p, (supply_fte or {}).get(p))
         today = catchment.accessibility(supply) * PER_100K
+        if (supply_fte or {}).get(p) is None and p != "nurse":
+            sources = [_estimated_supply_source(p, float(supply.sum()))]
     # a hire works at a salaried GP's activity; published FTE convert at the DREES 5,400
     hire = a.salaried_gp_consultations_per_fte if p == "gp" else scale
     eff = sp.csc_array(sp.csr_array(catchment.per_unit_effect(j) * hire)[rows, :])
@@ -629,10 +632,29 @@ def _rule_candidates(ctx, rows: np.ndarray, rule: CandidateRule, max_candidates)
     return list(chosen[:max_candidates] if max_candidates else chosen)
 
 
+def _estimated_supply_source(profession: str, total_fte: float) -> dict:
+    """The source row of a profession's supply estimated from the BPE 2021 (no supply file)."""
+    from proxisante.professions import PROFESSIONS
+
+    p = PROFESSIONS[profession]
+    return {
+        "hypothèse": f"offre de {p.plural_fr} par commune (aucun fichier fourni)",
+        "valeur": round(total_fte, 1), "unité": "ETP (communes évaluées)", "statut": "estimé",
+        "source": "INSEE, Base permanente des équipements 2021 (effectifs libéraux, 1 "
+                  "professionnel = 1 ETP) et personnel salarié connu de l'offre",
+    }  # fmt: skip
+
+
 def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) -> np.ndarray:
-    """FTE of ``profession`` per commune of ``ctx`` (given, or the offer's staff)."""
+    """FTE of ``profession`` per commune of ``ctx``: given, else for a profession with an
+    estimated APL its estimate's supply (INSEE BPE 2021 libéral headcount plus the offer's
+    salaried staff, « estimé »: :func:`proxisante.access.baseline_professions`), else the
+    offer's staff."""
+    from proxisante.access import ESTIMATED_PROFESSIONS, baseline_professions
     from proxisante.offer import site_supply
 
+    if supply_fte is None and profession in ESTIMATED_PROFESSIONS:
+        return baseline_professions(ctx, offer)[profession].supply_fte.copy()
     if supply_fte is None:
         per_site = site_supply(offer, profession=profession)
         supply_fte = per_site.groupby("commune")["fte"].sum()

@@ -6,6 +6,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.report import fr
 
 __all__ = ["environment"]
@@ -25,4 +26,6 @@ def environment() -> Environment:
         fint=fr.fmt_int, fdec=fr.fmt_dec, fpct=fr.fmt_pct, fsigned=fr.fmt_signed_int,
         fsigneddec=fr.fmt_signed_dec, fdate=fr.fmt_date,
     )  # fmt: skip
+    # the catchment limit in the templates' French (« à moins de 20 minutes »): one home
+    env.globals["catchment_minutes"] = f"{CATCHMENT_MINUTES:g}"
     return env

@@ -17,6 +17,7 @@ __all__ = [
     "criticality_table",
     "needs_communes_table",
     "needs_comparison_table",
+    "plan_table",
     "prevention_table",
     "scenario_communes_table",
     "scenario_comparison_table",
@@ -399,4 +400,38 @@ def needs_comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
             value = value.where(f[col].notna() | (text == ""), text)
         out[name] = value.to_numpy()
         out[f"base_{name}"] = f[f"{col}_basis"].fillna("").to_numpy()
+    return out
+
+
+def _slug(text: str) -> str:
+    """« médecins généralistes » → ``medecins_generalistes`` (column names of the exports)."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "_".join(plain.lower().replace("-", " ").split())
+
+
+def plan_table(table: pd.DataFrame, professions) -> pd.DataFrame:
+    """An optimised plan, ready to share (``plan optimise --csv``).
+
+    ``table`` is :meth:`proxisante.plan.PlanSolution.table`: one row per site and year where
+    something happens. French column names, « oui »/« non », FTE with 1 decimal, the site's
+    name or « nouveau centre ».
+    """
+    from proxisante.professions import PROFESSIONS
+
+    t = table.reset_index(drop=True)
+    existing = t["existing"].astype(bool)
+    out = pd.DataFrame({
+        "annee": t["year"].to_numpy(),
+        "code_commune": t["commune"].to_numpy(),
+        "commune": t["name"].to_numpy(),
+        "site": np.where(existing, t["site_name"].fillna("").astype(str), "nouveau centre"),
+        "site_existant": _yes_no(existing),
+        "ouverture": _yes_no(t["opens"]),
+    })  # fmt: skip
+    for p in professions:
+        name = _slug(PROFESSIONS[p].plural_fr)
+        out[f"etp_{name}_recrutes"] = t[f"fte_hired_{p}"].astype(float).round(1).to_numpy() + 0.0
+        out[f"etp_{name}_cumul"] = t[f"fte_total_{p}"].astype(float).round(1).to_numpy() + 0.0
     return out

@@ -235,11 +235,15 @@ class _Working:
         except InputError as exc:
             raise _edit_error(i, kind, str(exc)) from None
         self.closed.add(site_id)
+        removed = False
         for profession, by_site in self.other_fte.items():
             fte_other = by_site.pop(site_id, 0.0)
             if fte_other:
+                removed = True
                 self.staff_changes.append(StaffChange(i, kind, site_id, self.commune_of[site_id],
                                                       profession, -fte_other))  # fmt: skip
+        if not removed and self.sites["category"].get(site_id) == "centre_de_sante":
+            self.notes.append(_unknown_other_staff_note(self.sites["name"].get(site_id, site_id)))
         fte = self.fte.pop(site_id, 0.0)
         cons = self.consultations.pop(site_id, 0.0)
         if fte == 0:
@@ -251,6 +255,16 @@ class _Working:
             return
         self.changes.append(SupplyChange(i, kind, site_id, self.commune_of[site_id], -fte, -cons,
                                          self.basis.get(site_id, "fte")))  # fmt: skip
+
+
+def _unknown_other_staff_note(name: str) -> str:
+    """French note: a closed centre whose staff other than GPs is unknown changes nothing."""
+    others = [PROFESSIONS[p].plural_fr for p in OTHER_PROFESSIONS if PROFESSIONS[p].apl]
+    listed = ", ".join(others[:-1]) + " et " + others[-1]
+    return (
+        f"{name} : aucun effectif salarié connu sur ce site pour les {listed} : l'accès à "
+        "ces professions n'est pas modifié par sa fermeture (effectif inconnu, non compté)."
+    )
 
 
 def _close_sites(w: _Working, i: int, edit: CloseSites) -> None:

@@ -110,6 +110,41 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     scan = scan_text(path, sep=";")
+    raw = _read_pop1b(path, scan)
+    if raw.empty:  # the importer refuses an empty import unless told to replace with it
+        empty = pd.DataFrame(columns=[b[0] for b in AGE_BANDS], dtype=float)
+        empty.attrs["rows_read"] = 0
+        return empty.rename_axis("code_insee")
+    line = scan.lines  # physical line numbers (header is line 1; blank lines skipped)
+    codes, age, sex, nb = _checked_values(path, raw, line)
+    # one integer per (commune, sex, age): duplicates and sums on int64, not on text
+    code_id, code_values = pd.factorize(codes.to_numpy(dtype=object), sort=True)
+    key = (code_id.astype(np.int64) * 2 + (sex == "2")) * 101 + age.astype(np.int64)
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        first = int(line[int(np.flatnonzero(key == key[i])[0])])
+        _fail(path, raw, line, dup, "CODGEO",
+              f"one line per (CODGEO, SEXE, AGED100): line {first:,} has the same")  # fmt: skip
+    try:
+        check_commune_codes(code_values)
+    except UnknownCommuneError as exc:
+        i = int(np.flatnonzero(code_values[code_id] == exc.value)[0])
+        raise DataFileError(str(path), str(exc), line=int(line[i]), field="CODGEO") from None
+    n_bands = len(AGE_BANDS)
+    band = np.minimum(age.astype(int) // 5, n_bands - 1)
+    sums = np.bincount(code_id * n_bands + band, weights=nb, minlength=code_values.size * n_bands)
+    wide = pd.DataFrame(
+        sums.reshape(code_values.size, n_bands),
+        index=pd.Index(code_values, name="code_insee", dtype="str"),
+        columns=pd.Index([b[0] for b in AGE_BANDS], name="band", dtype="str"),
+    )
+    wide.attrs["rows_read"] = int(scan.lines.size)
+    return wide
+
+
+def _read_pop1b(path: Path, scan) -> pd.DataFrame:
+    """The POP1B rows as stripped text (header, columns and row count checked)."""
     columns = [c.strip().strip('"') for c in scan.header.split(";")]
     missing = [c for c in _REQUIRED if c not in columns]
     if missing:
@@ -127,22 +162,29 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
     if len(raw) != scan.lines.size:  # every non-empty line is one row (no quoting)
         msg = f"{scan.lines.size:,} non-empty data line(s) but {len(raw):,} row(s) read"
         raise DataFileError(str(path), msg)
-    if raw.empty:  # the importer refuses an empty import unless told to replace with it
-        empty = pd.DataFrame(columns=[b[0] for b in AGE_BANDS], dtype=float)
-        empty.attrs["rows_read"] = 0
-        return empty.rename_axis("code_insee")
-    raw = raw[[c for c in columns if c in ("NIVGEO", *_REQUIRED)]].apply(
+    if raw.empty:
+        return raw
+    return raw[[c for c in columns if c in ("NIVGEO", *_REQUIRED)]].apply(
         lambda col: col.str.strip().str.strip('"')
     )
-    line = scan.lines  # physical line numbers (header is line 1; blank lines skipped)
+
+
+def _fail(path: Path, raw: pd.DataFrame, line: np.ndarray, mask: np.ndarray, field: str,
+          expected: str) -> None:  # fmt: skip
+    """Refuse the first row of ``mask``, naming its line, field and the count of bad rows."""
+    i = int(np.flatnonzero(mask)[0])
+    msg = (
+        f"value '{shorten(raw[field].iloc[i])}' is invalid; expected {expected} "
+        f"({int(mask.sum())} bad row(s))"
+    )
+    raise DataFileError(str(path), msg, line=int(line[i]), field=field)
+
+
+def _checked_values(path: Path, raw: pd.DataFrame, line: np.ndarray):
+    """Commune codes, ages, sexes and counts of the rows, each field checked."""
 
     def fail(mask: np.ndarray, field: str, expected: str) -> None:
-        i = int(np.flatnonzero(mask)[0])
-        msg = (
-            f"value '{shorten(raw[field].iloc[i])}' is invalid; expected {expected} "
-            f"({int(mask.sum())} bad row(s))"
-        )
-        raise DataFileError(str(path), msg, line=int(line[i]), field=field)
+        _fail(path, raw, line, mask, field, expected)
 
     if "NIVGEO" in raw.columns:
         bad = ~raw["NIVGEO"].isin(["COM", "ARM"]).to_numpy()
@@ -166,29 +208,7 @@ def read_insee_pop_by_age(path: str | Path) -> pd.DataFrame:
     bad = ~np.isfinite(nb) | (nb < 0) | (nb > MAX_INHABITANTS_PER_LINE)
     if bad.any():
         fail(bad, "NB", f"a number of inhabitants between 0 and {MAX_INHABITANTS_PER_LINE:,}")
-    # one integer per (commune, sex, age): duplicates and sums on int64, not on text
-    code_id, code_values = pd.factorize(codes.to_numpy(dtype=object), sort=True)
-    key = (code_id.astype(np.int64) * 2 + (sex == "2")) * 101 + age.astype(np.int64)
-    dup = pd.Series(key).duplicated(keep="first").to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        first = int(line[int(np.flatnonzero(key == key[i])[0])])
-        fail(dup, "CODGEO", f"one line per (CODGEO, SEXE, AGED100): line {first:,} has the same")
-    try:
-        check_commune_codes(code_values)
-    except UnknownCommuneError as exc:
-        i = int(np.flatnonzero(code_values[code_id] == exc.value)[0])
-        raise DataFileError(str(path), str(exc), line=int(line[i]), field="CODGEO") from None
-    n_bands = len(AGE_BANDS)
-    band = np.minimum(age.astype(int) // 5, n_bands - 1)
-    sums = np.bincount(code_id * n_bands + band, weights=nb, minlength=code_values.size * n_bands)
-    wide = pd.DataFrame(
-        sums.reshape(code_values.size, n_bands),
-        index=pd.Index(code_values, name="code_insee", dtype="str"),
-        columns=pd.Index([b[0] for b in AGE_BANDS], name="band", dtype="str"),
-    )
-    wide.attrs["rows_read"] = int(scan.lines.size)
-    return wide
+    return codes, age, sex, nb
 
 
 def standardised_population(pop_by_band: pd.DataFrame, *, year: int) -> pd.Series:

@@ -356,26 +356,21 @@ def _commune_hit(i: int, *, exact: bool, rank: int) -> SearchHit:
     return SearchHit(c["code"][i], label, "commune", exact, rank)
 
 
-def _epci_hit(i: int, *, exact: bool, rank: int = RANK_PARTIAL) -> SearchHit:
-    e = _index()["epci"]
-    return SearchHit(f"epci:{e['code'][i]}", f"{e['name'][i]} — EPCI", "epci", exact, rank)
+#: How a hit of each kind of area is labelled (its index entry's name and code).
+_AREA_LABELS = {
+    "epci": "{name} — EPCI",
+    "dep": "{name} ({code}) — département",
+    "reg": "{name} — région",
+    "bassin": "{name} — bassin minier",
+}
 
 
-def _dep_hit(i: int, *, exact: bool, rank: int = RANK_PARTIAL) -> SearchHit:
-    d = _index()["dep"]
-    label = f"{d['name'][i]} ({d['code'][i]}) — département"
-    return SearchHit(f"dep:{d['code'][i]}", label, "dep", exact, rank)
-
-
-def _reg_hit(i: int, *, exact: bool, rank: int = RANK_PARTIAL) -> SearchHit:
-    g = _index()["reg"]
-    return SearchHit(f"reg:{g['code'][i]}", f"{g['name'][i]} — région", "reg", exact, rank)
-
-
-def _bassin_hit(i: int, *, exact: bool, rank: int = RANK_PARTIAL) -> SearchHit:
-    b = _index()["bassin"]
-    label = f"{b['name'][i]} — bassin minier"
-    return SearchHit(f"bassin:{b['code'][i]}", label, "bassin", exact, rank)
+def _area_hit(kind: str, i: int, *, exact: bool, rank: int = RANK_PARTIAL) -> SearchHit:
+    """The hit of entry ``i`` of the index's ``kind`` table (EPCI, département, région,
+    mining basin)."""
+    t = _index()[kind]
+    label = _AREA_LABELS[kind].format(name=t["name"][i], code=t["code"][i])
+    return SearchHit(f"{kind}:{t['code'][i]}", label, kind, exact, rank)
 
 
 def _by_population(indices: list[int]) -> list[int]:
@@ -394,13 +389,13 @@ def _exact_hits(key: str) -> list[SearchHit]:
     if not exact:
         hits += _former_hits(key)
     long = _long_epci(key)
-    hits += [_epci_hit(i, exact=True, rank=RANK_OTHER_EXACT)
+    hits += [_area_hit("epci", i, exact=True, rank=RANK_OTHER_EXACT)
              for i, (k, k_long) in enumerate(zip(e["key"], e["long"], strict=True))
              if key == k or long == k_long]  # fmt: skip
-    hits += [_dep_hit(i, exact=True, rank=RANK_OTHER_EXACT)
+    hits += [_area_hit("dep", i, exact=True, rank=RANK_OTHER_EXACT)
              for i in range(len(d["key"])) if key in (d["key"][i], d["bare"][i])]  # fmt: skip
-    hits += [_reg_hit(i, exact=True, rank=RANK_OTHER_EXACT) for i in _where(g["key"], key)]
-    hits += [_bassin_hit(i, exact=True, rank=RANK_OTHER_EXACT)
+    hits += [_area_hit("reg", i, exact=True, rank=RANK_OTHER_EXACT) for i in _where(g["key"], key)]
+    hits += [_area_hit("bassin", i, exact=True, rank=RANK_OTHER_EXACT)
              for i, keys in enumerate(b["keys"]) if key in keys]  # fmt: skip
     return hits
 
@@ -413,12 +408,12 @@ def _partial_hits(key: str, limit: int) -> list[SearchHit]:
     starts.sort(key=lambda i: len(c["key"][i]))
     hits = [_commune_hit(i, exact=False, rank=RANK_PARTIAL) for i in starts[:limit]]
     words = _words(key)
-    hits += [_epci_hit(i, exact=False)
+    hits += [_area_hit("epci", i, exact=False)
              for i in [i for i, (k, w) in enumerate(zip(e["key"], _epci_words(), strict=True))
                        if key in k or (words and words <= w)][:5]]  # fmt: skip
-    hits += [_dep_hit(i, exact=False) for i, k in enumerate(d["key"]) if key in k]
-    hits += [_reg_hit(i, exact=False) for i, k in enumerate(g["key"]) if key in k]
-    hits += [_bassin_hit(i, exact=False)
+    hits += [_area_hit("dep", i, exact=False) for i, k in enumerate(d["key"]) if key in k]
+    hits += [_area_hit("reg", i, exact=False) for i, k in enumerate(g["key"]) if key in k]
+    hits += [_area_hit("bassin", i, exact=False)
              for i, w in enumerate(b["words"]) if words and words <= w]  # fmt: skip
     return hits
 
@@ -468,10 +463,10 @@ def close_hits(text: str) -> list[SearchHit]:
     words = _words(key)
     if not words:
         return hits
-    hits += [_epci_hit(i, exact=False) for i, w in enumerate(_epci_words()) if words <= w]
-    hits += [_dep_hit(i, exact=False) for i, k in enumerate(d["key"]) if words <= _words(k)]
-    hits += [_reg_hit(i, exact=False) for i, k in enumerate(g["key"]) if words <= _words(k)]
-    hits += [_bassin_hit(i, exact=False) for i, w in enumerate(b["words"]) if words <= w]
+    hits += [_area_hit("epci", i, exact=False) for i, w in enumerate(_epci_words()) if words <= w]
+    hits += [_area_hit("dep", i, exact=False) for i, k in enumerate(d["key"]) if words <= _words(k)]
+    hits += [_area_hit("reg", i, exact=False) for i, k in enumerate(g["key"]) if words <= _words(k)]
+    hits += [_area_hit("bassin", i, exact=False) for i, w in enumerate(b["words"]) if words <= w]
     return hits
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from proxisante._output import write_output
 from proxisante.travel.base import TravelMatrix
 
 __all__ = ["cache_key", "cached_matrix", "default_cache_dir"]
@@ -54,12 +55,10 @@ def cached_matrix(
             path.unlink(missing_ok=True)  # a corrupt cache entry is recomputed
     tm = compute()
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez_compressed(
-        tmp, data=tm.minutes.data, indices=tm.minutes.indices, indptr=tm.minutes.indptr,
+    write_output(path, lambda fh: np.savez_compressed(
+        fh, data=tm.minutes.data, indices=tm.minutes.indices, indptr=tm.minutes.indptr,
         shape=np.array(tm.minutes.shape), origin_ids=tm.origin_ids.astype(str),
         destination_ids=tm.destination_ids.astype(str), cutoff=tm.cutoff_minutes,
         provider=tm.provider,
-    )  # fmt: skip
-    tmp.replace(path)
+    ), option="cache file")  # fmt: skip
     return tm, False

@@ -62,8 +62,10 @@ def create_app(
         :data:`STORE_HOLD_SECONDS`); None: open and close it per request, so that other
         code of the same process may open it with another configuration (tests).
     """
+    # requests run on several threads and DuckDB opens one file with one configuration per
+    # process: reads open it for writing too (a CLI command, alone, reads it read-only)
     workspace = Workspace(store_path, use_store=store_path is not None,
-                          hold_store_seconds=hold_store_seconds)  # fmt: skip
+                          hold_store_seconds=hold_store_seconds, read_only_reads=False)  # fmt: skip
     context = WebContext(
         workspace, token=token, max_body_bytes=max_body_bytes, max_import_bytes=max_import_bytes,
         allowed_hosts=(*LOOPBACK_HOSTS, *allowed_hosts), eval_workers=eval_workers,

@@ -65,8 +65,11 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
         "nurse_fte_change": change.nurse_fte_change,
         "ssiad_before": _num(change.ssiad_before),
         "ssiad_after": _num(change.ssiad_after),
-        "ssiad_missing": change.ssiad_missing,
-        "ssiad_after_note": change.ssiad_after_note,
+        # why a value is missing: no SSIAD, or services whose places no source gives
+        "ssiad_missing": change.ssiad_missing or change.ssiad_note,
+        # a value counting known places only, while services of unknown places are in reach
+        "ssiad_after_note": change.ssiad_after_note
+        or (change.ssiad_note if not pd.isna(change.ssiad_after) else ""),
         "ssiad_rate_before": _num(rate_before.per_1000),
         "ssiad_rate_after": _num(rate_after.per_1000),
         "ssiad_rate_before_reason": rate_before.missing or None,

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from proxisante.territory.mining_basins import mining_basin_contour
     from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL
     from proxisante.territory.zoning import (
+        ACCESS_LABELS_FR,
         ZONING_APL_FR,
         ZONING_LABELS_FR,
         ZONING_SHORT_FR,
@@ -108,6 +109,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ACCESS_LABELS_FR",
     "CARD_APL_YEARS",
     "CSV_FORMATS",
     "DEFAULT_CUTOFF_MINUTES",
@@ -214,6 +216,7 @@ __getattr__, __dir__ = lazy_exports(
         "ZONING_LABELS_FR": "proxisante.territory.zoning",
         "ZONING_SHORT_FR": "proxisante.territory.zoning",
         "no_cog_table": "proxisante.plan.baseline",
+        "ACCESS_LABELS_FR": "proxisante.territory.zoning",
         "ZONING_APL_FR": "proxisante.territory.zoning",
         "CARD_APL_YEARS": "proxisante.territory.card",
         "CommuneCard": "proxisante.territory.card",

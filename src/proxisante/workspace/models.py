@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from proxisante import bounds
 from proxisante.access import read_supply_file
 from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.errors import InputError
@@ -65,6 +66,9 @@ class CalibrationRequest:
         if self.folds == 1 or self.folds < 0:
             msg = f"--folds was {self.folds}; expected 0 (no held-out validation) or ≥ 2"
             raise InputError(msg)
+        # the fit's loops run iterations × (folds + 1) times: both bounded before any work
+        bounds.check("calibration_folds", self.folds, where="--folds")
+        bounds.check("calibration_iterations", self.iterations, where="--iterations")
 
 
 @dataclass(frozen=True)
@@ -79,17 +83,23 @@ class Calibrated:
 
 
 def stored_models(ws: Workspace) -> pd.DataFrame:
-    """The store's models: ``model_id``, ``year``, ``created_at`` (newest first)."""
-    with ws.store() as st:
+    """The store's models: ``model_id``, ``year``, ``created_at`` (newest first; none when
+    the store file does not exist yet)."""
+    with ws._store_if_any() as st:
+        if st is None:
+            return pd.DataFrame(columns=["model_id", "year", "created_at"])
         return list_store_models(st)
 
 
 def read_model(ws: Workspace, model_id: str | None = None, *, bundled: bool = False
                ) -> CalibratedModel | None:  # fmt: skip
     """The bundled model, or the store's model ``model_id`` (default: its newest); None when
-    the store has none."""
+    the store has none or does not exist yet (a model asked by id needs the store)."""
     if bundled:
         return bundled_model()
+    if model_id is None:
+        with ws._store_if_any() as st:
+            return None if st is None else load_store_model(st)
     with ws.store() as st:
         return load_store_model(st, model_id)
 
@@ -109,7 +119,7 @@ class PreparedCalibration:
 def prepare_calibration(ws: Workspace, request: CalibrationRequest) -> PreparedCalibration:
     """Read the inputs of ``request`` (known supply, user travel times) and open the store."""
     request.check()
-    inputs, provenance = _inputs(request)
+    inputs, provenance = _inputs(request, ws.offer())
     minutes = None
     if request.travel != "estimate":
         minutes = _given_minutes(request, inputs)
@@ -149,9 +159,10 @@ def calibrate_model(ws: Workspace, prepared: PreparedCalibration, *,
     return Calibrated(model, model_id, prepared.store_path, int(np.sum(cal.consultations > 0)))
 
 
-def _inputs(request: CalibrationRequest):
-    """The calibration inputs of the year and their provenance, with the known supply."""
-    inputs = load_inputs(request.year)
+def _inputs(request: CalibrationRequest, offer=None):
+    """The calibration inputs of the year and their provenance, with the known supply and the
+    published or imported GP staff of ``offer`` (the workspace's) held at its sites."""
+    inputs = load_inputs(request.year, offer=offer)
     provenance = input_provenance(request.year)
     if request.supply is not None:
         table = read_supply_file(request.supply, profession="gp", unit="consultations")

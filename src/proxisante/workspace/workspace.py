@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from proxisante._fr import PlaceName
+from proxisante._fr import PlaceName, commune_place
 from proxisante.access import (
     CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
@@ -50,6 +50,7 @@ from proxisante.offer import (
     stored_edits,
     stored_imports,
 )
+from proxisante.offer.edits import check_edit_values
 from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
 from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
@@ -130,6 +131,7 @@ class Workspace:
     def __init__(
         self, store_path: str | Path | None = None, *, use_store: bool = True,
         centre_gp_fte_per_person: float | None = None, hold_store_seconds: float | None = None,
+        read_only_reads: bool = True,
     ) -> None:  # fmt: skip
         self.store_path = None if store_path is None else Path(store_path)
         self.use_store = use_store
@@ -138,6 +140,10 @@ class Workspace:
         #: database ≈ 2 ms); None: open and close it at each use (the CLI). While it is
         #: held, other processes cannot open the file.
         self.hold_store_seconds = hold_store_seconds
+        #: Reads open the store read-only (a read-only file can be read, a missing one is not
+        #: created); False for a process whose threads read and write at once (the web
+        #: server): DuckDB opens one file with one configuration per process
+        self.read_only_reads = read_only_reads and hold_store_seconds is None
         self._held: Store | None = None
         self._held_until = 0.0
         self._hold_lock = threading.Lock()
@@ -173,14 +179,15 @@ class Workspace:
 
         ``write=False`` (a read): opened read-only, so a read-only or immutable store file can
         be read, and nothing is created (a missing file: :class:`MissingStoreError`); a
-        server holding the store (``hold_store_seconds``) opens it for writing either way
-        (one configuration per file in a process). ``write=True``: created when missing.
+        workspace with ``read_only_reads=False`` (the web server, whose threads read and
+        write at once) opens it for writing either way (DuckDB: one configuration per file
+        in a process). ``write=True``: created when missing.
         """
         if not self.use_store:
             msg = "this workspace works on the bundled data only: no store to write to"
             raise InputError(msg)
         self._hold_store()
-        read_only = not write and self.hold_store_seconds is None
+        read_only = not write and self.read_only_reads
         with Store(self.store_path, read_only=read_only) as st:
             yield st
 
@@ -334,7 +341,9 @@ class Workspace:
         return report
 
     def edit_site(self, site_id: str, **changes) -> pd.Series:
-        """Edit a site in the store (see :func:`proxisante.offer.edit_site`)."""
+        """Edit a site in the store (see :func:`proxisante.offer.edit_site`); values out of
+        their range are refused before the store is opened."""
+        check_edit_values(changes.get("fte_changes"), changes.get("capacity_places"))
         with self.store(write=True) as st:
             row = edit_site(st, site_id, **changes)
         self.refresh()
@@ -506,9 +515,10 @@ class Workspace:
         return scenario
 
     def scenario_names(self) -> list[tuple]:
-        """Stored scenarios: ``(name, created, updated)``."""
-        with self.store() as st:
-            return st.list_scenarios()
+        """Stored scenarios: ``(name, created, updated)`` (none when the store does not
+        exist yet: it is not created by this read)."""
+        with self._store_if_any() as st:
+            return [] if st is None else st.list_scenarios()
 
     def evaluate(
         self, scenario: Scenario, *, baseline: EvaluationBaseline | None = None,
@@ -837,7 +847,8 @@ class Workspace:
                     if e.kind == "departures"]  # fmt: skip
         if communes:
             nom = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
-            out |= {f"commune:{c}": f"professionnels de {nom.get(c, c)} ({c})" for c in communes}
+            out |= {f"commune:{c}": f"professionnels {commune_place(str(nom.get(c, c))).of} ({c})"
+                    for c in communes}  # fmt: skip
         return out
 
 
