@@ -147,7 +147,7 @@ def binding_constraints(inst: PlanInstance, sol: PlanSolution) -> list[str]:
     open_prev = inst.existing.astype(float)
     out = []
     for t in range(len(inst.years)):
-        spent = year_net_cost(inst, sol.fte[:, :, t], prev, sol.open[:, t], open_prev)
+        spent = year_net_cost(inst, sol.fte[:, :, t], prev, sol.open[:, t], open_prev, t)
         hired = float((sol.fte[:, :, t] - prev).sum())
         binds = []
         if inst.budget_eur[t] - spent < step_cost - 1e-6:
