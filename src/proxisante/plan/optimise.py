@@ -15,7 +15,8 @@ population, :math:`\theta_p` the under-served level, :math:`s` the FTE step,
     X_{pkt} \ge X_{pk,t-1},\quad O_{kt} \ge O_{k,t-1},\quad
     \sum_p X_{pkt} \le U_k\,O_{kt},\quad X_{pkt} \ge m_p\,O_{kt}\ (k \text{ new})
 
-    \sum_{p,k} (X_{pkt} - X_{pk,t-1}) \le H_t \quad \text{(hiring capacity)}
+    \sum_{p,k} (X_{pkt} - X_{pk,t-1}) \le H_t + \sum_{p,k} \Delta F_{pkt}
+    \quad \text{(hiring capacity beyond the replacements } \Delta F\text{)}
 
     \text{net}_t(X, O) \le B_t \quad \text{(net cost, } \texttt{proxisante.plan.costs}\text{)}
 
@@ -171,13 +172,7 @@ def check_request(inst: PlanInstance) -> None:
     a = inst.assumptions
     floor_fte = inst.min_fte
     prev = np.zeros(floor_fte.shape[:2])
-    for t, year in enumerate(inst.years):
-        need = float((floor_fte[:, :, t] - prev).sum())
-        if need > inst.hires_fte[t] + 1e-9:
-            msg = (f"{year}: replacing the departures of the operator's centres needs "
-                   f"{need:g} FTE but the hiring capacity is {inst.hires_fte[t]:g} FTE: raise "
-                   "--hires (or plan without replacing departures)")  # fmt: skip
-            raise InfeasiblePlanError(msg)
+    for t, year in enumerate(inst.years):  # replacements are outside the hiring capacity
         open_now = inst.existing.astype(float)
         cost = year_net_cost(inst, floor_fte[:, :, t], prev, open_now, open_now, t)
         if cost > inst.budget_eur[t] + 1e-6:
@@ -276,11 +271,11 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
     cur = np.zeros((n_p, k))
     cur_open = existing.astype(float)
     effs = [sp.csc_array(b.effect_per_fte) for b in inst.blocks]
-    floor_fte = inst.min_fte
+    floor_fte, repl = inst.min_fte, replacements(inst)
     for t in range(t_n):
         prev, prev_open = cur.copy(), cur_open.copy()
         cur = np.maximum(cur, floor_fte[:, :, t])  # departures replaced first
-        hired = float((cur - prev).sum())
+        hired = max(float((cur - prev).sum() - repl[:, :, t].sum()), 0.0)
         while True:
             spent = year_net_cost(inst, cur, prev, cur_open, prev_open, t)
             room = _future_room(inst, cur, cur_open, t)  # later years' budgets stay met
@@ -476,7 +471,8 @@ def solve_milp(
         ]
         if t > 0:
             terms += [(np.zeros(k, int), ni(p, t - 1), -s * ones) for p in range(n_p)]
-        rows.add(1, terms, -np.inf, inst.hires_fte[t])
+        # replacements of the operator's departures are routine, outside the capacity
+        rows.add(1, terms, -np.inf, inst.hires_fte[t] + repl[:, :, t].sum())
         # net budget
         terms = [(np.zeros(k, int), ni(p, t), cc["now"][p] * s) for p in range(n_p)]
         if t > 0:
