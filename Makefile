@@ -61,8 +61,11 @@ serve: install
 	$(BIN)/proxisante serve $(if $(TOKEN),--token "$(TOKEN)")
 
 # Fuzz campaign: 200 generated malformed files per format through the real commands and the
-# web routes; prints the table (tried / refused naming file+line+field / accepted / tracebacks /
-# internal errors / store changed / time and memory per file). About an hour on 2 cores.
+# web routes, and the hostile classes (plan assumptions and options out of range, YAML 1.1
+# coercions and duplicate keys, output targets that are not files, file-size limits); prints
+# the table (tried / refused naming file+line+field / accepted / tracebacks / internal errors /
+# store changed / time and memory per file), one row per target and format. About an hour
+# and a half on 2 cores.
 fuzz: install
 	$(BIN)/python -m tests.fuzz.campaign --per-format 200
 

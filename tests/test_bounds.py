@@ -261,3 +261,11 @@ def test_an_edit_refused_against_the_offer_names_the_file_and_line(tmp_path, suf
     code, err = run(["scenario", "import", str(path), "--store", str(tmp_path / "s.duckdb")])
     assert code == 2, err
     assert f"s{suffix}, line {line}: edit #2 (close_sites): unknown site '9D000000'" in err, err
+
+
+def test_scenario_run_names_the_file_and_line_of_a_refused_edit(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: t\nedits:\n- kind: close_sites\n  sites: ['9D000000']\n",
+                    encoding="utf-8")  # fmt: skip
+    code, err = run(["scenario", "run", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert code == 2 and "s.yaml, line 3: edit #1 (close_sites): unknown site" in err, err

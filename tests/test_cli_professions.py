@@ -51,4 +51,24 @@ def test_gp_apl_unchanged_and_bad_profession():
     res = runner.invoke(app, ["apl", "-t", "62523", "--profession", "plumber"])
     assert res.exit_code == 2 and "profession 'plumber' is not known" in res.output
     res = runner.invoke(app, ["apl", "-t", "62523", "--supply", "x.csv"])
-    assert res.exit_code == 2 and "--supply applies to the other professions" in res.output
+    assert res.exit_code == 2 and "--supply and --official apply to the other" in res.output
+
+
+def test_an_imported_official_apl_replaces_the_estimate(tmp_path):
+    official = tmp_path / "apl_infirmiers.csv"
+    official.write_text("commune;apl;profession\n30007;180,5;infirmier\n30132;99;nurse\n"
+                        "30132;5;dentist\n")  # fmt: skip
+    df = _csv(["apl", "-t", "30007,30132,30028", "--profession", "nurse", "--official",
+               str(official), "--csv"])  # fmt: skip
+    got = df.set_index("code_insee")["apl"]
+    assert got["30007"] == 180.5 and got["30132"] == 99.0 and pd.isna(got["30028"])
+    assert (df["status"] == "officiel, fichier importé").all()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("commune,apl\n30007,1\n30007,2\n")
+    res = runner.invoke(app, ["apl", "-t", "30007", "--profession", "nurse", "--official",
+                              str(bad)])  # fmt: skip
+    assert res.exit_code == 2 and "line 3" in res.output and "listed twice" in res.output
+    bad.write_text("commune,apl\n30007,-1\n")
+    res = runner.invoke(app, ["apl", "-t", "30007", "--profession", "nurse", "--official",
+                              str(bad)])  # fmt: skip
+    assert res.exit_code == 2 and "line 2" in res.output and "apl" in res.output

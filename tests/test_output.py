@@ -133,7 +133,7 @@ def test_immutable_folder_is_refused_cleanly(folder):
     if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
         pytest.skip("chattr +i not permitted here")
     try:
-        with pytest.raises(OutputError, match=r"EPERM|EACCES") as e:
+        with pytest.raises(OutputError, match=r"cannot write in folder") as e:
             write_output(folder / "t.html", b"x")
         assert "\n" not in str(e.value)
     finally:

@@ -68,11 +68,13 @@ def test_plan_cog_into_a_missing_folder_is_refused_at_once(tmp_path):
 
 @pytest.mark.skipif(shutil.which("chattr") is None, reason="chattr not available")
 def test_report_into_a_read_only_folder(tmp_path):
+    """Refused before the report is built (the folder is checked first)."""
     folder = tmp_path / "ro"
     folder.mkdir()
     if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
         pytest.skip("chattr +i not permitted here")
     try:
+        _refused(["report", "-t", "62523", "--out", str(folder / "r.html")], "cannot write")
         _refused(["apl", "-t", "62523", "--out", str(folder / "a.csv")], "cannot write")
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=True)

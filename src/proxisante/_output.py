@@ -101,7 +101,8 @@ def check_output(path: str | Path, *, option: str = "--out") -> Path:
     ------
     OutputError
         A folder, device, FIFO, socket (or a link to one), a dangling link, a missing
-        folder, a name longer than 255 bytes, or a path that cannot be examined.
+        folder or one the process cannot write in, a name longer than 255 bytes, or a path
+        that cannot be examined.
     """
     path = Path(path)
     if str(path) in ("", "."):
@@ -144,6 +145,9 @@ def check_output(path: str | Path, *, option: str = "--out") -> Path:
         raise _fail(option, path, os_error_message(exc)) from None
     if not stat.S_ISDIR(folder_st.st_mode):
         raise _fail(option, path, f"'{shorten(folder, 80)}' is not a folder")
+    if not os.access(folder, os.W_OK):  # no permission, immutable, or a read-only file system
+        raise _fail(option, path, f"cannot write in folder '{shorten(folder, 80)}' (permission "
+                    "denied, an immutable folder or a read-only file system)")  # fmt: skip
     return target
 
 

@@ -196,6 +196,9 @@ PARAMETERS: dict[str, Bound] = _table(
           low_open=True),
     Bound("age_at_least", 50, 80, "years", "age from which professionals retire",
           integer=True),
+    Bound("imported_apl", 0, 1_000_000, "APL unit",
+          "an APL value of an imported file (consultations/yr per inhabitant, or FTE per "
+          "100,000 inhabitants)"),
     Bound("departures_count", 1, 10_000, "professionals",
           "professionals of a profession leaving a commune (scenario departures)",
           integer=True),

@@ -27,12 +27,34 @@ def test_loison_sous_lens_shows_the_lens_case(data):
     comp = territory_needs(t.codes, label=t.label, data=data)
     assert data.attachment.set_index("code_insee").loc["62523", "bassin_vie_2022"] == "62498"
     poverty = comp.row("poverty_rate")
-    assert (poverty.territory, poverty.france) == (23.3, 13.0)
+    assert poverty.territory == 23.3 and poverty.france == pytest.approx(14.9, abs=0.05)
     assert "Lens" in poverty.territory_basis
     men = comp.row("life_expectancy_men")
-    assert (men.departement, men.france) == (77.2, 79.5)
+    assert (men.departement, men.france) == (77.2, 80.0)  # France: INSEE 2024
     assert comp.departement_name == "Pas-de-Calais"
     assert comp.approximate_communes == 1  # Loison is not a bassin centre
+
+
+def test_france_column_is_the_national_value(data):
+    """« France » is computed over every commune (or is INSEE's national figure), not a
+    median of bassins de vie. Independent references: INSEE counts 10.4 % of inhabitants
+    aged 75+ on 1 January 2024 (bilan démographique 2023; the estimate refers to the DREES
+    populations of 2021, and the share rises by about 0.2 point a year: tolerance 0.7 point)
+    and a poverty rate of 14.5 % in 2021 (France métropolitaine, ERFS, « L'essentiel sur la
+    pauvreté », 2024; the bassin rates are Filosofi 2021, localised: tolerance 0.6 point)."""
+    t = select("dep:30")
+    comp = territory_needs(t.codes, label=t.label, data=data)
+    old, poverty = comp.row("share_75_plus"), comp.row("poverty_rate")
+    assert old.france == pytest.approx(10.4, abs=0.7)
+    assert poverty.france == pytest.approx(14.5, abs=0.6)
+    for r in comp.rows:
+        assert "médiane" not in r.france_basis
+        assert r.france_basis.startswith(("France :", "valeur nationale", "référence nationale"))
+    # the same national value whatever the territory
+    lens = select("62523")
+    other = territory_needs(lens.codes, label=lens.label, data=data)
+    assert other.row("poverty_rate").france == poverty.france
+    assert comp.row("life_expectancy_women").france == 85.6
 
 
 def test_ca_lens_lievin_is_poorer_than_its_departement(data):

@@ -29,8 +29,9 @@ def test_commune_and_epci_reports_show_the_lens_case(tmp_path):
         html = out.read_text(encoding="utf-8")
         assert "Personnes âgées, maladies chroniques et prévention" in html
         text = _text(html)
-        assert "Taux de pauvreté" in text and "13,0" in text
-        assert "77,2" in text and "79,5" in text  # men's life expectancy, Pas-de-Calais vs median
+        assert "Taux de pauvreté" in text and "14,9" in text  # France, over every commune
+        assert "77,2" in text and "80,0" in text  # men's life expectancy, Pas-de-Calais vs France
+        assert "médiane" not in text.split("Sources")[0]
         assert "Estimations :" in text and "hypothèse" in text
         if sel == "62523":
             assert "23,3 valeur du bassin de vie de Lens" in text

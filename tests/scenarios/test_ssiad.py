@@ -84,10 +84,11 @@ def test_coverage_not_available_says_why():
     known = _sites([("a", "ssiad", "open", "62523", 12)])
     zero = ssiad_coverage(known, _bands({"62498": 10.0}), ["62498"])
     assert zero.available and zero.per_1000 == 0.0 and zero.sites == 0
-    # open SSIAD of unknown capacity only: 0 as a lower bound, said so
+    # open SSIAD of unknown capacity only: a count, « places inconnues » — not a 0
     low = ssiad_coverage(pd.concat([known, sites.assign(site_id="b", commune="62498")]),
                          _bands({"62498": 10.0}), ["62498"])  # fmt: skip
-    assert low.per_1000 == 0.0 and "minimum" in low.text_fr()
+    assert np.isnan(low.per_1000) and low.count_only and not low.available
+    assert low.text_fr().startswith("places inconnues (1 SSIAD")
     assert np.isnan(ssiad_coverage(sites, None, ["62523"]).per_1000)
 
 
@@ -104,8 +105,11 @@ def test_no_ssiad_is_told_apart_from_unknown_capacity(ages):
     assert "aucun SSIAD du territoire dans l'offre chargée" in elsewhere.missing
     here = ssiad_coverage(unknown, bands, ["62523"])
     assert "capacités des SSIAD non renseignées (1 SSIAD dans le territoire)" in here.missing
-    for cov in (elsewhere, here):
-        assert np.isnan(cov.per_1000) and cov.text_fr().startswith("non disponible (")
+    assert np.isnan(elsewhere.per_1000) and elsewhere.text_fr().startswith("non disponible (")
+    # with the ages loaded, a territory with a SSIAD is never « non disponible »: its count,
+    # places unknown
+    assert np.isnan(here.per_1000)
+    assert here.text_fr().startswith("places inconnues (1 SSIAD" if ages else "non disponible (")
     assert ("populations par âge INSEE non chargées" in why) is not ages
 
 
@@ -186,7 +190,7 @@ def test_cli_store_scenario_report_and_cog(tmp_path):
     # 620000002 is the SSIAD of Lens in the fixture; FINESS gives no capacity
     res = run("scenario", "run", _close_file(tmp_path), "-t", "62498", "--store", store)
     assert res.exit_code == 0, res.output
-    assert "capacités des SSIAD non renseignées" in " ".join(res.output.split())
+    assert "places inconnues" in " ".join(res.output.split())
     res = run("offer", "edit", "620000002", "--capacity-places", "-3", "--store", store)
     assert (
         res.exit_code == 2
@@ -200,15 +204,18 @@ def test_cli_store_scenario_report_and_cog(tmp_path):
     assert res.exit_code == 0, res.output
     # 26 places / 52 aged 75+ = 500 per 1,000 before; 0 after the closure
     assert "500,0" in res.output
-    html = report.read_text(encoding="utf-8")
+    html = report.read_text(encoding="utf-8").replace("\u202f", " ")
     assert "avant 500,0 places pour 1 000 habitants de 75 ans et plus (26 places)" in html
     assert "après 0,0 places pour 1 000" in html
     assert "définition DREES (STATISS)" in html  # its source is in the footnotes
     res = run("plan", "cog", "-t", "62498", "--from", "2025", "--to", "2026",
-              "--budget-per-year", "6e5", "--time-limit", "10", "--out", tmp_path / "p.xlsx",
+              "--budget-per-year", "8e5", "--time-limit", "10", "--candidates", "62498",
+              "--out", tmp_path / "p.xlsx",
               "--html", tmp_path / "p.html", "--store", store)  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert "500,0 places pour 1 000" in (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "500,0 places pour 1 000" in (tmp_path / "p.html").read_text(encoding="utf-8").replace(
+        "\u202f", " "
+    )
     xl = pd.read_excel(tmp_path / "p.xlsx", sheet_name="Synthèse")
     assert xl["places de SSIAD pour 1 000 habitants de 75 ans et plus"].tolist() == [500.0] * 2
 

@@ -34,23 +34,27 @@ def _home_care(client, body, territory):
 
 
 def test_closing_avion_home_care_and_prevention(client, store):
-    """The Avion centre (1 nurse, the only centre de santé within 20 min of Loison): nurses
-    per 1,000 aged 75+ fall, prevention targets lose their centre; same figures as the CLI's
-    path (the scenario evaluated, then ScenarioResult.home_care)."""
+    """The Avion centre (1 nurse): nurses per 1,000 aged 75+ fall; the other centres de santé
+    and maisons de santé of the Lens area (INSEE BPE 2021) stay within 20 min, so no one
+    loses a centre; same figures as the CLI's path (the scenario evaluated, then
+    ScenarioResult.home_care)."""
     r = _home_care(client, CLOSE_AVION, "62523")
     assert r.status_code == 200, r.text
     hc = r.json()
     assert hc["territoire"].startswith("Loison-sous-Lens") and hc["nurse_fte_change"] == -1
     assert hc["nurses_after"] < hc["nurses_before"] and hc["nurse_label"] == "estimé"
     assert "hypothèse" in hc["threshold_label"] and hc["nurse_threshold"] > 0
-    # no SSIAD capacity in the bundled offer: no value, and the reason instead of "n/a"
-    assert hc["ssiad_before"] is None and "FINESS" in hc["ssiad_missing"]
+    # the SSIAD of the Pas-de-Calais are known by their number only (INSEE BPE 2021): no
+    # value, « places inconnues » with the count instead of "n/a" or « non disponible »
+    assert hc["ssiad_before"] is None and hc["ssiad_note"].startswith("places inconnues")
+    assert hc["ssiad_missing"] == hc["ssiad_note"]  # why the value is missing
     prev = {p["key"]: p for p in hc["prevention"]}
-    assert prev["screening_50_74"]["lost"] > 0 and prev["screening_50_74"]["after"] == 0
+    assert prev["screening_50_74"]["lost"] == 0 and prev["screening_50_74"]["after"] > 0
     assert prev["home_75_plus"]["label"].startswith("75 ans ou plus")
     (loison,) = hc["communes"]
     assert loison["code_insee"] == "62523" and loison["nom"] == "Loison-sous-Lens"
-    assert loison["centre_before"] and not loison["centre_after"]
+    assert loison["centre_before"] and loison["centre_after"]
+    assert loison["ssiad_before"] is None and loison["ssiad_unknown_before"] > 0
     assert loison["nurse_under_before"] is (loison["nurses_before"] < hc["nurse_threshold"])
     ws = Workspace(store)
     ref = ws.evaluate(parse_scenario(CLOSE_AVION)).home_care(["62523"])
@@ -66,36 +70,40 @@ def test_opening_an_ssiad_gives_places_after_with_their_note(client):
         "kind": "open_site", "site": "ssiad-loison", "name": "SSIAD de Loison", "commune": "62523",
         "category": "ssiad", "fte": {"nurse": 6}, "capacity_places": 30}]}  # fmt: skip
     hc = _home_care(client, body, "circo:62-03").json()
-    assert hc["ssiad_before"] is None and hc["ssiad_after"] > 0
-    assert "minimum" in hc["ssiad_after_note"]  # only the places the scenario adds are known
+    assert hc["ssiad_before"] is None and hc["ssiad_note"].startswith("places inconnues")
     assert hc["nurse_fte_change"] == 6 and hc["nurses_after"] > hc["nurses_before"]
     rows = {c["code_insee"]: c for c in hc["communes"]}
-    assert len(rows) > 1 and rows["62523"]["ssiad_after"] > 0
-    after = [c["ssiad_after"] for c in hc["communes"]]
-    assert all(v is not None and not math.isnan(v) for v in after)
-    assert all(c["ssiad_under_after"] is (c["ssiad_after"] < hc["ssiad_threshold"])
-               for c in hc["communes"])  # fmt: skip
+    # Loison: the 30 places the scenario adds are known, the BPE SSIAD around are not: a
+    # minimum, never flagged under the threshold on a minimum alone
+    loison = rows["62523"]
+    assert loison["ssiad_after"] > 0 and loison["ssiad_unknown_after"] > 0
+    for c in hc["communes"]:
+        assert c["ssiad_after"] is not None or c["ssiad_unknown_after"] > 0
+        if c["ssiad_after"] is not None and not math.isnan(c["ssiad_after"]):
+            below = c["ssiad_after"] < hc["ssiad_threshold"]
+            assert c["ssiad_under_after"] is (None if below and c["ssiad_unknown_after"]
+                                              else below)  # fmt: skip
 
 
 def test_ssiad_rate_reason_no_ssiad_or_unknown_capacity(client):
-    """The bundled offer holds no SSIAD: the DREES rate is null with the reason « aucun SSIAD
-    dans l'offre chargée » (not « capacités non renseignées »); a SSIAD the scenario opens
-    without a capacity makes it « capacités des SSIAD non renseignées »."""
+    """Loison has no SSIAD (INSEE BPE 2021: none in the commune): the DREES rate of the
+    commune is 0; a SSIAD the scenario opens without a capacity makes it « places
+    inconnues » with the count, not a 0 and not « non disponible »."""
     body = {"name": "SSIAD sans capacité", "edits": [{
         "kind": "open_site", "site": "ssiad-loison", "name": "SSIAD de Loison", "commune": "62523",
         "category": "ssiad", "fte": {"nurse": 2}}]}  # fmt: skip
     r = _home_care(client, body, "62523")
     assert r.status_code == 200, r.text
     hc = r.json()
-    assert hc["ssiad_rate_before"] is None and hc["ssiad_rate_after"] is None
-    before, after = hc["ssiad_rate_before_reason"], hc["ssiad_rate_after_reason"]
-    assert "aucun SSIAD dans l'offre chargée" in before and "non renseignées" not in before
-    assert "capacités des SSIAD non renseignées (1 SSIAD dans le territoire)" in after
-    assert before in hc["ssiad_rate_before_text"] and after in hc["ssiad_rate_after_text"]
+    assert hc["ssiad_rate_before"] == 0 and hc["ssiad_rate_after"] is None
+    assert hc["ssiad_rate_before_reason"] is None and hc["ssiad_rate_after_reason"] is None
+    assert hc["ssiad_rate_after_text"].startswith("places inconnues (1 SSIAD")
+    assert "non disponible" not in hc["ssiad_rate_after_text"]
 
 
-def test_scenario_report_says_no_ssiad_in_the_offer(store):
-    """The scenario report's SSIAD line gives the same reason as the web answer."""
+def test_scenario_report_ssiad_line_is_a_figure(store):
+    """The scenario report's SSIAD line gives the commune's DREES rate (no SSIAD seated in
+    Loison: 0 places), never « non disponible » now that the offer holds SSIAD."""
     import html as html_lib
     import re
 
@@ -105,8 +113,8 @@ def test_scenario_report_says_no_ssiad_in_the_offer(store):
     res = ws.evaluate(parse_scenario(CLOSE_AVION))
     html = scenario_section(res, ws.territory("62523")).html
     line = html_lib.unescape(re.search(r'<p[^>]*data-figure="ssiad">(.*?)</p>', html, re.S)[1])
-    assert "non disponible (" in line and "aucun SSIAD dans l'offre chargée" in line
-    assert "non renseignées" not in line
+    assert "non disponible" not in line and "aucun SSIAD dans l'offre chargée" not in line
+    assert "places pour 1 000 habitants de 75 ans et plus" in line
 
 
 @pytest.mark.parametrize(
@@ -145,4 +153,5 @@ def test_ehpad_places_edit_is_shown(client):
     assert e["label"] == "EHPAD" and e["sites_before"] == e["sites_after"] == 1
     assert (e["places_before"], e["unknown_before"]) == (0, 1)
     assert (e["places_after"], e["unknown_after"]) == (80, 0)
-    assert rows["ssiad"]["sites_before"] == 0
+    # the 2 SSIAD of Montceau known by their number only (INSEE BPE 2021): places unknown
+    assert rows["ssiad"]["sites_before"] == rows["ssiad"]["unknown_before"] == 2

@@ -67,7 +67,7 @@ from proxisante.access.professions import (
     baseline_professions,
     profession_access,
 )
-from proxisante.access.supply_file import read_supply_file
+from proxisante.access.supply_file import read_apl_file, read_supply_file
 
 __all__ = [
     "CONSULTATIONS_PER_FTE",
@@ -114,6 +114,7 @@ __all__ = [
     "modified_two_step",
     "nearest_minutes",
     "profession_access",
+    "read_apl_file",
     "read_supply_file",
     "site_demand",
     "standardise_population",

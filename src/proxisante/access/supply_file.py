@@ -24,7 +24,7 @@ from proxisante.offer import CONSULTATIONS_PER_FTE
 from proxisante.professions import get_profession
 from proxisante.territory import check_commune_codes
 
-__all__ = ["read_supply_file"]
+__all__ = ["read_apl_file", "read_supply_file"]
 
 
 def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.DataFrame:
@@ -34,31 +34,12 @@ def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.Data
     per FTE (DREES); a row with ``consultations`` keeps its activity as given.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(str(path), "file not found")
-    head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
-    sep = ";" if head.count(";") > head.count(",") else ","
-    names = [n.strip().lower() for n in head.removeprefix("\ufeff").splitlines()[0].split(sep)] \
-        if head.strip() else []  # fmt: skip
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        msg = f"column(s) {twice} appear twice in the header; expected each column once"
-        raise DataFileError(str(path), msg, line=1)
-    try:
-        df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataFileError(str(path), f"not a readable CSV ({type(exc).__name__})") from None
+    df = _read_csv(path)
     if "commune" not in df.columns or not ({"fte", "consultations"} & set(df.columns)):
         msg = f"expected columns commune and fte and/or consultations; found {list(df.columns)}"
         raise DataFileError(str(path), msg)
     line = pd.Series(np.arange(len(df)) + 2, index=df.index)
-    if "profession" in df.columns:
-        wanted = get_profession(profession).code
-        df = df[df["profession"].map(_profession_code) == wanted]
-        if df.empty:
-            raise DataFileError(
-                str(path), f"no row with profession '{profession}'", field="profession"
-            )
+    df = _rows_of_profession(df, profession, path)
     codes = df["commune"].str.strip().str.upper()
     key = df["site"].str.strip() if "site" in df.columns else codes
     first = (
@@ -92,6 +73,72 @@ def read_supply_file(path: str | Path, *, profession: str, unit: str) -> pd.Data
         msg = "row has neither fte nor consultations"
         raise DataFileError(str(path), msg, line=int(line[i]), field="fte")
     return pd.DataFrame({"destination": codes.to_numpy(), "supply": supply.to_numpy(dtype=float)})
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A user's CSV (``,`` or ``;``) as text columns; a header naming a column twice, or an
+    unreadable file, raises naming the file."""
+    if not path.is_file():
+        raise DataFileError(str(path), "file not found")
+    head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+    sep = ";" if head.count(";") > head.count(",") else ","
+    names = [n.strip().lower() for n in head.removeprefix("\ufeff").splitlines()[0].split(sep)] \
+        if head.strip() else []  # fmt: skip
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        msg = f"column(s) {twice} appear twice in the header; expected each column once"
+        raise DataFileError(str(path), msg, line=1)
+    try:
+        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataFileError(str(path), f"not a readable CSV ({type(exc).__name__})") from None
+
+
+def _rows_of_profession(df: pd.DataFrame, profession: str, path: Path) -> pd.DataFrame:
+    """The rows of ``profession`` (aliases accepted) when the file has a profession column."""
+    if "profession" not in df.columns:
+        return df
+    wanted = get_profession(profession).code
+    df = df[df["profession"].map(_profession_code) == wanted]
+    if df.empty:
+        raise DataFileError(str(path), f"no row with profession '{profession}'", field="profession")
+    return df
+
+
+def read_apl_file(path: str | Path, *, profession: str) -> pd.Series:
+    """An official APL of a profession per commune (e.g. a DREES file): CSV ``commune, apl``
+    (optional ``profession`` column), one row per commune, values in the profession's unit.
+
+    Returns the APL indexed by INSEE code (name ``apl``). A missing column, an unknown
+    commune, a commune listed twice or a value that is not a number in range raises
+    :class:`DataFileError` naming the line and the field.
+    """
+    path = Path(path)
+    df = _read_csv(path)
+    if not {"commune", "apl"} <= set(df.columns):
+        msg = f"expected columns commune and apl; found {list(df.columns)}"
+        raise DataFileError(str(path), msg)
+    line = pd.Series(np.arange(len(df)) + 2, index=df.index)
+    df = _rows_of_profession(df, profession, path)
+    codes = df["commune"].str.strip().str.upper()
+    twice = codes.duplicated()
+    if twice.any():
+        i = twice.index[twice][0]
+        msg = f"commune '{shorten(codes[i], 20)}' is listed twice; expected one row per commune"
+        raise DataFileError(str(path), msg, line=int(line[i]), field="commune")
+    try:
+        check_commune_codes(codes.unique())
+    except UnknownCommuneError as exc:
+        i = codes.index[codes == exc.value][0]
+        raise DataFileError(str(path), str(exc), line=int(line[i]), field="commune") from None
+    values = []
+    for i, raw in df["apl"].str.strip().str.replace(",", ".", regex=False).items():
+        try:
+            values.append(bounds.parse("imported_apl", raw))
+        except InputError as exc:
+            raise DataFileError(str(path), str(exc), line=int(line[i]), field="apl") from None
+    return pd.Series(values, index=pd.Index(codes.to_numpy(), name="code_insee"), name="apl",
+                     dtype=float)  # fmt: skip
 
 
 def _profession_code(name: str) -> str:

@@ -300,13 +300,21 @@ def _home_care_table(hc, label: str) -> Table:
          hc.ssiad_after, 1),
         ("places de SSIAD du territoire pour 1 000 habitants de 75 ans ou plus (taux DREES)",
          hc.ssiad_rate[0].per_1000, hc.ssiad_rate[1].per_1000, 1),
+        ("places d'EHPAD accessibles pour 1 000 habitants de 75 ans ou plus",
+         hc.ehpad_before, hc.ehpad_after, 1),
     ]  # fmt: skip
     labels = {"screening_50_74": "50-74 ans à portée d'un centre de santé",
               "flu_65_plus": "65 ans ou plus à portée d'un centre de santé",
               "home_75_plus": "75 ans ou plus à portée d'un centre de santé"}  # fmt: skip
     for key, row in hc.prevention.iterrows():
         rows.append((labels.get(key, key), row["before"], row["after"], 0))
+    # services whose number only is known (INSEE BPE): « places inconnues », not missing data
+    unknown = hc.ssiad_rate[0].count_only or "places inconnues" in hc.ssiad_note + hc.ehpad_note
     for name, before, after, digits in rows:
+        if unknown and name.startswith("places") and (before != before or after != after):
+            t.add_row(name, *("places inconnues (voir la note)" if v != v else _fmt(v, digits)
+                              for v in (before, after)))  # fmt: skip
+            continue
         t.add_row(name, _fmt(before, digits), _fmt(after, digits))
     t.add_row(f"variation des ETP d'{nurses} (scénario)", "",
               fr.fmt_signed_dec(hc.nurse_fte_change, 1))  # fmt: skip
@@ -425,6 +433,9 @@ def _print_home_care(res, codes, label: str):
     if hc.ssiad_after_note:
         console.print(f"[yellow]note :[/] places de SSIAD accessibles après : "
                       f"{hc.ssiad_after_note}")  # fmt: skip
+    for what, note in (("de SSIAD", hc.ssiad_note), ("d'EHPAD", hc.ehpad_note)):
+        if note:
+            console.print(f"[yellow]note :[/] places {what} accessibles : {note}")
     # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import DEFAULT_CUTOFF_MINUTES, ESTIMATE_SENTENCE_FR
 
@@ -520,6 +531,9 @@ def criticality(
         ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
         rank = ws.criticality(operator=operator, territory=territory)
     ranged = "newly_under_p10" in rank.columns
+    from proxisante.workspace import load_communes  # deferred: pandas only when it runs
+
+    town = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
     t = Table(title=f"Criticité des sites {operator} (fermeture de chacun seul)")
     cols = ["#", "site", "commune", "ETP médecins", "passant < 2,5", "pop. touchée",
             "baisse max. APL"]  # fmt: skip
@@ -537,7 +551,8 @@ def criticality(
                    f"{fr.fmt_dec(r.consultations_high / 5400, 1)})")  # fmt: skip
         else:
             fte = "inconnu"
-        row = [str(r.rank), r.name, r.commune, fte, fr.fmt_int(r.newly_under),
+        row = [str(r.rank), r.name, f"{town.get(r.commune, r.commune)} ({r.commune})", fte,
+               fr.fmt_int(r.newly_under),
                fr.fmt_int(r.population_affected), fr.fmt_dec(r.max_apl_drop, 3)]  # fmt: skip
         if ranged:
             has = r.newly_under_p10 == r.newly_under_p10  # not NaN

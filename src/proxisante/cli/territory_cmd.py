@@ -154,6 +154,13 @@ def apl(
             "BPE 2021 estimate (not for GPs)"
         ),
     ] = None,
+    official: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV commune, apl[, profession]: an official APL of the profession (e.g. "
+            "DREES), replacing the estimate (not for GPs, whose official APL is bundled)"
+        ),
+    ] = None,
 ) -> None:
     """APL of every commune of a territory, worst first.
 
@@ -174,10 +181,11 @@ def apl(
     code = get_profession(profession, with_apl=True).code
     if code != "gp":
         profession_apl_output(territory, code, year=year, csv=csv, out=out, supply=supply,
-                              csv_format=csv_format)  # fmt: skip
+                              csv_format=csv_format, official=official)  # fmt: skip
         return
-    if supply is not None:
-        msg = "--supply applies to the other professions; the APL of GPs is the official one"
+    if supply is not None or official is not None:
+        msg = ("--supply and --official apply to the other professions; the APL of GPs is the "
+               "official one (bundled)")  # fmt: skip
         raise InputError(msg)
     # deferred: loaded when the command runs, not at CLI start-up
     from proxisante.workspace import commune_label, none_if_missing, read_commune_apl
@@ -198,13 +206,18 @@ def apl(
         rows = [{k: none_if_missing(v) for k, v in r.items()} for r in frame.to_dict("records")]
         text = _csv(frame.to_dict("records"), csv_format) if csv or out is not None else ""
     if csv or out is not None:
-        if out is not None:
-            write_output(out, text, option="--out")
-            console.print(f"{fr.fmt_int(len(rows))} lignes écrites dans {out}")
-        if csv:
-            typer.echo(text, nl=False)
+        _emit_csv(text, len(rows), out=out, csv=csv)
         return
     _print_apl_table(rows, label, year)
+
+
+def _emit_csv(text: str, n_rows: int, *, out: Path | None, csv: bool) -> None:
+    """Write an APL table's CSV to ``out`` and/or standard output (``--csv``)."""
+    if out is not None:
+        write_output(out, text, option="--out")
+        console.print(f"{fr.fmt_int(n_rows)} lignes écrites dans {out}")
+    if csv:
+        typer.echo(text, nl=False)
 
 
 def _print_apl_table(rows: list[dict], label: str, year: int) -> None:
@@ -238,21 +251,18 @@ PROFESSION_APL_COLUMNS = [
 
 
 def profession_apl_output(territory: str, code: str, *, year: int, csv: bool, out: Path | None,
-                          supply: Path | None, csv_format: str = "fr") -> None:  # fmt: skip
+                          supply: Path | None, csv_format: str = "fr",
+                          official: Path | None = None) -> None:  # fmt: skip
     """``apl --profession`` for a profession other than GPs (estimated APL)."""
     if out is not None:
         check_output(out)
     with progress("Calcul de l'APL (offre BPE 2021, temps de trajet, population)…"):
-        res = workspace().profession_apl(territory, code, year=year, supply_file=supply)
+        res = workspace().profession_apl(territory, code, year=year, supply_file=supply,
+                                         official_file=official)  # fmt: skip
     frame = res.table.assign(profession=code, unit=res.unit_fr, status=res.status)
     frame = frame[PROFESSION_APL_COLUMNS]
     if csv or out is not None:
-        text = _csv(frame.to_dict("records"), csv_format)
-        if out is not None:
-            write_output(out, text, option="--out")
-            console.print(f"{fr.fmt_int(len(frame))} lignes écrites dans {out}")
-        if csv:
-            typer.echo(text, nl=False)
+        _emit_csv(_csv(frame.to_dict("records"), csv_format), len(frame), out=out, csv=csv)
         return
     p, unit = res.profession, res.profession.apl.unit_short_fr
     t = Table(title=f"{res.territory.label} — APL {p.plural_fr} ({res.status}, {unit})")
@@ -267,7 +277,7 @@ def profession_apl_output(territory: str, code: str, *, year: int, csv: bool, ou
                       "pour toutes)")  # fmt: skip
     ref = res.reference
     console.print(
-        f"Moyenne du territoire : {fr.fmt_dec(res.territory_mean, 1)} ; France : "
+        f"Moyenne du territoire : {fr.fmt_dec(res.territory_mean, 1)} ; {res.national_label} : "
         f"{fr.fmt_dec(res.national_mean, 1)} {res.unit_fr} ({res.status})"
         + (
             ""

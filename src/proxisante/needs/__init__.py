@@ -35,6 +35,8 @@ from proxisante.needs.bassins import (
 from proxisante.needs.change import HomeCareChange, home_care_change
 from proxisante.needs.home_care import (
     DEFAULT_CUTOFF_MINUTES,
+    EHPAD_FRANCE_PER_1000,
+    PLACE_MEASURES,
     SSIAD_FRANCE_PER_1000,
     UNDER_SERVED_FRACTION,
     HomeCareAccess,
@@ -61,8 +63,10 @@ __all__ = [
     "AGE_LABELS",
     "ATTACHMENTS",
     "DEFAULT_CUTOFF_MINUTES",
+    "EHPAD_FRANCE_PER_1000",
     "ESTIMATE_SENTENCE_FR",
     "INDICATORS",
+    "PLACE_MEASURES",
     "PREVENTION_TARGETS",
     "SSIAD_FRANCE_PER_1000",
     "UNDER_SERVED_FRACTION",

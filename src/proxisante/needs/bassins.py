@@ -47,6 +47,20 @@ def _unit_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
 
 
+def _bv2012(membership: pd.DataFrame) -> pd.Series:
+    """Current commune → its BV2012: the one of most of its 2022 rows (ties by code order)."""
+    m = membership[membership["code_insee_current"].astype(str) != ""]
+    return (
+        m.groupby(["code_insee_current", "bassin_vie_2012"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["code_insee_current", "n", "bassin_vie_2012"], ascending=[True, False, True])
+        .drop_duplicates("code_insee_current")
+        .set_index("code_insee_current")["bassin_vie_2012"]
+    )
+
+
 def attach_communes(
     communes: pd.DataFrame, membership: pd.DataFrame, bassin_codes, *, neighbours: int = 30
 ) -> pd.DataFrame:
@@ -83,17 +97,7 @@ def attach_communes(
     centres = pd.Index(pd.Series(list(bassin_codes), dtype=str).unique())
     codes = communes["code_insee"].astype(str).to_numpy()
     out = pd.DataFrame({"code_insee": codes})
-    m = membership[membership["code_insee_current"].astype(str) != ""]
-    bv2012 = (
-        m.groupby(["code_insee_current", "bassin_vie_2012"], observed=True)
-        .size()
-        .rename("n")
-        .reset_index()
-        .sort_values(["code_insee_current", "n", "bassin_vie_2012"], ascending=[True, False, True])
-        .drop_duplicates("code_insee_current")
-        .set_index("code_insee_current")["bassin_vie_2012"]
-    )
-    old = out["code_insee"].map(bv2012).fillna("").to_numpy(dtype=str)
+    old = out["code_insee"].map(_bv2012(membership)).fillna("").to_numpy(dtype=str)
     lat = communes["lat"].to_numpy(dtype=float)
     lon = communes["lon"].to_numpy(dtype=float)
     located = np.isfinite(lat) & np.isfinite(lon)

@@ -9,10 +9,13 @@ carried with the figure). A territory of several communes takes the population-w
 mean of its communes' bassin values (an estimate, said so), its 75+ share from the age
 estimate, and its département's figures (the département holding most of its population).
 
-Comparison points: the département, and France as the **median** of the published values
-over all bassins de vie (bassin figures) or all départements (département figures) — the
-comparisons used in public debate (e.g. poverty 23.3 % in the Lens bassin de vie against a
-13.0 % median).
+Comparison points: the département, and **France** as the national value
+(:func:`france_value`): computed over every commune of France for the figures published
+per bassin de vie (the 75+ share from the age estimate, the others as the mean of every
+commune's bassin value weighted by its population), and the national figure INSEE publishes
+for the figures published per département (life expectancy: :data:`NATIONAL_FIGURES`).
+(Earlier versions showed the median of the bassins de vie, 13.0 % for poverty, which is not
+the national rate: 14.9 % computed, 14.5 % published by INSEE for 2021.)
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ from proxisante.errors import InputError
 
 __all__ = [
     "INDICATORS",
+    "NATIONAL_FIGURES",
     "Indicator",
     "NeedsComparison",
     "commune_needs",
     "compare_territory",
+    "france_value",
 ]
 
 
@@ -75,6 +80,14 @@ INDICATORS: dict[str, Indicator] = {
 }  # fmt: skip
 _BV_KEYS = [k for k, i in INDICATORS.items() if i.level.startswith("bassin")]
 _DEP_KEYS = [k for k, i in INDICATORS.items() if i.level == "département"]
+#: National figures published by INSEE for the indicators published per département:
+#: ``key → (value, source)``.
+NATIONAL_FIGURES: dict[str, tuple[float, str]] = {
+    "life_expectancy_women": (85.6, "INSEE, bilan démographique 2024 (paru le 14/01/2025), "
+                                    "France : espérance de vie à la naissance des femmes en 2024"),
+    "life_expectancy_men": (80.0, "INSEE, bilan démographique 2024 (paru le 14/01/2025), "
+                                  "France : espérance de vie à la naissance des hommes en 2024"),
+}  # fmt: skip
 #: Département figure used in place of the bassin mean when INSEE publishes it per département.
 _DEP_OFFICIAL = {"poverty_rate": "poverty_rate_2021_pct"}
 
@@ -183,6 +196,41 @@ def _weighted_all(values: pd.Series, weights: pd.Series) -> float:
     return _weighted(values, weights)
 
 
+def france_value(key: str, needs: pd.DataFrame, population: pd.Series,
+                 pop_75_plus: pd.Series) -> tuple[float, str]:  # fmt: skip
+    """The national value of indicator ``key`` and how it was obtained (French).
+
+    - ``share_75_plus``: inhabitants aged 75+ ÷ inhabitants, summed over every commune (age
+      estimate, or INSEE import) — INSEE counts 10.4 % on 1 January 2024 (bilan démographique
+      2023); the estimate refers to the DREES populations of 2021;
+    - other bassin-de-vie figures: the mean of every commune's bassin value weighted by its
+      population (poverty 2021: 14.9 %, against 14.5 % for France métropolitaine published
+      by INSEE from the ERFS survey, « L'essentiel sur la pauvreté », 2024);
+    - département figures: :data:`NATIONAL_FIGURES`.
+
+    Parameters
+    ----------
+    needs
+        :func:`commune_needs` of every commune of France.
+    population, pop_75_plus
+        Inhabitants and inhabitants aged 75+ per commune (index INSEE code).
+    """
+    n = needs.set_index("code_insee")
+    pop = population.reindex(n.index)
+    if key == "share_75_plus":
+        old = pop_75_plus.reindex(n.index)
+        ok = pop.notna() & old.notna()
+        value = 100 * float(old[ok].sum()) / max(float(pop[ok].sum()), 1e-9)
+        return value, "France : calculé sur toutes les communes (population par âge estimée)"
+    if key in NATIONAL_FIGURES:
+        value, source = NATIONAL_FIGURES[key]
+        return value, f"France : valeur nationale publiée ({source})"
+    return _weighted(n[key], pop), (
+        "France : calculé sur toutes les communes (valeur de leur bassin de vie pondérée par "
+        "la population)"
+    )
+
+
 def compare_territory(
     codes,
     *,
@@ -240,10 +288,11 @@ def compare_territory(
             old = pop_75_plus.reindex(n.index)
             terr = 100 * float(old.reindex(codes).sum()) / max(float(pop_here.sum()), 1e-9)
             dval = 100 * float(old[in_dep].sum()) / max(float(pop[in_dep].sum()), 1e-9)
+            fr_value, fr_basis = france_value(key, needs, population, pop_75_plus)
             rows.append(ComparisonRow(
-                ind, terr, dval, float(bassins[ind.column].median()),
+                ind, terr, dval, fr_value,
                 "estimé (population par âge estimée, calée sur les bassins de vie)",
-                "estimé (même méthode)", "médiane des bassins de vie de France",
+                "estimé (même méthode)", fr_basis,
             ))  # fmt: skip
         elif ind.level.startswith("bassin"):
             if single:
@@ -260,23 +309,14 @@ def compare_territory(
             else:
                 dval = _weighted(n.loc[in_dep, key], pop[in_dep])
                 d_basis = "estimé : moyenne des bassins de vie des communes du département"
-            rows.append(
-                ComparisonRow(
-                    ind,
-                    terr,
-                    dval,
-                    float(bassins[ind.column].median()),
-                    t_basis,
-                    d_basis,
-                    "médiane des bassins de vie de France",
-                )
-            )
+            fr_value, fr_basis = france_value(key, needs, population, pop_75_plus)
+            rows.append(ComparisonRow(ind, terr, dval, fr_value, t_basis, d_basis, fr_basis))
         else:
             dval = float(deps[ind.column].get(dep, np.nan))
+            fr_value, fr_basis = france_value(key, needs, population, pop_75_plus)
             rows.append(ComparisonRow(
-                ind, dval, dval, float(departements[ind.column].median()),
-                f"publié par département ({dep_name})", "valeur officielle du département",
-                "médiane des départements",
+                ind, dval, dval, fr_value, f"publié par département ({dep_name})",
+                "valeur officielle du département", fr_basis,
             ))  # fmt: skip
     for _key, (ind, values, weights, france, france_basis) in (extra or {}).items():
         v, wgt = values.reindex(n.index), weights.reindex(n.index)

@@ -65,6 +65,22 @@ def check_edit_values(fte_changes: list[tuple[str, float]] | None,
     return merged
 
 
+def _requested_changes(fte_changes: list[tuple[str, float]] | None, close: bool,
+                       capacity_places: int | None) -> list[tuple[str, float]]:  # fmt: skip
+    """The non-zero FTE changes by profession, the values checked; refuses an edit that does
+    nothing."""
+    merged = check_edit_values(fte_changes, capacity_places)
+    changes = [(p, d) for p, d in merged.items() if d != 0]
+    if fte_changes and not changes and not close and capacity_places is None:
+        msg = "the FTE changes add up to 0 for every profession: nothing to do"
+        raise InputError(msg)
+    if not changes and not close and capacity_places is None:
+        msg = "nothing to do: give FTE changes (PROFESSION=DELTA), places, and/or close the site"
+        raise InputError(msg)
+    check_places(capacity_places)
+    return changes
+
+
 def edit_site(
     store: Store,
     site_id: str,
@@ -99,15 +115,7 @@ def edit_site(
     UnknownCodeError
         Unknown site (with the closest ids).
     """
-    merged = check_edit_values(fte_changes, capacity_places)
-    changes = [(p, d) for p, d in merged.items() if d != 0]
-    if fte_changes and not changes and not close and capacity_places is None:
-        msg = "the FTE changes add up to 0 for every profession: nothing to do"
-        raise InputError(msg)
-    if not changes and not close and capacity_places is None:
-        msg = "nothing to do: give FTE changes (PROFESSION=DELTA), places, and/or close the site"
-        raise InputError(msg)
-    check_places(capacity_places)
+    changes = _requested_changes(fte_changes, close, capacity_places)
     offer = load_offer(store)
     site = offer.site(site_id)
     check_site_open(site_id, site["status"])

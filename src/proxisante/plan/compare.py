@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from proxisante._fr import commune_place
 from proxisante.plan.assumptions import SHORT_FR
 from proxisante.plan.costs import site_year_costs
 from proxisante.plan.instance import PlanInstance
@@ -116,7 +117,9 @@ def served_communes(inst: PlanInstance, sol: PlanSolution, *, min_gain: float = 
     cand = inst.candidates
     frames = []
     for k in np.flatnonzero(act.sum(axis=0) > 0):
-        site = cand["site_name"].iloc[k] or f"nouveau centre à {cand['name'].iloc[k]}"
+        site = (
+            cand["site_name"].iloc[k] or f"nouveau centre {commune_place(cand['name'].iloc[k]).at}"
+        )
         gains = [b.effect_per_fte[:, [k]].toarray().ravel() * act[i, k]
                  for i, b in enumerate(inst.blocks)]  # fmt: skip
         reach = np.flatnonzero(np.max(gains, axis=0) >= min_gain)

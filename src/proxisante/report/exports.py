@@ -51,6 +51,44 @@ def _optional(rank: pd.DataFrame, column: str, default) -> pd.Series:
     return pd.Series(default, index=rank.index)
 
 
+def _add_ranges(out: pd.DataFrame, rank: pd.DataFrame, published: pd.Series,
+                known: pd.Series) -> None:  # fmt: skip
+    """Add the ranking's ranges (FTE, consultations, P10–P90) to ``out``, in French; a
+    published staff's range is its published figure."""
+    ranges = {
+        "consultations_low": ("consultations_perdues_basse", 0),
+        "consultations_high": ("consultations_perdues_haute", 0),
+        "newly_under_p10": ("habitants_passant_sous_2_5_p10", 0),
+        "newly_under_p90": ("habitants_passant_sous_2_5_p90", 0),
+        "max_apl_drop_p10": ("baisse_max_apl_p10", 3),
+        "max_apl_drop_p90": ("baisse_max_apl_p90", 3),
+    }
+    if "consultations_low" in rank.columns:
+        ranges = {"fte_low": ("medecins_generalistes_etp_basse", 1),
+                  "fte_high": ("medecins_generalistes_etp_haute", 1), **ranges}  # fmt: skip
+        rank = rank.assign(
+            fte_low=rank["consultations_low"] / CONSULTATIONS_PER_FTE,
+            fte_high=rank["consultations_high"] / CONSULTATIONS_PER_FTE,
+        )
+    for col, (name, digits) in ranges.items():
+        if col in rank.columns:
+            values = rank[col].astype(float)
+            if col in ("consultations_low", "consultations_high", "fte_low", "fte_high"):
+                # a published staff has no range: its bounds are the published figure
+                central = (
+                    rank["consultations_lost"]
+                    if col.startswith("consultations")
+                    else rank["gp_fte"]
+                )
+                values = values.where(~published, central.astype(float))
+            has = known & values.notna()
+            out[name] = (
+                _int_or_unknown(values.fillna(0), has)
+                if digits == 0
+                else _dec_or_unknown(values, has, digits).to_numpy()
+            )
+
+
 def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
     """The criticality ranking of an operator's sites, ready to share.
 
@@ -98,38 +136,7 @@ def criticality_table(rank: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFram
         "habitants_passant_sous_2_5": _int_or_unknown(rank["newly_under"], known),
         "baisse_max_apl": _dec_or_unknown(rank["max_apl_drop"], known, 3).to_numpy(),
     })  # fmt: skip
-    ranges = {
-        "consultations_low": ("consultations_perdues_basse", 0),
-        "consultations_high": ("consultations_perdues_haute", 0),
-        "newly_under_p10": ("habitants_passant_sous_2_5_p10", 0),
-        "newly_under_p90": ("habitants_passant_sous_2_5_p90", 0),
-        "max_apl_drop_p10": ("baisse_max_apl_p10", 3),
-        "max_apl_drop_p90": ("baisse_max_apl_p90", 3),
-    }
-    if "consultations_low" in rank.columns:
-        ranges = {"fte_low": ("medecins_generalistes_etp_basse", 1),
-                  "fte_high": ("medecins_generalistes_etp_haute", 1), **ranges}  # fmt: skip
-        rank = rank.assign(
-            fte_low=rank["consultations_low"] / CONSULTATIONS_PER_FTE,
-            fte_high=rank["consultations_high"] / CONSULTATIONS_PER_FTE,
-        )
-    for col, (name, digits) in ranges.items():
-        if col in rank.columns:
-            values = rank[col].astype(float)
-            if col in ("consultations_low", "consultations_high", "fte_low", "fte_high"):
-                # a published staff has no range: its bounds are the published figure
-                central = (
-                    rank["consultations_lost"]
-                    if col.startswith("consultations")
-                    else rank["gp_fte"]
-                )
-                values = values.where(~published, central.astype(float))
-            has = known & values.notna()
-            out[name] = (
-                _int_or_unknown(values.fillna(0), has)
-                if digits == 0
-                else _dec_or_unknown(values, has, digits).to_numpy()
-            )
+    _add_ranges(out, rank, published, known)
     if "estimate_method" in rank.columns:
         out["methode_estimation"] = rank["estimate_method"].fillna("").to_numpy()
     return out

@@ -44,6 +44,33 @@ def _column(columns: list[str], accepted: tuple[str, ...]) -> str | None:
     return next((lower[a] for a in accepted if a in lower), None)
 
 
+def _rows_of_year(path: Path, raw: pd.DataFrame, year_col: str | None,
+                  year: int | None) -> tuple[pd.DataFrame, int]:  # fmt: skip
+    """The rows of the projection year (the file's only year when ``year`` is None)."""
+    if year_col is not None:
+        years = pd.to_numeric(raw[year_col], errors="coerce")
+        bad = years.isna() | (years % 1 != 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataFileError(str(path), f"value '{raw[year_col].iloc[i]}' is not a year",
+                                line=int(raw["_line"].iloc[i]), field=year_col)  # fmt: skip
+        found = sorted(int(y) for y in years.unique())
+        if year is None:
+            if len(found) > 1:
+                msg = f"the file holds years {found}; choose one (--population-year)"
+                raise DataFileError(str(path), msg, field=year_col)
+            year = found[0]
+        elif year not in found:
+            raise DataFileError(str(path), f"year {year} not in the file (years {found})",
+                                field=year_col)  # fmt: skip
+        raw = raw[years.to_numpy() == year]
+    elif year is None:
+        msg = "the file has no year column; give the projection year (--population-year)"
+        raise DataFileError(str(path), msg)
+    assert year is not None
+    return raw, year
+
+
 def read_population_projection(
     path: str | Path, *, year: int | None = None
 ) -> PopulationProjection:
@@ -74,26 +101,7 @@ def read_population_projection(
     if raw.empty:
         raise DataFileError(str(path), "no data row")
     raw["_line"] = np.arange(len(raw)) + 2
-    if year_col is not None:
-        years = pd.to_numeric(raw[year_col], errors="coerce")
-        bad = years.isna() | (years % 1 != 0)
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataFileError(str(path), f"value '{raw[year_col].iloc[i]}' is not a year",
-                                line=int(raw["_line"].iloc[i]), field=year_col)  # fmt: skip
-        found = sorted(int(y) for y in years.unique())
-        if year is None:
-            if len(found) > 1:
-                msg = f"the file holds years {found}; choose one (--population-year)"
-                raise DataFileError(str(path), msg, field=year_col)
-            year = found[0]
-        elif year not in found:
-            raise DataFileError(str(path), f"year {year} not in the file (years {found})",
-                                field=year_col)  # fmt: skip
-        raw = raw[years.to_numpy() == year]
-    elif year is None:
-        msg = "the file has no year column; give the projection year (--population-year)"
-        raise DataFileError(str(path), msg)
+    raw, year = _rows_of_year(path, raw, year_col, year)
     codes = raw[code_col].str.strip().str.upper()
     communes = load_communes()
     commune_codes = set(communes["code_insee"])

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from proxisante.workspace import (
+    EHPAD_FRANCE_PER_1000,
     ESTIMATE_SENTENCE_FR,
     PREVENTION_TARGETS,
     SSIAD_FRANCE_PER_1000,
@@ -70,6 +71,11 @@ def home_care_json(change, *, label: str, names: dict[str, str]) -> dict[str, An
         # a value counting known places only, while services of unknown places are in reach
         "ssiad_after_note": change.ssiad_after_note
         or (change.ssiad_note if not pd.isna(change.ssiad_after) else ""),
+        "ssiad_note": change.ssiad_note,
+        "ehpad_before": _num(change.ehpad_before),
+        "ehpad_after": _num(change.ehpad_after),
+        "ehpad_note": change.ehpad_note,
+        "ehpad_france": EHPAD_FRANCE_PER_1000,
         "ssiad_rate_before": _num(rate_before.per_1000),
         "ssiad_rate_after": _num(rate_after.per_1000),
         "ssiad_rate_before_reason": rate_before.missing or None,
@@ -107,6 +113,8 @@ def _commune_rows(c, names: dict[str, str]) -> list[dict[str, Any]]:
             "ssiad_after": _num(r.ssiad_after),
             "ssiad_under_before": _flag(r.ssiad_under_before),
             "ssiad_under_after": _flag(r.ssiad_under_after),
+            "ssiad_unknown_before": int(getattr(r, "ssiad_unknown_before", 0) or 0),
+            "ssiad_unknown_after": int(getattr(r, "ssiad_unknown_after", 0) or 0),
             "centre_before": bool(r.centre_before),
             "centre_after": bool(r.centre_after),
         }

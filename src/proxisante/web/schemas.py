@@ -83,6 +83,10 @@ class CommuneHomeCare(BaseModel):
     ssiad_after: float | None
     ssiad_under_before: bool | None
     ssiad_under_after: bool | None
+    ssiad_unknown_before: int = Field(
+        0, description="SSIAD within reach whose places are unknown (INSEE BPE count only)"
+    )
+    ssiad_unknown_after: int = 0
     centre_before: bool = Field(description="an open health centre within the cut-off")
     centre_after: bool
 
@@ -121,6 +125,19 @@ class HomeCareImpact(BaseModel):
     ssiad_after: float | None
     ssiad_missing: str
     ssiad_after_note: str
+    ssiad_note: str = Field(
+        "",
+        description="« places inconnues … » or « minimum … » when SSIAD within reach are "
+        "known by their number only (INSEE BPE 2021)",
+    )
+    ehpad_before: float | None = Field(
+        None, description="EHPAD places within reach per 1,000 aged 75+"
+    )
+    ehpad_after: float | None = None
+    ehpad_note: str = ""
+    ehpad_france: float = Field(
+        96.1, description="DREES national rate (EHPAD places per 1,000 aged 75+)"
+    )
     ssiad_rate_before: float | None = Field(
         description="DREES SSIAD places per 1,000 aged 75+ of the territory (null: see the reason)"
     )

@@ -28,6 +28,7 @@ from proxisante.workspace.search import (
 if TYPE_CHECKING:
     from proxisante.needs import (
         DEFAULT_CUTOFF_MINUTES,
+        EHPAD_FRANCE_PER_1000,
         ESTIMATE_SENTENCE_FR,
         PREVENTION_TARGETS,
         SSIAD_FRANCE_PER_1000,
@@ -115,6 +116,7 @@ __all__ = [
     "DEFAULT_CUTOFF_MINUTES",
     "DEFAULT_DETOUR_FACTOR",
     "DEFAULT_SPEED_KMH",
+    "EHPAD_FRANCE_PER_1000",
     "ESTIMATE_SENTENCE_FR",
     "KINDS",
     "NEIGHBOUR_MINUTES",
@@ -223,6 +225,7 @@ __getattr__, __dir__ = lazy_exports(
         "DEFAULT_CUTOFF_MINUTES": "proxisante.needs",
         "DEFAULT_DETOUR_FACTOR": "proxisante.travel",
         "DEFAULT_SPEED_KMH": "proxisante.travel",
+        "EHPAD_FRANCE_PER_1000": "proxisante.needs",
         "ESTIMATE_SENTENCE_FR": "proxisante.needs",
         "KINDS": "proxisante.offer",
         "PREVENTION_TARGETS": "proxisante.needs",

@@ -32,9 +32,11 @@ class ProfessionApl:
     table
         ``code_insee, nom, population, apl, supply_fte, demand``, worst first.
     status
-        ``estimé`` (BPE 2021 supply) or ``offre importée`` (a user's supply file).
+        ``estimé`` (BPE 2021 supply), ``offre importée`` (a user's supply file) or
+        ``officiel, fichier importé`` (an imported official APL).
     national_mean, territory_mean
-        Demand-weighted means of the APL (France, the territory), in the profession's unit.
+        Demand-weighted means of the APL (France, or the communes of an imported official
+        file: ``national_label``; the territory), in the profession's unit.
     notes
         French notes: method and assumptions, inputs, sources.
     """
@@ -47,6 +49,7 @@ class ProfessionApl:
     territory_mean: float
     reference: Reference | None
     notes: tuple[str, ...]
+    national_label: str = "France"
 
     @property
     def unit_fr(self) -> str:
@@ -61,12 +64,14 @@ def _mean(values: np.ndarray, weights: np.ndarray) -> float:
 
 def profession_apl(
     profession: str, territory: Territory, *, baseline: EvaluationBaseline, offer: Offer,
-    supply: pd.Series | None = None,
+    supply: pd.Series | None = None, official: pd.Series | None = None,
 ) -> ProfessionApl:  # fmt: skip
     """The APL of ``profession`` (not GPs) for every commune of ``territory``.
 
     ``supply``: FTE per commune (index INSEE code) replacing the BPE 2021 estimate
-    (communes absent from it have none).
+    (communes absent from it have none). ``official``: an imported official APL per commune
+    (index INSEE code), which replaces the computed one (status « officiel (fichier
+    importé) »; a commune the file does not list has no value, said in the notes).
     """
     p = get_profession(profession, with_apl=True)
     if not p.estimated:
@@ -89,12 +94,27 @@ def profession_apl(
             )
             raise InputError(msg)
     table = _territory_table(acc, territory)
+    status, values, notes = acc.status, acc.values, _notes(acc, ctx, territory)
+    if official is not None:
+        status = "officiel, fichier importé"
+        values = official.reindex(ctx.codes).to_numpy(dtype=float)
+        table["apl"] = official.reindex(table["code_insee"]).to_numpy(dtype=float)
+        missing = table.loc[table["apl"].isna(), "code_insee"].tolist()
+        notes = (
+            f"APL : fichier officiel importé (remplace l'estimation ; la méthode ci-dessous "
+            f"ne sert qu'à l'offre et à la demande affichées). {len(missing)} commune(s) du "
+            "territoire absente(s) du fichier : pas de valeur.",
+            *notes[1:],
+        )
+        table = table.sort_values(["apl", "code_insee"], na_position="last").reset_index(drop=True)
     inside = table["apl"].notna().to_numpy()
+    known = ~np.isnan(values)
     return ProfessionApl(
-        profession=p, territory=territory, table=table, status=acc.status,
-        national_mean=_mean(acc.values, acc.demand),
+        profession=p, territory=territory, table=table, status=status,
+        national_mean=_mean(values[known], acc.demand[known]),
         territory_mean=_mean(table["apl"].to_numpy()[inside], table["demand"].to_numpy()[inside]),
-        reference=p.reference, notes=_notes(acc, ctx, territory),
+        reference=p.reference, notes=notes,
+        national_label="France" if official is None else "communes du fichier importé",
     )  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from proxisante.access import (
     EvaluationBaseline,
     baseline_professions,
     nearest_minutes,
+    read_apl_file,
     read_supply_file,
 )
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
@@ -277,10 +278,11 @@ class Workspace:
             self.refresh()
             return True
 
-    def _note_store_read(self, st: Store) -> None:
-        """Record the store's state when its data are read (:meth:`sync` compares with it)."""
+    def _note_store_read(self, st: Store | None) -> None:
+        """Record the store's state when its data are read (:meth:`sync` compares with it);
+        ``None``: no store file yet (its creation by another process is a change)."""
         if self._file_seen is None:
-            self._content_seen = st.content_stamp()
+            self._content_seen = None if st is None else st.content_stamp()
             self._file_seen = self._store_file_state()
 
     def offer(self) -> Offer:
@@ -299,8 +301,7 @@ class Workspace:
                 self._offer = load_default_offer()
             else:
                 with self._store_if_any() as st:
-                    if st is not None:
-                        self._note_store_read(st)
+                    self._note_store_read(st)
                     self._offer = load_offer(st)
             if self.centre_gp_fte_per_person is not None:
                 self._offer = dataclasses.replace(
@@ -321,8 +322,7 @@ class Workspace:
         if not self._pop_loaded:
             if self.use_store:
                 with self._store_if_any() as st:
-                    if st is not None:
-                        self._note_store_read(st)
+                    self._note_store_read(st)
                     self._pop_by_age = None if st is None else load_population_by_age(st)
             self._pop_loaded = True
         return self._pop_by_age
@@ -443,18 +443,20 @@ class Workspace:
 
     def profession_apl(
         self, territory: str | Territory, profession: str, *, year: int = 2023,
-        supply_file: str | Path | None = None,
+        supply_file: str | Path | None = None, official_file: str | Path | None = None,
     ) -> ProfessionApl:  # fmt: skip
         """APL of a profession other than GPs over a territory: the BPE 2021 estimate
         (« estimé », DREES method) on the scenario engine's baseline, or ``supply_file``'s
-        FTE per commune instead (:mod:`proxisante.workspace.professions`)."""
+        FTE per commune instead; ``official_file`` (CSV commune, apl) replaces the APL itself
+        (:mod:`proxisante.workspace.professions`)."""
         code = get_profession(profession, with_apl=True).code
         supply = (
             None if supply_file is None
             else self.supply_per_commune(supply_file, profession=code, unit="fte")
         )  # fmt: skip
+        official = None if official_file is None else read_apl_file(official_file, profession=code)
         return profession_apl(code, self.territory(territory), baseline=self.model_baseline(year),
-                              offer=self.offer(), supply=supply)  # fmt: skip
+                              offer=self.offer(), supply=supply, official=official)  # fmt: skip
 
     def profession_supply(self, profession: str, *, year: int = 2023) -> pd.Series:
         """FTE of a profession other than GPs per commune (index INSEE code), « estimé »: the
@@ -490,9 +492,18 @@ class Workspace:
         return table.groupby("destination")["supply"].sum()
 
     def load_scenario(self, ref: str | Path) -> Scenario:
-        """A scenario from a .yaml/.yml/.json file, or by name from the store."""
+        """A scenario from a .yaml/.yml/.json file, or by name from the store; a file's edits
+        are checked against the offer here, so that a refusal names the file and the line
+        of the edit (``scenario run FILE``)."""
         if Path(ref).suffix.lower() in SCENARIO_SUFFIXES:
-            return load_scenario(ref)
+            scenario = load_scenario(ref)
+            try:
+                apply_edits(scenario, self.offer())
+            except InputError as exc:
+                if isinstance(exc, MissingStoreError | StoreConflictError):
+                    raise
+                raise file_error(ref, exc) from None
+            return scenario
         with self.store() as st:
             return parse_scenario(st.get_scenario(str(ref)))
 

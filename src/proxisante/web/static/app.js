@@ -273,9 +273,17 @@
     return td;
   }
   /* A value per 1,000 aged 75+, flagged when under the threshold (« hypothèse »). */
-  function per1000(v, under, missing) {
-    if (v === null || v === undefined) { return missing ? "non disponible (" + missing + ")" : "non disponible"; }
-    return fr(v, 1) + (under ? " (sous le seuil)" : "");
+  function per1000(v, under, missing, note) {
+    /* note: « places inconnues … » (services whose number only is known) or « minimum … » */
+    if (v === null || v === undefined) {
+      if (note) { return note; }
+      return missing ? "non disponible (" + missing + ")" : "non disponible";
+    }
+    return fr(v, 1) + (under ? " (sous le seuil)" : "") + (note ? " — " + note : "");
+  }
+  function communePlaces(v, under, unknown) {
+    if (v === null || v === undefined) { return unknown ? "places inconnues (" + unknown + " SSIAD à portée)" : "non disponible"; }
+    return per1000(v, under) + (unknown ? " (minimum)" : "");
   }
   function showHomeCare(hc) {
     var box = $("soins-domicile"); box.innerHTML = "";
@@ -298,15 +306,19 @@
     row("infirmiers", "Infirmiers" + unit + " (" + hc.nurse_label + ")",
         per1000(hc.nurses_before, hc.nurses_before < hc.nurse_threshold),
         per1000(hc.nurses_after, hc.nurses_after < hc.nurse_threshold), signed(hc.nurses_before, hc.nurses_after, 2));
-    row("ssiad", "Places de SSIAD" + unit, per1000(hc.ssiad_before, hc.ssiad_before < hc.ssiad_threshold, hc.ssiad_missing),
-        per1000(hc.ssiad_after, hc.ssiad_after < hc.ssiad_threshold, hc.ssiad_missing)
+    row("ssiad", "Places de SSIAD" + unit, per1000(hc.ssiad_before, hc.ssiad_before < hc.ssiad_threshold, hc.ssiad_missing, hc.ssiad_note),
+        per1000(hc.ssiad_after, hc.ssiad_after < hc.ssiad_threshold, hc.ssiad_missing,
+                hc.ssiad_after_note === hc.ssiad_note ? "" : hc.ssiad_note)
           + (hc.ssiad_after_note ? " — " + hc.ssiad_after_note : ""), signed(hc.ssiad_before, hc.ssiad_after, 2));
+    row("ehpad", "Places d'EHPAD" + unit + " (référence nationale DREES : " + fr(hc.ehpad_france, 1) + ")",
+        per1000(hc.ehpad_before, false, "", hc.ehpad_note), per1000(hc.ehpad_after, false, "", hc.ehpad_note),
+        signed(hc.ehpad_before, hc.ehpad_after, 2));
     row("taux-ssiad", "Places de SSIAD du territoire (taux DREES)", hc.ssiad_rate_before_text, hc.ssiad_rate_after_text,
         signed(hc.ssiad_rate_before, hc.ssiad_rate_after, 1));
     /* SSIAD, SAAD and EHPAD of the territory: known places, capacities unknown said so */
     function places(n, known, unknown) {
       if (!n) { return "aucun site chargé"; }
-      return n + " site(s), " + int(known) + " places connues" + (unknown ? " ; capacité inconnue pour " + unknown : "");
+      return n + " site(s), " + int(known) + " places connues" + (unknown ? " ; places inconnues pour " + unknown : "");
     }
     hc.medico_social.forEach(function (m) {
       if (!m.sites_before && !m.sites_after) { return; }
@@ -340,8 +352,8 @@
       cell(tr, c.nom + " (" + c.code_insee + ")"); cell(tr, int(c.pop_75_plus || 0), "num");
       cell(tr, per1000(c.nurses_before, c.nurse_under_before), "num" + (c.nurse_under_before ? " sous-seuil" : ""));
       cell(tr, per1000(c.nurses_after, c.nurse_under_after), "num" + (c.nurse_under_after ? " sous-seuil" : ""));
-      cell(tr, c.ssiad_before === null ? "non disponible" : per1000(c.ssiad_before, c.ssiad_under_before), "num" + (c.ssiad_under_before ? " sous-seuil" : ""));
-      cell(tr, c.ssiad_after === null ? "non disponible" : per1000(c.ssiad_after, c.ssiad_under_after), "num" + (c.ssiad_under_after ? " sous-seuil" : ""));
+      cell(tr, communePlaces(c.ssiad_before, c.ssiad_under_before, c.ssiad_unknown_before), "num" + (c.ssiad_under_before ? " sous-seuil" : ""));
+      cell(tr, communePlaces(c.ssiad_after, c.ssiad_under_after, c.ssiad_unknown_after), "num" + (c.ssiad_under_after ? " sous-seuil" : ""));
       cell(tr, (c.centre_before ? "oui" : "non") + " → " + (c.centre_after ? "oui" : "non"), c.centre_before && !c.centre_after ? "sous-seuil" : "");
       cb.appendChild(tr);
     });
