@@ -19,7 +19,6 @@ LONG_FUNCTIONS = {
     "plan/instance.py:build_instance": 208,
     "plan/optimise.py:solve_milp": 170,
     "_textfiles.py:scan_text": 145,
-    "offer/finess.py:read_finess": 138,
     "model/calibrate.py:calibrate": 135,  # 105 lines now, 45 of them its docstring
     "model/fit.py:fit_supply_ratio": 141,
     "needs/layer.py:compare_territory": 105,
