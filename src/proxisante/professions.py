@@ -25,7 +25,10 @@ INSEE « La France et ses territoires » 2021, the arrêtés of zoning):
   infirmiers »); the sum of the standardised populations is renormalised each year to the
   total population (ER n° 1206, September 2021, box 1);
 - **not found**: the age weights, the decay and the activity bounds of the four professions
-  other than GPs, and any national mean of the APL to dentists. Where DREES gives no
+  other than GPs, and any national mean of the APL to dentists; no text sets an
+  under-supply threshold on their APL (their ARS zonings, e.g. the arrêtés of 2011 for
+  nurses and physiotherapists, classify bassins de vie by other criteria), so
+  ``underserved_below`` is None for them and plans take the user's threshold. Where DREES gives no
   parameter, :class:`AplMethod` states the assumption it makes (``assumptions``), and every
   output of these APL is labelled « estimé ».
 

@@ -23,7 +23,7 @@ def test_import_list_show_edit(tmp_path):
     assert "importé : 3 ligne(s)" in res.output
     res = _run("offer", "list", "-t", "dep:62", "--category", "ssiad", "--csv", "--store", db)
     df = read_fr_csv(res.stdout, dtype=str)
-    assert df["site_id"].tolist() == ["620000002"]
+    assert df["identifiant"].tolist() == ["620000002"]
     res = _run("offer", "list", "--operator", "filieris", "-t", "62523", "--csv", "--store", db)
     assert "620000001" in res.stdout
     res = _run("offer", "show", "620000001", "--store", db)

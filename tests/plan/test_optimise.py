@@ -324,3 +324,29 @@ def test_work_bound_refuses_before_the_greedy_starts():
     with pytest.raises(InputError, match=r"the plan would take 1\.2e\+08 steps.*raise --step"):
         greedy(tiny)
     assert time.perf_counter() - t0 < 1
+
+
+def test_a_replacement_takes_over_its_patients_at_once():
+    # the operator's centre must replace 1 FTE in 2025: that hire works the whole year
+    # (no ramp-up), so it costs 172,800 − 151,920 = 20,880 € net from its first year
+    from dataclasses import replace
+
+    from proxisante.plan.costs import activity, site_year_costs, year_net_cost
+
+    inst = PlanInstance(
+        codes=np.array(["a"]), population=np.array([1000.0]),
+        candidates=_candidates(1, [True], 6.0),
+        blocks=[ProfessionBlock("gp", sp.csc_array(np.array([[1.0]])), np.array([1.0]),
+                                np.array([[1.0, 1.0]]), 2.5, np.zeros(2))],
+        years=[2025, 2026], budget_eur=np.array([1e6, 1e6]), hires_fte=np.array([2.0, 2.0]),
+        replace_fte=np.array([[[1.0, 1.0]]]),
+    )  # fmt: skip
+    fte = np.array([[[1.0, 2.0]]])  # the replacement, then one new hire in 2026
+    np.testing.assert_allclose(activity(inst, fte), [[[1.0, 1.5]]])
+    m = site_year_costs(inst, fte, np.ones((1, 2))).set_index("year")
+    assert m.loc[2025, "net_eur"] == pytest.approx(172_800 - 151_920)
+    assert m.loc[2026, "net_eur"] == pytest.approx(2 * 172_800 - 1.5 * 151_920)
+    assert year_net_cost(inst, fte[:, :, 0], np.zeros((1, 1)), np.ones(1), np.ones(1),
+                         0) == pytest.approx(172_800 - 151_920)  # fmt: skip
+    plain = replace(inst, replace_fte=None)
+    np.testing.assert_allclose(activity(plain, fte), [[[0.5, 1.5]]])

@@ -282,3 +282,22 @@ def test_departures_of_other_professions_in_the_web_answer(client):
         {"kind": "departures", "commune": "62523", "profession": "nurse", "count": 99}]}  # fmt: skip
     bad = client.post("/api/scenarios/evaluate", json=too_many, headers=_auth())
     assert bad.status_code == 400 and "but 15 are known there" in bad.text
+
+
+def test_territory_zoning_and_world_without_a_cog(client):
+    circ = client.get("/api/territory/circo:12-02").json()
+    assert circ["under_served_zoning_2023"] == 34_167  # APL of GPs under 65 < 2.5
+    assert "34\u202f167 selon l'APL des médecins généralistes de moins de 65 ans" in circ["answer"]
+    rouquette = next(c for c in circ["communes_list"] if c["code_insee"] == "12205")
+    assert rouquette["zonage_2023"].startswith("type ZIP")
+    geo = client.get("/api/territory/circo:12-02/geojson").json()
+    props = next(f["properties"] for f in geo["features"]
+                 if f["properties"]["code_insee"] == "12205")  # fmt: skip
+    assert props["zonage"].startswith("type ZIP") and props["apl_moins65_2023"] == 2.111
+    rows = client.get("/api/territory/circo:12-02/sans-cog").json()
+    assert [r["année"] for r in rows] == [2025, 2026, 2027, 2028]
+    for r in rows:
+        z = r["habitants sous 2,5 (APL zonage) sans COG (estimé)"]
+        assert r["bas (APL zonage)"] <= z <= r["haut (APL zonage)"]
+        assert r["ancrage officiel : habitants sous 2,5, APL des moins de 65 ans"] == 34_167
+    assert client.get("/api/territory/foo:bar/sans-cog").status_code == 400

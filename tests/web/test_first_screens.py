@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from typer.testing import CliRunner
 
+from proxisante.cli import app as cli_app
+from proxisante.store import STORE_ENV
 from proxisante.web import create_app
 from tests.browser import first_screen_text, live_server, selenium_driver
 
@@ -135,3 +138,42 @@ def test_the_territory_page_links_back_to_the_map_and_its_downloads(driver, read
     assert links["tableau CSV"].endswith("/download/62523.csv")
     assert {"xlsx", "GeoPackage", "ce rapport (HTML)"} <= set(links)
     assert "Carte de France" in text
+
+
+@pytest.fixture(scope="module")
+def cli_reports(tmp_path_factory):
+    """The scenario report and the plan report as the command line writes them."""
+    tmp = tmp_path_factory.mktemp("reports")
+    env = {STORE_ENV: str(tmp / "s.duckdb")}
+    runner = CliRunner()
+    scenario, plan = tmp / "scenario.html", tmp / "plan.html"
+    done = runner.invoke(cli_app, ["scenario", "run", "examples/scenario_carmaux.yaml",
+                                   "-t", "81060", "--report", str(scenario)], env=env)  # fmt: skip
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli_app, ["plan", "cog", "-t", "circo:12-02", "--from", "2025",
+                                   "--to", "2026", "--time-limit", "5", "--out",
+                                   str(tmp / "plan.xlsx"), "--html", str(plan)], env=env)  # fmt: skip
+    assert done.exit_code == 0, done.output
+    return scenario, plan
+
+
+def test_the_scenario_report_opens_on_the_scenario(driver, cli_reports):
+    driver.get(cli_reports[0].resolve().as_uri())
+    text = first_screen_text(driver)
+    assert text.startswith("Scénario « le centre de santé Filieris de Carmaux fermait »")
+    assert "Que se passerait-il à Carmaux avec le scénario" in text  # the question
+    assert "Fermeture : Centre de santé Filieris de Carmaux" in text  # what changes
+    # the answer: who falls under 2.5, with its range
+    assert re.search(r"\d[\d ]* habitants de Carmaux passeraient sous le seuil de 2,5", text)
+    assert "fourchette P10–P90" in text and "Qui perd le plus" in text
+
+
+def test_the_plan_report_opens_on_the_plan(driver, cli_reports):
+    driver.get(cli_reports[1].resolve().as_uri())
+    text = first_screen_text(driver)
+    assert text.startswith("Plan 2025-2026 — Aveyron – 2e circonscription (12-02)")
+    assert "Où recruter des médecins généralistes dans la 2e circonscription de l'Aveyron" in text
+    # the answer: under 2.5 with the plan against without a COG, and the plan year by year
+    assert re.search(r"\d[\d ]* habitants de la 2e circonscription de l'Aveyron sous 2,5 en "
+                     r"2026 avec le plan, au lieu de \d[\d ]* sans COG", text)  # fmt: skip
+    assert "Le plan année par année" in text and "coût net" in text

@@ -25,7 +25,8 @@ offer_app = typer.Typer(help="Health sites and staff: import official files, lis
                         no_args_is_help=True)  # fmt: skip
 
 #: French header of each column of the offer shown by the CLI (sites, staff, import and edit
-#: logs); the CSV of ``offer list --csv`` keeps the column names of the data.
+#: logs, and the French CSV of ``offer list --csv``; the international CSV keeps the column
+#: names of the data).
 COLUMN_FR = {
     "site_id": "identifiant", "finess_et": "FINESS établissement", "finess_ej": "FINESS entité "
     "juridique", "name": "nom", "category": "catégorie", "category_code": "code catégorie",
@@ -151,7 +152,10 @@ def list_(
         # deferred: loaded when the command runs, not at CLI start-up
         from proxisante.workspace import csv_bytes
 
-        typer.echo(csv_bytes(sites[cols], csv_format=csv_format).decode("utf-8"), nl=False)
+        table = (
+            sites[cols] if csv_format == "international" else sites[cols].rename(columns=COLUMN_FR)
+        )  # people: French headers; scripts: the data's names
+        typer.echo(csv_bytes(table, csv_format=csv_format).decode("utf-8"), nl=False)
         return
     shown = sites[cols].head(100)
     if console.width < WIDE_TABLE_COLUMNS:

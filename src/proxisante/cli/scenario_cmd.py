@@ -531,6 +531,9 @@ def criticality(
         ws = workspace(store, centre_gp_fte_per_person=centre_gp_fte_per_person)
         rank = ws.criticality(operator=operator, territory=territory)
     ranged = "newly_under_p10" in rank.columns
+    from proxisante.workspace import load_communes  # deferred: pandas only when it runs
+
+    town = load_communes().drop_duplicates("code_insee").set_index("code_insee")["nom"]
     t = Table(title=f"Criticité des sites {operator} (fermeture de chacun seul)")
     cols = ["#", "site", "commune", "ETP médecins", "passant < 2,5", "pop. touchée",
             "baisse max. APL"]  # fmt: skip
@@ -548,7 +551,8 @@ def criticality(
                    f"{fr.fmt_dec(r.consultations_high / 5400, 1)})")  # fmt: skip
         else:
             fte = "inconnu"
-        row = [str(r.rank), r.name, r.commune, fte, fr.fmt_int(r.newly_under),
+        row = [str(r.rank), r.name, f"{town.get(r.commune, r.commune)} ({r.commune})", fte,
+               fr.fmt_int(r.newly_under),
                fr.fmt_int(r.population_affected), fr.fmt_dec(r.max_apl_drop, 3)]  # fmt: skip
         if ranged:
             has = r.newly_under_p10 == r.newly_under_p10  # not NaN

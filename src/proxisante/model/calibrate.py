@@ -380,6 +380,34 @@ def _search_travel(inputs, pairs, candidates, setting: _Setting, folds: int, *, 
     return best, search
 
 
+def _ticker(progress: Callable[[str, int, int], None] | None,
+            total_steps: int) -> Callable[[str], Callable[[int], None]]:  # fmt: skip
+    """``tick(stage)``: the per-iteration callback of a stage, counting the steps done over
+    the whole calibration for ``progress(stage, done, total_steps)``."""
+    done = [0]
+
+    def tick(stage: str) -> Callable[[int], None]:
+        def cb(_: int) -> None:
+            done[0] += 1
+            if progress is not None:
+                progress(stage, done[0], total_steps)
+
+        return cb
+
+    return tick
+
+
+def _candidate_pairs(inputs: CalibrationInputs,
+                     candidates: tuple[TravelParameters, ...]) -> CommunePairs:  # fmt: skip
+    """The commune pairs any candidate's travel parameters (or the fastest allowed) can
+    reach within the APL catchment."""
+    return commune_pairs(
+        inputs.codes, inputs.lat, inputs.lon, inputs.speed_class,
+        max_km=min(max(c.reach_km() for c in candidates),
+                   TravelParameters((_MAX_SPEED_KMH,) * 3, 1.0).reach_km()),
+    )  # fmt: skip
+
+
 def calibrate(
     inputs: CalibrationInputs,
     *,
@@ -430,16 +458,7 @@ def calibrate(
     if minutes is not None:
         candidates = candidates[:1]
     if pairs is None and minutes is None:
-        pairs = commune_pairs(
-            inputs.codes,
-            inputs.lat,
-            inputs.lon,
-            inputs.speed_class,
-            max_km=min(
-                max(c.reach_km() for c in candidates),
-                TravelParameters((_MAX_SPEED_KMH,) * 3, 1.0).reach_km(),
-            ),
-        )
+        pairs = _candidate_pairs(inputs, candidates)
     timings["pairs"] = time.perf_counter() - t0
     a = consultations_per_gp(inputs)
     search_setting = _Setting(a, penalties, bounds, search_iterations)
@@ -447,16 +466,7 @@ def calibrate(
     n_search = len(candidates) if len(candidates) > 1 and minutes is None else 0
     n_search *= search_folds if search_folds > 1 else 1
     total_steps = n_search * search_iterations + iterations * (2 + (folds if folds > 1 else 0))
-    done = [0]
-
-    def tick(stage: str) -> Callable[[int], None]:
-        def cb(_: int) -> None:
-            done[0] += 1
-            if progress is not None:
-                progress(stage, done[0], total_steps)
-
-        return cb
-
+    tick = _ticker(progress, total_steps)
     search: list[dict] = []
     best = candidates[0]
     if len(candidates) > 1 and pairs is not None and minutes is None:
@@ -475,8 +485,7 @@ def calibrate(
         under = fit_under65(cat.weights, cat.site_demand, inputs.apl_under65,
                             consultations=fit.consultations, observed_apl=inputs.apl,
                             population=inputs.pop_standardisee, consultations_per_gp=a,
-                            max_iterations=iterations,
-                            callback=tick("under 65"))  # fmt: skip
+                            max_iterations=iterations, callback=tick("under 65"))  # fmt: skip
     timings["fit"] = time.perf_counter() - t1
     n = inputs.n
     held = _HeldOut(*(np.full(n, np.nan) for _ in range(4)))
@@ -488,29 +497,21 @@ def calibrate(
     timings["total"] = time.perf_counter() - t0
     low_gp, high_gp = gp_bounds(inputs, bounds)
     cal = Calibration(
-        inputs=inputs,
-        params=best if minutes is None else None,
-        consultations=fit.consultations,
-        predicted_apl=fit.predicted_apl,
-        consultations_per_gp=a,
-        heldout_apl=held.apl,
-        pairs=pairs if minutes is None else None,
-        activity=activity,
-        gp_low=low_gp,
-        gp_high=high_gp,
-        consultations_under65=None if under is None else under.consultations,
+        inputs=inputs, params=best if minutes is None else None,
+        consultations=fit.consultations, predicted_apl=fit.predicted_apl,
+        consultations_per_gp=a, heldout_apl=held.apl,
+        pairs=pairs if minutes is None else None, activity=activity, gp_low=low_gp,
+        gp_high=high_gp, consultations_under65=None if under is None else under.consultations,
         predicted_apl_under65=None if under is None else under.predicted_apl,
-        heldout_low=held.low,
-        heldout_high=held.high,
+        heldout_low=held.low, heldout_high=held.high,
         prior_apl=cat.accessibility(prior_consultations(inputs, activity)),
         prior_heldout_apl=held.prior,
-    )
+    )  # fmt: skip
     cal.travel_provider = travel_provider if minutes is not None else "model"
-    cal.figures = calibration_figures(cal)
-    cal.figures["search"] = search
-    cal.figures["timings_s"] = timings
-    cal.figures["iterations"] = fit.iterations
-    cal.figures["bounds"] = {k: float(v) for k, v in bounds.__dict__.items()}
+    cal.figures = calibration_figures(cal) | {
+        "search": search, "timings_s": timings, "iterations": fit.iterations,
+        "bounds": {k: float(v) for k, v in bounds.__dict__.items()},
+    }  # fmt: skip
     return cal
 
 

@@ -131,6 +131,32 @@ def places_note_fr(unknown_in_reach: pd.Series, weights: pd.Series, value: float
             f"2021) à portée {where}")  # fmt: skip
 
 
+def _under(values: pd.Series, threshold: float) -> pd.Series:
+    """Under ``threshold`` (unknown where the value is)."""
+    return (values < threshold).astype("boolean").where(values.notna())
+
+
+def _commune_table(hc, codes: pd.Index, w_before: pd.Series, nurses_b: pd.Series,
+                   nurses_a: pd.Series, places: dict, coverage: dict) -> pd.DataFrame:  # fmt: skip
+    """One row per commune of the territory: the measures before and after, flags."""
+    (sb, sa), (eb, ea) = places["ssiad"], places["ehpad"]
+    return pd.DataFrame({
+        "pop_75_plus": w_before, "nurses_before": nurses_b, "nurses_after": nurses_a,
+        "nurse_under_before": _under(nurses_b, hc.nurse_threshold),
+        "nurse_under_after": _under(nurses_a, hc.nurse_threshold),
+        "ssiad_before": sb["per_1000"], "ssiad_after": sa["per_1000"],
+        "ssiad_unknown_before": sb["unknown_in_reach"],
+        "ssiad_unknown_after": sa["unknown_in_reach"],
+        "ssiad_under_before": under_served(sb["per_1000"], sb["unknown_in_reach"],
+                                           hc.ssiad_threshold),
+        "ssiad_under_after": under_served(sa["per_1000"], sa["unknown_in_reach"],
+                                          hc.ssiad_threshold),
+        "ehpad_before": eb["per_1000"], "ehpad_after": ea["per_1000"],
+        "centre_before": coverage["before"].reindex(codes, fill_value=False),
+        "centre_after": coverage["after"].reindex(codes, fill_value=False),
+    }).rename_axis("code_insee")  # fmt: skip
+
+
 def home_care_change(
     data: NeedsData,
     codes,
@@ -184,25 +210,7 @@ def home_care_change(
     prev, coverage = _prevention(data, sites_before, sites_after, hc.cutoff_minutes, codes)
     estimated = bool((data.ages.basis.reindex(codes) != "insee_pop1b").any())
 
-    def under(values: pd.Series, threshold: float) -> pd.Series:
-        return (values < threshold).astype("boolean").where(values.notna())
-
-    (sb, sa), (eb, ea) = places["ssiad"], places["ehpad"]
-    communes = pd.DataFrame({
-        "pop_75_plus": w_before, "nurses_before": nurses_b, "nurses_after": nurses_a,
-        "nurse_under_before": under(nurses_b, hc.nurse_threshold),
-        "nurse_under_after": under(nurses_a, hc.nurse_threshold),
-        "ssiad_before": sb["per_1000"], "ssiad_after": sa["per_1000"],
-        "ssiad_unknown_before": sb["unknown_in_reach"],
-        "ssiad_unknown_after": sa["unknown_in_reach"],
-        "ssiad_under_before": under_served(sb["per_1000"], sb["unknown_in_reach"],
-                                           hc.ssiad_threshold),
-        "ssiad_under_after": under_served(sa["per_1000"], sa["unknown_in_reach"],
-                                          hc.ssiad_threshold),
-        "ehpad_before": eb["per_1000"], "ehpad_after": ea["per_1000"],
-        "centre_before": coverage["before"].reindex(codes, fill_value=False),
-        "centre_after": coverage["after"].reindex(codes, fill_value=False),
-    }).rename_axis("code_insee")  # fmt: skip
+    communes = _commune_table(hc, codes, w_before, nurses_b, nurses_a, places, coverage)
     values = {k: (_weighted_known(b["per_1000"], w_before), _weighted_known(a["per_1000"], w_after))
               for k, (b, a) in places.items()}  # fmt: skip
     notes = {k: places_note_fr(places[k][0]["unknown_in_reach"], w_before, values[k][0],

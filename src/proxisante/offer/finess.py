@@ -126,6 +126,28 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     )
     if st.empty and not lenient:
         raise DataFileError(str(path), "no 'structureet' line")
+    _check_ids_and_communes(st, geo, errors, communes)
+
+    geo = geo[errors.keep_mask(geo["_line"])]
+    geo = geo.drop_duplicates("nofinesset", keep="first").set_index("nofinesset")
+    g = geo.reindex(st["nofinesset"])
+    geo_line = g["_line"].to_numpy()  # geolocalisation errors name the geolocalisation line
+    lat, lon = _wgs84(g, geo_line, errors)
+    # a site whose geolocalisation line is refused is refused too (never kept without it)
+    refused_geo = np.isin(geo_line, errors.bad_lines) if errors.count else np.zeros(len(st), bool)
+    if refused_geo_ids:
+        refused_geo |= isin_known(st["nofinesset"], refused_geo_ids)
+    errors.add(refused_geo, st["_line"], "geolocalisation", "a valid geolocalisation line")
+    keep = errors.keep_mask(st["_line"])
+    st = st[keep].reset_index(drop=True)  # text columns stay Series (no object copies)
+    lat, lon = lat[keep], lon[keep]
+    return _sites_frame(st, lat, lon, path.name), errors
+
+
+def _check_ids_and_communes(st: pd.DataFrame, geo: pd.DataFrame, errors: RowErrors,
+                            communes) -> None:  # fmt: skip
+    """Report bad or repeated FINESS numbers, orphan geolocalisation lines and unknown
+    communes; add ``code_insee`` (département + commune) to ``st``."""
     bad_id = ~st["nofinesset"].str.fullmatch(FINESS_PATTERN)
     errors.add(bad_id.to_numpy(), st["_line"], "nofinesset", "a 9-character FINESS number")
     bad_ej = ~st["nofinessej"].str.fullmatch(FINESS_PATTERN)
@@ -146,17 +168,19 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     errors.add(bad_com, st["_line"], "commune",
                "a known INSEE commune (departement + commune)")  # fmt: skip
 
-    geo = geo[errors.keep_mask(geo["_line"])]
-    geo = geo.drop_duplicates("nofinesset", keep="first").set_index("nofinesset")
-    g = geo.reindex(st["nofinesset"])
-    geo_line = g["_line"].to_numpy()  # geolocalisation errors name the geolocalisation line
+
+def _wgs84(
+    g: pd.DataFrame, geo_line: np.ndarray, errors: RowErrors
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of each site from its geolocalisation line (Lambert and the
+    overseas projections of :data:`_EPSG`), the bad ones reported on that line."""
     x = text_to_float(g["coordxet"])
     y = text_to_float(g["coordyet"])
     # the projection is the last item of the comma list (no list per value: large files)
     proj = g["sourcecoordet"].fillna("").str.replace(r"^.*,", "", regex=True).str.strip()
     proj = proj.to_numpy()
-    lat = np.full(len(st), np.nan)
-    lon = np.full(len(st), np.nan)
+    lat = np.full(len(g), np.nan)
+    lon = np.full(len(g), np.nan)
     has_xy = np.isfinite(x) & np.isfinite(y)
     bad_proj = has_xy & ~np.isin(proj, list(_EPSG))
     errors.add(bad_proj, geo_line, "sourcecoordet", f"a projection among {sorted(_EPSG)}")
@@ -173,14 +197,12 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
     )
     errors.add(bad_xy, geo_line, "coordxet,coordyet", "two finite numbers (metres) or both empty")
     errors.add(outside, geo_line, "coordxet,coordyet", "coordinates inside France")
-    # a site whose geolocalisation line is refused is refused too (never kept without it)
-    refused_geo = np.isin(geo_line, errors.bad_lines) if errors.count else np.zeros(len(st), bool)
-    if refused_geo_ids:
-        refused_geo |= isin_known(st["nofinesset"], refused_geo_ids)
-    errors.add(refused_geo, st["_line"], "geolocalisation", "a valid geolocalisation line")
-    keep = errors.keep_mask(st["_line"])
-    st = st[keep].reset_index(drop=True)  # text columns stay Series (no object copies)
-    lat, lon = lat[keep], lon[keep]
+    return lat, lon
+
+
+def _sites_frame(st: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
+                 file_name: str) -> pd.DataFrame:  # fmt: skip
+    """The kept structureet lines as sites of the offer (source: the file's name)."""
     code = st["categetab"].str.strip()
     sites = pd.DataFrame({
         "site_id": st["nofinesset"],
@@ -199,11 +221,11 @@ def read_finess(path: str | Path, *, communes: set[str] | frozenset[str], lenien
         "lon": lon,
         "location_source": np.where(np.isfinite(lat), "finess", "none"),
         "status": "open",
-        "source": path.name,
+        "source": file_name,
         "source_date": st["datemaj"],
         "line": st["_line"].to_numpy(),
     })  # fmt: skip
-    return sites, errors
+    return sites
 
 
 def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:

@@ -219,7 +219,8 @@ ASSUMPTION_INFO: dict[str, Assumption] = {
         "âge de départ des professionnels dont l'année de naissance est connue", "ans",
         HYPOTHESIS, "hypothèse (âge du taux plein sans décote : 67 ans)"),
     "hires_fte_per_year": Assumption(
-        "capacité de recrutement du réseau (tous métiers)", "ETP par an", ESTIMATED,
+        "capacité de recrutement du réseau (tous métiers, au-delà des remplacements de départs)",
+        "ETP par an", ESTIMATED,
         "ordre de grandeur des recrutements récents documentés de Filieris : Behren-lès-"
         "Forbach (2021, 3 médecins), Avion (reprise, 2 médecins), Wallers-Arenberg (1 médecin, "
         "un 2e attendu), Ham-en-Artois (ouvert en novembre 2025) — pages citées dans l'offre "

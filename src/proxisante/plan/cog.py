@@ -136,8 +136,9 @@ def binding_constraints(inst: PlanInstance, sol: PlanSolution) -> list[str]:
     than one step of FTE is left to hire. Both can bind; neither binds when the plan stops
     because no more FTE improves the objective or the sites are full.
     """
-    from proxisante.plan.costs import cost_coefficients, year_net_cost
+    from proxisante.plan.costs import cost_coefficients, replacements, year_net_cost
 
+    repl = replacements(inst)
     a = inst.assumptions
     c = cost_coefficients(inst)
     step_cost = float(c["now"].min()) * a.fte_step
@@ -147,8 +148,8 @@ def binding_constraints(inst: PlanInstance, sol: PlanSolution) -> list[str]:
     open_prev = inst.existing.astype(float)
     out = []
     for t in range(len(inst.years)):
-        spent = year_net_cost(inst, sol.fte[:, :, t], prev, sol.open[:, t], open_prev)
-        hired = float((sol.fte[:, :, t] - prev).sum())
+        spent = year_net_cost(inst, sol.fte[:, :, t], prev, sol.open[:, t], open_prev, t)
+        hired = float((sol.fte[:, :, t] - prev).sum() - repl[:, :, t].sum())
         binds = []
         if inst.budget_eur[t] - spent < step_cost - 1e-6:
             binds.append(BUDGET_BINDS)

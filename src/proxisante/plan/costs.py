@@ -32,7 +32,43 @@ import pandas as pd
 
 from proxisante.plan.instance import PlanInstance
 
-__all__ = ["cost_coefficients", "site_year_costs", "year_net_cost"]
+__all__ = [
+    "activity",
+    "cost_coefficients",
+    "replacement_credit",
+    "replacements",
+    "site_year_costs",
+    "year_net_cost",
+]
+
+
+def replacements(inst: PlanInstance) -> np.ndarray:
+    """Professions × candidates × years: FTE hired that year to replace a departure of the
+    operator's own centres (the increase of the imposed minimum, ``inst.min_fte``)."""
+    floor = inst.min_fte
+    prev = np.concatenate([np.zeros((*floor.shape[:-1], 1)), floor[..., :-1]], axis=-1)
+    return np.maximum(floor - prev, 0.0)
+
+
+def activity(inst: PlanInstance, fte: np.ndarray) -> np.ndarray:
+    """FTE at work each year, same shape as ``fte`` (professions × candidates × years).
+
+    A new hire works a share ρ of its first year (ramp-up: a patientèle to build); a hire
+    that replaces a departure of the operator's centre takes over the departed
+    professional's patients and works the whole year (capped at the FTE in post).
+    """
+    fte = np.asarray(fte, dtype=float)
+    prev = np.concatenate([np.zeros((*fte.shape[:-1], 1)), fte[..., :-1]], axis=-1)
+    rho = inst.assumptions.ramp_up_share
+    return np.minimum(prev + rho * (fte - prev) + (1.0 - rho) * replacements(inst), fte)
+
+
+def replacement_credit(inst: PlanInstance) -> np.ndarray:
+    """Per year, the income (euros) the replacements earn beyond a new hire's ramp-up share:
+    ``Σ_p (1 − ρ) r_p (1 + φ) ΔF_pt`` (:func:`activity`)."""
+    c = cost_coefficients(inst)
+    rho = inst.assumptions.ramp_up_share
+    return (1.0 - rho) * np.einsum("p,pkt->t", c["income"], replacements(inst))
 
 
 def cost_coefficients(inst: PlanInstance) -> dict[str, np.ndarray]:
@@ -56,8 +92,11 @@ def year_net_cost(
     fte_prev: np.ndarray,
     open_t: np.ndarray,
     open_prev: np.ndarray,
+    t: int | None = None,
 ) -> float:
-    """Net cost (euros) of one year; ``fte_*`` are professions × candidates (cumulative)."""
+    """Net cost (euros) of one year; ``fte_*`` are professions × candidates (cumulative);
+    with ``t``, the year's replacements work the whole year
+    (:func:`replacement_credit`)."""
     c = cost_coefficients(inst)
     new = ~inst.existing
     a = inst.assumptions
@@ -65,6 +104,7 @@ def year_net_cost(
         c["now"] @ fte_t.sum(axis=1) + c["before"] @ fte_prev.sum(axis=1)
         + a.opening_eur * (open_t[new] - open_prev[new]).sum()
         + a.site_eur_per_year * open_t[new].sum()
+        - (0.0 if t is None else float(replacement_credit(inst)[t]))
     )  # fmt: skip
 
 
@@ -85,9 +125,8 @@ def site_year_costs(inst: PlanInstance, fte: np.ndarray, opened: np.ndarray) -> 
         fixed_payments_eur, income_eur, net_eur`` (rows with any money only).
     """
     a = inst.assumptions
-    n_p, k, t_n = fte.shape
-    prev = np.concatenate([np.zeros((n_p, k, 1)), fte[:, :, :-1]], axis=2)
-    activity = prev + a.ramp_up_share * (fte - prev)
+    _, k, t_n = fte.shape
+    at_work = activity(inst, fte)
     salary = np.array([a.cost_per_fte(p) for p in inst.professions])
     support = np.array([a.support_per_fte(p) for p in inst.professions])
     fees = np.array([a.fees_per_fte(p) for p in inst.professions])
@@ -96,7 +135,7 @@ def site_year_costs(inst: PlanInstance, fte: np.ndarray, opened: np.ndarray) -> 
     salaries = np.einsum("p,pkt->kt", salary, fte)
     running = np.einsum("p,pkt->kt", support, fte) + a.site_eur_per_year * opened * new
     opening = a.opening_eur * (opened - open_prev) * new
-    fee = np.einsum("p,pkt->kt", fees, activity)
+    fee = np.einsum("p,pkt->kt", fees, at_work)
     fixed = a.fixed_payment_share * fee
     df = pd.DataFrame({
         "candidate_id": np.repeat(inst.candidates["candidate_id"].to_numpy(), t_n),

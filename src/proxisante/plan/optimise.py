@@ -15,7 +15,8 @@ population, :math:`\theta_p` the under-served level, :math:`s` the FTE step,
     X_{pkt} \ge X_{pk,t-1},\quad O_{kt} \ge O_{k,t-1},\quad
     \sum_p X_{pkt} \le U_k\,O_{kt},\quad X_{pkt} \ge m_p\,O_{kt}\ (k \text{ new})
 
-    \sum_{p,k} (X_{pkt} - X_{pk,t-1}) \le H_t \quad \text{(hiring capacity)}
+    \sum_{p,k} (X_{pkt} - X_{pk,t-1}) \le H_t + \sum_{p,k} \Delta F_{pkt}
+    \quad \text{(hiring capacity beyond the replacements } \Delta F\text{)}
 
     \text{net}_t(X, O) \le B_t \quad \text{(net cost, } \texttt{proxisante.plan.costs}\text{)}
 
@@ -54,7 +55,13 @@ import scipy.sparse as sp
 from proxisante import bounds
 from proxisante.errors import InfeasiblePlanError, InputError
 from proxisante.plan._solver import new_highs
-from proxisante.plan.costs import cost_coefficients, year_net_cost
+from proxisante.plan.costs import (
+    activity,
+    cost_coefficients,
+    replacement_credit,
+    replacements,
+    year_net_cost,
+)
 from proxisante.plan.instance import PlanInstance
 
 __all__ = [
@@ -165,15 +172,9 @@ def check_request(inst: PlanInstance) -> None:
     a = inst.assumptions
     floor_fte = inst.min_fte
     prev = np.zeros(floor_fte.shape[:2])
-    for t, year in enumerate(inst.years):
-        need = float((floor_fte[:, :, t] - prev).sum())
-        if need > inst.hires_fte[t] + 1e-9:
-            msg = (f"{year}: replacing the departures of the operator's centres needs "
-                   f"{need:g} FTE but the hiring capacity is {inst.hires_fte[t]:g} FTE: raise "
-                   "--hires (or plan without replacing departures)")  # fmt: skip
-            raise InfeasiblePlanError(msg)
+    for t, year in enumerate(inst.years):  # replacements are outside the hiring capacity
         open_now = inst.existing.astype(float)
-        cost = year_net_cost(inst, floor_fte[:, :, t], prev, open_now, open_now)
+        cost = year_net_cost(inst, floor_fte[:, :, t], prev, open_now, open_now, t)
         if cost > inst.budget_eur[t] + 1e-6:
             msg = (f"{year}: replacing the departures of the operator's centres costs "
                    f"{cost:,.0f} € net but the budget is {inst.budget_eur[t]:,.0f} €: raise "
@@ -210,12 +211,6 @@ def check_request(inst: PlanInstance) -> None:
                f"{what} costs {cheapest:,.0f} € net in its first year; raise the budget to at "
                f"least {cheapest:,.0f} €")  # fmt: skip
         raise InfeasiblePlanError(msg)
-
-
-def activity(inst: PlanInstance, fte: np.ndarray) -> np.ndarray:
-    """FTE at work each year (ramp-up of the year's hires), same shape as ``fte``."""
-    prev = np.concatenate([np.zeros((*fte.shape[:-1], 1)), fte[..., :-1]], axis=-1)
-    return prev + inst.assumptions.ramp_up_share * (fte - prev)
 
 
 def access_after(inst: PlanInstance, fte: np.ndarray, t: int = -1) -> list[np.ndarray]:
@@ -276,13 +271,13 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
     cur = np.zeros((n_p, k))
     cur_open = existing.astype(float)
     effs = [sp.csc_array(b.effect_per_fte) for b in inst.blocks]
-    floor_fte = inst.min_fte
+    floor_fte, repl = inst.min_fte, replacements(inst)
     for t in range(t_n):
         prev, prev_open = cur.copy(), cur_open.copy()
         cur = np.maximum(cur, floor_fte[:, :, t])  # departures replaced first
-        hired = float((cur - prev).sum())
+        hired = max(float((cur - prev).sum() - repl[:, :, t].sum()), 0.0)
         while True:
-            spent = year_net_cost(inst, cur, prev, cur_open, prev_open)
+            spent = year_net_cost(inst, cur, prev, cur_open, prev_open, t)
             room = _future_room(inst, cur, cur_open, t)  # later years' budgets stay met
             best, best_key = None, 0.0
             for i, b in enumerate(inst.blocks):
@@ -325,7 +320,7 @@ def greedy(inst: PlanInstance, objective: Objective = "deficit") -> PlanSolution
                     if q != i and team[q] > 0:
                         cur[q, j] += team[q]
                         hired += team[q]
-        if year_net_cost(inst, cur, prev, cur_open, prev_open) > inst.budget_eur[t] + 1e-6:
+        if year_net_cost(inst, cur, prev, cur_open, prev_open, t) > inst.budget_eur[t] + 1e-6:
             msg = (
                 f"year {inst.years[t]}: the FTE already hired cost more than the budget "
                 f"({inst.budget_eur[t]:,.0f} €); raise the budget or lower the costs"
@@ -345,7 +340,7 @@ def _future_room(inst: PlanInstance, cur: np.ndarray, cur_open: np.ndarray, t: i
     prev, room = cur, np.inf
     for u in range(t + 1, len(inst.years)):
         now = np.maximum(prev, floor[:, :, u])
-        spent = year_net_cost(inst, now, prev, cur_open, cur_open)
+        spent = year_net_cost(inst, now, prev, cur_open, cur_open, u)
         room = min(room, float(inst.budget_eur[u]) - spent)
         prev = now
     return room
@@ -419,6 +414,7 @@ def solve_milp(
     existing, new = inst.existing, ~inst.existing
     cap = inst.max_added_fte
     cc = cost_coefficients(inst)
+    credit, repl = replacement_credit(inst), replacements(inst)
     kk = np.arange(k)
 
     def ni(p, t):  # step variables N_pkt
@@ -475,7 +471,8 @@ def solve_milp(
         ]
         if t > 0:
             terms += [(np.zeros(k, int), ni(p, t - 1), -s * ones) for p in range(n_p)]
-        rows.add(1, terms, -np.inf, inst.hires_fte[t])
+        # replacements of the operator's departures are routine, outside the capacity
+        rows.add(1, terms, -np.inf, inst.hires_fte[t] + repl[:, :, t].sum())
         # net budget
         terms = [(np.zeros(k, int), ni(p, t), cc["now"][p] * s) for p in range(n_p)]
         if t > 0:
@@ -484,7 +481,7 @@ def solve_milp(
         terms.append((np.zeros(len(nk), int), oi(t)[nk], a.opening_eur + a.site_eur_per_year))
         if t > 0:
             terms.append((np.zeros(len(nk), int), oi(t - 1)[nk], -a.opening_eur))
-        rows.add(1, terms, -np.inf, inst.budget_eur[t])
+        rows.add(1, terms, -np.inf, inst.budget_eur[t] + credit[t])
         # objective rows: access gain = Σ_k a_ik (ρ s N_t + (1-ρ) s N_{t-1})
         for p, b in enumerate(inst.blocks):
             rows_i, cols, width = obj_rows[p]
@@ -492,7 +489,10 @@ def solve_milp(
             gain = [(sub.row, ni(p, t)[sub.col], sub.data * rho * s)]
             if t > 0:
                 gain.append((sub.row, ni(p, t - 1)[sub.col], sub.data * (1 - rho) * s))
-            base_t = b.baseline[rows_i, t]
+            # replacements work their whole first year: a constant added to the baseline
+            base_t = b.baseline[rows_i, t] + (1 - rho) * (
+                sp.csr_array(b.effect_per_fte)[rows_i, :] @ repl[p, :, t]
+            )
             m_rows = len(rows_i)
             if objective == "deficit":
                 d = cols[t] + np.arange(m_rows)

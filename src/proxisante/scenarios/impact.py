@@ -368,6 +368,77 @@ def headcount_note_fr(centre_gp_fte_per_person: float) -> str:
     )
 
 
+#: Why a population change is refused on the official APL baseline.
+_POPULATION_NEEDS_FULL_SUPPLY = (
+    "population changes alter the catchment demand and need a full recompute: give the GP "
+    "supply of every commune (--full-supply FILE / full_supply) — not possible on the "
+    "official APL baseline alone"
+)
+
+
+def _floored_note_fr(n_communes: int) -> str:
+    """The note of the communes whose computed drop exceeds their official APL."""
+    return (f"APL ramenée à 0 dans {n_communes} commune(s) où la baisse calculée dépasse "
+            "l'APL officielle (estimé).")  # fmt: skip
+
+
+def _official_method_fr(ctx: EvaluationBaseline) -> str:
+    """How effects are computed on the official APL (calibrated model or marginal effects)."""
+    if ctx.calibrated:
+        return (
+            f"APL officielle DREES {ctx.year} + variation de l'APL calculée dans le modèle "
+            f"calibré {ctx.model_id} (offre et temps de trajet estimés, ajustés sur l'APL "
+            "officielle), même règle pour une perte et un gain ; fourchette P10–P90 de "
+            "l'ensemble"
+        )
+    return (
+        f"APL officielle DREES {ctx.year} + effets marginaux exacts des changements "
+        "d'offre (temps de trajet estimés par proxisante, population standardisée DREES)"
+    )
+
+
+def _full_recompute(ctx: EvaluationBaseline, full_supply: pd.Series, j: np.ndarray,
+                    ds: np.ndarray, factor: np.ndarray | None,
+                    notes: list[str]) -> tuple[np.ndarray, np.ndarray, str]:  # fmt: skip
+    """APL before and after recomputed from a full supply (``factor``: the population
+    change, noted in ``notes``)."""
+    cat = ctx.catchment
+    s0 = full_supply.reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
+    before = cat.accessibility(s0)
+    s1 = s0 + np.bincount(j, weights=ds, minlength=len(s0))
+    if factor is not None:
+        cat = cat.with_demand(ctx.pop_standardisee * factor)
+        notes.append(
+            "Évolution de population appliquée à la population standardisée de chaque "
+            "commune à structure par âge inchangée."
+        )
+    return (
+        before,
+        cat.accessibility(s1),
+        "APL entièrement recalculée à partir de l'offre complète fournie",
+    )
+
+
+def _result_columns(ctx: EvaluationBaseline, before: np.ndarray, after: np.ndarray,
+                    factor: np.ndarray, ranges) -> dict[str, np.ndarray]:  # fmt: skip
+    """The per-commune columns of a result (read-only: some are the baseline's arrays)."""
+    columns = {
+        "code_insee": ctx.code_index.array,
+        "apl_before": before,
+        "delta_apl": after - before,
+        "apl_after": after,
+        "pop_totale": ctx.pop_totale,
+        "pop_totale_after": ctx.pop_totale * factor,
+        "pop_standardisee": ctx.pop_standardisee,
+    }  # fmt: skip
+    if ranges is not None:
+        columns["delta_apl_p10"], columns["delta_apl_p90"] = ranges
+    columns["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
+    columns["lifted"] = (before < UNDER_SERVED_APL) & (after >= UNDER_SERVED_APL)
+    columns["no_gp_after"] = (before > NO_ACCESS_APL) & (after <= NO_ACCESS_APL)
+    return {k: _read_only(v) for k, v in columns.items()}
+
+
 def evaluate(
     scenario: Scenario,
     *,
@@ -405,7 +476,6 @@ def evaluate(
         changes, notes, estimated_sites = _estimate_unknown_closures(
             applied, offer, ctx, changes, notes
         )
-    cat = ctx.catchment
     j = ctx.index_of([c.commune for c in changes]) if changes else np.array([], dtype=int)
     ds = np.array([c.delta_consultations for c in changes], dtype=float)
 
@@ -426,61 +496,20 @@ def evaluate(
     factor = population_factors(scenario, ctx)
     if full_supply is None:
         if pop_edits:
-            msg = (
-                "population changes alter the catchment demand and need a full recompute: "
-                "give the GP supply of every commune (--full-supply FILE / full_supply) — not "
-                "possible on the official APL baseline alone"
-            )
-            raise InputError(msg)
+            raise InputError(_POPULATION_NEEDS_FULL_SUPPLY)
         before = ctx.baseline_apl
         after = ctx.apl_after(*changes_of(None))
         floored = ctx.floored_rows(*changes_of(None)) if len(j) else np.array([], dtype=int)
         if len(floored):
-            notes.append(
-                f"APL ramenée à 0 dans {len(floored)} commune(s) où la baisse calculée "
-                "dépasse l'APL officielle (estimé)."
-            )
-        if ctx.calibrated:
-            method = (
-                f"APL officielle DREES {ctx.year} + variation de l'APL calculée dans le modèle "
-                f"calibré {ctx.model_id} (offre et temps de trajet estimés, ajustés sur l'APL "
-                "officielle), même règle pour une perte et un gain ; fourchette P10–P90 de "
-                "l'ensemble"
-            )
-        else:
-            method = (
-                f"APL officielle DREES {ctx.year} + effets marginaux exacts des changements "
-                "d'offre (temps de trajet estimés par proxisante, population standardisée DREES)"
-            )
+            notes.append(_floored_note_fr(len(floored)))
+        method = _official_method_fr(ctx)
     else:
-        s0 = full_supply.reindex(ctx.codes).fillna(0.0).to_numpy(dtype=float)
-        before = cat.accessibility(s0)
-        s1 = s0 + np.bincount(j, weights=ds, minlength=len(s0))
-        if pop_edits:
-            pop = ctx.pop_standardisee * factor
-            cat = cat.with_demand(pop)
-            notes.append(
-                "Évolution de population appliquée à la population standardisée de chaque "
-                "commune à structure par âge inchangée."
-            )
-        after = cat.accessibility(s1)
-        method = "APL entièrement recalculée à partir de l'offre complète fournie"
-    delta = after - before
-    columns = {
-        "code_insee": ctx.code_index.array,
-        "apl_before": before,
-        "delta_apl": delta,
-        "apl_after": after,
-        "pop_totale": ctx.pop_totale,
-        "pop_totale_after": ctx.pop_totale * factor,
-        "pop_standardisee": ctx.pop_standardisee,
-    }  # fmt: skip
+        before, after, method = _full_recompute(ctx, full_supply, j, ds,
+                                                factor if pop_edits else None, notes)  # fmt: skip
+    ranges = None
     if full_supply is None and ctx.members and len(j):
-        columns["delta_apl_p10"], columns["delta_apl_p90"] = ctx.world_delta_range(changes_of)
-    columns["newly_under"] = (before >= UNDER_SERVED_APL) & (after < UNDER_SERVED_APL)
-    columns["lifted"] = (before < UNDER_SERVED_APL) & (after >= UNDER_SERVED_APL)
-    columns["no_gp_after"] = (before > NO_ACCESS_APL) & (after <= NO_ACCESS_APL)
-    columns = {k: _read_only(v) for k, v in columns.items()}  # some are the baseline's arrays
+        ranges = ctx.world_delta_range(changes_of)
+    columns = _result_columns(ctx, before, after, factor, ranges)
     if any(c.basis == "headcount" for c in changes):
         notes.append(headcount_note_fr(offer.centre_gp_fte_per_person))
     factor_by_code = pd.Series(factor, index=ctx.code_index) if (factor != 1).any() else None
@@ -530,6 +559,36 @@ def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
     return changes, notes, estimated_sites
 
 
+def _operator_sites(offer: Offer, supply: pd.DataFrame, operator: str,
+                    territory: str | None) -> pd.DataFrame:  # fmt: skip
+    """The operator's open sites (in ``territory``) with their GP FTE and consultations
+    (0 and ``gp_staff_known`` False when no source states them)."""
+    sites = offer.sites
+    mask = (sites["operator"].str.lower() == operator.lower()) & (sites["status"] == "open")
+    if territory is not None:
+        mask &= sites["commune"].isin(select(territory).codes)
+    cand = sites[mask].merge(supply[["site_id", "fte", "consultations"]], on="site_id", how="left")
+    cand["gp_staff_known"] = cand["fte"].notna()
+    cand[["fte", "consultations"]] = cand[["fte", "consultations"]].fillna(0.0)
+    if cand.empty:
+        msg = f"no open site of operator '{operator}'" + (f" in {territory}" if territory else "")
+        raise InputError(msg)
+    return cand
+
+
+def _closure_ranges(ctx: EvaluationBaseline, removal) -> dict[str, float]:
+    """P10–P90 of a closure's largest APL drop and of the population falling under 2.5,
+    over the calibrated model's ensemble."""
+    base = ctx.baseline_apl
+    drops, unders = [], []
+    for d in ctx.world_delta_range(removal):
+        drops.append(0.0 - float(d.min()))
+        crossed = (base >= UNDER_SERVED_APL) & (base + d < UNDER_SERVED_APL)
+        unders.append(float(ctx.pop_totale[crossed].sum()))
+    return {"max_apl_drop_p10": min(drops), "max_apl_drop_p90": max(drops),
+            "newly_under_p10": min(unders), "newly_under_p90": max(unders)}  # fmt: skip
+
+
 def criticality_ranking(
     *, operator: str = "filieris", territory: str | None = None, offer: Offer | None = None,
     year: int = 2023, baseline: EvaluationBaseline | None = None,
@@ -552,16 +611,7 @@ def criticality_ranking(
     offer = offer or load_default_offer()
     ctx = baseline or default_baseline(year)
     supply = site_supply(offer, profession="gp")
-    sites = offer.sites
-    mask = (sites["operator"].str.lower() == operator.lower()) & (sites["status"] == "open")
-    if territory is not None:
-        mask &= sites["commune"].isin(select(territory).codes)
-    cand = sites[mask].merge(supply[["site_id", "fte", "consultations"]], on="site_id", how="left")
-    cand["gp_staff_known"] = cand["fte"].notna()
-    cand[["fte", "consultations"]] = cand[["fte", "consultations"]].fillna(0.0)
-    if cand.empty:
-        msg = f"no open site of operator '{operator}'" + (f" in {territory}" if territory else "")
-        raise InputError(msg)
+    cand = _operator_sites(offer, supply, operator, territory)
     known_centres = known_centre_consultations(offer, supply)
     j = ctx.index_of(cand["commune"])
     base = ctx.baseline_apl
@@ -600,19 +650,7 @@ def criticality_ranking(
             "max_apl_drop": 0.0 - float(delta.min()) if len(idx) else 0.0,
         }  # fmt: skip
         if ctx.members and (cons > 0 or estimated):
-            drops, unders = [], []
-            for d in ctx.world_delta_range(removal):
-                drops.append(0.0 - float(d.min()))
-                crossed = (base >= UNDER_SERVED_APL) & (base + d < UNDER_SERVED_APL)
-                unders.append(float(ctx.pop_totale[crossed].sum()))
-            row.update(
-                {
-                    "max_apl_drop_p10": min(drops),
-                    "max_apl_drop_p90": max(drops),
-                    "newly_under_p10": min(unders),
-                    "newly_under_p90": max(unders),
-                }
-            )
+            row.update(_closure_ranges(ctx, removal))
         rows.append(row)
     out = pd.DataFrame(rows).sort_values(
         ["newly_under", "loss_in_vigilance", "consultations_lost"], ascending=False, kind="stable"

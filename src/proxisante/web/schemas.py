@@ -32,6 +32,8 @@ class CommuneAPL(BaseModel):
     apl_2023: float | None
     apl_2022: float | None
     sous_dote_2023: bool | None
+    #: class by the APL of GPs under 65, the zoning rule (« type ZIP (APL < 2,5) »…)
+    zonage_2023: str | None = None
     #: where, in a French sentence (« au Havre », « à Avion »: :mod:`proxisante._fr`)
     a: str = ""
 
@@ -45,6 +47,11 @@ class TerritorySummary(BaseModel):
     under_served_2022: float
     mean_apl_2023: float
     communes_list: list[CommuneAPL]
+    under_served_zoning_2023: float = Field(
+        0.0,
+        description="inhabitants of communes whose APL of GPs under 65 is below 2.5 "
+        "(the zoning rule, « type ZIP »)",
+    )
     question: str = Field("", description="the question the territory's figures answer (French)")
     answer: str = Field("", description="its answer: inhabitants of under-served communes")
 

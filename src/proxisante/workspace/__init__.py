@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         tabulate,
         write_xlsx,
     )
+    from proxisante.plan.baseline import no_cog_table
     from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
     from proxisante.scenarios import (
         dump_scenario,
@@ -160,6 +161,7 @@ __all__ = [
     "load_scenario",
     "mining_basin_contour",
     "neighbours_within",
+    "no_cog_table",
     "none_if_missing",
     "osrm_matrix",
     "parse_fte_change",
@@ -213,8 +215,9 @@ __getattr__, __dir__ = lazy_exports(
         "world_baseline": "proxisante.workspace.evaluation",
         # what the CLI and the web app parse with or display, from the packages below the
         # workspace (the CLI and the web app import only the workspace: pyproject.toml)
-        "ZONING_SHORT_FR": "proxisante.territory.zoning",
         "ZONING_LABELS_FR": "proxisante.territory.zoning",
+        "ZONING_SHORT_FR": "proxisante.territory.zoning",
+        "no_cog_table": "proxisante.plan.baseline",
         "ACCESS_LABELS_FR": "proxisante.territory.zoning",
         "ZONING_APL_FR": "proxisante.territory.zoning",
         "CARD_APL_YEARS": "proxisante.territory.card",

@@ -8,7 +8,10 @@ function proxisanteChoropleth(id, data, opts) {
     }
     return opts.noData;
   }
-  function fmt(v) { return (v === null || v === undefined) ? "non publiée" : v.toFixed(2).replace(".", ","); }
+  function fmt(v) {
+    if (v === null || v === undefined) { return "non publiée"; }
+    return typeof v === "string" ? v : v.toFixed(2).replace(".", ","); /* a class label as given */
+  }
   var map = L.map(id, { zoomSnap: 0.25 });
   map.attributionControl.setPrefix("Leaflet");
   if (opts.attribution) { map.attributionControl.addAttribution(opts.attribution); }

@@ -18,14 +18,18 @@ from proxisante.web.schemas import CommuneAPL, SearchHit, TerritorySummary
 from proxisante.workspace import (
     UNDER_SERVED_APL,
     VIGILANCE_APL,
+    ZONING_APL_FR,
+    ZONING_LABELS_FR,
     check_commune_codes,
     load_commune_geometry,
     load_communes,
     load_departement_geometry,
     mining_basin_contour,
+    no_cog_table,
     territory_apl_table,
     territory_of,
     under_served_population,
+    zoning_classes,
 )
 
 __all__ = ["router"]
@@ -55,6 +59,20 @@ def territory_geojson(selector: str) -> Response:
     """Commune polygons with APL 2023/2022 (GeoJSON, EPSG:4326); a mining basin's
     collection also holds its perimeter (``contour``, a FeatureCollection)."""
     return Response(_geojson(selector_text(selector)), media_type="application/geo+json")
+
+
+@router.get("/api/territory/{selector}/sans-cog")
+def territory_no_cog(selector: str) -> list[dict[str, Any]]:
+    """Per year 2025-2028, inhabitants under 2.5 without a COG (« estimé », with its range):
+    GPs aged 65+ leaving and new installations (:func:`proxisante.plan.baseline.
+    no_cog_table`; the operator's own freeze is in ``plan cog``), beside the official anchors."""
+    return _no_cog(selector_text(selector))
+
+
+@lru_cache(maxsize=64)
+def _no_cog(selector: str) -> list[dict[str, Any]]:
+    t = territory_of(selector)
+    return no_cog_table(t.codes, range(2025, 2029)).to_dict("records")
 
 
 @router.get("/api/communes/geojson")
@@ -97,7 +115,9 @@ def _summary(selector: str) -> TerritorySummary:
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
     s23, s22 = under_served_population(table, 2023), under_served_population(table, 2022)
+    zoning = float(table.loc[table["apl_moins65_2023"] < UNDER_SERVED_APL, "pop_totale_2023"].sum())
     merged = t.communes[["code_insee", "nom", "population"]].merge(table, on="code_insee")
+    merged["zonage"] = [ZONING_LABELS_FR[k] for k in zoning_classes(merged["apl_moins65_2023"])]
     rows = [
         CommuneAPL(
             code_insee=r.code_insee,
@@ -106,6 +126,7 @@ def _summary(selector: str) -> TerritorySummary:
             apl_2023=None if pd.isna(r.apl_2023) else float(r.apl_2023),
             apl_2022=None if pd.isna(r.apl_2022) else float(r.apl_2022),
             sous_dote_2023=None if pd.isna(r.sous_dote_2023) else bool(r.sous_dote_2023),
+            zonage_2023=r.zonage,
             a=commune_place(str(r.nom)).at,
         )
         for r in merged.sort_values("apl_2023", na_position="last").itertuples()
@@ -119,11 +140,13 @@ def _summary(selector: str) -> TerritorySummary:
         under_served_2022=s22["under_served"],
         mean_apl_2023=s23["mean_apl"],
         communes_list=rows,
-        **_question_and_answer(t, rows, s23, s22),
+        under_served_zoning_2023=zoning,
+        **_question_and_answer(t, rows, s23, s22, zoning),
     )
 
 
-def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict) -> dict[str, str]:
+def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict,
+                         zoning: float) -> dict[str, str]:  # fmt: skip
     """The question the summary answers and its answer, in French: for a commune, whether
     it is under-served; for an area, how many of its inhabitants live in under-served
     communes (official APL 2023 and 2022 with their population)."""
@@ -140,7 +163,8 @@ def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict) -> dic
         return {"question": question, "answer": (
             f"{verdict} : APL 2023 de {fmt_dec(apl, 2)} consultations par an et par habitant "
             f"standardisé (sous-dotée en dessous de {low}, vigilance de {low} à {high} ; DREES) ; "
-            f"{fmt_dec(prev, 2)} en 2022.")}  # fmt: skip
+            f"{fmt_dec(prev, 2)} en 2022 ; zonage selon l'{ZONING_APL_FR} : "
+            f"{rows[0].zonage_2023}.")}  # fmt: skip
     question = (
         f"Combien d'habitants {t.place.of} vivent dans une commune sous-dotée en "
         "médecins généralistes ?"
@@ -149,7 +173,8 @@ def _question_and_answer(t, rows: list[CommuneAPL], s23: dict, s22: dict) -> dic
             f"{fmt_int(s23['under_served'])} habitants sur {fmt_int(s23['population'])} "
             f"({fmt_pct(s23['share'])}) en 2023, dans {fmt_int(s23['communes_under_served'])} "
             f"commune(s) d'APL inférieure à {low} (DREES, population INSEE "
-            f"{s23['population_year']}) ; {fmt_int(s22['under_served'])} en 2022.")}  # fmt: skip
+            f"{s23['population_year']}) ; {fmt_int(s22['under_served'])} en 2022 ; "
+            f"{fmt_int(zoning)} selon l'{ZONING_APL_FR}, en commune « type ZIP ».")}  # fmt: skip
 
 
 @lru_cache(maxsize=128)
@@ -157,7 +182,10 @@ def _geojson(selector: str) -> str:
 
     t = territory_of(selector)
     table = territory_apl_table(t.codes)
-    props = t.communes[["code_insee", "nom"]].merge(table[["code_insee", "apl_2023", "apl_2022"]])
+    props = t.communes[["code_insee", "nom"]].merge(
+        table[["code_insee", "apl_2023", "apl_2022", "apl_moins65_2023"]]
+    )
+    props["zonage"] = [ZONING_LABELS_FR[k] for k in zoning_classes(props["apl_moins65_2023"])]
     text = communes_geojson(load_commune_geometry(t.codes), props)
     if t.kind != "bassin":
         return text

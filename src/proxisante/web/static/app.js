@@ -32,6 +32,32 @@
     }
     return "effectif inconnu";
   }
+  /* The colours are the APL of every GP; the zoning rule uses the APL of GPs under 65
+     (proxisante.territory.zoning), shown on hover. */
+  var ZONING_LEGEND = "<br><em>Couleurs : APL de tous les médecins. Zonage (survol) : APL des "
+    + "moins de 65 ans, « type ZIP » sous 2,5, « vivier ZAC » de 2,5 à 4.</em>";
+  /* The world without a COG, year by year (« estimé », with its range): GET …/sans-cog. */
+  function noCog(selector) {
+    var box = $("sans-cog"); box.textContent = "";
+    getJSON("/api/territory/" + encodeURIComponent(selector) + "/sans-cog").then(function (rows) {
+      if (selector !== state.selector || !rows.length) { return; }
+      var z = "habitants sous 2,5 (APL zonage) sans COG (estimé)", a = "habitants sous 2,5 (accès projeté) sans COG (estimé)";
+      var html = "<table class='sans-cog'><thead><tr><th>année</th><th>sous 2,5, APL zonage (estimé)</th>"
+        + "<th>sous 2,5, accès projeté (estimé)</th></tr></thead><tbody>";
+      rows.forEach(function (r) {
+        html += "<tr><td>" + r["année"] + "</td><td class='num'>" + int(r[z]) + " (" + int(r["bas (APL zonage)"]) + " – "
+          + int(r["haut (APL zonage)"]) + ")</td><td class='num'>" + int(r[a]) + " (" + int(r["bas (accès projeté)"]) + " – "
+          + int(r["haut (accès projeté)"]) + ")</td></tr>";
+      });
+      var r0 = rows[0];
+      html += "</tbody></table><p class='note'>Sans COG : départs progressifs des médecins de 65 ans et plus, "
+        + "installations au rythme départemental (BPE 2017 → 2021) ; ancrage officiel DREES 2023 : "
+        + int(r0["ancrage officiel : habitants sous 2,5, APL des moins de 65 ans"]) + " habitants sous 2,5 selon l'APL des moins de 65 ans, "
+        + int(r0["ancrage officiel : habitants sous 2,5, APL de tous les médecins"]) + " selon l'APL de tous les médecins. "
+        + "Le plan et son coût face à cette situation : rapport « plan cog » (HTML, xlsx).</p>";
+      box.innerHTML = html;
+    }).catch(function (e) { box.setAttribute("data-erreur", e.message); });
+  }
   /* Legend of the site symbols drawn over a territory (appended to the APL legend). */
   var SITES_LEGEND = "<br><strong>Sites de santé</strong><br>"
     + "<span class='symbole' style='background:#ffd400;width:13px;height:13px'></span>site Filieris<br>"
@@ -42,9 +68,10 @@
   function draw(key, title) {
     if (state.map) { state.map.remove(); }
     state.map = proxisanteChoropleth("carte", state.geo, {
-      key: key, title: title, classes: CLASSES, noData: "#bdbdbd", labelMinZoom: 10, legendExtra: SITES_LEGEND,
+      key: key, title: title, classes: CLASSES, noData: "#bdbdbd", labelMinZoom: 10, legendExtra: ZONING_LEGEND + SITES_LEGEND,
       outline: state.contour || null, outlineLabel: "contour du bassin minier",
-      attribution: "APL : DREES 2023 ; sites : FINESS, pages publiques", tooltip: [["apl_2023", "APL 2023"], ["apl_after", "après scénario"]]
+      attribution: "APL : DREES 2023 ; sites : FINESS, pages publiques",
+      tooltip: [["apl_2023", "APL 2023"], ["apl_moins65_2023", "APL 2023 des moins de 65 ans"], ["zonage", "zonage"], ["apl_after", "après scénario"]]
     });
     var shown = [], bounds = state.map.choroplethLayer.getBounds();
     (state.sites || []).forEach(function (x) {
@@ -159,6 +186,7 @@
       $("territoire-apl").textContent = fr(apl, s.communes === 1 ? 3 : 2);
       $("territoire-question").textContent = s.question;
       $("territoire-sous-dotes").textContent = s.answer;
+      noCog(selector);
       $("lien-rapport").href = "/territoire/" + encodeURIComponent(selector);
       state.edits = []; listEdits(); $("resultat-scenario").textContent = ""; $("table-impact").hidden = true;
       $("soins-domicile").textContent = ""; medicoSites(state.sites);
