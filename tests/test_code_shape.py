@@ -16,14 +16,11 @@ MAX_LINES = 80
 #: steps (engines, readers and solvers being changed elsewhere are split last). Any other
 #: function over MAX_LINES fails.
 LONG_FUNCTIONS = {
-    "plan/instance.py:build_instance": 208,
+    "plan/instance.py:build_instance": 179,
     "plan/optimise.py:solve_milp": 170,
     "_textfiles.py:scan_text": 145,
-    "model/calibrate.py:calibrate": 135,  # 105 lines now, 45 of them its docstring
-    "model/fit.py:fit_supply_ratio": 141,
-    "needs/layer.py:compare_territory": 105,
-    "plan/cog.py:tabulate": 84,
-    "report/territory_report.py:build_territory_report": 89,
+    "model/fit.py:fit_supply_ratio": 140,
+    "model/calibrate.py:calibrate": 105,  # 45 of them its docstring
 }
 FILE_REF = re.compile(
     r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-]+\.(?:md|py|csv|parquet|json|toml|yaml|txt))\b"

@@ -242,7 +242,8 @@ def test_editor_shows_home_care_before_after(server_url, driver):
     assert change.startswith("−") and float(change[1:].replace(",", ".")) > 0
     assert "estimé" in nurses.text
     ssiad = box.find_element(By.CSS_SELECTOR, "tr[data-indicateur='ssiad']").text
-    assert "non disponible (" in ssiad and "n/a" not in text  # with its reason
+    # a missing value says why (no SSIAD, or SSIAD whose places no source gives)
+    assert ("non disponible (" in ssiad or "places inconnues" in ssiad) and "n/a" not in text
     prevention = box.find_element(
         By.CSS_SELECTOR, "tr[data-indicateur='prevention-screening_50_74']"
     ).text

@@ -231,6 +231,45 @@ def france_value(key: str, needs: pd.DataFrame, population: pd.Series,
     )
 
 
+def _main_departement(departements: pd.Series, population: pd.Series) -> str:
+    """The département holding most of the territory's inhabitants ("" for none)."""
+    by_dep = population.groupby(departements.fillna("")).sum()
+    return str(by_dep.idxmax()) if len(by_dep) else ""
+
+
+def _bassin_territory_value(here: pd.DataFrame, key: str, pop_here: pd.Series,
+                            bv_name: str | None) -> tuple[float, str]:  # fmt: skip
+    """A bassin-level indicator for the territory: its bassin's value (one commune,
+    ``bv_name``), else the population-weighted mean of its communes' bassins."""
+    if bv_name is not None:
+        return float(here[key].iloc[0]), f"valeur du bassin de vie {commune_place(bv_name).of}"
+    basis = "estimé : moyenne des bassins de vie des communes, pondérée par la population"
+    return _weighted(here[key], pop_here), basis
+
+
+def _bassin_departement_value(key: str, dep: str, deps: pd.DataFrame, values: pd.Series,
+                              weights: pd.Series) -> tuple[float, str]:  # fmt: skip
+    """A bassin-level indicator for the département: its official value when published, else
+    the population-weighted mean of its communes' bassins."""
+    if key in _DEP_OFFICIAL and dep in deps.index:
+        return float(deps.loc[dep, _DEP_OFFICIAL[key]]), "valeur officielle du département"
+    basis = "estimé : moyenne des bassins de vie des communes du département"
+    return _weighted(values, weights), basis
+
+
+def _extra_row(measure: tuple, index: pd.Index, codes: pd.Index,
+               in_dep: pd.Series) -> ComparisonRow:  # fmt: skip
+    """The comparison row of an extra per-commune measure (weighted means)."""
+    ind, values, weights, france, france_basis = measure
+    v, wgt = values.reindex(index), weights.reindex(index)
+    return ComparisonRow(
+        ind, _weighted_all(v.reindex(codes), wgt.reindex(codes)),
+        _weighted_all(v[in_dep], wgt[in_dep]), france,
+        "estimé (moyenne des communes pondérée par les 75 ans ou plus)",
+        "estimé (même méthode)", france_basis,
+    )  # fmt: skip
+
+
 def compare_territory(
     codes,
     *,
@@ -275,14 +314,13 @@ def compare_territory(
     here = n.reindex(codes)
     pop = population.reindex(n.index)
     pop_here = pop.reindex(codes).fillna(0.0)
-    by_dep = pop_here.groupby(here["departement"].fillna("")).sum()
-    dep = str(by_dep.idxmax()) if len(by_dep) else ""
+    dep = _main_departement(here["departement"], pop_here)
     in_dep = n["departement"] == dep
     deps = departements.set_index("departement")
     dep_name = str(deps["name"].get(dep, dep))
     rows: list[ComparisonRow] = []
     single = len(codes) == 1
-    bv_name = str(here["bassin_vie_name"].iloc[0]) if single else ""
+    bv_name = str(here["bassin_vie_name"].iloc[0]) if single else None
     for key, ind in INDICATORS.items():
         if key == "share_75_plus":
             old = pop_75_plus.reindex(n.index)
@@ -295,20 +333,10 @@ def compare_territory(
                 "estimé (même méthode)", fr_basis,
             ))  # fmt: skip
         elif ind.level.startswith("bassin"):
-            if single:
-                terr = float(here[key].iloc[0])
-                t_basis = f"valeur du bassin de vie {commune_place(str(bv_name)).of}"
-            else:
-                terr = _weighted(here[key], pop_here)
-                t_basis = (
-                    "estimé : moyenne des bassins de vie des communes, pondérée par la population"
-                )
-            if key in _DEP_OFFICIAL and dep in deps.index:
-                dval = float(deps.loc[dep, _DEP_OFFICIAL[key]])
-                d_basis = "valeur officielle du département"
-            else:
-                dval = _weighted(n.loc[in_dep, key], pop[in_dep])
-                d_basis = "estimé : moyenne des bassins de vie des communes du département"
+            terr, t_basis = _bassin_territory_value(here, key, pop_here, bv_name)
+            dval, d_basis = _bassin_departement_value(
+                key, dep, deps, n.loc[in_dep, key], pop[in_dep]
+            )
             fr_value, fr_basis = france_value(key, needs, population, pop_75_plus)
             rows.append(ComparisonRow(ind, terr, dval, fr_value, t_basis, d_basis, fr_basis))
         else:
@@ -318,13 +346,6 @@ def compare_territory(
                 ind, dval, dval, fr_value, f"publié par département ({dep_name})",
                 "valeur officielle du département", fr_basis,
             ))  # fmt: skip
-    for _key, (ind, values, weights, france, france_basis) in (extra or {}).items():
-        v, wgt = values.reindex(n.index), weights.reindex(n.index)
-        rows.append(ComparisonRow(
-            ind, _weighted_all(v.reindex(codes), wgt.reindex(codes)),
-            _weighted_all(v[in_dep], wgt[in_dep]), france,
-            "estimé (moyenne des communes pondérée par les 75 ans ou plus)",
-            "estimé (même méthode)", france_basis,
-        ))  # fmt: skip
+    rows += [_extra_row(m, n.index, codes, in_dep) for m in (extra or {}).values()]
     approx = int(here["attachment"].isin(["bv2012", "bv2012_nearest", "nearest_centre"]).sum())
     return NeedsComparison(label, dep, dep_name, rows, approx, len(codes))
