@@ -252,6 +252,19 @@ def _map(plan, map_id: str) -> str:
     )
 
 
+def _kpi_columns(inst) -> list[str]:
+    """The summary's indicator columns of every planned profession, with and without COG."""
+    kpi_cols = ["année"]
+    for b in inst.blocks:
+        t = threshold_fr(b)
+        short = SHORT_FR[b.profession]
+        mean = mean_label(b)
+        kpi_cols += [f"{mean} avec le plan", f"{mean} sans COG",
+                     f"habitants sous {t} ({short}) avec le plan",
+                     f"habitants sous {t} ({short}) sans COG"]  # fmt: skip
+    return kpi_cols
+
+
 def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None = None,
                  with_map: bool = True) -> ReportSection:  # fmt: skip
     """Build the section from a :class:`~proxisante.plan.cog.CogPlan`."""
@@ -274,15 +287,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
             budget_label(inst), "contrainte limitante"]  # fmt: skip
     money = _table(s[cols])
-    kpi_cols = ["année"]
-    for b in inst.blocks:
-        t = threshold_fr(b)
-        short = SHORT_FR[b.profession]
-        mean = mean_label(b)
-        kpi_cols += [f"{mean} avec le plan", f"{mean} sans COG",
-                     f"habitants sous {t} ({short}) avec le plan",
-                     f"habitants sous {t} ({short}) sans COG"]  # fmt: skip
-    kpis = _table(s[kpi_cols])
+    kpis = _table(s[_kpi_columns(inst)])
     today_note = next((n for n in plan.notes if n.startswith("Aujourd'hui")), "")
     sc_html = ""
     if scenarios is not None:
