@@ -48,6 +48,7 @@ demo: install
 	  --report $(OUT)/scenario-gard-filieris.html
 	$(BIN)/proxisante scenario criticality --operator filieris --csv $(OUT)/criticite-filieris.csv
 	$(BIN)/proxisante plan cog --operator filieris --from 2025 --to 2028 --time-limit 30 \
+	  --hires 10 --budget-per-year 2e6 \
 	  --out $(OUT)/plan-cog-filieris.xlsx --html $(OUT)/plan-cog-filieris.html
 	@echo "Reports written to $(OUT)/"
 

@@ -26,6 +26,8 @@ The BPE counts are read from the bundled ``bpe2021_counts.parquet`` (built by
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -375,6 +377,42 @@ def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sites, staff
 
 
+#: Shared files read by :func:`build` (their sha256 goes to the manifest).
+INPUTS = (
+    "health_sites.csv.gz", "filieris_sites.csv", "finess2026_occitanie_etablissements.csv.gz",
+    "finess2026_occitanie_equipements_sociaux.csv.gz",
+)  # fmt: skip
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def record(shared: Path, sites: pd.DataFrame) -> None:
+    """Record the inputs, outputs and counts of the offer in ``manifest.json``."""
+    path = DATA / "manifest.json"
+    manifest = json.loads(path.read_text())
+    for name in INPUTS:
+        manifest["inputs"][name] = _sha256(shared / name)
+    for name in ("sites.parquet", "staff.parquet"):
+        manifest["outputs"][f"offer/{name}"] = _sha256(OUT / name)
+    real = sites[sites["entry"] == "site"]
+    est = sites[sites["entry"] == "commune_count"]
+    manifest["counts"]["offer"] = {
+        "sites": len(real),
+        "sites_by_category": {k: int(v) for k, v in real.groupby("category").size().items()},
+        "places_by_category": {
+            k: int(real.loc[real["category"] == k, "capacity_places"].sum())
+            for k in ("ssiad", "ehpad")
+        },
+        "bpe2021_entries": len(est),
+        "bpe2021_establishments_by_category": {
+            k: int(v) for k, v in est.groupby("category")["establishments"].sum().items()
+        },
+    }  # fmt: skip
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -383,6 +421,7 @@ def main() -> None:
     sites, staff = build(args.shared)
     sites.to_parquet(OUT / "sites.parquet", compression="zstd", index=False)
     staff.to_parquet(OUT / "staff.parquet", compression="zstd", index=False)
+    record(args.shared, sites)
     print(
         f"sites: {len(sites)} ({(sites['operator'] == 'filieris').sum()} Filieris); "
         f"staff rows: {len(staff)}"

@@ -78,3 +78,13 @@ def test_sensitivity_moves_the_plan_the_right_way(plan, tmp_path):
 
     assert "Sensibilité" in load_workbook(path).sheetnames
     assert isinstance(plan.sensitivity, pd.DataFrame)
+
+
+def test_html_section_has_the_comparison_the_where_and_the_sensitivity(plan):
+    from proxisante.report import plan_section
+
+    html = plan_section(plan, "2e circonscription de l'Aveyron", with_map=False).html
+    assert "Le plan face à la situation sans COG" in html
+    assert "Habitants sous 2,5 (APL zonage, estimé)" in html  # the paired-bar chart
+    assert "ancrage officiel" in html and "Communes desservies" in html
+    assert "Sensibilité : coûts, recettes et activité à ±20 %" in html

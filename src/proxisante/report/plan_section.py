@@ -305,11 +305,13 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : où "
         f"recruter des {escape(names)} et ouvrir des centres, sous un budget net annuel unique "
         f"(coûts moins recettes des recrutements), pour réduire le plus la sous-dotation. Les "
-        f"indicateurs sont comparés à la situation « sans COG » (gel des embauches : les "
-        f"départs ne sont pas remplacés) et à aujourd'hui.</p>"
+        f"indicateurs sont comparés à la situation « sans COG » (les médecins de 65 ans et "
+        f"plus partent, de nouveaux médecins s'installent au rythme observé, l'opérateur gèle "
+        f"ses embauches) et à aujourd'hui.</p>"
         f"<p>{escape(plan.comparison)}</p>"
         f"<div style='display:flex;flex-wrap:wrap;gap:1rem'>{charts}</div>"
-        "<h3>Où et qui, année par année</h3>" + _where_and_who(plan)
+        + _versus(plan)
+        + "<h3>Où et qui, année par année</h3>" + _where_and_who(plan)
         + (("<h3>Carte des sites et de l'APL après le plan</h3>" + _map(plan, "map-plan"))
            if with_map and "gp" in profs else "")
         + "<h3>Coûts bruts, recettes et coûts nets par an</h3>" + money
