@@ -102,6 +102,16 @@ def _versus(plan) -> str:
     )
 
 
+def _sensitivity(plan) -> str:
+    """The ±20 % table of cost, revenue and activity, when the plan has one."""
+    if plan.sensitivity.empty:
+        return ""
+    return ("<h3>Sensibilité : coûts, recettes et activité à ±20 %</h3><p class='note'>"
+            "Chaque variante est ré-optimisée avec le même budget et la même capacité de "
+            "recrutement ; l'activité change les recettes et l'effet d'un recrutement sur "
+            "l'APL.</p>" + _table(plan.sensitivity, cls="plan sensitivity"))  # fmt: skip
+
+
 def _served(plan, site_code: str, top: int = 5) -> str:
     """The communes a site's hires reach most, as a short French list."""
     d = plan.served
@@ -300,12 +310,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
                    "année, ce qui limite le plan : le budget ou la capacité de recrutement.</p>"
                    + _table(sc, cls="plan scenarios"))  # fmt: skip
     hyp = plan.assumptions[["hypothèse", "valeur", "unité", "statut", "fourchette", "source"]]
-    sens = ""
-    if not plan.sensitivity.empty:
-        sens = ("<h3>Sensibilité : coûts, recettes et activité à ±20 %</h3><p class='note'>"
-                "Chaque variante est ré-optimisée avec le même budget et la même capacité de "
-                "recrutement ; l'activité change les recettes et l'effet d'un recrutement sur "
-                "l'APL.</p>" + _table(plan.sensitivity, cls="plan sensitivity"))  # fmt: skip
+    sens = _sensitivity(plan)
     html = (
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : où "
         f"recruter des {escape(names)} et ouvrir des centres, sous un budget net annuel unique "
