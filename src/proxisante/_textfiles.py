@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,72 @@ class TextScan:
         raise DataFileError(str(self.path), msg, line=line, field=field)
 
 
+class _Utf8Probe:
+    """Streamed UTF-8 check of a file: ``bad_at``, the offset of the first byte that is not
+    UTF-8, and ``multibyte_at``, of a valid non-ASCII UTF-8 sequence (None when none)."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.bad_at: int | None = None
+        self.multibyte_at: int | None = None
+        self._tail = b""
+
+    def feed(self, chunk: bytes, offset: int) -> None:
+        """The next chunk of the file, starting at byte ``offset``."""
+        if self.bad_at is None:
+            try:
+                self._decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                self.bad_at = offset + exc.start
+        if self.multibyte_at is None:
+            m = _UTF8_MULTIBYTE.search(self._tail + chunk)
+            if m:
+                self.multibyte_at = offset - len(self._tail) + m.start()
+        self._tail = chunk[-3:]
+
+    def finish(self, size: int) -> None:
+        """End of the file (``size`` bytes): a sequence cut at the end is not UTF-8."""
+        if self.bad_at is None:
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self.bad_at = size - 1
+
+
+def _checked_size(path: Path) -> int:
+    """The file's size in bytes: it exists, is not empty and not over MAX_FILE_BYTES."""
+    name = str(path)
+    if not path.is_file():
+        raise DataFileError(name, "file not found")
+    size = path.stat().st_size
+    if size == 0:
+        raise DataFileError(name, "empty file; expected a header line then data lines")
+    if size > MAX_FILE_BYTES:
+        msg = f"file is {size / 2**30:.2f} GiB; at most 1 GiB is accepted (split it by region)"
+        raise DataFileError(name, msg)
+    return size
+
+
+def _check_carriage_returns(fh: BinaryIO, data: np.ndarray, offset: int, path: Path) -> bool:
+    """Refuse a CR not followed by a line feed in this chunk (reading the next byte for a CR
+    ending it); True when the chunk holds a CR."""
+    cr = np.flatnonzero(data == 13)
+    if not cr.size:
+        return False
+    msg = "carriage return (CR) not followed by a line feed; expected LF or CRLF"
+    after = cr + 1
+    inside = after < data.size
+    lone = cr[inside][data[after[inside]] != 10]
+    if lone.size:
+        _fail_at(str(path), path, offset + int(lone[0]), msg)
+    if not inside.all():  # a CR ending the chunk (or the file): check the next byte
+        nxt = fh.read(1)
+        if nxt != b"\n":
+            _fail_at(str(path), path, offset + int(cr[-1]), msg)
+        fh.seek(-len(nxt), 1)
+    return True
+
+
 def scan_text(
     path: str | Path, *, encodings: tuple[str, ...] = DEFAULT_ENCODINGS, sep: str | None = None
 ) -> TextScan:
@@ -133,14 +200,7 @@ def scan_text(
     """
     path = Path(path)
     name = str(path)
-    if not path.is_file():
-        raise DataFileError(name, "file not found")
-    size = path.stat().st_size
-    if size == 0:
-        raise DataFileError(name, "empty file; expected a header line then data lines")
-    if size > MAX_FILE_BYTES:
-        msg = f"file is {size / 2**30:.2f} GiB; at most 1 GiB is accepted (split it by region)"
-        raise DataFileError(name, msg)
+    size = _checked_size(path)
     sep_byte = ord(sep) if sep else -1
     ends: list[np.ndarray] = []  # global offsets of the line feeds
     seps_at_ends: list[np.ndarray] = []  # separators before each line feed
@@ -150,35 +210,16 @@ def scan_text(
     has_cr = False
     crlf_at_ends: list[np.ndarray] = []  # is each line feed preceded by a CR?
     prev_last = -1  # last byte of the previous chunk
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    utf8_bad_at: int | None = None  # global offset of the first byte that is not UTF-8
-    multibyte_at: int | None = None  # global offset of a valid non-ASCII UTF-8 sequence
+    utf8 = _Utf8Probe()
     with path.open("rb") as fh:
         offset = 0
-        prev_tail = b""
         while chunk := fh.read(_CHUNK):
             data = np.frombuffer(chunk, dtype=np.uint8)
             nl = np.flatnonzero(data == 10)
             if (data == 0).any():
                 _fail_at(name, path, offset + int(np.flatnonzero(data == 0)[0]),
                          "NUL byte: this is a binary file, not text")  # fmt: skip
-            cr = np.flatnonzero(data == 13)
-            if cr.size:
-                has_cr = True
-                after = cr + 1
-                inside = after < data.size
-                lone = cr[inside][data[after[inside]] != 10]
-                if lone.size:
-                    msg = "carriage return (CR) not followed by a line feed; expected LF or CRLF"
-                    _fail_at(name, path, offset + int(lone[0]), msg)
-                if not inside.all():  # a CR ending the chunk (or the file): check the next byte
-                    nxt = fh.read(1)
-                    if nxt != b"\n":
-                        msg = (
-                            "carriage return (CR) not followed by a line feed; expected LF or CRLF"
-                        )
-                        _fail_at(name, path, offset + int(cr[-1]), msg)
-                    fh.seek(-len(nxt), 1)
+            has_cr |= _check_carriage_returns(fh, data, offset, path)
             starts = np.concatenate(([last_end + 1 - offset], nl[:-1] + 1)) if nl.size else None
             if nl.size:
                 longest = int(np.argmax(nl - starts))
@@ -199,28 +240,25 @@ def scan_text(
             before = np.where(nl > 0, data[np.maximum(nl - 1, 0)], prev_last)
             crlf_at_ends.append(before == 13)
             prev_last = int(data[-1])
-            if utf8_bad_at is None:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    utf8_bad_at = offset + exc.start
-            if multibyte_at is None:
-                m = _UTF8_MULTIBYTE.search(prev_tail + chunk)
-                if m:
-                    multibyte_at = offset - len(prev_tail) + m.start()
-            prev_tail = chunk[-3:]
+            utf8.feed(chunk, offset)
             offset += data.size
-    if utf8_bad_at is None:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8_bad_at = size - 1
+    utf8.finish(size)
     end_offsets = np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
     if size and (end_offsets.size == 0 or end_offsets[-1] != size - 1):  # no final line feed
         end_offsets = np.append(end_offsets, size)
         if sep_byte >= 0:
             seps_at_ends.append(np.array([n_seps]))
-    encoding = _settle_encoding(name, path, encodings, utf8_bad_at, multibyte_at, end_offsets)
+    encoding = _settle_encoding(name, path, encodings, utf8.bad_at, utf8.multibyte_at,
+                                end_offsets)  # fmt: skip
+    return _scan_result(path, encoding, end_offsets, crlf_at_ends, seps_at_ends, sep_byte,
+                        has_cr)  # fmt: skip
+
+
+def _scan_result(path: Path, encoding: str, end_offsets: np.ndarray,
+                 crlf_at_ends: list[np.ndarray], seps_at_ends: list[np.ndarray], sep_byte: int,
+                 has_cr: bool) -> TextScan:  # fmt: skip
+    """The scan from the line ends found: header, non-empty data lines and their fields."""
+    name = str(path)
     starts = np.concatenate(([0], end_offsets[:-1] + 1))
     length = end_offsets - starts
     with path.open("rb") as fh:
