@@ -12,6 +12,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from proxisante.cli import _common, app
+from proxisante.store import Store
 
 
 def test_progress_nests_and_shows_one_spinner(monkeypatch):
@@ -51,7 +52,10 @@ def test_slow_commands_enter_the_spinner(module, args, monkeypatch, tmp_path):
         yield
 
     monkeypatch.setattr(importlib.import_module(f"proxisante.cli.{module}"), "progress", spy)
-    res = CliRunner().invoke(app, [*args, *(["--store", str(tmp_path / "s.duckdb")]
+    store = tmp_path / "s.duckdb"
+    with Store(store):  # an existing (empty) store: reads refuse a missing one
+        pass
+    res = CliRunner().invoke(app, [*args, *(["--store", str(store)]
                                            if args[0] in ("scenario", "offer", "needs") else [])])  # fmt: skip
     assert res.exit_code == 0, res.output
     assert shown and all(d.endswith("…") for d in shown)

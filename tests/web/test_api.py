@@ -238,9 +238,10 @@ def test_web_evaluation_uses_the_store_model_like_the_cli(tmp_path):
 
     bundled = bundled_model()
     table = bundled.table.copy()
-    supply_cols = ["supply_consultations"] + [c for c in table if c.startswith("member_")]
-    table[supply_cols] = table[supply_cols] * 2.0  # a distinguishable calibrated world
-    meta = bundled.metadata | {"model_id": "gp-apl-2023-test-store",
+    # A distinguishable calibrated world: slower roads change every catchment, hence every
+    # ΔAPL of a closure (a supply scale alone would not: the change rule is linear in it).
+    slower = bundled.metadata["travel"] | {"speed_kmh": [35.0, 35.0, 35.0]}
+    meta = bundled.metadata | {"model_id": "gp-apl-2023-test-store", "travel": slower,
                                "created_at": datetime.now().isoformat()}  # fmt: skip
     store = tmp_path / "s.duckdb"
     with Store(store) as st:

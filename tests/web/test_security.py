@@ -227,7 +227,11 @@ def test_evaluations_are_bounded(tmp_path):
 
     release = threading.Event()
 
-    ev = Evaluator(lambda: (None, None, None), workers=0, max_pending=2)
+    class _IdleState:  # the evaluation world is not needed: _run is replaced below
+        def warm(self, years):
+            return None
+
+    ev = Evaluator(_IdleState, workers=0, max_pending=2)
     ev._pool()
     import proxisante.web.evaluation as evaluation
 

@@ -26,7 +26,7 @@ from proxisante.errors import InfeasiblePlanError
 from proxisante.plan.instance import PlanInstance
 from proxisante.plan.optimise import PlanSolution, greedy, solve_milp
 
-__all__ = ["SENSITIVITY_GROUPS", "scaled_instance", "sensitivity_table"]
+__all__ = ["INFEASIBLE_FR", "SENSITIVITY_GROUPS", "scaled_instance", "sensitivity_table"]
 
 #: Parameters each group scales (names of :class:`~proxisante.plan.PlanAssumptions`).
 SENSITIVITY_GROUPS: dict[str, tuple[str, ...]] = {
@@ -35,6 +35,9 @@ SENSITIVITY_GROUPS: dict[str, tuple[str, ...]] = {
     "revenue": ("gp_tariff_eur", "nurse_fees_eur_per_fte"),
     "activity": ("salaried_gp_consultations_per_fte",),
 }  # fmt: skip
+#: What the table says of a variant no plan can meet (its imposed replacements and the
+#: centres already open cost more than the budget of some year).
+INFEASIBLE_FR = "infaisable : le budget ne couvre pas les engagements d'une année"
 _GROUP_FR = {"cost": "coûts", "revenue": "recettes", "activity": "activité des médecins"}
 
 
@@ -91,8 +94,8 @@ def sensitivity_table(
                 g = greedy(variant, objective)  # type: ignore[arg-type]
                 sol = solve_milp(variant, objective, time_limit_s=time_limit_s,  # type: ignore[arg-type]
                                  warm_start=g)  # fmt: skip
-            except InfeasiblePlanError as exc:  # said in the table, not raised
-                rows.append({"variante": label, "budget limitant dès": f"infaisable : {exc}"})
+            except InfeasiblePlanError:  # said in the table, not raised
+                rows.append({"variante": label, "budget limitant dès": INFEASIBLE_FR})
                 continue
         money = site_year_costs(variant, sol.fte, sol.open)
         row: dict = {"variante": label}

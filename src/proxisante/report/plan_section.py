@@ -102,6 +102,16 @@ def _versus(plan) -> str:
     )
 
 
+def _sensitivity(plan) -> str:
+    """The ±20 % table of cost, revenue and activity, when the plan has one."""
+    if plan.sensitivity.empty:
+        return ""
+    return ("<h3>Sensibilité : coûts, recettes et activité à ±20 %</h3><p class='note'>"
+            "Chaque variante est ré-optimisée avec le même budget et la même capacité de "
+            "recrutement ; l'activité change les recettes et l'effet d'un recrutement sur "
+            "l'APL.</p>" + _table(plan.sensitivity, cls="plan sensitivity"))  # fmt: skip
+
+
 def _served(plan, site_code: str, top: int = 5) -> str:
     """The communes a site's hires reach most, as a short French list."""
     d = plan.served
@@ -252,6 +262,19 @@ def _map(plan, map_id: str) -> str:
     )
 
 
+def _kpi_columns(inst) -> list[str]:
+    """The summary's indicator columns of every planned profession, with and without COG."""
+    kpi_cols = ["année"]
+    for b in inst.blocks:
+        t = threshold_fr(b)
+        short = SHORT_FR[b.profession]
+        mean = mean_label(b)
+        kpi_cols += [f"{mean} avec le plan", f"{mean} sans COG",
+                     f"habitants sous {t} ({short}) avec le plan",
+                     f"habitants sous {t} ({short}) sans COG"]  # fmt: skip
+    return kpi_cols
+
+
 def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None = None,
                  with_map: bool = True) -> ReportSection:  # fmt: skip
     """Build the section from a :class:`~proxisante.plan.cog.CogPlan`."""
@@ -274,15 +297,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
             "ouvertures de l'année", "coût brut (€)", "recettes (€)", "coût net (€)",
             budget_label(inst), "contrainte limitante"]  # fmt: skip
     money = _table(s[cols])
-    kpi_cols = ["année"]
-    for b in inst.blocks:
-        t = threshold_fr(b)
-        short = SHORT_FR[b.profession]
-        mean = mean_label(b)
-        kpi_cols += [f"{mean} avec le plan", f"{mean} sans COG",
-                     f"habitants sous {t} ({short}) avec le plan",
-                     f"habitants sous {t} ({short}) sans COG"]  # fmt: skip
-    kpis = _table(s[kpi_cols])
+    kpis = _table(s[_kpi_columns(inst)])
     today_note = next((n for n in plan.notes if n.startswith("Aujourd'hui")), "")
     sc_html = ""
     if scenarios is not None:
@@ -295,12 +310,7 @@ def plan_section(plan, territory_label: str, *, scenarios: pd.DataFrame | None =
                    "année, ce qui limite le plan : le budget ou la capacité de recrutement.</p>"
                    + _table(sc, cls="plan scenarios"))  # fmt: skip
     hyp = plan.assumptions[["hypothèse", "valeur", "unité", "statut", "fourchette", "source"]]
-    sens = ""
-    if not plan.sensitivity.empty:
-        sens = ("<h3>Sensibilité : coûts, recettes et activité à ±20 %</h3><p class='note'>"
-                "Chaque variante est ré-optimisée avec le même budget et la même capacité de "
-                "recrutement ; l'activité change les recettes et l'effet d'un recrutement sur "
-                "l'APL.</p>" + _table(plan.sensitivity, cls="plan sensitivity"))  # fmt: skip
+    sens = _sensitivity(plan)
     html = (
         f"<p>Plan pluriannuel {years[0]}-{years[-1]} pour {escape(territory_label)} : où "
         f"recruter des {escape(names)} et ouvrir des centres, sous un budget net annuel unique "
