@@ -158,6 +158,8 @@ BPE_ENTRIES = {
     "elderly_home_nursing": ("ssiad", "D402",
                              "service(s) de soins à domicile pour personnes âgées (SSIAD, SPASAD)"),
 }  # fmt: skip
+#: What a commune-level entry's name says of itself (French, shown wherever it is listed).
+ESTIMATE_FR = "estimé : nombre INSEE BPE 2021, adresse et places inconnues"
 #: Categories of listed sites already counted by a BPE equipment in their commune.
 BPE_COUNTS_SITES = {
     "centre_de_sante": ("centre_de_sante",), "maison_de_sante": ("maison_de_sante",),
@@ -266,7 +268,8 @@ def build_bpe_entries(sites: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFra
                 commune] else ""  # fmt: skip
             rows.append({
                 "site_id": f"bpe2021-{commune}-{category}", "finess_et": pd.NA,
-                "finess_ej": pd.NA, "name": f"{n} {label} — {com.at[commune, 'nom']} (estimé)",
+                "finess_ej": pd.NA,
+                "name": f"{n} {label} — {com.at[commune, 'nom']} ({ESTIMATE_FR})",
                 "category": category, "category_code": code,
                 "category_label": f"INSEE BPE 2021, équipement {code} : {label}{said}",
                 "operator": "", "legal_status": "", "address": "",

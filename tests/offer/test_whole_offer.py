@@ -69,7 +69,8 @@ def test_bpe_entries_elsewhere_say_estime(sites):
         "centre_de_sante", "maison_de_sante", "elderly_residential", "ssiad",
     }  # fmt: skip
     assert est["capacity_places"].isna().all() and (est["establishments"] >= 1).all()
-    assert est["name"].str.contains("(estimé)", regex=False).all()
+    said = "(estimé : nombre INSEE BPE 2021, adresse et places inconnues)"
+    assert est["name"].str.contains(said, regex=False).all()
     assert est["source"].str.contains("adresse et places inconnues").all()
     assert (operator_label(est) == "inconnu (nombre INSEE BPE seulement)").all()
     # Avion: the Filieris centre is one of the BPE's centres de santé, counted once
