@@ -60,6 +60,7 @@ from proxisante.plan import (
     build_instance,
     network_codes,
 )
+from proxisante.plan.optimise import Objective
 from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
     Scenario,
@@ -643,8 +644,9 @@ class Workspace:
             thresholds=dict(thresholds or {}), context=self.model_baseline(year), year=year,
         )  # fmt: skip
 
-    def cog_plan(self, inst: PlanInstance, territory: Territory, *, objective: str = "deficit",
-                 time_limit_s: float = 60.0, sensitivity: bool = False) -> CogPlan:  # fmt: skip
+    def cog_plan(self, inst: PlanInstance, territory: Territory, *,
+                 objective: Objective = "deficit", time_limit_s: float = 60.0,
+                 sensitivity: bool = False) -> CogPlan:  # fmt: skip
         """The multi-year plan of ``inst`` over ``territory`` (:func:`proxisante.plan.
         build_cog_plan`, with the territory's SSIAD coverage): ``plan cog`` and the web page
         of a territory solve the same plan."""
