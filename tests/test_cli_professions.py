@@ -72,3 +72,20 @@ def test_an_imported_official_apl_replaces_the_estimate(tmp_path):
     res = runner.invoke(app, ["apl", "-t", "30007", "--profession", "nurse", "--official",
                               str(bad)])  # fmt: skip
     assert res.exit_code == 2 and "line 2" in res.output and "apl" in res.output
+
+
+def test_profession_csv_for_a_person_is_french_and_rounded():
+    """The French dialect (default) is for a spreadsheet: headers and profession in French,
+    APL and FTE to 1 decimal, demand in whole standardised inhabitants."""
+    from tests.csv_fr import read_fr_csv
+
+    res = runner.invoke(app, ["apl", "-t", "62523", "--profession", "nurse", "--csv"])
+    assert res.exit_code == 0, res.output
+    df = read_fr_csv(res.stdout, dtype={"code_commune": str})
+    full = _csv(["apl", "-t", "62523", "--profession", "nurse", "--csv"]).iloc[0]
+    row = df.iloc[0]
+    assert row["profession"] == "infirmier" and row["statut"] == "estimé"
+    assert row["apl"] == round(full["apl"], 1) and row["apl"] != full["apl"]
+    assert row["demande"] == round(full["demand"]) and row["offre_etp"] == round(
+        full["supply_fte"], 1
+    )

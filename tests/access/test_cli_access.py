@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 from typer.testing import CliRunner
 
 from proxisante.cli import app
@@ -20,9 +23,19 @@ def test_access_apl_csv_and_gpkg(tmp_path):
     sup = _supply(tmp_path, "commune,fte,profession\n62523,3,gp\n62498,20,gp\n62498,30,nurse\n")
     res = runner.invoke(app, ["access", "-t", "epci:246200364", "--supply", str(sup), "--csv"])
     assert res.exit_code == 0, res.output
-    df = read_fr_csv(res.stdout, dtype={"code_insee": str})
-    assert len(df) == 36 and df["value"].is_monotonic_increasing
-    assert (df["value"] >= 0).all()
+    df = read_fr_csv(res.stdout, dtype={"code_commune": str})  # a person's spreadsheet
+    assert list(df.columns[:5]) == ["code_commune", "commune", "population_municipale",
+                                    "mesure", "valeur"]  # fmt: skip
+    assert len(df) == 36 and df["valeur"].is_monotonic_increasing
+    assert (df["valeur"] >= 0).all()
+    # rounded to 4 significant digits there; in full for scripts
+    plain = runner.invoke(app, ["access", "-t", "epci:246200364", "--supply", str(sup), "--csv",
+                                "--csv-format", "international"])  # fmt: skip
+    full = pd.read_csv(io.StringIO(plain.stdout), dtype={"code_insee": str})
+    assert (full["code_insee"] == df["code_commune"]).all()
+    nonzero = full["value"] > 0
+    rel = (df["valeur"][nonzero] - full["value"][nonzero]).abs() / full["value"][nonzero]
+    assert rel.max() <= 5e-4 and (df["valeur"] != full["value"]).any()
     gpkg = tmp_path / "a.gpkg"
     res = runner.invoke(app, ["access", "-t", "62523", "--supply", str(sup), "--measure", "3sfca",
                               "--profession", "nurse", "--out", str(gpkg)])  # fmt: skip
@@ -52,9 +65,10 @@ def test_fca_measures_per_100k_and_decay_choice(tmp_path):
     for measure, decay in (("2sfca", "default"), ("2sfca", "linear"), ("m2sfca", "default"),
                            ("bfca", "gaussian"), ("gravity", "default")):  # fmt: skip
         res = runner.invoke(app, ["access", "-t", "62523,62498", "--supply", str(sup), "--measure",
-                                  measure, "--decay", decay, "--csv"])  # fmt: skip
+                                  measure, "--decay", decay, "--csv", "--csv-format",
+                                  "international"])  # fmt: skip
         assert res.exit_code == 0, res.output
-        df = read_fr_csv(res.stdout, dtype={"code_insee": str})
+        df = pd.read_csv(io.StringIO(res.stdout), dtype={"code_insee": str})
         values[measure, decay] = df.set_index("code_insee")["value"]
         if measure == "gravity":
             assert "per_100k" not in df.columns

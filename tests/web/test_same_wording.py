@@ -47,3 +47,23 @@ def test_the_network_counts_the_sites_the_ranking_lists(ranking):
     planned = int(((sites["operator"] == "filieris") & (sites["status"] == "planned")).sum())
     assert planned > 0 and f"et {planned} en projet" in hit.label  # … and the planned ones
     assert ws.territory("filieris").label.startswith(f"Filieris : {len(rank)} sites ouverts")
+
+
+def test_the_report_sites_table_shows_the_same_estimate(ranking):
+    """The briefing's table of the network's sites gives Decazeville the editor's « estimé »
+    figure and range, not « inconnu » (issue: the editor and the report disagreed)."""
+    import re
+
+    from proxisante.report import render_html, territory_report
+
+    ws, rank = ranking
+    row = rank.set_index("site_id").loc[DECAZEVILLE]
+    central, low, high = (round(row[c] / CONSULTATIONS_PER_FTE, 1) for c in
+                          ("consultations_lost", "consultations_low", "consultations_high"))  # fmt: skip
+    html = render_html(territory_report(ws, "12089"))
+    table = html.split('id="table-sites-reseau"', 1)[1].split("</table>", 1)[0]
+    line = next(r for r in table.split("<tr>") if "Centre Filieris de Decazeville" in r)
+    text = re.sub(r"<[^>]+>", "", line)
+    fr = lambda v: f"{v:.1f}".replace(".", ",")  # noqa: E731
+    assert f"{fr(central)} ETP estimé ({fr(low)} à {fr(high)})" in text, text
+    assert "inconnu" not in text

@@ -59,6 +59,16 @@ DecayOption = Annotated[
 ]
 
 
+#: French headers of the ``access`` table in the French CSV dialect (a person's spreadsheet).
+ACCESS_HEADERS_FR = {
+    "code_insee": "code_commune", "nom": "commune", "population": "population_municipale",
+    "measure": "mesure", "value": "valeur", "per_100k": "pour_100_000_habitants_standardises",
+}  # fmt: skip
+#: Rounding of that table: 4 significant digits for the value (ratios per inhabitant are
+#: small numbers), 1 decimal per 100,000.
+ACCESS_DECIMALS = {"value": -4, "per_100k": 1}
+
+
 @user_errors
 def access(
     territory: TerritoryOption,
@@ -91,7 +101,13 @@ def access(
     right.
     """
     # deferred: the workspace (numpy, pandas) loads only when the command runs (CLI start-up)
-    from proxisante.workspace import AccessRequest, csv_bytes, table_format, write_table
+    from proxisante.workspace import (
+        AccessRequest,
+        csv_bytes,
+        for_people,
+        table_format,
+        write_table,
+    )
 
     request = AccessRequest(supply=supply, measure=measure, profession=profession, year=year,
                             travel=travel, network=network, matrix=matrix, cutoff_minutes=cutoff,
@@ -112,11 +128,14 @@ def access(
     if result.supply_note:
         console_err.print(f"[yellow]note :[/] {result.supply_note}")
     res = result.table
+    # a CSV in the French dialect is for a person: French headers, rounded values
+    people = res if csv_format != "fr" else for_people(res, ACCESS_HEADERS_FR, ACCESS_DECIMALS)
     if out is not None:
-        write_table(res, out, layer=measure, accepted=("csv", "gpkg"), csv_format=csv_format)
+        shown = people if table_format(out) == "csv" else res  # a GeoPackage joins code_insee
+        write_table(shown, out, layer=measure, accepted=("csv", "gpkg"), csv_format=csv_format)
         console.print(f"{fr.fmt_int(len(res))} lignes écrites dans {out}")
     if csv:
-        typer.echo(csv_bytes(res, csv_format=csv_format).decode("utf-8"), nl=False)
+        typer.echo(csv_bytes(people, csv_format=csv_format).decode("utf-8"), nl=False)
         return
     _print_result(result)
 

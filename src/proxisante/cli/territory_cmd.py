@@ -262,7 +262,17 @@ def profession_apl_output(territory: str, code: str, *, year: int, csv: bool, ou
     frame = res.table.assign(profession=code, unit=res.unit_fr, status=res.status)
     frame = frame[PROFESSION_APL_COLUMNS]
     if csv or out is not None:
-        _emit_csv(_csv(frame.to_dict("records"), csv_format), len(frame), out=out, csv=csv)
+        rows = (
+            frame
+            if csv_format != "fr"
+            else frame.assign(
+                profession=res.profession.label_fr,
+                apl=frame["apl"].round(1),
+                supply_fte=frame["supply_fte"].round(1),
+                demand=frame["demand"].round(0).astype("Int64"),
+            )
+        )  # a person's spreadsheet: the profession in words, rounded values
+        _emit_csv(_csv(rows.to_dict("records"), csv_format), len(frame), out=out, csv=csv)
         return
     p, unit = res.profession, res.profession.apl.unit_short_fr
     t = Table(title=f"{res.territory.label} — APL {p.plural_fr} ({res.status}, {unit})")

@@ -32,7 +32,13 @@ import numpy as np
 from proxisante.access import CONSULTATIONS_PER_FTE, Catchment
 from proxisante.access.decay import DREES_APL_STEP
 from proxisante.errors import InputError
-from proxisante.model.fit import FitWeights, fit_figures, fit_supply_ratio, fit_under65
+from proxisante.model.fit import (
+    FitWeights,
+    SupplyFit,
+    fit_figures,
+    fit_supply_ratio,
+    fit_under65,
+)
 from proxisante.model.inputs import CalibrationInputs
 from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs
 
@@ -408,6 +414,77 @@ def _candidate_pairs(inputs: CalibrationInputs,
     )  # fmt: skip
 
 
+def _total_steps(n_candidates: int, minutes_given: bool, search_folds: int,
+                 search_iterations: int, iterations: int, folds: int) -> int:  # fmt: skip
+    """Iterations of the whole calibration (the travel search, the final and under-65 fits,
+    the held-out folds), for the progress bar."""
+    n_search = n_candidates if n_candidates > 1 and not minutes_given else 0
+    n_search *= search_folds if search_folds > 1 else 1
+    return n_search * search_iterations + iterations * (2 + (folds if folds > 1 else 0))
+
+
+@dataclass
+class _FinalFit:
+    """The final supply fit at the chosen travel times, and its under-65 part."""
+
+    fit: SupplyFit
+    catchment: Catchment
+    activity: np.ndarray
+    under65: SupplyFit | None
+
+
+def _final_fit(inputs: CalibrationInputs, minutes, setting: _Setting,
+               tick: Callable[[str], Callable[[int], None]]) -> _FinalFit:  # fmt: skip
+    """Supply fitted on ``minutes``, then the supply of GPs under 65 within it (step 4)."""
+    fit, cat, activity, _ = _fit(inputs, minutes, setting, callback=tick("fit"))
+    under = None
+    if inputs.apl_under65 is not None:
+        under = fit_under65(cat.weights, cat.site_demand, inputs.apl_under65,
+                            consultations=fit.consultations, observed_apl=inputs.apl,
+                            population=inputs.pop_standardisee,
+                            consultations_per_gp=setting.a, max_iterations=setting.iterations,
+                            callback=tick("under 65"))  # fmt: skip
+    return _FinalFit(fit, cat, activity, under)
+
+
+def _held_out(inputs: CalibrationInputs, minutes, setting: _Setting, folds: int,
+              tick: Callable[[str], Callable[[int], None]]) -> _HeldOut:  # fmt: skip
+    """Held-out predictions over ``folds`` folds of départements (step 5; NaN if ≤ 1)."""
+    if folds <= 1:
+        return _HeldOut(*(np.full(inputs.n, np.nan) for _ in range(4)))
+    return _predict(inputs, minutes, setting, departement_folds(inputs.departement, folds),
+                    callback=tick("held-out"))  # fmt: skip
+
+
+def _calibration(inputs: CalibrationInputs, fitted: _FinalFit, held: _HeldOut, a: float,
+                 bounds: SupplyBounds,
+                 travel: tuple[TravelParameters | None, CommunePairs | None, str],
+                 search: list[dict], timings: dict[str, float]) -> Calibration:  # fmt: skip
+    """The :class:`Calibration` of a final fit and its held-out predictions, with its
+    figures; ``travel`` is ``(params, pairs, provider)`` (no params nor pairs for travel
+    times given by the user)."""
+    fit, cat, under = fitted.fit, fitted.catchment, fitted.under65
+    params, pairs, provider = travel
+    low_gp, high_gp = gp_bounds(inputs, bounds)
+    cal = Calibration(
+        inputs=inputs, params=params,
+        consultations=fit.consultations, predicted_apl=fit.predicted_apl,
+        consultations_per_gp=a, heldout_apl=held.apl,
+        pairs=pairs, activity=fitted.activity, gp_low=low_gp,
+        gp_high=high_gp, consultations_under65=None if under is None else under.consultations,
+        predicted_apl_under65=None if under is None else under.predicted_apl,
+        heldout_low=held.low, heldout_high=held.high,
+        prior_apl=cat.accessibility(prior_consultations(inputs, fitted.activity)),
+        prior_heldout_apl=held.prior,
+    )  # fmt: skip
+    cal.travel_provider = provider
+    cal.figures = calibration_figures(cal) | {
+        "search": search, "timings_s": timings, "iterations": fit.iterations,
+        "bounds": {k: float(v) for k, v in bounds.__dict__.items()},
+    }  # fmt: skip
+    return cal
+
+
 def calibrate(
     inputs: CalibrationInputs,
     *,
@@ -463,10 +540,8 @@ def calibrate(
     a = consultations_per_gp(inputs)
     search_setting = _Setting(a, penalties, bounds, search_iterations)
     setting = _Setting(a, penalties, bounds, iterations)
-    n_search = len(candidates) if len(candidates) > 1 and minutes is None else 0
-    n_search *= search_folds if search_folds > 1 else 1
-    total_steps = n_search * search_iterations + iterations * (2 + (folds if folds > 1 else 0))
-    tick = _ticker(progress, total_steps)
+    tick = _ticker(progress, _total_steps(len(candidates), minutes is not None, search_folds,
+                                          search_iterations, iterations, folds))  # fmt: skip
     search: list[dict] = []
     best = candidates[0]
     if len(candidates) > 1 and pairs is not None and minutes is None:
@@ -479,40 +554,15 @@ def calibrate(
     else:
         assert pairs is not None  # built above whenever minutes is None
         chosen = pairs.minutes(best)
-    fit, cat, activity, _ = _fit(inputs, chosen, setting, callback=tick("fit"))
-    under = None
-    if inputs.apl_under65 is not None:
-        under = fit_under65(cat.weights, cat.site_demand, inputs.apl_under65,
-                            consultations=fit.consultations, observed_apl=inputs.apl,
-                            population=inputs.pop_standardisee, consultations_per_gp=a,
-                            max_iterations=iterations, callback=tick("under 65"))  # fmt: skip
+    fitted = _final_fit(inputs, chosen, setting, tick)
     timings["fit"] = time.perf_counter() - t1
-    n = inputs.n
-    held = _HeldOut(*(np.full(n, np.nan) for _ in range(4)))
+    t2 = time.perf_counter()
+    held = _held_out(inputs, chosen, setting, folds, tick)
     if folds > 1:
-        t2 = time.perf_counter()
-        held = _predict(inputs, chosen, setting, departement_folds(inputs.departement, folds),
-                        callback=tick("held-out"))  # fmt: skip
         timings["held_out"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
-    low_gp, high_gp = gp_bounds(inputs, bounds)
-    cal = Calibration(
-        inputs=inputs, params=best if minutes is None else None,
-        consultations=fit.consultations, predicted_apl=fit.predicted_apl,
-        consultations_per_gp=a, heldout_apl=held.apl,
-        pairs=pairs if minutes is None else None, activity=activity, gp_low=low_gp,
-        gp_high=high_gp, consultations_under65=None if under is None else under.consultations,
-        predicted_apl_under65=None if under is None else under.predicted_apl,
-        heldout_low=held.low, heldout_high=held.high,
-        prior_apl=cat.accessibility(prior_consultations(inputs, activity)),
-        prior_heldout_apl=held.prior,
-    )  # fmt: skip
-    cal.travel_provider = travel_provider if minutes is not None else "model"
-    cal.figures = calibration_figures(cal) | {
-        "search": search, "timings_s": timings, "iterations": fit.iterations,
-        "bounds": {k: float(v) for k, v in bounds.__dict__.items()},
-    }  # fmt: skip
-    return cal
+    travel = (best, pairs, "model") if minutes is None else (None, None, travel_provider)
+    return _calibration(inputs, fitted, held, a, bounds, travel, search, timings)
 
 
 def calibration_figures(cal: Calibration) -> dict:

@@ -117,6 +117,114 @@ class SupplyFit:
     iterations: int
 
 
+_Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
+
+
+def _square(weights: sp.csr_array) -> sp.csr_array:
+    """``weights`` as CSR, checked square (communes × communes)."""
+    f = sp.csr_array(weights)
+    n = f.shape[0]
+    if f.shape != (n, n):
+        msg = f"weights must be square (communes × communes); got {f.shape}"
+        raise InputError(msg)
+    return f
+
+
+def _objective(f: sp.csr_array, d: np.ndarray, x0: np.ndarray, observed_apl: np.ndarray,
+               observation_weight: np.ndarray | None, implausible: np.ndarray,
+               departement: np.ndarray, departement_gp: np.ndarray,
+               consultations_per_gp: float, penalties: FitWeights) -> _Objective:  # fmt: skip
+    """The penalised least squares of :func:`fit_supply_ratio` in the ratios ``x`` (see the
+    module docstring): ``x ↦ (value, gradient)``."""
+    n = f.shape[0]
+    y = np.asarray(observed_apl, dtype=float)
+    w = np.ones(n) if observation_weight is None else np.asarray(observation_weight, dtype=float)
+    a = float(consultations_per_gp)
+    dep = np.asarray(departement, dtype=np.int64)
+    n_gp = np.asarray(departement_gp, dtype=float)
+    has_total = np.isfinite(n_gp) & (n_gp > 0)
+    target = np.where(has_total, n_gp * a, 1.0)
+    dep_w = np.where(has_total, 1.0 / target, 0.0)
+    gp_per_ratio = d / a  # GPs per unit of x_j
+    lin = penalties.implausible_per_gp * np.asarray(implausible, dtype=float) * gp_per_ratio
+    mu = penalties.prior_per_gp2 * gp_per_ratio**2
+    rho = penalties.departement_total
+    ft = f.T.tocsr()
+
+    def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+        r = f @ x - y
+        wr = w * r
+        dx = x - x0
+        tot = np.bincount(dep, weights=x * d, minlength=len(n_gp))
+        dev = (tot - target) * dep_w
+        dev[~has_total] = 0.0
+        value = 0.5 * r @ wr + 0.5 * np.sum(mu * dx * dx) + lin @ x + 0.5 * rho * dev @ dev
+        grad = ft @ wr + mu * dx + lin + rho * (dev * dep_w)[dep] * d
+        return float(value), grad
+
+    return objective
+
+
+def _ratio_bounds(d: np.ndarray, x0: np.ndarray, lower_consultations: np.ndarray | None,
+                  upper_consultations: np.ndarray | None,
+                  fixed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Bounds of the ratios ``x``: the caller's supply bounds over ``D``, none where the
+    catchment holds nobody, the prior where the supply is known."""
+    n = len(d)
+    # a commune whose catchment holds nobody can hold no useful supply
+    upper = np.where(d > 0, np.inf, 0.0)
+    lower = np.zeros(n)
+    if upper_consultations is not None:
+        ub = np.divide(upper_consultations, d, out=np.zeros(n), where=d > 0)
+        upper = np.minimum(upper, ub)
+    if lower_consultations is not None:
+        lb = np.divide(lower_consultations, d, out=np.zeros(n), where=d > 0)
+        lower = np.minimum(np.maximum(lower, lb), upper)
+    if fixed is not None:
+        fx = np.asarray(fixed, dtype=bool) & (d > 0)
+        lower[fx] = upper[fx] = x0[fx]
+    return lower, upper
+
+
+def _minimise(f: sp.csr_array, objective: _Objective, start: np.ndarray, lower: np.ndarray,
+              upper: np.ndarray, max_iterations: int, tolerance: float,
+              callback: Callable[[int], None] | None) -> tuple[np.ndarray, int]:  # fmt: skip
+    """L-BFGS-B on ``objective`` from ``start`` within the bounds; the ratios found and the
+    iterations used."""
+    # Optimise z = c ∘ x with c_j = ‖F_:j‖₂ (unit-norm columns): L-BFGS-B is sensitive to
+    # the scaling of the variables, and column norms range from 1 to ~10.
+    c = np.sqrt(np.asarray(f.multiply(f).sum(axis=0))).ravel()
+    c = np.where(c > 0, c, 1.0)
+
+    def scaled(z: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = objective(z / c)
+        return value, grad / c
+
+    iteration = [0]
+
+    def step(_: np.ndarray) -> None:
+        iteration[0] += 1
+        if callback is not None:
+            callback(iteration[0])
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        res = minimize(
+            scaled,
+            start * c,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=Bounds(lower * c, upper * c),
+            callback=step,
+            options={
+                "maxiter": int(max_iterations),
+                "maxcor": 10,
+                "ftol": float(tolerance),
+                "gtol": 1e-9,
+            },
+        )
+    return res.x / c, int(res.nit)
+
+
 def fit_supply_ratio(
     weights: sp.csr_array,
     site_demand: np.ndarray,
@@ -177,86 +285,20 @@ def fit_supply_ratio(
         Bounds of each commune's supply (consultations per year; default 0 and none): the
         plausible departure of a commune's supply from its prior, given by the caller.
     """
-    f = sp.csr_array(weights)
+    f = _square(weights)
     n = f.shape[0]
-    if f.shape != (n, n):
-        msg = f"weights must be square (communes × communes); got {f.shape}"
-        raise InputError(msg)
-    y = np.asarray(observed_apl, dtype=float)
     d = np.asarray(site_demand, dtype=float)
-    w = np.ones(n) if observation_weight is None else np.asarray(observation_weight, dtype=float)
-    a = float(consultations_per_gp)
-    dep = np.asarray(departement, dtype=np.int64)
-    n_gp = np.asarray(departement_gp, dtype=float)
-    has_total = np.isfinite(n_gp) & (n_gp > 0)
-    target = np.where(has_total, n_gp * a, 1.0)
-    dep_w = np.where(has_total, 1.0 / target, 0.0)
-    gp_per_ratio = d / a  # GPs per unit of x_j
     x0 = np.divide(prior_consultations, d, out=np.zeros(n), where=d > 0)
-    lin = penalties.implausible_per_gp * np.asarray(implausible, dtype=float) * gp_per_ratio
-    mu = penalties.prior_per_gp2 * gp_per_ratio**2
-    rho = penalties.departement_total
-    ft = f.T.tocsr()
-    # a commune whose catchment holds nobody can hold no useful supply
-    upper = np.where(d > 0, np.inf, 0.0)
-    lower = np.zeros(n)
-    if upper_consultations is not None:
-        ub = np.divide(upper_consultations, d, out=np.zeros(n), where=d > 0)
-        upper = np.minimum(upper, ub)
-    if lower_consultations is not None:
-        lb = np.divide(lower_consultations, d, out=np.zeros(n), where=d > 0)
-        lower = np.minimum(np.maximum(lower, lb), upper)
-    if fixed is not None:
-        fx = np.asarray(fixed, dtype=bool) & (d > 0)
-        lower[fx] = upper[fx] = x0[fx]
-
-    def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
-        r = f @ x - y
-        wr = w * r
-        dx = x - x0
-        tot = np.bincount(dep, weights=x * d, minlength=len(n_gp))
-        dev = (tot - target) * dep_w
-        dev[~has_total] = 0.0
-        value = 0.5 * r @ wr + 0.5 * np.sum(mu * dx * dx) + lin @ x + 0.5 * rho * dev @ dev
-        grad = ft @ wr + mu * dx + lin + rho * (dev * dep_w)[dep] * d
-        return float(value), grad
-
-    # Optimise z = c ∘ x with c_j = ‖F_:j‖₂ (unit-norm columns): L-BFGS-B is sensitive to
-    # the scaling of the variables, and column norms range from 1 to ~10.
-    c = np.sqrt(np.asarray(f.multiply(f).sum(axis=0))).ravel()
-    c = np.where(c > 0, c, 1.0)
-
-    def scaled(z: np.ndarray) -> tuple[float, np.ndarray]:
-        value, grad = objective(z / c)
-        return value, grad / c
-
-    iteration = [0]
-
-    def step(_: np.ndarray) -> None:
-        iteration[0] += 1
-        if callback is not None:
-            callback(iteration[0])
-
+    objective = _objective(f, d, x0, observed_apl, observation_weight, implausible,
+                           departement, departement_gp, consultations_per_gp,
+                           penalties)  # fmt: skip
+    lower, upper = _ratio_bounds(d, x0, lower_consultations, upper_consultations, fixed)
     start = x0
     if start_consultations is not None:
         start = np.divide(start_consultations, d, out=np.zeros(n), where=d > 0)
-    with threadpool_limits(limits=1, user_api="blas"):
-        res = minimize(
-            scaled,
-            np.clip(start, lower, upper) * c,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=Bounds(lower * c, upper * c),
-            callback=step,
-            options={
-                "maxiter": int(max_iterations),
-                "maxcor": 10,
-                "ftol": float(tolerance),
-                "gtol": 1e-9,
-            },
-        )
-    x = res.x / c
-    return SupplyFit(ratio=x, consultations=x * d, predicted_apl=f @ x, iterations=int(res.nit))
+    x, iterations = _minimise(f, objective, np.clip(start, lower, upper), lower, upper,
+                              max_iterations, tolerance, callback)  # fmt: skip
+    return SupplyFit(ratio=x, consultations=x * d, predicted_apl=f @ x, iterations=iterations)
 
 
 def fit_under65(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from proxisante import _fr as fr
 from proxisante.access import EvaluationBaseline
@@ -29,6 +30,7 @@ __all__ = [
     "estimate_site_consultations",
     "known_centre_consultations",
     "unknown_staff_estimates",
+    "unknown_staff_fte",
 ]
 
 #: Categories of sites whose GPs count in the APL (salaried GPs of centres de santé;
@@ -144,4 +146,19 @@ def unknown_staff_estimates(offer, baseline: EvaluationBaseline, sites) -> dict:
         est = estimate_site_consultations(baseline, int(j), known)
         if est is not None:
             out[str(site_id)] = est
+    return out
+
+
+def unknown_staff_fte(offer, baseline: EvaluationBaseline, sites) -> pd.DataFrame:
+    """:func:`unknown_staff_estimates` as GP FTE (central, P10, P90; « estimé »), consultations
+    converted at the DREES 5,400 per FTE, one decimal: one row per estimated site,
+    ``site_id, gp_fte_estimated, gp_fte_low, gp_fte_high`` (the figure the reports, the web
+    editor and the criticality ranking show for a centre whose staff no source states)."""
+    from proxisante.access import CONSULTATIONS_PER_FTE
+
+    found = unknown_staff_estimates(offer, baseline, sites)
+    rows = [(k, e.consultations, e.low, e.high) for k, e in found.items()]
+    out = pd.DataFrame(rows, columns=["site_id", "gp_fte_estimated", "gp_fte_low", "gp_fte_high"])
+    cols = out.columns[1:]
+    out[cols] = (out[cols].astype(float) / CONSULTATIONS_PER_FTE).round(1)
     return out

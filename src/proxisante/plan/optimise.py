@@ -383,6 +383,216 @@ class _Rows:
         )
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Columns of the MILP: step variables ``N_pkt``, openings ``O_kt``, then the objective
+    variables of each (profession, year)."""
+
+    n_p: int
+    k: int
+    t_n: int
+
+    def ni(self, p: int, t: int) -> np.ndarray:
+        """Columns of the step variables ``N_pkt`` of profession ``p`` in year ``t``."""
+        return (p * self.t_n + t) * self.k + np.arange(self.k)
+
+    def oi(self, t: int) -> np.ndarray:
+        """Columns of the openings ``O_kt`` of year ``t``."""
+        return self.n_p * self.t_n * self.k + t * self.k + np.arange(self.k)
+
+
+#: Per profession: the places of its objective, the first column of each year's objective
+#: variables and their number per year.
+_ObjectiveColumns = list[tuple[np.ndarray, list[int], int]]
+
+
+@dataclass
+class _Columns:
+    """Cost, bounds and integrality of every column."""
+
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray
+
+
+def _objective_columns(inst: PlanInstance, objective: str,
+                       n_base: int) -> tuple[_ObjectiveColumns, int]:  # fmt: skip
+    """The objective variables per (profession, year) after the ``n_base`` step and opening
+    columns, and the number of columns in all."""
+    t_n = len(inst.years)
+    obj_rows = []
+    n_var = n_base
+    for b in inst.blocks:
+        if objective == "equity":
+            rows_i = np.flatnonzero(_equity_mask(inst, b))
+        else:
+            rows_i = np.flatnonzero((b.baseline < b.threshold).any(axis=1))
+        width = 1 if objective == "equity" else len(rows_i)
+        obj_rows.append((rows_i, [n_var + t * width for t in range(t_n)], width))
+        n_var += width * t_n
+    return obj_rows, n_var
+
+
+def _step_columns(inst: PlanInstance, lay: _Layout, n_var: int) -> _Columns:
+    """Bounds of the steps (each site's staff floor, its cap) and of the openings (1 at
+    existing sites), their integrality, the tie-break cost of the last year's steps."""
+    s, cap = inst.assumptions.fte_step, inst.max_added_fte
+    cols = _Columns(np.zeros(n_var), np.zeros(n_var), np.full(n_var, np.inf),
+                    np.zeros(n_var, dtype=bool))  # fmt: skip
+    floor_fte = inst.min_fte
+    for p in range(lay.n_p):
+        for t in range(lay.t_n):
+            cols.upper[lay.ni(p, t)] = np.floor(cap / s + 1e-9)
+            cols.lower[lay.ni(p, t)] = np.round(floor_fte[p, :, t] / s)
+            cols.integer[lay.ni(p, t)] = True
+    for t in range(lay.t_n):
+        cols.integer[lay.oi(t)] = True
+        cols.upper[lay.oi(t)] = 1.0
+        cols.lower[lay.oi(t)[inst.existing]] = 1.0
+    for p in range(lay.n_p):
+        cols.cost[lay.ni(p, lay.t_n - 1)] += _TIE_BREAK * s
+    return cols
+
+
+def _site_rows(rows: _Rows, inst: PlanInstance, lay: _Layout, t: int) -> None:
+    """Year ``t``'s rows per site: steps and openings never undone, the minimum team of a
+    new site, no staff at an unopened site (its cap)."""
+    a, kk, k = inst.assumptions, np.arange(lay.k), lay.k
+    s, cap, new = a.fte_step, inst.max_added_fte, ~inst.existing
+    for p in range(lay.n_p):
+        if t > 0:
+            rows.add(k, [(kk, lay.ni(p, t), 1.0), (kk, lay.ni(p, t - 1), -1.0)], 0.0, np.inf)
+        m = a.min_team_fte(inst.professions[p])
+        if m > 0 and new.any():
+            nk = np.flatnonzero(new)
+            rows.add(len(nk), [(np.arange(len(nk)), lay.ni(p, t)[nk], s),
+                               (np.arange(len(nk)), lay.oi(t)[nk], -m)], 0.0, np.inf)  # fmt: skip
+    if t > 0:
+        rows.add(k, [(kk, lay.oi(t), 1.0), (kk, lay.oi(t - 1), -1.0)], 0.0, np.inf)
+    rows.add(k, [*[(kk, lay.ni(p, t), s) for p in range(lay.n_p)], (kk, lay.oi(t), -cap)],
+             -np.inf, 0.0)  # fmt: skip
+
+
+def _money_rows(rows: _Rows, inst: PlanInstance, lay: _Layout, t: int, repl: np.ndarray,
+                credit: np.ndarray, cc: dict) -> None:  # fmt: skip
+    """Year ``t``'s hiring capacity and net budget rows."""
+    a, k, s, n_p = inst.assumptions, lay.k, inst.assumptions.fte_step, lay.n_p
+    ones = np.ones(k)
+    # hiring capacity
+    terms: list[tuple[np.ndarray, np.ndarray, float | np.ndarray]] = [
+        (np.zeros(k, int), lay.ni(p, t), s * ones) for p in range(n_p)
+    ]
+    if t > 0:
+        terms += [(np.zeros(k, int), lay.ni(p, t - 1), -s * ones) for p in range(n_p)]
+    # replacements of the operator's departures are routine, outside the capacity
+    rows.add(1, terms, -np.inf, inst.hires_fte[t] + repl[:, :, t].sum())
+    # net budget
+    terms = [(np.zeros(k, int), lay.ni(p, t), cc["now"][p] * s) for p in range(n_p)]
+    if t > 0:
+        terms += [(np.zeros(k, int), lay.ni(p, t - 1), cc["before"][p] * s) for p in range(n_p)]
+    nk = np.flatnonzero(~inst.existing)
+    terms.append((np.zeros(len(nk), int), lay.oi(t)[nk], a.opening_eur + a.site_eur_per_year))
+    if t > 0:
+        terms.append((np.zeros(len(nk), int), lay.oi(t - 1)[nk], -a.opening_eur))
+    rows.add(1, terms, -np.inf, inst.budget_eur[t] + credit[t])
+
+
+def _access_rows(rows: _Rows, cols: _Columns, inst: PlanInstance, lay: _Layout, t: int,
+                 objective: str, obj_rows: _ObjectiveColumns,
+                 repl: np.ndarray) -> None:  # fmt: skip
+    """Year ``t``'s objective rows and the cost and bounds of their variables: access gain
+    ``Σ_k a_ik (ρ s N_t + (1-ρ) s N_{t-1})`` against the deficit, the places lifted over
+    the threshold or the lowest access (equity)."""
+    rho, s = inst.assumptions.ramp_up_share, inst.assumptions.fte_step
+    for p, b in enumerate(inst.blocks):
+        rows_i, col0, _ = obj_rows[p]
+        sub = sp.coo_array(sp.csr_array(b.effect_per_fte)[rows_i, :])
+        gain = [(sub.row, lay.ni(p, t)[sub.col], sub.data * rho * s)]
+        if t > 0:
+            gain.append((sub.row, lay.ni(p, t - 1)[sub.col], sub.data * (1 - rho) * s))
+        # replacements work their whole first year: a constant added to the baseline
+        base_t = b.baseline[rows_i, t] + (1 - rho) * (
+            sp.csr_array(b.effect_per_fte)[rows_i, :] @ repl[p, :, t]
+        )
+        m_rows = len(rows_i)
+        if objective == "deficit":
+            d = col0[t] + np.arange(m_rows)
+            rows.add(m_rows, [*gain, (np.arange(m_rows), d, 1.0)], b.threshold - base_t,
+                     np.inf)  # fmt: skip
+            cols.cost[d] = inst.population[rows_i] / b.threshold
+        elif objective == "lifted":
+            z = col0[t] + np.arange(m_rows)
+            gap_t = np.maximum(b.threshold - base_t, 0.0)
+            rows.add(m_rows, [*gain, (np.arange(m_rows), z, -gap_t)], 0.0, np.inf)
+            cols.cost[z] = -inst.population[rows_i]
+            cols.integer[z] = True
+            cols.upper[z] = (base_t < b.threshold).astype(float)
+        else:
+            tau = col0[t]
+            neg = [(r, c_, -v) for r, c_, v in gain]
+            rows.add(m_rows, [*neg, (np.arange(m_rows), np.full(m_rows, tau), 1.0)], -np.inf,
+                     base_t)  # fmt: skip
+            cols.cost[tau] = -1.0 / b.threshold
+            cols.lower[tau] = -np.inf
+
+
+def _highs_lp(cols: _Columns, rows: _Rows):
+    """The ``highspy.HighsLp`` of the columns and rows (column-wise matrix)."""
+    import highspy
+
+    a_mat = rows.matrix()
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cols.cost)
+    lp.num_row_ = a_mat.shape[0]
+    lp.col_cost_ = cols.cost
+    lp.col_lower_ = cols.lower
+    lp.col_upper_ = cols.upper
+    lp.row_lower_ = np.concatenate(rows.lo)
+    lp.row_upper_ = np.concatenate(rows.hi)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a_mat.indptr
+    lp.a_matrix_.index_ = a_mat.indices
+    lp.a_matrix_.value_ = a_mat.data
+    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                       for i in cols.integer]  # fmt: skip
+    return lp
+
+
+def _warm_start(inst: PlanInstance, lay: _Layout, n_var: int, warm_start: PlanSolution):
+    """A ``highspy.HighsSolution`` holding a plan's steps and openings."""
+    import highspy
+
+    s = inst.assumptions.fte_step
+    sol = highspy.HighsSolution()
+    x0 = np.zeros(n_var)
+    for t in range(lay.t_n):
+        for p in range(lay.n_p):
+            x0[lay.ni(p, t)] = np.round(warm_start.fte[p, :, t] / s)
+        x0[lay.oi(t)] = np.maximum(warm_start.open[:, t], inst.existing)
+    sol.col_value = list(x0)
+    sol.value_valid = True
+    return sol
+
+
+def _read_solution(h, inst: PlanInstance, lay: _Layout, objective: str,
+                   seconds: float) -> PlanSolution:  # fmt: skip
+    """The plan of a solved model (FTE, openings, value, proven gap)."""
+    status = h.modelStatusToString(h.getModelStatus())
+    info = h.getInfo()
+    if info.primal_solution_status != 2:  # no feasible solution
+        msg = f"no feasible plan ({status}): check budgets against the costs and capacities"
+        raise InfeasiblePlanError(msg)
+    s = inst.assumptions.fte_step
+    x = np.asarray(h.getSolution().col_value)
+    fte = np.stack([np.column_stack([np.round(x[lay.ni(p, t)]) * s for t in range(lay.t_n)])
+                    for p in range(lay.n_p)]) + 0.0  # fmt: skip
+    opn = np.column_stack([np.round(x[lay.oi(t)]) for t in range(lay.t_n)]) + 0.0
+    gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else 0.0
+    return PlanSolution(fte, opn, evaluate_plan(inst, fte, objective), "milp (HiGHS)",
+                        gap=max(gap, 0.0), status=status, seconds=seconds)  # fmt: skip
+
+
 def solve_milp(
     inst: PlanInstance,
     objective: Objective = "deficit",
@@ -404,157 +614,25 @@ def solve_milp(
     PlanSolution
         With ``gap`` the proven relative optimality gap reported by HiGHS.
     """
-    import highspy
-
     _check(inst, objective)
     check_request(inst)
-    a = inst.assumptions
-    s, rho = a.fte_step, a.ramp_up_share
-    n_p, k, t_n = len(inst.blocks), inst.n_candidates, len(inst.years)
-    existing, new = inst.existing, ~inst.existing
-    cap = inst.max_added_fte
+    lay = _Layout(len(inst.blocks), inst.n_candidates, len(inst.years))
     cc = cost_coefficients(inst)
     credit, repl = replacement_credit(inst), replacements(inst)
-    kk = np.arange(k)
-
-    def ni(p, t):  # step variables N_pkt
-        return (p * t_n + t) * k + kk
-
-    def oi(t):  # openings O_kt
-        return n_p * t_n * k + t * k + kk
-
-    n_base = (n_p + 1) * t_n * k
-    # objective variables per (profession, year)
-    obj_rows = []
-    n_var = n_base
-    for b in inst.blocks:
-        if objective == "equity":
-            rows_i = np.flatnonzero(_equity_mask(inst, b))
-        else:
-            rows_i = np.flatnonzero((b.baseline < b.threshold).any(axis=1))
-        width = 1 if objective == "equity" else len(rows_i)
-        obj_rows.append((rows_i, [n_var + t * width for t in range(t_n)], width))
-        n_var += width * t_n
-    cost = np.zeros(n_var)
-    lower = np.zeros(n_var)
-    upper = np.full(n_var, np.inf)
-    integer = np.zeros(n_var, dtype=bool)
-    floor_fte = inst.min_fte
-    for p in range(n_p):
-        for t in range(t_n):
-            upper[ni(p, t)] = np.floor(cap / s + 1e-9)
-            lower[ni(p, t)] = np.round(floor_fte[p, :, t] / s)
-            integer[ni(p, t)] = True
-    for t in range(t_n):
-        integer[oi(t)] = True
-        upper[oi(t)] = 1.0
-        lower[oi(t)[existing]] = 1.0
-    for p in range(n_p):
-        cost[ni(p, t_n - 1)] += _TIE_BREAK * s
+    obj_rows, n_var = _objective_columns(inst, objective, (lay.n_p + 1) * lay.t_n * lay.k)
+    cols = _step_columns(inst, lay, n_var)
     rows = _Rows(n_var)
-    ones = np.ones(k)
-    for t in range(t_n):
-        for p in range(n_p):
-            if t > 0:
-                rows.add(k, [(kk, ni(p, t), 1.0), (kk, ni(p, t - 1), -1.0)], 0.0, np.inf)
-            m = a.min_team_fte(inst.professions[p])
-            if m > 0 and new.any():
-                nk = np.flatnonzero(new)
-                rows.add(len(nk), [(np.arange(len(nk)), ni(p, t)[nk], s),
-                                   (np.arange(len(nk)), oi(t)[nk], -m)], 0.0, np.inf)  # fmt: skip
-        if t > 0:
-            rows.add(k, [(kk, oi(t), 1.0), (kk, oi(t - 1), -1.0)], 0.0, np.inf)
-        rows.add(k, [*[(kk, ni(p, t), s) for p in range(n_p)], (kk, oi(t), -cap)], -np.inf, 0.0)
-        # hiring capacity
-        terms: list[tuple[np.ndarray, np.ndarray, float | np.ndarray]] = [
-            (np.zeros(k, int), ni(p, t), s * ones) for p in range(n_p)
-        ]
-        if t > 0:
-            terms += [(np.zeros(k, int), ni(p, t - 1), -s * ones) for p in range(n_p)]
-        # replacements of the operator's departures are routine, outside the capacity
-        rows.add(1, terms, -np.inf, inst.hires_fte[t] + repl[:, :, t].sum())
-        # net budget
-        terms = [(np.zeros(k, int), ni(p, t), cc["now"][p] * s) for p in range(n_p)]
-        if t > 0:
-            terms += [(np.zeros(k, int), ni(p, t - 1), cc["before"][p] * s) for p in range(n_p)]
-        nk = np.flatnonzero(new)
-        terms.append((np.zeros(len(nk), int), oi(t)[nk], a.opening_eur + a.site_eur_per_year))
-        if t > 0:
-            terms.append((np.zeros(len(nk), int), oi(t - 1)[nk], -a.opening_eur))
-        rows.add(1, terms, -np.inf, inst.budget_eur[t] + credit[t])
-        # objective rows: access gain = Σ_k a_ik (ρ s N_t + (1-ρ) s N_{t-1})
-        for p, b in enumerate(inst.blocks):
-            rows_i, cols, width = obj_rows[p]
-            sub = sp.coo_array(sp.csr_array(b.effect_per_fte)[rows_i, :])
-            gain = [(sub.row, ni(p, t)[sub.col], sub.data * rho * s)]
-            if t > 0:
-                gain.append((sub.row, ni(p, t - 1)[sub.col], sub.data * (1 - rho) * s))
-            # replacements work their whole first year: a constant added to the baseline
-            base_t = b.baseline[rows_i, t] + (1 - rho) * (
-                sp.csr_array(b.effect_per_fte)[rows_i, :] @ repl[p, :, t]
-            )
-            m_rows = len(rows_i)
-            if objective == "deficit":
-                d = cols[t] + np.arange(m_rows)
-                rows.add(m_rows, [*gain, (np.arange(m_rows), d, 1.0)], b.threshold - base_t,
-                         np.inf)  # fmt: skip
-                cost[d] = inst.population[rows_i] / b.threshold
-            elif objective == "lifted":
-                z = cols[t] + np.arange(m_rows)
-                gap_t = np.maximum(b.threshold - base_t, 0.0)
-                rows.add(m_rows, [*gain, (np.arange(m_rows), z, -gap_t)], 0.0, np.inf)
-                cost[z] = -inst.population[rows_i]
-                integer[z] = True
-                upper[z] = (base_t < b.threshold).astype(float)
-            else:
-                tau = cols[t]
-                neg = [(r, c_, -v) for r, c_, v in gain]
-                rows.add(m_rows, [*neg, (np.arange(m_rows), np.full(m_rows, tau), 1.0)], -np.inf,
-                         base_t)  # fmt: skip
-                cost[tau] = -1.0 / b.threshold
-                lower[tau] = -np.inf
-    a_mat = rows.matrix()
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_var
-    lp.num_row_ = a_mat.shape[0]
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.concatenate(rows.lo)
-    lp.row_upper_ = np.concatenate(rows.hi)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a_mat.indptr
-    lp.a_matrix_.index_ = a_mat.indices
-    lp.a_matrix_.value_ = a_mat.data
-    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                       for i in integer]  # fmt: skip
+    for t in range(lay.t_n):
+        _site_rows(rows, inst, lay, t)
+        _money_rows(rows, inst, lay, t, repl, credit, cc)
+        _access_rows(rows, cols, inst, lay, t, objective, obj_rows, repl)
     h = solver or new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
-    h.passModel(lp)
+    h.passModel(_highs_lp(cols, rows))
     if warm_start is not None:
-        sol = highspy.HighsSolution()
-        x0 = np.zeros(n_var)
-        for t in range(t_n):
-            for p in range(n_p):
-                x0[ni(p, t)] = np.round(warm_start.fte[p, :, t] / s)
-            x0[oi(t)] = np.maximum(warm_start.open[:, t], existing)
-        sol.col_value = list(x0)
-        sol.value_valid = True
-        h.setSolution(sol)
+        h.setSolution(_warm_start(inst, lay, n_var, warm_start))
     t0 = time.perf_counter()
     h.run()
-    seconds = time.perf_counter() - t0
-    status = h.modelStatusToString(h.getModelStatus())
-    info = h.getInfo()
-    if info.primal_solution_status != 2:  # no feasible solution
-        msg = f"no feasible plan ({status}): check budgets against the costs and capacities"
-        raise InfeasiblePlanError(msg)
-    x = np.asarray(h.getSolution().col_value)
-    fte = np.stack([np.column_stack([np.round(x[ni(p, t)]) * s for t in range(t_n)])
-                    for p in range(n_p)]) + 0.0  # fmt: skip
-    opn = np.column_stack([np.round(x[oi(t)]) for t in range(t_n)]) + 0.0
-    gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else 0.0
-    return PlanSolution(fte, opn, evaluate_plan(inst, fte, objective), "milp (HiGHS)",
-                        gap=max(gap, 0.0), status=status, seconds=seconds)  # fmt: skip
+    return _read_solution(h, inst, lay, objective, time.perf_counter() - t0)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from proxisante.access import DREES_APL_STEP, EvaluationBaseline, nearest_minutes
 from proxisante.model.baseline import default_baseline
+from proxisante.model.site_estimate import unknown_staff_fte
 from proxisante.offer import Offer, load_default_offer, site_supply
 from proxisante.scenarios.impact import ScenarioResult, evaluate
 from proxisante.scenarios.model import CloseSites, Scenario
@@ -439,6 +440,9 @@ def build_briefing(
     zoning = zoning_classes(territory, year)
     retirement = retirement_effect(territory, year)
     sites = sites_serving(territory, offer)
+    # a centre whose staff no source states shows the model's estimate (« estimé »), as the
+    # web editor and the criticality ranking do, not a bare « inconnu »
+    sites = sites.merge(unknown_staff_fte(offer, ctx, sites), on="site_id", how="left")
     net = sites[sites["operator"].astype(str).str.lower() == operator.lower()]
     closures = closure_effects(territory, net, offer, ctx)
     network = network_weight(territory, net, offer, ctx)

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from proxisante._csv import CSV_FORMATS, csv_text
@@ -51,6 +52,32 @@ def table_format(path: str | Path, *, accepted: Sequence[str] = TABLE_FORMATS,
         msg = f"{option} must end in {allowed}; got '{Path(path).suffix}'"
         raise InputError(msg)
     return fmt
+
+
+def for_people(
+    table: pd.DataFrame, headers: dict[str, str], decimals: dict[str, int]
+) -> pd.DataFrame:
+    """``table`` as a person opens it (the French CSV dialect): columns renamed by
+    ``headers`` (others kept) and values rounded, ``decimals`` per column; a negative count
+    keeps that many significant digits (access ratios per inhabitant such as 0.0019305 are
+    read as 0.001931, not rounded away).
+
+    >>> t = pd.DataFrame({"value": [0.0019305220, 6.55812], "per_100k": [193.05220, 655.8]})
+    >>> for_people(t, {"value": "valeur"}, {"value": -4, "per_100k": 1}).to_dict("list")
+    {'valeur': [0.001931, 6.558], 'per_100k': [193.1, 655.8]}
+    """
+    out = table.copy()
+    for col, n in decimals.items():
+        if col not in out:
+            continue
+        values = out[col].astype(float)
+        if n >= 0:
+            out[col] = values.round(n)
+        else:
+            magnitude = np.floor(np.log10(np.abs(values.where(values != 0))))
+            scale = 10.0 ** (-n - 1 - magnitude.fillna(0))
+            out[col] = (values * scale).round() / scale
+    return out.rename(columns=headers)
 
 
 def csv_bytes(table: pd.DataFrame, *, csv_format: str = "fr") -> bytes:

@@ -23,7 +23,6 @@ import pandas as pd
 
 from proxisante._fr import PlaceName, commune_place
 from proxisante.access import (
-    CONSULTATIONS_PER_FTE,
     DREES_APL_STEP,
     ESTIMATED_PROFESSIONS,
     EvaluationBaseline,
@@ -36,7 +35,7 @@ from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_FR
 from proxisante.errors import InputError, ProxisanteError, StoreConflictError, UnknownCodeError
 from proxisante.model import commune_table, gp_estimates, model_quality
 from proxisante.model.artefact import bundled_model, load_store_model
-from proxisante.model.site_estimate import unknown_staff_estimates
+from proxisante.model.site_estimate import unknown_staff_fte
 from proxisante.offer import (
     ImportReport,
     Offer,
@@ -417,13 +416,7 @@ class Workspace:
         consultations converted at the DREES 5,400 per FTE). One row per estimated site:
         ``site_id, gp_fte_estimated, gp_fte_low, gp_fte_high``."""
 
-        found = unknown_staff_estimates(self.offer(), self.model_baseline(), sites)
-        rows = [(k, e.consultations, e.low, e.high) for k, e in found.items()]
-        out = pd.DataFrame(rows, columns=["site_id", "gp_fte_estimated", "gp_fte_low",
-                                          "gp_fte_high"])  # fmt: skip
-        cols = out.columns[1:]
-        out[cols] = (out[cols].astype(float) / CONSULTATIONS_PER_FTE).round(1)
-        return out
+        return unknown_staff_fte(self.offer(), self.model_baseline(), sites)
 
     # -- baseline and scenarios ---------------------------------------------------------------
     def baseline(
