@@ -90,3 +90,30 @@ def test_one_plan_at_a_time(client):
         busy = client.get("/api/territory/dep:48/plan")
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "10"
     assert "en cours de calcul" in busy.json()["error"]
+
+
+@pytest.mark.browser
+def test_button_renders_the_table_and_chart(tmp_path_factory):
+    """On /territoire/{selector}, the button fetches the plan and shows its table and chart."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.browser import live_server, selenium_driver
+
+    store = tmp_path_factory.mktemp("browser") / "s.duckdb"
+    app = create_app(store_path=str(store))
+    with selenium_driver(tmp_path_factory.mktemp("profile")) as d, \
+            live_server(app, lifespan="off") as url:  # fmt: skip
+        d.get(f"{url}/territoire/{SELECTOR}")
+        button = WebDriverWait(d, 120).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "#plan-cog button.plan-bouton"))  # fmt: skip
+        assert button.text == "Calculer le plan 2025–2028 et le comparer à l'absence de COG"
+        button.click()
+        table = WebDriverWait(d, 120).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "#plan-cog table.plan-versus"))  # fmt: skip
+        rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+        assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == [
+            "2025", "2026", "2027", "2028"]  # fmt: skip
+        assert "(APL zonage, estimé)" in table.text
+        assert d.find_elements(By.CSS_SELECTOR, "#plan-cog svg rect")
+        assert "Sources et hypothèses" in d.find_element(By.ID, "plan-cog").text
