@@ -30,7 +30,8 @@ def test_page_and_static(client):
     r = client.get("/")
     assert r.status_code == 200 and '<html lang="fr">' in r.text and "Rechercher" in r.text
     assert "unpkg" not in r.text and "cdn" not in r.text.lower()
-    for name in ("leaflet.js", "leaflet.css", "choropleth.js", "app.js"):
+    assert 'id="plan-cog"' in r.text  # the territory panel's plan button (static/plan.js)
+    for name in ("leaflet.js", "leaflet.css", "choropleth.js", "app.js", "plan.js"):
         assert client.get(f"/static/{name}").status_code == 200
 
 

@@ -214,16 +214,6 @@ TimeLimit = Annotated[
 ]
 
 
-#: Net budget of ``plan cog`` when none is given: no published figure (the 2025-2028 COG is
-#: not signed), so it is a labelled « hypothèse » and the budget scenarios show its weight.
-DEFAULT_BUDGET_EUR = 6e5
-DEFAULT_BUDGET_BASIS_FR = (
-    "hypothèse : 600 000 € nets par an par défaut, sans source publiée (la COG 2025-2028 "
-    "n'est pas signée) ; à remplacer par --budget ; les scénarios gel / constant / croissance "
-    "montrent son influence"
-)
-
-
 #: French words for the solver's model status (HiGHS strings and the greedy's).
 SOLVER_STATUS_FR = {"Optimal": "optimal", "optimal": "optimal", "heuristic": "heuristique",
                     "Time limit reached": "limite de temps atteinte",
@@ -451,7 +441,7 @@ def cog(
     """Multi-year contract plan (COG) of the operator's network (or --territory): where and
     who each year, gross / income / net cost, indicators against the "sans COG" freeze."""
     # deferred: loaded when the command runs, not at CLI start-up
-    from proxisante.workspace import budget_scenarios, build_cog_plan, table_format, write_xlsx
+    from proxisante.workspace import budget_scenarios, table_format, write_xlsx
 
     budgets, basis = _cog_budgets(budget, budget_per_year, from_year, to_year)
     bounds.check("time_limit_s", time_limit, where="--time-limit")
@@ -473,9 +463,8 @@ def cog(
         inst = dataclasses.replace(inst, budget_basis_fr=basis)
         console.print(f"[yellow]Budget net : {basis}[/]")
     with progress("Construction du plan…"):
-        ssiad = ws.ssiad_coverage(terr)
-        plan = build_cog_plan(inst, objective=objective, time_limit_s=time_limit, ssiad=ssiad,
-                              sensitivity=sensitivity)  # fmt: skip
+        plan = ws.cog_plan(inst, terr, objective=objective, time_limit_s=time_limit,
+                           sensitivity=sensitivity)  # fmt: skip
         sc = budget_scenarios(inst, objective=objective, time_limit_s=time_limit,
                               plan=plan) if scenarios else None  # fmt: skip
         write_xlsx(plan, out, scenarios=sc)
@@ -502,6 +491,9 @@ def _cog_budgets(budget: str | None, budget_per_year: float | None, from_year: i
     if to_year < from_year:
         msg = f"--to {to_year} is before --from {from_year}"
         raise InputError(msg)
+    # deferred: loaded when the command runs, not at CLI start-up
+    from proxisante.workspace import DEFAULT_BUDGET_BASIS_FR, DEFAULT_BUDGET_EUR
+
     basis = ""
     if budget is None and budget_per_year is None:
         budget_per_year = DEFAULT_BUDGET_EUR

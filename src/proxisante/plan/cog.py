@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from proxisante import bounds
 from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.offer import SsiadCoverage
@@ -35,6 +36,8 @@ from proxisante.plan.optimise import (
 from proxisante.sources import sources_frame
 
 __all__ = [
+    "DEFAULT_BUDGET_BASIS_FR",
+    "DEFAULT_BUDGET_EUR",
     "OBJECTIVE_UNITS_FR",
     "PROFESSION_FR",
     "CogPlan",
@@ -43,6 +46,7 @@ __all__ = [
     "budget_scenarios",
     "build_cog_plan",
     "comparison_sentence",
+    "default_budgets",
     "mean_label",
     "range_notes",
     "sensitivity_note",
@@ -50,6 +54,36 @@ __all__ = [
     "threshold_fr",
     "write_xlsx",
 ]
+
+#: Net budget of a COG plan when none is given: no published figure (the 2025-2028 COG is
+#: not signed), so it is a labelled « hypothèse » and the budget scenarios show its weight.
+DEFAULT_BUDGET_EUR = 6e5
+DEFAULT_BUDGET_BASIS_FR = (
+    "hypothèse : 600 000 € nets par an par défaut, sans source publiée (la COG 2025-2028 "
+    "n'est pas signée) ; à remplacer par --budget ; les scénarios gel / constant / croissance "
+    "montrent son influence"
+)
+
+
+def default_budgets(
+    from_year: int, to_year: int, *, where: str = "--from/--to"
+) -> dict[int, float]:
+    """The default net budget (:data:`DEFAULT_BUDGET_EUR`) of every year ``from_year`` …
+    ``to_year``, the years checked (bounds ``year`` and ``plan_years``).
+
+    Raises
+    ------
+    InputError
+        A year out of bounds, ``to_year`` before ``from_year`` or too many years.
+    """
+    bounds.check("year", from_year, where=where)
+    bounds.check("year", to_year, where=where)
+    if to_year < from_year:
+        msg = f"{where}: the last year {to_year} is before the first year {from_year}"
+        raise InputError(msg)
+    bounds.check("plan_years", to_year - from_year + 1, where=where)
+    return {y: DEFAULT_BUDGET_EUR for y in range(from_year, to_year + 1)}
+
 
 NO_AGE_DATA = "non disponible (populations par âge non chargées)"
 

@@ -9,7 +9,12 @@ computed).
 from proxisante.report.maps import APL_CLASSES, RESIDUAL_CLASSES, communes_geojson, js_classes
 from proxisante.report.model_quality_section import MODEL_QUALITY_TITLE, model_quality_section
 from proxisante.report.needs_section import NEEDS_TITLE, needs_section
-from proxisante.report.plan_section import plan_lead_section, plan_section
+from proxisante.report.plan_section import (
+    VERSUS_NOTE_FR,
+    plan_lead_section,
+    plan_section,
+    versus_chart,
+)
 from proxisante.report.scenario_section import scenario_lead_section, scenario_section
 from proxisante.report.territory_report import (
     ReportSection,
@@ -25,6 +30,7 @@ __all__ = [
     "MODEL_QUALITY_TITLE",
     "NEEDS_TITLE",
     "RESIDUAL_CLASSES",
+    "VERSUS_NOTE_FR",
     "ReportSection",
     "TerritoryReport",
     "build_territory_report",
@@ -38,5 +44,6 @@ __all__ = [
     "scenario_lead_section",
     "scenario_section",
     "territory_report",
+    "versus_chart",
     "write_html",
 ]

@@ -14,7 +14,7 @@ from proxisante.plan.cog import PROFESSION_FR, SHORT_FR, budget_label, mean_labe
 from proxisante.report import fr
 from proxisante.report.territory_report import ReportSection
 
-__all__ = ["plan_lead_section", "plan_section"]
+__all__ = ["VERSUS_NOTE_FR", "plan_lead_section", "plan_section", "versus_chart"]
 
 
 def _bars(values: list[float], labels: list[str], *, title: str, colour: str) -> str:
@@ -80,24 +80,36 @@ def _paired_bars(
     return "".join(parts)
 
 
+#: What the plan-against-no-COG figures are (French, under the chart and table).
+VERSUS_NOTE_FR = (
+    "APL zonage : APL des médecins généralistes de moins de 65 ans (règle du zonage), projetée "
+    "année par année avec les installations observées et le gel des embauches de l'opérateur ; "
+    "accès projeté : APL de tous les médecins, dont ceux de 65 ans et plus qui partent "
+    "progressivement. Chiffres « estimé » avec leur fourchette ; l'ancrage officiel est l'APL "
+    "DREES de l'année de référence."
+)
+
+
+def versus_chart(v: pd.DataFrame) -> str:
+    """Inline SVG of :func:`proxisante.plan.compare.versus_no_cog`: inhabitants under 2.5 by
+    the zoning APL per year, without a COG and with the plan (empty text without rows)."""
+    if v.empty:
+        return ""
+    return _paired_bars(
+        v.iloc[:, 1].tolist(), v.iloc[:, 3].tolist(), [str(y) for y in v["année"]],
+        title="Habitants sous 2,5 (APL zonage, estimé)", names=("sans COG", "avec le plan"),
+    )  # fmt: skip
+
+
 def _versus(plan) -> str:
     """Plan against the world without a COG: chart and table per year (GPs)."""
     v = plan.versus
     if v.empty:
         return ""
-    years = [str(y) for y in v["année"]]
-    chart = _paired_bars(
-        v.iloc[:, 1].tolist(), v.iloc[:, 3].tolist(), years,
-        title="Habitants sous 2,5 (APL zonage, estimé)", names=("sans COG", "avec le plan"),
-    )  # fmt: skip
     return (
         "<h3>Le plan face à la situation sans COG</h3>"
-        "<p class='note'>APL zonage : APL des médecins généralistes de moins de 65 ans (règle du "
-        "zonage), projetée année par année avec les installations observées et le gel des "
-        "embauches de l'opérateur ; accès projeté : APL de tous les médecins, dont ceux de 65 "
-        "ans et plus qui partent progressivement. Chiffres « estimé » avec leur fourchette ; "
-        "l'ancrage officiel est l'APL DREES de l'année de référence.</p>"
-        + chart
+        f"<p class='note'>{escape(VERSUS_NOTE_FR, quote=False)}</p>"
+        + versus_chart(v)
         + _table(v, cls="plan versus")
     )
 

@@ -27,6 +27,7 @@ from proxisante.report import render_html, territory_report
 from proxisante.web.evaluation import DEFAULT_MAX_PENDING, Evaluator
 from proxisante.web.guards import LOOPBACK_HOSTS, RequestGuard
 from proxisante.web.home_care import home_care_json
+from proxisante.web.plan_versus import PlanGate, plan_versus_json
 from proxisante.workspace import Workspace, commune_names, neighbours_within, parse_scenario
 
 __all__ = ["IMPORT_PREFIX", "WebContext", "check_token", "configure", "get_context",
@@ -92,6 +93,9 @@ class WebContext:
         self.write_lock = threading.Lock()
         self.search = self._cached(self.workspace.search, 1024)
         self.home_care = self._cached(self._home_care, 128)
+        #: One plan solved at a time (:class:`~proxisante.web.plan_versus.PlanGate`)
+        self.plan_gate = PlanGate()
+        self.plan_versus = self._cached(self._plan_versus, 32)
         #: The workspace's generation the caches were filled from (:meth:`sync`)
         self._generation = self.workspace.generation
 
@@ -170,6 +174,11 @@ class WebContext:
         names = commune_names()
         return home_care_json(change, label=t.label,
                               names={c: names.get(c, float("nan")) for c in t.codes})  # fmt: skip
+
+    def _plan_versus(self, selector: str, from_year: int, to_year: int) -> dict[str, Any]:
+        """The plan of ``plan cog -t selector`` against no COG, per year
+        (:func:`~proxisante.web.plan_versus.plan_versus_json`), kept until the store changes."""
+        return plan_versus_json(self.workspace, selector, from_year, to_year, self.plan_gate)
 
     def _report_html(self, selector: str) -> str:
         """The French report of a territory (HTML page): the CLI ``report`` command's report

@@ -46,7 +46,14 @@ if TYPE_CHECKING:
         write_xlsx,
     )
     from proxisante.plan.baseline import no_cog_table
-    from proxisante.plan.cog import SHORT_FR, comparison_sentence, threshold_fr
+    from proxisante.plan.cog import (
+        DEFAULT_BUDGET_BASIS_FR,
+        DEFAULT_BUDGET_EUR,
+        SHORT_FR,
+        comparison_sentence,
+        default_budgets,
+        threshold_fr,
+    )
     from proxisante.scenarios import (
         dump_scenario,
         load_scenario,
@@ -114,6 +121,8 @@ __all__ = [
     "ACCESS_LABELS_FR",
     "CARD_APL_YEARS",
     "CSV_FORMATS",
+    "DEFAULT_BUDGET_BASIS_FR",
+    "DEFAULT_BUDGET_EUR",
     "DEFAULT_CUTOFF_MINUTES",
     "DEFAULT_DETOUR_FACTOR",
     "DEFAULT_SPEED_KMH",
@@ -152,6 +161,7 @@ __all__ = [
     "commune_names",
     "comparison_sentence",
     "csv_bytes",
+    "default_budgets",
     "dump_scenario",
     "fit_estimate",
     "for_people",
@@ -234,6 +244,9 @@ __getattr__, __dir__ = lazy_exports(
         "PREVENTION_TARGETS": "proxisante.needs",
         "PlanAssumptions": "proxisante.plan",
         "SHORT_FR": "proxisante.plan.cog",
+        "DEFAULT_BUDGET_BASIS_FR": "proxisante.plan.cog",
+        "DEFAULT_BUDGET_EUR": "proxisante.plan.cog",
+        "default_budgets": "proxisante.plan.cog",
         "SSIAD_FRANCE_PER_1000": "proxisante.needs",
         "Territory": "proxisante.territory",
         "UNDER_SERVED_APL": "proxisante.territory.official_apl",

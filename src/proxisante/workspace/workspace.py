@@ -51,7 +51,15 @@ from proxisante.offer import (
     stored_imports,
 )
 from proxisante.offer.edits import check_edit_values
-from proxisante.plan import PlanAssumptions, PlanInstance, build_instance, network_codes
+from proxisante.plan import (
+    CogPlan,
+    PlanAssumptions,
+    PlanInstance,
+    build_cog_plan,
+    build_instance,
+    network_codes,
+)
+from proxisante.plan.optimise import Objective
 from proxisante.professions import PROFESSIONS, get_profession
 from proxisante.scenarios import (
     Scenario,
@@ -628,6 +636,16 @@ class Workspace:
             offer=self.offer(), professions=tuple(professions), supply_fte=supply,
             thresholds=dict(thresholds or {}), context=self.model_baseline(year), year=year,
         )  # fmt: skip
+
+    def cog_plan(self, inst: PlanInstance, territory: Territory, *,
+                 objective: Objective = "deficit", time_limit_s: float = 60.0,
+                 sensitivity: bool = False) -> CogPlan:  # fmt: skip
+        """The multi-year plan of ``inst`` over ``territory`` (:func:`proxisante.plan.
+        build_cog_plan`, with the territory's SSIAD coverage): ``plan cog`` and the web page
+        of a territory solve the same plan."""
+        return build_cog_plan(inst, objective=objective, time_limit_s=time_limit_s,
+                              ssiad=self.ssiad_coverage(territory),
+                              sensitivity=sensitivity)  # fmt: skip
 
     def plan_territory(self, territory: str | Territory | None, *,
                        operator: str = "filieris") -> Territory:  # fmt: skip

@@ -32,6 +32,7 @@ STATIC = {
     "leaflet.css": ("data/vendor/leaflet.css", "text/css"),
     "choropleth.js": ("report/templates/choropleth.js", "text/javascript"),
     "app.js": ("web/static/app.js", "text/javascript"),
+    "plan.js": ("web/static/plan.js", "text/javascript"),
 }
 DOWNLOADS = {
     "csv": "text/csv; charset=utf-8",
@@ -89,6 +90,13 @@ _NAVIGATION = (
     '<a href="/download/{quoted}.html">ce rapport (HTML)</a></nav>'
 )
 
+#: The plan-against-no-COG button of a territory page (``static/plan.js``, computed on click).
+_PLAN_BUTTON = (
+    '<section id="plan-cog" style="font:14px Arial,sans-serif;padding:.4rem 1rem"></section>'
+    '<script src="/static/plan.js"></script><script>window.proxisantePlan('
+    'document.getElementById("plan-cog"), {selector});</script>'
+)
+
 
 #: The French guide of the source tree (``docs/guide.md``), shown at ``/guide``.
 GUIDE = Path(__file__).resolve().parents[4] / "docs" / "guide.md"
@@ -116,6 +124,7 @@ def territory_page(selector: str, ctx: Context) -> str:
     territory's downloads."""
     page = ctx.report_html(selector_text(selector))
     nav = _NAVIGATION.format(quoted=html.escape(quote(selector_text(selector), safe=":,")))
+    nav += _PLAN_BUTTON.format(selector=json.dumps(selector_text(selector)).replace("</", "<\\/"))
     head, body_tag, rest = page.partition("<body")
     if not body_tag:
         return nav + page

@@ -69,6 +69,21 @@ def territory_no_cog(selector: str) -> list[dict[str, Any]]:
     return _no_cog(selector_text(selector))
 
 
+@router.get("/api/territory/{selector}/plan")
+def territory_plan(
+    selector: str, ctx: Context,
+    from_year: Annotated[int, Query(alias="from", ge=2020, le=2060)] = 2025,
+    to_year: Annotated[int, Query(alias="to", ge=2020, le=2060)] = 2028,
+) -> dict[str, Any]:  # fmt: skip
+    """The plan of ``plan cog -t SELECTOR`` (default budget, operator Filieris) against the
+    world without a COG, per year: inhabitants under 2.5 by the zoning APL without a COG and
+    with the plan (« estimé »), FTE, net cost, cost per inhabitant lifted above 2.5; with the
+    report's chart (SVG) and the plan's sources. Solved with a 10 s limit, one plan at a time
+    (HTTP 503 when busy), territories of at most 1,000 communes (HTTP 422 beyond); kept until
+    the store changes."""
+    return ctx.plan_versus(selector_text(selector), from_year, to_year)
+
+
 @lru_cache(maxsize=64)
 def _no_cog(selector: str) -> list[dict[str, Any]]:
     t = territory_of(selector)

@@ -54,7 +54,7 @@
         + "installations au rythme départemental (BPE 2017 → 2021) ; ancrage officiel DREES 2023 : "
         + int(r0["ancrage officiel : habitants sous 2,5, APL des moins de 65 ans"]) + " habitants sous 2,5 selon l'APL des moins de 65 ans, "
         + int(r0["ancrage officiel : habitants sous 2,5, APL de tous les médecins"]) + " selon l'APL de tous les médecins. "
-        + "Le plan et son coût face à cette situation : rapport « plan cog » (HTML, xlsx).</p>";
+        + "Le plan et son coût face à cette situation : bouton ci-dessous, ou rapport « plan cog » (HTML, xlsx).</p>";
       box.innerHTML = html;
     }).catch(function (e) { box.setAttribute("data-erreur", e.message); });
   }
@@ -186,7 +186,7 @@
       $("territoire-apl").textContent = fr(apl, s.communes === 1 ? 3 : 2);
       $("territoire-question").textContent = s.question;
       $("territoire-sous-dotes").textContent = s.answer;
-      noCog(selector);
+      noCog(selector); window.proxisantePlan($("plan-cog"), selector);
       $("lien-rapport").href = "/territoire/" + encodeURIComponent(selector);
       state.edits = []; listEdits(); $("resultat-scenario").textContent = ""; $("table-impact").hidden = true;
       $("soins-domicile").textContent = ""; medicoSites(state.sites);
