@@ -9,13 +9,10 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from proxisante._bundled import bundled_path, read_bundled_parquet
 from proxisante.errors import DataFileError
 
 if TYPE_CHECKING:
-    # deferred: geopandas (slow import) only for the polygons, which few commands use
     import geopandas as gpd
     import pandas as pd
 
@@ -98,7 +95,6 @@ def load_communes(*, include_arrondissements: bool = True) -> pd.DataFrame:
 
 def _read_polygons(name: str, *, what: str, remedy: str) -> gpd.GeoDataFrame:
     """Read bundled polygons, a :class:`DataFileError` naming the file when unreadable."""
-    # deferred: geopandas (slow import) only for the polygons, which few commands use
     import geopandas as gpd
 
     path = bundled_path(name)
@@ -155,6 +151,8 @@ FORMER_COMMUNE_COLUMNS: dict[str, str] = {
 
 @cache
 def _former_communes() -> pd.DataFrame:
+    import pandas as pd
+
     path = bundled_path("former_communes.csv")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)

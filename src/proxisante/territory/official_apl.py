@@ -16,8 +16,6 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from proxisante._bundled import read_bundled_parquet
 from proxisante.errors import UnavailableYearError
 from proxisante.professions import PROFESSIONS
@@ -125,6 +123,8 @@ def territory_apl_table(codes, *, years: tuple[int, ...] = (2022, 2023)) -> pd.D
         ``pop_standardisee_Y`` and ``sous_dote_Y`` (APL < :data:`UNDER_SERVED_APL`; NA when
         the commune has no published APL, e.g. Mayotte).
     """
+    import pandas as pd
+
     out = pd.DataFrame({"code_insee": pd.Series(list(codes), dtype=str)})
     for year in years:
         apl = load_official_apl(year)

@@ -44,10 +44,9 @@ from typing import TYPE_CHECKING, Any
 
 from proxisante import _bundled
 from proxisante.errors import AmbiguousNameError, InputError, UnknownCodeError
-from proxisante.territory.communes import PLM_ARRONDISSEMENTS, load_communes, load_former_communes
+from proxisante.territory.communes import PLM_ARRONDISSEMENTS
 from proxisante.territory.mining_basins import MINING_BASINS
 from proxisante.territory.names import normalise_name
-from proxisante.territory.selection import closest_sorted, select
 
 if TYPE_CHECKING:
     from proxisante.territory.selection import Territory
@@ -184,6 +183,8 @@ def build_search_index() -> dict[str, Any]:
     by ``scripts/build_default_data.py``, with the SHA-256 of its sources so that a stale
     index is never used.
     """
+    from proxisante.territory.communes import load_communes, load_former_communes
+
     c = load_communes()
     com = c[c["type"] != "ARM"]
     epci = c.dropna(subset=["epci_nom"]).drop_duplicates("epci_siren")
@@ -317,6 +318,8 @@ def _explicit(text: str) -> list[SearchHit]:
     if m and search_key(m.group(1)) in ("circo", "circonscription"):
         key = "circo " + search_key(m.group(2))
     elif m and (":" in text or search_key(m.group(1)) != "bassin"):
+        from proxisante.territory.selection import select
+
         try:
             t = select(f"{m.group(1)}:{m.group(2).strip()}")
         except InputError:
@@ -509,6 +512,8 @@ def _suggestion_pool() -> tuple[list[str], dict[str, str]]:
 def unknown_name_error(text: str) -> UnknownCodeError:
     """The error of a name that matches nothing, with the closest commune and EPCI names
     (:func:`proxisante.territory.selection.closest_sorted`, bounded work)."""
+    from proxisante.territory.selection import closest_sorted
+
     pool, by_key = _suggestion_pool()
     suggestions = [by_key[s] for s in closest_sorted(search_key(text), pool, bounded=True)]
     return UnknownCodeError("commune or EPCI name", text[:200], suggestions)
@@ -530,6 +535,8 @@ def resolve(text: str) -> Territory:
     UnknownCodeError, InputError
         Nothing matches: the selector's own error, or the closest names.
     """
+    from proxisante.territory.selection import select
+
     prefixed = _EXPLICIT.match(text[:200])
     if _CODES.match(text) or (
         prefixed and ":" in text and search_key(prefixed.group(1)) not in ("name", "nom")
@@ -554,6 +561,8 @@ def resolve(text: str) -> Territory:
 
 def territory_of_hit(hit: SearchHit) -> Territory:
     """The territory a territory hit opens (a former commune's name keeps its sentence)."""
+    from proxisante.territory.selection import select
+
     territory = select(hit.selector)
     if hit.kind == "commune" and hit.rank == RANK_OTHER_EXACT:  # a former commune's name
         territory = dataclasses.replace(territory, label=hit.label.replace(" — commune", ","))
@@ -592,6 +601,8 @@ def search_communes(text: str):
     InputError
         ``text`` has no letter or digit.
     """
+    from proxisante.territory.communes import load_communes
+
     key = search_key(text)
     if not key:
         msg = f"search text '{text}' has no letters or digits"

@@ -32,11 +32,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from proxisante.territory.membership import load_membership
-from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL, load_official_apl
+from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL
 
 if TYPE_CHECKING:
     import numpy as np
@@ -148,6 +144,8 @@ def access_class(apl: float | None) -> str:
 
 
 def _classes(values, classes) -> np.ndarray:
+    import numpy as np
+
     v = np.asarray(values, dtype=float)
     out = np.full(v.shape, UNPUBLISHED, dtype=object)
     lower = -np.inf
@@ -169,6 +167,8 @@ def access_classes(apl) -> np.ndarray:
 
 def _bassin_of(codes) -> pd.Series:
     """Bassin de vie 2012 of each current commune code ('' when none is known)."""
+    from proxisante.territory.membership import load_membership
+
     m = load_membership()
     m = m[m["code_insee_current"] != ""]
     # a current commune made of several 2022 communes: the bassin of the one that kept the
@@ -195,6 +195,10 @@ def commune_zoning(codes, year: int) -> pd.DataFrame:
     UnavailableYearError
         ``year`` is not a bundled APL millésime.
     """
+    import numpy as np
+    import pandas as pd
+
+    from proxisante.territory.official_apl import load_official_apl
 
     apl = load_official_apl(year)
     cols = ["code_insee", "apl_generalistes", "apl_generalistes_moins65", "pop_totale",
