@@ -13,8 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from proxisante.errors import DataFileError
 
 if TYPE_CHECKING:
@@ -48,6 +46,9 @@ def read_bundled_parquet(
     ``expected`` names columns the file must hold (a table built by an older build script
     lacks them): a missing one is a :class:`DataFileError` naming them and the file.
     """
+    # deferred: `territory show` reads bundled tables without pandas (tests/test_cli_startup.py)
+    import pandas as pd
+
     path = _existing(name)
     try:
         df = pd.read_parquet(path, columns=columns)
@@ -65,7 +66,7 @@ def read_bundled_table(
     For the few readers that need one row or one column quickly (the CLI's commune card):
     reading one Parquet file this way imports neither pandas nor pyarrow's dataset layer.
     """
-    # deferred: pyarrow.parquet is not loaded with pandas; only the Arrow tables need it
+    # deferred: pyarrow.parquet only for the readers of one row or column (the commune card)
     import pyarrow.parquet as pq
 
     path = _existing(name)
