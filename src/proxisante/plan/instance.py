@@ -232,12 +232,75 @@ def build_instance(
         other choice.
     """
     from proxisante.offer import load_default_offer
-    from proxisante.territory import check_commune_codes, load_communes
 
     a = assumptions or PlanAssumptions()
-    if hires_fte is None:
-        hires_fte = a.hires_fte_per_year
+    hires_fte = a.hires_fte_per_year if hires_fte is None else hires_fte
     years, budget, hires = _years_budgets_hires(budgets_eur, hires_fte)
+    professions = _checked_professions(professions, a, thresholds, supply_fte)
+    thresholds = dict(thresholds or {})
+    ctx = context or _context(year)
+    rows = _territory_rows(ctx, territory)
+    offer = offer if offer is not None else load_default_offer()
+    cand, estimated, notes, names = _candidate_sites(
+        ctx, rows, territory, offer, a, professions, operator=operator, candidates=candidates,
+        rule=rule, max_candidates=max_candidates)  # fmt: skip
+    cand, blocks, replace_fte, no_cog_sources = _blocks(
+        professions, ctx, rows, years, a, offer=offer, operator=operator, thresholds=thresholds,
+        supply_fte=supply_fte, estimated=estimated, cand=cand, notes=notes,
+        replace_departures=replace_departures, drop_useless=candidates is None)  # fmt: skip
+    sources = _world_sources(ctx, offer, professions, estimated, cand) + no_cog_sources
+    notes.extend(r.get("note", r["source"]) for r in sources)
+    return PlanInstance(
+        codes=ctx.codes[rows], population=ctx.pop_totale[rows], candidates=cand, blocks=blocks,
+        years=years, budget_eur=budget, hires_fte=hires, assumptions=a,
+        names=names.reindex(ctx.codes[rows]).fillna("").to_numpy(dtype=str),
+        label=territory.label, notes=notes, replace_fte=replace_fte, sources=sources,
+    )  # fmt: skip
+
+
+def _territory_rows(ctx, territory: Territory) -> np.ndarray:
+    """Rows of the evaluation baseline in the territory (some needed)."""
+    in_terr = np.isin(ctx.codes, territory.codes)
+    if not in_terr.any():
+        msg = f"territory {territory.label} has no commune with an official APL"
+        raise InputError(msg)
+    return np.flatnonzero(in_terr)
+
+
+def _candidate_sites(ctx, rows: np.ndarray, territory: Territory, offer, a: PlanAssumptions,
+                     professions: tuple[str, ...], *, operator: str,
+                     candidates: list[str] | None, rule: CandidateRule | None,
+                     max_candidates: int | None):  # fmt: skip
+    """Candidate sites with their GP staff today, the estimates of the operator's centres
+    whose GP staff no source states, the notes on the candidates' choice and the names of
+    the communes."""
+    from proxisante.model.site_estimate import unknown_staff_estimates
+    from proxisante.territory import load_communes
+
+    _check_conversion(a, offer)
+    existing, planned = _operator_centres(offer, operator, territory, ctx)
+    names = load_communes().set_index("code_insee")["nom"]
+    notes: list[str] = []
+    cand_codes = _candidate_codes(ctx, rows, candidates, rule, max_candidates, notes)
+    cand_codes = [c for c in cand_codes if c not in set(existing["commune"])]
+    if not cand_codes and existing.empty:
+        msg = (
+            f"no candidate site in {territory.label}: the operator '{operator}' has no open "
+            "centre there and no commune passes the candidate rule; give --candidates"
+        )
+        raise InputError(msg)
+    cand = _candidate_table(cand_codes, existing, planned, names)
+    # the operator's centres whose GP staff no source states enter with an estimate
+    estimated = unknown_staff_estimates(offer, ctx, existing) if "gp" in professions else {}
+    cand = _with_gp_staff(cand, offer, estimated, a.gp_consultations_per_fte)
+    return cand, estimated, notes, names
+
+
+def _checked_professions(professions: tuple[str, ...], a: PlanAssumptions,
+                         thresholds: dict[str, float] | None,
+                         supply_fte: dict[str, pd.Series] | None) -> tuple[str, ...]:  # fmt: skip
+    """The planned professions, GPs first, each checked: planned, with a cost per FTE and a
+    threshold (> 0; required but for GPs and nurses on the home-care measure)."""
     professions = tuple(sorted(dict.fromkeys(professions), key=lambda p: p != "gp"))
     if not professions:
         msg = "no profession to plan; give gp, nurse or both"
@@ -261,28 +324,39 @@ def build_instance(
         if not np.isfinite(th) or th <= 0:
             msg = f"threshold of {p} was {th!r}; expected a number > 0"
             raise InputError(msg)
-    ctx = context or _context(year)
-    in_terr = np.isin(ctx.codes, territory.codes)
-    if not in_terr.any():
-        msg = f"territory {territory.label} has no commune with an official APL"
-        raise InputError(msg)
-    rows = np.flatnonzero(in_terr)
-    offer = offer if offer is not None else load_default_offer()
+    return professions
+
+
+def _check_conversion(a: PlanAssumptions, offer) -> None:
+    """The FTE per centre GP known by headcount is the offer's (it feeds the evaluation
+    world): a different one set in the assumptions is refused, never ignored."""
     ratio = a.centre_gp_fte_per_person
     if ratio != offer.centre_gp_fte_per_person and "centre_gp_fte_per_person" in a.overridden():
-        # the conversion is the offer's (it feeds the evaluation world): a different one set
-        # in the assumptions is refused, never ignored
         msg = (f"the assumptions count {ratio:g} FTE per centre GP known by headcount, the "
                f"offer {offer.centre_gp_fte_per_person:g}; build the offer with the same "
                "conversion (Workspace(centre_gp_fte_per_person=…))")  # fmt: skip
         raise InputError(msg)
+
+
+def _operator_centres(offer, operator: str, territory: Territory,
+                      ctx) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """The operator's open centres de santé in the territory (with an official APL) and
+    its planned ones."""
     s = offer.sites
     mine = s[(s["operator"] == operator) & (s["category"] == "centre_de_sante")]
     existing = mine[(mine["status"] == "open") & mine["commune"].isin(territory.codes)]
     existing = existing[existing["commune"].isin(ctx.codes)]
     planned = mine[(mine["status"] == "planned") & mine["commune"].isin(territory.codes)]
-    names = load_communes().set_index("code_insee")["nom"]
-    notes: list[str] = []
+    return existing, planned
+
+
+def _candidate_codes(ctx, rows: np.ndarray, candidates: list[str] | None,
+                     rule: CandidateRule | None, max_candidates: int | None,
+                     notes: list[str]) -> list[str]:  # fmt: skip
+    """Communes where a new centre may open: the user's list (checked, deduplicated) or
+    those passing the candidate rule; the choice is told in ``notes``."""
+    from proxisante.territory import check_commune_codes
+
     if candidates is None:
         rule = rule or CandidateRule()
         cand_codes = _rule_candidates(ctx, rows, rule, max_candidates)
@@ -291,13 +365,13 @@ def build_instance(
         check_commune_codes(candidates)
         cand_codes = list(dict.fromkeys(candidates))
         notes.append("Communes candidates à l'ouverture : liste fournie par l'utilisateur.")
-    cand_codes = [c for c in cand_codes if c not in set(existing["commune"])]
-    if not cand_codes and existing.empty:
-        msg = (
-            f"no candidate site in {territory.label}: the operator '{operator}' has no open "
-            "centre there and no commune passes the candidate rule; give --candidates"
-        )
-        raise InputError(msg)
+    return cand_codes
+
+
+def _candidate_table(cand_codes: list[str], existing: pd.DataFrame, planned: pd.DataFrame,
+                     names: pd.Series) -> pd.DataFrame:  # fmt: skip
+    """Candidate sites: the operator's open centres, then the candidate communes (named
+    after the operator's planned centre there, if any)."""
     planned_by_commune = planned.drop_duplicates("commune").set_index("commune")
     new = pd.DataFrame({
         "candidate_id": [planned_by_commune["site_id"].get(c, f"nouveau-{c}")
@@ -312,11 +386,17 @@ def build_instance(
     })  # fmt: skip
     cand = pd.concat([old, new], ignore_index=True)
     cand["name"] = names.reindex(cand["commune"]).fillna("").to_numpy()
-    # the operator's centres whose GP staff no source states enter with an estimate
-    from proxisante.model.site_estimate import unknown_staff_estimates
+    return cand
 
-    estimated = unknown_staff_estimates(offer, ctx, existing) if "gp" in professions else {}
-    cand = _with_gp_staff(cand, offer, estimated, a.gp_consultations_per_fte)
+
+def _blocks(professions: tuple[str, ...], ctx, rows: np.ndarray, years: list[int],
+            a: PlanAssumptions, *, offer, operator: str, thresholds: dict[str, float],
+            supply_fte: dict[str, pd.Series] | None, estimated, cand: pd.DataFrame,
+            notes: list[str], replace_departures: bool, drop_useless: bool):  # fmt: skip
+    """Each profession's block and the candidate sites with their cap (what an existing site
+    loses may be hired back on top), without those that lift nobody under the threshold
+    (``drop_useless``, told in ``notes``); the departures replaced (nearest whole steps, at
+    the operator's own open centres) and the sources of the worlds without COG."""
     j = ctx.index_of(cand["commune"])
     blocks: list[ProfessionBlock] = []
     lost_by_site = np.zeros(len(cand))
@@ -334,7 +414,7 @@ def build_instance(
             replace_fte[len(blocks)] = np.floor(site_lost / step + 0.5) * step
             replace_fte[len(blocks), ~cand["existing"].to_numpy(dtype=bool)] = 0.0
         blocks.append(block)
-    if candidates is None:  # a new centre only where it lifts under-served inhabitants
+    if drop_useless:  # a new centre only where it lifts under-served inhabitants
         keep = lifts_under_served(blocks, cand["existing"].to_numpy(dtype=bool))
         if not keep.all():
             notes.append(f"{int((~keep).sum())} communes candidates écartées : aucune commune "
@@ -347,14 +427,7 @@ def build_instance(
     cand["max_added_fte"] = a.max_added_fte_per_site + np.where(
         cand["existing"], np.ceil(lost_by_site / a.fte_step) * a.fte_step, 0.0
     )
-    sources = _world_sources(ctx, offer, professions, estimated, cand) + no_cog_sources
-    notes.extend(r.get("note", r["source"]) for r in sources)
-    return PlanInstance(
-        codes=ctx.codes[rows], population=ctx.pop_totale[rows], candidates=cand, blocks=blocks,
-        years=years, budget_eur=budget, hires_fte=hires, assumptions=a,
-        names=names.reindex(ctx.codes[rows]).fillna("").to_numpy(dtype=str),
-        label=territory.label, notes=notes, replace_fte=replace_fte, sources=sources,
-    )  # fmt: skip
+    return cand, blocks, replace_fte, no_cog_sources
 
 
 def _profession_block(p: str, ctx, rows, j, years, a: PlanAssumptions, *, offer, operator,
