@@ -54,9 +54,11 @@ def test_territory_page_and_downloads(client):
     r = client.get("/territoire/62523")
     assert r.status_code == 200 and "Loison-sous-Lens" in r.text
     assert 'id="fiche"' in r.text and "Et si" in r.text  # the mayor's one-page summary
-    # the needs section: Lens bassin de vie poverty against the median, in French
+    # the needs section: Lens bassin de vie poverty against France (the national value over
+    # all communes, no longer a median of bassins), in French
     assert "Personnes âgées, maladies chroniques et prévention" in r.text
-    assert "23,3" in r.text and "13,0" in r.text
+    assert "23,3" in r.text and "14,9" in r.text and "13,0" not in r.text
+    assert "calculé sur toutes les communes" in r.text
     csv = client.get("/download/62523.csv")
     assert read_fr_csv(csv.content, dtype={"code_insee": str})["apl_2023"].iloc[0] == 6.558
     plain = client.get("/download/62523.csv?csv=international")

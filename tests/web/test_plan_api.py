@@ -68,6 +68,10 @@ def test_second_request_is_served_from_the_cache(client, answer):
     with ctx.plan_gate:  # a solve would be refused now: the answer must come from the cache
         again = client.get(f"/api/territory/{SELECTOR}/plan?from=2025&to=2028")
     assert again.status_code == 200 and again.json()["lignes"] == answer["lignes"]
+    # kept per store state: a change of the store drops it with the other web caches
+    assert ctx.plan_versus.cache_info().currsize >= 1
+    ctx.refresh()
+    assert ctx.plan_versus.cache_info().currsize == 0
 
 
 def test_refusals_are_json_and_french(client):
