@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from proxisante._bundled import bundled_path
 from proxisante._output import write_output
 from proxisante.access import CONSULTATIONS_PER_FTE
+from proxisante.access.baseline import range_with_central
 from proxisante.errors import DataFileError, InputError
 from proxisante.model.travel import TravelParameters
 
@@ -137,8 +138,6 @@ def model_from_calibration(cal, *, members=(), provenance: dict | None = None) -
 
     ``members`` are ``(description dict, consultations array)`` pairs.
     """
-    from proxisante.access.baseline import range_with_central
-
     inp = cal.inputs
     nan = np.full(inp.n, np.nan)
 

@@ -10,11 +10,12 @@ ranged by its ensemble members.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from proxisante.access import Catchment, EvaluationBaseline
 from proxisante.access.baseline import EnsembleMember
 from proxisante.errors import InputError
-from proxisante.model.artefact import CalibratedModel, bundled_model
+from proxisante.model.artefact import CalibratedModel, bundled_model, load_store_model
 from proxisante.model.inputs import load_inputs
 from proxisante.model.travel import commune_pairs
 
@@ -103,8 +104,6 @@ def default_baseline(year: int = 2023, *, store=None) -> EvaluationBaseline:
     estimate (:meth:`EvaluationBaseline.official`), uncalibrated.
     """
     if store is not None:
-        from proxisante.model.artefact import load_store_model
-
         m = load_store_model(store, year=year)
         if m is not None and m.travel is not None:
             return calibrated_baseline(m)
@@ -116,8 +115,6 @@ def default_baseline(year: int = 2023, *, store=None) -> EvaluationBaseline:
 
 def calibrated_supply(year: int = 2023):
     """Calibrated GP consultations per commune (pandas Series, index INSEE code) of ``year``."""
-    import pandas as pd
-
     b = default_baseline(year)
     if b.supply is None:
         msg = f"no calibrated model for {year}; calibrate one with `proxisante model calibrate`"

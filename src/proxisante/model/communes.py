@@ -13,6 +13,7 @@ import pandas as pd
 
 from proxisante.errors import InputError
 from proxisante.model.artefact import CalibratedModel, bundled_model
+from proxisante.territory import load_communes, load_official_apl
 
 __all__ = ["COMMUNE_TABLE_COLUMNS", "commune_table", "gp_estimates"]
 
@@ -100,8 +101,6 @@ def gp_estimates(model: CalibratedModel | None = None) -> pd.DataFrame:
 
 def commune_table(model: CalibratedModel | None = None) -> pd.DataFrame:
     """One row per commune of the model (:data:`COMMUNE_TABLE_COLUMNS`), in code order."""
-    from proxisante.territory import load_communes, load_official_apl
-
     model = model or bundled_model()
     t = _gp_columns(model)
     names = load_communes().set_index("code_insee")["nom"]

@@ -99,6 +99,7 @@ def run_ensemble(
         Address of an existing ``dask.distributed`` scheduler; None starts a
         ``LocalCluster`` of ``n_workers`` single-threaded processes for the run.
     """
+    # deferred: dask (slow import) only for an ensemble run
     from dask.distributed import Client, LocalCluster, as_completed
 
     if cal.params is None:

@@ -13,6 +13,14 @@ import pandas as pd
 
 from proxisante.errors import InputError, UnknownCodeError
 from proxisante.model.travel import urban_class
+from proxisante.offer import load_default_offer, site_supply
+from proxisante.territory import (
+    bpe2021_counts,
+    load_communes,
+    load_departement_indicators,
+    load_membership,
+    load_official_apl,
+)
 
 __all__ = ["POLE_CATEGORIES", "CalibrationInputs", "load_inputs"]
 
@@ -146,15 +154,6 @@ def load_inputs(year: int = 2023, *, offer=None) -> CalibrationInputs:
     """Assemble the bundled inputs of a national calibration for APL millésime ``year``;
     the known staff held at its sites is the published or imported GP staff of ``offer``
     (default: the bundled offer)."""
-    from proxisante.offer import load_default_offer, site_supply
-    from proxisante.territory import (
-        bpe2021_counts,
-        load_communes,
-        load_departement_indicators,
-        load_membership,
-        load_official_apl,
-    )
-
     apl = load_official_apl(year)
     apl = apl[apl["in_current_geography"]]
     communes = load_communes()[["code_insee", "type", "lat", "lon", "departement"]].dropna(

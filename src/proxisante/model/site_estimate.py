@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from proxisante import _fr as fr
-from proxisante.access import EvaluationBaseline
+from proxisante.access import CONSULTATIONS_PER_FTE, EvaluationBaseline
+from proxisante.offer import site_supply
 
 __all__ = [
     "GP_CATEGORIES",
@@ -120,8 +121,6 @@ def known_centre_consultations(offer, supply=None) -> np.ndarray:
     """Yearly GP consultations of the offer's centres de santé whose GP staff is known (the
     sample behind every estimate); ``supply``: :func:`proxisante.offer.site_supply` of
     ``offer`` when already computed."""
-    from proxisante.offer import site_supply
-
     supply = site_supply(offer, profession="gp") if supply is None else supply
     centres = offer.sites.loc[offer.sites["category"].isin(GP_CATEGORIES), ["site_id"]]
     return centres.merge(supply, on="site_id")["consultations"].to_numpy(dtype=float)
@@ -130,8 +129,6 @@ def known_centre_consultations(offer, supply=None) -> np.ndarray:
 def unknown_staff_estimates(offer, baseline: EvaluationBaseline, sites) -> dict:
     """``{site_id: SiteEstimate}`` for the centres de santé among ``sites`` (rows of
     ``offer.sites``) whose GP staff is unknown; empty without a calibrated baseline."""
-    from proxisante.offer import site_supply
-
     if not baseline.calibrated:
         return {}
     supply = site_supply(offer, profession="gp")
@@ -154,8 +151,6 @@ def unknown_staff_fte(offer, baseline: EvaluationBaseline, sites) -> pd.DataFram
     converted at the DREES 5,400 per FTE, one decimal: one row per estimated site,
     ``site_id, gp_fte_estimated, gp_fte_low, gp_fte_high`` (the figure the reports, the web
     editor and the criticality ranking show for a centre whose staff no source states)."""
-    from proxisante.access import CONSULTATIONS_PER_FTE
-
     found = unknown_staff_estimates(offer, baseline, sites)
     rows = [(k, e.consultations, e.low, e.high) for k, e in found.items()]
     out = pd.DataFrame(rows, columns=["site_id", "gp_fte_estimated", "gp_fte_low", "gp_fte_high"])

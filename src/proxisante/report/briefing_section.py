@@ -7,6 +7,8 @@ sites within reach, « Et si… », the network's weight and critical sites, and
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from proxisante.catchment import WITHIN_CATCHMENT_FR
@@ -107,7 +109,5 @@ def briefing_sections(b) -> list[ReportSection]:
 
 
 def _cleaned(b):
-    from dataclasses import replace
-
     return replace(b, sites=_clean(b.sites), network_sites=_clean(b.network_sites),
                    network_planned=_clean(b.network_planned))  # fmt: skip

@@ -6,10 +6,14 @@ written « inconnu », never 0; populations are whole inhabitants; APL values ha
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 
 from proxisante.access import CONSULTATIONS_PER_FTE
+from proxisante.needs.layer import INDICATORS
+from proxisante.professions import PROFESSIONS
 
 __all__ = [
     "BASIS_FR",
@@ -247,8 +251,6 @@ PROFESSION_ACCESS_STATUS = (
 def _add_profession_columns(out: pd.DataFrame, codes: pd.Series, professions: pd.DataFrame):
     """``apl_<profession>_avant``/``_apres`` (1 decimal, the profession's unit) and their
     status, aligned on ``codes`` (:meth:`ScenarioResult.profession_communes`)."""
-    from proxisante.professions import PROFESSIONS
-
     table = professions.set_index("code_insee").reindex(codes.to_numpy())
     for code, p in PROFESSIONS.items():
         if f"{code}_before" not in table.columns or p.apl is None:
@@ -262,8 +264,6 @@ def _add_profession_columns(out: pd.DataFrame, codes: pd.Series, professions: pd
 
 def _slug(text: str) -> str:
     """ASCII column-name form of a French label (« sages-femmes » → ``sages_femmes``)."""
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return plain.lower().replace("-", "_").replace(" ", "_")
 
@@ -324,8 +324,6 @@ def needs_communes_table(table: pd.DataFrame) -> pd.DataFrame:
     how each figure was obtained in words, inhabitants whole, rates with their published
     precision, access per 1,000 aged 75+ with 1 decimal, « inconnu » where missing.
     """
-    from proxisante.needs.layer import INDICATORS
-
     t = table.reset_index(drop=True)
     out = pd.DataFrame({
         "code_commune": t["code_insee"].to_numpy(),
@@ -412,8 +410,6 @@ def needs_comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _slug(text: str) -> str:
     """« médecins généralistes » → ``medecins_generalistes`` (column names of the exports)."""
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return "_".join(plain.lower().replace("-", " ").split())
 
@@ -425,8 +421,6 @@ def plan_table(table: pd.DataFrame, professions) -> pd.DataFrame:
     something happens. French column names, « oui »/« non », FTE with 1 decimal, the site's
     name or « nouveau centre ».
     """
-    from proxisante.professions import PROFESSIONS
-
     t = table.reset_index(drop=True)
     existing = t["existing"].astype(bool)
     out = pd.DataFrame({

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from proxisante.needs.prevention import PREVENTION_TARGETS
 from proxisante.report._jinja import environment
 from proxisante.report.territory_report import ReportSection
 
@@ -39,8 +40,6 @@ def needs_section(
         For the per-commune before/after of ``change``: the communes whose figures change
         first, then the most elderly, at most ``max_commune_rows``.
     """
-    from proxisante.needs.prevention import PREVENTION_TARGETS
-
     comparison = inputs.comparison
     html = environment().get_template("needs_section.html.j2").render(
         comp=comparison, hc=inputs.home_care, estimate_sentence=inputs.estimate_sentence,

@@ -12,7 +12,9 @@ import pandas as pd
 
 from proxisante.plan.cog import PROFESSION_FR, SHORT_FR, budget_label, mean_label, threshold_fr
 from proxisante.report import fr
+from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
 from proxisante.report.territory_report import ReportSection
+from proxisante.territory import load_commune_geometry, load_communes
 
 __all__ = ["VERSUS_NOTE_FR", "plan_lead_section", "plan_section", "versus_chart"]
 
@@ -217,9 +219,6 @@ def _where_and_who(plan) -> str:
 
 def _map(plan, map_id: str) -> str:
     """Leaflet map of the access after the plan (last year) with the sites as markers."""
-    from proxisante.report.maps import NO_DATA_COLOUR, communes_geojson, js_classes
-    from proxisante.territory import load_commune_geometry, load_communes
-
     inst = plan.instance
     last = inst.years[-1]
     c = plan.communes

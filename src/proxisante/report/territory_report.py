@@ -24,6 +24,7 @@ from proxisante.report.maps import (
     js_classes,
     leaflet_assets,
 )
+from proxisante.sources import MINING_BASIN_SOURCE
 from proxisante.territory import (
     UNDER_SERVED_APL,
     Territory,
@@ -35,6 +36,7 @@ from proxisante.territory import (
     under_served_population,
 )
 from proxisante.territory import zoning as zoning_rule
+from proxisante.territory.mining_basins import mining_basin_contour
 
 __all__ = [
     "ReportSection",
@@ -158,9 +160,6 @@ def build_territory_report(
     deputy = circonscription_deputy(territory.key) if territory.kind == "circo" else None
     outline = {}
     if territory.kind == "bassin":
-        from proxisante.sources import MINING_BASIN_SOURCE
-        from proxisante.territory.mining_basins import mining_basin_contour
-
         src = MINING_BASIN_SOURCE
         outline = {"outline": mining_basin_contour(territory.key),
                    "outline_label": "contour du bassin minier",

@@ -45,6 +45,7 @@ from proxisante.territory import (
 )
 from proxisante.territory import zoning as zoning_rule
 from proxisante.territory.official_apl import population_year_of_apl
+from proxisante.travel import estimate_matrix
 
 __all__ = [
     "CLOSURE_REASONS",
@@ -208,8 +209,6 @@ def sites_serving(
         headcount is known), ``staff_basis`` (``fte``, ``headcount`` or ``unknown``),
         ``source``, ``source_date``. Sorted: the operator's sites first, then by time.
     """
-    from proxisante.travel import estimate_matrix
-
     communes = load_communes().drop_duplicates("code_insee").set_index("code_insee")
     sites = offer.sites[offer.sites["status"] == status]
     inside = territory.communes.dropna(subset=["lat", "lon"])

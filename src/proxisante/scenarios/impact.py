@@ -25,6 +25,12 @@ from proxisante._identity import IdentityCache
 from proxisante.access import CONSULTATIONS_PER_FTE, ESTIMATED_PROFESSIONS, EvaluationBaseline
 from proxisante.errors import InputError
 from proxisante.model.baseline import default_baseline
+from proxisante.model.site_estimate import (
+    GP_CATEGORIES,
+    estimate_site_consultations,
+    known_centre_consultations,
+)
+from proxisante.needs import default_ages, home_care_change, load_needs
 from proxisante.offer import Offer, SsiadCoverage, load_default_offer, site_supply, ssiad_coverage
 from proxisante.scenarios.edits import AppliedEdits, SupplyChange, apply_edits
 from proxisante.scenarios.model import PopulationChange, PopulationProjection, Scenario
@@ -216,8 +222,6 @@ class ScenarioResult:
                                   or _capacity_known(e.ssiad_after)):  # fmt: skip
             bands = _NO_BANDS  # no SSIAD places anywhere: said so, no age estimate needed
         elif bands is None:  # no INSEE import: the needs layer's estimate, said so
-            from proxisante.needs import default_ages
-
             bands, note = default_ages().bands, ESTIMATED_ELDERLY_NOTE
         before = _SSIAD_COVERAGE.get(
             (e.ssiad_before, bands, codes, note),
@@ -234,8 +238,6 @@ class ScenarioResult:
         every commune): nurses and SSIAD places within reach per 1,000 inhabitants aged 75+,
         the DREES SSIAD rate, target populations of prevention within reach of a health
         centre (:class:`proxisante.needs.HomeCareChange`)."""
-        from proxisante.needs import home_care_change, load_needs
-
         codes = self.communes["code_insee"] if codes is None else codes
         e = self.elderly
         if e is None:
@@ -525,8 +527,6 @@ _CLOSURE_INPUTS: IdentityCache[tuple] = IdentityCache(size=1)
 
 
 def _closure_inputs(offer: Offer) -> tuple[pd.DataFrame, np.ndarray, set[str]]:
-    from proxisante.model.site_estimate import known_centre_consultations
-
     supply = site_supply(offer, profession="gp")
     known = known_centre_consultations(offer, supply)
     return offer.sites.set_index("site_id"), known, set(supply["site_id"])
@@ -534,8 +534,6 @@ def _closure_inputs(offer: Offer) -> tuple[pd.DataFrame, np.ndarray, set[str]]:
 
 def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
     """Closed centres de santé with unknown GP staff get an estimated change (« estimé »)."""
-    from proxisante.model.site_estimate import GP_CATEGORIES, estimate_site_consultations
-
     if not applied.closed:
         return changes, notes, {}
     sites, known, staffed = _CLOSURE_INPUTS.get((offer, offer.sites, offer.staff),
@@ -602,12 +600,6 @@ def criticality_ranking(
     on a calibrated baseline, never a silent 0. On a calibrated baseline with an ensemble,
     ``newly_under_p10``/``newly_under_p90`` and ``max_apl_drop_p10``/``_p90`` give ranges.
     """
-    from proxisante.model.site_estimate import (
-        GP_CATEGORIES,
-        estimate_site_consultations,
-        known_centre_consultations,
-    )
-
     offer = offer or load_default_offer()
     ctx = baseline or default_baseline(year)
     supply = site_supply(offer, profession="gp")
