@@ -46,6 +46,7 @@ def read_bundled_parquet(
     ``expected`` names columns the file must hold (a table built by an older build script
     lacks them): a missing one is a :class:`DataFileError` naming them and the file.
     """
+    # deferred: `territory show` reads bundled tables without pandas (tests/test_cli_startup.py)
     import pandas as pd
 
     path = _existing(name)
@@ -65,6 +66,7 @@ def read_bundled_table(
     For the few readers that need one row or one column quickly (the CLI's commune card):
     reading one Parquet file this way imports neither pandas nor pyarrow's dataset layer.
     """
+    # deferred: pyarrow.parquet only for the readers of one row or column (the commune card)
     import pyarrow.parquet as pq
 
     path = _existing(name)

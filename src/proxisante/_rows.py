@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from proxisante.errors import DataFileError
 
@@ -23,8 +26,6 @@ def isin_known(values, known: set[str]) -> np.ndarray:
     (``Series.isin(set)`` converts the whole set at every call: slower than the import of a
     small file.)
     """
-    import pandas as pd
-
     if not isinstance(values, pd.Series):
         values = pd.Series(values, dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)  # Arrow text: no object copy
@@ -43,10 +44,6 @@ def text_to_float(values, *, max_chars: int | None = None) -> np.ndarray:
     longer values are NaN (a 5,000-digit "number" is refused without being parsed);
     ``-0`` becomes ``0``.
     """
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     if max_chars is not None:
         series = series.where(series.str.len() <= max_chars)

@@ -53,6 +53,7 @@ headcount is read as ``fte_per_headcount`` FTE.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -311,8 +312,6 @@ _BY_NAME: dict[str, str] = {
 
 
 def _fold(name: str) -> str:
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", name.strip().lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch)).replace(" ", "-")
 

@@ -22,7 +22,9 @@ offer tables must keep matching :mod:`proxisante.offer.model` (checked by the te
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from platformdirs import user_data_dir
 
 from proxisante.errors import (
     DataFileError,
@@ -158,12 +161,8 @@ STORE_ENV = "PROXISANTE_STORE"
 
 def default_store_path() -> Path:
     """``$PROXISANTE_STORE`` if set, else ``<user data dir>/proxisante/proxisante.duckdb``."""
-    import os
-
     if os.environ.get(STORE_ENV):
         return Path(os.environ[STORE_ENV])
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("proxisante")) / "proxisante.duckdb"
 
 
@@ -398,8 +397,6 @@ class Store:
         """A scenario's JSON body; unknown name → error listing the closest names."""
         row = self.con.execute("SELECT body FROM scenarios WHERE name = ?", [name]).fetchall()
         if not row:
-            import difflib
-
             names = [r[0] for r in self.con.execute("SELECT name FROM scenarios").fetchall()]
             raise UnknownCodeError("scenario", name, difflib.get_close_matches(name, names, n=5))
         return json.loads(row[0][0])

@@ -30,6 +30,7 @@ import pandas as pd
 from proxisante._identity import IdentityCache
 from proxisante.access.baseline import EvaluationBaseline
 from proxisante.access.incremental import Catchment
+from proxisante.catchment import DREES_STEP_UPPERS_MINUTES, DREES_STEP_WEIGHTS
 from proxisante.errors import InputError
 from proxisante.offer import Offer, staff_fte
 from proxisante.professions import (
@@ -40,6 +41,7 @@ from proxisante.professions import (
     Profession,
     get_profession,
 )
+from proxisante.territory import bpe2021_counts
 
 __all__ = [
     "ESTIMATED_PROFESSIONS",
@@ -89,8 +91,6 @@ def bpe_supply_fte(
     Returns the FTE array and the codes the BPE 2021 does not list (created or restored
     since: their libéral supply is unknown and counted 0, which outputs say).
     """
-    from proxisante.territory import bpe2021_counts
-
     if profession.apl is None or profession.bpe_code is None:
         msg = f"profession '{profession.code}' has no APL and no BPE count"
         raise InputError(msg)
@@ -204,8 +204,6 @@ def profession_access(
     staff_fte_by_commune
         FTE of the offer's non-libéral staff of the profession per commune (added to the BPE).
     """
-    from proxisante.catchment import DREES_STEP_UPPERS_MINUTES, DREES_STEP_WEIGHTS
-
     p = profession if isinstance(profession, Profession) else get_profession(profession)
     if p.apl is None:
         msg = f"profession '{p.code}' has no APL; expected one with a DREES APL"

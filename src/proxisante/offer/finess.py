@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyproj import Transformer
 
 from proxisante._textfiles import DEFAULT_ENCODINGS, read_scanned_table, scan_text
@@ -231,9 +233,6 @@ def _sites_frame(st: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
 def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
     """True where a value is one of ``among`` (pyarrow's hash lookup: ``Series.isin`` on
     Arrow text builds one Python object per value)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arr = pa.array(values, type=pa.string(), from_pandas=True)
     found = pc.is_in(arr, value_set=pa.array(among, type=pa.string(), from_pandas=True),
                      skip_nulls=True)  # fmt: skip
@@ -251,9 +250,6 @@ _WHITESPACE = "".join(chr(c) for c in (
 def _collapse_whitespace(text: pd.Series) -> pd.Series:
     r"""Every run of whitespace as one space, as ``re.sub(r"\s+", " ", value)`` of each value,
     without a Python call per value."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arr = pa.array(text, type=pa.string(), from_pandas=True)
     out = pc.replace_substring_regex(arr, f"[{_WHITESPACE}]+", " ")
     return out.to_pandas().set_axis(text.index)  # text dtype of this pandas version

@@ -48,7 +48,7 @@ from proxisante.offer.model import (
     Column,
     conform,
 )
-from proxisante.offer.registry import Offer, load_default_offer
+from proxisante.offer.registry import Offer, load_default_offer, site_supply
 from proxisante.offer.rpps import read_bpe, read_rpps
 from proxisante.offer.validation import RowErrors
 from proxisante.store import Store
@@ -238,8 +238,6 @@ def _check_staff_edits(store: Store) -> None:
     if not edited:
         return
     offer = load_offer(store)
-    from proxisante.offer.registry import site_supply
-
     for site_id, profession in edited:
         fte = site_supply(offer, profession=profession).set_index("site_id")["fte"]
         total = float(fte.get(site_id, 0.0))

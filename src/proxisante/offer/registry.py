@@ -9,6 +9,7 @@ an activity is known, and says so.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import cache
 
@@ -68,8 +69,6 @@ class Offer:
         """One site by id (FINESS number or slug); unknown id → error with closest ids."""
         hit = self.sites[self.sites["site_id"] == site_id]
         if hit.empty:
-            import difflib
-
             close = difflib.get_close_matches(site_id, self.sites["site_id"].tolist(), n=5)
             raise UnknownCodeError("site", site_id, close)
         return hit.iloc[0]

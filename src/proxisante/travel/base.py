@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from proxisante._geo import check_coordinates_in_france
@@ -60,8 +61,6 @@ class TravelMatrix:
 
     def to_frame(self):  # -> pandas.DataFrame (imported lazily: pandas stays off the hot path)
         """Long format ``origin, destination, minutes`` (one row per reachable pair)."""
-        import pandas as pd
-
         coo = self.minutes.tocoo()
         return pd.DataFrame(
             {

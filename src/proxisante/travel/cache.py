@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from platformdirs import user_cache_dir
 
 from proxisante._output import write_output
 from proxisante.travel.base import TravelMatrix
@@ -22,8 +23,6 @@ __all__ = ["cache_key", "cached_matrix", "default_cache_dir"]
 
 
 def default_cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
     return Path(user_cache_dir("proxisante")) / "travel"
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from proxisante import _fr as fr
 from proxisante.errors import InputError
 from proxisante.travel.base import TravelMatrix
 from proxisante.travel.estimate import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, great_circle_km
@@ -39,8 +40,6 @@ class EstimateFit:
 
     def describe(self) -> str:
         """One paragraph with the figures, in French like every CLI output."""
-        from proxisante import _fr as fr
-
         return (
             f"{fr.fmt_int(self.pairs)} paires : {fr.fmt_dec(self.minutes_per_km, 3)} min par km "
             f"à vol d'oiseau (facteur de détour {fr.fmt_num(self.detour_factor)} et "
