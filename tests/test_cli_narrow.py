@@ -98,3 +98,23 @@ def test_report_reads_the_store_given(tmp_path):
                               str(tmp_path / "other.duckdb")])  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "Centre de santé Filieris de Carmaux" in other.read_text(encoding="utf-8")
+
+
+def test_a_wrapped_sentence_never_splits_a_number():
+    """French numbers carry a narrow no-break space (« 16 258 »): wherever the sentence
+    wraps at 80 columns, the number stays on one line (it split into « 16 » / « 258 »)."""
+    import io
+
+    from rich.console import Console
+
+    from proxisante import _fr as fr
+
+    number = fr.fmt_int(16258)
+    for lead in range(55, 80):
+        buffer = io.StringIO()
+        Console(file=buffer, width=80, force_terminal=False).print(
+            "x" * lead + f" {number} habitants passent sous 2,5 dans le territoire."
+        )
+        lines = buffer.getvalue().splitlines()
+        assert any(number in line for line in lines), (lead, lines)
+        assert all(len(line) <= 80 for line in lines)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
+import rich._wrap
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -111,6 +112,17 @@ KIND_FR = {
     "site": "site",
 }
 
+
+def _keep_numbers_whole() -> None:
+    """Rich wraps a line at any Unicode space, the no-break spaces of French numbers
+    (« 16 258 », U+202F) included, so a sentence could end a line with « 16 » and start the
+    next with « 258 ». Its word splitter (``rich._wrap.re_word``, read at each wrap) is set to
+    split at ASCII white space only, as a typesetter does; tests/test_cli_narrow.py checks it
+    on the installed Rich."""
+    rich._wrap.re_word = re.compile(r"[ \t\n\r\f\v]*[^ \t\n\r\f\v]+[ \t\n\r\f\v]*")
+
+
+_keep_numbers_whole()
 console = Console()
 console_err = Console(stderr=True, emoji=False)
 
