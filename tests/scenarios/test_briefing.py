@@ -152,3 +152,20 @@ def test_closure_of_a_site_without_gp_says_so(ctx, territory, offer):
         s2 = closure_effects(territory, sites, o, world).set_index("site_id").loc["s2"]
         assert s2["reason"] == "no_gp_staff" and s2["delta_apl"] == 0
         assert s2["apl_after"] == s2["apl_before"] and s2["population_newly_under"] == 0
+
+
+def test_comparison_counts_the_zoning_apl_beside_the_all_ages_apl():
+    """Page 1's comparison says which APL each count uses: « type ZIP » by the APL of GPs
+    under 65 (the zoning rule) and under 2.5 by the all-ages APL. Aveyron's 2nd
+    constituency: 34,167 and 16,258 inhabitants (DREES 2023), counted here from the
+    official table directly."""
+    from proxisante.scenarios.briefing import apl_comparison
+    from proxisante.territory import load_official_apl, select
+
+    t = select("circo:12-02")
+    row = apl_comparison(t, 2023).iloc[0]
+    apl = load_official_apl(2023)
+    apl = apl[apl["in_current_geography"] & apl["code_insee"].isin(t.codes)]
+    by_hand = apl.loc[apl["apl_generalistes_moins65"] < 2.5, "pop_totale"].sum()
+    assert row["population_zoning_under"] == by_hand == 34_167
+    assert row["population_under_served"] == 16_258

@@ -34,10 +34,14 @@ def quotable_sentences(b) -> list[tuple[str, str]]:
     )]  # fmt: skip
     if len(b.territory) > 1:
         out.append((
-            f"{fr.fmt_int(t['population_under_served'])} habitants {place.of} vivent dans une "
-            "commune sous le seuil de 2,5 consultations par an et par habitant "
-            f"({fr.fmt_pct(t['share_under_served'])}, contre "
-            f"{fr.fmt_pct(france['share_under_served'])} en France).", drees,
+            f"{fr.fmt_int(t['population_zoning_under'])} habitants {place.of} vivent dans une "
+            "commune sous le seuil de 2,5 consultations par an et par habitant selon l'APL des "
+            "médecins de moins de 65 ans, celle du zonage "
+            f"({fr.fmt_pct(t['share_zoning_under'])}, contre "
+            f"{fr.fmt_pct(france['share_zoning_under'])} en France) ; "
+            f"{fr.fmt_int(t['population_under_served'])} "
+            f"({fr.fmt_pct(t['share_under_served'])}) en comptant aussi les médecins de 65 ans "
+            "et plus.", f"{drees} (APL de tous les médecins et des moins de 65 ans)",
         ))  # fmt: skip
     r = b.retirement
     tail = (

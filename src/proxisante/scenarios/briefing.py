@@ -71,6 +71,7 @@ def _level_row(level: str, label: str, apl: pd.DataFrame) -> dict:
     a = apl["apl_generalistes"]
     pop = apl["pop_totale"]
     under = a < UNDER_SERVED_APL
+    zoning = apl["apl_generalistes_moins65"] < UNDER_SERVED_APL  # the zoning rule's APL
     total = float(pop[a.notna()].sum())
     return {
         "level": level,
@@ -81,6 +82,8 @@ def _level_row(level: str, label: str, apl: pd.DataFrame) -> dict:
         "apl_under_65": _weighted_apl(apl["apl_generalistes_moins65"], apl["pop_standardisee"]),
         "population_under_served": float(pop[under].sum()),
         "share_under_served": float(pop[under].sum()) / total if total > 0 else float("nan"),
+        "population_zoning_under": float(pop[zoning].sum()),
+        "share_zoning_under": float(pop[zoning].sum()) / total if total > 0 else float("nan"),
     }
 
 
@@ -93,7 +96,9 @@ def apl_comparison(territory: Territory, year: int) -> pd.DataFrame:
         One row per level: ``level`` (territory, epci, departement, france), ``label``,
         ``communes``, ``population`` (DREES ``pop_totale``, INSEE ``year − 2``), ``apl`` and
         ``apl_under_65`` (consultations/yr per standardised inhabitant, weighted by
-        ``pop_standardisee``), ``population_under_served`` (APL < 2.5) and its share (0–1).
+        ``pop_standardisee``), ``population_under_served`` (APL < 2.5) and its share (0–1),
+        ``population_zoning_under`` (APL of GPs under 65 < 2.5: « type ZIP », the zoning
+        rule, :mod:`proxisante.territory.zoning`) and its share.
     """
     apl = load_official_apl(year)
     apl = apl[apl["in_current_geography"]]
