@@ -43,7 +43,15 @@ import pandas as pd
 
 from proxisante._bundled import bundled_path
 from proxisante.errors import DataFileError, InputError
-from proxisante.territory import AGE_BANDS, age_weights
+from proxisante.needs.bassins import attach_bassins_vie
+from proxisante.territory import (
+    AGE_BANDS,
+    age_weights,
+    load_bassin_vie_indicators,
+    load_official_apl,
+    population_aged,
+)
+from proxisante.territory.official_apl import population_year_of_apl
 
 __all__ = [
     "AGE_LABELS",
@@ -262,8 +270,6 @@ class AgeEstimate:
 
     def aged(self, min_age: int) -> pd.Series:
         """Inhabitants aged ``min_age`` or more (``min_age`` starts a band)."""
-        from proxisante.territory import population_aged
-
         return population_aged(self.bands, min_age=min_age)
 
     def between(self, first_age: int, last_age: int) -> pd.Series:
@@ -305,9 +311,6 @@ def estimate_population_by_age(
     calibrate
         False gives the ratio-only estimate (used by the validation).
     """
-    from proxisante.territory import load_official_apl
-    from proxisante.territory.official_apl import population_year_of_apl
-
     apl = load_official_apl(apl_year)
     apl = apl[(apl["pop_totale"] > 0) & (apl["pop_standardisee"] > 0)]
     codes = apl["code_insee"].to_numpy(dtype=str)
@@ -320,13 +323,9 @@ def estimate_population_by_age(
     basis = np.full(len(codes), "estimate_ratio_only", dtype=object)
     rounds = 0
     if calibrate:
-        from proxisante.needs.bassins import attach_bassins_vie
-
         if attachment is None:
             attachment = attach_bassins_vie()
         if bassins is None:
-            from proxisante.territory import load_bassin_vie_indicators
-
             bassins = load_bassin_vie_indicators()
         bv = bassins.set_index("bassin_vie_2022")
         bv_of = attachment.set_index("code_insee")["bassin_vie_2022"].reindex(codes)

@@ -5,7 +5,7 @@ FINESS SSIAD capacities) replacing the estimates where given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -21,7 +21,23 @@ from proxisante.needs.home_care import (
     home_care_access,
 )
 from proxisante.needs.layer import Indicator, NeedsComparison, commune_needs, compare_territory
+from proxisante.needs.prevention import (
+    PREVENTION_CATEGORIES,
+    centre_reach,
+    covered,
+    reach_change,
+    target_populations,
+)
+from proxisante.offer import load_default_offer, operator_label
+from proxisante.offer.importing import load_offer, load_population_by_age
 from proxisante.professions import PROFESSIONS
+from proxisante.territory import (
+    load_bassin_vie_indicators,
+    load_bpe2021_counts,
+    load_communes,
+    load_departement_indicators,
+)
+from proxisante.travel import estimate_matrix
 
 __all__ = [
     "ESTIMATE_SENTENCE_FR",
@@ -98,8 +114,6 @@ class NeedsData:
 
     def attachment_summary(self) -> dict[str, int]:
         """Communes (type COM) per attachment kind, and the approximate ones."""
-        from proxisante.territory import load_communes
-
         com = set(load_communes().query("type == 'COM'")["code_insee"])
         return attachment_counts(self.attachment[self.attachment["code_insee"].isin(com)])
 
@@ -115,8 +129,6 @@ def nurse_supply(departements: pd.DataFrame, needs: pd.DataFrame, population: pd
     RPPS extract (one région) leaves the other départements estimated. Basis
     ``rpps_import`` marks them.
     """
-    from proxisante.territory import load_bpe2021_counts
-
     n = needs.set_index("code_insee")
     bpe = load_bpe2021_counts().set_index("code_insee")[NURSE.code].astype(float)
     est = estimate_nurse_supply(
@@ -142,20 +154,12 @@ def nurse_supply(departements: pd.DataFrame, needs: pd.DataFrame, population: pd
 @cache
 def default_ages() -> AgeEstimate:
     """The population by age of every commune estimated from the bundled data (cached)."""
-    from proxisante.territory import load_bassin_vie_indicators
-
     return estimate_population_by_age(attachment=attach_bassins_vie(),
                                       bassins=load_bassin_vie_indicators())  # fmt: skip
 
 
 def _build(imported_ages: pd.DataFrame | None, sites: pd.DataFrame, staff: pd.DataFrame | None,
            cutoff_minutes: float) -> NeedsData:  # fmt: skip
-    from proxisante.territory import (
-        load_bassin_vie_indicators,
-        load_communes,
-        load_departement_indicators,
-    )
-
     attachment = attach_bassins_vie()
     bassins = load_bassin_vie_indicators()
     deps = load_departement_indicators()
@@ -174,8 +178,6 @@ def _build(imported_ages: pd.DataFrame | None, sites: pd.DataFrame, staff: pd.Da
 
 @cache
 def _default(cutoff_minutes: float) -> NeedsData:
-    from proxisante.offer import load_default_offer
-
     return _build(None, load_default_offer().sites, None, cutoff_minutes)
 
 
@@ -202,15 +204,11 @@ def load_needs(
     if store is None and sites is None and ages is None and staff is None:
         return _default(float(cutoff_minutes))
     if store is not None:
-        from proxisante.offer.importing import load_offer, load_population_by_age
-
         offer = load_offer(store)
         ages = load_population_by_age(store) if ages is None else ages
         sites = offer.sites if sites is None else sites
         staff = offer.staff if staff is None else staff
     if sites is None:
-        from proxisante.offer import load_default_offer
-
         sites = load_default_offer().sites
     return _build(ages, sites, staff, float(cutoff_minutes))
 
@@ -260,8 +258,7 @@ def territory_needs(codes, *, label: str, data: NeedsData) -> NeedsComparison:
 def _say_unknown_places(comp: NeedsComparison, codes, data: NeedsData) -> None:
     """Replace the SSIAD/EHPAD rows' missing values by « places inconnues » with the count of
     services within reach, and flag minimums (some places within reach unknown)."""
-    from dataclasses import replace
-
+    # deferred: import cycle (needs.change imports this module at its top)
     from proxisante.needs.change import places_note_fr
 
     t = data.home_care.table
@@ -292,9 +289,6 @@ def _centres(sites: pd.DataFrame, *, include_closed: bool = False) -> pd.DataFra
     """Centres de santé and maisons de santé of ``sites``
     (:data:`~proxisante.needs.prevention.PREVENTION_CATEGORIES`), Filieris first, with a point
     (the commune's when the site has none)."""
-    from proxisante.needs.prevention import PREVENTION_CATEGORIES
-    from proxisante.territory import load_communes
-
     c = sites[sites["category"].isin(PREVENTION_CATEGORIES)]
     if not include_closed:
         c = c[c["status"] == "open"]
@@ -307,9 +301,6 @@ def _centres(sites: pd.DataFrame, *, include_closed: bool = False) -> pd.DataFra
 
 
 def _centre_travel(data: NeedsData, centres: pd.DataFrame, cutoff_minutes: float):
-    from proxisante.territory import load_communes
-    from proxisante.travel import estimate_matrix
-
     com = load_communes().set_index("code_insee")[["lat", "lon"]]
     com = com.reindex(data.ages.bands.index).dropna()
     return estimate_matrix(
@@ -335,9 +326,6 @@ def prevention_reach(
         the inhabitants within ``cutoff_minutes`` (``<key>``) and those with no other open
         centre within reach (``<key>_sole``: what a closure would leave without one).
     """
-    from proxisante.needs.prevention import centre_reach, target_populations
-    from proxisante.offer import operator_label
-
     cols = ["site_id", "name", "operator", "operator_fr", "category", "commune",
             "establishments"]  # fmt: skip
     centres = _centres(sites)
@@ -379,13 +367,6 @@ def centre_coverage_change(
 
 def _prevention(data, sites_before, sites_after, cutoff_minutes, codes):
     """:func:`prevention_change` and :func:`centre_coverage_change` on one travel matrix."""
-    from proxisante.needs.prevention import (
-        PREVENTION_CATEGORIES,
-        covered,
-        reach_change,
-        target_populations,
-    )
-
     both = pd.concat([sites_before, sites_after], ignore_index=True)
     centres = _centres(both, include_closed=True).drop_duplicates("site_id")
     targets = target_populations(data.ages)

@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from proxisante.territory import load_bassin_vie_indicators, load_communes, load_membership
+
 __all__ = ["ATTACHMENTS", "attach_bassins_vie", "attachment_counts"]
 
 #: Attachment kinds, from exact to none.
@@ -140,8 +142,6 @@ def attach_communes(
 
 @cache
 def _attachment() -> pd.DataFrame:
-    from proxisante.territory import load_bassin_vie_indicators, load_communes, load_membership
-
     communes = load_communes()
     communes = communes[communes["type"] == "COM"]
     return attach_communes(
@@ -155,8 +155,6 @@ def attach_bassins_vie() -> pd.DataFrame:
     See the module docstring for the rule; columns as :func:`attach_communes`.
     Arrondissements of Paris, Lyon and Marseille take their city's attachment.
     """
-    from proxisante.territory import load_communes
-
     base = _attachment()
     communes = load_communes()
     arm = communes[communes["type"] == "ARM"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from proxisante import _fr as fr
 from proxisante.needs.api import NeedsData, _prevention
 from proxisante.needs.home_care import (
     DEFAULT_CUTOFF_MINUTES,
@@ -31,6 +32,8 @@ from proxisante.needs.home_care import (
     places_access,
     under_served,
 )
+from proxisante.offer import ssiad_coverage
+from proxisante.offer.ssiad import places_by_commune
 
 __all__ = ["HomeCareChange", "home_care_change"]
 
@@ -117,8 +120,6 @@ def places_note_fr(unknown_in_reach: pd.Series, weights: pd.Series, value: float
                    unit_fr: str) -> str:  # fmt: skip
     """What to say beside a territory's places within reach when some places are unknown:
     « places inconnues » with the count, or « minimum » (empty when all are known)."""
-    from proxisante import _fr as fr
-
     n = int(unknown_in_reach.max()) if len(unknown_in_reach) else 0
     if n == 0:
         return ""
@@ -181,8 +182,6 @@ def home_care_change(
     population_factor
         Factor per commune applied to the population after (a scenario's population edit).
     """
-    from proxisante.offer import ssiad_coverage
-
     codes = pd.Index(np.asarray(list(codes), dtype=str)).unique()
     hc = data.home_care
     tm = hc.travel
@@ -229,8 +228,6 @@ def _places_before_after(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Places of measure ``key`` within reach (``per_1000``, ``unknown_in_reach``) of the
     communes ``codes`` before and after the change of the sites."""
-    from proxisante.offer.ssiad import places_by_commune
-
     m = PLACE_MEASURES[key]
     b = hc.table[[f"{key}_per_1000_75", f"{key}_unknown_in_reach"]].reindex(codes)
     b.columns = ["per_1000", "unknown_in_reach"]

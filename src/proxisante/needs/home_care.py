@@ -48,6 +48,9 @@ import pandas as pd
 from proxisante.access import StepDecay, catchment_weights, two_step
 from proxisante.catchment import CATCHMENT_MINUTES
 from proxisante.errors import InputError
+from proxisante.offer.ssiad import places_by_commune, ssiad_places_by_commune
+from proxisante.territory import load_communes
+from proxisante.travel import estimate_matrix
 
 __all__ = [
     "DEFAULT_CUTOFF_MINUTES",
@@ -197,23 +200,17 @@ def ssiad_places_supply(sites: pd.DataFrame) -> tuple[pd.Series, int, int]:
         Places per commune (index INSEE code), the number of open SSIAD sites and how many
         of them have no known capacity.
     """
-    from proxisante.offer.ssiad import ssiad_places_by_commune
-
     per = ssiad_places_by_commune(sites)
     return per["places"], int(per["sites"].sum()), int(per["unknown"].sum())
 
 
 def commune_travel(codes, lat, lon, *, cutoff_minutes: float = DEFAULT_CUTOFF_MINUTES):
     """Offline travel-time estimate between commune points (square matrix, minutes)."""
-    from proxisante.travel import estimate_matrix
-
     return estimate_matrix(codes, lat, lon, codes, lat, lon, cutoff_minutes=cutoff_minutes)
 
 
 @cache
 def _national_travel(cutoff_minutes: float):
-    from proxisante.territory import load_communes
-
     c = load_communes()
     c = c[(c["type"] == "COM") & c["lat"].notna() & c["lon"].notna()]
     return commune_travel(c["code_insee"].to_numpy(dtype=str), c["lat"].to_numpy(),
@@ -369,8 +366,6 @@ def home_care_access(
     ids = pd.Index(tm.origin_ids, name="code_insee")
     nurse_supply = nurses["nurses"].fillna(0.0)
     nurse_access = elderly_access(tm, nurse_supply, pop_75_plus)
-    from proxisante.offer.ssiad import places_by_commune
-
     measures, counts = {}, {}
     for key, m in PLACE_MEASURES.items():
         per = places_by_commune(sites, m.categories)
@@ -442,8 +437,6 @@ def medico_social_sites(sites: pd.DataFrame, codes) -> pd.DataFrame:
     >>> out[["label", "sites", "unknown_capacity"]].values.tolist()[:3]
     [['SSIAD', 2, 1], ['SAAD', 0, 0], ['EHPAD', 1, 1]]
     """
-    from proxisante.offer.ssiad import places_by_commune
-
     here = sites[sites["commune"].isin(np.asarray(list(codes), dtype=str))
                  & (sites["status"] == "open")]  # fmt: skip
     rows = []
