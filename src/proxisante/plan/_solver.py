@@ -14,6 +14,7 @@ def new_highs():
     The banner is written by the C++ library to file descriptor 1 when the object is created,
     before any option can be set, so it is redirected at the descriptor level for that call.
     """
+    # deferred: highspy takes 0.1 s to import; only solving needs it
     import highspy
 
     sys.stdout.flush()

@@ -51,7 +51,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from proxisante import bounds
+from proxisante import _fr, bounds
 from proxisante._documents import DocumentLimits, load_document
 from proxisante.errors import DataFileError, InputError, shorten
 from proxisante.offer.model import CENTRE_GP_FTE_PER_PERSON, PROFESSIONS
@@ -445,8 +445,6 @@ TABLE_COLUMNS = ("hypothèse", "valeur", "unité", "statut", "source", "fourchet
 
 
 def _num_fr(x: float) -> str:
-    from proxisante import _fr
-
     return _fr.fmt_int(x) if abs(x) >= 100 else _fr.fmt_dec(x, 2)
 
 

@@ -71,6 +71,12 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from proxisante.offer import load_bpe2017_gp_counts
+from proxisante.plan.assumptions import ASSUMPTION_RANGES, PlanAssumptions
+from proxisante.territory import load_communes, load_official_apl
+from proxisante.territory.bpe2021 import load_bpe2021_counts
+from proxisante.territory.communes import PLM_ARRONDISSEMENTS
+
 __all__ = [
     "GpNoCog",
     "ageing_shares",
@@ -203,10 +209,6 @@ def departement_installation_rates() -> pd.Series:
     pandas.Series
         Rate per year indexed by département code, plus ``"FR"`` for France.
     """
-    from proxisante.offer import load_bpe2017_gp_counts
-    from proxisante.territory.bpe2021 import load_bpe2021_counts
-    from proxisante.territory.communes import PLM_ARRONDISSEMENTS
-
     b17 = load_bpe2017_gp_counts()
     n17 = b17.groupby("code_insee")["gp_liberal_count_2017"].sum()
     b21 = load_bpe2021_counts()
@@ -238,9 +240,6 @@ def no_cog_table(codes, years, *, apl_year: int = 2023, assumptions=None) -> pd.
     retirements of GPs aged 65+ and installations only, each count « estimé » with its
     range, beside the official anchors (DREES APL of ``apl_year``, all GPs and GPs under 65).
     """
-    from proxisante.plan.assumptions import ASSUMPTION_RANGES, PlanAssumptions
-    from proxisante.territory import load_communes, load_official_apl
-
     a = assumptions or PlanAssumptions()
     apl = load_official_apl(apl_year).set_index("code_insee").reindex(list(codes))
     apl = apl[apl["apl_generalistes"].notna()]

@@ -26,6 +26,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from proxisante.offer import load_bpe2017_gp_counts
+from proxisante.territory import load_membership
+
 __all__ = [
     "POLE_CATEGORIES",
     "CandidateRule",
@@ -104,9 +107,6 @@ def rule_inputs(codes: np.ndarray) -> pd.DataFrame:
     Returns ``attraction_category, urban_unit_size_class, gp_count`` indexed by code (NaN
     when a commune has no row: created after 2022, or merged and not located).
     """
-    from proxisante.offer import load_bpe2017_gp_counts
-    from proxisante.territory import load_membership
-
     m = load_membership()
     m = m[m["code_insee_current"] != ""]
     # a current commune made of several 2022 communes takes the most central of them

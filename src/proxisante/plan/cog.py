@@ -18,12 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from proxisante import _fr as fr
 from proxisante import bounds
 from proxisante._output import check_output, write_output
 from proxisante.errors import InputError
 from proxisante.offer import SsiadCoverage
 from proxisante.plan.assumptions import PROFESSION_FR, SHORT_FR
-from proxisante.plan.costs import site_year_costs
+from proxisante.plan.compare import served_communes, versus_no_cog
+from proxisante.plan.costs import cost_coefficients, replacements, site_year_costs, year_net_cost
 from proxisante.plan.instance import HOME_CARE_UNIT, PlanInstance
 from proxisante.plan.optimise import (
     Objective,
@@ -33,7 +35,15 @@ from proxisante.plan.optimise import (
     greedy,
     solve_milp,
 )
-from proxisante.sources import sources_frame
+from proxisante.plan.sensitivity import sensitivity_table
+from proxisante.sources import (
+    COMMUNES_SOURCE,
+    FINESS_SOURCE,
+    MEMBERSHIP_SOURCE,
+    ZONING_SOURCE,
+    apl_source,
+    sources_frame,
+)
 
 __all__ = [
     "DEFAULT_BUDGET_BASIS_FR",
@@ -114,8 +124,6 @@ def mean_label(block) -> str:
 
 def comparison_sentence(objective: Objective, milp: PlanSolution, greedy_sol: PlanSolution) -> str:
     """One French sentence: MILP vs greedy with the unit and the direction of better."""
-    from proxisante import _fr as fr
-
     unit, better = OBJECTIVE_UNITS_FR[objective]
     m, g = milp.objective, greedy_sol.objective
     rel = (g - m) / abs(m) if m else 0.0
@@ -170,8 +178,6 @@ def binding_constraints(inst: PlanInstance, sol: PlanSolution) -> list[str]:
     than one step of FTE is left to hire. Both can bind; neither binds when the plan stops
     because no more FTE improves the objective or the sites are full.
     """
-    from proxisante.plan.costs import cost_coefficients, replacements, year_net_cost
-
     repl = replacements(inst)
     a = inst.assumptions
     c = cost_coefficients(inst)
@@ -230,8 +236,6 @@ def build_cog_plan(
     ``sensitivity``: also re-optimise with cost, revenue and activity at ±20 %
     (:mod:`proxisante.plan.sensitivity`, a third of ``time_limit_s`` each).
     """
-    from proxisante.plan.sensitivity import sensitivity_table
-
     g = greedy(inst, objective)
     sol = solve_milp(inst, objective, time_limit_s=time_limit_s, warm_start=g)
     if not np.isfinite(sol.objective):
@@ -326,8 +330,6 @@ def tabulate(inst, sol, g, objective, *, pop_standardisee=None, ssiad=None) -> C
         notes.append(f"Budget net annuel : {inst.budget_basis_fr}")
     notes.append("Contrainte limitante par année : " + " ; ".join(
         f"{y} : {b}" for y, b in zip(inst.years, binds, strict=True)) + ".")  # fmt: skip
-    from proxisante.plan.compare import served_communes, versus_no_cog
-
     return CogPlan(inst, sol, g, objective, summary, detail, sources_table(inst), communes,
                    notes, ssiad_text, versus=versus_no_cog(inst, sol),
                    served=served_communes(inst, sol))  # fmt: skip
@@ -348,8 +350,6 @@ def sources_table(inst: PlanInstance) -> pd.DataFrame:
 def range_notes(inst: PlanInstance, sol: PlanSolution, w: np.ndarray) -> list[str]:
     """French notes: the last year's indicators with the plan, P10–P90 over the calibrated
     model's ensemble (the hires' effects in each member's catchments), when there is one."""
-    from proxisante import _fr as fr
-
     out = []
     for b, worlds in zip(inst.blocks, access_after_worlds(inst, sol.fte, -1), strict=True):
         if len(worlds) < 2:
@@ -370,8 +370,6 @@ def range_notes(inst: PlanInstance, sol: PlanSolution, w: np.ndarray) -> list[st
 
 
 def _fmt(v) -> str:
-    from proxisante import _fr as fr
-
     return fr.fmt_int(v) if isinstance(v, int) or abs(v) >= 100 else fr.fmt_dec(v, 2)
 
 
@@ -496,14 +494,6 @@ def _rounded(value: object, digits: int) -> object:
 
 def plan_sources() -> list:
     """The datasets a plan uses (the workbook's « Sources » sheet)."""
-    from proxisante.sources import (
-        COMMUNES_SOURCE,
-        FINESS_SOURCE,
-        MEMBERSHIP_SOURCE,
-        ZONING_SOURCE,
-        apl_source,
-    )
-
     return [apl_source(2023), ZONING_SOURCE, FINESS_SOURCE, MEMBERSHIP_SOURCE, COMMUNES_SOURCE]
 
 
@@ -512,6 +502,7 @@ def write_xlsx(plan: CogPlan, path: str | Path, scenarios: pd.DataFrame | None =
     """French workbook: synthèse, one sheet per year (where and who), communes, scenarios,
     sources et hypothèses; written whole or not at all
     (:func:`proxisante._output.write_output`)."""
+    # deferred: openpyxl takes 0.25 s to import; only the Excel export needs it
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from proxisante import _fr
 from proxisante._fr import commune_place
 from proxisante.plan.assumptions import SHORT_FR
 from proxisante.plan.costs import site_year_costs
@@ -52,8 +53,6 @@ def under_threshold(population: np.ndarray, access: np.ndarray, threshold: float
 
 
 def _range(pop, lo, hi, th) -> str:
-    from proxisante import _fr
-
     a, b = under_threshold(pop, hi, th), under_threshold(pop, lo, th)
     return f"{_fr.fmt_int(min(a, b))} – {_fr.fmt_int(max(a, b))}"
 

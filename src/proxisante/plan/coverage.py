@@ -28,6 +28,7 @@ def max_coverage(covers, weights, *, p: int, time_limit_s: float = 60.0, solver=
     (selected, covered_weight, gap)
         Indexes of the opened candidates, the demand covered and HiGHS's proven gap.
     """
+    # deferred: highspy takes 0.1 s to import; only solving needs it
     import highspy
 
     c = sp.csr_array(covers, dtype=float)

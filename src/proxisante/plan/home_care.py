@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+import proxisante.needs as needs
+from proxisante._bundled import bundled_path
 from proxisante._output import write_output
+from proxisante.access import Catchment
+from proxisante.access.fca import site_demand
+from proxisante.needs import load_needs
+from proxisante.needs.home_care import UNDER_SERVED_FRACTION
+from proxisante.travel.cache import default_cache_dir
 
 __all__ = ["HomeCareInputs", "home_care_catchment", "home_care_inputs", "home_care_measure"]
 
@@ -52,10 +59,6 @@ class HomeCareInputs:
 
 def _cache_file(cache_dir: Path | None) -> Path:
     """Cache file named by the bundled manifest and the needs layer's source files."""
-    import proxisante.needs as needs
-    from proxisante._bundled import bundled_path
-    from proxisante.travel.cache import default_cache_dir
-
     h = hashlib.sha256(bundled_path("manifest.json").read_bytes())
     for f in sorted(Path(needs.__file__).parent.glob("*.py")):
         h.update(f.read_bytes())
@@ -77,8 +80,6 @@ def home_care_inputs(*, cache_dir: Path | None = None) -> HomeCareInputs:
                                   pd.Series(z["pop_75_plus"], index=idx), cached=True)  # fmt: skip
         except (OSError, ValueError, KeyError):
             path.unlink(missing_ok=True)
-    from proxisante.needs import load_needs
-
     data = load_needs()
     nurses = data.home_care.table["nurses"].fillna(0.0).astype(float)
     p75 = data.pop_75_plus.reindex(nurses.index).fillna(0.0).astype(float)
@@ -91,9 +92,6 @@ def home_care_inputs(*, cache_dir: Path | None = None) -> HomeCareInputs:
 
 def home_care_catchment(weights: sp.sparray, pop_75_plus: np.ndarray):
     """Binary catchment (weight 1 on every pair of ``weights``) over the aged 75+."""
-    from proxisante.access import Catchment
-    from proxisante.access.fca import site_demand
-
     w = sp.csr_array(weights, copy=True)
     w.data = np.ones_like(w.data)
     p = np.asarray(pop_75_plus, dtype=float)
@@ -107,8 +105,6 @@ def home_care_measure(codes: np.ndarray, weights: sp.sparray, inputs: HomeCareIn
     ``weights``: the DREES step weights between ``codes`` (square); their non-zero pairs
     (less than 20 minutes) form the binary catchment.
     """
-    from proxisante.needs.home_care import UNDER_SERVED_FRACTION
-
     p75 = inputs.pop_75_plus.reindex(codes).fillna(0.0).to_numpy(dtype=float)
     s = inputs.nurses.reindex(codes).fillna(0.0).to_numpy(dtype=float)
     catchment = home_care_catchment(weights, p75)

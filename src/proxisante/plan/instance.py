@@ -27,13 +27,36 @@ import pandas as pd
 import scipy.sparse as sp
 
 from proxisante import _fr
-from proxisante.access import PER_100K
+from proxisante.access import (
+    ESTIMATED_PROFESSIONS,
+    PER_100K,
+    EvaluationBaseline,
+    baseline_professions,
+)
 from proxisante.catchment import CATCHMENT_MINUTES, WITHIN_CATCHMENT_SHORT_FR
 from proxisante.errors import InputError
-from proxisante.plan.assumptions import PLANNED_PROFESSIONS, PlanAssumptions
-from proxisante.plan.baseline import GpNoCog
-from proxisante.plan.candidates import CandidateRule
-from proxisante.territory import Territory
+from proxisante.model import default_baseline, effects_note_fr
+from proxisante.model.site_estimate import unknown_staff_estimates
+from proxisante.offer import (
+    CENTRE_GP_FTE_PER_PERSON,
+    CONSULTATIONS_PER_FTE,
+    load_default_offer,
+    site_supply,
+    staff_fte,
+)
+from proxisante.plan.assumptions import ASSUMPTION_RANGES, PLANNED_PROFESSIONS, PlanAssumptions
+from proxisante.plan.baseline import GpNoCog, departement_installation_rates, gp_no_cog
+from proxisante.plan.candidates import (
+    CandidateRule,
+    eligible_communes,
+    population_within,
+    rule_inputs,
+)
+from proxisante.plan.freeze import freeze_losses
+from proxisante.plan.home_care import home_care_inputs, home_care_measure
+from proxisante.professions import PROFESSIONS
+from proxisante.scenarios.impact import headcount_note_fr
+from proxisante.territory import Territory, check_commune_codes, load_communes, load_official_apl
 
 __all__ = [
     "HOME_CARE_UNIT_FR",
@@ -231,8 +254,6 @@ def build_instance(
         the nearest step, the year they add up to it): these hires are imposed before any
         other choice.
     """
-    from proxisante.offer import load_default_offer
-
     a = assumptions or PlanAssumptions()
     hires_fte = a.hires_fte_per_year if hires_fte is None else hires_fte
     years, budget, hires = _years_budgets_hires(budgets_eur, hires_fte)
@@ -274,9 +295,6 @@ def _candidate_sites(ctx, rows: np.ndarray, territory: Territory, offer, a: Plan
     """Candidate sites with their GP staff today, the estimates of the operator's centres
     whose GP staff no source states, the notes on the candidates' choice and the names of
     the communes."""
-    from proxisante.model.site_estimate import unknown_staff_estimates
-    from proxisante.territory import load_communes
-
     _check_conversion(a, offer)
     existing, planned = _operator_centres(offer, operator, territory, ctx)
     names = load_communes().set_index("code_insee")["nom"]
@@ -355,8 +373,6 @@ def _candidate_codes(ctx, rows: np.ndarray, candidates: list[str] | None,
                      notes: list[str]) -> list[str]:  # fmt: skip
     """Communes where a new centre may open: the user's list (checked, deduplicated) or
     those passing the candidate rule; the choice is told in ``notes``."""
-    from proxisante.territory import check_commune_codes
-
     if candidates is None:
         rule = rule or CandidateRule()
         cand_codes = _rule_candidates(ctx, rows, rule, max_candidates)
@@ -508,10 +524,6 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
     The official APL of ``ctx``'s year and its APL of GPs under 65; installations at the
     rate of each commune's département (France's rate where a département has none).
     """
-    from proxisante.plan.assumptions import ASSUMPTION_RANGES
-    from proxisante.plan.baseline import departement_installation_rates, gp_no_cog
-    from proxisante.territory import load_communes, load_official_apl
-
     codes = ctx.codes[rows]
     official = load_official_apl(ctx.year).set_index("code_insee")
     a65 = official["apl_generalistes_moins65"].reindex(codes).to_numpy(dtype=float)
@@ -564,8 +576,6 @@ def gp_no_cog_world(ctx, rows: np.ndarray, years: list[int], a: PlanAssumptions)
 def _with_gp_staff(cand: pd.DataFrame, offer, estimated: dict, per_fte: float) -> pd.DataFrame:
     """``cand`` with ``gp_fte_today`` and ``gp_staff_basis`` (« publié », « estimé »,
     « inconnu », or « nouveau centre »)."""
-    from proxisante.offer import site_supply
-
     known = site_supply(offer, profession="gp").set_index("site_id")["fte"]
     est = pd.Series({k: e.consultations / per_fte for k, e in estimated.items()}, dtype=float)
     ids = cand["candidate_id"]
@@ -582,10 +592,6 @@ def _with_gp_staff(cand: pd.DataFrame, offer, estimated: dict, per_fte: float) -
 def _world_sources(ctx, offer, professions, estimated=None, cand=None) -> list[dict]:
     """Source rows of the evaluation world (model, fit), of the headcount conversion and of
     the estimated staff of the operator's centres."""
-    from proxisante.model import effects_note_fr
-    from proxisante.offer import CENTRE_GP_FTE_PER_PERSON, CONSULTATIONS_PER_FTE
-    from proxisante.scenarios.impact import headcount_note_fr
-
     rows = [{
         "hypothèse": "modèle d'évaluation des effets sur l'APL",
         "valeur": ctx.model_id or f"APL officielle {ctx.year}", "unité": "identifiant",
@@ -625,8 +631,6 @@ def network_codes(operator: str = "filieris", *, offer=None, year: int = 2023,
     InputError
         The operator has no open centre de santé located in a commune with an APL.
     """
-    from proxisante.offer import load_default_offer
-
     ctx = context or _context(year)
     offer = offer if offer is not None else load_default_offer()
     s = offer.sites
@@ -643,8 +647,6 @@ def network_codes(operator: str = "filieris", *, offer=None, year: int = 2023,
 
 def _context(year: int):
     """The default evaluation world of ``year``: the calibrated model (as scenarios)."""
-    from proxisante.model import default_baseline
-
     return default_baseline(year)
 
 
@@ -654,8 +656,6 @@ def _other_professions_world(ctx):
     communes."""
     if not ctx.calibrated:
         return ctx
-    from proxisante.access import EvaluationBaseline
-
     official = EvaluationBaseline.official(ctx.year)
     if len(official.codes) != len(ctx.codes) or (official.codes != ctx.codes).any():
         return ctx
@@ -690,8 +690,6 @@ def _years_budgets_hires(budgets_eur, hires_fte):
 
 def _rule_candidates(ctx, rows: np.ndarray, rule: CandidateRule, max_candidates):
     """Territory communes passing the rule, most people within 15 minutes first."""
-    from proxisante.plan.candidates import eligible_communes, population_within, rule_inputs
-
     pop15 = population_within(ctx.catchment.weights, ctx.pop_totale, min_weight=2 / 3)[rows]
     codes = ctx.codes[rows]
     inputs = rule_inputs(codes)
@@ -707,8 +705,6 @@ def _rule_candidates(ctx, rows: np.ndarray, rule: CandidateRule, max_candidates)
 
 def _estimated_supply_source(profession: str, total_fte: float) -> dict:
     """The source row of a profession's supply estimated from the BPE 2021 (no supply file)."""
-    from proxisante.professions import PROFESSIONS
-
     p = PROFESSIONS[profession]
     return {
         "hypothèse": f"offre de {p.plural_fr} par commune (aucun fichier fourni)",
@@ -723,9 +719,6 @@ def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) ->
     estimated APL its estimate's supply (INSEE BPE 2021 libéral headcount plus the offer's
     salaried staff, « estimé »: :func:`proxisante.access.baseline_professions`), else the
     offer's staff."""
-    from proxisante.access import ESTIMATED_PROFESSIONS, baseline_professions
-    from proxisante.offer import site_supply
-
     if supply_fte is None and profession in ESTIMATED_PROFESSIONS:
         return baseline_professions(ctx, offer)[profession].supply_fte.copy()
     if supply_fte is None:
@@ -745,8 +738,6 @@ def _supply_vector(ctx, offer, profession: str, supply_fte: pd.Series | None) ->
 
 def _home_care_measure(ctx):
     """Nurses' 75+ home-care access (:mod:`proxisante.plan.home_care`) on ``ctx``'s communes."""
-    from proxisante.plan.home_care import home_care_inputs, home_care_measure
-
     return home_care_measure(ctx.codes, ctx.catchment.weights, home_care_inputs())
 
 
@@ -761,9 +752,6 @@ def _freeze(offer, ctx, rows, years, a: PlanAssumptions, profession: str, operat
     staff (« estimé ») leaves like the others, at the site's commune
     (:meth:`~proxisante.model.site_estimate.SiteEstimate.removal`).
     """
-    from proxisante.offer import staff_fte
-    from proxisante.plan.freeze import freeze_losses
-
     sites = offer.sites.set_index("site_id")
     st = offer.staff[(offer.staff["profession"] == profession)
                      & offer.staff["site_id"].isin(sites.index)]  # fmt: skip

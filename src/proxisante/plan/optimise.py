@@ -539,6 +539,7 @@ def _access_rows(rows: _Rows, cols: _Columns, inst: PlanInstance, lay: _Layout, 
 
 def _highs_lp(cols: _Columns, rows: _Rows):
     """The ``highspy.HighsLp`` of the columns and rows (column-wise matrix)."""
+    # deferred: highspy takes 0.1 s to import; only solving needs it
     import highspy
 
     a_mat = rows.matrix()
@@ -561,6 +562,7 @@ def _highs_lp(cols: _Columns, rows: _Rows):
 
 def _warm_start(inst: PlanInstance, lay: _Layout, n_var: int, warm_start: PlanSolution):
     """A ``highspy.HighsSolution`` holding a plan's steps and openings."""
+    # deferred: highspy takes 0.1 s to import; only solving needs it
     import highspy
 
     s = inst.assumptions.fte_step

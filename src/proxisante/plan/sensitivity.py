@@ -23,8 +23,10 @@ from dataclasses import replace
 import pandas as pd
 
 from proxisante.errors import InfeasiblePlanError
+from proxisante.plan.compare import under_threshold
+from proxisante.plan.costs import site_year_costs
 from proxisante.plan.instance import PlanInstance
-from proxisante.plan.optimise import PlanSolution, greedy, solve_milp
+from proxisante.plan.optimise import PlanSolution, access_after, greedy, solve_milp
 
 __all__ = ["INFEASIBLE_FR", "SENSITIVITY_GROUPS", "scaled_instance", "sensitivity_table"]
 
@@ -59,6 +61,7 @@ def scaled_instance(inst: PlanInstance, group: str, factor: float) -> PlanInstan
 
 
 def _first_budget_year(inst: PlanInstance, sol: PlanSolution) -> str:
+    # deferred: import cycle (plan.cog imports this module at its top)
     from proxisante.plan.cog import BUDGET_BINDS, binding_constraints
 
     years = [y for y, b in zip(inst.years, binding_constraints(inst, sol), strict=True)
@@ -78,10 +81,6 @@ def sensitivity_table(
 
     ``base``: the plan already solved on ``inst`` (first row, not re-solved).
     """
-    from proxisante.plan.compare import under_threshold
-    from proxisante.plan.costs import site_year_costs
-    from proxisante.plan.optimise import access_after
-
     cases: list[tuple[str, PlanInstance, PlanSolution | None]] = [("plan de base", inst, base)]
     for group in SENSITIVITY_GROUPS:
         for sign in (-1, 1):

@@ -77,7 +77,7 @@ def communes_geojson(geometry: pd.DataFrame, values: pd.DataFrame, *, digits: in
     digits
         Decimal places kept for coordinates (4 ≈ 10 m).
     """
-    # deferred: shapely only when a map is drawn
+    # deferred: shapely takes 0.15 s to import; only a map needs it
     import shapely
 
     merged = geometry.merge(values, on="code_insee", how="inner", validate="one_to_one")
