@@ -305,3 +305,18 @@ def test_territory_zoning_and_world_without_a_cog(client):
         assert r["bas (APL zonage)"] <= z <= r["haut (APL zonage)"]
         assert r["ancrage officiel : habitants sous 2,5, APL des moins de 65 ans"] == 34_167
     assert client.get("/api/territory/foo:bar/sans-cog").status_code == 400
+
+
+def test_national_answer_counts_the_zoning_apl_too():
+    """The home page's answer gives the all-ages count and the zoning APL's (GPs under 65),
+    each saying which APL it counts."""
+    from proxisante import _fr as fr
+    from proxisante.territory import load_official_apl
+    from proxisante.web.routes.territories import national_answer
+
+    apl = load_official_apl(2023)
+    apl = apl[apl["in_current_geography"]]
+    zoning = apl.loc[apl["apl_generalistes_moins65"] < 2.5, "pop_totale"].sum()
+    answer = national_answer()
+    assert f"{fr.fmt_int(zoning)} (" in answer and "moins de 65 ans" in answer
+    assert "type ZIP" in answer

@@ -225,12 +225,16 @@ def national_answer() -> str:
     """The home page's answer, in French: inhabitants of under-served communes in France
     (official APL 2023 and its population), with the source."""
 
-    s = under_served_population(territory_apl_table(load_communes()["code_insee"]), 2023)
+    table = territory_apl_table(load_communes()["code_insee"])
+    s = under_served_population(table, 2023)
+    zoning = float(table.loc[table["apl_moins65_2023"] < UNDER_SERVED_APL, "pop_totale_2023"].sum())
     return (f"En 2023, {fmt_int(s['under_served'])} habitants ({fmt_pct(s['share'])} de la "
             f"population) vivent dans une commune sous-dotée en médecins généralistes : moins de "
             f"2,5 consultations accessibles par an et par habitant standardisé (APL, DREES 2023, "
-            f"population INSEE {s['population_year']}). Sur la carte, les départements en rouge "
-            f"ont une APL moyenne inférieure à 2,5.")  # fmt: skip
+            f"population INSEE {s['population_year']}) ; {fmt_int(zoning)} "
+            f"({fmt_pct(zoning / s['population'])}) selon l'{ZONING_APL_FR}, en commune « type "
+            f"ZIP ». Sur la carte, les départements en rouge ont une APL moyenne inférieure à "
+            f"2,5.")  # fmt: skip
 
 
 @lru_cache(maxsize=1)
