@@ -103,20 +103,17 @@ def _deferred_imports(tree: ast.Module):
                             yield before, stmt
 
 
-def test_deferred_imports_of_the_front_ends_say_why():
-    # the CLI, the web app and the workspace import at the top; an import inside a function
-    # (the CLI's start-up, a layer only some commands use) starts a block with its reason
+def test_deferred_imports_say_why():
+    # modules import at the top; an import inside a function (the CLI's start-up, a slow
+    # library only one function needs, an import cycle) starts a block with its reason
     silent = []
-    for area in ("cli", "web", "workspace"):
-        for path in sorted((SRC / area).rglob("*.py")):
-            text = path.read_text(encoding="utf-8")
-            lines = text.splitlines()
-            for before, stmt in _deferred_imports(ast.parse(text)):
-                if isinstance(before, ast.Import | ast.ImportFrom):
-                    continue  # same block as the import above
-                said = (
-                    lines[stmt.lineno - 2].strip().startswith("#") or "#" in lines[stmt.lineno - 1]
-                )
-                if not said:
-                    silent.append(f"{path.relative_to(ROOT)}:{stmt.lineno}")
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for before, stmt in _deferred_imports(ast.parse(text)):
+            if isinstance(before, ast.Import | ast.ImportFrom):
+                continue  # same block as the import above
+            said = lines[stmt.lineno - 2].strip().startswith("#") or "#" in lines[stmt.lineno - 1]
+            if not said:
+                silent.append(f"{path.relative_to(ROOT)}:{stmt.lineno}")
     assert not silent, silent

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from proxisante import _bundled
 from proxisante._bundled import read_bundled_table
 from proxisante.territory.communes import COMMUNE_COLUMNS, PLM_ARRONDISSEMENTS, commune_label
+from proxisante.territory.official_apl import UNDER_SERVED_APL
+from proxisante.territory.zoning import access_class, zoning_class
 
 __all__ = [
     "CARDS_FILE",
@@ -229,9 +231,6 @@ def read_commune_apl(selector: str, year: int) -> dict[str, object] | None:
     :func:`read_commune_card`) or ``year`` is not bundled: the caller then works the general
     way, which gives the errors.
     """
-    from proxisante.territory.official_apl import UNDER_SERVED_APL
-    from proxisante.territory.zoning import access_class, zoning_class
-
     data = _commune_data(selector)
     if data is None:
         return None

@@ -13,7 +13,10 @@ from proxisante._bundled import bundled_path, read_bundled_parquet
 from proxisante.errors import DataFileError
 
 if TYPE_CHECKING:
+    # deferred: geopandas is slow to import; only the polygons need it
     import geopandas as gpd
+
+    # deferred: `territory show` and `apl` run without pandas (tests/test_cli_startup.py)
     import pandas as pd
 
 __all__ = [
@@ -95,6 +98,7 @@ def load_communes(*, include_arrondissements: bool = True) -> pd.DataFrame:
 
 def _read_polygons(name: str, *, what: str, remedy: str) -> gpd.GeoDataFrame:
     """Read bundled polygons, a :class:`DataFileError` naming the file when unreadable."""
+    # deferred: geopandas is slow to import; only the polygons need it
     import geopandas as gpd
 
     path = bundled_path(name)
@@ -151,6 +155,7 @@ FORMER_COMMUNE_COLUMNS: dict[str, str] = {
 
 @cache
 def _former_communes() -> pd.DataFrame:
+    # deferred: `territory show` and `apl` run without pandas (tests/test_cli_startup.py)
     import pandas as pd
 
     path = bundled_path("former_communes.csv")

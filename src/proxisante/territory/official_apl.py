@@ -21,6 +21,7 @@ from proxisante.errors import UnavailableYearError
 from proxisante.professions import PROFESSIONS
 
 if TYPE_CHECKING:
+    # deferred: `territory show` and `apl` run without pandas (tests/test_cli_startup.py)
     import pandas as pd
 
 
@@ -123,6 +124,7 @@ def territory_apl_table(codes, *, years: tuple[int, ...] = (2022, 2023)) -> pd.D
         ``pop_standardisee_Y`` and ``sous_dote_Y`` (APL < :data:`UNDER_SERVED_APL`; NA when
         the commune has no published APL, e.g. Mayotte).
     """
+    # deferred: `territory show` and `apl` run without pandas (tests/test_cli_startup.py)
     import pandas as pd
 
     out = pd.DataFrame({"code_insee": pd.Series(list(codes), dtype=str)})

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from proxisante import _bundled
 from proxisante.errors import AmbiguousNameError, InputError, UnknownCodeError
-from proxisante.territory.communes import PLM_ARRONDISSEMENTS
+from proxisante.territory.communes import PLM_ARRONDISSEMENTS, load_communes, load_former_communes
 from proxisante.territory.mining_basins import MINING_BASINS
 from proxisante.territory.names import normalise_name
 
@@ -183,8 +183,6 @@ def build_search_index() -> dict[str, Any]:
     by ``scripts/build_default_data.py``, with the SHA-256 of its sources so that a stale
     index is never used.
     """
-    from proxisante.territory.communes import load_communes, load_former_communes
-
     c = load_communes()
     com = c[c["type"] != "ARM"]
     epci = c.dropna(subset=["epci_nom"]).drop_duplicates("epci_siren")
@@ -318,6 +316,7 @@ def _explicit(text: str) -> list[SearchHit]:
     if m and search_key(m.group(1)) in ("circo", "circonscription"):
         key = "circo " + search_key(m.group(2))
     elif m and (":" in text or search_key(m.group(1)) != "bassin"):
+        # deferred: selection loads pandas, `territory show` runs without it
         from proxisante.territory.selection import select
 
         try:
@@ -512,6 +511,7 @@ def _suggestion_pool() -> tuple[list[str], dict[str, str]]:
 def unknown_name_error(text: str) -> UnknownCodeError:
     """The error of a name that matches nothing, with the closest commune and EPCI names
     (:func:`proxisante.territory.selection.closest_sorted`, bounded work)."""
+    # deferred: selection loads pandas, `territory show` runs without it
     from proxisante.territory.selection import closest_sorted
 
     pool, by_key = _suggestion_pool()
@@ -535,6 +535,7 @@ def resolve(text: str) -> Territory:
     UnknownCodeError, InputError
         Nothing matches: the selector's own error, or the closest names.
     """
+    # deferred: selection loads pandas, `territory show` runs without it
     from proxisante.territory.selection import select
 
     prefixed = _EXPLICIT.match(text[:200])
@@ -561,6 +562,7 @@ def resolve(text: str) -> Territory:
 
 def territory_of_hit(hit: SearchHit) -> Territory:
     """The territory a territory hit opens (a former commune's name keeps its sentence)."""
+    # deferred: selection loads pandas, `territory show` runs without it
     from proxisante.territory.selection import select
 
     territory = select(hit.selector)
@@ -601,8 +603,6 @@ def search_communes(text: str):
     InputError
         ``text`` has no letter or digit.
     """
-    from proxisante.territory.communes import load_communes
-
     key = search_key(text)
     if not key:
         msg = f"search text '{text}' has no letters or digits"

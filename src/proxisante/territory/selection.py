@@ -48,7 +48,10 @@ from proxisante.territory.communes import (
     load_communes,
     load_former_communes,
 )
+from proxisante.territory.membership import load_membership
+from proxisante.territory.mining_basins import mining_basin, mining_basin_codes
 from proxisante.territory.names import normalise_name
+from proxisante.territory.search import resolve
 
 __all__ = ["SOME_TERRITORY", "Territory", "check_commune_codes", "normalise_name", "select"]
 
@@ -324,16 +327,12 @@ def _select_area(table: pd.DataFrame, kind: str, value: str) -> Territory:
 
 def _epci_nature(siren: str) -> str | None:
     """The INSEE nature (CC, CA, CU, ME) of EPCI ``siren`` (COG 2022 membership), or None."""
-    from proxisante.territory.membership import load_membership
-
     m = load_membership()
     hits = m.loc[m["epci_siren"] == siren, "epci_nature"]
     return str(hits.iloc[0]) if len(hits) else None
 
 
 def _select_bassin(table: pd.DataFrame, value: str) -> Territory:
-    from proxisante.territory.mining_basins import mining_basin, mining_basin_codes
-
     basin = mining_basin(value)
     codes = list(mining_basin_codes(basin.key))
     rows = table[table["code_insee"].isin(codes)].sort_values("code_insee").reset_index(drop=True)
@@ -364,8 +363,6 @@ def select(selector: str) -> Territory:
     if kind == "commune":
         territory = _select_communes(table, value)
     elif kind == "name":
-        from proxisante.territory.search import resolve
-
         territory = resolve(value)
     elif kind == "bassin":
         territory = _select_bassin(table, value)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from proxisante.territory.official_apl import UNDER_SERVED_APL, VIGILANCE_APL
 
 if TYPE_CHECKING:
+    # deferred: `apl` runs without numpy (tests/test_cli_startup.py)
     import numpy as np
     import pandas as pd
 
@@ -144,6 +145,7 @@ def access_class(apl: float | None) -> str:
 
 
 def _classes(values, classes) -> np.ndarray:
+    # deferred: `apl` runs without numpy (tests/test_cli_startup.py)
     import numpy as np
 
     v = np.asarray(values, dtype=float)
@@ -167,6 +169,7 @@ def access_classes(apl) -> np.ndarray:
 
 def _bassin_of(codes) -> pd.Series:
     """Bassin de vie 2012 of each current commune code ('' when none is known)."""
+    # deferred: membership loads pandas, `apl` runs without it
     from proxisante.territory.membership import load_membership
 
     m = load_membership()
@@ -195,6 +198,7 @@ def commune_zoning(codes, year: int) -> pd.DataFrame:
     UnavailableYearError
         ``year`` is not a bundled APL millésime.
     """
+    # deferred: `apl` runs without numpy (tests/test_cli_startup.py)
     import numpy as np
     import pandas as pd
 
