@@ -3,8 +3,6 @@ documents, and the commands of the issue refused at once with one line."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import time
 from pathlib import Path
 
@@ -12,21 +10,13 @@ import pytest
 
 from proxisante import bounds
 from proxisante._documents import parse_text
-from proxisante.cli import main
 from proxisante.errors import DataFileError, InputError
+from tests.cli_entry import run_cli
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 
 
-def run(args: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, err.getvalue()
+run = run_cli
 
 
 # --- the table ------------------------------------------------------------------------

@@ -3,8 +3,6 @@ before any work, leaving the target and its folder as they were."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import subprocess
@@ -12,19 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from proxisante.cli import main
+from tests.cli_entry import run_cli
 
 
 def run(args: list[str]) -> tuple[int, str]:
-    """``proxisante ARGS`` through the real entry point: (exit status, stderr)."""
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, err.getvalue().strip()
+    """``proxisante ARGS`` through the real entry point: (exit status, stderr stripped)."""
+    code, err = run_cli(args)
+    return code, err.strip()
 
 
 def _refused(args: list[str], *expected: str) -> str:
