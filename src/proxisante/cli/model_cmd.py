@@ -152,9 +152,17 @@ def _print_plausibility(figs: dict) -> None:
     cov = figs.get("coverage_held_out")
     if cov:
         console.print(
-            f"Hors échantillon, l'APL officielle est dans la fourchette du modèle (offre "
-            f"entre ses bornes) pour {fr.fmt_pct(cov['share'])} des communes "
+            f"Hors échantillon, l'APL officielle est dans la fourchette P10–P90 du modèle et "
+            f"de son ensemble (chaque membre ajusté sans l'APL du département) pour "
+            f"{fr.fmt_pct(cov['share'])} des communes "
             f"({fr.fmt_pct(cov['share_pop'])} de la population standardisée)"
+        )
+    r = figs.get("reach")
+    if r and r["communes"]:
+        console.print(
+            f"Temps de trajet rendus compatibles avec l'APL officielle autour des effectifs "
+            f"connus : {fr.fmt_int(r['communes'])} communes, {fr.fmt_int(r['pairs_farther'])} "
+            f"trajets allongés d'un palier, {fr.fmt_int(r['pairs_removed'])} au-delà de 20 min"
         )
     p = figs.get("plausibility")
     if p:

@@ -26,6 +26,7 @@ from proxisante._output import write_output
 from proxisante.access import CONSULTATIONS_PER_FTE
 from proxisante.access.baseline import range_with_central
 from proxisante.errors import DataFileError, InputError
+from proxisante.model.calibrate import least_supply
 from proxisante.model.travel import TravelParameters
 
 __all__ = [
@@ -42,7 +43,7 @@ __all__ = [
     "write_model",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Bundled calibrated model (APL 2023), rebuilt by ``scripts/build_model.py``.
 BUNDLED_MODEL = "model_gp_apl_2023.parquet"
 _META_KEY = b"proxisante_model"
@@ -63,6 +64,8 @@ MODEL_COLUMNS: dict[str, str] = {
     "bpe2021_gp": "libéral GPs of the commune in INSEE BPE 2021 (D201), the prior",
     "staff_gp": "published or imported GP staff of the offer's sites, FTE, held here",
     "staff_consultations": "same in consultations per year",
+    "least_consultations": "consultations the commune certainly holds (known staff, imported "
+    "supply): the official APL bounds what they give any commune (model.reach)",
     "consultations_per_gp": "consultations per libéral GP of the département (a_d)",
     "apl_official": "official DREES APL of the year",
     "apl_official_under65": "official DREES APL of the GPs under 65",
@@ -70,8 +73,9 @@ MODEL_COLUMNS: dict[str, str] = {
     "apl_model_under65": "APL of the under-65 supply",
     "residual": "official APL − model APL (what the fit does not explain)",
     "apl_heldout": "APL predicted with the commune's département left out (NaN: not run)",
-    "apl_heldout_low": "held-out APL with the département's supply at its lower bound",
-    "apl_heldout_high": "held-out APL with the département's supply at its upper bound",
+    "apl_heldout_low": "P10 of the held-out APL over the model and its ensemble members "
+    "(each fitted without the département's APL; NaN: not run)",
+    "apl_heldout_high": "P90 of the same",
     "apl_prior": "APL of the prior alone (BPE 2021 × activity + known staff)",
     "speed_class": "speed class (0 rural, 1 small urban unit, 2 larger urban unit)",
 }
@@ -162,6 +166,7 @@ def model_from_calibration(cal, *, members=(), provenance: dict | None = None) -
             "bpe2021_gp": inp.prior_gp,
             "staff_gp": inp.held_gp(),
             "staff_consultations": inp.held_consultations(),
+            "least_consultations": least_supply(inp),
             "consultations_per_gp": col(cal.activity),
             "apl_official": inp.apl,
             "apl_official_under65": col(inp.apl_under65),

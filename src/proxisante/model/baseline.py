@@ -17,7 +17,8 @@ from proxisante.access.baseline import EnsembleMember
 from proxisante.errors import InputError
 from proxisante.model.artefact import CalibratedModel, bundled_model, load_store_model
 from proxisante.model.inputs import load_inputs
-from proxisante.model.travel import commune_pairs
+from proxisante.model.reach import official_reach
+from proxisante.model.travel import TravelParameters, commune_pairs
 
 __all__ = ["baseline_model", "calibrated_baseline", "calibrated_supply", "default_baseline"]
 
@@ -66,16 +67,23 @@ def _baseline(model_id: str, model: CalibratedModel) -> EvaluationBaseline:
         max_km=max(p.reach_km() for p in speeds),
     )
     pop = inputs.pop_standardisee
-    cat = Catchment.build(pairs.minutes(travel), pop)
+    least = t["least_consultations"].to_numpy(dtype=float)
+    catchments: dict[TravelParameters, Catchment] = {}
+
+    def catchment(p: TravelParameters) -> Catchment:
+        """The catchment of ``p``'s travel times made consistent with the official APL, as
+        the fit made them (:func:`proxisante.model.reach.official_reach`)."""
+        if p not in catchments:
+            minutes, _ = official_reach(pairs.minutes(p), pop, inputs.apl, least)
+            catchments[p] = Catchment.build(minutes, pop)
+        return catchments[p]
+
+    cat = catchment(travel)
     supply = t["supply_consultations"].to_numpy(dtype=float)
     members = []
     member_supply = model.member_supply() if model.members else np.empty((len(t), 0))
     for k in range(len(model.members)):
-        mc = (
-            cat
-            if model.member_travel(k) == travel
-            else Catchment.build(pairs.minutes(model.member_travel(k)), pop)
-        )
+        mc = catchment(model.member_travel(k))
         s = member_supply[:, k]
         members.append(EnsembleMember(catchment=mc, supply=s, model_apl=mc.accessibility(s)))
     base = EvaluationBaseline(

@@ -17,8 +17,12 @@ Method (docs/calibration.md):
 4. Final supply fit at the chosen parameters (:func:`proxisante.model.fit.fit_supply_ratio`),
    then the supply of GPs under 65 within it (:func:`proxisante.model.fit.fit_under65`).
 5. Held-out validation by département (k folds): the APL of a fold's départements is left
-   out of the fit (and of their consultations per GP) and predicted, with the range the
-   supply bound allows there.
+   out of the fit (and of their consultations per GP) and predicted; the ensemble
+   (:func:`proxisante.model.ensemble.run_ensemble`) predicts it in each of its members too,
+   whose P10–P90 is the held-out range.
+
+Travel times are first made consistent with the official APL where known staff is held
+(:func:`proxisante.model.reach.official_reach`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from proxisante.model.fit import (
     fit_under65,
 )
 from proxisante.model.inputs import CalibrationInputs
+from proxisante.model.reach import ReachAdjustment, official_reach
 from proxisante.model.travel import CommunePairs, TravelParameters, commune_pairs
 
 __all__ = [
@@ -53,7 +58,10 @@ __all__ = [
     "departement_activity",
     "departement_folds",
     "gp_bounds",
+    "least_supply",
+    "predict_fold",
     "prior_consultations",
+    "supply_bounds",
 ]
 
 #: DREES bounds of the consultations counted per GP (sheet "Paramètres").
@@ -171,7 +179,11 @@ class Calibration:
     consultations_under65, predicted_apl_under65
         Supply of the GPs under 65 (≤ ``consultations``) and its APL.
     heldout_low, heldout_high
-        Range of the held-out APL: the département's supply at its lower and upper bound.
+        P10–P90 of the held-out APL over the central model and its ensemble members, each
+        fitted without the fold's APL (:func:`proxisante.model.ensemble.run_ensemble`; None
+        before the ensemble is run).
+    folds
+        Département folds of the held-out validation (0: none).
     prior_apl, prior_heldout_apl
         The prior alone through the engine (in-sample; and with each held-out fold's
         consultations per GP taken from the other départements).
@@ -195,6 +207,7 @@ class Calibration:
     heldout_high: np.ndarray | None = None
     prior_apl: np.ndarray | None = None
     prior_heldout_apl: np.ndarray | None = None
+    folds: int = 0
 
     @property
     def fte(self) -> np.ndarray:
@@ -282,6 +295,29 @@ def departement_activity(inputs: CalibrationInputs, weight=None) -> np.ndarray:
     return np.clip(a_d, national / spread, national * spread)[dep]
 
 
+def supply_bounds(inputs: CalibrationInputs, activity, bounds: SupplyBounds = SupplyBounds()):
+    """Lower and upper consultations of each commune: the known staff held, plus its libéral
+    GPs' bound (:func:`gp_bounds`) at ``activity``; imported supply is held exactly."""
+    low_gp, high_gp = gp_bounds(inputs, bounds)
+    held = inputs.held_consultations()
+    lower, upper = held + activity * low_gp, held + activity * high_gp
+    known = np.isfinite(inputs.known_consultations)
+    if known.any():
+        lower = np.where(known, inputs.known_consultations, lower)
+        upper = np.where(known, inputs.known_consultations, upper)
+    return lower, upper
+
+
+def least_supply(inputs: CalibrationInputs) -> np.ndarray:
+    """The consultations each commune certainly holds: the known staff held at its sites,
+    or the imported supply that replaces the estimate. What
+    :func:`proxisante.model.reach.official_reach` checks against the official APL (the
+    libéral GPs' bound is not: with its lower end the rule moved 7,388 commune pairs and
+    lost held-out r, docs/calibration.md). The same in every member of an ensemble."""
+    known = np.isfinite(inputs.known_consultations)
+    return np.where(known, inputs.known_consultations, inputs.held_consultations())
+
+
 def prior_consultations(inputs: CalibrationInputs, activity) -> np.ndarray:
     """Prior supply: known staff held, plus BPE 2021 GPs × the département's activity."""
     return inputs.held_consultations() + np.asarray(activity, dtype=float) * inputs.prior_gp
@@ -305,22 +341,27 @@ class _Setting:
     bounds: SupplyBounds
     iterations: int
     activity_factor: float = 1.0
+    supply_position: float = 0.0
 
 
-def _fit(inputs, minutes, setting: _Setting, *, weight=None, start=None, callback=None,
-         catchment=None):  # fmt: skip
-    """One bounded supply fit; returns ``(fit, catchment, activity, (low, high))``."""
-    cat = catchment or Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
+def _fit(inputs, minutes, setting: _Setting, *, weight=None, start=None, callback=None):
+    """One bounded supply fit; returns ``(fit, catchment, activity, (low, high), reach)``,
+    ``reach`` the :class:`~proxisante.model.reach.ReachAdjustment` of the travel times.
+
+    ``setting.supply_position`` (−1 to 1) moves the prior towards the lower or upper end of
+    each commune's bound (an ensemble member's "supply within its bound")."""
     activity = departement_activity(inputs, weight) * setting.activity_factor
     prior = prior_consultations(inputs, activity)
-    low_gp, high_gp = gp_bounds(inputs, setting.bounds)
-    held = inputs.held_consultations()
-    lower, upper = held + activity * low_gp, held + activity * high_gp
+    lower, upper = supply_bounds(inputs, activity, setting.bounds)
     known = np.isfinite(inputs.known_consultations)
     if known.any():  # imported supply replaces the estimate (held exactly)
         prior = np.where(known, inputs.known_consultations, prior)
-        lower = np.where(known, inputs.known_consultations, lower)
-        upper = np.where(known, inputs.known_consultations, upper)
+    pos = setting.supply_position
+    prior = prior + pos * np.where(pos > 0, upper - prior, prior - lower)
+    fitted = None if weight is None else np.asarray(weight, dtype=float) > 0
+    minutes, reach = official_reach(minutes, inputs.pop_standardisee, inputs.apl,
+                                    least_supply(inputs), fitted=fitted)  # fmt: skip
+    cat = Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
     fit = fit_supply_ratio(
         cat.weights,
         cat.site_demand,
@@ -339,33 +380,32 @@ def _fit(inputs, minutes, setting: _Setting, *, weight=None, start=None, callbac
         lower_consultations=lower,
         upper_consultations=upper,
     )
-    return fit, cat, activity, (lower, upper)
+    return fit, cat, activity, (lower, upper), reach
 
 
 @dataclass
 class _HeldOut:
     apl: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
     prior: np.ndarray
 
 
+def predict_fold(inputs, minutes, setting: _Setting, out, *, callback=None):
+    """The APL of the communes ``out`` (a boolean mask) predicted by a fit without their
+    APL, and the prior alone's: ``(apl, prior_apl)``, each over all communes."""
+    fit, cat, activity, *_ = _fit(inputs, minutes, setting, weight=(~out).astype(float),
+                                  callback=callback)  # fmt: skip
+    return fit.predicted_apl, cat.accessibility(prior_consultations(inputs, activity))
+
+
 def _predict(inputs, minutes, setting: _Setting, fold, *, callback=None) -> _HeldOut:
-    """APL predicted for each fold of départements by a fit without its APL, with the
-    range its supply bound allows there and the prior alone's prediction."""
-    n = inputs.n
-    out_apl, low, high, prior = (np.full(n, np.nan) for _ in range(4))
-    cat = Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
+    """APL predicted for each fold of départements by a fit without its APL, and the prior
+    alone's prediction."""
+    out_apl, prior = np.full(inputs.n, np.nan), np.full(inputs.n, np.nan)
     for k in range(int(fold.max()) + 1):
         out = fold == k
-        fit, _, activity, (lo, hi) = _fit(inputs, minutes, setting, weight=(~out).astype(float),
-                                          callback=callback, catchment=cat)  # fmt: skip
-        s = fit.consultations
-        out_apl[out] = fit.predicted_apl[out]
-        low[out] = cat.accessibility(np.where(out, lo, s))[out]
-        high[out] = cat.accessibility(np.where(out, hi, s))[out]
-        prior[out] = cat.accessibility(prior_consultations(inputs, activity))[out]
-    return _HeldOut(out_apl, low, high, prior)
+        apl, prior_apl = predict_fold(inputs, minutes, setting, out, callback=callback)
+        out_apl[out], prior[out] = apl[out], prior_apl[out]
+    return _HeldOut(out_apl, prior)
 
 
 def _search_travel(inputs, pairs, candidates, setting: _Setting, folds: int, *, callback):
@@ -431,12 +471,13 @@ class _FinalFit:
     catchment: Catchment
     activity: np.ndarray
     under65: SupplyFit | None
+    reach: ReachAdjustment
 
 
 def _final_fit(inputs: CalibrationInputs, minutes, setting: _Setting,
                tick: Callable[[str], Callable[[int], None]]) -> _FinalFit:  # fmt: skip
     """Supply fitted on ``minutes``, then the supply of GPs under 65 within it (step 4)."""
-    fit, cat, activity, _ = _fit(inputs, minutes, setting, callback=tick("fit"))
+    fit, cat, activity, _, reach = _fit(inputs, minutes, setting, callback=tick("fit"))
     under = None
     if inputs.apl_under65 is not None:
         under = fit_under65(cat.weights, cat.site_demand, inputs.apl_under65,
@@ -444,20 +485,20 @@ def _final_fit(inputs: CalibrationInputs, minutes, setting: _Setting,
                             population=inputs.pop_standardisee,
                             consultations_per_gp=setting.a, max_iterations=setting.iterations,
                             callback=tick("under 65"))  # fmt: skip
-    return _FinalFit(fit, cat, activity, under)
+    return _FinalFit(fit, cat, activity, under, reach)
 
 
 def _held_out(inputs: CalibrationInputs, minutes, setting: _Setting, folds: int,
               tick: Callable[[str], Callable[[int], None]]) -> _HeldOut:  # fmt: skip
     """Held-out predictions over ``folds`` folds of départements (step 5; NaN if ≤ 1)."""
     if folds <= 1:
-        return _HeldOut(*(np.full(inputs.n, np.nan) for _ in range(4)))
+        return _HeldOut(np.full(inputs.n, np.nan), np.full(inputs.n, np.nan))
     return _predict(inputs, minutes, setting, departement_folds(inputs.departement, folds),
                     callback=tick("held-out"))  # fmt: skip
 
 
 def _calibration(inputs: CalibrationInputs, fitted: _FinalFit, held: _HeldOut, a: float,
-                 bounds: SupplyBounds,
+                 bounds: SupplyBounds, folds: int,
                  travel: tuple[TravelParameters | None, CommunePairs | None, str],
                  search: list[dict], timings: dict[str, float]) -> Calibration:  # fmt: skip
     """The :class:`Calibration` of a final fit and its held-out predictions, with its
@@ -473,13 +514,14 @@ def _calibration(inputs: CalibrationInputs, fitted: _FinalFit, held: _HeldOut, a
         pairs=pairs, activity=fitted.activity, gp_low=low_gp,
         gp_high=high_gp, consultations_under65=None if under is None else under.consultations,
         predicted_apl_under65=None if under is None else under.predicted_apl,
-        heldout_low=held.low, heldout_high=held.high,
+        folds=folds if folds > 1 else 0,
         prior_apl=cat.accessibility(prior_consultations(inputs, fitted.activity)),
         prior_heldout_apl=held.prior,
     )  # fmt: skip
     cal.travel_provider = provider
     cal.figures = calibration_figures(cal) | {
         "search": search, "timings_s": timings, "iterations": fit.iterations,
+        "reach": fitted.reach.as_dict(),
         "bounds": {k: float(v) for k, v in bounds.__dict__.items()},
     }  # fmt: skip
     return cal
@@ -562,7 +604,7 @@ def calibrate(
         timings["held_out"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     travel = (best, pairs, "model") if minutes is None else (None, None, travel_provider)
-    return _calibration(inputs, fitted, held, a, bounds, travel, search, timings)
+    return _calibration(inputs, fitted, held, a, bounds, folds, travel, search, timings)
 
 
 def calibration_figures(cal: Calibration) -> dict:
@@ -586,16 +628,7 @@ def calibration_figures(cal: Calibration) -> dict:
         if cal.prior_heldout_apl is not None:
             figs["prior_only_held_out"] = fit_figures(cal.prior_heldout_apl, inp.apl, pop,
                                                       mask=ho)  # fmt: skip
-        if cal.heldout_low is not None and cal.heldout_high is not None:
-            inside = (inp.apl[ho] >= cal.heldout_low[ho] - 1e-9) & (
-                inp.apl[ho] <= cal.heldout_high[ho] + 1e-9
-            )
-            figs["coverage_held_out"] = {
-                "share": float(inside.mean()),
-                "share_pop": float((inside * pop[ho]).sum() / pop[ho].sum()),
-                "median_width": float(np.median(cal.heldout_high[ho] - cal.heldout_low[ho])),
-                "n": int(ho.sum()),
-            }
+        figs.update(coverage_figures(cal))
     if cal.predicted_apl_under65 is not None and inp.apl_under65 is not None:
         figs["in_sample_under65"] = fit_figures(cal.predicted_apl_under65, inp.apl_under65, pop)
         figs["gp65_total"] = float(np.nansum(cal.gp65_estimate))
@@ -616,6 +649,24 @@ def calibration_figures(cal: Calibration) -> dict:
     figs["gp_total"] = float(gps.sum())
     figs["plausibility"] = plausibility_figures(inp, gps)
     return figs
+
+
+def coverage_figures(cal: Calibration) -> dict:
+    """``coverage_held_out``: the share of communes (and of the standardised population)
+    whose official APL lies in the held-out P10–P90 (issue target 70–90 %); empty before the
+    ensemble has predicted the held-out folds."""
+    inp, pop = cal.inputs, cal.inputs.pop_standardisee
+    ho = np.isfinite(cal.heldout_apl)
+    if cal.heldout_low is None or cal.heldout_high is None or not ho.any():
+        return {}
+    lo, hi = cal.heldout_low[ho], cal.heldout_high[ho]
+    inside = (inp.apl[ho] >= lo - 1e-9) & (inp.apl[ho] <= hi + 1e-9)
+    return {"coverage_held_out": {
+        "share": float(inside.mean()),
+        "share_pop": float((inside * pop[ho]).sum() / pop[ho].sum()),
+        "median_width": float(np.median(hi - lo)),
+        "n": int(ho.sum()),
+    }}  # fmt: skip
 
 
 def plausibility_figures(inputs: CalibrationInputs, gps) -> dict:

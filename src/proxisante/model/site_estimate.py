@@ -9,9 +9,18 @@ each member of the model's ensemble draws its own quantile of the same sample (m
 the uncertainty of the staff.
 
 The estimate is held at the site's commune, as a published staff is: a closure removes it
-there, whatever supply the calibrated model holds in that commune (no cap, no spreading to
+there, whatever supply the calibrated model holds in that commune (no spreading to
 neighbouring communes), so the same rule applies to every supply change
 (:meth:`proxisante.access.EvaluationBaseline.apl_after`).
+
+The official APL bounds it: removing ``c`` consultations at commune ``j`` lowers the APL
+of each commune ``i`` it serves by ``W_ij c / D_j``, and DREES counts only ``APL_i`` there,
+so a site's GPs cannot exceed ``min_i APL_i D_j / W_ij`` (:func:`official_cap`) in the
+world of the official APL. Where the median of the known centres is above that (a centre
+de santé in communes DREES counts little or no GP activity for: often a dental or nursing
+centre, FINESS category 124 counting every kind), the estimate, its range and each
+member's draw are limited to it, and the method says so: the closure is then seen in full,
+never hidden by the floor at APL 0.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ __all__ = [
     "SiteEstimate",
     "estimate_site_consultations",
     "known_centre_consultations",
+    "official_cap",
     "unknown_staff_estimates",
     "unknown_staff_fte",
 ]
@@ -62,6 +72,7 @@ class SiteEstimate:
     method: str
     column: int
     sample: np.ndarray
+    member_caps: tuple[float, ...] = ()
 
     def member_consultations(self, member: int | None, n_members: int) -> float:
         """The consultations of the site in ensemble member ``member`` of ``n_members``
@@ -73,7 +84,8 @@ class SiteEstimate:
         """
         if member is None:
             return self.consultations
-        return float(np.quantile(self.sample, (member + 1) / (n_members + 1)))
+        draw = float(np.quantile(self.sample, (member + 1) / (n_members + 1)))
+        return min(draw, self.member_caps[member]) if self.member_caps else draw
 
     def removal(self, consultations: float | None = None):
         """``(columns, delta_consultations)`` removing ``consultations`` (default: the central
@@ -107,14 +119,45 @@ def estimate_site_consultations(
     known = np.sort(known[np.isfinite(known) & (known > 0)])
     if known.size == 0:
         return None
+    j = int(commune_index)
     q25, q50, q75 = np.percentile(known, [25, 50, 75])
+    cap = official_cap(baseline.catchment, baseline.baseline_apl, j)
     method = (
         f"estimé : médiane des {known.size} centres de santé au personnel médical connu "
         f"({fr.fmt_int(q50)} consultations/an), fourchette P25–P75 {fr.fmt_int(q25)}–"
-        f"{fr.fmt_int(q75)}, retirée dans la commune du centre"
+        f"{fr.fmt_int(q75)}"
     )
-    return SiteEstimate(consultations=float(q50), low=float(q25), high=float(q75),
-                        method=method, column=int(commune_index), sample=known)  # fmt: skip
+    if cap < q75:
+        method += (
+            f", limitée à {fr.fmt_int(cap)} consultations/an par l'APL officielle des communes "
+            f"qu'il dessert (la DREES n'y compte pas davantage d'activité de généraliste)"
+        )
+    member_caps = tuple(official_cap(m.catchment, baseline.baseline_apl, j)
+                        for m in baseline.members)  # fmt: skip
+    return SiteEstimate(consultations=min(float(q50), cap), low=min(float(q25), cap),
+                        high=min(float(q75), cap), method=method + ", retirée dans la commune "
+                        "du centre", column=j, sample=known, member_caps=member_caps)  # fmt: skip
+
+
+def official_cap(catchment, apl, column: int) -> float:
+    """The most consultations a site at ``column`` can hold in the world of the official
+    APL: ``min_i APL_i D_j / W_ij`` over the communes it serves (inf if it serves none).
+
+    >>> import scipy.sparse as sp
+    >>> from proxisante.access import Catchment
+    >>> minutes = sp.csr_array(([0.0, 12.0, 12.0, 0.0], ([0, 0, 1, 1], [0, 1, 0, 1])))
+    >>> cat = Catchment.build(minutes, [100.0, 100.0])  # D_1 = 100 + 100 × 2/3
+    >>> round(official_cap(cat, np.array([3.0, 0.5]), 1), 6)  # min(750, 0.5 × 166.7 / 1)
+    83.333333
+    """
+    w = catchment.weights_csc
+    lo, hi = w.indptr[column], w.indptr[column + 1]
+    rows, weights = w.indices[lo:hi], w.data[lo:hi]
+    keep = weights > 0
+    demand = float(catchment.site_demand[column])
+    if demand <= 0 or not keep.any():
+        return float("inf")
+    return float(np.min(np.asarray(apl)[rows[keep]] * demand / weights[keep]))
 
 
 def known_centre_consultations(offer, supply=None) -> np.ndarray:
