@@ -30,8 +30,10 @@ def test_bundled_model_reproduces_its_fit(model):
     )
     least = t["least_consultations"].to_numpy()
     np.testing.assert_allclose(least, t["staff_consultations"])  # no imported supply
+    practising = t["gp_practising"].to_numpy(dtype=bool)
+    assert (practising >= (t["bpe2021_gp"] > 0)).all() and (practising >= (least > 0)).all()
     minutes, reach = official_reach(pairs.minutes(travel), inputs.pop_standardisee, inputs.apl,
-                                    least)  # fmt: skip
+                                    least, practising=practising)  # fmt: skip
     assert reach.as_dict() == model.metadata["figures"]["reach"]
     assert reach.communes_left == 0
     cat = Catchment.build(minutes, inputs.pop_standardisee)

@@ -122,3 +122,22 @@ def test_random_worlds_end_consistent_and_change_only_what_they_must():
         if not (_dense_apl(minutes, demand, least) > apl + 1e-9).any():
             np.testing.assert_array_equal(m, minutes)
             assert adj.communes == 0
+
+
+def test_apl_zero_leaves_every_commune_where_gps_practise():
+    """Rule 1 also applies to communes whose GPs are libéral (no known staff: practising)."""
+    minutes = np.array([[0.0, 5.0, 9.0], [5.0, 0.0, NAN], [9.0, NAN, 0.0]])
+    demand = np.array([100.0, 100.0, 100.0])
+    least = np.zeros(3)
+    apl = np.array([0.0, 4.0, 0.0])
+    out, adj = official_reach(_sparse(minutes), demand, apl, least,
+                              practising=np.array([False, True, False]))  # fmt: skip
+    m = _dense(out)
+    assert np.isnan(m[0, 1]) and np.isnan(m[1, 0])
+    assert m[0, 2] == 9.0  # no GP at 2: the pair stays
+    assert adj.pairs_removed == 2 and adj.communes == 1
+    # a held-out commune's APL of 0 is not read
+    out, adj = official_reach(_sparse(minutes), demand, apl, least,
+                              practising=np.array([False, True, False]),
+                              fitted=[False, True, True])  # fmt: skip
+    assert adj.pairs_removed == 0

@@ -26,7 +26,7 @@ from proxisante._output import write_output
 from proxisante.access import CONSULTATIONS_PER_FTE
 from proxisante.access.baseline import range_with_central
 from proxisante.errors import DataFileError, InputError
-from proxisante.model.calibrate import least_supply
+from proxisante.model.calibrate import gp_practising, least_supply
 from proxisante.model.travel import TravelParameters
 
 __all__ = [
@@ -66,6 +66,8 @@ MODEL_COLUMNS: dict[str, str] = {
     "staff_consultations": "same in consultations per year",
     "least_consultations": "consultations the commune certainly holds (known staff, imported "
     "supply): the official APL bounds what they give any commune (model.reach)",
+    "gp_practising": "1 where GPs practise (BPE 2021 GP, centre de santé, known staff): a "
+    "commune whose official APL is 0 reaches none of them within 20 minutes (model.reach)",
     "consultations_per_gp": "consultations per libéral GP of the département (a_d)",
     "apl_official": "official DREES APL of the year",
     "apl_official_under65": "official DREES APL of the GPs under 65",
@@ -167,6 +169,7 @@ def model_from_calibration(cal, *, members=(), provenance: dict | None = None) -
             "staff_gp": inp.held_gp(),
             "staff_consultations": inp.held_consultations(),
             "least_consultations": least_supply(inp),
+            "gp_practising": gp_practising(inp).astype(np.int8),
             "consultations_per_gp": col(cal.activity),
             "apl_official": inp.apl,
             "apl_official_under65": col(inp.apl_under65),

@@ -68,13 +68,15 @@ def _baseline(model_id: str, model: CalibratedModel) -> EvaluationBaseline:
     )
     pop = inputs.pop_standardisee
     least = t["least_consultations"].to_numpy(dtype=float)
+    practising = t["gp_practising"].to_numpy(dtype=bool)
     catchments: dict[TravelParameters, Catchment] = {}
 
     def catchment(p: TravelParameters) -> Catchment:
         """The catchment of ``p``'s travel times made consistent with the official APL, as
         the fit made them (:func:`proxisante.model.reach.official_reach`)."""
         if p not in catchments:
-            minutes, _ = official_reach(pairs.minutes(p), pop, inputs.apl, least)
+            minutes, _ = official_reach(pairs.minutes(p), pop, inputs.apl, least,
+                                        practising=practising)  # fmt: skip
             catchments[p] = Catchment.build(minutes, pop)
         return catchments[p]
 

@@ -58,6 +58,7 @@ __all__ = [
     "departement_activity",
     "departement_folds",
     "gp_bounds",
+    "gp_practising",
     "least_supply",
     "predict_fold",
     "prior_consultations",
@@ -318,6 +319,16 @@ def least_supply(inputs: CalibrationInputs) -> np.ndarray:
     return np.where(known, inputs.known_consultations, inputs.held_consultations())
 
 
+def gp_practising(inputs: CalibrationInputs) -> np.ndarray:
+    """Communes where GPs practise: a GP in INSEE BPE 2021, a centre de santé (BPE 2021
+    D108) or known staff. A commune whose official APL is 0 reaches none of them within 20
+    minutes (:func:`proxisante.model.reach.official_reach`)."""
+    out = (np.asarray(inputs.prior_gp) > 0) | (least_supply(inputs) > 0)
+    if inputs.centres_de_sante is not None:
+        out = out | (np.asarray(inputs.centres_de_sante) > 0)
+    return out
+
+
 def prior_consultations(inputs: CalibrationInputs, activity) -> np.ndarray:
     """Prior supply: known staff held, plus BPE 2021 GPs × the département's activity."""
     return inputs.held_consultations() + np.asarray(activity, dtype=float) * inputs.prior_gp
@@ -360,7 +371,8 @@ def _fit(inputs, minutes, setting: _Setting, *, weight=None, start=None, callbac
     prior = prior + pos * np.where(pos > 0, upper - prior, prior - lower)
     fitted = None if weight is None else np.asarray(weight, dtype=float) > 0
     minutes, reach = official_reach(minutes, inputs.pop_standardisee, inputs.apl,
-                                    least_supply(inputs), fitted=fitted)  # fmt: skip
+                                    least_supply(inputs), practising=gp_practising(inputs),
+                                    fitted=fitted)  # fmt: skip
     cat = Catchment.build(minutes, inputs.pop_standardisee, decay=DREES_APL_STEP)
     fit = fit_supply_ratio(
         cat.weights,

@@ -64,6 +64,8 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
     dict
         ``model_id``, ``year``, ``in_sample`` and ``held_out`` (national figures:
         ``r``, ``mae``, ``mae_pop``, ``same_side_2_5``, ``same_side_4``, ``n``),
+        ``coverage_held_out`` (share of communes whose official APL lies in the held-out
+        P10–P90; None if not run) and ``members`` (the ensemble's size),
         ``surroundings`` (``n_communes``, ``mae``, ``mean_residual``: official − model APL,
         consultations per standardised inhabitant, over the territory and the communes
         within 20 minutes), ``largest_residuals`` (up to ``top`` rows ``code_insee``,
@@ -96,6 +98,8 @@ def model_quality(codes, *, model: CalibratedModel | None = None, top: int = 5) 
         "year": model.year,
         "in_sample": figs["in_sample"],
         "held_out": figs.get("held_out"),
+        "coverage_held_out": figs.get("coverage_held_out"),
+        "members": len(model.members),
         "surroundings": {
             "n_communes": len(around),
             "mae": float(np.abs(resid).mean()) if len(around) else float("nan"),
