@@ -210,26 +210,32 @@ def _estimated_closures(base, offer) -> None:
     """Closures of centres de santé whose staff is unknown (the stated estimate, central):
     the share of their consultations seen (the floor at 0 may hide a part: the rule of reach
     holds only known staff)."""
-    from proxisante.model.site_estimate import unknown_staff_estimates
+    from proxisante.model.site_estimate import holds_gps, unknown_staff_estimates
 
     sites = offer.sites[offer.sites["commune"].isin(base.codes)]  # Mayotte: no APL
+    centres = sites[sites["category"] == "centre_de_sante"]
+    named_out = sum(not holds_gps(c, n) for c, n in zip(centres["category"], centres["name"],
+                                                         strict=True))  # fmt: skip
     est = unknown_staff_estimates(offer, base, sites)
-    shares, capped, zero = [], 0, 0
+    shares, hidden = [], 0.0
+    capped = sum(e.consultations < np.median(e.sample) for e in est.values())
+    zero = sum(e.consultations <= 0 for e in est.values())
     for e in est.values():
         cols, ds = e.removal()
-        capped += int(e.consultations < np.median(e.sample))
         if ds[0] == 0:
-            zero += 1
             continue
         after = base.apl_after(cols, ds)
-        shares.append(float(((base.baseline_apl - after) * base.pop_standardisee).sum())
-                      / -ds[0])  # fmt: skip
+        seen = float(((base.baseline_apl - after) * base.pop_standardisee).sum())
+        shares.append(seen / -ds[0])
+        hidden += -ds[0] - seen
     s = np.array(shares)
+    total = sum(-e.removal()[1][0] for e in est.values())
     print(f"estimated-staff closures ({len(est)} centres de santé, central estimate, one at a "
-          f"time): {capped} estimates limited by the official APL around them ({zero} to 0: "
-          f"DREES counts no GP activity there); of the {len(s)} others removing "
-          f"consultations, {np.mean(s >= 1 - 1e-9):.1%} fully seen, lowest share seen "
-          f"{s.min():.6%}")  # fmt: skip
+          f"time; {named_out} centres whose name states a discipline without GPs get none; "
+          f"{capped} estimates limited by their commune's official APL, {zero} of them to 0): "
+          f"of the {len(s)} removing consultations, {np.mean(s >= 1 - 1e-9):.1%} fully seen, median share seen {np.median(s):.2%}, "
+          f"lowest {s.min():.2%}; hidden by the floor at 0: {hidden / total:.3%} of all "
+          f"their consultations")  # fmt: skip
 
 
 if __name__ == "__main__":

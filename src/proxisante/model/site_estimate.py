@@ -13,18 +13,23 @@ there, whatever supply the calibrated model holds in that commune (no spreading 
 neighbouring communes), so the same rule applies to every supply change
 (:meth:`proxisante.access.EvaluationBaseline.apl_after`).
 
-The official APL bounds it: removing ``c`` consultations at commune ``j`` lowers the APL
-of each commune ``i`` it serves by ``W_ij c / D_j``, and DREES counts only ``APL_i`` there,
-so a site's GPs cannot exceed ``min_i APL_i D_j / W_ij`` (:func:`official_cap`) in the
-world of the official APL. Where the median of the known centres is above that (a centre
-de santé in communes DREES counts little or no GP activity for: often a dental or nursing
-centre, FINESS category 124 counting every kind), the estimate, its range and each
-member's draw are limited to it, and the method says so: the closure is then seen in full,
-never hidden by the floor at APL 0.
+FINESS category 124 (« centre de santé ») counts dental, nursing and other single-discipline
+centres with the polyvalent and medical ones. A centre whose name states such a discipline
+(:data:`NON_GP_CENTRE`: « dentaire », « infirmier », « soins infirmiers »…) holds no GP and
+gets no estimate: its closure changes no GP APL, and the scenario says there is no GP known
+on the site. Centres counted by the BPE without a name keep the estimate.
+
+The official APL of the centre's own commune bounds the estimate: removing ``c``
+consultations there lowers that commune's APL by ``c / D_j`` (its own travel time is 0,
+weight 1: no travel estimate is involved), and DREES counts only ``APL_j``, so the centre
+cannot hold more than ``APL_j D_j`` (:func:`own_commune_cap`); a centre in a commune whose
+official APL is 0 had no GP counted within 20 minutes. The estimate, its range and each
+member's draw are limited to it, and the method says so.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +43,9 @@ __all__ = [
     "GP_CATEGORIES",
     "SiteEstimate",
     "estimate_site_consultations",
+    "holds_gps",
     "known_centre_consultations",
-    "official_cap",
+    "own_commune_cap",
     "unknown_staff_estimates",
     "unknown_staff_fte",
 ]
@@ -47,6 +53,13 @@ __all__ = [
 #: Categories of sites whose GPs count in the APL (salaried GPs of centres de santé;
 #: hospital outpatient GPs are not counted by DREES).
 GP_CATEGORIES: tuple[str, ...] = ("centre_de_sante",)
+#: Words of a centre's name stating a discipline without GPs (FINESS category 124 counts
+#: every kind of centre de santé): dental, nursing, physiotherapy, eye, hearing, imaging.
+NON_GP_CENTRE = re.compile(
+    r"dentaire|dentiste|infirmi|kin[ée]sith|ophtalm|orthopt|optique|audition|audioproth|"
+    r"radiolog|imagerie",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +134,7 @@ def estimate_site_consultations(
         return None
     j = int(commune_index)
     q25, q50, q75 = np.percentile(known, [25, 50, 75])
-    cap = official_cap(baseline.catchment, baseline.baseline_apl, j)
+    cap = own_commune_cap(baseline.catchment, baseline.baseline_apl, j)
     method = (
         f"estimé : médiane des {known.size} centres de santé au personnel médical connu "
         f"({fr.fmt_int(q50)} consultations/an), fourchette P25–P75 {fr.fmt_int(q25)}–"
@@ -129,35 +142,50 @@ def estimate_site_consultations(
     )
     if cap < q75:
         method += (
-            f", limitée à {fr.fmt_int(cap)} consultations/an par l'APL officielle des communes "
-            f"qu'il dessert (la DREES n'y compte pas davantage d'activité de généraliste)"
+            f", limitée à {fr.fmt_int(cap)} consultations/an par l'APL officielle de sa "
+            "commune (la DREES n'y compte pas davantage d'activité de généraliste)"
         )
-    member_caps = tuple(official_cap(m.catchment, baseline.baseline_apl, j)
+    member_caps = tuple(own_commune_cap(m.catchment, baseline.baseline_apl, j)
                         for m in baseline.members)  # fmt: skip
     return SiteEstimate(consultations=min(float(q50), cap), low=min(float(q25), cap),
-                        high=min(float(q75), cap), method=method + ", retirée dans la commune "
-                        "du centre", column=j, sample=known, member_caps=member_caps)  # fmt: skip
+                        high=min(float(q75), cap),
+                        method=method + ", retirée dans la commune du centre", column=j,
+                        sample=known, member_caps=member_caps)  # fmt: skip
 
 
-def official_cap(catchment, apl, column: int) -> float:
-    """The most consultations a site at ``column`` can hold in the world of the official
-    APL: ``min_i APL_i D_j / W_ij`` over the communes it serves (inf if it serves none).
+def own_commune_cap(catchment, apl, column: int) -> float:
+    """The most consultations a site at ``column`` can hold by the official APL of its own
+    commune: ``APL_j D_j / W_jj`` (inf if the commune's own pair is not stored).
 
     >>> import scipy.sparse as sp
     >>> from proxisante.access import Catchment
     >>> minutes = sp.csr_array(([0.0, 12.0, 12.0, 0.0], ([0, 0, 1, 1], [0, 1, 0, 1])))
     >>> cat = Catchment.build(minutes, [100.0, 100.0])  # D_1 = 100 + 100 × 2/3
-    >>> round(official_cap(cat, np.array([3.0, 0.5]), 1), 6)  # min(750, 0.5 × 166.7 / 1)
+    >>> round(own_commune_cap(cat, np.array([3.0, 0.5]), 1), 6)  # 0.5 × 166.7
     83.333333
     """
     w = catchment.weights_csc
     lo, hi = w.indptr[column], w.indptr[column + 1]
-    rows, weights = w.indices[lo:hi], w.data[lo:hi]
-    keep = weights > 0
-    demand = float(catchment.site_demand[column])
-    if demand <= 0 or not keep.any():
+    own = np.flatnonzero(w.indices[lo:hi] == column)
+    if not len(own) or w.data[lo + own[0]] <= 0:
         return float("inf")
-    return float(np.min(np.asarray(apl)[rows[keep]] * demand / weights[keep]))
+    return float(apl[column] * catchment.site_demand[column] / w.data[lo + own[0]])
+
+
+def holds_gps(category, name) -> bool:
+    """True for a centre de santé whose name states no discipline without GPs
+    (:data:`NON_GP_CENTRE`): one whose GPs an estimate may stand for.
+
+    >>> holds_gps("centre_de_sante", "CENTRE DE SANTE POLYVALENT FILIERIS DE LA GRAND COMBE")
+    True
+    >>> holds_gps("centre_de_sante", "CENTRE DE SANTE DENTAIRE LA GRAND COMBE VYV")
+    False
+    >>> holds_gps("centre_de_sante", "CENTRE DE SOINS INFIRMIERS FILIERIS DE GRAISSESSAC")
+    False
+    >>> holds_gps("ehpad", "EHPAD LES CIGALES")
+    False
+    """
+    return category in GP_CATEGORIES and not NON_GP_CENTRE.search(str(name or ""))
 
 
 def known_centre_consultations(offer, supply=None) -> np.ndarray:
@@ -175,9 +203,9 @@ def unknown_staff_estimates(offer, baseline: EvaluationBaseline, sites) -> dict:
     if not baseline.calibrated:
         return {}
     supply = site_supply(offer, profession="gp")
-    unknown = sites[
-        sites["category"].isin(GP_CATEGORIES) & ~sites["site_id"].isin(supply["site_id"])
-    ]
+    gp = np.array([holds_gps(c, n) for c, n in zip(sites["category"], sites["name"],
+                                                    strict=True)], dtype=bool)  # fmt: skip
+    unknown = sites[gp & ~sites["site_id"].isin(supply["site_id"]).to_numpy()]
     if unknown.empty:
         return {}
     known = known_centre_consultations(offer, supply)

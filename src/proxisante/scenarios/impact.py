@@ -26,8 +26,8 @@ from proxisante.access import CONSULTATIONS_PER_FTE, ESTIMATED_PROFESSIONS, Eval
 from proxisante.errors import InputError
 from proxisante.model.baseline import default_baseline
 from proxisante.model.site_estimate import (
-    GP_CATEGORIES,
     estimate_site_consultations,
+    holds_gps,
     known_centre_consultations,
 )
 from proxisante.needs import default_ages, home_care_change, load_needs
@@ -543,7 +543,7 @@ def _estimate_unknown_closures(applied, offer, ctx, changes, notes):
         if site_id in staffed or site_id not in sites.index:
             continue
         site = sites.loc[site_id]
-        if site["category"] not in GP_CATEGORIES:
+        if not holds_gps(site["category"], site["name"]):
             continue
         est = estimate_site_consultations(ctx, int(ctx.index_of([site["commune"]])[0]), known)
         if est is None:
@@ -611,7 +611,7 @@ def criticality_ranking(
     for k, site in enumerate(cand.itertuples()):
         cons, low_c, high_c, estimated, how = site.consultations, np.nan, np.nan, False, ""
         est = None
-        if not site.gp_staff_known and site.category in GP_CATEGORIES:
+        if not site.gp_staff_known and holds_gps(site.category, site.name):
             est = estimate_site_consultations(ctx, int(j[k]), known_centres)
             if est is not None:
                 cons, low_c, high_c, estimated, how = (
