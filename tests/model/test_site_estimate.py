@@ -69,3 +69,42 @@ def test_decazeville_and_firmi_are_not_copies_of_each_other(base):
 def test_removal_is_at_the_site_only():
     est = SiteEstimate(10.0, 5.0, 20.0, "", 2, np.array([5.0, 10.0, 20.0]))
     assert est.removal(-3.0) == ([2], [-0.0])  # never an addition
+
+
+def test_a_centre_whose_name_states_no_gp_discipline_gets_no_estimate(base):
+    """FINESS category 124 counts dental and nursing centres: La Grand-Combe's dental centre
+    gets no GP estimate (closing it changes no APL, and the scenario says so); the Filieris
+    polyvalent centre of the same commune keeps its estimate."""
+    from proxisante.model.site_estimate import unknown_staff_estimates
+
+    offer = load_default_offer()
+    sites = offer.sites[offer.sites["commune"] == "30132"]
+    names = sites.set_index("site_id")["name"]
+    assert "DENTAIRE" in names["300007408"] and "POLYVALENT" in names["300007879"]
+    est = unknown_staff_estimates(offer, base, sites)
+    assert "300007408" not in est and "300007879" in est
+    res = evaluate(Scenario.model_validate({"name": "t", "baseline_year": 2023, "edits": [
+        {"kind": "close_sites", "sites": ["300007408"]}]}), offer=offer, baseline=base)  # fmt: skip
+    assert (res.communes["delta_apl"] == 0).all()
+    assert any("aucun médecin généraliste connu" in n for n in res.notes)
+
+
+def test_the_estimate_is_limited_by_the_official_apl_of_its_commune(base):
+    """A centre cannot hold more GP activity than DREES counts in its own commune (its own
+    pair: 0 minutes, weight 1, no travel estimate): at APL 0, the estimate is 0 and says so;
+    elsewhere a closure of the central estimate never takes the commune below 0."""
+    known = [8000.0, 16200.0, 24000.0]
+    zero = np.flatnonzero((base.baseline_apl == 0) & (base.catchment.site_demand > 0))[0]
+    est = estimate_site_consultations(base, int(zero), known)
+    assert (est.consultations, est.low, est.high) == (0.0, 0.0, 0.0)
+    assert "limitée à 0 consultations/an par l'APL officielle de sa commune" in est.method
+    assert all(est.member_consultations(k, len(base.members)) == 0.0
+               for k in range(len(base.members)))  # fmt: skip
+    j = int(base.index_of([DECAZEVILLE])[0])
+    deca = estimate_site_consultations(base, j, known)
+    assert deca.consultations == 16200.0 and "limitée" not in deca.method
+    rng = np.random.default_rng(5)
+    for j in rng.choice(len(base.codes), 300, replace=False):
+        e = estimate_site_consultations(base, int(j), known)
+        own = base.baseline_apl[j] - e.consultations / base.catchment.site_demand[j]
+        assert own >= -1e-9 or not np.isfinite(e.consultations)
