@@ -2,7 +2,8 @@
 
 One run of ``proxisante model calibrate`` as the CLI runs it (travel search, bounded supply
 fit on INSEE BPE 2021 and the known staff, GPs under 65, held-out validation by département,
-Dask ensemble of 4 members on a local cluster of 2 processes), then, on the model built:
+Dask ensemble of 8 members, each also refitted on the held-out folds, on a local cluster of
+2 processes), then, on the model built:
 
 - in-sample and held-out (k département folds) r, MAE, population-weighted MAE, same side
   of 2.5 and of 4, next to the prior alone through the same engine (BPE 2021 × the
@@ -115,7 +116,7 @@ def _fit_table(cal, args) -> None:
               f"MAE {s['mae']:.3f}, same side of 2.5 {s['same_side_2_5']:.1%}")  # fmt: skip
     cov = figs.get("coverage_held_out")
     if cov:
-        print(f"coverage: the official APL lies in the held-out range for {cov['share']:.1%} of "
+        print(f"coverage: the official APL lies in the held-out P10–P90 for {cov['share']:.1%} of "
               f"communes ({cov['share_pop']:.1%} of the standardised population; median width "
               f"{cov['median_width']:.2f}); target 70–90 %")  # fmt: skip
     d = figs["departement_totals"]

@@ -103,9 +103,10 @@ class SupplyBounds:
         Share of the BPE count a commune may gain or lose (0.5). Chosen on held-out figures
         (APL 2023, 4 département folds, 50 km/h + 2 min): 0.25 / 0.5 / 0.5 with 2 GPs at
         least give held-out r 0.570 / 0.567 / 0.561 and MAE 0.834 / 0.844 / 0.859, and the
-        held-out range covers the official APL for 68.7 / 82.0 / 88.9 % of communes: 0.5 is
-        the narrowest whose range is honest (70–90 %) at a held-out r within 0.003 of the
-        narrowest (docs/calibration.md).
+        APL with the held-out fold's supply at the two ends of its bound covers the official
+        APL for 68.7 / 82.0 / 88.9 % of communes: 0.5 is the narrowest bound that contains
+        the held-out truth for 70–90 % of communes at a held-out r within 0.003 of the
+        narrowest (docs/calibration.md; the stated range is now the ensemble's P10–P90).
     minimum_gp
         Least departure, in GPs, where the BPE counts some (1).
     new_practice_gp

@@ -19,8 +19,9 @@ them, a closure of a site whose staff is published could remove more APL from a 
 than DREES counts there: the APL after would be floored at 0 and part of the closure would
 not be seen. With them, closing any set of known-staff sites keeps every official APL +
 ΔAPL ≥ 0 (tested on the national model). On the APL 2023 model rule 1 removes 2,654 pairs
-around 435 communes (in-sample r 0.789 → 0.808; held out, where no APL is read, 0.567
-either way) and rule 2 moves 2 (Bessèges); applying rule 2 to the lower end of every
+(each direction counted) around 436 communes (in-sample r 0.789 → 0.808; held out, where
+no APL is read, 0.567 either way) and rule 2 moves one pair one step (Malbosc – Bessèges);
+applying rule 2 to the lower end of every
 commune's libéral GPs' bound as well moved 7,388 pairs and lowered the held-out r
 (docs/calibration.md).
 
@@ -115,61 +116,108 @@ def official_reach(minutes, demand, apl, least_supply, *, practising=None, fitte
     p = check_vector(demand, name="demand", length=n, unit="inhabitants")
     y = check_vector(apl, name="apl", length=n, unit="APL")
     floor = check_vector(least_supply, name="least_supply", length=n, unit="consultations")
-    check = np.ones(n, dtype=bool) if fitted is None else np.asarray(fitted, dtype=bool).copy()
+    asked = np.ones(n, dtype=bool) if fitted is None else np.asarray(fitted, dtype=bool)
     present = floor > 0
     if practising is not None:
         present = present | np.asarray(practising, dtype=bool)
     if not present.any():  # no doctors anywhere: nothing to check
         return m, ReachAdjustment(0, 0, 0, 0, 0)
-    m = m.sorted_indices()  # CSR order: the (row, col) keys ascend, so twins are a search
-    indptr = m.indptr
-    rows_all = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    cols_all = m.indices.astype(np.int64)
-    keys = rows_all * n + cols_all
-    t = m.data.astype(float)
-    edges = np.asarray(DREES_APL_STEP.uppers, dtype=float)
-    beyond = edges[-1] + 1.0
-    zero = y <= REACH_TOLERANCE
-    # rule 1: a commune whose official APL is 0 reaches no commune where GPs practise
-    cut = np.flatnonzero((zero & check)[rows_all] & present[cols_all] & (rows_all != cols_all))
-    _move(t, cut, _twins(rows_all[cut], cols_all[cut], keys, n), np.full(len(cut), beyond))
-    touched = np.zeros(n, dtype=bool)
-    touched[rows_all[cut]] = True
-    # only the pairs to communes holding known supply weigh in the check
-    e = np.flatnonzero(floor[cols_all] > 0)
-    rows, cols = rows_all[e], cols_all[e]
-    twin = _twins(rows, cols, keys, n)
-    movable = rows != cols
-    rounds = 0
-    for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007 - the count is reported
-        bad = _inconsistent(t[e], rows, cols, p, y, floor) & check
-        if not bad.any():
-            break
-        cand = bad[rows] & movable & (t[e] <= edges[-1])
-        stuck = bad & (np.bincount(rows[cand], minlength=n) == 0)
-        check &= ~stuck  # only their own supply is left: reported, not moved
-        touched |= bad & ~stuck
-        out_all = np.flatnonzero(cand & zero[rows])
-        _move(t, e[out_all], twin[out_all], np.full(len(out_all), beyond))
-        pick = _farthest_per_row(np.flatnonzero(cand & ~zero[rows]), rows, t[e])
-        step = np.searchsorted(edges, t[e][pick], side="right")
-        new = np.where(step < len(edges) - 1, edges[np.minimum(step, len(edges) - 1)], beyond)
-        _move(t, e[pick], twin[pick], new)
-    asked = np.ones(n, dtype=bool) if fitted is None else np.asarray(fitted, dtype=bool)
-    left = _inconsistent(t[e], rows, cols, p, y, floor) & asked
-    gone = t > edges[-1]
+    pairs = _Pairs.of(m)
+    touched = _cut_apl_zero(pairs, asked & (y <= REACH_TOLERANCE), present)
+    rounds, moved, left = _step_out_least_supply(pairs, p, y, floor, asked.copy())
+    gone = pairs.t > _EDGES[-1]
     adjustment = ReachAdjustment(
         rounds=rounds,
-        communes=int(touched.sum()),
-        pairs_farther=int(np.sum(~gone & (t != m.data))),
+        communes=int((touched | moved).sum()),
+        pairs_farther=int(np.sum(~gone & (pairs.t != pairs.t0))),
         pairs_removed=int(gone.sum()),
         communes_left=int(left.sum()),
     )
-    if not gone.any():
-        return sp.csr_array((t, m.indices, indptr), shape=m.shape), adjustment
-    keep = ~gone
-    kept_indptr = np.r_[0, np.cumsum(np.bincount(rows_all[keep], minlength=n))]
-    return sp.csr_array((t[keep], cols_all[keep], kept_indptr), shape=m.shape), adjustment
+    return pairs.minutes(gone), adjustment
+
+
+_EDGES = np.asarray(DREES_APL_STEP.uppers, dtype=float)
+_BEYOND = float(_EDGES[-1]) + 1.0
+
+
+@dataclass
+class _Pairs:
+    """The stored pairs of a square minutes matrix in CSR order (times ``t`` are edited)."""
+
+    n: int
+    indptr: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    keys: np.ndarray  # row × n + col, ascending
+    t: np.ndarray
+    t0: np.ndarray  # the times given
+
+    @classmethod
+    def of(cls, m: sp.csr_array) -> _Pairs:
+        m = m.sorted_indices()  # CSR order: the keys ascend, so twins are a search
+        n = m.shape[0]
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(m.indptr))
+        cols = m.indices.astype(np.int64)
+        t = m.data.astype(float)
+        return cls(n, m.indptr, rows, cols, rows * n + cols, t, t.copy())
+
+    def twins(self, entries) -> np.ndarray:
+        """Index of the pair ``(j, i)`` of each entry ``(i, j)`` (−1 if not stored)."""
+        want = self.cols[entries] * self.n + self.rows[entries]
+        pos = np.minimum(np.searchsorted(self.keys, want), len(self.keys) - 1)
+        return np.where(self.keys[pos] == want, pos, -1)
+
+    def move(self, entries, value) -> None:
+        """Set the time of ``entries`` and of their twins to at least ``value``."""
+        if not len(entries):
+            return
+        twins = self.twins(entries)
+        self.t[entries] = np.maximum(self.t[entries], value)
+        ok = twins >= 0
+        self.t[twins[ok]] = np.maximum(self.t[twins[ok]], value[ok])
+
+    def minutes(self, gone) -> sp.csr_array:
+        """The edited minutes, without the pairs ``gone`` beyond 20 minutes."""
+        keep = ~gone
+        indptr = np.r_[0, np.cumsum(np.bincount(self.rows[keep], minlength=self.n))]
+        return sp.csr_array((self.t[keep], self.cols[keep], indptr), shape=(self.n, self.n))
+
+
+def _cut_apl_zero(pairs: _Pairs, zero, present) -> np.ndarray:
+    """Rule 1: communes ``zero`` (official APL 0) lose their pairs to the communes where GPs
+    practise; returns the communes changed."""
+    cut = np.flatnonzero(zero[pairs.rows] & present[pairs.cols] & (pairs.rows != pairs.cols))
+    pairs.move(cut, np.full(len(cut), _BEYOND))
+    touched = np.zeros(pairs.n, dtype=bool)
+    touched[pairs.rows[cut]] = True
+    return touched
+
+
+def _step_out_least_supply(pairs: _Pairs, demand, apl, floor, check):
+    """Rule 2, round after round; returns ``(rounds, communes changed, communes left)``."""
+    e = np.flatnonzero(floor[pairs.cols] > 0)  # only pairs to known supply weigh in
+    rows, cols = pairs.rows[e], pairs.cols[e]
+    movable = rows != cols
+    zero = apl <= REACH_TOLERANCE
+    asked = check.copy()
+    touched = np.zeros(pairs.n, dtype=bool)
+    rounds = 0
+    for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007 - the count is reported
+        bad = _inconsistent(pairs.t[e], rows, cols, demand, apl, floor) & check
+        if not bad.any():
+            break
+        cand = bad[rows] & movable & (pairs.t[e] <= _EDGES[-1])
+        stuck = bad & (np.bincount(rows[cand], minlength=pairs.n) == 0)
+        check &= ~stuck  # only their own supply is left: reported, not moved
+        touched |= bad & ~stuck
+        out_all = np.flatnonzero(cand & zero[rows])
+        pairs.move(e[out_all], np.full(len(out_all), _BEYOND))
+        pick = _farthest_per_row(np.flatnonzero(cand & ~zero[rows]), rows, pairs.t[e])
+        step = np.searchsorted(_EDGES, pairs.t[e][pick], side="right")
+        last = len(_EDGES) - 1
+        pairs.move(e[pick], np.where(step < last, _EDGES[np.minimum(step, last)], _BEYOND))
+    left = _inconsistent(pairs.t[e], rows, cols, demand, apl, floor) & asked
+    return rounds, touched, left
 
 
 def _inconsistent(t, rows, cols, demand, apl, floor) -> np.ndarray:
@@ -182,14 +230,6 @@ def _inconsistent(t, rows, cols, demand, apl, floor) -> np.ndarray:
     return np.bincount(rows, weights=w * ratio[cols], minlength=n) > apl + REACH_TOLERANCE
 
 
-def _twins(rows, cols, keys, n) -> np.ndarray:
-    """Index (into ``keys``, every stored pair's ``row × n + col`` in ascending CSR order)
-    of the pair ``(j, i)`` of each ``(i, j)`` of ``rows``, ``cols`` (−1 if not stored)."""
-    want = cols * n + rows
-    pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[pos] == want, pos, -1)
-
-
 def _farthest_per_row(entries, rows, t) -> np.ndarray:
     """Of ``entries``, the one with the longest time in each row."""
     if not len(entries):
@@ -197,12 +237,3 @@ def _farthest_per_row(entries, rows, t) -> np.ndarray:
     order = entries[np.lexsort((t[entries], rows[entries]))]
     last = np.r_[rows[order][1:] != rows[order][:-1], True]
     return order[last]
-
-
-def _move(t, entries, twins, value) -> None:
-    """Set the time of ``entries`` and of their ``twins`` (−1: none) to at least ``value``."""
-    if not len(entries):
-        return
-    t[entries] = np.maximum(t[entries], value)
-    ok = twins >= 0
-    t[twins[ok]] = np.maximum(t[twins[ok]], value[ok])
