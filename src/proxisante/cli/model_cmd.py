@@ -160,9 +160,11 @@ def _print_plausibility(figs: dict) -> None:
     r = figs.get("reach")
     if r and r["communes"]:
         console.print(
-            f"Temps de trajet rendus compatibles avec l'APL officielle autour des effectifs "
-            f"connus : {fr.fmt_int(r['communes'])} communes, {fr.fmt_int(r['pairs_farther'])} "
-            f"trajets allongés d'un palier, {fr.fmt_int(r['pairs_removed'])} au-delà de 20 min"
+            f"Temps de trajet corrigés par l'APL officielle (une commune à APL nulle n'atteint "
+            f"aucun médecin en 20 min ; un effectif connu ne donne pas plus que l'APL "
+            f"officielle) : {fr.fmt_int(r['communes'])} communes, "
+            f"{fr.fmt_int(r['pairs_farther'])} trajets allongés d'un palier, "
+            f"{fr.fmt_int(r['pairs_removed'])} au-delà de 20 min"
         )
     p = figs.get("plausibility")
     if p:
