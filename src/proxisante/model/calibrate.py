@@ -21,8 +21,9 @@ Method (docs/calibration.md):
    (:func:`proxisante.model.ensemble.run_ensemble`) predicts it in each of its members too,
    whose P10–P90 is the held-out range.
 
-Travel times are first made consistent with the official APL where known staff is held
-(:func:`proxisante.model.reach.official_reach`).
+Before every fit, the travel times are made consistent with the official APL where it
+proves them wrong (a commune at APL 0 reaches no GP; known staff cannot give a commune more
+than its official APL: :func:`proxisante.model.reach.official_reach`).
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ unknown staff draw their own quantile of the known centres in each member
 départements, every member is also fitted without each fold's APL and predicts it: the
 P10–P90 of those predictions is the held-out range whose coverage of the official APL
 is reported (``coverage_held_out``). The members were chosen on that figure (APL 2023, 4
-folds): the four single-uncertainty members alone covered 32.9 % of communes, with two
-supply members at the ends of the bound 53.8 %, and with the four joint members 73.3 %
-(docs/calibration.md).
+folds, before the first rule of :mod:`proxisante.model.reach`): the four single-uncertainty
+members alone covered 32.9 % of communes, with two supply members at the ends of the bound
+53.8 %, and with the four joint members 73.3 % (the final model: 73.6 %;
+docs/calibration.md).
 
 Members are independent, so they run as tasks of a ``dask.distributed`` cluster: a
 ``LocalCluster`` by default, or an existing scheduler (``--scheduler ADDRESS``).
@@ -197,13 +198,16 @@ def _run_tasks(client, cal: Calibration, specs: list[dict], iterations: int,
         client.scatter(v, broadcast=True) for v in (cal.inputs, np.asarray(cal.consultations))
     )
     pairs = None if cal.pairs is None else client.scatter(cal.pairs, broadcast=True)
+    bounds = SupplyBounds(**cal.figures.get("bounds", {}))  # the central fit's bounds
     fits = [client.submit(fit_member, inputs, s, iterations=iterations, pairs=pairs,
-                          start_consultations=start, pure=False) for s in specs]  # fmt: skip
+                          bounds=bounds, start_consultations=start, pure=False)
+            for s in specs]  # fmt: skip
     folds = departement_folds(cal.inputs.departement, cal.folds) if cal.folds > 1 else None
     held = []
     for s in specs if folds is not None else []:
         held.append([client.submit(predict_member_fold, inputs, s, folds == k,
-                                   iterations=iterations, pairs=pairs, pure=False)
+                                   iterations=iterations, pairs=pairs, bounds=bounds,
+                                   pure=False)
                      for k in range(cal.folds)])  # fmt: skip
     every = fits + [f for per_member in held for f in per_member]
     results = {}
