@@ -236,3 +236,12 @@ def test_closure_reasons_are_said_in_french(circo):
     et_si = _section(page, "et-si")
     assert "l'effectif publié du site ne compte aucun médecin généraliste" in et_si
     assert "aucune commune du territoire n'est dans la zone d'attraction" in et_si
+    closures["reason"] = ["no_gp_discipline", "no_gp_counted", "unknown_staff", "unknown_staff"]
+    closures.loc[closures["reason"].str.startswith("no_gp"), "delta_apl"] = 0.0
+    page = render_html(
+        replace(build_territory_report(b.territory, today=date(2026, 11, 25)),
+                sections=briefing_sections(replace(b, closures=closures)))
+    )  # fmt: skip
+    et_si = _section(page, "et-si")
+    assert "le désigne comme un centre sans médecin généraliste (dentaire" in et_si
+    assert "APL officielle 0) : son effectif estimé est nul" in et_si

@@ -169,3 +169,27 @@ def test_comparison_counts_the_zoning_apl_beside_the_all_ages_apl():
     by_hand = apl.loc[apl["apl_generalistes_moins65"] < 2.5, "pop_totale"].sum()
     assert row["population_zoning_under"] == by_hand == 34_167
     assert row["population_under_served"] == 16_258
+
+
+def test_closures_of_centres_without_gp_say_why():
+    """A dental centre (FINESS category 124, named « dentaire ») holds no GP: its closure is
+    a stated 0, not « effectif inconnu ». A centre in a commune whose official APL is 0 has
+    an estimated GP staff of 0, said so."""
+    from proxisante.model import calibrated_baseline
+    from proxisante.offer import load_default_offer
+    from proxisante.territory import select
+
+    offer, base = load_default_offer(), calibrated_baseline()
+    dental = offer.sites[offer.sites["site_id"] == "300007408"].assign(
+        commune_nom="La Grand-Combe", staff_basis="unknown")  # fmt: skip
+    out = closure_effects(select("30132"), dental, offer, base).iloc[0]
+    assert out["reason"] == "no_gp_discipline"
+    assert out["consultations"] == 0 and out["delta_apl"] == 0
+    centres = offer.sites[(offer.sites["category"] == "centre_de_sante")
+                          & offer.sites["commune"].isin(base.codes)]  # fmt: skip
+    apl = pd.Series(base.baseline_apl, index=base.codes)
+    at_zero = centres[(apl.reindex(centres["commune"]).to_numpy() == 0)
+                      & ~centres["name"].str.contains("DENTAIRE|INFIRMI", case=False)]  # fmt: skip
+    site = at_zero.iloc[[0]].assign(commune_nom="x", staff_basis="unknown")
+    out = closure_effects(select(site["commune"].iloc[0]), site, offer, base).iloc[0]
+    assert out["reason"] == "no_gp_counted" and out["consultations"] == 0

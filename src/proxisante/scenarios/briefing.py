@@ -25,7 +25,7 @@ import pandas as pd
 
 from proxisante.access import DREES_APL_STEP, EvaluationBaseline, nearest_minutes
 from proxisante.model.baseline import default_baseline
-from proxisante.model.site_estimate import unknown_staff_fte
+from proxisante.model.site_estimate import GP_CATEGORIES, holds_gps, unknown_staff_fte
 from proxisante.offer import Offer, load_default_offer, site_supply
 from proxisante.scenarios.impact import ScenarioResult, evaluate
 from proxisante.scenarios.model import CloseSites, Scenario
@@ -269,6 +269,10 @@ CLOSURE_REASONS = {
     "unknown_staff": "GP staff neither published nor estimable",
     "out_of_reach": "no commune of the territory is within the site's catchment in this world",
     "no_gp_staff": "the site's published staff counts no GP (closing it changes no GP supply)",
+    "no_gp_discipline": "the centre's name states a discipline without GPs (dental, nursing…;"
+    " closing it changes no GP supply)",
+    "no_gp_counted": "the official APL of the centre's commune is 0: its estimated GP staff "
+    "is 0 (model.site_estimate)",
 }
 
 
@@ -331,6 +335,7 @@ def closure_effects(
         (a key of :data:`CLOSURE_REASONS`); most critical first, unquantified last.
     """
     out = []
+    category = offer.sites.set_index("site_id")["category"]
     for s in sites.itertuples():
         res = _close([s.site_id], offer, ctx)
         ch = res.changes
@@ -339,14 +344,18 @@ def closure_effects(
                "basis": str(ch["basis"].iloc[0]) if len(ch) else "unknown"}  # fmt: skip
         effect = territory_effect(territory, res)
         reason = "" if len(ch) else "unknown_staff"
-        if not len(ch) and getattr(s, "staff_basis", "unknown") in ("fte", "headcount"):
-            # staff published, no GP among it: nothing to remove, a true 0
-            reason, rec["consultations"] = "no_gp_staff", 0.0
+        cat = category.get(s.site_id)
+        named_out = cat in GP_CATEGORIES and not holds_gps(cat, s.name)
+        if not len(ch) and (getattr(s, "staff_basis", "unknown") in ("fte", "headcount")
+                            or named_out):  # fmt: skip
+            # staff published with no GP, or a dental/nursing centre: a true 0
+            reason = "no_gp_staff" if not named_out else "no_gp_discipline"
+            rec["consultations"] = 0.0
             before = effect["apl_before"]
             effect |= {"apl_after": before, "delta_apl": 0.0, "max_commune_drop": 0.0,
                        "population_newly_under": 0.0}  # fmt: skip
         if len(ch) and not rec["consultations"] > 0:
-            reason = "no_gp_staff"
+            reason = "no_gp_counted" if rec["basis"] == "estimé" else "no_gp_staff"
         elif len(ch) and effect["delta_apl"] == 0 and effect["max_commune_drop"] == 0:
             reason = "out_of_reach"
         rec.update(effect, reason=reason)
