@@ -292,6 +292,16 @@ def test_growth_scenario_raises_the_hiring_capacity():
     assert sc0.iloc[:, 2]["ETP médecins recrutés 2025-2026"] == 2.0
 
 
+def test_budget_scenario_names_its_budget_in_french_digits():
+    """Regression: a budget of 2,000,000 € was written « 2 000,000 » (only the first
+    thousands comma replaced)."""
+    from proxisante.plan import budget_scenarios
+
+    inst = _instance(budgets=(2_000_000.0, 2_000_000.0), hires=(1.0, 1.0))
+    flat = budget_scenarios(inst, time_limit_s=10).columns[1]
+    assert flat.startswith("budget constant (2\u202f000\u202f000 €/an")
+
+
 def test_work_bound_refuses_before_the_greedy_starts():
     """The greedy's steps follow from the inputs: Σ years ⌈min(hires, room on the sites) ÷
     fte_step⌉ × candidates × professions, refused above proxisante.bounds.MAX_PLAN_WORK

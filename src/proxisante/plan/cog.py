@@ -441,7 +441,7 @@ def budget_scenarios(
     tag = ", hypothèse" if inst.budget_basis_fr else ""
     cases = {
         "gel des embauches (sans COG)": (None, None),
-        f"budget constant ({b0:,.0f} €/an{tag})".replace(",", "\u202f", 1): (
+        f"budget constant ({fr.fmt_int(b0)} €/an{tag})": (
             np.full(n, b0), np.full(n, h0)),
         f"croissance (+{g:.0%}/an)".replace("%", " %"): (b0 * growth, hires_growth),
     }  # fmt: skip
