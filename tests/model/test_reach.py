@@ -141,3 +141,17 @@ def test_apl_zero_leaves_every_commune_where_gps_practise():
                               practising=np.array([False, True, False]),
                               fitted=[False, True, True])  # fmt: skip
     assert adj.pairs_removed == 0
+
+
+def test_given_pairs_beyond_20_minutes_stay_and_bad_masks_are_refused():
+    from proxisante.errors import InputError
+
+    minutes = np.array([[0.0, 5.0, 25.0], [5.0, 0.0, NAN], [25.0, NAN, 0.0]])
+    demand = np.array([100.0, 100.0, 100.0])
+    least = np.array([0.0, 500.0, 500.0])
+    out, adj = official_reach(_sparse(minutes), demand, np.array([0.0, 9.0, 9.0]), least)
+    m = _dense(out)
+    assert m[0, 2] == 25.0 and m[2, 0] == 25.0  # a user's matrix beyond the catchment
+    assert np.isnan(m[0, 1]) and adj.pairs_removed == 2
+    with pytest.raises(InputError, match=r"fitted has shape \(2,\); expected one value"):
+        official_reach(_sparse(minutes), demand, np.zeros(3), least, fitted=[True, False])

@@ -39,13 +39,15 @@ import scipy.sparse as sp
 from proxisante.access._checks import as_csr, check_vector
 from proxisante.access.decay import DREES_APL_STEP
 from proxisante.access.fca import supply_ratio
+from proxisante.errors import InputError
 
 __all__ = ["ReachAdjustment", "official_reach"]
 
 #: Slack of the check (APL units): the least supply may exceed the official APL by this.
 REACH_TOLERANCE = 1e-9
-#: Safety cap on the rounds (each moves at least one pair one step; never reached on the
-#: national APL 2023 model, which settles in a few tens of rounds).
+#: Safety cap on the rounds of rule 2 (each moves at least one pair one step; the national
+#: APL 2023 model settles in 2 rounds, and with the lower end of every commune's bound as
+#: least supply, an experiment, in 28).
 MAX_ROUNDS = 500
 
 
@@ -58,7 +60,8 @@ class ReachAdjustment:
     rounds
         Rounds run.
     communes
-        Communes whose catchment was changed (their least supply exceeded the official APL).
+        Communes whose catchment was changed (official APL 0 with GPs within reach, or
+        their least supply within reach above their official APL).
     pairs_farther
         Commune pairs (each direction counted) moved to a farther DREES step but still within
         20 minutes.
@@ -116,16 +119,16 @@ def official_reach(minutes, demand, apl, least_supply, *, practising=None, fitte
     p = check_vector(demand, name="demand", length=n, unit="inhabitants")
     y = check_vector(apl, name="apl", length=n, unit="APL")
     floor = check_vector(least_supply, name="least_supply", length=n, unit="consultations")
-    asked = np.ones(n, dtype=bool) if fitted is None else np.asarray(fitted, dtype=bool)
+    asked = np.ones(n, dtype=bool) if fitted is None else _mask(fitted, n, "fitted")
     present = floor > 0
     if practising is not None:
-        present = present | np.asarray(practising, dtype=bool)
+        present = present | _mask(practising, n, "practising")
     if not present.any():  # no doctors anywhere: nothing to check
         return m, ReachAdjustment(0, 0, 0, 0, 0)
     pairs = _Pairs.of(m)
     touched = _cut_apl_zero(pairs, asked & (y <= REACH_TOLERANCE), present)
     rounds, moved, left = _step_out_least_supply(pairs, p, y, floor, asked.copy())
-    gone = pairs.t > _EDGES[-1]
+    gone = (pairs.t > _EDGES[-1]) & (pairs.t0 <= _EDGES[-1])  # given pairs beyond 20 min stay
     adjustment = ReachAdjustment(
         rounds=rounds,
         communes=int((touched | moved).sum()),
@@ -134,6 +137,15 @@ def official_reach(minutes, demand, apl, least_supply, *, practising=None, fitte
         communes_left=int(left.sum()),
     )
     return pairs.minutes(gone), adjustment
+
+
+def _mask(values, n: int, name: str) -> np.ndarray:
+    """A boolean vector of ``n`` communes (InputError naming ``name`` otherwise)."""
+    out = np.asarray(values, dtype=bool)
+    if out.shape != (n,):
+        msg = f"{name} has shape {out.shape}; expected one value per commune ({n},)"
+        raise InputError(msg)
+    return out
 
 
 _EDGES = np.asarray(DREES_APL_STEP.uppers, dtype=float)
