@@ -227,21 +227,20 @@ def test_closure_reasons_are_said_in_french(circo):
 
     b, _ = circo
     closures = b.closures.head(4).copy()  # Carmaux (staff known) first, then unknown ones
-    closures["reason"] = ["out_of_reach", "no_gp_staff", "unknown_staff", "unknown_staff"]
-    closures.loc[closures["reason"].isin(["out_of_reach", "no_gp_staff"]), "delta_apl"] = 0.0
-    page = render_html(
-        replace(build_territory_report(b.territory, today=date(2026, 11, 25)),
-                sections=briefing_sections(replace(b, closures=closures)))
-    )  # fmt: skip
-    et_si = _section(page, "et-si")
-    assert "l'effectif publié du site ne compte aucun médecin généraliste" in et_si
-    assert "aucune commune du territoire n'est dans la zone d'attraction" in et_si
-    closures["reason"] = ["no_gp_discipline", "no_gp_counted", "unknown_staff", "unknown_staff"]
-    closures.loc[closures["reason"].str.startswith("no_gp"), "delta_apl"] = 0.0
-    page = render_html(
-        replace(build_territory_report(b.territory, today=date(2026, 11, 25)),
-                sections=briefing_sections(replace(b, closures=closures)))
-    )  # fmt: skip
-    et_si = _section(page, "et-si")
-    assert "le désigne comme un centre sans médecin généraliste (dentaire" in et_si
-    assert "APL officielle 0) : son effectif estimé est nul" in et_si
+
+    def et_si(reasons: list[str]) -> str:
+        """The « Et si… » section with the first closures given ``reasons`` (0 effect)."""
+        closures["reason"] = reasons
+        closures.loc[closures["reason"] != "unknown_staff", "delta_apl"] = 0.0
+        page = render_html(
+            replace(build_territory_report(b.territory, today=date(2026, 11, 25)),
+                    sections=briefing_sections(replace(b, closures=closures)))
+        )  # fmt: skip
+        return _section(page, "et-si")
+
+    text = et_si(["out_of_reach", "no_gp_staff", "unknown_staff", "unknown_staff"])
+    assert "l'effectif publié du site ne compte aucun médecin généraliste" in text
+    assert "aucune commune du territoire n'est dans la zone d'attraction" in text
+    text = et_si(["no_gp_discipline", "no_gp_counted", "unknown_staff", "unknown_staff"])
+    assert "le désigne comme un centre sans médecin généraliste (dentaire" in text
+    assert "APL officielle 0) : son effectif estimé est nul" in text
