@@ -15,9 +15,10 @@ neighbouring communes), so the same rule applies to every supply change
 
 FINESS category 124 (« centre de santé ») counts dental, nursing and other single-discipline
 centres with the polyvalent and medical ones. A centre whose name states such a discipline
-(:data:`NON_GP_CENTRE`: « dentaire », « infirmier », « soins infirmiers »…) holds no GP and
-gets no estimate: its closure changes no GP APL, and the scenario says there is no GP known
-on the site. Centres counted by the BPE without a name keep the estimate.
+(:data:`NON_GP_CENTRE`: « dentaire », « infirmier », « soins infirmiers »…) and no general
+medicine (:data:`GP_CENTRE`: « médical », « polyvalent »…) holds no GP and gets no
+estimate: its closure changes no GP APL, and the scenario says there is no GP known on the
+site. Centres counted by the BPE without a name keep the estimate.
 
 The official APL of the centre's own commune bounds the estimate: removing ``c``
 consultations there lowers that commune's APL by ``c / D_j`` (its own travel time is 0,
@@ -60,6 +61,9 @@ NON_GP_CENTRE = re.compile(
     r"radiolog|imagerie",
     re.IGNORECASE,
 )
+#: Words of a centre's name stating general medicine beside another discipline (« médical
+#: et dentaire », « médico-dentaire », « polyvalent »): it keeps its GP estimate.
+GP_CENTRE = re.compile(r"m[ée]dic|m[ée]decin|polyvalent|pluri|g[ée]n[ée]ral", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,8 @@ def own_commune_cap(catchment, apl, column: int) -> float:
 
 def holds_gps(category, name) -> bool:
     """True for a centre de santé whose name states no discipline without GPs
-    (:data:`NON_GP_CENTRE`): one whose GPs an estimate may stand for.
+    (:data:`NON_GP_CENTRE`) or also states general medicine (:data:`GP_CENTRE`): one whose
+    GPs an estimate may stand for.
 
     >>> holds_gps("centre_de_sante", "CENTRE DE SANTE POLYVALENT FILIERIS DE LA GRAND COMBE")
     True
@@ -182,10 +187,14 @@ def holds_gps(category, name) -> bool:
     False
     >>> holds_gps("centre_de_sante", "CENTRE DE SOINS INFIRMIERS FILIERIS DE GRAISSESSAC")
     False
+    >>> holds_gps("centre_de_sante", "CENTRE DE SANTE OXANCE MEDICAL ET DENTAIRE ALES")
+    True
     >>> holds_gps("ehpad", "EHPAD LES CIGALES")
     False
     """
-    return category in GP_CATEGORIES and not NON_GP_CENTRE.search(str(name or ""))
+    text = str(name or "")
+    return category in GP_CATEGORIES and (bool(GP_CENTRE.search(text))
+                                          or not NON_GP_CENTRE.search(text))  # fmt: skip
 
 
 def known_centre_consultations(offer, supply=None) -> np.ndarray:
