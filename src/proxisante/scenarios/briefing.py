@@ -335,7 +335,6 @@ def closure_effects(
         (a key of :data:`CLOSURE_REASONS`); most critical first, unquantified last.
     """
     out = []
-    category = offer.sites.set_index("site_id")["category"]
     for s in sites.itertuples():
         res = _close([s.site_id], offer, ctx)
         ch = res.changes
@@ -344,7 +343,7 @@ def closure_effects(
                "basis": str(ch["basis"].iloc[0]) if len(ch) else "unknown"}  # fmt: skip
         effect = territory_effect(territory, res)
         reason = "" if len(ch) else "unknown_staff"
-        cat = category.get(s.site_id)
+        cat = getattr(s, "category", None)  # sites_serving rows carry their category
         named_out = cat in GP_CATEGORIES and not holds_gps(cat, s.name)
         if not len(ch) and (getattr(s, "staff_basis", "unknown") in ("fte", "headcount")
                             or named_out):  # fmt: skip
