@@ -230,11 +230,12 @@ def _estimated_closures(base, offer) -> None:
         shares.append(seen / -ds[0])
         hidden += -ds[0] - seen
     s = np.array(shares)
-    total = sum(-e.removal()[1][0] for e in est.values())
+    total = sum(e.consultations for e in est.values())  # the central removals
     print(f"estimated-staff closures ({len(est)} centres de santé, central estimate, one at a "
           f"time; {named_out} centres whose name states a discipline without GPs get none; "
           f"{capped} estimates limited by their commune's official APL, {zero} of them to 0): "
-          f"of the {len(s)} removing consultations, {np.mean(s >= 1 - 1e-9):.1%} fully seen, median share seen {np.median(s):.2%}, "
+          f"of the {len(s)} removing consultations, {np.mean(s >= 1 - 1e-9):.1%} fully seen, "
+          f"median share seen {np.median(s):.2%}, "
           f"lowest {s.min():.2%}; hidden by the floor at 0: {hidden / total:.3%} of all "
           f"their consultations")  # fmt: skip
 
