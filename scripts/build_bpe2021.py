@@ -8,7 +8,9 @@ repository root, after ``scripts/build_default_data.py`` (it reads the bundled c
 Input: ``bpe2021_professionnels_sante_par_commune.csv.gz`` (``SOURCE.txt`` §9), the tidy
 extract of INSEE's *Base permanente des équipements* 2021, « ensemble des équipements,
 niveau commune » (COG 2021): libéral health professionals (headcount) and establishments
-(number, not places) per commune.
+(number, not places) per commune. Every column used is first checked, commune by commune,
+against the three INSEE files it was derived from (``insee_bpe2021_com_equip-serv-*``); their
+hashes go to the manifest. They are not bundled: the tidy extract holds every code used.
 
 - **One level for Paris, Lyon and Marseille**: the extract lists the whole city (75056,
   69123, 13055, flagged ``plm_ville_entiere = 1``) AND its 45 municipal arrondissements, which
@@ -59,6 +61,24 @@ COLUMNS = {
     "pers_agees_soins_domicile_etab": "elderly_home_nursing",  # D402
     "pers_agees_services_aide_etab": "elderly_home_help",  # D403
 }
+#: The INSEE file and equipment code of each column of the tidy extract (SOURCE.txt §9: the
+#: tidy file was derived from these three files without changing any value; checked here).
+INSEE_CODES = {
+    "medecins_generalistes": ("medical-para", "NB_D201"),
+    "infirmiers": ("medical-para", "NB_D232"),
+    "masseurs_kines": ("medical-para", "NB_D233"),
+    "sages_femmes": ("medical-para", "NB_D231"),
+    "chirurgiens_dentistes": ("medical-para", "NB_D221"),
+    "orthophonistes": ("medical-para", "NB_D235"),
+    "pharmacies": ("sante", "NB_D307"),
+    "centres_de_sante": ("sante", "NB_D108"),
+    "maisons_de_sante_pluri": ("sante", "NB_D113"),
+    "urgences": ("sante", "NB_D106"),
+    "pers_agees_hebergement_etab": ("action-sociale", "NB_D401"),
+    "pers_agees_soins_domicile_etab": ("action-sociale", "NB_D402"),
+    "pers_agees_services_aide_etab": ("action-sociale", "NB_D403"),
+}
+INSEE_FILE = "insee_bpe2021_com_equip-serv-{}.csv.gz"
 #: Whole-city rows of the extract and the prefix of their arrondissements.
 PLM = {"75056": "751", "69123": "6938", "13055": "132"}
 
@@ -92,6 +112,22 @@ def current_code_map(valid: set[str]) -> tuple[dict[str, str], dict[str, str]]:
     return mapping, how
 
 
+def check_against_insee(shared: Path, tidy: pd.DataFrame) -> None:
+    """Stop unless every column used equals, commune by commune, the INSEE file it was
+    derived from (``INSEE_CODES``)."""
+    for part in sorted({f for f, _ in INSEE_CODES.values()}):
+        name = INSEE_FILE.format(part)
+        insee = pd.read_csv(shared / name, sep=";", dtype={"CODGEO": str}).set_index("CODGEO")
+        if set(insee.index) != set(tidy["code_insee"]):
+            raise SystemExit(f"{name}: not the communes of {SOURCE_FILE}")
+        for column, (f, code) in INSEE_CODES.items():
+            if f != part:
+                continue
+            mine = tidy.set_index("code_insee")[column]
+            if not (insee.loc[mine.index, code].to_numpy() == mine.to_numpy()).all():
+                raise SystemExit(f"{SOURCE_FILE}: {column} differs from {code} of {name}")
+
+
 def build(shared: Path) -> tuple[pd.DataFrame, dict]:
     raw = pd.read_csv(shared / SOURCE_FILE, dtype={"code_insee": str})
     missing = set(COLUMNS) - set(raw.columns)
@@ -99,6 +135,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, dict]:
         raise SystemExit(f"{SOURCE_FILE}: missing columns {sorted(missing)}")
     if raw["code_insee"].duplicated().any():
         raise SystemExit(f"{SOURCE_FILE}: a commune code appears twice")
+    check_against_insee(shared, raw)
     raw = raw.rename(columns=COLUMNS)
     kinds = list(COLUMNS.values())
     city = raw[raw["plm_ville_entiere"] == 1]
@@ -169,6 +206,8 @@ def write(shared: Path) -> dict:
     manifest_path = OUT / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["inputs"][SOURCE_FILE] = _sha256(shared / SOURCE_FILE)
+    for part in sorted({f for f, _ in INSEE_CODES.values()}):  # checked against, not bundled
+        manifest["inputs"][INSEE_FILE.format(part)] = _sha256(shared / INSEE_FILE.format(part))
     manifest["outputs"][OUTPUT_FILE] = _sha256(OUT / OUTPUT_FILE)
     manifest["counts"]["bpe2021"] = counts
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
