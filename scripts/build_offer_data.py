@@ -8,7 +8,8 @@ Writes ``src/proxisante/data/offer/sites.parquet`` and ``staff.parquet``:
   Eurostat/GISCO basic-services), located in their commune by point-in-polygon;
 - every centre de santé, maison de santé, CPTS, SSIAD and EHPAD of the FINESS 2026 extract
   of Occitanie (13 départements), with the installed places of SSIAD and EHPAD
-  (:func:`finess2026_places`);
+  (:func:`finess2026_places`); their number per commune and category is checked against
+  the derived ``finess2026_occitanie_par_commune.csv`` (:func:`check_per_commune_counts`);
 - the publicly documented CANSSM-Filieris sites (hand list with a source page per row; page
   rows have no coordinates and are placed at their commune's point), matched to their
   FINESS 2026 number where FINESS lists them (:func:`match_filieris_pages`);
@@ -219,6 +220,27 @@ def build_finess2026(shared: Path, communes: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)  # fmt: skip
 
 
+#: Column of the derived per-commune FINESS file (SOURCE.txt §10) counting each category.
+PER_COMMUNE_FILE = "finess2026_occitanie_par_commune.csv"
+PER_COMMUNE_COUNTS = {"centre_de_sante": "centres_sante_n", "maison_de_sante": "maisons_sante_n",
+                      "cpts": "cpts_n", "ssiad": "ssiad_n", "ehpad": "ehpad_n"}  # fmt: skip
+
+
+def check_per_commune_counts(shared: Path, finess: pd.DataFrame) -> None:
+    """Stop unless the sites built from the two FINESS extracts count, in every commune and
+    category, what the derived per-commune file counts. Its places are not compared: it sums
+    every installed place, the offer only those of the disciplines for the elderly
+    (:func:`finess2026_places`; docs in PROVENANCE.md)."""
+    ref = pd.read_csv(shared / PER_COMMUNE_FILE, dtype={"code_insee": str}).set_index("code_insee")
+    for category, column in PER_COMMUNE_COUNTS.items():
+        mine = finess[finess["category"] == category].groupby("commune").size()
+        both = pd.concat([ref[column], mine], axis=1, keys=["ref", "mine"]).fillna(0)
+        differ = both.index[both["ref"] != both["mine"]]
+        if len(differ):
+            raise SystemExit(f"FINESS 2026 {category}: {len(differ)} communes differ from "
+                             f"{PER_COMMUNE_FILE}, e.g. {differ[0]}")  # fmt: skip
+
+
 def match_filieris_pages(
     sites: pd.DataFrame, finess: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -340,6 +362,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     })  # fmt: skip
     finess_fil = set(fil.loc[fil["source_kind"] != "page", "finess"])
     finess26 = build_finess2026(shared, communes)
+    check_per_commune_counts(shared, finess26)
     # FINESS 2026 names the CANSSM as legal entity of these older rows too (SMR La Pomarède)
     finess_fil |= set(finess26.loc[finess26["operator"] == "filieris", "finess_et"])
     hospitals.loc[hospitals["finess_et"].isin(finess_fil), "operator"] = "filieris"
@@ -383,7 +406,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 #: Shared files read by :func:`build` (their sha256 goes to the manifest).
 INPUTS = (
     "health_sites.csv.gz", "filieris_sites.csv", "finess2026_occitanie_etablissements.csv.gz",
-    "finess2026_occitanie_equipements_sociaux.csv.gz",
+    "finess2026_occitanie_equipements_sociaux.csv.gz", PER_COMMUNE_FILE,
 )  # fmt: skip
 
 
